@@ -1,0 +1,22 @@
+/* libpp.h: the umbrella header of libpp
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#ifndef __LIBPP_H__
+#define __LIBPP_H__
+
+#define __LIBPP_H_INSIDE__
+
+#include <libpp/pp-version.h>
+#include <libpp/pp-version-macros.h>
+#include <libpp/pp-enum-types.h>
+
+#include <libpp/jsonld/pp-jsonld-error.h>
+#include <libpp/jsonld/pp-jsonld-options.h>
+#include <libpp/jsonld/pp-document-loader.h>
+#include <libpp/jsonld/pp-jsonld.h>
+
+#undef __LIBPP_H_INSIDE__
+
+#endif /* __LIBPP_H__ */
