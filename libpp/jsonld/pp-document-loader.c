@@ -1,6 +1,560 @@
-/* pp-document-loader.c
+/* pp-document-loader.c: loads remote JSON-LD documents and contexts, offline by default
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "config.h"
+
+#include <string.h>
+#include <libsoup/soup.h>
+
+#include "pp-document-loader.h"
+#include "pp-jsonld-error.h"
+#include "pp-jsonld-util-private.h"
+
+/**
+ * PpDocumentLoader:
+ *
+ * Loads the remote documents and contexts that JSON-LD documents refer to.
+ *
+ * A loader works offline unless told otherwise: it serves the bundled
+ * schema.org context, the documents added with
+ * pp_document_loader_add_document(), and the files of directories mapped to
+ * IRI prefixes with pp_document_loader_add_prefix_mapping(). It fetches over
+ * HTTP(S) only from the hosts allowed with pp_document_loader_allow_host().
+ *
+ * Loaded documents are parsed once, sealed and cached: the nodes it returns
+ * are shared, read-only, between every caller and thread. Read them with the
+ * non-reference getters only (json_node_get_object(), json_object_get_member()
+ * and the like), never json_node_dup_object() nor json_object_ref() on their
+ * insides, and make a deep copy of them before changing anything.
+ *
+ * A loader is thread-safe.
+ */
+
+#define SCHEMAORG_CONTEXT_FILE "schemaorg-30.0.jsonld"
+
+typedef struct {
+  char     *url;
+  JsonNode *document;
+} CacheEntry;
+
+typedef struct {
+  char  *prefix;
+  GFile *directory;
+} PrefixMapping;
+
+struct _PpDocumentLoader
+{
+  GObject      parent_instance;
+
+  /* guards every member below but session */
+  GMutex       lock;
+  GHashTable  *cache;         /* IRI → CacheEntry */
+  GPtrArray   *prefixes;      /* PrefixMapping, longest first */
+  GHashTable  *allowed_hosts; /* lowercase host set */
+
+  /* serialises loading, so each document is parsed once */
+  GMutex       load_lock;
+  SoupSession *session;       /* created on first fetch, under load_lock */
+};
+
+G_DEFINE_FINAL_TYPE (PpDocumentLoader, pp_document_loader, G_TYPE_OBJECT)
+
+static void
+cache_entry_free (gpointer data)
+{
+  CacheEntry *entry = data;
+
+  g_free (entry->url);
+  json_node_unref (entry->document);
+  g_free (entry);
+}
+
+static void
+prefix_mapping_free (gpointer data)
+{
+  PrefixMapping *mapping = data;
+
+  g_free (mapping->prefix);
+  g_object_unref (mapping->directory);
+  g_free (mapping);
+}
+
+static void
+pp_document_loader_finalize (GObject *object)
+{
+  PpDocumentLoader *self = PP_DOCUMENT_LOADER (object);
+
+  g_clear_pointer (&self->cache, g_hash_table_unref);
+  g_clear_pointer (&self->prefixes, g_ptr_array_unref);
+  g_clear_pointer (&self->allowed_hosts, g_hash_table_unref);
+  g_clear_object (&self->session);
+  g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->load_lock);
+
+  G_OBJECT_CLASS (pp_document_loader_parent_class)->finalize (object);
+}
+
+static void
+pp_document_loader_class_init (PpDocumentLoaderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = pp_document_loader_finalize;
+}
+
+static void
+pp_document_loader_init (PpDocumentLoader *self)
+{
+  g_mutex_init (&self->lock);
+  g_mutex_init (&self->load_lock);
+  self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cache_entry_free);
+  self->prefixes = g_ptr_array_new_with_free_func (prefix_mapping_free);
+  self->allowed_hosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/**
+ * pp_document_loader_new:
+ *
+ * Creates an offline document loader serving the bundled contexts.
+ *
+ * Returns: (transfer full): a new #PpDocumentLoader
+ */
+PpDocumentLoader *
+pp_document_loader_new (void)
+{
+  return g_object_new (PP_TYPE_DOCUMENT_LOADER, NULL);
+}
+
+/**
+ * pp_document_loader_get_default:
+ *
+ * The process-wide loader used when #PpJsonldOptions name none. Configure
+ * it early: changes apply to every later use in the process.
+ *
+ * Returns: (transfer none): the default #PpDocumentLoader
+ */
+PpDocumentLoader *
+pp_document_loader_get_default (void)
+{
+  static PpDocumentLoader *default_loader = NULL;
+
+  if (g_once_init_enter (&default_loader))
+    g_once_init_leave (&default_loader, pp_document_loader_new ());
+
+  return default_loader;
+}
+
+static gint
+compare_prefix_length (gconstpointer a,
+                       gconstpointer b)
+{
+  const PrefixMapping *ma = *(const PrefixMapping * const *) a;
+  const PrefixMapping *mb = *(const PrefixMapping * const *) b;
+  size_t la = strlen (ma->prefix), lb = strlen (mb->prefix);
+
+  return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/**
+ * pp_document_loader_add_prefix_mapping:
+ * @loader: a #PpDocumentLoader
+ * @iri_prefix: an IRI prefix, such as `https://example.org/contexts/`
+ * @directory: the directory holding the documents under @iri_prefix
+ *
+ * Serves the IRIs starting with @iri_prefix from the files of @directory:
+ * the rest of the IRI (without its fragment) is the path of the file
+ * relative to @directory. The longest matching prefix wins.
+ */
+void
+pp_document_loader_add_prefix_mapping (PpDocumentLoader *loader,
+                                       const char       *iri_prefix,
+                                       GFile            *directory)
+{
+  PrefixMapping *mapping;
+
+  g_return_if_fail (PP_IS_DOCUMENT_LOADER (loader));
+  g_return_if_fail (iri_prefix != NULL);
+  g_return_if_fail (G_IS_FILE (directory));
+
+  mapping = g_new0 (PrefixMapping, 1);
+  mapping->prefix = g_strdup (iri_prefix);
+  mapping->directory = g_object_ref (directory);
+
+  g_mutex_lock (&loader->lock);
+  g_ptr_array_add (loader->prefixes, mapping);
+  g_ptr_array_sort (loader->prefixes, compare_prefix_length);
+  g_mutex_unlock (&loader->lock);
+}
+
+/**
+ * pp_document_loader_add_document:
+ * @loader: a #PpDocumentLoader
+ * @iri: the IRI of the document
+ * @document: the document
+ *
+ * Preloads a document: @loader serves a deep copy of @document for @iri
+ * from now on, replacing any document it had for @iri.
+ */
+void
+pp_document_loader_add_document (PpDocumentLoader *loader,
+                                 const char       *iri,
+                                 JsonNode         *document)
+{
+  CacheEntry *entry;
+
+  g_return_if_fail (PP_IS_DOCUMENT_LOADER (loader));
+  g_return_if_fail (iri != NULL);
+  g_return_if_fail (document != NULL);
+
+  entry = g_new0 (CacheEntry, 1);
+  entry->url = g_strdup (iri);
+  entry->document = pp_jsonld_node_copy_deep (document);
+  json_node_seal (entry->document);
+
+  g_mutex_lock (&loader->lock);
+  g_hash_table_replace (loader->cache, g_strdup (iri), entry);
+  g_mutex_unlock (&loader->lock);
+}
+
+/**
+ * pp_document_loader_allow_host:
+ * @loader: a #PpDocumentLoader
+ * @host: a host name, such as `example.org`
+ *
+ * Lets @loader fetch the documents of @host over HTTP and HTTPS. Without
+ * this, a document that is neither bundled, preloaded nor mapped to a
+ * directory fails to load.
+ */
+void
+pp_document_loader_allow_host (PpDocumentLoader *loader,
+                               const char       *host)
+{
+  g_return_if_fail (PP_IS_DOCUMENT_LOADER (loader));
+  g_return_if_fail (host != NULL);
+
+  g_mutex_lock (&loader->lock);
+  g_hash_table_add (loader->allowed_hosts, g_ascii_strdown (host, -1));
+  g_mutex_unlock (&loader->lock);
+}
+
+static gboolean
+is_schemaorg_context (const char *iri)
+{
+  static const char * const urls[] = {
+    "http://schema.org", "http://schema.org/",
+    "https://schema.org", "https://schema.org/",
+    "http://schema.org/docs/jsonldcontext.json",
+    "http://schema.org/docs/jsonldcontext.jsonld",
+    "https://schema.org/docs/jsonldcontext.json",
+    "https://schema.org/docs/jsonldcontext.jsonld",
+  };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (urls); i++)
+    if (strcmp (iri, urls[i]) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static GFile *
+get_contexts_file (const char *name)
+{
+  const char *data_dir = g_getenv ("PP_DATA_DIR");
+
+  if (data_dir != NULL && *data_dir != '\0')
+    return g_file_new_build_filename (data_dir, "contexts", name, NULL);
+
+  return g_file_new_build_filename (PP_PKGDATADIR, "contexts", name, NULL);
+}
+
+/* the file an IRI maps to, or NULL; called under the lock */
+static GFile *
+lookup_file (PpDocumentLoader *self,
+             const char       *iri)
+{
+  g_autofree char *stripped = NULL;
+  guint i;
+
+  if (is_schemaorg_context (iri))
+    return get_contexts_file (SCHEMAORG_CONTEXT_FILE);
+
+  stripped = g_strndup (iri, strcspn (iri, "#"));
+
+  for (i = 0; i < self->prefixes->len; i++)
+    {
+      PrefixMapping *mapping = g_ptr_array_index (self->prefixes, i);
+
+      if (g_str_has_prefix (stripped, mapping->prefix))
+        {
+          const char *rest = stripped + strlen (mapping->prefix);
+          g_autofree char *unescaped = g_uri_unescape_string (rest, NULL);
+
+          if (unescaped == NULL || strstr (unescaped, "..") != NULL)
+            return NULL;
+
+          return g_file_resolve_relative_path (mapping->directory, unescaped);
+        }
+    }
+
+  return NULL;
+}
+
+static JsonNode *
+parse_document (const char  *iri,
+                const char  *data,
+                gsize        length,
+                GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+
+  if (!g_utf8_validate (data, length, NULL))
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "%s is not valid UTF-8", iri);
+      return NULL;
+    }
+
+  if (!json_parser_load_from_data (parser, data, length, &local_error))
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "%s is not JSON: %s", iri, local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL)
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "%s is empty", iri);
+      return NULL;
+    }
+
+  root = json_node_ref (root);
+  json_node_seal (root);
+
+  return root;
+}
+
+static JsonNode *
+load_file (const char    *iri,
+           GFile         *file,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "%s: %s", iri, local_error->message);
+      return NULL;
+    }
+
+  return parse_document (iri, contents, length, error);
+}
+
+static JsonNode *
+fetch (PpDocumentLoader  *self,
+       const char        *iri,
+       char             **final_url,
+       GCancellable      *cancellable,
+       GError           **error)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SoupStatus status;
+  gsize length;
+  const char *data;
+
+  message = soup_message_new (SOUP_METHOD_GET, iri);
+  if (message == NULL)
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "%s is not a valid URL", iri);
+      return NULL;
+    }
+
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept",
+                                "application/ld+json, application/json;q=0.9");
+
+  if (self->session == NULL)
+    self->session = soup_session_new_with_options ("timeout", 30,
+                                                   "user-agent", "libpp/" PACKAGE_VERSION,
+                                                   NULL);
+
+  body = soup_session_send_and_read (self->session, message, cancellable, &local_error);
+  if (body == NULL)
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "%s: %s", iri, local_error->message);
+      return NULL;
+    }
+
+  status = soup_message_get_status (message);
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "%s: HTTP status %u %s", iri, status,
+                           soup_message_get_reason_phrase (message));
+      return NULL;
+    }
+
+  *final_url = g_uri_to_string (soup_message_get_uri (message));
+  data = g_bytes_get_data (body, &length);
+
+  return parse_document (iri, data != NULL ? data : "", length, error);
+}
+
+static gboolean
+host_allowed (PpDocumentLoader *self,
+              const char       *iri)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *host = NULL;
+  const char *scheme;
+  gboolean allowed;
+
+  uri = g_uri_parse (iri, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return FALSE;
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+    return FALSE;
+
+  host = g_ascii_strdown (g_uri_get_host (uri), -1);
+
+  g_mutex_lock (&self->lock);
+  allowed = g_hash_table_contains (self->allowed_hosts, host);
+  g_mutex_unlock (&self->lock);
+
+  return allowed;
+}
+
+static JsonNode *
+lookup_cache (PpDocumentLoader  *self,
+              const char        *iri,
+              char             **document_url)
+{
+  CacheEntry *entry;
+  JsonNode *document = NULL;
+
+  g_mutex_lock (&self->lock);
+  entry = g_hash_table_lookup (self->cache, iri);
+  if (entry != NULL)
+    {
+      document = json_node_ref (entry->document);
+      if (document_url != NULL)
+        *document_url = g_strdup (entry->url);
+    }
+  g_mutex_unlock (&self->lock);
+
+  return document;
+}
+
+/**
+ * pp_document_loader_load:
+ * @loader: a #PpDocumentLoader
+ * @iri: the absolute IRI of the document
+ * @document_url: (out) (optional) (transfer full): the final URL of the
+ *   document, after redirections (@iri itself when served offline)
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Loads the JSON document at @iri, from the cache, the bundled contexts, a
+ * preloaded document, a mapped directory or, if its host is allowed, the
+ * network. Fails with %PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED.
+ *
+ * This blocks; it may be called from any thread.
+ *
+ * Returns: (transfer full): the document, sealed and shared: never change it
+ *   nor take references on the objects and arrays inside it
+ */
+JsonNode *
+pp_document_loader_load (PpDocumentLoader  *loader,
+                         const char        *iri,
+                         char             **document_url,
+                         GCancellable      *cancellable,
+                         GError           **error)
+{
+  g_autofree char *final_url = NULL;
+  g_autoptr(GFile) file = NULL;
+  JsonNode *document;
+  CacheEntry *entry;
+
+  g_return_val_if_fail (PP_IS_DOCUMENT_LOADER (loader), NULL);
+  g_return_val_if_fail (iri != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (document_url != NULL)
+    *document_url = NULL;
+
+  if (!g_utf8_validate (iri, -1, NULL))
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "the IRI is not valid UTF-8");
+      return NULL;
+    }
+
+  document = lookup_cache (loader, iri, document_url);
+  if (document != NULL)
+    return document;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  g_mutex_lock (&loader->load_lock);
+
+  /* another thread may have loaded it meanwhile */
+  document = lookup_cache (loader, iri, document_url);
+  if (document != NULL)
+    {
+      g_mutex_unlock (&loader->load_lock);
+      return document;
+    }
+
+  g_mutex_lock (&loader->lock);
+  file = lookup_file (loader, iri);
+  g_mutex_unlock (&loader->lock);
+
+  if (file != NULL)
+    {
+      document = load_file (iri, file, cancellable, error);
+      final_url = g_strdup (iri);
+    }
+  else if (host_allowed (loader, iri))
+    document = fetch (loader, iri, &final_url, cancellable, error);
+  else
+    pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                         "%s is not available offline (allow its host to fetch it)",
+                         iri);
+
+  if (document == NULL)
+    {
+      g_mutex_unlock (&loader->load_lock);
+      return NULL;
+    }
+
+  entry = g_new0 (CacheEntry, 1);
+  entry->url = g_strdup (final_url);
+  entry->document = json_node_ref (document);
+
+  g_mutex_lock (&loader->lock);
+  g_hash_table_replace (loader->cache, g_strdup (iri), entry);
+  g_mutex_unlock (&loader->lock);
+
+  g_mutex_unlock (&loader->load_lock);
+
+  if (document_url != NULL)
+    *document_url = g_steal_pointer (&final_url);
+
+  return document;
+}
