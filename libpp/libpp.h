@@ -12,6 +12,15 @@
 #include <libpp/pp-version-macros.h>
 #include <libpp/pp-enum-types.h>
 
+#include <libpp/pp-segment.h>
+#include <libpp/pp-llm-request.h>
+#include <libpp/pp-llm-response.h>
+#include <libpp/pp-llm-client.h>
+#include <libpp/pp-cache.h>
+#include <libpp/pp-convert-context.h>
+#include <libpp/pp-converter.h>
+#include <libpp/pp-registry.h>
+
 #include <libpp/jsonld/pp-jsonld-error.h>
 #include <libpp/jsonld/pp-jsonld-options.h>
 #include <libpp/jsonld/pp-document-loader.h>

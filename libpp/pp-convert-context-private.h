@@ -1,0 +1,29 @@
+/* pp-convert-context-private.h: the processor's side of PpConvertContext
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "pp-convert-context.h"
+
+G_BEGIN_DECLS
+
+/* Answers a request in place of the plain cache-then-client path: the
+ * processor's single-flight table, concurrency gate and statistics. */
+typedef PpLlmResponse * (* PpConvertContextCompleteFunc) (PpConvertContext  *context,
+                                                          PpLlmRequest      *request,
+                                                          GCancellable      *cancellable,
+                                                          gpointer           user_data,
+                                                          GError           **error);
+
+PpConvertContext *pp_convert_context_new_full (PpLlmClient                  *client,
+                                               PpCache                      *cache,
+                                               const char                   *model,
+                                               PpConvertContextCompleteFunc  complete_func,
+                                               gpointer                      user_data);
+
+char             *pp_convert_context_dup_cache_key (PpConvertContext *context,
+                                                    PpLlmRequest     *request);
+
+G_END_DECLS

@@ -1,0 +1,237 @@
+/* pp-convert-context.c: how a converter asks the LLM
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "pp-convert-context.h"
+#include "pp-convert-context-private.h"
+
+/**
+ * PpConvertContext:
+ *
+ * What a #PpConverter is handed to ask the LLM. The processor makes one for
+ * every task, so that every request goes through its cache, its
+ * single-flight table (identical requests in flight are sent once) and its
+ * concurrency gate. An application that converts a segment on its own can
+ * make one with pp_convert_context_new(): it looks in the cache, then asks
+ * the client and stores the answer.
+ */
+
+struct _PpConvertContext
+{
+  GObject parent_instance;
+
+  PpLlmClient *client;
+  PpCache *cache;
+  char *client_id;
+  char *model;
+
+  PpConvertContextCompleteFunc complete_func;
+  gpointer complete_data;
+};
+
+G_DEFINE_FINAL_TYPE (PpConvertContext, pp_convert_context, G_TYPE_OBJECT)
+
+static void
+pp_convert_context_finalize (GObject *object)
+{
+  PpConvertContext *self = PP_CONVERT_CONTEXT (object);
+
+  g_clear_object (&self->client);
+  g_clear_object (&self->cache);
+  g_clear_pointer (&self->client_id, g_free);
+  g_clear_pointer (&self->model, g_free);
+
+  G_OBJECT_CLASS (pp_convert_context_parent_class)->finalize (object);
+}
+
+static void
+pp_convert_context_class_init (PpConvertContextClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pp_convert_context_finalize;
+}
+
+static void
+pp_convert_context_init (PpConvertContext *self)
+{
+}
+
+PpConvertContext *
+pp_convert_context_new_full (PpLlmClient                  *client,
+                             PpCache                      *cache,
+                             const char                   *model,
+                             PpConvertContextCompleteFunc  complete_func,
+                             gpointer                      user_data)
+{
+  PpConvertContext *self;
+
+  g_return_val_if_fail (PP_IS_LLM_CLIENT (client), NULL);
+  g_return_val_if_fail (cache == NULL || PP_IS_CACHE (cache), NULL);
+
+  self = g_object_new (PP_TYPE_CONVERT_CONTEXT, NULL);
+  self->client = g_object_ref (client);
+  self->cache = cache != NULL ? g_object_ref (cache) : NULL;
+  self->client_id = pp_llm_client_dup_id (client);
+  self->model = g_strdup (model);
+  self->complete_func = complete_func;
+  self->complete_data = user_data;
+
+  return self;
+}
+
+/**
+ * pp_convert_context_new:
+ * @client: the LLM client to ask
+ * @cache: (nullable): a cache of answers
+ *
+ * Makes a context for converting segments outside a #PpProcessor.
+ *
+ * Returns: (transfer full): a new #PpConvertContext
+ */
+PpConvertContext *
+pp_convert_context_new (PpLlmClient *client,
+                        PpCache     *cache)
+{
+  return pp_convert_context_new_full (client, cache, NULL, NULL, NULL);
+}
+
+/**
+ * pp_convert_context_get_client:
+ * @context: a #PpConvertContext
+ *
+ * Returns: (transfer none): the LLM client
+ */
+PpLlmClient *
+pp_convert_context_get_client (PpConvertContext *context)
+{
+  g_return_val_if_fail (PP_IS_CONVERT_CONTEXT (context), NULL);
+
+  return context->client;
+}
+
+/**
+ * pp_convert_context_get_cache:
+ * @context: a #PpConvertContext
+ *
+ * Returns: (transfer none) (nullable): the cache, if any
+ */
+PpCache *
+pp_convert_context_get_cache (PpConvertContext *context)
+{
+  g_return_val_if_fail (PP_IS_CONVERT_CONTEXT (context), NULL);
+
+  return context->cache;
+}
+
+/**
+ * pp_convert_context_set_model:
+ * @context: a #PpConvertContext
+ * @model: (nullable): the model converters should ask for, or %NULL for the
+ *   client's default
+ *
+ * Sets the model that converters put in their requests. Set it before the
+ * context is used.
+ */
+void
+pp_convert_context_set_model (PpConvertContext *context,
+                              const char       *model)
+{
+  g_return_if_fail (PP_IS_CONVERT_CONTEXT (context));
+
+  g_free (context->model);
+  context->model = g_strdup (model);
+}
+
+/**
+ * pp_convert_context_get_model:
+ * @context: a #PpConvertContext
+ *
+ * Returns: (nullable): the model converters should ask for, or %NULL for the
+ *   client's default
+ */
+const char *
+pp_convert_context_get_model (PpConvertContext *context)
+{
+  g_return_val_if_fail (PP_IS_CONVERT_CONTEXT (context), NULL);
+
+  return context->model;
+}
+
+char *
+pp_convert_context_dup_cache_key (PpConvertContext *context,
+                                  PpLlmRequest     *request)
+{
+  return pp_llm_request_get_cache_key (request, context->client_id);
+}
+
+static PpLlmResponse *
+complete_through_cache (PpConvertContext  *context,
+                        PpLlmRequest      *request,
+                        GCancellable      *cancellable,
+                        GError           **error)
+{
+  g_autofree char *key = NULL;
+  g_autoptr(GBytes) cached = NULL;
+  g_autoptr(GError) cache_error = NULL;
+  PpLlmResponse *response;
+
+  if (context->cache != NULL)
+    {
+      key = pp_convert_context_dup_cache_key (context, request);
+      cached = pp_cache_lookup (context->cache, key, &cache_error);
+      if (cached != NULL)
+        {
+          response = pp_llm_response_new_from_bytes (cached, &cache_error);
+          if (response != NULL)
+            return response;
+        }
+      if (cache_error != NULL)
+        g_debug ("Cache lookup failed, asking the LLM: %s", cache_error->message);
+      g_clear_error (&cache_error);
+    }
+
+  response = pp_llm_client_complete (context->client, request, cancellable, error);
+  if (response != NULL && context->cache != NULL)
+    {
+      g_autoptr(GBytes) bytes = pp_llm_response_to_bytes (response);
+
+      if (!pp_cache_store (context->cache, key, bytes, 0, &cache_error))
+        g_debug ("Could not store an answer in the cache: %s", cache_error->message);
+    }
+
+  return response;
+}
+
+/**
+ * pp_convert_context_complete:
+ * @context: a #PpConvertContext
+ * @request: the request
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Answers @request: from the cache when it holds the answer, otherwise from
+ * the LLM client, storing the answer in the cache. When @request has no
+ * model, the context's model is used. Blocks; thread-safe.
+ *
+ * Returns: (transfer full) (nullable): the answer, or %NULL with @error set
+ */
+PpLlmResponse *
+pp_convert_context_complete (PpConvertContext  *context,
+                             PpLlmRequest      *request,
+                             GCancellable      *cancellable,
+                             GError           **error)
+{
+  g_return_val_if_fail (PP_IS_CONVERT_CONTEXT (context), NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (pp_llm_request_get_model (request) == NULL && context->model != NULL)
+    pp_llm_request_set_model (request, context->model);
+
+  if (context->complete_func != NULL)
+    return context->complete_func (context, request, cancellable, context->complete_data, error);
+
+  return complete_through_cache (context, request, cancellable, error);
+}

@@ -1,0 +1,89 @@
+/* pp-converter.h: the interface of segment-to-JSON-LD converters
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(__LIBPP_H_INSIDE__) && !defined(LIBPP_COMPILATION)
+#error "Only <libpp/libpp.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libpp/pp-version-macros.h>
+#include <libpp/pp-segment.h>
+#include <libpp/pp-convert-context.h>
+
+G_BEGIN_DECLS
+
+/**
+ * PP_CONVERTER_EXTENSION_POINT:
+ *
+ * The name of the extension point of converters: "libpp-converter".
+ */
+#define PP_CONVERTER_EXTENSION_POINT "libpp-converter"
+
+/**
+ * PP_CONVERTER_ERROR:
+ *
+ * The error domain of converters.
+ */
+#define PP_CONVERTER_ERROR (pp_converter_error_quark ())
+
+/**
+ * PpConverterError:
+ * @PP_CONVERTER_ERROR_INVALID_OUTPUT: the answer could not be made into
+ *   JSON-LD, even after asking again
+ * @PP_CONVERTER_ERROR_UNSUPPORTED: the converter cannot handle this segment
+ * @PP_CONVERTER_ERROR_NOT_CONFIGURED: the converter lacks something it needs,
+ *   such as its prompt template
+ *
+ * Error codes of #PP_CONVERTER_ERROR.
+ */
+typedef enum {
+  PP_CONVERTER_ERROR_INVALID_OUTPUT,
+  PP_CONVERTER_ERROR_UNSUPPORTED,
+  PP_CONVERTER_ERROR_NOT_CONFIGURED,
+} PpConverterError;
+
+PP_AVAILABLE_IN_ALL
+GQuark pp_converter_error_quark (void);
+
+#define PP_TYPE_CONVERTER (pp_converter_get_type ())
+
+PP_AVAILABLE_IN_ALL
+G_DECLARE_INTERFACE (PpConverter, pp_converter, PP, CONVERTER, GObject)
+
+/**
+ * PpConverterInterface:
+ * @g_iface: the parent interface
+ * @convert: turns one segment into JSON-LD. Called from many threads at
+ *   once: it must be thread-safe. It asks the LLM only through
+ *   pp_convert_context_complete(), and returns a JSON tree of its own that
+ *   no other thread holds.
+ *
+ * The virtual methods of #PpConverter.
+ */
+struct _PpConverterInterface
+{
+  GTypeInterface g_iface;
+
+  JsonNode * (* convert) (PpConverter       *converter,
+                          PpConvertContext  *context,
+                          PpSegment         *segment,
+                          GCancellable      *cancellable,
+                          GError           **error);
+
+  /*< private >*/
+  gpointer padding[8];
+};
+
+PP_AVAILABLE_IN_ALL
+JsonNode *pp_converter_convert (PpConverter       *converter,
+                                PpConvertContext  *context,
+                                PpSegment         *segment,
+                                GCancellable      *cancellable,
+                                GError           **error);
+
+G_END_DECLS

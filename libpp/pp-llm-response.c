@@ -1,0 +1,244 @@
+/* pp-llm-response.c: the answer to a chat-completion request
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "pp-llm-response.h"
+#include "pp-cache.h"
+
+struct _PpLlmResponse
+{
+  char *content;
+  char *model;
+  guint prompt_tokens;
+  guint completion_tokens;
+};
+
+G_DEFINE_BOXED_TYPE (PpLlmResponse, pp_llm_response, pp_llm_response_ref, pp_llm_response_unref)
+
+/* The version of the serialised form kept in caches */
+#define RESPONSE_FORMAT_VERSION 1
+
+static void
+pp_llm_response_clear (PpLlmResponse *response)
+{
+  g_free (response->content);
+  g_free (response->model);
+}
+
+/**
+ * pp_llm_response_new:
+ * @content: the text of the answer
+ * @model: (nullable): the model that answered
+ * @prompt_tokens: tokens of the prompt, as the endpoint counted them
+ * @completion_tokens: tokens of the answer, as the endpoint counted them
+ *
+ * Returns: (transfer full): a new #PpLlmResponse
+ */
+PpLlmResponse *
+pp_llm_response_new (const char *content,
+                     const char *model,
+                     guint       prompt_tokens,
+                     guint       completion_tokens)
+{
+  PpLlmResponse *response;
+
+  g_return_val_if_fail (content != NULL, NULL);
+
+  response = g_atomic_rc_box_new0 (PpLlmResponse);
+  response->content = g_strdup (content);
+  response->model = g_strdup (model);
+  response->prompt_tokens = prompt_tokens;
+  response->completion_tokens = completion_tokens;
+
+  return response;
+}
+
+/**
+ * pp_llm_response_new_from_bytes:
+ * @bytes: what pp_llm_response_to_bytes() returned
+ * @error: return location for a #GError
+ *
+ * Reads back a response kept in a cache.
+ *
+ * Returns: (transfer full) (nullable): the response, or %NULL with
+ *   %PP_CACHE_ERROR_CORRUPT set
+ */
+PpLlmResponse *
+pp_llm_response_new_from_bytes (GBytes  *bytes,
+                                GError **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  JsonNode *root;
+  JsonObject *object;
+  const char *content;
+  gsize size;
+  const char *data;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &size);
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, data != NULL ? data : "", size, &local_error))
+    {
+      g_set_error (error, PP_CACHE_ERROR, PP_CACHE_ERROR_CORRUPT,
+                   "Cached answer is not JSON: %s", local_error->message);
+      return NULL;
+    }
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    goto corrupt;
+
+  object = json_node_get_object (root);
+  if (json_object_get_int_member_with_default (object, "v", 0) != RESPONSE_FORMAT_VERSION)
+    goto corrupt;
+
+  content = json_object_get_string_member_with_default (object, "content", NULL);
+  if (content == NULL)
+    goto corrupt;
+
+  return pp_llm_response_new (content,
+                              json_object_get_string_member_with_default (object, "model", NULL),
+                              (guint) json_object_get_int_member_with_default (object, "prompt_tokens", 0),
+                              (guint) json_object_get_int_member_with_default (object, "completion_tokens", 0));
+
+corrupt:
+  g_set_error_literal (error, PP_CACHE_ERROR, PP_CACHE_ERROR_CORRUPT,
+                       "Cached answer has an unknown format");
+  return NULL;
+}
+
+/**
+ * pp_llm_response_to_bytes:
+ * @response: a #PpLlmResponse
+ *
+ * Serialises @response for a cache.
+ *
+ * Returns: (transfer full): the serialised response
+ */
+GBytes *
+pp_llm_response_to_bytes (PpLlmResponse *response)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  char *data;
+  gsize length;
+
+  g_return_val_if_fail (response != NULL, NULL);
+
+  builder = json_builder_new_immutable ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "v");
+  json_builder_add_int_value (builder, RESPONSE_FORMAT_VERSION);
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, response->content);
+  if (response->model != NULL)
+    {
+      json_builder_set_member_name (builder, "model");
+      json_builder_add_string_value (builder, response->model);
+    }
+  json_builder_set_member_name (builder, "prompt_tokens");
+  json_builder_add_int_value (builder, response->prompt_tokens);
+  json_builder_set_member_name (builder, "completion_tokens");
+  json_builder_add_int_value (builder, response->completion_tokens);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  data = json_to_string (root, FALSE);
+  length = strlen (data);
+
+  return g_bytes_new_take (data, length);
+}
+
+/**
+ * pp_llm_response_ref:
+ * @response: a #PpLlmResponse
+ *
+ * Returns: (transfer full): @response, with one more reference
+ */
+PpLlmResponse *
+pp_llm_response_ref (PpLlmResponse *response)
+{
+  g_return_val_if_fail (response != NULL, NULL);
+
+  return g_atomic_rc_box_acquire (response);
+}
+
+/**
+ * pp_llm_response_unref:
+ * @response: (transfer full): a #PpLlmResponse
+ *
+ * Drops a reference; the last one frees the response.
+ */
+void
+pp_llm_response_unref (PpLlmResponse *response)
+{
+  g_return_if_fail (response != NULL);
+
+  g_atomic_rc_box_release_full (response, (GDestroyNotify) pp_llm_response_clear);
+}
+
+/**
+ * pp_llm_response_get_content:
+ * @response: a #PpLlmResponse
+ *
+ * Returns: the text of the answer
+ */
+const char *
+pp_llm_response_get_content (PpLlmResponse *response)
+{
+  g_return_val_if_fail (response != NULL, NULL);
+
+  return response->content;
+}
+
+/**
+ * pp_llm_response_get_model:
+ * @response: a #PpLlmResponse
+ *
+ * Returns: (nullable): the model that answered
+ */
+const char *
+pp_llm_response_get_model (PpLlmResponse *response)
+{
+  g_return_val_if_fail (response != NULL, NULL);
+
+  return response->model;
+}
+
+/**
+ * pp_llm_response_get_prompt_tokens:
+ * @response: a #PpLlmResponse
+ *
+ * Returns: the tokens of the prompt
+ */
+guint
+pp_llm_response_get_prompt_tokens (PpLlmResponse *response)
+{
+  g_return_val_if_fail (response != NULL, 0);
+
+  return response->prompt_tokens;
+}
+
+/**
+ * pp_llm_response_get_completion_tokens:
+ * @response: a #PpLlmResponse
+ *
+ * Returns: the tokens of the answer
+ */
+guint
+pp_llm_response_get_completion_tokens (PpLlmResponse *response)
+{
+  g_return_val_if_fail (response != NULL, 0);
+
+  return response->completion_tokens;
+}

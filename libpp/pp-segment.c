@@ -1,0 +1,181 @@
+/* pp-segment.c: one piece of a document
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "pp-segment.h"
+
+struct _PpSegment
+{
+  guint index;
+  char *text;
+  gsize length;
+  gsize offset;
+  char **heading_path;
+  char *hash;
+};
+
+G_DEFINE_BOXED_TYPE (PpSegment, pp_segment, pp_segment_ref, pp_segment_unref)
+
+static void
+pp_segment_clear (PpSegment *segment)
+{
+  g_free (segment->text);
+  g_strfreev (segment->heading_path);
+  g_free (segment->hash);
+}
+
+/**
+ * pp_segment_new:
+ * @index: the position of the segment in its document, from 0
+ * @text: the text, valid UTF-8
+ * @length: the length of @text in bytes, or -1 if it is nul-terminated
+ * @offset: the byte offset of @text in the source document
+ * @heading_path: (nullable) (array zero-terminated=1): the titles of the
+ *   sections that contain the segment, outermost first
+ *
+ * Creates a segment. Its hash is the SHA-256 of its text.
+ *
+ * Returns: (transfer full): a new #PpSegment
+ */
+PpSegment *
+pp_segment_new (guint               index,
+                const char         *text,
+                gssize              length,
+                gsize               offset,
+                const char * const *heading_path)
+{
+  PpSegment *segment;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  if (length < 0)
+    length = strlen (text);
+
+  segment = g_atomic_rc_box_new0 (PpSegment);
+  segment->index = index;
+  segment->text = g_strndup (text, length);
+  segment->length = length;
+  segment->offset = offset;
+  segment->heading_path = heading_path != NULL ? g_strdupv ((char **) heading_path) : g_new0 (char *, 1);
+  segment->hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, length);
+
+  return segment;
+}
+
+/**
+ * pp_segment_ref:
+ * @segment: a #PpSegment
+ *
+ * Returns: (transfer full): @segment, with one more reference
+ */
+PpSegment *
+pp_segment_ref (PpSegment *segment)
+{
+  g_return_val_if_fail (segment != NULL, NULL);
+
+  return g_atomic_rc_box_acquire (segment);
+}
+
+/**
+ * pp_segment_unref:
+ * @segment: (transfer full): a #PpSegment
+ *
+ * Drops a reference; the last one frees the segment.
+ */
+void
+pp_segment_unref (PpSegment *segment)
+{
+  g_return_if_fail (segment != NULL);
+
+  g_atomic_rc_box_release_full (segment, (GDestroyNotify) pp_segment_clear);
+}
+
+/**
+ * pp_segment_get_index:
+ * @segment: a #PpSegment
+ *
+ * Returns: the position of the segment in its document, from 0
+ */
+guint
+pp_segment_get_index (PpSegment *segment)
+{
+  g_return_val_if_fail (segment != NULL, 0);
+
+  return segment->index;
+}
+
+/**
+ * pp_segment_get_text:
+ * @segment: a #PpSegment
+ *
+ * Returns: the text of the segment
+ */
+const char *
+pp_segment_get_text (PpSegment *segment)
+{
+  g_return_val_if_fail (segment != NULL, NULL);
+
+  return segment->text;
+}
+
+/**
+ * pp_segment_get_length:
+ * @segment: a #PpSegment
+ *
+ * Returns: the length of the text in bytes
+ */
+gsize
+pp_segment_get_length (PpSegment *segment)
+{
+  g_return_val_if_fail (segment != NULL, 0);
+
+  return segment->length;
+}
+
+/**
+ * pp_segment_get_offset:
+ * @segment: a #PpSegment
+ *
+ * Returns: the byte offset of the text in its source document
+ */
+gsize
+pp_segment_get_offset (PpSegment *segment)
+{
+  g_return_val_if_fail (segment != NULL, 0);
+
+  return segment->offset;
+}
+
+/**
+ * pp_segment_get_heading_path:
+ * @segment: a #PpSegment
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the titles of the
+ *   sections that contain the segment, outermost first; may be empty
+ */
+const char * const *
+pp_segment_get_heading_path (PpSegment *segment)
+{
+  g_return_val_if_fail (segment != NULL, NULL);
+
+  return (const char * const *) segment->heading_path;
+}
+
+/**
+ * pp_segment_get_hash:
+ * @segment: a #PpSegment
+ *
+ * Returns: the SHA-256 of the text, in hexadecimal
+ */
+const char *
+pp_segment_get_hash (PpSegment *segment)
+{
+  g_return_val_if_fail (segment != NULL, NULL);
+
+  return segment->hash;
+}
