@@ -1,0 +1,704 @@
+/* pp-test-server.c: an OpenAI-compatible server on its own thread, for tests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libsoup/soup.h>
+
+#include "pp-mock-answer.h"
+#include "pp-test-server.h"
+
+/* The server's SoupServer, its held messages and its timers belong to its
+ * thread; everything a test reads or scripts is behind the mutex. Delays
+ * and holds pause the message (soup_server_message_pause()) and return to
+ * the main loop, so that one slow answer never delays another. */
+
+typedef struct
+{
+  guint status;
+  char *body;          /* sent as is, or NULL */
+  char *content;       /* or: a 200 whose assistant message is this */
+  char *retry_after;
+} Reply;
+
+struct _PpTestServer
+{
+  GMutex mutex;
+  GCond cond;
+
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  char *base_url;
+
+  /* the server thread's */
+  SoupServer *server;
+  GPtrArray *held;             /* SoupServerMessage, paused until released */
+  GPtrArray *timers;           /* GSource, each unpausing one message */
+
+  /* under mutex */
+  gboolean started;
+  guint latency_ms;
+  gboolean hold;
+  GQueue replies;              /* Reply */
+  GPtrArray *user_messages;
+  GPtrArray *authorization_headers;
+  GPtrArray *request_bodies;
+  guint request_count;
+  guint in_flight;
+  guint peak_in_flight;
+  guint connection_count;
+};
+
+static GQuark
+seen_socket_quark (void)
+{
+  return g_quark_from_static_string ("pp-test-server-seen");
+}
+
+static void
+reply_free (Reply *reply)
+{
+  g_free (reply->body);
+  g_free (reply->content);
+  g_free (reply->retry_after);
+  g_free (reply);
+}
+
+static void
+set_json_response (SoupServerMessage *msg,
+                   guint              status,
+                   char              *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  if (body != NULL)
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, strlen (body));
+  else
+    soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
+}
+
+static void
+message_finished (SoupServerMessage *msg,
+                  PpTestServer      *self)
+{
+  g_mutex_lock (&self->mutex);
+  g_assert (self->in_flight > 0);
+  self->in_flight--;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  g_signal_handlers_disconnect_by_func (msg, message_finished, self);
+}
+
+typedef struct
+{
+  PpTestServer *self;
+  SoupServerMessage *msg;
+} Delayed;
+
+static void
+delayed_free (Delayed *delayed)
+{
+  g_object_unref (delayed->msg);
+  g_free (delayed);
+}
+
+static gboolean
+delayed_answer (gpointer data)
+{
+  Delayed *delayed = data;
+
+  soup_server_message_unpause (delayed->msg);
+  /* The main loop holds the source while dispatching it */
+  g_ptr_array_remove_fast (delayed->self->timers, g_main_current_source ());
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+count_connection (PpTestServer      *self,
+                  SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  /* Mark each connection's socket the first time it carries a request */
+  if (socket == NULL || g_object_get_qdata (G_OBJECT (socket), seen_socket_quark ()) != NULL)
+    return;
+
+  g_object_set_qdata (G_OBJECT (socket), seen_socket_quark (), GINT_TO_POINTER (1));
+  g_mutex_lock (&self->mutex);
+  self->connection_count++;
+  g_mutex_unlock (&self->mutex);
+}
+
+static void
+handle_request (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  PpTestServer *self = user_data;
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+  g_autoptr(GBytes) request_body = NULL;
+  g_autofree char *user_message = NULL;
+  g_autofree char *model = NULL;
+  const char *authorization;
+  const char *data;
+  gsize length;
+  Reply *reply;
+  guint latency_ms;
+  gboolean hold;
+
+  count_connection (self, msg);
+
+  if (strcmp (path, "/v1/chat/completions") != 0)
+    {
+      set_json_response (msg, SOUP_STATUS_NOT_FOUND,
+                         pp_mock_answer_error_body ("No such endpoint", "invalid_request_error", NULL));
+      return;
+    }
+
+  if (strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
+      set_json_response (msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
+                         pp_mock_answer_error_body ("Use POST", "invalid_request_error", NULL));
+      return;
+    }
+
+  request_body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  data = g_bytes_get_data (request_body, &length);
+  pp_mock_answer_parse_request (data, length, &model, NULL, &user_message, NULL);
+  authorization = soup_message_headers_get_one (request_headers, "Authorization");
+
+  g_mutex_lock (&self->mutex);
+  self->request_count++;
+  self->in_flight++;
+  self->peak_in_flight = MAX (self->peak_in_flight, self->in_flight);
+  if (user_message != NULL)
+    g_ptr_array_add (self->user_messages, g_strdup (user_message));
+  g_ptr_array_add (self->authorization_headers, g_strdup (authorization != NULL ? authorization : ""));
+  g_ptr_array_add (self->request_bodies, g_strndup (data != NULL ? data : "", length));
+  reply = g_queue_pop_head (&self->replies);
+  latency_ms = self->latency_ms;
+  hold = self->hold;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  g_signal_connect (msg, "finished", G_CALLBACK (message_finished), self);
+
+  if (reply != NULL && reply->content != NULL)
+    {
+      set_json_response (msg, SOUP_STATUS_OK,
+                         pp_mock_answer_completion (model, reply->content,
+                                                    pp_mock_answer_count_tokens (user_message)));
+    }
+  else if (reply != NULL)
+    {
+      if (reply->retry_after != NULL)
+        soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                      "Retry-After", reply->retry_after);
+      set_json_response (msg, reply->status, g_steal_pointer (&reply->body));
+    }
+  else
+    {
+      g_autoptr(GError) error = NULL;
+      char *body = pp_mock_answer_respond (data, length, NULL, &error);
+
+      if (body != NULL)
+        set_json_response (msg, SOUP_STATUS_OK, body);
+      else
+        set_json_response (msg, SOUP_STATUS_BAD_REQUEST,
+                           pp_mock_answer_error_body (error->message, "invalid_request_error", NULL));
+    }
+
+  g_clear_pointer (&reply, reply_free);
+
+  if (hold)
+    {
+      soup_server_message_pause (msg);
+      g_ptr_array_add (self->held, g_object_ref (msg));
+    }
+  else if (latency_ms > 0)
+    {
+      Delayed *delayed = g_new0 (Delayed, 1);
+      GSource *source = g_timeout_source_new (latency_ms);
+
+      delayed->self = self;
+      delayed->msg = g_object_ref (msg);
+      soup_server_message_pause (msg);
+      g_source_set_callback (source, delayed_answer, delayed, (GDestroyNotify) delayed_free);
+      g_source_set_name (source, "[pp-test-server] delayed answer");
+      g_source_attach (source, self->context);
+      g_ptr_array_add (self->timers, source);
+    }
+}
+
+static gboolean
+release_held (gpointer data)
+{
+  PpTestServer *self = data;
+  g_autoptr(GPtrArray) held = NULL;
+
+  held = g_steal_pointer (&self->held);
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < held->len; i++)
+    soup_server_message_unpause (held->pdata[i]);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+server_thread (gpointer data)
+{
+  PpTestServer *self = data;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (self->context);
+
+  self->server = soup_server_new ("server-header", "pp-test-server ", NULL);
+  soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
+  if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    g_error ("The test server cannot listen on 127.0.0.1: %s", error->message);
+
+  uris = soup_server_get_uris (self->server);
+  g_assert (uris != NULL);
+
+  g_mutex_lock (&self->mutex);
+  self->base_url = g_strdup_printf ("http://127.0.0.1:%d/v1", g_uri_get_port (uris->data));
+  self->started = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_main_loop_run (self->loop);
+
+  for (guint i = 0; i < self->timers->len; i++)
+    g_source_destroy (self->timers->pdata[i]);
+  g_ptr_array_set_size (self->timers, 0);
+
+  soup_server_disconnect (self->server);
+  g_ptr_array_set_size (self->held, 0);
+  g_clear_object (&self->server);
+
+  while (g_main_context_iteration (self->context, FALSE))
+    ;
+
+  g_main_context_pop_thread_default (self->context);
+
+  return NULL;
+}
+
+/**
+ * pp_test_server_new:
+ *
+ * Starts a server on 127.0.0.1, on a free port, in a thread of its own.
+ * Aborts the test if it cannot listen.
+ *
+ * Returns: (transfer full): the server, listening
+ */
+PpTestServer *
+pp_test_server_new (void)
+{
+  PpTestServer *self = g_new0 (PpTestServer, 1);
+
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+  g_queue_init (&self->replies);
+  self->context = g_main_context_new ();
+  self->loop = g_main_loop_new (self->context, FALSE);
+  self->held = g_ptr_array_new_with_free_func (g_object_unref);
+  self->timers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+  self->user_messages = g_ptr_array_new_with_free_func (g_free);
+  self->authorization_headers = g_ptr_array_new_with_free_func (g_free);
+  self->request_bodies = g_ptr_array_new_with_free_func (g_free);
+
+  self->thread = g_thread_new ("pp-test-server", server_thread, self);
+
+  g_mutex_lock (&self->mutex);
+  while (!self->started)
+    g_cond_wait (&self->cond, &self->mutex);
+  g_mutex_unlock (&self->mutex);
+
+  return self;
+}
+
+/**
+ * pp_test_server_free:
+ * @server: (transfer full): a #PpTestServer
+ *
+ * Stops the server, closing its connections and dropping the answers it
+ * holds, and joins its thread.
+ */
+void
+pp_test_server_free (PpTestServer *server)
+{
+  g_return_if_fail (server != NULL);
+
+  g_main_loop_quit (server->loop);
+  g_thread_join (server->thread);
+
+  g_main_loop_unref (server->loop);
+  g_main_context_unref (server->context);
+  g_ptr_array_unref (server->held);
+  g_ptr_array_unref (server->timers);
+  g_queue_clear_full (&server->replies, (GDestroyNotify) reply_free);
+  g_ptr_array_unref (server->user_messages);
+  g_ptr_array_unref (server->authorization_headers);
+  g_ptr_array_unref (server->request_bodies);
+  g_free (server->base_url);
+  g_mutex_clear (&server->mutex);
+  g_cond_clear (&server->cond);
+  g_free (server);
+}
+
+/**
+ * pp_test_server_get_base_url:
+ * @server: a #PpTestServer
+ *
+ * Returns: the base URL of the API, such as "http://127.0.0.1:41234/v1",
+ *   for an OpenAI client's "base-url"
+ */
+const char *
+pp_test_server_get_base_url (PpTestServer *server)
+{
+  g_return_val_if_fail (server != NULL, NULL);
+
+  return server->base_url;
+}
+
+/**
+ * pp_test_server_set_latency_ms:
+ * @server: a #PpTestServer
+ * @latency_ms: the delay of each answer, in milliseconds
+ *
+ * Delays every answer to requests that arrive from now on. The server
+ * keeps serving others while an answer waits.
+ */
+void
+pp_test_server_set_latency_ms (PpTestServer *server,
+                               guint         latency_ms)
+{
+  g_return_if_fail (server != NULL);
+
+  g_mutex_lock (&server->mutex);
+  server->latency_ms = latency_ms;
+  g_mutex_unlock (&server->mutex);
+}
+
+static void
+push (PpTestServer *server,
+      Reply        *reply)
+{
+  g_mutex_lock (&server->mutex);
+  g_queue_push_tail (&server->replies, reply);
+  g_mutex_unlock (&server->mutex);
+}
+
+/**
+ * pp_test_server_push_reply:
+ * @server: a #PpTestServer
+ * @status: the HTTP status
+ * @body: (nullable): the body, sent as `application/json` whatever it is
+ * @retry_after: (nullable): the value of a `Retry-After` header
+ *
+ * Scripts the answer to a coming request. Scripted answers are used one
+ * per request, in the order they were pushed; when none is left, the
+ * server answers with the mock answer.
+ */
+void
+pp_test_server_push_reply (PpTestServer *server,
+                           guint         status,
+                           const char   *body,
+                           const char   *retry_after)
+{
+  Reply *reply;
+
+  g_return_if_fail (server != NULL);
+  g_return_if_fail (status >= 100 && status < 600);
+
+  reply = g_new0 (Reply, 1);
+  reply->status = status;
+  reply->body = g_strdup (body);
+  reply->retry_after = g_strdup (retry_after);
+  push (server, reply);
+}
+
+/**
+ * pp_test_server_push_content:
+ * @server: a #PpTestServer
+ * @assistant_content: the text of the assistant's message
+ *
+ * Scripts a successful chat completion whose message is
+ * @assistant_content, like pp_test_server_push_reply().
+ */
+void
+pp_test_server_push_content (PpTestServer *server,
+                             const char   *assistant_content)
+{
+  Reply *reply;
+
+  g_return_if_fail (server != NULL);
+  g_return_if_fail (assistant_content != NULL);
+
+  reply = g_new0 (Reply, 1);
+  reply->status = SOUP_STATUS_OK;
+  reply->content = g_strdup (assistant_content);
+  push (server, reply);
+}
+
+/**
+ * pp_test_server_set_hold:
+ * @server: a #PpTestServer
+ * @hold: whether to hold answers
+ *
+ * While @hold is %TRUE, requests are received and counted but not
+ * answered. Setting it back to %FALSE sends the answers held.
+ */
+void
+pp_test_server_set_hold (PpTestServer *server,
+                         gboolean      hold)
+{
+  g_return_if_fail (server != NULL);
+
+  g_mutex_lock (&server->mutex);
+  server->hold = hold;
+  g_mutex_unlock (&server->mutex);
+
+  if (!hold)
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_callback (source, release_held, server, NULL);
+      g_source_set_name (source, "[pp-test-server] release held answers");
+      g_source_attach (source, server->context);
+      g_source_unref (source);
+    }
+}
+
+static guint
+get_counter (PpTestServer *server,
+             const guint  *counter)
+{
+  guint value;
+
+  g_mutex_lock (&server->mutex);
+  value = *counter;
+  g_mutex_unlock (&server->mutex);
+
+  return value;
+}
+
+/**
+ * pp_test_server_get_request_count:
+ * @server: a #PpTestServer
+ *
+ * Returns: the number of chat-completion requests received so far
+ */
+guint
+pp_test_server_get_request_count (PpTestServer *server)
+{
+  g_return_val_if_fail (server != NULL, 0);
+
+  return get_counter (server, &server->request_count);
+}
+
+/**
+ * pp_test_server_get_in_flight:
+ * @server: a #PpTestServer
+ *
+ * Returns: the number of requests received and not yet answered
+ */
+guint
+pp_test_server_get_in_flight (PpTestServer *server)
+{
+  g_return_val_if_fail (server != NULL, 0);
+
+  return get_counter (server, &server->in_flight);
+}
+
+/**
+ * pp_test_server_get_peak_in_flight:
+ * @server: a #PpTestServer
+ *
+ * Returns: the largest number of requests that were in flight at once
+ */
+guint
+pp_test_server_get_peak_in_flight (PpTestServer *server)
+{
+  g_return_val_if_fail (server != NULL, 0);
+
+  return get_counter (server, &server->peak_in_flight);
+}
+
+/**
+ * pp_test_server_get_connection_count:
+ * @server: a #PpTestServer
+ *
+ * The number of distinct connections requests arrived on: a client that
+ * keeps connections alive makes few for many requests.
+ *
+ * Returns: the number of connections that carried a request
+ */
+guint
+pp_test_server_get_connection_count (PpTestServer *server)
+{
+  g_return_val_if_fail (server != NULL, 0);
+
+  return get_counter (server, &server->connection_count);
+}
+
+static GPtrArray *
+dup_strings (PpTestServer *server,
+             GPtrArray    *strings)
+{
+  GPtrArray *copy;
+
+  g_mutex_lock (&server->mutex);
+  copy = g_ptr_array_copy (strings, (GCopyFunc) g_strdup, NULL);
+  g_mutex_unlock (&server->mutex);
+  g_ptr_array_set_free_func (copy, g_free);
+
+  return copy;
+}
+
+/**
+ * pp_test_server_dup_user_messages:
+ * @server: a #PpTestServer
+ *
+ * The last user message of each chat-completion request that had one.
+ *
+ * Returns: (transfer full) (element-type utf8): the messages, in the order
+ *   the requests arrived
+ */
+GPtrArray *
+pp_test_server_dup_user_messages (PpTestServer *server)
+{
+  g_return_val_if_fail (server != NULL, NULL);
+
+  return dup_strings (server, server->user_messages);
+}
+
+/**
+ * pp_test_server_dup_authorization_headers:
+ * @server: a #PpTestServer
+ *
+ * The `Authorization` header of each chat-completion request, or an empty
+ * string for a request without one.
+ *
+ * Returns: (transfer full) (element-type utf8): the headers, in the order
+ *   the requests arrived
+ */
+GPtrArray *
+pp_test_server_dup_authorization_headers (PpTestServer *server)
+{
+  g_return_val_if_fail (server != NULL, NULL);
+
+  return dup_strings (server, server->authorization_headers);
+}
+
+/**
+ * pp_test_server_dup_request_bodies:
+ * @server: a #PpTestServer
+ *
+ * The body of each chat-completion request, to check the model, sampling
+ * settings and messages a client sent.
+ *
+ * Returns: (transfer full) (element-type utf8): the bodies, in the order
+ *   the requests arrived
+ */
+GPtrArray *
+pp_test_server_dup_request_bodies (PpTestServer *server)
+{
+  g_return_val_if_fail (server != NULL, NULL);
+
+  return dup_strings (server, server->request_bodies);
+}
+
+typedef gboolean (* Predicate) (PpTestServer *server,
+                                guint         n);
+
+static gboolean
+wait_for (PpTestServer *server,
+          Predicate     predicate,
+          guint         n,
+          guint         timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+  gboolean reached;
+
+  g_mutex_lock (&server->mutex);
+  while (!(reached = predicate (server, n)))
+    {
+      if (!g_cond_wait_until (&server->cond, &server->mutex, deadline))
+        {
+          reached = predicate (server, n);
+          break;
+        }
+    }
+  g_mutex_unlock (&server->mutex);
+
+  return reached;
+}
+
+static gboolean
+in_flight_reached (PpTestServer *server,
+                   guint         n)
+{
+  return n == 0 ? server->in_flight == 0 : server->in_flight >= n;
+}
+
+/**
+ * pp_test_server_wait_for_in_flight:
+ * @server: a #PpTestServer
+ * @n: the number of requests to wait for
+ * @timeout_ms: how long to wait at most, in milliseconds
+ *
+ * Waits until at least @n requests are in flight, or, when @n is 0, until
+ * none is.
+ *
+ * Returns: %TRUE if that happened within @timeout_ms
+ */
+gboolean
+pp_test_server_wait_for_in_flight (PpTestServer *server,
+                                   guint         n,
+                                   guint         timeout_ms)
+{
+  g_return_val_if_fail (server != NULL, FALSE);
+
+  return wait_for (server, in_flight_reached, n, timeout_ms);
+}
+
+static gboolean
+requests_reached (PpTestServer *server,
+                  guint         n)
+{
+  return server->request_count >= n;
+}
+
+/**
+ * pp_test_server_wait_for_requests:
+ * @server: a #PpTestServer
+ * @n: the number of requests to wait for
+ * @timeout_ms: how long to wait at most, in milliseconds
+ *
+ * Waits until at least @n chat-completion requests have arrived.
+ *
+ * Returns: %TRUE if that happened within @timeout_ms
+ */
+gboolean
+pp_test_server_wait_for_requests (PpTestServer *server,
+                                  guint         n,
+                                  guint         timeout_ms)
+{
+  g_return_val_if_fail (server != NULL, FALSE);
+
+  return wait_for (server, requests_reached, n, timeout_ms);
+}

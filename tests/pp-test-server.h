@@ -1,0 +1,54 @@
+/* pp-test-server.h: an OpenAI-compatible server on its own thread, for tests
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * PpTestServer:
+ *
+ * A chat-completions server on 127.0.0.1 that runs its own thread and main
+ * context, so that a test may block on a request to it. It answers with
+ * the mock answer (see pp_mock_answer_respond()) unless a reply was
+ * scripted. All its functions are thread-safe.
+ */
+typedef struct _PpTestServer PpTestServer;
+
+PpTestServer *pp_test_server_new                       (void);
+void          pp_test_server_free                      (PpTestServer *server);
+const char   *pp_test_server_get_base_url              (PpTestServer *server);
+
+void          pp_test_server_set_latency_ms            (PpTestServer *server,
+                                                        guint         latency_ms);
+void          pp_test_server_push_reply                (PpTestServer *server,
+                                                        guint         status,
+                                                        const char   *body,
+                                                        const char   *retry_after);
+void          pp_test_server_push_content              (PpTestServer *server,
+                                                        const char   *assistant_content);
+void          pp_test_server_set_hold                  (PpTestServer *server,
+                                                        gboolean      hold);
+
+guint         pp_test_server_get_request_count         (PpTestServer *server);
+guint         pp_test_server_get_in_flight             (PpTestServer *server);
+guint         pp_test_server_get_peak_in_flight        (PpTestServer *server);
+guint         pp_test_server_get_connection_count      (PpTestServer *server);
+GPtrArray    *pp_test_server_dup_user_messages         (PpTestServer *server);
+GPtrArray    *pp_test_server_dup_authorization_headers (PpTestServer *server);
+GPtrArray    *pp_test_server_dup_request_bodies        (PpTestServer *server);
+
+gboolean      pp_test_server_wait_for_in_flight        (PpTestServer *server,
+                                                        guint         n,
+                                                        guint         timeout_ms);
+gboolean      pp_test_server_wait_for_requests         (PpTestServer *server,
+                                                        guint         n,
+                                                        guint         timeout_ms);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpTestServer, pp_test_server_free)
+
+G_END_DECLS
