@@ -1,0 +1,503 @@
+/* pp-converter-llm.c: asks an LLM for schema.org JSON-LD
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <gio/gio.h>
+
+#include "pp-converter-llm.h"
+#include "pp-converter-llm-resources.h"
+#include "pp-json-repair.h"
+
+/**
+ * PpConverterLlm:
+ *
+ * The "llm" implementation of #PpConverter: it asks an LLM to extract the
+ * entities and facts of a segment as schema.org JSON-LD.
+ *
+ * The system prompt is the bundled extraction prompt, or the content of
+ * #PpConverterLlm:prompt-file. The user message is the segment's text,
+ * preceded by a line "Section: A > B" when the segment has a heading path.
+ * Requests ask for JSON output at #PpConverterLlm:temperature.
+ *
+ * The answer is mended where that is safe (a code fence or prose around
+ * the JSON, commas before closing brackets, a value cut short) and must be
+ * a JSON object, or an array of objects, that expands as JSON-LD to at
+ * least one node. When it is not, the converter asks again, quoting what
+ * was wrong, at most #PpConverterLlm:max-reasks times, and then fails with
+ * %PP_CONVERTER_ERROR_INVALID_OUTPUT. Errors of the LLM client
+ * (%PP_LLM_ERROR) are passed on unchanged.
+ *
+ * Its settings are fixed at construction and it keeps no state between
+ * calls: one converter serves any number of threads at once.
+ */
+
+#define PROMPT_RESOURCE_PATH "/org/libpp/converter-llm/schemaorg-extract.txt"
+
+#define DEFAULT_TEMPERATURE 0.0
+#define DEFAULT_MAX_REASKS 2
+
+struct _PpConverterLlm
+{
+  GObject parent_instance;
+
+  /* Set at construction, read-only afterwards */
+  char *prompt_file;
+  double temperature;
+  guint max_reasks;
+
+  /* Set once by GInitable.init, before the object is shared */
+  char *prompt;
+};
+
+enum {
+  PROP_0,
+  PROP_PROMPT_FILE,
+  PROP_TEMPERATURE,
+  PROP_MAX_REASKS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void pp_converter_llm_converter_iface_init (PpConverterInterface *iface);
+static void pp_converter_llm_initable_iface_init  (GInitableIface       *iface);
+
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (PpConverterLlm, pp_converter_llm, G_TYPE_OBJECT, G_TYPE_FLAG_FINAL,
+                                G_IMPLEMENT_INTERFACE_DYNAMIC (PP_TYPE_CONVERTER,
+                                                               pp_converter_llm_converter_iface_init)
+                                G_IMPLEMENT_INTERFACE_DYNAMIC (G_TYPE_INITABLE,
+                                                               pp_converter_llm_initable_iface_init))
+
+static char *
+build_user_message (PpSegment *segment)
+{
+  const char * const *heading_path = pp_segment_get_heading_path (segment);
+  GString *message = g_string_new (NULL);
+
+  if (heading_path != NULL && heading_path[0] != NULL)
+    {
+      g_autofree char *path = g_strjoinv (" > ", (char **) heading_path);
+
+      g_string_append_printf (message, "Section: %s\n\n", path);
+    }
+
+  g_string_append_len (message, pp_segment_get_text (segment), pp_segment_get_length (segment));
+
+  return g_string_free (message, FALSE);
+}
+
+static char *
+build_reask_message (const char *user_message,
+                     const char *cause)
+{
+  return g_strdup_printf ("%s\n\n"
+                          "Your previous answer to this text could not be used: %s.\n"
+                          "Answer again with only the JSON-LD: one JSON object with "
+                          "\"@context\": \"https://schema.org\" and \"@graph\", "
+                          "no prose and no code fences.",
+                          user_message, cause);
+}
+
+static PpLlmRequest *
+build_request (PpConverterLlm *self,
+               const char     *user_message)
+{
+  PpLlmRequest *request = pp_llm_request_new (self->prompt, user_message);
+
+  pp_llm_request_set_json_mode (request, TRUE);
+  if (self->temperature >= 0.0)
+    pp_llm_request_set_temperature (request, self->temperature);
+
+  return request;
+}
+
+static const char *
+describe_node_type (JsonNode *node)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      return "an object";
+    case JSON_NODE_ARRAY:
+      return "an array";
+    case JSON_NODE_NULL:
+      return "null";
+    case JSON_NODE_VALUE:
+    default:
+      break;
+    }
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_STRING:
+      return "a string";
+    case G_TYPE_BOOLEAN:
+      return "a boolean";
+    default:
+      return "a number";
+    }
+}
+
+/* Checks that @root is JSON-LD that describes something: an object or an
+ * array of objects that expands to at least one node. Errors other than
+ * cancellation are %PP_CONVERTER_ERROR_INVALID_OUTPUT, with a message that
+ * can be quoted to the model. */
+static gboolean
+validate_jsonld (JsonNode      *root,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(PpJsonldOptions) options = NULL;
+  g_autoptr(JsonNode) expanded = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            {
+              g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
+                           "the JSON is an array whose element %u is %s, not an object",
+                           i, describe_node_type (element));
+              return FALSE;
+            }
+        }
+    }
+  else if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
+                   "the JSON is %s, not an object", describe_node_type (root));
+      return FALSE;
+    }
+
+  /* The default document loader serves the bundled schema.org context and
+   * fetches nothing */
+  options = pp_jsonld_options_new ();
+  expanded = pp_jsonld_expand (root, options, cancellable, &local_error);
+  if (expanded == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
+                   "the JSON is not valid JSON-LD: %s", local_error->message);
+      return FALSE;
+    }
+
+  if (!JSON_NODE_HOLDS_ARRAY (expanded) ||
+      json_array_get_length (json_node_get_array (expanded)) == 0)
+    {
+      g_set_error_literal (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
+                           "the JSON-LD describes no entity once expanded "
+                           "(does it lack \"@context\": \"https://schema.org\", "
+                           "or use terms that are not schema.org's?)");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static JsonNode *
+pp_converter_llm_convert (PpConverter       *converter,
+                          PpConvertContext  *context,
+                          PpSegment         *segment,
+                          GCancellable      *cancellable,
+                          GError           **error)
+{
+  PpConverterLlm *self = PP_CONVERTER_LLM (converter);
+  g_autofree char *user_message = NULL;
+  g_autoptr(PpLlmRequest) request = NULL;
+  guint index = pp_segment_get_index (segment);
+
+  if (self->prompt == NULL)
+    {
+      g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_NOT_CONFIGURED,
+                   "Segment %u: the converter has no prompt (it was not initialised)", index);
+      return NULL;
+    }
+
+  user_message = build_user_message (segment);
+  request = build_request (self, user_message);
+
+  for (guint attempt = 0; ; attempt++)
+    {
+      g_autoptr(PpLlmResponse) response = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(GError) local_error = NULL;
+      g_autofree char *reask_message = NULL;
+
+      /* LLM errors go to the processor as they are: it decides what to
+       * retry from their code */
+      response = pp_convert_context_complete (context, request, cancellable, error);
+      if (response == NULL)
+        return NULL;
+
+      root = pp_json_repair_parse (pp_llm_response_get_content (response), &local_error);
+      if (root != NULL && validate_jsonld (root, cancellable, &local_error))
+        return g_steal_pointer (&root);
+
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      if (attempt >= self->max_reasks)
+        {
+          g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
+                       "Segment %u: no usable JSON-LD after %u %s: %s",
+                       index, attempt + 1, attempt == 0 ? "request" : "requests",
+                       local_error->message);
+          return NULL;
+        }
+
+      g_debug ("Segment %u: asking again (%u of %u): %s",
+               index, attempt + 1, self->max_reasks, local_error->message);
+
+      reask_message = build_reask_message (user_message, local_error->message);
+      g_clear_pointer (&request, pp_llm_request_unref);
+      request = build_request (self, reask_message);
+    }
+}
+
+static void
+pp_converter_llm_converter_iface_init (PpConverterInterface *iface)
+{
+  iface->convert = pp_converter_llm_convert;
+}
+
+static char *
+load_prompt (const char  *prompt_file,
+             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *prompt = NULL;
+  gsize length = 0;
+
+  if (prompt_file != NULL)
+    {
+      if (!g_file_get_contents (prompt_file, &prompt, &length, &local_error))
+        {
+          g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_NOT_CONFIGURED,
+                       "Could not read the prompt file: %s", local_error->message);
+          return NULL;
+        }
+    }
+  else
+    {
+      g_autoptr(GBytes) bytes = NULL;
+
+      bytes = g_resource_lookup_data (pp_converter_llm_get_resource (), PROMPT_RESOURCE_PATH,
+                                      G_RESOURCE_LOOKUP_FLAGS_NONE, &local_error);
+      if (bytes == NULL)
+        {
+          g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_NOT_CONFIGURED,
+                       "Could not load the bundled prompt: %s", local_error->message);
+          return NULL;
+        }
+      prompt = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      length = strlen (prompt);
+    }
+
+  if (!g_utf8_validate_len (prompt, length, NULL))
+    {
+      g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_NOT_CONFIGURED,
+                   "The prompt%s%s is not valid UTF-8",
+                   prompt_file != NULL ? " file " : "",
+                   prompt_file != NULL ? prompt_file : "");
+      return NULL;
+    }
+
+  g_strstrip (prompt);
+  if (*prompt == '\0')
+    {
+      g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_NOT_CONFIGURED,
+                   "The prompt%s%s is empty",
+                   prompt_file != NULL ? " file " : "",
+                   prompt_file != NULL ? prompt_file : "");
+      return NULL;
+    }
+
+  return g_steal_pointer (&prompt);
+}
+
+static gboolean
+pp_converter_llm_initable_init (GInitable     *initable,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  PpConverterLlm *self = PP_CONVERTER_LLM (initable);
+
+  if (self->prompt != NULL)
+    return TRUE;
+
+  self->prompt = load_prompt (self->prompt_file, error);
+
+  return self->prompt != NULL;
+}
+
+static void
+pp_converter_llm_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = pp_converter_llm_initable_init;
+}
+
+static void
+pp_converter_llm_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  PpConverterLlm *self = PP_CONVERTER_LLM (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROMPT_FILE:
+      g_value_set_string (value, self->prompt_file);
+      break;
+
+    case PROP_TEMPERATURE:
+      g_value_set_double (value, self->temperature);
+      break;
+
+    case PROP_MAX_REASKS:
+      g_value_set_uint (value, self->max_reasks);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pp_converter_llm_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  PpConverterLlm *self = PP_CONVERTER_LLM (object);
+
+  switch (prop_id)
+    {
+    case PROP_PROMPT_FILE:
+      g_free (self->prompt_file);
+      self->prompt_file = g_value_dup_string (value);
+      break;
+
+    case PROP_TEMPERATURE:
+      self->temperature = g_value_get_double (value);
+      break;
+
+    case PROP_MAX_REASKS:
+      self->max_reasks = g_value_get_uint (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pp_converter_llm_finalize (GObject *object)
+{
+  PpConverterLlm *self = PP_CONVERTER_LLM (object);
+
+  g_clear_pointer (&self->prompt_file, g_free);
+  g_clear_pointer (&self->prompt, g_free);
+
+  G_OBJECT_CLASS (pp_converter_llm_parent_class)->finalize (object);
+}
+
+static void
+pp_converter_llm_class_init (PpConverterLlmClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = pp_converter_llm_get_property;
+  object_class->set_property = pp_converter_llm_set_property;
+  object_class->finalize = pp_converter_llm_finalize;
+
+  /**
+   * PpConverterLlm:prompt-file:
+   *
+   * A file whose content replaces the bundled extraction prompt as the
+   * system prompt, or %NULL for the bundled one. It is read when the
+   * converter is initialised.
+   */
+  properties[PROP_PROMPT_FILE] =
+    g_param_spec_string ("prompt-file", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpConverterLlm:temperature:
+   *
+   * The sampling temperature of the requests; a negative value leaves it
+   * to the endpoint. 0 by default, for answers as repeatable as the model
+   * allows.
+   */
+  properties[PROP_TEMPERATURE] =
+    g_param_spec_double ("temperature", NULL, NULL,
+                         -1.0, 2.0, DEFAULT_TEMPERATURE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpConverterLlm:max-reasks:
+   *
+   * How many times the converter asks again when an answer is not usable
+   * JSON-LD, before it fails with %PP_CONVERTER_ERROR_INVALID_OUTPUT.
+   */
+  properties[PROP_MAX_REASKS] =
+    g_param_spec_uint ("max-reasks", NULL, NULL,
+                       0, 16, DEFAULT_MAX_REASKS,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                       G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+pp_converter_llm_class_finalize (PpConverterLlmClass *klass)
+{
+}
+
+static void
+pp_converter_llm_init (PpConverterLlm *self)
+{
+  self->temperature = DEFAULT_TEMPERATURE;
+  self->max_reasks = DEFAULT_MAX_REASKS;
+}
+
+/**
+ * pp_converter_llm_register:
+ * @module: the type module of the plugin
+ *
+ * Registers #PpConverterLlm with the type system and, as "llm", at
+ * %PP_CONVERTER_EXTENSION_POINT. May be called again each time the module
+ * is loaded.
+ */
+void
+pp_converter_llm_register (GTypeModule *module)
+{
+  pp_converter_llm_register_type (module);
+  pp_registry_register_type (PP_CONVERTER_EXTENSION_POINT,
+                             PP_TYPE_CONVERTER_LLM,
+                             "llm",
+                             10,
+                             "Asks an LLM for schema.org JSON-LD "
+                             "(structured output, JSON repair, bounded re-ask)");
+}

@@ -1,0 +1,438 @@
+/* pp-json-repair.c: finds and mends the JSON in an LLM's answer
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <libpp/libpp.h>
+
+#include "pp-json-repair.h"
+
+/* Models asked for JSON often wrap it in a Markdown code fence, add a
+ * sentence before or after it, leave a comma before a closing bracket, or
+ * stop before the end when they run out of tokens. This finds the outermost
+ * JSON object or array of an answer and mends those faults; anything else
+ * is reported, for the converter to quote when it asks again. */
+
+/* How many bracketed stretches of an answer are tried before giving up */
+#define MAX_CANDIDATES 8
+
+/* How many cuts are tried to mend a truncated value */
+#define MAX_CUTS 16
+
+typedef struct
+{
+  GString *stack;      /* the brackets left open, innermost last */
+  gboolean in_string;
+  gboolean escaped;    /* in a string, right after a backslash */
+} ScanState;
+
+static void
+scan_state_init (ScanState *state)
+{
+  state->stack = g_string_new (NULL);
+  state->in_string = FALSE;
+  state->escaped = FALSE;
+}
+
+static void
+scan_state_clear (ScanState *state)
+{
+  g_string_free (state->stack, TRUE);
+}
+
+/* Advances @state past @c. Returns FALSE when @c closes a bracket that is
+ * not the one open, or closes one when none is. */
+static gboolean
+scan_state_feed (ScanState *state,
+                 char       c)
+{
+  if (state->in_string)
+    {
+      if (state->escaped)
+        state->escaped = FALSE;
+      else if (c == '\\')
+        state->escaped = TRUE;
+      else if (c == '"')
+        state->in_string = FALSE;
+      return TRUE;
+    }
+
+  switch (c)
+    {
+    case '"':
+      state->in_string = TRUE;
+      break;
+
+    case '{':
+    case '[':
+      g_string_append_c (state->stack, c);
+      break;
+
+    case '}':
+    case ']':
+      if (state->stack->len == 0 ||
+          state->stack->str[state->stack->len - 1] != (c == '}' ? '{' : '['))
+        return FALSE;
+      g_string_truncate (state->stack, state->stack->len - 1);
+      break;
+
+    default:
+      break;
+    }
+
+  return TRUE;
+}
+
+/* Returns the length of the bracketed value that starts at @text, or -1
+ * when @text ends before it is closed. A mismatched closing bracket ends
+ * it too: the parser then says what is wrong. */
+static gssize
+find_value_length (const char *text,
+                   gsize       length)
+{
+  ScanState state;
+  gssize result = -1;
+
+  scan_state_init (&state);
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (!scan_state_feed (&state, text[i]) ||
+          (state.stack->len == 0 && !state.in_string))
+        {
+          result = i + 1;
+          break;
+        }
+    }
+
+  scan_state_clear (&state);
+
+  return result;
+}
+
+/* Copies @text without the commas that stand before a closing bracket or
+ * at the very end, outside strings */
+static GString *
+remove_trailing_commas (const char *text,
+                        gsize       length)
+{
+  GString *out = g_string_sized_new (length + 8);
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        {
+          in_string = TRUE;
+        }
+      else if (c == ',')
+        {
+          gsize j = i + 1;
+
+          while (j < length && g_ascii_isspace (text[j]))
+            j++;
+          if (j == length || text[j] == '}' || text[j] == ']')
+            continue;
+        }
+
+      g_string_append_c (out, c);
+    }
+
+  return out;
+}
+
+static void
+trim_trailing_space (GString *json)
+{
+  while (json->len > 0 && g_ascii_isspace (json->str[json->len - 1]))
+    g_string_truncate (json, json->len - 1);
+}
+
+/* Completes a value cut short: closes the string it ends in, drops a
+ * dangling comma, gives a dangling member a null value, and closes the
+ * brackets left open */
+static void
+close_truncated (GString *json)
+{
+  ScanState state;
+
+  scan_state_init (&state);
+  for (gsize i = 0; i < json->len; i++)
+    scan_state_feed (&state, json->str[i]);
+
+  if (state.in_string)
+    {
+      if (state.escaped)
+        g_string_truncate (json, json->len - 1);
+      g_string_append_c (json, '"');
+    }
+  else
+    {
+      trim_trailing_space (json);
+      if (json->len > 0 && json->str[json->len - 1] == ',')
+        {
+          g_string_truncate (json, json->len - 1);
+          trim_trailing_space (json);
+        }
+      if (json->len > 0 && json->str[json->len - 1] == ':')
+        g_string_append (json, "null");
+    }
+
+  for (gsize i = state.stack->len; i > 0; i--)
+    g_string_append_c (json, state.stack->str[i - 1] == '{' ? '}' : ']');
+
+  scan_state_clear (&state);
+}
+
+static JsonNode *
+parse_json (const char  *data,
+            gsize        length,
+            GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, data, length, error))
+    return NULL;
+
+  root = json_parser_steal_root (parser);
+  if (root == NULL)
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                           "empty JSON text");
+      return NULL;
+    }
+
+  return root;
+}
+
+/* Where a value cut short may be cut further back to end on a whole
+ * member or element: before a comma, or right after an opening bracket */
+static GArray *
+find_cut_points (const char *text,
+                 gsize       length)
+{
+  GArray *cuts = g_array_new (FALSE, FALSE, sizeof (gsize));
+  ScanState state;
+
+  scan_state_init (&state);
+  for (gsize i = 0; i < length; i++)
+    {
+      gboolean was_in_string = state.in_string;
+      gsize cut;
+
+      scan_state_feed (&state, text[i]);
+      if (was_in_string)
+        continue;
+
+      if (text[i] == ',')
+        {
+          cut = i;
+          g_array_append_val (cuts, cut);
+        }
+      else if (text[i] == '{' || text[i] == '[')
+        {
+          cut = i + 1;
+          g_array_append_val (cuts, cut);
+        }
+    }
+  scan_state_clear (&state);
+
+  return cuts;
+}
+
+static JsonNode *
+parse_candidate (const char  *text,
+                 gsize        length,
+                 gboolean     truncated,
+                 GError     **error)
+{
+  g_autoptr(GString) json = remove_trailing_commas (text, length);
+  g_autoptr(GArray) cuts = NULL;
+  JsonNode *root;
+
+  if (!truncated)
+    return parse_json (json->str, json->len, error);
+
+  {
+    g_autoptr(GString) closed = g_string_new_len (json->str, json->len);
+
+    close_truncated (closed);
+    root = parse_json (closed->str, closed->len, error);
+    if (root != NULL)
+      return root;
+  }
+
+  /* The value was cut inside something that cannot be closed as it is,
+   * such as a member name or a number: drop back to a whole member */
+  cuts = find_cut_points (json->str, json->len);
+  for (guint i = cuts->len, tries = 0; i > 0 && tries < MAX_CUTS; i--, tries++)
+    {
+      gsize cut = g_array_index (cuts, gsize, i - 1);
+      g_autoptr(GString) closed = g_string_new_len (json->str, cut);
+
+      close_truncated (closed);
+      root = parse_json (closed->str, closed->len, NULL);
+      if (root != NULL)
+        {
+          g_clear_error (error);
+          return root;
+        }
+    }
+
+  return NULL;
+}
+
+static const char *
+find_opening_bracket (const char *text,
+                      const char *end)
+{
+  for (const char *p = text; p < end; p++)
+    {
+      if (*p == '{' || *p == '[')
+        return p;
+    }
+
+  return NULL;
+}
+
+static JsonNode *
+parse_first_value (const char  *text,
+                   const char  *end,
+                   GError     **error)
+{
+  g_autoptr(GError) best_error = NULL;
+  gsize best_length = 0;
+  const char *p = text;
+
+  for (guint n = 0; n < MAX_CANDIDATES; n++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      gssize length;
+      gboolean truncated;
+      JsonNode *root;
+
+      p = find_opening_bracket (p, end);
+      if (p == NULL)
+        break;
+
+      length = find_value_length (p, end - p);
+      truncated = length < 0;
+      if (truncated)
+        length = end - p;
+
+      root = parse_candidate (p, length, truncated, &local_error);
+      if (root != NULL)
+        return root;
+
+      /* Report what is wrong with the longest stretch: the likeliest to be
+       * the intended answer, not a bracket in a sentence around it */
+      if (best_error == NULL || (gsize) length > best_length)
+        {
+          g_clear_error (&best_error);
+          best_error = g_steal_pointer (&local_error);
+          best_length = length;
+        }
+
+      if (truncated)
+        break;
+      p += length;
+    }
+
+  if (best_error == NULL)
+    g_set_error_literal (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
+                         "the answer holds no JSON object or array");
+  else
+    g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
+                 "the answer is not valid JSON: %s", best_error->message);
+
+  return NULL;
+}
+
+/* Finds the content of the first Markdown code fence of @text, if any */
+static gboolean
+find_fenced_block (const char  *text,
+                   const char **start,
+                   const char **end)
+{
+  const char *fence = strstr (text, "```");
+  const char *p;
+  const char *close;
+
+  if (fence == NULL)
+    return FALSE;
+
+  /* Skip the info string, such as "json" or "json-ld" */
+  p = fence + 3;
+  while (g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '+')
+    p++;
+
+  close = strstr (p, "```");
+  *start = p;
+  *end = close != NULL ? close : p + strlen (p);
+
+  return TRUE;
+}
+
+/**
+ * pp_json_repair_parse:
+ * @text: an LLM's answer
+ * @error: return location for a #GError
+ *
+ * Parses the outermost JSON object or array of @text: the content of its
+ * first code fence if it has one, else the first bracketed stretch that is
+ * JSON, with any prose around it left out. Commas before closing brackets
+ * are dropped, and a value cut short is completed with the brackets it
+ * lacks (cut back to its last whole member if need be).
+ *
+ * Returns: (transfer full) (nullable): a new JSON tree, or %NULL with
+ *   @error set (%PP_CONVERTER_ERROR_INVALID_OUTPUT, whose message says what
+ *   is wrong)
+ */
+JsonNode *
+pp_json_repair_parse (const char  *text,
+                      GError     **error)
+{
+  const char *end = text + strlen (text);
+  const char *block_start;
+  const char *block_end;
+
+  g_return_val_if_fail (text != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (find_fenced_block (text, &block_start, &block_end) &&
+      find_opening_bracket (block_start, block_end) != NULL)
+    {
+      g_autoptr(GError) block_error = NULL;
+      JsonNode *root = parse_first_value (block_start, block_end, &block_error);
+
+      if (root != NULL)
+        return root;
+
+      /* The fence may be part of the JSON (a string quoting code), or
+       * cut the value short: try the whole answer before giving up */
+      root = parse_first_value (text, end, NULL);
+      if (root != NULL)
+        return root;
+
+      g_propagate_error (error, g_steal_pointer (&block_error));
+      return NULL;
+    }
+
+  return parse_first_value (text, end, error);
+}

@@ -1,0 +1,15 @@
+/* pp-json-repair.h: finds and mends the JSON in an LLM's answer
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+JsonNode *pp_json_repair_parse (const char  *text,
+                                GError     **error);
+
+G_END_DECLS
