@@ -298,23 +298,41 @@ parse_candidate (const char  *text,
   return NULL;
 }
 
+/* Finds where a JSON value may start. In the first pass only an object,
+ * or an array whose first element is an object, is taken: JSON-LD is one
+ * of those, and prose often holds brackets such as "[1]" or "[sic]". */
 static const char *
 find_opening_bracket (const char *text,
-                      const char *end)
+                      const char *end,
+                      gboolean    objects_only)
 {
   for (const char *p = text; p < end; p++)
     {
-      if (*p == '{' || *p == '[')
+      if (*p == '{')
         return p;
+
+      if (*p == '[')
+        {
+          const char *q = p + 1;
+
+          if (!objects_only)
+            return p;
+
+          while (q < end && g_ascii_isspace (*q))
+            q++;
+          if (q < end && *q == '{')
+            return p;
+        }
     }
 
   return NULL;
 }
 
 static JsonNode *
-parse_first_value (const char  *text,
-                   const char  *end,
-                   GError     **error)
+parse_first_value_pass (const char  *text,
+                        const char  *end,
+                        gboolean     objects_only,
+                        GError     **error)
 {
   g_autoptr(GError) best_error = NULL;
   gsize best_length = 0;
@@ -327,7 +345,7 @@ parse_first_value (const char  *text,
       gboolean truncated;
       JsonNode *root;
 
-      p = find_opening_bracket (p, end);
+      p = find_opening_bracket (p, end, objects_only);
       if (p == NULL)
         break;
 
@@ -362,6 +380,20 @@ parse_first_value (const char  *text,
                  "the answer is not valid JSON: %s", best_error->message);
 
   return NULL;
+}
+
+static JsonNode *
+parse_first_value (const char  *text,
+                   const char  *end,
+                   GError     **error)
+{
+  /* An object, or an array of objects, when there is one: what is wrong
+   * with it is what the model should hear about */
+  if (find_opening_bracket (text, end, TRUE) != NULL)
+    return parse_first_value_pass (text, end, TRUE, error);
+
+  /* Else any value, for the converter to say why it is not JSON-LD */
+  return parse_first_value_pass (text, end, FALSE, error);
 }
 
 /* Finds the content of the first Markdown code fence of @text, if any */
@@ -416,7 +448,7 @@ pp_json_repair_parse (const char  *text,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (find_fenced_block (text, &block_start, &block_end) &&
-      find_opening_bracket (block_start, block_end) != NULL)
+      find_opening_bracket (block_start, block_end, FALSE) != NULL)
     {
       g_autoptr(GError) block_error = NULL;
       JsonNode *root = parse_first_value (block_start, block_end, &block_error);
