@@ -87,6 +87,9 @@ typedef struct _PpJsonldTermDef {
   char              *language;
   char              *nest;
   char              *type;
+
+  /*< private >*/
+  gint               ref_count;
 } PpJsonldTermDef;
 
 /**
@@ -129,7 +132,6 @@ struct _PpJsonldContext {
   GDestroyNotify          inverse_free;
   GPtrArray              *sorted_terms;
   GHashTable             *vocab_cache;
-  GHashTable             *scoped_cache;
 };
 
 /* An empty initial context whose base IRI is the options' base (may be NULL). */
@@ -182,6 +184,31 @@ gpointer                pp_jsonld_context_get_inverse  (PpJsonldContext  *contex
                                                         gpointer        (*build) (PpJsonldContext *context),
                                                         GDestroyNotify    free_func);
 
+/**
+ * PpJsonldContextCache:
+ *
+ * Remembers the contexts obtained by processing sealed local contexts
+ * (remote contexts, scoped contexts) on top of a given active context, so a
+ * document with many nodes using the same scoped context processes it once.
+ * One cache serves one algorithm run on one thread; it is not thread-safe.
+ */
+typedef struct _PpJsonldContextCache PpJsonldContextCache;
+
+PpJsonldContextCache   *pp_jsonld_context_cache_new    (void);
+void                    pp_jsonld_context_cache_free   (PpJsonldContextCache *cache);
+
+/* pp_jsonld_context_process() with a cache (nullable) */
+PpJsonldContext        *pp_jsonld_context_process_cached (PpJsonldContextCache *cache,
+                                                          PpJsonldContext  *active,
+                                                          JsonNode         *local_context,
+                                                          const char       *base_url,
+                                                          gboolean          override_protected,
+                                                          gboolean          propagate,
+                                                          PpJsonldOptions  *options,
+                                                          GCancellable     *cancellable,
+                                                          GError          **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpJsonldContext, pp_jsonld_context_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpJsonldContextCache, pp_jsonld_context_cache_free)
 
 G_END_DECLS
