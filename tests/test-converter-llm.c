@@ -314,6 +314,27 @@ test_truncated_answer (Fixture       *fixture,
 }
 
 static void
+test_missing_context (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(PpSegment) segment = segment_new (3, SEGMENT_TEXT, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  /* The schema.org context the prompt asks for is added when left out */
+  pp_test_server_push_content (fixture->server,
+                               "{\"@graph\": ["
+                               "{\"@id\": \"_:ada\", \"@type\": \"Person\", \"name\": \"Ada Lovelace\", "
+                               "\"birthPlace\": {\"@id\": \"_:london\"}}, "
+                               "{\"@id\": \"_:london\", \"@type\": \"City\", \"name\": \"London\"}]}");
+
+  node = convert (fixture, segment, &error);
+  g_assert_no_error (error);
+  assert_valid_result (node);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 1);
+}
+
+static void
 test_reask_after_non_json (Fixture       *fixture,
                            gconstpointer  user_data)
 {
@@ -351,10 +372,12 @@ test_reask_after_invalid_jsonld (Fixture       *fixture,
   g_autofree char *second = NULL;
   g_autofree char *third = NULL;
 
-  /* JSON, but not JSON-LD: a string, then an object without a context,
-   * whose terms mean nothing */
+  /* JSON, but not JSON-LD: a string, then an object with a remote
+   * context, which is never fetched */
   pp_test_server_push_content (fixture->server, "\"Ada Lovelace\"");
-  pp_test_server_push_content (fixture->server, "{\"person\": \"Ada Lovelace\", \"city\": \"London\"}");
+  pp_test_server_push_content (fixture->server,
+                               "{\"@context\": \"https://example.org/context.jsonld\", "
+                               "\"name\": \"Ada Lovelace\"}");
   pp_test_server_push_content (fixture->server, VALID_ANSWER);
 
   node = convert (fixture, segment, &error);
@@ -366,7 +389,7 @@ test_reask_after_invalid_jsonld (Fixture       *fixture,
   second = dup_user_message (fixture->server, 1);
   third = dup_user_message (fixture->server, 2);
   g_assert_nonnull (strstr (second, "the answer holds no JSON object or array"));
-  g_assert_nonnull (strstr (third, "describes no entity"));
+  g_assert_nonnull (strstr (third, "not valid JSON-LD"));
 }
 
 static void
@@ -380,7 +403,7 @@ test_invalid_output (Fixture       *fixture,
 
   pp_test_server_push_content (fixture->server, "no JSON here");
   pp_test_server_push_content (fixture->server, "still none");
-  pp_test_server_push_content (fixture->server, "{\"not\": \"json-ld\"}");
+  pp_test_server_push_content (fixture->server, "{\"@context\": \"https://schema.org\", \"@graph\": []}");
   /* Were a fourth request made, it would get this valid answer */
   pp_test_server_push_content (fixture->server, VALID_ANSWER);
 
@@ -622,6 +645,7 @@ main (int   argc,
   ADD ("prose-around-answer", test_prose_around_answer, FALSE);
   ADD ("trailing-commas", test_trailing_commas, FALSE);
   ADD ("truncated-answer", test_truncated_answer, FALSE);
+  ADD ("missing-context", test_missing_context, FALSE);
   ADD ("reask-after-non-json", test_reask_after_non_json, FALSE);
   ADD ("reask-after-invalid-jsonld", test_reask_after_invalid_jsonld, FALSE);
   ADD ("invalid-output", test_invalid_output, FALSE);

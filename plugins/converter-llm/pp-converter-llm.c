@@ -24,7 +24,8 @@
  * Requests ask for JSON output at #PpConverterLlm:temperature.
  *
  * The answer is mended where that is safe (a code fence or prose around
- * the JSON, commas before closing brackets, a value cut short) and must be
+ * the JSON, commas before closing brackets, a value cut short, a missing
+ * schema.org context) and must be
  * a JSON object, or an array of objects, that expands as JSON-LD to at
  * least one node. When it is not, the converter asks again, quoting what
  * was wrong, at most #PpConverterLlm:max-reasks times, and then fails with
@@ -36,6 +37,8 @@
  */
 
 #define PROMPT_RESOURCE_PATH "/org/libpp/converter-llm/schemaorg-extract.txt"
+
+#define SCHEMAORG_CONTEXT "https://schema.org"
 
 #define DEFAULT_TEMPERATURE 0.0
 #define DEFAULT_MAX_REASKS 2
@@ -142,6 +145,37 @@ describe_node_type (JsonNode *node)
     }
 }
 
+static void
+add_context_if_missing (JsonObject *object)
+{
+  if (!json_object_has_member (object, "@context"))
+    json_object_set_string_member (object, "@context", SCHEMAORG_CONTEXT);
+}
+
+/* Models often leave out the context they were asked for; without it the
+ * schema.org terms mean nothing. Gives the top-level objects of @root that
+ * have none the schema.org context. */
+static void
+repair_missing_context (JsonNode *root)
+{
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      add_context_if_missing (json_node_get_object (root));
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (JSON_NODE_HOLDS_OBJECT (element))
+            add_context_if_missing (json_node_get_object (element));
+        }
+    }
+}
+
 /* Checks that @root is JSON-LD that describes something: an object or an
  * array of objects that expands to at least one node. Errors other than
  * cancellation are %PP_CONVERTER_ERROR_INVALID_OUTPUT, with a message that
@@ -201,8 +235,7 @@ validate_jsonld (JsonNode      *root,
     {
       g_set_error_literal (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
                            "the JSON-LD describes no entity once expanded "
-                           "(does it lack \"@context\": \"https://schema.org\", "
-                           "or use terms that are not schema.org's?)");
+                           "(is \"@graph\" empty, or are its entities empty?)");
       return FALSE;
     }
 
@@ -245,8 +278,12 @@ pp_converter_llm_convert (PpConverter       *converter,
         return NULL;
 
       root = pp_json_repair_parse (pp_llm_response_get_content (response), &local_error);
-      if (root != NULL && validate_jsonld (root, cancellable, &local_error))
-        return g_steal_pointer (&root);
+      if (root != NULL)
+        {
+          repair_missing_context (root);
+          if (validate_jsonld (root, cancellable, &local_error))
+            return g_steal_pointer (&root);
+        }
 
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
