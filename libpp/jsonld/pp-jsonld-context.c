@@ -1006,7 +1006,8 @@ create_term_definition (LocalState       *ls,
         {
           char *expanded = NULL;
 
-          if (!expand_iri (ls, active, term, FALSE, TRUE, &expanded, error))
+          /* the term itself is being defined: no local dependencies */
+          if (!expand_iri (NULL, active, term, FALSE, TRUE, &expanded, error))
             goto out;
           def->iri = expanded;
           if (expanded == NULL || !pp_jsonld_iri_is_absolute (expanded))

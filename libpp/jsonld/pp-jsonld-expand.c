@@ -586,7 +586,10 @@ expand_keyword (ExpandState      *state,
       if (mode_1_0)
         return TRUE;
 
-      if (!expand_element (state, active, NULL, value, base_url, FALSE, &expanded, error))
+      /* "@included" as active property keeps free-floating values, so they
+       * are reported rather than dropped */
+      if (!expand_element (state, active, "@included", value, base_url, FALSE,
+                           &expanded, error))
         return FALSE;
       expanded = expanded != NULL ? as_array (g_steal_pointer (&expanded))
                                   : pp_jsonld_node_new_empty_array ();
@@ -865,8 +868,21 @@ expand_members (ExpandState      *state,
     {
       const char *nesting_key = g_ptr_array_index (nests, i);
       JsonNode *nested = json_object_get_member (element, nesting_key);
+      const PpJsonldTermDef *nest_def = pp_jsonld_context_get_term (active, nesting_key);
+      g_autoptr(PpJsonldContext) nest_active = NULL;
       JsonArray *array = NULL;
       guint j, n = 1;
+
+      /* the nesting key's own scoped context applies inside */
+      if (nest_def != NULL && nest_def->has_context)
+        {
+          nest_active = apply_context (state, active, nest_def->context, nest_def->base_url,
+                                       TRUE, TRUE, error);
+          if (nest_active == NULL)
+            return FALSE;
+        }
+      else
+        nest_active = pp_jsonld_context_ref (active);
 
       if (JSON_NODE_HOLDS_ARRAY (nested))
         {
@@ -893,7 +909,7 @@ expand_members (ExpandState      *state,
           json_object_iter_init (&iter, nested_object);
           while (json_object_iter_next (&iter, &nested_key, NULL))
             {
-              if (is_keyword_str (expand_key (active, nested_key), "@value"))
+              if (is_keyword_str (expand_key (nest_active, nested_key), "@value"))
                 {
                   pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_NEST_VALUE,
                                        "the values of \"%s\" cannot be value objects",
@@ -904,7 +920,7 @@ expand_members (ExpandState      *state,
 
           state->depth++;
           ok = check_depth (state, error) &&
-               expand_members (state, active, type_scoped, active_property, nested_object,
+               expand_members (state, nest_active, type_scoped, nesting_key, nested_object,
                                input_type, result, base_url, error);
           state->depth--;
           if (!ok)
