@@ -12,7 +12,9 @@
 #include <libpp/pp-version-macros.h>
 #include <libpp/pp-enum-types.h>
 
+#include <libpp/pp-document.h>
 #include <libpp/pp-segment.h>
+#include <libpp/pp-segmenter.h>
 #include <libpp/pp-llm-request.h>
 #include <libpp/pp-llm-response.h>
 #include <libpp/pp-llm-client.h>
@@ -20,6 +22,9 @@
 #include <libpp/pp-convert-context.h>
 #include <libpp/pp-converter.h>
 #include <libpp/pp-registry.h>
+#include <libpp/pp-stats.h>
+#include <libpp/pp-reconciler.h>
+#include <libpp/pp-processor.h>
 
 #include <libpp/jsonld/pp-jsonld-error.h>
 #include <libpp/jsonld/pp-jsonld-options.h>

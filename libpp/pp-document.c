@@ -1,0 +1,281 @@
+/* pp-document.c: a document to turn into JSON-LD
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "pp-document.h"
+#include "pp-document-private.h"
+
+/**
+ * PpDocument:
+ *
+ * A document to turn into JSON-LD: a name (for messages and provenance),
+ * its text, valid UTF-8, and its format. Immutable.
+ */
+
+struct _PpDocument
+{
+  GObject parent_instance;
+
+  char *name;
+  char *text;
+  gsize length;
+  PpTextFormat format;
+};
+
+/* Larger documents are refused rather than exhausting memory */
+#define MAX_DOCUMENT_SIZE ((gsize) 1 << 30)
+
+G_DEFINE_FINAL_TYPE (PpDocument, pp_document, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (pp-document-error-quark, pp_document_error)
+
+/* Checks that a text is UTF-8 without NUL bytes */
+gboolean
+pp_text_check (const char  *text,
+               gsize        length,
+               GError     **error)
+{
+  const char *nul;
+  const char *invalid = NULL;
+
+  nul = length > 0 ? memchr (text, '\0', length) : NULL;
+  if (nul != NULL)
+    {
+      g_set_error (error, PP_DOCUMENT_ERROR, PP_DOCUMENT_ERROR_BINARY,
+                   "binary data (a NUL byte at byte %" G_GSIZE_FORMAT ")",
+                   (gsize) (nul - text));
+      return FALSE;
+    }
+
+  if (!g_utf8_validate_len (text, length, &invalid))
+    {
+      g_set_error (error, PP_DOCUMENT_ERROR, PP_DOCUMENT_ERROR_INVALID_UTF8,
+                   "not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")",
+                   (gsize) (invalid - text));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+pp_document_finalize (GObject *object)
+{
+  PpDocument *self = PP_DOCUMENT (object);
+
+  g_free (self->name);
+  g_free (self->text);
+
+  G_OBJECT_CLASS (pp_document_parent_class)->finalize (object);
+}
+
+static void
+pp_document_class_init (PpDocumentClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = pp_document_finalize;
+}
+
+static void
+pp_document_init (PpDocument *self)
+{
+}
+
+static gboolean
+is_blank (const char *text,
+          gsize       length)
+{
+  for (gsize i = 0; i < length; i++)
+    {
+      if (!g_ascii_isspace (text[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static PpDocument *
+document_new_take (const char    *name,
+                   char          *text,
+                   gsize          length,
+                   PpTextFormat   format,
+                   GError       **error)
+{
+  g_autofree char *owned = text;
+  g_autoptr(GError) local_error = NULL;
+  PpDocument *self;
+
+  if (length > MAX_DOCUMENT_SIZE)
+    {
+      g_set_error (error, PP_DOCUMENT_ERROR, PP_DOCUMENT_ERROR_TOO_LARGE,
+                   "%s: too large (%" G_GSIZE_FORMAT " bytes; at most %" G_GSIZE_FORMAT ")",
+                   name, length, MAX_DOCUMENT_SIZE);
+      return NULL;
+    }
+
+  if (!pp_text_check (owned, length, &local_error))
+    {
+      g_set_error (error, PP_DOCUMENT_ERROR, local_error->code, "%s: %s", name, local_error->message);
+      return NULL;
+    }
+
+  if (is_blank (owned, length))
+    {
+      g_set_error (error, PP_DOCUMENT_ERROR, PP_DOCUMENT_ERROR_EMPTY,
+                   "%s: empty (no text to convert)", name);
+      return NULL;
+    }
+
+  self = g_object_new (PP_TYPE_DOCUMENT, NULL);
+  self->name = g_strdup (name);
+  self->text = g_steal_pointer (&owned);
+  self->length = length;
+  self->format = format;
+
+  return self;
+}
+
+/**
+ * pp_document_new_from_text:
+ * @name: a name for the document, used in messages and provenance
+ * @text: the text
+ * @length: the length of @text in bytes, or -1 if it is nul-terminated
+ * @format: the format of @text
+ * @error: return location for a #GError
+ *
+ * Makes a document of a text, which must be valid UTF-8 and not blank.
+ *
+ * Returns: (transfer full) (nullable): the document, or %NULL with a
+ *   %PP_DOCUMENT_ERROR that names it
+ */
+PpDocument *
+pp_document_new_from_text (const char    *name,
+                           const char    *text,
+                           gssize         length,
+                           PpTextFormat   format,
+                           GError       **error)
+{
+  char *copy;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (text != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (length < 0)
+    length = strlen (text);
+
+  copy = g_malloc (length + 1);
+  if (length > 0)
+    memcpy (copy, text, length);
+  copy[length] = '\0';
+
+  return document_new_take (name, copy, length, format, error);
+}
+
+static PpTextFormat
+format_for_name (const char *name)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  if (g_str_has_suffix (lower, ".md") || g_str_has_suffix (lower, ".markdown") ||
+      g_str_has_suffix (lower, ".mdown") || g_str_has_suffix (lower, ".mkd"))
+    return PP_TEXT_FORMAT_MARKDOWN;
+
+  return PP_TEXT_FORMAT_PLAIN;
+}
+
+/**
+ * pp_document_new_from_file:
+ * @file: a file
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads a document from a file. Its format follows its name: Markdown for
+ * `.md` and `.markdown`, plain text otherwise.
+ *
+ * Returns: (transfer full) (nullable): the document, or %NULL with an error
+ *   that names the file: a #GIOError when it cannot be read, a
+ *   %PP_DOCUMENT_ERROR when it is empty, binary or not UTF-8
+ */
+PpDocument *
+pp_document_new_from_file (GFile         *file,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = NULL;
+  char *contents = NULL;
+  gsize length = 0;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  name = g_file_get_parse_name (file);
+
+  if (!g_file_load_contents (file, cancellable, &contents, &length, NULL, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code, "%s: %s", name, local_error->message);
+      return NULL;
+    }
+
+  return document_new_take (name, contents, length, format_for_name (name), error);
+}
+
+/**
+ * pp_document_get_name:
+ * @document: a #PpDocument
+ *
+ * Returns: the name of the document
+ */
+const char *
+pp_document_get_name (PpDocument *document)
+{
+  g_return_val_if_fail (PP_IS_DOCUMENT (document), NULL);
+
+  return document->name;
+}
+
+/**
+ * pp_document_get_text:
+ * @document: a #PpDocument
+ *
+ * Returns: the text of the document
+ */
+const char *
+pp_document_get_text (PpDocument *document)
+{
+  g_return_val_if_fail (PP_IS_DOCUMENT (document), NULL);
+
+  return document->text;
+}
+
+/**
+ * pp_document_get_length:
+ * @document: a #PpDocument
+ *
+ * Returns: the length of the text in bytes
+ */
+gsize
+pp_document_get_length (PpDocument *document)
+{
+  g_return_val_if_fail (PP_IS_DOCUMENT (document), 0);
+
+  return document->length;
+}
+
+/**
+ * pp_document_get_format:
+ * @document: a #PpDocument
+ *
+ * Returns: the format of the text
+ */
+PpTextFormat
+pp_document_get_format (PpDocument *document)
+{
+  g_return_val_if_fail (PP_IS_DOCUMENT (document), PP_TEXT_FORMAT_PLAIN);
+
+  return document->format;
+}

@@ -1,0 +1,81 @@
+/* pp-document.h: a document to turn into JSON-LD
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(__LIBPP_H_INSIDE__) && !defined(LIBPP_COMPILATION)
+#error "Only <libpp/libpp.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+#include <libpp/pp-version-macros.h>
+
+G_BEGIN_DECLS
+
+/**
+ * PP_DOCUMENT_ERROR:
+ *
+ * The error domain of documents: input that cannot be processed.
+ */
+#define PP_DOCUMENT_ERROR (pp_document_error_quark ())
+
+/**
+ * PpDocumentError:
+ * @PP_DOCUMENT_ERROR_EMPTY: the document has no text
+ * @PP_DOCUMENT_ERROR_INVALID_UTF8: the document is not valid UTF-8
+ * @PP_DOCUMENT_ERROR_BINARY: the document holds NUL bytes: binary data
+ * @PP_DOCUMENT_ERROR_TOO_LARGE: the document is larger than libpp accepts
+ *
+ * Error codes of #PP_DOCUMENT_ERROR.
+ */
+typedef enum {
+  PP_DOCUMENT_ERROR_EMPTY,
+  PP_DOCUMENT_ERROR_INVALID_UTF8,
+  PP_DOCUMENT_ERROR_BINARY,
+  PP_DOCUMENT_ERROR_TOO_LARGE,
+} PpDocumentError;
+
+/**
+ * PpTextFormat:
+ * @PP_TEXT_FORMAT_PLAIN: plain text: paragraphs are separated by blank lines
+ * @PP_TEXT_FORMAT_MARKDOWN: Markdown: ATX headings (`# Title`) start
+ *   sections and fenced code blocks are kept whole
+ *
+ * The format of a text.
+ */
+typedef enum {
+  PP_TEXT_FORMAT_PLAIN,
+  PP_TEXT_FORMAT_MARKDOWN,
+} PpTextFormat;
+
+PP_AVAILABLE_IN_ALL
+GQuark pp_document_error_quark (void);
+
+#define PP_TYPE_DOCUMENT (pp_document_get_type ())
+
+PP_AVAILABLE_IN_ALL
+G_DECLARE_FINAL_TYPE (PpDocument, pp_document, PP, DOCUMENT, GObject)
+
+PP_AVAILABLE_IN_ALL
+PpDocument   *pp_document_new_from_text (const char    *name,
+                                         const char    *text,
+                                         gssize         length,
+                                         PpTextFormat   format,
+                                         GError       **error);
+PP_AVAILABLE_IN_ALL
+PpDocument   *pp_document_new_from_file (GFile         *file,
+                                         GCancellable  *cancellable,
+                                         GError       **error);
+
+PP_AVAILABLE_IN_ALL
+const char   *pp_document_get_name      (PpDocument    *document);
+PP_AVAILABLE_IN_ALL
+const char   *pp_document_get_text      (PpDocument    *document);
+PP_AVAILABLE_IN_ALL
+gsize         pp_document_get_length    (PpDocument    *document);
+PP_AVAILABLE_IN_ALL
+PpTextFormat  pp_document_get_format    (PpDocument    *document);
+
+G_END_DECLS

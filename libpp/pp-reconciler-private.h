@@ -1,0 +1,23 @@
+/* pp-reconciler-private.h: the processor's side of PpReconciler
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "pp-reconciler.h"
+
+G_BEGIN_DECLS
+
+/* Called once on the reconciler's thread with the merged graph (transfer
+ * full), or NULL and the error that stopped the merge */
+typedef void (* PpReconcilerDoneFunc) (JsonNode     *graph,
+                                       const GError *error,
+                                       gpointer      user_data);
+
+void pp_reconciler_set_done_func (PpReconciler         *reconciler,
+                                  PpReconcilerDoneFunc  func,
+                                  gpointer              user_data,
+                                  GDestroyNotify        destroy);
+
+G_END_DECLS

@@ -1,0 +1,543 @@
+/* pp-reconciler.c: merges the segments' graphs into one graph
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "pp-reconciler.h"
+#include "pp-reconciler-private.h"
+#include "pp-jsonld.h"
+#include "pp-jsonld-node-map-private.h"
+#include "pp-jsonld-util-private.h"
+
+/**
+ * PpReconciler:
+ *
+ * Merges the JSON-LD graphs of a document's segments into one graph, on a
+ * thread of its own, as the segments' graphs arrive.
+ *
+ * Each graph is expanded (offline: remote contexts other than the bundled
+ * ones are not fetched), its blank nodes are relabelled with the index of
+ * its segment (`_:s3-b0`) so that they cannot collide with another
+ * segment's, and it is merged into one node map by `@id`. When every
+ * segment has arrived, as a graph or as a failure, the map is flattened in
+ * canonical order — the output depends only on the graphs, not on the order
+ * they arrived in — and put in the requested #PpOutputForm.
+ *
+ * pp_reconciler_add_graph() and pp_reconciler_add_failure() may be called
+ * from any thread. The #PpReconciler::progress and #PpReconciler::finished
+ * signals are emitted on the main context that was thread-default when the
+ * reconciler was created.
+ */
+
+typedef enum {
+  ITEM_GRAPH,
+  ITEM_FAILURE,
+  ITEM_STOP,
+} ItemKind;
+
+typedef struct
+{
+  ItemKind kind;
+  guint index;
+  JsonNode *graph;
+  char *error_message;
+} Item;
+
+/* What the reconciler's thread shares with the object: the object can go
+ * away while the thread runs */
+typedef struct
+{
+  gatomicrefcount ref_count;
+
+  GAsyncQueue *queue;          /* (element-type Item) */
+  GMainContext *context;
+  GWeakRef object;
+  guint n_segments;
+  PpOutputForm form;
+
+  GMutex lock;
+  JsonNode *graph;             /* the result, once finished */
+  gboolean finished;
+  gboolean stopped;
+  PpReconcilerDoneFunc done_func;
+  gpointer done_data;
+  GDestroyNotify done_destroy;
+} State;
+
+struct _PpReconciler
+{
+  GObject parent_instance;
+
+  State *state;
+  GThread *thread;
+};
+
+enum {
+  SIGNAL_PROGRESS,
+  SIGNAL_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (PpReconciler, pp_reconciler, G_TYPE_OBJECT)
+
+static void
+item_free (Item *item)
+{
+  g_clear_pointer (&item->graph, json_node_unref);
+  g_free (item->error_message);
+  g_free (item);
+}
+
+static State *
+state_ref (State *state)
+{
+  g_atomic_ref_count_inc (&state->ref_count);
+  return state;
+}
+
+static void
+state_unref (State *state)
+{
+  if (!g_atomic_ref_count_dec (&state->ref_count))
+    return;
+
+  if (state->done_destroy != NULL)
+    state->done_destroy (state->done_data);
+  g_async_queue_unref (state->queue);
+  g_main_context_unref (state->context);
+  g_weak_ref_clear (&state->object);
+  g_clear_pointer (&state->graph, json_node_unref);
+  g_mutex_clear (&state->lock);
+  g_free (state);
+}
+
+typedef struct
+{
+  State *state;
+  guint done;
+  guint failed;
+  JsonNode *graph;   /* for "finished" */
+} Emission;
+
+static void
+emission_free (Emission *emission)
+{
+  g_clear_pointer (&emission->graph, json_node_unref);
+  state_unref (emission->state);
+  g_free (emission);
+}
+
+static gboolean
+emit_in_context (gpointer data)
+{
+  Emission *emission = data;
+  g_autoptr(PpReconciler) self = g_weak_ref_get (&emission->state->object);
+
+  if (self == NULL)
+    return G_SOURCE_REMOVE;
+
+  if (emission->graph != NULL)
+    g_signal_emit (self, signals[SIGNAL_FINISHED], 0, emission->graph);
+  else
+    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0,
+                   emission->done, emission->failed, emission->state->n_segments);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_emission (State    *state,
+                   guint     done,
+                   guint     failed,
+                   JsonNode *graph)
+{
+  Emission *emission = g_new0 (Emission, 1);
+  g_autoptr(GSource) source = g_idle_source_new ();
+
+  emission->state = state_ref (state);
+  emission->done = done;
+  emission->failed = failed;
+  emission->graph = graph;
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_static_name (source, "[libpp] reconciler signal");
+  g_source_set_callback (source, emit_in_context, emission, (GDestroyNotify) emission_free);
+  g_source_attach (source, state->context);
+}
+
+static JsonNode *
+wrap_in_graph (JsonNode *compacted)
+{
+  JsonObject *object;
+  g_autoptr(JsonObject) wrapper = NULL;
+  g_autoptr(JsonArray) graph = NULL;
+  g_autoptr(JsonObject) node = NULL;
+  GList *members;
+
+  /* Compaction gives a lone node object when the graph has one node:
+   * always give the same shape, {"@context": …, "@graph": […]} */
+  if (!JSON_NODE_HOLDS_OBJECT (compacted))
+    return json_node_ref (compacted);
+
+  object = json_node_get_object (compacted);
+  if (json_object_has_member (object, "@graph"))
+    return json_node_ref (compacted);
+
+  wrapper = json_object_new ();
+  graph = json_array_new ();
+  node = json_object_new ();
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *member = json_object_dup_member (object, l->data);
+
+      if (g_str_equal (l->data, "@context"))
+        json_object_set_member (wrapper, "@context", member);
+      else
+        json_object_set_member (node, l->data, member);
+    }
+  g_list_free (members);
+
+  if (json_object_get_size (node) > 0)
+    json_array_add_object_element (graph, g_steal_pointer (&node));
+  json_object_set_array_member (wrapper, "@graph", g_steal_pointer (&graph));
+
+  return json_node_init_object (json_node_alloc (), wrapper);
+}
+
+static JsonNode *
+produce_output (PpJsonldNodeMap  *map,
+                PpOutputForm      form,
+                GError          **error)
+{
+  g_autoptr(JsonNode) flattened = NULL;
+  g_autoptr(JsonNode) context = NULL;
+  g_autoptr(JsonNode) compacted = NULL;
+  g_autoptr(PpJsonldOptions) options = NULL;
+
+  switch (form)
+    {
+    case PP_OUTPUT_FORM_EXPANDED:
+      return pp_jsonld_node_map_to_json (map, PP_JSONLD_FLATTEN_CANONICAL);
+    case PP_OUTPUT_FORM_FLATTENED:
+      return pp_jsonld_node_map_flatten (map, PP_JSONLD_FLATTEN_CANONICAL);
+    case PP_OUTPUT_FORM_COMPACTED:
+    default:
+      break;
+    }
+
+  flattened = pp_jsonld_node_map_flatten (map, PP_JSONLD_FLATTEN_CANONICAL);
+  context = json_node_new (JSON_NODE_VALUE);
+  json_node_set_string (context, "https://schema.org");
+  options = pp_jsonld_options_new ();
+  pp_jsonld_options_set_ordered (options, TRUE);
+
+  compacted = pp_jsonld_compact (flattened, context, options, NULL, error);
+  if (compacted == NULL)
+    return NULL;
+
+  return wrap_in_graph (compacted);
+}
+
+static gpointer
+reconcile_thread (gpointer data)
+{
+  State *state = data;
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
+  g_autoptr(GPtrArray) expanded_documents = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  guint done = 0;
+  guint failed = 0;
+
+  while (done + failed < state->n_segments)
+    {
+      Item *item = g_async_queue_pop (state->queue);
+
+      if (item->kind == ITEM_STOP)
+        {
+          item_free (item);
+          goto out;
+        }
+
+      if (item->kind == ITEM_GRAPH)
+        {
+          g_autoptr(GError) local_error = NULL;
+          g_autoptr(JsonNode) expanded = NULL;
+          g_autofree char *prefix = g_strdup_printf ("_:s%u-", item->index);
+
+          expanded = pp_jsonld_expand (item->graph, options, NULL, &local_error);
+          if (expanded != NULL &&
+              pp_jsonld_node_map_add_document (map, expanded, prefix, NULL, &local_error))
+            {
+              /* The map refers to the expanded document's values */
+              g_ptr_array_add (expanded_documents, g_steal_pointer (&expanded));
+              done++;
+            }
+          else
+            {
+              g_warning ("Segment %u: its JSON-LD cannot be merged: %s",
+                         item->index, local_error->message);
+              failed++;
+            }
+        }
+      else
+        failed++;
+
+      item_free (item);
+      schedule_emission (state, done, failed, NULL);
+    }
+
+  graph = produce_output (map, state->form, &error);
+  if (graph == NULL)
+    g_warning ("Could not produce the merged graph: %s", error->message);
+
+out:
+  g_mutex_lock (&state->lock);
+  if (!state->stopped)
+    {
+      state->finished = TRUE;
+      state->graph = graph != NULL ? pp_jsonld_node_copy_deep (graph) : NULL;
+    }
+  g_mutex_unlock (&state->lock);
+
+  if (state->finished)
+    {
+      if (graph != NULL)
+        schedule_emission (state, done, failed, pp_jsonld_node_copy_deep (graph));
+      if (state->done_func != NULL)
+        state->done_func (g_steal_pointer (&graph), error, state->done_data);
+    }
+
+  state_unref (state);
+  return NULL;
+}
+
+static void
+pp_reconciler_dispose (GObject *object)
+{
+  PpReconciler *self = PP_RECONCILER (object);
+
+  if (self->thread != NULL)
+    {
+      pp_reconciler_cancel (self);
+      g_clear_pointer (&self->thread, g_thread_unref);
+    }
+
+  G_OBJECT_CLASS (pp_reconciler_parent_class)->dispose (object);
+}
+
+static void
+pp_reconciler_finalize (GObject *object)
+{
+  PpReconciler *self = PP_RECONCILER (object);
+
+  g_clear_pointer (&self->state, state_unref);
+
+  G_OBJECT_CLASS (pp_reconciler_parent_class)->finalize (object);
+}
+
+static void
+pp_reconciler_class_init (PpReconcilerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pp_reconciler_dispose;
+  object_class->finalize = pp_reconciler_finalize;
+
+  /**
+   * PpReconciler::progress:
+   * @reconciler: the reconciler
+   * @done: the segments merged so far
+   * @failed: the segments that failed or could not be merged
+   * @total: the segments of the document
+   *
+   * Emitted after each segment, on the reconciler's main context.
+   */
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
+
+  /**
+   * PpReconciler::finished:
+   * @reconciler: the reconciler
+   * @graph: the merged graph
+   *
+   * Emitted once every segment has arrived, on the reconciler's main
+   * context. @graph belongs to the handler's thread; it is a copy that
+   * nothing else refers to.
+   */
+  signals[SIGNAL_FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, JSON_TYPE_NODE);
+}
+
+static void
+pp_reconciler_init (PpReconciler *self)
+{
+}
+
+/**
+ * pp_reconciler_new:
+ * @n_segments: how many segments the document has
+ * @form: the form of the merged graph
+ *
+ * Makes a reconciler for a document of @n_segments segments and starts its
+ * thread. It finishes when that many segments have been added, as graphs
+ * or failures.
+ *
+ * Returns: (transfer full): a new #PpReconciler
+ */
+PpReconciler *
+pp_reconciler_new (guint        n_segments,
+                   PpOutputForm form)
+{
+  PpReconciler *self = g_object_new (PP_TYPE_RECONCILER, NULL);
+  State *state = g_new0 (State, 1);
+
+  g_atomic_ref_count_init (&state->ref_count);
+  state->queue = g_async_queue_new_full ((GDestroyNotify) item_free);
+  state->context = g_main_context_ref_thread_default ();
+  g_weak_ref_init (&state->object, self);
+  state->n_segments = n_segments;
+  state->form = form;
+  g_mutex_init (&state->lock);
+
+  self->state = state;
+  self->thread = g_thread_new ("pp-reconciler", reconcile_thread, state_ref (state));
+
+  return self;
+}
+
+void
+pp_reconciler_set_done_func (PpReconciler         *reconciler,
+                             PpReconcilerDoneFunc  func,
+                             gpointer              user_data,
+                             GDestroyNotify        destroy)
+{
+  /* Set before any segment is added: the thread reads it at the end */
+  reconciler->state->done_func = func;
+  reconciler->state->done_data = user_data;
+  reconciler->state->done_destroy = destroy;
+}
+
+/**
+ * pp_reconciler_add_graph:
+ * @reconciler: a #PpReconciler
+ * @segment: the segment @graph came from
+ * @graph: (transfer full): the segment's JSON-LD
+ *
+ * Hands the graph of a segment over to the reconciler, which owns it from
+ * now on: the caller must not touch it again. Thread-safe.
+ */
+void
+pp_reconciler_add_graph (PpReconciler *reconciler,
+                         PpSegment    *segment,
+                         JsonNode     *graph)
+{
+  Item *item;
+
+  g_return_if_fail (PP_IS_RECONCILER (reconciler));
+  g_return_if_fail (segment != NULL);
+  g_return_if_fail (graph != NULL);
+
+  item = g_new0 (Item, 1);
+  item->kind = ITEM_GRAPH;
+  item->index = pp_segment_get_index (segment);
+  item->graph = graph;
+  g_async_queue_push (reconciler->state->queue, item);
+}
+
+/**
+ * pp_reconciler_add_failure:
+ * @reconciler: a #PpReconciler
+ * @segment: the segment that failed
+ * @error: why it failed
+ *
+ * Tells the reconciler that a segment will not come. Thread-safe.
+ */
+void
+pp_reconciler_add_failure (PpReconciler *reconciler,
+                           PpSegment    *segment,
+                           const GError *error)
+{
+  Item *item;
+
+  g_return_if_fail (PP_IS_RECONCILER (reconciler));
+  g_return_if_fail (segment != NULL);
+  g_return_if_fail (error != NULL);
+
+  item = g_new0 (Item, 1);
+  item->kind = ITEM_FAILURE;
+  item->index = pp_segment_get_index (segment);
+  item->error_message = g_strdup (error->message);
+  g_async_queue_push (reconciler->state->queue, item);
+}
+
+/**
+ * pp_reconciler_cancel:
+ * @reconciler: a #PpReconciler
+ *
+ * Stops the reconciler: its thread ends without a graph, and
+ * #PpReconciler::finished is not emitted. Thread-safe.
+ */
+void
+pp_reconciler_cancel (PpReconciler *reconciler)
+{
+  Item *item;
+
+  g_return_if_fail (PP_IS_RECONCILER (reconciler));
+
+  g_mutex_lock (&reconciler->state->lock);
+  reconciler->state->stopped = TRUE;
+  g_mutex_unlock (&reconciler->state->lock);
+
+  item = g_new0 (Item, 1);
+  item->kind = ITEM_STOP;
+  g_async_queue_push_front (reconciler->state->queue, item);
+}
+
+/**
+ * pp_reconciler_dup_graph:
+ * @reconciler: a #PpReconciler
+ *
+ * The merged graph, once the reconciler finished. Thread-safe.
+ *
+ * Returns: (transfer full) (nullable): a copy of the merged graph, or %NULL
+ *   if the reconciler has not finished
+ */
+JsonNode *
+pp_reconciler_dup_graph (PpReconciler *reconciler)
+{
+  JsonNode *copy = NULL;
+
+  g_return_val_if_fail (PP_IS_RECONCILER (reconciler), NULL);
+
+  g_mutex_lock (&reconciler->state->lock);
+  if (reconciler->state->graph != NULL)
+    copy = pp_jsonld_node_copy_deep (reconciler->state->graph);
+  g_mutex_unlock (&reconciler->state->lock);
+
+  return copy;
+}
+
+/**
+ * pp_reconciler_get_n_segments:
+ * @reconciler: a #PpReconciler
+ *
+ * Returns: how many segments the document has
+ */
+guint
+pp_reconciler_get_n_segments (PpReconciler *reconciler)
+{
+  g_return_val_if_fail (PP_IS_RECONCILER (reconciler), 0);
+
+  return reconciler->state->n_segments;
+}

@@ -1,0 +1,257 @@
+/* pp-stats.c: what a processor did
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "pp-stats.h"
+#include "pp-stats-private.h"
+
+struct _PpStats
+{
+  guint submitted;
+  guint running;
+  guint peak_running;
+  guint done;
+  guint failed;
+  guint retried;
+  guint cache_hits;
+  guint llm_requests;
+  guint worker_limit;
+  guint64 prompt_tokens;
+  guint64 completion_tokens;
+  GArray *latencies_us;   /* sorted */
+};
+
+G_DEFINE_BOXED_TYPE (PpStats, pp_stats, pp_stats_ref, pp_stats_unref)
+
+void
+pp_stats_collector_init (PpStatsCollector *collector)
+{
+  memset (collector, 0, sizeof *collector);
+  g_mutex_init (&collector->lock);
+  collector->latencies_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+}
+
+void
+pp_stats_collector_clear (PpStatsCollector *collector)
+{
+  g_clear_pointer (&collector->latencies_us, g_array_unref);
+  g_mutex_clear (&collector->lock);
+}
+
+void
+pp_stats_collector_add_llm (PpStatsCollector *collector,
+                            gint64            latency_us,
+                            guint             prompt_tokens,
+                            guint             completion_tokens)
+{
+  g_mutex_lock (&collector->lock);
+  collector->llm_requests++;
+  collector->prompt_tokens += prompt_tokens;
+  collector->completion_tokens += completion_tokens;
+  g_array_append_val (collector->latencies_us, latency_us);
+  g_mutex_unlock (&collector->lock);
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a;
+  gint64 y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+PpStats *
+pp_stats_collector_snapshot (PpStatsCollector *collector,
+                             guint             worker_limit)
+{
+  PpStats *stats = g_atomic_rc_box_new0 (PpStats);
+
+  g_mutex_lock (&collector->lock);
+  stats->submitted = collector->submitted;
+  stats->running = collector->running;
+  stats->peak_running = collector->peak_running;
+  stats->done = collector->done;
+  stats->failed = collector->failed;
+  stats->retried = collector->retried;
+  stats->cache_hits = collector->cache_hits;
+  stats->llm_requests = collector->llm_requests;
+  stats->prompt_tokens = collector->prompt_tokens;
+  stats->completion_tokens = collector->completion_tokens;
+  stats->latencies_us = g_array_sized_new (FALSE, FALSE, sizeof (gint64), collector->latencies_us->len);
+  g_array_append_vals (stats->latencies_us, collector->latencies_us->data, collector->latencies_us->len);
+  g_mutex_unlock (&collector->lock);
+
+  stats->worker_limit = worker_limit;
+  g_array_sort (stats->latencies_us, compare_gint64);
+
+  return stats;
+}
+
+static void
+pp_stats_clear (PpStats *stats)
+{
+  g_clear_pointer (&stats->latencies_us, g_array_unref);
+}
+
+/**
+ * pp_stats_ref:
+ * @stats: a #PpStats
+ *
+ * Returns: (transfer full): @stats, with one more reference
+ */
+PpStats *
+pp_stats_ref (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, NULL);
+
+  return g_atomic_rc_box_acquire (stats);
+}
+
+/**
+ * pp_stats_unref:
+ * @stats: (transfer full): a #PpStats
+ *
+ * Drops a reference; the last one frees the snapshot.
+ */
+void
+pp_stats_unref (PpStats *stats)
+{
+  g_return_if_fail (stats != NULL);
+
+  g_atomic_rc_box_release_full (stats, (GDestroyNotify) pp_stats_clear);
+}
+
+#define DEFINE_GETTER(type, field, doc) \
+  /**                                                    \
+   * pp_stats_get_##field:                               \
+   * @stats: a #PpStats                                  \
+   *                                                     \
+   * Returns: doc                                        \
+   */                                                    \
+  type                                                   \
+  pp_stats_get_##field (PpStats *stats)                  \
+  {                                                      \
+    g_return_val_if_fail (stats != NULL, 0);             \
+    return stats->field;                                 \
+  }
+
+DEFINE_GETTER (guint, submitted, the segments submitted)
+DEFINE_GETTER (guint, running, the segments being converted)
+DEFINE_GETTER (guint, peak_running, the most segments converted at once)
+DEFINE_GETTER (guint, done, the segments converted)
+DEFINE_GETTER (guint, failed, the segments that failed for good)
+DEFINE_GETTER (guint, retried, the retries scheduled after transient errors)
+DEFINE_GETTER (guint, cache_hits, the answers found in the cache)
+DEFINE_GETTER (guint, llm_requests, the requests answered by the LLM client)
+DEFINE_GETTER (guint, worker_limit, the worker limit when the snapshot was taken)
+DEFINE_GETTER (guint64, prompt_tokens, the prompt tokens the endpoint counted)
+DEFINE_GETTER (guint64, completion_tokens, the answer tokens the endpoint counted)
+
+/**
+ * pp_stats_get_latency_percentile:
+ * @stats: a #PpStats
+ * @percentile: a percentile, from 0 to 100
+ *
+ * The latency of LLM requests at @percentile (nearest-rank), over the
+ * requests the LLM client answered (cache hits excluded).
+ *
+ * Returns: the latency in milliseconds, or 0 when there was no request
+ */
+double
+pp_stats_get_latency_percentile (PpStats *stats,
+                                 double   percentile)
+{
+  guint n;
+  guint rank;
+
+  g_return_val_if_fail (stats != NULL, 0.0);
+  g_return_val_if_fail (percentile >= 0.0 && percentile <= 100.0, 0.0);
+
+  n = stats->latencies_us->len;
+  if (n == 0)
+    return 0.0;
+
+  rank = (guint) ceil (percentile / 100.0 * n);
+  rank = CLAMP (rank, 1, n);
+
+  return g_array_index (stats->latencies_us, gint64, rank - 1) / 1000.0;
+}
+
+/**
+ * pp_stats_to_json:
+ * @stats: a #PpStats
+ *
+ * Returns: (transfer full): the snapshot as a JSON object
+ */
+JsonNode *
+pp_stats_to_json (PpStats *stats)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  g_return_val_if_fail (stats != NULL, NULL);
+
+#define ADD_INT(name, value) \
+  G_STMT_START { \
+    json_builder_set_member_name (builder, name); \
+    json_builder_add_int_value (builder, (gint64) (value)); \
+  } G_STMT_END
+#define ADD_DOUBLE(name, value) \
+  G_STMT_START { \
+    json_builder_set_member_name (builder, name); \
+    json_builder_add_double_value (builder, (value)); \
+  } G_STMT_END
+
+  json_builder_begin_object (builder);
+  ADD_INT ("submitted", stats->submitted);
+  ADD_INT ("running", stats->running);
+  ADD_INT ("peak_running", stats->peak_running);
+  ADD_INT ("done", stats->done);
+  ADD_INT ("failed", stats->failed);
+  ADD_INT ("retried", stats->retried);
+  ADD_INT ("cache_hits", stats->cache_hits);
+  ADD_INT ("llm_requests", stats->llm_requests);
+  ADD_INT ("worker_limit", stats->worker_limit);
+  json_builder_set_member_name (builder, "llm_latency_ms");
+  json_builder_begin_object (builder);
+  ADD_DOUBLE ("p50", pp_stats_get_latency_percentile (stats, 50));
+  ADD_DOUBLE ("p95", pp_stats_get_latency_percentile (stats, 95));
+  ADD_DOUBLE ("p99", pp_stats_get_latency_percentile (stats, 99));
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "tokens");
+  json_builder_begin_object (builder);
+  ADD_INT ("prompt", stats->prompt_tokens);
+  ADD_INT ("completion", stats->completion_tokens);
+  ADD_INT ("total", stats->prompt_tokens + stats->completion_tokens);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+#undef ADD_INT
+#undef ADD_DOUBLE
+
+  return json_builder_get_root (builder);
+}
+
+/**
+ * pp_stats_to_string:
+ * @stats: a #PpStats
+ *
+ * Returns: (transfer full): the snapshot as pretty-printed JSON
+ */
+char *
+pp_stats_to_string (PpStats *stats)
+{
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (stats != NULL, NULL);
+
+  root = pp_stats_to_json (stats);
+  return json_to_string (root, TRUE);
+}

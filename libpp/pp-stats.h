@@ -1,0 +1,69 @@
+/* pp-stats.h: what a processor did
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#if !defined(__LIBPP_H_INSIDE__) && !defined(LIBPP_COMPILATION)
+#error "Only <libpp/libpp.h> can be included directly."
+#endif
+
+#include <glib-object.h>
+#include <json-glib/json-glib.h>
+#include <libpp/pp-version-macros.h>
+
+G_BEGIN_DECLS
+
+#define PP_TYPE_STATS (pp_stats_get_type ())
+
+/**
+ * PpStats:
+ *
+ * A snapshot of a processor's counters: tasks submitted, running, done,
+ * failed and retried, cache hits, the current worker limit, LLM latency
+ * percentiles and tokens used. A reference-counted, immutable boxed type.
+ */
+typedef struct _PpStats PpStats;
+
+PP_AVAILABLE_IN_ALL
+GType     pp_stats_get_type              (void) G_GNUC_CONST;
+PP_AVAILABLE_IN_ALL
+PpStats  *pp_stats_ref                   (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+void      pp_stats_unref                 (PpStats *stats);
+
+PP_AVAILABLE_IN_ALL
+guint     pp_stats_get_submitted         (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+guint     pp_stats_get_running           (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+guint     pp_stats_get_done              (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+guint     pp_stats_get_failed            (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+guint     pp_stats_get_retried           (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+guint     pp_stats_get_cache_hits        (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+guint     pp_stats_get_llm_requests      (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+guint     pp_stats_get_worker_limit      (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+guint     pp_stats_get_peak_running      (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+double    pp_stats_get_latency_percentile (PpStats *stats,
+                                           double   percentile);
+PP_AVAILABLE_IN_ALL
+guint64   pp_stats_get_prompt_tokens     (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+guint64   pp_stats_get_completion_tokens (PpStats *stats);
+
+PP_AVAILABLE_IN_ALL
+JsonNode *pp_stats_to_json               (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+char     *pp_stats_to_string             (PpStats *stats);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpStats, pp_stats_unref)
+
+G_END_DECLS
