@@ -1,6 +1,173 @@
-/* pp-jsonld-flatten.c
+/* pp-jsonld-flatten.c: the Flattening algorithm and pp_jsonld_flatten()
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "config.h"
+
+#include "pp-jsonld.h"
+#include "pp-jsonld-node-map-private.h"
+#include "pp-jsonld-util-private.h"
+
+#include <string.h>
+
+/* The key a compacted document uses for @graph under @context: compacting
+ * two nodes always gives a top-level @graph entry (or its alias), the only
+ * entry other than @context whose value is an array. */
+static char *
+find_graph_alias (JsonNode         *context,
+                  PpJsonldOptions  *options,
+                  GCancellable     *cancellable,
+                  GError          **error)
+{
+  g_autoptr(JsonNode) probe = NULL;
+  g_autoptr(JsonNode) compacted = NULL;
+  JsonArray *nodes = json_array_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  json_array_add_element (nodes, json_from_string ("{\"@id\": \"_:a\"}", NULL));
+  json_array_add_element (nodes, json_from_string ("{\"@id\": \"_:b\"}", NULL));
+  probe = pp_jsonld_node_new_array (nodes);
+
+  compacted = pp_jsonld_compact (probe, context, options, cancellable, error);
+  if (compacted == NULL)
+    return NULL;
+
+  if (JSON_NODE_HOLDS_OBJECT (compacted))
+    {
+      json_object_iter_init (&iter, json_node_get_object (compacted));
+      while (json_object_iter_next (&iter, &name, &member))
+        if (strcmp (name, "@context") != 0 && JSON_NODE_HOLDS_ARRAY (member))
+          return g_strdup (name);
+    }
+
+  return g_strdup ("@graph");
+}
+
+/* Makes sure @compacted has nothing but @context and the @graph entry at
+ * the top level, as the Flattening algorithm requires even when there is
+ * one node or none. */
+static JsonNode *
+wrap_in_graph (JsonNode         *compacted,
+               JsonNode         *context,
+               PpJsonldOptions  *options,
+               gsize             n_nodes,
+               GCancellable     *cancellable,
+               GError          **error)
+{
+  g_autofree char *alias = NULL;
+  JsonObject *object;
+  JsonObject *result;
+  JsonObject *node;
+  JsonArray *graph;
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+
+  if (!JSON_NODE_HOLDS_OBJECT (compacted))
+    return json_node_ref (compacted);
+
+  /* an array of one node or more that was not compacted away to its only
+   * element already is the @graph entry */
+  if (n_nodes > 1 || (n_nodes == 1 && !pp_jsonld_options_get_compact_arrays (options)))
+    return json_node_ref (compacted);
+
+  alias = find_graph_alias (context, options, cancellable, error);
+  if (alias == NULL)
+    return NULL;
+
+  object = json_node_get_object (compacted);
+  result = json_object_new ();
+  node = json_object_new ();
+  graph = json_array_new ();
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &member))
+    {
+      if (strcmp (name, "@context") == 0)
+        json_object_set_member (result, name, json_node_ref (member));
+      else
+        json_object_set_member (node, name, json_node_ref (member));
+    }
+
+  if (json_object_get_size (node) > 0)
+    json_array_add_element (graph, pp_jsonld_node_new_object (node));
+  else
+    json_object_unref (node);
+
+  json_object_set_array_member (result, alias, graph);
+  return pp_jsonld_node_new_object (result);
+}
+
+/**
+ * pp_jsonld_flatten:
+ * @input: a JSON-LD document
+ * @context: (nullable): the context to compact the result with, or %NULL
+ * @options: (nullable): options, or %NULL for the defaults
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Flattens @input as the `flatten()` method of the JSON-LD 1.1 API does:
+ * the document is expanded, every node is collected with all its
+ * properties into one node object at the top level (named graphs in the
+ * `@graph` entry of the node named after them), and every blank node gets a
+ * new identifier (`_:b0`, `_:b1`, …).
+ *
+ * Without @context the result is an array of node objects in expanded form.
+ * With @context (a context, or a document with an `@context` entry) the
+ * result is compacted with it and always is an object whose only entries
+ * are `@context` and `@graph` (or its alias).
+ *
+ * With the #PpJsonldOptions:ordered option set, nodes and graphs are sorted
+ * by identifier, and compaction sorts the keys of every object.
+ *
+ * Returns: (transfer full) (nullable): the flattened document, or %NULL
+ *   with @error set (in %PP_JSONLD_ERROR, or %G_IO_ERROR_CANCELLED)
+ */
+JsonNode *
+pp_jsonld_flatten (JsonNode         *input,
+                   JsonNode         *context,
+                   PpJsonldOptions  *options,
+                   GCancellable     *cancellable,
+                   GError          **error)
+{
+  g_autoptr(PpJsonldOptions) default_options = NULL;
+  g_autoptr(JsonNode) expanded = NULL;
+  g_autoptr(JsonNode) flattened = NULL;
+  g_autoptr(JsonNode) compacted = NULL;
+  g_autoptr(PpJsonldNodeMap) map = NULL;
+  PpJsonldFlattenFlags flags = PP_JSONLD_FLATTEN_NONE;
+
+  g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (options == NULL)
+    options = default_options = pp_jsonld_options_new ();
+
+  if (pp_jsonld_options_get_ordered (options))
+    flags |= PP_JSONLD_FLATTEN_ORDERED;
+
+  expanded = pp_jsonld_expand (input, options, cancellable, error);
+  if (expanded == NULL)
+    return NULL;
+
+  map = pp_jsonld_node_map_new ();
+  if (!pp_jsonld_node_map_add_document (map, expanded, NULL, cancellable, error))
+    return NULL;
+
+  flattened = pp_jsonld_node_map_flatten (map, flags);
+
+  if (context == NULL || JSON_NODE_HOLDS_NULL (context))
+    return g_steal_pointer (&flattened);
+
+  compacted = pp_jsonld_compact (flattened, context, options, cancellable, error);
+  if (compacted == NULL)
+    return NULL;
+
+  return wrap_in_graph (compacted, context, options,
+                        json_array_get_length (json_node_get_array (flattened)),
+                        cancellable, error);
+}

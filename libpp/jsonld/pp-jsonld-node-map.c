@@ -20,7 +20,8 @@
  * is quadratic).  JSON is built only when the map is flattened.
  */
 
-/* values per property compared linearly before a hash set is built */
+/* values per property, and properties per node, looked up linearly before
+ * an index is built */
 #define LINEAR_MAX 8
 
 /* how many elements are visited between two cancellation checks */
@@ -28,50 +29,64 @@
 
 typedef struct _Node Node;
 typedef struct _Value Value;
+typedef struct _ValueList ValueList;
 
 typedef enum {
-  VALUE_REF,    /* a node reference: {"@id": ...} */
-  VALUE_JSON,   /* a value object, or a @type string */
-  VALUE_LIST,   /* a list object: {"@list": [...]} */
+  VALUE_REF,     /* a node reference: {"@id": ...} */
+  VALUE_JSON,    /* a value object */
+  VALUE_STRING,  /* a @type IRI, interned in the map */
+  VALUE_LIST,    /* a list object: {"@list": [...]} */
 } ValueKind;
 
 struct _Value {
   ValueKind kind;
   union {
-    Node      *ref;
-    JsonNode  *json;
-    GPtrArray *list;   /* of Value, owned */
+    Node       *ref;
+    JsonNode   *json;
+    const char *str;
+    ValueList  *list;
   } v;
 };
 
+struct _ValueList {
+  guint  n, cap;
+  Value *items;
+};
+
+/* the values of one property of a node, with an open-addressing set of
+ * their positions once there are more than LINEAR_MAX of them */
 typedef struct {
   const char *name;    /* interned in the map */
-  GPtrArray  *values;  /* of Value, owned */
-  GHashTable *index;   /* set of Value, built past LINEAR_MAX values */
+  guint       n, cap;
+  Value      *values;
+  guint      *index;   /* position + 1, 0 for an empty slot */
+  guint       index_cap;
 } Prop;
 
 struct _Node {
-  char       *id;
+  const char *id;           /* in the map's string chunk */
   Node       *merged_into;  /* set by pp_jsonld_node_map_merge_nodes() */
   JsonNode   *index;        /* @index */
-  Prop       *types;        /* @type, values are VALUE_JSON strings */
-  GPtrArray  *props;        /* of Prop, owned, in order of appearance */
-  GHashTable *prop_index;   /* name -> Prop, built past LINEAR_MAX props */
+  Prop        types;        /* @type, VALUE_STRING values */
+  Prop       *props;        /* in order of appearance */
+  guint       n_props, cap_props;
+  GHashTable *prop_index;   /* interned name -> position + 1 */
 };
 
 typedef struct {
   char       *name;
-  GHashTable *nodes;  /* id (owned by the node) -> Node */
+  GHashTable *nodes;  /* id -> Node */
   GPtrArray  *order;  /* of Node, owned, in order of appearance */
 } Graph;
 
 struct _PpJsonldNodeMap {
-  grefcount   ref_count;
-  GHashTable *graphs;       /* name (owned by the graph) -> Graph */
-  GPtrArray  *graph_order;  /* of Graph, owned */
-  GHashTable *strings;      /* interned property names */
-  guint64     counter;      /* of the default blank node generator */
-  gboolean    has_merged_nodes;
+  grefcount     ref_count;
+  GHashTable   *graphs;       /* name (owned by the graph) -> Graph */
+  GPtrArray    *graph_order;  /* of Graph, owned */
+  GHashTable   *strings;      /* interned property names and types */
+  GStringChunk *ids;          /* node identifiers */
+  guint64       counter;      /* of the default blank node generator */
+  gboolean      has_merged_nodes;
 };
 
 /* the state of one pp_jsonld_node_map_add_document() call */
@@ -84,71 +99,78 @@ typedef struct {
   guint            steps;
 } Builder;
 
-static void value_free (gpointer data);
-
 /* {{{ values */
 
-static Value *
-value_new_ref (Node *node)
-{
-  Value *value = g_new (Value, 1);
-
-  value->kind = VALUE_REF;
-  value->v.ref = node;
-  return value;
-}
-
-static Value *
-value_new_json (JsonNode *json)
-{
-  Value *value = g_new (Value, 1);
-
-  value->kind = VALUE_JSON;
-  value->v.json = json_node_ref (json);
-  return value;
-}
-
-static Value *
-value_new_take_json (JsonNode *json)
-{
-  Value *value = g_new (Value, 1);
-
-  value->kind = VALUE_JSON;
-  value->v.json = json;
-  return value;
-}
-
-static Value *
-value_new_list (GPtrArray *items)
-{
-  Value *value = g_new (Value, 1);
-
-  value->kind = VALUE_LIST;
-  value->v.list = items;
-  return value;
-}
-
 static void
-value_free (gpointer data)
+value_clear (Value *value)
 {
-  Value *value = data;
-
-  if (value == NULL)
-    return;
-
   switch (value->kind)
     {
     case VALUE_JSON:
       json_node_unref (value->v.json);
       break;
     case VALUE_LIST:
-      g_ptr_array_unref (value->v.list);
-      break;
+      {
+        ValueList *list = value->v.list;
+        guint i;
+
+        for (i = 0; i < list->n; i++)
+          value_clear (&list->items[i]);
+        g_free (list->items);
+        g_free (list);
+        break;
+      }
     case VALUE_REF:
+    case VALUE_STRING:
+    default:
       break;
     }
+}
 
-  g_free (value);
+static inline Value
+value_ref (Node *node)
+{
+  Value value = { VALUE_REF, { .ref = node } };
+  return value;
+}
+
+static inline Value
+value_json (JsonNode *json)
+{
+  Value value = { VALUE_JSON, { .json = json } };
+  return value;
+}
+
+static inline Value
+value_string (const char *str)
+{
+  Value value = { VALUE_STRING, { .str = str } };
+  return value;
+}
+
+static inline Value
+value_list (ValueList *list)
+{
+  Value value = { VALUE_LIST, { .list = list } };
+  return value;
+}
+
+static ValueList *
+value_list_new (void)
+{
+  return g_new0 (ValueList, 1);
+}
+
+static void
+value_list_append (ValueList *list,
+                   Value      value)
+{
+  if (list->n == list->cap)
+    {
+      list->cap = MAX (4, list->cap * 2);
+      list->items = g_renew (Value, list->items, list->cap);
+    }
+  list->items[list->n++] = value;
 }
 
 static inline Node *
@@ -299,29 +321,26 @@ json_equal_deep (JsonNode *a,
 }
 
 static guint
-value_hash (gconstpointer data)
+value_hash (const Value *value)
 {
-  const Value *value = data;
-
   switch (value->kind)
     {
     case VALUE_REF:
       return g_direct_hash (node_resolve (value->v.ref));
     case VALUE_JSON:
       return json_hash (value->v.json);
+    case VALUE_STRING:
+      return g_direct_hash (value->v.str);
     case VALUE_LIST:
     default:
-      return g_direct_hash (value);
+      return g_direct_hash (value->v.list);
     }
 }
 
 static gboolean
-value_equal (gconstpointer da,
-             gconstpointer db)
+value_equal (const Value *a,
+             const Value *b)
 {
-  const Value *a = da;
-  const Value *b = db;
-
   if (a->kind != b->kind)
     return FALSE;
 
@@ -331,119 +350,155 @@ value_equal (gconstpointer da,
       return node_resolve (a->v.ref) == node_resolve (b->v.ref);
     case VALUE_JSON:
       return json_equal_deep (a->v.json, b->v.json);
+    case VALUE_STRING:
+      return a->v.str == b->v.str;  /* interned */
     case VALUE_LIST:
     default:
-      return a == b;  /* lists are never merged */
+      return a->v.list == b->v.list;  /* lists are never merged */
     }
+}
+
+static guint
+value_hash_func (gconstpointer value)
+{
+  return value_hash (value);
+}
+
+static gboolean
+value_equal_func (gconstpointer a,
+                  gconstpointer b)
+{
+  return value_equal (a, b);
 }
 
 /* }}} */
 
 /* {{{ properties and nodes */
 
-static Prop *
-prop_new (const char *name)
+static void
+prop_init (Prop       *prop,
+           const char *name)
 {
-  Prop *prop = g_new0 (Prop, 1);
-
+  memset (prop, 0, sizeof *prop);
   prop->name = name;
-  prop->values = g_ptr_array_new_with_free_func (value_free);
-  return prop;
 }
 
 static void
-prop_free (gpointer data)
+prop_clear (Prop *prop)
 {
-  Prop *prop = data;
+  guint i;
 
-  if (prop == NULL)
-    return;
+  for (i = 0; i < prop->n; i++)
+    value_clear (&prop->values[i]);
+  g_clear_pointer (&prop->values, g_free);
+  g_clear_pointer (&prop->index, g_free);
+  prop->n = prop->cap = prop->index_cap = 0;
+}
 
-  g_clear_pointer (&prop->index, g_hash_table_unref);
-  g_ptr_array_unref (prop->values);
-  g_free (prop);
+static void
+prop_index_insert (Prop  *prop,
+                   guint  position)
+{
+  guint mask = prop->index_cap - 1;
+  guint slot = value_hash (&prop->values[position]) & mask;
+
+  while (prop->index[slot] != 0)
+    slot = (slot + 1) & mask;
+  prop->index[slot] = position + 1;
+}
+
+static void
+prop_index_rebuild (Prop *prop)
+{
+  guint i;
+
+  prop->index_cap = 16;
+  while (prop->index_cap < prop->n * 4)
+    prop->index_cap *= 2;
+
+  g_free (prop->index);
+  prop->index = g_new0 (guint, prop->index_cap);
+
+  for (i = 0; i < prop->n; i++)
+    if (prop->values[i].kind != VALUE_LIST)
+      prop_index_insert (prop, i);
 }
 
 static gboolean
-prop_contains (Prop  *prop,
-               Value *value)
+prop_contains (Prop        *prop,
+               const Value *value)
 {
   guint i;
 
   if (prop->index != NULL)
-    return g_hash_table_contains (prop->index, value);
+    {
+      guint mask = prop->index_cap - 1;
+      guint slot = value_hash (value) & mask;
 
-  for (i = 0; i < prop->values->len; i++)
-    if (value_equal (g_ptr_array_index (prop->values, i), value))
+      for (; prop->index[slot] != 0; slot = (slot + 1) & mask)
+        if (value_equal (&prop->values[prop->index[slot] - 1], value))
+          return TRUE;
+
+      return FALSE;
+    }
+
+  for (i = 0; i < prop->n; i++)
+    if (value_equal (&prop->values[i], value))
       return TRUE;
 
   return FALSE;
 }
 
+/* takes ownership of @value */
 static void
 prop_append (Prop  *prop,
-             Value *value)
+             Value  value)
 {
-  g_ptr_array_add (prop->values, value);
+  if (prop->n == prop->cap)
+    {
+      prop->cap = prop->cap == 0 ? 1 : prop->cap * 2;
+      prop->values = g_renew (Value, prop->values, prop->cap);
+    }
+  prop->values[prop->n++] = value;
 
-  if (value->kind == VALUE_LIST)
+  if (value.kind == VALUE_LIST)
     return;
 
-  if (prop->index != NULL)
-    {
-      g_hash_table_add (prop->index, value);
-    }
-  else if (prop->values->len > LINEAR_MAX)
-    {
-      guint i;
-
-      prop->index = g_hash_table_new (value_hash, value_equal);
-      for (i = 0; i < prop->values->len; i++)
-        {
-          Value *v = g_ptr_array_index (prop->values, i);
-
-          if (v->kind != VALUE_LIST)
-            g_hash_table_add (prop->index, v);
-        }
-    }
+  if (prop->index != NULL && prop->n * 2 <= prop->index_cap)
+    prop_index_insert (prop, prop->n - 1);
+  else if (prop->n > LINEAR_MAX)
+    prop_index_rebuild (prop);
 }
 
 /* takes ownership of @value; appends it unless an equal value is there */
 static void
 prop_add_unique (Prop  *prop,
-                 Value *value)
+                 Value  value)
 {
-  if (value->kind != VALUE_LIST && prop_contains (prop, value))
+  if (value.kind != VALUE_LIST && prop_contains (prop, &value))
     {
-      value_free (value);
+      value_clear (&value);
       return;
     }
 
   prop_append (prop, value);
 }
 
-static Node *
-node_new (const char *id)
-{
-  Node *node = g_new0 (Node, 1);
-
-  node->id = g_strdup (id);
-  return node;
-}
-
 static void
 node_free (gpointer data)
 {
   Node *node = data;
+  guint i;
 
   if (node == NULL)
     return;
 
   g_clear_pointer (&node->index, json_node_unref);
-  g_clear_pointer (&node->types, prop_free);
+  prop_clear (&node->types);
+  for (i = 0; i < node->n_props; i++)
+    prop_clear (&node->props[i]);
+  g_clear_pointer (&node->props, g_free);
   g_clear_pointer (&node->prop_index, g_hash_table_unref);
-  g_clear_pointer (&node->props, g_ptr_array_unref);
-  g_free (node->id);
   g_free (node);
 }
 
@@ -454,67 +509,59 @@ node_lookup_prop (Node       *node,
 {
   guint i;
 
-  if (node->props == NULL)
-    return NULL;
-
   if (node->prop_index != NULL)
-    return g_hash_table_lookup (node->prop_index, name);
-
-  for (i = 0; i < node->props->len; i++)
     {
-      Prop *prop = g_ptr_array_index (node->props, i);
+      guint position = GPOINTER_TO_UINT (g_hash_table_lookup (node->prop_index, name));
 
-      if (prop->name == name)
-        return prop;
+      return position != 0 ? &node->props[position - 1] : NULL;
     }
+
+  for (i = 0; i < node->n_props; i++)
+    if (node->props[i].name == name)
+      return &node->props[i];
 
   return NULL;
 }
 
-/* @name must be interned in the map */
+/* @name must be interned in the map; the returned pointer is valid until
+ * the next property is added to @node */
 static Prop *
 node_ensure_prop (Node       *node,
                   const char *name)
 {
   Prop *prop = node_lookup_prop (node, name);
+  guint i;
 
   if (prop != NULL)
     return prop;
 
-  if (node->props == NULL)
-    node->props = g_ptr_array_new_with_free_func (prop_free);
+  if (node->n_props == node->cap_props)
+    {
+      node->cap_props = node->cap_props == 0 ? 4 : node->cap_props * 2;
+      node->props = g_renew (Prop, node->props, node->cap_props);
+    }
 
-  prop = prop_new (name);
-  g_ptr_array_add (node->props, prop);
+  prop = &node->props[node->n_props++];
+  prop_init (prop, name);
 
   if (node->prop_index != NULL)
     {
-      g_hash_table_insert (node->prop_index, (gpointer) name, prop);
+      g_hash_table_insert (node->prop_index, (gpointer) name,
+                           GUINT_TO_POINTER (node->n_props));
     }
-  else if (node->props->len > LINEAR_MAX)
+  else if (node->n_props > LINEAR_MAX)
     {
-      guint i;
-
       /* interned names: pointer identity is string equality */
       node->prop_index = g_hash_table_new (g_direct_hash, g_direct_equal);
-      for (i = 0; i < node->props->len; i++)
-        {
-          Prop *p = g_ptr_array_index (node->props, i);
-
-          g_hash_table_insert (node->prop_index, (gpointer) p->name, p);
-        }
+      for (i = 0; i < node->n_props; i++)
+        g_hash_table_insert (node->prop_index, (gpointer) node->props[i].name,
+                             GUINT_TO_POINTER (i + 1));
     }
 
   return prop;
 }
 
-static Prop *
-node_ensure_types (Node *node)
-{
-  if (node->types == NULL)
-    node->types = prop_new ("@type");
-  return node->types;
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Node, node_free)
 
 /* }}} */
 
@@ -555,16 +602,19 @@ graph_lookup_node (Graph      *graph,
 }
 
 static Node *
-graph_ensure_node (Graph      *graph,
-                   const char *id)
+graph_ensure_node (PpJsonldNodeMap *map,
+                   Graph           *graph,
+                   const char      *id)
 {
   Node *node = g_hash_table_lookup (graph->nodes, id);
 
   if (node != NULL)
     return node_resolve (node);
 
-  node = node_new (id);
-  g_hash_table_insert (graph->nodes, node->id, node);
+  node = g_new0 (Node, 1);
+  node->id = g_string_chunk_insert (map->ids, id);
+  prop_init (&node->types, "@type");
+  g_hash_table_insert (graph->nodes, (gpointer) node->id, node);
   g_ptr_array_add (graph->order, node);
   return node;
 }
@@ -622,6 +672,7 @@ pp_jsonld_node_map_new (void)
   map->graphs = g_hash_table_new (g_str_hash, g_str_equal);
   map->graph_order = g_ptr_array_new_with_free_func (graph_free);
   map->strings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  map->ids = g_string_chunk_new (64 * 1024);
   map_ensure_graph (map, "@default");
 
   return map;
@@ -661,6 +712,7 @@ pp_jsonld_node_map_unref (PpJsonldNodeMap *map)
   g_hash_table_unref (map->graphs);
   g_ptr_array_unref (map->graph_order);
   g_hash_table_unref (map->strings);
+  g_string_chunk_free (map->ids);
   g_free (map);
 }
 
@@ -686,13 +738,18 @@ pp_jsonld_node_map_generate_blank_node (PpJsonldNodeMap *map)
 
 /* {{{ Node Map Generation */
 
-static char *
-builder_generate (Builder *b)
+/* writes a new label into @buf (of at least 32 bytes + the prefix) */
+static const char *
+builder_generate (Builder *b,
+                  char    *buf,
+                  gsize    size)
 {
   if (b->prefix == NULL)
-    return pp_jsonld_node_map_generate_blank_node (b->map);
+    g_snprintf (buf, size, "_:b%" G_GUINT64_FORMAT, b->map->counter++);
+  else
+    g_snprintf (buf, size, "%s%" G_GUINT64_FORMAT, b->prefix, b->counter++);
 
-  return g_strdup_printf ("%s%" G_GUINT64_FORMAT, b->prefix, b->counter++);
+  return buf;
 }
 
 /* the Generate Blank Node Identifier algorithm; @identifier may be NULL */
@@ -704,7 +761,10 @@ builder_relabel (Builder    *b,
 
   if (label == NULL)
     {
-      label = builder_generate (b);
+      gsize size = (b->prefix != NULL ? strlen (b->prefix) : 0) + 32;
+
+      label = g_malloc (size);
+      builder_generate (b, label, size);
       g_hash_table_insert (b->identifier_map, g_strdup (identifier), label);
     }
 
@@ -744,17 +804,18 @@ check_utf8 (const char  *str,
 }
 
 /* a value object, with its @type relabelled when it is a blank node */
-static Value *
+static gboolean
 builder_value_object (Builder     *b,
                       JsonNode    *element,
                       JsonObject  *object,
                       guint        depth,
+                      Value       *value,
                       GError     **error)
 {
   const char *type = pp_jsonld_object_get_string (object, "@type");
 
   if (!pp_jsonld_node_validate_utf8 (element, PP_JSONLD_MAX_DEPTH - depth, error))
-    return NULL;
+    return FALSE;
 
   if (pp_jsonld_is_blank_node_id (type))
     {
@@ -772,10 +833,12 @@ builder_value_object (Builder     *b,
             json_object_set_member (copy, name, json_node_ref (member));
         }
 
-      return value_new_take_json (pp_jsonld_node_new_object (copy));
+      *value = value_json (pp_jsonld_node_new_object (copy));
+      return TRUE;
     }
 
-  return value_new_json (element);
+  *value = value_json (json_node_ref (element));
+  return TRUE;
 }
 
 static int
@@ -791,7 +854,7 @@ static gboolean generate (Builder     *b,
                           Node        *subject,
                           const char  *property,
                           gboolean     reverse,
-                          GPtrArray   *list,
+                          ValueList   *list,
                           guint        depth,
                           GError     **error);
 
@@ -802,14 +865,15 @@ generate_node_object (Builder     *b,
                       Node        *subject,
                       const char  *property,
                       gboolean     reverse,
-                      GPtrArray   *list,
+                      ValueList   *list,
                       guint        depth,
                       GError     **error)
 {
   const char *id_str = pp_jsonld_object_get_string (object, "@id");
-  g_autofree char *generated = NULL;
+  char generated[128];
   const char *id;
-  Node *node;
+  Node *node = NULL;
+  g_autoptr(Node) detached = NULL;
   JsonNode *member;
   JsonObjectIter iter;
   const char *name;
@@ -822,28 +886,46 @@ generate_node_object (Builder     *b,
     {
       if (!check_utf8 (id_str, error))
         return FALSE;
-      id = pp_jsonld_is_blank_node_id (id_str) ? builder_relabel (b, id_str) : id_str;
+      node = graph_ensure_node (b->map, graph, pp_jsonld_is_blank_node_id (id_str)
+                                                ? builder_relabel (b, id_str) : id_str);
+    }
+  else if (pp_jsonld_node_is_null (json_object_get_member (object, "@id")) &&
+           json_object_has_member (object, "@id"))
+    {
+      /* "@id": null (an IRI that expansion dropped, such as "@ignoreMe"):
+       * the node cannot be named, so neither it nor references to it are
+       * kept, but the nodes it embeds are */
+      node = detached = g_new0 (Node, 1);
+      node->id = "";
+      prop_init (&node->types, "@type");
     }
   else
     {
-      id = generated = builder_generate (b);
+      g_autofree char *heap = NULL;
+      gsize size = (b->prefix != NULL ? strlen (b->prefix) : 0) + 32;
+      char *label = size > sizeof generated ? (heap = g_malloc (size)) : generated;
+
+      node = graph_ensure_node (b->map, graph, builder_generate (b, label, size));
     }
 
-  node = graph_ensure_node (graph, id);
   id = node->id;
 
-  if (reverse)
+  if (detached != NULL)
+    {
+      /* not referenced */
+    }
+  else if (reverse)
     {
       /* @subject is the node whose @reverse entry is processed */
       if (subject != NULL && property != NULL)
-        prop_add_unique (node_ensure_prop (node, property), value_new_ref (subject));
+        prop_add_unique (node_ensure_prop (node, property), value_ref (subject));
     }
   else if (property != NULL)
     {
       if (list != NULL)
-        g_ptr_array_add (list, value_new_ref (node));
+        value_list_append (list, value_ref (node));
       else if (subject != NULL)
-        prop_add_unique (node_ensure_prop (subject, property), value_new_ref (node));
+        prop_add_unique (node_ensure_prop (subject, property), value_ref (node));
     }
 
   member = json_object_get_member (object, "@type");
@@ -864,8 +946,7 @@ generate_node_object (Builder     *b,
           if (pp_jsonld_is_blank_node_id (type))
             type = builder_relabel (b, type);
 
-          prop_add_unique (node_ensure_types (node),
-                           value_new_take_json (pp_jsonld_node_new_string (type)));
+          prop_add_unique (&node->types, value_string (map_intern (b->map, type)));
         }
     }
 
@@ -883,7 +964,7 @@ generate_node_object (Builder     *b,
     }
 
   member = json_object_get_member (object, "@reverse");
-  if (member != NULL && JSON_NODE_HOLDS_OBJECT (member))
+  if (member != NULL && JSON_NODE_HOLDS_OBJECT (member) && detached == NULL)
     {
       JsonObject *reverse_map = json_node_get_object (member);
       JsonNode *values;
@@ -904,7 +985,7 @@ generate_node_object (Builder     *b,
     }
 
   member = json_object_get_member (object, "@graph");
-  if (member != NULL)
+  if (member != NULL && detached == NULL)
     {
       /* @id is stable: graphs are never freed while the map lives */
       Graph *named = map_ensure_graph (b->map, id);
@@ -958,7 +1039,7 @@ generate (Builder     *b,
           Node        *subject,
           const char  *property,
           gboolean     reverse,
-          GPtrArray   *list,
+          ValueList   *list,
           guint        depth,
           GError     **error)
 {
@@ -989,18 +1070,17 @@ generate (Builder     *b,
 
   if (json_object_has_member (object, "@value"))
     {
-      Value *value;
+      Value value;
 
       /* a value is only kept as the object of a (forward) property */
       if (reverse || (list == NULL && (subject == NULL || property == NULL)))
         return TRUE;
 
-      value = builder_value_object (b, element, object, depth, error);
-      if (value == NULL)
+      if (!builder_value_object (b, element, object, depth, &value, error))
         return FALSE;
 
       if (list != NULL)
-        g_ptr_array_add (list, value);
+        value_list_append (list, value);
       else
         prop_add_unique (node_ensure_prop (subject, property), value);
 
@@ -1010,20 +1090,24 @@ generate (Builder     *b,
   member = json_object_get_member (object, "@list");
   if (member != NULL)
     {
-      g_autoptr(GPtrArray) items = NULL;
+      ValueList *items;
 
       if (reverse || (list == NULL && (subject == NULL || property == NULL)))
         return TRUE;
 
-      items = g_ptr_array_new_with_free_func (value_free);
+      items = value_list_new ();
       if (!generate (b, member, graph, subject, property, FALSE, items, depth + 1, error))
-        return FALSE;
+        {
+          Value dead = value_list (items);
+
+          value_clear (&dead);
+          return FALSE;
+        }
 
       if (list != NULL)
-        g_ptr_array_add (list, value_new_list (g_steal_pointer (&items)));
+        value_list_append (list, value_list (items));
       else
-        prop_append (node_ensure_prop (subject, property),
-                     value_new_list (g_steal_pointer (&items)));
+        prop_append (node_ensure_prop (subject, property), value_list (items));
 
       return TRUE;
     }
@@ -1095,7 +1179,7 @@ pp_jsonld_node_map_add_document (PpJsonldNodeMap  *map,
 
 /* {{{ output */
 
-static JsonNode *value_to_json (Value *value, PpJsonldFlattenFlags flags);
+static JsonNode *value_to_json (const Value *value, PpJsonldFlattenFlags flags);
 
 static JsonNode *
 reference_new (const char *id)
@@ -1107,7 +1191,7 @@ reference_new (const char *id)
 }
 
 static JsonNode *
-value_to_json (Value                *value,
+value_to_json (const Value          *value,
                PpJsonldFlattenFlags  flags)
 {
   switch (value->kind)
@@ -1118,16 +1202,18 @@ value_to_json (Value                *value,
     case VALUE_JSON:
       return json_node_ref (value->v.json);
 
+    case VALUE_STRING:
+      return pp_jsonld_node_new_string (value->v.str);
+
     case VALUE_LIST:
     default:
       {
-        JsonArray *items = json_array_sized_new (value->v.list->len);
+        JsonArray *items = json_array_sized_new (value->v.list->n);
         JsonObject *object = json_object_new ();
         guint i;
 
-        for (i = 0; i < value->v.list->len; i++)
-          json_array_add_element (items, value_to_json (g_ptr_array_index (value->v.list, i),
-                                                        flags));
+        for (i = 0; i < value->v.list->n; i++)
+          json_array_add_element (items, value_to_json (&value->v.list->items[i], flags));
 
         json_object_set_array_member (object, "@list", items);
         return pp_jsonld_node_new_object (object);
@@ -1230,13 +1316,13 @@ prop_to_json (PpJsonldNodeMap      *map,
               Prop                 *prop,
               PpJsonldFlattenFlags  flags)
 {
-  guint i, n = prop->values->len;
+  guint i, n = prop->n;
   JsonArray *array = json_array_sized_new (n);
   GHashTable *seen = NULL;
 
   /* merged nodes can leave equal references behind */
   if (map->has_merged_nodes && n > 1)
-    seen = g_hash_table_new (value_hash, value_equal);
+    seen = g_hash_table_new (value_hash_func, value_equal_func);
 
   if ((flags & PP_JSONLD_FLATTEN_CANONICAL) && n > 1)
     {
@@ -1246,7 +1332,7 @@ prop_to_json (PpJsonldNodeMap      *map,
 
       for (i = 0; i < n; i++)
         {
-          Value *value = g_ptr_array_index (prop->values, i);
+          Value *value = &prop->values[i];
 
           if (seen != NULL && value->kind != VALUE_LIST && !g_hash_table_add (seen, value))
             continue;
@@ -1270,7 +1356,7 @@ prop_to_json (PpJsonldNodeMap      *map,
     {
       for (i = 0; i < n; i++)
         {
-          Value *value = g_ptr_array_index (prop->values, i);
+          Value *value = &prop->values[i];
 
           if (seen != NULL && value->kind != VALUE_LIST && !g_hash_table_add (seen, value))
             continue;
@@ -1287,7 +1373,7 @@ static int
 compare_props (const void *a,
                const void *b)
 {
-  return strcmp ((*(Prop * const *) a)->name, (*(Prop * const *) b)->name);
+  return strcmp ((*(const Prop * const *) a)->name, (*(const Prop * const *) b)->name);
 }
 
 static int
@@ -1307,21 +1393,27 @@ node_to_json_object (PpJsonldNodeMap      *map,
 
   json_object_set_string_member (object, "@id", node->id);
 
-  if (node->types != NULL && node->types->values->len > 0)
-    json_object_set_member (object, "@type", prop_to_json (map, node->types, flags));
+  if (node->types.n > 0)
+    json_object_set_member (object, "@type", prop_to_json (map, &node->types, flags));
 
   if (node->index != NULL)
     json_object_set_member (object, "@index", json_node_ref (node->index));
 
-  if (node->props != NULL)
+  if (node->n_props > 0)
     {
-      g_autofree Prop **props = (Prop **) g_memdup2 (node->props->pdata,
-                                                      sizeof (Prop *) * node->props->len);
+      Prop *stack_props[32];
+      g_autofree Prop **heap_props = NULL;
+      Prop **props = stack_props;
+
+      if (node->n_props > G_N_ELEMENTS (stack_props))
+        props = heap_props = g_new (Prop *, node->n_props);
+      for (i = 0; i < node->n_props; i++)
+        props[i] = &node->props[i];
 
       if (flags & PP_JSONLD_FLATTEN_CANONICAL)
-        qsort (props, node->props->len, sizeof (Prop *), compare_props);
+        qsort (props, node->n_props, sizeof (Prop *), compare_props);
 
-      for (i = 0; i < node->props->len; i++)
+      for (i = 0; i < node->n_props; i++)
         json_object_set_member (object, props[i]->name,
                                 prop_to_json (map, props[i], flags));
     }
@@ -1332,9 +1424,7 @@ node_to_json_object (PpJsonldNodeMap      *map,
 static gboolean
 node_is_only_id (Node *node)
 {
-  return (node->types == NULL || node->types->values->len == 0) &&
-         node->index == NULL &&
-         (node->props == NULL || node->props->len == 0);
+  return node->types.n == 0 && node->index == NULL && node->n_props == 0;
 }
 
 /* the live nodes of @graph, in the order asked for */
@@ -1461,7 +1551,7 @@ pp_jsonld_node_map_flatten (PpJsonldNodeMap      *map,
       JsonArray *nodes = graph_to_flat_array (map, graph, flags, NULL);
 
       /* the default graph gets a node for every graph name */
-      graph_ensure_node (default_graph, graph->name);
+      graph_ensure_node (map, default_graph, graph->name);
       g_hash_table_insert (graph_entries, graph->name, pp_jsonld_node_new_array (nodes));
     }
 
@@ -1522,28 +1612,31 @@ pp_jsonld_node_map_to_json (PpJsonldNodeMap      *map,
 /* {{{ merging */
 
 /* a copy of @value whose references point at nodes of @target */
-static Value *
-value_copy_into (Value *value,
-                 Graph *target)
+static Value
+value_copy_into (const Value     *value,
+                 PpJsonldNodeMap *map,
+                 Graph           *target)
 {
   switch (value->kind)
     {
     case VALUE_REF:
-      return value_new_ref (graph_ensure_node (target, node_resolve (value->v.ref)->id));
+      return value_ref (graph_ensure_node (map, target, node_resolve (value->v.ref)->id));
 
     case VALUE_JSON:
-      return value_new_json (value->v.json);
+      return value_json (json_node_ref (value->v.json));
+
+    case VALUE_STRING:
+      return *value;
 
     case VALUE_LIST:
     default:
       {
-        GPtrArray *items = g_ptr_array_new_full (value->v.list->len, value_free);
+        ValueList *items = value_list_new ();
         guint i;
 
-        for (i = 0; i < value->v.list->len; i++)
-          g_ptr_array_add (items, value_copy_into (g_ptr_array_index (value->v.list, i),
-                                                   target));
-        return value_new_list (items);
+        for (i = 0; i < value->v.list->n; i++)
+          value_list_append (items, value_copy_into (&value->v.list->items[i], map, target));
+        return value_list (items);
       }
     }
 }
@@ -1551,18 +1644,17 @@ value_copy_into (Value *value,
 /* adds the types, index and properties of @from to @into; @into belongs to
  * @target, whose nodes the copied references point at */
 static gboolean
-node_merge_into (Node     *from,
-                 Node     *into,
-                 Graph    *target,
-                 gboolean  overwrite_index,
-                 GError  **error)
+node_merge_into (Node            *from,
+                 Node            *into,
+                 PpJsonldNodeMap *map,
+                 Graph           *target,
+                 gboolean         overwrite_index,
+                 GError         **error)
 {
   guint i, j;
 
-  if (from->types != NULL)
-    for (i = 0; i < from->types->values->len; i++)
-      prop_add_unique (node_ensure_types (into),
-                       value_copy_into (g_ptr_array_index (from->types->values, i), target));
+  for (i = 0; i < from->types.n; i++)
+    prop_add_unique (&into->types, value_copy_into (&from->types.values[i], map, target));
 
   if (from->index != NULL)
     {
@@ -1578,16 +1670,19 @@ node_merge_into (Node     *from,
       into->index = json_node_ref (from->index);
     }
 
-  if (from->props != NULL)
-    for (i = 0; i < from->props->len; i++)
-      {
-        Prop *prop = g_ptr_array_index (from->props, i);
-        Prop *into_prop = node_ensure_prop (into, prop->name);
+  for (i = 0; i < from->n_props; i++)
+    {
+      Prop *prop = &from->props[i];
 
-        for (j = 0; j < prop->values->len; j++)
-          prop_add_unique (into_prop,
-                           value_copy_into (g_ptr_array_index (prop->values, j), target));
-      }
+      node_ensure_prop (into, prop->name);
+      for (j = 0; j < prop->n; j++)
+        {
+          Value copy = value_copy_into (&prop->values[j], map, target);
+
+          /* copying may add nodes, never properties: the lookup is cheap */
+          prop_add_unique (node_lookup_prop (into, prop->name), copy);
+        }
+    }
 
   return TRUE;
 }
@@ -1630,9 +1725,9 @@ pp_jsonld_node_map_merge_graphs (PpJsonldNodeMap      *map,
           if (node->merged_into != NULL)
             continue;
 
-          into = graph_ensure_node (target, node->id);
+          into = graph_ensure_node (merged, target, node->id);
           /* keywords other than @type are overwritten, so this cannot fail */
-          node_merge_into (node, into, target, TRUE, NULL);
+          node_merge_into (node, into, merged, target, TRUE, NULL);
         }
     }
 
@@ -1666,6 +1761,7 @@ pp_jsonld_node_map_merge_nodes (PpJsonldNodeMap  *map,
 {
   Graph *graph;
   Node *from, *into;
+  guint i;
 
   g_return_val_if_fail (map != NULL, FALSE);
   g_return_val_if_fail (from_id != NULL, FALSE);
@@ -1677,21 +1773,24 @@ pp_jsonld_node_map_merge_nodes (PpJsonldNodeMap  *map,
     return TRUE;
 
   from = graph_lookup_node (graph, from_id);
-  into = graph_ensure_node (graph, into_id);
+  into = graph_ensure_node (map, graph, into_id);
   if (from == NULL || from == into)
     return TRUE;
 
-  if (!node_merge_into (from, into, graph, FALSE, error))
+  if (!node_merge_into (from, into, map, graph, FALSE, error))
     return FALSE;
 
   from->merged_into = into;
   map->has_merged_nodes = TRUE;
 
   /* the values now live in @into */
-  g_clear_pointer (&from->types, prop_free);
+  prop_clear (&from->types);
   g_clear_pointer (&from->index, json_node_unref);
   g_clear_pointer (&from->prop_index, g_hash_table_unref);
-  g_clear_pointer (&from->props, g_ptr_array_unref);
+  for (i = 0; i < from->n_props; i++)
+    prop_clear (&from->props[i]);
+  g_clear_pointer (&from->props, g_free);
+  from->n_props = from->cap_props = 0;
 
   return TRUE;
 }
@@ -1761,7 +1860,7 @@ pp_jsonld_node_map_get_node_ids (PpJsonldNodeMap *map,
   nodes = graph_get_nodes (graph, sorted ? PP_JSONLD_FLATTEN_ORDERED : PP_JSONLD_FLATTEN_NONE);
   ids = g_ptr_array_sized_new (nodes->len);
   for (i = 0; i < nodes->len; i++)
-    g_ptr_array_add (ids, ((Node *) g_ptr_array_index (nodes, i))->id);
+    g_ptr_array_add (ids, (gpointer) ((Node *) g_ptr_array_index (nodes, i))->id);
 
   return ids;
 }

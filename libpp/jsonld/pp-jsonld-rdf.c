@@ -1,6 +1,916 @@
-/* pp-jsonld-rdf.c
+/* pp-jsonld-rdf.c: Deserialize JSON-LD to RDF, as N-Quads
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 
 #include "config.h"
+
+#include "pp-jsonld.h"
+#include "pp-jsonld-node-map-private.h"
+#include "pp-jsonld-util-private.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RDF_NS          "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#define XSD_NS          "http://www.w3.org/2001/XMLSchema#"
+#define I18N_NS         "https://www.w3.org/ns/i18n#"
+
+#define RDF_TYPE        "<" RDF_NS "type>"
+#define RDF_FIRST       "<" RDF_NS "first>"
+#define RDF_REST        "<" RDF_NS "rest>"
+#define RDF_NIL         "<" RDF_NS "nil>"
+#define RDF_VALUE       "<" RDF_NS "value>"
+#define RDF_LANGUAGE    "<" RDF_NS "language>"
+#define RDF_DIRECTION   "<" RDF_NS "direction>"
+#define RDF_JSON        RDF_NS "JSON"
+#define RDF_LANGSTRING  RDF_NS "langString"
+#define XSD_STRING      XSD_NS "string"
+#define XSD_BOOLEAN     XSD_NS "boolean"
+#define XSD_INTEGER     XSD_NS "integer"
+#define XSD_DOUBLE      XSD_NS "double"
+
+#define CANCEL_CHECK_INTERVAL 1024
+
+/* {{{ well-formedness */
+
+/* An IRI matching the IRI production of RFC 3987, approximately: a scheme,
+ * a colon, and no character an IRI can never hold (spaces, controls,
+ * <>"{}|\^`, stray percent signs, a second "#"). */
+static gboolean
+iri_is_well_formed (const char *iri)
+{
+  const guchar *p = (const guchar *) iri;
+  gboolean in_fragment = FALSE;
+
+  if (!g_ascii_isalpha (*p))
+    return FALSE;
+  for (p++; g_ascii_isalnum (*p) || *p == '+' || *p == '-' || *p == '.'; p++)
+    ;
+  if (*p != ':')
+    return FALSE;
+
+  for (p++; *p != '\0'; p++)
+    {
+      if (*p <= 0x20 || *p == 0x7f)
+        return FALSE;
+      switch (*p)
+        {
+        case '<': case '>': case '"': case '{': case '}':
+        case '|': case '\\': case '^': case '`':
+          return FALSE;
+        case '%':
+          if (!g_ascii_isxdigit (p[1]) || !g_ascii_isxdigit (p[2]))
+            return FALSE;
+          break;
+        case '#':
+          /* a fragment holds no "#" */
+          if (in_fragment)
+            return FALSE;
+          in_fragment = TRUE;
+          break;
+        default:
+          break;
+        }
+    }
+
+  return TRUE;
+}
+
+/* BLANK_NODE_LABEL of Turtle, for the labels a node map generates and the
+ * common forms of input labels */
+static gboolean
+blank_node_is_well_formed (const char *id)
+{
+  const guchar *p = (const guchar *) id + 2;
+
+  if (*p == '\0' || *p == '.' || *p == '-')
+    return FALSE;
+
+  for (; *p != '\0'; p++)
+    if (*p <= 0x20 || *p == 0x7f || strchr ("<>\"{}|\\^`:/#?@", *p) != NULL)
+      return FALSE;
+
+  return p[-1] != '.';
+}
+
+static gboolean
+resource_is_well_formed (const char *id)
+{
+  if (pp_jsonld_is_blank_node_id (id))
+    return blank_node_is_well_formed (id);
+
+  return iri_is_well_formed (id);
+}
+
+/* well-formed per section 2.2.9 of BCP 47, as the common processors test it */
+static gboolean
+language_is_well_formed (const char *tag)
+{
+  const char *p = tag;
+  guint n;
+
+  for (n = 0; g_ascii_isalpha (*p); p++, n++)
+    ;
+  if (n < 1 || n > 8)
+    return FALSE;
+
+  while (*p == '-')
+    {
+      for (p++, n = 0; g_ascii_isalnum (*p); p++, n++)
+        ;
+      if (n < 1 || n > 8)
+        return FALSE;
+    }
+
+  return *p == '\0';
+}
+
+/* }}} */
+
+/* {{{ canonical lexical forms */
+
+/* the canonical xsd:double form, as the JSON-LD spec describes it: a
+ * mantissa with one digit before the point and no trailing zeros after the
+ * first fractional digit, and an exponent without "+" or leading zeros:
+ * 1.0E0, 1.1E0, 5.3E-1, -1.234E21 */
+static char *
+format_double (double value)
+{
+  char buf[64];
+  char *e, *end;
+  long exponent;
+  GString *out;
+
+  if (isnan (value))
+    return g_strdup ("NaN");
+  if (isinf (value))
+    return g_strdup (value > 0 ? "INF" : "-INF");
+
+  g_snprintf (buf, sizeof buf, "%.15E", value);
+  e = strchr (buf, 'E');
+  if (e == NULL)
+    return g_strdup (buf);
+
+  exponent = strtol (e + 1, NULL, 10);
+  *e = '\0';
+
+  /* strip trailing zeros, keeping one digit after the point */
+  end = e - 1;
+  while (end > buf && *end == '0' && end[-1] != '.')
+    *end-- = '\0';
+
+  out = g_string_new (buf);
+  g_string_append_printf (out, "E%ld", exponent);
+  return g_string_free (out, FALSE);
+}
+
+/* the canonical xsd:integer form of a number without fractional part */
+static char *
+format_integer_double (double value)
+{
+  if (value == 0.0)
+    return g_strdup ("0");
+
+  return g_strdup_printf ("%.0f", value);
+}
+
+/* The ECMAScript Number::toString of @value, as RFC 8785 requires: the
+ * shortest digits that read back to @value, in fixed notation from 1e-6
+ * up to 1e21 and in exponential notation outside. */
+static void
+append_es_number (GString *out,
+                  double   value)
+{
+  char buf[40];
+  char digits[20];
+  int precision, exponent, k, n, i;
+  const char *p;
+
+  if (!isfinite (value))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+
+  if (value == 0.0)
+    {
+      g_string_append_c (out, '0');
+      return;
+    }
+
+  if (value < 0)
+    {
+      g_string_append_c (out, '-');
+      value = -value;
+    }
+
+  for (precision = 1; precision <= 17; precision++)
+    {
+      g_snprintf (buf, sizeof buf, "%.*e", precision - 1, value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+
+  /* buf is d[.ddd]e±xx */
+  k = 0;
+  for (p = buf; *p != 'e'; p++)
+    if (g_ascii_isdigit (*p))
+      digits[k++] = *p;
+  exponent = atoi (p + 1);
+  while (k > 1 && digits[k - 1] == '0')
+    k--;
+  digits[k] = '\0';
+  n = exponent + 1;
+
+  if (k <= n && n <= 21)
+    {
+      g_string_append (out, digits);
+      for (i = 0; i < n - k; i++)
+        g_string_append_c (out, '0');
+    }
+  else if (0 < n && n <= 21)
+    {
+      g_string_append_len (out, digits, n);
+      g_string_append_c (out, '.');
+      g_string_append (out, digits + n);
+    }
+  else if (-6 < n && n <= 0)
+    {
+      g_string_append (out, "0.");
+      for (i = 0; i < -n; i++)
+        g_string_append_c (out, '0');
+      g_string_append (out, digits);
+    }
+  else
+    {
+      g_string_append_c (out, digits[0]);
+      if (k > 1)
+        {
+          g_string_append_c (out, '.');
+          g_string_append (out, digits + 1);
+        }
+      g_string_append_printf (out, "e%c%d", n - 1 >= 0 ? '+' : '-', ABS (n - 1));
+    }
+}
+
+static void
+append_jcs_string (GString    *out,
+                   const char *str)
+{
+  const guchar *p;
+
+  g_string_append_c (out, '"');
+  for (p = (const guchar *) str; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, *p);
+          break;
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+/* RFC 8785 sorts member names by their UTF-16 code units */
+static int
+compare_utf16 (gconstpointer a,
+               gconstpointer b)
+{
+  const char *sa = *(const char * const *) a;
+  const char *sb = *(const char * const *) b;
+  g_autofree gunichar2 *ua = g_utf8_to_utf16 (sa, -1, NULL, NULL, NULL);
+  g_autofree gunichar2 *ub = g_utf8_to_utf16 (sb, -1, NULL, NULL, NULL);
+  const gunichar2 *pa = ua, *pb = ub;
+
+  if (ua == NULL || ub == NULL)
+    return strcmp (sa, sb);
+
+  while (*pa != 0 && *pa == *pb)
+    pa++, pb++;
+
+  return (int) *pa - (int) *pb;
+}
+
+/* the JSON Canonicalization Scheme (RFC 8785) serialisation of @node */
+static gboolean
+append_jcs (GString   *out,
+            JsonNode  *node,
+            guint      depth,
+            GError   **error)
+{
+  if (depth > PP_JSONLD_MAX_DEPTH)
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INPUT,
+                           "a JSON literal nests deeper than %u levels",
+                           (guint) PP_JSONLD_MAX_DEPTH);
+      return FALSE;
+    }
+
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GPtrArray) keys = pp_jsonld_object_get_keys_sorted (object, FALSE);
+        guint i;
+
+        g_ptr_array_sort (keys, compare_utf16);
+        g_string_append_c (out, '{');
+        for (i = 0; i < keys->len; i++)
+          {
+            const char *key = g_ptr_array_index (keys, i);
+
+            if (i > 0)
+              g_string_append_c (out, ',');
+            append_jcs_string (out, key);
+            g_string_append_c (out, ':');
+            if (!append_jcs (out, json_object_get_member (object, key), depth + 1, error))
+              return FALSE;
+          }
+        g_string_append_c (out, '}');
+        return TRUE;
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint i, n = json_array_get_length (array);
+
+        g_string_append_c (out, '[');
+        for (i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            if (!append_jcs (out, json_array_get_element (array, i), depth + 1, error))
+              return FALSE;
+          }
+        g_string_append_c (out, ']');
+        return TRUE;
+      }
+
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      return TRUE;
+
+    case JSON_NODE_VALUE:
+    default:
+      {
+        GType type = json_node_get_value_type (node);
+
+        if (type == G_TYPE_STRING)
+          append_jcs_string (out, json_node_get_string (node));
+        else if (type == G_TYPE_BOOLEAN)
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+        else if (type == G_TYPE_INT64)
+          {
+            gint64 i = json_node_get_int (node);
+
+            if (i >= -(G_GINT64_CONSTANT (1) << 53) && i <= (G_GINT64_CONSTANT (1) << 53))
+              g_string_append_printf (out, "%" G_GINT64_FORMAT, i);
+            else
+              append_es_number (out, (double) i);
+          }
+        else
+          append_es_number (out, json_node_get_double (node));
+        return TRUE;
+      }
+    }
+}
+
+/* }}} */
+
+/* {{{ N-Quads */
+
+typedef struct {
+  PpJsonldNodeMap      *map;
+  gboolean              generalized;
+  PpJsonldRdfDirection  direction;
+  GString              *out;
+  GHashTable           *seen;        /* quads already written */
+  char                 *graph_term;  /* NULL for the default graph */
+} Writer;
+
+static char *
+format_resource (const char *id)
+{
+  if (pp_jsonld_is_blank_node_id (id))
+    return g_strdup (id);
+
+  return g_strconcat ("<", id, ">", NULL);
+}
+
+static gboolean
+format_literal (GString     *out,
+                const char  *lexical,
+                const char  *datatype,
+                const char  *language,
+                GError     **error)
+{
+  const guchar *p;
+
+  if (!g_utf8_validate (lexical, -1, NULL))
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INPUT,
+                           "a string of the document is not valid UTF-8");
+      return FALSE;
+    }
+
+  g_string_append_c (out, '"');
+  for (p = (const guchar *) lexical; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        default:
+          if (*p < 0x20 || *p == 0x7f)
+            g_string_append_printf (out, "\\u%04X", *p);
+          else
+            g_string_append_c (out, *p);
+          break;
+        }
+    }
+  g_string_append_c (out, '"');
+
+  if (language != NULL)
+    {
+      g_string_append_c (out, '@');
+      g_string_append (out, language);
+    }
+  else if (datatype != NULL && strcmp (datatype, XSD_STRING) != 0)
+    {
+      g_string_append (out, "^^<");
+      g_string_append (out, datatype);
+      g_string_append_c (out, '>');
+    }
+
+  return TRUE;
+}
+
+static char *
+quad_new (Writer     *w,
+          const char *subject,
+          const char *predicate,
+          const char *object)
+{
+  return g_strconcat (subject, " ", predicate, " ", object,
+                      w->graph_term != NULL ? " " : "",
+                      w->graph_term != NULL ? w->graph_term : "",
+                      " .\n", NULL);
+}
+
+static void
+emit_quad (Writer *w,
+           char   *quad)
+{
+  if (g_hash_table_add (w->seen, quad))
+    g_string_append (w->out, quad);
+}
+
+static gboolean object_to_rdf (Writer     *w,
+                               JsonNode   *item,
+                               GPtrArray  *list_triples,
+                               char      **term,
+                               guint       depth,
+                               GError    **error);
+
+/* the List to RDF Conversion algorithm */
+static gboolean
+list_to_rdf (Writer     *w,
+             JsonArray  *list,
+             GPtrArray  *list_triples,
+             char      **head,
+             guint       depth,
+             GError    **error)
+{
+  guint i, n = json_array_get_length (list);
+  g_autoptr(GPtrArray) bnodes = NULL;
+
+  if (n == 0)
+    {
+      *head = g_strdup (RDF_NIL);
+      return TRUE;
+    }
+
+  bnodes = g_ptr_array_new_full (n, g_free);
+  for (i = 0; i < n; i++)
+    g_ptr_array_add (bnodes, pp_jsonld_node_map_generate_blank_node (w->map));
+
+  for (i = 0; i < n; i++)
+    {
+      const char *subject = g_ptr_array_index (bnodes, i);
+      g_autoptr(GPtrArray) embedded = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *object = NULL;
+
+      if (!object_to_rdf (w, json_array_get_element (list, i), embedded, &object,
+                          depth + 1, error))
+        return FALSE;
+
+      if (object != NULL)
+        g_ptr_array_add (list_triples, quad_new (w, subject, RDF_FIRST, object));
+
+      g_ptr_array_add (list_triples,
+                       quad_new (w, subject, RDF_REST,
+                                 i + 1 < n ? (const char *) g_ptr_array_index (bnodes, i + 1)
+                                           : RDF_NIL));
+
+      g_ptr_array_extend_and_steal (list_triples, g_steal_pointer (&embedded));
+    }
+
+  *head = g_strdup (g_ptr_array_index (bnodes, 0));
+  return TRUE;
+}
+
+/* the Object to RDF Conversion algorithm: sets *@term to the formatted
+ * object, or NULL when @item is not well-formed */
+static gboolean
+object_to_rdf (Writer     *w,
+               JsonNode   *item,
+               GPtrArray  *list_triples,
+               char      **term,
+               guint       depth,
+               GError    **error)
+{
+  JsonObject *object;
+  JsonNode *value, *list;
+  const char *id, *datatype, *language, *direction;
+  g_autofree char *lexical = NULL;
+  g_autofree char *i18n_datatype = NULL;
+  g_autoptr(GString) out = NULL;
+
+  *term = NULL;
+
+  if (depth > PP_JSONLD_MAX_DEPTH)
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INPUT,
+                           "the document nests deeper than %u levels",
+                           (guint) PP_JSONLD_MAX_DEPTH);
+      return FALSE;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (item))
+    return TRUE;
+
+  object = json_node_get_object (item);
+
+  list = json_object_get_member (object, "@list");
+  if (list != NULL)
+    {
+      if (!JSON_NODE_HOLDS_ARRAY (list))
+        return TRUE;
+      return list_to_rdf (w, json_node_get_array (list), list_triples, term, depth, error);
+    }
+
+  value = json_object_get_member (object, "@value");
+  if (value == NULL)
+    {
+      id = pp_jsonld_object_get_string (object, "@id");
+      if (id != NULL && resource_is_well_formed (id))
+        *term = format_resource (id);
+      return TRUE;
+    }
+
+  datatype = pp_jsonld_object_get_string (object, "@type");
+  language = pp_jsonld_object_get_string (object, "@language");
+  direction = pp_jsonld_object_get_string (object, "@direction");
+
+  if (datatype != NULL && strcmp (datatype, "@json") != 0 && !iri_is_well_formed (datatype))
+    return TRUE;
+  if (language != NULL && !language_is_well_formed (language))
+    return TRUE;
+
+  if (datatype != NULL && strcmp (datatype, "@json") == 0)
+    {
+      GString *json = g_string_new (NULL);
+
+      if (!append_jcs (json, value, depth, error))
+        {
+          g_string_free (json, TRUE);
+          return FALSE;
+        }
+      lexical = g_string_free (json, FALSE);
+      datatype = RDF_JSON;
+    }
+  else if (pp_jsonld_node_is_boolean (value))
+    {
+      lexical = g_strdup (json_node_get_boolean (value) ? "true" : "false");
+      if (datatype == NULL)
+        datatype = XSD_BOOLEAN;
+    }
+  else if (pp_jsonld_node_is_number (value))
+    {
+      gboolean is_int = json_node_get_value_type (value) == G_TYPE_INT64;
+      double d = json_node_get_double (value);
+
+      if ((!is_int && (fmod (d, 1.0) != 0.0 || fabs (d) >= 1e21)) ||
+          g_strcmp0 (datatype, XSD_DOUBLE) == 0)
+        {
+          lexical = format_double (d);
+          if (datatype == NULL)
+            datatype = XSD_DOUBLE;
+        }
+      else
+        {
+          if (is_int)
+            lexical = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
+          else
+            lexical = format_integer_double (d);
+          if (datatype == NULL)
+            datatype = XSD_INTEGER;
+        }
+    }
+  else if (pp_jsonld_node_is_string (value))
+    {
+      lexical = g_strdup (json_node_get_string (value));
+      if (datatype == NULL)
+        datatype = language != NULL ? RDF_LANGSTRING : XSD_STRING;
+    }
+  else
+    {
+      /* not a valid value object */
+      return TRUE;
+    }
+
+  out = g_string_new (NULL);
+
+  if (direction != NULL && w->direction != PP_JSONLD_RDF_DIRECTION_NONE)
+    {
+      g_autofree char *lower = g_ascii_strdown (language != NULL ? language : "", -1);
+
+      if (w->direction == PP_JSONLD_RDF_DIRECTION_I18N_DATATYPE)
+        {
+          i18n_datatype = g_strconcat (I18N_NS, lower, "_", direction, NULL);
+          if (!format_literal (out, lexical, i18n_datatype, NULL, error))
+            return FALSE;
+        }
+      else
+        {
+          g_autofree char *literal = pp_jsonld_node_map_generate_blank_node (w->map);
+
+          if (!format_literal (out, lexical, XSD_STRING, NULL, error))
+            return FALSE;
+          g_ptr_array_add (list_triples, quad_new (w, literal, RDF_VALUE, out->str));
+
+          if (language != NULL)
+            {
+              g_string_truncate (out, 0);
+              if (!format_literal (out, lower, XSD_STRING, NULL, error))
+                return FALSE;
+              g_ptr_array_add (list_triples, quad_new (w, literal, RDF_LANGUAGE, out->str));
+            }
+
+          g_string_truncate (out, 0);
+          if (!format_literal (out, direction, XSD_STRING, NULL, error))
+            return FALSE;
+          g_ptr_array_add (list_triples, quad_new (w, literal, RDF_DIRECTION, out->str));
+
+          *term = g_steal_pointer (&literal);
+          return TRUE;
+        }
+    }
+  else if (!format_literal (out, lexical,
+                            g_strcmp0 (datatype, RDF_LANGSTRING) == 0 ? NULL : datatype,
+                            g_strcmp0 (datatype, RDF_LANGSTRING) == 0 ? language : NULL,
+                            error))
+    {
+      return FALSE;
+    }
+
+  *term = g_string_free (g_steal_pointer (&out), FALSE);
+  return TRUE;
+}
+
+static gboolean
+node_to_rdf (Writer      *w,
+             const char  *id,
+             JsonObject  *node,
+             GError     **error)
+{
+  g_autofree char *subject = format_resource (id);
+  g_autoptr(GPtrArray) keys = pp_jsonld_object_get_keys_sorted (node, TRUE);
+  guint i, j;
+
+  for (i = 0; i < keys->len; i++)
+    {
+      const char *property = g_ptr_array_index (keys, i);
+      JsonNode *member = json_object_get_member (node, property);
+      JsonArray *values;
+      guint n;
+
+      if (!JSON_NODE_HOLDS_ARRAY (member))
+        continue;
+      values = json_node_get_array (member);
+      n = json_array_get_length (values);
+
+      if (strcmp (property, "@type") == 0)
+        {
+          for (j = 0; j < n; j++)
+            {
+              const char *type = pp_jsonld_node_get_string_or_null (json_array_get_element (values, j));
+              g_autofree char *object = NULL;
+
+              if (type == NULL || !resource_is_well_formed (type))
+                continue;
+              object = format_resource (type);
+              emit_quad (w, quad_new (w, subject, RDF_TYPE, object));
+            }
+          continue;
+        }
+
+      if (pp_jsonld_is_keyword (property))
+        continue;
+      if (pp_jsonld_is_blank_node_id (property) && !w->generalized)
+        continue;
+      if (!resource_is_well_formed (property))
+        continue;
+
+      {
+        g_autofree char *predicate = format_resource (property);
+
+        for (j = 0; j < n; j++)
+          {
+            g_autoptr(GPtrArray) list_triples = g_ptr_array_new_with_free_func (g_free);
+            g_autofree char *object = NULL;
+            guint k;
+
+            if (!object_to_rdf (w, json_array_get_element (values, j), list_triples,
+                                &object, 0, error))
+              return FALSE;
+
+            if (object != NULL)
+              emit_quad (w, quad_new (w, subject, predicate, object));
+
+            for (k = 0; k < list_triples->len; k++)
+              emit_quad (w, g_steal_pointer (&g_ptr_array_index (list_triples, k)));
+          }
+      }
+    }
+
+  return TRUE;
+}
+
+/**
+ * pp_jsonld_node_map_to_nquads:
+ * @map: a node map
+ * @produce_generalized_rdf: whether to keep triples whose predicate is a
+ *   blank node
+ * @rdf_direction: how to represent the base direction of strings
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Runs the Deserialize JSON-LD to RDF algorithm on @map and serialises the
+ * dataset as N-Quads.  Graphs are visited in code point order of their
+ * names (default graph first), the subjects of a graph and the properties
+ * of a subject too, and the quads are written in the order the algorithm
+ * generates them (a triple, then the triples of the list it points to), one
+ * per line, each quad once.  Blank nodes made for lists and compound
+ * literals come from the map's generator.
+ *
+ * Returns: (transfer full) (nullable): the N-Quads document, or %NULL with
+ *   @error set
+ */
+char *
+pp_jsonld_node_map_to_nquads (PpJsonldNodeMap       *map,
+                              gboolean               produce_generalized_rdf,
+                              PpJsonldRdfDirection   rdf_direction,
+                              GCancellable          *cancellable,
+                              GError               **error)
+{
+  g_autoptr(GPtrArray) graph_names = NULL;
+  g_autoptr(GHashTable) seen = NULL;
+  g_autoptr(GString) out = NULL;
+  Writer w = { 0, };
+  guint i, j, steps = 0;
+
+  g_return_val_if_fail (map != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  out = g_string_new (NULL);
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  w.map = map;
+  w.generalized = produce_generalized_rdf;
+  w.direction = rdf_direction;
+  w.out = out;
+  w.seen = seen;
+
+  graph_names = pp_jsonld_node_map_get_graph_names (map, TRUE);
+  for (i = 0; i < graph_names->len; i++)
+    {
+      const char *name = g_ptr_array_index (graph_names, i);
+      g_autoptr(GPtrArray) ids = NULL;
+
+      if (strcmp (name, "@default") != 0 && !resource_is_well_formed (name))
+        continue;
+
+      g_clear_pointer (&w.graph_term, g_free);
+      if (strcmp (name, "@default") != 0)
+        w.graph_term = format_resource (name);
+
+      ids = pp_jsonld_node_map_get_node_ids (map, name, TRUE);
+      for (j = 0; j < ids->len; j++)
+        {
+          const char *id = g_ptr_array_index (ids, j);
+          g_autoptr(JsonNode) node = NULL;
+
+          if (++steps % CANCEL_CHECK_INTERVAL == 0 &&
+              g_cancellable_set_error_if_cancelled (cancellable, error))
+            goto fail;
+
+          if (!resource_is_well_formed (id))
+            continue;
+
+          node = pp_jsonld_node_map_get_node (map, name, id);
+          if (node == NULL)
+            continue;
+
+          if (!node_to_rdf (&w, id, json_node_get_object (node), error))
+            goto fail;
+        }
+    }
+
+  g_clear_pointer (&w.graph_term, g_free);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+
+fail:
+  g_clear_pointer (&w.graph_term, g_free);
+  return NULL;
+}
+
+/**
+ * pp_jsonld_to_rdf:
+ * @input: a JSON-LD document
+ * @options: (nullable): options, or %NULL for the defaults
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Deserializes @input to an RDF dataset as the `toRdf()` method of the
+ * JSON-LD 1.1 API does, and returns the dataset as N-Quads: the document
+ * is expanded, its node map generated, and every node turned into triples.
+ *
+ * Triples that are not well-formed (relative IRIs, invalid IRIs or language
+ * tags) are left out.  Numbers become `xsd:integer` literals when they
+ * have no fractional part and are smaller than 10²¹, and `xsd:double`
+ * literals in canonical form (`1.1E0`, `5.3E-1`) otherwise; `@json`
+ * literals are serialised with the JSON Canonicalization Scheme (RFC 8785).
+ * The #PpJsonldOptions:produce-generalized-rdf and
+ * #PpJsonldOptions:rdf-direction options are honoured.
+ *
+ * The quads are written one per line, in the order the algorithm generates
+ * them: graphs, subjects and properties each in code point order, a
+ * triple followed by the triples of a list it points to.  No quad is
+ * written twice.  Blank nodes are labelled `_:b0`, `_:b1`, …
+ *
+ * Returns: (transfer full) (nullable): the N-Quads document (empty for an
+ *   empty dataset), or %NULL with @error set (in %PP_JSONLD_ERROR, or
+ *   %G_IO_ERROR_CANCELLED)
+ */
+char *
+pp_jsonld_to_rdf (JsonNode         *input,
+                  PpJsonldOptions  *options,
+                  GCancellable     *cancellable,
+                  GError          **error)
+{
+  g_autoptr(PpJsonldOptions) default_options = NULL;
+  g_autoptr(JsonNode) expanded = NULL;
+  g_autoptr(PpJsonldNodeMap) map = NULL;
+
+  g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (options == NULL)
+    options = default_options = pp_jsonld_options_new ();
+
+  expanded = pp_jsonld_expand (input, options, cancellable, error);
+  if (expanded == NULL)
+    return NULL;
+
+  map = pp_jsonld_node_map_new ();
+  if (!pp_jsonld_node_map_add_document (map, expanded, NULL, cancellable, error))
+    return NULL;
+
+  return pp_jsonld_node_map_to_nquads (map,
+                                       pp_jsonld_options_get_produce_generalized_rdf (options),
+                                       pp_jsonld_options_get_rdf_direction (options),
+                                       cancellable, error);
+}

@@ -1,0 +1,407 @@
+/* test-pp-jsonld-tool.c: the command-line contract of pp-jsonld
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+
+typedef struct {
+  char *tmpdir;
+} Fixture;
+
+typedef struct {
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static const char *doc =
+  "{\n"
+  "  \"@context\": {\"name\": \"http://schema.org/name\",\n"
+  "               \"knows\": {\"@id\": \"http://schema.org/knows\", \"@type\": \"@id\"}},\n"
+  "  \"@id\": \"http://example.org/ada\",\n"
+  "  \"name\": \"Ada\",\n"
+  "  \"knows\": {\"name\": \"Charles\"}\n"
+  "}\n";
+
+static const char *context_doc =
+  "{\"@context\": {\"name\": \"http://schema.org/name\"}}\n";
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+static char *
+tool_path (void)
+{
+  const char *dir = g_getenv ("PP_TOOLS_DIR");
+
+  if (dir == NULL)
+    return NULL;
+
+  return g_build_filename (dir, "pp-jsonld", "pp-jsonld", NULL);
+}
+
+static char *
+write_file (Fixture    *fixture,
+            const char *name,
+            const char *contents)
+{
+  char *path = g_build_filename (fixture->tmpdir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* runs pp-jsonld with @args (NULL-terminated), feeding it @stdin_text */
+static void
+run_tool (Run         *run,
+          const char  *stdin_text,
+          const char  *first_arg,
+          ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, tool_path ());
+
+  va_start (args, first_arg);
+  for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE |
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                               &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+static JsonNode *
+parse (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->tmpdir = g_dir_make_tmp ("test-pp-jsonld-XXXXXX", &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  remove_tree (fixture->tmpdir);
+  g_free (fixture->tmpdir);
+}
+
+static void
+test_expand (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *input = write_file (fixture, "doc.jsonld", doc);
+  g_autoptr(JsonNode) result = NULL;
+  JsonObject *node;
+  Run run = { 0, };
+
+  run_tool (&run, NULL, "expand", input, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+
+  /* pretty-printed with two spaces */
+  g_assert_true (g_str_has_prefix (run.out, "[\n  {\n    \""));
+
+  result = parse (run.out);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (result));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (result)), ==, 1);
+  node = json_array_get_object_element (json_node_get_array (result), 0);
+  g_assert_cmpstr (json_object_get_string_member (node, "@id"), ==, "http://example.org/ada");
+  g_assert_true (json_object_has_member (node, "http://schema.org/knows"));
+
+  run_clear (&run);
+}
+
+static void
+test_stdin (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(JsonNode) result = NULL;
+  Run run = { 0, };
+
+  run_tool (&run, doc, "expand", "--base", "http://example.org/", "-", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  result = parse (run.out);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (result));
+
+  run_clear (&run);
+}
+
+static void
+test_compact (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *input = write_file (fixture, "doc.jsonld", doc);
+  g_autofree char *context = write_file (fixture, "context.jsonld", context_doc);
+  g_autoptr(JsonNode) result = NULL;
+  JsonObject *object;
+  Run run = { 0, };
+
+  run_tool (&run, NULL, "compact", "--context", context, input, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  result = parse (run.out);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (result));
+  object = json_node_get_object (result);
+  g_assert_true (json_object_has_member (object, "@context"));
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Ada");
+
+  run_clear (&run);
+}
+
+static void
+test_flatten (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autofree char *input = write_file (fixture, "doc.jsonld", doc);
+  g_autofree char *context = write_file (fixture, "context.jsonld", context_doc);
+  g_autoptr(JsonNode) flat = NULL;
+  g_autoptr(JsonNode) compacted = NULL;
+  JsonObject *object;
+  Run run = { 0, };
+
+  /* without a context: an array with both nodes, the blank node labelled */
+  run_tool (&run, NULL, "flatten", input, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  flat = parse (run.out);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (flat));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (flat)), ==, 2);
+  g_assert_nonnull (strstr (run.out, "\"_:b0\""));
+  run_clear (&run);
+
+  /* with a context: @context and @graph only */
+  run_tool (&run, NULL, "flatten", "--context", context, input, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  compacted = parse (run.out);
+  object = json_node_get_object (compacted);
+  g_assert_cmpuint (json_object_get_size (object), ==, 2);
+  g_assert_true (json_object_has_member (object, "@context"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "@graph")), ==, 2);
+  run_clear (&run);
+}
+
+static void
+test_to_rdf (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *input = write_file (fixture, "doc.jsonld", doc);
+  g_auto(GStrv) lines = NULL;
+  Run run = { 0, };
+
+  run_tool (&run, NULL, "to-rdf", input, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+
+  g_assert_nonnull (strstr (run.out, "<http://example.org/ada> <http://schema.org/name> \"Ada\" .\n"));
+  g_assert_nonnull (strstr (run.out, "<http://example.org/ada> <http://schema.org/knows> _:b0 .\n"));
+  g_assert_nonnull (strstr (run.out, "_:b0 <http://schema.org/name> \"Charles\" .\n"));
+
+  lines = g_strsplit (run.out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);  /* three quads and "" */
+
+  run_clear (&run);
+}
+
+static void
+test_loader_map (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *contexts = g_build_filename (fixture->tmpdir, "contexts", NULL);
+  g_autofree char *remote = NULL;
+  g_autofree char *input = NULL;
+  g_autofree char *mapping = NULL;
+  Run run = { 0, };
+
+  g_assert_cmpint (g_mkdir (contexts, 0700), ==, 0);
+  remote = write_file (fixture, "contexts/person.jsonld",
+                       "{\"@context\": {\"name\": \"http://schema.org/name\"}}");
+  input = write_file (fixture, "remote.jsonld",
+                      "{\"@context\": \"https://contexts.example/person.jsonld\","
+                      " \"@id\": \"http://example.org/ada\", \"name\": \"Ada\"}");
+  mapping = g_strconcat ("https://contexts.example/=", contexts, NULL);
+
+  run_tool (&run, NULL, "to-rdf", "--loader-map", mapping, input, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "<http://example.org/ada> <http://schema.org/name> \"Ada\" .\n");
+  run_clear (&run);
+}
+
+static void
+test_jsonld_error (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *input = write_file (fixture, "invalid.jsonld",
+                                       "{\"@id\": 42, \"http://schema.org/name\": \"x\"}");
+  Run run = { 0, };
+
+  run_tool (&run, NULL, "expand", input, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_true (g_str_has_prefix (run.err, "pp-jsonld: invalid @id value"));
+  /* one line */
+  g_assert_nonnull (strchr (run.err, '\n'));
+  g_assert_cmpstr (strchr (run.err, '\n'), ==, "\n");
+  run_clear (&run);
+
+  run_tool (&run, NULL, "to-rdf", input, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_true (g_str_has_prefix (run.err, "pp-jsonld: invalid @id value"));
+  run_clear (&run);
+}
+
+static void
+test_not_json (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autofree char *input = write_file (fixture, "broken.jsonld", "{\"@id\": ");
+  g_autofree char *missing = g_build_filename (fixture->tmpdir, "missing.jsonld", NULL);
+  Run run = { 0, };
+
+  run_tool (&run, NULL, "flatten", input, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_true (g_str_has_prefix (run.err, "pp-jsonld: loading document failed"));
+  run_clear (&run);
+
+  run_tool (&run, NULL, "flatten", missing, NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_true (g_str_has_prefix (run.err, "pp-jsonld: loading document failed"));
+  run_clear (&run);
+
+  /* invalid UTF-8 */
+  run_tool (&run, "{\"http://schema.org/name\": \"\xff\xfe\"}", "expand", "-", NULL);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_true (g_str_has_prefix (run.err, "pp-jsonld: loading document failed"));
+  run_clear (&run);
+}
+
+static void
+test_usage (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autofree char *input = write_file (fixture, "doc.jsonld", doc);
+  Run run = { 0, };
+
+  run_tool (&run, NULL, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_true (g_str_has_prefix (run.err, "pp-jsonld: "));
+  run_clear (&run);
+
+  run_tool (&run, NULL, "compact", input, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "--context"));
+  run_clear (&run);
+
+  run_tool (&run, NULL, "frame", input, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  run_tool (&run, NULL, "expand", "--processing-mode", "json-ld-2.0", input, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  run_tool (&run, NULL, "to-rdf", "--rdf-direction", "sideways", input, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  run_tool (&run, NULL, "expand", "--loader-map", "nodirectory", input, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  run_tool (&run, NULL, "expand", "--no-such-option", input, NULL);
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *tool = NULL;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tool = tool_path ();
+  if (tool == NULL || !g_file_test (tool, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("pp-jsonld is not built (set PP_TOOLS_DIR)");
+      return g_test_run ();
+    }
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("/pp-jsonld/expand", test_expand);
+  ADD ("/pp-jsonld/stdin", test_stdin);
+  ADD ("/pp-jsonld/compact", test_compact);
+  ADD ("/pp-jsonld/flatten", test_flatten);
+  ADD ("/pp-jsonld/to-rdf", test_to_rdf);
+  ADD ("/pp-jsonld/loader-map", test_loader_map);
+  ADD ("/pp-jsonld/jsonld-error", test_jsonld_error);
+  ADD ("/pp-jsonld/not-json", test_not_json);
+  ADD ("/pp-jsonld/usage", test_usage);
+
+#undef ADD
+
+  return g_test_run ();
+}

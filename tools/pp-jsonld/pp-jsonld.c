@@ -1,0 +1,512 @@
+/* pp-jsonld.c: the JSON-LD 1.1 processor on the command line
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ *   pp-jsonld expand|compact|flatten|to-rdf [OPTION…] INPUT
+ *
+ * Writes the result to standard output: JSON pretty-printed with two-space
+ * indentation, or N-Quads for to-rdf; exits with 0.  A JSON-LD error exits
+ * with 1 and one line on standard error, "pp-jsonld: " followed by the
+ * error message, which starts with the error code of the specification
+ * ("pp-jsonld: invalid @id value: …").  A usage error exits with 2 and one
+ * line on standard error.
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libpp/libpp.h>
+
+#define EXIT_JSONLD_ERROR 1
+#define EXIT_USAGE        2
+
+static char *opt_base;
+static char *opt_context;
+static char *opt_expand_context;
+static char *opt_processing_mode;
+static char **opt_loader_map;
+static gboolean opt_no_compact_arrays;
+static gboolean opt_no_compact_to_relative;
+static gboolean opt_produce_generalized_rdf;
+static char *opt_rdf_direction;
+
+static const GOptionEntry entries[] = {
+  { "base", 0, 0, G_OPTION_ARG_STRING, &opt_base,
+    "The base IRI (default: the file:// IRI of INPUT)", "IRI" },
+  { "context", 0, 0, G_OPTION_ARG_FILENAME, &opt_context,
+    "The context to compact with (required by compact)", "FILE" },
+  { "expand-context", 0, 0, G_OPTION_ARG_FILENAME, &opt_expand_context,
+    "A context to expand with before the document's own", "FILE" },
+  { "processing-mode", 0, 0, G_OPTION_ARG_STRING, &opt_processing_mode,
+    "json-ld-1.0 or json-ld-1.1 (the default)", "MODE" },
+  { "loader-map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_loader_map,
+    "Load the IRIs starting with PREFIX from the directory DIR", "PREFIX=DIR" },
+  { "no-compact-arrays", 0, 0, G_OPTION_ARG_NONE, &opt_no_compact_arrays,
+    "Keep arrays of one element when compacting", NULL },
+  { "no-compact-to-relative", 0, 0, G_OPTION_ARG_NONE, &opt_no_compact_to_relative,
+    "Do not make IRIs relative to the base when compacting", NULL },
+  { "produce-generalized-rdf", 0, 0, G_OPTION_ARG_NONE, &opt_produce_generalized_rdf,
+    "Keep triples whose predicate is a blank node", NULL },
+  { "rdf-direction", 0, 0, G_OPTION_ARG_STRING, &opt_rdf_direction,
+    "i18n-datatype or compound-literal", "FORM" },
+  { NULL }
+};
+
+static int
+fail_usage (const char *format,
+            ...) G_GNUC_PRINTF (1, 2);
+
+static int
+fail_usage (const char *format,
+            ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("pp-jsonld: %s\n", message);
+  return EXIT_USAGE;
+}
+
+static int
+fail_jsonld (GError *error)
+{
+  g_autofree char *line = g_strdup (error->message);
+
+  /* one line, whatever the message holds */
+  g_strdelimit (line, "\r\n", ' ');
+  g_printerr ("pp-jsonld: %s\n", line);
+  return EXIT_JSONLD_ERROR;
+}
+
+/* {{{ JSON output */
+
+/* numbers as ECMAScript prints them: the shortest digits that read back */
+static void
+append_number (GString *out,
+               double   value)
+{
+  char buf[40];
+  char digits[20];
+  int precision, exponent, k = 0, n, i;
+  const char *p;
+
+  if (!isfinite (value))
+    {
+      g_string_append (out, "null");
+      return;
+    }
+  if (value == 0.0)
+    {
+      g_string_append_c (out, '0');
+      return;
+    }
+  if (value < 0)
+    {
+      g_string_append_c (out, '-');
+      value = -value;
+    }
+
+  for (precision = 1; precision <= 17; precision++)
+    {
+      g_snprintf (buf, sizeof buf, "%.*e", precision - 1, value);
+      if (g_ascii_strtod (buf, NULL) == value)
+        break;
+    }
+
+  for (p = buf; *p != 'e'; p++)
+    if (g_ascii_isdigit (*p))
+      digits[k++] = *p;
+  exponent = atoi (p + 1);
+  while (k > 1 && digits[k - 1] == '0')
+    k--;
+  digits[k] = '\0';
+  n = exponent + 1;
+
+  if (k <= n && n <= 21)
+    {
+      g_string_append (out, digits);
+      for (i = 0; i < n - k; i++)
+        g_string_append_c (out, '0');
+    }
+  else if (0 < n && n <= 21)
+    {
+      g_string_append_len (out, digits, n);
+      g_string_append_c (out, '.');
+      g_string_append (out, digits + n);
+    }
+  else if (-6 < n && n <= 0)
+    {
+      g_string_append (out, "0.");
+      for (i = 0; i < -n; i++)
+        g_string_append_c (out, '0');
+      g_string_append (out, digits);
+    }
+  else
+    {
+      g_string_append_c (out, digits[0]);
+      if (k > 1)
+        {
+          g_string_append_c (out, '.');
+          g_string_append (out, digits + 1);
+        }
+      g_string_append_printf (out, "e%c%d", n - 1 >= 0 ? '+' : '-', ABS (n - 1));
+    }
+}
+
+static void
+append_string (GString    *out,
+               const char *str)
+{
+  const guchar *p;
+
+  g_string_append_c (out, '"');
+  for (p = (const guchar *) str; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, *p);
+          break;
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+append_indent (GString *out,
+               guint    level)
+{
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < level; i++)
+    g_string_append (out, "  ");
+}
+
+/* JSON with two-space indentation, members in document order */
+static void
+append_json (GString  *out,
+             JsonNode *node,
+             guint     level)
+{
+  switch (JSON_NODE_TYPE (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+        gboolean first = TRUE;
+
+        if (json_object_get_size (object) == 0)
+          {
+            g_string_append (out, "{}");
+            break;
+          }
+
+        g_string_append_c (out, '{');
+        json_object_iter_init_ordered (&iter, object);
+        while (json_object_iter_next_ordered (&iter, &name, &member))
+          {
+            if (!first)
+              g_string_append_c (out, ',');
+            first = FALSE;
+            append_indent (out, level + 1);
+            append_string (out, name);
+            g_string_append (out, ": ");
+            append_json (out, member, level + 1);
+          }
+        append_indent (out, level);
+        g_string_append_c (out, '}');
+        break;
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint i, n = json_array_get_length (array);
+
+        if (n == 0)
+          {
+            g_string_append (out, "[]");
+            break;
+          }
+
+        g_string_append_c (out, '[');
+        for (i = 0; i < n; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            append_indent (out, level + 1);
+            append_json (out, json_array_get_element (array, i), level + 1);
+          }
+        append_indent (out, level);
+        g_string_append_c (out, ']');
+        break;
+      }
+
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+
+    case JSON_NODE_VALUE:
+    default:
+      {
+        GType type = json_node_get_value_type (node);
+
+        if (type == G_TYPE_STRING)
+          append_string (out, json_node_get_string (node));
+        else if (type == G_TYPE_BOOLEAN)
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+        else if (type == G_TYPE_INT64)
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+        else
+          append_number (out, json_node_get_double (node));
+        break;
+      }
+    }
+}
+
+/* }}} */
+
+/* Reads a JSON document from @path ("-" for standard input); failures are
+ * the specification's "loading document failed". */
+static JsonNode *
+load_json (const char  *path,
+           GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (strcmp (path, "-") == 0)
+    {
+      GString *buffer = g_string_new (NULL);
+      char chunk[65536];
+      size_t n;
+
+      while ((n = fread (chunk, 1, sizeof chunk, stdin)) > 0)
+        g_string_append_len (buffer, chunk, n);
+
+      if (ferror (stdin))
+        {
+          g_string_free (buffer, TRUE);
+          g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               "cannot read standard input");
+          goto fail;
+        }
+
+      length = buffer->len;
+      contents = g_string_free (buffer, FALSE);
+    }
+  else if (!g_file_get_contents (path, &contents, &length, &local_error))
+    {
+      goto fail;
+    }
+
+  if (!g_utf8_validate_len (contents != NULL ? contents : "", length, NULL))
+    {
+      g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "not valid UTF-8");
+      goto fail;
+    }
+
+  if (!json_parser_load_from_data (parser, contents != NULL ? contents : "", length,
+                                   &local_error))
+    goto fail;
+
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "the document is empty");
+      goto fail;
+    }
+
+  return json_node_ref (json_parser_get_root (parser));
+
+fail:
+  g_set_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+               "%s: %s: %s",
+               pp_jsonld_error_code_to_string (PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED),
+               strcmp (path, "-") == 0 ? "standard input" : path,
+               local_error->message);
+  return NULL;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GOptionContext) option_context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpJsonldOptions) options = NULL;
+  g_autoptr(PpDocumentLoader) loader = NULL;
+  g_autoptr(JsonNode) input = NULL;
+  g_autoptr(JsonNode) context = NULL;
+  g_autoptr(JsonNode) result = NULL;
+  g_autofree char *nquads = NULL;
+  g_autoptr(GString) out = NULL;
+  const char *command, *input_path;
+
+  setlocale (LC_ALL, "");
+
+  option_context = g_option_context_new ("expand|compact|flatten|to-rdf INPUT");
+  g_option_context_set_summary (option_context,
+                                "Process a JSON-LD 1.1 document: expand, compact, flatten it, "
+                                "or convert it to N-Quads.\nINPUT may be - for standard input.");
+  g_option_context_add_main_entries (option_context, entries, NULL);
+
+  if (!g_option_context_parse (option_context, &argc, &argv, &error))
+    return fail_usage ("%s", error->message);
+
+  if (argc != 3)
+    return fail_usage ("expected a command and an input, see --help");
+
+  command = argv[1];
+  input_path = argv[2];
+
+  if (strcmp (command, "expand") != 0 && strcmp (command, "compact") != 0 &&
+      strcmp (command, "flatten") != 0 && strcmp (command, "to-rdf") != 0)
+    return fail_usage ("unknown command “%s”: expected expand, compact, flatten or to-rdf",
+                       command);
+
+  if (strcmp (command, "compact") == 0 && opt_context == NULL)
+    return fail_usage ("compact requires --context");
+
+  options = pp_jsonld_options_new ();
+
+  if (opt_processing_mode != NULL)
+    {
+      if (strcmp (opt_processing_mode, "json-ld-1.0") == 0)
+        pp_jsonld_options_set_processing_mode (options, PP_JSONLD_PROCESSING_MODE_1_0);
+      else if (strcmp (opt_processing_mode, "json-ld-1.1") == 0)
+        pp_jsonld_options_set_processing_mode (options, PP_JSONLD_PROCESSING_MODE_1_1);
+      else
+        return fail_usage ("unknown processing mode “%s”: expected json-ld-1.0 or json-ld-1.1",
+                           opt_processing_mode);
+    }
+
+  if (opt_rdf_direction != NULL)
+    {
+      if (strcmp (opt_rdf_direction, "i18n-datatype") == 0)
+        pp_jsonld_options_set_rdf_direction (options, PP_JSONLD_RDF_DIRECTION_I18N_DATATYPE);
+      else if (strcmp (opt_rdf_direction, "compound-literal") == 0)
+        pp_jsonld_options_set_rdf_direction (options, PP_JSONLD_RDF_DIRECTION_COMPOUND_LITERAL);
+      else
+        return fail_usage ("unknown RDF direction “%s”: expected i18n-datatype or compound-literal",
+                           opt_rdf_direction);
+    }
+
+  loader = pp_document_loader_new ();
+  for (guint i = 0; opt_loader_map != NULL && opt_loader_map[i] != NULL; i++)
+    {
+      const char *mapping = opt_loader_map[i];
+      const char *equals = strchr (mapping, '=');
+      g_autofree char *prefix = NULL;
+      g_autoptr(GFile) directory = NULL;
+
+      if (equals == NULL || equals == mapping || equals[1] == '\0')
+        return fail_usage ("invalid --loader-map “%s”: expected PREFIX=DIR", mapping);
+
+      prefix = g_strndup (mapping, equals - mapping);
+      directory = g_file_new_for_commandline_arg (equals + 1);
+      pp_document_loader_add_prefix_mapping (loader, prefix, directory);
+    }
+  pp_jsonld_options_set_document_loader (options, loader);
+
+  if (opt_base != NULL)
+    {
+      pp_jsonld_options_set_base (options, opt_base);
+    }
+  else if (strcmp (input_path, "-") != 0)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (input_path);
+      g_autofree char *uri = g_file_get_uri (file);
+
+      pp_jsonld_options_set_base (options, uri);
+    }
+
+  pp_jsonld_options_set_compact_arrays (options, !opt_no_compact_arrays);
+  pp_jsonld_options_set_compact_to_relative (options, !opt_no_compact_to_relative);
+  pp_jsonld_options_set_produce_generalized_rdf (options, opt_produce_generalized_rdf);
+
+  if (opt_expand_context != NULL)
+    {
+      g_autoptr(JsonNode) expand_context = load_json (opt_expand_context, &error);
+
+      if (expand_context == NULL)
+        return fail_jsonld (error);
+      pp_jsonld_options_set_expand_context (options, expand_context);
+    }
+
+  if (opt_context != NULL)
+    {
+      context = load_json (opt_context, &error);
+      if (context == NULL)
+        return fail_jsonld (error);
+    }
+
+  input = load_json (input_path, &error);
+  if (input == NULL)
+    return fail_jsonld (error);
+
+  if (strcmp (command, "expand") == 0)
+    result = pp_jsonld_expand (input, options, NULL, &error);
+  else if (strcmp (command, "compact") == 0)
+    result = pp_jsonld_compact (input, context, options, NULL, &error);
+  else if (strcmp (command, "flatten") == 0)
+    result = pp_jsonld_flatten (input, context, options, NULL, &error);
+  else
+    nquads = pp_jsonld_to_rdf (input, options, NULL, &error);
+
+  if (error != NULL)
+    return fail_jsonld (error);
+
+  if (nquads != NULL)
+    {
+      fputs (nquads, stdout);
+    }
+  else
+    {
+      out = g_string_new (NULL);
+      append_json (out, result, 0);
+      g_string_append_c (out, '\n');
+      fwrite (out->str, 1, out->len, stdout);
+    }
+
+  if (fflush (stdout) != 0)
+    {
+      g_printerr ("pp-jsonld: cannot write the output\n");
+      return EXIT_JSONLD_ERROR;
+    }
+
+  g_clear_pointer (&opt_base, g_free);
+  g_clear_pointer (&opt_context, g_free);
+  g_clear_pointer (&opt_expand_context, g_free);
+  g_clear_pointer (&opt_processing_mode, g_free);
+  g_clear_pointer (&opt_loader_map, g_strfreev);
+  g_clear_pointer (&opt_rdf_direction, g_free);
+
+  return EXIT_SUCCESS;
+}
