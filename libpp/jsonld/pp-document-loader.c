@@ -195,7 +195,8 @@ pp_document_loader_add_prefix_mapping (PpDocumentLoader *loader,
  * @document: the document
  *
  * Preloads a document: @loader serves a deep copy of @document for @iri
- * from now on, replacing any document it had for @iri.
+ * from now on, replacing any document it had for @iri. @document must hold
+ * valid UTF-8 only and nest no deeper than 512 levels.
  */
 void
 pp_document_loader_add_document (PpDocumentLoader *loader,
@@ -207,6 +208,14 @@ pp_document_loader_add_document (PpDocumentLoader *loader,
   g_return_if_fail (PP_IS_DOCUMENT_LOADER (loader));
   g_return_if_fail (iri != NULL);
   g_return_if_fail (document != NULL);
+  g_return_if_fail (g_utf8_validate (iri, -1, NULL));
+
+  if (!pp_jsonld_node_validate_utf8 (document, PP_JSONLD_MAX_DEPTH, NULL))
+    {
+      g_critical ("%s: the document for %s is not valid UTF-8 or nests deeper "
+                  "than %u levels; it is ignored", G_STRFUNC, iri, PP_JSONLD_MAX_DEPTH);
+      return;
+    }
 
   entry = g_new0 (CacheEntry, 1);
   entry->url = g_strdup (iri);
@@ -331,6 +340,14 @@ parse_document (const char  *iri,
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
                            "%s is empty", iri);
+      return NULL;
+    }
+
+  /* checked once here, so the algorithms can trust cached documents */
+  if (!pp_jsonld_node_validate_utf8 (root, PP_JSONLD_MAX_DEPTH, &local_error))
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "%s: %s", iri, local_error->message);
       return NULL;
     }
 

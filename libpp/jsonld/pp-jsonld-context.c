@@ -45,7 +45,11 @@ typedef struct {
   PpDocumentLoader     *loader;
   GCancellable         *cancellable;
   PpJsonldContextCache *cache;
+  guint                 depth;
 } ProcessState;
+
+/* how deeply contexts may nest through scoped contexts and remote contexts */
+#define MAX_CONTEXT_DEPTH 64
 
 static PpJsonldContext *context_process (ProcessState     *state,
                                          PpJsonldContext  *active,
@@ -1094,6 +1098,7 @@ create_term_definition (LocalState       *ls,
 
       /* the context being defined changes still: do not cache on it */
       scoped_state.cache = NULL;
+      scoped_state.depth++;
       validated = context_process (&scoped_state, active, member, ls->base_url,
                                    ls->remote_contexts, TRUE, TRUE, FALSE, &local_error);
       if (validated == NULL)
@@ -1279,9 +1284,6 @@ load_context_document (ProcessState  *state,
                            "the @context of the imported %s is not an object", iri);
       return NULL;
     }
-
-  if (!pp_jsonld_node_validate_utf8 (context, PP_JSONLD_MAX_DEPTH, error))
-    return NULL;
 
   /* document is sealed and shared: its members live as long as it does,
    * and the loader's cache keeps it */
@@ -1689,6 +1691,13 @@ context_process (ProcessState     *state,
   if (g_cancellable_set_error_if_cancelled (state->cancellable, error))
     return NULL;
 
+  if (state->depth >= MAX_CONTEXT_DEPTH)
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_CONTEXT_OVERFLOW,
+                           "contexts nest deeper than %u levels", MAX_CONTEXT_DEPTH);
+      return NULL;
+    }
+
   key.active = active;
   key.local = local_context;
   key.base_url = (char *) base_url;
@@ -1794,9 +1803,11 @@ context_process (ProcessState     *state,
           if (loaded == NULL)
             return NULL;
 
+          state->depth++;
           processed = context_process (state, result, loaded,
                                        document_url != NULL ? document_url : iri,
                                        remote_contexts, FALSE, TRUE, validate_scoped, error);
+          state->depth--;
           if (processed == NULL)
             return NULL;
 
@@ -1858,7 +1869,9 @@ get_loader (PpJsonldOptions *options)
  * @error: return location for a #GError
  *
  * The Context Processing algorithm, reusing the results of @cache when
- * @local_context is sealed.
+ * @local_context is sealed. Unlike pp_jsonld_context_process(), this does
+ * not check @local_context for invalid UTF-8: it is meant for contexts
+ * found in a document that was checked as a whole.
  *
  * Returns: (transfer full): the new active context, or %NULL on error
  */
@@ -1873,7 +1886,7 @@ pp_jsonld_context_process_cached (PpJsonldContextCache *cache,
                                   GCancellable         *cancellable,
                                   GError              **error)
 {
-  ProcessState state = { options, get_loader (options), cancellable, cache };
+  ProcessState state = { options, get_loader (options), cancellable, cache, 0 };
 
   g_return_val_if_fail (active != NULL, NULL);
   g_return_val_if_fail (local_context != NULL, NULL);
@@ -1898,7 +1911,9 @@ pp_jsonld_context_process_cached (PpJsonldContextCache *cache,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * The Context Processing algorithm. @active is not changed.
+ * The Context Processing algorithm. @active is not changed. A local
+ * context that is not sealed is first checked for invalid UTF-8 and
+ * excessive nesting (%PP_JSONLD_ERROR_INVALID_INPUT).
  *
  * Returns: (transfer full): the new active context, or %NULL on error
  */
@@ -1914,10 +1929,16 @@ pp_jsonld_context_process (PpJsonldContext  *active,
                            GCancellable     *cancellable,
                            GError          **error)
 {
-  ProcessState state = { options, get_loader (options), cancellable, NULL };
+  ProcessState state = { options, get_loader (options), cancellable, NULL, 0 };
 
   g_return_val_if_fail (active != NULL, NULL);
   g_return_val_if_fail (local_context != NULL, NULL);
+
+  /* sealed nodes come from the loader or from term definitions, which
+   * were checked already */
+  if (!json_node_is_immutable (local_context) &&
+      !pp_jsonld_node_validate_utf8 (local_context, PP_JSONLD_MAX_DEPTH, error))
+    return NULL;
 
   return context_process (&state, active, local_context, base_url, remote_contexts,
                           override_protected, propagate, validate_scoped, error);
