@@ -74,7 +74,8 @@ set_json_response (SoupServerMessage *msg,
                    guint              status,
                    char              *body)
 {
-  soup_server_message_set_status (msg, status, NULL);
+  /* libsoup 3.2 has no phrase for 429 */
+  soup_server_message_set_status (msg, status, status == 429 ? "Too Many Requests" : NULL);
   if (body != NULL)
     soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, strlen (body));
   else
@@ -254,11 +255,25 @@ release_held (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+announce_started (gpointer data)
+{
+  PpTestServer *self = data;
+
+  g_mutex_lock (&self->mutex);
+  self->started = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  return G_SOURCE_REMOVE;
+}
+
 static gpointer
 server_thread (gpointer data)
 {
   PpTestServer *self = data;
   g_autoptr(GError) error = NULL;
+  GSource *source;
   GSList *uris;
 
   g_main_context_push_thread_default (self->context);
@@ -271,12 +286,14 @@ server_thread (gpointer data)
   uris = soup_server_get_uris (self->server);
   g_assert (uris != NULL);
 
-  g_mutex_lock (&self->mutex);
   self->base_url = g_strdup_printf ("http://127.0.0.1:%d/v1", g_uri_get_port (uris->data));
-  self->started = TRUE;
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->mutex);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  /* Started once the loop runs: a g_main_loop_quit() before that is lost */
+  source = g_idle_source_new ();
+  g_source_set_callback (source, announce_started, self, NULL);
+  g_source_attach (source, self->context);
+  g_source_unref (source);
 
   g_main_loop_run (self->loop);
 

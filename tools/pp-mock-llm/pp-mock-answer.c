@@ -432,6 +432,19 @@ pp_mock_answer_completion (const char *model,
   return generate (root);
 }
 
+/* A string member, or NULL when it is missing or of another type */
+static const char *
+get_string_member (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
 /* The text of a message's content: a string, or an array of parts of which
  * the "text" ones count */
 static char *
@@ -460,11 +473,12 @@ dup_content_text (JsonObject *message)
       if (!JSON_NODE_HOLDS_OBJECT (part))
         continue;
       object = json_node_get_object (part);
-      if (g_strcmp0 (json_object_get_string_member_with_default (object, "type", NULL), "text") != 0)
+      if (g_strcmp0 (get_string_member (object, "type"), "text") != 0 ||
+          get_string_member (object, "text") == NULL)
         continue;
       if (text->len > 0)
         g_string_append_c (text, '\n');
-      g_string_append (text, json_object_get_string_member_with_default (object, "text", ""));
+      g_string_append (text, get_string_member (object, "text"));
     }
 
   return g_string_free (text, FALSE);
@@ -539,14 +553,14 @@ pp_mock_answer_parse_request (const char  *body,
       if (!JSON_NODE_HOLDS_OBJECT (node))
         continue;
       message = json_node_get_object (node);
-      role = json_object_get_string_member_with_default (message, "role", "");
+      role = get_string_member (message, "role");
 
-      if (g_str_equal (role, "user"))
+      if (g_strcmp0 (role, "user") == 0)
         {
           g_free (user);
           user = dup_content_text (message);
         }
-      else if (g_str_equal (role, "system") && system == NULL)
+      else if (g_strcmp0 (role, "system") == 0 && system == NULL)
         system = dup_content_text (message);
     }
 
@@ -558,7 +572,7 @@ pp_mock_answer_parse_request (const char  *body,
     }
 
   if (model != NULL)
-    *model = g_strdup (json_object_get_string_member_with_default (object, "model", NULL));
+    *model = g_strdup (get_string_member (object, "model"));
   if (system_prompt != NULL)
     *system_prompt = g_steal_pointer (&system);
   if (user_message != NULL)

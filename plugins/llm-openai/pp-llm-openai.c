@@ -1,0 +1,1058 @@
+/* pp-llm-openai.c: a client of OpenAI-compatible chat-completion servers
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "pp-llm-openai.h"
+
+/**
+ * PpLlmOpenai:
+ *
+ * The "openai" implementation of #PpLlmClient: it POSTs to the
+ * `/chat/completions` endpoint of any OpenAI-compatible server (OpenAI,
+ * vLLM, llama.cpp's server, Ollama's `/v1`, LM Studio, a LiteLLM proxy).
+ *
+ * Everything is configured at construction: one #SoupSession serves every
+ * thread, through its synchronous API, with up to #PpLlmOpenai:max-connections
+ * keep-alive connections. Requests are flagged %SOUP_MESSAGE_IDEMPOTENT, as a
+ * chat completion is safe to send again; without the flag libsoup opens a
+ * new connection for every POST.
+ *
+ * Failures are classified from the HTTP status and the `error.code` and
+ * `error.type` of the server's error body, never from its message. The
+ * API key is sent in the `Authorization` header and nowhere else: it is
+ * not readable as a property, not part of pp_llm_client_dup_id(), and is
+ * blotted out of any server message quoted in an error.
+ */
+
+#define DEFAULT_BASE_URL "https://api.openai.com/v1"
+#define DEFAULT_MODEL "gpt-4o-mini"
+#define DEFAULT_MAX_CONNECTIONS 64
+#define DEFAULT_TIMEOUT 120
+#define DEFAULT_USER_AGENT "libpp/" PACKAGE_VERSION
+
+/* How much of a server's error message an error quotes, in bytes */
+#define MAX_QUOTED 200
+
+struct _PpLlmOpenai
+{
+  GObject parent_instance;
+
+  /* construct-only settings */
+  char *base_url;
+  char *api_key;
+  char *model;
+  guint max_connections;
+  guint timeout;
+  char *user_agent;
+
+  /* set by g_initable_init(), then read-only */
+  GUri *endpoint;
+  char *endpoint_display;     /* the endpoint without user information */
+  char *base_url_display;     /* the base URL without user information */
+  char *authorization;        /* "Bearer <key>", or NULL without a key */
+  SoupSession *session;
+};
+
+enum {
+  PROP_0,
+  PROP_BASE_URL,
+  PROP_API_KEY,
+  PROP_MODEL,
+  PROP_MAX_CONNECTIONS,
+  PROP_TIMEOUT,
+  PROP_USER_AGENT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void pp_llm_openai_client_iface_init   (PpLlmClientInterface *iface);
+static void pp_llm_openai_initable_iface_init (GInitableIface       *iface);
+
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (PpLlmOpenai, pp_llm_openai, G_TYPE_OBJECT, G_TYPE_FLAG_FINAL,
+                                G_IMPLEMENT_INTERFACE_DYNAMIC (PP_TYPE_LLM_CLIENT,
+                                                               pp_llm_openai_client_iface_init)
+                                G_IMPLEMENT_INTERFACE_DYNAMIC (G_TYPE_INITABLE,
+                                                               pp_llm_openai_initable_iface_init))
+
+/* A non-empty environment variable, or NULL */
+static const char *
+getenv_nonempty (const char *name)
+{
+  const char *value = g_getenv (name);
+
+  return value != NULL && *value != '\0' ? value : NULL;
+}
+
+static char *
+strip_trailing_slashes (const char *url)
+{
+  gsize len = strlen (url);
+
+  while (len > 0 && url[len - 1] == '/')
+    len--;
+
+  return g_strndup (url, len);
+}
+
+/* JSON access that tolerates any shape of document */
+
+static JsonNode *
+get_member (JsonObject *object,
+            const char *name)
+{
+  return object != NULL ? json_object_get_member (object, name) : NULL;
+}
+
+static JsonObject *
+get_object_member (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = get_member (object, name);
+
+  return node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static const char *
+get_string_member (JsonObject *object,
+                   const char *name)
+{
+  JsonNode *node = get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+static guint
+get_uint_member (JsonObject *object,
+                 const char *name)
+{
+  JsonNode *node = get_member (object, name);
+  gint64 value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return 0;
+
+  switch (json_node_get_value_type (node))
+    {
+    case G_TYPE_INT64:
+      value = json_node_get_int (node);
+      break;
+    case G_TYPE_DOUBLE:
+      value = (gint64) CLAMP (json_node_get_double (node), 0.0, (double) G_MAXUINT);
+      break;
+    default:
+      return 0;
+    }
+
+  return (guint) CLAMP (value, 0, (gint64) G_MAXUINT);
+}
+
+static JsonObject *
+parse_object (GBytes *bytes,
+              JsonParser *parser)
+{
+  gsize length;
+  const char *data = g_bytes_get_data (bytes, &length);
+  JsonNode *root;
+
+  if (data == NULL || length == 0 || length > G_MAXSSIZE ||
+      !json_parser_load_from_data (parser, data, (gssize) length, NULL))
+    return NULL;
+
+  root = json_parser_get_root (parser);
+  return root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+}
+
+/* Building the request */
+
+static void
+add_message (JsonBuilder *builder,
+             const char  *role,
+             const char  *content)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, content);
+  json_builder_end_object (builder);
+}
+
+static GBytes *
+build_request_body (PpLlmRequest *request,
+                    const char   *model)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  const char *system_prompt = pp_llm_request_get_system_prompt (request);
+  double temperature = pp_llm_request_get_temperature (request);
+  guint max_tokens = pp_llm_request_get_max_tokens (request);
+  gsize length;
+  char *data;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "model");
+  json_builder_add_string_value (builder, model);
+
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  if (system_prompt != NULL && *system_prompt != '\0')
+    add_message (builder, "system", system_prompt);
+  add_message (builder, "user", pp_llm_request_get_user_message (request));
+  json_builder_end_array (builder);
+
+  if (temperature >= 0.0)
+    {
+      json_builder_set_member_name (builder, "temperature");
+      json_builder_add_double_value (builder, temperature);
+    }
+
+  if (max_tokens > 0)
+    {
+      json_builder_set_member_name (builder, "max_tokens");
+      json_builder_add_int_value (builder, max_tokens);
+    }
+
+  if (pp_llm_request_get_json_mode (request))
+    {
+      json_builder_set_member_name (builder, "response_format");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "json_object");
+      json_builder_end_object (builder);
+    }
+
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, &length);
+
+  return g_bytes_new_take (data, length);
+}
+
+/* Errors */
+
+/* A server's message made fit to quote: the key blotted out, white space
+ * folded, at most MAX_QUOTED bytes cut at a character boundary */
+static char *
+quote_server_text (PpLlmOpenai *self,
+                   const char  *text,
+                   gssize       length)
+{
+  g_autoptr(GString) valid = NULL;
+  g_autoptr(GString) quoted = g_string_new (NULL);
+  gboolean space = FALSE;
+  gboolean truncated = FALSE;
+
+  valid = g_string_new (NULL);
+  {
+    g_autofree char *made_valid = g_utf8_make_valid (text, length);
+
+    g_string_append (valid, made_valid);
+  }
+
+  /* Before cutting, so that no part of the key can be left */
+  if (self->api_key != NULL && *self->api_key != '\0')
+    g_string_replace (valid, self->api_key, "[redacted]", 0);
+
+  for (const char *p = valid->str; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      char utf8[6];
+      int n;
+
+      if (g_unichar_isspace (c) || g_unichar_iscntrl (c))
+        {
+          space = quoted->len > 0;
+          continue;
+        }
+
+      n = g_unichar_to_utf8 (c, utf8);
+      if (quoted->len + (space ? 1 : 0) + n > MAX_QUOTED)
+        {
+          truncated = TRUE;
+          break;
+        }
+
+      if (space)
+        g_string_append_c (quoted, ' ');
+      space = FALSE;
+      g_string_append_len (quoted, utf8, n);
+    }
+
+  if (truncated)
+    g_string_append (quoted, "…");
+
+  return g_string_free (g_steal_pointer (&quoted), FALSE);
+}
+
+typedef struct
+{
+  char *message;     /* error.message, or another message field */
+  char *code;        /* error.code, when it is a string */
+  char *type;        /* error.type */
+} ServerError;
+
+static void
+server_error_clear (ServerError *server_error)
+{
+  g_clear_pointer (&server_error->message, g_free);
+  g_clear_pointer (&server_error->code, g_free);
+  g_clear_pointer (&server_error->type, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ServerError, server_error_clear)
+
+/* Reads an error body: OpenAI's {"error":{"message","type","code"}},
+ * {"error":"…"} (Ollama), {"message","type","code"} (vLLM) or
+ * {"detail":"…"} (FastAPI); anything else is quoted as text */
+static void
+read_server_error (PpLlmOpenai *self,
+                   GBytes      *body,
+                   ServerError *server_error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonObject *root;
+  JsonObject *error;
+  const char *message = NULL;
+  const char *code;
+  const char *type;
+
+  if (body == NULL || g_bytes_get_size (body) == 0)
+    return;
+
+  root = parse_object (body, parser);
+  if (root == NULL)
+    {
+      gsize length;
+      const char *data = g_bytes_get_data (body, &length);
+
+      server_error->message = quote_server_text (self, data, MIN (length, 4096));
+      return;
+    }
+
+  error = get_object_member (root, "error");
+  if (error == NULL)
+    error = root;
+
+  message = get_string_member (error, "message");
+  if (message == NULL)
+    message = get_string_member (root, "error");
+  if (message == NULL)
+    message = get_string_member (root, "detail");
+  code = get_string_member (error, "code");
+  type = get_string_member (error, "type");
+
+  if (message != NULL)
+    server_error->message = quote_server_text (self, message, -1);
+  server_error->code = g_strdup (code);
+  server_error->type = g_strdup (type);
+}
+
+static gboolean
+server_error_is (const ServerError *server_error,
+                 const char        *what)
+{
+  return g_strcmp0 (server_error->code, what) == 0 || g_strcmp0 (server_error->type, what) == 0;
+}
+
+/* The delay a 429 asks for: `retry-after-ms` (OpenAI, Azure), else
+ * `Retry-After` in seconds or as an HTTP date */
+static guint
+parse_retry_after (SoupMessageHeaders *headers)
+{
+  const char *value;
+  guint64 seconds;
+
+  value = soup_message_headers_get_one (headers, "retry-after-ms");
+  if (value != NULL)
+    {
+      char *end = NULL;
+      double ms = g_ascii_strtod (value, &end);
+
+      if (end != value && *end == '\0' && isfinite (ms) && ms >= 0.0)
+        return (guint) MIN (ceil (ms), (double) G_MAXUINT);
+    }
+
+  value = soup_message_headers_get_one (headers, "Retry-After");
+  if (value == NULL)
+    return 0;
+
+  while (g_ascii_isspace (*value))
+    value++;
+
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &seconds, NULL))
+    return (guint) MIN (seconds, G_MAXUINT / 1000) * 1000;
+  else
+    {
+      g_autoptr(GDateTime) date = soup_date_time_new_from_http_string (value);
+      g_autoptr(GDateTime) now = NULL;
+      GTimeSpan delay;
+
+      if (date == NULL)
+        return 0;
+
+      now = g_date_time_new_now_utc ();
+      delay = g_date_time_difference (date, now);
+      if (delay <= 0)
+        return 0;
+
+      return (guint) MIN ((delay + G_TIME_SPAN_MILLISECOND - 1) / G_TIME_SPAN_MILLISECOND, G_MAXUINT);
+    }
+}
+
+static PpLlmError
+classify_status (guint              status,
+                 const ServerError *server_error)
+{
+  if (server_error_is (server_error, "insufficient_quota") && (status == 429 || status == 403 || status == 402))
+    return PP_LLM_ERROR_QUOTA_EXHAUSTED;
+
+  if (status == 429 /* Too Many Requests */)
+    return PP_LLM_ERROR_RATE_LIMITED;
+
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    return PP_LLM_ERROR_AUTH;
+
+  if (status == SOUP_STATUS_REQUEST_TIMEOUT)
+    return PP_LLM_ERROR_TIMEOUT;
+
+  if (status >= 400 && status < 500)
+    {
+      if (server_error_is (server_error, "context_length_exceeded"))
+        return PP_LLM_ERROR_CONTEXT_LENGTH;
+
+      return PP_LLM_ERROR_BAD_REQUEST;
+    }
+
+  if (status >= 500 && status < 600)
+    return PP_LLM_ERROR_TRANSIENT;
+
+  /* 1xx, or a redirection libsoup did not follow */
+  return PP_LLM_ERROR_INVALID_RESPONSE;
+}
+
+/* The standard phrase of a status, rather than whatever the server said */
+static const char *
+status_phrase (guint status)
+{
+  const char *phrase;
+
+  if (status == 429)
+    return "Too Many Requests";
+
+  phrase = soup_status_get_phrase (status);
+  return g_strcmp0 (phrase, "Unknown Error") != 0 ? phrase : NULL;
+}
+
+static void
+set_http_error (PpLlmOpenai  *self,
+                SoupMessage  *msg,
+                GBytes       *body,
+                GError      **error)
+{
+  g_auto(ServerError) server_error = { NULL, };
+  g_autoptr(GString) message = g_string_new (NULL);
+  guint status = soup_message_get_status (msg);
+  const char *reason = status_phrase (status);
+  PpLlmError code;
+  GError *new_error;
+
+  read_server_error (self, body, &server_error);
+  code = classify_status (status, &server_error);
+
+  g_string_append_printf (message, "POST %s: HTTP %u", self->endpoint_display, status);
+  if (reason != NULL)
+    g_string_append_printf (message, " %s", reason);
+  if (server_error.code != NULL)
+    {
+      g_autofree char *quoted_code = quote_server_text (self, server_error.code, -1);
+
+      g_string_append_printf (message, " (%s)", quoted_code);
+    }
+  if (server_error.message != NULL && *server_error.message != '\0')
+    g_string_append_printf (message, ": “%s”", server_error.message);
+
+  new_error = g_error_new_literal (PP_LLM_ERROR, code, message->str);
+  if (code == PP_LLM_ERROR_RATE_LIMITED)
+    pp_llm_error_set_retry_after (new_error, parse_retry_after (soup_message_get_response_headers (msg)));
+
+  g_propagate_error (error, new_error);
+}
+
+static void
+set_transport_error (PpLlmOpenai  *self,
+                     GError       *cause,
+                     GError      **error)
+{
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, g_error_copy (cause));
+      return;
+    }
+
+  if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    {
+      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TIMEOUT,
+                   "POST %s: no answer within %u s", self->endpoint_display, self->timeout);
+      return;
+    }
+
+  if (cause->domain == G_RESOLVER_ERROR ||
+      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||
+      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_PROXY_FAILED) ||
+      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_PROXY_NOT_ALLOWED) ||
+      cause->domain == G_TLS_ERROR)
+    {
+      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_UNREACHABLE,
+                   "Cannot reach %s: %s", self->endpoint_display, cause->message);
+      return;
+    }
+
+  if (g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING) ||
+      g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_ENCODING) ||
+      g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS) ||
+      g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_NO_LOCATION) ||
+      g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
+    {
+      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
+                   "POST %s: not a valid HTTP answer: %s", self->endpoint_display, cause->message);
+      return;
+    }
+
+  /* A connection that broke or closed on the way */
+  g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TRANSIENT,
+               "POST %s failed: %s", self->endpoint_display, cause->message);
+}
+
+/* Reading the answer */
+
+static PpLlmResponse *
+parse_completion (PpLlmOpenai  *self,
+                  GBytes       *body,
+                  guint         status,
+                  const char   *requested_model,
+                  GError      **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonObject *root;
+  JsonObject *choice = NULL;
+  JsonObject *message;
+  JsonObject *usage;
+  JsonNode *choices;
+  const char *content;
+  const char *model;
+
+  root = parse_object (body, parser);
+  if (root == NULL)
+    {
+      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
+                   "POST %s: HTTP %u, but the body is not a JSON object",
+                   self->endpoint_display, status);
+      return NULL;
+    }
+
+  choices = get_member (root, "choices");
+  if (choices != NULL && JSON_NODE_HOLDS_ARRAY (choices) &&
+      json_array_get_length (json_node_get_array (choices)) > 0)
+    {
+      JsonNode *first = json_array_get_element (json_node_get_array (choices), 0);
+
+      if (JSON_NODE_HOLDS_OBJECT (first))
+        choice = json_node_get_object (first);
+    }
+
+  message = get_object_member (choice, "message");
+  content = get_string_member (message, "content");
+  if (content == NULL)
+    {
+      g_auto(ServerError) server_error = { NULL, };
+      const char *refusal = get_string_member (message, "refusal");
+
+      if (refusal != NULL)
+        {
+          g_autofree char *quoted = quote_server_text (self, refusal, -1);
+
+          g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
+                       "POST %s: HTTP %u, but the model refused: “%s”",
+                       self->endpoint_display, status, quoted);
+          return NULL;
+        }
+
+      read_server_error (self, body, &server_error);
+      if (get_member (root, "error") != NULL && server_error.message != NULL)
+        g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
+                     "POST %s: HTTP %u, but the body is an error: “%s”",
+                     self->endpoint_display, status, server_error.message);
+      else
+        g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
+                     "POST %s: HTTP %u, but the body has no choices[0].message.content",
+                     self->endpoint_display, status);
+      return NULL;
+    }
+
+  model = get_string_member (root, "model");
+  usage = get_object_member (root, "usage");
+
+  return pp_llm_response_new (content,
+                              model != NULL ? model : requested_model,
+                              get_uint_member (usage, "prompt_tokens"),
+                              get_uint_member (usage, "completion_tokens"));
+}
+
+static void
+log_request (PpLlmOpenai  *self,
+             const char   *model,
+             guint         status,
+             const GError *error,
+             gint64        duration_us)
+{
+  g_autofree char *status_text = NULL;
+  g_autofree char *duration_text = NULL;
+  double duration_ms = duration_us / 1000.0;
+
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    return;
+
+  status_text = g_strdup_printf ("%u", status);
+  duration_text = g_strdup_printf ("%.1f", duration_ms);
+
+  if (error != NULL)
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG,
+                      "CODE_FILE", __FILE__,
+                      "CODE_FUNC", G_STRFUNC,
+                      "PP_LLM_URL", self->endpoint_display,
+                      "PP_LLM_MODEL", model,
+                      "PP_LLM_DURATION_MS", duration_text,
+                      "MESSAGE", "POST %s (%s) failed after %.1f ms: %s",
+                      self->endpoint_display, model, duration_ms, error->message);
+  else
+    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG,
+                      "CODE_FILE", __FILE__,
+                      "CODE_FUNC", G_STRFUNC,
+                      "PP_LLM_URL", self->endpoint_display,
+                      "PP_LLM_MODEL", model,
+                      "PP_LLM_HTTP_STATUS", status_text,
+                      "PP_LLM_DURATION_MS", duration_text,
+                      "MESSAGE", "POST %s (%s): HTTP %u in %.1f ms",
+                      self->endpoint_display, model, status, duration_ms);
+}
+
+static PpLlmResponse *
+pp_llm_openai_complete (PpLlmClient   *client,
+                        PpLlmRequest  *request,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  PpLlmOpenai *self = PP_LLM_OPENAI (client);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) request_body = NULL;
+  g_autoptr(GBytes) response_body = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SoupMessageHeaders *headers;
+  const char *model;
+  gint64 start;
+  guint status;
+
+  g_return_val_if_fail (self->session != NULL, NULL);
+
+  model = pp_llm_request_get_model (request);
+  if (model == NULL || *model == '\0')
+    model = self->model;
+
+  request_body = build_request_body (request, model);
+
+  msg = soup_message_new_from_uri (SOUP_METHOD_POST, self->endpoint);
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  headers = soup_message_get_request_headers (msg);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (self->authorization != NULL)
+    soup_message_headers_replace (headers, "Authorization", self->authorization);
+  soup_message_set_request_body_from_bytes (msg, "application/json", request_body);
+
+  start = g_get_monotonic_time ();
+  response_body = soup_session_send_and_read (self->session, msg, cancellable, &local_error);
+
+  if (response_body == NULL)
+    {
+      log_request (self, model, 0, local_error, g_get_monotonic_time () - start);
+      set_transport_error (self, local_error, error);
+      return NULL;
+    }
+
+  status = soup_message_get_status (msg);
+  log_request (self, model, status, NULL, g_get_monotonic_time () - start);
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      set_http_error (self, msg, response_body, error);
+      return NULL;
+    }
+
+  return parse_completion (self, response_body, status, model, error);
+}
+
+static char *
+pp_llm_openai_dup_id (PpLlmClient *client)
+{
+  PpLlmOpenai *self = PP_LLM_OPENAI (client);
+
+  return g_strdup_printf ("openai %s %s",
+                          self->base_url_display != NULL ? self->base_url_display : self->base_url,
+                          self->model);
+}
+
+static void
+pp_llm_openai_client_iface_init (PpLlmClientInterface *iface)
+{
+  iface->complete = pp_llm_openai_complete;
+  iface->dup_id = pp_llm_openai_dup_id;
+}
+
+/* Initialisation */
+
+static gboolean
+pp_llm_openai_initable_init (GInitable     *initable,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  PpLlmOpenai *self = PP_LLM_OPENAI (initable);
+  g_autoptr(GUri) base = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *display = NULL;
+  const char *scheme;
+  const char *host;
+
+  if (self->session != NULL)
+    return TRUE;
+
+  base = g_uri_parse (self->base_url, SOUP_HTTP_URI_FLAGS, &local_error);
+  if (base == NULL)
+    {
+      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_NOT_CONFIGURED,
+                   "The OpenAI base URL ‘%s’ is not valid: %s", self->base_url, local_error->message);
+      return FALSE;
+    }
+
+  scheme = g_uri_get_scheme (base);
+  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+    {
+      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_NOT_CONFIGURED,
+                   "The OpenAI base URL ‘%s’ is not an http or https URL", self->base_url);
+      return FALSE;
+    }
+
+  host = g_uri_get_host (base);
+  if (host == NULL || *host == '\0')
+    {
+      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_NOT_CONFIGURED,
+                   "The OpenAI base URL ‘%s’ has no host", self->base_url);
+      return FALSE;
+    }
+
+  if (self->api_key == NULL && g_ascii_strcasecmp (host, "api.openai.com") == 0)
+    {
+      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_NOT_CONFIGURED,
+                   "No API key for %s: set OPENAI_API_KEY, or the client’s “api-key”",
+                   self->base_url);
+      return FALSE;
+    }
+
+  /* The query, if any (such as Azure's api-version), is kept */
+  path = g_strconcat (g_uri_get_path (base), "/chat/completions", NULL);
+  self->endpoint = g_uri_build (g_uri_get_flags (base), scheme, g_uri_get_userinfo (base), host,
+                                g_uri_get_port (base), path, g_uri_get_query (base), NULL);
+  self->endpoint_display = g_uri_to_string_partial (self->endpoint, G_URI_HIDE_USERINFO);
+  display = g_uri_to_string_partial (base, G_URI_HIDE_USERINFO);
+  self->base_url_display = strip_trailing_slashes (display);
+
+  if (self->api_key != NULL)
+    self->authorization = g_strconcat ("Bearer ", self->api_key, NULL);
+
+  self->session = soup_session_new_with_options ("max-conns", self->max_connections,
+                                                 "max-conns-per-host", self->max_connections,
+                                                 "timeout", self->timeout,
+                                                 "user-agent", self->user_agent,
+                                                 NULL);
+
+  g_debug ("OpenAI client for %s, model %s, up to %u connections, %u s timeout",
+           self->endpoint_display, self->model, self->max_connections, self->timeout);
+
+  return TRUE;
+}
+
+static void
+pp_llm_openai_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = pp_llm_openai_initable_init;
+}
+
+/* GObject */
+
+static void
+pp_llm_openai_constructed (GObject *object)
+{
+  PpLlmOpenai *self = PP_LLM_OPENAI (object);
+
+  G_OBJECT_CLASS (pp_llm_openai_parent_class)->constructed (object);
+
+  if (self->base_url == NULL)
+    {
+      const char *base_url = getenv_nonempty ("OPENAI_BASE_URL");
+
+      self->base_url = strip_trailing_slashes (base_url != NULL ? base_url : DEFAULT_BASE_URL);
+    }
+
+  if (self->api_key == NULL)
+    self->api_key = g_strdup (getenv_nonempty ("OPENAI_API_KEY"));
+
+  if (self->model == NULL)
+    {
+      const char *model = getenv_nonempty ("OPENAI_MODEL");
+
+      self->model = g_strdup (model != NULL ? model : DEFAULT_MODEL);
+    }
+
+  if (self->user_agent == NULL)
+    self->user_agent = g_strdup (DEFAULT_USER_AGENT);
+}
+
+static void
+pp_llm_openai_finalize (GObject *object)
+{
+  PpLlmOpenai *self = PP_LLM_OPENAI (object);
+
+  g_clear_object (&self->session);
+  g_clear_pointer (&self->endpoint, g_uri_unref);
+  g_free (self->endpoint_display);
+  g_free (self->base_url_display);
+  if (self->authorization != NULL)
+    memset (self->authorization, 0, strlen (self->authorization));
+  g_free (self->authorization);
+  if (self->api_key != NULL)
+    memset (self->api_key, 0, strlen (self->api_key));
+  g_free (self->api_key);
+  g_free (self->base_url);
+  g_free (self->model);
+  g_free (self->user_agent);
+
+  G_OBJECT_CLASS (pp_llm_openai_parent_class)->finalize (object);
+}
+
+/* A non-empty string, or NULL for the default */
+static char *
+dup_setting (const GValue *value)
+{
+  const char *string = g_value_get_string (value);
+
+  return string != NULL && *string != '\0' ? g_strdup (string) : NULL;
+}
+
+static void
+pp_llm_openai_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  PpLlmOpenai *self = PP_LLM_OPENAI (object);
+  g_autofree char *setting = NULL;
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      setting = dup_setting (value);
+      g_free (self->base_url);
+      self->base_url = setting != NULL ? strip_trailing_slashes (setting) : NULL;
+      break;
+
+    case PROP_API_KEY:
+      g_free (self->api_key);
+      self->api_key = dup_setting (value);
+      break;
+
+    case PROP_MODEL:
+      g_free (self->model);
+      self->model = dup_setting (value);
+      break;
+
+    case PROP_MAX_CONNECTIONS:
+      self->max_connections = g_value_get_uint (value);
+      break;
+
+    case PROP_TIMEOUT:
+      self->timeout = g_value_get_uint (value);
+      break;
+
+    case PROP_USER_AGENT:
+      g_free (self->user_agent);
+      self->user_agent = dup_setting (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pp_llm_openai_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  PpLlmOpenai *self = PP_LLM_OPENAI (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+
+    case PROP_MODEL:
+      g_value_set_string (value, self->model);
+      break;
+
+    case PROP_MAX_CONNECTIONS:
+      g_value_set_uint (value, self->max_connections);
+      break;
+
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout);
+      break;
+
+    case PROP_USER_AGENT:
+      g_value_set_string (value, self->user_agent);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pp_llm_openai_class_init (PpLlmOpenaiClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = pp_llm_openai_constructed;
+  object_class->finalize = pp_llm_openai_finalize;
+  object_class->set_property = pp_llm_openai_set_property;
+  object_class->get_property = pp_llm_openai_get_property;
+
+  /**
+   * PpLlmOpenai:base-url:
+   *
+   * The base URL of the API, such as "http://127.0.0.1:8080/v1"; requests
+   * go to its `/chat/completions`. A trailing slash is dropped. Defaults to
+   * `$OPENAI_BASE_URL`, else "https://api.openai.com/v1".
+   */
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpLlmOpenai:api-key:
+   *
+   * The API key, sent as a bearer token. Write-only. Defaults to
+   * `$OPENAI_API_KEY`; local servers usually need none.
+   */
+  properties[PROP_API_KEY] =
+    g_param_spec_string ("api-key", NULL, NULL,
+                         NULL,
+                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpLlmOpenai:model:
+   *
+   * The model of requests that name none. Defaults to `$OPENAI_MODEL`,
+   * else "gpt-4o-mini".
+   */
+  properties[PROP_MODEL] =
+    g_param_spec_string ("model", NULL, NULL,
+                         NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpLlmOpenai:max-connections:
+   *
+   * How many connections to the server may be open at once; give at least
+   * the number of threads that call pp_llm_client_complete() at once.
+   */
+  properties[PROP_MAX_CONNECTIONS] =
+    g_param_spec_uint ("max-connections", NULL, NULL,
+                       1, G_MAXINT, DEFAULT_MAX_CONNECTIONS,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpLlmOpenai:timeout:
+   *
+   * How long to wait for the server at each step of a request, in
+   * seconds; 0 waits for ever.
+   */
+  properties[PROP_TIMEOUT] =
+    g_param_spec_uint ("timeout", NULL, NULL,
+                       0, G_MAXUINT, DEFAULT_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpLlmOpenai:user-agent:
+   *
+   * The `User-Agent` of requests.
+   */
+  properties[PROP_USER_AGENT] =
+    g_param_spec_string ("user-agent", NULL, NULL,
+                         DEFAULT_USER_AGENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+pp_llm_openai_class_finalize (PpLlmOpenaiClass *klass)
+{
+}
+
+static void
+pp_llm_openai_init (PpLlmOpenai *self)
+{
+  self->max_connections = DEFAULT_MAX_CONNECTIONS;
+  self->timeout = DEFAULT_TIMEOUT;
+}
+
+/**
+ * pp_llm_openai_register:
+ * @module: the plugin's #GTypeModule
+ *
+ * Registers #PpLlmOpenai with @module and at
+ * %PP_LLM_CLIENT_EXTENSION_POINT as "openai". Safe to call again when the
+ * module is loaded again.
+ */
+void
+pp_llm_openai_register (GTypeModule *module)
+{
+  pp_llm_openai_register_type (module);
+  pp_registry_register_type (PP_LLM_CLIENT_EXTENSION_POINT,
+                             PP_TYPE_LLM_OPENAI,
+                             "openai",
+                             10,
+                             "OpenAI-compatible chat-completions server "
+                             "(OpenAI, vLLM, llama.cpp, Ollama /v1, LM Studio, LiteLLM)");
+}

@@ -1,0 +1,799 @@
+/* test-llm-openai.c: the "openai" LLM client against the test server
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libpp/libpp.h>
+
+#include "pp-test-server.h"
+
+#define API_KEY "sk-test-secret"
+#define MODEL "test-model"
+
+/* Bounds that only catch a hang; nothing here should come near them */
+#define WAIT_MS 20000
+
+static PpLlmClient *
+create_client (const char  *base_url,
+               GError     **error)
+{
+  return (PpLlmClient *) pp_registry_create (PP_LLM_CLIENT_EXTENSION_POINT, "openai", error,
+                                             "base-url", base_url,
+                                             "api-key", API_KEY,
+                                             "model", MODEL,
+                                             NULL);
+}
+
+static PpLlmClient *
+create_client_for (PpTestServer *server)
+{
+  g_autoptr(GError) error = NULL;
+  PpLlmClient *client = create_client (pp_test_server_get_base_url (server), &error);
+
+  g_assert_no_error (error);
+  g_assert_true (PP_IS_LLM_CLIENT (client));
+
+  return client;
+}
+
+static JsonObject *
+parse_object (JsonParser *parser,
+              const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_nonnull (root);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+
+  return json_node_get_object (root);
+}
+
+/* The plugin is found through PP_PLUGIN_PATH and registered as documented */
+static void
+test_registry (void)
+{
+  GList *extensions;
+  PpExtension *openai = NULL;
+  GType type;
+
+  pp_registry_ensure_loaded ();
+
+  type = pp_registry_lookup (PP_LLM_CLIENT_EXTENSION_POINT, "openai");
+  g_assert_true (type != G_TYPE_INVALID);
+  g_assert_true (g_type_is_a (type, PP_TYPE_LLM_CLIENT));
+  g_assert_true (g_type_is_a (type, G_TYPE_INITABLE));
+  g_assert_true (G_TYPE_IS_FINAL (type));
+
+  extensions = pp_registry_list_extensions (PP_LLM_CLIENT_EXTENSION_POINT);
+  for (GList *l = extensions; l != NULL; l = l->next)
+    {
+      if (g_strcmp0 (pp_extension_get_name (l->data), "openai") == 0)
+        openai = l->data;
+    }
+  g_assert_nonnull (openai);
+  g_assert_cmpint (pp_extension_get_priority (openai), ==, 10);
+  g_assert_nonnull (strstr (pp_extension_get_description (openai), "OpenAI-compatible"));
+  g_list_free (extensions);
+}
+
+static void
+test_success (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = NULL;
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) bodies = NULL;
+  g_autoptr(GPtrArray) users = NULL;
+  g_autoptr(GPtrArray) authorizations = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) content_parser = json_parser_new ();
+  JsonObject *body;
+  JsonObject *graph;
+  JsonArray *messages;
+  JsonArray *nodes;
+  const char *user = "Ada Lovelace wrote to Charles Babbage from London.";
+
+  request = pp_llm_request_new ("You extract schema.org JSON-LD.", user);
+  pp_llm_request_set_temperature (request, 0.25);
+  pp_llm_request_set_max_tokens (request, 512);
+  pp_llm_request_set_json_mode (request, TRUE);
+
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+
+  /* The mock's answer, as the client read it */
+  graph = parse_object (content_parser, pp_llm_response_get_content (response));
+  g_assert_cmpstr (json_object_get_string_member (graph, "@context"), ==, "https://schema.org");
+  nodes = json_object_get_array_member (graph, "@graph");
+  g_assert_cmpuint (json_array_get_length (nodes), ==, 3);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (nodes, 0), "name"), ==, "Ada Lovelace");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (nodes, 1), "name"), ==, "Charles Babbage");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (nodes, 2), "name"), ==, "London");
+  g_assert_cmpstr (pp_llm_response_get_model (response), ==, MODEL);
+  g_assert_cmpuint (pp_llm_response_get_prompt_tokens (response), >, 0);
+  g_assert_cmpuint (pp_llm_response_get_completion_tokens (response), ==,
+                    (strlen (pp_llm_response_get_content (response)) + 3) / 4);
+
+  /* What the server received */
+  g_assert_cmpuint (pp_test_server_get_request_count (server), ==, 1);
+  users = pp_test_server_dup_user_messages (server);
+  g_assert_cmpuint (users->len, ==, 1);
+  g_assert_cmpstr (users->pdata[0], ==, user);
+
+  authorizations = pp_test_server_dup_authorization_headers (server);
+  g_assert_cmpuint (authorizations->len, ==, 1);
+  g_assert_cmpstr (authorizations->pdata[0], ==, "Bearer " API_KEY);
+
+  bodies = pp_test_server_dup_request_bodies (server);
+  g_assert_cmpuint (bodies->len, ==, 1);
+  body = parse_object (parser, bodies->pdata[0]);
+  g_assert_cmpstr (json_object_get_string_member (body, "model"), ==, MODEL);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (body, "temperature"), 0.25, 1e-9);
+  g_assert_cmpint (json_object_get_int_member (body, "max_tokens"), ==, 512);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (body, "response_format"), "type"),
+                   ==, "json_object");
+  messages = json_object_get_array_member (body, "messages");
+  g_assert_cmpuint (json_array_get_length (messages), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 0), "role"), ==, "system");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 0), "content"),
+                   ==, "You extract schema.org JSON-LD.");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 1), "role"), ==, "user");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 1), "content"), ==, user);
+}
+
+/* A request's own model wins; optional settings stay out of the body */
+static void
+test_request_model (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) bodies = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *body;
+
+  pp_llm_request_set_model (request, "other-model");
+  pp_test_server_push_content (server, "plain text");
+
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pp_llm_response_get_content (response), ==, "plain text");
+  g_assert_cmpstr (pp_llm_response_get_model (response), ==, "other-model");
+
+  bodies = pp_test_server_dup_request_bodies (server);
+  body = parse_object (parser, bodies->pdata[0]);
+  g_assert_cmpstr (json_object_get_string_member (body, "model"), ==, "other-model");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (body, "messages")), ==, 1);
+  g_assert_false (json_object_has_member (body, "temperature"));
+  g_assert_false (json_object_has_member (body, "max_tokens"));
+  g_assert_false (json_object_has_member (body, "response_format"));
+}
+
+typedef struct
+{
+  const char *name;
+  guint status;
+  const char *body;
+  const char *retry_after;
+  PpLlmError code;
+  guint retry_after_ms;
+} ErrorCase;
+
+static const ErrorCase error_cases[] = {
+  { "bad-request", 400,
+    "{\"error\":{\"message\":\"Unrecognized request argument\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}",
+    NULL, PP_LLM_ERROR_BAD_REQUEST, 0 },
+  { "context-length", 400,
+    "{\"error\":{\"message\":\"This model's maximum context length is 8192 tokens\",\"type\":\"invalid_request_error\",\"param\":\"messages\",\"code\":\"context_length_exceeded\"}}",
+    NULL, PP_LLM_ERROR_CONTEXT_LENGTH, 0 },
+  /* The message alone says nothing the client may act on */
+  { "context-length-text-only", 400,
+    "{\"object\":\"error\",\"message\":\"This model's maximum context length is 8192 tokens\",\"type\":\"BadRequestError\",\"code\":400}",
+    NULL, PP_LLM_ERROR_BAD_REQUEST, 0 },
+  { "auth", 401,
+    "{\"error\":{\"message\":\"Invalid authentication\",\"type\":\"invalid_request_error\",\"code\":\"invalid_api_key\"}}",
+    NULL, PP_LLM_ERROR_AUTH, 0 },
+  { "forbidden", 403, "{\"error\":{\"message\":\"Not allowed\",\"type\":\"permission_error\"}}",
+    NULL, PP_LLM_ERROR_AUTH, 0 },
+  { "not-found", 404, "{\"error\":\"model 'nope' not found\"}", NULL, PP_LLM_ERROR_BAD_REQUEST, 0 },
+  { "request-timeout", 408, NULL, NULL, PP_LLM_ERROR_TIMEOUT, 0 },
+  { "rate-limited", 429,
+    "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}",
+    "2", PP_LLM_ERROR_RATE_LIMITED, 2000 },
+  { "rate-limited-no-delay", 429, "{\"error\":{\"message\":\"Slow down\"}}", NULL, PP_LLM_ERROR_RATE_LIMITED, 0 },
+  { "quota-429", 429,
+    "{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}",
+    "20", PP_LLM_ERROR_QUOTA_EXHAUSTED, 0 },
+  { "quota-403", 403,
+    "{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}",
+    NULL, PP_LLM_ERROR_QUOTA_EXHAUSTED, 0 },
+  { "server-error", 500, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}",
+    NULL, PP_LLM_ERROR_TRANSIENT, 0 },
+  { "bad-gateway", 502, "<html><body>Bad Gateway</body></html>", NULL, PP_LLM_ERROR_TRANSIENT, 0 },
+  { "unavailable", 503, "{\"error\":{\"message\":\"Overloaded\"}}", "1", PP_LLM_ERROR_TRANSIENT, 0 },
+  { "garbage", 200, "this is not json", NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
+  { "empty", 200, "", NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
+  { "no-choices", 200, "{\"choices\":[]}", NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
+  { "wrong-shapes", 200, "{\"choices\":[{\"message\":[1,2]}],\"usage\":\"many\"}", NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
+  { "null-content", 200, "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":null}}]}",
+    NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
+  { "refusal", 200, "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":null,\"refusal\":\"I cannot\"}}]}",
+    NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
+  { "error-in-200", 200, "{\"error\":{\"message\":\"upstream failed\"}}", NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
+};
+
+static void
+test_error (gconstpointer data)
+{
+  const ErrorCase *error_case = data;
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *endpoint = g_strconcat (pp_test_server_get_base_url (server), "/chat/completions", NULL);
+  g_autofree char *status = g_strdup_printf ("HTTP %u", error_case->status);
+
+  pp_test_server_push_reply (server, error_case->status, error_case->body, error_case->retry_after);
+
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_null (response);
+  g_assert_error (error, PP_LLM_ERROR, (int) error_case->code);
+  g_test_message ("%s: %s", error_case->name, error->message);
+
+  g_assert_nonnull (strstr (error->message, endpoint));
+  g_assert_nonnull (strstr (error->message, status));
+  g_assert_null (strstr (error->message, API_KEY));
+  g_assert_cmpuint (pp_llm_error_get_retry_after (error), ==, error_case->retry_after_ms);
+  g_assert_cmpuint (pp_test_server_get_request_count (server), ==, 1);
+}
+
+/* Retry-After may be an HTTP date */
+static void
+test_retry_after_date (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 30);
+  g_autofree char *date = g_date_time_format (later, "%a, %d %b %Y %H:%M:%S GMT");
+  guint retry_after;
+
+  pp_test_server_push_reply (server, 429, "{\"error\":{\"message\":\"Slow down\"}}", date);
+
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_RATE_LIMITED);
+  retry_after = pp_llm_error_get_retry_after (error);
+  /* The date has whole seconds: 29 to 30 s from now, less the time taken */
+  g_assert_cmpuint (retry_after, >, 0);
+  g_assert_cmpuint (retry_after, <=, 30000);
+}
+
+/* A server that echoes the key, and one that says too much */
+static void
+test_error_message_quoting (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) long_message = g_string_new (NULL);
+  g_autofree char *long_body = NULL;
+  PpLlmResponse *response;
+
+  pp_test_server_push_reply (server, 401,
+                             "{\"error\":{\"message\":\"Incorrect API key provided: " API_KEY ".\",\"code\":\"invalid_api_key\"}}",
+                             NULL);
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_null (response);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_AUTH);
+  g_assert_null (strstr (error->message, API_KEY));
+  g_assert_nonnull (strstr (error->message, "Incorrect API key provided: [redacted]"));
+  g_clear_error (&error);
+
+  /* The key right where the quote is cut: no part of it may show */
+  for (guint i = 0; i < 195; i++)
+    g_string_append_c (long_message, 'x');
+  g_string_append (long_message, API_KEY);
+  for (guint i = 0; i < 5000; i++)
+    g_string_append (long_message, "é");
+  long_body = g_strdup_printf ("{\"error\":{\"message\":\"%s\"}}", long_message->str);
+  pp_test_server_push_reply (server, 400, long_body, NULL);
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_null (response);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_BAD_REQUEST);
+  g_assert_null (strstr (error->message, "sk-"));
+  g_assert_nonnull (strstr (error->message, "…"));
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
+  g_assert_cmpuint (strlen (error->message), <, 400);
+}
+
+/* A watchdog that cancels what hangs, so that a test fails instead */
+typedef struct
+{
+  GMutex mutex;
+  GCond cond;
+  gboolean done;
+  GCancellable *cancellable;
+  GThread *thread;
+} Watchdog;
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  Watchdog *watchdog = data;
+  gint64 deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+
+  g_mutex_lock (&watchdog->mutex);
+  while (!watchdog->done)
+    {
+      if (!g_cond_wait_until (&watchdog->cond, &watchdog->mutex, deadline))
+        {
+          g_cancellable_cancel (watchdog->cancellable);
+          break;
+        }
+    }
+  g_mutex_unlock (&watchdog->mutex);
+
+  return NULL;
+}
+
+static Watchdog *
+watchdog_start (void)
+{
+  Watchdog *watchdog = g_new0 (Watchdog, 1);
+
+  g_mutex_init (&watchdog->mutex);
+  g_cond_init (&watchdog->cond);
+  watchdog->cancellable = g_cancellable_new ();
+  watchdog->thread = g_thread_new ("watchdog", watchdog_thread, watchdog);
+
+  return watchdog;
+}
+
+static void
+watchdog_stop (Watchdog *watchdog)
+{
+  g_mutex_lock (&watchdog->mutex);
+  watchdog->done = TRUE;
+  g_cond_signal (&watchdog->cond);
+  g_mutex_unlock (&watchdog->mutex);
+
+  g_thread_join (watchdog->thread);
+  g_object_unref (watchdog->cancellable);
+  g_mutex_clear (&watchdog->mutex);
+  g_cond_clear (&watchdog->cond);
+  g_free (watchdog);
+}
+
+static guint16
+find_closed_port (void)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+
+  /* Bound but never listening: connections to it are refused */
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+  g_assert_no_error (error);
+  g_socket_bind (socket, address, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (socket, NULL);
+
+  return port;
+}
+
+static void
+test_unreachable (void)
+{
+  g_autofree char *base_url = g_strdup_printf ("http://127.0.0.1:%u/v1", find_closed_port ());
+  g_autofree char *endpoint = g_strconcat (base_url, "/chat/completions", NULL);
+  g_autoptr(PpLlmClient) client = NULL;
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  Watchdog *watchdog;
+
+  client = create_client (base_url, &error);
+  g_assert_no_error (error);
+
+  watchdog = watchdog_start ();
+  response = pp_llm_client_complete (client, request, watchdog->cancellable, &error);
+  watchdog_stop (watchdog);
+
+  g_assert_null (response);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_UNREACHABLE);
+  g_assert_true (pp_llm_error_is_transient (error));
+  g_assert_nonnull (strstr (error->message, endpoint));
+}
+
+static void
+test_bad_base_url (void)
+{
+  const char *bad[] = { "not a url", "ftp://example.com/v1", "http:///v1" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PpLlmClient) client = create_client (bad[i], &error);
+
+      g_assert_null (client);
+      g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_NOT_CONFIGURED);
+      g_assert_nonnull (strstr (error->message, bad[i]));
+    }
+}
+
+/* The server holds the answer: the client waits, then gives up */
+static void
+test_timeout (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = NULL;
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  Watchdog *watchdog;
+
+  client = (PpLlmClient *) pp_registry_create (PP_LLM_CLIENT_EXTENSION_POINT, "openai", &error,
+                                               "base-url", pp_test_server_get_base_url (server),
+                                               "timeout", 1,
+                                               NULL);
+  g_assert_no_error (error);
+  pp_test_server_set_hold (server, TRUE);
+
+  watchdog = watchdog_start ();
+  response = pp_llm_client_complete (client, request, watchdog->cancellable, &error);
+  watchdog_stop (watchdog);
+
+  g_assert_null (response);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TIMEOUT);
+  g_assert_true (pp_llm_error_is_transient (error));
+  pp_test_server_set_hold (server, FALSE);
+}
+
+typedef struct
+{
+  PpLlmClient *client;
+  PpLlmRequest *request;
+  GCancellable *cancellable;
+
+  GMutex mutex;
+  GCond cond;
+  gboolean done;
+  PpLlmResponse *response;
+  GError *error;
+} Call;
+
+static gpointer
+call_thread (gpointer data)
+{
+  Call *call = data;
+  GError *error = NULL;
+  PpLlmResponse *response;
+
+  response = pp_llm_client_complete (call->client, call->request, call->cancellable, &error);
+
+  g_mutex_lock (&call->mutex);
+  call->response = response;
+  call->error = error;
+  call->done = TRUE;
+  g_cond_signal (&call->cond);
+  g_mutex_unlock (&call->mutex);
+
+  return NULL;
+}
+
+static void
+test_cancel (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Call call = { client, request, cancellable, };
+  gint64 deadline;
+  GThread *thread;
+
+  g_mutex_init (&call.mutex);
+  g_cond_init (&call.cond);
+  pp_test_server_set_hold (server, TRUE);
+
+  thread = g_thread_new ("complete", call_thread, &call);
+  g_assert_true (pp_test_server_wait_for_in_flight (server, 1, WAIT_MS));
+
+  /* Cancelled from this thread while the other waits for the answer */
+  g_cancellable_cancel (cancellable);
+
+  deadline = g_get_monotonic_time () + WAIT_MS * G_TIME_SPAN_MILLISECOND;
+  g_mutex_lock (&call.mutex);
+  while (!call.done)
+    {
+      if (!g_cond_wait_until (&call.cond, &call.mutex, deadline))
+        break;
+    }
+  g_mutex_unlock (&call.mutex);
+
+  g_assert_true (call.done);
+  g_thread_join (thread);
+  g_assert_null (call.response);
+  g_assert_error (call.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  g_clear_error (&call.error);
+  g_mutex_clear (&call.mutex);
+  g_cond_clear (&call.cond);
+  pp_test_server_set_hold (server, FALSE);
+}
+
+static void
+test_secret (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autofree char *id = pp_llm_client_dup_id (client);
+  g_autofree char *expected = g_strdup_printf ("openai %s %s", pp_test_server_get_base_url (server), MODEL);
+  GParamSpec *pspec;
+
+  g_assert_cmpstr (id, ==, expected);
+  g_assert_null (strstr (id, API_KEY));
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (client), "api-key");
+  g_assert_nonnull (pspec);
+  g_assert_false (pspec->flags & G_PARAM_READABLE);
+  g_assert_true (pspec->flags & G_PARAM_CONSTRUCT_ONLY);
+}
+
+/* A trailing slash is dropped, user information stays out of the id */
+static void
+test_base_url_forms (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autofree char *slashed = g_strconcat (pp_test_server_get_base_url (server), "/", NULL);
+  g_autoptr(PpLlmClient) client = NULL;
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base_url = NULL;
+  g_autofree char *id = NULL;
+
+  client = create_client (slashed, &error);
+  g_assert_no_error (error);
+  g_object_get (client, "base-url", &base_url, NULL);
+  g_assert_cmpstr (base_url, ==, pp_test_server_get_base_url (server));
+
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  g_clear_object (&client);
+  g_clear_pointer (&base_url, g_free);
+
+  base_url = g_strdup_printf ("http://user:hunter2@%s", pp_test_server_get_base_url (server) + strlen ("http://"));
+  client = create_client (base_url, &error);
+  g_assert_no_error (error);
+  id = pp_llm_client_dup_id (client);
+  g_assert_null (strstr (id, "hunter2"));
+}
+
+/* Many sequential requests go over one or two kept-alive connections */
+static void
+test_keep_alive (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *user = g_strdup_printf ("Request %u from Ada Lovelace", i);
+      g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, user);
+      g_autoptr(PpLlmResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+
+      response = pp_llm_client_complete (client, request, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (response);
+    }
+
+  g_assert_cmpuint (pp_test_server_get_request_count (server), ==, 50);
+  g_assert_cmpuint (pp_test_server_get_connection_count (server), <=, 2);
+}
+
+#define N_THREADS 8
+#define N_PER_THREAD 10
+
+static gpointer
+concurrent_thread (gpointer data)
+{
+  PpLlmClient *client = data;
+
+  for (guint i = 0; i < N_PER_THREAD; i++)
+    {
+      g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Ada Lovelace in London");
+      g_autoptr(PpLlmResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+
+      response = pp_llm_client_complete (client, request, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (response);
+    }
+
+  return NULL;
+}
+
+/* Threads share the client; connections stay within max-connections */
+static void
+test_concurrent (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  GThread *threads[N_THREADS];
+
+  client = (PpLlmClient *) pp_registry_create (PP_LLM_CLIENT_EXTENSION_POINT, "openai", &error,
+                                               "base-url", pp_test_server_get_base_url (server),
+                                               "max-connections", N_THREADS,
+                                               NULL);
+  g_assert_no_error (error);
+  pp_test_server_set_latency_ms (server, 20);
+
+  for (guint i = 0; i < N_THREADS; i++)
+    threads[i] = g_thread_new ("complete", concurrent_thread, client);
+  for (guint i = 0; i < N_THREADS; i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpuint (pp_test_server_get_request_count (server), ==, N_THREADS * N_PER_THREAD);
+  g_assert_cmpuint (pp_test_server_get_peak_in_flight (server), <=, N_THREADS);
+  g_assert_cmpuint (pp_test_server_get_connection_count (server), <=, N_THREADS);
+}
+
+typedef struct
+{
+  GMainContext *context;
+  GThread *thread;
+  gboolean called;
+  PpLlmResponse *response;
+  GError *error;
+} AsyncData;
+
+static void
+complete_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  AsyncData *data = user_data;
+
+  g_assert_true (g_thread_self () == data->thread);
+  g_assert_true (g_main_context_get_thread_default () == data->context);
+  data->called = TRUE;
+  data->response = pp_llm_client_complete_finish (PP_LLM_CLIENT (source), result, &data->error);
+  g_main_context_wakeup (data->context);
+}
+
+static void
+test_async (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Grace Hopper joined the Navy.");
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  AsyncData data = { context, g_thread_self (), FALSE, NULL, NULL };
+  Watchdog *watchdog;
+
+  g_main_context_push_thread_default (context);
+
+  watchdog = watchdog_start ();
+  pp_llm_client_complete_async (client, request, watchdog->cancellable, complete_cb, &data);
+  while (!data.called)
+    g_main_context_iteration (context, TRUE);
+  watchdog_stop (watchdog);
+
+  g_main_context_pop_thread_default (context);
+
+  g_assert_no_error (data.error);
+  g_assert_nonnull (data.response);
+  g_assert_nonnull (strstr (pp_llm_response_get_content (data.response), "Grace Hopper"));
+  pp_llm_response_unref (data.response);
+}
+
+/* Settings from the environment, in a subprocess of its own */
+static void
+test_environment (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(PpLlmClient) client = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *base_url = NULL;
+      g_autofree char *model = NULL;
+      g_autofree char *user_agent = NULL;
+      guint max_connections;
+      guint timeout;
+
+      g_setenv ("OPENAI_BASE_URL", "http://127.0.0.1:9/v1/", TRUE);
+      g_setenv ("OPENAI_MODEL", "env-model", TRUE);
+      g_setenv ("OPENAI_API_KEY", "sk-env-secret", TRUE);
+
+      client = (PpLlmClient *) pp_registry_create_with_properties (PP_LLM_CLIENT_EXTENSION_POINT, "openai",
+                                                                   0, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_object_get (client,
+                    "base-url", &base_url,
+                    "model", &model,
+                    "user-agent", &user_agent,
+                    "max-connections", &max_connections,
+                    "timeout", &timeout,
+                    NULL);
+      g_assert_cmpstr (base_url, ==, "http://127.0.0.1:9/v1");
+      g_assert_cmpstr (model, ==, "env-model");
+      g_assert_cmpstr (user_agent, ==, "libpp/" PACKAGE_VERSION);
+      g_assert_cmpuint (max_connections, ==, 64);
+      g_assert_cmpuint (timeout, ==, 120);
+      g_clear_object (&client);
+
+      /* OpenAI itself, without a key, is not configured */
+      g_unsetenv ("OPENAI_BASE_URL");
+      g_unsetenv ("OPENAI_API_KEY");
+      client = (PpLlmClient *) pp_registry_create_with_properties (PP_LLM_CLIENT_EXTENSION_POINT, "openai",
+                                                                   0, NULL, NULL, &error);
+      g_assert_null (client);
+      g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_NOT_CONFIGURED);
+      g_assert_nonnull (strstr (error->message, "OPENAI_API_KEY"));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/llm-openai/registry", test_registry);
+  g_test_add_func ("/llm-openai/environment", test_environment);
+  g_test_add_func ("/llm-openai/success", test_success);
+  g_test_add_func ("/llm-openai/request-model", test_request_model);
+  for (gsize i = 0; i < G_N_ELEMENTS (error_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/llm-openai/error/%s", error_cases[i].name);
+
+      g_test_add_data_func (path, &error_cases[i], test_error);
+    }
+  g_test_add_func ("/llm-openai/retry-after-date", test_retry_after_date);
+  g_test_add_func ("/llm-openai/error-message-quoting", test_error_message_quoting);
+  g_test_add_func ("/llm-openai/unreachable", test_unreachable);
+  g_test_add_func ("/llm-openai/bad-base-url", test_bad_base_url);
+  g_test_add_func ("/llm-openai/timeout", test_timeout);
+  g_test_add_func ("/llm-openai/cancel", test_cancel);
+  g_test_add_func ("/llm-openai/secret", test_secret);
+  g_test_add_func ("/llm-openai/base-url-forms", test_base_url_forms);
+  g_test_add_func ("/llm-openai/keep-alive", test_keep_alive);
+  g_test_add_func ("/llm-openai/concurrent", test_concurrent);
+  g_test_add_func ("/llm-openai/async", test_async);
+
+  return g_test_run ();
+}
