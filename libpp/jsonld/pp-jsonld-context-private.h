@@ -127,7 +127,8 @@ struct _PpJsonldContext {
   gboolean                has_protected;
 
   /*< private >*/
-  GMutex                  lock;
+  GMutex                  lock;          /* sorted_terms, vocab_cache */
+  GMutex                  inverse_lock;  /* inverse */
   gpointer                inverse;
   GDestroyNotify          inverse_free;
   GPtrArray              *sorted_terms;
@@ -177,9 +178,10 @@ const char             *pp_jsonld_context_expand_vocab (PpJsonldContext  *contex
  * order; built once, owned by @context (transfer none). */
 GPtrArray              *pp_jsonld_context_get_sorted_terms (PpJsonldContext *context);
 
-/* The inverse context: built by @build on the first call (under the
- * context's lock, so exactly once), freed with @free_func with the context;
- * owned by @context (transfer none). */
+/* The inverse context: built by @build on the first call (under a lock of
+ * its own, so exactly once; @build may use the other functions of this
+ * header on @context), freed with @free_func with the context; owned by
+ * @context (transfer none). */
 gpointer                pp_jsonld_context_get_inverse  (PpJsonldContext  *context,
                                                         gpointer        (*build) (PpJsonldContext *context),
                                                         GDestroyNotify    free_func);

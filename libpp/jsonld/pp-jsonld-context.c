@@ -153,6 +153,7 @@ context_alloc (void)
   ctx->terms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, term_def_unref);
   ctx->default_direction = PP_JSONLD_DIRECTION_UNSET;
   g_mutex_init (&ctx->lock);
+  g_mutex_init (&ctx->inverse_lock);
 
   return ctx;
 }
@@ -248,6 +249,7 @@ pp_jsonld_context_unref (PpJsonldContext *context)
   g_free (context->default_language);
   g_clear_pointer (&context->previous, pp_jsonld_context_unref);
   g_mutex_clear (&context->lock);
+  g_mutex_clear (&context->inverse_lock);
   g_free (context);
 }
 
@@ -337,17 +339,14 @@ pp_jsonld_context_get_inverse (PpJsonldContext *context,
   g_return_val_if_fail (context != NULL, NULL);
   g_return_val_if_fail (build != NULL, NULL);
 
-  /* the sorted terms take the same lock: build them first */
-  pp_jsonld_context_get_sorted_terms (context);
-
-  g_mutex_lock (&context->lock);
+  g_mutex_lock (&context->inverse_lock);
   if (context->inverse == NULL)
     {
       context->inverse = build (context);
       context->inverse_free = free_func;
     }
   inverse = context->inverse;
-  g_mutex_unlock (&context->lock);
+  g_mutex_unlock (&context->inverse_lock);
 
   return inverse;
 }
@@ -692,7 +691,10 @@ create_term_definition (LocalState       *ls,
   gboolean mode_1_0 = active->processing_mode == PP_JSONLD_PROCESSING_MODE_1_0;
   PpJsonldTermDef *previous = NULL;
   PpJsonldTermDef *def = NULL;
-  g_autoptr(JsonObject) value = NULL;
+  /* The definition may belong to a context document shared between
+   * threads: borrow it, never ref it (JsonObject refcounts are not atomic) */
+  g_autoptr(JsonObject) owned_value = NULL;
+  JsonObject *value = NULL;
   JsonNode *value_node, *member;
   gboolean simple_term = FALSE;
   JsonObjectIter iter;
@@ -766,17 +768,17 @@ create_term_definition (LocalState       *ls,
 
   if (pp_jsonld_node_is_null (value_node))
     {
-      value = json_object_new ();
+      value = owned_value = json_object_new ();
       json_object_set_null_member (value, "@id");
     }
   else if (pp_jsonld_node_is_string (value_node))
     {
-      value = json_object_new ();
+      value = owned_value = json_object_new ();
       json_object_set_string_member (value, "@id", json_node_get_string (value_node));
       simple_term = TRUE;
     }
   else if (JSON_NODE_HOLDS_OBJECT (value_node))
-    value = json_object_ref (json_node_get_object (value_node));
+    value = json_node_get_object (value_node);
   else
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_TERM_DEFINITION,

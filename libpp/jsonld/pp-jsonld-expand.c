@@ -43,24 +43,6 @@ expand_key (PpJsonldContext *active,
   return pp_jsonld_context_expand_vocab (active, key);
 }
 
-/* an IRI given with a context that is not the document's: @type values and
- * vocabulary-relative @id values */
-static char *
-expand_iri_checked (PpJsonldContext  *active,
-                    const char       *value,
-                    gboolean          document_relative,
-                    gboolean          vocab,
-                    GError          **error)
-{
-  return pp_jsonld_expand_iri (active, value, document_relative, vocab, error);
-}
-
-static JsonNode *
-node_new_string_take (char *str)
-{
-  return pp_jsonld_node_new_take_string (str);
-}
-
 /* the node as an array (transfer full in and out) */
 static JsonNode *
 as_array (JsonNode *node)
@@ -104,7 +86,7 @@ expand_value (PpJsonldContext  *active,
 
       result = json_object_new ();
       if (iri != NULL)
-        json_object_set_member (result, "@id", node_new_string_take (iri));
+        json_object_set_member (result, "@id", pp_jsonld_node_new_take_string (iri));
       else
         json_object_set_null_member (result, "@id");
       return pp_jsonld_node_new_object (result);
@@ -223,7 +205,7 @@ expand_language_map (ExpandState            *state,
           json_object_set_member (v, "@value", json_node_ref (item));
           if (!none)
             json_object_set_member (v, "@language",
-                                    node_new_string_take (g_ascii_strdown (language, -1)));
+                                    pp_jsonld_node_new_take_string (g_ascii_strdown (language, -1)));
           if (dir != NULL)
             json_object_set_string_member (v, "@direction", dir);
           json_array_add_object_element (expanded, v);
@@ -358,7 +340,7 @@ expand_index_map (ExpandState            *state,
                   return FALSE;
                 }
               if (id != NULL)
-                json_object_set_member (object, "@id", node_new_string_take (id));
+                json_object_set_member (object, "@id", pp_jsonld_node_new_take_string (id));
               else
                 json_object_set_null_member (object, "@id");
             }
@@ -506,7 +488,7 @@ expand_keyword (ExpandState      *state,
           return FALSE;
         }
       if (id != NULL)
-        json_object_set_member (result, "@id", node_new_string_take (id));
+        json_object_set_member (result, "@id", pp_jsonld_node_new_take_string (id));
       else
         json_object_set_null_member (result, "@id");
       return TRUE;
@@ -528,7 +510,7 @@ expand_keyword (ExpandState      *state,
 
       if (pp_jsonld_node_is_string (value) && existing == NULL)
         {
-          char *type = expand_iri_checked (type_scoped, g_ptr_array_index (types, 0),
+          char *type = pp_jsonld_expand_iri (type_scoped, g_ptr_array_index (types, 0),
                                            TRUE, TRUE, &local_error);
 
           if (local_error != NULL)
@@ -537,7 +519,7 @@ expand_keyword (ExpandState      *state,
               return FALSE;
             }
           if (type != NULL)
-            json_object_set_member (result, "@type", node_new_string_take (type));
+            json_object_set_member (result, "@type", pp_jsonld_node_new_take_string (type));
           return TRUE;
         }
 
@@ -549,7 +531,7 @@ expand_keyword (ExpandState      *state,
 
         for (i = 0; i < types->len; i++)
           {
-            char *type = expand_iri_checked (type_scoped, g_ptr_array_index (types, i),
+            char *type = pp_jsonld_expand_iri (type_scoped, g_ptr_array_index (types, i),
                                              TRUE, TRUE, &local_error);
 
             if (local_error != NULL)
@@ -559,7 +541,7 @@ expand_keyword (ExpandState      *state,
                 return FALSE;
               }
             if (type != NULL)
-              json_array_add_element (array, node_new_string_take (type));
+              json_array_add_element (array, pp_jsonld_node_new_take_string (type));
           }
         json_object_set_array_member (result, "@type", array);
       }
@@ -645,7 +627,7 @@ expand_keyword (ExpandState      *state,
           return FALSE;
         }
       json_object_set_member (result, "@language",
-                              node_new_string_take (g_ascii_strdown (json_node_get_string (value), -1)));
+                              pp_jsonld_node_new_take_string (g_ascii_strdown (json_node_get_string (value), -1)));
       return TRUE;
     }
 
@@ -1133,6 +1115,7 @@ expand_object (ExpandState      *state,
     {
       g_autoptr(GPtrArray) terms = g_ptr_array_new ();
       JsonNode *first;
+      guint j;
 
       if (type_keys->len > 1)
         g_ptr_array_sort (type_keys, pp_jsonld_compare_strings);
@@ -1148,7 +1131,7 @@ expand_object (ExpandState      *state,
               if (JSON_NODE_HOLDS_ARRAY (value))
                 {
                   JsonArray *array = json_node_get_array (value);
-                  guint j, n = json_array_get_length (array);
+                  guint n = json_array_get_length (array);
 
                   g_ptr_array_set_size (terms, 0);
                   for (j = 0; j < n; j++)
@@ -1163,7 +1146,7 @@ expand_object (ExpandState      *state,
           if (terms->len > 1)
             g_ptr_array_sort (terms, pp_jsonld_compare_strings);
 
-          for (guint j = 0; j < terms->len; j++)
+          for (j = 0; j < terms->len; j++)
             {
               const PpJsonldTermDef *def = pp_jsonld_context_get_term (type_scoped,
                                                                        g_ptr_array_index (terms, j));
