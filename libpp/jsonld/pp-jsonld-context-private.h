@@ -179,8 +179,8 @@ const char             *pp_jsonld_context_expand_vocab (PpJsonldContext  *contex
 GPtrArray              *pp_jsonld_context_get_sorted_terms (PpJsonldContext *context);
 
 /* The inverse context: built by @build on the first call (under a lock of
- * its own, so exactly once; @build may use the other functions of this
- * header on @context), freed with @free_func with the context; owned by
+ * its own, so exactly once; the sorted terms are built before, and @build
+ * may use the other functions of this header on @context), freed with @free_func with the context; owned by
  * @context (transfer none). */
 gpointer                pp_jsonld_context_get_inverse  (PpJsonldContext  *context,
                                                         gpointer        (*build) (PpJsonldContext *context),

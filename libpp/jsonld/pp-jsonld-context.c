@@ -339,6 +339,9 @@ pp_jsonld_context_get_inverse (PpJsonldContext *context,
   g_return_val_if_fail (context != NULL, NULL);
   g_return_val_if_fail (build != NULL, NULL);
 
+  /* @build may read context->sorted_terms directly */
+  pp_jsonld_context_get_sorted_terms (context);
+
   g_mutex_lock (&context->inverse_lock);
   if (context->inverse == NULL)
     {
