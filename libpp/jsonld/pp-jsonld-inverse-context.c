@@ -130,8 +130,8 @@ language_direction_key (const char        *language,
   return g_ascii_strdown (joined, -1);
 }
 
-/* The Inverse Context Creation algorithm. Runs under the context's lock,
- * after the sorted term list is built. */
+/* The Inverse Context Creation algorithm. Runs once per context, after
+ * the sorted term list is built (see get_inverse()). */
 static gpointer
 inverse_context_build (PpJsonldContext *context)
 {
@@ -222,6 +222,10 @@ inverse_context_build (PpJsonldContext *context)
 static InverseContext *
 get_inverse (PpJsonldContext *context)
 {
+  /* the builder walks the sorted terms: have them sorted first, outside
+   * the inverse context's construction */
+  pp_jsonld_context_get_sorted_terms (context);
+
   return pp_jsonld_context_get_inverse (context, inverse_context_build,
                                         inverse_context_free);
 }
