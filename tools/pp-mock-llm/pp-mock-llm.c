@@ -1,0 +1,282 @@
+/* pp-mock-llm.c: a local OpenAI-compatible server for demos, tests and
+ * benchmarks
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib-unix.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "pp-mock-answer.h"
+
+/* pp-mock-llm answers POST /v1/chat/completions with the mock answer (see
+ * pp-mock-answer.c), after --latency-ms. A waiting answer pauses its
+ * message and returns to the main loop, so any number of requests wait at
+ * once. GET /stats tells what it saw, for benchmarks:
+ *
+ *   {"requests":…,"in_flight":…,"peak_in_flight":…,
+ *    "distinct_messages":…,"duplicates":…}
+ *
+ * where duplicates counts the distinct user messages received more than
+ * once. Everything runs on the main thread. */
+
+typedef struct
+{
+  SoupServer *server;
+  GMainLoop *loop;
+  guint latency_ms;
+
+  guint64 requests;
+  guint in_flight;
+  guint peak_in_flight;
+  GHashTable *seen;            /* checksum of a user message → times seen */
+  guint duplicates;
+} MockLlm;
+
+static void
+set_json_response (SoupServerMessage *msg,
+                   guint              status,
+                   char              *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE, body, strlen (body));
+}
+
+static void
+note_user_message (MockLlm    *self,
+                   const char *user_message)
+{
+  char *checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, user_message, -1);
+  guint count = GPOINTER_TO_UINT (g_hash_table_lookup (self->seen, checksum)) + 1;
+
+  if (count == 2)
+    self->duplicates++;
+  g_hash_table_replace (self->seen, checksum, GUINT_TO_POINTER (count));
+}
+
+static void
+completion_finished (SoupServerMessage *msg,
+                     MockLlm           *self)
+{
+  self->in_flight--;
+  g_signal_handlers_disconnect_by_func (msg, completion_finished, self);
+}
+
+static gboolean
+answer_later (gpointer data)
+{
+  soup_server_message_unpause (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handle_completions (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  MockLlm *self = user_data;
+  g_autoptr(GBytes) request_body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *user_message = NULL;
+  const char *data;
+  gsize length;
+  char *body;
+
+  if (strcmp (soup_server_message_get_method (msg), SOUP_METHOD_POST) != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
+      set_json_response (msg, SOUP_STATUS_METHOD_NOT_ALLOWED,
+                         pp_mock_answer_error_body ("Use POST", "invalid_request_error", NULL));
+      return;
+    }
+
+  self->requests++;
+  self->in_flight++;
+  self->peak_in_flight = MAX (self->peak_in_flight, self->in_flight);
+  g_signal_connect (msg, "finished", G_CALLBACK (completion_finished), self);
+
+  request_body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  data = g_bytes_get_data (request_body, &length);
+  body = pp_mock_answer_respond (data, length, &user_message, &error);
+  if (body == NULL)
+    {
+      set_json_response (msg, SOUP_STATUS_BAD_REQUEST,
+                         pp_mock_answer_error_body (error->message, "invalid_request_error", NULL));
+      return;
+    }
+
+  note_user_message (self, user_message);
+  set_json_response (msg, SOUP_STATUS_OK, body);
+
+  if (self->latency_ms > 0)
+    {
+      soup_server_message_pause (msg);
+      g_timeout_add_full (G_PRIORITY_DEFAULT, self->latency_ms, answer_later,
+                          g_object_ref (msg), g_object_unref);
+    }
+}
+
+static void
+handle_stats (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  MockLlm *self = user_data;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "requests");
+  json_builder_add_int_value (builder, (gint64) self->requests);
+  json_builder_set_member_name (builder, "in_flight");
+  json_builder_add_int_value (builder, self->in_flight);
+  json_builder_set_member_name (builder, "peak_in_flight");
+  json_builder_add_int_value (builder, self->peak_in_flight);
+  json_builder_set_member_name (builder, "distinct_messages");
+  json_builder_add_int_value (builder, g_hash_table_size (self->seen));
+  json_builder_set_member_name (builder, "duplicates");
+  json_builder_add_int_value (builder, self->duplicates);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  set_json_response (msg, SOUP_STATUS_OK, json_generator_to_data (generator, NULL));
+}
+
+static void
+handle_models (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  set_json_response (msg, SOUP_STATUS_OK,
+                     g_strdup ("{\"object\":\"list\",\"data\":[{\"id\":\"" PP_MOCK_ANSWER_MODEL "\","
+                               "\"object\":\"model\",\"owned_by\":\"libpp\"}]}"));
+}
+
+static void
+handle_other (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  set_json_response (msg, SOUP_STATUS_NOT_FOUND,
+                     pp_mock_answer_error_body ("No such endpoint", "invalid_request_error", NULL));
+}
+
+static gboolean
+quit (gpointer data)
+{
+  MockLlm *self = data;
+
+  g_main_loop_quit (self->loop);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+usage_error (GOptionContext *context,
+             const char     *message)
+{
+  g_printerr ("pp-mock-llm: %s (see --help)\n", message);
+  g_option_context_free (context);
+
+  return 2;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  MockLlm self = { NULL, };
+  int port = 0;
+  int latency_ms = 0;
+  g_autoptr(GError) error = NULL;
+  GOptionContext *context;
+  GSList *uris;
+  guint sigint_id;
+  guint sigterm_id;
+  const GOptionEntry entries[] = {
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port,
+      "The port to listen on, on 127.0.0.1; 0 picks a free one (default)", "N" },
+    { "latency-ms", 'l', 0, G_OPTION_ARG_INT, &latency_ms,
+      "Delay each answer by N milliseconds (default 0)", "N" },
+    G_OPTION_ENTRY_NULL
+  };
+
+  setlocale (LC_ALL, "");
+  g_set_prgname ("pp-mock-llm");
+
+  context = g_option_context_new (NULL);
+  g_option_context_set_summary (context,
+                                "A local OpenAI-compatible chat-completions server for demos, tests and\n"
+                                "benchmarks. POST /v1/chat/completions answers with schema.org JSON-LD naming\n"
+                                "the capitalised names of the user's message; GET /stats reports requests,\n"
+                                "in_flight, peak_in_flight, distinct_messages and duplicates.");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc > 1)
+    {
+      g_autofree char *message = g_strdup_printf ("unexpected argument ‘%s’", argv[1]);
+
+      return usage_error (context, message);
+    }
+  if (port < 0 || port > 65535)
+    return usage_error (context, "--port must be between 0 and 65535");
+  if (latency_ms < 0)
+    return usage_error (context, "--latency-ms must not be negative");
+  g_option_context_free (context);
+
+  self.latency_ms = latency_ms;
+  self.loop = g_main_loop_new (NULL, FALSE);
+  self.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self.server = soup_server_new ("server-header", "pp-mock-llm/" PACKAGE_VERSION " ", NULL);
+
+  soup_server_add_handler (self.server, "/v1/chat/completions", handle_completions, &self, NULL);
+  soup_server_add_handler (self.server, "/v1/models", handle_models, &self, NULL);
+  soup_server_add_handler (self.server, "/stats", handle_stats, &self, NULL);
+  soup_server_add_handler (self.server, NULL, handle_other, &self, NULL);
+
+  if (!soup_server_listen_local (self.server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+    {
+      g_printerr ("pp-mock-llm: cannot listen on 127.0.0.1:%d: %s\n", port, error->message);
+      return 1;
+    }
+
+  uris = soup_server_get_uris (self.server);
+  g_print ("pp-mock-llm listening on http://127.0.0.1:%d/v1\n", g_uri_get_port (uris->data));
+  fflush (stdout);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  sigint_id = g_unix_signal_add (SIGINT, quit, &self);
+  sigterm_id = g_unix_signal_add (SIGTERM, quit, &self);
+
+  g_main_loop_run (self.loop);
+
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
+  soup_server_disconnect (self.server);
+  g_clear_object (&self.server);
+  g_hash_table_unref (self.seen);
+  g_main_loop_unref (self.loop);
+
+  return EXIT_SUCCESS;
+}
