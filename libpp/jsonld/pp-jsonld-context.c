@@ -365,7 +365,6 @@ typedef struct {
   gboolean      protected_;
   gboolean      override_protected;
   GPtrArray    *remote_contexts;
-  gboolean      validate_scoped;
 } LocalState;
 
 #define DEFINING 1
@@ -1452,8 +1451,8 @@ process_definition (ProcessState     *state,
                     JsonObject       *context,
                     const char       *base_url,
                     GPtrArray        *remote_contexts,
+                    gboolean          from_remote,
                     gboolean          override_protected,
-                    gboolean          validate_scoped,
                     GError          **error)
 {
   gboolean mode_1_0 = result->processing_mode == PP_JSONLD_PROCESSING_MODE_1_0;
@@ -1532,7 +1531,7 @@ process_definition (ProcessState     *state,
 
   /* @base, only in contexts that are not remote */
   member = json_object_get_member (definition, "@base");
-  if (member != NULL && (remote_contexts == NULL || remote_contexts->len == 0))
+  if (member != NULL && !from_remote)
     {
       if (!set_base (result, member, error))
         return FALSE;
@@ -1624,7 +1623,6 @@ process_definition (ProcessState     *state,
   ls.protected_ = member != NULL && json_node_get_boolean (member);
   ls.override_protected = override_protected;
   ls.remote_contexts = remote_contexts;
-  ls.validate_scoped = validate_scoped;
 
   json_object_iter_init (&iter, definition);
   while (json_object_iter_next (&iter, &key, NULL))
@@ -1836,8 +1834,9 @@ context_process (ProcessState     *state,
           g_clear_pointer (&result->sorted_terms, g_ptr_array_unref);
 
           if (!process_definition (state, result, json_node_get_object (context), base_url,
-                                   remote_contexts, override_protected, validate_scoped,
-                                   error))
+                                   remote_contexts,
+                                   remote_contexts_in != NULL && remote_contexts_in->len > 0,
+                                   override_protected, error))
             return NULL;
         }
       else
