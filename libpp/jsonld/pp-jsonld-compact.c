@@ -1733,7 +1733,11 @@ pp_jsonld_compact_expanded (JsonNode         *expanded,
       const char *key;
       JsonNode *member;
 
-      json_object_set_member (with_context, "@context", copy_node (local_context));
+      /* a sealed context cannot change under the result: share it */
+      json_object_set_member (with_context, "@context",
+                              json_node_is_immutable (local_context) ?
+                              json_node_ref (local_context) :
+                              copy_node (local_context));
       json_object_iter_init (&iter, output);
       while (json_object_iter_next (&iter, &key, &member))
         if (strcmp (key, "@context") != 0)

@@ -18,27 +18,22 @@
 
 #include "pp-jsonld-inverse-context-private.h"
 
+/* One entry of the inverse context of an IRI: under the container
+ * mapping @container, the type or language map @kind maps @key to @term.
+ * The `@any` map of a container entry is a record of kind
+ * PP_JSONLD_SELECT_ANY with the key "@none". */
 typedef struct {
   guint       container;   /* #PpJsonldContainer flags */
-  GHashTable *language;    /* char * (owned) → const char * term */
-  GHashTable *type;        /* char * (owned) → const char * term */
-  const char *any;         /* the "@any" → "@none" entry */
-} InverseEntry;
+  guint       kind;        /* #PpJsonldTypeOrLanguage */
+  const char *key;
+  const char *term;
+} InverseRecord;
 
 typedef struct {
-  GHashTable *iris;        /* const char * IRI → GPtrArray of InverseEntry */
-  GPtrArray  *prefixes;    /* const PpJsonldTermDef *, shortest term first */
+  GHashTable   *iris;      /* const char * IRI → GArray of InverseRecord */
+  GStringChunk *keys;      /* the keys that are not constants */
+  GPtrArray    *prefixes;  /* const PpJsonldTermDef *, shortest term first */
 } InverseContext;
-
-static void
-inverse_entry_free (gpointer data)
-{
-  InverseEntry *entry = data;
-
-  g_hash_table_unref (entry->language);
-  g_hash_table_unref (entry->type);
-  g_free (entry);
-}
 
 static void
 inverse_context_free (gpointer data)
@@ -46,52 +41,56 @@ inverse_context_free (gpointer data)
   InverseContext *inverse = data;
 
   g_hash_table_unref (inverse->iris);
+  g_string_chunk_free (inverse->keys);
   g_ptr_array_unref (inverse->prefixes);
   g_free (inverse);
 }
 
-/* Sets @key to @term in @map unless it has it; takes @key. */
+/* Records @term for (@container, @kind, @key) unless a shorter term, one
+ * processed earlier, has it already. */
 static void
-add_if_absent (GHashTable *map,
-               char       *key,
+add_if_absent (GArray     *records,
+               guint       container,
+               guint       kind,
+               const char *key,
                const char *term)
 {
-  if (g_hash_table_contains (map, key))
-    g_free (key);
-  else
-    g_hash_table_insert (map, key, (gpointer) term);
+  InverseRecord record = { container, kind, key, term };
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      const InverseRecord *r = &g_array_index (records, InverseRecord, i);
+
+      if (r->container == container && r->kind == kind && strcmp (r->key, key) == 0)
+        return;
+    }
+
+  g_array_append_val (records, record);
 }
 
-static InverseEntry *
-inverse_get_entry (InverseContext *inverse,
-                   const char     *iri,
-                   guint           container,
-                   const char     *term)
+/* The records of @iri, with the `@any` record of @container added when the
+ * container entry is new */
+static GArray *
+inverse_get_records (InverseContext *inverse,
+                     const char     *iri,
+                     guint           container,
+                     const char     *term)
 {
-  GPtrArray *entries = g_hash_table_lookup (inverse->iris, iri);
-  InverseEntry *entry;
+  GArray *records = g_hash_table_lookup (inverse->iris, iri);
+  InverseRecord any = { container, PP_JSONLD_SELECT_ANY, "@none", term };
 
-  if (entries == NULL)
+  if (records == NULL)
     {
-      entries = g_ptr_array_new_with_free_func (inverse_entry_free);
-      g_hash_table_insert (inverse->iris, (gpointer) iri, entries);
+      records = g_array_sized_new (FALSE, FALSE, sizeof (InverseRecord), 4);
+      g_hash_table_insert (inverse->iris, (gpointer) iri, records);
     }
 
-  for (guint i = 0; i < entries->len; i++)
-    {
-      entry = g_ptr_array_index (entries, i);
-      if (entry->container == container)
-        return entry;
-    }
+  for (guint i = 0; i < records->len; i++)
+    if (g_array_index (records, InverseRecord, i).container == container)
+      return records;
 
-  entry = g_new0 (InverseEntry, 1);
-  entry->container = container;
-  entry->language = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  entry->type = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  entry->any = term;
-  g_ptr_array_add (entries, entry);
-
-  return entry;
+  g_array_append_val (records, any);
+  return records;
 }
 
 static const char *
@@ -110,9 +109,21 @@ direction_name (PpJsonldDirection direction)
     }
 }
 
-/* "language_direction" in lower case; either part may be missing */
-static char *
-language_direction_key (const char        *language,
+/* @str in lower case, kept in @inverse */
+static const char *
+lower_key (InverseContext *inverse,
+           const char     *str)
+{
+  g_autofree char *lower = g_ascii_strdown (str, -1);
+
+  return g_string_chunk_insert_const (inverse->keys, lower);
+}
+
+/* "language_direction" in lower case, kept in @inverse; either part may be
+ * missing */
+static const char *
+language_direction_key (InverseContext    *inverse,
+                        const char        *language,
                         PpJsonldDirection  direction)
 {
   const char *dir = direction_name (direction);
@@ -121,13 +132,13 @@ language_direction_key (const char        *language,
   if (language != NULL && dir != NULL)
     joined = g_strconcat (language, "_", dir, NULL);
   else if (language != NULL)
-    joined = g_strdup (language);
+    return lower_key (inverse, language);
   else if (dir != NULL)
     joined = g_strconcat ("_", dir, NULL);
   else
-    return g_strdup ("@null");
+    return "@null";
 
-  return g_ascii_strdown (joined, -1);
+  return lower_key (inverse, joined);
 }
 
 /* The Inverse Context Creation algorithm. Runs once per context, after
@@ -137,21 +148,30 @@ inverse_context_build (PpJsonldContext *context)
 {
   InverseContext *inverse = g_new0 (InverseContext, 1);
   GPtrArray *terms = context->sorted_terms;
-  g_autofree char *default_language = NULL;
+  const char *default_language;
+  const char *default_language_direction = NULL;
 
   inverse->iris = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                         (GDestroyNotify) g_ptr_array_unref);
+                                         (GDestroyNotify) g_array_unref);
+  inverse->keys = g_string_chunk_new (256);
   inverse->prefixes = g_ptr_array_new ();
 
   default_language = context->default_language != NULL ?
-                     g_ascii_strdown (context->default_language, -1) :
-                     g_strdup ("@none");
+                     lower_key (inverse, context->default_language) : "@none";
+  if (direction_name (context->default_direction) != NULL)
+    default_language_direction =
+      language_direction_key (inverse,
+                              context->default_language != NULL ?
+                              context->default_language : "",
+                              context->default_direction);
 
   for (guint i = 0; terms != NULL && i < terms->len; i++)
     {
-      const char *term = g_ptr_array_index (terms, i);
-      const PpJsonldTermDef *def = g_hash_table_lookup (context->terms, term);
-      InverseEntry *entry;
+      const PpJsonldTermDef *def = g_hash_table_lookup (context->terms,
+                                                        g_ptr_array_index (terms, i));
+      const char *term;
+      guint container;
+      GArray *records;
 
       if (def == NULL || def->iri == NULL)
         continue;
@@ -159,61 +179,59 @@ inverse_context_build (PpJsonldContext *context)
       if (def->prefix)
         g_ptr_array_add (inverse->prefixes, (gpointer) def);
 
-      /* the term string of the definition lives as long as the context */
+      /* the strings of a definition live as long as the context */
       term = def->term;
-      entry = inverse_get_entry (inverse, def->iri, def->container, term);
+      container = def->container;
+      records = inverse_get_records (inverse, def->iri, container, term);
+
+#define ADD_LANGUAGE(key) \
+      add_if_absent (records, container, PP_JSONLD_SELECT_LANGUAGE, (key), term)
+#define ADD_TYPE(key) \
+      add_if_absent (records, container, PP_JSONLD_SELECT_TYPE, (key), term)
 
       if (def->reverse)
         {
-          add_if_absent (entry->type, g_strdup ("@reverse"), term);
+          ADD_TYPE ("@reverse");
         }
       else if (def->type != NULL && strcmp (def->type, "@none") == 0)
         {
-          add_if_absent (entry->language, g_strdup ("@any"), term);
-          add_if_absent (entry->type, g_strdup ("@any"), term);
+          ADD_LANGUAGE ("@any");
+          ADD_TYPE ("@any");
         }
       else if (def->type != NULL)
         {
-          add_if_absent (entry->type, g_strdup (def->type), term);
+          ADD_TYPE (def->type);
         }
       else if (def->has_language && def->direction != PP_JSONLD_DIRECTION_UNSET)
         {
-          add_if_absent (entry->language,
-                         language_direction_key (def->language, def->direction),
-                         term);
+          ADD_LANGUAGE (language_direction_key (inverse, def->language, def->direction));
         }
       else if (def->has_language)
         {
-          add_if_absent (entry->language,
-                         def->language != NULL ? g_ascii_strdown (def->language, -1)
-                                               : g_strdup ("@null"),
-                         term);
+          ADD_LANGUAGE (def->language != NULL ? lower_key (inverse, def->language)
+                                              : "@null");
         }
       else if (def->direction != PP_JSONLD_DIRECTION_UNSET)
         {
-          add_if_absent (entry->language,
-                         def->direction == PP_JSONLD_DIRECTION_NULL ?
-                         g_strdup ("@none") :
-                         g_strconcat ("_", direction_name (def->direction), NULL),
-                         term);
+          ADD_LANGUAGE (def->direction == PP_JSONLD_DIRECTION_NULL ?
+                        "@none" :
+                        language_direction_key (inverse, NULL, def->direction));
         }
-      else if (context->default_direction != PP_JSONLD_DIRECTION_UNSET &&
-               context->default_direction != PP_JSONLD_DIRECTION_NULL)
+      else if (default_language_direction != NULL)
         {
-          add_if_absent (entry->language,
-                         language_direction_key (context->default_language != NULL ?
-                                                 context->default_language : "",
-                                                 context->default_direction),
-                         term);
-          add_if_absent (entry->language, g_strdup ("@none"), term);
-          add_if_absent (entry->type, g_strdup ("@none"), term);
+          ADD_LANGUAGE (default_language_direction);
+          ADD_LANGUAGE ("@none");
+          ADD_TYPE ("@none");
         }
       else
         {
-          add_if_absent (entry->language, g_strdup (default_language), term);
-          add_if_absent (entry->language, g_strdup ("@none"), term);
-          add_if_absent (entry->type, g_strdup ("@none"), term);
+          ADD_LANGUAGE (default_language);
+          ADD_LANGUAGE ("@none");
+          ADD_TYPE ("@none");
         }
+
+#undef ADD_LANGUAGE
+#undef ADD_TYPE
     }
 
   return inverse;
@@ -255,54 +273,36 @@ pp_jsonld_select_term (PpJsonldContext        *context,
                        guint                   n_preferred)
 {
   InverseContext *inverse;
-  GPtrArray *entries;
+  GArray *records;
 
   g_return_val_if_fail (context != NULL, NULL);
   g_return_val_if_fail (iri != NULL, NULL);
 
   inverse = get_inverse (context);
-  entries = g_hash_table_lookup (inverse->iris, iri);
-  if (entries == NULL)
+  records = g_hash_table_lookup (inverse->iris, iri);
+  if (records == NULL)
     return NULL;
 
   for (guint c = 0; c < n_containers; c++)
     {
-      InverseEntry *entry = NULL;
+      gboolean has_container = FALSE;
 
-      for (guint e = 0; e < entries->len; e++)
-        {
-          InverseEntry *candidate = g_ptr_array_index (entries, e);
-
-          if (candidate->container == containers[c])
-            {
-              entry = candidate;
-              break;
-            }
-        }
-
-      if (entry == NULL)
+      for (guint r = 0; r < records->len && !has_container; r++)
+        has_container = g_array_index (records, InverseRecord, r).container == containers[c];
+      if (!has_container)
         continue;
 
       for (guint p = 0; p < n_preferred; p++)
         {
-          const char *term;
-
-          switch (type_or_language)
+          for (guint r = 0; r < records->len; r++)
             {
-            case PP_JSONLD_SELECT_TYPE:
-              term = g_hash_table_lookup (entry->type, preferred[p]);
-              break;
-            case PP_JSONLD_SELECT_ANY:
-              term = strcmp (preferred[p], "@none") == 0 ? entry->any : NULL;
-              break;
-            case PP_JSONLD_SELECT_LANGUAGE:
-            default:
-              term = g_hash_table_lookup (entry->language, preferred[p]);
-              break;
-            }
+              const InverseRecord *record = &g_array_index (records, InverseRecord, r);
 
-          if (term != NULL)
-            return term;
+              if (record->container == containers[c] &&
+                  record->kind == (guint) type_or_language &&
+                  strcmp (record->key, preferred[p]) == 0)
+                return record->term;
+            }
         }
     }
 
