@@ -1652,6 +1652,111 @@ context_is_empty (JsonNode *context)
   return FALSE;
 }
 
+/* Processed compaction contexts, most recently used first. Compacting many
+ * documents against one context (the reconciler's schema.org context) then
+ * processes it and builds its inverse once. Only sealed local contexts are
+ * kept, with a reference, so an entry's key cannot change or be reused. */
+
+#define CONTEXT_CACHE_SIZE 4
+
+typedef struct {
+  JsonNode               *local_context;
+  char                   *base;
+  PpJsonldProcessingMode  processing_mode;
+  PpDocumentLoader       *loader;
+  PpJsonldContext        *context;
+} ContextCacheEntry;
+
+static GMutex context_cache_lock;
+static GQueue context_cache = G_QUEUE_INIT;
+
+static void
+context_cache_entry_free (gpointer data)
+{
+  ContextCacheEntry *entry = data;
+
+  json_node_unref (entry->local_context);
+  g_free (entry->base);
+  g_clear_object (&entry->loader);
+  pp_jsonld_context_unref (entry->context);
+  g_free (entry);
+}
+
+static gboolean
+context_cache_entry_matches (const ContextCacheEntry *entry,
+                             JsonNode                *local_context,
+                             PpJsonldOptions         *options)
+{
+  return entry->local_context == local_context &&
+         entry->processing_mode == pp_jsonld_options_get_processing_mode (options) &&
+         entry->loader == pp_jsonld_options_get_document_loader (options) &&
+         g_strcmp0 (entry->base, pp_jsonld_options_get_base (options)) == 0;
+}
+
+/* The active context for @local_context on top of the initial context of
+ * @options: from the cache, or processed (and cached when sealed). */
+static PpJsonldContext *
+get_compaction_context (JsonNode         *local_context,
+                        PpJsonldOptions  *options,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  g_autoptr(PpJsonldContext) initial = NULL;
+  ContextCacheEntry *entry = NULL;
+  PpJsonldContext *context;
+  gboolean sealed = json_node_is_immutable (local_context);
+
+  if (sealed)
+    {
+      g_mutex_lock (&context_cache_lock);
+      for (GList *l = context_cache.head; l != NULL; l = l->next)
+        {
+          if (context_cache_entry_matches (l->data, local_context, options))
+            {
+              entry = l->data;
+              g_queue_unlink (&context_cache, l);
+              g_queue_push_head_link (&context_cache, l);
+              break;
+            }
+        }
+      context = entry != NULL ? pp_jsonld_context_ref (entry->context) : NULL;
+      g_mutex_unlock (&context_cache_lock);
+
+      if (context != NULL)
+        return context;
+    }
+
+  if (!pp_jsonld_node_validate_utf8 (local_context, PP_JSONLD_MAX_DEPTH, error))
+    return NULL;
+
+  initial = pp_jsonld_context_new (options);
+  context = pp_jsonld_context_process (initial, local_context,
+                                       pp_jsonld_options_get_base (options),
+                                       NULL, FALSE, TRUE, TRUE, options,
+                                       cancellable, error);
+  if (context == NULL || !sealed)
+    return context;
+
+  entry = g_new0 (ContextCacheEntry, 1);
+  entry->local_context = json_node_ref (local_context);
+  entry->base = g_strdup (pp_jsonld_options_get_base (options));
+  entry->processing_mode = pp_jsonld_options_get_processing_mode (options);
+  entry->loader = pp_jsonld_options_get_document_loader (options);
+  if (entry->loader != NULL)
+    g_object_ref (entry->loader);
+  entry->context = pp_jsonld_context_ref (context);
+
+  g_mutex_lock (&context_cache_lock);
+  g_queue_push_head (&context_cache, entry);
+  entry = context_cache.length > CONTEXT_CACHE_SIZE ?
+          g_queue_pop_tail (&context_cache) : NULL;
+  g_mutex_unlock (&context_cache_lock);
+
+  g_clear_pointer (&entry, context_cache_entry_free);
+
+  return context;
+}
+
 JsonNode *
 pp_jsonld_compact_expanded (JsonNode         *expanded,
                             JsonNode         *context,
@@ -1660,7 +1765,6 @@ pp_jsonld_compact_expanded (JsonNode         *expanded,
                             GError          **error)
 {
   g_autoptr(PpJsonldOptions) own_options = NULL;
-  g_autoptr(PpJsonldContext) initial = NULL;
   g_autoptr(PpJsonldContext) active = NULL;
   g_autoptr(JsonNode) compacted = NULL;
   g_autoptr(JsonNode) empty_context = NULL;
@@ -1681,14 +1785,7 @@ pp_jsonld_compact_expanded (JsonNode         *expanded,
   if (local_context == NULL)
     local_context = empty_context = pp_jsonld_node_new_empty_object ();
 
-  if (!pp_jsonld_node_validate_utf8 (local_context, PP_JSONLD_MAX_DEPTH, error))
-    return NULL;
-
-  initial = pp_jsonld_context_new (options);
-  active = pp_jsonld_context_process (initial, local_context,
-                                      pp_jsonld_options_get_base (options),
-                                      NULL, FALSE, TRUE, TRUE, options,
-                                      cancellable, error);
+  active = get_compaction_context (local_context, options, cancellable, error);
   if (active == NULL)
     return NULL;
 
