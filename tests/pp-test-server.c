@@ -273,6 +273,7 @@ server_thread (gpointer data)
 {
   PpTestServer *self = data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
   GSource *source;
   GSList *uris;
 
@@ -280,7 +281,8 @@ server_thread (gpointer data)
 
   self->server = soup_server_new ("server-header", "pp-test-server ", NULL);
   soup_server_add_handler (self->server, NULL, handle_request, self, NULL);
-  if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+  socket = pp_mock_listen_socket_new (0, &error);
+  if (socket == NULL || !soup_server_listen_socket (self->server, socket, 0, &error))
     g_error ("The test server cannot listen on 127.0.0.1: %s", error->message);
 
   uris = soup_server_get_uris (self->server);

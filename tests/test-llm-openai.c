@@ -620,7 +620,7 @@ test_keep_alive (void)
   g_assert_cmpuint (pp_test_server_get_connection_count (server), <=, 2);
 }
 
-#define N_THREADS 8
+#define N_THREADS 64
 #define N_PER_THREAD 10
 
 static gpointer

@@ -184,7 +184,7 @@ mock_process_start (MockProcess *mock,
   g_assert_true (g_str_has_prefix (mock->base_url, "http://127.0.0.1:"));
   g_assert_true (g_str_has_suffix (mock->base_url, "/v1"));
 
-  mock->session = soup_session_new_with_options ("max-conns", 128, "max-conns-per-host", 128, NULL);
+  mock->session = soup_session_new_with_options ("max-conns", 256, "max-conns-per-host", 256, NULL);
 }
 
 static void
@@ -351,7 +351,7 @@ test_serve (void)
   mock_process_stop (&mock);
 }
 
-#define N_CONCURRENT 32
+#define N_CONCURRENT 200
 
 typedef struct
 {

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -666,4 +667,40 @@ pp_mock_answer_error_body (const char *message,
 
   root = json_builder_get_root (builder);
   return generate (root);
+}
+
+/**
+ * pp_mock_listen_socket_new:
+ * @port: a port, or 0 for a free one
+ * @error: return location for a #GError
+ *
+ * A TCP socket listening on 127.0.0.1:@port, for soup_server_listen_socket().
+ * Its backlog is as long as the system allows: with GIO's default of 10, a
+ * burst of connections from a few hundred clients would be refused or
+ * reset before the server accepts them.
+ *
+ * Returns: (transfer full) (nullable): the socket, or %NULL with @error set
+ */
+GSocket *
+pp_mock_listen_socket_new (guint16   port,
+                           GError  **error)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GInetAddress) loopback = NULL;
+  g_autoptr(GSocketAddress) address = NULL;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return NULL;
+
+  loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  address = g_inet_socket_address_new (loopback, port);
+  g_socket_set_listen_backlog (socket, SOMAXCONN);
+
+  if (!g_socket_bind (socket, address, TRUE, error) || !g_socket_listen (socket, error))
+    return NULL;
+
+  return g_steal_pointer (&socket);
 }

@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -35,5 +35,8 @@ char      *pp_mock_answer_respond             (const char  *body,
 char      *pp_mock_answer_error_body          (const char  *message,
                                                const char  *type,
                                                const char  *code);
+
+GSocket   *pp_mock_listen_socket_new          (guint16      port,
+                                               GError     **error);
 
 G_END_DECLS

@@ -209,6 +209,7 @@ main (int   argc,
   int port = 0;
   int latency_ms = 0;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GSocket) socket = NULL;
   GOptionContext *context;
   GSList *uris;
   guint sigint_id;
@@ -255,7 +256,8 @@ main (int   argc,
   soup_server_add_handler (self.server, "/stats", handle_stats, &self, NULL);
   soup_server_add_handler (self.server, NULL, handle_other, &self, NULL);
 
-  if (!soup_server_listen_local (self.server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error))
+  socket = pp_mock_listen_socket_new (port, &error);
+  if (socket == NULL || !soup_server_listen_socket (self.server, socket, 0, &error))
     {
       g_printerr ("pp-mock-llm: cannot listen on 127.0.0.1:%d: %s\n", port, error->message);
       return 1;
