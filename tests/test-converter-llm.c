@@ -465,6 +465,21 @@ test_heading_path (Fixture       *fixture,
 }
 
 static void
+test_blank_segment (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(PpSegment) segment = segment_new (13, " \n\t ", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  node = convert (fixture, segment, &error);
+  g_assert_null (node);
+  g_assert_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_UNSUPPORTED);
+  g_assert_true (g_str_has_prefix (error->message, "Segment 13:"));
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 0);
+}
+
+static void
 test_llm_error_propagates (Fixture       *fixture,
                            gconstpointer  user_data)
 {
@@ -651,6 +666,7 @@ main (int   argc,
   ADD ("invalid-output", test_invalid_output, FALSE);
   ADD ("no-reask", test_no_reask, FALSE);
   ADD ("heading-path", test_heading_path, FALSE);
+  ADD ("blank-segment", test_blank_segment, FALSE);
   ADD ("llm-error-propagates", test_llm_error_propagates, FALSE);
   ADD ("cache-hit", test_cache_hit, TRUE);
   ADD ("prompt-file", test_prompt_file, FALSE);

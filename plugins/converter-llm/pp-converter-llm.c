@@ -75,6 +75,19 @@ G_DEFINE_DYNAMIC_TYPE_EXTENDED (PpConverterLlm, pp_converter_llm, G_TYPE_OBJECT,
                                 G_IMPLEMENT_INTERFACE_DYNAMIC (G_TYPE_INITABLE,
                                                                pp_converter_llm_initable_iface_init))
 
+static gboolean
+is_blank (const char *text,
+          gsize       length)
+{
+  for (gsize i = 0; i < length; i++)
+    {
+      if (!g_ascii_isspace (text[i]))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 static char *
 build_user_message (PpSegment *segment)
 {
@@ -258,6 +271,13 @@ pp_converter_llm_convert (PpConverter       *converter,
     {
       g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_NOT_CONFIGURED,
                    "Segment %u: the converter has no prompt (it was not initialised)", index);
+      return NULL;
+    }
+
+  if (is_blank (pp_segment_get_text (segment), pp_segment_get_length (segment)))
+    {
+      g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_UNSUPPORTED,
+                   "Segment %u: there is no text to convert", index);
       return NULL;
     }
 
