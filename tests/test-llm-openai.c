@@ -160,10 +160,11 @@ test_request_model (void)
 {
   g_autoptr(PpTestServer) server = pp_test_server_new ();
   g_autoptr(PpLlmClient) client = create_client_for (server);
-  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello \xff");
   g_autoptr(PpLlmResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) bodies = NULL;
+  g_autoptr(GPtrArray) users = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonObject *body;
 
@@ -182,6 +183,10 @@ test_request_model (void)
   g_assert_false (json_object_has_member (body, "temperature"));
   g_assert_false (json_object_has_member (body, "max_tokens"));
   g_assert_false (json_object_has_member (body, "response_format"));
+
+  /* A byte that is not UTF-8 is replaced, not sent */
+  users = pp_test_server_dup_user_messages (server);
+  g_assert_cmpstr (users->pdata[0], ==, "Hello \xef\xbf\xbd");
 }
 
 typedef struct
@@ -225,7 +230,7 @@ static const ErrorCase error_cases[] = {
   { "server-error", 500, "{\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}",
     NULL, PP_LLM_ERROR_TRANSIENT, 0 },
   { "bad-gateway", 502, "<html><body>Bad Gateway</body></html>", NULL, PP_LLM_ERROR_TRANSIENT, 0 },
-  { "unavailable", 503, "{\"error\":{\"message\":\"Overloaded\"}}", "1", PP_LLM_ERROR_TRANSIENT, 0 },
+  { "unavailable", 503, "{\"error\":{\"message\":\"Overloaded\"}}", "1", PP_LLM_ERROR_TRANSIENT, 1000 },
   { "garbage", 200, "this is not json", NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
   { "empty", 200, "", NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
   { "no-choices", 200, "{\"choices\":[]}", NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },

@@ -27,7 +27,14 @@
  * new connection for every POST.
  *
  * Failures are classified from the HTTP status and the `error.code` and
- * `error.type` of the server's error body, never from its message. The
+ * `error.type` of the server's error body, never from its message: 429 is
+ * %PP_LLM_ERROR_RATE_LIMITED (or %PP_LLM_ERROR_QUOTA_EXHAUSTED with the code
+ * `insufficient_quota`), 401 and 403 %PP_LLM_ERROR_AUTH, 408
+ * %PP_LLM_ERROR_TIMEOUT, a 4xx with the code `context_length_exceeded`
+ * %PP_LLM_ERROR_CONTEXT_LENGTH, other 4xx %PP_LLM_ERROR_BAD_REQUEST, 5xx
+ * %PP_LLM_ERROR_TRANSIENT. The delay asked for by `retry-after-ms` or
+ * `Retry-After` (seconds or an HTTP date) is set on 429 and 5xx errors
+ * with pp_llm_error_set_retry_after(). The
  * API key is sent in the `Authorization` header and nowhere else: it is
  * not readable as a property, not part of pp_llm_client_dup_id(), and is
  * blotted out of any server message quoted in an error.
@@ -182,6 +189,12 @@ add_message (JsonBuilder *builder,
              const char  *role,
              const char  *content)
 {
+  g_autofree char *valid = NULL;
+
+  /* A server would refuse the whole request for one bad byte */
+  if (!g_utf8_validate (content, -1, NULL))
+    content = valid = g_utf8_make_valid (content, -1);
+
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "role");
   json_builder_add_string_value (builder, role);
@@ -488,7 +501,8 @@ set_http_error (PpLlmOpenai  *self,
     g_string_append_printf (message, ": “%s”", server_error.message);
 
   new_error = g_error_new_literal (PP_LLM_ERROR, code, message->str);
-  if (code == PP_LLM_ERROR_RATE_LIMITED)
+  /* A 503 may say when to come back, as a 429 does */
+  if (code == PP_LLM_ERROR_RATE_LIMITED || code == PP_LLM_ERROR_TRANSIENT)
     pp_llm_error_set_retry_after (new_error, parse_retry_after (soup_message_get_response_headers (msg)));
 
   g_propagate_error (error, new_error);
