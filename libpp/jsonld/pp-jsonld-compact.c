@@ -541,10 +541,66 @@ compact_keyword (Compactor        *c,
   return compact_iri (c, context, keyword, NULL, TRUE, FALSE, error);
 }
 
+/* The member names of @object (owned by it) in insertion order, or in code
+ * point order when @ordered. json_object_iter_init() visits members in hash
+ * table order, which would make the output order arbitrary. */
+static GPtrArray *
+object_keys (JsonObject *object,
+             gboolean    ordered)
+{
+  GList *members = json_object_get_members (object);
+  GPtrArray *keys = g_ptr_array_sized_new (json_object_get_size (object));
+
+  for (GList *l = members; l != NULL; l = l->next)
+    g_ptr_array_add (keys, l->data);
+  g_list_free (members);
+
+  if (ordered)
+    g_ptr_array_sort (keys, pp_jsonld_compare_strings);
+
+  return keys;
+}
+
+/* A deep copy of @node that keeps the order of object members. The
+ * documents compaction copies from are expanded or validated, so their
+ * depth is bounded. */
 static JsonNode *
 copy_node (JsonNode *node)
 {
-  return pp_jsonld_node_copy_deep (node);
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        JsonObject *copy = json_object_new ();
+        GList *members = json_object_get_members (object);
+
+        for (GList *l = members; l != NULL; l = l->next)
+          json_object_set_member (copy, l->data,
+                                  copy_node (json_object_get_member (object, l->data)));
+        g_list_free (members);
+
+        return pp_jsonld_node_new_object (copy);
+      }
+
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        guint length = json_array_get_length (array);
+        JsonArray *copy = json_array_sized_new (length);
+
+        for (guint i = 0; i < length; i++)
+          json_array_add_element (copy, copy_node (json_array_get_element (array, i)));
+
+        return pp_jsonld_node_new_array (copy);
+      }
+
+    case JSON_NODE_VALUE:
+    case JSON_NODE_NULL:
+    default:
+      /* values are immutable once shared: a shallow copy will do */
+      return json_node_copy (node);
+    }
 }
 
 /* The "add value" of the specification: @value (transfer full) is added
@@ -736,13 +792,12 @@ compact_value (Compactor        *c,
     {
       /* the map, with its keys compacted */
       JsonObject *map = json_object_new ();
-      JsonObjectIter iter;
-      const char *key;
-      JsonNode *member;
+      g_autoptr(GPtrArray) keys = object_keys (element, c->ordered);
 
-      json_object_iter_init (&iter, element);
-      while (json_object_iter_next (&iter, &key, &member))
+      for (guint k = 0; k < keys->len; k++)
         {
+          const char *key = g_ptr_array_index (keys, k);
+          JsonNode *member = json_object_get_member (element, key);
           g_autofree char *alias = compact_keyword (c, context, key, error);
           JsonNode *copy;
 
@@ -1203,15 +1258,10 @@ compact_reverse (Compactor        *c,
     return TRUE;
 
   object = json_node_get_object (compacted);
-  keys = g_ptr_array_new_with_free_func (g_free);
-  {
-    JsonObjectIter iter;
-    const char *key;
-
-    json_object_iter_init (&iter, object);
-    while (json_object_iter_next (&iter, &key, NULL))
-      g_ptr_array_add (keys, g_strdup (key));
-  }
+  keys = object_keys (object, FALSE);
+  g_ptr_array_set_free_func (keys, g_free);
+  for (guint i = 0; i < keys->len; i++)
+    keys->pdata[i] = g_strdup (keys->pdata[i]);
 
   for (guint i = 0; i < keys->len; i++)
     {
@@ -1433,7 +1483,7 @@ compact_map (Compactor        *c,
       context = typed;
     }
 
-  keys = pp_jsonld_object_get_keys_sorted (element, c->ordered);
+  keys = object_keys (element, c->ordered);
   for (guint k = 0; k < keys->len; k++)
     {
       const char *expanded_property = g_ptr_array_index (keys, k);
@@ -1826,19 +1876,21 @@ pp_jsonld_compact_expanded (JsonNode         *expanded,
     {
       /* the context comes first */
       JsonObject *with_context = json_object_new ();
-      JsonObjectIter iter;
-      const char *key;
-      JsonNode *member;
+      g_autoptr(GPtrArray) keys = object_keys (output, FALSE);
 
       /* a sealed context cannot change under the result: share it */
       json_object_set_member (with_context, "@context",
                               json_node_is_immutable (local_context) ?
                               json_node_ref (local_context) :
                               copy_node (local_context));
-      json_object_iter_init (&iter, output);
-      while (json_object_iter_next (&iter, &key, &member))
-        if (strcmp (key, "@context") != 0)
-          json_object_set_member (with_context, key, json_node_ref (member));
+      for (guint k = 0; k < keys->len; k++)
+        {
+          const char *key = g_ptr_array_index (keys, k);
+
+          if (strcmp (key, "@context") != 0)
+            json_object_set_member (with_context, key,
+                                    json_node_ref (json_object_get_member (output, key)));
+        }
       json_object_unref (output);
       output = with_context;
     }
