@@ -158,7 +158,12 @@ pp_jsonld_flatten (JsonNode         *input,
   if (!pp_jsonld_node_map_add_document (map, expanded, NULL, cancellable, error))
     return NULL;
 
+  /* the map keeps the value objects it needs: free the rest of the
+   * expanded document before building the output, to lower the peak */
+  g_clear_pointer (&expanded, json_node_unref);
+
   flattened = pp_jsonld_node_map_flatten (map, flags);
+  g_clear_pointer (&map, pp_jsonld_node_map_unref);
 
   if (context == NULL || JSON_NODE_HOLDS_NULL (context))
     return g_steal_pointer (&flattened);

@@ -791,31 +791,100 @@ builder_step (Builder  *b,
   return TRUE;
 }
 
-static gboolean
-check_utf8 (const char  *str,
-            GError     **error)
-{
-  if (G_LIKELY (g_utf8_validate (str, -1, NULL)))
-    return TRUE;
+/* the entries of an object of an expanded document, sorted out in one pass:
+ * keywords by name, property names in a sorted array */
+typedef struct {
+  JsonNode    *id;
+  JsonNode    *type;
+  JsonNode    *index;
+  JsonNode    *reverse;
+  JsonNode    *graph;
+  JsonNode    *included;
+  JsonNode    *value;
+  JsonNode    *list;
+  JsonNode    *self;
+  const char **keys;
+  guint        n_keys;
+  const char  *stack_keys[24];
+  const char **heap_keys;
+} Members;
 
-  pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INPUT,
-                       "a string of the document is not valid UTF-8");
-  return FALSE;
+static int
+compare_cstrings (const void *a,
+                  const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* a value object, with its @type relabelled when it is a blank node */
-static gboolean
-builder_value_object (Builder     *b,
-                      JsonNode    *element,
-                      JsonObject  *object,
-                      guint        depth,
-                      Value       *value,
-                      GError     **error)
+static void
+members_init (Members    *m,
+              JsonObject *object)
 {
-  const char *type = pp_jsonld_object_get_string (object, "@type");
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
+  guint size = json_object_get_size (object);
 
-  if (!pp_jsonld_node_validate_utf8 (element, PP_JSONLD_MAX_DEPTH - depth, error))
-    return FALSE;
+  memset (m, 0, offsetof (Members, stack_keys));
+  m->heap_keys = NULL;
+  m->keys = m->stack_keys;
+  if (size > G_N_ELEMENTS (m->stack_keys))
+    m->keys = m->heap_keys = g_new (const char *, size);
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &member))
+    {
+      if (name[0] == '@')
+        {
+          JsonNode **slot = NULL;
+
+          switch (name[1])
+            {
+            case 'g': if (strcmp (name, "@graph") == 0) slot = &m->graph; break;
+            case 'i':
+              if (strcmp (name, "@id") == 0)
+                slot = &m->id;
+              else if (strcmp (name, "@index") == 0)
+                slot = &m->index;
+              else if (strcmp (name, "@included") == 0)
+                slot = &m->included;
+              break;
+            case 'l': if (strcmp (name, "@list") == 0) slot = &m->list; break;
+            case 'r': if (strcmp (name, "@reverse") == 0) slot = &m->reverse; break;
+            case 't': if (strcmp (name, "@type") == 0) slot = &m->type; break;
+            case 'v': if (strcmp (name, "@value") == 0) slot = &m->value; break;
+            default: break;
+            }
+
+          if (slot != NULL)
+            *slot = member;
+          if (slot != NULL || pp_jsonld_is_keyword (name))
+            continue;
+        }
+
+      m->keys[m->n_keys++] = name;
+    }
+
+  if (m->n_keys > 1)
+    qsort (m->keys, m->n_keys, sizeof (const char *), compare_cstrings);
+}
+
+static void
+members_clear (Members *m)
+{
+  g_clear_pointer (&m->heap_keys, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Members, members_clear)
+
+/* a value object, with its @type relabelled when it is a blank node */
+static Value
+builder_value_object (Builder    *b,
+                      JsonNode   *element,
+                      JsonObject *object,
+                      JsonNode   *type_node)
+{
+  const char *type = pp_jsonld_node_get_string_or_null (type_node);
 
   if (pp_jsonld_is_blank_node_id (type))
     {
@@ -833,19 +902,10 @@ builder_value_object (Builder     *b,
             json_object_set_member (copy, name, json_node_ref (member));
         }
 
-      *value = value_json (pp_jsonld_node_new_object (copy));
-      return TRUE;
+      return value_json (pp_jsonld_node_new_object (copy));
     }
 
-  *value = value_json (json_node_ref (element));
-  return TRUE;
-}
-
-static int
-compare_cstrings (const void *a,
-                  const void *b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
+  return value_json (json_node_ref (element));
 }
 
 static gboolean generate (Builder     *b,
@@ -860,7 +920,7 @@ static gboolean generate (Builder     *b,
 
 static gboolean
 generate_node_object (Builder     *b,
-                      JsonObject  *object,
+                      Members     *m,
                       Graph       *graph,
                       Node        *subject,
                       const char  *property,
@@ -869,28 +929,18 @@ generate_node_object (Builder     *b,
                       guint        depth,
                       GError     **error)
 {
-  const char *id_str = pp_jsonld_object_get_string (object, "@id");
-  char generated[128];
-  const char *id;
-  Node *node = NULL;
+  const char *id_str = pp_jsonld_node_get_string_or_null (m->id);
   g_autoptr(Node) detached = NULL;
-  JsonNode *member;
-  JsonObjectIter iter;
-  const char *name;
-  const char *stack_keys[32];
-  g_autofree const char **heap_keys = NULL;
-  const char **keys = stack_keys;
-  guint n_keys = 0, i;
+  Node *node = NULL;
+  char generated[128];
+  guint i;
 
   if (id_str != NULL)
     {
-      if (!check_utf8 (id_str, error))
-        return FALSE;
       node = graph_ensure_node (b->map, graph, pp_jsonld_is_blank_node_id (id_str)
                                                 ? builder_relabel (b, id_str) : id_str);
     }
-  else if (pp_jsonld_node_is_null (json_object_get_member (object, "@id")) &&
-           json_object_has_member (object, "@id"))
+  else if (m->id != NULL)
     {
       /* "@id": null (an IRI that expansion dropped, such as "@ignoreMe"):
        * the node cannot be named, so neither it nor references to it are
@@ -907,8 +957,6 @@ generate_node_object (Builder     *b,
 
       node = graph_ensure_node (b->map, graph, builder_generate (b, label, size));
     }
-
-  id = node->id;
 
   if (detached != NULL)
     {
@@ -928,21 +976,19 @@ generate_node_object (Builder     *b,
         prop_add_unique (node_ensure_prop (subject, property), value_ref (node));
     }
 
-  member = json_object_get_member (object, "@type");
-  if (member != NULL)
+  if (m->type != NULL)
     {
-      g_autoptr(JsonNode) types = pp_jsonld_node_as_array (json_node_ref (member));
-      JsonArray *array = json_node_get_array (types);
-      guint n = json_array_get_length (array);
+      JsonArray *array = JSON_NODE_HOLDS_ARRAY (m->type) ? json_node_get_array (m->type) : NULL;
+      guint n = array != NULL ? json_array_get_length (array) : 1;
 
       for (i = 0; i < n; i++)
         {
-          const char *type = pp_jsonld_node_get_string_or_null (json_array_get_element (array, i));
+          const char *type = pp_jsonld_node_get_string_or_null (array != NULL
+                                                                ? json_array_get_element (array, i)
+                                                                : m->type);
 
           if (type == NULL)
             continue;
-          if (!check_utf8 (type, error))
-            return FALSE;
           if (pp_jsonld_is_blank_node_id (type))
             type = builder_relabel (b, type);
 
@@ -950,86 +996,128 @@ generate_node_object (Builder     *b,
         }
     }
 
-  member = json_object_get_member (object, "@index");
-  if (member != NULL)
+  if (m->index != NULL)
     {
-      if (node->index != NULL && !json_equal_deep (node->index, member))
+      if (node->index != NULL && !json_equal_deep (node->index, m->index))
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_CONFLICTING_INDEXES,
-                               "node %s has two different @index values", id);
+                               "node %s has two different @index values", node->id);
           return FALSE;
         }
       if (node->index == NULL)
-        node->index = json_node_ref (member);
+        node->index = json_node_ref (m->index);
     }
 
-  member = json_object_get_member (object, "@reverse");
-  if (member != NULL && JSON_NODE_HOLDS_OBJECT (member) && detached == NULL)
+  if (m->reverse != NULL && JSON_NODE_HOLDS_OBJECT (m->reverse) && detached == NULL)
     {
-      JsonObject *reverse_map = json_node_get_object (member);
+      JsonObjectIter iter;
+      const char *name;
       JsonNode *values;
 
-      json_object_iter_init (&iter, reverse_map);
+      json_object_iter_init (&iter, json_node_get_object (m->reverse));
       while (json_object_iter_next (&iter, &name, &values))
         {
-          const char *reverse_property;
+          const char *reverse_property = map_intern (b->map, pp_jsonld_is_blank_node_id (name)
+                                                             ? builder_relabel (b, name) : name);
 
-          if (!check_utf8 (name, error))
-            return FALSE;
-          reverse_property = map_intern (b->map, pp_jsonld_is_blank_node_id (name)
-                                                 ? builder_relabel (b, name) : name);
           if (!generate (b, values, graph, node, reverse_property, TRUE, NULL,
                          depth + 1, error))
             return FALSE;
         }
     }
 
-  member = json_object_get_member (object, "@graph");
-  if (member != NULL && detached == NULL)
+  if (m->graph != NULL && detached == NULL)
     {
-      /* @id is stable: graphs are never freed while the map lives */
-      Graph *named = map_ensure_graph (b->map, id);
+      Graph *named = map_ensure_graph (b->map, node->id);
 
-      if (!generate (b, member, named, NULL, NULL, FALSE, NULL, depth + 1, error))
+      if (!generate (b, m->graph, named, NULL, NULL, FALSE, NULL, depth + 1, error))
         return FALSE;
     }
 
-  member = json_object_get_member (object, "@included");
-  if (member != NULL &&
-      !generate (b, member, graph, NULL, NULL, FALSE, NULL, depth + 1, error))
+  if (m->included != NULL &&
+      !generate (b, m->included, graph, NULL, NULL, FALSE, NULL, depth + 1, error))
     return FALSE;
 
-  /* the remaining entries are properties, processed in order */
-  n_keys = json_object_get_size (object);
-  if (n_keys > G_N_ELEMENTS (stack_keys))
-    keys = heap_keys = g_new (const char *, n_keys);
-  n_keys = 0;
-
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &name, NULL))
-    if (name[0] != '@' || !pp_jsonld_is_keyword (name))
-      keys[n_keys++] = name;
-
-  if (n_keys > 1)
-    qsort (keys, n_keys, sizeof (const char *), compare_cstrings);
-
-  for (i = 0; i < n_keys; i++)
+  /* the remaining entries are properties, in order */
+  for (i = 0; i < m->n_keys; i++)
     {
+      const char *key = m->keys[i];
+      JsonNode *value;
       const char *prop_name;
 
-      if (!check_utf8 (keys[i], error))
-        return FALSE;
-
-      prop_name = map_intern (b->map, pp_jsonld_is_blank_node_id (keys[i])
-                                      ? builder_relabel (b, keys[i]) : keys[i]);
+      prop_name = map_intern (b->map, pp_jsonld_is_blank_node_id (key)
+                                      ? builder_relabel (b, key) : key);
       node_ensure_prop (node, prop_name);
 
-      if (!generate (b, json_object_get_member (object, keys[i]), graph, node,
-                     prop_name, FALSE, NULL, depth + 1, error))
+      /* keys point into the object, which outlives this call */
+      value = json_object_get_member (json_node_get_object (m->self), key);
+      if (!generate (b, value, graph, node, prop_name, FALSE, NULL, depth + 1, error))
         return FALSE;
     }
 
   return TRUE;
+}
+
+static gboolean
+generate_object (Builder     *b,
+                 JsonNode    *element,
+                 Graph       *graph,
+                 Node        *subject,
+                 const char  *property,
+                 gboolean     reverse,
+                 ValueList   *list,
+                 guint        depth,
+                 GError     **error)
+{
+  JsonObject *object = json_node_get_object (element);
+  g_auto(Members) m;
+
+  members_init (&m, object);
+  m.self = element;
+
+  if (m.value != NULL)
+    {
+      Value value;
+
+      /* a value is only kept as the object of a (forward) property */
+      if (reverse || (list == NULL && (subject == NULL || property == NULL)))
+        return TRUE;
+
+      value = builder_value_object (b, element, object, m.type);
+      if (list != NULL)
+        value_list_append (list, value);
+      else
+        prop_add_unique (node_ensure_prop (subject, property), value);
+
+      return TRUE;
+    }
+
+  if (m.list != NULL)
+    {
+      ValueList *items;
+
+      if (reverse || (list == NULL && (subject == NULL || property == NULL)))
+        return TRUE;
+
+      items = value_list_new ();
+      if (!generate (b, m.list, graph, subject, property, FALSE, items, depth + 1, error))
+        {
+          Value dead = value_list (items);
+
+          value_clear (&dead);
+          return FALSE;
+        }
+
+      if (list != NULL)
+        value_list_append (list, value_list (items));
+      else
+        prop_append (node_ensure_prop (subject, property), value_list (items));
+
+      return TRUE;
+    }
+
+  return generate_node_object (b, &m, graph, subject, property, reverse,
+                               list, depth, error);
 }
 
 static gboolean
@@ -1043,9 +1131,6 @@ generate (Builder     *b,
           guint        depth,
           GError     **error)
 {
-  JsonObject *object;
-  JsonNode *member;
-
   if (!builder_step (b, depth, error))
     return FALSE;
 
@@ -1066,60 +1151,15 @@ generate (Builder     *b,
   if (!JSON_NODE_HOLDS_OBJECT (element))
     return TRUE;
 
-  object = json_node_get_object (element);
-
-  if (json_object_has_member (object, "@value"))
-    {
-      Value value;
-
-      /* a value is only kept as the object of a (forward) property */
-      if (reverse || (list == NULL && (subject == NULL || property == NULL)))
-        return TRUE;
-
-      if (!builder_value_object (b, element, object, depth, &value, error))
-        return FALSE;
-
-      if (list != NULL)
-        value_list_append (list, value);
-      else
-        prop_add_unique (node_ensure_prop (subject, property), value);
-
-      return TRUE;
-    }
-
-  member = json_object_get_member (object, "@list");
-  if (member != NULL)
-    {
-      ValueList *items;
-
-      if (reverse || (list == NULL && (subject == NULL || property == NULL)))
-        return TRUE;
-
-      items = value_list_new ();
-      if (!generate (b, member, graph, subject, property, FALSE, items, depth + 1, error))
-        {
-          Value dead = value_list (items);
-
-          value_clear (&dead);
-          return FALSE;
-        }
-
-      if (list != NULL)
-        value_list_append (list, value_list (items));
-      else
-        prop_append (node_ensure_prop (subject, property), value_list (items));
-
-      return TRUE;
-    }
-
-  return generate_node_object (b, object, graph, subject, property, reverse,
-                               list, depth, error);
+  return generate_object (b, element, graph, subject, property, reverse, list,
+                          depth, error);
 }
 
 /**
  * pp_jsonld_node_map_add_document:
  * @map: a node map
- * @expanded: an expanded JSON-LD document (the result of pp_jsonld_expand())
+ * @expanded: an expanded JSON-LD document (the result of pp_jsonld_expand(),
+ *   whose strings are valid UTF-8)
  * @blank_node_prefix: (nullable): the prefix of the labels given to the
  *   document's blank nodes, such as `_:s12-`; %NULL to use the map's own
  *   generator (`_:b0`, `_:b1`, …)
@@ -1410,7 +1450,7 @@ node_to_json_object (PpJsonldNodeMap      *map,
       for (i = 0; i < node->n_props; i++)
         props[i] = &node->props[i];
 
-      if (flags & PP_JSONLD_FLATTEN_CANONICAL)
+      if ((flags & PP_JSONLD_FLATTEN_CANONICAL) && node->n_props > 1)
         qsort (props, node->n_props, sizeof (Prop *), compare_props);
 
       for (i = 0; i < node->n_props; i++)
@@ -1443,7 +1483,7 @@ graph_get_nodes (Graph                *graph,
         g_ptr_array_add (nodes, node);
     }
 
-  if (flags & (PP_JSONLD_FLATTEN_ORDERED | PP_JSONLD_FLATTEN_CANONICAL))
+  if ((flags & (PP_JSONLD_FLATTEN_ORDERED | PP_JSONLD_FLATTEN_CANONICAL)) && nodes->len > 1)
     qsort (nodes->pdata, nodes->len, sizeof (Node *), compare_nodes);
 
   return nodes;
@@ -1472,7 +1512,7 @@ map_get_named_graphs (PpJsonldNodeMap      *map,
         g_ptr_array_add (graphs, graph);
     }
 
-  if (flags & (PP_JSONLD_FLATTEN_ORDERED | PP_JSONLD_FLATTEN_CANONICAL))
+  if ((flags & (PP_JSONLD_FLATTEN_ORDERED | PP_JSONLD_FLATTEN_CANONICAL)) && graphs->len > 1)
     qsort (graphs->pdata, graphs->len, sizeof (Graph *), compare_graphs);
 
   return graphs;
@@ -1823,7 +1863,7 @@ pp_jsonld_node_map_get_graph_names (PpJsonldNodeMap *map,
   for (i = 0; i < map->graph_order->len; i++)
     g_ptr_array_add (names, ((Graph *) g_ptr_array_index (map->graph_order, i))->name);
 
-  if (sorted)
+  if (sorted && names->len > 1)
     qsort (names->pdata, names->len, sizeof (char *), compare_cstrings);
 
   return names;

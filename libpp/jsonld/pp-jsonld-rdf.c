@@ -908,6 +908,7 @@ pp_jsonld_to_rdf (JsonNode         *input,
   map = pp_jsonld_node_map_new ();
   if (!pp_jsonld_node_map_add_document (map, expanded, NULL, cancellable, error))
     return NULL;
+  g_clear_pointer (&expanded, json_node_unref);
 
   return pp_jsonld_node_map_to_nquads (map,
                                        pp_jsonld_options_get_produce_generalized_rdf (options),

@@ -1,0 +1,79 @@
+#!/bin/sh
+# run.sh: flattening benchmark, libpp against jsonld.js
+#
+#   bench/jsonld/run.sh
+#
+# Builds bench-jsonld-flatten (release build in $BUILD, default
+# _build-bench), installs jsonld@9.0.0 from npm into bench/jsonld/node_modules
+# (ignored by git; never a dependency of libpp), generates a document of
+# each size in $SIZES, flattens it $RUNS times with each processor, one
+# process per run, and prints the medians: flattening time (in-process
+# clock, parsing excluded) and peak RSS of the whole process
+# (/usr/bin/time -f %M).
+#
+# Environment: BUILD, SIZES (default "10000 100000"), RUNS (default 5).
+
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build=${BUILD:-$root/_build-bench}
+sizes=${SIZES:-"10000 100000"}
+runs=${RUNS:-5}
+
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" "$root" --buildtype=release
+fi
+ninja -C "$build" bench/jsonld/bench-jsonld-flatten >/dev/null
+bench="$build/bench/jsonld/bench-jsonld-flatten"
+
+if [ ! -x /usr/bin/time ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get install -y time >/dev/null
+  else
+    sudo apt-get install -y time >/dev/null
+  fi
+fi
+
+if [ ! -d "$here/node_modules/jsonld" ]; then
+  (cd "$here" && npm install --no-save --no-package-lock --no-audit --no-fund \
+     jsonld@9.0.0 >/dev/null)
+fi
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+median () {
+  sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+
+field () {
+  # field NAME < line
+  tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+echo "runs per measurement: $runs (medians)"
+printf '%-10s %-12s %12s %14s\n' nodes processor flatten_ms peak_rss_kb
+
+for n in $sizes; do
+  "$bench" --dump "$n" > "$tmp/doc.json"
+
+  for processor in libpp jsonld.js; do
+    : > "$tmp/times"
+    : > "$tmp/rss"
+    i=0
+    while [ "$i" -lt "$runs" ]; do
+      if [ "$processor" = libpp ]; then
+        /usr/bin/time -f %M -o "$tmp/maxrss" "$bench" "$n" > "$tmp/out"
+      else
+        /usr/bin/time -f %M -o "$tmp/maxrss" node "$here/flatten.mjs" "$tmp/doc.json" > "$tmp/out"
+      fi
+      field flatten_ms < "$tmp/out" >> "$tmp/times"
+      tail -n 1 "$tmp/maxrss" >> "$tmp/rss"
+      i=$((i + 1))
+    done
+    printf '%-10s %-12s %12s %14s\n' "$n" "$processor" \
+      "$(median < "$tmp/times")" "$(median < "$tmp/rss")"
+  done
+done
