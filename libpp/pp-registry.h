@@ -84,7 +84,7 @@ GObject     *pp_registry_create              (const char  *point,
                                               const char  *name,
                                               GError     **error,
                                               const char  *first_property_name,
-                                              ...) G_GNUC_NULL_TERMINATED;
+                                              ...);
 PP_AVAILABLE_IN_ALL
 GObject     *pp_registry_create_with_properties (const char    *point,
                                                  const char    *name,

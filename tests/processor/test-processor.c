@@ -1,0 +1,614 @@
+/* test-processor.c: PpProcessor with the real plugins against a local server
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <libpp/libpp.h>
+
+#include "pp-test-server.h"
+
+#define N_PARAGRAPHS 60
+
+static const char *first_names[] = {
+  "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "John", "Margaret", "Niklaus",
+};
+static const char *last_names[] = {
+  "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth",
+};
+
+typedef struct
+{
+  PpTestServer *server;
+  PpProcessor *processor;
+  GMainLoop *loop;
+} Fixture;
+
+static char *
+person_name (guint i)
+{
+  return g_strdup_printf ("%s %s", first_names[i % G_N_ELEMENTS (first_names)],
+                          last_names[(i / G_N_ELEMENTS (first_names)) % G_N_ELEMENTS (last_names)]);
+}
+
+static char *
+paragraph (guint i)
+{
+  g_autofree char *name = person_name (i);
+
+  return g_strdup_printf ("In chapter %u the scientist %s wrote a long letter about engines.", i, name);
+}
+
+/* A document of @n paragraphs, one segment each with a 100-character budget */
+static PpDocument *
+make_document (guint n)
+{
+  g_autoptr(GString) text = g_string_new ("");
+  g_autoptr(GError) error = NULL;
+  PpDocument *document;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *p = paragraph (i);
+
+      g_string_append_printf (text, "%s\n\n", p);
+    }
+
+  document = pp_document_new_from_text ("test.txt", text->str, text->len, PP_TEXT_FORMAT_PLAIN, &error);
+  g_assert_no_error (error);
+
+  return document;
+}
+
+static PpProcessor *
+create_processor (PpTestServer *server,
+                  guint         max_workers,
+                  gboolean      with_cache)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) client = NULL;
+  g_autoptr(GObject) converter = NULL;
+  g_autoptr(GObject) cache = NULL;
+  g_autoptr(PpSegmenter) segmenter = pp_segmenter_new (100);
+
+  client = pp_registry_create (PP_LLM_CLIENT_EXTENSION_POINT, "openai", &error,
+                               "base-url", pp_test_server_get_base_url (server),
+                               "max-connections", 64u,
+                               NULL);
+  g_assert_no_error (error);
+
+  converter = pp_registry_create (PP_CONVERTER_EXTENSION_POINT, "llm", &error, NULL);
+  g_assert_no_error (error);
+
+  if (with_cache)
+    {
+      cache = pp_registry_create (PP_CACHE_EXTENSION_POINT, "memory", &error, NULL);
+      g_assert_no_error (error);
+    }
+
+  return g_object_new (PP_TYPE_PROCESSOR,
+                       "converter", converter,
+                       "llm-client", client,
+                       "cache", cache,
+                       "segmenter", segmenter,
+                       "max-workers", max_workers,
+                       "retry-delay", 1u,
+                       NULL);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  fixture->server = pp_test_server_new ();
+  fixture->processor = create_processor (fixture->server, 8, GPOINTER_TO_INT (user_data));
+  fixture->loop = g_main_loop_new (NULL, FALSE);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  /* Let the last queued signals go before the processor goes */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_clear_object (&fixture->processor);
+  g_clear_pointer (&fixture->server, pp_test_server_free);
+  g_clear_pointer (&fixture->loop, g_main_loop_unref);
+}
+
+/* The values of schema:name of the nodes of a graph */
+static GHashTable *
+collect_names (JsonNode *graph)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) expanded = pp_jsonld_expand (graph, NULL, NULL, &error);
+  GHashTable *names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *nodes;
+
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (expanded));
+
+  nodes = json_node_get_array (expanded);
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonObject *node = json_array_get_object_element (nodes, i);
+      JsonArray *values;
+
+      if (!json_object_has_member (node, "http://schema.org/name"))
+        continue;
+      values = json_object_get_array_member (node, "http://schema.org/name");
+      for (guint j = 0; j < json_array_get_length (values); j++)
+        {
+          JsonObject *value = json_array_get_object_element (values, j);
+
+          g_hash_table_add (names, g_strdup (json_object_get_string_member (value, "@value")));
+        }
+    }
+
+  return names;
+}
+
+static void
+document_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static JsonNode *
+process_async (PpProcessor   *processor,
+               PpDocument    *document,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pp_processor_process_document_async (processor, document, cancellable, document_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
+
+  return pp_processor_process_document_finish (processor, result, error);
+}
+
+/* A document of 60 paragraphs through 8 workers: every paragraph reaches the
+ * server exactly once and every name comes back in one graph */
+static void
+test_end_to_end (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (N_PARAGRAPHS);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GHashTable) names = NULL;
+  g_autoptr(PpStats) stats = NULL;
+  JsonObject *root;
+
+  pp_test_server_set_latency_ms (fixture->server, 20);
+
+  graph = process_async (fixture->processor, document, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+
+  messages = pp_test_server_dup_user_messages (fixture->server);
+  g_assert_cmpuint (messages->len, ==, N_PARAGRAPHS);
+  for (guint i = 0; i < N_PARAGRAPHS; i++)
+    {
+      g_autofree char *p = paragraph (i);
+      guint seen = 0;
+
+      for (guint j = 0; j < messages->len; j++)
+        {
+          if (strstr (messages->pdata[j], p) != NULL)
+            seen++;
+        }
+      g_assert_cmpuint (seen, ==, 1);
+    }
+
+  /* Compacted with the schema.org context, one graph */
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (graph));
+  root = json_node_get_object (graph);
+  g_assert_cmpstr (json_object_get_string_member (root, "@context"), ==, "https://schema.org");
+  g_assert_true (json_object_has_member (root, "@graph"));
+
+  names = collect_names (graph);
+  for (guint i = 0; i < N_PARAGRAPHS; i++)
+    {
+      g_autofree char *name = person_name (i);
+
+      g_assert_true (g_hash_table_contains (names, name));
+    }
+
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_submitted (stats), ==, N_PARAGRAPHS);
+  g_assert_cmpuint (pp_stats_get_done (stats), ==, N_PARAGRAPHS);
+  g_assert_cmpuint (pp_stats_get_failed (stats), ==, 0);
+  g_assert_cmpuint (pp_stats_get_llm_requests (stats), ==, N_PARAGRAPHS);
+  g_assert_cmpuint (pp_stats_get_peak_running (stats), <=, 8);
+  g_assert_cmpuint (pp_test_server_get_peak_in_flight (fixture->server), <=, 8);
+  g_assert_cmpfloat (pp_stats_get_latency_percentile (stats, 50), >=, 20.0);
+  g_assert_cmpuint (pp_stats_get_prompt_tokens (stats), >, 0);
+}
+
+/* The same document gives the same bytes whatever the number of workers,
+ * the order of completion or the cache */
+static void
+test_canonical_output (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (24);
+  g_autoptr(PpProcessor) one = create_processor (fixture->server, 1, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) by_one = NULL;
+  g_autoptr(JsonNode) by_eight = NULL;
+  g_autoptr(JsonNode) from_cache = NULL;
+  g_autofree char *text_one = NULL;
+  g_autofree char *text_eight = NULL;
+  g_autofree char *text_cache = NULL;
+  g_autoptr(PpStats) stats = NULL;
+
+  by_one = pp_processor_process_document (one, document, NULL, &error);
+  g_assert_no_error (error);
+  by_eight = pp_processor_process_document (fixture->processor, document, NULL, &error);
+  g_assert_no_error (error);
+  from_cache = pp_processor_process_document (fixture->processor, document, NULL, &error);
+  g_assert_no_error (error);
+
+  text_one = json_to_string (by_one, FALSE);
+  text_eight = json_to_string (by_eight, FALSE);
+  text_cache = json_to_string (from_cache, FALSE);
+  g_assert_cmpstr (text_one, ==, text_eight);
+  g_assert_cmpstr (text_one, ==, text_cache);
+
+  /* The second run of the cached processor asked the server nothing */
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_cache_hits (stats), ==, 24);
+  g_assert_cmpuint (pp_stats_get_llm_requests (stats), ==, 24);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 48);
+}
+
+typedef struct
+{
+  GThread *owner;
+  GMainContext *context;
+  guint started;
+  guint done;
+  guint failed;
+  guint progress;
+  guint finished;
+  gboolean wrong_thread;
+} SignalLog;
+
+static void
+check_thread (SignalLog *log)
+{
+  if (g_thread_self () != log->owner || !g_main_context_is_owner (log->context))
+    log->wrong_thread = TRUE;
+}
+
+static void
+on_started (PpProcessor *p, PpSegment *s, SignalLog *log)
+{
+  check_thread (log);
+  log->started++;
+}
+
+static void
+on_done (PpProcessor *p, PpSegment *s, JsonNode *graph, SignalLog *log)
+{
+  check_thread (log);
+  g_assert_nonnull (graph);
+  log->done++;
+}
+
+static void
+on_failed (PpProcessor *p, PpSegment *s, GError *error, SignalLog *log)
+{
+  check_thread (log);
+  log->failed++;
+}
+
+static void
+on_progress (PpProcessor *p, guint done, guint failed, guint total, SignalLog *log)
+{
+  check_thread (log);
+  g_assert_cmpuint (done + failed, <=, total);
+  log->progress++;
+}
+
+static void
+on_finished (PpProcessor *p, JsonNode *graph, SignalLog *log)
+{
+  check_thread (log);
+  /* Last of the run's signals */
+  g_assert_cmpuint (log->done, ==, 12);
+  log->finished++;
+}
+
+typedef struct
+{
+  PpTestServer *server;
+  SignalLog log;
+  GError *error;
+} ThreadData;
+
+/* Creates a processor with its own main context in this thread, runs a
+ * document and records the threads signals arrive on */
+static gpointer
+signals_thread (gpointer user_data)
+{
+  ThreadData *data = user_data;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(PpProcessor) processor = NULL;
+  g_autoptr(PpDocument) document = make_document (12);
+  g_autoptr(JsonNode) graph = NULL;
+
+  g_main_context_push_thread_default (context);
+
+  data->log.owner = g_thread_self ();
+  data->log.context = context;
+  processor = create_processor (data->server, 4, FALSE);
+  g_signal_connect (processor, "segment-started", G_CALLBACK (on_started), &data->log);
+  g_signal_connect (processor, "segment-done", G_CALLBACK (on_done), &data->log);
+  g_signal_connect (processor, "segment-failed", G_CALLBACK (on_failed), &data->log);
+  g_signal_connect (processor, "progress", G_CALLBACK (on_progress), &data->log);
+  g_signal_connect (processor, "finished", G_CALLBACK (on_finished), &data->log);
+
+  graph = process_async (processor, document, NULL, &data->error);
+  /* The finished signal comes before the call completes */
+  g_assert_cmpuint (data->log.finished, ==, 1);
+  while (g_main_context_iteration (context, FALSE))
+    ;
+
+  g_main_context_pop_thread_default (context);
+  return NULL;
+}
+
+static void
+test_signals_thread (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  ThreadData data = { 0, };
+  GThread *thread;
+
+  data.server = fixture->server;
+  thread = g_thread_new ("signals", signals_thread, &data);
+  g_thread_join (thread);
+
+  g_assert_no_error (data.error);
+  g_assert_false (data.log.wrong_thread);
+  g_assert_cmpuint (data.log.started, ==, 12);
+  g_assert_cmpuint (data.log.done, ==, 12);
+  g_assert_cmpuint (data.log.failed, ==, 0);
+  g_assert_cmpuint (data.log.progress, ==, 12);
+  g_assert_cmpuint (data.log.finished, ==, 1);
+}
+
+static void
+test_signals_main_thread (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  SignalLog log = { 0, };
+  g_autoptr(PpDocument) document = make_document (12);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+
+  log.owner = g_thread_self ();
+  log.context = g_main_context_default ();
+  g_signal_connect (fixture->processor, "segment-started", G_CALLBACK (on_started), &log);
+  g_signal_connect (fixture->processor, "segment-done", G_CALLBACK (on_done), &log);
+  g_signal_connect (fixture->processor, "progress", G_CALLBACK (on_progress), &log);
+  g_signal_connect (fixture->processor, "finished", G_CALLBACK (on_finished), &log);
+
+  graph = process_async (fixture->processor, document, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (log.wrong_thread);
+  g_assert_cmpuint (log.done, ==, 12);
+  g_assert_cmpuint (log.finished, ==, 1);
+  g_signal_handlers_disconnect_by_data (fixture->processor, &log);
+}
+
+/* Changing max-workers during a run changes the requests in flight */
+static void
+test_max_workers_at_run_time (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (30);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(PpStats) stats = NULL;
+
+  pp_processor_set_max_workers (fixture->processor, 2);
+  pp_test_server_set_hold (fixture->server, TRUE);
+  pp_processor_process_document_async (fixture->processor, document, NULL, document_done, &result);
+
+  g_assert_true (pp_test_server_wait_for_in_flight (fixture->server, 2, 10000));
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_running (stats), ==, 2);
+  g_assert_cmpuint (pp_stats_get_worker_limit (stats), ==, 2);
+  g_clear_pointer (&stats, pp_stats_unref);
+
+  /* Raised: more requests in flight without any finishing */
+  pp_processor_set_max_workers (fixture->processor, 6);
+  g_assert_true (pp_test_server_wait_for_in_flight (fixture->server, 6, 10000));
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 6);
+
+  /* Lowered: the running ones finish, then one at a time */
+  pp_processor_set_max_workers (fixture->processor, 1);
+  pp_test_server_set_hold (fixture->server, FALSE);
+
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  graph = pp_processor_process_document_finish (fixture->processor, result, &error);
+  g_assert_no_error (error);
+
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_done (stats), ==, 30);
+  g_assert_cmpuint (pp_stats_get_peak_running (stats), ==, 6);
+  g_assert_cmpuint (pp_test_server_get_peak_in_flight (fixture->server), ==, 6);
+}
+
+/* Cancelling completes the call at once, while the server still holds the
+ * requests, and aborts them */
+static void
+test_cancellation (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (40);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(PpStats) stats = NULL;
+
+  pp_test_server_set_hold (fixture->server, TRUE);
+  pp_processor_process_document_async (fixture->processor, document, cancellable, document_done, &result);
+  g_assert_true (pp_test_server_wait_for_in_flight (fixture->server, 8, 10000));
+
+  g_cancellable_cancel (cancellable);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  graph = pp_processor_process_document_finish (fixture->processor, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (graph);
+
+  /* The server never answered: the requests in flight were aborted, not
+   * awaited, and the queued segments were dropped without a request */
+  stats = pp_processor_get_stats (fixture->processor);
+  while (pp_stats_get_done (stats) + pp_stats_get_failed (stats) < 40)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      g_clear_pointer (&stats, pp_stats_unref);
+      stats = pp_processor_get_stats (fixture->processor);
+    }
+  g_assert_cmpuint (pp_stats_get_failed (stats), ==, 40);
+  g_assert_cmpuint (pp_stats_get_done (stats), ==, 0);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 8);
+  pp_test_server_set_hold (fixture->server, FALSE);
+}
+
+/* Transient errors are retried; others are not */
+static void
+test_retries (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) one = make_document (1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(PpStats) stats = NULL;
+
+  pp_test_server_push_reply (fixture->server, 503, "{\"error\": {\"message\": \"busy\"}}", NULL);
+  pp_test_server_push_reply (fixture->server, 429, "{\"error\": {\"message\": \"slow down\"}}", NULL);
+
+  graph = pp_processor_process_document (fixture->processor, one, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 3);
+
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_retried (stats), ==, 2);
+  g_assert_cmpuint (pp_stats_get_done (stats), ==, 1);
+  g_clear_pointer (&graph, json_node_unref);
+
+  /* A bad request fails at once; a document whose every segment failed is
+   * an error that quotes the first failure */
+  pp_test_server_push_reply (fixture->server, 400, "{\"error\": {\"message\": \"no such model\"}}", NULL);
+  graph = pp_processor_process_document (fixture->processor, one, NULL, &error);
+  g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "test.txt"));
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 4);
+}
+
+/* The bounded queue: try_submit fails when full, submit waits, results pop */
+static void
+test_queue (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GPtrArray) segments = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_segment_unref);
+  g_autoptr(GAsyncResult) submitted = NULL;
+  guint done = 0;
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autofree char *p = paragraph (i);
+
+      g_ptr_array_add (segments, pp_segment_new (i, p, -1, 0, NULL));
+    }
+
+  pp_processor_set_max_workers (fixture->processor, 1);
+  pp_processor_set_queue_size (fixture->processor, 2);
+  pp_test_server_set_hold (fixture->server, TRUE);
+
+  /* One runs, two wait, the fourth finds the queue full */
+  g_assert_true (pp_processor_try_submit (fixture->processor, segments->pdata[0], &error));
+  g_assert_no_error (error);
+  g_assert_true (pp_test_server_wait_for_in_flight (fixture->server, 1, 10000));
+  g_assert_true (pp_processor_try_submit (fixture->processor, segments->pdata[1], &error));
+  g_assert_true (pp_processor_try_submit (fixture->processor, segments->pdata[2], &error));
+  g_assert_false (pp_processor_try_submit (fixture->processor, segments->pdata[3], &error));
+  g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_QUEUE_FULL);
+  g_clear_error (&error);
+
+  /* A blocking submit gives up when cancelled */
+  g_cancellable_cancel (cancellable);
+  g_assert_false (pp_processor_submit (fixture->processor, segments->pdata[3], cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  /* An asynchronous submit completes once there is room */
+  pp_processor_submit_async (fixture->processor, segments->pdata[3], NULL, document_done, &submitted);
+  g_assert_true (g_main_context_pending (NULL) == FALSE || submitted == NULL);
+  pp_test_server_set_hold (fixture->server, FALSE);
+  while (submitted == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pp_processor_submit_finish (fixture->processor, submitted, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (pp_processor_submit (fixture->processor, segments->pdata[4], NULL, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(PpResult) result = pp_processor_timeout_pop_result (fixture->processor, 30 * G_USEC_PER_SEC);
+
+      g_assert_nonnull (result);
+      g_assert_null (pp_result_get_error (result));
+      g_assert_nonnull (pp_result_get_graph (result));
+      done |= 1u << pp_segment_get_index (pp_result_get_segment (result));
+    }
+  g_assert_cmpuint (done, ==, 0x1f);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 5);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func, cache) \
+  g_test_add ("/processor/" path, Fixture, GINT_TO_POINTER (cache), fixture_set_up, func, fixture_tear_down)
+
+  ADD ("end-to-end", test_end_to_end, FALSE);
+  ADD ("canonical-output", test_canonical_output, TRUE);
+  ADD ("signals/main-thread", test_signals_main_thread, FALSE);
+  ADD ("signals/other-thread", test_signals_thread, FALSE);
+  ADD ("max-workers-at-run-time", test_max_workers_at_run_time, FALSE);
+  ADD ("cancellation", test_cancellation, FALSE);
+  ADD ("retries", test_retries, FALSE);
+  ADD ("queue", test_queue, FALSE);
+
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,451 @@
+/* pp-convert.c: turns documents into one JSON-LD graph
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <libpp/libpp.h>
+
+/* Exit statuses */
+enum {
+  EXIT_OK = 0,
+  EXIT_FAILED = 1,
+  EXIT_USAGE = 2,
+  EXIT_PARTIAL = 3,   /* the graph was written, but some segments failed */
+};
+
+typedef struct
+{
+  GMainLoop *loop;
+  PpProcessor *processor;
+  PpReconciler *merger;        /* merges the documents' graphs */
+  GPtrArray *documents;
+  guint next;
+  gboolean verbose;
+  guint segments_failed;
+  GError *error;
+} Job;
+
+static char *opt_endpoint;
+static char *opt_model;
+static char *opt_llm;
+static char *opt_converter;
+static char *opt_cache = NULL;
+static char *opt_output;
+static char *opt_stats;
+static char *opt_form;
+static int opt_jobs = 8;
+static int opt_segment_size = 2000;
+static int opt_retries = 4;
+static gboolean opt_list_plugins;
+static gboolean opt_verbose;
+static gboolean opt_version;
+static char **opt_files;
+
+static const GOptionEntry entries[] = {
+  { "endpoint", 'e', 0, G_OPTION_ARG_STRING, &opt_endpoint,
+    "Base URL of an OpenAI-compatible server (default: $OPENAI_BASE_URL)", "URL" },
+  { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "Model to ask for (default: $OPENAI_MODEL)", "NAME" },
+  { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Segments converted at once (default: 8)", "N" },
+  { "segment-size", 's', 0, G_OPTION_ARG_INT, &opt_segment_size,
+    "Most characters in a segment (default: 2000)", "CHARS" },
+  { "cache", 0, 0, G_OPTION_ARG_STRING, &opt_cache, "Cache of answers: none, or a cache plugin such as memory (default: memory)", "NAME" },
+  { "retries", 0, 0, G_OPTION_ARG_INT, &opt_retries, "Retries of a segment after a transient error (default: 4)", "N" },
+  { "form", 'f', 0, G_OPTION_ARG_STRING, &opt_form,
+    "Output form: compacted, flattened, expanded or nquads (default: compacted)", "FORM" },
+  { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write the graph to FILE instead of standard output", "FILE" },
+  { "stats", 0, 0, G_OPTION_ARG_FILENAME, &opt_stats, "Write the processor's statistics as JSON to FILE", "FILE" },
+  { "llm", 0, 0, G_OPTION_ARG_STRING, &opt_llm, "LLM client plugin (default: $PP_LLM, or the best available)", "NAME" },
+  { "converter", 0, 0, G_OPTION_ARG_STRING, &opt_converter, "Converter plugin (default: $PP_CONVERTER, or the best available)", "NAME" },
+  { "list-plugins", 0, 0, G_OPTION_ARG_NONE, &opt_list_plugins, "List the plugins and exit", NULL },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Print progress and debug messages on standard error", NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files, NULL, "FILE…" },
+  G_OPTION_ENTRY_NULL
+};
+
+static void G_GNUC_PRINTF (1, 2)
+print_error (const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  /* One line, whatever the message holds */
+  g_strdelimit (message, "\n\r", ' ');
+  fprintf (stderr, "pp-convert: %s\n", message);
+}
+
+static void
+list_plugins (void)
+{
+  const char * const *points = pp_registry_list_points ();
+
+  pp_registry_ensure_loaded ();
+
+  for (guint i = 0; points[i] != NULL; i++)
+    {
+      g_autoptr(GList) extensions = pp_registry_list_extensions (points[i]);
+
+      printf ("%s:\n", points[i]);
+      if (extensions == NULL)
+        printf ("  (none)\n");
+      for (GList *l = extensions; l != NULL; l = l->next)
+        printf ("  %-12s %4d  %s\n",
+                pp_extension_get_name (l->data),
+                pp_extension_get_priority (l->data),
+                pp_extension_get_description (l->data));
+    }
+}
+
+static gboolean
+parse_form (const char    *name,
+            PpOutputForm  *form,
+            gboolean      *nquads)
+{
+  *nquads = FALSE;
+
+  if (name == NULL || g_str_equal (name, "compacted"))
+    *form = PP_OUTPUT_FORM_COMPACTED;
+  else if (g_str_equal (name, "flattened"))
+    *form = PP_OUTPUT_FORM_FLATTENED;
+  else if (g_str_equal (name, "expanded"))
+    *form = PP_OUTPUT_FORM_EXPANDED;
+  else if (g_str_equal (name, "nquads"))
+    {
+      *form = PP_OUTPUT_FORM_EXPANDED;
+      *nquads = TRUE;
+    }
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+static PpLlmClient *
+create_llm_client (GError **error)
+{
+  const char *names[3];
+  GValue values[3] = { G_VALUE_INIT, G_VALUE_INIT, G_VALUE_INIT };
+  guint n = 0;
+  GObject *client;
+
+  if (opt_endpoint != NULL)
+    {
+      names[n] = "base-url";
+      g_value_init (&values[n], G_TYPE_STRING);
+      g_value_set_string (&values[n], opt_endpoint);
+      n++;
+    }
+  if (opt_model != NULL)
+    {
+      names[n] = "model";
+      g_value_init (&values[n], G_TYPE_STRING);
+      g_value_set_string (&values[n], opt_model);
+      n++;
+    }
+  /* Enough connections for every worker to keep one */
+  names[n] = "max-connections";
+  g_value_init (&values[n], G_TYPE_UINT);
+  g_value_set_uint (&values[n], (guint) opt_jobs);
+  n++;
+
+  client = pp_registry_create_with_properties (PP_LLM_CLIENT_EXTENSION_POINT, opt_llm,
+                                               n, names, values, error);
+  for (guint i = 0; i < n; i++)
+    g_value_unset (&values[i]);
+
+  return client != NULL ? PP_LLM_CLIENT (client) : NULL;
+}
+
+static void
+on_segment_failed (PpProcessor  *processor,
+                   PpSegment    *segment,
+                   const GError *error,
+                   Job          *job)
+{
+  job->segments_failed++;
+  print_error ("segment %u: %s", pp_segment_get_index (segment), error->message);
+}
+
+static void
+on_progress (PpProcessor *processor,
+             guint        done,
+             guint        failed,
+             guint        total,
+             Job         *job)
+{
+  if (job->verbose)
+    fprintf (stderr, "pp-convert: %s: %u/%u segments done, %u failed\n",
+             pp_document_get_name (job->documents->pdata[job->next - 1]), done, total, failed);
+}
+
+static void process_next (Job *job);
+
+static void
+document_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Job *job = user_data;
+  PpDocument *document = job->documents->pdata[job->next - 1];
+  g_autoptr(PpSegment) as_segment = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *graph;
+
+  graph = pp_processor_process_document_finish (job->processor, result, &error);
+  if (graph == NULL)
+    {
+      g_propagate_error (&job->error, g_steal_pointer (&error));
+      g_main_loop_quit (job->loop);
+      return;
+    }
+
+  /* The documents' graphs are merged as if each were a segment */
+  as_segment = pp_segment_new (job->next - 1, pp_document_get_name (document), -1, 0, NULL);
+  pp_reconciler_add_graph (job->merger, as_segment, graph);
+
+  process_next (job);
+}
+
+static void
+on_merged (PpReconciler *merger,
+           JsonNode     *graph,
+           Job          *job)
+{
+  g_main_loop_quit (job->loop);
+}
+
+static void
+process_next (Job *job)
+{
+  if (job->next >= job->documents->len)
+    return;   /* the merger's "finished" ends the loop */
+
+  pp_processor_process_document_async (job->processor, job->documents->pdata[job->next++],
+                                       NULL, document_done, job);
+}
+
+static gboolean
+write_output (JsonNode  *graph,
+              gboolean   nquads,
+              GError   **error)
+{
+  g_autofree char *text = NULL;
+
+  if (nquads)
+    {
+      text = pp_jsonld_to_rdf (graph, NULL, NULL, error);
+      if (text == NULL)
+        return FALSE;
+    }
+  else
+    {
+      g_autofree char *json = json_to_string (graph, TRUE);
+
+      text = g_strconcat (json, "\n", NULL);
+    }
+
+  if (opt_output != NULL)
+    return g_file_set_contents (opt_output, text, -1, error);
+
+  if (fputs (text, stdout) == EOF || fflush (stdout) != 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write to standard output");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) option_context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(PpLlmClient) client = NULL;
+  g_autoptr(GObject) converter = NULL;
+  g_autoptr(GObject) cache = NULL;
+  g_autoptr(PpProcessor) processor = NULL;
+  g_autoptr(PpReconciler) merger = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  PpOutputForm form;
+  gboolean nquads;
+  Job job = { 0, };
+
+  setlocale (LC_ALL, "");
+
+  option_context = g_option_context_new ("FILE… — turn documents into one JSON-LD graph");
+  g_option_context_set_summary (option_context,
+    "Splits each document into segments, asks an LLM for the schema.org JSON-LD of every\n"
+    "segment, in parallel, and writes one merged JSON-LD graph.");
+  g_option_context_set_description (option_context,
+    "Environment: OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODEL configure the openai\n"
+    "client; PP_PLUGIN_PATH adds plugin directories.\n"
+    "Exit status: 0 on success, 1 on failure, 2 on a usage error, 3 when the graph was\n"
+    "written but some segments failed.");
+  g_option_context_add_main_entries (option_context, entries, NULL);
+
+  if (!g_option_context_parse (option_context, &argc, &argv, &error))
+    {
+      print_error ("%s (see --help)", error->message);
+      return EXIT_USAGE;
+    }
+
+  if (opt_version)
+    {
+      printf ("pp-convert %s\n", PACKAGE_VERSION);
+      return EXIT_OK;
+    }
+
+  if (opt_verbose && g_getenv ("G_MESSAGES_DEBUG") == NULL)
+    g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+
+  if (opt_list_plugins)
+    {
+      list_plugins ();
+      return EXIT_OK;
+    }
+
+  if (opt_files == NULL || opt_files[0] == NULL)
+    {
+      print_error ("no input file (see --help)");
+      return EXIT_USAGE;
+    }
+  if (opt_jobs < 1 || opt_jobs > 4096)
+    {
+      print_error ("--jobs must be from 1 to 4096, not %d", opt_jobs);
+      return EXIT_USAGE;
+    }
+  if (opt_segment_size < 16)
+    {
+      print_error ("--segment-size must be at least 16 characters, not %d", opt_segment_size);
+      return EXIT_USAGE;
+    }
+  if (opt_retries < 0 || opt_retries > 100)
+    {
+      print_error ("--retries must be from 0 to 100, not %d", opt_retries);
+      return EXIT_USAGE;
+    }
+  if (!parse_form (opt_form, &form, &nquads))
+    {
+      print_error ("unknown --form ‘%s’: use compacted, flattened, expanded or nquads", opt_form);
+      return EXIT_USAGE;
+    }
+
+  /* Every input is read and checked before anything is paid for */
+  documents = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; opt_files[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (opt_files[i]);
+      PpDocument *document = pp_document_new_from_file (file, NULL, &error);
+
+      if (document == NULL)
+        {
+          print_error ("%s", error->message);
+          return EXIT_FAILED;
+        }
+      g_ptr_array_add (documents, document);
+    }
+
+  client = create_llm_client (&error);
+  if (client == NULL)
+    {
+      print_error ("no LLM client: %s", error->message);
+      return EXIT_FAILED;
+    }
+
+  converter = pp_registry_create (PP_CONVERTER_EXTENSION_POINT, opt_converter, &error, NULL);
+  if (converter == NULL)
+    {
+      print_error ("no converter: %s", error->message);
+      return EXIT_FAILED;
+    }
+
+  if (opt_cache == NULL || !g_str_equal (opt_cache, "none"))
+    {
+      cache = pp_registry_create (PP_CACHE_EXTENSION_POINT, opt_cache != NULL ? opt_cache : "memory",
+                                  &error, NULL);
+      if (cache == NULL)
+        {
+          print_error ("no cache: %s", error->message);
+          return EXIT_FAILED;
+        }
+    }
+
+  {
+    g_autoptr(PpSegmenter) segmenter = pp_segmenter_new ((guint) opt_segment_size);
+
+    processor = g_object_new (PP_TYPE_PROCESSOR,
+                              "converter", converter,
+                              "llm-client", client,
+                              "cache", cache,
+                              "segmenter", segmenter,
+                              "max-workers", (guint) opt_jobs,
+                              "max-retries", (guint) opt_retries,
+                              "model", opt_model,
+                              "output-form", form,
+                              NULL);
+  }
+
+  loop = g_main_loop_new (NULL, FALSE);
+  merger = pp_reconciler_new (documents->len, form);
+
+  job.loop = loop;
+  job.processor = processor;
+  job.merger = merger;
+  job.documents = documents;
+  job.verbose = opt_verbose;
+
+  g_signal_connect (processor, "segment-failed", G_CALLBACK (on_segment_failed), &job);
+  g_signal_connect (processor, "progress", G_CALLBACK (on_progress), &job);
+  g_signal_connect (merger, "finished", G_CALLBACK (on_merged), &job);
+
+  process_next (&job);
+  g_main_loop_run (loop);
+
+  if (job.error != NULL)
+    {
+      print_error ("%s", job.error->message);
+      g_clear_error (&job.error);
+      return EXIT_FAILED;
+    }
+
+  graph = pp_reconciler_dup_graph (merger);
+  if (graph == NULL)
+    {
+      print_error ("the documents' graphs could not be merged");
+      return EXIT_FAILED;
+    }
+
+  if (!write_output (graph, nquads, &error))
+    {
+      print_error ("%s: %s", opt_output != NULL ? opt_output : "standard output", error->message);
+      return EXIT_FAILED;
+    }
+
+  if (opt_stats != NULL)
+    {
+      g_autoptr(PpStats) stats = pp_processor_get_stats (processor);
+      g_autofree char *json = pp_stats_to_string (stats);
+
+      if (!g_file_set_contents (opt_stats, json, -1, &error))
+        {
+          print_error ("%s: %s", opt_stats, error->message);
+          return EXIT_FAILED;
+        }
+    }
+
+  return job.segments_failed > 0 ? EXIT_PARTIAL : EXIT_OK;
+}
