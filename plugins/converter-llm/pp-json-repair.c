@@ -163,40 +163,46 @@ trim_trailing_space (GString *json)
     g_string_truncate (json, json->len - 1);
 }
 
-/* Completes a value cut short: closes the string it ends in, drops a
- * dangling comma, gives a dangling member a null value, and closes the
- * brackets left open */
-static void
-close_truncated (GString *json)
+/* Completes a value cut short at the end of a whole member or element:
+ * drops a dangling comma and closes the brackets left open. Returns FALSE,
+ * leaving @json alone, when it ends inside a value instead (a string, a
+ * number, a literal, or a member that lacks its value) unless
+ * @at_boundary says the end is known to be a whole value: closing that
+ * would keep a fact cut short, such as "Lond" for "London". */
+static gboolean
+close_truncated (GString  *json,
+                 gboolean  at_boundary)
 {
   ScanState state;
+  gboolean closed = FALSE;
 
   scan_state_init (&state);
   for (gsize i = 0; i < json->len; i++)
     scan_state_feed (&state, json->str[i]);
 
   if (state.in_string)
+    goto out;
+
+  trim_trailing_space (json);
+  if (json->len > 0 && json->str[json->len - 1] == ',')
     {
-      if (state.escaped)
-        g_string_truncate (json, json->len - 1);
-      g_string_append_c (json, '"');
-    }
-  else
-    {
+      g_string_truncate (json, json->len - 1);
       trim_trailing_space (json);
-      if (json->len > 0 && json->str[json->len - 1] == ',')
-        {
-          g_string_truncate (json, json->len - 1);
-          trim_trailing_space (json);
-        }
-      if (json->len > 0 && json->str[json->len - 1] == ':')
-        g_string_append (json, "null");
+    }
+  else if (!at_boundary &&
+           (json->len == 0 || strchr ("}]\"{[", json->str[json->len - 1]) == NULL))
+    {
+      goto out;
     }
 
   for (gsize i = state.stack->len; i > 0; i--)
     g_string_append_c (json, state.stack->str[i - 1] == '{' ? '}' : ']');
+  closed = TRUE;
 
+out:
   scan_state_clear (&state);
+
+  return closed;
 }
 
 static JsonNode *
@@ -222,32 +228,27 @@ parse_json (const char  *data,
 }
 
 /* Where a value cut short may be cut further back to end on a whole
- * member or element: before a comma, or right after an opening bracket */
+ * member or element: before each comma, and right after the opening
+ * bracket of the whole value */
 static GArray *
 find_cut_points (const char *text,
                  gsize       length)
 {
   GArray *cuts = g_array_new (FALSE, FALSE, sizeof (gsize));
   ScanState state;
+  gsize cut = 1;
+
+  g_array_append_val (cuts, cut);
 
   scan_state_init (&state);
   for (gsize i = 0; i < length; i++)
     {
       gboolean was_in_string = state.in_string;
-      gsize cut;
 
       scan_state_feed (&state, text[i]);
-      if (was_in_string)
-        continue;
-
-      if (text[i] == ',')
+      if (!was_in_string && text[i] == ',')
         {
           cut = i;
-          g_array_append_val (cuts, cut);
-        }
-      else if (text[i] == '{' || text[i] == '[')
-        {
-          cut = i + 1;
           g_array_append_val (cuts, cut);
         }
     }
@@ -272,21 +273,27 @@ parse_candidate (const char  *text,
   {
     g_autoptr(GString) closed = g_string_new_len (json->str, json->len);
 
-    close_truncated (closed);
-    root = parse_json (closed->str, closed->len, error);
-    if (root != NULL)
-      return root;
+    if (close_truncated (closed, FALSE))
+      {
+        root = parse_json (closed->str, closed->len, error);
+        if (root != NULL)
+          return root;
+      }
+    else
+      {
+        g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                             "it ends in the middle of a value");
+      }
   }
 
-  /* The value was cut inside something that cannot be closed as it is,
-   * such as a member name or a number: drop back to a whole member */
+  /* Drop back to the last whole member or element */
   cuts = find_cut_points (json->str, json->len);
   for (guint i = cuts->len, tries = 0; i > 0 && tries < MAX_CUTS; i--, tries++)
     {
       gsize cut = g_array_index (cuts, gsize, i - 1);
       g_autoptr(GString) closed = g_string_new_len (json->str, cut);
 
-      close_truncated (closed);
+      close_truncated (closed, TRUE);
       root = parse_json (closed->str, closed->len, NULL);
       if (root != NULL)
         {
@@ -429,8 +436,8 @@ find_fenced_block (const char  *text,
  * Parses the outermost JSON object or array of @text: the content of its
  * first code fence if it has one, else the first bracketed stretch that is
  * JSON, with any prose around it left out. Commas before closing brackets
- * are dropped, and a value cut short is completed with the brackets it
- * lacks (cut back to its last whole member if need be).
+ * are dropped, and a value cut short is cut back to its last whole member
+ * or element and completed with the brackets it lacks.
  *
  * Returns: (transfer full) (nullable): a new JSON tree, or %NULL with
  *   @error set (%PP_CONVERTER_ERROR_INVALID_OUTPUT, whose message says what
