@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "pp-jsonld.h"
+#include "pp-jsonld-compact-private.h"
 #include "pp-jsonld-node-map-private.h"
 #include "pp-jsonld-util-private.h"
 
@@ -31,7 +32,7 @@ find_graph_alias (JsonNode         *context,
   json_array_add_element (nodes, json_from_string ("{\"@id\": \"_:b\"}", NULL));
   probe = pp_jsonld_node_new_array (nodes);
 
-  compacted = pp_jsonld_compact (probe, context, options, cancellable, error);
+  compacted = pp_jsonld_compact_expanded (probe, context, options, cancellable, error);
   if (compacted == NULL)
     return NULL;
 
@@ -168,7 +169,8 @@ pp_jsonld_flatten (JsonNode         *input,
   if (context == NULL || JSON_NODE_HOLDS_NULL (context))
     return g_steal_pointer (&flattened);
 
-  compacted = pp_jsonld_compact (flattened, context, options, cancellable, error);
+  /* already expanded: compaction must not expand it again */
+  compacted = pp_jsonld_compact_expanded (flattened, context, options, cancellable, error);
   if (compacted == NULL)
     return NULL;
 
