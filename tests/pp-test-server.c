@@ -22,7 +22,7 @@ typedef struct
   guint status;
   char *body;          /* sent as is, or NULL */
   char *content;       /* or: a 200 whose assistant message is this */
-  char *retry_after;
+  GStrv headers;       /* name, value, name, value… */
 } Reply;
 
 struct _PpTestServer
@@ -65,7 +65,7 @@ reply_free (Reply *reply)
 {
   g_free (reply->body);
   g_free (reply->content);
-  g_free (reply->retry_after);
+  g_strfreev (reply->headers);
   g_free (reply);
 }
 
@@ -201,9 +201,9 @@ handle_request (SoupServer        *server,
     }
   else if (reply != NULL)
     {
-      if (reply->retry_after != NULL)
-        soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                      "Retry-After", reply->retry_after);
+      for (guint i = 0; reply->headers != NULL && reply->headers[i] != NULL; i += 2)
+        soup_message_headers_append (soup_server_message_get_response_headers (msg),
+                                     reply->headers[i], reply->headers[i + 1]);
       set_json_response (msg, reply->status, g_steal_pointer (&reply->body));
     }
   else
@@ -438,15 +438,40 @@ pp_test_server_push_reply (PpTestServer *server,
                            const char   *body,
                            const char   *retry_after)
 {
+  const char *headers[] = { "Retry-After", retry_after, NULL };
+
+  g_return_if_fail (server != NULL);
+
+  pp_test_server_push_reply_with_headers (server, status, body,
+                                          retry_after != NULL ? headers : NULL);
+}
+
+/**
+ * pp_test_server_push_reply_with_headers:
+ * @server: a #PpTestServer
+ * @status: the HTTP status
+ * @body: (nullable): the body, sent as `application/json` whatever it is
+ * @headers: (nullable) (array zero-terminated=1): response headers, as
+ *   names and values in turn: `{ "retry-after-ms", "1500", NULL }`
+ *
+ * Like pp_test_server_push_reply(), with any headers.
+ */
+void
+pp_test_server_push_reply_with_headers (PpTestServer       *server,
+                                        guint               status,
+                                        const char         *body,
+                                        const char * const *headers)
+{
   Reply *reply;
 
   g_return_if_fail (server != NULL);
   g_return_if_fail (status >= 100 && status < 600);
+  g_return_if_fail (headers == NULL || g_strv_length ((char **) headers) % 2 == 0);
 
   reply = g_new0 (Reply, 1);
   reply->status = status;
   reply->body = g_strdup (body);
-  reply->retry_after = g_strdup (retry_after);
+  reply->headers = g_strdupv ((char **) headers);
   push (server, reply);
 }
 

@@ -29,6 +29,10 @@ void          pp_test_server_push_reply                (PpTestServer *server,
                                                         guint         status,
                                                         const char   *body,
                                                         const char   *retry_after);
+void          pp_test_server_push_reply_with_headers   (PpTestServer       *server,
+                                                        guint               status,
+                                                        const char         *body,
+                                                        const char * const *headers);
 void          pp_test_server_push_content              (PpTestServer *server,
                                                         const char   *assistant_content);
 void          pp_test_server_set_hold                  (PpTestServer *server,

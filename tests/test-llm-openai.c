@@ -292,6 +292,33 @@ test_retry_after_date (void)
   g_assert_cmpuint (retry_after, <=, 30000);
 }
 
+/* OpenAI's retry-after-ms is finer than Retry-After, and wins */
+static void
+test_retry_after_ms (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *headers[] = { "Retry-After", "5", "retry-after-ms", "1500.2", NULL };
+  const char *bad_headers[] = { "Retry-After", "soon", NULL };
+
+  pp_test_server_push_reply_with_headers (server, 429, "{\"error\":{\"message\":\"Slow down\"}}", headers);
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_null (response);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (pp_llm_error_get_retry_after (error), ==, 1501);
+  g_clear_error (&error);
+
+  /* A value that is neither seconds nor a date is no delay */
+  pp_test_server_push_reply_with_headers (server, 429, NULL, bad_headers);
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_null (response);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (pp_llm_error_get_retry_after (error), ==, 0);
+}
+
 /* A server that echoes the key, and one that says too much */
 static void
 test_error_message_quoting (void)
@@ -789,6 +816,7 @@ main (int   argc,
       g_test_add_data_func (path, &error_cases[i], test_error);
     }
   g_test_add_func ("/llm-openai/retry-after-date", test_retry_after_date);
+  g_test_add_func ("/llm-openai/retry-after-ms", test_retry_after_ms);
   g_test_add_func ("/llm-openai/error-message-quoting", test_error_message_quoting);
   g_test_add_func ("/llm-openai/unreachable", test_unreachable);
   g_test_add_func ("/llm-openai/bad-base-url", test_bad_base_url);

@@ -34,10 +34,12 @@
  * %PP_LLM_ERROR_CONTEXT_LENGTH, other 4xx %PP_LLM_ERROR_BAD_REQUEST, 5xx
  * %PP_LLM_ERROR_TRANSIENT. The delay asked for by `retry-after-ms` or
  * `Retry-After` (seconds or an HTTP date) is set on 429 and 5xx errors
- * with pp_llm_error_set_retry_after(). The
- * API key is sent in the `Authorization` header and nowhere else: it is
- * not readable as a property, not part of pp_llm_client_dup_id(), and is
- * blotted out of any server message quoted in an error.
+ * with pp_llm_error_set_retry_after(). Messages name the endpoint and the
+ * status, and quote at most 200 bytes of the server's message.
+ *
+ * The API key is sent in the `Authorization` header and nowhere else: it
+ * is not readable as a property, not part of pp_llm_client_dup_id(), and
+ * is blotted out of any server message quoted in an error.
  */
 
 #define DEFAULT_BASE_URL "https://api.openai.com/v1"
@@ -266,17 +268,11 @@ quote_server_text (PpLlmOpenai *self,
                    const char  *text,
                    gssize       length)
 {
-  g_autoptr(GString) valid = NULL;
+  g_autofree char *made_valid = g_utf8_make_valid (text, length);
+  g_autoptr(GString) valid = g_string_new (made_valid);
   g_autoptr(GString) quoted = g_string_new (NULL);
   gboolean space = FALSE;
   gboolean truncated = FALSE;
-
-  valid = g_string_new (NULL);
-  {
-    g_autofree char *made_valid = g_utf8_make_valid (text, length);
-
-    g_string_append (valid, made_valid);
-  }
 
   /* Before cutting, so that no part of the key can be left */
   if (self->api_key != NULL && *self->api_key != '\0')
@@ -383,7 +379,7 @@ server_error_is (const ServerError *server_error,
   return g_strcmp0 (server_error->code, what) == 0 || g_strcmp0 (server_error->type, what) == 0;
 }
 
-/* The delay a 429 asks for: `retry-after-ms` (OpenAI, Azure), else
+/* The delay a 429 or 503 asks for: `retry-after-ms` (OpenAI, Azure), else
  * `Retry-After` in seconds or as an HTTP date */
 static guint
 parse_retry_after (SoupMessageHeaders *headers)
