@@ -791,8 +791,13 @@ builder_step (Builder  *b,
   return TRUE;
 }
 
+typedef struct {
+  const char *key;
+  JsonNode   *value;
+} Entry;
+
 /* the entries of an object of an expanded document, sorted out in one pass:
- * keywords by name, property names in a sorted array */
+ * keywords by name, properties in an array sorted by name */
 typedef struct {
   JsonNode    *id;
   JsonNode    *type;
@@ -802,11 +807,10 @@ typedef struct {
   JsonNode    *included;
   JsonNode    *value;
   JsonNode    *list;
-  JsonNode    *self;
-  const char **keys;
-  guint        n_keys;
-  const char  *stack_keys[24];
-  const char **heap_keys;
+  Entry       *props;
+  guint        n_props;
+  Entry        stack_props[16];
+  Entry       *heap_props;
 } Members;
 
 static int
@@ -814,6 +818,13 @@ compare_cstrings (const void *a,
                   const void *b)
 {
   return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static int
+compare_entries (const void *a,
+                 const void *b)
+{
+  return strcmp (((const Entry *) a)->key, ((const Entry *) b)->key);
 }
 
 static void
@@ -825,11 +836,11 @@ members_init (Members    *m,
   JsonNode *member;
   guint size = json_object_get_size (object);
 
-  memset (m, 0, offsetof (Members, stack_keys));
-  m->heap_keys = NULL;
-  m->keys = m->stack_keys;
-  if (size > G_N_ELEMENTS (m->stack_keys))
-    m->keys = m->heap_keys = g_new (const char *, size);
+  memset (m, 0, offsetof (Members, stack_props));
+  m->heap_props = NULL;
+  m->props = m->stack_props;
+  if (size > G_N_ELEMENTS (m->stack_props))
+    m->props = m->heap_props = g_new (Entry, size);
 
   json_object_iter_init (&iter, object);
   while (json_object_iter_next (&iter, &name, &member))
@@ -862,17 +873,19 @@ members_init (Members    *m,
             continue;
         }
 
-      m->keys[m->n_keys++] = name;
+      m->props[m->n_props].key = name;
+      m->props[m->n_props].value = member;
+      m->n_props++;
     }
 
-  if (m->n_keys > 1)
-    qsort (m->keys, m->n_keys, sizeof (const char *), compare_cstrings);
+  if (m->n_props > 1)
+    qsort (m->props, m->n_props, sizeof (Entry), compare_entries);
 }
 
 static void
 members_clear (Members *m)
 {
-  g_clear_pointer (&m->heap_keys, g_free);
+  g_clear_pointer (&m->heap_props, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Members, members_clear)
@@ -1039,19 +1052,17 @@ generate_node_object (Builder     *b,
     return FALSE;
 
   /* the remaining entries are properties, in order */
-  for (i = 0; i < m->n_keys; i++)
+  for (i = 0; i < m->n_props; i++)
     {
-      const char *key = m->keys[i];
-      JsonNode *value;
+      const char *key = m->props[i].key;
       const char *prop_name;
 
       prop_name = map_intern (b->map, pp_jsonld_is_blank_node_id (key)
                                       ? builder_relabel (b, key) : key);
       node_ensure_prop (node, prop_name);
 
-      /* keys point into the object, which outlives this call */
-      value = json_object_get_member (json_node_get_object (m->self), key);
-      if (!generate (b, value, graph, node, prop_name, FALSE, NULL, depth + 1, error))
+      if (!generate (b, m->props[i].value, graph, node, prop_name, FALSE, NULL,
+                     depth + 1, error))
         return FALSE;
     }
 
@@ -1073,7 +1084,6 @@ generate_object (Builder     *b,
   g_auto(Members) m;
 
   members_init (&m, object);
-  m.self = element;
 
   if (m.value != NULL)
     {
