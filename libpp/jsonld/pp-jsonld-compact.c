@@ -26,6 +26,10 @@ typedef struct {
   PpJsonldOptions      *options;
   GCancellable         *cancellable;
   PpJsonldContextCache *cache;     /* scoped contexts processed so far */
+
+  /* the inverse of the last context used, to spare the context's lock */
+  PpJsonldContext        *inverse_owner;
+  PpJsonldInverseContext *inverse;
   gboolean         compact_arrays;
   gboolean         compact_to_relative;
   gboolean         ordered;
@@ -73,20 +77,26 @@ direction_string (PpJsonldDirection direction)
 
 /* A string that is lower case already is used as is; else a lower-case
  * copy is kept in @pool. */
+/* Keeps @str (transfer full) in *@pool, created on first use */
 static const char *
-pooled_lower (GPtrArray  *pool,
-              const char *str)
+pool_take (GPtrArray **pool,
+           char       *str)
 {
-  char *lower;
+  if (*pool == NULL)
+    *pool = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (*pool, str);
 
+  return str;
+}
+
+static const char *
+pooled_lower (GPtrArray  **pool,
+              const char  *str)
+{
   for (const char *p = str; *p != '\0'; p++)
     {
       if (g_ascii_isupper (*p))
-        {
-          lower = g_ascii_strdown (str, -1);
-          g_ptr_array_add (pool, lower);
-          return lower;
-        }
+        return pool_take (pool, g_ascii_strdown (str, -1));
     }
 
   return str;
@@ -94,16 +104,29 @@ pooled_lower (GPtrArray  *pool,
 
 /* "language_direction", lower case, kept in @pool */
 static const char *
-pooled_language_direction (GPtrArray  *pool,
-                           const char *language,
-                           const char *direction)
+pooled_language_direction (GPtrArray  **pool,
+                           const char  *language,
+                           const char  *direction)
 {
   g_autofree char *joined = g_strconcat (language != NULL ? language : "", "_",
                                          direction, NULL);
-  char *lower = g_ascii_strdown (joined, -1);
 
-  g_ptr_array_add (pool, lower);
-  return lower;
+  return pool_take (pool, g_ascii_strdown (joined, -1));
+}
+
+static PpJsonldInverseContext *
+get_inverse (Compactor       *c,
+             PpJsonldContext *context)
+{
+  if (context != c->inverse_owner)
+    {
+      /* hold the context: an address must not come back for another one */
+      g_clear_pointer (&c->inverse_owner, pp_jsonld_context_unref);
+      c->inverse_owner = pp_jsonld_context_ref (context);
+      c->inverse = pp_jsonld_inverse_context_get (context);
+    }
+
+  return c->inverse;
 }
 
 static char *compact_iri (Compactor        *c,
@@ -124,7 +147,7 @@ select_term_for_value (Compactor        *c,
                        gboolean          reverse,
                        GError          **error)
 {
-  g_autoptr(GPtrArray) pool = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) pool = NULL;  /* strings made for this value */
   guint containers[MAX_CONTAINERS];
   const char *preferred[MAX_PREFERRED];
   guint n_containers = 0, n_preferred = 0, n_before_suffixes;
@@ -192,9 +215,9 @@ select_term_for_value (Compactor        *c,
 
           empty_list = TRUE;
           if (dir != NULL)
-            common_language = pooled_language_direction (pool, context->default_language, dir);
+            common_language = pooled_language_direction (&pool, context->default_language, dir);
           else if (context->default_language != NULL)
-            common_language = pooled_lower (pool, context->default_language);
+            common_language = pooled_lower (&pool, context->default_language);
           else
             common_language = "@none";
         }
@@ -216,9 +239,9 @@ select_term_for_value (Compactor        *c,
               const char *type = pp_jsonld_object_get_string (item_object, "@type");
 
               if (direction != NULL)
-                item_language = pooled_language_direction (pool, language, direction);
+                item_language = pooled_language_direction (&pool, language, direction);
               else if (language != NULL)
-                item_language = pooled_lower (pool, language);
+                item_language = pooled_lower (&pool, language);
               else if (type != NULL)
                 item_type = type;
               else
@@ -305,13 +328,13 @@ select_term_for_value (Compactor        *c,
 
           if (direction != NULL && !has_index)
             {
-              type_language_value = pooled_language_direction (pool, language, direction);
+              type_language_value = pooled_language_direction (&pool, language, direction);
               ADD_CONTAINER (PP_JSONLD_CONTAINER_LANGUAGE);
               ADD_CONTAINER (PP_JSONLD_CONTAINER_LANGUAGE | PP_JSONLD_CONTAINER_SET);
             }
           else if (language != NULL && !has_index)
             {
-              type_language_value = pooled_lower (pool, language);
+              type_language_value = pooled_lower (&pool, language);
               ADD_CONTAINER (PP_JSONLD_CONTAINER_LANGUAGE);
               ADD_CONTAINER (PP_JSONLD_CONTAINER_LANGUAGE | PP_JSONLD_CONTAINER_SET);
             }
@@ -405,8 +428,10 @@ select_term_for_value (Compactor        *c,
   g_assert (n_containers <= MAX_CONTAINERS);
   g_assert (n_preferred <= MAX_PREFERRED);
 
-  return pp_jsonld_select_term (context, var, containers, n_containers,
-                                type_or_language, preferred, n_preferred);
+  return pp_jsonld_inverse_context_select_term (get_inverse (c, context), var,
+                                                containers, n_containers,
+                                                type_or_language,
+                                                preferred, n_preferred);
 }
 
 /* shortest first, then code point order */
@@ -443,7 +468,7 @@ compact_iri (Compactor        *c,
 
   g_assert (var != NULL);
 
-  if (vocab && pp_jsonld_inverse_has_iri (context, var))
+  if (vocab && pp_jsonld_inverse_context_has_iri (get_inverse (c, context), var))
     {
       GError *local_error = NULL;
       const char *term = select_term_for_value (c, context, var, value,
@@ -467,7 +492,7 @@ compact_iri (Compactor        *c,
         return g_strdup (var + length);
     }
 
-  prefixes = pp_jsonld_inverse_get_prefixes (context);
+  prefixes = pp_jsonld_inverse_context_get_prefixes (get_inverse (c, context));
   for (guint i = 0; i < prefixes->len; i++)
     {
       const PpJsonldTermDef *def = g_ptr_array_index (prefixes, i);
@@ -1681,12 +1706,16 @@ compactor_init (Compactor       *c,
   c->ordered = pp_jsonld_options_get_ordered (options);
   c->steps = 0;
   c->cache = pp_jsonld_context_cache_new ();
+  c->inverse_owner = NULL;
+  c->inverse = NULL;
 }
 
 static void
 compactor_clear (Compactor *c)
 {
   g_clear_pointer (&c->cache, pp_jsonld_context_cache_free);
+  g_clear_pointer (&c->inverse_owner, pp_jsonld_context_unref);
+  c->inverse = NULL;
 }
 
 /* Whether @context adds nothing: null, an empty map or an empty array */
@@ -1818,6 +1847,7 @@ pp_jsonld_compact_expanded (JsonNode         *expanded,
   g_autoptr(PpJsonldContext) active = NULL;
   g_autoptr(JsonNode) compacted = NULL;
   g_autoptr(JsonNode) empty_context = NULL;
+  g_autofree char *graph_alias = NULL;
   JsonNode *local_context = context;
   JsonObject *output;
   Compactor c;
@@ -1841,26 +1871,23 @@ pp_jsonld_compact_expanded (JsonNode         *expanded,
 
   compactor_init (&c, options, cancellable);
   compacted = compact_element (&c, active, NULL, expanded, 0, error);
+  if (compacted != NULL && JSON_NODE_HOLDS_ARRAY (compacted) &&
+      json_array_get_length (json_node_get_array (compacted)) > 0)
+    {
+      /* several nodes: under @graph */
+      graph_alias = compact_keyword (&c, active, "@graph", error);
+      if (graph_alias == NULL)
+        g_clear_pointer (&compacted, json_node_unref);
+    }
   compactor_clear (&c);
   if (compacted == NULL)
     return NULL;
 
   if (JSON_NODE_HOLDS_ARRAY (compacted))
     {
-      JsonArray *array = json_node_get_array (compacted);
-
       output = json_object_new ();
-      if (json_array_get_length (array) > 0)
-        {
-          g_autofree char *alias = compact_keyword (&c, active, "@graph", error);
-
-          if (alias == NULL)
-            {
-              json_object_unref (output);
-              return NULL;
-            }
-          json_object_set_member (output, alias, g_steal_pointer (&compacted));
-        }
+      if (graph_alias != NULL)
+        json_object_set_member (output, graph_alias, g_steal_pointer (&compacted));
     }
   else if (JSON_NODE_HOLDS_OBJECT (compacted))
     {

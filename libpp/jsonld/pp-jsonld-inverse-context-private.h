@@ -25,25 +25,36 @@ typedef enum {
   PP_JSONLD_SELECT_ANY,
 } PpJsonldTypeOrLanguage;
 
+/**
+ * PpJsonldInverseContext:
+ *
+ * The inverse context of an active context: built once, the first time it
+ * is asked for, owned by the context and read-only afterwards, so any
+ * number of threads may use it at once.
+ */
+typedef struct _PpJsonldInverseContext PpJsonldInverseContext;
+
+/* The inverse context of @context (transfer none), built on first use */
+PpJsonldInverseContext *pp_jsonld_inverse_context_get          (PpJsonldContext        *context);
+
 /* The Term Selection algorithm: @containers are #PpJsonldContainer flag
  * sets (0 for `@none`), in order of preference; @preferred the preferred
- * type or language values. The inverse context of @context is built on first
- * use. Returns the term (owned by @context), or NULL. Does not allocate. */
-const char *pp_jsonld_select_term          (PpJsonldContext        *context,
-                                            const char             *iri,
-                                            const guint            *containers,
-                                            guint                   n_containers,
-                                            PpJsonldTypeOrLanguage  type_or_language,
-                                            const char * const     *preferred,
-                                            guint                   n_preferred);
+ * type or language values. Returns the term (owned by the context), or
+ * NULL. Does not allocate. */
+const char             *pp_jsonld_inverse_context_select_term  (PpJsonldInverseContext *inverse,
+                                                                const char             *iri,
+                                                                const guint            *containers,
+                                                                guint                   n_containers,
+                                                                PpJsonldTypeOrLanguage  type_or_language,
+                                                                const char * const     *preferred,
+                                                                guint                   n_preferred);
 
-/* Whether some term of @context maps to @iri */
-gboolean    pp_jsonld_inverse_has_iri      (PpJsonldContext        *context,
-                                            const char             *iri);
+/* Whether some term maps to @iri */
+gboolean                pp_jsonld_inverse_context_has_iri      (PpJsonldInverseContext *inverse,
+                                                                const char             *iri);
 
-/* The definitions of @context that can be used as a prefix of a compact
- * IRI (a non-null IRI mapping and the prefix flag), shortest term first;
- * owned by @context. */
-GPtrArray  *pp_jsonld_inverse_get_prefixes (PpJsonldContext        *context);
+/* The definitions usable as the prefix of a compact IRI (a non-null IRI
+ * mapping and the prefix flag), shortest term first; transfer none. */
+GPtrArray              *pp_jsonld_inverse_context_get_prefixes (PpJsonldInverseContext *inverse);
 
 G_END_DECLS

@@ -29,7 +29,7 @@ typedef struct {
   const char *term;
 } InverseRecord;
 
-typedef struct {
+typedef struct _PpJsonldInverseContext {
   GHashTable   *iris;      /* const char * IRI → GArray of InverseRecord */
   GStringChunk *keys;      /* the keys that are not constants */
   GPtrArray    *prefixes;  /* const PpJsonldTermDef *, shortest term first */
@@ -237,9 +237,19 @@ inverse_context_build (PpJsonldContext *context)
   return inverse;
 }
 
-static InverseContext *
-get_inverse (PpJsonldContext *context)
+/**
+ * pp_jsonld_inverse_context_get:
+ * @context: an active context
+ *
+ * The inverse context of @context, built on first use.
+ *
+ * Returns: (transfer none): the inverse context, owned by @context
+ */
+PpJsonldInverseContext *
+pp_jsonld_inverse_context_get (PpJsonldContext *context)
 {
+  g_return_val_if_fail (context != NULL, NULL);
+
   /* the builder walks the sorted terms: have them sorted first, outside
    * the inverse context's construction */
   pp_jsonld_context_get_sorted_terms (context);
@@ -249,8 +259,8 @@ get_inverse (PpJsonldContext *context)
 }
 
 /**
- * pp_jsonld_select_term:
- * @context: an active context
+ * pp_jsonld_inverse_context_select_term:
+ * @inverse: an inverse context
  * @iri: the IRI or keyword to find a term for
  * @containers: (array length=n_containers): container mappings, preferred first
  * @n_containers: the length of @containers
@@ -264,21 +274,19 @@ get_inverse (PpJsonldContext *context)
  * Returns: (nullable) (transfer none): the selected term
  */
 const char *
-pp_jsonld_select_term (PpJsonldContext        *context,
-                       const char             *iri,
-                       const guint            *containers,
-                       guint                   n_containers,
-                       PpJsonldTypeOrLanguage  type_or_language,
-                       const char * const     *preferred,
-                       guint                   n_preferred)
+pp_jsonld_inverse_context_select_term (PpJsonldInverseContext *inverse,
+                                       const char             *iri,
+                                       const guint            *containers,
+                                       guint                   n_containers,
+                                       PpJsonldTypeOrLanguage  type_or_language,
+                                       const char * const     *preferred,
+                                       guint                   n_preferred)
 {
-  InverseContext *inverse;
   GArray *records;
 
-  g_return_val_if_fail (context != NULL, NULL);
+  g_return_val_if_fail (inverse != NULL, NULL);
   g_return_val_if_fail (iri != NULL, NULL);
 
-  inverse = get_inverse (context);
   records = g_hash_table_lookup (inverse->iris, iri);
   if (records == NULL)
     return NULL;
@@ -310,32 +318,32 @@ pp_jsonld_select_term (PpJsonldContext        *context,
 }
 
 /**
- * pp_jsonld_inverse_has_iri:
- * @context: an active context
+ * pp_jsonld_inverse_context_has_iri:
+ * @inverse: an inverse context
  * @iri: an IRI or keyword
  *
- * Returns: whether a term of @context maps to @iri
+ * Returns: whether a term maps to @iri
  */
 gboolean
-pp_jsonld_inverse_has_iri (PpJsonldContext *context,
-                           const char      *iri)
+pp_jsonld_inverse_context_has_iri (PpJsonldInverseContext *inverse,
+                                   const char             *iri)
 {
-  g_return_val_if_fail (context != NULL, FALSE);
+  g_return_val_if_fail (inverse != NULL, FALSE);
 
-  return iri != NULL && g_hash_table_contains (get_inverse (context)->iris, iri);
+  return iri != NULL && g_hash_table_contains (inverse->iris, iri);
 }
 
 /**
- * pp_jsonld_inverse_get_prefixes:
- * @context: an active context
+ * pp_jsonld_inverse_context_get_prefixes:
+ * @inverse: an inverse context
  *
  * Returns: (transfer none) (element-type PpJsonldTermDef): the definitions
  *   usable as the prefix of a compact IRI
  */
 GPtrArray *
-pp_jsonld_inverse_get_prefixes (PpJsonldContext *context)
+pp_jsonld_inverse_context_get_prefixes (PpJsonldInverseContext *inverse)
 {
-  g_return_val_if_fail (context != NULL, NULL);
+  g_return_val_if_fail (inverse != NULL, NULL);
 
-  return get_inverse (context)->prefixes;
+  return inverse->prefixes;
 }
