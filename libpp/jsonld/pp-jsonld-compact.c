@@ -22,18 +22,21 @@
 #define MAX_CONTAINERS 32
 #define MAX_PREFERRED 16
 
+/* The state of one compaction run */
 typedef struct {
-  PpJsonldOptions      *options;
-  GCancellable         *cancellable;
-  PpJsonldContextCache *cache;     /* scoped contexts processed so far */
+  PpJsonldOptions        *options;
+  GCancellable           *cancellable;
+  gboolean                compact_arrays;
+  gboolean                compact_to_relative;
+  gboolean                ordered;
+  guint                   steps;          /* elements compacted so far */
 
-  /* the inverse of the last context used, to spare the context's lock */
+  /* the scoped contexts processed so far */
+  PpJsonldContextCache   *cache;
+
+  /* the inverse of the context used last, to spare that context's lock */
   PpJsonldContext        *inverse_owner;
   PpJsonldInverseContext *inverse;
-  gboolean         compact_arrays;
-  gboolean         compact_to_relative;
-  gboolean         ordered;
-  guint            steps;
 } Compactor;
 
 static gboolean
@@ -75,8 +78,6 @@ direction_string (PpJsonldDirection direction)
     }
 }
 
-/* A string that is lower case already is used as is; else a lower-case
- * copy is kept in @pool. */
 /* Keeps @str (transfer full) in *@pool, created on first use */
 static const char *
 pool_take (GPtrArray **pool,
@@ -89,6 +90,7 @@ pool_take (GPtrArray **pool,
   return str;
 }
 
+/* @str in lower case: @str itself when it is, else a copy kept in *@pool */
 static const char *
 pooled_lower (GPtrArray  **pool,
               const char  *str)
@@ -102,7 +104,7 @@ pooled_lower (GPtrArray  **pool,
   return str;
 }
 
-/* "language_direction", lower case, kept in @pool */
+/* "language_direction" in lower case, kept in *@pool */
 static const char *
 pooled_language_direction (GPtrArray  **pool,
                            const char  *language,
@@ -114,6 +116,7 @@ pooled_language_direction (GPtrArray  **pool,
   return pool_take (pool, g_ascii_strdown (joined, -1));
 }
 
+/* The inverse context of @context */
 static PpJsonldInverseContext *
 get_inverse (Compactor       *c,
              PpJsonldContext *context)
@@ -1938,6 +1941,12 @@ pp_jsonld_compact_expanded (JsonNode         *expanded,
  * JSON-LD 1.1 Processing Algorithms and API. The input is expanded first;
  * a result with several top-level nodes holds them under `@graph`, and the
  * context is added to the result unless it is empty.
+ *
+ * A sealed @context (see json_node_seal()) is processed once and reused by
+ * later calls with the same base IRI, processing mode and document loader,
+ * so compacting many documents against one context costs little more than
+ * compacting them. This function may be called from several threads at
+ * once, with the same @context if it is sealed.
  *
  * Errors are in the #PP_JSONLD_ERROR domain, except cancellation
  * (%G_IO_ERROR_CANCELLED).
