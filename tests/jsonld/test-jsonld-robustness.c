@@ -300,13 +300,10 @@ test_remote_context_cycle (void)
     {
       g_autoptr(GError) error = NULL;
 
+      /* JSON-LD 1.1 follows the cycle until too many contexts nest */
       g_assert_false (run_algorithm (a, input, options, NULL, &error));
-      g_assert_nonnull (error);
-      g_assert_true (error->domain == PP_JSONLD_ERROR);
-      g_assert_true (error->code == PP_JSONLD_ERROR_CONTEXT_OVERFLOW ||
-                     error->code == PP_JSONLD_ERROR_RECURSIVE_CONTEXT_INCLUSION);
-      g_assert_true (g_str_has_prefix (error->message,
-                                       pp_jsonld_error_code_to_string (error->code)));
+      g_assert_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_CONTEXT_OVERFLOW);
+      g_assert_true (g_str_has_prefix (error->message, "context overflow"));
     }
 }
 
