@@ -700,6 +700,39 @@ test_concurrent (void)
   g_assert_cmpuint (pp_test_server_get_connection_count (server), <=, N_THREADS);
 }
 
+#define N_LIMITED 4
+
+/* max-connections caps the requests in flight: libsoup's default would
+ * allow 2 to one host, and nothing caps the threads */
+static void
+test_max_connections (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = NULL;
+  g_autoptr(GError) error = NULL;
+  GThread *threads[4 * N_LIMITED];
+
+  client = (PpLlmClient *) pp_registry_create (PP_LLM_CLIENT_EXTENSION_POINT, "openai", &error,
+                                               "base-url", pp_test_server_get_base_url (server),
+                                               "max-connections", N_LIMITED,
+                                               NULL);
+  g_assert_no_error (error);
+  pp_test_server_set_hold (server, TRUE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("complete", concurrent_thread, client);
+
+  g_assert_true (pp_test_server_wait_for_in_flight (server, N_LIMITED, WAIT_MS));
+  pp_test_server_set_hold (server, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpuint (pp_test_server_get_request_count (server), ==, G_N_ELEMENTS (threads) * N_PER_THREAD);
+  g_assert_cmpuint (pp_test_server_get_peak_in_flight (server), ==, N_LIMITED);
+  g_assert_cmpuint (pp_test_server_get_connection_count (server), <=, N_LIMITED);
+}
+
 typedef struct
 {
   GMainContext *context;
@@ -826,6 +859,7 @@ main (int   argc,
   g_test_add_func ("/llm-openai/base-url-forms", test_base_url_forms);
   g_test_add_func ("/llm-openai/keep-alive", test_keep_alive);
   g_test_add_func ("/llm-openai/concurrent", test_concurrent);
+  g_test_add_func ("/llm-openai/max-connections", test_max_connections);
   g_test_add_func ("/llm-openai/async", test_async);
 
   return g_test_run ();
