@@ -18,6 +18,10 @@
 /* How many elements are compacted between two checks of the cancellable */
 #define CANCEL_CHECK_INTERVAL 256
 
+/* How deep compaction recurses: expanded form puts every value in an array,
+ * so it nests up to twice as deep as the documents expansion accepts */
+#define COMPACT_MAX_DEPTH (2 * PP_JSONLD_MAX_DEPTH + 2)
+
 /* The most container preferences IRI compaction builds for one value */
 #define MAX_CONTAINERS 32
 #define MAX_PREFERRED 16
@@ -1645,7 +1649,7 @@ compact_element (Compactor        *c,
                  guint             depth,
                  GError          **error)
 {
-  if (depth > PP_JSONLD_MAX_DEPTH)
+  if (depth > COMPACT_MAX_DEPTH)
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INPUT,
                            "the document nests deeper than %u levels",
