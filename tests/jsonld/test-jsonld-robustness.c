@@ -270,6 +270,36 @@ test_moderate_nesting (void)
     }
 }
 
+/* The deepest document expansion accepts compacts too; flattening and
+ * toRdf may refuse it, with an error */
+static void
+test_nesting_at_limit (void)
+{
+  g_autoptr(DeepTree) tree = deep_tree_new (DEEP_OBJECTS, 500);
+  g_autoptr(DeepTree) deeper = deep_tree_new (DEEP_OBJECTS, 1000);
+  g_autoptr(PpJsonldOptions) options = options_new_offline (NULL);
+
+  for (Algorithm a = 0; a < N_ALGORITHMS; a++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean ok = run_algorithm (a, tree->root, options, NULL, &error);
+
+      if (a == ALGORITHM_EXPAND || a == ALGORITHM_COMPACT)
+        {
+          g_assert_no_error (error);
+          g_assert_true (ok);
+        }
+      else if (!ok)
+        {
+          g_assert_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_INVALID_INPUT);
+        }
+
+      g_clear_error (&error);
+      g_assert_false (run_algorithm (a, deeper->root, options, NULL, &error));
+      g_assert_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_INVALID_INPUT);
+    }
+}
+
 /* Context cycles */
 
 static void
@@ -545,6 +575,7 @@ main (int   argc,
   g_test_add_data_func ("/jsonld/robustness/deep/context",
                         GINT_TO_POINTER (DEEP_CONTEXT), test_deep_nesting);
   g_test_add_func ("/jsonld/robustness/moderate-nesting", test_moderate_nesting);
+  g_test_add_func ("/jsonld/robustness/nesting-at-limit", test_nesting_at_limit);
   g_test_add_func ("/jsonld/robustness/context/remote-cycle",
                    test_remote_context_cycle);
   g_test_add_func ("/jsonld/robustness/context/import-cycle", test_import_cycle);
