@@ -7,6 +7,9 @@
 
 #include <signal.h>
 #include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -155,12 +158,23 @@ watchdog_thread (gpointer data)
   return NULL;
 }
 
+/* A failed assertion aborts the test: take the server down with it, or it
+ * would keep the test's output open and run on */
+static void
+die_with_parent (gpointer data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
 static void
 mock_process_start (MockProcess *mock,
                     const char  *latency_ms)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = tool_path ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) stdout_data = NULL;
   g_autofree char *line = NULL;
   const char *prefix = "pp-mock-llm listening on ";
@@ -170,8 +184,10 @@ mock_process_start (MockProcess *mock,
   g_cond_init (&mock->cond);
   mock->watchdog = g_thread_new ("watchdog", watchdog_thread, mock);
 
-  mock->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                    path, "--port", "0", "--latency-ms", latency_ms, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  mock->process = g_subprocess_launcher_spawn (launcher, &error,
+                                               path, "--port", "0", "--latency-ms", latency_ms, NULL);
   g_assert_no_error (error);
 
   /* The port is announced on the first line */
@@ -337,6 +353,7 @@ test_serve (void)
 
   /* Not a chat request: an OpenAI-shaped error */
   bad = soup_message_new_from_uri (SOUP_METHOD_POST, soup_message_get_uri (msg));
+  soup_message_add_flags (bad, SOUP_MESSAGE_IDEMPOTENT);
   soup_message_set_request_body_from_bytes (bad, "application/json", bad_body);
   ignored = send_for_json (&mock, bad, SOUP_STATUS_BAD_REQUEST);
   g_assert_nonnull (json_object_get_object_member (json_node_get_object (ignored), "error"));
@@ -345,6 +362,7 @@ test_serve (void)
   g_assert_cmpint (get_stat (stats, "requests"), ==, 4);
   g_assert_cmpint (get_stat (stats, "in_flight"), ==, 0);
   g_assert_cmpint (get_stat (stats, "peak_in_flight"), ==, 1);
+  g_assert_cmpint (get_stat (stats, "connections"), ==, 1);
   g_assert_cmpint (get_stat (stats, "distinct_messages"), ==, 2);
   g_assert_cmpint (get_stat (stats, "duplicates"), ==, 1);
 
@@ -404,6 +422,7 @@ test_concurrent (void)
   g_assert_cmpint (get_stat (stats, "requests"), ==, N_CONCURRENT);
   g_assert_cmpint (get_stat (stats, "in_flight"), ==, 0);
   g_assert_cmpint (get_stat (stats, "peak_in_flight"), ==, N_CONCURRENT);
+  g_assert_cmpint (get_stat (stats, "connections"), ==, N_CONCURRENT);
   g_assert_cmpint (get_stat (stats, "duplicates"), ==, 0);
 
   mock_process_stop (&mock);

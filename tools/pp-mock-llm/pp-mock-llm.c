@@ -23,11 +23,12 @@
  * message and returns to the main loop, so any number of requests wait at
  * once. GET /stats tells what it saw, for benchmarks:
  *
- *   {"requests":…,"in_flight":…,"peak_in_flight":…,
+ *   {"requests":…,"in_flight":…,"peak_in_flight":…,"connections":…,
  *    "distinct_messages":…,"duplicates":…}
  *
- * where duplicates counts the distinct user messages received more than
- * once. Everything runs on the main thread. */
+ * where connections counts the connections chat requests came on (few,
+ * when clients keep them alive) and duplicates the distinct user messages
+ * received more than once. Everything runs on the main thread. */
 
 typedef struct
 {
@@ -38,6 +39,7 @@ typedef struct
   guint64 requests;
   guint in_flight;
   guint peak_in_flight;
+  guint connections;
   GHashTable *seen;            /* checksum of a user message → times seen */
   guint duplicates;
 } MockLlm;
@@ -61,6 +63,21 @@ note_user_message (MockLlm    *self,
   if (count == 2)
     self->duplicates++;
   g_hash_table_replace (self->seen, checksum, GUINT_TO_POINTER (count));
+}
+
+static void
+note_connection (MockLlm           *self,
+                 SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  GQuark seen = g_quark_from_static_string ("pp-mock-llm-seen");
+
+  /* Mark each connection's socket the first time it carries a request */
+  if (socket == NULL || g_object_get_qdata (G_OBJECT (socket), seen) != NULL)
+    return;
+
+  g_object_set_qdata (G_OBJECT (socket), seen, GINT_TO_POINTER (1));
+  self->connections++;
 }
 
 static void
@@ -102,6 +119,7 @@ handle_completions (SoupServer        *server,
       return;
     }
 
+  note_connection (self, msg);
   self->requests++;
   self->in_flight++;
   self->peak_in_flight = MAX (self->peak_in_flight, self->in_flight);
@@ -147,6 +165,8 @@ handle_stats (SoupServer        *server,
   json_builder_add_int_value (builder, self->in_flight);
   json_builder_set_member_name (builder, "peak_in_flight");
   json_builder_add_int_value (builder, self->peak_in_flight);
+  json_builder_set_member_name (builder, "connections");
+  json_builder_add_int_value (builder, self->connections);
   json_builder_set_member_name (builder, "distinct_messages");
   json_builder_add_int_value (builder, g_hash_table_size (self->seen));
   json_builder_set_member_name (builder, "duplicates");
@@ -230,7 +250,7 @@ main (int   argc,
                                 "A local OpenAI-compatible chat-completions server for demos, tests and\n"
                                 "benchmarks. POST /v1/chat/completions answers with schema.org JSON-LD naming\n"
                                 "the capitalised names of the user's message; GET /stats reports requests,\n"
-                                "in_flight, peak_in_flight, distinct_messages and duplicates.");
+                                "in_flight, peak_in_flight, connections, distinct_messages and duplicates.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (context, error->message);
