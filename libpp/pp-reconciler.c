@@ -219,18 +219,10 @@ produce_output (PpJsonldNodeMap  *map,
   g_autoptr(JsonNode) compacted = NULL;
   g_autoptr(PpJsonldOptions) options = NULL;
 
-  switch (form)
-    {
-    case PP_OUTPUT_FORM_EXPANDED:
-      return pp_jsonld_node_map_to_json (map, PP_JSONLD_FLATTEN_CANONICAL);
-    case PP_OUTPUT_FORM_FLATTENED:
-      return pp_jsonld_node_map_flatten (map, PP_JSONLD_FLATTEN_CANONICAL);
-    case PP_OUTPUT_FORM_COMPACTED:
-    default:
-      break;
-    }
-
   flattened = pp_jsonld_node_map_flatten (map, PP_JSONLD_FLATTEN_CANONICAL);
+  if (form == PP_OUTPUT_FORM_FLATTENED)
+    return g_steal_pointer (&flattened);
+
   context = json_node_new (JSON_NODE_VALUE);
   json_node_set_string (context, "https://schema.org");
   options = pp_jsonld_options_new ();

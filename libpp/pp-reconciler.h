@@ -20,8 +20,8 @@ G_BEGIN_DECLS
  * PpOutputForm:
  * @PP_OUTPUT_FORM_COMPACTED: flattened, then compacted with the output
  *   context (schema.org by default) into `{"@context": …, "@graph": […]}`
- * @PP_OUTPUT_FORM_FLATTENED: flattened, in expanded form
- * @PP_OUTPUT_FORM_EXPANDED: the expanded form of the merged graph
+ * @PP_OUTPUT_FORM_FLATTENED: flattened, in expanded form: an array of node
+ *   objects with full IRIs
  *
  * The form of the graph a reconciler produces. Whatever the form, the
  * output is canonical: the same for the same segments' graphs, whatever
@@ -30,7 +30,6 @@ G_BEGIN_DECLS
 typedef enum {
   PP_OUTPUT_FORM_COMPACTED,
   PP_OUTPUT_FORM_FLATTENED,
-  PP_OUTPUT_FORM_EXPANDED,
 } PpOutputForm;
 
 #define PP_TYPE_RECONCILER (pp_reconciler_get_type ())

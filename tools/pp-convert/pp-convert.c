@@ -22,7 +22,8 @@ typedef struct
 {
   GMainLoop *loop;
   PpProcessor *processor;
-  PpReconciler *merger;        /* merges the documents' graphs */
+  PpReconciler *merger;        /* merges the documents' graphs, if several */
+  JsonNode *graph;             /* the graph of a lone document */
   GPtrArray *documents;
   guint next;
   gboolean verbose;
@@ -56,7 +57,7 @@ static const GOptionEntry entries[] = {
   { "cache", 0, 0, G_OPTION_ARG_STRING, &opt_cache, "Cache of answers: none, or a cache plugin such as memory (default: memory)", "NAME" },
   { "retries", 0, 0, G_OPTION_ARG_INT, &opt_retries, "Retries of a segment after a transient error (default: 4)", "N" },
   { "form", 'f', 0, G_OPTION_ARG_STRING, &opt_form,
-    "Output form: compacted, flattened, expanded or nquads (default: compacted)", "FORM" },
+    "Output form: compacted, flattened or nquads (default: compacted)", "FORM" },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write the graph to FILE instead of standard output", "FILE" },
   { "stats", 0, 0, G_OPTION_ARG_FILENAME, &opt_stats, "Write the processor's statistics as JSON to FILE", "FILE" },
   { "llm", 0, 0, G_OPTION_ARG_STRING, &opt_llm, "LLM client plugin (default: $PP_LLM, or the best available)", "NAME" },
@@ -117,11 +118,9 @@ parse_form (const char    *name,
     *form = PP_OUTPUT_FORM_COMPACTED;
   else if (g_str_equal (name, "flattened"))
     *form = PP_OUTPUT_FORM_FLATTENED;
-  else if (g_str_equal (name, "expanded"))
-    *form = PP_OUTPUT_FORM_EXPANDED;
   else if (g_str_equal (name, "nquads"))
     {
-      *form = PP_OUTPUT_FORM_EXPANDED;
+      *form = PP_OUTPUT_FORM_FLATTENED;
       *nquads = TRUE;
     }
   else
@@ -205,6 +204,14 @@ document_done (GObject      *source,
   if (graph == NULL)
     {
       g_propagate_error (&job->error, g_steal_pointer (&error));
+      g_main_loop_quit (job->loop);
+      return;
+    }
+
+  if (job->merger == NULL)
+    {
+      /* One document: its graph is the output */
+      job->graph = graph;
       g_main_loop_quit (job->loop);
       return;
     }
@@ -340,7 +347,7 @@ main (int   argc,
     }
   if (!parse_form (opt_form, &form, &nquads))
     {
-      print_error ("unknown --form ‘%s’: use compacted, flattened, expanded or nquads", opt_form);
+      print_error ("unknown --form ‘%s’: use compacted, flattened or nquads", opt_form);
       return EXIT_USAGE;
     }
 
@@ -400,7 +407,8 @@ main (int   argc,
   }
 
   loop = g_main_loop_new (NULL, FALSE);
-  merger = pp_reconciler_new (documents->len, form);
+  if (documents->len > 1)
+    merger = pp_reconciler_new (documents->len, form);
 
   job.loop = loop;
   job.processor = processor;
@@ -410,7 +418,8 @@ main (int   argc,
 
   g_signal_connect (processor, "segment-failed", G_CALLBACK (on_segment_failed), &job);
   g_signal_connect (processor, "progress", G_CALLBACK (on_progress), &job);
-  g_signal_connect (merger, "finished", G_CALLBACK (on_merged), &job);
+  if (merger != NULL)
+    g_signal_connect (merger, "finished", G_CALLBACK (on_merged), &job);
 
   process_next (&job);
   g_main_loop_run (loop);
@@ -422,7 +431,7 @@ main (int   argc,
       return EXIT_FAILED;
     }
 
-  graph = pp_reconciler_dup_graph (merger);
+  graph = merger != NULL ? pp_reconciler_dup_graph (merger) : g_steal_pointer (&job.graph);
   if (graph == NULL)
     {
       print_error ("the documents' graphs could not be merged");

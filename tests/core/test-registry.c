@@ -1,0 +1,320 @@
+/* test-registry.c: the plugin registry, with real plugin modules
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <gmodule.h>
+#include <glib/gstdio.h>
+#include <libpp/libpp.h>
+
+static GPtrArray *warnings;   /* (element-type utf8) */
+static char *plugin_dir;
+
+/* Records warnings instead of aborting on them; the library never installs
+ * a writer, the test program does */
+static GLogWriterOutput
+record_warnings (GLogLevelFlags   log_level,
+                 const GLogField *fields,
+                 gsize            n_fields,
+                 gpointer         user_data)
+{
+  if (log_level & G_LOG_LEVEL_WARNING)
+    {
+      for (gsize i = 0; i < n_fields; i++)
+        {
+          if (g_str_equal (fields[i].key, "MESSAGE"))
+            g_ptr_array_add (warnings, g_strdup (fields[i].value));
+        }
+      return G_LOG_WRITER_HANDLED;
+    }
+
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+static gboolean
+warned_about (const char *needle,
+              const char *also)
+{
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      const char *message = warnings->pdata[i];
+
+      if (strstr (message, needle) != NULL && (also == NULL || strstr (message, also) != NULL))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static guint
+count_extensions (const char *point,
+                  const char *name)
+{
+  g_autoptr(GList) extensions = pp_registry_list_extensions (point);
+  guint n = 0;
+
+  for (GList *l = extensions; l != NULL; l = l->next)
+    {
+      if (g_str_equal (pp_extension_get_name (l->data), name))
+        n++;
+    }
+
+  return n;
+}
+
+static void
+test_broken_modules_skipped (void)
+{
+  /* Loading went on past the broken modules, naming each file */
+  g_assert_true (warned_about ("libpp-test-no-load." G_MODULE_SUFFIX, "pp_test_no_load_load"));
+  g_assert_true (warned_about ("libpp-test-wrong-abi." G_MODULE_SUFFIX, "ABI 999"));
+  g_assert_true (warned_about ("libpp-garbage." G_MODULE_SUFFIX, NULL));
+
+  g_assert_cmpuint (count_extensions (PP_CACHE_EXTENSION_POINT, "test-high"), ==, 1);
+  g_assert_cmpuint (count_extensions (PP_CACHE_EXTENSION_POINT, "test-low"), ==, 1);
+  g_assert_cmpuint (count_extensions (PP_CACHE_EXTENSION_POINT, "test-no-load"), ==, 0);
+  g_assert_cmpuint (count_extensions (PP_CACHE_EXTENSION_POINT, "test-wrong-abi"), ==, 0);
+}
+
+static void
+test_priority_order (void)
+{
+  g_autoptr(GList) extensions = pp_registry_list_extensions (PP_CACHE_EXTENSION_POINT);
+  int previous = G_MAXINT;
+  gint high = -1, low = -1, i = 0;
+
+  for (GList *l = extensions; l != NULL; l = l->next, i++)
+    {
+      g_assert_cmpint (pp_extension_get_priority (l->data), <=, previous);
+      previous = pp_extension_get_priority (l->data);
+      if (g_str_equal (pp_extension_get_name (l->data), "test-high"))
+        high = i;
+      if (g_str_equal (pp_extension_get_name (l->data), "test-low"))
+        low = i;
+    }
+
+  g_assert_cmpint (high, >=, 0);
+  g_assert_cmpint (low, >, high);
+  g_assert_cmpstr (g_type_name (pp_registry_lookup (PP_CACHE_EXTENSION_POINT, "test-low")), ==, "TestCache-test-low");
+  g_assert_true (pp_registry_lookup (PP_CACHE_EXTENSION_POINT, "no-such") == G_TYPE_INVALID);
+  g_assert_true (pp_registry_lookup ("no-such-point", NULL) == G_TYPE_INVALID);
+}
+
+static char *
+lookup_name (PpCache *cache)
+{
+  g_autoptr(GBytes) bytes = pp_cache_lookup (cache, "key", NULL);
+  gsize size;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  return g_strndup (data, size);
+}
+
+static void
+test_selection (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) best = NULL;
+  g_autoptr(GObject) named = NULL;
+  g_autoptr(GObject) fallback = NULL;
+  g_autoptr(GObject) from_env = NULL;
+  g_autofree char *name = NULL;
+
+  /* By priority: the highest that initialises */
+  best = pp_registry_create (PP_CACHE_EXTENSION_POINT, NULL, &error, NULL);
+  g_assert_no_error (error);
+  name = lookup_name (PP_CACHE (best));
+  g_assert_cmpstr (name, ==, "test-high");
+  g_clear_pointer (&name, g_free);
+
+  g_setenv ("PP_TEST_HIGH_FAIL", "1", TRUE);
+  fallback = pp_registry_create (PP_CACHE_EXTENSION_POINT, NULL, &error, NULL);
+  g_assert_no_error (error);
+  name = lookup_name (PP_CACHE (fallback));
+  g_assert_cmpstr (name, ==, "test-low");
+  g_clear_pointer (&name, g_free);
+
+  /* Named, it is that one or an error */
+  g_assert_null (pp_registry_create (PP_CACHE_EXTENSION_POINT, "test-high", &error, NULL));
+  g_assert_error (error, PP_CACHE_ERROR, PP_CACHE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_unsetenv ("PP_TEST_HIGH_FAIL");
+
+  named = pp_registry_create (PP_CACHE_EXTENSION_POINT, "test-low", &error, NULL);
+  g_assert_no_error (error);
+  name = lookup_name (PP_CACHE (named));
+  g_assert_cmpstr (name, ==, "test-low");
+  g_clear_pointer (&name, g_free);
+
+  g_assert_null (pp_registry_create (PP_CACHE_EXTENSION_POINT, "no-such", &error, NULL));
+  g_assert_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "test-low"));
+  g_clear_error (&error);
+
+  g_assert_null (pp_registry_create ("no-such-point", NULL, &error, NULL));
+  g_assert_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_NO_SUCH_POINT);
+  g_clear_error (&error);
+
+  /* The point's environment variable names one */
+  g_setenv ("PP_CACHE", "test-low", TRUE);
+  from_env = pp_registry_create (PP_CACHE_EXTENSION_POINT, NULL, &error, NULL);
+  g_unsetenv ("PP_CACHE");
+  g_assert_no_error (error);
+  name = lookup_name (PP_CACHE (from_env));
+  g_assert_cmpstr (name, ==, "test-low");
+}
+
+static void
+test_idempotent_load (void)
+{
+  g_autoptr(GObject) kept = NULL;
+
+  /* The module was loaded to register its types, unloaded, and is loaded
+   * again when its type is used: its load function runs more than once,
+   * yet the implementation is registered once */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GObject) cache = pp_registry_create (PP_CACHE_EXTENSION_POINT, "test-low", NULL, NULL);
+
+      g_assert_nonnull (cache);
+    }
+
+  kept = pp_registry_create (PP_CACHE_EXTENSION_POINT, "test-low", NULL, NULL);
+  g_assert_nonnull (kept);
+  g_assert_nonnull (g_getenv ("PP_TEST_LOW_LOADS"));
+  g_assert_cmpint (atoi (g_getenv ("PP_TEST_LOW_LOADS")), >=, 2);
+  g_assert_cmpuint (count_extensions (PP_CACHE_EXTENSION_POINT, "test-low"), ==, 1);
+}
+
+#define TEST_TYPE_INPROCESS_CACHE (test_inprocess_cache_get_type ())
+G_DECLARE_FINAL_TYPE (TestInprocessCache, test_inprocess_cache, TEST, INPROCESS_CACHE, GObject)
+
+struct _TestInprocessCache
+{
+  GObject parent_instance;
+};
+
+static GBytes *
+inprocess_lookup (PpCache *cache, const char *key, GError **error)
+{
+  return g_bytes_new_static ("in-process", 10);
+}
+
+static gboolean
+inprocess_store (PpCache *cache, const char *key, GBytes *value, guint ttl_s, GError **error)
+{
+  return TRUE;
+}
+
+static void
+inprocess_iface_init (PpCacheInterface *iface)
+{
+  iface->lookup = inprocess_lookup;
+  iface->store = inprocess_store;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestInprocessCache, test_inprocess_cache, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PP_TYPE_CACHE, inprocess_iface_init))
+
+static void test_inprocess_cache_class_init (TestInprocessCacheClass *klass) { }
+static void test_inprocess_cache_init (TestInprocessCache *self) { }
+
+static void
+test_register_in_process (void)
+{
+  g_autoptr(GObject) cache = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  pp_registry_register_type (PP_CACHE_EXTENSION_POINT, TEST_TYPE_INPROCESS_CACHE,
+                             "in-process", 5000, "Provided by the application");
+  /* Again: nothing changes */
+  pp_registry_register_type (PP_CACHE_EXTENSION_POINT, TEST_TYPE_INPROCESS_CACHE,
+                             "in-process", 5000, "Provided by the application");
+  g_assert_cmpuint (count_extensions (PP_CACHE_EXTENSION_POINT, "in-process"), ==, 1);
+
+  cache = pp_registry_create (PP_CACHE_EXTENSION_POINT, NULL, &error, NULL);
+  g_assert_no_error (error);
+  g_assert_true (G_OBJECT_TYPE (cache) == TEST_TYPE_INPROCESS_CACHE);
+  name = lookup_name (PP_CACHE (cache));
+  g_assert_cmpstr (name, ==, "in-process");
+}
+
+static void
+copy_file (const char *from,
+           const char *to_dir)
+{
+  g_autoptr(GFile) source = g_file_new_for_path (from);
+  g_autofree char *basename = g_path_get_basename (from);
+  g_autofree char *to_path = g_build_filename (to_dir, basename, NULL);
+  g_autoptr(GFile) dest = g_file_new_for_path (to_path);
+  g_autoptr(GError) error = NULL;
+
+  g_file_copy (source, dest, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const char *modules[] = { "test-high", "test-low", "test-no-load", "test-wrong-abi" };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *garbage = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  warnings = g_ptr_array_new_with_free_func (g_free);
+  g_log_set_writer_func (record_warnings, NULL, NULL);
+
+  /* A plugin directory of our own: the test modules and a file that is
+   * not a module at all */
+  plugin_dir = g_dir_make_tmp ("pp-registry-XXXXXX", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("libpp-%s." G_MODULE_SUFFIX, modules[i]);
+      g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "core", "plugins", file, NULL);
+
+      copy_file (path, plugin_dir);
+    }
+  garbage = g_build_filename (plugin_dir, "libpp-garbage." G_MODULE_SUFFIX, NULL);
+  g_assert_true (g_file_set_contents (garbage, "not an ELF file", -1, NULL));
+
+  g_setenv ("PP_PLUGIN_PATH", plugin_dir, TRUE);
+  pp_registry_ensure_loaded ();
+
+  g_test_add_func ("/registry/broken-modules-skipped", test_broken_modules_skipped);
+  g_test_add_func ("/registry/priority-order", test_priority_order);
+  g_test_add_func ("/registry/selection", test_selection);
+  g_test_add_func ("/registry/idempotent-load", test_idempotent_load);
+  g_test_add_func ("/registry/register-in-process", test_register_in_process);
+
+  ret = g_test_run ();
+
+  remove_dir (plugin_dir);
+  g_free (plugin_dir);
+  g_ptr_array_unref (warnings);
+
+  return ret;
+}
