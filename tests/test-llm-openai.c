@@ -505,6 +505,7 @@ test_timeout (void)
   g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TIMEOUT);
   g_assert_true (pp_llm_error_is_transient (error));
   pp_test_server_set_hold (server, FALSE);
+  g_assert_true (pp_test_server_wait_for_in_flight (server, 0, WAIT_MS));
 }
 
 typedef struct
@@ -577,7 +578,10 @@ test_cancel (void)
   g_clear_error (&call.error);
   g_mutex_clear (&call.mutex);
   g_cond_clear (&call.cond);
+
+  /* The answer the client gave up on is done with once released */
   pp_test_server_set_hold (server, FALSE);
+  g_assert_true (pp_test_server_wait_for_in_flight (server, 0, WAIT_MS));
 }
 
 static void
