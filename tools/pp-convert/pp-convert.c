@@ -85,6 +85,34 @@ print_error (const char *format,
   fprintf (stderr, "pp-convert: %s\n", message);
 }
 
+/* With --verbose, every message of libpp and its plugins (domains libpp and
+ * libpp-*) goes to standard error, debug ones included; other libraries'
+ * debug and info messages are dropped */
+static GLogWriterOutput
+verbose_writer (GLogLevelFlags   log_level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      g_autofree char *domain = NULL;
+
+      if (!g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+        continue;
+
+      domain = fields[i].length < 0 ? g_strdup (fields[i].value)
+                                    : g_strndup (fields[i].value, fields[i].length);
+      if (g_str_has_prefix (domain, "libpp") || g_str_equal (domain, G_LOG_DOMAIN))
+        return g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
+    }
+
+  if (log_level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
+    return G_LOG_WRITER_HANDLED;
+
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
 static void
 list_plugins (void)
 {
@@ -316,8 +344,12 @@ main (int   argc,
       return EXIT_OK;
     }
 
-  if (opt_verbose && g_getenv ("G_MESSAGES_DEBUG") == NULL)
-    g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  if (opt_verbose)
+    {
+      /* So that code checking g_log_writer_default_would_drop() logs */
+      g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+      g_log_set_writer_func (verbose_writer, NULL, NULL);
+    }
 
   if (opt_list_plugins)
     {

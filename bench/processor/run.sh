@@ -1,0 +1,85 @@
+#!/bin/sh
+# Benchmark of the processor: pp-convert against pp-mock-llm.
+#
+#   bench/processor/run.sh [RUNS]
+#
+# Builds libpp (release), then for each scenario runs pp-convert RUNS times
+# (default 5) and prints the median wall time against the ideal
+# ceil(segments / workers) × latency, CPU seconds per 1,000 segments and peak
+# RSS, plus what the server saw: requests, duplicated segments and the peak
+# of requests in flight. Not part of `meson test`.
+set -eu
+cd "$(dirname "$0")/../.."
+
+runs=${1:-5}
+build=_build-bench
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+command -v curl >/dev/null || { echo "needs curl (apt-get install curl)" >&2; exit 1; }
+
+if [ ! -f $build/build.ninja ]; then
+  meson setup $build --buildtype=release >/dev/null
+fi
+ninja -C $build >/dev/null
+
+work=$(mktemp -d)
+mock=""
+trap 'test -n "$mock" && kill $mock 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+
+export PP_PLUGIN_PATH="$PWD/$build/plugins/cache-memory:$PWD/$build/plugins/converter-llm:$PWD/$build/plugins/llm-openai"
+export PP_DATA_DIR="$PWD/data"
+
+# A document of N paragraphs of about 60 characters, one segment each
+make_document () {
+  awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "Record %d: the engineer Grace Hopper%d visited Boston.\n\n", i, i }' > "$2"
+}
+
+start_mock () {
+  $build/tools/pp-mock-llm/pp-mock-llm --port 0 --latency-ms "$1" > "$work/port" &
+  mock=$!
+  url=""
+  while [ -z "$url" ]; do
+    kill -0 $mock 2>/dev/null || { echo "pp-mock-llm did not start" >&2; exit 1; }
+    url=$(sed -n 's/^pp-mock-llm listening on \(http:[^ ]*\)$/\1/p' "$work/port")
+  done
+}
+
+stop_mock () {
+  kill $mock 2>/dev/null || true
+  wait $mock 2>/dev/null || true
+  mock=""
+}
+
+median () {
+  sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# scenario SEGMENTS LATENCY_MS WORKERS
+scenario () {
+  segments=$1 latency=$2 workers=$3
+  make_document "$segments" "$work/doc.txt"
+  : > "$work/wall"; : > "$work/cpu"; : > "$work/rss"
+  for r in $(seq "$runs"); do
+    start_mock "$latency"
+    /usr/bin/time -f "%e %U %S %M" -o "$work/time" \
+      $build/tools/pp-convert/pp-convert --endpoint "$url" --jobs "$workers" \
+        --segment-size 80 --cache none -o "$work/out.jsonld" "$work/doc.txt"
+    stats=$(curl -s "${url%/v1}/stats")
+    stop_mock
+    read -r wall user sys rss < "$work/time"
+    echo "$wall" >> "$work/wall"
+    echo "$user $sys" | awk -v n="$segments" '{ print ($1 + $2) * 1000 / n }' >> "$work/cpu"
+    echo "$rss" >> "$work/rss"
+    echo "  run $r: wall ${wall}s, user ${user}s, sys ${sys}s, peak RSS ${rss} KiB; server: $stats"
+  done
+  ideal=$(awk -v s="$segments" -v w="$workers" -v l="$latency" 'BEGIN { b = int((s + w - 1) / w); print b * l / 1000 }')
+  wall=$(median < "$work/wall")
+  printf '%s segments, %s ms latency, %s workers: median wall %ss (ideal %ss, %+.1f%%), CPU %.3f s per 1,000 segments, peak RSS %.1f MiB\n' \
+    "$segments" "$latency" "$workers" "$wall" "$ideal" \
+    "$(awk -v w="$wall" -v i="$ideal" 'BEGIN { print i > 0 ? (w / i - 1) * 100 : 0 }')" \
+    "$(median < "$work/cpu")" "$(median < "$work/rss" | awk '{ print $1 / 1024 }')"
+}
+
+echo "Machine: $(nproc) cores, $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)"
+scenario 2000 50 100
+scenario 2000 0 100
+scenario 10000 0 100
