@@ -83,3 +83,6 @@ echo "Machine: $(nproc) cores, $(sed -n 's/^model name\t: //p' /proc/cpuinfo | h
 scenario 2000 50 100
 scenario 2000 0 100
 scenario 10000 0 100
+
+echo "Cancellation:"
+$build/bench/processor/bench-cancel "$runs"
