@@ -22,7 +22,7 @@ sizes=${SIZES:-"10000 100000"}
 runs=${RUNS:-5}
 
 if [ ! -f "$build/build.ninja" ]; then
-  meson setup "$build" "$root" --buildtype=release
+  meson setup "$build" "$root" --buildtype=release >/dev/null
 fi
 ninja -C "$build" bench/jsonld/bench-jsonld-flatten >/dev/null
 bench="$build/bench/jsonld/bench-jsonld-flatten"
