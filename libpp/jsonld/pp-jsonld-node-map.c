@@ -1271,6 +1271,24 @@ value_to_json (const Value          *value,
     }
 }
 
+/* a string between quotes, with quotes and backslashes escaped so that two
+ * different strings never give the same serialisation */
+static void
+canonical_append_string (GString    *out,
+                         const char *str)
+{
+  const char *p;
+
+  g_string_append_c (out, '"');
+  for (p = str; *p != '\0'; p++)
+    {
+      if (*p == '"' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
 /* the canonical serialisation used to sort values: compact JSON with the
  * members of objects in code point order */
 static void
@@ -1292,9 +1310,8 @@ canonical_append (GString  *out,
 
             if (i > 0)
               g_string_append_c (out, ',');
-            g_string_append_c (out, '"');
-            g_string_append (out, key);
-            g_string_append (out, "\":");
+            canonical_append_string (out, key);
+            g_string_append_c (out, ':');
             canonical_append (out, json_object_get_member (object, key));
           }
         g_string_append_c (out, '}');
@@ -1328,9 +1345,7 @@ canonical_append (GString  *out,
 
         if (type == G_TYPE_STRING)
           {
-            g_string_append_c (out, '"');
-            g_string_append (out, json_node_get_string (node));
-            g_string_append_c (out, '"');
+            canonical_append_string (out, json_node_get_string (node));
           }
         else if (type == G_TYPE_BOOLEAN)
           g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
