@@ -99,6 +99,7 @@ struct _PpProcessor
   gboolean event_source_pending;
 
   GMutex flight_lock;
+  GCond flight_cond;
   GHashTable *flights;     /* cache key → Flight */
 
   PpStatsCollector stats;
@@ -107,7 +108,7 @@ struct _PpProcessor
 struct _Run
 {
   gatomicrefcount ref_count;
-  PpProcessor *self;
+  PpProcessor *self;           /* owned, but for the processor's own stream */
   char *name;
   gboolean is_stream;
   GCancellable *cancellable;   /* (nullable): the caller's */
@@ -128,6 +129,7 @@ struct _Run
 
 typedef struct
 {
+  PpProcessor *self;           /* owned */
   Run *run;
   PpSegment *segment;
   guint attempt;
@@ -304,7 +306,8 @@ run_unref (Run *run)
   g_clear_error (&run->error);
   g_free (run->first_error);
   g_free (run->name);
-  g_object_unref (run->self);
+  if (!run->is_stream)
+    g_object_unref (run->self);
   g_free (run);
 }
 
@@ -312,12 +315,15 @@ static Run *
 run_new (PpProcessor  *self,
          const char   *name,
          guint         total,
-         GCancellable *cancellable)
+         GCancellable *cancellable,
+         gboolean      is_stream)
 {
   Run *run = g_new0 (Run, 1);
 
   g_atomic_ref_count_init (&run->ref_count);
-  run->self = g_object_ref (self);
+  /* The stream belongs to the processor: it must not keep it alive */
+  run->is_stream = is_stream;
+  run->self = is_stream ? self : g_object_ref (self);
   run->name = g_strdup (name);
   run->total = total;
   run->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
@@ -332,6 +338,7 @@ task_new (Run       *run,
 {
   Task *task = g_new0 (Task, 1);
 
+  task->self = g_object_ref (run->self);
   task->run = run_ref (run);
   task->segment = pp_segment_ref (segment);
   task->queued_time = g_get_monotonic_time ();
@@ -345,6 +352,7 @@ task_free (Task *task)
   g_clear_object (&task->admit_task);
   pp_segment_unref (task->segment);
   run_unref (task->run);
+  g_object_unref (task->self);
   g_free (task);
 }
 
@@ -599,8 +607,31 @@ finish_task (PpProcessor *self,
 {
   Run *run = task->run;
   Event *event;
-  guint done, failed, total;
 
+  g_mutex_lock (&self->stats.lock);
+  if (graph != NULL)
+    self->stats.done++;
+  else
+    self->stats.failed++;
+  g_mutex_unlock (&self->stats.lock);
+
+  /* The signals first: the segment's graph may complete the run, whose
+   * "finished" must come after this segment's "progress" */
+  if (graph != NULL)
+    {
+      event = event_new (EVENT_DONE, task->segment);
+      event->graph = pp_jsonld_node_copy_deep (graph);
+    }
+  else
+    {
+      g_debug ("Segment %u of %s failed: %s", pp_segment_get_index (task->segment),
+               run->name, error->message);
+      event = event_new (EVENT_FAILED, task->segment);
+      event->error = g_error_copy (error);
+    }
+  queue_event (self, event);
+
+  event = event_new (EVENT_PROGRESS, NULL);
   g_mutex_lock (&self->lock);
   if (graph != NULL)
     run->done++;
@@ -612,64 +643,29 @@ finish_task (PpProcessor *self,
                                             pp_segment_get_index (task->segment),
                                             error->message);
     }
-  done = run->done;
-  failed = run->failed;
-  total = run->total;
+  event->done = run->done;
+  event->failed = run->failed;
+  event->total = run->total;
+  /* Queued under the lock, so that progress events keep their order */
+  queue_event (self, event);
   g_mutex_unlock (&self->lock);
 
-  g_mutex_lock (&self->stats.lock);
-  if (graph != NULL)
-    self->stats.done++;
-  else
-    self->stats.failed++;
-  g_mutex_unlock (&self->stats.lock);
-
-  if (graph != NULL)
+  if (run->is_stream)
     {
-      event = event_new (EVENT_DONE, task->segment);
-      event->graph = pp_jsonld_node_copy_deep (graph);
-      queue_event (self, event);
+      PpResult *result = g_new0 (PpResult, 1);
 
-      if (run->is_stream)
-        {
-          PpResult *result = g_new0 (PpResult, 1);
-
-          result->segment = pp_segment_ref (task->segment);
-          result->graph = graph;
-          g_async_queue_push (self->results, result);
-        }
-      else
-        pp_reconciler_add_graph (run->reconciler, task->segment, graph);
+      result->segment = pp_segment_ref (task->segment);
+      result->graph = graph;
+      result->error = error;
+      g_async_queue_push (self->results, result);
     }
+  else if (graph != NULL)
+    pp_reconciler_add_graph (run->reconciler, task->segment, graph);
   else
     {
-      g_debug ("Segment %u of %s failed: %s", pp_segment_get_index (task->segment),
-               run->name, error->message);
-
-      event = event_new (EVENT_FAILED, task->segment);
-      event->error = g_error_copy (error);
-      queue_event (self, event);
-
-      if (run->is_stream)
-        {
-          PpResult *result = g_new0 (PpResult, 1);
-
-          result->segment = pp_segment_ref (task->segment);
-          result->error = error;
-          g_async_queue_push (self->results, result);
-          error = NULL;
-        }
-      else
-        pp_reconciler_add_failure (run->reconciler, task->segment, error);
-
-      g_clear_error (&error);
+      pp_reconciler_add_failure (run->reconciler, task->segment, error);
+      g_error_free (error);
     }
-
-  event = event_new (EVENT_PROGRESS, NULL);
-  event->done = done;
-  event->failed = failed;
-  event->total = total;
-  queue_event (self, event);
 
   task_free (task);
 }
@@ -680,7 +676,7 @@ static gboolean
 retry_fire (gpointer data)
 {
   Task *task = data;
-  PpProcessor *self = task->run->self;
+  PpProcessor *self = task->self;
 
   g_mutex_lock (&self->lock);
   push_to_pool_locked (self, task);
@@ -803,7 +799,7 @@ wait_for_flight (PpProcessor   *self,
 
       if (g_cancellable_is_cancelled (cancellable))
         break;
-      g_cond_wait_until (&self->cond, &self->flight_lock, deadline);
+      g_cond_wait_until (&self->flight_cond, &self->flight_lock, deadline);
     }
 
   if (!flight->done)
@@ -876,7 +872,7 @@ processor_complete (PpConvertContext  *context,
   flight->response = response != NULL ? pp_llm_response_ref (response) : NULL;
   flight->error = local_error != NULL ? g_error_copy (local_error) : NULL;
   g_hash_table_remove (self->flights, key);
-  g_cond_broadcast (&self->cond);
+  g_cond_broadcast (&self->flight_cond);
   g_mutex_unlock (&self->flight_lock);
 
   if (local_error != NULL)
@@ -966,8 +962,7 @@ ensure_stream_locked (PpProcessor *self)
 {
   if (self->stream == NULL)
     {
-      self->stream = run_new (self, "submitted segments", 0, NULL);
-      self->stream->is_stream = TRUE;
+      self->stream = run_new (self, "submitted segments", 0, NULL, TRUE);
     }
 
   return self->stream;
@@ -1271,7 +1266,7 @@ start_document (PpProcessor   *self,
       return NULL;
     }
 
-  run = run_new (self, pp_document_get_name (document), segments->len, cancellable);
+  run = run_new (self, pp_document_get_name (document), segments->len, cancellable, FALSE);
   run->task = gtask != NULL ? g_object_ref (gtask) : NULL;
   run->reconciler = pp_reconciler_new (segments->len, self->output_form);
   pp_reconciler_set_done_func (run->reconciler, reconciler_done, run_ref (run),
@@ -1466,6 +1461,7 @@ pp_processor_finalize (GObject *object)
   g_mutex_clear (&self->event_lock);
   g_mutex_clear (&self->flight_lock);
   g_cond_clear (&self->cond);
+  g_cond_clear (&self->flight_cond);
 
   g_clear_object (&self->converter);
   g_clear_object (&self->client);
@@ -1766,6 +1762,7 @@ pp_processor_init (PpProcessor *self)
   g_mutex_init (&self->event_lock);
   g_mutex_init (&self->flight_lock);
   g_cond_init (&self->cond);
+  g_cond_init (&self->flight_cond);
   g_queue_init (&self->backlog);
   g_queue_init (&self->events);
   pp_stats_collector_init (&self->stats);

@@ -306,6 +306,14 @@ out:
         state->done_func (g_steal_pointer (&graph), error, state->done_data);
     }
 
+  /* The done function's data may hold the reconciler: let it go now, or
+   * the two would keep each other alive */
+  if (state->done_destroy != NULL)
+    state->done_destroy (state->done_data);
+  state->done_func = NULL;
+  state->done_data = NULL;
+  state->done_destroy = NULL;
+
   state_unref (state);
   return NULL;
 }

@@ -107,14 +107,29 @@ fixture_set_up (Fixture       *fixture,
   fixture->loop = g_main_loop_new (NULL, FALSE);
 }
 
+static gboolean
+wake_up (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  /* Let the last queued signals go before the processor goes */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  gpointer processor = fixture->processor;
+  guint wake_id;
+
+  /* The processor goes away once its last task, timer and signal are
+   * gone: nothing keeps it alive in a cycle */
+  g_object_add_weak_pointer (processor, &processor);
   g_clear_object (&fixture->processor);
+  wake_id = g_timeout_add (10, wake_up, NULL);
+  for (guint i = 0; processor != NULL && i < 1000; i++)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake_id);
+  g_assert_null (processor);
+
   g_clear_pointer (&fixture->server, pp_test_server_free);
   g_clear_pointer (&fixture->loop, g_main_loop_unref);
 }
