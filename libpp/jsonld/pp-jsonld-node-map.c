@@ -656,6 +656,40 @@ map_intern (PpJsonldNodeMap *map,
   return interned;
 }
 
+static void
+map_init (PpJsonldNodeMap *map)
+{
+  map->graphs = g_hash_table_new (g_str_hash, g_str_equal);
+  map->graph_order = g_ptr_array_new_with_free_func (graph_free);
+  map->strings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  map->ids = g_string_chunk_new (64 * 1024);
+  map->has_merged_nodes = FALSE;
+  map_ensure_graph (map, "@default");
+}
+
+static void
+map_finalize (PpJsonldNodeMap *map)
+{
+  g_clear_pointer (&map->graphs, g_hash_table_unref);
+  g_clear_pointer (&map->graph_order, g_ptr_array_unref);
+  g_clear_pointer (&map->strings, g_hash_table_unref);
+  g_clear_pointer (&map->ids, g_string_chunk_free);
+}
+
+/* back to an empty map whose generator is at @counter */
+static void
+map_reset (PpJsonldNodeMap *map,
+           guint64          counter)
+{
+  map_finalize (map);
+  map_init (map);
+  map->counter = counter;
+}
+
+static gboolean map_merge_from (PpJsonldNodeMap  *map,
+                                PpJsonldNodeMap  *other,
+                                GError          **error);
+
 /**
  * pp_jsonld_node_map_new:
  *
@@ -669,11 +703,7 @@ pp_jsonld_node_map_new (void)
   PpJsonldNodeMap *map = g_new0 (PpJsonldNodeMap, 1);
 
   g_ref_count_init (&map->ref_count);
-  map->graphs = g_hash_table_new (g_str_hash, g_str_equal);
-  map->graph_order = g_ptr_array_new_with_free_func (graph_free);
-  map->strings = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  map->ids = g_string_chunk_new (64 * 1024);
-  map_ensure_graph (map, "@default");
+  map_init (map);
 
   return map;
 }
@@ -709,10 +739,7 @@ pp_jsonld_node_map_unref (PpJsonldNodeMap *map)
   if (!g_ref_count_dec (&map->ref_count))
     return;
 
-  g_hash_table_unref (map->graphs);
-  g_ptr_array_unref (map->graph_order);
-  g_hash_table_unref (map->strings);
-  g_string_chunk_free (map->ids);
+  map_finalize (map);
   g_free (map);
 }
 
@@ -1187,7 +1214,7 @@ generate (Builder     *b,
  * must then have its own prefix, which must start with `_:` and must not be
  * `_:b` (the map's own generator).
  *
- * On error the map keeps what was added before the error.
+ * Adding a document is atomic: when it fails, @map is left as it was.
  *
  * Returns: %TRUE on success, %FALSE with @error set (%PP_JSONLD_ERROR, such
  *   as %PP_JSONLD_ERROR_CONFLICTING_INDEXES, or %G_IO_ERROR_CANCELLED)
@@ -1200,7 +1227,9 @@ pp_jsonld_node_map_add_document (PpJsonldNodeMap  *map,
                                  GError          **error)
 {
   Builder b = { 0, };
-  gboolean ret;
+  PpJsonldNodeMap *target;
+  guint64 counter = map->counter;
+  gboolean empty, ret;
 
   g_return_val_if_fail (map != NULL, FALSE);
   g_return_val_if_fail (expanded != NULL, FALSE);
@@ -1213,15 +1242,36 @@ pp_jsonld_node_map_add_document (PpJsonldNodeMap  *map,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  b.map = map;
+  /* Into an empty map the document goes straight in, and a failure
+   * empties the map again.  Otherwise it goes into a scratch map first,
+   * merged in only once it is complete, so that a document that fails
+   * leaves nothing behind. */
+  empty = map->graph_order->len == 1 &&
+          map_lookup_graph (map, "@default")->order->len == 0;
+  target = empty ? map : pp_jsonld_node_map_new ();
+  target->counter = map->counter;
+
+  b.map = target;
   b.identifier_map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   b.prefix = blank_node_prefix;
   b.cancellable = cancellable;
 
-  ret = generate (&b, expanded, map_lookup_graph (map, "@default"),
+  ret = generate (&b, expanded, map_lookup_graph (target, "@default"),
                   NULL, NULL, FALSE, NULL, 0, error);
 
   g_hash_table_unref (b.identifier_map);
+
+  if (empty)
+    {
+      if (!ret)
+        map_reset (map, counter);
+      return ret;
+    }
+
+  if (ret)
+    ret = map_merge_from (map, target, error);
+
+  pp_jsonld_node_map_unref (target);
   return ret;
 }
 
@@ -1691,7 +1741,7 @@ value_copy_into (const Value     *value,
       return value_json (json_node_ref (value->v.json));
 
     case VALUE_STRING:
-      return *value;
+      return value_string (map_intern (map, value->v.str));
 
     case VALUE_LIST:
     default:
@@ -1738,17 +1788,70 @@ node_merge_into (Node            *from,
   for (i = 0; i < from->n_props; i++)
     {
       Prop *prop = &from->props[i];
+      const char *name = map_intern (map, prop->name);
 
-      node_ensure_prop (into, prop->name);
+      node_ensure_prop (into, name);
       for (j = 0; j < prop->n; j++)
         {
           Value copy = value_copy_into (&prop->values[j], map, target);
 
           /* copying may add nodes, never properties: the lookup is cheap */
-          prop_add_unique (node_lookup_prop (into, prop->name), copy);
+          prop_add_unique (node_lookup_prop (into, name), copy);
         }
     }
 
+  return TRUE;
+}
+
+/* merges every graph of @other into @map, or fails without changing @map
+ * when a node has different @index values in the two */
+static gboolean
+map_merge_from (PpJsonldNodeMap  *map,
+                PpJsonldNodeMap  *other,
+                GError          **error)
+{
+  guint i, j;
+
+  for (i = 0; i < other->graph_order->len; i++)
+    {
+      Graph *graph = g_ptr_array_index (other->graph_order, i);
+      Graph *target = map_lookup_graph (map, graph->name);
+
+      for (j = 0; target != NULL && j < graph->order->len; j++)
+        {
+          Node *node = g_ptr_array_index (graph->order, j);
+          Node *existing;
+
+          if (node->index == NULL)
+            continue;
+
+          existing = graph_lookup_node (target, node->id);
+          if (existing != NULL && existing->index != NULL &&
+              !json_equal_deep (existing->index, node->index))
+            {
+              pp_jsonld_set_error (error, PP_JSONLD_ERROR_CONFLICTING_INDEXES,
+                                   "node %s has two different @index values", node->id);
+              return FALSE;
+            }
+        }
+    }
+
+  for (i = 0; i < other->graph_order->len; i++)
+    {
+      Graph *graph = g_ptr_array_index (other->graph_order, i);
+      Graph *target = map_ensure_graph (map, graph->name);
+
+      for (j = 0; j < graph->order->len; j++)
+        {
+          Node *node = g_ptr_array_index (graph->order, j);
+
+          /* checked above: this cannot fail */
+          node_merge_into (node, graph_ensure_node (map, target, node->id),
+                           map, target, FALSE, NULL);
+        }
+    }
+
+  map->counter = MAX (map->counter, other->counter);
   return TRUE;
 }
 
@@ -1774,7 +1877,6 @@ pp_jsonld_node_map_merge_graphs (PpJsonldNodeMap      *map,
 
   g_return_val_if_fail (map != NULL, NULL);
 
-  /* property names stay interned in @map, which outlives @merged */
   merged = pp_jsonld_node_map_new ();
   target = map_lookup_graph (merged, "@default");
 
