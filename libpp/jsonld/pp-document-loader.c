@@ -8,7 +8,7 @@
 #include <string.h>
 #include <libsoup/soup.h>
 
-#include "pp-document-loader.h"
+#include "pp-document-loader-private.h"
 #include "pp-jsonld-error.h"
 #include "pp-jsonld-util-private.h"
 
@@ -44,6 +44,14 @@ typedef struct {
   GFile *directory;
 } PrefixMapping;
 
+typedef struct {
+  gpointer       value;
+  GDestroyNotify destroy;
+} Derived;
+
+/* how many derived results a loader keeps */
+#define MAX_DERIVED 64
+
 struct _PpDocumentLoader
 {
   GObject      parent_instance;
@@ -53,6 +61,7 @@ struct _PpDocumentLoader
   GHashTable  *cache;         /* IRI → CacheEntry */
   GPtrArray   *prefixes;      /* PrefixMapping, longest first */
   GHashTable  *allowed_hosts; /* lowercase host set */
+  GHashTable  *derived;       /* key → Derived */
 
   /* serialises loading, so each document is parsed once */
   GMutex       load_lock;
@@ -82,6 +91,16 @@ prefix_mapping_free (gpointer data)
 }
 
 static void
+derived_free (gpointer data)
+{
+  Derived *derived = data;
+
+  if (derived->destroy != NULL)
+    derived->destroy (derived->value);
+  g_free (derived);
+}
+
+static void
 pp_document_loader_finalize (GObject *object)
 {
   PpDocumentLoader *self = PP_DOCUMENT_LOADER (object);
@@ -89,6 +108,7 @@ pp_document_loader_finalize (GObject *object)
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->prefixes, g_ptr_array_unref);
   g_clear_pointer (&self->allowed_hosts, g_hash_table_unref);
+  g_clear_pointer (&self->derived, g_hash_table_unref);
   g_clear_object (&self->session);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->load_lock);
@@ -112,6 +132,7 @@ pp_document_loader_init (PpDocumentLoader *self)
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cache_entry_free);
   self->prefixes = g_ptr_array_new_with_free_func (prefix_mapping_free);
   self->allowed_hosts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->derived = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, derived_free);
 }
 
 /**
@@ -185,6 +206,7 @@ pp_document_loader_add_prefix_mapping (PpDocumentLoader *loader,
   g_mutex_lock (&loader->lock);
   g_ptr_array_add (loader->prefixes, mapping);
   g_ptr_array_sort (loader->prefixes, compare_prefix_length);
+  g_hash_table_remove_all (loader->derived);
   g_mutex_unlock (&loader->lock);
 }
 
@@ -224,6 +246,7 @@ pp_document_loader_add_document (PpDocumentLoader *loader,
 
   g_mutex_lock (&loader->lock);
   g_hash_table_replace (loader->cache, g_strdup (iri), entry);
+  g_hash_table_remove_all (loader->derived);
   g_mutex_unlock (&loader->lock);
 }
 
@@ -574,4 +597,63 @@ pp_document_loader_load (PpDocumentLoader  *loader,
     *document_url = g_steal_pointer (&final_url);
 
   return document;
+}
+
+/*
+ * pp_document_loader_get_derived:
+ * @loader: a #PpDocumentLoader
+ * @key: the key of the result
+ * @ref_func: makes a new reference to a value
+ *
+ * Returns: (transfer full) (nullable): the result stored for @key
+ */
+gpointer
+pp_document_loader_get_derived (PpDocumentLoader *loader,
+                                const char       *key,
+                                gpointer        (*ref_func) (gpointer))
+{
+  Derived *derived;
+  gpointer value = NULL;
+
+  g_return_val_if_fail (PP_IS_DOCUMENT_LOADER (loader), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  g_mutex_lock (&loader->lock);
+  derived = g_hash_table_lookup (loader->derived, key);
+  if (derived != NULL)
+    value = ref_func (derived->value);
+  g_mutex_unlock (&loader->lock);
+
+  return value;
+}
+
+/*
+ * pp_document_loader_set_derived:
+ * @loader: a #PpDocumentLoader
+ * @key: the key of the result
+ * @value: (transfer full): the result
+ * @destroy: releases @value
+ *
+ * Stores a result derived from the documents of @loader.
+ */
+void
+pp_document_loader_set_derived (PpDocumentLoader *loader,
+                                const char       *key,
+                                gpointer          value,
+                                GDestroyNotify    destroy)
+{
+  Derived *derived;
+
+  g_return_if_fail (PP_IS_DOCUMENT_LOADER (loader));
+  g_return_if_fail (key != NULL);
+
+  derived = g_new0 (Derived, 1);
+  derived->value = value;
+  derived->destroy = destroy;
+
+  g_mutex_lock (&loader->lock);
+  if (g_hash_table_size (loader->derived) >= MAX_DERIVED)
+    g_hash_table_remove_all (loader->derived);
+  g_hash_table_replace (loader->derived, g_strdup (key), derived);
+  g_mutex_unlock (&loader->lock);
 }

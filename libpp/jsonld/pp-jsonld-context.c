@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "pp-document-loader.h"
+#include "pp-document-loader-private.h"
 #include "pp-jsonld-error.h"
 
 /* how many remote contexts may be nested in one another */
@@ -1673,6 +1673,22 @@ cache_store (ProcessState    *state,
   g_hash_table_replace (state->cache->table, entry, entry);
 }
 
+/* whether @ctx is a context before any local context */
+static gboolean
+context_is_initial (PpJsonldContext *ctx)
+{
+  return g_hash_table_size (ctx->terms) == 0 && ctx->vocab == NULL &&
+         ctx->default_language == NULL &&
+         ctx->default_direction == PP_JSONLD_DIRECTION_UNSET &&
+         ctx->previous == NULL && g_strcmp0 (ctx->base, ctx->original_base) == 0;
+}
+
+static gpointer
+context_ref_func (gpointer data)
+{
+  return pp_jsonld_context_ref (data);
+}
+
 static PpJsonldContext *
 context_process (ProcessState     *state,
                  PpJsonldContext  *active,
@@ -1781,6 +1797,7 @@ context_process (ProcessState     *state,
           const char *str = json_node_get_string (context);
           g_autofree char *iri = pp_jsonld_iri_resolve (base_url, str);
           g_autofree char *document_url = NULL;
+          g_autofree char *derived_key = NULL;
           g_autoptr(JsonNode) loaded = NULL;
           PpJsonldContext *processed;
           gboolean seen = FALSE;
@@ -1802,6 +1819,24 @@ context_process (ProcessState     *state,
             }
           g_ptr_array_add (remote_contexts, g_strdup (iri));
 
+          /* a remote context on top of an initial context, the common case,
+           * is processed once per loader: remember it there */
+          if (context_is_initial (result))
+            {
+              derived_key = g_strdup_printf ("context|%d|%d|%s|%s", result->processing_mode,
+                                             validate_scoped, result->base != NULL ?
+                                             result->base : "", iri);
+              processed = pp_document_loader_get_derived (state->loader, derived_key,
+                                                          context_ref_func);
+              if (processed != NULL)
+                {
+                  g_clear_pointer (&result, pp_jsonld_context_unref);
+                  result = processed;
+                  writable = FALSE;
+                  continue;
+                }
+            }
+
           loaded = load_context_document (state, iri, FALSE, &document_url, error);
           if (loaded == NULL)
             return NULL;
@@ -1813,6 +1848,11 @@ context_process (ProcessState     *state,
           state->depth--;
           if (processed == NULL)
             return NULL;
+
+          if (derived_key != NULL)
+            pp_document_loader_set_derived (state->loader, derived_key,
+                                            pp_jsonld_context_ref (processed),
+                                            (GDestroyNotify) pp_jsonld_context_unref);
 
           g_clear_pointer (&result, pp_jsonld_context_unref);
           result = processed;
