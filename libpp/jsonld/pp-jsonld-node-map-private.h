@@ -26,9 +26,14 @@ G_BEGIN_DECLS
  * document its own prefix with pp_jsonld_node_map_add_document() to get
  * labels that do not depend on the order the documents are added in.
  *
- * The map references (does not copy) the value objects of the documents
- * added to it: do not modify a document while the map is alive.  A map is
- * not thread-safe; use it from one thread at a time.
+ * Adding a document is atomic: a document that fails (conflicting
+ * `@index` values, nesting too deep, cancelled) leaves the map as it was.
+ *
+ * The map takes its own references on the value objects of the documents
+ * added to it instead of copying them, so a document can be dropped as
+ * soon as it is added; do not modify it while the map, or a tree built
+ * from the map, is alive.  A map is not thread-safe: use it from one
+ * thread at a time.
  */
 typedef struct _PpJsonldNodeMap PpJsonldNodeMap;
 
