@@ -46,10 +46,16 @@ typedef struct {
   GCancellable         *cancellable;
   PpJsonldContextCache *cache;
   guint                 depth;
+  guint                *n_processed;
 } ProcessState;
 
 /* how deeply contexts may nest through scoped contexts and remote contexts */
 #define MAX_CONTEXT_DEPTH 64
+
+/* how many contexts one call may process, scoped contexts included: remote
+ * contexts whose terms have scoped contexts naming other remote contexts
+ * could otherwise take exponential time */
+#define MAX_CONTEXTS_PROCESSED 20000
 
 static PpJsonldContext *context_process (ProcessState     *state,
                                          PpJsonldContext  *active,
@@ -1717,6 +1723,13 @@ context_process (ProcessState     *state,
       return NULL;
     }
 
+  if (++*state->n_processed > MAX_CONTEXTS_PROCESSED)
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_CONTEXT_OVERFLOW,
+                           "more than %u contexts to process", MAX_CONTEXTS_PROCESSED);
+      return NULL;
+    }
+
   key.active = active;
   key.local = local_context;
   key.base_url = (char *) base_url;
@@ -1930,7 +1943,8 @@ pp_jsonld_context_process_cached (PpJsonldContextCache *cache,
                                   GCancellable         *cancellable,
                                   GError              **error)
 {
-  ProcessState state = { options, get_loader (options), cancellable, cache, 0 };
+  guint n_processed = 0;
+  ProcessState state = { options, get_loader (options), cancellable, cache, 0, &n_processed };
 
   g_return_val_if_fail (active != NULL, NULL);
   g_return_val_if_fail (local_context != NULL, NULL);
@@ -1973,7 +1987,8 @@ pp_jsonld_context_process (PpJsonldContext  *active,
                            GCancellable     *cancellable,
                            GError          **error)
 {
-  ProcessState state = { options, get_loader (options), cancellable, NULL, 0 };
+  guint n_processed = 0;
+  ProcessState state = { options, get_loader (options), cancellable, NULL, 0, &n_processed };
 
   g_return_val_if_fail (active != NULL, NULL);
   g_return_val_if_fail (local_context != NULL, NULL);
