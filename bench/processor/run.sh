@@ -2,6 +2,7 @@
 # Benchmark of the processor: pp-convert against pp-mock-llm.
 #
 #   bench/processor/run.sh [RUNS]
+#   SCENARIOS="2000:50:100" bench/processor/run.sh 3
 #
 # Builds libpp (release), then for each scenario runs pp-convert RUNS times
 # (default 5) and prints the median wall time against the ideal
@@ -75,14 +76,16 @@ scenario () {
   wall=$(median < "$work/wall")
   printf '%s segments, %s ms latency, %s workers: median wall %ss (ideal %ss, %+.1f%%), CPU %.3f s per 1,000 segments, peak RSS %.1f MiB\n' \
     "$segments" "$latency" "$workers" "$wall" "$ideal" \
-    "$(awk -v w="$wall" -v i="$ideal" 'BEGIN { print i > 0 ? (w / i - 1) * 100 : 0 }')" \
+    "$(awk -v w="$wall" -v i="$ideal" 'BEGIN { print (i > 0 ? (w / i - 1) * 100 : 0) }')" \
     "$(median < "$work/cpu")" "$(median < "$work/rss" | awk '{ print $1 / 1024 }')"
 }
 
 echo "Machine: $(nproc) cores, $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)"
-scenario 2000 50 100
-scenario 2000 0 100
-scenario 10000 0 100
+# SEGMENTS:LATENCY_MS:WORKERS
+for s in ${SCENARIOS:-2000:50:100 2000:0:100 10000:0:100}; do
+  # shellcheck disable=SC2046
+  scenario $(echo "$s" | tr ':' ' ')
+done
 
 echo "Cancellation:"
 $build/bench/processor/bench-cancel "$runs"
