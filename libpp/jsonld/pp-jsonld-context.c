@@ -587,14 +587,10 @@ pp_jsonld_context_expand_vocab (PpJsonldContext *context,
 static gboolean
 has_colon_inside (const char *term)
 {
-  const char *colon;
-  size_t len = strlen (term);
+  /* the first colon after the first character, if it is not the last */
+  const char *colon = term[0] != '\0' ? strchr (term + 1, ':') : NULL;
 
-  if (len < 3)
-    return FALSE;
-
-  colon = memchr (term + 1, ':', len - 2);
-  return colon != NULL;
+  return colon != NULL && colon[1] != '\0';
 }
 
 static gboolean
