@@ -140,11 +140,19 @@ pp_jsonld_options_set_expand_context (PpJsonldOptions *options,
   g_return_if_fail (options != NULL);
 
   g_clear_pointer (&options->expand_context, json_node_unref);
-  if (context != NULL)
+  if (context == NULL)
+    return;
+
+  /* a context nesting too deeply to copy safely, or with invalid UTF-8,
+   * is kept as is: the algorithms will reject it */
+  if (!pp_jsonld_node_validate_utf8 (context, PP_JSONLD_MAX_DEPTH, NULL))
     {
-      options->expand_context = pp_jsonld_node_copy_deep (context);
-      json_node_seal (options->expand_context);
+      options->expand_context = json_node_ref (context);
+      return;
     }
+
+  options->expand_context = pp_jsonld_node_copy_deep (context);
+  json_node_seal (options->expand_context);
 }
 
 /**
@@ -152,6 +160,7 @@ pp_jsonld_options_set_expand_context (PpJsonldOptions *options,
  * @options: a #PpJsonldOptions
  *
  * Returns: (transfer none) (nullable): the expansion context, sealed
+ *   unless it was rejected as invalid input
  */
 JsonNode *
 pp_jsonld_options_get_expand_context (PpJsonldOptions *options)
