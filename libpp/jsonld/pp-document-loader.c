@@ -291,13 +291,20 @@ is_schemaorg_context (const char *iri)
   return FALSE;
 }
 
+/* a bundled context: from $PP_DATA_DIR/contexts (an uninstalled tree) if
+ * it has it, else from the installed data directory */
 static GFile *
 get_contexts_file (const char *name)
 {
   const char *data_dir = g_getenv ("PP_DATA_DIR");
 
   if (data_dir != NULL && *data_dir != '\0')
-    return g_file_new_build_filename (data_dir, "contexts", name, NULL);
+    {
+      g_autoptr(GFile) file = g_file_new_build_filename (data_dir, "contexts", name, NULL);
+
+      if (g_file_query_exists (file, NULL))
+        return g_steal_pointer (&file);
+    }
 
   return g_file_new_build_filename (PP_PKGDATADIR, "contexts", name, NULL);
 }
