@@ -268,7 +268,7 @@ pp_jsonld_node_as_array (JsonNode *node)
   if (JSON_NODE_HOLDS_ARRAY (node))
     return node;
 
-  array = json_array_new ();
+  array = json_array_sized_new (1);
   json_array_add_element (array, node);
   return pp_jsonld_node_new_array (array);
 }
@@ -313,7 +313,8 @@ pp_jsonld_add_value (JsonObject *object,
     {
       if (as_array || JSON_NODE_HOLDS_ARRAY (value))
         {
-          JsonArray *array = json_array_new ();
+          JsonArray *array = json_array_sized_new (JSON_NODE_HOLDS_ARRAY (value) ?
+                                                   json_array_get_length (json_node_get_array (value)) : 1);
 
           pp_jsonld_array_add_flattened (array, value);
           json_object_set_array_member (object, key, array);
@@ -491,6 +492,18 @@ pp_jsonld_node_equal (JsonNode *a,
     }
 }
 
+/* g_utf8_validate() with a fast path for ASCII, the common case */
+static gboolean
+utf8_validate (const char *str)
+{
+  const guchar *p = (const guchar *) str;
+
+  while (*p != '\0' && *p < 0x80)
+    p++;
+
+  return *p == '\0' || g_utf8_validate ((const char *) p, -1, NULL);
+}
+
 static gboolean
 validate_node (JsonNode  *node,
                guint      depth,
@@ -515,7 +528,7 @@ validate_node (JsonNode  *node,
         json_object_iter_init (&iter, json_node_get_object (node));
         while (json_object_iter_next (&iter, &key, &member))
           {
-            if (!g_utf8_validate (key, -1, NULL))
+            if (!utf8_validate (key))
               {
                 pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INPUT,
                                      "a member name is not valid UTF-8");
@@ -540,7 +553,7 @@ validate_node (JsonNode  *node,
 
     case JSON_NODE_VALUE:
       if (json_node_get_value_type (node) == G_TYPE_STRING &&
-          !g_utf8_validate (json_node_get_string (node), -1, NULL))
+          !utf8_validate (json_node_get_string (node)))
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INPUT,
                                "a string is not valid UTF-8");
