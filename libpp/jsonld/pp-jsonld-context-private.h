@@ -143,7 +143,9 @@ void                    pp_jsonld_context_unref        (PpJsonldContext  *contex
 /* The Context Processing algorithm: returns a new context (transfer full),
  * @active is not modified. @remote_contexts (nullable, of char *) holds the
  * IRIs of the remote contexts being processed, for cycle and overflow
- * detection; pass NULL from the outside. @base_url may be NULL. */
+ * detection; pass NULL from the outside. @base_url may be NULL. A local
+ * context that is not sealed is checked for invalid UTF-8 and nesting
+ * first (PP_JSONLD_ERROR_INVALID_INPUT). */
 PpJsonldContext        *pp_jsonld_context_process      (PpJsonldContext  *active,
                                                         JsonNode         *local_context,
                                                         const char       *base_url,
@@ -168,9 +170,10 @@ char                   *pp_jsonld_expand_iri           (PpJsonldContext  *contex
                                                         gboolean          vocab,
                                                         GError          **error);
 
-/* IRI expansion with vocab TRUE and document_relative FALSE, cached per
- * context: the result (or NULL) is owned by @context and valid as long as it
- * lives. Never fails (an unexpandable value is returned as is). */
+/* IRI expansion with vocab TRUE and document_relative FALSE (keys, types),
+ * without allocating: the result is @value itself when unchanged, else a
+ * string owned by @context (term IRIs, and a per-context cache for the
+ * rest) valid as long as it lives; NULL when @value expands to null. */
 const char             *pp_jsonld_context_expand_vocab (PpJsonldContext  *context,
                                                         const char       *value);
 
@@ -178,10 +181,10 @@ const char             *pp_jsonld_context_expand_vocab (PpJsonldContext  *contex
  * order; built once, owned by @context (transfer none). */
 GPtrArray              *pp_jsonld_context_get_sorted_terms (PpJsonldContext *context);
 
-/* The inverse context: built by @build on the first call (under a lock of
- * its own, so exactly once; the sorted terms are built before, and @build
- * may use the other functions of this header on @context), freed with @free_func with the context; owned by
- * @context (transfer none). */
+/* The inverse context: built by @build on the first call, under a lock of
+ * its own, so exactly once. The sorted terms are built before, and @build
+ * may use the other functions of this header on @context. Freed with
+ * @free_func along with the context; owned by @context (transfer none). */
 gpointer                pp_jsonld_context_get_inverse  (PpJsonldContext  *context,
                                                         gpointer        (*build) (PpJsonldContext *context),
                                                         GDestroyNotify    free_func);
@@ -199,7 +202,9 @@ typedef struct _PpJsonldContextCache PpJsonldContextCache;
 PpJsonldContextCache   *pp_jsonld_context_cache_new    (void);
 void                    pp_jsonld_context_cache_free   (PpJsonldContextCache *cache);
 
-/* pp_jsonld_context_process() with a cache (nullable) */
+/* pp_jsonld_context_process() with a cache (nullable), for local contexts
+ * found in a document already checked with pp_jsonld_node_validate_utf8()
+ * (they are not checked again) */
 PpJsonldContext        *pp_jsonld_context_process_cached (PpJsonldContextCache *cache,
                                                           PpJsonldContext  *active,
                                                           JsonNode         *local_context,
