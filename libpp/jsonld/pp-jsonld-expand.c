@@ -396,6 +396,26 @@ add_reverse_values (JsonObject  *result,
   return TRUE;
 }
 
+/* IRI expansion of a type (vocab and document relative), as a new string
+ * node, or NULL for null; through the per-context cache of
+ * pp_jsonld_context_expand_vocab() */
+static JsonNode *
+expand_type (PpJsonldContext *active,
+             const char      *value)
+{
+  const char *iri = pp_jsonld_context_expand_vocab (active, value);
+
+  if (iri == NULL)
+    return NULL;
+
+  /* returned unchanged without a vocabulary mapping: maybe relative */
+  if (iri == value && active->vocab == NULL && !pp_jsonld_is_keyword (iri) &&
+      !pp_jsonld_iri_is_absolute (iri) && !pp_jsonld_is_blank_node_id (iri))
+    return pp_jsonld_node_new_take_string (pp_jsonld_iri_resolve (active->base, value));
+
+  return pp_jsonld_node_new_string (iri);
+}
+
 /* the type values of an @type entry, as strings; FALSE if not all strings */
 static gboolean
 type_values (JsonNode   *value,
@@ -510,16 +530,10 @@ expand_keyword (ExpandState      *state,
 
       if (pp_jsonld_node_is_string (value) && existing == NULL)
         {
-          char *type = pp_jsonld_expand_iri (type_scoped, g_ptr_array_index (types, 0),
-                                           TRUE, TRUE, &local_error);
+          JsonNode *type = expand_type (type_scoped, g_ptr_array_index (types, 0));
 
-          if (local_error != NULL)
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
-            }
           if (type != NULL)
-            json_object_set_member (result, "@type", pp_jsonld_node_new_take_string (type));
+            json_object_set_member (result, "@type", type);
           return TRUE;
         }
 
@@ -531,17 +545,10 @@ expand_keyword (ExpandState      *state,
 
         for (i = 0; i < types->len; i++)
           {
-            char *type = pp_jsonld_expand_iri (type_scoped, g_ptr_array_index (types, i),
-                                             TRUE, TRUE, &local_error);
+            JsonNode *type = expand_type (type_scoped, g_ptr_array_index (types, i));
 
-            if (local_error != NULL)
-              {
-                json_array_unref (array);
-                g_propagate_error (error, g_steal_pointer (&local_error));
-                return FALSE;
-              }
             if (type != NULL)
-              json_array_add_element (array, pp_jsonld_node_new_take_string (type));
+              json_array_add_element (array, type);
           }
         json_object_set_array_member (result, "@type", array);
       }
