@@ -534,7 +534,7 @@ run_complete (Run      *run,
           (g_get_monotonic_time () - run->start_time) / 1000.0,
           owned_error != NULL ? ": " : "", owned_error != NULL ? owned_error->message : "");
 
-  if (owned_graph != NULL)
+  if (owned_graph != NULL && g_signal_has_handler_pending (self, signals[SIGNAL_FINISHED], 0, TRUE))
     {
       event = event_new (EVENT_FINISHED, NULL);
       event->graph = pp_jsonld_node_copy_deep (owned_graph);
@@ -616,11 +616,16 @@ finish_task (PpProcessor *self,
   g_mutex_unlock (&self->stats.lock);
 
   /* The signals first: the segment's graph may complete the run, whose
-   * "finished" must come after this segment's "progress" */
+   * "finished" must come after this segment's "progress". A graph is
+   * copied only when someone listens. */
   if (graph != NULL)
     {
-      event = event_new (EVENT_DONE, task->segment);
-      event->graph = pp_jsonld_node_copy_deep (graph);
+      if (g_signal_has_handler_pending (self, signals[SIGNAL_SEGMENT_DONE], 0, TRUE))
+        {
+          event = event_new (EVENT_DONE, task->segment);
+          event->graph = pp_jsonld_node_copy_deep (graph);
+          queue_event (self, event);
+        }
     }
   else
     {
@@ -628,8 +633,8 @@ finish_task (PpProcessor *self,
                run->name, error->message);
       event = event_new (EVENT_FAILED, task->segment);
       event->error = g_error_copy (error);
+      queue_event (self, event);
     }
-  queue_event (self, event);
 
   event = event_new (EVENT_PROGRESS, NULL);
   g_mutex_lock (&self->lock);
@@ -1701,7 +1706,8 @@ pp_processor_class_init (PpProcessorClass *klass)
    * @graph: the segment's JSON-LD, a copy that belongs to the handler's
    *   thread
    *
-   * Emitted when a segment was converted.
+   * Emitted when a segment was converted, if a handler was connected by
+   * then (the graph is copied only for someone).
    */
   signals[SIGNAL_SEGMENT_DONE] =
     g_signal_new ("segment-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -1739,7 +1745,7 @@ pp_processor_class_init (PpProcessorClass *klass)
    *   thread
    *
    * Emitted when a document's graph is ready, before the asynchronous call
-   * completes.
+   * completes, if a handler was connected by then.
    */
   signals[SIGNAL_FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

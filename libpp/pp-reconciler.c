@@ -8,6 +8,7 @@
 #include "pp-reconciler.h"
 #include "pp-reconciler-private.h"
 #include "pp-jsonld.h"
+#include "pp-jsonld-compact-private.h"
 #include "pp-jsonld-node-map-private.h"
 #include "pp-jsonld-util-private.h"
 
@@ -169,6 +170,16 @@ schedule_emission (State    *state,
   g_source_attach (source, state->context);
 }
 
+/* Whether a "finished" handler is connected, so that a copy of the graph is
+ * made only for someone */
+static gboolean
+has_finished_handler (State *state)
+{
+  g_autoptr(PpReconciler) self = g_weak_ref_get (&state->object);
+
+  return self != NULL && g_signal_has_handler_pending (self, signals[SIGNAL_FINISHED], 0, TRUE);
+}
+
 static JsonNode *
 wrap_in_graph (JsonNode *compacted)
 {
@@ -209,6 +220,8 @@ wrap_in_graph (JsonNode *compacted)
   return json_node_init_object (json_node_alloc (), wrapper);
 }
 
+/* Takes @map: it is dropped as soon as the graph is flattened, so that the
+ * map, the flattened and the compacted trees are never all alive at once */
 static JsonNode *
 produce_output (PpJsonldNodeMap  *map,
                 PpOutputForm      form,
@@ -220,6 +233,7 @@ produce_output (PpJsonldNodeMap  *map,
   g_autoptr(PpJsonldOptions) options = NULL;
 
   flattened = pp_jsonld_node_map_flatten (map, PP_JSONLD_FLATTEN_CANONICAL);
+  pp_jsonld_node_map_unref (map);
   if (form == PP_OUTPUT_FORM_FLATTENED)
     return g_steal_pointer (&flattened);
 
@@ -228,9 +242,11 @@ produce_output (PpJsonldNodeMap  *map,
   options = pp_jsonld_options_new ();
   pp_jsonld_options_set_ordered (options, TRUE);
 
-  compacted = pp_jsonld_compact (flattened, context, options, NULL, error);
+  /* The flattened graph is in expanded form already */
+  compacted = pp_jsonld_compact_expanded (flattened, context, options, NULL, error);
   if (compacted == NULL)
     return NULL;
+  g_clear_pointer (&flattened, json_node_unref);
 
   return wrap_in_graph (compacted);
 }
@@ -241,7 +257,6 @@ reconcile_thread (gpointer data)
   State *state = data;
   g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
   g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
-  g_autoptr(GPtrArray) expanded_documents = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) graph = NULL;
   guint done = 0;
@@ -266,11 +281,7 @@ reconcile_thread (gpointer data)
           expanded = pp_jsonld_expand (item->graph, options, NULL, &local_error);
           if (expanded != NULL &&
               pp_jsonld_node_map_add_document (map, expanded, prefix, NULL, &local_error))
-            {
-              /* The map refers to the expanded document's values */
-              g_ptr_array_add (expanded_documents, g_steal_pointer (&expanded));
-              done++;
-            }
+            done++;
           else
             {
               g_warning ("Segment %u: its JSON-LD cannot be merged: %s",
@@ -285,7 +296,7 @@ reconcile_thread (gpointer data)
       schedule_emission (state, done, failed, NULL);
     }
 
-  graph = produce_output (map, state->form, &error);
+  graph = produce_output (g_steal_pointer (&map), state->form, &error);
   if (graph == NULL)
     g_warning ("Could not produce the merged graph: %s", error->message);
 
@@ -294,13 +305,16 @@ out:
   if (!state->stopped)
     {
       state->finished = TRUE;
-      state->graph = graph != NULL ? pp_jsonld_node_copy_deep (graph) : NULL;
+      /* A copy for pp_reconciler_dup_graph(), unless the graph goes to the
+       * done function, which owns it */
+      if (graph != NULL && state->done_func == NULL)
+        state->graph = pp_jsonld_node_copy_deep (graph);
     }
   g_mutex_unlock (&state->lock);
 
   if (state->finished)
     {
-      if (graph != NULL)
+      if (graph != NULL && has_finished_handler (state))
         schedule_emission (state, done, failed, pp_jsonld_node_copy_deep (graph));
       if (state->done_func != NULL)
         state->done_func (g_steal_pointer (&graph), error, state->done_data);
@@ -370,8 +384,8 @@ pp_reconciler_class_init (PpReconcilerClass *klass)
    * @graph: the merged graph
    *
    * Emitted once every segment has arrived, on the reconciler's main
-   * context. @graph belongs to the handler's thread; it is a copy that
-   * nothing else refers to.
+   * context, if a handler was connected by then. @graph belongs to the
+   * handler's thread; it is a copy that nothing else refers to.
    */
   signals[SIGNAL_FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -508,7 +522,8 @@ pp_reconciler_cancel (PpReconciler *reconciler)
  * pp_reconciler_dup_graph:
  * @reconciler: a #PpReconciler
  *
- * The merged graph, once the reconciler finished. Thread-safe.
+ * The merged graph, once the reconciler finished. Thread-safe. (The
+ * processor's reconcilers hand their graph over instead of keeping it.)
  *
  * Returns: (transfer full) (nullable): a copy of the merged graph, or %NULL
  *   if the reconciler has not finished
