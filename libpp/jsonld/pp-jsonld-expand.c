@@ -416,6 +416,28 @@ expand_type (PpJsonldContext *active,
   return pp_jsonld_node_new_string (iri);
 }
 
+/* the strings of a value: itself, or the string elements of an array */
+static void
+string_values (JsonNode  *value,
+               GPtrArray *out)
+{
+  if (pp_jsonld_node_is_string (value))
+    g_ptr_array_add (out, (gpointer) json_node_get_string (value));
+  else if (JSON_NODE_HOLDS_ARRAY (value))
+    {
+      JsonArray *array = json_node_get_array (value);
+      guint i, n = json_array_get_length (array);
+
+      for (i = 0; i < n; i++)
+        {
+          const char *str = pp_jsonld_node_get_string_or_null (json_array_get_element (array, i));
+
+          if (str != NULL)
+            g_ptr_array_add (out, (gpointer) str);
+        }
+    }
+}
+
 /* the type values of an @type entry, as strings; FALSE if not all strings */
 static gboolean
 type_values (JsonNode   *value,
@@ -1131,25 +1153,9 @@ expand_object (ExpandState      *state,
         {
           JsonNode *value = json_object_get_member (element, g_ptr_array_index (type_keys, i));
 
+          /* only the strings matter here; the values are checked later */
           g_ptr_array_set_size (terms, 0);
-          if (!type_values (value, terms))
-            {
-              /* only the strings matter here; the values are checked later */
-              if (JSON_NODE_HOLDS_ARRAY (value))
-                {
-                  JsonArray *array = json_node_get_array (value);
-                  guint n = json_array_get_length (array);
-
-                  g_ptr_array_set_size (terms, 0);
-                  for (j = 0; j < n; j++)
-                    {
-                      const char *str = pp_jsonld_node_get_string_or_null (json_array_get_element (array, j));
-
-                      if (str != NULL)
-                        g_ptr_array_add (terms, (gpointer) str);
-                    }
-                }
-            }
+          string_values (value, terms);
           if (terms->len > 1)
             g_ptr_array_sort (terms, pp_jsonld_compare_strings);
 
