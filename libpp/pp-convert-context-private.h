@@ -25,5 +25,10 @@ PpConvertContext *pp_convert_context_new_full (PpLlmClient                  *cli
 
 char             *pp_convert_context_dup_cache_key (PpConvertContext *context,
                                                     PpLlmRequest     *request);
+PpLlmResponse    *pp_convert_context_lookup_cache  (PpConvertContext *context,
+                                                    const char       *key);
+void              pp_convert_context_store_cache   (PpConvertContext *context,
+                                                    const char       *key,
+                                                    PpLlmResponse    *response);
 
 G_END_DECLS

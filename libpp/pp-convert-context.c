@@ -166,40 +166,67 @@ pp_convert_context_dup_cache_key (PpConvertContext *context,
   return pp_llm_request_get_cache_key (request, context->client_id);
 }
 
+/* The answer cached for @key, or NULL; a cache that fails is logged and
+ * treated as a miss */
+PpLlmResponse *
+pp_convert_context_lookup_cache (PpConvertContext *context,
+                                 const char       *key)
+{
+  g_autoptr(GBytes) cached = NULL;
+  g_autoptr(GError) error = NULL;
+  PpLlmResponse *response;
+
+  if (context->cache == NULL)
+    return NULL;
+
+  cached = pp_cache_lookup (context->cache, key, &error);
+  if (cached == NULL)
+    {
+      if (error != NULL)
+        g_warning ("Cache lookup failed, asking the LLM instead: %s", error->message);
+      return NULL;
+    }
+
+  response = pp_llm_response_new_from_bytes (cached, &error);
+  if (response == NULL)
+    g_warning ("Cached answer unreadable, asking the LLM instead: %s", error->message);
+
+  return response;
+}
+
+/* Stores a paid answer; a cache that fails is logged, the answer is kept */
+void
+pp_convert_context_store_cache (PpConvertContext *context,
+                                const char       *key,
+                                PpLlmResponse    *response)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (context->cache == NULL)
+    return;
+
+  bytes = pp_llm_response_to_bytes (response);
+  if (!pp_cache_store (context->cache, key, bytes, 0, &error))
+    g_warning ("Could not store an answer in the cache: %s", error->message);
+}
+
 static PpLlmResponse *
 complete_through_cache (PpConvertContext  *context,
                         PpLlmRequest      *request,
                         GCancellable      *cancellable,
                         GError           **error)
 {
-  g_autofree char *key = NULL;
-  g_autoptr(GBytes) cached = NULL;
-  g_autoptr(GError) cache_error = NULL;
+  g_autofree char *key = pp_convert_context_dup_cache_key (context, request);
   PpLlmResponse *response;
 
-  if (context->cache != NULL)
-    {
-      key = pp_convert_context_dup_cache_key (context, request);
-      cached = pp_cache_lookup (context->cache, key, &cache_error);
-      if (cached != NULL)
-        {
-          response = pp_llm_response_new_from_bytes (cached, &cache_error);
-          if (response != NULL)
-            return response;
-        }
-      if (cache_error != NULL)
-        g_debug ("Cache lookup failed, asking the LLM: %s", cache_error->message);
-      g_clear_error (&cache_error);
-    }
+  response = pp_convert_context_lookup_cache (context, key);
+  if (response != NULL)
+    return response;
 
   response = pp_llm_client_complete (context->client, request, cancellable, error);
-  if (response != NULL && context->cache != NULL)
-    {
-      g_autoptr(GBytes) bytes = pp_llm_response_to_bytes (response);
-
-      if (!pp_cache_store (context->cache, key, bytes, 0, &cache_error))
-        g_debug ("Could not store an answer in the cache: %s", cache_error->message);
-    }
+  if (response != NULL)
+    pp_convert_context_store_cache (context, key, response);
 
   return response;
 }

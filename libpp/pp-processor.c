@@ -759,36 +759,6 @@ flight_unref (Flight *flight)
 }
 
 static PpLlmResponse *
-lookup_cache (PpProcessor *self,
-              const char  *key)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  PpLlmResponse *response;
-
-  bytes = pp_cache_lookup (self->cache, key, &error);
-  if (bytes == NULL)
-    {
-      if (error != NULL)
-        g_warning ("Cache lookup failed, asking the LLM instead: %s", error->message);
-      return NULL;
-    }
-
-  response = pp_llm_response_new_from_bytes (bytes, &error);
-  if (response == NULL)
-    {
-      g_warning ("Cached answer unreadable, asking the LLM instead: %s", error->message);
-      return NULL;
-    }
-
-  g_mutex_lock (&self->stats.lock);
-  self->stats.cache_hits++;
-  g_mutex_unlock (&self->stats.lock);
-
-  return response;
-}
-
-static PpLlmResponse *
 wait_for_flight (PpProcessor   *self,
                  Flight        *flight,
                  GCancellable  *cancellable,
@@ -831,11 +801,13 @@ processor_complete (PpConvertContext  *context,
   Flight *flight;
   gint64 start;
 
-  if (self->cache != NULL)
+  response = pp_convert_context_lookup_cache (context, key);
+  if (response != NULL)
     {
-      response = lookup_cache (self, key);
-      if (response != NULL)
-        return response;
+      g_mutex_lock (&self->stats.lock);
+      self->stats.cache_hits++;
+      g_mutex_unlock (&self->stats.lock);
+      return response;
     }
 
   g_mutex_lock (&self->flight_lock);
@@ -861,15 +833,7 @@ processor_complete (PpConvertContext  *context,
       pp_stats_collector_add_llm (&self->stats, g_get_monotonic_time () - start,
                                   pp_llm_response_get_prompt_tokens (response),
                                   pp_llm_response_get_completion_tokens (response));
-
-      if (self->cache != NULL)
-        {
-          g_autoptr(GBytes) bytes = pp_llm_response_to_bytes (response);
-          g_autoptr(GError) cache_error = NULL;
-
-          if (!pp_cache_store (self->cache, key, bytes, 0, &cache_error))
-            g_warning ("Could not store an answer in the cache: %s", cache_error->message);
-        }
+      pp_convert_context_store_cache (context, key, response);
     }
 
   g_mutex_lock (&self->flight_lock);
