@@ -12,6 +12,8 @@ packages="
   libglib2.0-bin
   libjson-glib-dev
   libsoup-3.0-dev
+  gobject-introspection
+  libgirepository1.0-dev
 "
 
 missing=""

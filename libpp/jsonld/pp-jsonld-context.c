@@ -1685,6 +1685,9 @@ context_is_initial (PpJsonldContext *ctx)
          ctx->previous == NULL && g_strcmp0 (ctx->base, ctx->original_base) == 0;
 }
 
+/* Serialises the processing of remote contexts on initial contexts */
+static GRecMutex initial_remote_lock;
+
 static gpointer
 context_ref_func (gpointer data)
 {
@@ -1846,22 +1849,44 @@ context_process (ProcessState     *state,
                 }
             }
 
-          loaded = load_context_document (state, iri, FALSE, &document_url, error);
-          if (loaded == NULL)
-            return NULL;
-
-          state->depth++;
-          processed = context_process (state, result, loaded,
-                                       document_url != NULL ? document_url : iri,
-                                       remote_contexts, FALSE, TRUE, validate_scoped, error);
-          state->depth--;
-          if (processed == NULL)
-            return NULL;
-
+          /* Many threads starting at once would all miss and process the
+           * same context: one processes it, the others wait and reuse it.
+           * Recursive, as a remote context may begin with another one. */
           if (derived_key != NULL)
+            {
+              g_rec_mutex_lock (&initial_remote_lock);
+              processed = pp_document_loader_get_derived (state->loader, derived_key,
+                                                          context_ref_func);
+              if (processed != NULL)
+                {
+                  g_rec_mutex_unlock (&initial_remote_lock);
+                  g_clear_pointer (&result, pp_jsonld_context_unref);
+                  result = processed;
+                  writable = FALSE;
+                  continue;
+                }
+            }
+
+          loaded = load_context_document (state, iri, FALSE, &document_url, error);
+          if (loaded != NULL)
+            {
+              state->depth++;
+              processed = context_process (state, result, loaded,
+                                           document_url != NULL ? document_url : iri,
+                                           remote_contexts, FALSE, TRUE, validate_scoped, error);
+              state->depth--;
+            }
+          else
+            processed = NULL;
+
+          if (processed != NULL && derived_key != NULL)
             pp_document_loader_set_derived (state->loader, derived_key,
                                             pp_jsonld_context_ref (processed),
                                             (GDestroyNotify) pp_jsonld_context_unref);
+          if (derived_key != NULL)
+            g_rec_mutex_unlock (&initial_remote_lock);
+          if (processed == NULL)
+            return NULL;
 
           g_clear_pointer (&result, pp_jsonld_context_unref);
           result = processed;
