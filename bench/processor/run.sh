@@ -35,7 +35,10 @@ make_document () {
 }
 
 start_mock () {
-  $build/tools/pp-mock-llm/pp-mock-llm --port 0 --latency-ms "$1" > "$work/port" &
+  # A fresh file each time: the previous server's port must not be read
+  rm -f "$work/port"
+  : > "$work/port"
+  $build/tools/pp-mock-llm/pp-mock-llm --port 0 --latency-ms "$1" >> "$work/port" &
   mock=$!
   url=""
   while [ -z "$url" ]; do

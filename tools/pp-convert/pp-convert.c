@@ -193,6 +193,9 @@ create_llm_client (GError **error)
   return client != NULL ? PP_LLM_CLIENT (client) : NULL;
 }
 
+/* Failures are reported one by one up to this many, then counted */
+#define MAX_REPORTED_FAILURES 10
+
 static void
 on_segment_failed (PpProcessor  *processor,
                    PpSegment    *segment,
@@ -200,7 +203,12 @@ on_segment_failed (PpProcessor  *processor,
                    Job          *job)
 {
   job->segments_failed++;
-  print_error ("segment %u: %s", pp_segment_get_index (segment), error->message);
+  if (job->segments_failed <= MAX_REPORTED_FAILURES || job->verbose)
+    print_error ("%s: segment %u: %s",
+                 pp_document_get_name (job->documents->pdata[job->next - 1]),
+                 pp_segment_get_index (segment), error->message);
+  else if (job->segments_failed == MAX_REPORTED_FAILURES + 1)
+    print_error ("more segments failed; --verbose reports each");
 }
 
 static void
@@ -462,6 +470,9 @@ main (int   argc,
       g_clear_error (&job.error);
       return EXIT_FAILED;
     }
+
+  if (job.segments_failed > 0)
+    print_error ("%u segments failed", job.segments_failed);
 
   graph = merger != NULL ? pp_reconciler_dup_graph (merger) : g_steal_pointer (&job.graph);
   if (graph == NULL)
