@@ -8,7 +8,7 @@
 #include "pp-jsonld-node-map-private.h"
 #include "pp-jsonld-util-private.h"
 
-#include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
