@@ -1203,8 +1203,8 @@ generate (Builder     *b,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Runs the Node Map Generation algorithm on @expanded, adding its nodes to
- * @map: nodes with an `@id` already in the map are merged with it.
+ * Runs the Node Map Generation algorithm on @expanded and adds its nodes to
+ * the map, merging those whose `@id` is already there.
  *
  * Every blank node of the document gets a new label, consistently within
  * the document: the same input label is the same node, and the labels of
