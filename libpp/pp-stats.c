@@ -129,31 +129,159 @@ pp_stats_unref (PpStats *stats)
   g_atomic_rc_box_release_full (stats, (GDestroyNotify) pp_stats_clear);
 }
 
-#define DEFINE_GETTER(type, field, doc) \
-  /**                                                    \
-   * pp_stats_get_##field:                               \
-   * @stats: a #PpStats                                  \
-   *                                                     \
-   * Returns: doc                                        \
-   */                                                    \
-  type                                                   \
-  pp_stats_get_##field (PpStats *stats)                  \
-  {                                                      \
-    g_return_val_if_fail (stats != NULL, 0);             \
-    return stats->field;                                 \
-  }
+/**
+ * pp_stats_get_submitted:
+ * @stats: a #PpStats
+ *
+ * Returns: the segments submitted
+ */
+guint
+pp_stats_get_submitted (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
 
-DEFINE_GETTER (guint, submitted, the segments submitted)
-DEFINE_GETTER (guint, running, the segments being converted)
-DEFINE_GETTER (guint, peak_running, the most segments converted at once)
-DEFINE_GETTER (guint, done, the segments converted)
-DEFINE_GETTER (guint, failed, the segments that failed for good)
-DEFINE_GETTER (guint, retried, the retries scheduled after transient errors)
-DEFINE_GETTER (guint, cache_hits, the answers found in the cache)
-DEFINE_GETTER (guint, llm_requests, the requests answered by the LLM client)
-DEFINE_GETTER (guint, worker_limit, the worker limit when the snapshot was taken)
-DEFINE_GETTER (guint64, prompt_tokens, the prompt tokens the endpoint counted)
-DEFINE_GETTER (guint64, completion_tokens, the answer tokens the endpoint counted)
+  return stats->submitted;
+}
+
+/**
+ * pp_stats_get_running:
+ * @stats: a #PpStats
+ *
+ * Returns: the segments being converted
+ */
+guint
+pp_stats_get_running (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->running;
+}
+
+/**
+ * pp_stats_get_peak_running:
+ * @stats: a #PpStats
+ *
+ * Returns: the most segments converted at once
+ */
+guint
+pp_stats_get_peak_running (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->peak_running;
+}
+
+/**
+ * pp_stats_get_done:
+ * @stats: a #PpStats
+ *
+ * Returns: the segments converted
+ */
+guint
+pp_stats_get_done (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->done;
+}
+
+/**
+ * pp_stats_get_failed:
+ * @stats: a #PpStats
+ *
+ * Returns: the segments that failed for good
+ */
+guint
+pp_stats_get_failed (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->failed;
+}
+
+/**
+ * pp_stats_get_retried:
+ * @stats: a #PpStats
+ *
+ * Returns: the retries scheduled after transient errors
+ */
+guint
+pp_stats_get_retried (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->retried;
+}
+
+/**
+ * pp_stats_get_cache_hits:
+ * @stats: a #PpStats
+ *
+ * Returns: the answers found in the cache
+ */
+guint
+pp_stats_get_cache_hits (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->cache_hits;
+}
+
+/**
+ * pp_stats_get_llm_requests:
+ * @stats: a #PpStats
+ *
+ * Returns: the requests answered by the LLM client
+ */
+guint
+pp_stats_get_llm_requests (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->llm_requests;
+}
+
+/**
+ * pp_stats_get_worker_limit:
+ * @stats: a #PpStats
+ *
+ * Returns: the worker limit when the snapshot was taken
+ */
+guint
+pp_stats_get_worker_limit (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->worker_limit;
+}
+
+/**
+ * pp_stats_get_prompt_tokens:
+ * @stats: a #PpStats
+ *
+ * Returns: the prompt tokens the endpoint counted
+ */
+guint64
+pp_stats_get_prompt_tokens (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->prompt_tokens;
+}
+
+/**
+ * pp_stats_get_completion_tokens:
+ * @stats: a #PpStats
+ *
+ * Returns: the answer tokens the endpoint counted
+ */
+guint64
+pp_stats_get_completion_tokens (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->completion_tokens;
+}
 
 /**
  * pp_stats_get_latency_percentile:
