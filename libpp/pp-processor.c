@@ -23,11 +23,16 @@
  * ## Workers
  *
  * The processor pushes its tasks to a #GThreadPool that shares GLib's
- * threads (a non-exclusive pool): threads are made on demand, reused
- * between tasks and between processors, and the pool's limit, the
- * #PpProcessor:max-workers property, can change at any time. Raising it
- * starts threads for queued tasks at once; lowering it lets the running
- * tasks finish and starts no new ones beyond the new limit.
+ * threads (a non-exclusive pool): threads are made on demand and reused
+ * between tasks and between processors.
+ *
+ * #PpProcessor:max-workers is the most requests the processor has in flight
+ * at the LLM endpoint: a gate that a task passes for each request and
+ * leaves as soon as the answer is there. The pool has a few more threads
+ * than that, so that parsing and validating an answer never keeps the next
+ * request waiting. The limit can change at any time: raising it lets
+ * waiting tasks through at once; lowering it lets the requests in flight
+ * finish and lets no more through than the new limit.
  *
  * ## The task queue
  *
@@ -97,6 +102,10 @@ struct _PpProcessor
   GMutex event_lock;
   GQueue events;           /* (element-type Event) */
   gboolean event_source_pending;
+
+  GMutex gate_lock;
+  GCond gate_cond;
+  guint gate_in_use;       /* requests in flight; at most max_workers */
 
   GMutex flight_lock;
   GCond flight_cond;
@@ -207,6 +216,14 @@ G_DEFINE_FINAL_TYPE (PpProcessor, pp_processor, G_TYPE_OBJECT)
 G_DEFINE_QUARK (pp-processor-error-quark, pp_processor_error)
 
 static void worker_func (gpointer data, gpointer user_data);
+
+/* Threads beyond the gate's limit, so that answers are handled while the
+ * next requests are already in flight */
+static guint
+pool_size_for (guint max_workers)
+{
+  return max_workers + MAX (4, max_workers / 4);
+}
 
 /* Results */
 
@@ -787,6 +804,49 @@ wait_for_flight (PpProcessor   *self,
   return response;
 }
 
+/* Waits for room under the limit of requests in flight. The holders of the
+ * gate are running requests, never queued tasks, so this cannot deadlock;
+ * the cancellable is checked between wake-ups. */
+static gboolean
+gate_enter (PpProcessor   *self,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_mutex_lock (&self->gate_lock);
+  while (self->gate_in_use >= (guint) g_atomic_int_get (&self->max_workers))
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          g_mutex_unlock (&self->gate_lock);
+          return FALSE;
+        }
+      g_cond_wait_until (&self->gate_cond, &self->gate_lock,
+                         g_get_monotonic_time () + 20 * G_TIME_SPAN_MILLISECOND);
+    }
+  self->gate_in_use++;
+  g_mutex_unlock (&self->gate_lock);
+
+  g_mutex_lock (&self->stats.lock);
+  self->stats.in_flight++;
+  self->stats.peak_in_flight = MAX (self->stats.peak_in_flight, self->stats.in_flight);
+  g_mutex_unlock (&self->stats.lock);
+
+  return TRUE;
+}
+
+static void
+gate_leave (PpProcessor *self)
+{
+  g_mutex_lock (&self->stats.lock);
+  self->stats.in_flight--;
+  g_mutex_unlock (&self->stats.lock);
+
+  g_mutex_lock (&self->gate_lock);
+  self->gate_in_use--;
+  g_cond_signal (&self->gate_cond);
+  g_mutex_unlock (&self->gate_lock);
+}
+
 static PpLlmResponse *
 processor_complete (PpConvertContext  *context,
                     PpLlmRequest      *request,
@@ -799,7 +859,7 @@ processor_complete (PpConvertContext  *context,
   g_autoptr(GError) local_error = NULL;
   PpLlmResponse *response;
   Flight *flight;
-  gint64 start;
+  gint64 start = 0;
 
   response = pp_convert_context_lookup_cache (context, key);
   if (response != NULL)
@@ -825,8 +885,13 @@ processor_complete (PpConvertContext  *context,
   g_hash_table_insert (self->flights, g_strdup (key), flight);
   g_mutex_unlock (&self->flight_lock);
 
-  start = g_get_monotonic_time ();
-  response = pp_llm_client_complete (self->client, request, cancellable, &local_error);
+  response = NULL;
+  if (gate_enter (self, cancellable, &local_error))
+    {
+      start = g_get_monotonic_time ();
+      response = pp_llm_client_complete (self->client, request, cancellable, &local_error);
+      gate_leave (self);
+    }
 
   if (response != NULL)
     {
@@ -1407,7 +1472,7 @@ pp_processor_constructed (GObject *object)
     self->segmenter = pp_segmenter_new (2000);
 
   /* A shared pool cannot fail to be created */
-  self->pool = g_thread_pool_new (worker_func, self, self->max_workers, FALSE, &error);
+  self->pool = g_thread_pool_new (worker_func, self, (int) pool_size_for (self->max_workers), FALSE, &error);
   g_assert_no_error (error);
 }
 
@@ -1429,6 +1494,8 @@ pp_processor_finalize (GObject *object)
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->event_lock);
   g_mutex_clear (&self->flight_lock);
+  g_mutex_clear (&self->gate_lock);
+  g_cond_clear (&self->gate_cond);
   g_cond_clear (&self->cond);
   g_cond_clear (&self->flight_cond);
 
@@ -1597,8 +1664,8 @@ pp_processor_class_init (PpProcessorClass *klass)
   /**
    * PpProcessor:max-workers:
    *
-   * The most segments converted at once. Takes effect at once, also
-   * during a run.
+   * The most requests in flight at the LLM endpoint, and so the most
+   * segments converted at once. Takes effect at once, also during a run.
    */
   properties[PROP_MAX_WORKERS] =
     g_param_spec_uint ("max-workers", NULL, NULL, 1, 4096, DEFAULT_MAX_WORKERS,
@@ -1731,6 +1798,8 @@ pp_processor_init (PpProcessor *self)
   g_mutex_init (&self->lock);
   g_mutex_init (&self->event_lock);
   g_mutex_init (&self->flight_lock);
+  g_mutex_init (&self->gate_lock);
+  g_cond_init (&self->gate_cond);
   g_cond_init (&self->cond);
   g_cond_init (&self->flight_cond);
   g_queue_init (&self->backlog);
@@ -1841,9 +1910,10 @@ pp_processor_get_max_workers (PpProcessor *processor)
  * @processor: a #PpProcessor
  * @max_workers: the most segments converted at once, at least 1
  *
- * Sets the worker limit. It takes effect at once, also during a run:
- * raising it starts workers for queued segments; lowering it lets running
- * segments finish and starts no new ones beyond the new limit.
+ * Sets the worker limit: the most requests in flight at the LLM endpoint.
+ * It takes effect at once, also during a run: raising it lets queued
+ * segments through; lowering it lets the requests in flight finish and
+ * sends no more at once than the new limit.
  */
 void
 pp_processor_set_max_workers (PpProcessor *processor,
@@ -1858,11 +1928,16 @@ pp_processor_set_max_workers (PpProcessor *processor,
       g_mutex_unlock (&processor->lock);
       return;
     }
-  processor->max_workers = max_workers;
+  g_atomic_int_set (&processor->max_workers, max_workers);
   processor->min_workers = MIN (processor->min_workers, max_workers);
   if (processor->pool != NULL)
-    g_thread_pool_set_max_threads (processor->pool, (int) max_workers, NULL);
+    g_thread_pool_set_max_threads (processor->pool, (int) pool_size_for (max_workers), NULL);
   g_mutex_unlock (&processor->lock);
+
+  /* Tasks waiting at the gate see the new limit */
+  g_mutex_lock (&processor->gate_lock);
+  g_cond_broadcast (&processor->gate_cond);
+  g_mutex_unlock (&processor->gate_lock);
 
   g_debug ("Worker limit set to %u", max_workers);
   g_object_notify_by_pspec (G_OBJECT (processor), properties[PROP_MAX_WORKERS]);

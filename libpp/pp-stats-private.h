@@ -20,6 +20,8 @@ typedef struct
   guint retried;
   guint cache_hits;
   guint llm_requests;
+  guint in_flight;
+  guint peak_in_flight;
   guint64 prompt_tokens;
   guint64 completion_tokens;
   GArray *latencies_us;   /* (element-type gint64): one per LLM request */

@@ -21,6 +21,8 @@ struct _PpStats
   guint retried;
   guint cache_hits;
   guint llm_requests;
+  guint in_flight;
+  guint peak_in_flight;
   guint worker_limit;
   guint64 prompt_tokens;
   guint64 completion_tokens;
@@ -83,6 +85,8 @@ pp_stats_collector_snapshot (PpStatsCollector *collector,
   stats->retried = collector->retried;
   stats->cache_hits = collector->cache_hits;
   stats->llm_requests = collector->llm_requests;
+  stats->in_flight = collector->in_flight;
+  stats->peak_in_flight = collector->peak_in_flight;
   stats->prompt_tokens = collector->prompt_tokens;
   stats->completion_tokens = collector->completion_tokens;
   stats->latencies_us = g_array_sized_new (FALSE, FALSE, sizeof (gint64), collector->latencies_us->len);
@@ -242,6 +246,34 @@ pp_stats_get_llm_requests (PpStats *stats)
 }
 
 /**
+ * pp_stats_get_in_flight:
+ * @stats: a #PpStats
+ *
+ * Returns: the requests to the LLM in flight
+ */
+guint
+pp_stats_get_in_flight (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->in_flight;
+}
+
+/**
+ * pp_stats_get_peak_in_flight:
+ * @stats: a #PpStats
+ *
+ * Returns: the most requests to the LLM in flight at once
+ */
+guint
+pp_stats_get_peak_in_flight (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->peak_in_flight;
+}
+
+/**
  * pp_stats_get_worker_limit:
  * @stats: a #PpStats
  *
@@ -346,6 +378,8 @@ pp_stats_to_json (PpStats *stats)
   ADD_INT ("retried", stats->retried);
   ADD_INT ("cache_hits", stats->cache_hits);
   ADD_INT ("llm_requests", stats->llm_requests);
+  ADD_INT ("in_flight", stats->in_flight);
+  ADD_INT ("peak_in_flight", stats->peak_in_flight);
   ADD_INT ("worker_limit", stats->worker_limit);
   json_builder_set_member_name (builder, "llm_latency_ms");
   json_builder_begin_object (builder);

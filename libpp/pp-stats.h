@@ -21,8 +21,8 @@ G_BEGIN_DECLS
  * PpStats:
  *
  * A snapshot of a processor's counters: tasks submitted, running, done,
- * failed and retried, cache hits, the current worker limit, LLM latency
- * percentiles and tokens used. A reference-counted, immutable boxed type.
+ * failed and retried, cache hits, requests to the LLM in flight, the
+ * current worker limit, LLM latency percentiles and tokens used. A reference-counted, immutable boxed type.
  */
 typedef struct _PpStats PpStats;
 
@@ -47,6 +47,10 @@ PP_AVAILABLE_IN_ALL
 guint     pp_stats_get_cache_hits        (PpStats *stats);
 PP_AVAILABLE_IN_ALL
 guint     pp_stats_get_llm_requests      (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+guint     pp_stats_get_in_flight         (PpStats *stats);
+PP_AVAILABLE_IN_ALL
+guint     pp_stats_get_peak_in_flight    (PpStats *stats);
 PP_AVAILABLE_IN_ALL
 guint     pp_stats_get_worker_limit      (PpStats *stats);
 PP_AVAILABLE_IN_ALL

@@ -245,7 +245,7 @@ test_end_to_end (Fixture       *fixture,
   g_assert_cmpuint (pp_stats_get_done (stats), ==, N_PARAGRAPHS);
   g_assert_cmpuint (pp_stats_get_failed (stats), ==, 0);
   g_assert_cmpuint (pp_stats_get_llm_requests (stats), ==, N_PARAGRAPHS);
-  g_assert_cmpuint (pp_stats_get_peak_running (stats), <=, 8);
+  g_assert_cmpuint (pp_stats_get_peak_in_flight (stats), <=, 8);
   g_assert_cmpuint (pp_test_server_get_peak_in_flight (fixture->server), <=, 8);
   g_assert_cmpfloat (pp_stats_get_latency_percentile (stats, 50), >=, 20.0);
   g_assert_cmpuint (pp_stats_get_prompt_tokens (stats), >, 0);
@@ -446,7 +446,8 @@ test_max_workers_at_run_time (Fixture       *fixture,
 
   g_assert_true (pp_test_server_wait_for_in_flight (fixture->server, 2, 10000));
   stats = pp_processor_get_stats (fixture->processor);
-  g_assert_cmpuint (pp_stats_get_running (stats), ==, 2);
+  g_assert_cmpuint (pp_stats_get_in_flight (stats), ==, 2);
+  g_assert_cmpuint (pp_test_server_get_in_flight (fixture->server), ==, 2);
   g_assert_cmpuint (pp_stats_get_worker_limit (stats), ==, 2);
   g_clear_pointer (&stats, pp_stats_unref);
 
@@ -466,7 +467,7 @@ test_max_workers_at_run_time (Fixture       *fixture,
 
   stats = pp_processor_get_stats (fixture->processor);
   g_assert_cmpuint (pp_stats_get_done (stats), ==, 30);
-  g_assert_cmpuint (pp_stats_get_peak_running (stats), ==, 6);
+  g_assert_cmpuint (pp_stats_get_peak_in_flight (stats), ==, 6);
   g_assert_cmpuint (pp_test_server_get_peak_in_flight (fixture->server), ==, 6);
 }
 
