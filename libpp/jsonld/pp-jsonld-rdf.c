@@ -400,7 +400,6 @@ typedef struct {
   gboolean              generalized;
   PpJsonldRdfDirection  direction;
   GString              *out;
-  GHashTable           *seen;        /* quads already written */
   char                 *graph_term;  /* NULL for the default graph */
 } Writer;
 
@@ -478,12 +477,21 @@ quad_new (Writer     *w,
                       " .\n", NULL);
 }
 
+/* writes @quad (transfer full) unless it is in @seen (which takes it) */
 static void
-emit_quad (Writer *w,
-           char   *quad)
+emit_quad (Writer     *w,
+           char       *quad,
+           GHashTable *seen)
 {
-  if (g_hash_table_add (w->seen, quad))
-    g_string_append (w->out, quad);
+  if (seen == NULL)
+    {
+      g_string_append (w->out, quad);
+      g_free (quad);
+    }
+  else if (g_hash_table_add (seen, quad))
+    {
+      g_string_append (w->out, quad);
+    }
 }
 
 static gboolean object_to_rdf (Writer     *w,
@@ -731,7 +739,8 @@ node_to_rdf (Writer      *w,
               if (type == NULL || !resource_is_well_formed (type))
                 continue;
               object = format_resource (type);
-              emit_quad (w, quad_new (w, subject, RDF_TYPE, object));
+              /* the node map keeps each type once */
+              emit_quad (w, quad_new (w, subject, RDF_TYPE, object), NULL);
             }
           continue;
         }
@@ -745,6 +754,14 @@ node_to_rdf (Writer      *w,
 
       {
         g_autofree char *predicate = format_resource (property);
+        g_autoptr(GHashTable) seen = NULL;
+
+        /* Only the values of one property of one node can give the same
+         * quad twice (such as {"@value": 1} and {"@value": "1", "@type":
+         * xsd:integer}): the triples of lists and compound literals have
+         * subjects of their own. */
+        if (n > 1)
+          seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
         for (j = 0; j < n; j++)
           {
@@ -757,10 +774,10 @@ node_to_rdf (Writer      *w,
               return FALSE;
 
             if (object != NULL)
-              emit_quad (w, quad_new (w, subject, predicate, object));
+              emit_quad (w, quad_new (w, subject, predicate, object), seen);
 
             for (k = 0; k < list_triples->len; k++)
-              emit_quad (w, g_steal_pointer (&g_ptr_array_index (list_triples, k)));
+              emit_quad (w, g_steal_pointer (&g_ptr_array_index (list_triples, k)), NULL);
           }
       }
     }
@@ -796,7 +813,6 @@ pp_jsonld_node_map_to_nquads (PpJsonldNodeMap       *map,
                               GError               **error)
 {
   g_autoptr(GPtrArray) graph_names = NULL;
-  g_autoptr(GHashTable) seen = NULL;
   g_autoptr(GString) out = NULL;
   Writer w = { 0, };
   guint i, j, steps = 0;
@@ -805,13 +821,11 @@ pp_jsonld_node_map_to_nquads (PpJsonldNodeMap       *map,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   out = g_string_new (NULL);
-  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   w.map = map;
   w.generalized = produce_generalized_rdf;
   w.direction = rdf_direction;
   w.out = out;
-  w.seen = seen;
 
   graph_names = pp_jsonld_node_map_get_graph_names (map, TRUE);
   for (i = 0; i < graph_names->len; i++)
