@@ -220,6 +220,28 @@ wrap_in_graph (JsonNode *compacted)
   return json_node_init_object (json_node_alloc (), wrapper);
 }
 
+static JsonNode *
+output_context (void)
+{
+  JsonNode *context = json_node_new (JSON_NODE_VALUE);
+
+  json_node_set_string (context, "https://schema.org");
+  return context;
+}
+
+static void
+warm_up_output_context (void)
+{
+  g_autoptr(JsonNode) context = output_context ();
+  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(JsonNode) expanded = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  json_object_set_member (object, "@context", json_node_ref (context));
+  document = json_node_init_object (json_node_alloc (), object);
+  expanded = pp_jsonld_expand (document, NULL, NULL, NULL);
+}
+
 /* Takes @map: it is dropped as soon as the graph is flattened, so that the
  * map, the flattened and the compacted trees are never all alive at once */
 static JsonNode *
@@ -237,8 +259,7 @@ produce_output (PpJsonldNodeMap  *map,
   if (form == PP_OUTPUT_FORM_FLATTENED)
     return g_steal_pointer (&flattened);
 
-  context = json_node_new (JSON_NODE_VALUE);
-  json_node_set_string (context, "https://schema.org");
+  context = output_context ();
   options = pp_jsonld_options_new ();
   pp_jsonld_options_set_ordered (options, TRUE);
 
@@ -261,6 +282,13 @@ reconcile_thread (gpointer data)
   g_autoptr(JsonNode) graph = NULL;
   guint done = 0;
   guint failed = 0;
+  gint64 merge_start;
+
+  /* Until the first graph arrives, prepare the output context (processed
+   * once per process, then shared): the converters' first answers need it
+   * too, and would otherwise wait for it */
+  if (state->form == PP_OUTPUT_FORM_COMPACTED && g_async_queue_length (state->queue) == 0)
+    warm_up_output_context ();
 
   while (done + failed < state->n_segments)
     {
@@ -296,7 +324,10 @@ reconcile_thread (gpointer data)
       schedule_emission (state, done, failed, NULL);
     }
 
+  merge_start = g_get_monotonic_time ();
   graph = produce_output (g_steal_pointer (&map), state->form, &error);
+  g_debug ("Merged the graphs of %u segments (%u failed) in %.1f ms",
+           done, failed, (g_get_monotonic_time () - merge_start) / 1000.0);
   if (graph == NULL)
     g_warning ("Could not produce the merged graph: %s", error->message);
 
