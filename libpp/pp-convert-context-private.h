@@ -27,8 +27,10 @@ char             *pp_convert_context_dup_cache_key (PpConvertContext *context,
                                                     PpLlmRequest     *request);
 PpLlmResponse    *pp_convert_context_lookup_cache  (PpConvertContext *context,
                                                     const char       *key);
-void              pp_convert_context_store_cache   (PpConvertContext *context,
+void              pp_convert_context_add_answer    (PpConvertContext *context,
                                                     const char       *key,
                                                     PpLlmResponse    *response);
+void              pp_convert_context_end_conversion (PpConvertContext *context,
+                                                     gboolean          succeeded);
 
 G_END_DECLS

@@ -30,6 +30,12 @@ struct _PpConvertContext
 
   PpConvertContextCompleteFunc complete_func;
   gpointer complete_data;
+
+  /* Answers of the conversion under way, stored in the cache only once the
+   * converter made valid JSON-LD of them */
+  GMutex pending_lock;
+  GPtrArray *pending_keys;        /* (element-type utf8) */
+  GPtrArray *pending_responses;   /* (element-type PpLlmResponse) */
 };
 
 G_DEFINE_FINAL_TYPE (PpConvertContext, pp_convert_context, G_TYPE_OBJECT)
@@ -43,6 +49,9 @@ pp_convert_context_finalize (GObject *object)
   g_clear_object (&self->cache);
   g_clear_pointer (&self->client_id, g_free);
   g_clear_pointer (&self->model, g_free);
+  g_ptr_array_unref (self->pending_keys);
+  g_ptr_array_unref (self->pending_responses);
+  g_mutex_clear (&self->pending_lock);
 
   G_OBJECT_CLASS (pp_convert_context_parent_class)->finalize (object);
 }
@@ -56,6 +65,9 @@ pp_convert_context_class_init (PpConvertContextClass *klass)
 static void
 pp_convert_context_init (PpConvertContext *self)
 {
+  g_mutex_init (&self->pending_lock);
+  self->pending_keys = g_ptr_array_new_with_free_func (g_free);
+  self->pending_responses = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_llm_response_unref);
 }
 
 PpConvertContext *
@@ -194,21 +206,51 @@ pp_convert_context_lookup_cache (PpConvertContext *context,
   return response;
 }
 
-/* Stores a paid answer; a cache that fails is logged, the answer is kept */
+/* Keeps a paid answer until the conversion ends: see
+ * pp_convert_context_end_conversion() */
 void
-pp_convert_context_store_cache (PpConvertContext *context,
-                                const char       *key,
-                                PpLlmResponse    *response)
+pp_convert_context_add_answer (PpConvertContext *context,
+                               const char       *key,
+                               PpLlmResponse    *response)
 {
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GError) error = NULL;
-
   if (context->cache == NULL)
     return;
 
-  bytes = pp_llm_response_to_bytes (response);
-  if (!pp_cache_store (context->cache, key, bytes, 0, &error))
-    g_warning ("Could not store an answer in the cache: %s", error->message);
+  g_mutex_lock (&context->pending_lock);
+  g_ptr_array_add (context->pending_keys, g_strdup (key));
+  g_ptr_array_add (context->pending_responses, pp_llm_response_ref (response));
+  g_mutex_unlock (&context->pending_lock);
+}
+
+/* Called when a converter is done with a segment. When it made valid
+ * JSON-LD, every answer it was given on the way is stored, so that running
+ * it again asks nothing; when it failed, none is, so that it asks again.
+ * A cache that fails is logged: the result stands. */
+void
+pp_convert_context_end_conversion (PpConvertContext *context,
+                                   gboolean          succeeded)
+{
+  g_autoptr(GPtrArray) keys = NULL;
+  g_autoptr(GPtrArray) responses = NULL;
+
+  g_mutex_lock (&context->pending_lock);
+  keys = g_steal_pointer (&context->pending_keys);
+  responses = g_steal_pointer (&context->pending_responses);
+  context->pending_keys = g_ptr_array_new_with_free_func (g_free);
+  context->pending_responses = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_llm_response_unref);
+  g_mutex_unlock (&context->pending_lock);
+
+  if (!succeeded)
+    return;
+
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_autoptr(GBytes) bytes = pp_llm_response_to_bytes (responses->pdata[i]);
+      g_autoptr(GError) error = NULL;
+
+      if (!pp_cache_store (context->cache, keys->pdata[i], bytes, 0, &error))
+        g_warning ("Could not store an answer in the cache: %s", error->message);
+    }
 }
 
 static PpLlmResponse *
@@ -226,7 +268,7 @@ complete_through_cache (PpConvertContext  *context,
 
   response = pp_llm_client_complete (context->client, request, cancellable, error);
   if (response != NULL)
-    pp_convert_context_store_cache (context, key, response);
+    pp_convert_context_add_answer (context, key, response);
 
   return response;
 }
@@ -239,8 +281,10 @@ complete_through_cache (PpConvertContext  *context,
  * @error: return location for a #GError
  *
  * Answers @request: from the cache when it holds the answer, otherwise from
- * the LLM client, storing the answer in the cache. When @request has no
- * model, the context's model is used. Blocks; thread-safe.
+ * the LLM client. The answers a converter is given are stored in the cache
+ * once it made valid JSON-LD of them (pp_converter_convert() sees to it).
+ * When @request has no model, the context's model is used. Blocks;
+ * thread-safe.
  *
  * Returns: (transfer full) (nullable): the answer, or %NULL with @error set
  */

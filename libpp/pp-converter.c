@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "pp-converter.h"
+#include "pp-convert-context-private.h"
 
 /**
  * PpConverter:
@@ -40,7 +41,8 @@ pp_converter_default_init (PpConverterInterface *iface)
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Turns @segment into JSON-LD. Blocks; thread-safe.
+ * Turns @segment into JSON-LD. Blocks; thread-safe. When it succeeds, the
+ * answers the converter was given are stored in the context's cache.
  *
  * Returns: (transfer full) (nullable): the JSON-LD, or %NULL with @error set
  */
@@ -51,6 +53,8 @@ pp_converter_convert (PpConverter       *converter,
                       GCancellable      *cancellable,
                       GError           **error)
 {
+  JsonNode *graph;
+
   g_return_val_if_fail (PP_IS_CONVERTER (converter), NULL);
   g_return_val_if_fail (PP_IS_CONVERT_CONTEXT (context), NULL);
   g_return_val_if_fail (segment != NULL, NULL);
@@ -59,5 +63,10 @@ pp_converter_convert (PpConverter       *converter,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
 
-  return PP_CONVERTER_GET_IFACE (converter)->convert (converter, context, segment, cancellable, error);
+  graph = PP_CONVERTER_GET_IFACE (converter)->convert (converter, context, segment, cancellable, error);
+
+  /* Only answers that made valid JSON-LD are worth keeping */
+  pp_convert_context_end_conversion (context, graph != NULL);
+
+  return graph;
 }

@@ -62,7 +62,8 @@
  *
  * Converters ask the LLM through a #PpConvertContext: the answer comes from
  * the cache when it is there; identical requests in flight at the same time
- * are sent once; every answer from the LLM is stored in the cache.
+ * are sent once; the answers of a conversion are stored in the cache once
+ * the converter made valid JSON-LD of them.
  */
 
 #define DEFAULT_MAX_WORKERS 8
@@ -898,7 +899,7 @@ processor_complete (PpConvertContext  *context,
       pp_stats_collector_add_llm (&self->stats, g_get_monotonic_time () - start,
                                   pp_llm_response_get_prompt_tokens (response),
                                   pp_llm_response_get_completion_tokens (response));
-      pp_convert_context_store_cache (context, key, response);
+      pp_convert_context_add_answer (context, key, response);
     }
 
   g_mutex_lock (&self->flight_lock);

@@ -543,6 +543,39 @@ test_retries (Fixture       *fixture,
   g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 4);
 }
 
+/* Only answers that made valid JSON-LD are cached: a segment that failed
+ * asks again next time; one that succeeded does not */
+static void
+test_cache_keeps_valid_answers (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) one = make_document (1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+
+  /* The converter asks once and twice again, then gives up */
+  for (guint i = 0; i < 3; i++)
+    pp_test_server_push_content (fixture->server, "I cannot answer that.");
+  graph = pp_processor_process_document (fixture->processor, one, NULL, &error);
+  g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED);
+  g_assert_null (graph);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 3);
+  g_clear_error (&error);
+
+  /* Nothing was cached: the LLM is asked again, and answers well */
+  graph = pp_processor_process_document (fixture->processor, one, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 4);
+  g_clear_pointer (&graph, json_node_unref);
+
+  /* That answer was cached */
+  graph = pp_processor_process_document (fixture->processor, one, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 4);
+}
+
 /* The bounded queue: try_submit fails when full, submit waits, results pop */
 static void
 test_queue (Fixture       *fixture,
@@ -623,6 +656,7 @@ main (int   argc,
   ADD ("cancellation", test_cancellation, FALSE);
   ADD ("retries", test_retries, FALSE);
   ADD ("queue", test_queue, FALSE);
+  ADD ("cache-keeps-valid-answers", test_cache_keeps_valid_answers, TRUE);
 
 #undef ADD
 
