@@ -739,6 +739,18 @@ pp_llm_openai_client_iface_init (PpLlmClientInterface *iface)
 /* Initialisation */
 
 static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+static gboolean
 pp_llm_openai_initable_init (GInitable     *initable,
                              GCancellable  *cancellable,
                              GError       **error)
@@ -802,6 +814,12 @@ pp_llm_openai_initable_init (GInitable     *initable,
                                                  "timeout", self->timeout,
                                                  "user-agent", self->user_agent,
                                                  NULL);
+
+  /* A server on this machine (llama.cpp, Ollama, LM Studio…) is never
+   * reached through a proxy, as GNOME's default ignore-hosts say; asking
+   * the system's proxy resolver anyway costs every request a lookup */
+  if (is_loopback_host (host))
+    soup_session_set_proxy_resolver (self->session, NULL);
 
   g_debug ("OpenAI client for %s, model %s, up to %u connections, %u s timeout",
            self->endpoint_display, self->model, self->max_connections, self->timeout);
