@@ -456,8 +456,17 @@ test_max_workers_at_run_time (Fixture       *fixture,
   g_assert_true (pp_test_server_wait_for_in_flight (fixture->server, 6, 10000));
   g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 6);
 
-  /* Lowered: the running ones finish, then one at a time */
+  /* Lowered: the six in flight finish, and then one request at a time
+   * goes out: while the seventh is held, no eighth is sent */
   pp_processor_set_max_workers (fixture->processor, 1);
+  pp_test_server_set_hold (fixture->server, FALSE);
+  pp_test_server_set_hold (fixture->server, TRUE);
+  g_assert_true (pp_test_server_wait_for_requests (fixture->server, 7, 10000));
+  g_clear_pointer (&stats, pp_stats_unref);
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_in_flight (stats), ==, 1);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 7);
+  g_clear_pointer (&stats, pp_stats_unref);
   pp_test_server_set_hold (fixture->server, FALSE);
 
   while (result == NULL)
