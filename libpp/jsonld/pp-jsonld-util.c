@@ -346,13 +346,14 @@ copy_deep (JsonNode *node,
       {
         JsonObject *src = json_node_get_object (node);
         JsonObject *dst = json_object_new ();
-        JsonObjectIter iter;
-        const char *key;
-        JsonNode *member;
+        /* The members in their order (json_object_iter_init() would give
+         * the hash table's) */
+        GList *keys = json_object_get_members (src);
 
-        json_object_iter_init (&iter, src);
-        while (json_object_iter_next (&iter, &key, &member))
-          json_object_set_member (dst, key, copy_deep (member, depth + 1));
+        for (GList *l = keys; l != NULL; l = l->next)
+          json_object_set_member (dst, l->data,
+                                  copy_deep (json_object_get_member (src, l->data), depth + 1));
+        g_list_free (keys);
         return pp_jsonld_node_new_object (dst);
       }
 

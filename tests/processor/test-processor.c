@@ -298,6 +298,7 @@ typedef struct
   guint progress;
   guint finished;
   gboolean wrong_thread;
+  char *finished_graph;
 } SignalLog;
 
 static void
@@ -344,6 +345,8 @@ on_finished (PpProcessor *p, JsonNode *graph, SignalLog *log)
   /* Last of the run's signals */
   g_assert_cmpuint (log->done, ==, 12);
   log->finished++;
+  g_free (log->finished_graph);
+  log->finished_graph = json_to_string (graph, FALSE);
 }
 
 typedef struct
@@ -378,6 +381,7 @@ signals_thread (gpointer user_data)
   graph = process_async (processor, document, NULL, &data->error);
   /* The finished signal comes before the call completes */
   g_assert_cmpuint (data->log.finished, ==, 1);
+  g_clear_pointer (&data->log.finished_graph, g_free);
   while (g_main_context_iteration (context, FALSE))
     ;
 
@@ -413,6 +417,7 @@ test_signals_main_thread (Fixture       *fixture,
   g_autoptr(PpDocument) document = make_document (12);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) graph = NULL;
+  g_autofree char *text = NULL;
 
   log.owner = g_thread_self ();
   log.context = g_main_context_default ();
@@ -427,6 +432,11 @@ test_signals_main_thread (Fixture       *fixture,
   g_assert_cmpuint (log.done, ==, 12);
   g_assert_cmpuint (log.finished, ==, 1);
   g_signal_handlers_disconnect_by_data (fixture->processor, &log);
+
+  /* The signal's copy is the graph, members in the same order */
+  text = json_to_string (graph, FALSE);
+  g_assert_cmpstr (log.finished_graph, ==, text);
+  g_free (log.finished_graph);
 }
 
 /* Changing max-workers during a run changes the requests in flight */
