@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "pp-jsonld.h"
+#include "pp-jsonld-json-writer-private.h"
 #include "pp-jsonld-node-map-private.h"
 #include "pp-jsonld-util-private.h"
 
@@ -177,114 +178,6 @@ format_integer_double (double value)
   return g_strdup_printf ("%.0f", value);
 }
 
-/* The ECMAScript Number::toString of @value, as RFC 8785 requires: the
- * shortest digits that read back to @value, in fixed notation from 1e-6
- * up to 1e21 and in exponential notation outside. */
-static void
-append_es_number (GString *out,
-                  double   value)
-{
-  char buf[40];
-  char digits[20];
-  int precision, exponent, k, n, i;
-  const char *p;
-
-  if (!isfinite (value))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-
-  if (value == 0.0)
-    {
-      g_string_append_c (out, '0');
-      return;
-    }
-
-  if (value < 0)
-    {
-      g_string_append_c (out, '-');
-      value = -value;
-    }
-
-  for (precision = 1; precision <= 17; precision++)
-    {
-      g_snprintf (buf, sizeof buf, "%.*e", precision - 1, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-
-  /* buf is d[.ddd]e±xx */
-  k = 0;
-  for (p = buf; *p != 'e'; p++)
-    if (g_ascii_isdigit (*p))
-      digits[k++] = *p;
-  exponent = atoi (p + 1);
-  while (k > 1 && digits[k - 1] == '0')
-    k--;
-  digits[k] = '\0';
-  n = exponent + 1;
-
-  if (k <= n && n <= 21)
-    {
-      g_string_append (out, digits);
-      for (i = 0; i < n - k; i++)
-        g_string_append_c (out, '0');
-    }
-  else if (0 < n && n <= 21)
-    {
-      g_string_append_len (out, digits, n);
-      g_string_append_c (out, '.');
-      g_string_append (out, digits + n);
-    }
-  else if (-6 < n && n <= 0)
-    {
-      g_string_append (out, "0.");
-      for (i = 0; i < -n; i++)
-        g_string_append_c (out, '0');
-      g_string_append (out, digits);
-    }
-  else
-    {
-      g_string_append_c (out, digits[0]);
-      if (k > 1)
-        {
-          g_string_append_c (out, '.');
-          g_string_append (out, digits + 1);
-        }
-      g_string_append_printf (out, "e%c%d", n - 1 >= 0 ? '+' : '-', ABS (n - 1));
-    }
-}
-
-static void
-append_jcs_string (GString    *out,
-                   const char *str)
-{
-  const guchar *p;
-
-  g_string_append_c (out, '"');
-  for (p = (const guchar *) str; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, *p);
-          break;
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
 /* RFC 8785 sorts member names by their UTF-16 code units */
 static int
 compare_utf16 (gconstpointer a,
@@ -336,7 +229,7 @@ append_jcs (GString   *out,
 
             if (i > 0)
               g_string_append_c (out, ',');
-            append_jcs_string (out, key);
+            pp_json_append_string (out, key);
             g_string_append_c (out, ':');
             if (!append_jcs (out, json_object_get_member (object, key), depth + 1, error))
               return FALSE;
@@ -372,7 +265,7 @@ append_jcs (GString   *out,
         GType type = json_node_get_value_type (node);
 
         if (type == G_TYPE_STRING)
-          append_jcs_string (out, json_node_get_string (node));
+          pp_json_append_string (out, json_node_get_string (node));
         else if (type == G_TYPE_BOOLEAN)
           g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
         else if (type == G_TYPE_INT64)
@@ -382,10 +275,10 @@ append_jcs (GString   *out,
             if (i >= -(G_GINT64_CONSTANT (1) << 53) && i <= (G_GINT64_CONSTANT (1) << 53))
               g_string_append_printf (out, "%" G_GINT64_FORMAT, i);
             else
-              append_es_number (out, (double) i);
+              pp_json_append_number (out, (double) i);
           }
         else
-          append_es_number (out, json_node_get_double (node));
+          pp_json_append_number (out, json_node_get_double (node));
         return TRUE;
       }
     }

@@ -39,6 +39,10 @@ JsonNode *pp_jsonld_flatten (JsonNode        *input,
                              GError         **error);
 
 PP_AVAILABLE_IN_ALL
+char     *pp_jsonld_to_json (JsonNode        *node,
+                             gboolean         pretty);
+
+PP_AVAILABLE_IN_ALL
 char     *pp_jsonld_to_rdf  (JsonNode        *input,
                              PpJsonldOptions *options,
                              GCancellable    *cancellable,

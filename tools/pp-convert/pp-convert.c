@@ -292,7 +292,7 @@ write_output (JsonNode  *graph,
     }
   else
     {
-      g_autofree char *json = json_to_string (graph, TRUE);
+      g_autofree char *json = pp_jsonld_to_json (graph, TRUE);
 
       text = g_strconcat (json, "\n", NULL);
     }

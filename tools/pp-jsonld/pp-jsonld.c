@@ -15,7 +15,6 @@
 #include "config.h"
 
 #include <locale.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,205 +88,6 @@ fail_jsonld (GError *error)
   return EXIT_JSONLD_ERROR;
 }
 
-/* {{{ JSON output */
-
-/* numbers as ECMAScript prints them: the shortest digits that read back */
-static void
-append_number (GString *out,
-               double   value)
-{
-  char buf[40];
-  char digits[20];
-  int precision, exponent, k = 0, n, i;
-  const char *p;
-
-  if (!isfinite (value))
-    {
-      g_string_append (out, "null");
-      return;
-    }
-  if (value == 0.0)
-    {
-      g_string_append_c (out, '0');
-      return;
-    }
-  if (value < 0)
-    {
-      g_string_append_c (out, '-');
-      value = -value;
-    }
-
-  for (precision = 1; precision <= 17; precision++)
-    {
-      g_snprintf (buf, sizeof buf, "%.*e", precision - 1, value);
-      if (g_ascii_strtod (buf, NULL) == value)
-        break;
-    }
-
-  for (p = buf; *p != 'e'; p++)
-    if (g_ascii_isdigit (*p))
-      digits[k++] = *p;
-  exponent = atoi (p + 1);
-  while (k > 1 && digits[k - 1] == '0')
-    k--;
-  digits[k] = '\0';
-  n = exponent + 1;
-
-  if (k <= n && n <= 21)
-    {
-      g_string_append (out, digits);
-      for (i = 0; i < n - k; i++)
-        g_string_append_c (out, '0');
-    }
-  else if (0 < n && n <= 21)
-    {
-      g_string_append_len (out, digits, n);
-      g_string_append_c (out, '.');
-      g_string_append (out, digits + n);
-    }
-  else if (-6 < n && n <= 0)
-    {
-      g_string_append (out, "0.");
-      for (i = 0; i < -n; i++)
-        g_string_append_c (out, '0');
-      g_string_append (out, digits);
-    }
-  else
-    {
-      g_string_append_c (out, digits[0]);
-      if (k > 1)
-        {
-          g_string_append_c (out, '.');
-          g_string_append (out, digits + 1);
-        }
-      g_string_append_printf (out, "e%c%d", n - 1 >= 0 ? '+' : '-', ABS (n - 1));
-    }
-}
-
-static void
-append_string (GString    *out,
-               const char *str)
-{
-  const guchar *p;
-
-  g_string_append_c (out, '"');
-  for (p = (const guchar *) str; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
-        default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, *p);
-          break;
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
-static void
-append_indent (GString *out,
-               guint    level)
-{
-  g_string_append_c (out, '\n');
-  for (guint i = 0; i < level; i++)
-    g_string_append (out, "  ");
-}
-
-/* JSON with two-space indentation, members in document order */
-static void
-append_json (GString  *out,
-             JsonNode *node,
-             guint     level)
-{
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *object = json_node_get_object (node);
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
-        gboolean first = TRUE;
-
-        if (json_object_get_size (object) == 0)
-          {
-            g_string_append (out, "{}");
-            break;
-          }
-
-        g_string_append_c (out, '{');
-        json_object_iter_init_ordered (&iter, object);
-        while (json_object_iter_next_ordered (&iter, &name, &member))
-          {
-            if (!first)
-              g_string_append_c (out, ',');
-            first = FALSE;
-            append_indent (out, level + 1);
-            append_string (out, name);
-            g_string_append (out, ": ");
-            append_json (out, member, level + 1);
-          }
-        append_indent (out, level);
-        g_string_append_c (out, '}');
-        break;
-      }
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint i, n = json_array_get_length (array);
-
-        if (n == 0)
-          {
-            g_string_append (out, "[]");
-            break;
-          }
-
-        g_string_append_c (out, '[');
-        for (i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            append_indent (out, level + 1);
-            append_json (out, json_array_get_element (array, i), level + 1);
-          }
-        append_indent (out, level);
-        g_string_append_c (out, ']');
-        break;
-      }
-
-    case JSON_NODE_NULL:
-      g_string_append (out, "null");
-      break;
-
-    case JSON_NODE_VALUE:
-    default:
-      {
-        GType type = json_node_get_value_type (node);
-
-        if (type == G_TYPE_STRING)
-          append_string (out, json_node_get_string (node));
-        else if (type == G_TYPE_BOOLEAN)
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-        else if (type == G_TYPE_INT64)
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-        else
-          append_number (out, json_node_get_double (node));
-        break;
-      }
-    }
-}
-
-/* }}} */
 
 /* Reads a JSON document from @path ("-" for standard input); failures are
  * the specification's "loading document failed". */
@@ -366,7 +166,6 @@ main (int    argc,
   g_autoptr(JsonNode) context = NULL;
   g_autoptr(JsonNode) result = NULL;
   g_autofree char *nquads = NULL;
-  g_autoptr(GString) out = NULL;
   const char *command, *input_path;
 
   setlocale (LC_ALL, "");
@@ -489,10 +288,10 @@ main (int    argc,
     }
   else
     {
-      out = g_string_new (NULL);
-      append_json (out, result, 0);
-      g_string_append_c (out, '\n');
-      fwrite (out->str, 1, out->len, stdout);
+      g_autofree char *json = pp_jsonld_to_json (result, TRUE);
+
+      fputs (json, stdout);
+      fputc ('\n', stdout);
     }
 
   if (fflush (stdout) != 0)

@@ -1,0 +1,17 @@
+/* pp-jsonld-json-writer-private.h: JSON text as JSON-LD processors print it
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+void pp_json_append_number (GString    *out,
+                            double      value);
+void pp_json_append_string (GString    *out,
+                            const char *str);
+
+G_END_DECLS
