@@ -582,7 +582,11 @@ reconciler_done (JsonNode     *graph,
   GError *run_error = NULL;
 
   g_mutex_lock (&run->self->lock);
-  if (run->done == 0 && run->total > 0)
+  /* The workers may see a cancel before its handler runs: a cancelled run
+   * reports the cancel, not the failures it caused */
+  if (g_cancellable_is_cancelled (run->cancellable))
+    run_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+  else if (run->done == 0 && run->total > 0)
     run_error = g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED,
                              "%s: all %u segments failed; the first: %s",
                              run->name, run->total,
@@ -776,6 +780,21 @@ flight_unref (Flight *flight)
   g_free (flight);
 }
 
+/* Waits on @cond (with @mutex held) for a wake-up or a short while, so that
+ * the caller can check both its condition and @cancellable; FALSE once
+ * @cancellable is cancelled */
+static gboolean
+wait_unless_cancelled (GCond        *cond,
+                       GMutex       *mutex,
+                       GCancellable *cancellable)
+{
+  if (g_cancellable_is_cancelled (cancellable))
+    return FALSE;
+
+  g_cond_wait_until (cond, mutex, g_get_monotonic_time () + 20 * G_TIME_SPAN_MILLISECOND);
+  return TRUE;
+}
+
 static PpLlmResponse *
 wait_for_flight (PpProcessor   *self,
                  Flight        *flight,
@@ -786,14 +805,9 @@ wait_for_flight (PpProcessor   *self,
 
   /* flight_lock is held. The owner of the flight is running, not queued,
    * so this cannot deadlock; check the cancellable between wake-ups */
-  while (!flight->done)
-    {
-      gint64 deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_MILLISECOND;
-
-      if (g_cancellable_is_cancelled (cancellable))
-        break;
-      g_cond_wait_until (&self->flight_cond, &self->flight_lock, deadline);
-    }
+  while (!flight->done &&
+         wait_unless_cancelled (&self->flight_cond, &self->flight_lock, cancellable))
+    ;
 
   if (!flight->done)
     g_cancellable_set_error_if_cancelled (cancellable, error);
@@ -816,13 +830,12 @@ gate_enter (PpProcessor   *self,
   g_mutex_lock (&self->gate_lock);
   while (self->gate_in_use >= (guint) g_atomic_int_get (&self->max_workers))
     {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+      if (!wait_unless_cancelled (&self->gate_cond, &self->gate_lock, cancellable))
         {
           g_mutex_unlock (&self->gate_lock);
+          g_cancellable_set_error_if_cancelled (cancellable, error);
           return FALSE;
         }
-      g_cond_wait_until (&self->gate_cond, &self->gate_lock,
-                         g_get_monotonic_time () + 20 * G_TIME_SPAN_MILLISECOND);
     }
   self->gate_in_use++;
   g_mutex_unlock (&self->gate_lock);
@@ -1096,6 +1109,9 @@ pp_processor_submit (PpProcessor   *processor,
   g_return_val_if_fail (segment != NULL, FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
 
   if (cancellable != NULL)
     handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_waiters), processor, NULL);
