@@ -7,9 +7,7 @@
 
 #include "pp-reconciler.h"
 #include "pp-reconciler-private.h"
-#include "pp-jsonld.h"
-#include "pp-jsonld-compact-private.h"
-#include "pp-jsonld-node-map-private.h"
+#include "pp-merged-graph-private.h"
 #include "pp-jsonld-util-private.h"
 
 /**
@@ -24,7 +22,9 @@
  * segment's, and it is merged into one node map by `@id`. When every
  * segment has arrived, as a graph or as a failure, the map is flattened in
  * canonical order — the output depends only on the graphs, not on the order
- * they arrived in — and put in the requested #PpOutputForm.
+ * they arrived in — and put in the requested #PpOutputForm. The compacted
+ * form is built node by node as the segments arrive, so that little is
+ * left to do once the last one is in.
  *
  * pp_reconciler_add_graph() and pp_reconciler_add_failure() may be called
  * from any thread. The #PpReconciler::progress and #PpReconciler::finished
@@ -180,104 +180,11 @@ has_finished_handler (State *state)
   return self != NULL && g_signal_has_handler_pending (self, signals[SIGNAL_FINISHED], 0, TRUE);
 }
 
-static JsonNode *
-wrap_in_graph (JsonNode *compacted)
-{
-  JsonObject *object;
-  g_autoptr(JsonObject) wrapper = NULL;
-  g_autoptr(JsonArray) graph = NULL;
-  g_autoptr(JsonObject) node = NULL;
-  GList *members;
-
-  /* Compaction gives a lone node object when the graph has one node:
-   * always give the same shape, {"@context": …, "@graph": […]} */
-  if (!JSON_NODE_HOLDS_OBJECT (compacted))
-    return json_node_ref (compacted);
-
-  object = json_node_get_object (compacted);
-  if (json_object_has_member (object, "@graph"))
-    return json_node_ref (compacted);
-
-  wrapper = json_object_new ();
-  graph = json_array_new ();
-  node = json_object_new ();
-  members = json_object_get_members (object);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *member = json_object_dup_member (object, l->data);
-
-      if (g_str_equal (l->data, "@context"))
-        json_object_set_member (wrapper, "@context", member);
-      else
-        json_object_set_member (node, l->data, member);
-    }
-  g_list_free (members);
-
-  if (json_object_get_size (node) > 0)
-    json_array_add_object_element (graph, g_steal_pointer (&node));
-  json_object_set_array_member (wrapper, "@graph", g_steal_pointer (&graph));
-
-  return json_node_init_object (json_node_alloc (), wrapper);
-}
-
-static JsonNode *
-output_context (void)
-{
-  JsonNode *context = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_string (context, "https://schema.org");
-  return context;
-}
-
-static void
-warm_up_output_context (void)
-{
-  g_autoptr(JsonNode) context = output_context ();
-  g_autoptr(JsonNode) document = NULL;
-  g_autoptr(JsonNode) expanded = NULL;
-  g_autoptr(JsonObject) object = json_object_new ();
-
-  json_object_set_member (object, "@context", json_node_ref (context));
-  document = json_node_init_object (json_node_alloc (), object);
-  expanded = pp_jsonld_expand (document, NULL, NULL, NULL);
-}
-
-/* Takes @map: it is dropped as soon as the graph is flattened, so that the
- * map, the flattened and the compacted trees are never all alive at once */
-static JsonNode *
-produce_output (PpJsonldNodeMap  *map,
-                PpOutputForm      form,
-                GError          **error)
-{
-  g_autoptr(JsonNode) flattened = NULL;
-  g_autoptr(JsonNode) context = NULL;
-  g_autoptr(JsonNode) compacted = NULL;
-  g_autoptr(PpJsonldOptions) options = NULL;
-
-  flattened = pp_jsonld_node_map_flatten (map, PP_JSONLD_FLATTEN_CANONICAL);
-  pp_jsonld_node_map_unref (map);
-  if (form == PP_OUTPUT_FORM_FLATTENED)
-    return g_steal_pointer (&flattened);
-
-  context = output_context ();
-  options = pp_jsonld_options_new ();
-  pp_jsonld_options_set_ordered (options, TRUE);
-
-  /* The flattened graph is in expanded form already */
-  compacted = pp_jsonld_compact_expanded (flattened, context, options, NULL, error);
-  if (compacted == NULL)
-    return NULL;
-  g_clear_pointer (&flattened, json_node_unref);
-
-  return wrap_in_graph (compacted);
-}
-
 static gpointer
 reconcile_thread (gpointer data)
 {
   State *state = data;
-  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
-  g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
+  g_autoptr(PpMergedGraph) merged = pp_merged_graph_new (state->form);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) graph = NULL;
   guint done = 0;
@@ -288,7 +195,7 @@ reconcile_thread (gpointer data)
    * once per process, then shared): the converters' first answers need it
    * too, and would otherwise wait for it */
   if (state->form == PP_OUTPUT_FORM_COMPACTED && g_async_queue_length (state->queue) == 0)
-    warm_up_output_context ();
+    pp_merged_graph_prepare_output_context ();
 
   while (done + failed < state->n_segments)
     {
@@ -303,12 +210,8 @@ reconcile_thread (gpointer data)
       if (item->kind == ITEM_GRAPH)
         {
           g_autoptr(GError) local_error = NULL;
-          g_autoptr(JsonNode) expanded = NULL;
-          g_autofree char *prefix = g_strdup_printf ("_:s%u-", item->index);
 
-          expanded = pp_jsonld_expand (item->graph, options, NULL, &local_error);
-          if (expanded != NULL &&
-              pp_jsonld_node_map_add_document (map, expanded, prefix, NULL, &local_error))
+          if (pp_merged_graph_add (merged, item->index, item->graph, &local_error))
             done++;
           else
             {
@@ -325,7 +228,8 @@ reconcile_thread (gpointer data)
     }
 
   merge_start = g_get_monotonic_time ();
-  graph = produce_output (g_steal_pointer (&map), state->form, &error);
+  graph = pp_merged_graph_finish (merged, &error);
+  g_clear_pointer (&merged, pp_merged_graph_free);
   g_debug ("Merged the graphs of %u segments (%u failed) in %.1f ms",
            done, failed, (g_get_monotonic_time () - merge_start) / 1000.0);
   if (graph == NULL)

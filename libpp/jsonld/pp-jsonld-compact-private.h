@@ -23,4 +23,26 @@ JsonNode *pp_jsonld_compact_expanded (JsonNode         *expanded,
                                       GCancellable     *cancellable,
                                       GError          **error);
 
+/* Compaction of a document item by item, against one context processed
+ * once: pp_jsonld_compactor_compact_item() for each item of the expanded
+ * document's top-level array (a node object, say), then
+ * pp_jsonld_compactor_finish() with the compacted items in the document's
+ * order gives what pp_jsonld_compact_expanded() gives for the whole array.
+ * A compactor is used by one thread at a time. */
+typedef struct _PpJsonldCompactor PpJsonldCompactor;
+
+PpJsonldCompactor *pp_jsonld_compactor_new          (JsonNode           *context,
+                                                     PpJsonldOptions    *options,
+                                                     GCancellable       *cancellable,
+                                                     GError            **error);
+void               pp_jsonld_compactor_free         (PpJsonldCompactor  *compactor);
+JsonNode          *pp_jsonld_compactor_compact_item (PpJsonldCompactor  *compactor,
+                                                     JsonNode           *item,
+                                                     GError            **error);
+JsonNode          *pp_jsonld_compactor_finish       (PpJsonldCompactor  *compactor,
+                                                     JsonArray          *items,
+                                                     GError            **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpJsonldCompactor, pp_jsonld_compactor_free)
+
 G_END_DECLS

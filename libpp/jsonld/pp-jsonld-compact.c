@@ -1843,58 +1843,102 @@ get_compaction_context (JsonNode         *local_context,
   return context;
 }
 
-JsonNode *
-pp_jsonld_compact_expanded (JsonNode         *expanded,
-                            JsonNode         *context,
-                            PpJsonldOptions  *options,
-                            GCancellable     *cancellable,
-                            GError          **error)
+/* A compaction against one context, for compacting a document piece by
+ * piece: the context is processed once, and the scoped contexts and the
+ * inverse context are kept from one piece to the next. */
+struct _PpJsonldCompactor
+{
+  PpJsonldOptions *options;
+  JsonNode        *local_context;   /* the context itself, without @context */
+  PpJsonldContext *active;
+  Compactor        c;
+};
+
+PpJsonldCompactor *
+pp_jsonld_compactor_new (JsonNode         *context,
+                         PpJsonldOptions  *options,
+                         GCancellable     *cancellable,
+                         GError          **error)
 {
   g_autoptr(PpJsonldOptions) own_options = NULL;
-  g_autoptr(PpJsonldContext) active = NULL;
-  g_autoptr(JsonNode) compacted = NULL;
-  g_autoptr(JsonNode) empty_context = NULL;
-  g_autofree char *graph_alias = NULL;
-  JsonNode *local_context = context;
-  JsonObject *output;
-  Compactor c;
+  g_autoptr(JsonNode) local_context = NULL;
+  PpJsonldCompactor *compactor;
+  PpJsonldContext *active;
 
-  g_return_val_if_fail (expanded != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (options == NULL)
     options = own_options = pp_jsonld_options_new ();
 
-  if (local_context != NULL && JSON_NODE_HOLDS_OBJECT (local_context) &&
-      json_object_has_member (json_node_get_object (local_context), "@context"))
-    local_context = json_object_get_member (json_node_get_object (local_context), "@context");
+  if (context != NULL && JSON_NODE_HOLDS_OBJECT (context) &&
+      json_object_has_member (json_node_get_object (context), "@context"))
+    context = json_object_get_member (json_node_get_object (context), "@context");
 
-  if (local_context == NULL)
-    local_context = empty_context = pp_jsonld_node_new_empty_object ();
+  local_context = context != NULL ? json_node_ref (context) : pp_jsonld_node_new_empty_object ();
 
   active = get_compaction_context (local_context, options, cancellable, error);
   if (active == NULL)
     return NULL;
 
-  compactor_init (&c, options, cancellable);
-  compacted = compact_element (&c, active, NULL, expanded, 0, error);
-  if (compacted != NULL && JSON_NODE_HOLDS_ARRAY (compacted) &&
-      json_array_get_length (json_node_get_array (compacted)) > 0)
-    {
-      /* several nodes: under @graph */
-      graph_alias = compact_keyword (&c, active, "@graph", error);
-      if (graph_alias == NULL)
-        g_clear_pointer (&compacted, json_node_unref);
-    }
-  compactor_clear (&c);
-  if (compacted == NULL)
-    return NULL;
+  compactor = g_new0 (PpJsonldCompactor, 1);
+  compactor->options = pp_jsonld_options_ref (options);
+  compactor->local_context = g_steal_pointer (&local_context);
+  compactor->active = active;
+  compactor_init (&compactor->c, compactor->options, cancellable);
+
+  return compactor;
+}
+
+void
+pp_jsonld_compactor_free (PpJsonldCompactor *compactor)
+{
+  if (compactor == NULL)
+    return;
+
+  compactor_clear (&compactor->c);
+  pp_jsonld_context_unref (compactor->active);
+  json_node_unref (compactor->local_context);
+  pp_jsonld_options_unref (compactor->options);
+  g_free (compactor);
+}
+
+/* Compacts one item of the top-level array of an expanded document */
+JsonNode *
+pp_jsonld_compactor_compact_item (PpJsonldCompactor  *compactor,
+                                  JsonNode           *item,
+                                  GError            **error)
+{
+  g_return_val_if_fail (compactor != NULL, NULL);
+  g_return_val_if_fail (item != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return compact_element (&compactor->c, compactor->active, NULL, item, 1, error);
+}
+
+/* Makes the document of a compacted top-level result: several nodes go
+ * under @graph (or its alias), and the context comes first */
+static JsonNode *
+compactor_make_document (PpJsonldCompactor  *compactor,
+                         JsonNode           *compacted,
+                         GError            **error)
+{
+  JsonObject *output;
 
   if (JSON_NODE_HOLDS_ARRAY (compacted))
     {
       output = json_object_new ();
-      if (graph_alias != NULL)
-        json_object_set_member (output, graph_alias, g_steal_pointer (&compacted));
+      if (json_array_get_length (json_node_get_array (compacted)) > 0)
+        {
+          g_autofree char *graph_alias = compact_keyword (&compactor->c, compactor->active,
+                                                          "@graph", error);
+
+          if (graph_alias == NULL)
+            {
+              json_object_unref (output);
+              return NULL;
+            }
+          json_object_set_member (output, graph_alias, json_node_ref (compacted));
+        }
     }
   else if (JSON_NODE_HOLDS_OBJECT (compacted))
     {
@@ -1906,11 +1950,12 @@ pp_jsonld_compact_expanded (JsonNode         *expanded,
       output = json_object_new ();
     }
 
-  if (!context_is_empty (local_context))
+  if (!context_is_empty (compactor->local_context))
     {
       /* the context comes first */
       JsonObject *with_context = json_object_new ();
       g_autoptr(GPtrArray) keys = object_keys (output, FALSE);
+      JsonNode *local_context = compactor->local_context;
 
       /* a sealed context cannot change under the result: share it */
       json_object_set_member (with_context, "@context",
@@ -1930,6 +1975,57 @@ pp_jsonld_compact_expanded (JsonNode         *expanded,
     }
 
   return pp_jsonld_node_new_object (output);
+}
+
+/* Makes the compacted document of the items compacted one by one with
+ * pp_jsonld_compactor_compact_item(), in the order of the expanded
+ * document: what pp_jsonld_compact_expanded() gives for the whole array.
+ * Takes @items. */
+JsonNode *
+pp_jsonld_compactor_finish (PpJsonldCompactor  *compactor,
+                            JsonArray          *items,
+                            GError            **error)
+{
+  g_autoptr(JsonNode) compacted = NULL;
+
+  g_return_val_if_fail (compactor != NULL, NULL);
+  g_return_val_if_fail (items != NULL, NULL);
+
+  compacted = pp_jsonld_node_new_array (items);
+  /* The array rule of the Compaction algorithm, for no active property */
+  if (json_array_get_length (items) == 1 && compactor->c.compact_arrays)
+    {
+      JsonNode *only = json_node_ref (json_array_get_element (items, 0));
+
+      json_node_unref (compacted);
+      compacted = only;
+    }
+
+  return compactor_make_document (compactor, compacted, error);
+}
+
+JsonNode *
+pp_jsonld_compact_expanded (JsonNode         *expanded,
+                            JsonNode         *context,
+                            PpJsonldOptions  *options,
+                            GCancellable     *cancellable,
+                            GError          **error)
+{
+  g_autoptr(PpJsonldCompactor) compactor = NULL;
+  g_autoptr(JsonNode) compacted = NULL;
+
+  g_return_val_if_fail (expanded != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  compactor = pp_jsonld_compactor_new (context, options, cancellable, error);
+  if (compactor == NULL)
+    return NULL;
+
+  compacted = compact_element (&compactor->c, compactor->active, NULL, expanded, 0, error);
+  if (compacted == NULL)
+    return NULL;
+
+  return compactor_make_document (compactor, compacted, error);
 }
 
 /**

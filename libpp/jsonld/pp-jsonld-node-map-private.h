@@ -67,9 +67,16 @@ gboolean         pp_jsonld_node_map_add_document         (PpJsonldNodeMap      *
                                                           GCancellable         *cancellable,
                                                           GError              **error);
 
+gboolean         pp_jsonld_node_map_add_map              (PpJsonldNodeMap      *map,
+                                                          PpJsonldNodeMap      *other,
+                                                          GError              **error);
+
 char            *pp_jsonld_node_map_generate_blank_node  (PpJsonldNodeMap      *map);
 
 JsonNode        *pp_jsonld_node_map_flatten              (PpJsonldNodeMap      *map,
+                                                          PpJsonldFlattenFlags  flags);
+JsonNode        *pp_jsonld_node_map_flatten_node         (PpJsonldNodeMap      *map,
+                                                          const char           *id,
                                                           PpJsonldFlattenFlags  flags);
 JsonNode        *pp_jsonld_node_map_to_json              (PpJsonldNodeMap      *map,
                                                           PpJsonldFlattenFlags  flags);

@@ -1675,6 +1675,38 @@ pp_jsonld_node_map_flatten (PpJsonldNodeMap      *map,
 }
 
 /**
+ * pp_jsonld_node_map_flatten_node:
+ * @map: a node map
+ * @id: a node identifier
+ * @flags: how to order the node's values
+ *
+ * Builds the node object that pp_jsonld_node_map_flatten() gives for one
+ * node of the default graph, for output built node by node.  The `@graph`
+ * entry of a node named after a graph is not included: a map with named
+ * graphs is flattened whole.
+ *
+ * Returns: (transfer full) (nullable): the node object, or %NULL if there
+ *   is no such node or it has nothing but an `@id` (flattening leaves it
+ *   out)
+ */
+JsonNode *
+pp_jsonld_node_map_flatten_node (PpJsonldNodeMap      *map,
+                                 const char           *id,
+                                 PpJsonldFlattenFlags  flags)
+{
+  Node *node;
+
+  g_return_val_if_fail (map != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  node = g_hash_table_lookup (map_lookup_graph (map, "@default")->nodes, id);
+  if (node == NULL || node->merged_into != NULL || node_is_only_id (node))
+    return NULL;
+
+  return pp_jsonld_node_new_object (node_to_json_object (map, node, flags));
+}
+
+/**
  * pp_jsonld_node_map_to_json:
  * @map: a node map
  * @flags: how to order the output
@@ -1853,6 +1885,32 @@ map_merge_from (PpJsonldNodeMap  *map,
 
   map->counter = MAX (map->counter, other->counter);
   return TRUE;
+}
+
+/**
+ * pp_jsonld_node_map_add_map:
+ * @map: a node map
+ * @other: the node map to add to @map
+ * @error: return location for a #GError
+ *
+ * Merges every graph of @other into @map, as
+ * pp_jsonld_node_map_add_document() merges a document's node map: a
+ * document can be put in a node map of its own first, to learn which nodes
+ * it has, then added.  @other is not changed.  Fails, leaving @map as it
+ * was, when a node has different `@index` values in the two maps.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+pp_jsonld_node_map_add_map (PpJsonldNodeMap  *map,
+                            PpJsonldNodeMap  *other,
+                            GError          **error)
+{
+  g_return_val_if_fail (map != NULL, FALSE);
+  g_return_val_if_fail (other != NULL && other != map, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return map_merge_from (map, other, error);
 }
 
 /**

@@ -1,0 +1,30 @@
+/* pp-merged-graph-private.h: the graph the reconciler merges the segments'
+ * graphs into
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "pp-reconciler.h"
+
+G_BEGIN_DECLS
+
+typedef struct _PpMergedGraph PpMergedGraph;
+
+PpMergedGraph *pp_merged_graph_new    (PpOutputForm    form);
+void           pp_merged_graph_free   (PpMergedGraph  *merged);
+gboolean       pp_merged_graph_add    (PpMergedGraph  *merged,
+                                       guint           index,
+                                       JsonNode       *graph,
+                                       GError        **error);
+JsonNode      *pp_merged_graph_finish (PpMergedGraph  *merged,
+                                       GError        **error);
+
+void           pp_merged_graph_prepare_output_context (void);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpMergedGraph, pp_merged_graph_free)
+
+G_END_DECLS

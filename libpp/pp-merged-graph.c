@@ -1,0 +1,318 @@
+/* pp-merged-graph.c: the graph the reconciler merges the segments' graphs
+ * into
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "pp-merged-graph-private.h"
+#include "pp-jsonld.h"
+#include "pp-jsonld-compact-private.h"
+#include "pp-jsonld-node-map-private.h"
+#include "pp-jsonld-util-private.h"
+
+/* Each segment's graph is expanded, its blank nodes are relabelled with the
+ * index of its segment (`_:s3-b0`), and it is merged into one node map by
+ * `@id`. The output is the map flattened in canonical order (nodes by
+ * `@id`, values in a fixed order), so that it depends only on the graphs,
+ * not on the order they arrived in.
+ *
+ * For the compacted form, most of the work is done while the segments
+ * arrive rather than once the last one is in: a node is compacted when the
+ * segment that brings it is added, and that result is kept unless a later
+ * segment touches the node again. Those nodes, a minority, are compacted
+ * at the end, with their final values, so each node is compacted at most
+ * twice. Compacting a node of a flattened graph needs nothing but the node
+ * and the context, so the document built from these pieces is the one
+ * compacting the whole flattened graph gives. A graph with named graphs,
+ * or a compaction that fails, falls back to compacting the whole graph at
+ * the end. */
+
+struct _PpMergedGraph
+{
+  PpOutputForm form;
+  PpJsonldOptions *options;
+  PpJsonldNodeMap *map;
+
+  /* Compaction ahead; compactor is NULL when off */
+  PpJsonldCompactor *compactor;
+  GHashTable *compacted;       /* id → compacted node, or NULL for a node
+                                * flattening leaves out; only nodes that did
+                                * not change since */
+  GHashTable *touched;         /* ids of the nodes compacted once */
+};
+
+/* One sealed node for the process, so that compaction finds the context it
+ * processed before */
+static JsonNode *
+output_context (void)
+{
+  static JsonNode *context;
+
+  if (g_once_init_enter (&context))
+    {
+      JsonNode *node = json_node_new (JSON_NODE_VALUE);
+
+      json_node_set_string (node, "https://schema.org");
+      json_node_seal (node);
+      g_once_init_leave (&context, node);
+    }
+
+  return json_node_ref (context);
+}
+
+static void
+compacted_node_free (gpointer data)
+{
+  if (data != NULL)
+    json_node_unref (data);
+}
+
+/* Processes the output context (once per process, then shared), so that
+ * the first segments do not wait for it */
+void
+pp_merged_graph_prepare_output_context (void)
+{
+  g_autoptr(JsonNode) context = output_context ();
+  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(JsonNode) expanded = NULL;
+  g_autoptr(JsonObject) object = json_object_new ();
+
+  json_object_set_member (object, "@context", json_node_ref (context));
+  document = json_node_init_object (json_node_alloc (), object);
+  expanded = pp_jsonld_expand (document, NULL, NULL, NULL);
+}
+
+static void
+stop_compacting_ahead (PpMergedGraph *self)
+{
+  g_clear_pointer (&self->compactor, pp_jsonld_compactor_free);
+  g_clear_pointer (&self->compacted, g_hash_table_unref);
+  g_clear_pointer (&self->touched, g_hash_table_unref);
+}
+
+PpMergedGraph *
+pp_merged_graph_new (PpOutputForm form)
+{
+  PpMergedGraph *self = g_new0 (PpMergedGraph, 1);
+
+  self->form = form;
+  self->options = pp_jsonld_options_new ();
+  pp_jsonld_options_set_ordered (self->options, TRUE);
+  self->map = pp_jsonld_node_map_new ();
+
+  if (form == PP_OUTPUT_FORM_COMPACTED)
+    {
+      g_autoptr(JsonNode) context = output_context ();
+      g_autoptr(GError) error = NULL;
+
+      self->compactor = pp_jsonld_compactor_new (context, self->options, NULL, &error);
+      if (self->compactor == NULL)
+        g_debug ("Compacting at the end only: %s", error->message);
+      else
+        {
+          self->compacted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                   compacted_node_free);
+          self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+        }
+    }
+
+  return self;
+}
+
+void
+pp_merged_graph_free (PpMergedGraph *self)
+{
+  if (self == NULL)
+    return;
+
+  stop_compacting_ahead (self);
+  g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
+  g_clear_pointer (&self->options, pp_jsonld_options_unref);
+  g_free (self);
+}
+
+/* The node @id of the map, compacted; %NULL with @error unset when
+ * flattening leaves it out */
+static JsonNode *
+compact_node (PpMergedGraph  *self,
+              const char     *id,
+              GError        **error)
+{
+  g_autoptr(JsonNode) node = pp_jsonld_node_map_flatten_node (self->map, id,
+                                                              PP_JSONLD_FLATTEN_CANONICAL);
+
+  if (node == NULL)
+    return NULL;
+
+  return pp_jsonld_compactor_compact_item (self->compactor, node, error);
+}
+
+/* The nodes @segment_map brought were just merged into the map */
+static void
+compact_ahead (PpMergedGraph   *self,
+               PpJsonldNodeMap *segment_map)
+{
+  g_autoptr(GPtrArray) graph_names = pp_jsonld_node_map_get_graph_names (segment_map, FALSE);
+  g_autoptr(GPtrArray) ids = NULL;
+
+  if (graph_names->len > 1)
+    {
+      g_debug ("A segment has named graphs: compacting at the end");
+      stop_compacting_ahead (self);
+      return;
+    }
+
+  ids = pp_jsonld_node_map_get_node_ids (segment_map, NULL, FALSE);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      g_autoptr(GError) error = NULL;
+      JsonNode *compacted;
+
+      if (g_hash_table_contains (self->touched, id))
+        {
+          /* Changed since: compacted at the end */
+          g_hash_table_remove (self->compacted, id);
+          continue;
+        }
+
+      compacted = compact_node (self, id, &error);
+      if (error != NULL)
+        {
+          g_debug ("Compacting at the end: %s", error->message);
+          stop_compacting_ahead (self);
+          return;
+        }
+      g_hash_table_add (self->touched, g_strdup (id));
+      g_hash_table_insert (self->compacted, g_strdup (id), compacted);
+    }
+}
+
+gboolean
+pp_merged_graph_add (PpMergedGraph  *self,
+                     guint           index,
+                     JsonNode       *graph,
+                     GError        **error)
+{
+  g_autoptr(PpJsonldNodeMap) segment_map = pp_jsonld_node_map_new ();
+  g_autoptr(JsonNode) expanded = NULL;
+  g_autofree char *prefix = g_strdup_printf ("_:s%u-", index);
+
+  expanded = pp_jsonld_expand (graph, self->options, NULL, error);
+  if (expanded == NULL ||
+      !pp_jsonld_node_map_add_document (segment_map, expanded, prefix, NULL, error) ||
+      !pp_jsonld_node_map_add_map (self->map, segment_map, error))
+    return FALSE;
+
+  if (self->compactor != NULL)
+    compact_ahead (self, segment_map);
+
+  return TRUE;
+}
+
+static JsonNode *
+wrap_in_graph (JsonNode *compacted)
+{
+  JsonObject *object;
+  g_autoptr(JsonObject) wrapper = NULL;
+  g_autoptr(JsonArray) graph = NULL;
+  g_autoptr(JsonObject) node = NULL;
+  GList *members;
+
+  /* Compaction gives a lone node object when the graph has one node:
+   * always give the same shape, {"@context": …, "@graph": […]} */
+  if (!JSON_NODE_HOLDS_OBJECT (compacted))
+    return json_node_ref (compacted);
+
+  object = json_node_get_object (compacted);
+  if (json_object_has_member (object, "@graph"))
+    return json_node_ref (compacted);
+
+  wrapper = json_object_new ();
+  graph = json_array_new ();
+  node = json_object_new ();
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      JsonNode *member = json_object_dup_member (object, l->data);
+
+      if (g_str_equal (l->data, "@context"))
+        json_object_set_member (wrapper, "@context", member);
+      else
+        json_object_set_member (node, l->data, member);
+    }
+  g_list_free (members);
+
+  if (json_object_get_size (node) > 0)
+    json_array_add_object_element (graph, g_steal_pointer (&node));
+  json_object_set_array_member (wrapper, "@graph", g_steal_pointer (&graph));
+
+  return json_node_init_object (json_node_alloc (), wrapper);
+}
+
+/* The compacted document from the nodes compacted ahead, and the others
+ * compacted now */
+static JsonNode *
+finish_compacted_ahead (PpMergedGraph  *self,
+                        GError        **error)
+{
+  g_autoptr(GPtrArray) ids = pp_jsonld_node_map_get_node_ids (self->map, NULL, TRUE);
+  g_autoptr(JsonArray) items = json_array_sized_new (ids->len);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      JsonNode *compacted = NULL;
+
+      if (g_hash_table_lookup_extended (self->compacted, id, NULL, (gpointer *) &compacted))
+        {
+          if (compacted != NULL)
+            json_array_add_element (items, json_node_ref (compacted));
+          continue;
+        }
+
+      compacted = compact_node (self, id, error);
+      if (compacted != NULL)
+        json_array_add_element (items, compacted);
+      else if (error != NULL && *error != NULL)
+        return NULL;
+    }
+
+  return pp_jsonld_compactor_finish (self->compactor, g_steal_pointer (&items), error);
+}
+
+/* The merged graph in the form asked for; @self can take no more graphs */
+JsonNode *
+pp_merged_graph_finish (PpMergedGraph  *self,
+                        GError        **error)
+{
+  g_autoptr(JsonNode) flattened = NULL;
+  g_autoptr(JsonNode) context = NULL;
+  g_autoptr(JsonNode) compacted = NULL;
+
+  if (self->compactor != NULL)
+    {
+      compacted = finish_compacted_ahead (self, error);
+      stop_compacting_ahead (self);
+      g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
+      return compacted != NULL ? wrap_in_graph (compacted) : NULL;
+    }
+
+  /* The map is dropped as soon as the graph is flattened, so that the map,
+   * the flattened and the compacted trees are never all alive at once */
+  flattened = pp_jsonld_node_map_flatten (self->map, PP_JSONLD_FLATTEN_CANONICAL);
+  g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
+  if (self->form == PP_OUTPUT_FORM_FLATTENED)
+    return g_steal_pointer (&flattened);
+
+  /* The flattened graph is in expanded form already */
+  context = output_context ();
+  compacted = pp_jsonld_compact_expanded (flattened, context, self->options, NULL, error);
+  if (compacted == NULL)
+    return NULL;
+  g_clear_pointer (&flattened, json_node_unref);
+
+  return wrap_in_graph (compacted);
+}
