@@ -19,16 +19,20 @@
 #include "pp-mock-answer.h"
 
 /* pp-mock-llm answers POST /v1/chat/completions with the mock answer (see
- * pp-mock-answer.c), after --latency-ms. A waiting answer pauses its
- * message and returns to the main loop, so any number of requests wait at
- * once. GET /stats tells what it saw, for benchmarks:
+ * pp-mock-answer.c), --latency-ms after the request began to arrive. A
+ * waiting answer pauses its message and returns to the main loop, so any
+ * number of requests wait at once. GET /stats tells what it saw, for
+ * benchmarks:
  *
  *   {"requests":…,"in_flight":…,"peak_in_flight":…,"connections":…,
- *    "distinct_messages":…,"duplicates":…}
+ *    "distinct_messages":…,"duplicates":…,
+ *    "first_request_us":…,"last_answer_us":…}
  *
  * where connections counts the connections chat requests came on (few,
- * when clients keep them alive) and duplicates the distinct user messages
- * received more than once. Everything runs on the main thread. */
+ * when clients keep them alive), duplicates the distinct user messages
+ * received more than once, and the last two are the wall-clock times
+ * (g_get_real_time()) of the first chat request and of the end of the last
+ * answer, 0 before there is any. Everything runs on the main thread. */
 
 typedef struct
 {
@@ -42,7 +46,19 @@ typedef struct
   guint connections;
   GHashTable *seen;            /* checksum of a user message → times seen */
   guint duplicates;
+  gint64 first_request_us;     /* wall-clock time of the first chat request */
+  gint64 last_answer_us;       /* and of the last answer sent */
+
+  GQueue waiting;              /* (element-type Waiting) by due time */
+  GSource *answer_source;      /* ready when the first waiting answer is due */
 } MockLlm;
+
+/* An answer held back until @due (monotonic time) */
+typedef struct
+{
+  SoupServerMessage *msg;
+  gint64 due;
+} Waiting;
 
 static void
 set_json_response (SoupServerMessage *msg,
@@ -85,15 +101,94 @@ completion_finished (SoupServerMessage *msg,
                      MockLlm           *self)
 {
   self->in_flight--;
+  self->last_answer_us = g_get_real_time ();
   g_signal_handlers_disconnect_by_func (msg, completion_finished, self);
 }
 
-static gboolean
-answer_later (gpointer data)
+static GQuark
+arrival_quark (void)
 {
-  soup_server_message_unpause (data);
+  return g_quark_from_static_string ("pp-mock-llm-arrival");
+}
 
-  return G_SOURCE_REMOVE;
+static void
+waiting_free (Waiting *waiting)
+{
+  g_object_unref (waiting->msg);
+  g_free (waiting);
+}
+
+/* Sends the answers that are due, and waits for the next one */
+static gboolean
+answer_due (gpointer data)
+{
+  MockLlm *self = data;
+  gint64 now = g_get_monotonic_time ();
+  Waiting *waiting;
+
+  while ((waiting = g_queue_peek_head (&self->waiting)) != NULL && waiting->due <= now)
+    {
+      g_queue_pop_head (&self->waiting);
+      soup_server_message_unpause (waiting->msg);
+      waiting_free (waiting);
+    }
+
+  g_source_set_ready_time (self->answer_source, waiting != NULL ? waiting->due : -1);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+answer_source_dispatch (GSource     *source,
+                        GSourceFunc  callback,
+                        gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+static GSourceFuncs answer_source_funcs = {
+  .dispatch = answer_source_dispatch,
+};
+
+/* Holds @msg's answer back until @latency_ms after its request began to
+ * arrive, however long reading and parsing it took. With one latency for
+ * all, answers fall due in about the order requests arrived: one source
+ * due at the first of them serves them all, at the microsecond rather than
+ * the millisecond a timeout would round to. */
+static void
+answer_later (MockLlm           *self,
+              SoupServerMessage *msg)
+{
+  gint64 arrival = GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (msg), arrival_quark ()));
+  Waiting *waiting;
+  GList *l;
+
+  if (arrival == 0)
+    arrival = g_get_monotonic_time ();
+
+  waiting = g_new0 (Waiting, 1);
+  waiting->msg = g_object_ref (msg);
+  waiting->due = arrival + (gint64) self->latency_ms * 1000;
+
+  soup_server_message_pause (msg);
+  /* Almost always at the tail */
+  for (l = self->waiting.tail; l != NULL && ((Waiting *) l->data)->due > waiting->due; l = l->prev)
+    ;
+  if (l != NULL)
+    g_queue_insert_after (&self->waiting, l, waiting);
+  else
+    g_queue_push_head (&self->waiting, waiting);
+  if (g_queue_peek_head (&self->waiting) == waiting)
+    g_source_set_ready_time (self->answer_source, waiting->due);
+}
+
+static void
+request_started (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  g_object_set_qdata (G_OBJECT (msg), arrival_quark (),
+                      GSIZE_TO_POINTER ((gsize) g_get_monotonic_time ()));
 }
 
 static void
@@ -120,6 +215,8 @@ handle_completions (SoupServer        *server,
     }
 
   note_connection (self, msg);
+  if (self->requests == 0)
+    self->first_request_us = g_get_real_time ();
   self->requests++;
   self->in_flight++;
   self->peak_in_flight = MAX (self->peak_in_flight, self->in_flight);
@@ -139,11 +236,7 @@ handle_completions (SoupServer        *server,
   set_json_response (msg, SOUP_STATUS_OK, body);
 
   if (self->latency_ms > 0)
-    {
-      soup_server_message_pause (msg);
-      g_timeout_add_full (G_PRIORITY_DEFAULT, self->latency_ms, answer_later,
-                          g_object_ref (msg), g_object_unref);
-    }
+    answer_later (self, msg);
 }
 
 static void
@@ -171,6 +264,10 @@ handle_stats (SoupServer        *server,
   json_builder_add_int_value (builder, g_hash_table_size (self->seen));
   json_builder_set_member_name (builder, "duplicates");
   json_builder_add_int_value (builder, self->duplicates);
+  json_builder_set_member_name (builder, "first_request_us");
+  json_builder_add_int_value (builder, self->first_request_us);
+  json_builder_set_member_name (builder, "last_answer_us");
+  json_builder_add_int_value (builder, self->last_answer_us);
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
@@ -238,7 +335,7 @@ main (int   argc,
     { "port", 'p', 0, G_OPTION_ARG_INT, &port,
       "The port to listen on, on 127.0.0.1; 0 picks a free one (default)", "N" },
     { "latency-ms", 'l', 0, G_OPTION_ARG_INT, &latency_ms,
-      "Delay each answer by N milliseconds (default 0)", "N" },
+      "Answer N milliseconds after each request began to arrive (default 0)", "N" },
     G_OPTION_ENTRY_NULL
   };
 
@@ -250,7 +347,8 @@ main (int   argc,
                                 "A local OpenAI-compatible chat-completions server for demos, tests and\n"
                                 "benchmarks. POST /v1/chat/completions answers with schema.org JSON-LD naming\n"
                                 "the capitalised names of the user's message; GET /stats reports requests,\n"
-                                "in_flight, peak_in_flight, connections, distinct_messages and duplicates.");
+                                "in_flight, peak_in_flight, connections, distinct_messages, duplicates, and\n"
+                                "the wall-clock times of the first request and the last answer.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (context, error->message);
@@ -270,6 +368,12 @@ main (int   argc,
   self.loop = g_main_loop_new (NULL, FALSE);
   self.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self.server = soup_server_new ("server-header", "pp-mock-llm/" PACKAGE_VERSION " ", NULL);
+
+  g_signal_connect (self.server, "request-started", G_CALLBACK (request_started), NULL);
+  self.answer_source = g_source_new (&answer_source_funcs, sizeof (GSource));
+  g_source_set_callback (self.answer_source, answer_due, &self, NULL);
+  g_source_set_static_name (self.answer_source, "[pp-mock-llm] answers");
+  g_source_attach (self.answer_source, NULL);
 
   soup_server_add_handler (self.server, "/v1/chat/completions", handle_completions, &self, NULL);
   soup_server_add_handler (self.server, "/v1/models", handle_models, &self, NULL);
@@ -295,6 +399,9 @@ main (int   argc,
 
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
+  g_source_destroy (self.answer_source);
+  g_source_unref (self.answer_source);
+  g_queue_clear_full (&self.waiting, (GDestroyNotify) waiting_free);
   soup_server_disconnect (self.server);
   g_clear_object (&self.server);
   g_hash_table_unref (self.seen);
