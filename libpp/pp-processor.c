@@ -56,7 +56,9 @@
  * Signals are emitted on the #GMainContext that was thread-default when the
  * processor was created, from idle sources attached to it, in the order
  * the events happened: never from a worker thread. The JSON trees they
- * carry are copies that belong to that context's thread.
+ * carry are copies that belong to that context's thread. An event reaches
+ * the handlers that were connected when it happened; with none connected,
+ * the context is not woken up for it.
  *
  * ## Requests
  *
@@ -448,6 +450,15 @@ dispatch_events (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Events are queued only for the signals someone listens to: an
+ * application that connects none is never woken up by a run */
+static gboolean
+has_handler (PpProcessor *self,
+             guint        signal)
+{
+  return g_signal_has_handler_pending (self, signals[signal], 0, TRUE);
+}
+
 static void
 queue_event (PpProcessor *self,
              Event       *event)
@@ -552,7 +563,7 @@ run_complete (Run      *run,
           (g_get_monotonic_time () - run->start_time) / 1000.0,
           owned_error != NULL ? ": " : "", owned_error != NULL ? owned_error->message : "");
 
-  if (owned_graph != NULL && g_signal_has_handler_pending (self, signals[SIGNAL_FINISHED], 0, TRUE))
+  if (owned_graph != NULL && has_handler (self, SIGNAL_FINISHED))
     {
       event = event_new (EVENT_FINISHED, NULL);
       event->graph = pp_jsonld_node_copy_deep (owned_graph);
@@ -642,7 +653,7 @@ finish_task (PpProcessor *self,
    * copied only when someone listens. */
   if (graph != NULL)
     {
-      if (g_signal_has_handler_pending (self, signals[SIGNAL_SEGMENT_DONE], 0, TRUE))
+      if (has_handler (self, SIGNAL_SEGMENT_DONE))
         {
           event = event_new (EVENT_DONE, task->segment);
           event->graph = pp_jsonld_node_copy_deep (graph);
@@ -653,12 +664,14 @@ finish_task (PpProcessor *self,
     {
       g_debug ("Segment %u of %s failed: %s", pp_segment_get_index (task->segment),
                run->name, error->message);
-      event = event_new (EVENT_FAILED, task->segment);
-      event->error = g_error_copy (error);
-      queue_event (self, event);
+      if (has_handler (self, SIGNAL_SEGMENT_FAILED))
+        {
+          event = event_new (EVENT_FAILED, task->segment);
+          event->error = g_error_copy (error);
+          queue_event (self, event);
+        }
     }
 
-  event = event_new (EVENT_PROGRESS, NULL);
   g_mutex_lock (&self->lock);
   if (graph != NULL)
     run->done++;
@@ -670,11 +683,15 @@ finish_task (PpProcessor *self,
                                             pp_segment_get_index (task->segment),
                                             error->message);
     }
-  event->done = run->done;
-  event->failed = run->failed;
-  event->total = run->total;
   /* Queued under the lock, so that progress events keep their order */
-  queue_event (self, event);
+  if (has_handler (self, SIGNAL_PROGRESS))
+    {
+      event = event_new (EVENT_PROGRESS, NULL);
+      event->done = run->done;
+      event->failed = run->failed;
+      event->total = run->total;
+      queue_event (self, event);
+    }
   g_mutex_unlock (&self->lock);
 
   if (run->is_stream)
@@ -969,7 +986,7 @@ worker_func (gpointer data,
       goto out;
     }
 
-  if (task->attempt == 0)
+  if (task->attempt == 0 && has_handler (self, SIGNAL_SEGMENT_STARTED))
     queue_event (self, event_new (EVENT_STARTED, task->segment));
 
   context = pp_convert_context_new_full (self->client, self->cache, self->model,

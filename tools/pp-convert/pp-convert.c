@@ -218,9 +218,8 @@ on_progress (PpProcessor *processor,
              guint        total,
              Job         *job)
 {
-  if (job->verbose)
-    fprintf (stderr, "pp-convert: %s: %u/%u segments done, %u failed\n",
-             pp_document_get_name (job->documents->pdata[job->next - 1]), done, total, failed);
+  fprintf (stderr, "pp-convert: %s: %u/%u segments done, %u failed\n",
+           pp_document_get_name (job->documents->pdata[job->next - 1]), done, total, failed);
 }
 
 static void process_next (Job *job);
@@ -457,7 +456,8 @@ main (int   argc,
   job.verbose = opt_verbose;
 
   g_signal_connect (processor, "segment-failed", G_CALLBACK (on_segment_failed), &job);
-  g_signal_connect (processor, "progress", G_CALLBACK (on_progress), &job);
+  if (opt_verbose)
+    g_signal_connect (processor, "progress", G_CALLBACK (on_progress), &job);
   if (merger != NULL)
     g_signal_connect (merger, "finished", G_CALLBACK (on_merged), &job);
 
