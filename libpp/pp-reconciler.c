@@ -170,14 +170,15 @@ schedule_emission (State    *state,
   g_source_attach (source, state->context);
 }
 
-/* Whether a "finished" handler is connected, so that a copy of the graph is
- * made only for someone */
+/* Whether a handler is connected to @signal: an emission is scheduled only
+ * for someone, and a copy of the graph made only for a "finished" handler */
 static gboolean
-has_finished_handler (State *state)
+has_handler (State *state,
+             guint  signal)
 {
   g_autoptr(PpReconciler) self = g_weak_ref_get (&state->object);
 
-  return self != NULL && g_signal_has_handler_pending (self, signals[SIGNAL_FINISHED], 0, TRUE);
+  return self != NULL && g_signal_has_handler_pending (self, signals[signal], 0, TRUE);
 }
 
 static gpointer
@@ -224,7 +225,8 @@ reconcile_thread (gpointer data)
         failed++;
 
       item_free (item);
-      schedule_emission (state, done, failed, NULL);
+      if (has_handler (state, SIGNAL_PROGRESS))
+        schedule_emission (state, done, failed, NULL);
     }
 
   merge_start = g_get_monotonic_time ();
@@ -249,7 +251,7 @@ out:
 
   if (state->finished)
     {
-      if (graph != NULL && has_finished_handler (state))
+      if (graph != NULL && has_handler (state, SIGNAL_FINISHED))
         schedule_emission (state, done, failed, pp_jsonld_node_copy_deep (graph));
       if (state->done_func != NULL)
         state->done_func (g_steal_pointer (&graph), error, state->done_data);
