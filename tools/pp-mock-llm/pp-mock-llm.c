@@ -6,11 +6,17 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#ifdef HAVE_TIMERFD
+#include <sys/timerfd.h>
+#include <unistd.h>
+#endif
 
 #include <glib-unix.h>
 #include <json-glib/json-glib.h>
@@ -50,7 +56,8 @@ typedef struct
   gint64 last_answer_us;       /* and of the last answer sent */
 
   GQueue waiting;              /* (element-type Waiting) by due time */
-  GSource *answer_source;      /* ready when the first waiting answer is due */
+  GSource *answer_source;      /* dispatched when the first of them is due */
+  int timer_fd;                /* what wakes it up, where there is timerfd */
 } MockLlm;
 
 /* An answer held back until @due (monotonic time) */
@@ -118,6 +125,29 @@ waiting_free (Waiting *waiting)
   g_free (waiting);
 }
 
+/* The answers wait in order of due time behind one source, dispatched when
+ * the first of them is due. A GLib ready time wakes the main loop up to a
+ * millisecond late (poll() counts in milliseconds), which would add half a
+ * millisecond to the latency on average: where there is timerfd, the
+ * source polls a timer that expires at the microsecond. */
+static void
+answer_timer_set (MockLlm *self,
+                  gint64   due)
+{
+#ifdef HAVE_TIMERFD
+  /* g_get_monotonic_time() is CLOCK_MONOTONIC */
+  struct itimerspec spec = { { 0, 0 }, { due / G_USEC_PER_SEC, (due % G_USEC_PER_SEC) * 1000 } };
+
+  if (due < 0)
+    spec.it_value.tv_sec = spec.it_value.tv_nsec = 0;   /* disarmed */
+  else if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0)
+    spec.it_value.tv_nsec = 1;                          /* 0 would disarm */
+  timerfd_settime (self->timer_fd, TFD_TIMER_ABSTIME, &spec, NULL);
+#else
+  g_source_set_ready_time (self->answer_source, due);
+#endif
+}
+
 /* Sends the answers that are due, and waits for the next one */
 static gboolean
 answer_due (gpointer data)
@@ -126,6 +156,14 @@ answer_due (gpointer data)
   gint64 now = g_get_monotonic_time ();
   Waiting *waiting;
 
+#ifdef HAVE_TIMERFD
+  guint64 expirations;
+
+  /* Non-blocking: nothing to read when the timer was set again since */
+  if (read (self->timer_fd, &expirations, sizeof expirations) < 0 && errno != EAGAIN)
+    g_warning ("Cannot read the answer timer: %s", g_strerror (errno));
+#endif
+
   while ((waiting = g_queue_peek_head (&self->waiting)) != NULL && waiting->due <= now)
     {
       g_queue_pop_head (&self->waiting);
@@ -133,7 +171,7 @@ answer_due (gpointer data)
       waiting_free (waiting);
     }
 
-  g_source_set_ready_time (self->answer_source, waiting != NULL ? waiting->due : -1);
+  answer_timer_set (self, waiting != NULL ? waiting->due : -1);
 
   return G_SOURCE_CONTINUE;
 }
@@ -150,11 +188,35 @@ static GSourceFuncs answer_source_funcs = {
   .dispatch = answer_source_dispatch,
 };
 
+static void
+answer_source_attach (MockLlm *self)
+{
+  self->answer_source = g_source_new (&answer_source_funcs, sizeof (GSource));
+#ifdef HAVE_TIMERFD
+  self->timer_fd = timerfd_create (CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+  if (self->timer_fd < 0)
+    g_error ("Cannot create a timer: %s", g_strerror (errno));
+  g_source_add_unix_fd (self->answer_source, self->timer_fd, G_IO_IN);
+#endif
+  g_source_set_callback (self->answer_source, answer_due, self, NULL);
+  g_source_set_static_name (self->answer_source, "[pp-mock-llm] answers");
+  g_source_attach (self->answer_source, NULL);
+}
+
+static void
+answer_source_destroy (MockLlm *self)
+{
+  g_source_destroy (self->answer_source);
+  g_clear_pointer (&self->answer_source, g_source_unref);
+#ifdef HAVE_TIMERFD
+  close (self->timer_fd);
+#endif
+  g_queue_clear_full (&self->waiting, (GDestroyNotify) waiting_free);
+}
+
 /* Holds @msg's answer back until @latency_ms after its request began to
  * arrive, however long reading and parsing it took. With one latency for
- * all, answers fall due in about the order requests arrived: one source
- * due at the first of them serves them all, at the microsecond rather than
- * the millisecond a timeout would round to. */
+ * all, answers fall due in about the order requests arrived. */
 static void
 answer_later (MockLlm           *self,
               SoupServerMessage *msg)
@@ -179,7 +241,7 @@ answer_later (MockLlm           *self,
   else
     g_queue_push_head (&self->waiting, waiting);
   if (g_queue_peek_head (&self->waiting) == waiting)
-    g_source_set_ready_time (self->answer_source, waiting->due);
+    answer_timer_set (self, waiting->due);
 }
 
 static void
@@ -370,10 +432,7 @@ main (int   argc,
   self.server = soup_server_new ("server-header", "pp-mock-llm/" PACKAGE_VERSION " ", NULL);
 
   g_signal_connect (self.server, "request-started", G_CALLBACK (request_started), NULL);
-  self.answer_source = g_source_new (&answer_source_funcs, sizeof (GSource));
-  g_source_set_callback (self.answer_source, answer_due, &self, NULL);
-  g_source_set_static_name (self.answer_source, "[pp-mock-llm] answers");
-  g_source_attach (self.answer_source, NULL);
+  answer_source_attach (&self);
 
   soup_server_add_handler (self.server, "/v1/chat/completions", handle_completions, &self, NULL);
   soup_server_add_handler (self.server, "/v1/models", handle_models, &self, NULL);
@@ -399,9 +458,7 @@ main (int   argc,
 
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
-  g_source_destroy (self.answer_source);
-  g_source_unref (self.answer_source);
-  g_queue_clear_full (&self.waiting, (GDestroyNotify) waiting_free);
+  answer_source_destroy (&self);
   soup_server_disconnect (self.server);
   g_clear_object (&self.server);
   g_hash_table_unref (self.seen);
