@@ -266,10 +266,14 @@ finish_compacted_ahead (PpMergedGraph  *self,
       const char *id = g_ptr_array_index (ids, i);
       JsonNode *compacted = NULL;
 
-      if (g_hash_table_lookup_extended (self->compacted, id, NULL, (gpointer *) &compacted))
+      g_autofree char *stolen_id = NULL;
+
+      /* Taken out of the table: the output shares nothing with @self */
+      if (g_hash_table_steal_extended (self->compacted, id, (gpointer *) &stolen_id,
+                                       (gpointer *) &compacted))
         {
           if (compacted != NULL)
-            json_array_add_element (items, json_node_ref (compacted));
+            json_array_add_element (items, compacted);
           continue;
         }
 
@@ -283,7 +287,9 @@ finish_compacted_ahead (PpMergedGraph  *self,
   return pp_jsonld_compactor_finish (self->compactor, g_steal_pointer (&items), error);
 }
 
-/* The merged graph in the form asked for; @self can take no more graphs */
+/* The merged graph in the form asked for; @self can take no more graphs.
+ * The graph shares nothing with @self, which may be freed on another
+ * thread while the graph is used. */
 JsonNode *
 pp_merged_graph_finish (PpMergedGraph  *self,
                         GError        **error)
@@ -292,11 +298,11 @@ pp_merged_graph_finish (PpMergedGraph  *self,
   g_autoptr(JsonNode) context = NULL;
   g_autoptr(JsonNode) compacted = NULL;
 
+  /* Built from copies, the document shares nothing with the map, and can
+   * be handed over before the map is freed */
   if (self->compactor != NULL)
     {
       compacted = finish_compacted_ahead (self, error);
-      stop_compacting_ahead (self);
-      g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
       return compacted != NULL ? wrap_in_graph (compacted) : NULL;
     }
 

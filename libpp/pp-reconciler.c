@@ -231,7 +231,6 @@ reconcile_thread (gpointer data)
 
   merge_start = g_get_monotonic_time ();
   graph = pp_merged_graph_finish (merged, &error);
-  g_clear_pointer (&merged, pp_merged_graph_free);
   g_debug ("Merged the graphs of %u segments (%u failed) in %.1f ms",
            done, failed, (g_get_monotonic_time () - merge_start) / 1000.0);
   if (graph == NULL)
@@ -256,6 +255,10 @@ out:
       if (state->done_func != NULL)
         state->done_func (g_steal_pointer (&graph), error, state->done_data);
     }
+
+  /* Freeing the merged state takes a while for a large document: only
+   * once the graph, which shares nothing with it, is on its way */
+  g_clear_pointer (&merged, pp_merged_graph_free);
 
   /* The done function's data may hold the reconciler: let it go now, or
    * the two would keep each other alive */

@@ -15,6 +15,11 @@
 #include "pp-jsonld-iri-private.h"
 #include "pp-jsonld-util-private.h"
 
+/* The compacted document shares nothing with the expanded one: values are
+ * copied with pp_jsonld_node_copy_deep(), where json_node_copy() would
+ * share a JsonValue whose reference count is not atomic. The result can go
+ * to another thread while its input is freed. */
+
 /* How many elements are compacted between two checks of the cancellable */
 #define CANCEL_CHECK_INTERVAL 256
 
@@ -593,48 +598,6 @@ object_keys (JsonObject *object,
   return keys;
 }
 
-/* A deep copy of @node that keeps the order of object members. The
- * documents compaction copies from are expanded or validated, so their
- * depth is bounded. */
-static JsonNode *
-copy_node (JsonNode *node)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *object = json_node_get_object (node);
-        JsonObject *copy = json_object_new ();
-        GList *members = json_object_get_members (object);
-
-        for (GList *l = members; l != NULL; l = l->next)
-          json_object_set_member (copy, l->data,
-                                  copy_node (json_object_get_member (object, l->data)));
-        g_list_free (members);
-
-        return pp_jsonld_node_new_object (copy);
-      }
-
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint length = json_array_get_length (array);
-        JsonArray *copy = json_array_sized_new (length);
-
-        for (guint i = 0; i < length; i++)
-          json_array_add_element (copy, copy_node (json_array_get_element (array, i)));
-
-        return pp_jsonld_node_new_array (copy);
-      }
-
-    case JSON_NODE_VALUE:
-    case JSON_NODE_NULL:
-    default:
-      /* values are immutable once shared: a shallow copy will do */
-      return json_node_copy (node);
-    }
-}
-
 /* The "add value" of the specification: @value (transfer full) is added
  * to @key of @object; an array adds each of its elements; @as_array makes
  * the entry an array even for a single value. */
@@ -815,7 +778,7 @@ compact_value (Compactor        *c,
 
       if (scalar)
         {
-          *result = copy_node (value);
+          *result = pp_jsonld_node_copy_deep (value);
           return TRUE;
         }
     }
@@ -854,7 +817,7 @@ compact_value (Compactor        *c,
             }
           else
             {
-              copy = copy_node (member);
+              copy = pp_jsonld_node_copy_deep (member);
             }
           json_object_set_member (map, alias, copy);
         }
@@ -1044,7 +1007,7 @@ compact_property_item (Compactor        *c,
                   json_object_unref (list_object);
                   return FALSE;
                 }
-              json_object_set_member (list_object, index_alias, copy_node (index));
+              json_object_set_member (list_object, index_alias, pp_jsonld_node_copy_deep (index));
             }
 
           add_value (nest_result, item_property,
@@ -1135,7 +1098,7 @@ compact_property_item (Compactor        *c,
 
               if (index_alias == NULL)
                 return FALSE;
-              json_object_set_member (graph, index_alias, copy_node (index));
+              json_object_set_member (graph, index_alias, pp_jsonld_node_copy_deep (index));
             }
 
           add_value (nest_result, item_property, g_steal_pointer (&graph_node), as_array);
@@ -1175,7 +1138,7 @@ compact_property_item (Compactor        *c,
           const char *language = pp_jsonld_object_get_string (item_object, "@language");
 
           g_clear_pointer (&compacted_item, json_node_unref);
-          compacted_item = copy_node (json_object_get_member (item_object, "@value"));
+          compacted_item = pp_jsonld_node_copy_deep (json_object_get_member (item_object, "@value"));
           map_key = g_strdup (language);
         }
       else if ((container & PP_JSONLD_CONTAINER_INDEX) &&
@@ -1242,7 +1205,7 @@ compact_property_item (Compactor        *c,
                       JsonNode *id = json_object_get_member (item_object, "@id");
 
                       if (id != NULL)
-                        json_object_set_member (reference, "@id", copy_node (id));
+                        json_object_set_member (reference, "@id", pp_jsonld_node_copy_deep (id));
 
                       g_clear_pointer (&compacted_item, json_node_unref);
                       compacted_item = compact_element (c, context, item_property,
@@ -1372,7 +1335,7 @@ compact_types (Compactor        *c,
     }
   else
     {
-      compacted = copy_node (expanded_value);
+      compacted = pp_jsonld_node_copy_deep (expanded_value);
     }
 
   alias = compact_keyword (c, context, "@type", error);
@@ -1540,7 +1503,7 @@ compact_map (Compactor        *c,
             }
           else
             {
-              compacted = copy_node (expanded_value);
+              compacted = pp_jsonld_node_copy_deep (expanded_value);
             }
           json_object_set_member (result, alias, compacted);
           continue;
@@ -1589,7 +1552,7 @@ compact_map (Compactor        *c,
 
           if (alias == NULL)
             return NULL;
-          json_object_set_member (result, alias, copy_node (expanded_value));
+          json_object_set_member (result, alias, pp_jsonld_node_copy_deep (expanded_value));
           continue;
         }
 
@@ -1600,7 +1563,7 @@ compact_map (Compactor        *c,
 
           if (alias == NULL)
             return NULL;
-          json_object_set_member (result, alias, copy_node (expanded_value));
+          json_object_set_member (result, alias, pp_jsonld_node_copy_deep (expanded_value));
           continue;
         }
 
@@ -1664,7 +1627,7 @@ compact_element (Compactor        *c,
     return json_node_new (JSON_NODE_NULL);
 
   if (JSON_NODE_HOLDS_VALUE (element))
-    return copy_node (element);
+    return pp_jsonld_node_copy_deep (element);
 
   if (JSON_NODE_HOLDS_ARRAY (element))
     {
@@ -1961,7 +1924,7 @@ compactor_make_document (PpJsonldCompactor  *compactor,
       json_object_set_member (with_context, "@context",
                               json_node_is_immutable (local_context) ?
                               json_node_ref (local_context) :
-                              copy_node (local_context));
+                              pp_jsonld_node_copy_deep (local_context));
       for (guint k = 0; k < keys->len; k++)
         {
           const char *key = g_ptr_array_index (keys, k);
