@@ -62,7 +62,6 @@ pp_segment_new (guint               index,
   segment->length = length;
   segment->offset = offset;
   segment->heading_path = heading_path != NULL ? g_strdupv ((char **) heading_path) : g_new0 (char *, 1);
-  segment->hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, length);
 
   return segment;
 }
@@ -175,7 +174,20 @@ pp_segment_get_heading_path (PpSegment *segment)
 const char *
 pp_segment_get_hash (PpSegment *segment)
 {
+  char *hash;
+
   g_return_val_if_fail (segment != NULL, NULL);
 
-  return segment->hash;
+  /* Computed on first use, which may be on several threads at once: the
+   * first to finish keeps its own */
+  hash = g_atomic_pointer_get (&segment->hash);
+  if (hash != NULL)
+    return hash;
+
+  hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) segment->text,
+                                      segment->length);
+  if (!g_atomic_pointer_compare_and_exchange (&segment->hash, NULL, hash))
+    g_free (hash);
+
+  return g_atomic_pointer_get (&segment->hash);
 }
