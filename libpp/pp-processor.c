@@ -494,26 +494,31 @@ event_new (EventKind  kind,
   return event;
 }
 
-/* Admission into the pool's queue */
+/* Admission into the pool's queue. Tasks are admitted under the lock and
+ * pushed to the pool once it is released: a push may have to start a
+ * thread, and every worker takes the lock as it begins a task, so a run's
+ * first tasks start while the rest are still being pushed. */
 
 static void
-push_to_pool_locked (PpProcessor *self,
-                     Task        *task)
+admit_one_locked (PpProcessor *self,
+                  Task        *task,
+                  GQueue      *admitted)
 {
   self->n_queued++;
-  g_thread_pool_push (self->pool, task, NULL);
+  task->admitted = TRUE;
+  g_queue_push_tail (admitted, task);
 }
 
 static void
-admit_locked (PpProcessor *self)
+admit_locked (PpProcessor *self,
+              GQueue      *admitted)
 {
   while (self->n_queued < self->queue_size && !g_queue_is_empty (&self->backlog))
     {
       Task *task = g_queue_pop_head (&self->backlog);
       GTask *admit_task = g_steal_pointer (&task->admit_task);
 
-      task->admitted = TRUE;
-      push_to_pool_locked (self, task);
+      admit_one_locked (self, task, admitted);
 
       if (admit_task != NULL)
         {
@@ -523,6 +528,17 @@ admit_locked (PpProcessor *self)
     }
 
   g_cond_broadcast (&self->cond);
+}
+
+/* Called without the lock */
+static void
+push_admitted (PpProcessor *self,
+               GQueue      *admitted)
+{
+  Task *task;
+
+  while ((task = g_queue_pop_head (admitted)) != NULL)
+    g_thread_pool_push (self->pool, task, NULL);
 }
 
 /* Completion */
@@ -722,9 +738,12 @@ retry_fire (gpointer data)
   Task *task = data;
   PpProcessor *self = task->self;
 
+  GQueue admitted = G_QUEUE_INIT;
+
   g_mutex_lock (&self->lock);
-  push_to_pool_locked (self, task);
+  admit_one_locked (self, task, &admitted);
   g_mutex_unlock (&self->lock);
+  push_admitted (self, &admitted);
 
   return G_SOURCE_REMOVE;
 }
@@ -961,6 +980,7 @@ worker_func (gpointer data,
   gint64 start = g_get_monotonic_time ();
   gint64 waited = start - task->queued_time;
   guint index = pp_segment_get_index (task->segment);
+  GQueue admitted = G_QUEUE_INIT;
   gboolean stopped;
 
   /* Finishing the task may drop the last reference of the run, and so of
@@ -969,9 +989,10 @@ worker_func (gpointer data,
 
   g_mutex_lock (&self->lock);
   self->n_queued--;
-  admit_locked (self);
+  admit_locked (self, &admitted);
   stopped = run->completed && !run->is_stream;
   g_mutex_unlock (&self->lock);
+  push_admitted (self, &admitted);
 
   g_mutex_lock (&self->stats.lock);
   self->stats.running++;
@@ -1065,6 +1086,8 @@ pp_processor_try_submit (PpProcessor  *processor,
                          PpSegment    *segment,
                          GError      **error)
 {
+  GQueue admitted = G_QUEUE_INIT;
+
   g_return_val_if_fail (PP_IS_PROCESSOR (processor), FALSE);
   g_return_val_if_fail (segment != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -1081,8 +1104,9 @@ pp_processor_try_submit (PpProcessor  *processor,
       return FALSE;
     }
 
-  push_to_pool_locked (processor, new_stream_task_locked (processor, segment));
+  admit_one_locked (processor, new_stream_task_locked (processor, segment), &admitted);
   g_mutex_unlock (&processor->lock);
+  push_admitted (processor, &admitted);
 
   return TRUE;
 }
@@ -1118,6 +1142,7 @@ pp_processor_submit (PpProcessor   *processor,
                      GCancellable  *cancellable,
                      GError       **error)
 {
+  GQueue admitted_tasks = G_QUEUE_INIT;
   Task *task;
   gulong handler = 0;
   gboolean admitted;
@@ -1136,7 +1161,14 @@ pp_processor_submit (PpProcessor   *processor,
   g_mutex_lock (&processor->lock);
   task = new_stream_task_locked (processor, segment);
   g_queue_push_tail (&processor->backlog, task);
-  admit_locked (processor);
+  admit_locked (processor, &admitted_tasks);
+  /* Whatever this call admitted goes to the pool before it waits */
+  if (!task->admitted && !g_queue_is_empty (&admitted_tasks))
+    {
+      g_mutex_unlock (&processor->lock);
+      push_admitted (processor, &admitted_tasks);
+      g_mutex_lock (&processor->lock);
+    }
   while (!task->admitted && !g_cancellable_is_cancelled (cancellable))
     g_cond_wait (&processor->cond, &processor->lock);
   admitted = task->admitted;
@@ -1146,6 +1178,7 @@ pp_processor_submit (PpProcessor   *processor,
       processor->stream->total--;
     }
   g_mutex_unlock (&processor->lock);
+  push_admitted (processor, &admitted_tasks);
 
   if (handler != 0)
     g_cancellable_disconnect (cancellable, handler);
@@ -1213,6 +1246,7 @@ pp_processor_submit_async (PpProcessor         *processor,
                            gpointer             user_data)
 {
   g_autoptr(GTask) gtask = NULL;
+  GQueue admitted = G_QUEUE_INIT;
   Task *task;
 
   g_return_if_fail (PP_IS_PROCESSOR (processor));
@@ -1228,8 +1262,9 @@ pp_processor_submit_async (PpProcessor         *processor,
   task = new_stream_task_locked (processor, segment);
   task->admit_task = g_object_ref (gtask);
   g_queue_push_tail (&processor->backlog, task);
-  admit_locked (processor);
+  admit_locked (processor, &admitted);
   g_mutex_unlock (&processor->lock);
+  push_admitted (processor, &admitted);
 
   if (cancellable != NULL)
     {
@@ -1317,6 +1352,7 @@ start_document (PpProcessor   *self,
                 GError       **error)
 {
   g_autoptr(GPtrArray) segments = NULL;
+  GQueue admitted = G_QUEUE_INIT;
   Run *run;
 
   segments = pp_segmenter_split (self->segmenter,
@@ -1353,8 +1389,9 @@ start_document (PpProcessor   *self,
   g_mutex_lock (&self->lock);
   for (guint i = 0; i < segments->len; i++)
     g_queue_push_tail (&self->backlog, task_new (run, segments->pdata[i]));
-  admit_locked (self);
+  admit_locked (self, &admitted);
   g_mutex_unlock (&self->lock);
+  push_admitted (self, &admitted);
 
   return run;
 }
@@ -2040,13 +2077,16 @@ void
 pp_processor_set_queue_size (PpProcessor *processor,
                              guint        queue_size)
 {
+  GQueue admitted = G_QUEUE_INIT;
+
   g_return_if_fail (PP_IS_PROCESSOR (processor));
   g_return_if_fail (queue_size >= 1);
 
   g_mutex_lock (&processor->lock);
   processor->queue_size = queue_size;
-  admit_locked (processor);
+  admit_locked (processor, &admitted);
   g_mutex_unlock (&processor->lock);
+  push_admitted (processor, &admitted);
 
   g_object_notify_by_pspec (G_OBJECT (processor), properties[PROP_QUEUE_SIZE]);
 }
