@@ -93,33 +93,43 @@ pp_json_append_number (GString *out,
     }
 }
 
-/* A JSON string: the escapes JSON requires, other characters as they are */
+/* A JSON string: the escapes JSON requires, other characters as they are,
+ * copied a run at a time */
 void
 pp_json_append_string (GString    *out,
                        const char *str)
 {
+  const guchar *run = (const guchar *) str;
   const guchar *p;
 
   g_string_append_c (out, '"');
-  for (p = (const guchar *) str; *p != '\0'; p++)
+  for (p = run; *p != '\0'; p++)
     {
+      const char *escape;
+      char control[8];
+
+      if (*p >= 0x20 && *p != '"' && *p != '\\')
+        continue;
+
       switch (*p)
         {
-        case '"': g_string_append (out, "\\\""); break;
-        case '\\': g_string_append (out, "\\\\"); break;
-        case '\b': g_string_append (out, "\\b"); break;
-        case '\f': g_string_append (out, "\\f"); break;
-        case '\n': g_string_append (out, "\\n"); break;
-        case '\r': g_string_append (out, "\\r"); break;
-        case '\t': g_string_append (out, "\\t"); break;
+        case '"': escape = "\\\""; break;
+        case '\\': escape = "\\\\"; break;
+        case '\b': escape = "\\b"; break;
+        case '\f': escape = "\\f"; break;
+        case '\n': escape = "\\n"; break;
+        case '\r': escape = "\\r"; break;
+        case '\t': escape = "\\t"; break;
         default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, *p);
+          g_snprintf (control, sizeof control, "\\u%04x", *p);
+          escape = control;
           break;
         }
+      g_string_append_len (out, (const char *) run, p - run);
+      g_string_append (out, escape);
+      run = p + 1;
     }
+  g_string_append_len (out, (const char *) run, p - run);
   g_string_append_c (out, '"');
 }
 
