@@ -704,6 +704,37 @@ test_concurrent (void)
   g_assert_cmpuint (pp_test_server_get_connection_count (server), <=, N_THREADS);
 }
 
+/* Requests made from other threads leave nothing to do on the main
+ * context the client was made in: no source falls due there, not even
+ * later (a timer would wake that thread up) */
+static void
+test_main_context_untouched (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(PpLlmClient) client = NULL;
+  GThread *threads[4];
+  GPollFD fds[16];
+  int priority = 0;
+  int timeout = 0;
+
+  g_main_context_push_thread_default (context);
+  client = create_client_for (server);
+  g_main_context_pop_thread_default (context);
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("complete", concurrent_thread, client);
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+  g_assert_cmpuint (pp_test_server_get_request_count (server), ==, G_N_ELEMENTS (threads) * N_PER_THREAD);
+
+  g_assert_true (g_main_context_acquire (context));
+  g_assert_false (g_main_context_prepare (context, &priority));
+  g_main_context_query (context, G_MAXINT, &timeout, fds, G_N_ELEMENTS (fds));
+  g_main_context_release (context);
+  g_assert_cmpint (timeout, ==, -1);
+}
+
 #define N_LIMITED 4
 
 /* max-connections caps the requests in flight: libsoup's default would
@@ -864,6 +895,7 @@ main (int   argc,
   g_test_add_func ("/llm-openai/keep-alive", test_keep_alive);
   g_test_add_func ("/llm-openai/concurrent", test_concurrent);
   g_test_add_func ("/llm-openai/max-connections", test_max_connections);
+  g_test_add_func ("/llm-openai/main-context-untouched", test_main_context_untouched);
   g_test_add_func ("/llm-openai/async", test_async);
 
   return g_test_run ();

@@ -809,9 +809,15 @@ pp_llm_openai_initable_init (GInitable     *initable,
   if (self->api_key != NULL)
     self->authorization = g_strconcat ("Bearer ", self->api_key, NULL);
 
+  /* No idle timeout: libsoup would arm a timer on the main context the
+   * client was made in each time a connection falls idle, and so wake that
+   * thread (often an application's UI thread) twice for every request. An
+   * idle connection stays open until the server closes it, and a closed
+   * one is noticed before it is used again. */
   self->session = soup_session_new_with_options ("max-conns", self->max_connections,
                                                  "max-conns-per-host", self->max_connections,
                                                  "timeout", self->timeout,
+                                                 "idle-timeout", 0,
                                                  "user-agent", self->user_agent,
                                                  NULL);
 
