@@ -8,7 +8,10 @@
 # (default 5) and prints the median wall time against the ideal
 # ceil(segments / workers) × latency, CPU seconds per 1,000 segments and peak
 # RSS, plus what the server saw: requests, duplicated segments and the peak
-# of requests in flight. Not part of `meson test`.
+# of requests in flight. Where the latency is not 0, it also times
+# bench-transport, the same requests through the LLM client alone (no
+# processor, converter or reconciler): the floor that the HTTP client and the
+# server set on this machine. Not part of `meson test`.
 set -eu
 cd "$(dirname "$0")/../.."
 
@@ -87,11 +90,32 @@ scenario () {
     "$(median < "$work/cpu")" "$(median < "$work/rss" | awk '{ print $1 / 1024 }')"
 }
 
+# transport SEGMENTS LATENCY_MS WORKERS: the same requests without libpp's
+# processor, timed the same way
+transport () {
+  segments=$1 latency=$2 workers=$3
+  : > "$work/wall"
+  for r in $(seq "$runs"); do
+    start_mock "$latency"
+    t0=$(date +%s%N)
+    $build/bench/processor/bench-transport "$url" data/prompts/schemaorg-extract.txt "$segments" "$workers" > /dev/null
+    t1=$(date +%s%N)
+    stop_mock
+    awk -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.3f\n", (t1 - t0) / 1e9 }' >> "$work/wall"
+  done
+  ideal=$(awk -v s="$segments" -v w="$workers" -v l="$latency" 'BEGIN { b = int((s + w - 1) / w); print b * l / 1000 }')
+  wall=$(median < "$work/wall")
+  printf '  the same requests through the LLM client alone: median wall %.3fs (%+.1f%%)\n' \
+    "$wall" "$(awk -v w="$wall" -v i="$ideal" 'BEGIN { print (w / i - 1) * 100 }')"
+}
+
 echo "Machine: $(nproc) cores, $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)"
 # SEGMENTS:LATENCY_MS:WORKERS
 for s in ${SCENARIOS:-2000:50:100 2000:0:100 10000:0:100}; do
   # shellcheck disable=SC2046
   scenario $(echo "$s" | tr ':' ' ')
+  # shellcheck disable=SC2046
+  [ "$(echo "$s" | cut -d: -f2)" = 0 ] || transport $(echo "$s" | tr ':' ' ')
 done
 
 echo "Cancellation:"
