@@ -737,7 +737,6 @@ retry_fire (gpointer data)
 {
   Task *task = data;
   PpProcessor *self = task->self;
-
   GQueue admitted = G_QUEUE_INIT;
 
   g_mutex_lock (&self->lock);

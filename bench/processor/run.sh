@@ -60,6 +60,25 @@ median () {
   sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# timed COMMAND…: runs COMMAND and adds its wall time in seconds, to the
+# millisecond (time's %e counts hundredths), to $work/wall
+timed () {
+  t0=$(date +%s%N)
+  "$@"
+  t1=$(date +%s%N)
+  awk -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.3f\n", (t1 - t0) / 1e9 }' >> "$work/wall"
+}
+
+# ideal SEGMENTS LATENCY_MS WORKERS: ceil(segments / workers) × latency, in s
+ideal () {
+  awk -v s="$1" -v l="$2" -v w="$3" 'BEGIN { print int((s + w - 1) / w) * l / 1000 }'
+}
+
+# over WALL IDEAL: how far WALL is over IDEAL, in percent (0 without an ideal)
+over () {
+  awk -v w="$1" -v i="$2" 'BEGIN { print (i > 0 ? (w / i - 1) * 100 : 0) }'
+}
+
 # scenario SEGMENTS LATENCY_MS WORKERS
 scenario () {
   segments=$1 latency=$2 workers=$3
@@ -67,26 +86,20 @@ scenario () {
   : > "$work/wall"; : > "$work/cpu"; : > "$work/rss"
   for r in $(seq "$runs"); do
     start_mock "$latency"
-    # The wall time to the millisecond (time's %e counts hundredths)
-    t0=$(date +%s%N)
-    /usr/bin/time -f "%U %S %M" -o "$work/time" \
+    timed /usr/bin/time -f "%U %S %M" -o "$work/time" \
       $build/tools/pp-convert/pp-convert --endpoint "$url" --jobs "$workers" \
         --segment-size 80 --cache none -o "$work/out.jsonld" "$work/doc.txt"
-    t1=$(date +%s%N)
     stats=$(curl -s "${url%/v1}/stats")
     stop_mock
     read -r user sys rss < "$work/time"
-    wall=$(awk -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.3f", (t1 - t0) / 1e9 }')
-    echo "$wall" >> "$work/wall"
     echo "$user $sys" | awk -v n="$segments" '{ print ($1 + $2) * 1000 / n }' >> "$work/cpu"
     echo "$rss" >> "$work/rss"
-    echo "  run $r: wall ${wall}s, user ${user}s, sys ${sys}s, peak RSS ${rss} KiB; server: $stats"
+    echo "  run $r: wall $(tail -n 1 "$work/wall")s, user ${user}s, sys ${sys}s, peak RSS ${rss} KiB; server: $stats"
   done
-  ideal=$(awk -v s="$segments" -v w="$workers" -v l="$latency" 'BEGIN { b = int((s + w - 1) / w); print b * l / 1000 }')
+  ideal=$(ideal "$segments" "$latency" "$workers")
   wall=$(median < "$work/wall")
   printf '%s segments, %s ms latency, %s workers: median wall %.3fs (ideal %ss, %+.1f%%), CPU %.3f s per 1,000 segments, peak RSS %.1f MiB\n' \
-    "$segments" "$latency" "$workers" "$wall" "$ideal" \
-    "$(awk -v w="$wall" -v i="$ideal" 'BEGIN { print (i > 0 ? (w / i - 1) * 100 : 0) }')" \
+    "$segments" "$latency" "$workers" "$wall" "$ideal" "$(over "$wall" "$ideal")" \
     "$(median < "$work/cpu")" "$(median < "$work/rss" | awk '{ print $1 / 1024 }')"
 }
 
@@ -97,16 +110,13 @@ transport () {
   : > "$work/wall"
   for r in $(seq "$runs"); do
     start_mock "$latency"
-    t0=$(date +%s%N)
-    $build/bench/processor/bench-transport "$url" data/prompts/schemaorg-extract.txt "$segments" "$workers" > /dev/null
-    t1=$(date +%s%N)
+    timed $build/bench/processor/bench-transport "$url" data/prompts/schemaorg-extract.txt \
+      "$segments" "$workers" > /dev/null
     stop_mock
-    awk -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.3f\n", (t1 - t0) / 1e9 }' >> "$work/wall"
   done
-  ideal=$(awk -v s="$segments" -v w="$workers" -v l="$latency" 'BEGIN { b = int((s + w - 1) / w); print b * l / 1000 }')
   wall=$(median < "$work/wall")
   printf '  the same requests through the LLM client alone: median wall %.3fs (%+.1f%%)\n' \
-    "$wall" "$(awk -v w="$wall" -v i="$ideal" 'BEGIN { print (w / i - 1) * 100 }')"
+    "$wall" "$(over "$wall" "$(ideal "$segments" "$latency" "$workers")")"
 }
 
 echo "Machine: $(nproc) cores, $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)"
