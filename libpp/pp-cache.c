@@ -16,6 +16,8 @@
  * %PP_CACHE_EXTENSION_POINT. The processor calls lookup and store from its
  * worker threads, many at once: both must be thread-safe. A cache never
  * sees secrets: keys are hashes and values are the answers.
+ *
+ * Since: 0.1
  */
 
 G_DEFINE_INTERFACE (PpCache, pp_cache, G_TYPE_OBJECT)
@@ -37,6 +39,8 @@ pp_cache_default_init (PpCacheInterface *iface)
  * %NULL and leaves @error unset.
  *
  * Returns: (transfer full) (nullable): the value, or %NULL
+ *
+ * Since: 0.1
  */
 GBytes *
 pp_cache_lookup (PpCache     *cache,
@@ -61,6 +65,8 @@ pp_cache_lookup (PpCache     *cache,
  * Stores @value under @key, replacing what was there.
  *
  * Returns: %TRUE on success
+ *
+ * Since: 0.1
  */
 gboolean
 pp_cache_store (PpCache     *cache,

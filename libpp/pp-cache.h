@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  * PP_CACHE_EXTENSION_POINT:
  *
  * The name of the extension point of caches: "libpp-cache".
+ *
+ * Since: 0.1
  */
 #define PP_CACHE_EXTENSION_POINT "libpp-cache"
 
@@ -25,6 +27,8 @@ G_BEGIN_DECLS
  * PP_CACHE_ERROR:
  *
  * The error domain of caches.
+ *
+ * Since: 0.1
  */
 #define PP_CACHE_ERROR (pp_cache_error_quark ())
 
@@ -34,6 +38,8 @@ G_BEGIN_DECLS
  * @PP_CACHE_ERROR_CORRUPT: a stored entry could not be read back
  *
  * Error codes of #PP_CACHE_ERROR.
+ *
+ * Since: 0.1
  */
 typedef enum {
   PP_CACHE_ERROR_FAILED,
@@ -57,6 +63,8 @@ G_DECLARE_INTERFACE (PpCache, pp_cache, PP, CACHE, GObject)
  *
  * The virtual methods of #PpCache. Both are called from many threads at
  * once and must be thread-safe.
+ *
+ * Since: 0.1
  */
 struct _PpCacheInterface
 {

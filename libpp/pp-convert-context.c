@@ -17,6 +17,8 @@
  * concurrency gate. An application that converts a segment on its own can
  * make one with pp_convert_context_new(): it looks in the cache, then asks
  * the client and stores the answer.
+ *
+ * Since: 0.1
  */
 
 struct _PpConvertContext
@@ -101,6 +103,8 @@ pp_convert_context_new_full (PpLlmClient                  *client,
  * Makes a context for converting segments outside a #PpProcessor.
  *
  * Returns: (transfer full): a new #PpConvertContext
+ *
+ * Since: 0.1
  */
 PpConvertContext *
 pp_convert_context_new (PpLlmClient *client,
@@ -114,6 +118,8 @@ pp_convert_context_new (PpLlmClient *client,
  * @context: a #PpConvertContext
  *
  * Returns: (transfer none): the LLM client
+ *
+ * Since: 0.1
  */
 PpLlmClient *
 pp_convert_context_get_client (PpConvertContext *context)
@@ -128,6 +134,8 @@ pp_convert_context_get_client (PpConvertContext *context)
  * @context: a #PpConvertContext
  *
  * Returns: (transfer none) (nullable): the cache, if any
+ *
+ * Since: 0.1
  */
 PpCache *
 pp_convert_context_get_cache (PpConvertContext *context)
@@ -145,6 +153,8 @@ pp_convert_context_get_cache (PpConvertContext *context)
  *
  * Sets the model that converters put in their requests. Set it before the
  * context is used.
+ *
+ * Since: 0.1
  */
 void
 pp_convert_context_set_model (PpConvertContext *context,
@@ -162,6 +172,8 @@ pp_convert_context_set_model (PpConvertContext *context,
  *
  * Returns: (nullable): the model converters should ask for, or %NULL for the
  *   client's default
+ *
+ * Since: 0.1
  */
 const char *
 pp_convert_context_get_model (PpConvertContext *context)
@@ -287,6 +299,8 @@ complete_through_cache (PpConvertContext  *context,
  * thread-safe.
  *
  * Returns: (transfer full) (nullable): the answer, or %NULL with @error set
+ *
+ * Since: 0.1
  */
 PpLlmResponse *
 pp_convert_context_complete (PpConvertContext  *context,

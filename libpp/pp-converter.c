@@ -22,6 +22,8 @@
  * converter never talks to a cache or a client itself. The JSON tree it
  * returns must be its own: json-glib's objects and arrays are not safe to
  * share between threads.
+ *
+ * Since: 0.1
  */
 
 G_DEFINE_INTERFACE (PpConverter, pp_converter, G_TYPE_OBJECT)
@@ -45,6 +47,8 @@ pp_converter_default_init (PpConverterInterface *iface)
  * answers the converter was given are stored in the context's cache.
  *
  * Returns: (transfer full) (nullable): the JSON-LD, or %NULL with @error set
+ *
+ * Since: 0.1
  */
 JsonNode *
 pp_converter_convert (PpConverter       *converter,

@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  * PP_CONVERTER_EXTENSION_POINT:
  *
  * The name of the extension point of converters: "libpp-converter".
+ *
+ * Since: 0.1
  */
 #define PP_CONVERTER_EXTENSION_POINT "libpp-converter"
 
@@ -28,6 +30,8 @@ G_BEGIN_DECLS
  * PP_CONVERTER_ERROR:
  *
  * The error domain of converters.
+ *
+ * Since: 0.1
  */
 #define PP_CONVERTER_ERROR (pp_converter_error_quark ())
 
@@ -40,6 +44,8 @@ G_BEGIN_DECLS
  *   such as its prompt template
  *
  * Error codes of #PP_CONVERTER_ERROR.
+ *
+ * Since: 0.1
  */
 typedef enum {
   PP_CONVERTER_ERROR_INVALID_OUTPUT,
@@ -64,6 +70,8 @@ G_DECLARE_INTERFACE (PpConverter, pp_converter, PP, CONVERTER, GObject)
  *   no other thread holds.
  *
  * The virtual methods of #PpConverter.
+ *
+ * Since: 0.1
  */
 struct _PpConverterInterface
 {

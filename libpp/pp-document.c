@@ -15,6 +15,8 @@
  *
  * A document to turn into JSON-LD: a name (for messages and provenance),
  * its text, valid UTF-8, and its format. Immutable.
+ *
+ * Since: 0.1
  */
 
 struct _PpDocument
@@ -150,6 +152,8 @@ document_new_take (const char    *name,
  *
  * Returns: (transfer full) (nullable): the document, or %NULL with a
  *   %PP_DOCUMENT_ERROR that names it
+ *
+ * Since: 0.1
  */
 PpDocument *
 pp_document_new_from_text (const char    *name,
@@ -199,6 +203,8 @@ format_for_name (const char *name)
  * Returns: (transfer full) (nullable): the document, or %NULL with an error
  *   that names the file: a #GIOError when it cannot be read, a
  *   %PP_DOCUMENT_ERROR when it is empty, binary or not UTF-8
+ *
+ * Since: 0.1
  */
 PpDocument *
 pp_document_new_from_file (GFile         *file,
@@ -229,6 +235,8 @@ pp_document_new_from_file (GFile         *file,
  * @document: a #PpDocument
  *
  * Returns: the name of the document
+ *
+ * Since: 0.1
  */
 const char *
 pp_document_get_name (PpDocument *document)
@@ -243,6 +251,8 @@ pp_document_get_name (PpDocument *document)
  * @document: a #PpDocument
  *
  * Returns: the text of the document
+ *
+ * Since: 0.1
  */
 const char *
 pp_document_get_text (PpDocument *document)
@@ -257,6 +267,8 @@ pp_document_get_text (PpDocument *document)
  * @document: a #PpDocument
  *
  * Returns: the length of the text in bytes
+ *
+ * Since: 0.1
  */
 gsize
 pp_document_get_length (PpDocument *document)
@@ -271,6 +283,8 @@ pp_document_get_length (PpDocument *document)
  * @document: a #PpDocument
  *
  * Returns: the format of the text
+ *
+ * Since: 0.1
  */
 PpTextFormat
 pp_document_get_format (PpDocument *document)

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  * PP_DOCUMENT_ERROR:
  *
  * The error domain of documents: input that cannot be processed.
+ *
+ * Since: 0.1
  */
 #define PP_DOCUMENT_ERROR (pp_document_error_quark ())
 
@@ -29,6 +31,8 @@ G_BEGIN_DECLS
  * @PP_DOCUMENT_ERROR_TOO_LARGE: the document is larger than libpp accepts
  *
  * Error codes of #PP_DOCUMENT_ERROR.
+ *
+ * Since: 0.1
  */
 typedef enum {
   PP_DOCUMENT_ERROR_EMPTY,
@@ -44,6 +48,8 @@ typedef enum {
  *   sections and fenced code blocks are kept whole
  *
  * The format of a text.
+ *
+ * Since: 0.1
  */
 typedef enum {
   PP_TEXT_FORMAT_PLAIN,

@@ -20,6 +20,8 @@
  * and keep no per-call state in the object. Errors must be in the
  * %PP_LLM_ERROR domain (or %G_IO_ERROR_CANCELLED), classified so that the
  * processor can decide from the code alone what to retry.
+ *
+ * Since: 0.1
  */
 
 G_DEFINE_INTERFACE (PpLlmClient, pp_llm_client, G_TYPE_OBJECT)
@@ -58,6 +60,8 @@ G_DEFINE_EXTENDED_ERROR (PpLlmError, pp_llm_error)
  * connection.
  *
  * Returns: %TRUE if the request may be retried
+ *
+ * Since: 0.1
  */
 gboolean
 pp_llm_error_is_transient (const GError *error)
@@ -93,6 +97,8 @@ pp_llm_error_is_transient (const GError *error)
  * %PP_LLM_ERROR_RATE_LIMITED errors that carried a `Retry-After`.
  *
  * Returns: the delay in milliseconds, or 0 when none was given
+ *
+ * Since: 0.1
  */
 guint
 pp_llm_error_get_retry_after (const GError *error)
@@ -114,6 +120,8 @@ pp_llm_error_get_retry_after (const GError *error)
  * @retry_after_ms: the delay the endpoint asked for, in milliseconds
  *
  * Records the delay an endpoint asked for before the next request.
+ *
+ * Since: 0.1
  */
 void
 pp_llm_error_set_retry_after (GError *error,
@@ -149,6 +157,8 @@ pp_llm_client_default_init (PpLlmClientInterface *iface)
  * keys. Never contains a secret.
  *
  * Returns: (transfer full): the identifier
+ *
+ * Since: 0.1
  */
 char *
 pp_llm_client_dup_id (PpLlmClient *client)
@@ -170,6 +180,8 @@ pp_llm_client_dup_id (PpLlmClient *client)
  * pp_llm_client_complete_async().
  *
  * Returns: (transfer full) (nullable): the answer, or %NULL with @error set
+ *
+ * Since: 0.1
  */
 PpLlmResponse *
 pp_llm_client_complete (PpLlmClient   *client,
@@ -220,6 +232,8 @@ complete_thread (GTask        *task,
  *
  * Sends @request from a worker thread; @callback runs on the caller's
  * thread-default main context. Finish with pp_llm_client_complete_finish().
+ *
+ * Since: 0.1
  */
 void
 pp_llm_client_complete_async (PpLlmClient         *client,
@@ -246,6 +260,8 @@ pp_llm_client_complete_async (PpLlmClient         *client,
  * @error: return location for a #GError
  *
  * Returns: (transfer full) (nullable): the answer, or %NULL with @error set
+ *
+ * Since: 0.1
  */
 PpLlmResponse *
 pp_llm_client_complete_finish (PpLlmClient   *client,

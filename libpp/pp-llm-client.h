@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  * PP_LLM_CLIENT_EXTENSION_POINT:
  *
  * The name of the extension point of LLM clients: "libpp-llm".
+ *
+ * Since: 0.1
  */
 #define PP_LLM_CLIENT_EXTENSION_POINT "libpp-llm"
 
@@ -29,6 +31,8 @@ G_BEGIN_DECLS
  * The error domain of LLM clients. The processor decides whether to retry a
  * failed call from the error code alone (see pp_llm_error_is_transient()),
  * never from the message.
+ *
+ * Since: 0.1
  */
 #define PP_LLM_ERROR (pp_llm_error_quark ())
 
@@ -49,6 +53,8 @@ G_BEGIN_DECLS
  *   the endpoint's URL
  *
  * Error codes of #PP_LLM_ERROR.
+ *
+ * Since: 0.1
  */
 typedef enum {
   PP_LLM_ERROR_RATE_LIMITED,
@@ -89,6 +95,8 @@ G_DECLARE_INTERFACE (PpLlmClient, pp_llm_client, PP, LLM_CLIENT, GObject)
  *   secret. The default returns the type name.
  *
  * The virtual methods of #PpLlmClient.
+ *
+ * Since: 0.1
  */
 struct _PpLlmClientInterface
 {

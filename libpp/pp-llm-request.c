@@ -38,6 +38,8 @@ pp_llm_request_clear (PpLlmRequest *request)
  * temperature and no token limit.
  *
  * Returns: (transfer full): a new #PpLlmRequest
+ *
+ * Since: 0.1
  */
 PpLlmRequest *
 pp_llm_request_new (const char *system_prompt,
@@ -60,6 +62,8 @@ pp_llm_request_new (const char *system_prompt,
  * @request: a #PpLlmRequest
  *
  * Returns: (transfer full): @request, with one more reference
+ *
+ * Since: 0.1
  */
 PpLlmRequest *
 pp_llm_request_ref (PpLlmRequest *request)
@@ -74,6 +78,8 @@ pp_llm_request_ref (PpLlmRequest *request)
  * @request: (transfer full): a #PpLlmRequest
  *
  * Drops a reference; the last one frees the request.
+ *
+ * Since: 0.1
  */
 void
 pp_llm_request_unref (PpLlmRequest *request)
@@ -88,6 +94,8 @@ pp_llm_request_unref (PpLlmRequest *request)
  * @request: a #PpLlmRequest
  *
  * Returns: (nullable): the system prompt
+ *
+ * Since: 0.1
  */
 const char *
 pp_llm_request_get_system_prompt (PpLlmRequest *request)
@@ -102,6 +110,8 @@ pp_llm_request_get_system_prompt (PpLlmRequest *request)
  * @request: a #PpLlmRequest
  *
  * Returns: the user's message
+ *
+ * Since: 0.1
  */
 const char *
 pp_llm_request_get_user_message (PpLlmRequest *request)
@@ -117,6 +127,8 @@ pp_llm_request_get_user_message (PpLlmRequest *request)
  * @model: (nullable): a model name, or %NULL for the client's default
  *
  * Sets the model that should answer.
+ *
+ * Since: 0.1
  */
 void
 pp_llm_request_set_model (PpLlmRequest *request,
@@ -133,6 +145,8 @@ pp_llm_request_set_model (PpLlmRequest *request,
  * @request: a #PpLlmRequest
  *
  * Returns: (nullable): the model, or %NULL for the client's default
+ *
+ * Since: 0.1
  */
 const char *
 pp_llm_request_get_model (PpLlmRequest *request)
@@ -149,6 +163,8 @@ pp_llm_request_get_model (PpLlmRequest *request)
  *   endpoint's default
  *
  * Sets the sampling temperature.
+ *
+ * Since: 0.1
  */
 void
 pp_llm_request_set_temperature (PpLlmRequest *request,
@@ -164,6 +180,8 @@ pp_llm_request_set_temperature (PpLlmRequest *request,
  * @request: a #PpLlmRequest
  *
  * Returns: the sampling temperature; negative when unset
+ *
+ * Since: 0.1
  */
 double
 pp_llm_request_get_temperature (PpLlmRequest *request)
@@ -179,6 +197,8 @@ pp_llm_request_get_temperature (PpLlmRequest *request)
  * @max_tokens: the most tokens the answer may have, or 0 for no limit
  *
  * Bounds the length of the answer.
+ *
+ * Since: 0.1
  */
 void
 pp_llm_request_set_max_tokens (PpLlmRequest *request,
@@ -194,6 +214,8 @@ pp_llm_request_set_max_tokens (PpLlmRequest *request,
  * @request: a #PpLlmRequest
  *
  * Returns: the most tokens the answer may have; 0 for no limit
+ *
+ * Since: 0.1
  */
 guint
 pp_llm_request_get_max_tokens (PpLlmRequest *request)
@@ -209,6 +231,8 @@ pp_llm_request_get_max_tokens (PpLlmRequest *request)
  * @json_mode: whether the answer must be one JSON object
  *
  * Asks the endpoint for structured output (a JSON object), where it can.
+ *
+ * Since: 0.1
  */
 void
 pp_llm_request_set_json_mode (PpLlmRequest *request,
@@ -224,6 +248,8 @@ pp_llm_request_set_json_mode (PpLlmRequest *request,
  * @request: a #PpLlmRequest
  *
  * Returns: whether the answer must be one JSON object
+ *
+ * Since: 0.1
  */
 gboolean
 pp_llm_request_get_json_mode (PpLlmRequest *request)
@@ -256,6 +282,8 @@ checksum_update_field (GChecksum  *checksum,
  * over everything that shapes the answer.
  *
  * Returns: (transfer full): a hexadecimal key
+ *
+ * Since: 0.1
  */
 char *
 pp_llm_request_get_cache_key (PpLlmRequest *request,

@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  * One request to an LLM: a system prompt, a user message and sampling
  * settings. A reference-counted boxed type; build it, then treat it as
  * immutable, so that it can be shared between threads.
+ *
+ * Since: 0.1
  */
 typedef struct _PpLlmRequest PpLlmRequest;
 

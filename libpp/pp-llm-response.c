@@ -40,6 +40,8 @@ pp_llm_response_clear (PpLlmResponse *response)
  * @completion_tokens: tokens of the answer, as the endpoint counted them
  *
  * Returns: (transfer full): a new #PpLlmResponse
+ *
+ * Since: 0.1
  */
 PpLlmResponse *
 pp_llm_response_new (const char *content,
@@ -69,6 +71,8 @@ pp_llm_response_new (const char *content,
  *
  * Returns: (transfer full) (nullable): the response, or %NULL with
  *   %PP_CACHE_ERROR_CORRUPT set
+ *
+ * Since: 0.1
  */
 PpLlmResponse *
 pp_llm_response_new_from_bytes (GBytes  *bytes,
@@ -124,6 +128,8 @@ corrupt:
  * Serialises @response for a cache.
  *
  * Returns: (transfer full): the serialised response
+ *
+ * Since: 0.1
  */
 GBytes *
 pp_llm_response_to_bytes (PpLlmResponse *response)
@@ -164,6 +170,8 @@ pp_llm_response_to_bytes (PpLlmResponse *response)
  * @response: a #PpLlmResponse
  *
  * Returns: (transfer full): @response, with one more reference
+ *
+ * Since: 0.1
  */
 PpLlmResponse *
 pp_llm_response_ref (PpLlmResponse *response)
@@ -178,6 +186,8 @@ pp_llm_response_ref (PpLlmResponse *response)
  * @response: (transfer full): a #PpLlmResponse
  *
  * Drops a reference; the last one frees the response.
+ *
+ * Since: 0.1
  */
 void
 pp_llm_response_unref (PpLlmResponse *response)
@@ -192,6 +202,8 @@ pp_llm_response_unref (PpLlmResponse *response)
  * @response: a #PpLlmResponse
  *
  * Returns: the text of the answer
+ *
+ * Since: 0.1
  */
 const char *
 pp_llm_response_get_content (PpLlmResponse *response)
@@ -206,6 +218,8 @@ pp_llm_response_get_content (PpLlmResponse *response)
  * @response: a #PpLlmResponse
  *
  * Returns: (nullable): the model that answered
+ *
+ * Since: 0.1
  */
 const char *
 pp_llm_response_get_model (PpLlmResponse *response)
@@ -220,6 +234,8 @@ pp_llm_response_get_model (PpLlmResponse *response)
  * @response: a #PpLlmResponse
  *
  * Returns: the tokens of the prompt
+ *
+ * Since: 0.1
  */
 guint
 pp_llm_response_get_prompt_tokens (PpLlmResponse *response)
@@ -234,6 +250,8 @@ pp_llm_response_get_prompt_tokens (PpLlmResponse *response)
  * @response: a #PpLlmResponse
  *
  * Returns: the tokens of the answer
+ *
+ * Since: 0.1
  */
 guint
 pp_llm_response_get_completion_tokens (PpLlmResponse *response)

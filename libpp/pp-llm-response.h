@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  *
  * The answer of an LLM: its text, the model that wrote it and the tokens it
  * cost. A reference-counted, immutable boxed type.
+ *
+ * Since: 0.1
  */
 typedef struct _PpLlmResponse PpLlmResponse;
 

@@ -66,6 +66,8 @@
  * the cache when it is there; identical requests in flight at the same time
  * are sent once; the answers of a conversion are stored in the cache once
  * the converter made valid JSON-LD of them.
+ *
+ * Since: 0.1
  */
 
 #define DEFAULT_MAX_WORKERS 8
@@ -247,6 +249,8 @@ pp_result_copy (PpResult *result)
  * @result: (transfer full): a #PpResult
  *
  * Frees a result.
+ *
+ * Since: 0.1
  */
 void
 pp_result_free (PpResult *result)
@@ -266,6 +270,8 @@ G_DEFINE_BOXED_TYPE (PpResult, pp_result, pp_result_copy, pp_result_free)
  * @result: a #PpResult
  *
  * Returns: (transfer none): the segment
+ *
+ * Since: 0.1
  */
 PpSegment *
 pp_result_get_segment (PpResult *result)
@@ -281,6 +287,8 @@ pp_result_get_segment (PpResult *result)
  *
  * Returns: (transfer none) (nullable): the segment's JSON-LD, or %NULL if
  *   it failed
+ *
+ * Since: 0.1
  */
 JsonNode *
 pp_result_get_graph (PpResult *result)
@@ -295,6 +303,8 @@ pp_result_get_graph (PpResult *result)
  * @result: a #PpResult
  *
  * Returns: (transfer none) (nullable): why the segment failed, or %NULL
+ *
+ * Since: 0.1
  */
 const GError *
 pp_result_get_error (PpResult *result)
@@ -1079,6 +1089,8 @@ new_stream_task_locked (PpProcessor *self,
  *
  * Returns: %TRUE if the segment was queued; %FALSE with
  *   %PP_PROCESSOR_ERROR_QUEUE_FULL otherwise
+ *
+ * Since: 0.1
  */
 gboolean
 pp_processor_try_submit (PpProcessor  *processor,
@@ -1134,6 +1146,8 @@ wake_waiters (GCancellable *cancellable,
  *
  * Returns: %TRUE if the segment was queued; %FALSE if @cancellable was
  *   cancelled first
+ *
+ * Since: 0.1
  */
 gboolean
 pp_processor_submit (PpProcessor   *processor,
@@ -1236,6 +1250,8 @@ submit_async_cancelled (GCancellable *cancellable,
  *
  * Queues @segment for conversion once there is room in the queue, without
  * blocking. Finish with pp_processor_submit_finish().
+ *
+ * Since: 0.1
  */
 void
 pp_processor_submit_async (PpProcessor         *processor,
@@ -1283,6 +1299,8 @@ pp_processor_submit_async (PpProcessor         *processor,
  * @error: return location for a #GError
  *
  * Returns: %TRUE if the segment was queued
+ *
+ * Since: 0.1
  */
 gboolean
 pp_processor_submit_finish (PpProcessor   *processor,
@@ -1313,6 +1331,8 @@ pp_processor_submit_finish (PpProcessor   *processor,
  * they complete.
  *
  * Returns: (transfer full): the result
+ *
+ * Since: 0.1
  */
 PpResult *
 pp_processor_pop_result (PpProcessor *processor)
@@ -1331,6 +1351,8 @@ pp_processor_pop_result (PpProcessor *processor)
  *
  * Returns: (transfer full) (nullable): the result, or %NULL if none came in
  *   time
+ *
+ * Since: 0.1
  */
 PpResult *
 pp_processor_timeout_pop_result (PpProcessor *processor,
@@ -1411,6 +1433,8 @@ start_document (PpProcessor   *self,
  *   %PP_PROCESSOR_ERROR_FAILED when every segment failed. When only some
  *   segments failed, the graph holds the others' and #PpProcessor::segment-failed
  *   reports the failures.
+ *
+ * Since: 0.1
  */
 JsonNode *
 pp_processor_process_document (PpProcessor   *processor,
@@ -1458,6 +1482,8 @@ pp_processor_process_document (PpProcessor   *processor,
  * queued segments, aborts the requests in flight and completes the call at
  * once with %G_IO_ERROR_CANCELLED. Finish with
  * pp_processor_process_document_finish().
+ *
+ * Since: 0.1
  */
 void
 pp_processor_process_document_async (PpProcessor         *processor,
@@ -1496,6 +1522,8 @@ pp_processor_process_document_async (PpProcessor         *processor,
  *
  * Returns: (transfer full) (nullable): the document's graph, or %NULL with
  *   @error set, as pp_processor_process_document() says
+ *
+ * Since: 0.1
  */
 JsonNode *
 pp_processor_process_document_finish (PpProcessor   *processor,
@@ -1516,6 +1544,8 @@ pp_processor_process_document_finish (PpProcessor   *processor,
  * Takes a snapshot of the processor's counters. Thread-safe.
  *
  * Returns: (transfer full): the snapshot
+ *
+ * Since: 0.1
  */
 PpStats *
 pp_processor_get_stats (PpProcessor *processor)
@@ -1887,6 +1917,8 @@ pp_processor_init (PpProcessor *self)
  * context of the calling thread.
  *
  * Returns: (transfer full): a new #PpProcessor
+ *
+ * Since: 0.1
  */
 PpProcessor *
 pp_processor_new (PpConverter *converter,
@@ -1909,6 +1941,8 @@ pp_processor_new (PpConverter *converter,
  * @processor: a #PpProcessor
  *
  * Returns: (transfer none): the converter
+ *
+ * Since: 0.1
  */
 PpConverter *
 pp_processor_get_converter (PpProcessor *processor)
@@ -1923,6 +1957,8 @@ pp_processor_get_converter (PpProcessor *processor)
  * @processor: a #PpProcessor
  *
  * Returns: (transfer none): the LLM client
+ *
+ * Since: 0.1
  */
 PpLlmClient *
 pp_processor_get_llm_client (PpProcessor *processor)
@@ -1937,6 +1973,8 @@ pp_processor_get_llm_client (PpProcessor *processor)
  * @processor: a #PpProcessor
  *
  * Returns: (transfer none) (nullable): the cache
+ *
+ * Since: 0.1
  */
 PpCache *
 pp_processor_get_cache (PpProcessor *processor)
@@ -1952,6 +1990,8 @@ pp_processor_get_cache (PpProcessor *processor)
  *
  * Returns: (transfer none): the segmenter; change its settings between
  *   documents
+ *
+ * Since: 0.1
  */
 PpSegmenter *
 pp_processor_get_segmenter (PpProcessor *processor)
@@ -1966,6 +2006,8 @@ pp_processor_get_segmenter (PpProcessor *processor)
  * @processor: a #PpProcessor
  *
  * Returns: the most segments converted at once
+ *
+ * Since: 0.1
  */
 guint
 pp_processor_get_max_workers (PpProcessor *processor)
@@ -1984,6 +2026,8 @@ pp_processor_get_max_workers (PpProcessor *processor)
  * It takes effect at once, also during a run: raising it lets queued
  * segments through; lowering it lets the requests in flight finish and
  * sends no more at once than the new limit.
+ *
+ * Since: 0.1
  */
 void
 pp_processor_set_max_workers (PpProcessor *processor,
@@ -2018,6 +2062,8 @@ pp_processor_set_max_workers (PpProcessor *processor,
  * @processor: a #PpProcessor
  *
  * Returns: the fewest workers the limit adapts down to
+ *
+ * Since: 0.1
  */
 guint
 pp_processor_get_min_workers (PpProcessor *processor)
@@ -2034,6 +2080,8 @@ pp_processor_get_min_workers (PpProcessor *processor)
  *   raises #PpProcessor:max-workers if it is lower
  *
  * Sets the floor of the worker limit.
+ *
+ * Since: 0.1
  */
 void
 pp_processor_set_min_workers (PpProcessor *processor,
@@ -2056,6 +2104,8 @@ pp_processor_set_min_workers (PpProcessor *processor,
  * @processor: a #PpProcessor
  *
  * Returns: the most tasks waiting in the queue
+ *
+ * Since: 0.1
  */
 guint
 pp_processor_get_queue_size (PpProcessor *processor)
@@ -2071,6 +2121,8 @@ pp_processor_get_queue_size (PpProcessor *processor)
  * @queue_size: the most tasks waiting in the queue, at least 1
  *
  * Bounds the task queue.
+ *
+ * Since: 0.1
  */
 void
 pp_processor_set_queue_size (PpProcessor *processor,
@@ -2097,6 +2149,8 @@ pp_processor_set_queue_size (PpProcessor *processor,
  *   client's default
  *
  * Sets the model for the documents processed from now on.
+ *
+ * Since: 0.1
  */
 void
 pp_processor_set_model (PpProcessor *processor,
@@ -2114,6 +2168,8 @@ pp_processor_set_model (PpProcessor *processor,
  * @form: the form of the documents' graphs
  *
  * Sets the form of the graphs of the documents processed from now on.
+ *
+ * Since: 0.1
  */
 void
 pp_processor_set_output_form (PpProcessor  *processor,

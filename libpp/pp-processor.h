@@ -27,6 +27,8 @@ G_BEGIN_DECLS
  * PP_PROCESSOR_ERROR:
  *
  * The error domain of the processor.
+ *
+ * Since: 0.1
  */
 #define PP_PROCESSOR_ERROR (pp_processor_error_quark ())
 
@@ -37,6 +39,8 @@ G_BEGIN_DECLS
  * @PP_PROCESSOR_ERROR_RECONCILE: the segments' graphs could not be merged
  *
  * Error codes of #PP_PROCESSOR_ERROR.
+ *
+ * Since: 0.1
  */
 typedef enum {
   PP_PROCESSOR_ERROR_QUEUE_FULL,
@@ -54,6 +58,8 @@ GQuark pp_processor_error_quark (void);
  *
  * What became of a segment submitted with pp_processor_submit(): its
  * JSON-LD, or the error that stopped it.
+ *
+ * Since: 0.1
  */
 typedef struct _PpResult PpResult;
 

@@ -30,6 +30,8 @@
  * from any thread. The #PpReconciler::progress and #PpReconciler::finished
  * signals are emitted on the main context that was thread-default when the
  * reconciler was created.
+ *
+ * Since: 0.1
  */
 
 typedef enum {
@@ -348,6 +350,8 @@ pp_reconciler_init (PpReconciler *self)
  * or failures.
  *
  * Returns: (transfer full): a new #PpReconciler
+ *
+ * Since: 0.1
  */
 PpReconciler *
 pp_reconciler_new (guint        n_segments,
@@ -390,6 +394,8 @@ pp_reconciler_set_done_func (PpReconciler         *reconciler,
  *
  * Hands the graph of a segment over to the reconciler, which owns it from
  * now on: the caller must not touch it again. Thread-safe.
+ *
+ * Since: 0.1
  */
 void
 pp_reconciler_add_graph (PpReconciler *reconciler,
@@ -416,6 +422,8 @@ pp_reconciler_add_graph (PpReconciler *reconciler,
  * @error: why it failed
  *
  * Tells the reconciler that a segment will not come. Thread-safe.
+ *
+ * Since: 0.1
  */
 void
 pp_reconciler_add_failure (PpReconciler *reconciler,
@@ -441,6 +449,8 @@ pp_reconciler_add_failure (PpReconciler *reconciler,
  *
  * Stops the reconciler: its thread ends without a graph, and
  * #PpReconciler::finished is not emitted. Thread-safe.
+ *
+ * Since: 0.1
  */
 void
 pp_reconciler_cancel (PpReconciler *reconciler)
@@ -467,6 +477,8 @@ pp_reconciler_cancel (PpReconciler *reconciler)
  *
  * Returns: (transfer full) (nullable): a copy of the merged graph, or %NULL
  *   if the reconciler has not finished
+ *
+ * Since: 0.1
  */
 JsonNode *
 pp_reconciler_dup_graph (PpReconciler *reconciler)
@@ -488,6 +500,8 @@ pp_reconciler_dup_graph (PpReconciler *reconciler)
  * @reconciler: a #PpReconciler
  *
  * Returns: how many segments the document has
+ *
+ * Since: 0.1
  */
 guint
 pp_reconciler_get_n_segments (PpReconciler *reconciler)

@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  * The form of the graph a reconciler produces. Whatever the form, the
  * output is canonical: the same for the same segments' graphs, whatever
  * the order they arrived in.
+ *
+ * Since: 0.1
  */
 typedef enum {
   PP_OUTPUT_FORM_COMPACTED,

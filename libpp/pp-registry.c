@@ -85,6 +85,8 @@ G_DEFINE_BOXED_TYPE (PpExtension, pp_extension, pp_extension_copy, pp_extension_
  * @extension: a #PpExtension
  *
  * Returns: the type of the implementation
+ *
+ * Since: 0.1
  */
 GType
 pp_extension_get_implementation_type (PpExtension *extension)
@@ -99,6 +101,8 @@ pp_extension_get_implementation_type (PpExtension *extension)
  * @extension: a #PpExtension
  *
  * Returns: the name the implementation was registered with
+ *
+ * Since: 0.1
  */
 const char *
 pp_extension_get_name (PpExtension *extension)
@@ -113,6 +117,8 @@ pp_extension_get_name (PpExtension *extension)
  * @extension: a #PpExtension
  *
  * Returns: the priority; the highest wins when none is named
+ *
+ * Since: 0.1
  */
 int
 pp_extension_get_priority (PpExtension *extension)
@@ -127,6 +133,8 @@ pp_extension_get_priority (PpExtension *extension)
  * @extension: a #PpExtension
  *
  * Returns: a one-line description of the implementation
+ *
+ * Since: 0.1
  */
 const char *
 pp_extension_get_description (PpExtension *extension)
@@ -175,6 +183,8 @@ compare_extensions (gconstpointer a,
  * this from their load function; an application may call it to provide an
  * implementation of its own. Registering the same type under the same name
  * again does nothing, so a module's load function may run more than once.
+ *
+ * Since: 0.1
  */
 void
 pp_registry_register_type (const char *point,
@@ -281,6 +291,8 @@ ensure_basenames (void)
  * Loads every plugin module (`*.so`) in @directory, in name order. A module
  * that fails to load is skipped with a warning; a missing directory is
  * ignored.
+ *
+ * Since: 0.1
  */
 void
 pp_registry_load_directory (const char *directory)
@@ -346,6 +358,8 @@ load_all_modules (gpointer data)
  * Loads the plugin modules, once per process: those of the directories in
  * `PP_PLUGIN_PATH` (separated by `:`), then those of the installed plugin
  * directory. Thread-safe.
+ *
+ * Since: 0.1
  */
 void
 pp_registry_ensure_loaded (void)
@@ -360,6 +374,8 @@ pp_registry_ensure_loaded (void)
  *
  * Returns: (transfer none) (array zero-terminated=1): the names of the
  *   extension points
+ *
+ * Since: 0.1
  */
 const char * const *
 pp_registry_list_points (void)
@@ -383,6 +399,8 @@ pp_registry_list_points (void)
  *
  * Returns: (transfer container) (element-type PpExtension): the
  *   implementations
+ *
+ * Since: 0.1
  */
 GList *
 pp_registry_list_extensions (const char *point)
@@ -427,6 +445,8 @@ find_extension_locked (PpExtensionPoint *ep,
  * Looks up the type of an implementation. Does not load plugin modules.
  *
  * Returns: the type, or %G_TYPE_INVALID if there is none
+ *
+ * Since: 0.1
  */
 GType
 pp_registry_lookup (const char *point,
@@ -504,6 +524,8 @@ instantiate (GType          type,
  *
  * Returns: (transfer full) (nullable): the new object, or %NULL with @error
  *   set
+ *
+ * Since: 0.1
  */
 GObject *
 pp_registry_create_with_properties (const char    *point,
@@ -642,6 +664,8 @@ find_property_type (const char *point,
  *
  * Returns: (transfer full) (nullable): the new object, or %NULL with @error
  *   set
+ *
+ * Since: 0.1
  */
 GObject *
 pp_registry_create (const char  *point,

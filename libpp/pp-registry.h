@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  * PP_REGISTRY_ERROR:
  *
  * The error domain of the plugin registry.
+ *
+ * Since: 0.1
  */
 #define PP_REGISTRY_ERROR (pp_registry_error_quark ())
 
@@ -28,6 +30,8 @@ G_BEGIN_DECLS
  * @PP_REGISTRY_ERROR_UNAVAILABLE: no implementation could be initialised
  *
  * Error codes of #PP_REGISTRY_ERROR.
+ *
+ * Since: 0.1
  */
 typedef enum {
   PP_REGISTRY_ERROR_NO_SUCH_POINT,
@@ -42,6 +46,8 @@ typedef enum {
  *
  * One implementation registered at an extension point: its type, name,
  * priority and a one-line description. A boxed type owned by the registry.
+ *
+ * Since: 0.1
  */
 typedef struct _PpExtension PpExtension;
 
@@ -99,6 +105,8 @@ GObject     *pp_registry_create_with_properties (const char    *point,
  *
  * Defines the ABI tag of a plugin module, `pp_<name>_abi`, which the registry
  * checks before it calls `pp_<name>_load()`.
+ *
+ * Since: 0.1
  */
 #define PP_DEFINE_PLUGIN_ABI(name) \
   G_MODULE_EXPORT const guint32 pp_##name##_abi = PP_PLUGIN_ABI_VERSION

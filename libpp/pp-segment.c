@@ -41,6 +41,8 @@ pp_segment_clear (PpSegment *segment)
  * Creates a segment. Its hash is the SHA-256 of its text.
  *
  * Returns: (transfer full): a new #PpSegment
+ *
+ * Since: 0.1
  */
 PpSegment *
 pp_segment_new (guint               index,
@@ -71,6 +73,8 @@ pp_segment_new (guint               index,
  * @segment: a #PpSegment
  *
  * Returns: (transfer full): @segment, with one more reference
+ *
+ * Since: 0.1
  */
 PpSegment *
 pp_segment_ref (PpSegment *segment)
@@ -85,6 +89,8 @@ pp_segment_ref (PpSegment *segment)
  * @segment: (transfer full): a #PpSegment
  *
  * Drops a reference; the last one frees the segment.
+ *
+ * Since: 0.1
  */
 void
 pp_segment_unref (PpSegment *segment)
@@ -99,6 +105,8 @@ pp_segment_unref (PpSegment *segment)
  * @segment: a #PpSegment
  *
  * Returns: the position of the segment in its document, from 0
+ *
+ * Since: 0.1
  */
 guint
 pp_segment_get_index (PpSegment *segment)
@@ -113,6 +121,8 @@ pp_segment_get_index (PpSegment *segment)
  * @segment: a #PpSegment
  *
  * Returns: the text of the segment
+ *
+ * Since: 0.1
  */
 const char *
 pp_segment_get_text (PpSegment *segment)
@@ -127,6 +137,8 @@ pp_segment_get_text (PpSegment *segment)
  * @segment: a #PpSegment
  *
  * Returns: the length of the text in bytes
+ *
+ * Since: 0.1
  */
 gsize
 pp_segment_get_length (PpSegment *segment)
@@ -141,6 +153,8 @@ pp_segment_get_length (PpSegment *segment)
  * @segment: a #PpSegment
  *
  * Returns: the byte offset of the text in its source document
+ *
+ * Since: 0.1
  */
 gsize
 pp_segment_get_offset (PpSegment *segment)
@@ -156,6 +170,8 @@ pp_segment_get_offset (PpSegment *segment)
  *
  * Returns: (transfer none) (array zero-terminated=1): the titles of the
  *   sections that contain the segment, outermost first; may be empty
+ *
+ * Since: 0.1
  */
 const char * const *
 pp_segment_get_heading_path (PpSegment *segment)
@@ -170,6 +186,8 @@ pp_segment_get_heading_path (PpSegment *segment)
  * @segment: a #PpSegment
  *
  * Returns: the SHA-256 of the text, in hexadecimal
+ *
+ * Since: 0.1
  */
 const char *
 pp_segment_get_hash (PpSegment *segment)

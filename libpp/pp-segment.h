@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  * One piece of a document: its index, its text, the byte range it came
  * from, the titles of the sections above it and a hash of its content.
  * A reference-counted, immutable boxed type, safe to share between threads.
+ *
+ * Since: 0.1
  */
 typedef struct _PpSegment PpSegment;
 

@@ -26,6 +26,8 @@
  * begins with up to that many characters of the text before it, so that
  * the LLM sees the context of its first sentence; the overlap counts within
  * the budget (at most half of it).
+ *
+ * Since: 0.1
  */
 
 struct _PpSegmenter
@@ -447,6 +449,8 @@ packer_enter_heading (Packer     *packer,
  * Returns: (transfer container) (element-type PpSegment): the segments, or
  *   %NULL with a %PP_DOCUMENT_ERROR set when @text is not valid UTF-8 or
  *   holds NUL bytes
+ *
+ * Since: 0.1
  */
 GPtrArray *
 pp_segmenter_split (PpSegmenter  *segmenter,
@@ -595,6 +599,8 @@ pp_segmenter_init (PpSegmenter *self)
  * @max_chars: the most characters a segment may have, at least 16
  *
  * Returns: (transfer full): a new #PpSegmenter
+ *
+ * Since: 0.1
  */
 PpSegmenter *
 pp_segmenter_new (guint max_chars)
@@ -607,6 +613,8 @@ pp_segmenter_new (guint max_chars)
  * @segmenter: a #PpSegmenter
  *
  * Returns: the most characters a segment may have
+ *
+ * Since: 0.1
  */
 guint
 pp_segmenter_get_max_chars (PpSegmenter *segmenter)
@@ -622,6 +630,8 @@ pp_segmenter_get_max_chars (PpSegmenter *segmenter)
  * @max_chars: the most characters a segment may have, at least 16
  *
  * Sets the size budget of segments.
+ *
+ * Since: 0.1
  */
 void
 pp_segmenter_set_max_chars (PpSegmenter *segmenter,
@@ -642,6 +652,8 @@ pp_segmenter_set_max_chars (PpSegmenter *segmenter,
  * @segmenter: a #PpSegmenter
  *
  * Returns: how many characters of the preceding text a segment repeats
+ *
+ * Since: 0.1
  */
 guint
 pp_segmenter_get_overlap (PpSegmenter *segmenter)
@@ -657,6 +669,8 @@ pp_segmenter_get_overlap (PpSegmenter *segmenter)
  * @overlap: how many characters of the preceding text a segment repeats
  *
  * Sets the overlap between consecutive segments.
+ *
+ * Since: 0.1
  */
 void
 pp_segmenter_set_overlap (PpSegmenter *segmenter,

@@ -110,6 +110,8 @@ pp_stats_clear (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: (transfer full): @stats, with one more reference
+ *
+ * Since: 0.1
  */
 PpStats *
 pp_stats_ref (PpStats *stats)
@@ -124,6 +126,8 @@ pp_stats_ref (PpStats *stats)
  * @stats: (transfer full): a #PpStats
  *
  * Drops a reference; the last one frees the snapshot.
+ *
+ * Since: 0.1
  */
 void
 pp_stats_unref (PpStats *stats)
@@ -138,6 +142,8 @@ pp_stats_unref (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: the segments submitted
+ *
+ * Since: 0.1
  */
 guint
 pp_stats_get_submitted (PpStats *stats)
@@ -152,6 +158,8 @@ pp_stats_get_submitted (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: the segments being converted
+ *
+ * Since: 0.1
  */
 guint
 pp_stats_get_running (PpStats *stats)
@@ -166,6 +174,8 @@ pp_stats_get_running (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: the most segments converted at once
+ *
+ * Since: 0.1
  */
 guint
 pp_stats_get_peak_running (PpStats *stats)
@@ -180,6 +190,8 @@ pp_stats_get_peak_running (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: the segments converted
+ *
+ * Since: 0.1
  */
 guint
 pp_stats_get_done (PpStats *stats)
@@ -194,6 +206,8 @@ pp_stats_get_done (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: the segments that failed for good
+ *
+ * Since: 0.1
  */
 guint
 pp_stats_get_failed (PpStats *stats)
@@ -208,6 +222,8 @@ pp_stats_get_failed (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: the retries scheduled after transient errors
+ *
+ * Since: 0.1
  */
 guint
 pp_stats_get_retried (PpStats *stats)
@@ -222,6 +238,8 @@ pp_stats_get_retried (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: the answers found in the cache
+ *
+ * Since: 0.1
  */
 guint
 pp_stats_get_cache_hits (PpStats *stats)
@@ -236,6 +254,8 @@ pp_stats_get_cache_hits (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: the requests answered by the LLM client
+ *
+ * Since: 0.1
  */
 guint
 pp_stats_get_llm_requests (PpStats *stats)
@@ -250,6 +270,8 @@ pp_stats_get_llm_requests (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: the requests to the LLM in flight
+ *
+ * Since: 0.1
  */
 guint
 pp_stats_get_in_flight (PpStats *stats)
@@ -264,6 +286,8 @@ pp_stats_get_in_flight (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: the most requests to the LLM in flight at once
+ *
+ * Since: 0.1
  */
 guint
 pp_stats_get_peak_in_flight (PpStats *stats)
@@ -278,6 +302,8 @@ pp_stats_get_peak_in_flight (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: the worker limit when the snapshot was taken
+ *
+ * Since: 0.1
  */
 guint
 pp_stats_get_worker_limit (PpStats *stats)
@@ -292,6 +318,8 @@ pp_stats_get_worker_limit (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: the prompt tokens the endpoint counted
+ *
+ * Since: 0.1
  */
 guint64
 pp_stats_get_prompt_tokens (PpStats *stats)
@@ -306,6 +334,8 @@ pp_stats_get_prompt_tokens (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: the answer tokens the endpoint counted
+ *
+ * Since: 0.1
  */
 guint64
 pp_stats_get_completion_tokens (PpStats *stats)
@@ -324,6 +354,8 @@ pp_stats_get_completion_tokens (PpStats *stats)
  * requests the LLM client answered (cache hits excluded).
  *
  * Returns: the latency in milliseconds, or 0 when there was no request
+ *
+ * Since: 0.1
  */
 double
 pp_stats_get_latency_percentile (PpStats *stats,
@@ -350,6 +382,8 @@ pp_stats_get_latency_percentile (PpStats *stats,
  * @stats: a #PpStats
  *
  * Returns: (transfer full): the snapshot as a JSON object
+ *
+ * Since: 0.1
  */
 JsonNode *
 pp_stats_to_json (PpStats *stats)
@@ -406,6 +440,8 @@ pp_stats_to_json (PpStats *stats)
  * @stats: a #PpStats
  *
  * Returns: (transfer full): the snapshot as pretty-printed JSON
+ *
+ * Since: 0.1
  */
 char *
 pp_stats_to_string (PpStats *stats)

@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  * A snapshot of a processor's counters: tasks submitted, running, done,
  * failed and retried, cache hits, requests to the LLM in flight, the
  * current worker limit, LLM latency percentiles and tokens used. A reference-counted, immutable boxed type.
+ *
+ * Since: 0.1
  */
 typedef struct _PpStats PpStats;
 

@@ -30,6 +30,8 @@
  * insides, and make a deep copy of them before changing anything.
  *
  * A loader is thread-safe.
+ *
+ * Since: 0.1
  */
 
 #define SCHEMAORG_CONTEXT_FILE "schemaorg-30.0.jsonld"
@@ -141,6 +143,8 @@ pp_document_loader_init (PpDocumentLoader *self)
  * Creates an offline document loader serving the bundled contexts.
  *
  * Returns: (transfer full): a new #PpDocumentLoader
+ *
+ * Since: 0.1
  */
 PpDocumentLoader *
 pp_document_loader_new (void)
@@ -155,6 +159,8 @@ pp_document_loader_new (void)
  * it early: changes apply to every later use in the process.
  *
  * Returns: (transfer none): the default #PpDocumentLoader
+ *
+ * Since: 0.1
  */
 PpDocumentLoader *
 pp_document_loader_get_default (void)
@@ -187,6 +193,8 @@ compare_prefix_length (gconstpointer a,
  * Serves the IRIs starting with @iri_prefix from the files of @directory:
  * the rest of the IRI (without its fragment) is the path of the file
  * relative to @directory. The longest matching prefix wins.
+ *
+ * Since: 0.1
  */
 void
 pp_document_loader_add_prefix_mapping (PpDocumentLoader *loader,
@@ -219,6 +227,8 @@ pp_document_loader_add_prefix_mapping (PpDocumentLoader *loader,
  * Preloads a document: @loader serves a deep copy of @document for @iri
  * from now on, replacing any document it had for @iri. @document must hold
  * valid UTF-8 only and nest no deeper than 512 levels.
+ *
+ * Since: 0.1
  */
 void
 pp_document_loader_add_document (PpDocumentLoader *loader,
@@ -258,6 +268,8 @@ pp_document_loader_add_document (PpDocumentLoader *loader,
  * Lets @loader fetch the documents of @host over HTTP and HTTPS. Without
  * this, a document that is neither bundled, preloaded nor mapped to a
  * directory fails to load.
+ *
+ * Since: 0.1
  */
 void
 pp_document_loader_allow_host (PpDocumentLoader *loader,
@@ -524,6 +536,8 @@ lookup_cache (PpDocumentLoader  *self,
  *
  * Returns: (transfer full): the document, sealed and shared: never change it
  *   nor take references on the objects and arrays inside it
+ *
+ * Since: 0.1
  */
 JsonNode *
 pp_document_loader_load (PpDocumentLoader  *loader,

@@ -2015,6 +2015,8 @@ pp_jsonld_compact_expanded (JsonNode         *expanded,
  * (%G_IO_ERROR_CANCELLED).
  *
  * Returns: (transfer full): the compacted document, or %NULL on error
+ *
+ * Since: 0.1
  */
 JsonNode *
 pp_jsonld_compact (JsonNode        *input,

@@ -14,6 +14,8 @@
  * The error domain of the JSON-LD processor.
  *
  * Returns: the #GQuark of #PP_JSONLD_ERROR
+ *
+ * Since: 0.1
  */
 G_DEFINE_QUARK (pp-jsonld-error-quark, pp_jsonld_error)
 
@@ -83,6 +85,8 @@ static const char * const error_strings[] = {
  *
  * Returns: (transfer none): the error code string, or "unknown error" for a
  *   value outside #PpJsonldError
+ *
+ * Since: 0.1
  */
 const char *
 pp_jsonld_error_code_to_string (PpJsonldError code)

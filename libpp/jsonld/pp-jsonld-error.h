@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  * The error domain of the JSON-LD processor. The codes are the error codes
  * of the JSON-LD 1.1 Processing Algorithms and API, and every message starts
  * with the spec's error-code string (see pp_jsonld_error_code_to_string()).
+ *
+ * Since: 0.1
  */
 #define PP_JSONLD_ERROR (pp_jsonld_error_quark ())
 
@@ -82,6 +84,8 @@ G_BEGIN_DECLS
  *   deeply or otherwise cannot be processed; not a spec error code
  *
  * Error codes of #PP_JSONLD_ERROR.
+ *
+ * Since: 0.1
  */
 typedef enum {
   PP_JSONLD_ERROR_COLLIDING_KEYWORDS,

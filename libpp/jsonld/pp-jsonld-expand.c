@@ -1310,6 +1310,8 @@ expand_element (ExpandState      *state,
  *
  * Returns: (transfer full): the expanded document, always an array, or
  *   %NULL with @error set (%PP_JSONLD_ERROR, or %G_IO_ERROR_CANCELLED)
+ *
+ * Since: 0.1
  */
 JsonNode *
 pp_jsonld_expand (JsonNode         *input,

@@ -126,6 +126,8 @@ wrap_in_graph (JsonNode         *compacted,
  *
  * Returns: (transfer full) (nullable): the flattened document, or %NULL
  *   with @error set (in %PP_JSONLD_ERROR, or %G_IO_ERROR_CANCELLED)
+ *
+ * Since: 0.1
  */
 JsonNode *
 pp_jsonld_flatten (JsonNode         *input,

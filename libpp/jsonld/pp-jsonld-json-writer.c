@@ -242,6 +242,8 @@ append_json (GString  *out,
  * as null.
  *
  * Returns: (transfer full): the JSON text, without a final newline
+ *
+ * Since: 0.1
  */
 char *
 pp_jsonld_to_json (JsonNode *node,

@@ -37,6 +37,8 @@ G_DEFINE_BOXED_TYPE (PpJsonldOptions, pp_jsonld_options,
  * shared between threads.
  *
  * Returns: (transfer full): new options
+ *
+ * Since: 0.1
  */
 PpJsonldOptions *
 pp_jsonld_options_new (void)
@@ -61,6 +63,8 @@ pp_jsonld_options_new (void)
  * Acquires a reference, atomically.
  *
  * Returns: (transfer full): @options
+ *
+ * Since: 0.1
  */
 PpJsonldOptions *
 pp_jsonld_options_ref (PpJsonldOptions *options)
@@ -77,6 +81,8 @@ pp_jsonld_options_ref (PpJsonldOptions *options)
  * @options: (transfer full): a #PpJsonldOptions
  *
  * Releases a reference, atomically; the last one frees @options.
+ *
+ * Since: 0.1
  */
 void
 pp_jsonld_options_unref (PpJsonldOptions *options)
@@ -99,6 +105,8 @@ pp_jsonld_options_unref (PpJsonldOptions *options)
  *
  * Sets the base IRI used to resolve relative IRIs, overriding the document
  * URL.
+ *
+ * Since: 0.1
  */
 void
 pp_jsonld_options_set_base (PpJsonldOptions *options,
@@ -115,6 +123,8 @@ pp_jsonld_options_set_base (PpJsonldOptions *options,
  * @options: a #PpJsonldOptions
  *
  * Returns: (nullable): the base IRI
+ *
+ * Since: 0.1
  */
 const char *
 pp_jsonld_options_get_base (PpJsonldOptions *options)
@@ -132,6 +142,8 @@ pp_jsonld_options_get_base (PpJsonldOptions *options)
  *
  * Sets a context that expansion applies before the document's own. A deep
  * copy of @context is kept, so @context may be changed afterwards.
+ *
+ * Since: 0.1
  */
 void
 pp_jsonld_options_set_expand_context (PpJsonldOptions *options,
@@ -161,6 +173,8 @@ pp_jsonld_options_set_expand_context (PpJsonldOptions *options,
  *
  * Returns: (transfer none) (nullable): the expansion context, sealed
  *   unless it was rejected as invalid input
+ *
+ * Since: 0.1
  */
 JsonNode *
 pp_jsonld_options_get_expand_context (PpJsonldOptions *options)
@@ -176,6 +190,8 @@ pp_jsonld_options_get_expand_context (PpJsonldOptions *options)
  * @mode: the processing mode
  *
  * Sets the processing mode.
+ *
+ * Since: 0.1
  */
 void
 pp_jsonld_options_set_processing_mode (PpJsonldOptions        *options,
@@ -191,6 +207,8 @@ pp_jsonld_options_set_processing_mode (PpJsonldOptions        *options,
  * @options: a #PpJsonldOptions
  *
  * Returns: the processing mode
+ *
+ * Since: 0.1
  */
 PpJsonldProcessingMode
 pp_jsonld_options_get_processing_mode (PpJsonldOptions *options)
@@ -207,6 +225,8 @@ pp_jsonld_options_get_processing_mode (PpJsonldOptions *options)
  *   element
  *
  * Sets the compactArrays option.
+ *
+ * Since: 0.1
  */
 void
 pp_jsonld_options_set_compact_arrays (PpJsonldOptions *options,
@@ -222,6 +242,8 @@ pp_jsonld_options_set_compact_arrays (PpJsonldOptions *options,
  * @options: a #PpJsonldOptions
  *
  * Returns: the compactArrays option
+ *
+ * Since: 0.1
  */
 gboolean
 pp_jsonld_options_get_compact_arrays (PpJsonldOptions *options)
@@ -237,6 +259,8 @@ pp_jsonld_options_get_compact_arrays (PpJsonldOptions *options)
  * @compact_to_relative: whether compaction makes IRIs relative to the base
  *
  * Sets the compactToRelative option.
+ *
+ * Since: 0.1
  */
 void
 pp_jsonld_options_set_compact_to_relative (PpJsonldOptions *options,
@@ -252,6 +276,8 @@ pp_jsonld_options_set_compact_to_relative (PpJsonldOptions *options,
  * @options: a #PpJsonldOptions
  *
  * Returns: the compactToRelative option
+ *
+ * Since: 0.1
  */
 gboolean
 pp_jsonld_options_get_compact_to_relative (PpJsonldOptions *options)
@@ -267,6 +293,8 @@ pp_jsonld_options_get_compact_to_relative (PpJsonldOptions *options)
  * @produce: whether RDF output may have blank node predicates
  *
  * Sets the produceGeneralizedRdf option.
+ *
+ * Since: 0.1
  */
 void
 pp_jsonld_options_set_produce_generalized_rdf (PpJsonldOptions *options,
@@ -282,6 +310,8 @@ pp_jsonld_options_set_produce_generalized_rdf (PpJsonldOptions *options,
  * @options: a #PpJsonldOptions
  *
  * Returns: the produceGeneralizedRdf option
+ *
+ * Since: 0.1
  */
 gboolean
 pp_jsonld_options_get_produce_generalized_rdf (PpJsonldOptions *options)
@@ -297,6 +327,8 @@ pp_jsonld_options_get_produce_generalized_rdf (PpJsonldOptions *options)
  * @direction: how base directions are kept in RDF
  *
  * Sets the rdfDirection option.
+ *
+ * Since: 0.1
  */
 void
 pp_jsonld_options_set_rdf_direction (PpJsonldOptions      *options,
@@ -312,6 +344,8 @@ pp_jsonld_options_set_rdf_direction (PpJsonldOptions      *options,
  * @options: a #PpJsonldOptions
  *
  * Returns: the rdfDirection option
+ *
+ * Since: 0.1
  */
 PpJsonldRdfDirection
 pp_jsonld_options_get_rdf_direction (PpJsonldOptions *options)
@@ -327,6 +361,8 @@ pp_jsonld_options_get_rdf_direction (PpJsonldOptions *options)
  * @ordered: whether the algorithms process members in code point order
  *
  * Sets the ordered option.
+ *
+ * Since: 0.1
  */
 void
 pp_jsonld_options_set_ordered (PpJsonldOptions *options,
@@ -342,6 +378,8 @@ pp_jsonld_options_set_ordered (PpJsonldOptions *options,
  * @options: a #PpJsonldOptions
  *
  * Returns: the ordered option
+ *
+ * Since: 0.1
  */
 gboolean
 pp_jsonld_options_get_ordered (PpJsonldOptions *options)
@@ -357,6 +395,8 @@ pp_jsonld_options_get_ordered (PpJsonldOptions *options)
  * @loader: (nullable): a #PpDocumentLoader, or %NULL for the default one
  *
  * Sets the loader of remote documents and contexts.
+ *
+ * Since: 0.1
  */
 void
 pp_jsonld_options_set_document_loader (PpJsonldOptions  *options,
@@ -374,6 +414,8 @@ pp_jsonld_options_set_document_loader (PpJsonldOptions  *options,
  *
  * Returns: (transfer none) (nullable): the document loader, %NULL meaning
  *   the default one (pp_document_loader_get_default())
+ *
+ * Since: 0.1
  */
 PpDocumentLoader *
 pp_jsonld_options_get_document_loader (PpJsonldOptions *options)

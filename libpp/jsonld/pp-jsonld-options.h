@@ -22,6 +22,8 @@ G_BEGIN_DECLS
  * @PP_JSONLD_PROCESSING_MODE_1_0: `json-ld-1.0`
  *
  * The processing mode of the JSON-LD algorithms.
+ *
+ * Since: 0.1
  */
 typedef enum {
   PP_JSONLD_PROCESSING_MODE_1_1,
@@ -35,6 +37,8 @@ typedef enum {
  * @PP_JSONLD_RDF_DIRECTION_COMPOUND_LITERAL: `compound-literal`
  *
  * How the base direction of strings is kept when producing RDF.
+ *
+ * Since: 0.1
  */
 typedef enum {
   PP_JSONLD_RDF_DIRECTION_NONE,
@@ -49,6 +53,8 @@ typedef enum {
  *
  * The options of the JSON-LD API (JsonLdOptions in the specification): a
  * reference-counted boxed type.
+ *
+ * Since: 0.1
  */
 typedef struct _PpJsonldOptions PpJsonldOptions;
 

@@ -790,6 +790,8 @@ fail:
  * Returns: (transfer full) (nullable): the N-Quads document (empty for an
  *   empty dataset), or %NULL with @error set (in %PP_JSONLD_ERROR, or
  *   %G_IO_ERROR_CANCELLED)
+ *
+ * Since: 0.1
  */
 char *
 pp_jsonld_to_rdf (JsonNode         *input,
