@@ -1,4 +1,4 @@
-/* test-mock-llm.c: the mock answer and the pp-mock-llm server
+/* test-pp-mock-llm.c: the mock answer and the pp-mock-llm server
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

@@ -294,7 +294,7 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
     {
       g_autofree char *file = g_strdup_printf ("libpp-%s." G_MODULE_SUFFIX, modules[i]);
-      g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "core", "plugins", file, NULL);
+      g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "libpp", "registry-modules", file, NULL);
 
       copy_file (path, plugin_dir);
     }

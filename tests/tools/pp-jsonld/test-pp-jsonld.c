@@ -1,4 +1,4 @@
-/* test-pp-jsonld-tool.c: the command-line contract of pp-jsonld
+/* test-pp-jsonld.c: the command-line contract of pp-jsonld
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
