@@ -19,6 +19,8 @@
 #include <libpp/pp-llm-response.h>
 #include <libpp/pp-llm-client.h>
 #include <libpp/pp-cache.h>
+#include <libpp/pp-concurrency-limiter.h>
+#include <libpp/pp-aimd-limiter.h>
 #include <libpp/pp-convert-context.h>
 #include <libpp/pp-converter.h>
 #include <libpp/pp-registry.h>
