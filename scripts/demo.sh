@@ -1,19 +1,23 @@
 #!/bin/sh
 # Installs what is missing, builds, and converts the bundled example document
 # against pp-mock-llm, a local OpenAI-compatible server, started for the demo
-# and stopped after it. The JSON-LD goes to standard output.
+# and stopped after it. The JSON-LD graph alone goes to standard output; the
+# set-up, the build and the progress go to standard error, so that
+#   ./scripts/demo.sh > graph.jsonld
+# writes the graph and nothing else.
 set -eu
 cd "$(dirname "$0")/.."
 
-./scripts/install-deps.sh
-./scripts/build.sh >/dev/null
+./scripts/install-deps.sh 1>&2
+./scripts/build.sh 1>&2
 
 portfile=$(mktemp)
 _build/tools/pp-mock-llm/pp-mock-llm --port 0 --latency-ms 50 >"$portfile" &
 mock=$!
 trap 'kill $mock 2>/dev/null; rm -f "$portfile"' EXIT INT TERM
 
-# Wait for the server to say where it listens
+# Wait for the server to say where it listens: its first line on standard
+# output is "pp-mock-llm listening on URL" (see pp-mock-llm --help)
 url=""
 for _ in $(seq 100); do
   url=$(sed -n 's/^pp-mock-llm listening on \(http:[^ ]*\)$/\1/p' "$portfile")

@@ -5,11 +5,19 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glib-unix.h>
 #include <libpp/libpp.h>
+
+#include "pp-convert-console.h"
+#include "pp-convert-log.h"
+#include "pp-convert-output.h"
+#include "pp-convert-progress.h"
 
 /* Exit statuses */
 enum {
@@ -28,6 +36,9 @@ typedef struct
   GPtrArray *documents;
   guint next;
   gboolean verbose;
+  Progress *progress;          /* on the status line of a terminal, or NULL */
+  OutputFile *output;          /* --output, or NULL */
+  OutputFile *stats_output;    /* --stats, or NULL */
   guint segments_failed;
   GError *error;
 } Job;
@@ -45,6 +56,7 @@ static int opt_segment_size = 2000;
 static int opt_retries = 4;
 static gboolean opt_list_plugins;
 static gboolean opt_verbose;
+static gboolean opt_quiet;
 static gboolean opt_version;
 static char **opt_files;
 
@@ -64,7 +76,9 @@ static const GOptionEntry entries[] = {
   { "llm", 0, 0, G_OPTION_ARG_STRING, &opt_llm, "LLM client plugin (default: $PP_LLM, or the best available)", "NAME" },
   { "converter", 0, 0, G_OPTION_ARG_STRING, &opt_converter, "Converter plugin (default: $PP_CONVERTER, or the best available)", "NAME" },
   { "list-plugins", 0, 0, G_OPTION_ARG_NONE, &opt_list_plugins, "List the plugins and exit", NULL },
-  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, "Print progress and debug messages on standard error", NULL },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
+    "Print the debug messages of libpp and its plugins, and progress, on standard error", NULL },
+  { "quiet", 'q', 0, G_OPTION_ARG_NONE, &opt_quiet, "Print errors only: no progress line, no other messages", NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, &opt_version, "Print the version and exit", NULL },
   { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_files, NULL, "FILE…" },
   G_OPTION_ENTRY_NULL
@@ -74,44 +88,18 @@ static void G_GNUC_PRINTF (1, 2)
 print_error (const char *format,
              ...)
 {
+  g_autofree char *body = NULL;
   g_autofree char *message = NULL;
   va_list args;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  body = g_strdup_vprintf (format, args);
   va_end (args);
+  message = g_strconcat ("pp-convert: ", body, NULL);
 
   /* One line, whatever the message holds */
   g_strdelimit (message, "\n\r", ' ');
-  fprintf (stderr, "pp-convert: %s\n", message);
-}
-
-/* With --verbose, every message of libpp and its plugins (domains libpp and
- * libpp-*) goes to standard error, debug ones included; other libraries'
- * debug and info messages are dropped */
-static GLogWriterOutput
-verbose_writer (GLogLevelFlags   log_level,
-                const GLogField *fields,
-                gsize            n_fields,
-                gpointer         user_data)
-{
-  for (gsize i = 0; i < n_fields; i++)
-    {
-      g_autofree char *domain = NULL;
-
-      if (!g_str_equal (fields[i].key, "GLIB_DOMAIN"))
-        continue;
-
-      domain = fields[i].length < 0 ? g_strdup (fields[i].value)
-                                    : g_strndup (fields[i].value, fields[i].length);
-      if (g_str_has_prefix (domain, "libpp") || g_str_equal (domain, G_LOG_DOMAIN))
-        return g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
-    }
-
-  if (log_level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
-    return G_LOG_WRITER_HANDLED;
-
-  return g_log_writer_default (log_level, fields, n_fields, user_data);
+  console_print_line (message);
 }
 
 static void
@@ -212,6 +200,7 @@ on_segment_failed (PpProcessor  *processor,
     print_error ("more segments failed; --verbose reports each");
 }
 
+/* With --verbose where no status line shows the progress */
 static void
 on_progress (PpProcessor *processor,
              guint        done,
@@ -219,8 +208,11 @@ on_progress (PpProcessor *processor,
              guint        total,
              Job         *job)
 {
-  fprintf (stderr, "pp-convert: %s: %u/%u segments done, %u failed\n",
-           pp_document_get_name (job->documents->pdata[job->next - 1]), done, total, failed);
+  g_autofree char *line = g_strdup_printf ("pp-convert: %s: %u/%u segments done, %u failed",
+                                           pp_document_get_name (job->documents->pdata[job->next - 1]),
+                                           done, total, failed);
+
+  console_print_line (line);
 }
 
 static void process_next (Job *job);
@@ -273,14 +265,17 @@ process_next (Job *job)
   if (job->next >= job->documents->len)
     return;   /* the merger's "finished" ends the loop */
 
+  if (job->progress != NULL)
+    progress_set_document (job->progress, job->next);
   pp_processor_process_document_async (job->processor, job->documents->pdata[job->next++],
                                        NULL, document_done, job);
 }
 
 static gboolean
-write_output (JsonNode  *graph,
-              gboolean   nquads,
-              GError   **error)
+write_output (JsonNode    *graph,
+              gboolean     nquads,
+              OutputFile  *output,
+              GError     **error)
 {
   g_autofree char *text = NULL;
 
@@ -288,7 +283,10 @@ write_output (JsonNode  *graph,
     {
       text = pp_jsonld_to_rdf (graph, NULL, NULL, error);
       if (text == NULL)
-        return FALSE;
+        {
+          g_prefix_error (error, "the graph cannot be written as N-Quads: ");
+          return FALSE;
+        }
     }
   else
     {
@@ -297,16 +295,94 @@ write_output (JsonNode  *graph,
       text = g_strconcat (json, "\n", NULL);
     }
 
-  if (opt_output != NULL)
-    return g_file_set_contents (opt_output, text, -1, error);
+  if (output != NULL)
+    return output_file_commit (output, text, strlen (text), error);
 
   if (fputs (text, stdout) == EOF || fflush (stdout) != 0)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "could not write to standard output");
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "standard output: cannot write: %s", g_strerror (saved_errno));
       return FALSE;
     }
 
   return TRUE;
+}
+
+/* Whether @value is an http or https URL with a host; the message of a
+ * usage error otherwise, naming @option and the value without password */
+static char *
+check_endpoint (const char *option,
+                const char *value)
+{
+  g_autoptr(GUri) uri = g_uri_parse (value, G_URI_FLAGS_HAS_PASSWORD, NULL);
+  g_autofree char *shown = NULL;
+  const char *scheme;
+
+  if (uri == NULL)
+    return g_strdup_printf ("%s ‘%s’ is not an http or https URL", option, value);
+
+  scheme = g_uri_get_scheme (uri);
+  if ((g_ascii_strcasecmp (scheme, "http") == 0 || g_ascii_strcasecmp (scheme, "https") == 0)
+      && g_uri_get_host (uri) != NULL && g_uri_get_host (uri)[0] != '\0')
+    return NULL;
+
+  shown = g_uri_to_string_partial (uri, G_URI_HIDE_PASSWORD);
+  return g_strdup_printf ("%s ‘%s’ is not an http or https URL", option, shown);
+}
+
+/* Opens --output and --stats, so that a path that cannot be written fails
+ * before any request is paid for */
+static gboolean
+open_outputs (Job *job)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (opt_output != NULL && (job->output = output_file_open (opt_output, &error)) == NULL)
+    {
+      print_error ("%s", error->message);
+      return FALSE;
+    }
+  if (opt_stats != NULL && (job->stats_output = output_file_open (opt_stats, &error)) == NULL)
+    {
+      print_error ("%s", error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+close_outputs (Job *job)
+{
+  g_clear_pointer (&job->output, output_file_free);
+  g_clear_pointer (&job->stats_output, output_file_free);
+}
+
+/* Interrupted by @signum: the status line is ended, the outputs stay as
+ * they were */
+static void G_GNUC_NORETURN
+interrupted (Job *job,
+             int  signum)
+{
+  g_clear_pointer (&job->progress, progress_free);
+  close_outputs (job);
+  print_error ("interrupted");
+
+  exit (128 + signum);
+}
+
+static gboolean
+on_sigint (gpointer user_data)
+{
+  interrupted (user_data, SIGINT);
+}
+
+static gboolean
+on_sigterm (gpointer user_data)
+{
+  interrupted (user_data, SIGTERM);
 }
 
 int
@@ -323,17 +399,24 @@ main (int   argc,
   g_autoptr(PpReconciler) merger = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(JsonNode) graph = NULL;
+  g_autofree char *endpoint_error = NULL;
   PpOutputForm form;
   gboolean nquads;
   Job job = { 0, };
+  int status = EXIT_FAILED;
 
   setlocale (LC_ALL, "");
 
-  option_context = g_option_context_new ("FILE… — turn documents into one JSON-LD graph");
+  option_context = g_option_context_new (NULL);
   g_option_context_set_summary (option_context,
-    "Splits each document into segments, asks an LLM for the schema.org JSON-LD of every\n"
-    "segment, in parallel, and writes one merged JSON-LD graph.");
+    "Turns documents into one JSON-LD graph: splits each document into segments, asks\n"
+    "an LLM for the schema.org JSON-LD of every segment, in parallel, and writes one\n"
+    "merged JSON-LD graph to standard output.");
   g_option_context_set_description (option_context,
+    "On a terminal, a progress line on standard error shows the segments done and\n"
+    "failed, retries, requests in flight, the rate and the time left; --quiet hides it.\n"
+    "Messages go to standard error, the graph alone to standard output or FILE.\n"
+    "\n"
     "Environment: OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODEL configure the openai\n"
     "client; PP_PLUGIN_PATH adds plugin directories.\n"
     "Exit status: 0 on success, 1 on failure, 2 on a usage error, 3 when the graph was\n"
@@ -352,12 +435,12 @@ main (int   argc,
       return EXIT_OK;
     }
 
-  if (opt_verbose)
+  if (opt_quiet && opt_verbose)
     {
-      /* So that code checking g_log_writer_default_would_drop() logs */
-      g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
-      g_log_set_writer_func (verbose_writer, NULL, NULL);
+      print_error ("--quiet and --verbose cannot be used together");
+      return EXIT_USAGE;
     }
+  install_log_writer (opt_verbose ? VERBOSITY_VERBOSE : opt_quiet ? VERBOSITY_QUIET : VERBOSITY_NORMAL);
 
   if (opt_list_plugins)
     {
@@ -390,8 +473,14 @@ main (int   argc,
       print_error ("unknown --form ‘%s’: use compacted, flattened or nquads", opt_form);
       return EXIT_USAGE;
     }
+  if (opt_endpoint != NULL && (endpoint_error = check_endpoint ("--endpoint", opt_endpoint)) != NULL)
+    {
+      print_error ("%s", endpoint_error);
+      return EXIT_USAGE;
+    }
 
-  /* Every input is read and checked before anything is paid for */
+  /* Every input is read and checked, and every output opened, before
+   * anything is paid for */
   documents = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; opt_files[i] != NULL; i++)
     {
@@ -406,18 +495,21 @@ main (int   argc,
       g_ptr_array_add (documents, document);
     }
 
+  if (!open_outputs (&job))
+    goto out;
+
   client = create_llm_client (&error);
   if (client == NULL)
     {
       print_error ("no LLM client: %s", error->message);
-      return EXIT_FAILED;
+      goto out;
     }
 
   converter = pp_registry_create (PP_CONVERTER_EXTENSION_POINT, opt_converter, &error, NULL);
   if (converter == NULL)
     {
       print_error ("no converter: %s", error->message);
-      return EXIT_FAILED;
+      goto out;
     }
 
   if (opt_cache == NULL || !g_str_equal (opt_cache, "none"))
@@ -427,7 +519,7 @@ main (int   argc,
       if (cache == NULL)
         {
           print_error ("no cache: %s", error->message);
-          return EXIT_FAILED;
+          goto out;
         }
     }
 
@@ -457,19 +549,27 @@ main (int   argc,
   job.verbose = opt_verbose;
 
   g_signal_connect (processor, "segment-failed", G_CALLBACK (on_segment_failed), &job);
-  if (opt_verbose)
-    g_signal_connect (processor, "progress", G_CALLBACK (on_progress), &job);
   if (merger != NULL)
     g_signal_connect (merger, "finished", G_CALLBACK (on_merged), &job);
 
+  if (opt_verbose && !console_is_terminal ())
+    g_signal_connect (processor, "progress", G_CALLBACK (on_progress), &job);
+
+  g_unix_signal_add (SIGINT, on_sigint, &job);
+  g_unix_signal_add (SIGTERM, on_sigterm, &job);
+
   process_next (&job);
+  if (!opt_quiet && console_is_terminal ())
+    job.progress = progress_new (processor, documents->len);
   g_main_loop_run (loop);
+
+  g_clear_pointer (&job.progress, progress_free);
 
   if (job.error != NULL)
     {
       print_error ("%s", job.error->message);
       g_clear_error (&job.error);
-      return EXIT_FAILED;
+      goto out;
     }
 
   if (job.segments_failed > 0)
@@ -479,31 +579,36 @@ main (int   argc,
   if (graph == NULL)
     {
       print_error ("the documents' graphs could not be merged");
-      return EXIT_FAILED;
+      goto out;
     }
 
-  if (!write_output (graph, nquads, &error))
+  if (!write_output (graph, nquads, job.output, &error))
     {
-      print_error ("%s: %s", opt_output != NULL ? opt_output : "standard output", error->message);
-      return EXIT_FAILED;
+      print_error ("%s", error->message);
+      goto out;
     }
 
-  if (opt_stats != NULL)
+  if (job.stats_output != NULL)
     {
       g_autoptr(PpStats) stats = pp_processor_get_stats (processor);
       g_autofree char *json = pp_stats_to_string (stats);
 
-      if (!g_file_set_contents (opt_stats, json, -1, &error))
+      if (!output_file_commit (job.stats_output, json, strlen (json), &error))
         {
-          print_error ("%s: %s", opt_stats, error->message);
-          return EXIT_FAILED;
+          print_error ("%s", error->message);
+          goto out;
         }
     }
+
+  status = job.segments_failed > 0 ? EXIT_PARTIAL : EXIT_OK;
+
+out:
+  close_outputs (&job);
 
   /* Everything is written. Tearing down would only keep the user waiting:
    * freeing a large document's graph node by node and stopping the worker
    * threads take longer than all the work since the last answer. The
    * process ends here and the system takes everything back at once; what
    * main() holds is still referenced, so leak checkers report no leak. */
-  exit (job.segments_failed > 0 ? EXIT_PARTIAL : EXIT_OK);
+  exit (status);
 }

@@ -5,7 +5,14 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <poll.h>
+#include <termios.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <libpp/libpp.h>
 
@@ -75,30 +82,32 @@ write_file (Fixture    *fixture,
   return path;
 }
 
-/* Runs pp-convert with the arguments, NULL-terminated */
-static void
-run_tool (Run        *run,
-          const char *api_key,
-          ...)
+/* Starts pp-convert with @args, NULL-terminated, its standard output a
+ * pipe and its standard error @stderr_fd (taken), or a pipe if -1 */
+static GSubprocess *
+spawn_tool (const char *api_key,
+            int         stderr_fd,
+            va_list     args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
+  GSubprocess *process;
   const char *tools = g_getenv ("PP_TOOLS_DIR");
   const char *arg;
-  va_list args;
 
   g_assert_nonnull (tools);
   g_ptr_array_add (argv, g_build_filename (tools, "pp-convert", "pp-convert", NULL));
-  va_start (args, api_key);
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, g_strdup (arg));
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                        | (stderr_fd < 0 ? G_SUBPROCESS_FLAGS_STDERR_PIPE : 0));
+  if (stderr_fd >= 0)
+    g_subprocess_launcher_take_stderr_fd (launcher, stderr_fd);
   g_subprocess_launcher_unsetenv (launcher, "OPENAI_BASE_URL");
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
   if (api_key != NULL)
     g_subprocess_launcher_setenv (launcher, "OPENAI_API_KEY", api_key, TRUE);
   else
@@ -106,9 +115,141 @@ run_tool (Run        *run,
 
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
+
+  /* Freeing the launcher closes its copy of @stderr_fd */
+  return process;
+}
+
+/* Runs pp-convert with the arguments, NULL-terminated */
+static void
+run_tool (Run        *run,
+          const char *api_key,
+          ...)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list args;
+
+  va_start (args, api_key);
+  process = spawn_tool (api_key, -1, args);
+  va_end (args);
+
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   run->status = g_subprocess_get_exit_status (process);
+}
+
+/* A pseudo-terminal: what a process writes to @slave, the test reads from
+ * @master */
+typedef struct
+{
+  int master;
+  int slave;
+} Pty;
+
+/* Opens @pty, @columns wide, in raw mode (no newline translation) */
+static void
+pty_open (Pty   *pty,
+          guint  columns)
+{
+  struct winsize size = { .ws_row = 24, .ws_col = columns };
+  struct termios attributes;
+
+  pty->master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_cmpint (pty->master, >=, 0);
+  g_assert_cmpint (grantpt (pty->master), ==, 0);
+  g_assert_cmpint (unlockpt (pty->master), ==, 0);
+  pty->slave = open (ptsname (pty->master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_cmpint (pty->slave, >=, 0);
+
+  g_assert_cmpint (tcgetattr (pty->slave, &attributes), ==, 0);
+  cfmakeraw (&attributes);
+  g_assert_cmpint (tcsetattr (pty->slave, TCSANOW, &attributes), ==, 0);
+  g_assert_cmpint (ioctl (pty->slave, TIOCSWINSZ, &size), ==, 0);
+}
+
+/* How long the other side of a terminal may stay silent before the test
+ * gives up: a safety net so that a tool that never draws fails the test
+ * instead of hanging it, not a measure of speed */
+#define PTY_SILENCE_LIMIT_MS (60 * 1000)
+
+/* Reads what the other side wrote to @pty into @text until @until is in
+ * it, or until the other side closed it if @until is NULL. Returns
+ * whether the other side is still there. */
+static gboolean
+pty_read (Pty        *pty,
+          GString    *text,
+          const char *until)
+{
+  while (until == NULL || strstr (text->str, until) == NULL)
+    {
+      char buffer[4096];
+      struct pollfd readable = { .fd = pty->master, .events = POLLIN };
+      gssize n;
+
+      if (poll (&readable, 1, PTY_SILENCE_LIMIT_MS) == 0)
+        g_error ("The terminal stayed silent for %d s; read so far: %s",
+                 PTY_SILENCE_LIMIT_MS / 1000, text->str);
+      n = read (pty->master, buffer, sizeof buffer);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      /* EIO once no process has the terminal open any more */
+      if (n < 0 && errno == EIO)
+        return FALSE;
+      g_assert_cmpint (n, >=, 0);
+      if (n == 0)
+        return FALSE;
+      g_string_append_len (text, buffer, n);
+    }
+
+  return TRUE;
+}
+
+/* Runs pp-convert with the arguments, NULL-terminated, its standard error
+ * a terminal whose output lands in @run->err. When @server is not NULL, it
+ * answers once @hold_until was written to the terminal. */
+static void
+run_tool_on_terminal (Run          *run,
+                      PpTestServer *server,
+                      const char   *hold_until,
+                      ...)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) err = g_string_new (NULL);
+  Pty pty;
+  va_list args;
+
+  pty_open (&pty, 100);
+  va_start (args, hold_until);
+  process = spawn_tool (NULL, pty.slave, args);
+  va_end (args);
+
+  if (server != NULL)
+    {
+      g_assert_true (pty_read (&pty, err, hold_until));
+      pp_test_server_set_hold (server, FALSE);
+    }
+  pty_read (&pty, err, NULL);
+  close (pty.master);
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, NULL, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+  run->err = g_string_free (g_steal_pointer (&err), FALSE);
+}
+
+static guint
+count_char (const char *text,
+            char        c)
+{
+  guint n = 0;
+
+  for (; *text != '\0'; text++)
+    n += *text == c;
+
+  return n;
 }
 
 static gboolean
@@ -196,6 +337,253 @@ test_output_file_and_forms (Fixture       *fixture,
   g_assert_nonnull (strstr (nquads.out, "<http://schema.org/name> \"Pablo Neruda\" ."));
 }
 
+/* Whether @dir holds files other than those named */
+static gboolean
+dir_holds_others (const char *dir,
+                  ...)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (listing);
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      const char *known;
+      gboolean found = FALSE;
+      va_list args;
+
+      va_start (args, dir);
+      while (!found && (known = va_arg (args, const char *)) != NULL)
+        found = g_str_equal (name, known);
+      va_end (args);
+
+      if (!found)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+test_output_unwritable (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autofree char *doc = write_file (fixture, "doc.txt", "The poet Pablo Neruda lived in Chile.\n", -1);
+  g_autofree char *missing_dir = g_build_filename (fixture->dir, "missing", "out.jsonld", NULL);
+  g_autofree char *stats_in_missing_dir = g_build_filename (fixture->dir, "missing", "stats.json", NULL);
+  const char *outputs[][2] = {
+    { "--output", missing_dir },
+    { "--output", fixture->dir },   /* a directory */
+    { "--stats", stats_in_missing_dir },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    {
+      g_auto(Run) run = { 0, };
+
+      run_tool (&run, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
+                outputs[i][0], outputs[i][1], doc, NULL);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_true (is_one_line (run.err));
+      g_assert_true (g_str_has_prefix (run.err, "pp-convert: "));
+      g_assert_nonnull (strstr (run.err, outputs[i][1]));
+    }
+
+  /* Found out before anything was paid for */
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 0);
+  g_assert_false (dir_holds_others (fixture->dir, "doc.txt", NULL));
+}
+
+static void
+test_output_replaced_atomically (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autofree char *doc = write_file (fixture, "doc.txt", "The poet Pablo Neruda lived in Chile.\n", -1);
+  g_autofree char *out_path = write_file (fixture, "out.jsonld", "old graph\n", -1);
+  g_autofree char *link_path = g_build_filename (fixture->dir, "link.jsonld", NULL);
+  g_autofree char *written = NULL;
+  g_autofree char *linked = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_auto(Run) failed = { 0, };
+  g_auto(Run) run = { 0, };
+
+  /* A second name for the old file: it keeps the old contents if the new
+   * file takes the name's place, not if the old file is written over */
+  g_assert_cmpint (link (out_path, link_path), ==, 0);
+
+  /* A failed run leaves the old file as it was, and nothing else */
+  pp_test_server_push_reply (fixture->server, 400, "{\"error\": {\"message\": \"bad request\"}}", NULL);
+  run_tool (&failed, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
+            "--retries", "0", "--output", out_path, doc, NULL);
+  g_assert_cmpint (failed.status, ==, 1);
+  g_assert_true (g_file_get_contents (out_path, &written, NULL, NULL));
+  g_assert_cmpstr (written, ==, "old graph\n");
+  g_assert_false (dir_holds_others (fixture->dir, "doc.txt", "out.jsonld", "link.jsonld", NULL));
+  g_clear_pointer (&written, g_free);
+
+  run_tool (&run, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
+            "--output", out_path, doc, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_get_contents (out_path, &written, NULL, NULL));
+  graph = parse_json (written);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (graph));
+  g_assert_true (g_file_get_contents (link_path, &linked, NULL, NULL));
+  g_assert_cmpstr (linked, ==, "old graph\n");
+  g_assert_false (dir_holds_others (fixture->dir, "doc.txt", "out.jsonld", "link.jsonld", NULL));
+}
+
+static void
+test_verbose_logs_on_stderr (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autofree char *doc = write_file (fixture, "doc.md", "# Poets\n\nPablo Neruda lived in Chile.\n", -1);
+  g_autoptr(JsonNode) graph = NULL;
+  g_auto(Run) run = { 0, };
+
+  run_tool (&run, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
+            "--verbose", doc, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+
+  /* Standard output holds the graph alone */
+  graph = parse_json (run.out);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (graph));
+
+  /* The debug messages of libpp and of a plugin */
+  g_assert_true (g_regex_match_simple ("^\\(pp-convert:\\d+\\): libpp-DEBUG: ", run.err, G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple ("^\\(pp-convert:\\d+\\): libpp-[a-z-]+-DEBUG: ", run.err,
+                                       G_REGEX_MULTILINE, 0));
+}
+
+static void
+test_help_usage_line (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_auto(Run) run = { 0, };
+
+  run_tool (&run, NULL, "--help", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "\n  pp-convert [OPTION…] FILE…\n"));
+  g_assert_null (strstr (run.out, "FILE… FILE…"));
+  g_assert_nonnull (strstr (run.out, "-q, --quiet"));
+}
+
+/* A document of three paragraphs: three segments at --segment-size 60 */
+static char *
+write_three_segments (Fixture *fixture)
+{
+  return write_file (fixture, "doc.md",
+                     "The painter Frida Kahlo lived in Mexico City.\n\n"
+                     "The painter Diego Rivera painted murals there.\n\n"
+                     "The poet Pablo Neruda lived in Chile for years.\n", -1);
+}
+
+static void
+test_progress_on_terminal (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autofree char *doc = write_three_segments (fixture);
+  g_autofree char *out_path = g_build_filename (fixture->dir, "out.jsonld", NULL);
+  g_auto(Run) run = { 0, };
+  const char *last;
+
+  /* The answers wait until the line showed the three requests in flight:
+   * drawn again, in place, while nothing completes */
+  pp_test_server_set_hold (fixture->server, TRUE);
+  run_tool_on_terminal (&run, fixture->server, "0/3 segments, 0 failed, 0 retries, 3 in flight",
+                        "--endpoint", pp_test_server_get_base_url (fixture->server),
+                        "--segment-size", "60", "--output", out_path, doc, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.out, ==, "");
+
+  /* One line drawn several times, each time from its start, and cleared
+   * to its end */
+  g_assert_true (g_str_has_prefix (run.err, "\r"));
+  g_assert_cmpuint (count_char (run.err, '\r'), >=, 3);
+  g_assert_nonnull (strstr (run.err, "\033[K"));
+  g_assert_cmpuint (count_char (run.err, '\n'), ==, 1);
+
+  /* Left with the final figures, and a newline */
+  g_assert_true (g_str_has_suffix (run.err, "\n"));
+  last = strrchr (run.err, '\r') + 1;
+  g_assert_true (g_str_has_prefix (last, "3/3 segments, 0 failed, 0 retries, 0 in flight, "));
+  g_assert_true (g_str_has_suffix (last, "ETA 0:00\033[K\n"));
+}
+
+/* What a terminal shows of @text: of each line, what was drawn after its
+ * last carriage return, without the clearing to the end of the line */
+static char *
+shown_on_terminal (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GString *shown = g_string_new (NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *cr = strrchr (lines[i], '\r');
+      g_auto(GStrv) parts = g_strsplit (cr != NULL ? cr + 1 : lines[i], "\033[K", -1);
+      g_autofree char *line = g_strjoinv ("", parts);
+
+      g_string_append (shown, line);
+      if (lines[i + 1] != NULL)
+        g_string_append_c (shown, '\n');
+    }
+
+  return g_string_free (shown, FALSE);
+}
+
+static void
+test_progress_with_verbose (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autofree char *doc = write_three_segments (fixture);
+  g_autofree char *out_path = g_build_filename (fixture->dir, "out.jsonld", NULL);
+  g_autofree char *shown = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_auto(Run) run = { 0, };
+  guint n;
+
+  pp_test_server_set_hold (fixture->server, TRUE);
+  run_tool_on_terminal (&run, fixture->server, "3 in flight",
+                        "--endpoint", pp_test_server_get_base_url (fixture->server),
+                        "--segment-size", "60", "--verbose", "--output", out_path, doc, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+
+  /* The log lines above, whole, and the progress line last */
+  shown = shown_on_terminal (run.err);
+  lines = g_strsplit (shown, "\n", -1);
+  n = g_strv_length (lines);
+  g_assert_cmpuint (n, >=, 3);
+  g_assert_cmpstr (lines[n - 1], ==, "");
+  g_assert_true (g_str_has_prefix (lines[n - 2], "3/3 segments, 0 failed, "));
+  for (guint i = 0; i < n - 2; i++)
+    {
+      g_assert_null (strstr (lines[i], " retries, "));
+      g_assert_true (strstr (lines[i], "DEBUG") != NULL || strstr (lines[i], "INFO") != NULL);
+    }
+}
+
+static void
+test_progress_not_on_pipe_or_quiet (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autofree char *doc = write_three_segments (fixture);
+  g_autofree char *out_path = g_build_filename (fixture->dir, "out.jsonld", NULL);
+  g_auto(Run) piped = { 0, };
+  g_auto(Run) quiet = { 0, };
+
+  run_tool (&piped, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
+            "--segment-size", "60", "--output", out_path, doc, NULL);
+  g_assert_cmpint (piped.status, ==, 0);
+  g_assert_cmpstr (piped.err, ==, "");
+
+  run_tool_on_terminal (&quiet, NULL, NULL,
+                        "--endpoint", pp_test_server_get_base_url (fixture->server),
+                        "--segment-size", "60", "--quiet", "--output", out_path, doc, NULL);
+  g_assert_cmpint (quiet.status, ==, 0);
+  g_assert_cmpstr (quiet.err, ==, "");
+}
+
 static void
 test_bad_input (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -237,6 +625,7 @@ test_usage_errors (Fixture       *fixture,
     { "--jobs", "0" },
     { "--segment-size", "3" },
     { "--form", "turtle" },
+    { "--quiet", "--verbose" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -246,6 +635,32 @@ test_usage_errors (Fixture       *fixture,
       run_tool (&run, NULL, bad[i][0], bad[i][1], doc, NULL);
       g_assert_cmpint (run.status, ==, 2);
       g_assert_true (is_one_line (run.err));
+    }
+}
+
+static void
+test_endpoint_not_http (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autofree char *doc = write_file (fixture, "doc.txt", "Some Text here.\n", -1);
+  const char *bad[][2] = {
+    { "ftp://example.com/v1", "‘ftp://example.com/v1’" },
+    { "localhost:8080", "‘localhost:8080’" },
+    { "not a URL", "‘not a URL’" },
+    { "https://user:secret@/v1", "https://user@/v1" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_auto(Run) run = { 0, };
+
+      run_tool (&run, NULL, "--endpoint", bad[i][0], doc, NULL);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_true (is_one_line (run.err));
+      g_assert_nonnull (strstr (run.err, "--endpoint"));
+      g_assert_nonnull (strstr (run.err, bad[i][1]));
+      g_assert_null (strstr (run.err, "secret"));
     }
 }
 
@@ -312,6 +727,14 @@ main (int   argc,
   ADD ("output-file-and-forms", test_output_file_and_forms);
   ADD ("bad-input", test_bad_input);
   ADD ("usage-errors", test_usage_errors);
+  ADD ("usage-errors/endpoint-not-http", test_endpoint_not_http);
+  ADD ("output/unwritable-found-before-requests", test_output_unwritable);
+  ADD ("output/replaced-atomically", test_output_replaced_atomically);
+  ADD ("verbose/logs-on-stderr-only", test_verbose_logs_on_stderr);
+  ADD ("help/usage-line", test_help_usage_line);
+  ADD ("progress/redrawn-on-terminal", test_progress_on_terminal);
+  ADD ("progress/log-lines-above", test_progress_with_verbose);
+  ADD ("progress/not-on-pipe-or-quiet", test_progress_not_on_pipe_or_quiet);
   ADD ("unreachable-endpoint", test_unreachable_endpoint);
   ADD ("secret-not-shown", test_secret_not_shown);
   ADD ("list-plugins", test_list_plugins);
