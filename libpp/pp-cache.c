@@ -22,6 +22,15 @@
 
 G_DEFINE_INTERFACE (PpCache, pp_cache, G_TYPE_OBJECT)
 
+/**
+ * pp_cache_error_quark:
+ *
+ * The error domain of [iface@Pp.Cache] implementations, `PP_CACHE_ERROR`.
+ *
+ * Returns: the quark of the error domain
+ *
+ * Since: 0.1
+ */
 G_DEFINE_QUARK (pp-cache-error-quark, pp_cache_error)
 
 static void
@@ -64,7 +73,14 @@ pp_cache_lookup (PpCache     *cache,
  *
  * Stores @value under @key, replacing what was there.
  *
- * Returns: %TRUE on success
+ * %FALSE without @error set means that the value was not stored and the
+ * cache gives no reason. The processor takes it as it takes a failed
+ * store: the conversion stands and the answer will be asked of the LLM
+ * again. It logs a warning naming the cache type the first time a cache
+ * of that type does it, rather than for every answer.
+ *
+ * Returns: %TRUE if the value was stored; %FALSE if it was not, with
+ *   @error set when the cache says why
  *
  * Since: 0.1
  */

@@ -59,7 +59,10 @@ G_DECLARE_INTERFACE (PpCache, pp_cache, PP, CACHE, GObject)
  * @g_iface: the parent interface
  * @lookup: returns the value stored under a key, or %NULL without an error
  *   when there is none (or it expired)
- * @store: stores a value under a key for @ttl_s seconds (0: no expiry)
+ * @store: stores a value under a key for @ttl_s seconds (0: no expiry);
+ *   returns %FALSE with an error when it failed, or %FALSE without one
+ *   when it did not store the value and gives no reason (a cache that
+ *   declines some values)
  *
  * The virtual methods of #PpCache. Both are called from many threads at
  * once and must be thread-safe.

@@ -27,6 +27,10 @@ char             *pp_convert_context_dup_cache_key (PpConvertContext *context,
                                                     PpLlmRequest     *request);
 PpLlmResponse    *pp_convert_context_lookup_cache  (PpConvertContext *context,
                                                     const char       *key);
+PpLlmResponse    *pp_convert_context_ask_client    (PpConvertContext  *context,
+                                                    PpLlmRequest      *request,
+                                                    GCancellable      *cancellable,
+                                                    GError           **error);
 void              pp_convert_context_add_answer    (PpConvertContext *context,
                                                     const char       *key,
                                                     PpLlmResponse    *response);

@@ -117,6 +117,8 @@ pp_convert_context_new (PpLlmClient *client,
  * pp_convert_context_get_client:
  * @context: a #PpConvertContext
  *
+ * Gets the LLM client the context sends requests to.
+ *
  * Returns: (transfer none): the LLM client
  *
  * Since: 0.1
@@ -132,6 +134,8 @@ pp_convert_context_get_client (PpConvertContext *context)
 /**
  * pp_convert_context_get_cache:
  * @context: a #PpConvertContext
+ *
+ * Gets the cache the context looks answers up in.
  *
  * Returns: (transfer none) (nullable): the cache, if any
  *
@@ -170,6 +174,8 @@ pp_convert_context_set_model (PpConvertContext *context,
  * pp_convert_context_get_model:
  * @context: a #PpConvertContext
  *
+ * Gets the model converters should ask for.
+ *
  * Returns: (nullable): the model converters should ask for, or %NULL for the
  *   client's default
  *
@@ -207,15 +213,48 @@ pp_convert_context_lookup_cache (PpConvertContext *context,
   if (cached == NULL)
     {
       if (error != NULL)
-        g_warning ("Cache lookup failed, asking the LLM instead: %s", error->message);
+        g_warning ("Cache %s: lookup failed, asking the LLM instead: %s",
+                   G_OBJECT_TYPE_NAME (context->cache), error->message);
       return NULL;
     }
 
   response = pp_llm_response_new_from_bytes (cached, &error);
   if (response == NULL)
-    g_warning ("Cached answer unreadable, asking the LLM instead: %s", error->message);
+    g_warning ("Cache %s: cached answer unreadable, asking the LLM instead: %s",
+               G_OBJECT_TYPE_NAME (context->cache), error->message);
 
   return response;
+}
+
+/* Asks the client; an answer, or NULL with @error set whatever the client
+ * returned */
+PpLlmResponse *
+pp_convert_context_ask_client (PpConvertContext  *context,
+                               PpLlmRequest      *request,
+                               GCancellable      *cancellable,
+                               GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  PpLlmResponse *response;
+
+  response = pp_llm_client_complete (context->client, request, cancellable, &local_error);
+  if (response != NULL)
+    {
+      /* An answer and an error is not a result the interface allows: the
+       * answer stands */
+      if (local_error != NULL)
+        g_debug ("LLM client %s: an answer came with an error, ignored: %s",
+                 G_OBJECT_TYPE_NAME (context->client), local_error->message);
+      return response;
+    }
+
+  if (local_error == NULL)
+    local_error = g_error_new (PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
+                               "LLM client %s: returned neither an answer nor an error",
+                               G_OBJECT_TYPE_NAME (context->client));
+  g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return NULL;
 }
 
 /* Keeps a paid answer until the conversion ends: see
@@ -232,6 +271,28 @@ pp_convert_context_add_answer (PpConvertContext *context,
   g_ptr_array_add (context->pending_keys, g_strdup (key));
   g_ptr_array_add (context->pending_responses, pp_llm_response_ref (response));
   g_mutex_unlock (&context->pending_lock);
+}
+
+/* A store that returned FALSE without an error was not done, for no reason
+ * given: said once per cache type, as it would otherwise be said for every
+ * answer of every run */
+static void
+warn_store_not_done (PpCache *cache)
+{
+  static GMutex lock;
+  static GHashTable *warned;   /* (element-type GType): under lock */
+  GType type = G_OBJECT_TYPE (cache);
+  gboolean first;
+
+  g_mutex_lock (&lock);
+  if (warned == NULL)
+    warned = g_hash_table_new (NULL, NULL);
+  first = g_hash_table_add (warned, GSIZE_TO_POINTER (type));
+  g_mutex_unlock (&lock);
+
+  if (first)
+    g_warning ("Cache %s: an answer was not stored, and the cache gave no reason; "
+               "answers go on being asked of the LLM", g_type_name (type));
 }
 
 /* Called when a converter is done with a segment. When it made valid
@@ -260,8 +321,14 @@ pp_convert_context_end_conversion (PpConvertContext *context,
       g_autoptr(GBytes) bytes = pp_llm_response_to_bytes (responses->pdata[i]);
       g_autoptr(GError) error = NULL;
 
-      if (!pp_cache_store (context->cache, keys->pdata[i], bytes, 0, &error))
-        g_warning ("Could not store an answer in the cache: %s", error->message);
+      if (pp_cache_store (context->cache, keys->pdata[i], bytes, 0, &error))
+        continue;
+
+      if (error != NULL)
+        g_warning ("Cache %s: could not store an answer: %s",
+                   G_OBJECT_TYPE_NAME (context->cache), error->message);
+      else
+        warn_store_not_done (context->cache);
     }
 }
 
@@ -278,7 +345,7 @@ complete_through_cache (PpConvertContext  *context,
   if (response != NULL)
     return response;
 
-  response = pp_llm_client_complete (context->client, request, cancellable, error);
+  response = pp_convert_context_ask_client (context, request, cancellable, error);
   if (response != NULL)
     pp_convert_context_add_answer (context, key, response);
 

@@ -5,13 +5,8 @@
 
 #include "config.h"
 
-#include "pp-processor.h"
+#include "pp-processor-private.h"
 #include "pp-enum-types.h"
-#include "pp-convert-context-private.h"
-#include "pp-reconciler-private.h"
-#include "pp-scheduler-private.h"
-#include "pp-stats-private.h"
-#include "pp-jsonld-util-private.h"
 
 /**
  * PpProcessor:
@@ -74,119 +69,6 @@
 #define DEFAULT_QUEUE_SIZE 1024
 #define DEFAULT_MAX_RETRIES 4
 #define DEFAULT_RETRY_DELAY_MS 500
-#define MAX_RETRY_DELAY_MS 60000
-
-typedef struct _Run Run;
-
-struct _PpProcessor
-{
-  GObject parent_instance;
-
-  PpConverter *converter;
-  PpLlmClient *client;
-  PpCache *cache;
-  PpSegmenter *segmenter;
-  char *model;
-  PpOutputForm output_form;
-  guint min_workers;
-  guint max_workers;
-  guint queue_size;
-  guint max_retries;
-  guint retry_delay_ms;
-
-  GThreadPool *pool;
-  GMainContext *context;
-
-  GMutex lock;
-  GCond cond;
-  guint n_queued;          /* tasks in the pool's queue, not started */
-  GQueue backlog;          /* (element-type Task): waiting for room */
-  Run *stream;             /* the run of pp_processor_submit() */
-  GAsyncQueue *results;    /* (element-type PpResult) */
-
-  GMutex event_lock;
-  GQueue events;           /* (element-type Event) */
-  gboolean event_source_pending;
-
-  GMutex gate_lock;
-  GCond gate_cond;
-  guint gate_in_use;       /* requests in flight; at most max_workers */
-
-  GMutex flight_lock;
-  GCond flight_cond;
-  GHashTable *flights;     /* cache key → Flight */
-
-  PpStatsCollector stats;
-};
-
-struct _Run
-{
-  gatomicrefcount ref_count;
-  PpProcessor *self;           /* owned, but for the processor's own stream */
-  char *name;
-  gboolean is_stream;
-  GCancellable *cancellable;   /* (nullable): the caller's */
-  gulong cancel_handler;
-  PpReconciler *reconciler;
-  GTask *task;                 /* asynchronous runs */
-  gint64 start_time;
-
-  /* under self->lock */
-  guint total;
-  guint done;
-  guint failed;
-  char *first_error;
-  gboolean completed;
-  JsonNode *result;            /* synchronous runs */
-  GError *error;
-};
-
-typedef struct
-{
-  PpProcessor *self;           /* owned */
-  Run *run;
-  PpSegment *segment;
-  guint attempt;
-  gint64 queued_time;
-  GTask *admit_task;           /* pp_processor_submit_async() */
-  gboolean admitted;           /* pp_processor_submit() waits for it */
-} Task;
-
-struct _PpResult
-{
-  PpSegment *segment;
-  JsonNode *graph;
-  GError *error;
-};
-
-typedef enum {
-  EVENT_STARTED,
-  EVENT_DONE,
-  EVENT_FAILED,
-  EVENT_PROGRESS,
-  EVENT_FINISHED,
-  EVENT_RUN_OVER,
-} EventKind;
-
-typedef struct
-{
-  EventKind kind;
-  PpSegment *segment;
-  JsonNode *graph;
-  GError *error;
-  guint done;
-  guint failed;
-  guint total;
-  Run *run;
-} Event;
-
-typedef struct
-{
-  gatomicrefcount ref_count;
-  gboolean done;
-  PpLlmResponse *response;
-  GError *error;
-} Flight;
 
 enum {
   PROP_0,
@@ -204,1218 +86,22 @@ enum {
   N_PROPS
 };
 
-enum {
-  SIGNAL_SEGMENT_STARTED,
-  SIGNAL_SEGMENT_DONE,
-  SIGNAL_SEGMENT_FAILED,
-  SIGNAL_PROGRESS,
-  SIGNAL_FINISHED,
-  N_SIGNALS
-};
-
 static GParamSpec *properties[N_PROPS];
-static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (PpProcessor, pp_processor, G_TYPE_OBJECT)
 
+/**
+ * pp_processor_error_quark:
+ *
+ * The error domain of [class@Pp.Processor], `PP_PROCESSOR_ERROR`.
+ *
+ * Returns: the quark of the error domain
+ *
+ * Since: 0.1
+ */
 G_DEFINE_QUARK (pp-processor-error-quark, pp_processor_error)
 
-static void worker_func (gpointer data, gpointer user_data);
-
-/* Threads beyond the gate's limit, so that answers are handled while the
- * next requests are already in flight */
-static guint
-pool_size_for (guint max_workers)
-{
-  return max_workers + MAX (4, max_workers / 4);
-}
-
-/* Results */
-
-static PpResult *
-pp_result_copy (PpResult *result)
-{
-  PpResult *copy = g_new0 (PpResult, 1);
-
-  copy->segment = pp_segment_ref (result->segment);
-  copy->graph = result->graph != NULL ? pp_jsonld_node_copy_deep (result->graph) : NULL;
-  copy->error = result->error != NULL ? g_error_copy (result->error) : NULL;
-
-  return copy;
-}
-
-/**
- * pp_result_free:
- * @result: (transfer full): a #PpResult
- *
- * Frees a result.
- *
- * Since: 0.1
- */
-void
-pp_result_free (PpResult *result)
-{
-  g_return_if_fail (result != NULL);
-
-  pp_segment_unref (result->segment);
-  g_clear_pointer (&result->graph, json_node_unref);
-  g_clear_error (&result->error);
-  g_free (result);
-}
-
-G_DEFINE_BOXED_TYPE (PpResult, pp_result, pp_result_copy, pp_result_free)
-
-/**
- * pp_result_get_segment:
- * @result: a #PpResult
- *
- * Returns: (transfer none): the segment
- *
- * Since: 0.1
- */
-PpSegment *
-pp_result_get_segment (PpResult *result)
-{
-  g_return_val_if_fail (result != NULL, NULL);
-
-  return result->segment;
-}
-
-/**
- * pp_result_get_graph:
- * @result: a #PpResult
- *
- * Returns: (transfer none) (nullable): the segment's JSON-LD, or %NULL if
- *   it failed
- *
- * Since: 0.1
- */
-JsonNode *
-pp_result_get_graph (PpResult *result)
-{
-  g_return_val_if_fail (result != NULL, NULL);
-
-  return result->graph;
-}
-
-/**
- * pp_result_get_error:
- * @result: a #PpResult
- *
- * Returns: (transfer none) (nullable): why the segment failed, or %NULL
- *
- * Since: 0.1
- */
-const GError *
-pp_result_get_error (PpResult *result)
-{
-  g_return_val_if_fail (result != NULL, NULL);
-
-  return result->error;
-}
-
-/* Runs and tasks */
-
-static Run *
-run_ref (Run *run)
-{
-  g_atomic_ref_count_inc (&run->ref_count);
-  return run;
-}
-
-static void
-run_unref (Run *run)
-{
-  if (!g_atomic_ref_count_dec (&run->ref_count))
-    return;
-
-  g_clear_object (&run->reconciler);
-  g_clear_object (&run->cancellable);
-  g_clear_object (&run->task);
-  g_clear_pointer (&run->result, json_node_unref);
-  g_clear_error (&run->error);
-  g_free (run->first_error);
-  g_free (run->name);
-  if (!run->is_stream)
-    g_object_unref (run->self);
-  g_free (run);
-}
-
-static Run *
-run_new (PpProcessor  *self,
-         const char   *name,
-         guint         total,
-         GCancellable *cancellable,
-         gboolean      is_stream)
-{
-  Run *run = g_new0 (Run, 1);
-
-  g_atomic_ref_count_init (&run->ref_count);
-  /* The stream belongs to the processor: it must not keep it alive */
-  run->is_stream = is_stream;
-  run->self = is_stream ? self : g_object_ref (self);
-  run->name = g_strdup (name);
-  run->total = total;
-  run->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  run->start_time = g_get_monotonic_time ();
-
-  return run;
-}
-
-static Task *
-task_new (Run       *run,
-          PpSegment *segment)
-{
-  Task *task = g_new0 (Task, 1);
-
-  task->self = g_object_ref (run->self);
-  task->run = run_ref (run);
-  task->segment = pp_segment_ref (segment);
-  task->queued_time = g_get_monotonic_time ();
-
-  return task;
-}
-
-static void
-task_free (Task *task)
-{
-  g_clear_object (&task->admit_task);
-  pp_segment_unref (task->segment);
-  run_unref (task->run);
-  g_object_unref (task->self);
-  g_free (task);
-}
-
-/* Events, delivered in order on the processor's context */
-
-static void
-event_free (Event *event)
-{
-  g_clear_pointer (&event->segment, pp_segment_unref);
-  g_clear_pointer (&event->graph, json_node_unref);
-  g_clear_error (&event->error);
-  g_clear_pointer (&event->run, run_unref);
-  g_free (event);
-}
-
-static void
-run_disconnect_cancellable (Run *run)
-{
-  gulong handler;
-
-  g_mutex_lock (&run->self->lock);
-  handler = run->cancel_handler;
-  run->cancel_handler = 0;
-  g_mutex_unlock (&run->self->lock);
-
-  if (handler != 0)
-    g_cancellable_disconnect (run->cancellable, handler);
-}
-
-static gboolean
-dispatch_events (gpointer data)
-{
-  PpProcessor *self = data;
-
-  for (;;)
-    {
-      Event *event;
-
-      g_mutex_lock (&self->event_lock);
-      event = g_queue_pop_head (&self->events);
-      if (event == NULL)
-        self->event_source_pending = FALSE;
-      g_mutex_unlock (&self->event_lock);
-
-      if (event == NULL)
-        break;
-
-      switch (event->kind)
-        {
-        case EVENT_STARTED:
-          g_signal_emit (self, signals[SIGNAL_SEGMENT_STARTED], 0, event->segment);
-          break;
-        case EVENT_DONE:
-          g_signal_emit (self, signals[SIGNAL_SEGMENT_DONE], 0, event->segment, event->graph);
-          break;
-        case EVENT_FAILED:
-          g_signal_emit (self, signals[SIGNAL_SEGMENT_FAILED], 0, event->segment, event->error);
-          break;
-        case EVENT_PROGRESS:
-          g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, event->done, event->failed, event->total);
-          break;
-        case EVENT_FINISHED:
-          g_signal_emit (self, signals[SIGNAL_FINISHED], 0, event->graph);
-          break;
-        case EVENT_RUN_OVER:
-          run_disconnect_cancellable (event->run);
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-
-      event_free (event);
-    }
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Events are queued only for the signals someone listens to: an
- * application that connects none is never woken up by a run */
-static gboolean
-has_handler (PpProcessor *self,
-             guint        signal)
-{
-  return g_signal_has_handler_pending (self, signals[signal], 0, TRUE);
-}
-
-static void
-queue_event (PpProcessor *self,
-             Event       *event)
-{
-  gboolean attach;
-
-  g_mutex_lock (&self->event_lock);
-  g_queue_push_tail (&self->events, event);
-  attach = !self->event_source_pending;
-  self->event_source_pending = TRUE;
-  g_mutex_unlock (&self->event_lock);
-
-  if (attach)
-    {
-      g_autoptr(GSource) source = g_idle_source_new ();
-
-      g_source_set_priority (source, G_PRIORITY_DEFAULT);
-      g_source_set_static_name (source, "[libpp] processor signals");
-      g_source_set_callback (source, dispatch_events, g_object_ref (self), g_object_unref);
-      g_source_attach (source, self->context);
-    }
-}
-
-static Event *
-event_new (EventKind  kind,
-           PpSegment *segment)
-{
-  Event *event = g_new0 (Event, 1);
-
-  event->kind = kind;
-  event->segment = segment != NULL ? pp_segment_ref (segment) : NULL;
-
-  return event;
-}
-
-/* Admission into the pool's queue. Tasks are admitted under the lock and
- * pushed to the pool once it is released: a push may have to start a
- * thread, and every worker takes the lock as it begins a task, so a run's
- * first tasks start while the rest are still being pushed. */
-
-static void
-admit_one_locked (PpProcessor *self,
-                  Task        *task,
-                  GQueue      *admitted)
-{
-  self->n_queued++;
-  task->admitted = TRUE;
-  g_queue_push_tail (admitted, task);
-}
-
-static void
-admit_locked (PpProcessor *self,
-              GQueue      *admitted)
-{
-  while (self->n_queued < self->queue_size && !g_queue_is_empty (&self->backlog))
-    {
-      Task *task = g_queue_pop_head (&self->backlog);
-      GTask *admit_task = g_steal_pointer (&task->admit_task);
-
-      admit_one_locked (self, task, admitted);
-
-      if (admit_task != NULL)
-        {
-          g_task_return_boolean (admit_task, TRUE);
-          g_object_unref (admit_task);
-        }
-    }
-
-  g_cond_broadcast (&self->cond);
-}
-
-/* Called without the lock */
-static void
-push_admitted (PpProcessor *self,
-               GQueue      *admitted)
-{
-  Task *task;
-
-  while ((task = g_queue_pop_head (admitted)) != NULL)
-    g_thread_pool_push (self->pool, task, NULL);
-}
-
-/* Completion */
-
-static void
-run_complete (Run      *run,
-              JsonNode *graph,
-              GError   *error)
-{
-  PpProcessor *self = run->self;
-  g_autoptr(JsonNode) owned_graph = graph;
-  g_autoptr(GError) owned_error = error;
-  GTask *task;
-  Event *event;
-  guint done, failed, total;
-
-  g_mutex_lock (&self->lock);
-  if (run->completed)
-    {
-      g_mutex_unlock (&self->lock);
-      return;
-    }
-  run->completed = TRUE;
-  done = run->done;
-  failed = run->failed;
-  total = run->total;
-  task = g_steal_pointer (&run->task);
-  if (task == NULL)
-    {
-      run->result = owned_graph != NULL ? json_node_ref (owned_graph) : NULL;
-      run->error = owned_error != NULL ? g_error_copy (owned_error) : NULL;
-      g_cond_broadcast (&self->cond);
-    }
-  g_mutex_unlock (&self->lock);
-
-  g_info ("%s: %u segments, %u done, %u failed, in %.1f ms%s%s",
-          run->name, total, done, failed,
-          (g_get_monotonic_time () - run->start_time) / 1000.0,
-          owned_error != NULL ? ": " : "", owned_error != NULL ? owned_error->message : "");
-
-  if (owned_graph != NULL && has_handler (self, SIGNAL_FINISHED))
-    {
-      event = event_new (EVENT_FINISHED, NULL);
-      event->graph = pp_jsonld_node_copy_deep (owned_graph);
-      queue_event (self, event);
-    }
-
-  event = event_new (EVENT_RUN_OVER, NULL);
-  event->run = run_ref (run);
-  queue_event (self, event);
-
-  if (task != NULL)
-    {
-      if (owned_graph != NULL)
-        g_task_return_pointer (task, g_steal_pointer (&owned_graph), (GDestroyNotify) json_node_unref);
-      else
-        g_task_return_error (task, g_steal_pointer (&owned_error));
-      g_object_unref (task);
-    }
-}
-
-static void
-reconciler_done (JsonNode     *graph,
-                 const GError *error,
-                 gpointer      user_data)
-{
-  Run *run = user_data;
-  GError *run_error = NULL;
-
-  g_mutex_lock (&run->self->lock);
-  /* The workers may see a cancel before its handler runs: a cancelled run
-   * reports the cancel, not the failures it caused */
-  if (g_cancellable_is_cancelled (run->cancellable))
-    run_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
-  else if (run->done == 0 && run->total > 0)
-    run_error = g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED,
-                             "%s: all %u segments failed; the first: %s",
-                             run->name, run->total,
-                             run->first_error != NULL ? run->first_error : "unknown error");
-  g_mutex_unlock (&run->self->lock);
-
-  if (run_error == NULL && graph == NULL)
-    run_error = g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_RECONCILE,
-                             "%s: the segments' graphs could not be merged: %s",
-                             run->name, error != NULL ? error->message : "unknown error");
-
-  if (run_error != NULL)
-    {
-      g_clear_pointer (&graph, json_node_unref);
-      run_complete (run, NULL, run_error);
-    }
-  else
-    run_complete (run, graph, NULL);
-}
-
-static void
-run_cancelled (GCancellable *cancellable,
-               gpointer      user_data)
-{
-  Run *run = user_data;
-
-  if (run->reconciler != NULL)
-    pp_reconciler_cancel (run->reconciler);
-
-  run_complete (run, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                "Operation was cancelled"));
-}
-
-/* Takes @graph and @error */
-static void
-finish_task (PpProcessor *self,
-             Task        *task,
-             JsonNode    *graph,
-             GError      *error)
-{
-  Run *run = task->run;
-  Event *event;
-
-  g_mutex_lock (&self->stats.lock);
-  if (graph != NULL)
-    self->stats.done++;
-  else
-    self->stats.failed++;
-  g_mutex_unlock (&self->stats.lock);
-
-  /* The signals first: the segment's graph may complete the run, whose
-   * "finished" must come after this segment's "progress". A graph is
-   * copied only when someone listens. */
-  if (graph != NULL)
-    {
-      if (has_handler (self, SIGNAL_SEGMENT_DONE))
-        {
-          event = event_new (EVENT_DONE, task->segment);
-          event->graph = pp_jsonld_node_copy_deep (graph);
-          queue_event (self, event);
-        }
-    }
-  else
-    {
-      g_debug ("Segment %u of %s failed: %s", pp_segment_get_index (task->segment),
-               run->name, error->message);
-      if (has_handler (self, SIGNAL_SEGMENT_FAILED))
-        {
-          event = event_new (EVENT_FAILED, task->segment);
-          event->error = g_error_copy (error);
-          queue_event (self, event);
-        }
-    }
-
-  g_mutex_lock (&self->lock);
-  if (graph != NULL)
-    run->done++;
-  else
-    {
-      run->failed++;
-      if (run->first_error == NULL)
-        run->first_error = g_strdup_printf ("segment %u: %s",
-                                            pp_segment_get_index (task->segment),
-                                            error->message);
-    }
-  /* Queued under the lock, so that progress events keep their order */
-  if (has_handler (self, SIGNAL_PROGRESS))
-    {
-      event = event_new (EVENT_PROGRESS, NULL);
-      event->done = run->done;
-      event->failed = run->failed;
-      event->total = run->total;
-      queue_event (self, event);
-    }
-  g_mutex_unlock (&self->lock);
-
-  if (run->is_stream)
-    {
-      PpResult *result = g_new0 (PpResult, 1);
-
-      result->segment = pp_segment_ref (task->segment);
-      result->graph = graph;
-      result->error = error;
-      g_async_queue_push (self->results, result);
-    }
-  else if (graph != NULL)
-    pp_reconciler_add_graph (run->reconciler, task->segment, graph);
-  else
-    {
-      pp_reconciler_add_failure (run->reconciler, task->segment, error);
-      g_error_free (error);
-    }
-
-  task_free (task);
-}
-
-/* Retries */
-
-static gboolean
-retry_fire (gpointer data)
-{
-  Task *task = data;
-  PpProcessor *self = task->self;
-  GQueue admitted = G_QUEUE_INIT;
-
-  g_mutex_lock (&self->lock);
-  admit_one_locked (self, task, &admitted);
-  g_mutex_unlock (&self->lock);
-  push_admitted (self, &admitted);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-retry_cancelled (GCancellable *cancellable,
-                 gpointer      data)
-{
-  /* The task goes back to the pool, which finishes a cancelled task at once */
-  return retry_fire (data);
-}
-
-static void
-schedule_retry (PpProcessor  *self,
-                Task         *task,
-                const GError *error)
-{
-  g_autoptr(GSource) source = NULL;
-  guint delay_ms = pp_llm_error_get_retry_after (error);
-
-  if (delay_ms == 0)
-    {
-      guint64 backoff = (guint64) self->retry_delay_ms << MIN (task->attempt, 16);
-
-      /* Up to a quarter more, so that the retries of many tasks spread out */
-      backoff += g_random_int_range (0, (gint32) MAX (backoff / 4, 1));
-      delay_ms = (guint) MIN (backoff, MAX_RETRY_DELAY_MS);
-    }
-
-  task->attempt++;
-
-  g_mutex_lock (&self->stats.lock);
-  self->stats.retried++;
-  g_mutex_unlock (&self->stats.lock);
-
-  g_debug ("Segment %u of %s: %s; retry %u of %u in %u ms",
-           pp_segment_get_index (task->segment), task->run->name, error->message,
-           task->attempt, self->max_retries, delay_ms);
-
-  source = g_timeout_source_new (delay_ms);
-  g_source_set_static_name (source, "[libpp] retry");
-  g_source_set_callback (source, retry_fire, task, NULL);
-  if (task->run->cancellable != NULL)
-    {
-      g_autoptr(GSource) cancel_source = g_cancellable_source_new (task->run->cancellable);
-
-      g_source_set_callback (cancel_source, G_SOURCE_FUNC (retry_cancelled), task, NULL);
-      g_source_add_child_source (source, cancel_source);
-    }
-  g_source_attach (source, pp_scheduler_get_context ());
-}
-
-/* Requests, through the cache and the single-flight table */
-
-static Flight *
-flight_ref (Flight *flight)
-{
-  g_atomic_ref_count_inc (&flight->ref_count);
-  return flight;
-}
-
-static void
-flight_unref (Flight *flight)
-{
-  if (!g_atomic_ref_count_dec (&flight->ref_count))
-    return;
-
-  g_clear_pointer (&flight->response, pp_llm_response_unref);
-  g_clear_error (&flight->error);
-  g_free (flight);
-}
-
-/* Waits on @cond (with @mutex held) for a wake-up or a short while, so that
- * the caller can check both its condition and @cancellable; FALSE once
- * @cancellable is cancelled */
-static gboolean
-wait_unless_cancelled (GCond        *cond,
-                       GMutex       *mutex,
-                       GCancellable *cancellable)
-{
-  if (g_cancellable_is_cancelled (cancellable))
-    return FALSE;
-
-  g_cond_wait_until (cond, mutex, g_get_monotonic_time () + 20 * G_TIME_SPAN_MILLISECOND);
-  return TRUE;
-}
-
-static PpLlmResponse *
-wait_for_flight (PpProcessor   *self,
-                 Flight        *flight,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  PpLlmResponse *response = NULL;
-
-  /* flight_lock is held. The owner of the flight is running, not queued,
-   * so this cannot deadlock; check the cancellable between wake-ups */
-  while (!flight->done &&
-         wait_unless_cancelled (&self->flight_cond, &self->flight_lock, cancellable))
-    ;
-
-  if (!flight->done)
-    g_cancellable_set_error_if_cancelled (cancellable, error);
-  else if (flight->response != NULL)
-    response = pp_llm_response_ref (flight->response);
-  else
-    g_propagate_error (error, g_error_copy (flight->error));
-
-  return response;
-}
-
-/* Waits for room under the limit of requests in flight. The holders of the
- * gate are running requests, never queued tasks, so this cannot deadlock;
- * the cancellable is checked between wake-ups. */
-static gboolean
-gate_enter (PpProcessor   *self,
-            GCancellable  *cancellable,
-            GError       **error)
-{
-  g_mutex_lock (&self->gate_lock);
-  while (self->gate_in_use >= (guint) g_atomic_int_get (&self->max_workers))
-    {
-      if (!wait_unless_cancelled (&self->gate_cond, &self->gate_lock, cancellable))
-        {
-          g_mutex_unlock (&self->gate_lock);
-          g_cancellable_set_error_if_cancelled (cancellable, error);
-          return FALSE;
-        }
-    }
-  self->gate_in_use++;
-  g_mutex_unlock (&self->gate_lock);
-
-  g_mutex_lock (&self->stats.lock);
-  self->stats.in_flight++;
-  self->stats.peak_in_flight = MAX (self->stats.peak_in_flight, self->stats.in_flight);
-  g_mutex_unlock (&self->stats.lock);
-
-  return TRUE;
-}
-
-static void
-gate_leave (PpProcessor *self)
-{
-  g_mutex_lock (&self->stats.lock);
-  self->stats.in_flight--;
-  g_mutex_unlock (&self->stats.lock);
-
-  g_mutex_lock (&self->gate_lock);
-  self->gate_in_use--;
-  g_cond_signal (&self->gate_cond);
-  g_mutex_unlock (&self->gate_lock);
-}
-
-static PpLlmResponse *
-processor_complete (PpConvertContext  *context,
-                    PpLlmRequest      *request,
-                    GCancellable      *cancellable,
-                    gpointer           user_data,
-                    GError           **error)
-{
-  PpProcessor *self = user_data;
-  g_autofree char *key = pp_convert_context_dup_cache_key (context, request);
-  g_autoptr(GError) local_error = NULL;
-  PpLlmResponse *response;
-  Flight *flight;
-  gint64 start = 0;
-
-  response = pp_convert_context_lookup_cache (context, key);
-  if (response != NULL)
-    {
-      g_mutex_lock (&self->stats.lock);
-      self->stats.cache_hits++;
-      g_mutex_unlock (&self->stats.lock);
-      return response;
-    }
-
-  g_mutex_lock (&self->flight_lock);
-  flight = g_hash_table_lookup (self->flights, key);
-  if (flight != NULL)
-    {
-      flight_ref (flight);
-      response = wait_for_flight (self, flight, cancellable, error);
-      g_mutex_unlock (&self->flight_lock);
-      flight_unref (flight);
-      return response;
-    }
-  flight = g_new0 (Flight, 1);
-  g_atomic_ref_count_init (&flight->ref_count);
-  g_hash_table_insert (self->flights, g_strdup (key), flight);
-  g_mutex_unlock (&self->flight_lock);
-
-  response = NULL;
-  if (gate_enter (self, cancellable, &local_error))
-    {
-      start = g_get_monotonic_time ();
-      response = pp_llm_client_complete (self->client, request, cancellable, &local_error);
-      gate_leave (self);
-    }
-
-  if (response != NULL)
-    {
-      pp_stats_collector_add_llm (&self->stats, g_get_monotonic_time () - start,
-                                  pp_llm_response_get_prompt_tokens (response),
-                                  pp_llm_response_get_completion_tokens (response));
-      pp_convert_context_add_answer (context, key, response);
-    }
-
-  g_mutex_lock (&self->flight_lock);
-  flight->done = TRUE;
-  flight->response = response != NULL ? pp_llm_response_ref (response) : NULL;
-  flight->error = local_error != NULL ? g_error_copy (local_error) : NULL;
-  g_hash_table_remove (self->flights, key);
-  g_cond_broadcast (&self->flight_cond);
-  g_mutex_unlock (&self->flight_lock);
-
-  if (local_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&local_error));
-
-  return response;
-}
-
-/* Workers */
-
-static void
-worker_func (gpointer data,
-             gpointer user_data)
-{
-  Task *task = data;
-  PpProcessor *self = user_data;
-  Run *run = task->run;
-  g_autoptr(PpConvertContext) context = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonNode *graph = NULL;
-  gint64 start = g_get_monotonic_time ();
-  gint64 waited = start - task->queued_time;
-  guint index = pp_segment_get_index (task->segment);
-  GQueue admitted = G_QUEUE_INIT;
-  gboolean stopped;
-
-  /* Finishing the task may drop the last reference of the run, and so of
-   * the processor */
-  g_object_ref (self);
-
-  g_mutex_lock (&self->lock);
-  self->n_queued--;
-  admit_locked (self, &admitted);
-  stopped = run->completed && !run->is_stream;
-  g_mutex_unlock (&self->lock);
-  push_admitted (self, &admitted);
-
-  g_mutex_lock (&self->stats.lock);
-  self->stats.running++;
-  self->stats.peak_running = MAX (self->stats.peak_running, self->stats.running);
-  g_mutex_unlock (&self->stats.lock);
-
-  if (stopped || g_cancellable_set_error_if_cancelled (run->cancellable, &error))
-    {
-      if (error == NULL)
-        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
-      finish_task (self, task, NULL, g_steal_pointer (&error));
-      goto out;
-    }
-
-  if (task->attempt == 0 && has_handler (self, SIGNAL_SEGMENT_STARTED))
-    queue_event (self, event_new (EVENT_STARTED, task->segment));
-
-  context = pp_convert_context_new_full (self->client, self->cache, self->model,
-                                         processor_complete, self);
-  graph = pp_converter_convert (self->converter, context, task->segment,
-                                run->cancellable, &error);
-
-  g_debug ("Segment %u of %s: %s after %.1f ms queued, %.1f ms converting (attempt %u)",
-           index, run->name, graph != NULL ? "done" : "failed",
-           waited / 1000.0, (g_get_monotonic_time () - start) / 1000.0, task->attempt + 1);
-
-  if (graph == NULL && error == NULL)
-    g_set_error (&error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
-                 "Segment %u: the converter returned nothing", index);
-
-  if (graph == NULL && pp_llm_error_is_transient (error) &&
-      task->attempt < self->max_retries &&
-      !g_cancellable_is_cancelled (run->cancellable))
-    {
-      schedule_retry (self, task, error);
-      goto out;
-    }
-
-  finish_task (self, task, graph, g_steal_pointer (&error));
-
-out:
-  g_mutex_lock (&self->stats.lock);
-  self->stats.running--;
-  g_mutex_unlock (&self->stats.lock);
-
-  g_object_unref (self);
-}
-
-/* Submitting segments */
-
-static Run *
-ensure_stream_locked (PpProcessor *self)
-{
-  if (self->stream == NULL)
-    {
-      self->stream = run_new (self, "submitted segments", 0, NULL, TRUE);
-    }
-
-  return self->stream;
-}
-
-static Task *
-new_stream_task_locked (PpProcessor *self,
-                        PpSegment   *segment)
-{
-  Run *stream = ensure_stream_locked (self);
-
-  stream->total++;
-
-  g_mutex_lock (&self->stats.lock);
-  self->stats.submitted++;
-  g_mutex_unlock (&self->stats.lock);
-
-  return task_new (stream, segment);
-}
-
-/**
- * pp_processor_try_submit:
- * @processor: a #PpProcessor
- * @segment: a segment
- * @error: return location for a #GError
- *
- * Queues @segment for conversion if there is room in the queue. Its result
- * is collected with pp_processor_pop_result(). Does not block.
- *
- * Returns: %TRUE if the segment was queued; %FALSE with
- *   %PP_PROCESSOR_ERROR_QUEUE_FULL otherwise
- *
- * Since: 0.1
- */
-gboolean
-pp_processor_try_submit (PpProcessor  *processor,
-                         PpSegment    *segment,
-                         GError      **error)
-{
-  GQueue admitted = G_QUEUE_INIT;
-
-  g_return_val_if_fail (PP_IS_PROCESSOR (processor), FALSE);
-  g_return_val_if_fail (segment != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  g_mutex_lock (&processor->lock);
-  if (processor->n_queued >= processor->queue_size || !g_queue_is_empty (&processor->backlog))
-    {
-      guint queue_size = processor->queue_size;
-
-      g_mutex_unlock (&processor->lock);
-      g_set_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_QUEUE_FULL,
-                   "The task queue is full (%u segments wait); segment %u was not queued",
-                   queue_size, pp_segment_get_index (segment));
-      return FALSE;
-    }
-
-  admit_one_locked (processor, new_stream_task_locked (processor, segment), &admitted);
-  g_mutex_unlock (&processor->lock);
-  push_admitted (processor, &admitted);
-
-  return TRUE;
-}
-
-static void
-wake_waiters (GCancellable *cancellable,
-              gpointer      user_data)
-{
-  PpProcessor *self = user_data;
-
-  g_mutex_lock (&self->lock);
-  g_cond_broadcast (&self->cond);
-  g_mutex_unlock (&self->lock);
-}
-
-/**
- * pp_processor_submit:
- * @processor: a #PpProcessor
- * @segment: a segment
- * @cancellable: (nullable): a #GCancellable to stop waiting for room
- * @error: return location for a #GError
- *
- * Queues @segment for conversion, waiting for room in the queue if it is
- * full. Its result is collected with pp_processor_pop_result(). Do not call
- * this from a task of the processor's own pool.
- *
- * Returns: %TRUE if the segment was queued; %FALSE if @cancellable was
- *   cancelled first
- *
- * Since: 0.1
- */
-gboolean
-pp_processor_submit (PpProcessor   *processor,
-                     PpSegment     *segment,
-                     GCancellable  *cancellable,
-                     GError       **error)
-{
-  GQueue admitted_tasks = G_QUEUE_INIT;
-  Task *task;
-  gulong handler = 0;
-  gboolean admitted;
-
-  g_return_val_if_fail (PP_IS_PROCESSOR (processor), FALSE);
-  g_return_val_if_fail (segment != NULL, FALSE);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-
-  if (cancellable != NULL)
-    handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_waiters), processor, NULL);
-
-  g_mutex_lock (&processor->lock);
-  task = new_stream_task_locked (processor, segment);
-  g_queue_push_tail (&processor->backlog, task);
-  admit_locked (processor, &admitted_tasks);
-  /* Whatever this call admitted goes to the pool before it waits */
-  if (!task->admitted && !g_queue_is_empty (&admitted_tasks))
-    {
-      g_mutex_unlock (&processor->lock);
-      push_admitted (processor, &admitted_tasks);
-      g_mutex_lock (&processor->lock);
-    }
-  while (!task->admitted && !g_cancellable_is_cancelled (cancellable))
-    g_cond_wait (&processor->cond, &processor->lock);
-  admitted = task->admitted;
-  if (!admitted)
-    {
-      g_queue_remove (&processor->backlog, task);
-      processor->stream->total--;
-    }
-  g_mutex_unlock (&processor->lock);
-  push_admitted (processor, &admitted_tasks);
-
-  if (handler != 0)
-    g_cancellable_disconnect (cancellable, handler);
-
-  if (!admitted)
-    {
-      g_mutex_lock (&processor->stats.lock);
-      processor->stats.submitted--;
-      g_mutex_unlock (&processor->stats.lock);
-      task_free (task);
-      g_cancellable_set_error_if_cancelled (cancellable, error);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static void
-submit_async_cancelled (GCancellable *cancellable,
-                        gpointer      user_data)
-{
-  PpProcessor *self = user_data;
-  GList *l;
-
-  /* Runs in the thread that cancelled: withdraw the waiting tasks whose
-   * submission this cancellable covers */
-  g_mutex_lock (&self->lock);
-  l = self->backlog.head;
-  while (l != NULL)
-    {
-      GList *next = l->next;
-      Task *task = l->data;
-
-      if (task->admit_task != NULL && g_task_get_cancellable (task->admit_task) == cancellable)
-        {
-          g_queue_delete_link (&self->backlog, l);
-          self->stream->total--;
-          g_mutex_lock (&self->stats.lock);
-          self->stats.submitted--;
-          g_mutex_unlock (&self->stats.lock);
-          g_task_return_error_if_cancelled (task->admit_task);
-          task_free (task);
-        }
-      l = next;
-    }
-  g_mutex_unlock (&self->lock);
-}
-
-/**
- * pp_processor_submit_async:
- * @processor: a #PpProcessor
- * @segment: a segment
- * @cancellable: (nullable): a #GCancellable to stop waiting for room
- * @callback: (scope async): called when the segment is queued
- * @user_data: data for @callback
- *
- * Queues @segment for conversion once there is room in the queue, without
- * blocking. Finish with pp_processor_submit_finish().
- *
- * Since: 0.1
- */
-void
-pp_processor_submit_async (PpProcessor         *processor,
-                           PpSegment           *segment,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  g_autoptr(GTask) gtask = NULL;
-  GQueue admitted = G_QUEUE_INIT;
-  Task *task;
-
-  g_return_if_fail (PP_IS_PROCESSOR (processor));
-  g_return_if_fail (segment != NULL);
-
-  gtask = g_task_new (processor, cancellable, callback, user_data);
-  g_task_set_source_tag (gtask, pp_processor_submit_async);
-
-  if (g_task_return_error_if_cancelled (gtask))
-    return;
-
-  g_mutex_lock (&processor->lock);
-  task = new_stream_task_locked (processor, segment);
-  task->admit_task = g_object_ref (gtask);
-  g_queue_push_tail (&processor->backlog, task);
-  admit_locked (processor, &admitted);
-  g_mutex_unlock (&processor->lock);
-  push_admitted (processor, &admitted);
-
-  if (cancellable != NULL)
-    {
-      /* Withdraws the task if it is still waiting when cancelled */
-      gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (submit_async_cancelled),
-                                              g_object_ref (processor), g_object_unref);
-
-      g_object_set_data_full (G_OBJECT (gtask), "pp-cancel-handler",
-                              GSIZE_TO_POINTER (handler), NULL);
-    }
-}
-
-/**
- * pp_processor_submit_finish:
- * @processor: a #PpProcessor
- * @result: the #GAsyncResult given to the callback
- * @error: return location for a #GError
- *
- * Returns: %TRUE if the segment was queued
- *
- * Since: 0.1
- */
-gboolean
-pp_processor_submit_finish (PpProcessor   *processor,
-                            GAsyncResult  *result,
-                            GError       **error)
-{
-  GCancellable *cancellable;
-  gulong handler;
-
-  g_return_val_if_fail (PP_IS_PROCESSOR (processor), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, processor), FALSE);
-
-  cancellable = g_task_get_cancellable (G_TASK (result));
-  handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (result), "pp-cancel-handler"));
-  if (cancellable != NULL && handler != 0)
-    g_cancellable_disconnect (cancellable, handler);
-  g_object_set_data (G_OBJECT (result), "pp-cancel-handler", NULL);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/**
- * pp_processor_pop_result:
- * @processor: a #PpProcessor
- *
- * Waits for the result of a segment queued with pp_processor_submit(),
- * pp_processor_try_submit() or pp_processor_submit_async(), in the order
- * they complete.
- *
- * Returns: (transfer full): the result
- *
- * Since: 0.1
- */
-PpResult *
-pp_processor_pop_result (PpProcessor *processor)
-{
-  g_return_val_if_fail (PP_IS_PROCESSOR (processor), NULL);
-
-  return g_async_queue_pop (processor->results);
-}
-
-/**
- * pp_processor_timeout_pop_result:
- * @processor: a #PpProcessor
- * @timeout_us: how long to wait, in microseconds
- *
- * Like pp_processor_pop_result(), waiting at most @timeout_us.
- *
- * Returns: (transfer full) (nullable): the result, or %NULL if none came in
- *   time
- *
- * Since: 0.1
- */
-PpResult *
-pp_processor_timeout_pop_result (PpProcessor *processor,
-                                 guint64      timeout_us)
-{
-  g_return_val_if_fail (PP_IS_PROCESSOR (processor), NULL);
-
-  return g_async_queue_timeout_pop (processor->results, timeout_us);
-}
-
 /* Documents */
-
-static Run *
-start_document (PpProcessor   *self,
-                PpDocument    *document,
-                GCancellable  *cancellable,
-                GTask         *gtask,
-                GError       **error)
-{
-  g_autoptr(GPtrArray) segments = NULL;
-  GQueue admitted = G_QUEUE_INIT;
-  Run *run;
-
-  segments = pp_segmenter_split (self->segmenter,
-                                 pp_document_get_text (document),
-                                 pp_document_get_length (document),
-                                 pp_document_get_format (document),
-                                 error);
-  if (segments == NULL)
-    return NULL;
-
-  if (segments->len == 0)
-    {
-      g_set_error (error, PP_DOCUMENT_ERROR, PP_DOCUMENT_ERROR_EMPTY,
-                   "%s: empty (no text to convert)", pp_document_get_name (document));
-      return NULL;
-    }
-
-  run = run_new (self, pp_document_get_name (document), segments->len, cancellable, FALSE);
-  run->task = gtask != NULL ? g_object_ref (gtask) : NULL;
-  run->reconciler = pp_reconciler_new (segments->len, self->output_form);
-  pp_reconciler_set_done_func (run->reconciler, reconciler_done, run_ref (run),
-                               (GDestroyNotify) run_unref);
-
-  g_info ("%s: %u segments, up to %u workers", run->name, segments->len, self->max_workers);
-
-  g_mutex_lock (&self->stats.lock);
-  self->stats.submitted += segments->len;
-  g_mutex_unlock (&self->stats.lock);
-
-  if (cancellable != NULL)
-    run->cancel_handler = g_cancellable_connect (cancellable, G_CALLBACK (run_cancelled),
-                                                 run_ref (run), (GDestroyNotify) run_unref);
-
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; i < segments->len; i++)
-    g_queue_push_tail (&self->backlog, task_new (run, segments->pdata[i]));
-  admit_locked (self, &admitted);
-  g_mutex_unlock (&self->lock);
-  push_admitted (self, &admitted);
-
-  return run;
-}
 
 /**
  * pp_processor_process_document:
@@ -1450,7 +136,7 @@ pp_processor_process_document (PpProcessor   *processor,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  run = start_document (processor, document, cancellable, NULL, error);
+  run = pp_run_start_document (processor, document, cancellable, NULL, error);
   if (run == NULL)
     return NULL;
 
@@ -1462,8 +148,8 @@ pp_processor_process_document (PpProcessor   *processor,
     g_propagate_error (error, g_steal_pointer (&run->error));
   g_mutex_unlock (&processor->lock);
 
-  run_disconnect_cancellable (run);
-  run_unref (run);
+  pp_run_disconnect_cancellable (run);
+  pp_run_unref (run);
 
   return result;
 }
@@ -1504,14 +190,14 @@ pp_processor_process_document_async (PpProcessor         *processor,
   g_task_set_source_tag (gtask, pp_processor_process_document_async);
   g_task_set_check_cancellable (gtask, FALSE);
 
-  run = start_document (processor, document, cancellable, gtask, &error);
+  run = pp_run_start_document (processor, document, cancellable, gtask, &error);
   if (run == NULL)
     {
       g_task_return_error (gtask, g_steal_pointer (&error));
       return;
     }
 
-  run_unref (run);
+  pp_run_unref (run);
 }
 
 /**
@@ -1519,6 +205,9 @@ pp_processor_process_document_async (PpProcessor         *processor,
  * @processor: a #PpProcessor
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
+ *
+ * Finishes an operation started with
+ * [method@Pp.Processor.process_document_async].
  *
  * Returns: (transfer full) (nullable): the document's graph, or %NULL with
  *   @error set, as pp_processor_process_document() says
@@ -1532,7 +221,8 @@ pp_processor_process_document_finish (PpProcessor   *processor,
 {
   g_return_val_if_fail (PP_IS_PROCESSOR (processor), NULL);
   g_return_val_if_fail (g_task_is_valid (result, processor), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pp_processor_process_document_async, NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, pp_processor_process_document_async), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -1571,8 +261,10 @@ pp_processor_constructed (GObject *object)
   if (self->segmenter == NULL)
     self->segmenter = pp_segmenter_new (2000);
 
+  self->events = pp_processor_new_event_queue (self);
+
   /* A shared pool cannot fail to be created */
-  self->pool = g_thread_pool_new (worker_func, self, (int) pool_size_for (self->max_workers), FALSE, &error);
+  self->pool = g_thread_pool_new (pp_processor_worker, self, (int) pp_processor_pool_size_for (self->max_workers), FALSE, &error);
   g_assert_no_error (error);
 }
 
@@ -1585,14 +277,13 @@ pp_processor_finalize (GObject *object)
    * one of its threads, at the end of the last task. Do not wait. */
   g_thread_pool_free (self->pool, FALSE, FALSE);
 
-  g_clear_pointer (&self->stream, run_unref);
+  g_clear_pointer (&self->stream, pp_run_unref);
   g_async_queue_unref (self->results);
-  g_queue_clear_full (&self->events, (GDestroyNotify) event_free);
+  pp_main_context_queue_unref (self->events);
   g_hash_table_unref (self->flights);
   g_main_context_unref (self->context);
   pp_stats_collector_clear (&self->stats);
   g_mutex_clear (&self->lock);
-  g_mutex_clear (&self->event_lock);
   g_mutex_clear (&self->flight_lock);
   g_mutex_clear (&self->gate_lock);
   g_cond_clear (&self->gate_cond);
@@ -1646,7 +337,9 @@ pp_processor_get_property (GObject    *object,
       g_value_set_uint (value, self->retry_delay_ms);
       break;
     case PROP_MODEL:
+      g_mutex_lock (&self->lock);
       g_value_set_string (value, self->model);
+      g_mutex_unlock (&self->lock);
       break;
     case PROP_OUTPUT_FORM:
       g_value_set_enum (value, self->output_form);
@@ -1733,9 +426,9 @@ pp_processor_class_init (PpProcessorClass *klass)
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
-   * PpProcessor:cache: (nullable)
+   * PpProcessor:cache:
    *
-   * The cache of answers, if any.
+   * The cache of answers, or %NULL for none.
    */
   properties[PROP_CACHE] =
     g_param_spec_object ("cache", NULL, NULL, PP_TYPE_CACHE,
@@ -1796,11 +489,11 @@ pp_processor_class_init (PpProcessorClass *klass)
    * did not ask for one; it doubles at each retry.
    */
   properties[PROP_RETRY_DELAY] =
-    g_param_spec_uint ("retry-delay", NULL, NULL, 1, MAX_RETRY_DELAY_MS, DEFAULT_RETRY_DELAY_MS,
+    g_param_spec_uint ("retry-delay", NULL, NULL, 1, PP_PROCESSOR_MAX_RETRY_DELAY_MS, DEFAULT_RETRY_DELAY_MS,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   /**
-   * PpProcessor:model: (nullable)
+   * PpProcessor:model:
    *
    * The model converters ask for, or %NULL for the client's default.
    */
@@ -1819,68 +512,7 @@ pp_processor_class_init (PpProcessorClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /**
-   * PpProcessor::segment-started:
-   * @processor: the processor
-   * @segment: the segment
-   *
-   * Emitted when a worker starts on a segment (not again on retries).
-   */
-  signals[SIGNAL_SEGMENT_STARTED] =
-    g_signal_new ("segment-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, PP_TYPE_SEGMENT);
-
-  /**
-   * PpProcessor::segment-done:
-   * @processor: the processor
-   * @segment: the segment
-   * @graph: the segment's JSON-LD, a copy that belongs to the handler's
-   *   thread
-   *
-   * Emitted when a segment was converted, if a handler was connected by
-   * then (the graph is copied only for someone).
-   */
-  signals[SIGNAL_SEGMENT_DONE] =
-    g_signal_new ("segment-done", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, PP_TYPE_SEGMENT, JSON_TYPE_NODE);
-
-  /**
-   * PpProcessor::segment-failed:
-   * @processor: the processor
-   * @segment: the segment
-   * @error: why it failed, after the retries
-   *
-   * Emitted when a segment failed for good.
-   */
-  signals[SIGNAL_SEGMENT_FAILED] =
-    g_signal_new ("segment-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, PP_TYPE_SEGMENT, G_TYPE_ERROR);
-
-  /**
-   * PpProcessor::progress:
-   * @processor: the processor
-   * @done: the segments of the run converted so far
-   * @failed: the segments of the run that failed
-   * @total: the segments of the run (a document, or all those submitted)
-   *
-   * Emitted after each segment.
-   */
-  signals[SIGNAL_PROGRESS] =
-    g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
-
-  /**
-   * PpProcessor::finished:
-   * @processor: the processor
-   * @graph: the document's graph, a copy that belongs to the handler's
-   *   thread
-   *
-   * Emitted when a document's graph is ready, before the asynchronous call
-   * completes, if a handler was connected by then.
-   */
-  signals[SIGNAL_FINISHED] =
-    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, JSON_TYPE_NODE);
+  pp_processor_class_add_signals (object_class);
 }
 
 static void
@@ -1894,16 +526,14 @@ pp_processor_init (PpProcessor *self)
   self->output_form = PP_OUTPUT_FORM_COMPACTED;
   self->context = g_main_context_ref_thread_default ();
   self->results = g_async_queue_new_full ((GDestroyNotify) pp_result_free);
-  self->flights = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) flight_unref);
+  self->flights = pp_processor_new_flight_table ();
   g_mutex_init (&self->lock);
-  g_mutex_init (&self->event_lock);
   g_mutex_init (&self->flight_lock);
   g_mutex_init (&self->gate_lock);
   g_cond_init (&self->gate_cond);
   g_cond_init (&self->cond);
   g_cond_init (&self->flight_cond);
   g_queue_init (&self->backlog);
-  g_queue_init (&self->events);
   pp_stats_collector_init (&self->stats);
 }
 
@@ -1940,6 +570,8 @@ pp_processor_new (PpConverter *converter,
  * pp_processor_get_converter:
  * @processor: a #PpProcessor
  *
+ * Gets the converter the processor was created with.
+ *
  * Returns: (transfer none): the converter
  *
  * Since: 0.1
@@ -1955,6 +587,8 @@ pp_processor_get_converter (PpProcessor *processor)
 /**
  * pp_processor_get_llm_client:
  * @processor: a #PpProcessor
+ *
+ * Gets the LLM client the processor was created with.
  *
  * Returns: (transfer none): the LLM client
  *
@@ -1972,6 +606,8 @@ pp_processor_get_llm_client (PpProcessor *processor)
  * pp_processor_get_cache:
  * @processor: a #PpProcessor
  *
+ * Gets the cache the processor was created with.
+ *
  * Returns: (transfer none) (nullable): the cache
  *
  * Since: 0.1
@@ -1987,6 +623,8 @@ pp_processor_get_cache (PpProcessor *processor)
 /**
  * pp_processor_get_segmenter:
  * @processor: a #PpProcessor
+ *
+ * Gets the segmenter the processor splits documents with.
  *
  * Returns: (transfer none): the segmenter; change its settings between
  *   documents
@@ -2004,6 +642,8 @@ pp_processor_get_segmenter (PpProcessor *processor)
 /**
  * pp_processor_get_max_workers:
  * @processor: a #PpProcessor
+ *
+ * Gets the [property@Pp.Processor:max-workers] property.
  *
  * Returns: the most segments converted at once
  *
@@ -2045,7 +685,7 @@ pp_processor_set_max_workers (PpProcessor *processor,
   g_atomic_int_set (&processor->max_workers, max_workers);
   processor->min_workers = MIN (processor->min_workers, max_workers);
   if (processor->pool != NULL)
-    g_thread_pool_set_max_threads (processor->pool, (int) pool_size_for (max_workers), NULL);
+    g_thread_pool_set_max_threads (processor->pool, (int) pp_processor_pool_size_for (max_workers), NULL);
   g_mutex_unlock (&processor->lock);
 
   /* Tasks waiting at the gate see the new limit */
@@ -2060,6 +700,8 @@ pp_processor_set_max_workers (PpProcessor *processor,
 /**
  * pp_processor_get_min_workers:
  * @processor: a #PpProcessor
+ *
+ * Gets the [property@Pp.Processor:min-workers] property.
  *
  * Returns: the fewest workers the limit adapts down to
  *
@@ -2103,6 +745,8 @@ pp_processor_set_min_workers (PpProcessor *processor,
  * pp_processor_get_queue_size:
  * @processor: a #PpProcessor
  *
+ * Gets the [property@Pp.Processor:queue-size] property.
+ *
  * Returns: the most tasks waiting in the queue
  *
  * Since: 0.1
@@ -2129,15 +773,17 @@ pp_processor_set_queue_size (PpProcessor *processor,
                              guint        queue_size)
 {
   GQueue admitted = G_QUEUE_INIT;
+  GQueue to_return = G_QUEUE_INIT;
 
   g_return_if_fail (PP_IS_PROCESSOR (processor));
   g_return_if_fail (queue_size >= 1);
 
   g_mutex_lock (&processor->lock);
   processor->queue_size = queue_size;
-  admit_locked (processor, &admitted);
+  pp_processor_admit_locked (processor, &admitted, &to_return);
   g_mutex_unlock (&processor->lock);
-  push_admitted (processor, &admitted);
+  pp_processor_push_admitted (processor, &admitted);
+  pp_processor_return_admitted (&to_return);
 
   g_object_notify_by_pspec (G_OBJECT (processor), properties[PROP_QUEUE_SIZE]);
 }
@@ -2148,7 +794,8 @@ pp_processor_set_queue_size (PpProcessor *processor,
  * @model: (nullable): the model converters ask for, or %NULL for the
  *   client's default
  *
- * Sets the model for the documents processed from now on.
+ * Sets the model for the segments whose conversion starts from now on.
+ * Thread-safe.
  *
  * Since: 0.1
  */
@@ -2156,10 +803,15 @@ void
 pp_processor_set_model (PpProcessor *processor,
                         const char  *model)
 {
+  g_autofree char *old_model = NULL;
+
   g_return_if_fail (PP_IS_PROCESSOR (processor));
 
-  g_free (processor->model);
+  /* Workers take a copy of the model as they begin a task */
+  g_mutex_lock (&processor->lock);
+  old_model = g_steal_pointer (&processor->model);
   processor->model = g_strdup (model);
+  g_mutex_unlock (&processor->lock);
 }
 
 /**

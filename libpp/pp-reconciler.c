@@ -7,6 +7,7 @@
 
 #include "pp-reconciler.h"
 #include "pp-reconciler-private.h"
+#include "pp-main-context-queue-private.h"
 #include "pp-merged-graph-private.h"
 #include "pp-jsonld-util-private.h"
 
@@ -55,8 +56,7 @@ typedef struct
   gatomicrefcount ref_count;
 
   GAsyncQueue *queue;          /* (element-type Item) */
-  GMainContext *context;
-  GWeakRef object;
+  PpMainContextQueue *emissions; /* (element-type Emission): the signals */
   guint n_segments;
   PpOutputForm form;
 
@@ -111,8 +111,7 @@ state_unref (State *state)
   if (state->done_destroy != NULL)
     state->done_destroy (state->done_data);
   g_async_queue_unref (state->queue);
-  g_main_context_unref (state->context);
-  g_weak_ref_clear (&state->object);
+  pp_main_context_queue_unref (state->emissions);
   g_clear_pointer (&state->graph, json_node_unref);
   g_mutex_clear (&state->lock);
   g_free (state);
@@ -120,7 +119,6 @@ state_unref (State *state)
 
 typedef struct
 {
-  State *state;
   guint done;
   guint failed;
   JsonNode *graph;   /* for "finished" */
@@ -130,28 +128,24 @@ static void
 emission_free (Emission *emission)
 {
   g_clear_pointer (&emission->graph, json_node_unref);
-  state_unref (emission->state);
   g_free (emission);
 }
 
-static gboolean
-emit_in_context (gpointer data)
+static void
+emit_in_context (gpointer owner,
+                 gpointer data)
 {
+  PpReconciler *self = owner;
   Emission *emission = data;
-  g_autoptr(PpReconciler) self = g_weak_ref_get (&emission->state->object);
-
-  if (self == NULL)
-    return G_SOURCE_REMOVE;
 
   if (emission->graph != NULL)
     g_signal_emit (self, signals[SIGNAL_FINISHED], 0, emission->graph);
   else
     g_signal_emit (self, signals[SIGNAL_PROGRESS], 0,
-                   emission->done, emission->failed, emission->state->n_segments);
-
-  return G_SOURCE_REMOVE;
+                   emission->done, emission->failed, self->state->n_segments);
 }
 
+/* Takes @graph */
 static void
 schedule_emission (State    *state,
                    guint     done,
@@ -159,17 +153,11 @@ schedule_emission (State    *state,
                    JsonNode *graph)
 {
   Emission *emission = g_new0 (Emission, 1);
-  g_autoptr(GSource) source = g_idle_source_new ();
 
-  emission->state = state_ref (state);
   emission->done = done;
   emission->failed = failed;
   emission->graph = graph;
-
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
-  g_source_set_static_name (source, "[libpp] reconciler signal");
-  g_source_set_callback (source, emit_in_context, emission, (GDestroyNotify) emission_free);
-  g_source_attach (source, state->context);
+  pp_main_context_queue_push (state->emissions, emission);
 }
 
 /* Whether a handler is connected to @signal: an emission is scheduled only
@@ -178,7 +166,7 @@ static gboolean
 has_handler (State *state,
              guint  signal)
 {
-  g_autoptr(PpReconciler) self = g_weak_ref_get (&state->object);
+  g_autoptr(PpReconciler) self = pp_main_context_queue_dup_owner (state->emissions);
 
   return self != NULL && g_signal_has_handler_pending (self, signals[signal], 0, TRUE);
 }
@@ -359,11 +347,12 @@ pp_reconciler_new (guint        n_segments,
 {
   PpReconciler *self = g_object_new (PP_TYPE_RECONCILER, NULL);
   State *state = g_new0 (State, 1);
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
 
   g_atomic_ref_count_init (&state->ref_count);
   state->queue = g_async_queue_new_full ((GDestroyNotify) item_free);
-  state->context = g_main_context_ref_thread_default ();
-  g_weak_ref_init (&state->object, self);
+  state->emissions = pp_main_context_queue_new (context, self, "[libpp] reconciler signals",
+                                                emit_in_context, (GDestroyNotify) emission_free);
   state->n_segments = n_segments;
   state->form = form;
   g_mutex_init (&state->lock);
@@ -498,6 +487,8 @@ pp_reconciler_dup_graph (PpReconciler *reconciler)
 /**
  * pp_reconciler_get_n_segments:
  * @reconciler: a #PpReconciler
+ *
+ * Gets how many segments the reconciler waits for.
  *
  * Returns: how many segments the document has
  *

@@ -676,11 +676,589 @@ test_queue (Fixture       *fixture,
   g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, queued);
 }
 
+/* Reentering the processor from a submit_async() callback. The callback
+ * runs there and then when its submission is admitted from a source of its
+ * context: here set_queue_size() from an idle, and the callback submits
+ * again. A worker that starts may admit the submission first, from its
+ * thread; the rounds go on until the idle admitted one. Run in a
+ * subprocess, so that a deadlock fails the test instead of hanging the
+ * suite. */
+
+typedef struct
+{
+  PpProcessor *processor;
+  PpSegment *extra;
+  GAsyncResult *result;
+  gboolean growing;
+  gboolean called_while_growing;
+  guint queued;
+} Reentry;
+
+static void
+reentry_submitted (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  Reentry *reentry = user_data;
+  g_autoptr(GError) error = NULL;
+
+  reentry->result = g_object_ref (result);
+  reentry->called_while_growing = reentry->growing;
+  if (pp_processor_try_submit (reentry->processor, reentry->extra, &error))
+    reentry->queued++;
+  else
+    g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_QUEUE_FULL);
+}
+
+static gboolean
+grow_queue (gpointer user_data)
+{
+  Reentry *reentry = user_data;
+
+  reentry->growing = TRUE;
+  pp_processor_set_queue_size (reentry->processor, pp_processor_get_queue_size (reentry->processor) + 1);
+  reentry->growing = FALSE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_submit_async_reenter_from_callback (Fixture       *fixture,
+                                         gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) segments = NULL;
+  Reentry reentry = { 0, };
+  guint next = 0;
+
+  if (!g_test_subprocess ())
+    {
+      /* Generous: a guard against a deadlock, not a measure of speed */
+      g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  segments = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_segment_unref);
+  for (guint i = 0; i < 400; i++)
+    {
+      g_autofree char *p = paragraph (i);
+
+      g_ptr_array_add (segments, pp_segment_new (i, p, -1, 0, NULL));
+    }
+
+  pp_processor_set_max_workers (fixture->processor, 1);
+  pp_processor_set_queue_size (fixture->processor, 1);
+  pp_test_server_set_hold (fixture->server, TRUE);
+  reentry.processor = fixture->processor;
+
+  while (!reentry.called_while_growing)
+    {
+      g_autoptr(GError) error = NULL;
+
+      /* Fill the queue; then a submission waits for room */
+      while (pp_processor_try_submit (fixture->processor, segments->pdata[next], &error))
+        {
+          reentry.queued++;
+          next++;
+          g_assert_cmpuint (next, <, segments->len - 2);
+        }
+      g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_QUEUE_FULL);
+      g_clear_error (&error);
+
+      reentry.extra = segments->pdata[next + 1];
+      pp_processor_submit_async (fixture->processor, segments->pdata[next], NULL,
+                                 reentry_submitted, &reentry);
+      next += 2;
+      g_idle_add (grow_queue, &reentry);
+      while (reentry.result == NULL)
+        g_main_context_iteration (NULL, TRUE);
+
+      g_assert_true (pp_processor_submit_finish (fixture->processor, reentry.result, &error));
+      g_assert_no_error (error);
+      g_clear_object (&reentry.result);
+      reentry.queued++;
+    }
+
+  pp_test_server_set_hold (fixture->server, FALSE);
+  for (guint i = 0; i < reentry.queued; i++)
+    {
+      g_autoptr(PpResult) result = pp_processor_timeout_pop_result (fixture->processor, 30 * G_USEC_PER_SEC);
+
+      g_assert_nonnull (result);
+      g_assert_null (pp_result_get_error (result));
+    }
+}
+
+/* The model changes many times while documents are converted: each
+ * request asks for one of the models set, read whole */
+
+typedef struct
+{
+  PpProcessor *processor;
+  gint stop;
+  guint n_changes;
+} ModelChanger;
+
+static const char *changed_models[] = {
+  "model-a",
+  "a-model-with-a-much-longer-name-that-takes-another-allocation-size",
+  NULL,
+  "model-b",
+};
+
+static gpointer
+change_models (gpointer user_data)
+{
+  ModelChanger *changer = user_data;
+
+  while (!g_atomic_int_get (&changer->stop))
+    {
+      const char *model = changed_models[changer->n_changes % G_N_ELEMENTS (changed_models)];
+
+      pp_processor_set_model (changer->processor, model);
+      changer->n_changes++;
+    }
+
+  return NULL;
+}
+
+static void
+test_model_set_during_run (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (N_PARAGRAPHS);
+  g_autoptr(GPtrArray) bodies = NULL;
+  g_autoptr(GHashTable) allowed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ModelChanger changer = { fixture->processor, 0, 0 };
+  GThread *thread;
+
+  /* The client's default model, asked for when the model is unset */
+  {
+    g_autoptr(PpDocument) one = make_document (1);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(JsonNode) graph = pp_processor_process_document (fixture->processor, one, NULL, &error);
+    g_autoptr(JsonNode) body = NULL;
+
+    g_assert_no_error (error);
+    bodies = pp_test_server_dup_request_bodies (fixture->server);
+    g_assert_cmpuint (bodies->len, ==, 1);
+    body = json_from_string (bodies->pdata[0], &error);
+    g_assert_no_error (error);
+    g_hash_table_add (allowed, g_strdup (json_object_get_string_member (json_node_get_object (body), "model")));
+    g_clear_pointer (&bodies, g_ptr_array_unref);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (changed_models); i++)
+    if (changed_models[i] != NULL)
+      g_hash_table_add (allowed, g_strdup (changed_models[i]));
+
+  thread = g_thread_new ("models", change_models, &changer);
+  for (guint run = 0; run < 30; run++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) graph = pp_processor_process_document (fixture->processor, document, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (graph);
+    }
+  g_atomic_int_set (&changer.stop, TRUE);
+  g_thread_join (thread);
+  g_assert_cmpuint (changer.n_changes, >, 0);
+
+  bodies = pp_test_server_dup_request_bodies (fixture->server);
+  for (guint i = 0; i < bodies->len; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) body = json_from_string (bodies->pdata[i], &error);
+      const char *model;
+
+      g_assert_no_error (error);
+      model = json_object_get_string_member (json_node_get_object (body), "model");
+      if (!g_hash_table_contains (allowed, model))
+        g_error ("Request %u asked for a model never set: %s", i, model);
+    }
+}
+
+/* Plugins that return what their interface allows, or a little less: the
+ * processor goes on, and says which plugin it was */
+
+#define TEST_TYPE_FAILING_CACHE (test_failing_cache_get_type ())
+G_DECLARE_FINAL_TYPE (TestFailingCache, test_failing_cache, TEST, FAILING_CACHE, GObject)
+
+struct _TestFailingCache
+{
+  GObject parent_instance;
+  gboolean lookup_error;     /* lookups fail with an error, or miss */
+  gboolean store_error;      /* stores fail with an error, or without */
+  guint n_lookups;
+  guint n_stores;
+};
+
+static GBytes *
+test_failing_cache_lookup (PpCache     *cache,
+                           const char  *key,
+                           GError     **error)
+{
+  TestFailingCache *self = TEST_FAILING_CACHE (cache);
+
+  g_atomic_int_inc (&self->n_lookups);
+  if (self->lookup_error)
+    g_set_error_literal (error, PP_CACHE_ERROR, PP_CACHE_ERROR_FAILED, "the disk is on fire");
+
+  return NULL;
+}
+
+static gboolean
+test_failing_cache_store (PpCache     *cache,
+                          const char  *key,
+                          GBytes      *value,
+                          guint        ttl_s,
+                          GError     **error)
+{
+  TestFailingCache *self = TEST_FAILING_CACHE (cache);
+
+  g_atomic_int_inc (&self->n_stores);
+  if (self->store_error)
+    g_set_error_literal (error, PP_CACHE_ERROR, PP_CACHE_ERROR_FAILED, "the disk is full");
+
+  return FALSE;
+}
+
+static void
+test_failing_cache_iface_init (PpCacheInterface *iface)
+{
+  iface->lookup = test_failing_cache_lookup;
+  iface->store = test_failing_cache_store;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestFailingCache, test_failing_cache, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PP_TYPE_CACHE, test_failing_cache_iface_init))
+
+static void
+test_failing_cache_class_init (TestFailingCacheClass *klass)
+{
+}
+
+static void
+test_failing_cache_init (TestFailingCache *self)
+{
+}
+
+#define TEST_TYPE_SILENT_CLIENT (test_silent_client_get_type ())
+G_DECLARE_FINAL_TYPE (TestSilentClient, test_silent_client, TEST, SILENT_CLIENT, GObject)
+
+struct _TestSilentClient
+{
+  GObject parent_instance;
+};
+
+/* Neither an answer nor an error */
+static PpLlmResponse *
+test_silent_client_complete (PpLlmClient   *client,
+                             PpLlmRequest  *request,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  return NULL;
+}
+
+static char *
+test_silent_client_dup_id (PpLlmClient *client)
+{
+  return g_strdup ("silent");
+}
+
+static void
+test_silent_client_iface_init (PpLlmClientInterface *iface)
+{
+  iface->complete = test_silent_client_complete;
+  iface->dup_id = test_silent_client_dup_id;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestSilentClient, test_silent_client, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PP_TYPE_LLM_CLIENT, test_silent_client_iface_init))
+
+static void
+test_silent_client_class_init (TestSilentClientClass *klass)
+{
+}
+
+static void
+test_silent_client_init (TestSilentClient *self)
+{
+}
+
+#define TEST_TYPE_SILENT_CONVERTER (test_silent_converter_get_type ())
+G_DECLARE_FINAL_TYPE (TestSilentConverter, test_silent_converter, TEST, SILENT_CONVERTER, GObject)
+
+struct _TestSilentConverter
+{
+  GObject parent_instance;
+};
+
+/* Neither JSON-LD nor an error */
+static JsonNode *
+test_silent_converter_convert (PpConverter       *converter,
+                               PpConvertContext  *context,
+                               PpSegment         *segment,
+                               GCancellable      *cancellable,
+                               GError           **error)
+{
+  return NULL;
+}
+
+static void
+test_silent_converter_iface_init (PpConverterInterface *iface)
+{
+  iface->convert = test_silent_converter_convert;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestSilentConverter, test_silent_converter, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PP_TYPE_CONVERTER, test_silent_converter_iface_init))
+
+static void
+test_silent_converter_class_init (TestSilentConverterClass *klass)
+{
+}
+
+static void
+test_silent_converter_init (TestSilentConverter *self)
+{
+}
+
+/* Warnings about caches are caught and counted; any other warning stays
+ * fatal */
+static GMutex caught_lock;
+static GPtrArray *caught_warnings;   /* (element-type utf8): under caught_lock */
+
+static GLogWriterOutput
+catch_cache_warnings (GLogLevelFlags   log_level,
+                      const GLogField *fields,
+                      gsize            n_fields,
+                      gpointer         user_data)
+{
+  const char *domain = NULL;
+  const char *message = NULL;
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_str_equal (fields[i].key, "GLIB_DOMAIN"))
+        domain = fields[i].value;
+      else if (g_str_equal (fields[i].key, "MESSAGE"))
+        message = fields[i].value;
+    }
+
+  if ((log_level & G_LOG_LEVEL_WARNING) != 0 && g_strcmp0 (domain, "libpp") == 0 &&
+      message != NULL && g_str_has_prefix (message, "Cache TestFailingCache: "))
+    {
+      g_mutex_lock (&caught_lock);
+      g_ptr_array_add (caught_warnings, g_strdup (message));
+      g_mutex_unlock (&caught_lock);
+      return G_LOG_WRITER_HANDLED;
+    }
+
+  return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
+static GPtrArray *
+steal_caught_warnings (void)
+{
+  GPtrArray *warnings;
+
+  g_mutex_lock (&caught_lock);
+  warnings = g_steal_pointer (&caught_warnings);
+  caught_warnings = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_unlock (&caught_lock);
+
+  return warnings;
+}
+
+static PpProcessor *
+create_processor_with (PpTestServer *server,
+                       PpConverter  *converter,
+                       PpLlmClient  *client,
+                       PpCache      *cache)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) openai = NULL;
+  g_autoptr(GObject) llm = NULL;
+
+  if (client == NULL)
+    {
+      openai = pp_registry_create (PP_LLM_CLIENT_EXTENSION_POINT, "openai", &error,
+                                   "base-url", pp_test_server_get_base_url (server),
+                                   NULL);
+      g_assert_no_error (error);
+      client = PP_LLM_CLIENT (openai);
+    }
+  if (converter == NULL)
+    {
+      llm = pp_registry_create (PP_CONVERTER_EXTENSION_POINT, "llm", &error, NULL);
+      g_assert_no_error (error);
+      converter = PP_CONVERTER (llm);
+    }
+
+  return pp_processor_new (converter, client, cache);
+}
+
+/* A store that fails without an error is said once; the run goes on */
+static void
+test_cache_store_fails_without_error (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  g_autoptr(TestFailingCache) cache = g_object_new (TEST_TYPE_FAILING_CACHE, NULL);
+  g_autoptr(PpProcessor) processor = create_processor_with (fixture->server, NULL, NULL, PP_CACHE (cache));
+  g_autoptr(PpDocument) document = make_document (12);
+  g_autoptr(GPtrArray) warnings = NULL;
+
+  for (guint run = 0; run < 2; run++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) graph = pp_processor_process_document (processor, document, NULL, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (graph);
+    }
+
+  g_assert_cmpuint (cache->n_stores, >=, 2);
+  warnings = steal_caught_warnings ();
+  g_assert_cmpuint (warnings->len, ==, 1);
+  g_assert_nonnull (strstr (warnings->pdata[0], "not stored"));
+}
+
+/* Lookups and stores that fail with an error are said with it; the run
+ * goes on */
+static void
+test_cache_fails_with_error (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(TestFailingCache) cache = g_object_new (TEST_TYPE_FAILING_CACHE, NULL);
+  g_autoptr(PpProcessor) processor = create_processor_with (fixture->server, NULL, NULL, PP_CACHE (cache));
+  g_autoptr(PpDocument) document = make_document (3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GPtrArray) warnings = NULL;
+  guint n_lookup = 0, n_store = 0;
+
+  cache->lookup_error = TRUE;
+  cache->store_error = TRUE;
+  graph = pp_processor_process_document (processor, document, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+
+  warnings = steal_caught_warnings ();
+  for (guint i = 0; i < warnings->len; i++)
+    {
+      if (strstr (warnings->pdata[i], "lookup failed") && strstr (warnings->pdata[i], "the disk is on fire"))
+        n_lookup++;
+      else if (strstr (warnings->pdata[i], "could not store") && strstr (warnings->pdata[i], "the disk is full"))
+        n_store++;
+    }
+  g_assert_cmpuint (n_lookup, ==, cache->n_lookups);
+  g_assert_cmpuint (n_store, ==, cache->n_stores);
+  g_assert_cmpuint (n_lookup + n_store, ==, warnings->len);
+}
+
+/* An LLM client that returns neither an answer nor an error fails the
+ * segments, naming the client */
+static void
+test_llm_client_returns_nothing (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autoptr(TestSilentClient) client = g_object_new (TEST_TYPE_SILENT_CLIENT, NULL);
+  g_autoptr(PpProcessor) processor = create_processor_with (fixture->server, NULL, PP_LLM_CLIENT (client), NULL);
+  g_autoptr(PpDocument) document = make_document (3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+
+  graph = pp_processor_process_document (processor, document, NULL, &error);
+  g_assert_null (graph);
+  g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "TestSilentClient"));
+}
+
+/* A converter that returns neither JSON-LD nor an error fails the
+ * segments, naming the converter */
+static void
+test_converter_returns_nothing (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(TestSilentConverter) converter = g_object_new (TEST_TYPE_SILENT_CONVERTER, NULL);
+  g_autoptr(PpProcessor) processor = create_processor_with (fixture->server, PP_CONVERTER (converter), NULL, NULL);
+  g_autoptr(PpDocument) document = make_document (3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+
+  graph = pp_processor_process_document (processor, document, NULL, &error);
+  g_assert_null (graph);
+  g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "TestSilentConverter"));
+}
+
+/* Finishing a call with the result of another is a programming error */
+static void
+test_finish_wrong_result (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (1);
+  g_autoptr(PpSegment) segment = pp_segment_new (0, "Ada Lovelace wrote about engines.", -1, 0, NULL);
+  g_autoptr(GAsyncResult) document_result = NULL;
+  g_autoptr(GAsyncResult) submit_result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(PpResult) result = NULL;
+
+  if (!g_test_undefined ())
+    return;
+
+  pp_processor_process_document_async (fixture->processor, document, NULL, document_done, &document_result);
+  pp_processor_submit_async (fixture->processor, segment, NULL, document_done, &submit_result);
+  while (document_result == NULL || submit_result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_test_expect_message ("libpp", G_LOG_LEVEL_CRITICAL, "*g_async_result_is_tagged*");
+  g_assert_false (pp_processor_submit_finish (fixture->processor, document_result, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  g_test_expect_message ("libpp", G_LOG_LEVEL_CRITICAL, "*g_async_result_is_tagged*");
+  g_assert_null (pp_processor_process_document_finish (fixture->processor, submit_result, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+
+  /* Each is still finished by its own function */
+  g_assert_true (pp_processor_submit_finish (fixture->processor, submit_result, &error));
+  g_assert_no_error (error);
+  graph = pp_processor_process_document_finish (fixture->processor, document_result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+  result = pp_processor_timeout_pop_result (fixture->processor, 30 * G_USEC_PER_SEC);
+  g_assert_nonnull (result);
+}
+
+/* A cancellable that is not one is a programming error */
+static void
+test_submit_async_invalid_cancellable (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  g_autoptr(PpSegment) segment = pp_segment_new (0, "Ada Lovelace wrote about engines.", -1, 0, NULL);
+  g_autoptr(GObject) not_a_cancellable = g_object_new (G_TYPE_OBJECT, NULL);
+
+  if (!g_test_undefined ())
+    return;
+
+  g_test_expect_message ("libpp", G_LOG_LEVEL_CRITICAL, "*G_IS_CANCELLABLE*");
+  pp_processor_submit_async (fixture->processor, segment, (GCancellable *) not_a_cancellable,
+                             document_done, NULL);
+  g_test_assert_expected_messages ();
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  caught_warnings = g_ptr_array_new_with_free_func (g_free);
+  g_log_set_writer_func (catch_cache_warnings, NULL, NULL);
 
 #define ADD(path, func, cache) \
   g_test_add ("/processor/" path, Fixture, GINT_TO_POINTER (cache), fixture_set_up, func, fixture_tear_down)
@@ -694,6 +1272,14 @@ main (int   argc,
   ADD ("retries", test_retries, FALSE);
   ADD ("queue", test_queue, FALSE);
   ADD ("cache-keeps-valid-answers", test_cache_keeps_valid_answers, TRUE);
+  ADD ("submit-async/reenter-from-callback", test_submit_async_reenter_from_callback, FALSE);
+  ADD ("submit-async/invalid-cancellable", test_submit_async_invalid_cancellable, FALSE);
+  ADD ("finish/wrong-result", test_finish_wrong_result, FALSE);
+  ADD ("model/set-during-run", test_model_set_during_run, TRUE);
+  ADD ("cache/store-fails-without-error", test_cache_store_fails_without_error, FALSE);
+  ADD ("cache/fails-with-error", test_cache_fails_with_error, FALSE);
+  ADD ("plugins/llm-client-returns-nothing", test_llm_client_returns_nothing, FALSE);
+  ADD ("plugins/converter-returns-nothing", test_converter_returns_nothing, FALSE);
 
 #undef ADD
 

@@ -1,0 +1,187 @@
+/* pp-processor-private.h: what the processor's files share
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "pp-processor.h"
+#include "pp-convert-context-private.h"
+#include "pp-main-context-queue-private.h"
+#include "pp-stats-private.h"
+
+G_BEGIN_DECLS
+
+#define PP_PROCESSOR_MAX_RETRY_DELAY_MS 60000
+
+typedef struct _Run Run;
+typedef struct _Task Task;
+
+struct _PpProcessor
+{
+  GObject parent_instance;
+
+  /* Set at construction, then read-only */
+  PpConverter *converter;
+  PpLlmClient *client;
+  PpCache *cache;
+  PpSegmenter *segmenter;
+  GThreadPool *pool;
+  GMainContext *context;
+  PpMainContextQueue *events;   /* (element-type PpProcessorEvent): signals */
+  GAsyncQueue *results;         /* (element-type PpResult): thread-safe */
+
+  /* Set from the application's thread, read when a run or retry starts */
+  PpOutputForm output_form;
+  guint min_workers;
+  guint max_retries;
+  guint retry_delay_ms;
+
+  /* max_workers is written under lock and read atomically (the gate) */
+  guint max_workers;
+
+  /* lock guards: model, queue_size, n_queued, backlog, stream, and the
+   * counters and state of every Run and Task (see there). cond is
+   * broadcast when a task is admitted into the pool's queue and when a
+   * synchronous run completes. */
+  GMutex lock;
+  GCond cond;
+  char *model;
+  guint queue_size;
+  guint n_queued;               /* tasks in the pool's queue, not started */
+  GQueue backlog;               /* (element-type Task): waiting for room */
+  Run *stream;                  /* the run of pp_processor_submit() */
+
+  /* gate_lock guards gate_in_use; gate_cond is signalled when a request
+   * leaves the gate or the limit changes */
+  GMutex gate_lock;
+  GCond gate_cond;
+  guint gate_in_use;            /* requests in flight; at most max_workers */
+
+  /* flight_lock guards flights and every Flight's result; flight_cond is
+   * broadcast when a flight lands */
+  GMutex flight_lock;
+  GCond flight_cond;
+  GHashTable *flights;          /* cache key → Flight */
+
+  PpStatsCollector stats;       /* its own lock */
+};
+
+/* A document, or the processor's stream of submitted segments */
+struct _Run
+{
+  gatomicrefcount ref_count;
+  PpProcessor *self;            /* owned, but for the processor's own stream */
+  char *name;
+  gboolean is_stream;
+  GCancellable *cancellable;    /* (nullable): the caller's */
+  PpReconciler *reconciler;
+  gint64 start_time;
+
+  /* under self->lock */
+  gulong cancel_handler;
+  GTask *task;                  /* asynchronous runs, until they complete */
+  guint total;
+  guint done;
+  guint failed;
+  char *first_error;
+  gboolean completed;
+  JsonNode *result;             /* synchronous runs */
+  GError *error;
+};
+
+/* One segment of a run, from admission to its result */
+struct _Task
+{
+  PpProcessor *self;            /* owned */
+  Run *run;                     /* owned */
+  PpSegment *segment;
+  guint attempt;
+  gint64 queued_time;
+
+  /* under self->lock */
+  GTask *admit_task;            /* pp_processor_submit_async(), until admitted */
+  gboolean admitted;            /* pp_processor_submit() waits for it */
+};
+
+/* pp-result.c */
+PpResult *pp_result_new (PpSegment *segment,
+                         JsonNode  *graph,
+                         GError    *error);
+
+/* pp-processor-signals.c: the signals, carried in order to the
+ * processor's context */
+typedef enum {
+  PP_PROCESSOR_SIGNAL_SEGMENT_STARTED,
+  PP_PROCESSOR_SIGNAL_SEGMENT_DONE,
+  PP_PROCESSOR_SIGNAL_SEGMENT_FAILED,
+  PP_PROCESSOR_SIGNAL_PROGRESS,
+  PP_PROCESSOR_SIGNAL_FINISHED,
+  PP_PROCESSOR_N_SIGNALS
+} PpProcessorSignal;
+
+void      pp_processor_class_add_signals    (GObjectClass *object_class);
+PpMainContextQueue *pp_processor_new_event_queue (PpProcessor *self);
+gboolean  pp_processor_has_handler          (PpProcessor       *self,
+                                             PpProcessorSignal  signal);
+void      pp_processor_emit_segment_started (PpProcessor       *self,
+                                             PpSegment         *segment);
+void      pp_processor_emit_segment_done    (PpProcessor       *self,
+                                             PpSegment         *segment,
+                                             JsonNode          *graph);
+void      pp_processor_emit_segment_failed  (PpProcessor       *self,
+                                             PpSegment         *segment,
+                                             const GError      *error);
+void      pp_processor_emit_progress        (PpProcessor       *self,
+                                             guint              done,
+                                             guint              failed,
+                                             guint              total);
+void      pp_processor_emit_finished        (PpProcessor       *self,
+                                             JsonNode          *graph);
+void      pp_processor_disconnect_run_later (PpProcessor       *self,
+                                             Run               *run);
+
+/* pp-run.c: runs and tasks, admission, the worker, completion */
+Run      *pp_run_new                        (PpProcessor   *self,
+                                             const char    *name,
+                                             guint          total,
+                                             GCancellable  *cancellable,
+                                             gboolean       is_stream);
+Run      *pp_run_ref                        (Run           *run);
+void      pp_run_unref                      (Run           *run);
+void      pp_run_disconnect_cancellable     (Run           *run);
+Run      *pp_run_start_document             (PpProcessor   *self,
+                                             PpDocument    *document,
+                                             GCancellable  *cancellable,
+                                             GTask         *gtask,
+                                             GError       **error);
+Task     *pp_task_new                       (Run           *run,
+                                             PpSegment     *segment);
+void      pp_task_free                      (Task          *task);
+void      pp_processor_admit_one_locked     (PpProcessor   *self,
+                                             Task          *task,
+                                             GQueue        *admitted);
+void      pp_processor_admit_locked         (PpProcessor   *self,
+                                             GQueue        *admitted,
+                                             GQueue        *to_return);
+void      pp_processor_push_admitted        (PpProcessor   *self,
+                                             GQueue        *admitted);
+void      pp_processor_return_admitted      (GQueue        *to_return);
+void      pp_processor_worker               (gpointer       data,
+                                             gpointer       user_data);
+guint     pp_processor_pool_size_for        (guint          max_workers);
+
+/* pp-retry.c */
+void      pp_processor_schedule_retry       (PpProcessor   *self,
+                                             Task          *task,
+                                             const GError  *error);
+
+/* pp-request-gate.c: the path of one request */
+PpLlmResponse *pp_processor_complete_request (PpConvertContext  *context,
+                                              PpLlmRequest      *request,
+                                              GCancellable      *cancellable,
+                                              gpointer           user_data,
+                                              GError           **error);
+GHashTable    *pp_processor_new_flight_table (void);
+
+G_END_DECLS

@@ -1,0 +1,262 @@
+/* pp-processor-signals.c: the processor's signals, emitted in order on its
+ * main context
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "pp-processor-private.h"
+#include "pp-jsonld-util-private.h"
+
+/* Workers report what happens as events; the processor's event queue
+ * carries them to the context that was thread-default when it was made,
+ * where they are emitted as signals in the order they happened. Events are
+ * queued only for the signals someone listens to, so that an application
+ * that connects none is never woken up by a run, and a graph is copied
+ * only for a handler. */
+
+typedef enum {
+  EVENT_STARTED,
+  EVENT_DONE,
+  EVENT_FAILED,
+  EVENT_PROGRESS,
+  EVENT_FINISHED,
+  EVENT_RUN_OVER,
+} EventKind;
+
+typedef struct
+{
+  EventKind kind;
+  PpSegment *segment;
+  JsonNode *graph;
+  GError *error;
+  guint done;
+  guint failed;
+  guint total;
+  Run *run;
+} Event;
+
+static guint signals[PP_PROCESSOR_N_SIGNALS];
+
+static Event *
+event_new (EventKind  kind,
+           PpSegment *segment)
+{
+  Event *event = g_new0 (Event, 1);
+
+  event->kind = kind;
+  event->segment = segment != NULL ? pp_segment_ref (segment) : NULL;
+
+  return event;
+}
+
+static void
+event_free (Event *event)
+{
+  g_clear_pointer (&event->segment, pp_segment_unref);
+  g_clear_pointer (&event->graph, json_node_unref);
+  g_clear_error (&event->error);
+  g_clear_pointer (&event->run, pp_run_unref);
+  g_free (event);
+}
+
+static void
+dispatch_event (gpointer owner,
+                gpointer data)
+{
+  PpProcessor *self = owner;
+  Event *event = data;
+
+  switch (event->kind)
+    {
+    case EVENT_STARTED:
+      g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_SEGMENT_STARTED], 0, event->segment);
+      break;
+    case EVENT_DONE:
+      g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE], 0, event->segment, event->graph);
+      break;
+    case EVENT_FAILED:
+      g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_SEGMENT_FAILED], 0, event->segment, event->error);
+      break;
+    case EVENT_PROGRESS:
+      g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_PROGRESS], 0, event->done, event->failed, event->total);
+      break;
+    case EVENT_FINISHED:
+      g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_FINISHED], 0, event->graph);
+      break;
+    case EVENT_RUN_OVER:
+      pp_run_disconnect_cancellable (event->run);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+PpMainContextQueue *
+pp_processor_new_event_queue (PpProcessor *self)
+{
+  return pp_main_context_queue_new (self->context, self, "[libpp] processor signals",
+                                    dispatch_event, (GDestroyNotify) event_free);
+}
+
+gboolean
+pp_processor_has_handler (PpProcessor       *self,
+                          PpProcessorSignal  signal)
+{
+  return g_signal_has_handler_pending (self, signals[signal], 0, TRUE);
+}
+
+void
+pp_processor_emit_segment_started (PpProcessor *self,
+                                   PpSegment   *segment)
+{
+  if (pp_processor_has_handler (self, PP_PROCESSOR_SIGNAL_SEGMENT_STARTED))
+    pp_main_context_queue_push (self->events, event_new (EVENT_STARTED, segment));
+}
+
+/* @graph stays the caller's: the handlers get a copy */
+void
+pp_processor_emit_segment_done (PpProcessor *self,
+                                PpSegment   *segment,
+                                JsonNode    *graph)
+{
+  Event *event;
+
+  if (!pp_processor_has_handler (self, PP_PROCESSOR_SIGNAL_SEGMENT_DONE))
+    return;
+
+  event = event_new (EVENT_DONE, segment);
+  event->graph = pp_jsonld_node_copy_deep (graph);
+  pp_main_context_queue_push (self->events, event);
+}
+
+void
+pp_processor_emit_segment_failed (PpProcessor  *self,
+                                  PpSegment    *segment,
+                                  const GError *error)
+{
+  Event *event;
+
+  if (!pp_processor_has_handler (self, PP_PROCESSOR_SIGNAL_SEGMENT_FAILED))
+    return;
+
+  event = event_new (EVENT_FAILED, segment);
+  event->error = g_error_copy (error);
+  pp_main_context_queue_push (self->events, event);
+}
+
+/* Call it under self->lock, so that progress events keep their order */
+void
+pp_processor_emit_progress (PpProcessor *self,
+                            guint        done,
+                            guint        failed,
+                            guint        total)
+{
+  Event *event;
+
+  if (!pp_processor_has_handler (self, PP_PROCESSOR_SIGNAL_PROGRESS))
+    return;
+
+  event = event_new (EVENT_PROGRESS, NULL);
+  event->done = done;
+  event->failed = failed;
+  event->total = total;
+  pp_main_context_queue_push (self->events, event);
+}
+
+/* @graph stays the caller's: the handlers get a copy */
+void
+pp_processor_emit_finished (PpProcessor *self,
+                            JsonNode    *graph)
+{
+  Event *event;
+
+  if (!pp_processor_has_handler (self, PP_PROCESSOR_SIGNAL_FINISHED))
+    return;
+
+  event = event_new (EVENT_FINISHED, NULL);
+  event->graph = pp_jsonld_node_copy_deep (graph);
+  pp_main_context_queue_push (self->events, event);
+}
+
+/* Disconnects @run from its cancellable once the events before this one
+ * were emitted, on the processor's context */
+void
+pp_processor_disconnect_run_later (PpProcessor *self,
+                                   Run         *run)
+{
+  Event *event = event_new (EVENT_RUN_OVER, NULL);
+
+  event->run = pp_run_ref (run);
+  pp_main_context_queue_push (self->events, event);
+}
+
+void
+pp_processor_class_add_signals (GObjectClass *object_class)
+{
+  GType type = G_TYPE_FROM_CLASS (object_class);
+
+  /**
+   * PpProcessor::segment-started:
+   * @processor: the processor
+   * @segment: the segment
+   *
+   * Emitted when a worker starts on a segment (not again on retries).
+   */
+  signals[PP_PROCESSOR_SIGNAL_SEGMENT_STARTED] =
+    g_signal_new ("segment-started", type, G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, PP_TYPE_SEGMENT);
+
+  /**
+   * PpProcessor::segment-done:
+   * @processor: the processor
+   * @segment: the segment
+   * @graph: the segment's JSON-LD, a copy that belongs to the handler's
+   *   thread
+   *
+   * Emitted when a segment was converted, if a handler was connected by
+   * then (the graph is copied only for someone).
+   */
+  signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE] =
+    g_signal_new ("segment-done", type, G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, PP_TYPE_SEGMENT, JSON_TYPE_NODE);
+
+  /**
+   * PpProcessor::segment-failed:
+   * @processor: the processor
+   * @segment: the segment
+   * @error: why it failed, after the retries
+   *
+   * Emitted when a segment failed for good.
+   */
+  signals[PP_PROCESSOR_SIGNAL_SEGMENT_FAILED] =
+    g_signal_new ("segment-failed", type, G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, PP_TYPE_SEGMENT, G_TYPE_ERROR);
+
+  /**
+   * PpProcessor::progress:
+   * @processor: the processor
+   * @done: the segments of the run converted so far
+   * @failed: the segments of the run that failed
+   * @total: the segments of the run (a document, or all those submitted)
+   *
+   * Emitted after each segment.
+   */
+  signals[PP_PROCESSOR_SIGNAL_PROGRESS] =
+    g_signal_new ("progress", type, G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
+
+  /**
+   * PpProcessor::finished:
+   * @processor: the processor
+   * @graph: the document's graph, a copy that belongs to the handler's
+   *   thread
+   *
+   * Emitted when a document's graph is ready, before the asynchronous call
+   * completes, if a handler was connected by then.
+   */
+  signals[PP_PROCESSOR_SIGNAL_FINISHED] =
+    g_signal_new ("finished", type, G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, JSON_TYPE_NODE);
+}

@@ -1,0 +1,473 @@
+/* pp-run.c: runs and their tasks, from admission to completion
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "pp-processor-private.h"
+#include "pp-reconciler-private.h"
+
+/* A run is a document, or the processor's stream of submitted segments.
+ * Each of its segments is a task: admitted into the pool's queue when
+ * there is room, converted by a worker, retried (pp-retry.c) or finished.
+ * A document's finished tasks go to its reconciler, whose graph completes
+ * the run; the stream's go to the processor's results. */
+
+/* Threads beyond the gate's limit, so that answers are handled while the
+ * next requests are already in flight */
+guint
+pp_processor_pool_size_for (guint max_workers)
+{
+  return max_workers + MAX (4, max_workers / 4);
+}
+
+/* Runs and tasks */
+
+Run *
+pp_run_ref (Run *run)
+{
+  g_atomic_ref_count_inc (&run->ref_count);
+  return run;
+}
+
+void
+pp_run_unref (Run *run)
+{
+  if (!g_atomic_ref_count_dec (&run->ref_count))
+    return;
+
+  g_clear_object (&run->reconciler);
+  g_clear_object (&run->cancellable);
+  g_clear_object (&run->task);
+  g_clear_pointer (&run->result, json_node_unref);
+  g_clear_error (&run->error);
+  g_free (run->first_error);
+  g_free (run->name);
+  if (!run->is_stream)
+    g_object_unref (run->self);
+  g_free (run);
+}
+
+Run *
+pp_run_new (PpProcessor  *self,
+            const char   *name,
+            guint         total,
+            GCancellable *cancellable,
+            gboolean      is_stream)
+{
+  Run *run = g_new0 (Run, 1);
+
+  g_atomic_ref_count_init (&run->ref_count);
+  /* The stream belongs to the processor: it must not keep it alive */
+  run->is_stream = is_stream;
+  run->self = is_stream ? self : g_object_ref (self);
+  run->name = g_strdup (name);
+  run->total = total;
+  run->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  run->start_time = g_get_monotonic_time ();
+
+  return run;
+}
+
+void
+pp_run_disconnect_cancellable (Run *run)
+{
+  gulong handler;
+
+  g_mutex_lock (&run->self->lock);
+  handler = run->cancel_handler;
+  run->cancel_handler = 0;
+  g_mutex_unlock (&run->self->lock);
+
+  if (handler != 0)
+    g_cancellable_disconnect (run->cancellable, handler);
+}
+
+Task *
+pp_task_new (Run       *run,
+             PpSegment *segment)
+{
+  Task *task = g_new0 (Task, 1);
+
+  task->self = g_object_ref (run->self);
+  task->run = pp_run_ref (run);
+  task->segment = pp_segment_ref (segment);
+  task->queued_time = g_get_monotonic_time ();
+
+  return task;
+}
+
+void
+pp_task_free (Task *task)
+{
+  g_clear_object (&task->admit_task);
+  pp_segment_unref (task->segment);
+  pp_run_unref (task->run);
+  g_object_unref (task->self);
+  g_free (task);
+}
+
+/* Admission into the pool's queue. Tasks are admitted under the lock;
+ * what follows from it happens once the lock is released:
+ *
+ * - the tasks are pushed to the pool (pp_processor_push_admitted()): a
+ *   push may have to start a thread, and every worker takes the lock as
+ *   it begins a task, so a run's first tasks start while the rest are
+ *   still being pushed;
+ * - the pp_processor_submit_async() calls they end are returned
+ *   (pp_processor_return_admitted()): returning a GTask may run its
+ *   callback there and then, and the callback may call the processor. */
+
+void
+pp_processor_admit_one_locked (PpProcessor *self,
+                               Task        *task,
+                               GQueue      *admitted)
+{
+  self->n_queued++;
+  task->admitted = TRUE;
+  g_queue_push_tail (admitted, task);
+}
+
+/* Admits waiting tasks while there is room; @to_return gets the GTasks of
+ * the submissions that ended */
+void
+pp_processor_admit_locked (PpProcessor *self,
+                           GQueue      *admitted,
+                           GQueue      *to_return)
+{
+  while (self->n_queued < self->queue_size && !g_queue_is_empty (&self->backlog))
+    {
+      Task *task = g_queue_pop_head (&self->backlog);
+      GTask *admit_task = g_steal_pointer (&task->admit_task);
+
+      pp_processor_admit_one_locked (self, task, admitted);
+
+      if (admit_task != NULL)
+        g_queue_push_tail (to_return, admit_task);
+    }
+
+  g_cond_broadcast (&self->cond);
+}
+
+/* Called without the lock */
+void
+pp_processor_push_admitted (PpProcessor *self,
+                            GQueue      *admitted)
+{
+  Task *task;
+
+  while ((task = g_queue_pop_head (admitted)) != NULL)
+    g_thread_pool_push (self->pool, task, NULL);
+}
+
+/* Called without the lock */
+void
+pp_processor_return_admitted (GQueue *to_return)
+{
+  GTask *admit_task;
+
+  while ((admit_task = g_queue_pop_head (to_return)) != NULL)
+    {
+      g_task_return_boolean (admit_task, TRUE);
+      g_object_unref (admit_task);
+    }
+}
+
+/* Completion */
+
+static void
+run_complete (Run      *run,
+              JsonNode *graph,
+              GError   *error)
+{
+  PpProcessor *self = run->self;
+  g_autoptr(JsonNode) owned_graph = graph;
+  g_autoptr(GError) owned_error = error;
+  GTask *task;
+  guint done, failed, total;
+
+  g_mutex_lock (&self->lock);
+  if (run->completed)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  run->completed = TRUE;
+  done = run->done;
+  failed = run->failed;
+  total = run->total;
+  task = g_steal_pointer (&run->task);
+  if (task == NULL)
+    {
+      run->result = owned_graph != NULL ? json_node_ref (owned_graph) : NULL;
+      run->error = owned_error != NULL ? g_error_copy (owned_error) : NULL;
+      g_cond_broadcast (&self->cond);
+    }
+  g_mutex_unlock (&self->lock);
+
+  g_info ("%s: %u segments, %u done, %u failed, in %.1f ms%s%s",
+          run->name, total, done, failed,
+          (g_get_monotonic_time () - run->start_time) / 1000.0,
+          owned_error != NULL ? ": " : "", owned_error != NULL ? owned_error->message : "");
+
+  if (owned_graph != NULL)
+    pp_processor_emit_finished (self, owned_graph);
+  pp_processor_disconnect_run_later (self, run);
+
+  if (task != NULL)
+    {
+      if (owned_graph != NULL)
+        g_task_return_pointer (task, g_steal_pointer (&owned_graph), (GDestroyNotify) json_node_unref);
+      else
+        g_task_return_error (task, g_steal_pointer (&owned_error));
+      g_object_unref (task);
+    }
+}
+
+static void
+reconciler_done (JsonNode     *graph,
+                 const GError *error,
+                 gpointer      user_data)
+{
+  Run *run = user_data;
+  GError *run_error = NULL;
+
+  g_mutex_lock (&run->self->lock);
+  /* The workers may see a cancel before its handler runs: a cancelled run
+   * reports the cancel, not the failures it caused */
+  if (g_cancellable_is_cancelled (run->cancellable))
+    run_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+  else if (run->done == 0 && run->total > 0)
+    run_error = g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED,
+                             "%s: all %u segments failed; the first: %s",
+                             run->name, run->total,
+                             run->first_error != NULL ? run->first_error : "unknown error");
+  g_mutex_unlock (&run->self->lock);
+
+  if (run_error == NULL && graph == NULL)
+    run_error = g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_RECONCILE,
+                             "%s: the segments' graphs could not be merged: %s",
+                             run->name, error != NULL ? error->message : "unknown error");
+
+  if (run_error != NULL)
+    {
+      g_clear_pointer (&graph, json_node_unref);
+      run_complete (run, NULL, run_error);
+    }
+  else
+    run_complete (run, graph, NULL);
+}
+
+static void
+run_cancelled (GCancellable *cancellable,
+               gpointer      user_data)
+{
+  Run *run = user_data;
+
+  if (run->reconciler != NULL)
+    pp_reconciler_cancel (run->reconciler);
+
+  run_complete (run, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                "Operation was cancelled"));
+}
+
+/* Takes @graph and @error */
+static void
+finish_task (PpProcessor *self,
+             Task        *task,
+             JsonNode    *graph,
+             GError      *error)
+{
+  Run *run = task->run;
+
+  g_mutex_lock (&self->stats.lock);
+  if (graph != NULL)
+    self->stats.done++;
+  else
+    self->stats.failed++;
+  g_mutex_unlock (&self->stats.lock);
+
+  /* The signals first: the segment's graph may complete the run, whose
+   * "finished" must come after this segment's "progress" */
+  if (graph != NULL)
+    pp_processor_emit_segment_done (self, task->segment, graph);
+  else
+    {
+      g_debug ("Segment %u of %s failed: %s", pp_segment_get_index (task->segment),
+               run->name, error->message);
+      pp_processor_emit_segment_failed (self, task->segment, error);
+    }
+
+  g_mutex_lock (&self->lock);
+  if (graph != NULL)
+    run->done++;
+  else
+    {
+      run->failed++;
+      if (run->first_error == NULL)
+        run->first_error = g_strdup_printf ("segment %u: %s",
+                                            pp_segment_get_index (task->segment),
+                                            error->message);
+    }
+  pp_processor_emit_progress (self, run->done, run->failed, run->total);
+  g_mutex_unlock (&self->lock);
+
+  if (run->is_stream)
+    g_async_queue_push (self->results, pp_result_new (task->segment, graph, error));
+  else if (graph != NULL)
+    pp_reconciler_add_graph (run->reconciler, task->segment, graph);
+  else
+    {
+      pp_reconciler_add_failure (run->reconciler, task->segment, error);
+      g_error_free (error);
+    }
+
+  pp_task_free (task);
+}
+
+/* The worker */
+
+void
+pp_processor_worker (gpointer data,
+                     gpointer user_data)
+{
+  Task *task = data;
+  PpProcessor *self = user_data;
+  Run *run = task->run;
+  g_autoptr(PpConvertContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *model = NULL;
+  JsonNode *graph = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gint64 waited = start - task->queued_time;
+  guint index = pp_segment_get_index (task->segment);
+  GQueue admitted = G_QUEUE_INIT;
+  GQueue to_return = G_QUEUE_INIT;
+  gboolean stopped;
+
+  /* Finishing the task may drop the last reference of the run, and so of
+   * the processor */
+  g_object_ref (self);
+
+  g_mutex_lock (&self->lock);
+  self->n_queued--;
+  pp_processor_admit_locked (self, &admitted, &to_return);
+  stopped = run->completed && !run->is_stream;
+  model = g_strdup (self->model);
+  g_mutex_unlock (&self->lock);
+  pp_processor_push_admitted (self, &admitted);
+  pp_processor_return_admitted (&to_return);
+
+  g_mutex_lock (&self->stats.lock);
+  self->stats.running++;
+  self->stats.peak_running = MAX (self->stats.peak_running, self->stats.running);
+  g_mutex_unlock (&self->stats.lock);
+
+  if (stopped || g_cancellable_set_error_if_cancelled (run->cancellable, &error))
+    {
+      if (error == NULL)
+        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+      finish_task (self, task, NULL, g_steal_pointer (&error));
+      goto out;
+    }
+
+  if (task->attempt == 0)
+    pp_processor_emit_segment_started (self, task->segment);
+
+  context = pp_convert_context_new_full (self->client, self->cache, model,
+                                         pp_processor_complete_request, self);
+  graph = pp_converter_convert (self->converter, context, task->segment,
+                                run->cancellable, &error);
+
+  g_debug ("Segment %u of %s: %s after %.1f ms queued, %.1f ms converting (attempt %u)",
+           index, run->name, graph != NULL ? "done" : "failed",
+           waited / 1000.0, (g_get_monotonic_time () - start) / 1000.0, task->attempt + 1);
+
+  if (graph == NULL && error == NULL)
+    g_set_error (&error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
+                 "Segment %u: the converter %s returned neither JSON-LD nor an error",
+                 index, G_OBJECT_TYPE_NAME (self->converter));
+  else if (graph != NULL)
+    g_clear_error (&error);
+
+  if (graph == NULL && pp_llm_error_is_transient (error) &&
+      task->attempt < self->max_retries &&
+      !g_cancellable_is_cancelled (run->cancellable))
+    {
+      pp_processor_schedule_retry (self, task, error);
+      goto out;
+    }
+
+  finish_task (self, task, graph, g_steal_pointer (&error));
+
+out:
+  g_mutex_lock (&self->stats.lock);
+  self->stats.running--;
+  g_mutex_unlock (&self->stats.lock);
+
+  g_object_unref (self);
+}
+
+/* Documents */
+
+Run *
+pp_run_start_document (PpProcessor   *self,
+                       PpDocument    *document,
+                       GCancellable  *cancellable,
+                       GTask         *gtask,
+                       GError       **error)
+{
+  g_autoptr(GPtrArray) segments = NULL;
+  GQueue admitted = G_QUEUE_INIT;
+  GQueue to_return = G_QUEUE_INIT;
+  Run *run;
+
+  segments = pp_segmenter_split (self->segmenter,
+                                 pp_document_get_text (document),
+                                 pp_document_get_length (document),
+                                 pp_document_get_format (document),
+                                 error);
+  if (segments == NULL)
+    return NULL;
+
+  if (segments->len == 0)
+    {
+      g_set_error (error, PP_DOCUMENT_ERROR, PP_DOCUMENT_ERROR_EMPTY,
+                   "%s: empty (no text to convert)", pp_document_get_name (document));
+      return NULL;
+    }
+
+  run = pp_run_new (self, pp_document_get_name (document), segments->len, cancellable, FALSE);
+  run->task = gtask != NULL ? g_object_ref (gtask) : NULL;
+  run->reconciler = pp_reconciler_new (segments->len, self->output_form);
+  pp_reconciler_set_done_func (run->reconciler, reconciler_done, pp_run_ref (run),
+                               (GDestroyNotify) pp_run_unref);
+
+  g_info ("%s: %u segments, up to %u workers", run->name, segments->len,
+          (guint) g_atomic_int_get (&self->max_workers));
+
+  g_mutex_lock (&self->stats.lock);
+  self->stats.submitted += segments->len;
+  g_mutex_unlock (&self->stats.lock);
+
+  if (cancellable != NULL)
+    {
+      gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (run_cancelled),
+                                              pp_run_ref (run), (GDestroyNotify) pp_run_unref);
+
+      g_mutex_lock (&self->lock);
+      run->cancel_handler = handler;
+      g_mutex_unlock (&self->lock);
+    }
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < segments->len; i++)
+    g_queue_push_tail (&self->backlog, pp_task_new (run, segments->pdata[i]));
+  pp_processor_admit_locked (self, &admitted, &to_return);
+  g_mutex_unlock (&self->lock);
+  pp_processor_push_admitted (self, &admitted);
+  pp_processor_return_admitted (&to_return);
+
+  return run;
+}
