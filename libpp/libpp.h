@@ -13,6 +13,7 @@
 #include <libpp/pp-enum-types.h>
 
 #include <libpp/pp-document.h>
+#include <libpp/pp-json-parse.h>
 #include <libpp/pp-segment.h>
 #include <libpp/pp-segmenter.h>
 #include <libpp/pp-llm-request.h>

@@ -49,6 +49,17 @@ pp_llm_error_private_clear (PpLlmErrorPrivate *priv)
 {
 }
 
+/**
+ * pp_llm_error_quark:
+ *
+ * The error domain of [iface@Pp.LlmClient] implementations, `PP_LLM_ERROR`.
+ * Its errors carry the delay the endpoint asked for
+ * ([func@Pp.LlmError.get_retry_after]).
+ *
+ * Returns: the quark of the error domain
+ *
+ * Since: 0.1
+ */
 G_DEFINE_EXTENDED_ERROR (PpLlmError, pp_llm_error)
 
 /**
@@ -143,10 +154,18 @@ pp_llm_client_real_dup_id (PpLlmClient *client)
   return g_strdup (G_OBJECT_TYPE_NAME (client));
 }
 
+static char *
+pp_llm_client_real_redact (PpLlmClient *client,
+                           const char  *text)
+{
+  return g_strdup (text);
+}
+
 static void
 pp_llm_client_default_init (PpLlmClientInterface *iface)
 {
   iface->dup_id = pp_llm_client_real_dup_id;
+  iface->redact = pp_llm_client_real_redact;
 }
 
 /**
@@ -166,6 +185,39 @@ pp_llm_client_dup_id (PpLlmClient *client)
   g_return_val_if_fail (PP_IS_LLM_CLIENT (client), NULL);
 
   return PP_LLM_CLIENT_GET_IFACE (client)->dup_id (client);
+}
+
+/**
+ * pp_llm_client_redact:
+ * @client: a #PpLlmClient
+ * @text: a text that may quote what the endpoint said, such as an error
+ *   message
+ *
+ * Blots the secrets of @client out of @text: every secret it holds, such
+ * as an API key, in every form an endpoint may echo it (as it is,
+ * percent-encoded, JSON-escaped, base64…), is replaced by "[redacted]".
+ *
+ * Run every message that quotes an answer or an error of the endpoint
+ * through it before it reaches a #GError, a log or a user. Thread-safe.
+ *
+ * Returns: (transfer full): the redacted copy of @text
+ *
+ * Since: 0.2
+ */
+char *
+pp_llm_client_redact (PpLlmClient *client,
+                      const char  *text)
+{
+  PpLlmClientInterface *iface;
+
+  g_return_val_if_fail (PP_IS_LLM_CLIENT (client), NULL);
+  g_return_val_if_fail (text != NULL, NULL);
+
+  iface = PP_LLM_CLIENT_GET_IFACE (client);
+  if (iface->redact == NULL)
+    return g_strdup (text);
+
+  return iface->redact (client, text);
 }
 
 /**
@@ -258,6 +310,8 @@ pp_llm_client_complete_async (PpLlmClient         *client,
  * @client: a #PpLlmClient
  * @result: the #GAsyncResult given to the callback
  * @error: return location for a #GError
+ *
+ * Finishes an operation started with [method@Pp.LlmClient.complete_async].
  *
  * Returns: (transfer full) (nullable): the answer, or %NULL with @error set
  *

@@ -93,6 +93,9 @@ G_DECLARE_INTERFACE (PpLlmClient, pp_llm_client, PP, LLM_CLIENT, GObject)
  * @dup_id: returns what identifies the endpoint and default model, such as
  *   "openai http://127.0.0.1:8080/v1 gpt-4o-mini", for cache keys; never a
  *   secret. The default returns the type name.
+ * @redact: returns a copy of a text with every secret the client holds (in
+ *   every form an endpoint may echo it) replaced by "[redacted]". Called
+ *   from many threads at once. The default returns a plain copy. Since: 0.2
  *
  * The virtual methods of #PpLlmClient.
  *
@@ -107,9 +110,11 @@ struct _PpLlmClientInterface
                                 GCancellable  *cancellable,
                                 GError       **error);
   char *          (* dup_id)   (PpLlmClient   *client);
+  char *          (* redact)   (PpLlmClient   *client,
+                                const char    *text);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 PP_AVAILABLE_IN_ALL
@@ -119,6 +124,9 @@ PpLlmResponse *pp_llm_client_complete        (PpLlmClient         *client,
                                               GError             **error);
 PP_AVAILABLE_IN_ALL
 char          *pp_llm_client_dup_id          (PpLlmClient         *client);
+PP_AVAILABLE_IN_0_2
+char          *pp_llm_client_redact          (PpLlmClient         *client,
+                                              const char          *text);
 PP_AVAILABLE_IN_ALL
 void           pp_llm_client_complete_async  (PpLlmClient         *client,
                                               PpLlmRequest        *request,

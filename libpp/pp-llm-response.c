@@ -11,6 +11,7 @@
 
 #include "pp-llm-response.h"
 #include "pp-cache.h"
+#include "pp-json-parse.h"
 
 struct _PpLlmResponse
 {
@@ -38,6 +39,9 @@ pp_llm_response_clear (PpLlmResponse *response)
  * @model: (nullable): the model that answered
  * @prompt_tokens: tokens of the prompt, as the endpoint counted them
  * @completion_tokens: tokens of the answer, as the endpoint counted them
+ *
+ * Creates the answer of an LLM, for an implementation of
+ * [iface@Pp.LlmClient] to return.
  *
  * Returns: (transfer full): a new #PpLlmResponse
  *
@@ -78,9 +82,8 @@ PpLlmResponse *
 pp_llm_response_new_from_bytes (GBytes  *bytes,
                                 GError **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
   JsonObject *object;
   const char *content;
   gsize size;
@@ -90,16 +93,16 @@ pp_llm_response_new_from_bytes (GBytes  *bytes,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   data = g_bytes_get_data (bytes, &size);
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data != NULL ? data : "", size, &local_error))
+  if (size > G_MAXSSIZE ||
+      (root = pp_json_parse (data != NULL ? data : "", (gssize) size, &local_error)) == NULL)
     {
       g_set_error (error, PP_CACHE_ERROR, PP_CACHE_ERROR_CORRUPT,
-                   "Cached answer is not JSON: %s", local_error->message);
+                   "Cached answer cannot be read: %s",
+                   local_error != NULL ? local_error->message : "it is too long");
       return NULL;
     }
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     goto corrupt;
 
   object = json_node_get_object (root);
@@ -169,6 +172,8 @@ pp_llm_response_to_bytes (PpLlmResponse *response)
  * pp_llm_response_ref:
  * @response: a #PpLlmResponse
  *
+ * Acquires a reference on @response.
+ *
  * Returns: (transfer full): @response, with one more reference
  *
  * Since: 0.1
@@ -201,6 +206,8 @@ pp_llm_response_unref (PpLlmResponse *response)
  * pp_llm_response_get_content:
  * @response: a #PpLlmResponse
  *
+ * Gets the text of the answer.
+ *
  * Returns: the text of the answer
  *
  * Since: 0.1
@@ -216,6 +223,8 @@ pp_llm_response_get_content (PpLlmResponse *response)
 /**
  * pp_llm_response_get_model:
  * @response: a #PpLlmResponse
+ *
+ * Gets the model that answered, as the endpoint named it.
  *
  * Returns: (nullable): the model that answered
  *
@@ -233,6 +242,8 @@ pp_llm_response_get_model (PpLlmResponse *response)
  * pp_llm_response_get_prompt_tokens:
  * @response: a #PpLlmResponse
  *
+ * Gets how many tokens the prompt has, as the endpoint counted them.
+ *
  * Returns: the tokens of the prompt
  *
  * Since: 0.1
@@ -248,6 +259,8 @@ pp_llm_response_get_prompt_tokens (PpLlmResponse *response)
 /**
  * pp_llm_response_get_completion_tokens:
  * @response: a #PpLlmResponse
+ *
+ * Gets how many tokens the answer has, as the endpoint counted them.
  *
  * Returns: the tokens of the answer
  *

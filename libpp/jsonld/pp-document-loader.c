@@ -5,10 +5,13 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <libsoup/soup.h>
 
 #include "pp-document-loader-private.h"
+#include "pp-json-parse.h"
 #include "pp-jsonld-error.h"
 #include "pp-jsonld-util-private.h"
 
@@ -191,8 +194,13 @@ compare_prefix_length (gconstpointer a,
  * @directory: the directory holding the documents under @iri_prefix
  *
  * Serves the IRIs starting with @iri_prefix from the files of @directory:
- * the rest of the IRI (without its fragment) is the path of the file
- * relative to @directory. The longest matching prefix wins.
+ * the rest of the IRI (without its fragment), percent-decoded, is the path
+ * of the file relative to @directory. The longest matching prefix wins.
+ *
+ * Only the files inside @directory are served: an IRI whose rest is an
+ * absolute path, has an empty, `.` or `..` segment, a backslash or a NUL,
+ * or names a file whose real path (symbolic links resolved) lies outside
+ * the real path of @directory fails to load.
  *
  * Since: 0.1
  */
@@ -321,36 +329,152 @@ get_contexts_file (const char *name)
   return g_file_new_build_filename (PP_PKGDATADIR, "contexts", name, NULL);
 }
 
-/* the file an IRI maps to, or NULL; called under the lock */
+/* the directory mapped to the longest prefix of @iri, and in @rest the part
+ * of @iri after that prefix, or NULL; called under the lock */
 static GFile *
-lookup_file (PpDocumentLoader *self,
-             const char       *iri)
+lookup_mapping (PpDocumentLoader  *self,
+                const char        *iri,
+                const char       **rest)
 {
-  g_autofree char *stripped = NULL;
   guint i;
-
-  if (is_schemaorg_context (iri))
-    return get_contexts_file (SCHEMAORG_CONTEXT_FILE);
-
-  stripped = g_strndup (iri, strcspn (iri, "#"));
 
   for (i = 0; i < self->prefixes->len; i++)
     {
       PrefixMapping *mapping = g_ptr_array_index (self->prefixes, i);
 
-      if (g_str_has_prefix (stripped, mapping->prefix))
+      if (g_str_has_prefix (iri, mapping->prefix))
         {
-          const char *rest = stripped + strlen (mapping->prefix);
-          g_autofree char *unescaped = g_uri_unescape_string (rest, NULL);
-
-          if (unescaped == NULL || strstr (unescaped, "..") != NULL)
-            return NULL;
-
-          return g_file_resolve_relative_path (mapping->directory, unescaped);
+          *rest = iri + strlen (mapping->prefix);
+          return g_object_ref (mapping->directory);
         }
     }
 
   return NULL;
+}
+
+/* whether @path, a decoded relative path, stays below its directory: not
+ * absolute, no empty, "." nor ".." segment, no backslash */
+static gboolean
+is_contained_path (const char *path)
+{
+  g_auto(GStrv) segments = NULL;
+
+  if (*path == '\0' || g_path_is_absolute (path) || strchr (path, '\\') != NULL)
+    return FALSE;
+
+  segments = g_strsplit (path, "/", -1);
+  for (guint i = 0; segments[i] != NULL; i++)
+    {
+      if (*segments[i] == '\0' ||
+          strcmp (segments[i], ".") == 0 ||
+          strcmp (segments[i], "..") == 0)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+set_outside_error (const char  *iri,
+                   GError     **error)
+{
+  pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                       "%s is outside the mapped directory", iri);
+}
+
+/* whether @path is @directory or lies below it; both are canonical */
+static gboolean
+path_is_within (const char *path,
+                const char *directory)
+{
+  size_t length = strlen (directory);
+
+  if (strncmp (path, directory, length) != 0)
+    return FALSE;
+
+  return path[length] == '\0' || path[length] == G_DIR_SEPARATOR ||
+         (length > 0 && directory[length - 1] == G_DIR_SEPARATOR);
+}
+
+/* The file that @rest, the part of @iri after the prefix mapped to
+ * @directory, names: percent-decoded, a relative path that stays below
+ * @directory, and, in a local directory, a file whose real path (symbolic
+ * links resolved) lies inside the real path of @directory. */
+static GFile *
+resolve_mapped_file (const char  *iri,
+                     GFile       *directory,
+                     const char  *rest,
+                     GError     **error)
+{
+  g_autofree char *escaped = g_strndup (rest, strcspn (rest, "#"));
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *relative = NULL;
+  g_autofree char *directory_path = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *real_directory = NULL;
+  g_autofree char *real_path = NULL;
+  g_autoptr(GFile) file = NULL;
+  const char *data;
+  gsize length;
+  int saved_errno;
+
+  bytes = g_uri_unescape_bytes (escaped, -1, NULL, NULL);
+  if (bytes == NULL)
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "%s has an invalid percent-escape", iri);
+      return NULL;
+    }
+
+  data = g_bytes_get_data (bytes, &length);
+  if (length > 0 && memchr (data, '\0', length) != NULL)
+    {
+      set_outside_error (iri, error);
+      return NULL;
+    }
+
+  relative = g_strndup (data, length);
+  if (!is_contained_path (relative))
+    {
+      set_outside_error (iri, error);
+      return NULL;
+    }
+
+  file = g_file_resolve_relative_path (directory, relative);
+
+  /* a directory that is not local (a resource) has no links to follow */
+  directory_path = g_file_get_path (directory);
+  if (directory_path == NULL)
+    return g_steal_pointer (&file);
+
+  path = g_file_get_path (file);
+  real_directory = realpath (directory_path, NULL);
+  if (real_directory == NULL)
+    {
+      saved_errno = errno;
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "%s: the mapped directory %s: %s",
+                           iri, directory_path, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  real_path = realpath (path, NULL);
+  if (real_path == NULL)
+    {
+      saved_errno = errno;
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "%s: %s: %s", iri, path, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  if (!path_is_within (real_path, real_directory))
+    {
+      set_outside_error (iri, error);
+      return NULL;
+    }
+
+  /* what was checked is what is read */
+  return g_file_new_for_path (real_path);
 }
 
 static JsonNode *
@@ -359,41 +483,19 @@ parse_document (const char  *iri,
                 gsize        length,
                 GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
   JsonNode *root;
 
-  if (!g_utf8_validate (data, length, NULL))
-    {
-      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
-                           "%s is not valid UTF-8", iri);
-      return NULL;
-    }
-
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
-                           "%s is not JSON: %s", iri, local_error->message);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
+  /* checks UTF-8 and depth once here, so the algorithms can trust cached
+   * documents */
+  root = length <= G_MAXSSIZE ? pp_json_parse (data, (gssize) length, &local_error) : NULL;
   if (root == NULL)
     {
-      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
-                           "%s is empty", iri);
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED, "%s: %s", iri,
+                           local_error != NULL ? local_error->message : "the text is too long");
       return NULL;
     }
 
-  /* checked once here, so the algorithms can trust cached documents */
-  if (!pp_jsonld_node_validate_utf8 (root, PP_JSONLD_MAX_DEPTH, &local_error))
-    {
-      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
-                           "%s: %s", iri, local_error->message);
-      return NULL;
-    }
-
-  root = json_node_ref (root);
   json_node_seal (root);
 
   return root;
@@ -582,9 +684,27 @@ pp_document_loader_load (PpDocumentLoader  *loader,
       return document;
     }
 
-  g_mutex_lock (&loader->lock);
-  file = lookup_file (loader, iri);
-  g_mutex_unlock (&loader->lock);
+  if (is_schemaorg_context (iri))
+    file = get_contexts_file (SCHEMAORG_CONTEXT_FILE);
+  else
+    {
+      g_autoptr(GFile) directory = NULL;
+      const char *rest = NULL;
+
+      g_mutex_lock (&loader->lock);
+      directory = lookup_mapping (loader, iri, &rest);
+      g_mutex_unlock (&loader->lock);
+
+      if (directory != NULL)
+        {
+          file = resolve_mapped_file (iri, directory, rest, error);
+          if (file == NULL)
+            {
+              g_mutex_unlock (&loader->load_lock);
+              return NULL;
+            }
+        }
+    }
 
   if (file != NULL)
     {

@@ -46,6 +46,7 @@ typedef struct {
   GCancellable         *cancellable;
   PpJsonldContextCache *cache;
   guint                 depth;
+  guint                 term_chain;   /* terms being defined one for another */
   guint                *n_processed;
 } ProcessState;
 
@@ -376,6 +377,11 @@ typedef struct {
 #define DEFINING 1
 #define DEFINED  2
 
+/* How many terms may be defined one for another, through scoped and
+ * remote contexts too: a term whose IRI names another term of its context
+ * defines that one first, and each link recurses */
+#define MAX_TERM_CHAIN PP_JSONLD_MAX_DEPTH
+
 static gboolean create_term_definition (LocalState       *ls,
                                         PpJsonldContext  *active,
                                         const char       *term,
@@ -686,11 +692,12 @@ is_iri_or_blank (const char *iri)
   return pp_jsonld_iri_is_absolute (iri) || pp_jsonld_is_blank_node_id (iri);
 }
 
+/* Create Term Definition; call it through create_term_definition() */
 static gboolean
-create_term_definition (LocalState       *ls,
-                        PpJsonldContext  *active,
-                        const char       *term,
-                        GError          **error)
+define_term (LocalState       *ls,
+             PpJsonldContext  *active,
+             const char       *term,
+             GError          **error)
 {
   gboolean mode_1_0 = active->processing_mode == PP_JSONLD_PROCESSING_MODE_1_0;
   PpJsonldTermDef *previous = NULL;
@@ -1250,7 +1257,32 @@ out:
   return ok;
 }
 
-/* Context Processing */
+/* Create Term Definition, with the chain of terms that the definition of
+ * one term defines first bounded */
+static gboolean
+create_term_definition (LocalState       *ls,
+                        PpJsonldContext  *active,
+                        const char       *term,
+                        GError          **error)
+{
+  gboolean ok;
+
+  if (ls->state->term_chain >= MAX_TERM_CHAIN)
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_CONTEXT_OVERFLOW,
+                           "term \"%s\" is defined through a chain of more than %u "
+                           "terms defined one for another",
+                           term, (guint) MAX_TERM_CHAIN);
+      return FALSE;
+    }
+
+  ls->state->term_chain++;
+  ok = define_term (ls, active, term, error);
+  ls->state->term_chain--;
+
+  return ok;
+}
+
 /* Context Processing */
 
 static JsonNode *
@@ -1965,7 +1997,7 @@ pp_jsonld_context_process_cached (PpJsonldContextCache *cache,
                                   GError              **error)
 {
   guint n_processed = 0;
-  ProcessState state = { options, get_loader (options), cancellable, cache, 0, &n_processed };
+  ProcessState state = { options, get_loader (options), cancellable, cache, 0, 0, &n_processed };
 
   g_return_val_if_fail (active != NULL, NULL);
   g_return_val_if_fail (local_context != NULL, NULL);
@@ -2009,7 +2041,7 @@ pp_jsonld_context_process (PpJsonldContext  *active,
                            GError          **error)
 {
   guint n_processed = 0;
-  ProcessState state = { options, get_loader (options), cancellable, NULL, 0, &n_processed };
+  ProcessState state = { options, get_loader (options), cancellable, NULL, 0, 0, &n_processed };
 
   g_return_val_if_fail (active != NULL, NULL);
   g_return_val_if_fail (local_context != NULL, NULL);

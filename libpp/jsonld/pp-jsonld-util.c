@@ -7,6 +7,7 @@
 
 #include "pp-jsonld-util-private.h"
 
+#include <math.h>
 #include <string.h>
 
 
@@ -397,7 +398,9 @@ copy_deep (JsonNode *node,
  * @node: a node
  *
  * A deep, mutable copy of @node: a node shared read-only between threads
- * can be copied with this (it reads without taking references).
+ * can be copied with this (it reads without taking references). It
+ * recurses: only for trees whose depth pp_jsonld_node_validate_utf8() or
+ * an algorithm's own depth limit bounded.
  *
  * Returns: (transfer full): the copy
  */
@@ -433,7 +436,8 @@ values_equal (JsonNode *a,
  * pp_jsonld_node_equal:
  *
  * Deep equality of two JSON values: object members in any order, array
- * elements in order, numbers compared by value (1 equals 1.0).
+ * elements in order, numbers compared by value (1 equals 1.0). It recurses,
+ * as pp_jsonld_node_copy_deep() does.
  */
 gboolean
 pp_jsonld_node_equal (JsonNode *a,
@@ -560,6 +564,14 @@ validate_node (JsonNode  *node,
                                "a string is not valid UTF-8");
           return FALSE;
         }
+      /* JSON has no such numbers: expansion would make them null */
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE &&
+          !isfinite (json_node_get_double (node)))
+        {
+          pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INPUT,
+                               "a number is not finite: %g", json_node_get_double (node));
+          return FALSE;
+        }
       return TRUE;
 
     case JSON_NODE_NULL:
@@ -574,9 +586,9 @@ validate_node (JsonNode  *node,
  * @max_depth: the deepest nesting accepted
  * @error: return location
  *
- * Checks that every string and member name of @node is valid UTF-8 and that
- * it nests no deeper than @max_depth, failing with
- * %PP_JSONLD_ERROR_INVALID_INPUT otherwise.
+ * Checks that every string and member name of @node is valid UTF-8, that
+ * every number is finite and that it nests no deeper than @max_depth,
+ * failing with %PP_JSONLD_ERROR_INVALID_INPUT otherwise.
  */
 gboolean
 pp_jsonld_node_validate_utf8 (JsonNode  *node,

@@ -32,6 +32,11 @@
  * %PP_CONVERTER_ERROR_INVALID_OUTPUT. Errors of the LLM client
  * (%PP_LLM_ERROR) are passed on unchanged.
  *
+ * What it says about an answer (in its errors, its log and the question
+ * it asks again) is first run through [method@Pp.LlmClient.redact], so
+ * that an endpoint that echoes a secret in its answer does not get it
+ * quoted.
+ *
  * Its settings are fixed at construction and it keeps no state between
  * calls: one converter serves any number of threads at once.
  */
@@ -289,6 +294,7 @@ pp_converter_llm_convert (PpConverter       *converter,
       g_autoptr(PpLlmResponse) response = NULL;
       g_autoptr(JsonNode) root = NULL;
       g_autoptr(GError) local_error = NULL;
+      g_autofree char *cause = NULL;
       g_autofree char *reask_message = NULL;
 
       /* LLM errors go to the processor as they are: it decides what to
@@ -311,19 +317,23 @@ pp_converter_llm_convert (PpConverter       *converter,
           return NULL;
         }
 
+      /* The cause quotes the answer, which may echo a secret */
+      cause = pp_llm_client_redact (pp_convert_context_get_client (context),
+                                    local_error->message);
+
       if (attempt >= self->max_reasks)
         {
           g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
                        "Segment %u: no usable JSON-LD after %u %s: %s",
                        index, attempt + 1, attempt == 0 ? "request" : "requests",
-                       local_error->message);
+                       cause);
           return NULL;
         }
 
       g_debug ("Segment %u: asking again (%u of %u): %s",
-               index, attempt + 1, self->max_reasks, local_error->message);
+               index, attempt + 1, self->max_reasks, cause);
 
-      reask_message = build_reask_message (user_message, local_error->message);
+      reask_message = build_reask_message (user_message, cause);
       g_clear_pointer (&request, pp_llm_request_unref);
       request = build_request (self, reask_message);
     }

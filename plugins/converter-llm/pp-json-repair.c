@@ -11,10 +11,11 @@
 #include "pp-json-repair.h"
 
 /* Models asked for JSON often wrap it in a Markdown code fence, add a
- * sentence before or after it, leave a comma before a closing bracket, or
- * stop before the end when they run out of tokens. This finds the outermost
- * JSON object or array of an answer and mends those faults; anything else
- * is reported, for the converter to quote when it asks again. */
+ * sentence before or after it, leave a comma before a closing bracket,
+ * break a line inside a string, or stop before the end when they run out
+ * of tokens. This finds the outermost JSON object or array of an answer
+ * and mends those faults; anything else is reported, for the converter to
+ * quote when it asks again. */
 
 /* How many bracketed stretches of an answer are tried before giving up */
 #define MAX_CANDIDATES 8
@@ -113,11 +114,33 @@ find_value_length (const char *text,
   return result;
 }
 
+static void
+append_escaped_control (GString *out,
+                        char     c)
+{
+  switch (c)
+    {
+    case '\n':
+      g_string_append (out, "\\n");
+      break;
+    case '\r':
+      g_string_append (out, "\\r");
+      break;
+    case '\t':
+      g_string_append (out, "\\t");
+      break;
+    default:
+      g_string_append_printf (out, "\\u%04x", (guint) (guchar) c);
+      break;
+    }
+}
+
 /* Copies @text without the commas that stand before a closing bracket or
- * at the very end, outside strings */
+ * at the very end, outside strings, and with the control characters that
+ * stand unescaped inside strings (a line break, often) escaped */
 static GString *
-remove_trailing_commas (const char *text,
-                        gsize       length)
+mend_commas_and_controls (const char *text,
+                          gsize       length)
 {
   GString *out = g_string_sized_new (length + 8);
   gboolean in_string = FALSE;
@@ -135,6 +158,11 @@ remove_trailing_commas (const char *text,
             escaped = TRUE;
           else if (c == '"')
             in_string = FALSE;
+          else if ((guchar) c < 0x20)
+            {
+              append_escaped_control (out, c);
+              continue;
+            }
         }
       else if (c == '"')
         {
@@ -210,21 +238,14 @@ parse_json (const char  *data,
             gsize        length,
             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  JsonNode *root;
-
-  if (!json_parser_load_from_data (parser, data, length, error))
-    return NULL;
-
-  root = json_parser_steal_root (parser);
-  if (root == NULL)
+  if (length > G_MAXSSIZE)
     {
-      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
-                           "empty JSON text");
+      g_set_error_literal (error, PP_JSON_ERROR, PP_JSON_ERROR_INVALID_SYNTAX,
+                           "the text is too long");
       return NULL;
     }
 
-  return root;
+  return pp_json_parse (data, (gssize) length, error);
 }
 
 /* Where a value cut short may be cut further back to end on a whole
@@ -263,7 +284,7 @@ parse_candidate (const char  *text,
                  gboolean     truncated,
                  GError     **error)
 {
-  g_autoptr(GString) json = remove_trailing_commas (text, length);
+  g_autoptr(GString) json = mend_commas_and_controls (text, length);
   g_autoptr(GArray) cuts = NULL;
   JsonNode *root;
 
@@ -384,7 +405,7 @@ parse_first_value_pass (const char  *text,
                          "the answer holds no JSON object or array");
   else
     g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
-                 "the answer is not valid JSON: %s", best_error->message);
+                 "the answer cannot be read as JSON: %s", best_error->message);
 
   return NULL;
 }
@@ -436,8 +457,9 @@ find_fenced_block (const char  *text,
  * Parses the outermost JSON object or array of @text: the content of its
  * first code fence if it has one, else the first bracketed stretch that is
  * JSON, with any prose around it left out. Commas before closing brackets
- * are dropped, and a value cut short is cut back to its last whole member
- * or element and completed with the brackets it lacks.
+ * are dropped, control characters inside strings are escaped, and a value
+ * cut short is cut back to its last whole member or element and completed
+ * with the brackets it lacks.
  *
  * Returns: (transfer full) (nullable): a new JSON tree, or %NULL with
  *   @error set (%PP_CONVERTER_ERROR_INVALID_OUTPUT, whose message says what

@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "pp-llm-openai.h"
+#include "pp-llm-openai-redact.h"
 
 /**
  * PpLlmOpenai:
@@ -39,7 +40,11 @@
  *
  * The API key is sent in the `Authorization` header and nowhere else: it
  * is not readable as a property, not part of pp_llm_client_dup_id(), and
- * is blotted out of any server message quoted in an error.
+ * is blotted out of any server message quoted in an error or a log, in
+ * every form a server may echo it: as it is, percent-encoded, JSON-escaped,
+ * or in base64 (of the key or of "Bearer <key>"). [method@Pp.LlmClient.redact]
+ * does the same for the texts of other parts, such as a converter quoting
+ * an answer.
  */
 
 #define DEFAULT_BASE_URL "https://api.openai.com/v1"
@@ -168,20 +173,40 @@ get_uint_member (JsonObject *object,
   return (guint) CLAMP (value, 0, (gint64) G_MAXUINT);
 }
 
+/* The object @bytes holds, or NULL with @error saying why ("the body is
+ * …"); *@tree owns it */
 static JsonObject *
-parse_object (GBytes *bytes,
-              JsonParser *parser)
+parse_object (GBytes      *bytes,
+              JsonNode   **tree,
+              GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
   gsize length;
   const char *data = g_bytes_get_data (bytes, &length);
-  JsonNode *root;
 
-  if (data == NULL || length == 0 || length > G_MAXSSIZE ||
-      !json_parser_load_from_data (parser, data, (gssize) length, NULL))
-    return NULL;
+  if (data == NULL || length == 0 || length > G_MAXSSIZE)
+    {
+      g_set_error_literal (error, PP_JSON_ERROR, PP_JSON_ERROR_INVALID_SYNTAX,
+                           length == 0 ? "the body is empty" : "the body is too long");
+      return NULL;
+    }
 
-  root = json_parser_get_root (parser);
-  return root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  *tree = pp_json_parse (data, (gssize) length, &local_error);
+  if (*tree == NULL)
+    {
+      g_set_error (error, local_error->domain, local_error->code,
+                   "the body cannot be read as JSON: %s", local_error->message);
+      return NULL;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (*tree))
+    {
+      g_set_error_literal (error, PP_JSON_ERROR, PP_JSON_ERROR_INVALID_SYNTAX,
+                           "the body is not a JSON object");
+      return NULL;
+    }
+
+  return json_node_get_object (*tree);
 }
 
 /* Building the request */
@@ -269,16 +294,13 @@ quote_server_text (PpLlmOpenai *self,
                    gssize       length)
 {
   g_autofree char *made_valid = g_utf8_make_valid (text, length);
-  g_autoptr(GString) valid = g_string_new (made_valid);
+  /* Before cutting, so that no part of the key can be left */
+  g_autofree char *valid = pp_llm_openai_redact_key (made_valid, self->api_key);
   g_autoptr(GString) quoted = g_string_new (NULL);
   gboolean space = FALSE;
   gboolean truncated = FALSE;
 
-  /* Before cutting, so that no part of the key can be left */
-  if (self->api_key != NULL && *self->api_key != '\0')
-    g_string_replace (valid, self->api_key, "[redacted]", 0);
-
-  for (const char *p = valid->str; *p != '\0'; p = g_utf8_next_char (p))
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
       char utf8[6];
@@ -334,7 +356,7 @@ read_server_error (PpLlmOpenai *self,
                    GBytes      *body,
                    ServerError *server_error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) tree = NULL;
   JsonObject *root;
   JsonObject *error;
   const char *message = NULL;
@@ -344,7 +366,7 @@ read_server_error (PpLlmOpenai *self,
   if (body == NULL || g_bytes_get_size (body) == 0)
     return;
 
-  root = parse_object (body, parser);
+  root = parse_object (body, &tree, NULL);
   if (root == NULL)
     {
       gsize length;
@@ -509,6 +531,8 @@ set_transport_error (PpLlmOpenai  *self,
                      GError       *cause,
                      GError      **error)
 {
+  g_autofree char *cause_message = NULL;
+
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_propagate_error (error, g_error_copy (cause));
@@ -522,6 +546,9 @@ set_transport_error (PpLlmOpenai  *self,
       return;
     }
 
+  /* What the connection said may come from the server */
+  cause_message = pp_llm_openai_redact_key (cause->message, self->api_key);
+
   if (cause->domain == G_RESOLVER_ERROR ||
       g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
       g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND) ||
@@ -532,7 +559,7 @@ set_transport_error (PpLlmOpenai  *self,
       cause->domain == G_TLS_ERROR)
     {
       g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_UNREACHABLE,
-                   "Cannot reach %s: %s", self->endpoint_display, cause->message);
+                   "Cannot reach %s: %s", self->endpoint_display, cause_message);
       return;
     }
 
@@ -543,13 +570,13 @@ set_transport_error (PpLlmOpenai  *self,
       g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
     {
       g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
-                   "POST %s: not a valid HTTP answer: %s", self->endpoint_display, cause->message);
+                   "POST %s: not a valid HTTP answer: %s", self->endpoint_display, cause_message);
       return;
     }
 
   /* A connection that broke or closed on the way */
   g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TRANSIENT,
-               "POST %s failed: %s", self->endpoint_display, cause->message);
+               "POST %s failed: %s", self->endpoint_display, cause_message);
 }
 
 /* Reading the answer */
@@ -561,7 +588,8 @@ parse_completion (PpLlmOpenai  *self,
                   const char   *requested_model,
                   GError      **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonNode) tree = NULL;
+  g_autoptr(GError) local_error = NULL;
   JsonObject *root;
   JsonObject *choice = NULL;
   JsonObject *message;
@@ -570,12 +598,12 @@ parse_completion (PpLlmOpenai  *self,
   const char *content;
   const char *model;
 
-  root = parse_object (body, parser);
+  root = parse_object (body, &tree, &local_error);
   if (root == NULL)
     {
       g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
-                   "POST %s: HTTP %u, but the body is not a JSON object",
-                   self->endpoint_display, status);
+                   "POST %s: HTTP %u, but %s",
+                   self->endpoint_display, status, local_error->message);
       return NULL;
     }
 
@@ -636,6 +664,7 @@ log_request (PpLlmOpenai  *self,
 {
   g_autofree char *status_text = NULL;
   g_autofree char *duration_text = NULL;
+  g_autofree char *error_message = NULL;
   double duration_ms = duration_us / 1000.0;
 
   if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
@@ -645,14 +674,17 @@ log_request (PpLlmOpenai  *self,
   duration_text = g_strdup_printf ("%.1f", duration_ms);
 
   if (error != NULL)
-    g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG,
-                      "CODE_FILE", __FILE__,
-                      "CODE_FUNC", G_STRFUNC,
-                      "PP_LLM_URL", self->endpoint_display,
-                      "PP_LLM_MODEL", model,
-                      "PP_LLM_DURATION_MS", duration_text,
-                      "MESSAGE", "POST %s (%s) failed after %.1f ms: %s",
-                      self->endpoint_display, model, duration_ms, error->message);
+    {
+      error_message = pp_llm_openai_redact_key (error->message, self->api_key);
+      g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG,
+                        "CODE_FILE", __FILE__,
+                        "CODE_FUNC", G_STRFUNC,
+                        "PP_LLM_URL", self->endpoint_display,
+                        "PP_LLM_MODEL", model,
+                        "PP_LLM_DURATION_MS", duration_text,
+                        "MESSAGE", "POST %s (%s) failed after %.1f ms: %s",
+                        self->endpoint_display, model, duration_ms, error_message);
+    }
   else
     g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_DEBUG,
                       "CODE_FILE", __FILE__,
@@ -729,11 +761,19 @@ pp_llm_openai_dup_id (PpLlmClient *client)
                           self->model);
 }
 
+static char *
+pp_llm_openai_redact (PpLlmClient *client,
+                      const char  *text)
+{
+  return pp_llm_openai_redact_key (text, PP_LLM_OPENAI (client)->api_key);
+}
+
 static void
 pp_llm_openai_client_iface_init (PpLlmClientInterface *iface)
 {
   iface->complete = pp_llm_openai_complete;
   iface->dup_id = pp_llm_openai_dup_id;
+  iface->redact = pp_llm_openai_redact;
 }
 
 /* Initialisation */

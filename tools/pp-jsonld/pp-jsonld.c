@@ -95,10 +95,10 @@ static JsonNode *
 load_json (const char  *path,
            GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local_error = NULL;
   g_autofree char *contents = NULL;
   gsize length = 0;
+  JsonNode *root;
 
   if (strcmp (path, "-") == 0)
     {
@@ -125,25 +125,18 @@ load_json (const char  *path,
       goto fail;
     }
 
-  if (!g_utf8_validate_len (contents != NULL ? contents : "", length, NULL))
+  if (length > G_MAXSSIZE)
     {
       g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "not valid UTF-8");
+                           "the document is too long");
       goto fail;
     }
 
-  if (!json_parser_load_from_data (parser, contents != NULL ? contents : "", length,
-                                   &local_error))
+  root = pp_json_parse (contents != NULL ? contents : "", (gssize) length, &local_error);
+  if (root == NULL)
     goto fail;
 
-  if (json_parser_get_root (parser) == NULL)
-    {
-      g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "the document is empty");
-      goto fail;
-    }
-
-  return json_node_ref (json_parser_get_root (parser));
+  return root;
 
 fail:
   g_set_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,

@@ -10,6 +10,7 @@
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+#include <libpp/libpp.h>
 
 #include "pp-mock-answer.h"
 
@@ -508,27 +509,26 @@ pp_mock_answer_parse_request (const char  *body,
                               char       **user_message,
                               GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) root = NULL;
   g_autofree char *system = NULL;
   g_autofree char *user = NULL;
   JsonObject *object;
   JsonArray *messages;
-  JsonNode *root;
 
   g_return_val_if_fail (body != NULL || length == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (length > G_MAXSSIZE || !json_parser_load_from_data (parser, body, (gssize) length, &local_error))
+  if (length > G_MAXSSIZE ||
+      (root = pp_json_parse (body != NULL ? body : "", (gssize) length, &local_error)) == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "The request body is not JSON: %s",
-                   local_error != NULL ? local_error->message : "too long");
+                   "The request body cannot be read as JSON: %s",
+                   local_error != NULL ? local_error->message : "it is too long");
       return FALSE;
     }
 
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                            "The request body is not a JSON object");

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <libpp/libpp.h>
 
 #define DEEP_LEVELS 100000
@@ -49,6 +50,18 @@ parse_json (const char *text)
   g_assert_no_error (error);
 
   return json_node_ref (json_parser_get_root (parser));
+}
+
+/* The @value of the first value of https://example.org/p in @expanded,
+ * the expansion of one node, as JSON */
+static char *
+dup_expanded_value (JsonNode *expanded)
+{
+  JsonObject *node = json_array_get_object_element (json_node_get_array (expanded), 0);
+  JsonArray *values = json_object_get_array_member (node, "https://example.org/p");
+  JsonObject *value = json_array_get_object_element (values, 0);
+
+  return pp_jsonld_to_json (json_object_get_member (value, "@value"), FALSE);
 }
 
 /* Runs @algorithm on @input; returns whether it succeeded. On failure the
@@ -387,6 +400,63 @@ test_scoped_context_self_reference (void)
     }
 }
 
+/* A context whose terms are defined one for another, t0 by t1, t1 by t2…:
+ * each link recurses, so a long chain is refused */
+static GString *
+term_chain_text_new (guint length)
+{
+  GString *text = g_string_new ("{\"@context\": {");
+
+  for (guint i = 0; i < length; i++)
+    g_string_append_printf (text, "\"t%u\": \"t%u\", ", i, i + 1);
+  g_string_append_printf (text, "\"t%u\": \"https://example.org/p\"}, "
+                          "\"@id\": \"https://example.org/s\", \"t0\": \"v\"}", length);
+
+  return text;
+}
+
+static void
+test_term_chain (void)
+{
+  g_autoptr(GString) text = term_chain_text_new (DEEP_LEVELS);
+  g_autoptr(PpJsonldOptions) options = options_new_offline (NULL);
+  g_autoptr(JsonNode) input = NULL;
+  g_autoptr(GError) error = NULL;
+
+  input = pp_json_parse (text->str, (gssize) text->len, &error);
+  g_assert_no_error (error);
+
+  for (Algorithm a = 0; a < N_ALGORITHMS; a++)
+    {
+      g_test_message ("%s of a chain of %u terms", algorithm_names[a], DEEP_LEVELS);
+      g_assert_false (run_algorithm (a, input, options, NULL, &error));
+      g_assert_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_CONTEXT_OVERFLOW);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, "context overflow: term \"t"));
+      g_assert_nonnull (strstr (error->message, "a chain of more than 512 terms"));
+      g_clear_error (&error);
+    }
+}
+
+/* A chain of a hundred terms is fine */
+static void
+test_term_chain_moderate (void)
+{
+  g_autoptr(GString) text = term_chain_text_new (100);
+  g_autoptr(PpJsonldOptions) options = options_new_offline (NULL);
+  g_autoptr(JsonNode) input = NULL;
+  g_autoptr(JsonNode) expanded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  input = pp_json_parse (text->str, (gssize) text->len, &error);
+  g_assert_no_error (error);
+  expanded = pp_jsonld_expand (input, options, NULL, &error);
+  g_assert_no_error (error);
+  json = dup_expanded_value (expanded);
+  g_assert_cmpstr (json, ==, "\"v\"");
+}
+
 /* Numbers out of range */
 
 static JsonNode *
@@ -420,7 +490,14 @@ test_huge_numbers (void)
         {
           g_autoptr(GError) error = NULL;
 
-          if (!run_algorithm (a, input, options, NULL, &error))
+          if (!isfinite (values[i]))
+            {
+              /* JSON has no such number: refused, never made null */
+              g_assert_false (run_algorithm (a, input, options, NULL, &error));
+              g_assert_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_INVALID_INPUT);
+              g_assert_nonnull (strstr (error->message, "a number is not finite"));
+            }
+          else if (!run_algorithm (a, input, options, NULL, &error))
             g_assert_true (error != NULL && error->domain == PP_JSONLD_ERROR);
           else
             g_assert_no_error (error);
@@ -428,35 +505,196 @@ test_huge_numbers (void)
     }
 }
 
-/* 2^70 and 1e400 through json-glib's parser, whatever it makes of them */
-static void
-test_huge_numbers_parsed (void)
+/* JSON text, read by pp_json_parse() and by the document loader: values
+ * json-glib 1.6 would change are refused, with where they are */
+
+/* Loads @text (@length bytes) from a file through the document loader */
+static JsonNode *
+load_text (const char  *text,
+           gssize       length,
+           GError     **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("pp-jsonld-robustness-XXXXXX", &local_error);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) directory = NULL;
+  g_autoptr(PpDocumentLoader) loader = pp_document_loader_new ();
+  JsonNode *document;
+
+  g_assert_no_error (local_error);
+  path = g_build_filename (dir, "doc.jsonld", NULL);
+  g_file_set_contents (path, text, length, &local_error);
+  g_assert_no_error (local_error);
+
+  directory = g_file_new_for_path (dir);
+  pp_document_loader_add_prefix_mapping (loader, "https://example.org/docs/", directory);
+  document = pp_document_loader_load (loader, "https://example.org/docs/doc.jsonld",
+                                      NULL, NULL, error);
+
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+
+  return document;
+}
+
+/* Both readers refuse @text with @code, saying where: at @offset */
+static void
+assert_text_refused (const char  *text,
+                     gssize       length,
+                     PpJsonError  code,
+                     const char  *problem,
+                     gsize        offset)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *where = g_strdup_printf (" at offset %" G_GSIZE_FORMAT " (line ", offset);
+
+  node = pp_json_parse (text, length, &error);
+  g_assert_null (node);
+  g_assert_error (error, PP_JSON_ERROR, (int) code);
+  g_test_message ("%s", error->message);
+  g_assert_nonnull (strstr (error->message, problem));
+  g_assert_nonnull (strstr (error->message, where));
+  g_clear_error (&error);
+
+  node = load_text (text, length, &error);
+  g_assert_null (node);
+  g_assert_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED);
+  g_assert_true (g_str_has_prefix (error->message,
+                                   "loading document failed: https://example.org/docs/doc.jsonld: "));
+  g_assert_nonnull (strstr (error->message, problem));
+  g_assert_nonnull (strstr (error->message, where));
+}
+
+static GString *
+deep_text_new (DeepShape shape,
+               guint     levels)
+{
+  GString *text = g_string_new ("{\"@id\": \"https://example.org/s\", \"https://example.org/p\": ");
+
+  for (guint i = 0; i < levels; i++)
+    g_string_append (text, shape == DEEP_ARRAYS ? "[" : "{\"https://example.org/p\": ");
+  g_string_append (text, "1");
+  for (guint i = 0; i < levels; i++)
+    g_string_append_c (text, shape == DEEP_ARRAYS ? ']' : '}');
+  g_string_append_c (text, '}');
+
+  return text;
+}
+
+/* Deep nesting is refused before anything recurses */
+static void
+test_text_deep (gconstpointer data)
+{
+  DeepShape shape = GPOINTER_TO_INT (data);
+  g_autoptr(GString) text = deep_text_new (shape, DEEP_LEVELS);
+  const char *prefix = strstr (text->str, "p\": ") + 4;
+  /* the first bracket too many: 512 levels open, the document's own first */
+  gsize offset = (gsize) (prefix - text->str) +
+                 (PP_JSON_MAX_DEPTH - 1) * (shape == DEEP_ARRAYS ? 1 : strlen ("{\"https://example.org/p\": "));
+
+  assert_text_refused (text->str, (gssize) text->len, PP_JSON_ERROR_TOO_DEEP,
+                       "arrays and objects nest deeper than 512 levels", offset);
+}
+
+/* PP_JSON_MAX_DEPTH levels are read, and expand */
+static void
+test_text_nesting_at_limit (void)
+{
+  g_autoptr(GString) text = deep_text_new (DEEP_ARRAYS, PP_JSON_MAX_DEPTH - 1);
+  g_autoptr(GString) deeper = deep_text_new (DEEP_ARRAYS, PP_JSON_MAX_DEPTH);
   g_autoptr(PpJsonldOptions) options = options_new_offline (NULL);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) expanded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  node = pp_json_parse (text->str, (gssize) text->len, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  expanded = pp_jsonld_expand (node, options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (expanded);
+
+  g_assert_null (pp_json_parse (deeper->str, (gssize) deeper->len, &error));
+  g_assert_error (error, PP_JSON_ERROR, PP_JSON_ERROR_TOO_DEEP);
+}
+
+/* json-glib 1.6 cuts a string at an escaped NUL: "a" for "a\u0000b" */
+static void
+test_text_escaped_nul (void)
+{
   const char *documents[] = {
-    "{\"@id\": \"https://example.org/s\", \"https://example.org/p\": 1180591620717411303424}",
-    "{\"@id\": \"https://example.org/s\", \"https://example.org/p\": 1e400}",
-    "{\"@id\": \"https://example.org/s\", \"https://example.org/p\": -1e400}",
+    /* in a value */
+    "{\"@id\": \"https://example.org/s\", \"https://example.org/p\": \"a\\u0000b\"}",
+    /* in a member name */
+    "{\"@id\": \"https://example.org/s\", \"https://example.org/p\\u0000q\": \"ab\"}",
+    /* in @id */
+    "{\"@id\": \"https://example.org/s\\u0000t\", \"https://example.org/p\": \"ab\"}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    assert_text_refused (documents[i], -1, PP_JSON_ERROR_UNSUPPORTED_VALUE,
+                         "escaped NUL character (\\u0000)",
+                         (gsize) (strstr (documents[i], "\\u0000") - documents[i]));
+}
+
+/* A NUL byte is not invalid UTF-8: it is said for what it is */
+static void
+test_text_nul_byte (void)
+{
+  static const char text[] = "{\"@id\": \"https://example.org/s\",\n \"https://example.org/p\": \"a\0b\"}";
+  g_autoptr(GError) error = NULL;
+
+  assert_text_refused (text, sizeof text - 1, PP_JSON_ERROR_INVALID_ENCODING,
+                       "the text contains a NUL byte", strlen (text));
+
+  g_assert_null (pp_json_parse (text, sizeof text - 1, &error));
+  g_assert_nonnull (strstr (error->message, "(line 2, column 29)"));
+}
+
+/* json-glib 1.6 wraps integers beyond 64 bits (2^70 becomes -1) and makes
+ * 1e400 infinite, which expansion turns into null */
+static void
+test_numbers_parsed (void)
+{
+  const char *refused[] = {
+    "{\"@id\": \"https://example.org/s\", \"https://example.org/p\": 1180591620717411303424}",
+    "{\"@id\": \"https://example.org/s\", \"https://example.org/p\": 9223372036854775808}",
+    "{\"@id\": \"https://example.org/s\", \"https://example.org/p\": -9223372036854775809}",
+    "{\"@id\": \"https://example.org/s\", \"https://example.org/p\": 1e400}",
+    "{\"@id\": \"https://example.org/s\", \"https://example.org/p\": -1e400}",
+  };
+  const char *kept[] = {
+    "{\"@id\": \"https://example.org/s\", \"https://example.org/p\": 9223372036854775807}",
+    "{\"@id\": \"https://example.org/s\", \"https://example.org/p\": -9223372036854775808}",
+    "{\"@id\": \"https://example.org/s\", \"https://example.org/p\": 1.7976931348623157e308}",
+  };
+  const char *kept_values[] = {
+    "9223372036854775807", "-9223372036854775808", "1.7976931348623157e+308",
+  };
+  g_autoptr(PpJsonldOptions) options = options_new_offline (NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
-      g_autoptr(JsonParser) parser = json_parser_new ();
-      JsonNode *input;
+      const char *number = strstr (refused[i], "p\": ") + 4;
 
-      if (!json_parser_load_from_data (parser, documents[i], -1, NULL))
-        continue;
-      input = json_parser_get_root (parser);
+      assert_text_refused (refused[i], -1, PP_JSON_ERROR_UNSUPPORTED_VALUE,
+                           i < 3 ? "does not fit in 64 bits" : "too large for a double",
+                           (gsize) (number - refused[i]));
+    }
 
-      for (Algorithm a = 0; a < N_ALGORITHMS; a++)
-        {
-          g_autoptr(GError) error = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = pp_json_parse (kept[i], -1, &error);
+      g_autoptr(JsonNode) expanded = NULL;
+      g_autofree char *json = NULL;
 
-          if (!run_algorithm (a, input, options, NULL, &error))
-            g_assert_true (error != NULL && error->domain == PP_JSONLD_ERROR);
-          else
-            g_assert_no_error (error);
-        }
+      g_assert_no_error (error);
+      expanded = pp_jsonld_expand (node, options, NULL, &error);
+      g_assert_no_error (error);
+      json = dup_expanded_value (expanded);
+      g_assert_cmpstr (json, ==, kept_values[i]);
     }
 }
 
@@ -581,8 +819,18 @@ main (int   argc,
   g_test_add_func ("/jsonld/robustness/context/import-cycle", test_import_cycle);
   g_test_add_func ("/jsonld/robustness/context/scoped-self-reference",
                    test_scoped_context_self_reference);
+  g_test_add_func ("/jsonld/robustness/context/term-chain", test_term_chain);
+  g_test_add_func ("/jsonld/robustness/context/term-chain-moderate",
+                   test_term_chain_moderate);
+  g_test_add_data_func ("/jsonld/robustness/text/deep/arrays",
+                        GINT_TO_POINTER (DEEP_ARRAYS), test_text_deep);
+  g_test_add_data_func ("/jsonld/robustness/text/deep/objects",
+                        GINT_TO_POINTER (DEEP_OBJECTS), test_text_deep);
+  g_test_add_func ("/jsonld/robustness/text/nesting-at-limit", test_text_nesting_at_limit);
+  g_test_add_func ("/jsonld/robustness/text/escaped-nul", test_text_escaped_nul);
+  g_test_add_func ("/jsonld/robustness/text/nul-byte", test_text_nul_byte);
   g_test_add_func ("/jsonld/robustness/numbers/huge", test_huge_numbers);
-  g_test_add_func ("/jsonld/robustness/numbers/parsed", test_huge_numbers_parsed);
+  g_test_add_func ("/jsonld/robustness/numbers/parsed", test_numbers_parsed);
   g_test_add_func ("/jsonld/robustness/numbers/large-double-to-rdf",
                    test_large_double_to_rdf);
   g_test_add_data_func ("/jsonld/robustness/utf8/value", GINT_TO_POINTER (FALSE),

@@ -11,6 +11,7 @@
 #include <libpp/libpp.h>
 
 #include "pp-test-server.h"
+#include "pp-test-secret.h"
 
 #define VALID_ANSWER \
   "{\"@context\": \"https://schema.org\", \"@graph\": [" \
@@ -143,6 +144,128 @@ convert (Fixture    *fixture,
          GError    **error)
 {
   return pp_converter_convert (fixture->converter, fixture->context, segment, NULL, error);
+}
+
+/* Hostile answers fail the segment with a clear error, never the process */
+
+#define HOSTILE_LEVELS 100000
+
+/* Converts with no re-ask an answer whose content is @content; returns the
+ * error, which must be %PP_CONVERTER_ERROR_INVALID_OUTPUT */
+static GError *
+convert_hostile (Fixture    *fixture,
+                 const char *content)
+{
+  g_autoptr(PpConverter) converter = create_converter (0);
+  g_autoptr(PpSegment) segment = segment_new (9, SEGMENT_TEXT, NULL);
+  g_autoptr(JsonNode) node = NULL;
+  guint requests = pp_test_server_get_request_count (fixture->server);
+  GError *error = NULL;
+
+  pp_test_server_push_content (fixture->server, content);
+
+  node = pp_converter_convert (converter, fixture->context, segment, NULL, &error);
+  g_assert_null (node);
+  g_assert_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT);
+  g_test_message ("%.300s", error->message);
+  g_assert_true (g_str_has_prefix (error->message, "Segment 9:"));
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, requests + 1);
+
+  return error;
+}
+
+static void
+test_deep_content (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  const char *levels[] = { "[", "{\"name\": " };
+  const char *ends[] = { "]", "}" };
+
+  for (guint shape = 0; shape < G_N_ELEMENTS (levels); shape++)
+    {
+      g_autoptr(GString) content = g_string_new ("{\"@context\": \"https://schema.org\", \"name\": ");
+      g_autoptr(GError) error = NULL;
+
+      for (guint i = 0; i < HOSTILE_LEVELS; i++)
+        g_string_append (content, levels[shape]);
+      g_string_append (content, "\"Ada\"");
+      for (guint i = 0; i < HOSTILE_LEVELS; i++)
+        g_string_append (content, ends[shape]);
+      g_string_append_c (content, '}');
+
+      error = convert_hostile (fixture, content->str);
+      g_assert_nonnull (strstr (error->message, "arrays and objects nest deeper than 512 levels"));
+    }
+}
+
+/* A context whose terms are defined one for another, t0 by t1, t1 by t2… */
+static void
+test_term_chain_content (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(GString) content = g_string_new ("{\"@context\": {");
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < HOSTILE_LEVELS; i++)
+    g_string_append_printf (content, "\"t%u\": \"t%u\", ", i, i + 1);
+  g_string_append_printf (content, "\"t%u\": \"https://schema.org/name\"}, "
+                          "\"@type\": \"https://schema.org/Person\", \"t0\": \"Ada\"}",
+                          HOSTILE_LEVELS);
+
+  error = convert_hostile (fixture, content->str);
+  g_assert_nonnull (strstr (error->message, "context overflow: term \"t"));
+  g_assert_nonnull (strstr (error->message, "a chain of more than 512 terms"));
+}
+
+/* Values json-glib would change without a word are refused, with where
+ * they are: the model hears of it when asked again */
+static void
+test_changed_values (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  const struct {
+    const char *content;
+    const char *problem;
+  } cases[] = {
+    { "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Ada\\u0000Lovelace\"}",
+      "escaped NUL character (\\u0000) in a string at offset 66 (line 1, column 67)" },
+    { "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"Ada\\u0000\": \"Lovelace\"}",
+      "escaped NUL character (\\u0000) in a string at offset 58 (line 1, column 59)" },
+    { "{\"@context\": \"https://schema.org\", \"@id\": \"_:ada\\u0000\", \"@type\": \"Person\"}",
+      "escaped NUL character (\\u0000) in a string at offset 48 (line 1, column 49)" },
+    { "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"height\": 1180591620717411303424}",
+      "integer 1180591620717411303424, which does not fit in 64 bits at offset 64" },
+    { "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"height\": 1e400}",
+      "number 1e400, which is too large for a double at offset 64" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      error = convert_hostile (fixture, cases[i].content);
+      g_assert_nonnull (strstr (error->message, cases[i].problem));
+    }
+}
+
+/* A model may break a line inside a string: the break is kept, escaped */
+static void
+test_line_break_in_string (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(PpSegment) segment = segment_new (10, SEGMENT_TEXT, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+
+  pp_test_server_push_content (fixture->server,
+                               "{\"@context\": \"https://schema.org\", \"@type\": \"Person\",\n"
+                               " \"name\": \"Ada\nLovelace\tKing\"}");
+
+  node = convert (fixture, segment, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Ada\nLovelace\tKing");
 }
 
 static void
@@ -532,6 +655,97 @@ test_llm_error_propagates (Fixture       *fixture,
   g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 1);
 }
 
+/* A key whose URL-encoded, JSON-escaped and base64 forms all differ */
+#define ECHOED_KEY "sk-Te5t+k3y/Secret=Value"
+
+/* JSON-LD whose context defines @term badly, so that validating it fails
+ * with an error that names the term */
+static char *
+build_answer_with_bad_term (const char *term)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "@context");
+  json_builder_begin_array (builder);
+  json_builder_add_string_value (builder, "https://schema.org");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, term);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "@id");
+  json_builder_add_string_value (builder, "http://schema.org/name");
+  json_builder_set_member_name (builder, "@type");
+  json_builder_add_int_value (builder, 5);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, term);
+  json_builder_add_string_value (builder, "Ada Lovelace");
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+
+  return json_generator_to_data (generator, NULL);
+}
+
+/* An answer that quotes the key, in any of its forms, inside its JSON-LD:
+ * neither the converter's error, nor its log, nor the question it asks
+ * again quotes the key */
+static void
+test_echoed_key_redacted (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GPtrArray) forms = pp_test_secret_dup_forms (ECHOED_KEY);
+  g_autoptr(GPtrArray) logged = NULL;
+  g_autoptr(GPtrArray) messages = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpLlmClient) client = NULL;
+  g_autoptr(PpConvertContext) context = NULL;
+  g_autoptr(PpConverter) converter = create_converter (1);
+
+  client = PP_LLM_CLIENT (pp_registry_create (PP_LLM_CLIENT_EXTENSION_POINT, "openai", &error,
+                                              "base-url", pp_test_server_get_base_url (fixture->server),
+                                              "api-key", ECHOED_KEY,
+                                              NULL));
+  g_assert_no_error (error);
+  context = pp_convert_context_new (client, NULL);
+
+  pp_test_log_capture_clear ();
+
+  for (guint i = 0; i < forms->len; i++)
+    {
+      const char *form = g_ptr_array_index (forms, i);
+      g_autofree char *answer = build_answer_with_bad_term (form);
+      g_autoptr(PpSegment) segment = segment_new (i, SEGMENT_TEXT, NULL);
+      g_autoptr(JsonNode) node = NULL;
+
+      /* the first answer and the one to the question asked again */
+      pp_test_server_push_content (fixture->server, answer);
+      pp_test_server_push_content (fixture->server, answer);
+
+      node = pp_converter_convert (converter, context, segment, NULL, &error);
+      g_assert_null (node);
+      g_assert_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT);
+      g_test_message ("%s", error->message);
+      pp_test_secret_assert_absent (error->message, ECHOED_KEY);
+      g_clear_error (&error);
+    }
+
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 2 * forms->len);
+
+  messages = pp_test_server_dup_user_messages (fixture->server);
+  for (guint i = 0; i < messages->len; i++)
+    pp_test_secret_assert_absent (g_ptr_array_index (messages, i), ECHOED_KEY);
+
+  logged = pp_test_log_capture_dup_messages ();
+  g_assert_cmpuint (logged->len, >=, forms->len);
+  for (guint i = 0; i < logged->len; i++)
+    pp_test_secret_assert_absent (g_ptr_array_index (logged, i), ECHOED_KEY);
+}
+
 static void
 test_cache_hit (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -682,6 +896,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  pp_test_log_capture_install ();
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func, with_cache) \
@@ -703,10 +918,15 @@ main (int   argc,
   ADD ("heading-path", test_heading_path, FALSE);
   ADD ("blank-segment", test_blank_segment, FALSE);
   ADD ("llm-error-propagates", test_llm_error_propagates, FALSE);
+  ADD ("echoed-key-redacted", test_echoed_key_redacted, FALSE);
   ADD ("cache-hit", test_cache_hit, TRUE);
   ADD ("prompt-file", test_prompt_file, FALSE);
   g_test_add_func ("/converter-llm/prompt-file-missing", test_prompt_file_missing);
   ADD ("threads", test_threads, FALSE);
+  ADD ("hostile/deep-content", test_deep_content, FALSE);
+  ADD ("hostile/term-chain", test_term_chain_content, FALSE);
+  ADD ("values/changed-refused", test_changed_values, FALSE);
+  ADD ("values/line-break-in-string", test_line_break_in_string, FALSE);
 
 #undef ADD
 

@@ -12,6 +12,7 @@
 #include <libpp/libpp.h>
 
 #include "pp-test-server.h"
+#include "pp-test-secret.h"
 
 #define API_KEY "sk-test-secret"
 #define MODEL "test-model"
@@ -268,6 +269,78 @@ test_error (gconstpointer data)
   g_assert_cmpuint (pp_test_server_get_request_count (server), ==, 1);
 }
 
+/* A hostile server: a body nested 100,000 levels deep fails the request
+ * with a clear error, whatever its status, and never the process */
+static void
+test_deep_body (gconstpointer data)
+{
+  gboolean objects = GPOINTER_TO_INT (data);
+  const guint statuses[] = { 200, 500 };
+  const PpLlmError codes[] = { PP_LLM_ERROR_INVALID_RESPONSE, PP_LLM_ERROR_TRANSIENT };
+  g_autoptr(GString) body = g_string_new ("{\"choices\": ");
+
+  for (guint i = 0; i < 100000; i++)
+    g_string_append (body, objects ? "{\"a\":" : "[");
+  g_string_append (body, "1");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (body, objects ? '}' : ']');
+  g_string_append_c (body, '}');
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_autoptr(PpTestServer) server = pp_test_server_new ();
+      g_autoptr(PpLlmClient) client = create_client_for (server);
+      g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+      g_autoptr(PpLlmResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+
+      pp_test_server_push_reply (server, statuses[i], body->str, NULL);
+
+      response = pp_llm_client_complete (client, request, NULL, &error);
+      g_assert_null (response);
+      g_assert_error (error, PP_LLM_ERROR, (int) codes[i]);
+      g_test_message ("HTTP %u: %.300s", statuses[i], error->message);
+      if (statuses[i] == 200)
+        g_assert_nonnull (strstr (error->message, "HTTP 200, but the body cannot be read as JSON: "
+                                                  "arrays and objects nest deeper than 512 levels "
+                                                  "at offset "));
+    }
+}
+
+/* Values json-glib would change without a word fail the request, saying
+ * where they are: a content cut at an escaped NUL would pass for whole */
+static void
+test_changed_values (void)
+{
+  const struct {
+    const char *body;
+    const char *problem;
+  } cases[] = {
+    { "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"Ada\\u0000 Lovelace\"}}]}",
+      "escaped NUL character (\\u0000) in a string at offset 57 (line 1, column 58)" },
+    { "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"Ada\"}}],"
+      "\"usage\":{\"prompt_tokens\":1180591620717411303424}}",
+      "integer 1180591620717411303424, which does not fit in 64 bits at offset 87 (line 1, column 88)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PpTestServer) server = pp_test_server_new ();
+      g_autoptr(PpLlmClient) client = create_client_for (server);
+      g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+      g_autoptr(PpLlmResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+
+      pp_test_server_push_reply (server, 200, cases[i].body, NULL);
+
+      response = pp_llm_client_complete (client, request, NULL, &error);
+      g_assert_null (response);
+      g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, cases[i].problem));
+    }
+}
+
 /* Retry-After may be an HTTP date */
 static void
 test_retry_after_date (void)
@@ -356,6 +429,154 @@ test_error_message_quoting (void)
   g_assert_nonnull (strstr (error->message, "…"));
   g_assert_true (g_utf8_validate (error->message, -1, NULL));
   g_assert_cmpuint (strlen (error->message), <, 400);
+}
+
+/* A key whose URL-encoded, JSON-escaped and base64 forms all differ */
+#define ECHOED_KEY "sk-Te5t+k3y/Secret=Value"
+
+static PpLlmClient *
+create_client_with_key (PpTestServer *server,
+                        const char   *api_key)
+{
+  g_autoptr(GError) error = NULL;
+  GObject *client;
+
+  client = pp_registry_create (PP_LLM_CLIENT_EXTENSION_POINT, "openai", &error,
+                               "base-url", pp_test_server_get_base_url (server),
+                               "api-key", api_key,
+                               "model", MODEL,
+                               NULL);
+  g_assert_no_error (error);
+
+  return PP_LLM_CLIENT (client);
+}
+
+/* A body of @status that holds @text as a JSON string at @path: "message"
+ * for error.message, "code" for error.code, "refusal" for
+ * choices[0].message.refusal */
+static char *
+build_echo_body (const char *path,
+                 const char *text)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  if (strcmp (path, "refusal") == 0)
+    {
+      json_builder_set_member_name (builder, "choices");
+      json_builder_begin_array (builder);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "message");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "content");
+      json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "refusal");
+      json_builder_add_string_value (builder, text);
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      json_builder_end_array (builder);
+    }
+  else
+    {
+      json_builder_set_member_name (builder, "error");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, path);
+      json_builder_add_string_value (builder, text);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+
+  return json_generator_to_data (generator, NULL);
+}
+
+/* Sends one request to a server that answers @status and @body, and checks
+ * that the error quotes the echoed key in none of its forms */
+static void
+assert_echo_redacted (PpTestServer *server,
+                      PpLlmClient  *client,
+                      guint         status,
+                      const char   *body)
+{
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pp_test_server_push_reply (server, status, body, NULL);
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_null (response);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == PP_LLM_ERROR);
+  g_test_message ("%s", error->message);
+
+  pp_test_secret_assert_absent (error->message, ECHOED_KEY);
+  g_assert_nonnull (strstr (error->message, "[redacted]"));
+}
+
+/* A server that echoes the key, in any form, in an error body, a refusal,
+ * or a body that is not JSON: no error and no log quotes it */
+static void
+test_echoed_key_redacted (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_with_key (server, ECHOED_KEY);
+  g_autoptr(GPtrArray) forms = pp_test_secret_dup_forms (ECHOED_KEY);
+  g_autoptr(GPtrArray) logged = NULL;
+
+  pp_test_log_capture_clear ();
+
+  for (guint i = 0; i < forms->len; i++)
+    {
+      const char *form = g_ptr_array_index (forms, i);
+      g_autofree char *message = g_strdup_printf ("Incorrect API key provided: %s.", form);
+      g_autofree char *error_body = build_echo_body ("message", message);
+      g_autofree char *code_body = build_echo_body ("code", form);
+      g_autofree char *refusal_body = build_echo_body ("refusal", message);
+      g_autofree char *text_body = g_strdup_printf ("<html><body>Bad key %s</body></html>", form);
+      g_autofree char *query_body = g_strdup_printf ("upstream rejected /v1/chat?key=%s&x=1", form);
+
+      assert_echo_redacted (server, client, 401, error_body);
+      assert_echo_redacted (server, client, 400, code_body);
+      assert_echo_redacted (server, client, 200, refusal_body);
+      assert_echo_redacted (server, client, 200, error_body);
+      assert_echo_redacted (server, client, 502, text_body);
+      assert_echo_redacted (server, client, 503, query_body);
+    }
+
+  logged = pp_test_log_capture_dup_messages ();
+  for (guint i = 0; i < logged->len; i++)
+    pp_test_secret_assert_absent (g_ptr_array_index (logged, i), ECHOED_KEY);
+}
+
+/* pp_llm_client_redact() blots out every form of the key, and leaves the
+ * rest of the text as it is */
+static void
+test_redact (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_with_key (server, ECHOED_KEY);
+  g_autoptr(PpLlmClient) keyless = create_client_with_key (server, NULL);
+  g_autoptr(GPtrArray) forms = pp_test_secret_dup_forms (ECHOED_KEY);
+  g_autofree char *plain = NULL;
+  g_autofree char *untouched = NULL;
+
+  for (guint i = 0; i < forms->len; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("before “%s” after", (const char *) g_ptr_array_index (forms, i));
+      g_autofree char *redacted = pp_llm_client_redact (client, text);
+
+      g_assert_cmpstr (redacted, ==, "before “[redacted]” after");
+    }
+
+  plain = pp_llm_client_redact (client, "nothing secret: sk-other, %2B, c2st");
+  g_assert_cmpstr (plain, ==, "nothing secret: sk-other, %2B, c2st");
+
+  untouched = pp_llm_client_redact (keyless, "before " ECHOED_KEY " after");
+  g_assert_cmpstr (untouched, ==, "before " ECHOED_KEY " after");
 }
 
 /* A watchdog that cancels what hangs, so that a test fails instead */
@@ -871,6 +1092,7 @@ int
 main (int   argc,
       char *argv[])
 {
+  pp_test_log_capture_install ();
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/llm-openai/registry", test_registry);
@@ -883,9 +1105,16 @@ main (int   argc,
 
       g_test_add_data_func (path, &error_cases[i], test_error);
     }
+  g_test_add_data_func ("/llm-openai/hostile-body/deep-arrays", GINT_TO_POINTER (FALSE),
+                        test_deep_body);
+  g_test_add_data_func ("/llm-openai/hostile-body/deep-objects", GINT_TO_POINTER (TRUE),
+                        test_deep_body);
+  g_test_add_func ("/llm-openai/hostile-body/changed-values", test_changed_values);
   g_test_add_func ("/llm-openai/retry-after-date", test_retry_after_date);
   g_test_add_func ("/llm-openai/retry-after-ms", test_retry_after_ms);
   g_test_add_func ("/llm-openai/error-message-quoting", test_error_message_quoting);
+  g_test_add_func ("/llm-openai/redact/echoed-key", test_echoed_key_redacted);
+  g_test_add_func ("/llm-openai/redact/forms", test_redact);
   g_test_add_func ("/llm-openai/unreachable", test_unreachable);
   g_test_add_func ("/llm-openai/bad-base-url", test_bad_base_url);
   g_test_add_func ("/llm-openai/timeout", test_timeout);

@@ -52,16 +52,25 @@ tool_path (void)
 }
 
 static char *
-write_file (Fixture    *fixture,
-            const char *name,
-            const char *contents)
+write_file_len (Fixture    *fixture,
+                const char *name,
+                const char *contents,
+                gssize      length)
 {
   char *path = g_build_filename (fixture->tmpdir, name, NULL);
   g_autoptr(GError) error = NULL;
 
-  g_file_set_contents (path, contents, -1, &error);
+  g_file_set_contents (path, contents, length, &error);
   g_assert_no_error (error);
   return path;
+}
+
+static char *
+write_file (Fixture    *fixture,
+            const char *name,
+            const char *contents)
+{
+  return write_file_len (fixture, name, contents, -1);
 }
 
 /* runs pp-jsonld with @args (NULL-terminated), feeding it @stdin_text */
@@ -334,6 +343,130 @@ test_not_json (Fixture       *fixture,
   run_clear (&run);
 }
 
+/* Hostile input: the tool exits with an error, never with a signal */
+
+#define HOSTILE_LEVELS 100000
+
+/* runs each command on @input and checks that each fails with one line
+ * that starts with @prefix and holds @detail */
+static void
+assert_every_command_fails (const char *input,
+                            const char *prefix,
+                            const char *detail)
+{
+  const char *commands[] = { "expand", "flatten", "to-rdf" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      Run run = { 0, };
+
+      run_tool (&run, NULL, commands[i], input, NULL);
+      g_test_message ("%s: %s", commands[i], run.err);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_true (g_str_has_prefix (run.err, prefix));
+      g_assert_nonnull (strstr (run.err, detail));
+      g_assert_cmpstr (strchr (run.err, '\n'), ==, "\n");
+      run_clear (&run);
+    }
+}
+
+static void
+test_deep_arrays (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new ("{\"@id\": \"http://example.org/s\", \"http://schema.org/name\": ");
+  g_autofree char *input = NULL;
+
+  for (guint i = 0; i < HOSTILE_LEVELS; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < HOSTILE_LEVELS; i++)
+    g_string_append_c (text, ']');
+  g_string_append_c (text, '}');
+  input = write_file (fixture, "deep.jsonld", text->str);
+
+  assert_every_command_fails (input, "pp-jsonld: loading document failed: ",
+                              "arrays and objects nest deeper than 512 levels at offset 569 "
+                              "(line 1, column 570)");
+}
+
+/* A context whose terms are defined one for another, t0 by t1, t1 by t2… */
+static void
+test_term_chain (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(GString) text = g_string_new ("{\"@context\": {");
+  g_autofree char *input = NULL;
+
+  for (guint i = 0; i < HOSTILE_LEVELS; i++)
+    g_string_append_printf (text, "\"t%u\": \"t%u\", ", i, i + 1);
+  g_string_append_printf (text, "\"t%u\": \"http://schema.org/name\"}, "
+                          "\"@id\": \"http://example.org/s\", \"t0\": \"Ada\"}",
+                          HOSTILE_LEVELS);
+  input = write_file (fixture, "chain.jsonld", text->str);
+
+  assert_every_command_fails (input, "pp-jsonld: context overflow: term \"t",
+                              "is defined through a chain of more than 512 terms");
+}
+
+/* Values json-glib would change without a word are refused, with where
+ * they are */
+static void
+test_escaped_nul (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *value = write_file (fixture, "value.jsonld",
+                                       "{\"@id\": \"http://example.org/s\",\n"
+                                       " \"http://schema.org/name\": \"a\\u0000b\"}");
+  g_autofree char *key = write_file (fixture, "key.jsonld",
+                                     "{\"@id\": \"http://example.org/s\",\n"
+                                     " \"http://schema.org/na\\u0000me\": \"ab\"}");
+  g_autofree char *id = write_file (fixture, "id.jsonld",
+                                    "{\"@id\": \"http://example.org/s\\u0000t\",\n"
+                                    " \"http://schema.org/name\": \"ab\"}");
+
+  assert_every_command_fails (value, "pp-jsonld: loading document failed: ",
+                              "escaped NUL character (\\u0000) in a string at offset 61 "
+                              "(line 2, column 30)");
+  assert_every_command_fails (key, "pp-jsonld: loading document failed: ",
+                              "escaped NUL character (\\u0000) in a string at offset 54 "
+                              "(line 2, column 23)");
+  assert_every_command_fails (id, "pp-jsonld: loading document failed: ",
+                              "escaped NUL character (\\u0000) in a string at offset 29 "
+                              "(line 1, column 30)");
+}
+
+static void
+test_numbers_out_of_range (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *integer = write_file (fixture, "integer.jsonld",
+                                         "{\"@id\": \"http://example.org/s\","
+                                         " \"http://schema.org/size\": 1180591620717411303424}");
+  g_autofree char *large = write_file (fixture, "large.jsonld",
+                                       "{\"@id\": \"http://example.org/s\","
+                                       " \"http://schema.org/size\": 1e400}");
+
+  assert_every_command_fails (integer, "pp-jsonld: loading document failed: ",
+                              "integer 1180591620717411303424, which does not fit in 64 bits "
+                              "at offset 58 (line 1, column 59)");
+  assert_every_command_fails (large, "pp-jsonld: loading document failed: ",
+                              "number 1e400, which is too large for a double at offset 58 "
+                              "(line 1, column 59)");
+}
+
+/* A NUL byte is not invalid UTF-8: it is said for what it is */
+static void
+test_nul_byte (Fixture       *fixture,
+               gconstpointer  data)
+{
+  static const char text[] = "{\"@id\": \"http://example.org/s\", \"http://schema.org/name\": \"a\0b\"}";
+  g_autofree char *input = write_file_len (fixture, "nul.jsonld", text, sizeof text - 1);
+
+  assert_every_command_fails (input, "pp-jsonld: loading document failed: ",
+                              "the text contains a NUL byte at offset 60 (line 1, column 61)");
+}
+
 static void
 test_usage (Fixture       *fixture,
             gconstpointer  data)
@@ -400,6 +533,11 @@ main (int    argc,
   ADD ("/pp-jsonld/jsonld-error", test_jsonld_error);
   ADD ("/pp-jsonld/not-json", test_not_json);
   ADD ("/pp-jsonld/usage", test_usage);
+  ADD ("/pp-jsonld/hostile/deep-arrays", test_deep_arrays);
+  ADD ("/pp-jsonld/hostile/term-chain", test_term_chain);
+  ADD ("/pp-jsonld/values/escaped-nul", test_escaped_nul);
+  ADD ("/pp-jsonld/values/numbers-out-of-range", test_numbers_out_of_range);
+  ADD ("/pp-jsonld/not-json/nul-byte", test_nul_byte);
 
 #undef ADD
 

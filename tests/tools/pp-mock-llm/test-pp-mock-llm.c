@@ -170,12 +170,15 @@ die_with_parent (gpointer data)
 #endif
 }
 
+/* Starts pp-mock-llm with @options, a %NULL-terminated list */
 static void
-mock_process_start (MockProcess *mock,
-                    const char  *latency_ms)
+mock_process_start_with_options (MockProcess        *mock,
+                                 const char * const *options)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = tool_path ();
+  g_autoptr(GStrvBuilder) argv_builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GDataInputStream) stdout_data = NULL;
   g_autofree char *line = NULL;
@@ -188,8 +191,10 @@ mock_process_start (MockProcess *mock,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  mock->process = g_subprocess_launcher_spawn (launcher, &error,
-                                               path, "--port", "0", "--latency-ms", latency_ms, NULL);
+  g_strv_builder_add_many (argv_builder, path, "--port", "0", NULL);
+  g_strv_builder_addv (argv_builder, (const char **) options);
+  argv = g_strv_builder_end (argv_builder);
+  mock->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
   g_assert_no_error (error);
 
   /* The port is announced on the first line */
@@ -203,6 +208,13 @@ mock_process_start (MockProcess *mock,
   g_assert_true (g_str_has_suffix (mock->base_url, "/v1"));
 
   mock->session = soup_session_new_with_options ("max-conns", 256, "max-conns-per-host", 256, NULL);
+}
+
+static void
+mock_process_start (MockProcess *mock,
+                    const char  *latency_ms)
+{
+  mock_process_start_with_options (mock, (const char *[]) { "--latency-ms", latency_ms, NULL });
 }
 
 static void
@@ -379,6 +391,68 @@ typedef struct
   guint failed;
 } Pending;
 
+/* A hostile request: a body nested 100,000 levels deep, or with a value
+ * json-glib would change, is answered 400 and the server serves on */
+static void
+test_hostile_request (void)
+{
+  MockProcess mock = { NULL, };
+  g_autoptr(SoupMessage) probe = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(GString) deep_arrays = g_string_new ("{\"model\": \"test\", \"messages\": ");
+  g_autoptr(GString) deep_objects = g_string_new ("{\"model\": \"test\", \"messages\": ");
+  const char *nul_body = "{\"model\": \"test\", \"messages\": "
+                         "[{\"role\": \"user\", \"content\": \"Ada\\u0000 Lovelace\"}]}";
+  struct {
+    const char *body;
+    const char *problem;
+  } cases[] = {
+    { NULL, "arrays and objects nest deeper than 512 levels at offset 541" },
+    { NULL, "arrays and objects nest deeper than 512 levels at offset 3096" },
+    { nul_body, "escaped NUL character (\\u0000) in a string at offset 63" },
+  };
+
+  for (guint i = 0; i < 100000; i++)
+    {
+      g_string_append_c (deep_arrays, '[');
+      g_string_append (deep_objects, "{\"m\": ");
+    }
+  for (guint i = 0; i < 100000; i++)
+    {
+      g_string_append_c (deep_arrays, ']');
+      g_string_append_c (deep_objects, '}');
+    }
+  g_string_append_c (deep_arrays, '}');
+  g_string_append_c (deep_objects, '}');
+  cases[0].body = deep_arrays->str;
+  cases[1].body = deep_objects->str;
+
+  mock_process_start (&mock, "0");
+  probe = chat_message (&mock, "Ada Lovelace");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SoupMessage) msg = soup_message_new_from_uri (SOUP_METHOD_POST, soup_message_get_uri (probe));
+      g_autoptr(GBytes) body = g_bytes_new_static (cases[i].body, strlen (cases[i].body));
+      g_autoptr(JsonNode) error_body = NULL;
+      const char *message;
+
+      soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+      error_body = send_for_json (&mock, msg, SOUP_STATUS_BAD_REQUEST);
+      message = json_object_get_string_member (
+        json_object_get_object_member (json_node_get_object (error_body), "error"), "message");
+      g_test_message ("%s", message);
+      g_assert_nonnull (strstr (message, cases[i].problem));
+    }
+
+  /* still serving */
+  answer = send_for_json (&mock, probe, SOUP_STATUS_OK);
+  g_assert_nonnull (answer);
+
+  mock_process_stop (&mock);
+}
+
 static void
 sent_cb (GObject      *source,
          GAsyncResult *result,
@@ -464,6 +538,485 @@ test_bad_options (void)
   assert_usage_error ((const char *[]) { path, "extra", NULL });
 }
 
+/* Faults */
+
+static JsonObject *
+get_object (JsonNode   *node,
+            const char *name)
+{
+  return json_object_get_object_member (json_node_get_object (node), name);
+}
+
+static gint64
+get_outcome (JsonNode   *stats,
+             const char *outcome)
+{
+  return json_object_get_int_member (get_object (stats, "outcomes"), outcome);
+}
+
+/* Sends a chat request, and returns its body, or %NULL with @error set */
+static GBytes *
+send_chat (MockProcess  *mock,
+           SoupSession  *session,
+           const char   *user_message,
+           guint        *status,
+           GError      **error)
+{
+  g_autoptr(SoupMessage) msg = chat_message (mock, user_message);
+  GBytes *body;
+
+  body = soup_session_send_and_read (session, msg, mock->cancellable, error);
+  *status = soup_message_get_status (msg);
+
+  return body;
+}
+
+static void
+test_fault_server_error (void)
+{
+  MockProcess mock = { NULL, };
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) stats = NULL;
+
+  mock_process_start_with_options (&mock, (const char *[]) { "--p500", "1", NULL });
+
+  msg = chat_message (&mock, "Ada Lovelace");
+  answer = send_for_json (&mock, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR);
+  g_assert_cmpstr (json_object_get_string_member (get_object (answer, "error"), "type"), ==, "server_error");
+
+  stats = get_stats (&mock);
+  g_assert_cmpint (get_outcome (stats, "500"), ==, 1);
+  g_assert_cmpint (get_outcome (stats, "200"), ==, 0);
+  g_assert_cmpint (get_stat (stats, "in_flight"), ==, 0);
+
+  mock_process_stop (&mock);
+}
+
+static void
+test_fault_rate_limited (void)
+{
+  MockProcess mock = { NULL, };
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) stats = NULL;
+  JsonObject *error;
+
+  mock_process_start_with_options (&mock, (const char *[]) { "--p429", "1", "--retry-after", "0.5", NULL });
+
+  msg = chat_message (&mock, "Ada Lovelace");
+  answer = send_for_json (&mock, msg, 429);
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After"), ==, "0.5");
+  error = get_object (answer, "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "type"), ==, "requests");
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "rate_limit_exceeded");
+  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "0.5 s"));
+
+  stats = get_stats (&mock);
+  g_assert_cmpint (get_outcome (stats, "429"), ==, 1);
+  g_assert_cmpint (get_stat (stats, "over_capacity"), ==, 0);
+
+  mock_process_stop (&mock);
+}
+
+/* The answer stops half-way, with its Content-Length promising more: a
+ * client sees an error */
+static void
+test_fault_truncate (void)
+{
+  MockProcess mock = { NULL, };
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) stats = NULL;
+  guint status;
+
+  mock_process_start_with_options (&mock, (const char *[]) { "--ptruncate", "1", NULL });
+
+  body = send_chat (&mock, mock.session, "Ada Lovelace", &status, &error);
+  g_test_message ("truncated answer: %s", error != NULL ? error->message : "none");
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+  g_assert_null (body);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_OK);
+
+  stats = get_stats (&mock);
+  g_assert_cmpint (get_outcome (stats, "truncated"), ==, 1);
+  g_assert_cmpint (get_outcome (stats, "200"), ==, 0);
+  g_assert_cmpint (get_stat (stats, "in_flight"), ==, 0);
+
+  mock_process_stop (&mock);
+}
+
+static void
+test_fault_drop (void)
+{
+  MockProcess mock = { NULL, };
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) stats = NULL;
+  guint status;
+
+  mock_process_start_with_options (&mock, (const char *[]) { "--pdrop", "1", NULL });
+
+  body = send_chat (&mock, mock.session, "Ada Lovelace", &status, &error);
+  g_test_message ("dropped request: %s", error != NULL ? error->message : "none");
+  g_assert_null (body);
+  g_assert_nonnull (error);
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  g_assert_cmpuint (status, ==, SOUP_STATUS_NONE);
+
+  stats = get_stats (&mock);
+  g_assert_cmpint (get_outcome (stats, "dropped"), ==, 1);
+  g_assert_cmpint (get_stat (stats, "requests"), ==, 1);
+  g_assert_cmpint (get_stat (stats, "in_flight"), ==, 0);
+
+  mock_process_stop (&mock);
+}
+
+/* A hang outlasts a client's timeout */
+static void
+test_fault_hang_timeout (void)
+{
+  MockProcess mock = { NULL, };
+  g_autoptr(SoupSession) impatient = soup_session_new_with_options ("timeout", 1, NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) stats = NULL;
+  guint status;
+
+  mock_process_start_with_options (&mock, (const char *[]) { "--phang", "1", "--hang-ms", "600000", NULL });
+
+  body = send_chat (&mock, impatient, "Ada Lovelace", &status, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_null (body);
+
+  stats = get_stats (&mock);
+  g_assert_cmpint (get_outcome (stats, "hung"), ==, 1);
+  g_assert_cmpint (get_stat (stats, "requests"), ==, 1);
+
+  mock_process_stop (&mock);
+}
+
+/* After a hang, the answer comes, or the connection closes */
+static void
+test_fault_hang_end (void)
+{
+  MockProcess mock = { NULL, };
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) stats = NULL;
+  guint status;
+
+  mock_process_start_with_options (&mock, (const char *[]) { "--phang", "1", "--hang-ms", "1", NULL });
+  body = send_chat (&mock, mock.session, "Ada Lovelace", &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, SOUP_STATUS_OK);
+  answer = json_from_string (g_bytes_get_data (body, NULL), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (answer), "object"), ==, "chat.completion");
+  stats = get_stats (&mock);
+  g_assert_cmpint (get_outcome (stats, "hung"), ==, 1);
+  g_assert_cmpint (get_stat (stats, "in_flight"), ==, 0);
+  mock_process_stop (&mock);
+  g_clear_pointer (&body, g_bytes_unref);
+  g_clear_pointer (&stats, json_node_unref);
+
+  mock_process_start_with_options (&mock, (const char *[]) { "--phang", "1", "--hang-ms", "1", "--hang-close", NULL });
+  body = send_chat (&mock, mock.session, "Ada Lovelace", &status, &error);
+  g_assert_nonnull (error);
+  g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  g_assert_null (body);
+  stats = get_stats (&mock);
+  g_assert_cmpint (get_outcome (stats, "hung"), ==, 1);
+  g_assert_cmpint (get_stat (stats, "in_flight"), ==, 0);
+  mock_process_stop (&mock);
+}
+
+#define CAPACITY 2
+#define N_OVER_CAPACITY 5
+
+typedef struct
+{
+  guint done;
+  guint rate_limited;
+} Burst;
+
+static void
+burst_sent_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Burst *burst = user_data;
+  g_autoptr(GBytes) body = NULL;
+  SoupMessage *msg;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  if (body != NULL && soup_message_get_status (msg) == 429)
+    {
+      g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After"),
+                       ==, "0.5");
+      burst->rate_limited++;
+    }
+  burst->done++;
+}
+
+/* With the first requests in flight for good, exactly those above the
+ * capacity get 429 */
+static void
+test_fault_capacity (void)
+{
+  MockProcess mock = { NULL, };
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 16, NULL);
+  g_autoptr(JsonNode) stats = NULL;
+  Burst burst = { 0, 0 };
+
+  mock_process_start_with_options (&mock, (const char *[]) {
+    "--capacity", G_STRINGIFY (CAPACITY), "--retry-after", "0.5", "--latency-ms", "600000", NULL });
+
+  for (guint i = 0; i < N_OVER_CAPACITY; i++)
+    {
+      g_autofree char *user = g_strdup_printf ("Request %u for Ada Lovelace", i);
+      g_autoptr(SoupMessage) msg = chat_message (&mock, user);
+
+      soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, mock.cancellable,
+                                        burst_sent_cb, &burst);
+    }
+
+  /* The answers of those in flight are not due before the end of the test */
+  while (burst.done < N_OVER_CAPACITY - CAPACITY)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (burst.rate_limited, ==, N_OVER_CAPACITY - CAPACITY);
+
+  stats = get_stats (&mock);
+  g_assert_cmpint (get_stat (stats, "requests"), ==, N_OVER_CAPACITY);
+  g_assert_cmpint (get_stat (stats, "capacity"), ==, CAPACITY);
+  g_assert_cmpint (get_stat (stats, "in_flight"), ==, CAPACITY);
+  g_assert_cmpint (get_stat (stats, "peak_in_flight"), ==, CAPACITY);
+  g_assert_cmpint (get_outcome (stats, "429"), ==, N_OVER_CAPACITY - CAPACITY);
+  g_assert_cmpint (get_stat (stats, "over_capacity"), ==, N_OVER_CAPACITY - CAPACITY);
+
+  /* The server's end ends the requests it holds */
+  g_subprocess_send_signal (mock.process, SIGTERM);
+  while (burst.done < N_OVER_CAPACITY)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (burst.rate_limited, ==, N_OVER_CAPACITY - CAPACITY);
+
+  mock_process_stop (&mock);
+}
+
+/* A schedule's point at 0 s holds from the start; --capacity holds before
+ * its first point */
+static void
+test_fault_capacity_schedule (void)
+{
+  MockProcess mock = { NULL, };
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(SoupMessage) again = NULL;
+  g_autoptr(JsonNode) answer = NULL;
+  g_autoptr(JsonNode) stats = NULL;
+
+  mock_process_start_with_options (&mock, (const char *[]) {
+    "--capacity", "3", "--capacity-schedule", "0:0,3600:5", NULL });
+  msg = chat_message (&mock, "Ada Lovelace");
+  answer = send_for_json (&mock, msg, 429);
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After"), ==, "1");
+  stats = get_stats (&mock);
+  g_assert_cmpint (get_stat (stats, "capacity"), ==, 0);
+  g_assert_cmpint (get_stat (stats, "over_capacity"), ==, 1);
+  g_assert_cmpint (get_stat (stats, "peak_in_flight"), ==, 0);
+  mock_process_stop (&mock);
+  g_clear_pointer (&answer, json_node_unref);
+  g_clear_pointer (&stats, json_node_unref);
+
+  mock_process_start_with_options (&mock, (const char *[]) {
+    "--capacity", "1", "--capacity-schedule", "3600:0", NULL });
+  again = chat_message (&mock, "Ada Lovelace");
+  answer = send_for_json (&mock, again, SOUP_STATUS_OK);
+  stats = get_stats (&mock);
+  g_assert_cmpint (get_stat (stats, "capacity"), ==, 1);
+  g_assert_cmpint (get_stat (stats, "over_capacity"), ==, 0);
+  g_assert_cmpint (get_outcome (stats, "200"), ==, 1);
+  mock_process_stop (&mock);
+}
+
+#define N_IN_ORDER 40
+
+/* Sends N_IN_ORDER requests one at a time, each on a connection of its
+ * own, to a server with every fault and @seed, and returns what the client
+ * saw of each: its status, or "error" */
+static GPtrArray *
+run_in_order (const char  *seed,
+              GPtrArray  **server_faults)
+{
+  MockProcess mock = { NULL, };
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(JsonNode) stats = NULL;
+  JsonArray *log;
+
+  mock_process_start_with_options (&mock, (const char *[]) {
+    "--seed", seed, "--p500", "0.2", "--p429", "0.2", "--phang", "0.1", "--hang-ms", "0",
+    "--ptruncate", "0.15", "--pdrop", "0.15", NULL });
+
+  for (guint i = 0; i < N_IN_ORDER; i++)
+    {
+      g_autofree char *user = g_strdup_printf ("Request %u for Ada Lovelace", i);
+      g_autoptr(SoupMessage) msg = chat_message (&mock, user);
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(GError) error = NULL;
+
+      /* Not resent by libsoup when its connection closes early */
+      soup_message_remove_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+      body = soup_session_send_and_read (mock.session, msg, mock.cancellable, &error);
+      g_assert_false (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED));
+      g_ptr_array_add (seen, body != NULL ? g_strdup_printf ("%u", soup_message_get_status (msg))
+                                          : g_strdup ("error"));
+    }
+
+  stats = get_stats (&mock);
+  g_assert_cmpint (get_stat (stats, "requests"), ==, N_IN_ORDER);
+  log = json_object_get_array_member (json_node_get_object (stats), "log");
+  g_assert_cmpuint (json_array_get_length (log), ==, N_IN_ORDER);
+  *server_faults = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < N_IN_ORDER; i++)
+    {
+      JsonObject *entry = json_array_get_object_element (log, i);
+      const char *fault = json_object_get_string_member (entry, "fault");
+      const char *expected = g_str_equal (fault, "server-error") ? "500" :
+                             g_str_equal (fault, "rate-limited") ? "429" :
+                             g_str_equal (fault, "truncate") || g_str_equal (fault, "drop") ? "error" :
+                             "200";
+
+      /* The client saw what the server says it did */
+      g_assert_cmpint (json_object_get_int_member (entry, "n"), ==, i);
+      g_assert_cmpstr (seen->pdata[i], ==, expected);
+      g_ptr_array_add (*server_faults, g_strdup (fault));
+    }
+
+  mock_process_stop (&mock);
+
+  return g_steal_pointer (&seen);
+}
+
+static gboolean
+same_strings (GPtrArray *a,
+              GPtrArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (!g_str_equal (a->pdata[i], b->pdata[i]))
+      return FALSE;
+
+  return TRUE;
+}
+
+/* The same seed gives the same faults in the same order of arrival */
+static void
+test_fault_seed (void)
+{
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GPtrArray) faults = NULL;
+  g_autoptr(GPtrArray) seen_again = NULL;
+  g_autoptr(GPtrArray) faults_again = NULL;
+  g_autoptr(GPtrArray) seen_other = NULL;
+  g_autoptr(GPtrArray) faults_other = NULL;
+  g_autoptr(GHashTable) kinds = g_hash_table_new (g_str_hash, g_str_equal);
+
+  seen = run_in_order ("42", &faults);
+  seen_again = run_in_order ("42", &faults_again);
+  seen_other = run_in_order ("43", &faults_other);
+
+  g_assert_true (same_strings (seen, seen_again));
+  g_assert_true (same_strings (faults, faults_again));
+  g_assert_false (same_strings (faults, faults_other));
+
+  /* Every fault came up */
+  for (guint i = 0; i < faults->len; i++)
+    g_hash_table_add (kinds, faults->pdata[i]);
+  g_assert_cmpuint (g_hash_table_size (kinds), ==, 6);
+}
+
+/* /stats keeps when each request came and what it asked, to check a
+ * client's Retry-After from the server's side */
+static void
+test_stats_log (void)
+{
+  MockProcess mock = { NULL, };
+  const char *users[] = { "Ada Lovelace", "Grace Hopper", "Ada Lovelace" };
+  g_autoptr(JsonNode) stats = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(SoupMessage) limited = NULL;
+  g_autoptr(SoupMessage) bad = NULL;
+  g_autoptr(JsonNode) last = NULL;
+  g_autoptr(JsonNode) ignored = NULL;
+  JsonArray *log;
+  gint64 previous_arrival = 0;
+
+  mock_process_start_with_options (&mock, (const char *[]) { "--p429", "1", NULL });
+
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    {
+      g_autoptr(SoupMessage) msg = chat_message (&mock, users[i]);
+
+      ignored = send_for_json (&mock, msg, 429);
+      g_clear_pointer (&ignored, json_node_unref);
+    }
+
+  stats = get_stats (&mock);
+  g_assert_cmpint (get_outcome (stats, "429"), ==, 3);
+  log = json_object_get_array_member (json_node_get_object (stats), "log");
+  g_assert_cmpuint (json_array_get_length (log), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *entry = json_array_get_object_element (log, i);
+      g_autofree char *checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, users[i], -1);
+      gint64 arrival = json_object_get_int_member (entry, "arrival_us");
+
+      g_assert_cmpint (json_object_get_int_member (entry, "n"), ==, i);
+      g_assert_cmpint (arrival, >=, previous_arrival);
+      previous_arrival = arrival;
+      g_assert_true (g_str_has_prefix (checksum, json_object_get_string_member (entry, "prompt")));
+      g_assert_cmpuint (strlen (json_object_get_string_member (entry, "prompt")), ==, 16);
+      g_assert_cmpstr (json_object_get_string_member (entry, "outcome"), ==, "429");
+      g_assert_cmpstr (json_object_get_string_member (entry, "fault"), ==, "rate-limited");
+    }
+
+  /* ?log=N keeps the last N */
+  base = g_strndup (mock.base_url, strlen (mock.base_url) - strlen ("/v1"));
+  url = g_strconcat (base, "/stats?log=1", NULL);
+  limited = soup_message_new (SOUP_METHOD_GET, url);
+  last = send_for_json (&mock, limited, SOUP_STATUS_OK);
+  log = json_object_get_array_member (json_node_get_object (last), "log");
+  g_assert_cmpuint (json_array_get_length (log), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (log, 0), "n"), ==, 2);
+  g_clear_pointer (&url, g_free);
+  url = g_strconcat (base, "/stats?log=few", NULL);
+  bad = soup_message_new (SOUP_METHOD_GET, url);
+  ignored = send_for_json (&mock, bad, SOUP_STATUS_BAD_REQUEST);
+
+  mock_process_stop (&mock);
+}
+
+static void
+test_fault_bad_options (void)
+{
+  g_autofree char *path = tool_path ();
+
+  assert_usage_error ((const char *[]) { path, "--p500", "1.5", NULL });
+  assert_usage_error ((const char *[]) { path, "--pdrop", "-0.1", NULL });
+  assert_usage_error ((const char *[]) { path, "--p500", "0.6", "--p429", "0.6", NULL });
+  assert_usage_error ((const char *[]) { path, "--capacity", "-2", NULL });
+  assert_usage_error ((const char *[]) { path, "--capacity-schedule", "5:1,2:3", NULL });
+  assert_usage_error ((const char *[]) { path, "--capacity-schedule", "5", NULL });
+  assert_usage_error ((const char *[]) { path, "--capacity-schedule", "0:many", NULL });
+  assert_usage_error ((const char *[]) { path, "--retry-after", "soon", NULL });
+  assert_usage_error ((const char *[]) { path, "--retry-after", "-1", NULL });
+  assert_usage_error ((const char *[]) { path, "--hang-ms", "-1", NULL });
+  assert_usage_error ((const char *[]) { path, "--seed", "-1", NULL });
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -473,8 +1026,20 @@ main (int   argc,
   g_test_add_func ("/mock-answer/names", test_names);
   g_test_add_func ("/mock-answer/respond", test_respond);
   g_test_add_func ("/mock-llm/serve", test_serve);
+  g_test_add_func ("/mock-llm/hostile-request", test_hostile_request);
   g_test_add_func ("/mock-llm/concurrent", test_concurrent);
   g_test_add_func ("/mock-llm/bad-options", test_bad_options);
+  g_test_add_func ("/mock-llm/faults/server-error", test_fault_server_error);
+  g_test_add_func ("/mock-llm/faults/rate-limited", test_fault_rate_limited);
+  g_test_add_func ("/mock-llm/faults/truncate", test_fault_truncate);
+  g_test_add_func ("/mock-llm/faults/drop", test_fault_drop);
+  g_test_add_func ("/mock-llm/faults/hang/outlasts-client-timeout", test_fault_hang_timeout);
+  g_test_add_func ("/mock-llm/faults/hang/answers-or-closes", test_fault_hang_end);
+  g_test_add_func ("/mock-llm/faults/capacity", test_fault_capacity);
+  g_test_add_func ("/mock-llm/faults/capacity-schedule", test_fault_capacity_schedule);
+  g_test_add_func ("/mock-llm/faults/seed-reproduces-order", test_fault_seed);
+  g_test_add_func ("/mock-llm/faults/bad-options", test_fault_bad_options);
+  g_test_add_func ("/mock-llm/stats/log", test_stats_log);
 
   return g_test_run ();
 }
