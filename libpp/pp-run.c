@@ -391,6 +391,16 @@ pp_processor_worker (gpointer data,
   else if (graph != NULL)
     g_clear_error (&error);
 
+  /* Whatever a converter quotes of an answer, the client's secrets never
+   * reach a log, a signal or the caller */
+  if (error != NULL)
+    {
+      g_autofree char *redacted = pp_llm_client_redact (self->client, error->message);
+
+      g_free (error->message);
+      error->message = g_steal_pointer (&redacted);
+    }
+
   if (graph == NULL && pp_llm_error_is_transient (error) &&
       task->attempt < self->max_retries &&
       !g_cancellable_is_cancelled (run->cancellable))

@@ -1025,6 +1025,49 @@ test_silent_converter_init (TestSilentConverter *self)
 {
 }
 
+#define LEAKED_KEY "sk-test-0123456789abcdef"
+
+/* Quotes the client's key, as a converter might quote an answer that
+ * echoes it */
+struct _TestLeakyConverter
+{
+  GObject parent_instance;
+};
+
+G_DECLARE_FINAL_TYPE (TestLeakyConverter, test_leaky_converter, TEST, LEAKY_CONVERTER, GObject)
+
+static JsonNode *
+test_leaky_converter_convert (PpConverter       *converter,
+                              PpConvertContext  *context,
+                              PpSegment         *segment,
+                              GCancellable      *cancellable,
+                              GError           **error)
+{
+  g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
+               "the answer has an unknown term “%s” (and %%-encoded, “%s”)",
+               LEAKED_KEY, "sk%2Dtest%2D0123456789abcdef");
+  return NULL;
+}
+
+static void
+test_leaky_converter_iface_init (PpConverterInterface *iface)
+{
+  iface->convert = test_leaky_converter_convert;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestLeakyConverter, test_leaky_converter, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PP_TYPE_CONVERTER, test_leaky_converter_iface_init))
+
+static void
+test_leaky_converter_class_init (TestLeakyConverterClass *klass)
+{
+}
+
+static void
+test_leaky_converter_init (TestLeakyConverter *self)
+{
+}
+
 /* Warnings about caches are caught and counted; any other warning stays
  * fatal */
 static GMutex caught_lock;
@@ -1194,6 +1237,53 @@ test_converter_returns_nothing (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "TestSilentConverter"));
 }
 
+static void
+collect_failure (PpProcessor *processor,
+                 PpSegment   *segment,
+                 GError      *error,
+                 gpointer     user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (error->message));
+}
+
+/* Whatever a converter quotes, the client's key reaches neither the
+ * segment-failed signal nor the caller's error */
+static void
+test_converter_error_redacted (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(TestLeakyConverter) converter = g_object_new (test_leaky_converter_get_type (), NULL);
+  g_autoptr(GObject) client = NULL;
+  g_autoptr(PpProcessor) processor = NULL;
+  g_autoptr(PpDocument) document = make_document (3);
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+
+  client = pp_registry_create (PP_LLM_CLIENT_EXTENSION_POINT, "openai", &error,
+                               "base-url", pp_test_server_get_base_url (fixture->server),
+                               "api-key", LEAKED_KEY,
+                               NULL);
+  g_assert_no_error (error);
+  processor = pp_processor_new (PP_CONVERTER (converter), PP_LLM_CLIENT (client), NULL);
+  g_signal_connect (processor, "segment-failed", G_CALLBACK (collect_failure), failures);
+
+  graph = pp_processor_process_document (processor, document, NULL, &error);
+  g_assert_null (graph);
+  g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED);
+  g_assert_null (strstr (error->message, "0123456789abcdef"));
+  g_assert_nonnull (strstr (error->message, "[redacted]"));
+
+  /* The signals are delivered on this thread's context */
+  while (failures->len < 1)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < failures->len; i++)
+    {
+      g_assert_null (strstr (failures->pdata[i], "0123456789abcdef"));
+      g_assert_nonnull (strstr (failures->pdata[i], "unknown term"));
+    }
+}
+
 /* Finishing a call with the result of another is a programming error */
 static void
 test_finish_wrong_result (Fixture       *fixture,
@@ -1280,6 +1370,7 @@ main (int   argc,
   ADD ("cache/fails-with-error", test_cache_fails_with_error, FALSE);
   ADD ("plugins/llm-client-returns-nothing", test_llm_client_returns_nothing, FALSE);
   ADD ("plugins/converter-returns-nothing", test_converter_returns_nothing, FALSE);
+  ADD ("plugins/converter-error-redacted", test_converter_error_redacted, FALSE);
 
 #undef ADD
 
