@@ -25,6 +25,7 @@
 #include <libpp/pp-convert-context.h>
 #include <libpp/pp-converter.h>
 #include <libpp/pp-registry.h>
+#include <libpp/pp-plugin.h>
 #include <libpp/pp-stats.h>
 #include <libpp/pp-reconciler.h>
 #include <libpp/pp-processor.h>

@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "pp-plugin-module-private.h"
+#include "pp-plugin.h"
 #include "pp-version.h"
 
 /* A plugin module is a shared library named lib<name>.so, for example
  * libpp-llm-openai.so. Its name with dashes turned into underscores,
- * pp_llm_openai, prefixes the symbols it must export:
+ * pp_llm_openai, prefixes the symbols it must export, which pp-plugin.h
+ * documents and PP_DECLARE_PLUGIN() declares:
  *
  *   const guint32 pp_llm_openai_abi;          equal to PP_PLUGIN_ABI_VERSION
  *   void pp_llm_openai_load (GTypeModule *);  registers its types; idempotent
@@ -22,8 +24,6 @@
  * unloaded until one of its types is used; load() runs again then, so it
  * must be idempotent. */
 
-typedef void (* PpPluginLoadFunc) (GTypeModule *module);
-
 struct _PpPluginModule
 {
   GTypeModule parent_instance;
@@ -31,7 +31,7 @@ struct _PpPluginModule
   char *filename;
   GModule *library;
   PpPluginLoadFunc load;
-  PpPluginLoadFunc unload;
+  PpPluginUnloadFunc unload;
 };
 
 G_DEFINE_FINAL_TYPE (PpPluginModule, pp_plugin_module, G_TYPE_TYPE_MODULE)
@@ -109,7 +109,7 @@ pp_plugin_module_load (GTypeModule *module)
     }
 
   self->load = (PpPluginLoadFunc) load;
-  self->unload = (PpPluginLoadFunc) unload;
+  self->unload = (PpPluginUnloadFunc) unload;
   self->load (module);
 
   return TRUE;

@@ -64,6 +64,15 @@ static PpExtensionPoint extension_points[] = {
 static GMutex registry_lock;
 static GHashTable *loaded_basenames;   /* basename → PpPluginModule, never freed */
 
+/**
+ * pp_registry_error_quark:
+ *
+ * The error domain of the registry of extension points, `PP_REGISTRY_ERROR`.
+ *
+ * Returns: the quark of the error domain
+ *
+ * Since: 0.1
+ */
 G_DEFINE_QUARK (pp-registry-error-quark, pp_registry_error)
 
 static PpExtension *
@@ -84,6 +93,8 @@ G_DEFINE_BOXED_TYPE (PpExtension, pp_extension, pp_extension_copy, pp_extension_
  * pp_extension_get_implementation_type:
  * @extension: a #PpExtension
  *
+ * Gets the type that implements the extension point.
+ *
  * Returns: the type of the implementation
  *
  * Since: 0.1
@@ -99,6 +110,8 @@ pp_extension_get_implementation_type (PpExtension *extension)
 /**
  * pp_extension_get_name:
  * @extension: a #PpExtension
+ *
+ * Gets the name of the implementation.
  *
  * Returns: the name the implementation was registered with
  *
@@ -116,6 +129,8 @@ pp_extension_get_name (PpExtension *extension)
  * pp_extension_get_priority:
  * @extension: a #PpExtension
  *
+ * Gets the priority of the implementation.
+ *
  * Returns: the priority; the highest wins when none is named
  *
  * Since: 0.1
@@ -131,6 +146,8 @@ pp_extension_get_priority (PpExtension *extension)
 /**
  * pp_extension_get_description:
  * @extension: a #PpExtension
+ *
+ * Gets the description of the implementation.
  *
  * Returns: a one-line description of the implementation
  *
@@ -372,6 +389,8 @@ pp_registry_ensure_loaded (void)
 /**
  * pp_registry_list_points:
  *
+ * Lists libpp's extension points.
+ *
  * Returns: (transfer none) (array zero-terminated=1): the names of the
  *   extension points
  *
@@ -473,34 +492,94 @@ pp_registry_lookup (const char *point,
   return type;
 }
 
+/* Sets an error, without its subject, for a property @klass has not or
+ * that cannot be set */
+static void
+set_no_property_error (GError       **error,
+                       GObjectClass  *klass,
+                       const char    *property_name)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  g_autoptr(GString) settable = g_string_new (NULL);
+  guint n_pspecs;
+
+  if (g_object_class_find_property (klass, property_name) != NULL)
+    {
+      g_set_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY,
+                   "property ‘%s’ cannot be set", property_name);
+      return;
+    }
+
+  pspecs = g_object_class_list_properties (klass, &n_pspecs);
+  for (guint i = 0; i < n_pspecs; i++)
+    {
+      if ((pspecs[i]->flags & G_PARAM_WRITABLE) != 0)
+        g_string_append_printf (settable, "%s%s", settable->len > 0 ? ", " : "", pspecs[i]->name);
+    }
+
+  if (settable->len > 0)
+    g_set_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY,
+                 "no property ‘%s’ (it has: %s)", property_name, settable->str);
+  else
+    g_set_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY,
+                 "no property ‘%s’ (it has none to set)", property_name);
+}
+
+static void
+prefix_implementation (GError      **error,
+                       const char   *point,
+                       PpExtension  *extension)
+{
+  g_prefix_error (error, "Implementation ‘%s’ of ‘%s’: ", extension->name, point);
+}
+
+/* Checks that every property can be set on @klass to its value; the error
+ * has no subject */
+static gboolean
+check_properties (GObjectClass  *klass,
+                  guint          n_properties,
+                  const char   **names,
+                  const GValue  *values,
+                  GError       **error)
+{
+  for (guint i = 0; i < n_properties; i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (klass, names[i]);
+
+      if (pspec == NULL || (pspec->flags & G_PARAM_WRITABLE) == 0)
+        {
+          set_no_property_error (error, klass, names[i]);
+          return FALSE;
+        }
+
+      if (!g_value_type_transformable (G_VALUE_TYPE (&values[i]), pspec->value_type))
+        {
+          g_set_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY,
+                       "property ‘%s’ takes a %s, not a %s", names[i],
+                       g_type_name (pspec->value_type), G_VALUE_TYPE_NAME (&values[i]));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+/* Makes an instance of @extension with every property set, or none; an
+ * error about the properties has no subject */
 static GObject *
-instantiate (GType          type,
+instantiate (PpExtension   *extension,
              guint          n_properties,
              const char   **names,
              const GValue  *values,
              GError       **error)
 {
-  g_autoptr(GTypeClass) klass = g_type_class_ref (type);
-  g_autofree const char **kept_names = g_new0 (const char *, n_properties + 1);
-  g_autofree GValue *kept_values = g_new0 (GValue, n_properties + 1);
-  guint n_kept = 0;
+  g_autoptr(GTypeClass) klass = g_type_class_ref (extension->type);
   GObject *object;
 
-  /* Settings are offered to whichever implementation is picked: pass on
-   * those it has, such as "base-url" to an LLM client */
-  for (guint i = 0; i < n_properties; i++)
-    {
-      if (g_object_class_find_property (G_OBJECT_CLASS (klass), names[i]) == NULL)
-        {
-          g_debug ("%s has no property ‘%s’; not setting it", g_type_name (type), names[i]);
-          continue;
-        }
-      kept_names[n_kept] = names[i];
-      kept_values[n_kept] = values[i];
-      n_kept++;
-    }
+  if (!check_properties (G_OBJECT_CLASS (klass), n_properties, names, values, error))
+    return NULL;
 
-  object = g_object_new_with_properties (type, n_kept, kept_names, kept_values);
+  object = g_object_new_with_properties (extension->type, n_properties, names, values);
 
   if (G_IS_INITABLE (object) && !g_initable_init (G_INITABLE (object), NULL, error))
     {
@@ -511,16 +590,138 @@ instantiate (GType          type,
   return object;
 }
 
+/* Loads the plugin modules if need be and finds the implementations of
+ * @point to try, in order: the one named (by @name or, when it is NULL, by
+ * the point's environment variable), else every one by priority. Sets @ep
+ * to the point, and @name to the name that applies or NULL. */
+static GPtrArray *
+find_candidates (const char         *point,
+                 PpExtensionPoint  **ep_out,
+                 const char        **name,
+                 GError            **error)
+{
+  g_autoptr(GPtrArray) candidates = g_ptr_array_new ();
+  PpExtensionPoint *ep;
+
+  ep = *ep_out = find_point (point);
+  if (ep == NULL)
+    {
+      g_set_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_NO_SUCH_POINT,
+                   "No extension point is named ‘%s’", point);
+      return NULL;
+    }
+
+  pp_registry_ensure_loaded ();
+
+  if (*name == NULL || **name == '\0')
+    {
+      *name = g_getenv (ep->env_var);
+      if (*name != NULL && **name == '\0')
+        *name = NULL;
+    }
+
+  g_mutex_lock (&registry_lock);
+  if (*name != NULL)
+    {
+      PpExtension *extension = find_extension_locked (ep, *name);
+
+      if (extension == NULL)
+        {
+          g_autoptr(GString) available = g_string_new (NULL);
+
+          for (GList *l = ep->extensions; l != NULL; l = l->next)
+            g_string_append_printf (available, "%s%s", available->len > 0 ? ", " : "",
+                                    ((PpExtension *) l->data)->name);
+          g_mutex_unlock (&registry_lock);
+          g_set_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_NOT_FOUND,
+                       "No implementation of ‘%s’ is named ‘%s’ (available: %s)",
+                       ep->name, *name, available->len > 0 ? available->str : "none");
+          return NULL;
+        }
+      g_ptr_array_add (candidates, extension);
+    }
+  else
+    {
+      /* Extensions are never freed: the pointers outlive the lock */
+      for (GList *l = ep->extensions; l != NULL; l = l->next)
+        g_ptr_array_add (candidates, l->data);
+    }
+  g_mutex_unlock (&registry_lock);
+
+  return g_steal_pointer (&candidates);
+}
+
+static GObject *
+create_from_candidates (PpExtensionPoint  *ep,
+                        const char        *name,
+                        GPtrArray         *candidates,
+                        guint              n_properties,
+                        const char       **names,
+                        const GValue      *values,
+                        GError           **error)
+{
+  g_autoptr(GString) failures = g_string_new (NULL);
+  guint n_without_properties = 0;
+
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      PpExtension *extension = candidates->pdata[i];
+      g_autoptr(GError) local_error = NULL;
+      GObject *object;
+
+      object = instantiate (extension, n_properties, names, values, &local_error);
+      if (object != NULL)
+        return object;
+
+      if (g_error_matches (local_error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY))
+        {
+          if (name != NULL)
+            prefix_implementation (&local_error, ep->name, extension);
+          n_without_properties++;
+        }
+
+      if (name != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      /* Picking by priority passes over an implementation that cannot take
+       * the properties given, as over one that does not initialise */
+      g_debug ("Implementation ‘%s’ of ‘%s’ is not available: %s",
+               extension->name, ep->name, local_error->message);
+      g_string_append_printf (failures, "; %s: %s", extension->name, local_error->message);
+    }
+
+  g_set_error (error, PP_REGISTRY_ERROR,
+               candidates->len > 0 && n_without_properties == candidates->len
+                 ? PP_REGISTRY_ERROR_INVALID_PROPERTY
+                 : PP_REGISTRY_ERROR_UNAVAILABLE,
+               "No implementation of ‘%s’ is available%s", ep->name,
+               candidates->len == 0 ? " (no plugin registered one)" : failures->str);
+  return NULL;
+}
+
 /**
  * pp_registry_create_with_properties:
  * @point: the name of an extension point
- * @name: (nullable): the name of an implementation, or %NULL
+ * @name: (nullable): the name of an implementation, or %NULL for the one
+ *   named by the point's environment variable or, failing that, the one of
+ *   highest priority that initialises
  * @n_properties: the number of properties
  * @names: (array length=n_properties): property names
  * @values: (array length=n_properties): property values
  * @error: return location for a #GError
  *
- * Like pp_registry_create(), for language bindings.
+ * Like [func@Pp.registry_create], with the properties in arrays, for
+ * language bindings.
+ *
+ * Every property must be one that the implementation created has and that
+ * can be set, and its value must be of its type or one that converts to it;
+ * otherwise nothing is created and @error is set to
+ * [error@Pp.RegistryError.INVALID_PROPERTY], naming the property, the
+ * implementation and the extension point. When the implementation is picked
+ * by priority, one that cannot take the properties is passed over.
  *
  * Returns: (transfer full) (nullable): the new object, or %NULL with @error
  *   set
@@ -536,114 +737,56 @@ pp_registry_create_with_properties (const char    *point,
                                     GError       **error)
 {
   PpExtensionPoint *ep;
-  g_autoptr(GString) failures = NULL;
-  g_autoptr(GArray) candidates = NULL;
+  g_autoptr(GPtrArray) candidates = NULL;
 
   g_return_val_if_fail (point != NULL, NULL);
+  g_return_val_if_fail (n_properties == 0 || (names != NULL && values != NULL), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  ep = find_point (point);
-  if (ep == NULL)
+  for (guint i = 0; i < n_properties; i++)
     {
-      g_set_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_NO_SUCH_POINT,
-                   "No extension point is named ‘%s’", point);
-      return NULL;
+      g_return_val_if_fail (names[i] != NULL, NULL);
+      g_return_val_if_fail (G_IS_VALUE (&values[i]), NULL);
     }
 
-  pp_registry_ensure_loaded ();
+  candidates = find_candidates (point, &ep, &name, error);
+  if (candidates == NULL)
+    return NULL;
 
-  if (name == NULL || *name == '\0')
-    {
-      name = g_getenv (ep->env_var);
-      if (name != NULL && *name == '\0')
-        name = NULL;
-    }
+  return create_from_candidates (ep, name, candidates, n_properties, names, values, error);
+}
 
-  candidates = g_array_new (FALSE, FALSE, sizeof (GType));
-
-  g_mutex_lock (&registry_lock);
-  if (name != NULL)
-    {
-      PpExtension *extension = find_extension_locked (ep, name);
-
-      if (extension != NULL)
-        g_array_append_val (candidates, extension->type);
-      else
-        {
-          g_autoptr(GString) available = g_string_new (NULL);
-
-          for (GList *l = ep->extensions; l != NULL; l = l->next)
-            g_string_append_printf (available, "%s%s", available->len > 0 ? ", " : "",
-                                    ((PpExtension *) l->data)->name);
-          g_mutex_unlock (&registry_lock);
-          g_set_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_NOT_FOUND,
-                       "No implementation of ‘%s’ is named ‘%s’ (available: %s)",
-                       point, name, available->len > 0 ? available->str : "none");
-          return NULL;
-        }
-    }
-  else
-    {
-      for (GList *l = ep->extensions; l != NULL; l = l->next)
-        g_array_append_val (candidates, ((PpExtension *) l->data)->type);
-    }
-  g_mutex_unlock (&registry_lock);
-
-  failures = g_string_new (NULL);
+/* The type of the value of @property_name, from the first candidate that
+ * has it; with one candidate named, an error when it has not */
+static GType
+find_property_type (PpExtensionPoint  *ep,
+                    const char        *name,
+                    GPtrArray         *candidates,
+                    const char        *property_name,
+                    GError           **error)
+{
+  /* Classes are referenced outside registry_lock: that may load a module,
+   * whose load function registers its types */
   for (guint i = 0; i < candidates->len; i++)
     {
-      GType type = g_array_index (candidates, GType, i);
-      g_autoptr(GError) local_error = NULL;
-      GObject *object;
+      PpExtension *extension = candidates->pdata[i];
+      g_autoptr(GTypeClass) klass = g_type_class_ref (extension->type);
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_CLASS (klass), property_name);
 
-      object = instantiate (type, n_properties, names, values, &local_error);
-      if (object != NULL)
-        return object;
+      if (pspec != NULL && (pspec->flags & G_PARAM_WRITABLE) != 0)
+        return pspec->value_type;
 
       if (name != NULL)
         {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
+          set_no_property_error (error, G_OBJECT_CLASS (klass), property_name);
+          prefix_implementation (error, ep->name, extension);
+          return G_TYPE_INVALID;
         }
-
-      g_debug ("%s is not available: %s", g_type_name (type), local_error->message);
-      g_string_append_printf (failures, "; %s: %s", g_type_name (type), local_error->message);
     }
 
-  g_set_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_UNAVAILABLE,
-               "No implementation of ‘%s’ is available%s", point,
-               candidates->len == 0 ? " (no plugin registered one)" : failures->str);
-  return NULL;
-}
-
-static GType
-find_property_type (const char *point,
-                    const char *property_name)
-{
-  g_autoptr(GArray) types = g_array_new (FALSE, FALSE, sizeof (GType));
-  PpExtensionPoint *ep = find_point (point);
-
-  if (ep == NULL)
-    return G_TYPE_INVALID;
-
-  pp_registry_ensure_loaded ();
-
-  g_mutex_lock (&registry_lock);
-  for (GList *l = ep->extensions; l != NULL; l = l->next)
-    g_array_append_val (types, ((PpExtension *) l->data)->type);
-  g_mutex_unlock (&registry_lock);
-
-  /* Classes are referenced outside registry_lock: that may load a module,
-   * whose load function registers its types */
-  for (guint i = 0; i < types->len; i++)
-    {
-      g_autoptr(GTypeClass) klass = g_type_class_ref (g_array_index (types, GType, i));
-      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_CLASS (klass), property_name);
-
-      if (pspec != NULL)
-        return pspec->value_type;
-    }
-
+  g_set_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY,
+               "No implementation of ‘%s’ has a property ‘%s’ that can be set",
+               ep->name, property_name);
   return G_TYPE_INVALID;
 }
 
@@ -659,8 +802,14 @@ find_property_type (const char *point,
  * @...: the value of the first property, then more name/value pairs
  *
  * Loads the plugin modules if need be and makes an instance of an
- * implementation of @point. Properties the chosen implementation does not
- * have are not set.
+ * implementation of @point, with the properties given set.
+ *
+ * Every property must be one that the implementation created has and that
+ * can be set: a property name it does not know, such as a misspelt one, is
+ * an error, [error@Pp.RegistryError.INVALID_PROPERTY], that names the
+ * property, the implementation and the extension point, and nothing is
+ * created. When the implementation is picked by priority, one that lacks a
+ * property is passed over.
  *
  * Returns: (transfer full) (nullable): the new object, or %NULL with @error
  *   set
@@ -674,13 +823,21 @@ pp_registry_create (const char  *point,
                     const char  *first_property_name,
                     ...)
 {
+  PpExtensionPoint *ep;
+  g_autoptr(GPtrArray) candidates = NULL;
   g_autoptr(GPtrArray) names = g_ptr_array_new ();
   g_autoptr(GArray) values = g_array_new (FALSE, TRUE, sizeof (GValue));
   const char *property_name;
-  GObject *object;
   va_list args;
 
+  g_return_val_if_fail (point != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
   g_array_set_clear_func (values, (GDestroyNotify) g_value_unset);
+
+  candidates = find_candidates (point, &ep, &name, error);
+  if (candidates == NULL)
+    return NULL;
 
   va_start (args, first_property_name);
   for (property_name = first_property_name; property_name != NULL; property_name = va_arg (args, const char *))
@@ -689,15 +846,11 @@ pp_registry_create (const char  *point,
       g_autofree char *collect_error = NULL;
       GType value_type;
 
-      /* The value's type is only known from a class that has the property:
-       * look for it on the point's implementations */
-      value_type = find_property_type (point, property_name);
-
+      /* The value's type is only known from a class that has the property */
+      value_type = find_property_type (ep, name, candidates, property_name, error);
       if (value_type == G_TYPE_INVALID)
         {
           va_end (args);
-          g_set_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_NOT_FOUND,
-                       "No implementation of ‘%s’ has a property ‘%s’", point, property_name);
           return NULL;
         }
 
@@ -714,9 +867,8 @@ pp_registry_create (const char  *point,
     }
   va_end (args);
 
-  object = pp_registry_create_with_properties (point, name, names->len,
-                                               (const char **) names->pdata,
-                                               (const GValue *) values->data,
-                                               error);
-  return object;
+  return create_from_candidates (ep, name, candidates, names->len,
+                                 (const char **) names->pdata,
+                                 (const GValue *) values->data,
+                                 error);
 }

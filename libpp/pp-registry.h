@@ -28,6 +28,9 @@ G_BEGIN_DECLS
  * @PP_REGISTRY_ERROR_NO_SUCH_POINT: the extension point does not exist
  * @PP_REGISTRY_ERROR_NOT_FOUND: no implementation of that name is registered
  * @PP_REGISTRY_ERROR_UNAVAILABLE: no implementation could be initialised
+ * @PP_REGISTRY_ERROR_INVALID_PROPERTY: a property to set is not one that the
+ *   implementation has and that can be set, or its value is of another type.
+ *   Since: 0.2
  *
  * Error codes of #PP_REGISTRY_ERROR.
  *
@@ -37,6 +40,7 @@ typedef enum {
   PP_REGISTRY_ERROR_NO_SUCH_POINT,
   PP_REGISTRY_ERROR_NOT_FOUND,
   PP_REGISTRY_ERROR_UNAVAILABLE,
+  PP_REGISTRY_ERROR_INVALID_PROPERTY,
 } PpRegistryError;
 
 #define PP_TYPE_EXTENSION (pp_extension_get_type ())
@@ -98,17 +102,5 @@ GObject     *pp_registry_create_with_properties (const char    *point,
                                                  const char   **names,
                                                  const GValue  *values,
                                                  GError       **error);
-
-/**
- * PP_DEFINE_PLUGIN_ABI:
- * @name: the plugin's name with underscores, as in its entry points
- *
- * Defines the ABI tag of a plugin module, `pp_<name>_abi`, which the registry
- * checks before it calls `pp_<name>_load()`.
- *
- * Since: 0.1
- */
-#define PP_DEFINE_PLUGIN_ABI(name) \
-  G_MODULE_EXPORT const guint32 pp_##name##_abi = PP_PLUGIN_ABI_VERSION
 
 G_END_DECLS

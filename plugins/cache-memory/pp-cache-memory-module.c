@@ -5,15 +5,12 @@
 
 #include "config.h"
 
-#include <gmodule.h>
 #include <libpp/libpp.h>
 
 #include "pp-cache-memory.h"
 
+PP_DECLARE_PLUGIN (cache_memory);
 PP_DEFINE_PLUGIN_ABI (cache_memory);
-
-G_MODULE_EXPORT void pp_cache_memory_load   (GTypeModule *module);
-G_MODULE_EXPORT void pp_cache_memory_unload (GTypeModule *module);
 
 /**
  * pp_cache_memory_load:
@@ -22,7 +19,7 @@ G_MODULE_EXPORT void pp_cache_memory_unload (GTypeModule *module);
  * Registers the "memory" cache. Runs each time the module is loaded, so it
  * only does what may be done again.
  */
-G_MODULE_EXPORT void
+void
 pp_cache_memory_load (GTypeModule *module)
 {
   pp_cache_memory_register (module);
@@ -34,7 +31,7 @@ pp_cache_memory_load (GTypeModule *module)
  *
  * Called before the module is unloaded; there is nothing to release.
  */
-G_MODULE_EXPORT void
+void
 pp_cache_memory_unload (GTypeModule *module)
 {
 }

@@ -5,15 +5,12 @@
 
 #include "config.h"
 
-#include <gmodule.h>
 #include <libpp/libpp.h>
 
 #include "pp-converter-llm.h"
 
+PP_DECLARE_PLUGIN (converter_llm);
 PP_DEFINE_PLUGIN_ABI (converter_llm);
-
-G_MODULE_EXPORT void pp_converter_llm_load   (GTypeModule *module);
-G_MODULE_EXPORT void pp_converter_llm_unload (GTypeModule *module);
 
 /**
  * pp_converter_llm_load:
@@ -22,7 +19,7 @@ G_MODULE_EXPORT void pp_converter_llm_unload (GTypeModule *module);
  * Registers the "llm" converter. Runs each time the module is loaded, so it
  * only does what may be done again.
  */
-G_MODULE_EXPORT void
+void
 pp_converter_llm_load (GTypeModule *module)
 {
   pp_converter_llm_register (module);
@@ -34,7 +31,7 @@ pp_converter_llm_load (GTypeModule *module)
  *
  * Called before the module is unloaded; there is nothing to release.
  */
-G_MODULE_EXPORT void
+void
 pp_converter_llm_unload (GTypeModule *module)
 {
 }

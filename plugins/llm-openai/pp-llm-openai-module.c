@@ -5,14 +5,10 @@
 
 #include "config.h"
 
-#include <gmodule.h>
-
 #include "pp-llm-openai.h"
 
+PP_DECLARE_PLUGIN (llm_openai);
 PP_DEFINE_PLUGIN_ABI (llm_openai);
-
-G_MODULE_EXPORT void pp_llm_openai_load   (GTypeModule *module);
-G_MODULE_EXPORT void pp_llm_openai_unload (GTypeModule *module);
 
 /**
  * pp_llm_openai_load:
@@ -21,7 +17,7 @@ G_MODULE_EXPORT void pp_llm_openai_unload (GTypeModule *module);
  * Registers the "openai" LLM client. Runs each time the module is loaded
  * again; registering again is harmless.
  */
-G_MODULE_EXPORT void
+void
 pp_llm_openai_load (GTypeModule *module)
 {
   pp_llm_openai_register (module);
@@ -33,7 +29,7 @@ pp_llm_openai_load (GTypeModule *module)
  *
  * Nothing to release: the types stay registered with @module.
  */
-G_MODULE_EXPORT void
+void
 pp_llm_openai_unload (GTypeModule *module)
 {
 }

@@ -244,6 +244,249 @@ test_register_in_process (void)
   g_assert_cmpstr (name, ==, "in-process");
 }
 
+/* An in-process cache with properties: one that can be set and one that
+ * cannot. It counts its instances, to see that a failed creation made none */
+#define TEST_TYPE_CONFIGURABLE_CACHE (test_configurable_cache_get_type ())
+G_DECLARE_FINAL_TYPE (TestConfigurableCache, test_configurable_cache, TEST, CONFIGURABLE_CACHE, GObject)
+
+struct _TestConfigurableCache
+{
+  GObject parent_instance;
+
+  guint capacity;
+};
+
+enum {
+  PROP_CAPACITY = 1,
+  PROP_SIZE,
+};
+
+static guint configurable_instances;
+
+static void
+configurable_iface_init (PpCacheInterface *iface)
+{
+  iface->lookup = inprocess_lookup;
+  iface->store = inprocess_store;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestConfigurableCache, test_configurable_cache, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PP_TYPE_CACHE, configurable_iface_init))
+
+static void
+test_configurable_cache_get_property (GObject    *object,
+                                      guint       prop_id,
+                                      GValue     *value,
+                                      GParamSpec *pspec)
+{
+  TestConfigurableCache *self = TEST_CONFIGURABLE_CACHE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAPACITY:
+      g_value_set_uint (value, self->capacity);
+      break;
+
+    case PROP_SIZE:
+      g_value_set_uint (value, 0);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_configurable_cache_set_property (GObject      *object,
+                                      guint         prop_id,
+                                      const GValue *value,
+                                      GParamSpec   *pspec)
+{
+  TestConfigurableCache *self = TEST_CONFIGURABLE_CACHE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CAPACITY:
+      self->capacity = g_value_get_uint (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+test_configurable_cache_class_init (TestConfigurableCacheClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = test_configurable_cache_get_property;
+  object_class->set_property = test_configurable_cache_set_property;
+
+  g_object_class_install_property (object_class, PROP_CAPACITY,
+    g_param_spec_uint ("capacity", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_property (object_class, PROP_SIZE,
+    g_param_spec_uint ("size", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+}
+
+static void
+test_configurable_cache_init (TestConfigurableCache *self)
+{
+  configurable_instances++;
+}
+
+/* Below every other implementation: picked by priority only when the
+ * others cannot take the properties given */
+static void
+register_configurable (void)
+{
+  pp_registry_register_type (PP_CACHE_EXTENSION_POINT, TEST_TYPE_CONFIGURABLE_CACHE,
+                             "configurable", -1000, "Has properties");
+}
+
+static void
+assert_error_names (const GError *error,
+                    const char   *first,
+                    ...)
+{
+  va_list args;
+
+  va_start (args, first);
+  for (const char *needle = first; needle != NULL; needle = va_arg (args, const char *))
+    {
+      if (strstr (error->message, needle) == NULL)
+        g_error ("‘%s’ is not in the error message: %s", needle, error->message);
+    }
+  va_end (args);
+}
+
+static void
+test_create_unknown_property_named (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) cache = NULL;
+  guint instances;
+
+  register_configurable ();
+  instances = configurable_instances;
+
+  /* A property another implementation has, but not the one named */
+  g_assert_null (pp_registry_create (PP_CACHE_EXTENSION_POINT, "test-low", &error,
+                                     "capacity", 5u, NULL));
+  g_assert_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY);
+  assert_error_names (error, "‘capacity’", "‘test-low’", "‘" PP_CACHE_EXTENSION_POINT "’", NULL);
+  g_clear_error (&error);
+
+  /* A misspelt property of the implementation named */
+  g_assert_null (pp_registry_create (PP_CACHE_EXTENSION_POINT, "configurable", &error,
+                                     "capacty", 5u, NULL));
+  g_assert_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY);
+  assert_error_names (error, "‘capacty’", "‘configurable’", "‘" PP_CACHE_EXTENSION_POINT "’", NULL);
+  g_clear_error (&error);
+
+  /* Named through the environment: the same */
+  g_setenv ("PP_CACHE", "configurable", TRUE);
+  g_assert_null (pp_registry_create (PP_CACHE_EXTENSION_POINT, NULL, &error,
+                                     "capacty", 5u, NULL));
+  g_unsetenv ("PP_CACHE");
+  g_assert_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY);
+  assert_error_names (error, "‘capacty’", "‘configurable’", NULL);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (configurable_instances, ==, instances);
+
+  /* Spelt right, it is set */
+  cache = pp_registry_create (PP_CACHE_EXTENSION_POINT, "configurable", &error,
+                              "capacity", 5u, NULL);
+  g_assert_no_error (error);
+  g_assert_cmpuint (TEST_CONFIGURABLE_CACHE (cache)->capacity, ==, 5);
+}
+
+static void
+test_create_unknown_property_by_priority (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) cache = NULL;
+  guint instances;
+
+  register_configurable ();
+  instances = configurable_instances;
+
+  /* The implementations that do not have it are passed over */
+  cache = pp_registry_create (PP_CACHE_EXTENSION_POINT, NULL, &error, "capacity", 7u, NULL);
+  g_assert_no_error (error);
+  g_assert_true (G_OBJECT_TYPE (cache) == TEST_TYPE_CONFIGURABLE_CACHE);
+  g_assert_cmpuint (TEST_CONFIGURABLE_CACHE (cache)->capacity, ==, 7);
+  instances = configurable_instances;
+
+  /* No implementation has it: an error, not the best one without it */
+  g_assert_null (pp_registry_create (PP_CACHE_EXTENSION_POINT, NULL, &error,
+                                     "capacty", 5u, NULL));
+  g_assert_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY);
+  assert_error_names (error, "‘capacty’", "‘" PP_CACHE_EXTENSION_POINT "’", NULL);
+  g_clear_error (&error);
+  g_assert_cmpuint (configurable_instances, ==, instances);
+}
+
+/* Calls pp_registry_create_with_properties() with one property */
+static GObject *
+create_with_one_property (const char    *name,
+                          const char    *property_name,
+                          const GValue  *value,
+                          GError       **error)
+{
+  return pp_registry_create_with_properties (PP_CACHE_EXTENSION_POINT, name, 1,
+                                             &property_name, value, error);
+}
+
+static void
+test_create_with_properties_unknown_property (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) cache = NULL;
+  g_auto(GValue) number = G_VALUE_INIT;
+  g_auto(GValue) text = G_VALUE_INIT;
+  guint instances;
+
+  register_configurable ();
+  instances = configurable_instances;
+  g_value_init (&number, G_TYPE_UINT);
+  g_value_set_uint (&number, 5);
+  g_value_init (&text, G_TYPE_STRING);
+  g_value_set_string (&text, "five");
+
+  /* Misspelt, on the implementation named and on any */
+  g_assert_null (create_with_one_property ("configurable", "capacty", &number, &error));
+  g_assert_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY);
+  assert_error_names (error, "‘capacty’", "‘configurable’", "‘" PP_CACHE_EXTENSION_POINT "’", NULL);
+  g_clear_error (&error);
+
+  g_assert_null (create_with_one_property (NULL, "capacty", &number, &error));
+  g_assert_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY);
+  assert_error_names (error, "‘capacty’", "configurable", "test-high", "‘" PP_CACHE_EXTENSION_POINT "’", NULL);
+  g_clear_error (&error);
+
+  /* One that cannot be set */
+  g_assert_null (create_with_one_property ("configurable", "size", &number, &error));
+  g_assert_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY);
+  assert_error_names (error, "‘size’", "‘configurable’", NULL);
+  g_clear_error (&error);
+
+  /* A value of a type that does not convert to the property's */
+  g_assert_null (create_with_one_property ("configurable", "capacity", &text, &error));
+  g_assert_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY);
+  assert_error_names (error, "‘capacity’", "‘configurable’", "guint", "gchararray", NULL);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (configurable_instances, ==, instances);
+
+  cache = create_with_one_property ("configurable", "capacity", &number, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (TEST_CONFIGURABLE_CACHE (cache)->capacity, ==, 5);
+}
+
 static void
 copy_file (const char *from,
            const char *to_dir)
@@ -309,6 +552,9 @@ main (int   argc,
   g_test_add_func ("/registry/selection", test_selection);
   g_test_add_func ("/registry/idempotent-load", test_idempotent_load);
   g_test_add_func ("/registry/register-in-process", test_register_in_process);
+  g_test_add_func ("/registry/create/unknown-property/named", test_create_unknown_property_named);
+  g_test_add_func ("/registry/create/unknown-property/by-priority", test_create_unknown_property_by_priority);
+  g_test_add_func ("/registry/create-with-properties/unknown-property", test_create_with_properties_unknown_property);
 
   ret = g_test_run ();
 

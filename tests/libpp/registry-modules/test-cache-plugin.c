@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Built several times with different definitions:
- *   MODULE_PREFIX   the entry points' prefix, e.g. pp_test_high
+ *   MODULE_NAME     the plugin's name in its entry points, e.g. test_high
  *   IMPL_NAME       the implementation's name
  *   IMPL_PRIORITY   its priority
  *   FAIL_ENV        if set in the environment, GInitable init fails
@@ -19,9 +19,9 @@
 #include <gmodule.h>
 #include <libpp/libpp.h>
 
-#define CONCAT_(a, b) a##b
-#define CONCAT(a, b) CONCAT_(a, b)
-#define ENTRY(suffix) CONCAT (MODULE_PREFIX, suffix)
+#define CONCAT_(a, b, c) a##b##c
+#define CONCAT(a, b, c) CONCAT_(a, b, c)
+#define ENTRY(suffix) CONCAT (pp_, MODULE_NAME, suffix)
 
 typedef struct
 {
@@ -99,7 +99,11 @@ test_cache_register_type (GTypeModule *module)
   test_cache_type = type;
 }
 
-G_MODULE_EXPORT const guint32 ENTRY (_abi) = PLUGIN_ABI;
+/* The macro expands its argument: the declarations use the name given by
+ * the build */
+PP_DECLARE_PLUGIN (MODULE_NAME);
+
+const guint32 ENTRY (_abi) = PLUGIN_ABI;
 
 #ifdef OMIT_LOAD
 /* Misnamed: the registry looks for <prefix>_load */
@@ -111,9 +115,7 @@ ENTRY (_init) (GTypeModule *module)
   test_cache_register_type (module);
 }
 #else
-G_MODULE_EXPORT void ENTRY (_load) (GTypeModule *module);
-
-G_MODULE_EXPORT void
+void
 ENTRY (_load) (GTypeModule *module)
 {
   /* Counted where an unload cannot reset it: the module's statics go away
@@ -130,9 +132,7 @@ ENTRY (_load) (GTypeModule *module)
 }
 #endif
 
-G_MODULE_EXPORT void ENTRY (_unload) (GTypeModule *module);
-
-G_MODULE_EXPORT void
+void
 ENTRY (_unload) (GTypeModule *module)
 {
 }
