@@ -83,6 +83,8 @@ pp_concurrency_limiter_release (PpConcurrencyLimiter *limiter,
  * pp_concurrency_limiter_get_limit:
  * @limiter: a limiter
  *
+ * Gets how many requests the limiter lets be in flight at once now.
+ *
  * Returns: how many requests may be in flight now
  *
  * Since: 0.2

@@ -28,6 +28,16 @@
 
 G_DEFINE_INTERFACE (PpConverter, pp_converter, G_TYPE_OBJECT)
 
+/**
+ * pp_converter_error_quark:
+ *
+ * The error domain of [iface@Pp.Converter] implementations,
+ * `PP_CONVERTER_ERROR`.
+ *
+ * Returns: the quark of the error domain
+ *
+ * Since: 0.1
+ */
 G_DEFINE_QUARK (pp-converter-error-quark, pp_converter_error)
 
 static void

@@ -34,6 +34,15 @@ struct _PpDocument
 
 G_DEFINE_FINAL_TYPE (PpDocument, pp_document, G_TYPE_OBJECT)
 
+/**
+ * pp_document_error_quark:
+ *
+ * The error domain of [class@Pp.Document], `PP_DOCUMENT_ERROR`.
+ *
+ * Returns: the quark of the error domain
+ *
+ * Since: 0.1
+ */
 G_DEFINE_QUARK (pp-document-error-quark, pp_document_error)
 
 /* Checks that a text is UTF-8 without NUL bytes */
@@ -234,6 +243,8 @@ pp_document_new_from_file (GFile         *file,
  * pp_document_get_name:
  * @document: a #PpDocument
  *
+ * Gets the name of the document, as given when it was created.
+ *
  * Returns: the name of the document
  *
  * Since: 0.1
@@ -249,6 +260,8 @@ pp_document_get_name (PpDocument *document)
 /**
  * pp_document_get_text:
  * @document: a #PpDocument
+ *
+ * Gets the text of the document, valid UTF-8.
  *
  * Returns: the text of the document
  *
@@ -266,6 +279,8 @@ pp_document_get_text (PpDocument *document)
  * pp_document_get_length:
  * @document: a #PpDocument
  *
+ * Gets the length of the document's text.
+ *
  * Returns: the length of the text in bytes
  *
  * Since: 0.1
@@ -281,6 +296,8 @@ pp_document_get_length (PpDocument *document)
 /**
  * pp_document_get_format:
  * @document: a #PpDocument
+ *
+ * Gets the format of the document's text.
  *
  * Returns: the format of the text
  *

@@ -61,6 +61,8 @@ pp_llm_request_new (const char *system_prompt,
  * pp_llm_request_ref:
  * @request: a #PpLlmRequest
  *
+ * Acquires a reference on @request.
+ *
  * Returns: (transfer full): @request, with one more reference
  *
  * Since: 0.1
@@ -93,6 +95,8 @@ pp_llm_request_unref (PpLlmRequest *request)
  * pp_llm_request_get_system_prompt:
  * @request: a #PpLlmRequest
  *
+ * Gets the system prompt of the request.
+ *
  * Returns: (nullable): the system prompt
  *
  * Since: 0.1
@@ -108,6 +112,8 @@ pp_llm_request_get_system_prompt (PpLlmRequest *request)
 /**
  * pp_llm_request_get_user_message:
  * @request: a #PpLlmRequest
+ *
+ * Gets the user's message of the request.
  *
  * Returns: the user's message
  *
@@ -144,6 +150,8 @@ pp_llm_request_set_model (PpLlmRequest *request,
  * pp_llm_request_get_model:
  * @request: a #PpLlmRequest
  *
+ * Gets the model the request asks for.
+ *
  * Returns: (nullable): the model, or %NULL for the client's default
  *
  * Since: 0.1
@@ -179,6 +187,8 @@ pp_llm_request_set_temperature (PpLlmRequest *request,
  * pp_llm_request_get_temperature:
  * @request: a #PpLlmRequest
  *
+ * Gets the sampling temperature of the request.
+ *
  * Returns: the sampling temperature; negative when unset
  *
  * Since: 0.1
@@ -213,6 +223,8 @@ pp_llm_request_set_max_tokens (PpLlmRequest *request,
  * pp_llm_request_get_max_tokens:
  * @request: a #PpLlmRequest
  *
+ * Gets the most tokens the answer may have.
+ *
  * Returns: the most tokens the answer may have; 0 for no limit
  *
  * Since: 0.1
@@ -246,6 +258,8 @@ pp_llm_request_set_json_mode (PpLlmRequest *request,
 /**
  * pp_llm_request_get_json_mode:
  * @request: a #PpLlmRequest
+ *
+ * Gets whether the request asks for an answer in JSON.
  *
  * Returns: whether the answer must be one JSON object
  *

@@ -72,6 +72,8 @@ pp_segment_new (guint               index,
  * pp_segment_ref:
  * @segment: a #PpSegment
  *
+ * Acquires a reference on @segment.
+ *
  * Returns: (transfer full): @segment, with one more reference
  *
  * Since: 0.1
@@ -104,6 +106,8 @@ pp_segment_unref (PpSegment *segment)
  * pp_segment_get_index:
  * @segment: a #PpSegment
  *
+ * Gets the position of the segment in its document.
+ *
  * Returns: the position of the segment in its document, from 0
  *
  * Since: 0.1
@@ -119,6 +123,8 @@ pp_segment_get_index (PpSegment *segment)
 /**
  * pp_segment_get_text:
  * @segment: a #PpSegment
+ *
+ * Gets the text of the segment.
  *
  * Returns: the text of the segment
  *
@@ -136,6 +142,8 @@ pp_segment_get_text (PpSegment *segment)
  * pp_segment_get_length:
  * @segment: a #PpSegment
  *
+ * Gets the length of the segment's text.
+ *
  * Returns: the length of the text in bytes
  *
  * Since: 0.1
@@ -151,6 +159,8 @@ pp_segment_get_length (PpSegment *segment)
 /**
  * pp_segment_get_offset:
  * @segment: a #PpSegment
+ *
+ * Gets where the segment's text starts in its document.
  *
  * Returns: the byte offset of the text in its source document
  *
@@ -168,6 +178,8 @@ pp_segment_get_offset (PpSegment *segment)
  * pp_segment_get_heading_path:
  * @segment: a #PpSegment
  *
+ * Gets the titles of the sections above the segment.
+ *
  * Returns: (transfer none) (array zero-terminated=1): the titles of the
  *   sections that contain the segment, outermost first; may be empty
  *
@@ -184,6 +196,8 @@ pp_segment_get_heading_path (PpSegment *segment)
 /**
  * pp_segment_get_hash:
  * @segment: a #PpSegment
+ *
+ * Gets the content hash of the segment's text.
  *
  * Returns: the SHA-256 of the text, in hexadecimal
  *

@@ -598,6 +598,9 @@ pp_segmenter_init (PpSegmenter *self)
  * pp_segmenter_new:
  * @max_chars: the most characters a segment may have, at least 16
  *
+ * Creates a segmenter that cuts text into segments of at most @max_chars
+ * characters.
+ *
  * Returns: (transfer full): a new #PpSegmenter
  *
  * Since: 0.1
@@ -611,6 +614,8 @@ pp_segmenter_new (guint max_chars)
 /**
  * pp_segmenter_get_max_chars:
  * @segmenter: a #PpSegmenter
+ *
+ * Gets the [property@Pp.Segmenter:max-chars] property.
  *
  * Returns: the most characters a segment may have
  *
@@ -650,6 +655,8 @@ pp_segmenter_set_max_chars (PpSegmenter *segmenter,
 /**
  * pp_segmenter_get_overlap:
  * @segmenter: a #PpSegmenter
+ *
+ * Gets the [property@Pp.Segmenter:overlap] property.
  *
  * Returns: how many characters of the preceding text a segment repeats
  *

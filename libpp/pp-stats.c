@@ -109,6 +109,8 @@ pp_stats_clear (PpStats *stats)
  * pp_stats_ref:
  * @stats: a #PpStats
  *
+ * Acquires a reference on @stats.
+ *
  * Returns: (transfer full): @stats, with one more reference
  *
  * Since: 0.1
@@ -141,6 +143,8 @@ pp_stats_unref (PpStats *stats)
  * pp_stats_get_submitted:
  * @stats: a #PpStats
  *
+ * Gets how many segments were submitted.
+ *
  * Returns: the segments submitted
  *
  * Since: 0.1
@@ -156,6 +160,8 @@ pp_stats_get_submitted (PpStats *stats)
 /**
  * pp_stats_get_running:
  * @stats: a #PpStats
+ *
+ * Gets how many segments were being converted.
  *
  * Returns: the segments being converted
  *
@@ -173,6 +179,8 @@ pp_stats_get_running (PpStats *stats)
  * pp_stats_get_peak_running:
  * @stats: a #PpStats
  *
+ * Gets the most segments that were converted at once.
+ *
  * Returns: the most segments converted at once
  *
  * Since: 0.1
@@ -188,6 +196,8 @@ pp_stats_get_peak_running (PpStats *stats)
 /**
  * pp_stats_get_done:
  * @stats: a #PpStats
+ *
+ * Gets how many segments were converted.
  *
  * Returns: the segments converted
  *
@@ -205,6 +215,8 @@ pp_stats_get_done (PpStats *stats)
  * pp_stats_get_failed:
  * @stats: a #PpStats
  *
+ * Gets how many segments failed for good.
+ *
  * Returns: the segments that failed for good
  *
  * Since: 0.1
@@ -220,6 +232,8 @@ pp_stats_get_failed (PpStats *stats)
 /**
  * pp_stats_get_retried:
  * @stats: a #PpStats
+ *
+ * Gets how many retries were scheduled after transient errors.
  *
  * Returns: the retries scheduled after transient errors
  *
@@ -237,6 +251,8 @@ pp_stats_get_retried (PpStats *stats)
  * pp_stats_get_cache_hits:
  * @stats: a #PpStats
  *
+ * Gets how many answers were found in the cache.
+ *
  * Returns: the answers found in the cache
  *
  * Since: 0.1
@@ -252,6 +268,8 @@ pp_stats_get_cache_hits (PpStats *stats)
 /**
  * pp_stats_get_llm_requests:
  * @stats: a #PpStats
+ *
+ * Gets how many requests the LLM client answered.
  *
  * Returns: the requests answered by the LLM client
  *
@@ -269,6 +287,8 @@ pp_stats_get_llm_requests (PpStats *stats)
  * pp_stats_get_in_flight:
  * @stats: a #PpStats
  *
+ * Gets how many requests to the LLM were in flight.
+ *
  * Returns: the requests to the LLM in flight
  *
  * Since: 0.1
@@ -284,6 +304,8 @@ pp_stats_get_in_flight (PpStats *stats)
 /**
  * pp_stats_get_peak_in_flight:
  * @stats: a #PpStats
+ *
+ * Gets the most requests to the LLM that were in flight at once.
  *
  * Returns: the most requests to the LLM in flight at once
  *
@@ -301,6 +323,8 @@ pp_stats_get_peak_in_flight (PpStats *stats)
  * pp_stats_get_worker_limit:
  * @stats: a #PpStats
  *
+ * Gets how many segments could be converted at once.
+ *
  * Returns: the worker limit when the snapshot was taken
  *
  * Since: 0.1
@@ -317,6 +341,8 @@ pp_stats_get_worker_limit (PpStats *stats)
  * pp_stats_get_prompt_tokens:
  * @stats: a #PpStats
  *
+ * Gets how many prompt tokens the endpoint counted.
+ *
  * Returns: the prompt tokens the endpoint counted
  *
  * Since: 0.1
@@ -332,6 +358,8 @@ pp_stats_get_prompt_tokens (PpStats *stats)
 /**
  * pp_stats_get_completion_tokens:
  * @stats: a #PpStats
+ *
+ * Gets how many answer tokens the endpoint counted.
  *
  * Returns: the answer tokens the endpoint counted
  *
@@ -380,6 +408,9 @@ pp_stats_get_latency_percentile (PpStats *stats,
 /**
  * pp_stats_to_json:
  * @stats: a #PpStats
+ *
+ * Serialises the snapshot to a JSON object: the counters, the LLM latency
+ * percentiles (`llm_latency_ms`) and the token counts (`tokens`).
  *
  * Returns: (transfer full): the snapshot as a JSON object
  *
@@ -438,6 +469,9 @@ pp_stats_to_json (PpStats *stats)
 /**
  * pp_stats_to_string:
  * @stats: a #PpStats
+ *
+ * Serialises the snapshot to pretty-printed JSON, as
+ * [method@Pp.Stats.to_json] builds it.
  *
  * Returns: (transfer full): the snapshot as pretty-printed JSON
  *

@@ -14,6 +14,9 @@ packages="
   libsoup-3.0-dev
   gobject-introspection
   libgirepository1.0-dev
+  gi-docgen
+  python3-gi
+  gjs
 "
 
 missing=""

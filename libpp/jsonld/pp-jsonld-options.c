@@ -122,6 +122,8 @@ pp_jsonld_options_set_base (PpJsonldOptions *options,
  * pp_jsonld_options_get_base:
  * @options: a #PpJsonldOptions
  *
+ * Gets the base IRI that relative IRIs are resolved against.
+ *
  * Returns: (nullable): the base IRI
  *
  * Since: 0.1
@@ -171,6 +173,8 @@ pp_jsonld_options_set_expand_context (PpJsonldOptions *options,
  * pp_jsonld_options_get_expand_context:
  * @options: a #PpJsonldOptions
  *
+ * Gets the context that expansion applies before the document's own.
+ *
  * Returns: (transfer none) (nullable): the expansion context, sealed
  *   unless it was rejected as invalid input
  *
@@ -205,6 +209,8 @@ pp_jsonld_options_set_processing_mode (PpJsonldOptions        *options,
 /**
  * pp_jsonld_options_get_processing_mode:
  * @options: a #PpJsonldOptions
+ *
+ * Gets the JSON-LD processing mode.
  *
  * Returns: the processing mode
  *
@@ -241,6 +247,8 @@ pp_jsonld_options_set_compact_arrays (PpJsonldOptions *options,
  * pp_jsonld_options_get_compact_arrays:
  * @options: a #PpJsonldOptions
  *
+ * Gets whether compaction turns arrays of one value into the value.
+ *
  * Returns: the compactArrays option
  *
  * Since: 0.1
@@ -274,6 +282,8 @@ pp_jsonld_options_set_compact_to_relative (PpJsonldOptions *options,
 /**
  * pp_jsonld_options_get_compact_to_relative:
  * @options: a #PpJsonldOptions
+ *
+ * Gets whether compaction makes IRIs relative to the base IRI.
  *
  * Returns: the compactToRelative option
  *
@@ -309,6 +319,8 @@ pp_jsonld_options_set_produce_generalized_rdf (PpJsonldOptions *options,
  * pp_jsonld_options_get_produce_generalized_rdf:
  * @options: a #PpJsonldOptions
  *
+ * Gets whether conversion to RDF keeps blank node predicates.
+ *
  * Returns: the produceGeneralizedRdf option
  *
  * Since: 0.1
@@ -342,6 +354,9 @@ pp_jsonld_options_set_rdf_direction (PpJsonldOptions      *options,
 /**
  * pp_jsonld_options_get_rdf_direction:
  * @options: a #PpJsonldOptions
+ *
+ * Gets how conversion to and from RDF represents the base direction of
+ * strings.
  *
  * Returns: the rdfDirection option
  *
@@ -377,6 +392,8 @@ pp_jsonld_options_set_ordered (PpJsonldOptions *options,
  * pp_jsonld_options_get_ordered:
  * @options: a #PpJsonldOptions
  *
+ * Gets whether the algorithms visit keys in lexicographical order.
+ *
  * Returns: the ordered option
  *
  * Since: 0.1
@@ -411,6 +428,8 @@ pp_jsonld_options_set_document_loader (PpJsonldOptions  *options,
 /**
  * pp_jsonld_options_get_document_loader:
  * @options: a #PpJsonldOptions
+ *
+ * Gets the document loader that remote contexts are loaded with.
  *
  * Returns: (transfer none) (nullable): the document loader, %NULL meaning
  *   the default one (pp_document_loader_get_default())
