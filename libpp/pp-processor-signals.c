@@ -203,6 +203,8 @@ pp_processor_class_add_signals (GObjectClass *object_class)
    * @segment: the segment
    *
    * Emitted when a worker starts on a segment (not again on retries).
+   *
+   * Since: 0.1
    */
   signals[PP_PROCESSOR_SIGNAL_SEGMENT_STARTED] =
     g_signal_new ("segment-started", type, G_SIGNAL_RUN_LAST,
@@ -217,6 +219,8 @@ pp_processor_class_add_signals (GObjectClass *object_class)
    *
    * Emitted when a segment was converted, if a handler was connected by
    * then (the graph is copied only for someone).
+   *
+   * Since: 0.1
    */
   signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE] =
     g_signal_new ("segment-done", type, G_SIGNAL_RUN_LAST,
@@ -229,6 +233,8 @@ pp_processor_class_add_signals (GObjectClass *object_class)
    * @error: why it failed, after the retries
    *
    * Emitted when a segment failed for good.
+   *
+   * Since: 0.1
    */
   signals[PP_PROCESSOR_SIGNAL_SEGMENT_FAILED] =
     g_signal_new ("segment-failed", type, G_SIGNAL_RUN_LAST,
@@ -242,6 +248,8 @@ pp_processor_class_add_signals (GObjectClass *object_class)
    * @total: the segments of the run (a document, or all those submitted)
    *
    * Emitted after each segment.
+   *
+   * Since: 0.1
    */
   signals[PP_PROCESSOR_SIGNAL_PROGRESS] =
     g_signal_new ("progress", type, G_SIGNAL_RUN_LAST,
@@ -255,6 +263,8 @@ pp_processor_class_add_signals (GObjectClass *object_class)
    *
    * Emitted when a document's graph is ready, before the asynchronous call
    * completes, if a handler was connected by then.
+   *
+   * Since: 0.1
    */
   signals[PP_PROCESSOR_SIGNAL_FINISHED] =
     g_signal_new ("finished", type, G_SIGNAL_RUN_LAST,

@@ -411,6 +411,8 @@ pp_processor_class_init (PpProcessorClass *klass)
    * PpProcessor:converter:
    *
    * The converter that turns segments into JSON-LD.
+   *
+   * Since: 0.1
    */
   properties[PROP_CONVERTER] =
     g_param_spec_object ("converter", NULL, NULL, PP_TYPE_CONVERTER,
@@ -420,6 +422,8 @@ pp_processor_class_init (PpProcessorClass *klass)
    * PpProcessor:llm-client:
    *
    * The LLM client converters ask.
+   *
+   * Since: 0.1
    */
   properties[PROP_LLM_CLIENT] =
     g_param_spec_object ("llm-client", NULL, NULL, PP_TYPE_LLM_CLIENT,
@@ -429,6 +433,8 @@ pp_processor_class_init (PpProcessorClass *klass)
    * PpProcessor:cache:
    *
    * The cache of answers, or %NULL for none.
+   *
+   * Since: 0.1
    */
   properties[PROP_CACHE] =
     g_param_spec_object ("cache", NULL, NULL, PP_TYPE_CACHE,
@@ -439,6 +445,8 @@ pp_processor_class_init (PpProcessorClass *klass)
    *
    * The segmenter that splits documents; by default one with a budget of
    * 2000 characters.
+   *
+   * Since: 0.1
    */
   properties[PROP_SEGMENTER] =
     g_param_spec_object ("segmenter", NULL, NULL, PP_TYPE_SEGMENTER,
@@ -449,6 +457,8 @@ pp_processor_class_init (PpProcessorClass *klass)
    *
    * The fewest workers the processor keeps the limit at when it adapts
    * its concurrency; at most #PpProcessor:max-workers.
+   *
+   * Since: 0.1
    */
   properties[PROP_MIN_WORKERS] =
     g_param_spec_uint ("min-workers", NULL, NULL, 1, 4096, 1,
@@ -459,6 +469,8 @@ pp_processor_class_init (PpProcessorClass *klass)
    *
    * The most requests in flight at the LLM endpoint, and so the most
    * segments converted at once. Takes effect at once, also during a run.
+   *
+   * Since: 0.1
    */
   properties[PROP_MAX_WORKERS] =
     g_param_spec_uint ("max-workers", NULL, NULL, 1, 4096, DEFAULT_MAX_WORKERS,
@@ -468,6 +480,8 @@ pp_processor_class_init (PpProcessorClass *klass)
    * PpProcessor:queue-size:
    *
    * The most tasks waiting in the queue for a worker.
+   *
+   * Since: 0.1
    */
   properties[PROP_QUEUE_SIZE] =
     g_param_spec_uint ("queue-size", NULL, NULL, 1, G_MAXUINT, DEFAULT_QUEUE_SIZE,
@@ -477,6 +491,8 @@ pp_processor_class_init (PpProcessorClass *klass)
    * PpProcessor:max-retries:
    *
    * How many times a segment is retried after a transient LLM error.
+   *
+   * Since: 0.1
    */
   properties[PROP_MAX_RETRIES] =
     g_param_spec_uint ("max-retries", NULL, NULL, 0, 100, DEFAULT_MAX_RETRIES,
@@ -487,6 +503,8 @@ pp_processor_class_init (PpProcessorClass *klass)
    *
    * The delay before the first retry, in milliseconds, when the endpoint
    * did not ask for one; it doubles at each retry.
+   *
+   * Since: 0.1
    */
   properties[PROP_RETRY_DELAY] =
     g_param_spec_uint ("retry-delay", NULL, NULL, 1, PP_PROCESSOR_MAX_RETRY_DELAY_MS, DEFAULT_RETRY_DELAY_MS,
@@ -496,6 +514,8 @@ pp_processor_class_init (PpProcessorClass *klass)
    * PpProcessor:model:
    *
    * The model converters ask for, or %NULL for the client's default.
+   *
+   * Since: 0.1
    */
   properties[PROP_MODEL] =
     g_param_spec_string ("model", NULL, NULL, NULL,
@@ -505,6 +525,8 @@ pp_processor_class_init (PpProcessorClass *klass)
    * PpProcessor:output-form:
    *
    * The form of the documents' graphs.
+   *
+   * Since: 0.1
    */
   properties[PROP_OUTPUT_FORM] =
     g_param_spec_enum ("output-form", NULL, NULL, PP_TYPE_OUTPUT_FORM, PP_OUTPUT_FORM_COMPACTED,

@@ -302,6 +302,8 @@ pp_reconciler_class_init (PpReconcilerClass *klass)
    * @total: the segments of the document
    *
    * Emitted after each segment, on the reconciler's main context.
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_PROGRESS] =
     g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -316,6 +318,8 @@ pp_reconciler_class_init (PpReconcilerClass *klass)
    * Emitted once every segment has arrived, on the reconciler's main
    * context, if a handler was connected by then. @graph belongs to the
    * handler's thread; it is a copy that nothing else refers to.
+   *
+   * Since: 0.1
    */
   signals[SIGNAL_FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

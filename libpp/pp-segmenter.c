@@ -568,6 +568,8 @@ pp_segmenter_class_init (PpSegmenterClass *klass)
    * PpSegmenter:max-chars:
    *
    * The most characters (not bytes) a segment may have.
+   *
+   * Since: 0.1
    */
   properties[PROP_MAX_CHARS] =
     g_param_spec_uint ("max-chars", NULL, NULL,
@@ -579,6 +581,8 @@ pp_segmenter_class_init (PpSegmenterClass *klass)
    *
    * How many characters of the preceding text a segment repeats at its
    * start; 0 for none.
+   *
+   * Since: 0.1
    */
   properties[PROP_OVERLAP] =
     g_param_spec_uint ("overlap", NULL, NULL,
