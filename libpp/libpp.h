@@ -22,6 +22,7 @@
 #include <libpp/pp-cache.h>
 #include <libpp/pp-concurrency-limiter.h>
 #include <libpp/pp-aimd-limiter.h>
+#include <libpp/pp-circuit-breaker.h>
 #include <libpp/pp-convert-context.h>
 #include <libpp/pp-converter.h>
 #include <libpp/pp-registry.h>

@@ -32,6 +32,11 @@ struct _PpConvertContext
 
   PpConvertContextCompleteFunc complete_func;
   gpointer complete_data;
+  PpStatsCollector *stats;   /* (nullable): counts cache misses and store failures */
+  guint cache_ttl_s;         /* how long stored answers stay valid; 0: for ever */
+  PpConvertContextMaySendFunc may_send_func;
+  PpConvertContextSendFailedFunc send_failed_func;
+  gpointer send_data;
 
   /* Answers of the conversion under way, stored in the cache only once the
    * converter made valid JSON-LD of them */
@@ -196,11 +201,51 @@ pp_convert_context_dup_cache_key (PpConvertContext *context,
   return pp_llm_request_get_cache_key (request, context->client_id);
 }
 
+/* How long the answers stored from now on stay valid, in seconds (0: for
+ * ever) */
+void
+pp_convert_context_set_cache_ttl (PpConvertContext *context,
+                                  guint             ttl_s)
+{
+  context->cache_ttl_s = ttl_s;
+}
+
+/* Where cache misses and store failures are counted */
+void
+pp_convert_context_set_stats (PpConvertContext *context,
+                              PpStatsCollector *stats)
+{
+  context->stats = stats;
+}
+
+static void
+count_cache_miss (PpConvertContext *context)
+{
+  if (context->stats == NULL)
+    return;
+
+  g_mutex_lock (&context->stats->lock);
+  context->stats->cache_misses++;
+  g_mutex_unlock (&context->stats->lock);
+}
+
+static void
+count_cache_store_failure (PpConvertContext *context)
+{
+  if (context->stats == NULL)
+    return;
+
+  g_mutex_lock (&context->stats->lock);
+  context->stats->cache_store_failures++;
+  g_mutex_unlock (&context->stats->lock);
+}
+
 /* The answer cached for @key, or NULL; a cache that fails is logged and
  * treated as a miss */
 PpLlmResponse *
 pp_convert_context_lookup_cache (PpConvertContext *context,
-                                 const char       *key)
+                                 const char       *key,
+                                 GCancellable     *cancellable)
 {
   g_autoptr(GBytes) cached = NULL;
   g_autoptr(GError) error = NULL;
@@ -209,25 +254,42 @@ pp_convert_context_lookup_cache (PpConvertContext *context,
   if (context->cache == NULL)
     return NULL;
 
-  cached = pp_cache_lookup (context->cache, key, &error);
+  cached = pp_cache_lookup (context->cache, key, cancellable, &error);
   if (cached == NULL)
     {
       if (error != NULL)
         g_warning ("Cache %s: lookup failed, asking the LLM instead: %s",
                    G_OBJECT_TYPE_NAME (context->cache), error->message);
+      count_cache_miss (context);
       return NULL;
     }
 
   response = pp_llm_response_new_from_bytes (cached, &error);
   if (response == NULL)
-    g_warning ("Cache %s: cached answer unreadable, asking the LLM instead: %s",
-               G_OBJECT_TYPE_NAME (context->cache), error->message);
+    {
+      g_warning ("Cache %s: cached answer unreadable, asking the LLM instead: %s",
+                 G_OBJECT_TYPE_NAME (context->cache), error->message);
+      count_cache_miss (context);
+    }
 
   return response;
 }
 
-/* Asks the client; an answer, or NULL with @error set whatever the client
- * returned */
+/* @may_send decides, as each request is about to be sent, whether it may
+ * go; @send_failed learns of a sent request's error first */
+void
+pp_convert_context_set_send_funcs (PpConvertContext               *context,
+                                   PpConvertContextMaySendFunc     may_send,
+                                   PpConvertContextSendFailedFunc  send_failed,
+                                   gpointer                        user_data)
+{
+  context->may_send_func = may_send;
+  context->send_failed_func = send_failed;
+  context->send_data = user_data;
+}
+
+/* Asks the client, unless the may-send func holds the request back; an
+ * answer, or NULL with @error set whatever the client returned */
 PpLlmResponse *
 pp_convert_context_ask_client (PpConvertContext  *context,
                                PpLlmRequest      *request,
@@ -236,6 +298,9 @@ pp_convert_context_ask_client (PpConvertContext  *context,
 {
   g_autoptr(GError) local_error = NULL;
   PpLlmResponse *response;
+
+  if (context->may_send_func != NULL && !context->may_send_func (context->send_data, error))
+    return NULL;
 
   response = pp_llm_client_complete (context->client, request, cancellable, &local_error);
   if (response != NULL)
@@ -252,6 +317,8 @@ pp_convert_context_ask_client (PpConvertContext  *context,
     local_error = g_error_new (PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
                                "LLM client %s: returned neither an answer nor an error",
                                G_OBJECT_TYPE_NAME (context->client));
+  if (context->send_failed_func != NULL)
+    context->send_failed_func (context->send_data, local_error);
   g_propagate_error (error, g_steal_pointer (&local_error));
 
   return NULL;
@@ -270,6 +337,38 @@ pp_convert_context_add_answer (PpConvertContext *context,
   g_mutex_lock (&context->pending_lock);
   g_ptr_array_add (context->pending_keys, g_strdup (key));
   g_ptr_array_add (context->pending_responses, pp_llm_response_ref (response));
+  g_mutex_unlock (&context->pending_lock);
+}
+
+/**
+ * pp_convert_context_reject_answer:
+ * @context: a #PpConvertContext
+ * @response: an answer [method@Pp.ConvertContext.complete] gave
+ *
+ * Tells the context that the converter could not use @response (it was not
+ * valid JSON-LD, and the converter asks again or gives up): it is not
+ * stored in the cache, even when the conversion succeeds in the end with
+ * another answer. Answers that are not rejected are stored once the
+ * conversion succeeded.
+ *
+ * Since: 0.2
+ */
+void
+pp_convert_context_reject_answer (PpConvertContext *context,
+                                  PpLlmResponse    *response)
+{
+  g_return_if_fail (PP_IS_CONVERT_CONTEXT (context));
+  g_return_if_fail (response != NULL);
+
+  g_mutex_lock (&context->pending_lock);
+  for (guint i = context->pending_responses->len; i > 0; i--)
+    {
+      if (context->pending_responses->pdata[i - 1] == response)
+        {
+          g_ptr_array_remove_index (context->pending_keys, i - 1);
+          g_ptr_array_remove_index (context->pending_responses, i - 1);
+        }
+    }
   g_mutex_unlock (&context->pending_lock);
 }
 
@@ -321,8 +420,11 @@ pp_convert_context_end_conversion (PpConvertContext *context,
       g_autoptr(GBytes) bytes = pp_llm_response_to_bytes (responses->pdata[i]);
       g_autoptr(GError) error = NULL;
 
-      if (pp_cache_store (context->cache, keys->pdata[i], bytes, 0, &error))
+      if (pp_cache_store (context->cache, keys->pdata[i], bytes,
+                          context->cache_ttl_s, NULL, &error))
         continue;
+
+      count_cache_store_failure (context);
 
       if (error != NULL)
         g_warning ("Cache %s: could not store an answer: %s",
@@ -341,7 +443,7 @@ complete_through_cache (PpConvertContext  *context,
   g_autofree char *key = pp_convert_context_dup_cache_key (context, request);
   PpLlmResponse *response;
 
-  response = pp_convert_context_lookup_cache (context, key);
+  response = pp_convert_context_lookup_cache (context, key, cancellable);
   if (response != NULL)
     return response;
 

@@ -39,5 +39,8 @@ PpLlmResponse    *pp_convert_context_complete   (PpConvertContext  *context,
                                                  PpLlmRequest      *request,
                                                  GCancellable      *cancellable,
                                                  GError           **error);
+PP_AVAILABLE_IN_0_2
+void              pp_convert_context_reject_answer (PpConvertContext *context,
+                                                    PpLlmResponse    *response);
 
 G_END_DECLS

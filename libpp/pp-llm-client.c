@@ -68,7 +68,12 @@ G_DEFINE_EXTENDED_ERROR (PpLlmError, pp_llm_error)
  *
  * Whether @error is a failure that may go away when the request is sent
  * again later: rate limiting, a timeout, a 5xx answer, a dropped or refused
- * connection.
+ * connection, an answer cut short or mangled on the way
+ * (%PP_LLM_ERROR_RATE_LIMITED, %PP_LLM_ERROR_TRANSIENT,
+ * %PP_LLM_ERROR_TIMEOUT, %PP_LLM_ERROR_UNREACHABLE).
+ *
+ * This is the one place that says which errors are retried: decide from
+ * it, never from the code or the message of the error.
  *
  * Returns: %TRUE if the request may be retried
  *
@@ -95,6 +100,48 @@ pp_llm_error_is_transient (const GError *error)
     case PP_LLM_ERROR_QUOTA_EXHAUSTED:
     case PP_LLM_ERROR_CONTEXT_LENGTH:
     case PP_LLM_ERROR_NOT_CONFIGURED:
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * pp_llm_error_is_fatal:
+ * @error: a #GError
+ *
+ * Whether @error stops a whole run rather than one request: the endpoint
+ * refused our credentials (%PP_LLM_ERROR_AUTH), the account has no quota
+ * left (%PP_LLM_ERROR_QUOTA_EXHAUSTED) or the client lacks a setting
+ * (%PP_LLM_ERROR_NOT_CONFIGURED). Every other request would fail the same
+ * way, so there is no point in sending them.
+ *
+ * A fatal error is never transient (see [func@Pp.LlmError.is_transient]).
+ *
+ * Returns: %TRUE if no further request should be sent
+ *
+ * Since: 0.2
+ */
+gboolean
+pp_llm_error_is_fatal (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, FALSE);
+
+  if (error->domain != PP_LLM_ERROR)
+    return FALSE;
+
+  switch ((PpLlmError) error->code)
+    {
+    case PP_LLM_ERROR_AUTH:
+    case PP_LLM_ERROR_QUOTA_EXHAUSTED:
+    case PP_LLM_ERROR_NOT_CONFIGURED:
+      return TRUE;
+    case PP_LLM_ERROR_RATE_LIMITED:
+    case PP_LLM_ERROR_TRANSIENT:
+    case PP_LLM_ERROR_TIMEOUT:
+    case PP_LLM_ERROR_UNREACHABLE:
+    case PP_LLM_ERROR_INVALID_RESPONSE:
+    case PP_LLM_ERROR_BAD_REQUEST:
+    case PP_LLM_ERROR_CONTEXT_LENGTH:
     default:
       return FALSE;
     }

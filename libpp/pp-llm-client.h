@@ -29,8 +29,9 @@ G_BEGIN_DECLS
  * PP_LLM_ERROR:
  *
  * The error domain of LLM clients. The processor decides whether to retry a
- * failed call from the error code alone (see pp_llm_error_is_transient()),
- * never from the message.
+ * failed call (see pp_llm_error_is_transient()) or to stop the run (see
+ * pp_llm_error_is_fatal()) from the error code alone, never from the
+ * message.
  *
  * Since: 0.1
  */
@@ -39,20 +40,32 @@ G_BEGIN_DECLS
 /**
  * PpLlmError:
  * @PP_LLM_ERROR_RATE_LIMITED: the endpoint asked us to slow down (HTTP 429);
- *   see pp_llm_error_get_retry_after()
- * @PP_LLM_ERROR_TRANSIENT: a failure that may go away (HTTP 5xx, a dropped
- *   connection)
- * @PP_LLM_ERROR_TIMEOUT: the endpoint did not answer in time
- * @PP_LLM_ERROR_UNREACHABLE: no connection could be made to the endpoint
- * @PP_LLM_ERROR_INVALID_RESPONSE: the answer is not a chat completion
- * @PP_LLM_ERROR_AUTH: the endpoint refused our credentials (HTTP 401/403)
+ *   see pp_llm_error_get_retry_after(). Transient.
+ * @PP_LLM_ERROR_TRANSIENT: a failure that may go away: HTTP 5xx, a
+ *   connection that broke, closed or was reset before the answer was
+ *   whole, an answer cut short, garbled, or not a chat completion. Transient.
+ * @PP_LLM_ERROR_TIMEOUT: the endpoint did not answer in time (HTTP 408, or
+ *   the client's own deadline passed). Transient.
+ * @PP_LLM_ERROR_UNREACHABLE: no connection could be made to the endpoint.
+ *   Transient.
+ * @PP_LLM_ERROR_INVALID_RESPONSE: an answer that sending the request again
+ *   would not change: larger than the client accepts, a refusal of the
+ *   model, a redirection elsewhere
+ * @PP_LLM_ERROR_AUTH: the endpoint refused our credentials (HTTP 401/403).
+ *   Fatal.
  * @PP_LLM_ERROR_BAD_REQUEST: the endpoint refused the request (HTTP 4xx)
- * @PP_LLM_ERROR_QUOTA_EXHAUSTED: the account has no quota left
+ * @PP_LLM_ERROR_QUOTA_EXHAUSTED: the account has no quota left. Fatal.
  * @PP_LLM_ERROR_CONTEXT_LENGTH: the prompt does not fit the model's context
  * @PP_LLM_ERROR_NOT_CONFIGURED: the client lacks a setting it needs, such as
- *   the endpoint's URL
+ *   the endpoint's URL. Fatal.
  *
- * Error codes of #PP_LLM_ERROR.
+ * Error codes of #PP_LLM_ERROR. Implementations classify every failure
+ * from what the endpoint did (its HTTP status, the code or type in its
+ * error body, what became of the connection), never from the text of a
+ * message. What to do with an error follows from its code alone: retry a
+ * transient one ([func@Pp.LlmError.is_transient]), stop the whole run on
+ * a fatal one ([func@Pp.LlmError.is_fatal]), fail just the request on
+ * the others.
  *
  * Since: 0.1
  */
@@ -73,6 +86,8 @@ PP_AVAILABLE_IN_ALL
 GQuark    pp_llm_error_quark             (void);
 PP_AVAILABLE_IN_ALL
 gboolean  pp_llm_error_is_transient      (const GError *error);
+PP_AVAILABLE_IN_0_2
+gboolean  pp_llm_error_is_fatal          (const GError *error);
 PP_AVAILABLE_IN_ALL
 guint     pp_llm_error_get_retry_after   (const GError *error);
 PP_AVAILABLE_IN_ALL

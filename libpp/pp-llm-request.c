@@ -7,7 +7,10 @@
 
 #include <string.h>
 
+#include <json-glib/json-glib.h>
+
 #include "pp-llm-request.h"
+#include "pp-jsonld-json-writer-private.h"
 
 struct _PpLlmRequest
 {
@@ -15,8 +18,13 @@ struct _PpLlmRequest
   char *user_message;
   char *model;
   double temperature;
+  double top_p;
+  gint64 seed;
+  gboolean has_seed;
   guint max_tokens;
   gboolean json_mode;
+  char *response_format;   /* canonical JSON text of an object, or NULL */
+  char *prompt_version;
 };
 
 G_DEFINE_BOXED_TYPE (PpLlmRequest, pp_llm_request, pp_llm_request_ref, pp_llm_request_unref)
@@ -27,6 +35,8 @@ pp_llm_request_clear (PpLlmRequest *request)
   g_free (request->system_prompt);
   g_free (request->user_message);
   g_free (request->model);
+  g_free (request->response_format);
+  g_free (request->prompt_version);
 }
 
 /**
@@ -53,6 +63,7 @@ pp_llm_request_new (const char *system_prompt,
   request->system_prompt = g_strdup (system_prompt);
   request->user_message = g_strdup (user_message);
   request->temperature = -1.0;
+  request->top_p = -1.0;
 
   return request;
 }
@@ -273,29 +284,297 @@ pp_llm_request_get_json_mode (PpLlmRequest *request)
   return request->json_mode;
 }
 
-static void
-checksum_update_field (GChecksum  *checksum,
-                       const char *field)
+/**
+ * pp_llm_request_set_top_p:
+ * @request: a #PpLlmRequest
+ * @top_p: the nucleus-sampling probability mass, or a negative value for
+ *   the endpoint's default
+ *
+ * Sets the nucleus-sampling parameter (`top_p`).
+ *
+ * Since: 0.2
+ */
+void
+pp_llm_request_set_top_p (PpLlmRequest *request,
+                          double        top_p)
 {
-  gsize len = field != NULL ? strlen (field) : 0;
-  guint64 len_le = GUINT64_TO_LE ((guint64) len);
+  g_return_if_fail (request != NULL);
 
-  /* Length-prefixed, so that ("ab", "c") and ("a", "bc") differ */
-  g_checksum_update (checksum, (const guchar *) &len_le, sizeof len_le);
-  if (len > 0)
-    g_checksum_update (checksum, (const guchar *) field, len);
+  request->top_p = top_p;
+}
+
+/**
+ * pp_llm_request_get_top_p:
+ * @request: a #PpLlmRequest
+ *
+ * Gets the nucleus-sampling parameter of the request.
+ *
+ * Returns: the `top_p` of the request; negative when unset
+ *
+ * Since: 0.2
+ */
+double
+pp_llm_request_get_top_p (PpLlmRequest *request)
+{
+  g_return_val_if_fail (request != NULL, -1.0);
+
+  return request->top_p;
+}
+
+/**
+ * pp_llm_request_set_seed:
+ * @request: a #PpLlmRequest
+ * @seed: the sampling seed
+ *
+ * Asks the endpoint to sample deterministically with @seed, where it can.
+ *
+ * Since: 0.2
+ */
+void
+pp_llm_request_set_seed (PpLlmRequest *request,
+                         gint64        seed)
+{
+  g_return_if_fail (request != NULL);
+
+  request->seed = seed;
+  request->has_seed = TRUE;
+}
+
+/**
+ * pp_llm_request_unset_seed:
+ * @request: a #PpLlmRequest
+ *
+ * Removes the seed set with [method@Pp.LlmRequest.set_seed]: the endpoint
+ * samples as it likes.
+ *
+ * Since: 0.2
+ */
+void
+pp_llm_request_unset_seed (PpLlmRequest *request)
+{
+  g_return_if_fail (request != NULL);
+
+  request->seed = 0;
+  request->has_seed = FALSE;
+}
+
+/**
+ * pp_llm_request_get_seed:
+ * @request: a #PpLlmRequest
+ * @seed: (out) (optional): return location for the seed
+ *
+ * Gets the sampling seed of the request, if it has one.
+ *
+ * Returns: whether the request has a seed
+ *
+ * Since: 0.2
+ */
+gboolean
+pp_llm_request_get_seed (PpLlmRequest *request,
+                         gint64       *seed)
+{
+  g_return_val_if_fail (request != NULL, FALSE);
+
+  if (seed != NULL)
+    *seed = request->seed;
+
+  return request->has_seed;
+}
+
+/**
+ * pp_llm_request_set_response_format:
+ * @request: a #PpLlmRequest
+ * @response_format: (nullable): the `response_format` object of an
+ *   OpenAI-compatible request, as JSON text, such as
+ *   `{"type": "json_schema", "json_schema": {…}}`; %NULL for none
+ * @error: return location for a #GError
+ *
+ * Asks for answers of a given form, such as a JSON schema. When set, it
+ * takes the place of [method@Pp.LlmRequest.set_json_mode] in what a client
+ * sends. The text is kept in canonical form (members sorted, no spaces).
+ *
+ * Returns: %TRUE if @response_format was set; %FALSE with @error set if it
+ *   is not a JSON object
+ *
+ * Since: 0.2
+ */
+gboolean
+pp_llm_request_set_response_format (PpLlmRequest  *request,
+                                    const char    *response_format,
+                                    GError       **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  GString *canonical;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (response_format == NULL)
+    {
+      g_clear_pointer (&request->response_format, g_free);
+      return TRUE;
+    }
+
+  node = json_from_string (response_format, error);
+  if (node == NULL)
+    {
+      g_prefix_error (error, "Response format: ");
+      return FALSE;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA,
+                           "Response format: not a JSON object");
+      return FALSE;
+    }
+
+  canonical = g_string_new (NULL);
+  pp_json_append_canonical (canonical, node);
+  g_free (request->response_format);
+  request->response_format = g_string_free (canonical, FALSE);
+
+  return TRUE;
+}
+
+/**
+ * pp_llm_request_get_response_format:
+ * @request: a #PpLlmRequest
+ *
+ * Gets the `response_format` object of the request, in canonical JSON.
+ *
+ * Returns: (nullable): the response format, or %NULL for none
+ *
+ * Since: 0.2
+ */
+const char *
+pp_llm_request_get_response_format (PpLlmRequest *request)
+{
+  g_return_val_if_fail (request != NULL, NULL);
+
+  return request->response_format;
+}
+
+/**
+ * pp_llm_request_set_prompt_version:
+ * @request: a #PpLlmRequest
+ * @prompt_version: (nullable): what names the converter's prompt and its
+ *   version, such as `schemaorg-extract@<sha256 of the template>`
+ *
+ * Tags the request with the version of the prompt that built it. It is
+ * never sent: it is part of the cache key, so that answers to an older
+ * prompt are not taken for answers to a newer one.
+ *
+ * Since: 0.2
+ */
+void
+pp_llm_request_set_prompt_version (PpLlmRequest *request,
+                                   const char   *prompt_version)
+{
+  g_return_if_fail (request != NULL);
+
+  g_free (request->prompt_version);
+  request->prompt_version = g_strdup (prompt_version);
+}
+
+/**
+ * pp_llm_request_get_prompt_version:
+ * @request: a #PpLlmRequest
+ *
+ * Gets the prompt version the request is tagged with.
+ *
+ * Returns: (nullable): the prompt version, or %NULL
+ *
+ * Since: 0.2
+ */
+const char *
+pp_llm_request_get_prompt_version (PpLlmRequest *request)
+{
+  g_return_val_if_fail (request != NULL, NULL);
+
+  return request->prompt_version;
+}
+
+
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_number_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    double       value,
+                    gboolean     is_set)
+{
+  json_builder_set_member_name (builder, name);
+  if (is_set)
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_message (JsonBuilder *builder,
+             const char  *role,
+             const char  *content)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, content);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  json_builder_end_object (builder);
+}
+
+/* What is sent as response_format: the one set, or the JSON mode's */
+static JsonNode *
+dup_response_format (PpLlmRequest *request)
+{
+  if (request->response_format != NULL)
+    return json_from_string (request->response_format, NULL);
+
+  if (request->json_mode)
+    return json_from_string ("{\"type\":\"json_object\"}", NULL);
+
+  return json_node_new (JSON_NODE_NULL);
 }
 
 /**
  * pp_llm_request_get_cache_key:
  * @request: a #PpLlmRequest
- * @client_id: (nullable): what identifies the answering endpoint and model,
- *   such as "openai:http://host/v1:model"; never a secret
+ * @client_id: (nullable): what identifies the answering client plugin, its
+ *   endpoint and its default model, as [method@Pp.LlmClient.dup_id] gives
+ *   it (such as "openai https://host/v1 model"); never a secret
  *
- * Computes the key under which the answer to @request is cached: a SHA-256
- * over everything that shapes the answer.
+ * Computes the key under which the answer to @request is cached: the
+ * SHA-256, in lowercase hexadecimal, of the canonical JSON (members sorted,
+ * no white space, numbers as ECMAScript prints them) of an object holding
+ * exactly what shapes the answer:
  *
- * Returns: (transfer full): a hexadecimal key
+ * - `client`: @client_id (the client plugin, its endpoint's normalised base
+ *   URL, its default model; never the API key);
+ * - `model`: the model of the request, or null for the client's default;
+ * - `messages`: the system prompt (when not empty) and the user message,
+ *   in order, each as `{"content": …, "role": …}`;
+ * - `temperature`, `top_p`, `seed`, `max_tokens`: their values, or null
+ *   when unset (a `max_tokens` of 0 is unset);
+ * - `response_format`: the object set with
+ *   [method@Pp.LlmRequest.set_response_format], or `{"type":
+ *   "json_object"}` in JSON mode, or null;
+ * - `prompt_version`: the converter's prompt version, or null;
+ * - `v`: the version of this layout, 1.
+ *
+ * Nothing else goes in: a client's timeouts, API key or request ids, and
+ * the order settings were made in, leave the key as it is.
+ *
+ * Returns: (transfer full): a hexadecimal key of 64 characters
  *
  * Since: 0.1
  */
@@ -303,21 +582,44 @@ char *
 pp_llm_request_get_cache_key (PpLlmRequest *request,
                               const char   *client_id)
 {
-  g_autoptr(GChecksum) checksum = NULL;
-  char number[64];
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GString) canonical = NULL;
 
   g_return_val_if_fail (request != NULL, NULL);
 
-  checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  checksum_update_field (checksum, "libpp-llm-request-1");
-  checksum_update_field (checksum, client_id);
-  checksum_update_field (checksum, request->model);
-  checksum_update_field (checksum, request->system_prompt);
-  checksum_update_field (checksum, request->user_message);
-  g_ascii_dtostr (number, sizeof number, request->temperature);
-  checksum_update_field (checksum, number);
-  g_snprintf (number, sizeof number, "%u:%d", request->max_tokens, request->json_mode);
-  checksum_update_field (checksum, number);
+  builder = json_builder_new_immutable ();
+  json_builder_begin_object (builder);
+  add_string_or_null (builder, "client", client_id);
+  json_builder_set_member_name (builder, "max_tokens");
+  if (request->max_tokens > 0)
+    json_builder_add_int_value (builder, request->max_tokens);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "messages");
+  json_builder_begin_array (builder);
+  if (request->system_prompt != NULL && *request->system_prompt != '\0')
+    add_message (builder, "system", request->system_prompt);
+  add_message (builder, "user", request->user_message);
+  json_builder_end_array (builder);
+  add_string_or_null (builder, "model", request->model);
+  add_string_or_null (builder, "prompt_version", request->prompt_version);
+  json_builder_set_member_name (builder, "response_format");
+  json_builder_add_value (builder, dup_response_format (request));
+  json_builder_set_member_name (builder, "seed");
+  if (request->has_seed)
+    json_builder_add_int_value (builder, request->seed);
+  else
+    json_builder_add_null_value (builder);
+  add_number_or_null (builder, "temperature", request->temperature, request->temperature >= 0.0);
+  add_number_or_null (builder, "top_p", request->top_p, request->top_p >= 0.0);
+  json_builder_set_member_name (builder, "v");
+  json_builder_add_int_value (builder, 1);
+  json_builder_end_object (builder);
 
-  return g_strdup (g_checksum_get_string (checksum));
+  root = json_builder_get_root (builder);
+  canonical = g_string_new (NULL);
+  pp_json_append_canonical (canonical, root);
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, canonical->str, canonical->len);
 }

@@ -19,8 +19,8 @@ G_BEGIN_DECLS
 /**
  * PpLlmRequest:
  *
- * One request to an LLM: a system prompt, a user message and sampling
- * settings. A reference-counted boxed type; build it, then treat it as
+ * One request to an LLM: a system prompt, a user message, sampling
+ * settings and the form of the answer. A reference-counted boxed type; build it, then treat it as
  * immutable, so that it can be shared between threads.
  *
  * Since: 0.1
@@ -61,6 +61,31 @@ void          pp_llm_request_set_json_mode     (PpLlmRequest *request,
                                                 gboolean      json_mode);
 PP_AVAILABLE_IN_ALL
 gboolean      pp_llm_request_get_json_mode     (PpLlmRequest *request);
+
+PP_AVAILABLE_IN_0_2
+void          pp_llm_request_set_top_p         (PpLlmRequest *request,
+                                                double        top_p);
+PP_AVAILABLE_IN_0_2
+double        pp_llm_request_get_top_p         (PpLlmRequest *request);
+PP_AVAILABLE_IN_0_2
+void          pp_llm_request_set_seed          (PpLlmRequest *request,
+                                                gint64        seed);
+PP_AVAILABLE_IN_0_2
+void          pp_llm_request_unset_seed        (PpLlmRequest *request);
+PP_AVAILABLE_IN_0_2
+gboolean      pp_llm_request_get_seed          (PpLlmRequest *request,
+                                                gint64       *seed);
+PP_AVAILABLE_IN_0_2
+gboolean      pp_llm_request_set_response_format (PpLlmRequest  *request,
+                                                  const char    *response_format,
+                                                  GError       **error);
+PP_AVAILABLE_IN_0_2
+const char   *pp_llm_request_get_response_format (PpLlmRequest *request);
+PP_AVAILABLE_IN_0_2
+void          pp_llm_request_set_prompt_version (PpLlmRequest *request,
+                                                 const char   *prompt_version);
+PP_AVAILABLE_IN_0_2
+const char   *pp_llm_request_get_prompt_version (PpLlmRequest *request);
 
 PP_AVAILABLE_IN_ALL
 char         *pp_llm_request_get_cache_key     (PpLlmRequest *request,

@@ -19,6 +19,12 @@ struct _PpLlmResponse
   char *model;
   guint prompt_tokens;
   guint completion_tokens;
+
+  /* What the endpoint said of its rate limits; not kept in caches */
+  gint64 remaining_requests;  /* -1: not sent */
+  gint64 remaining_tokens;    /* -1: not sent */
+  guint reset_requests_ms;    /* 0: not sent */
+  guint reset_tokens_ms;      /* 0: not sent */
 };
 
 G_DEFINE_BOXED_TYPE (PpLlmResponse, pp_llm_response, pp_llm_response_ref, pp_llm_response_unref)
@@ -62,6 +68,8 @@ pp_llm_response_new (const char *content,
   response->model = g_strdup (model);
   response->prompt_tokens = prompt_tokens;
   response->completion_tokens = completion_tokens;
+  response->remaining_requests = -1;
+  response->remaining_tokens = -1;
 
   return response;
 }
@@ -272,4 +280,119 @@ pp_llm_response_get_completion_tokens (PpLlmResponse *response)
   g_return_val_if_fail (response != NULL, 0);
 
   return response->completion_tokens;
+}
+
+/**
+ * pp_llm_response_set_rate_limits:
+ * @response: a #PpLlmResponse
+ * @remaining_requests: the requests the endpoint still allows in the
+ *   current window, or -1 if it did not say
+ * @remaining_tokens: the tokens the endpoint still allows in the current
+ *   window, or -1 if it did not say
+ * @reset_requests_ms: in how many milliseconds the request budget is
+ *   whole again, or 0 if the endpoint did not say
+ * @reset_tokens_ms: in how many milliseconds the token budget is whole
+ *   again, or 0 if the endpoint did not say
+ *
+ * Records the rate limits the endpoint reported with its answer, such as
+ * OpenAI's `x-ratelimit-remaining-requests` and
+ * `x-ratelimit-reset-requests` headers. For an implementation of
+ * [iface@Pp.LlmClient] to call before it returns @response; a response is
+ * not changed once returned.
+ *
+ * Rate limits describe the moment of the answer, so they are not part of
+ * [method@Pp.LlmResponse.to_bytes]: a response read back from a cache has
+ * none.
+ *
+ * Since: 0.2
+ */
+void
+pp_llm_response_set_rate_limits (PpLlmResponse *response,
+                                 gint64         remaining_requests,
+                                 gint64         remaining_tokens,
+                                 guint          reset_requests_ms,
+                                 guint          reset_tokens_ms)
+{
+  g_return_if_fail (response != NULL);
+
+  response->remaining_requests = MAX (remaining_requests, -1);
+  response->remaining_tokens = MAX (remaining_tokens, -1);
+  response->reset_requests_ms = reset_requests_ms;
+  response->reset_tokens_ms = reset_tokens_ms;
+}
+
+/**
+ * pp_llm_response_get_remaining_requests:
+ * @response: a #PpLlmResponse
+ *
+ * Gets how many requests the endpoint said it still allows in its current
+ * window.
+ *
+ * Returns: the remaining requests, or -1 if the endpoint did not say
+ *
+ * Since: 0.2
+ */
+gint64
+pp_llm_response_get_remaining_requests (PpLlmResponse *response)
+{
+  g_return_val_if_fail (response != NULL, -1);
+
+  return response->remaining_requests;
+}
+
+/**
+ * pp_llm_response_get_remaining_tokens:
+ * @response: a #PpLlmResponse
+ *
+ * Gets how many tokens the endpoint said it still allows in its current
+ * window.
+ *
+ * Returns: the remaining tokens, or -1 if the endpoint did not say
+ *
+ * Since: 0.2
+ */
+gint64
+pp_llm_response_get_remaining_tokens (PpLlmResponse *response)
+{
+  g_return_val_if_fail (response != NULL, -1);
+
+  return response->remaining_tokens;
+}
+
+/**
+ * pp_llm_response_get_reset_requests_ms:
+ * @response: a #PpLlmResponse
+ *
+ * Gets in how long the endpoint said its request budget is whole again,
+ * counted from the answer.
+ *
+ * Returns: the delay in milliseconds, or 0 if the endpoint did not say
+ *
+ * Since: 0.2
+ */
+guint
+pp_llm_response_get_reset_requests_ms (PpLlmResponse *response)
+{
+  g_return_val_if_fail (response != NULL, 0);
+
+  return response->reset_requests_ms;
+}
+
+/**
+ * pp_llm_response_get_reset_tokens_ms:
+ * @response: a #PpLlmResponse
+ *
+ * Gets in how long the endpoint said its token budget is whole again,
+ * counted from the answer.
+ *
+ * Returns: the delay in milliseconds, or 0 if the endpoint did not say
+ *
+ * Since: 0.2
+ */
+guint
+pp_llm_response_get_reset_tokens_ms (PpLlmResponse *response)
+{
+  g_return_val_if_fail (response != NULL, 0);
+
+  return response->reset_tokens_ms;
 }

@@ -19,8 +19,10 @@ G_BEGIN_DECLS
 /**
  * PpLlmResponse:
  *
- * The answer of an LLM: its text, the model that wrote it and the tokens it
- * cost. A reference-counted, immutable boxed type.
+ * The answer of an LLM: its text, the model that wrote it, the tokens it
+ * cost and, when the endpoint sent them, its rate limits. A
+ * reference-counted boxed type, immutable once the client that made it
+ * returned it.
  *
  * Since: 0.1
  */
@@ -51,6 +53,21 @@ PP_AVAILABLE_IN_ALL
 guint          pp_llm_response_get_prompt_tokens     (PpLlmResponse *response);
 PP_AVAILABLE_IN_ALL
 guint          pp_llm_response_get_completion_tokens (PpLlmResponse *response);
+
+PP_AVAILABLE_IN_0_2
+void           pp_llm_response_set_rate_limits       (PpLlmResponse *response,
+                                                      gint64         remaining_requests,
+                                                      gint64         remaining_tokens,
+                                                      guint          reset_requests_ms,
+                                                      guint          reset_tokens_ms);
+PP_AVAILABLE_IN_0_2
+gint64         pp_llm_response_get_remaining_requests (PpLlmResponse *response);
+PP_AVAILABLE_IN_0_2
+gint64         pp_llm_response_get_remaining_tokens  (PpLlmResponse *response);
+PP_AVAILABLE_IN_0_2
+guint          pp_llm_response_get_reset_requests_ms (PpLlmResponse *response);
+PP_AVAILABLE_IN_0_2
+guint          pp_llm_response_get_reset_tokens_ms   (PpLlmResponse *response);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpLlmResponse, pp_llm_response_unref)
 

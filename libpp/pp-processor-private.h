@@ -9,6 +9,8 @@
 #include "pp-convert-context-private.h"
 #include "pp-main-context-queue-private.h"
 #include "pp-stats-private.h"
+#include "pp-circuit-breaker-private.h"
+#include "pp-rate-budget-private.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +18,7 @@ G_BEGIN_DECLS
 
 typedef struct _Run Run;
 typedef struct _Task Task;
+typedef struct _Dispatch Dispatch;
 
 struct _PpProcessor
 {
@@ -25,6 +28,7 @@ struct _PpProcessor
   PpConverter *converter;
   PpLlmClient *client;
   PpCache *cache;
+  guint cache_ttl_s;            /* atomic: how long stored answers stay valid */
   PpSegmenter *segmenter;
   GThreadPool *pool;
   GMainContext *context;
@@ -36,8 +40,9 @@ struct _PpProcessor
   guint min_workers;
   guint max_retries;
   guint retry_delay_ms;
+  guint segment_timeout_s;
 
-  /* max_workers is written under lock and read atomically (the gate) */
+  /* max_workers is written under lock and read atomically */
   guint max_workers;
 
   /* lock guards: model, queue_size, n_queued, backlog, stream, and the
@@ -51,12 +56,20 @@ struct _PpProcessor
   guint n_queued;               /* tasks in the pool's queue, not started */
   GQueue backlog;               /* (element-type Task): waiting for room */
   Run *stream;                  /* the run of pp_processor_submit() */
+  Dispatch *dispatch;           /* what pp_processor_stop() ends next */
 
-  /* gate_lock guards gate_in_use; gate_cond is signalled when a request
-   * leaves the gate or the limit changes */
-  GMutex gate_lock;
-  GCond gate_cond;
-  guint gate_in_use;            /* requests in flight; at most max_workers */
+  /* The request path (pp-request-gate.c). limiter_lock guards limiter
+   * and adaptive; a request holds its own reference to the limiter it
+   * acquired. The breaker and the budgets are thread-safe. The values
+   * last announced are atomic. */
+  GMutex limiter_lock;
+  PpConcurrencyLimiter *limiter;
+  gboolean adaptive;
+  PpCircuitBreaker *breaker;
+  PpRateBudget *request_budget; /* requests per minute */
+  PpRateBudget *token_budget;   /* tokens per minute */
+  guint announced_limit;        /* the concurrency-limit last notified */
+  guint announced_circuit;      /* the circuit-state last notified */
 
   /* flight_lock guards flights and every Flight's result; flight_cond is
    * broadcast when a flight lands */
@@ -74,6 +87,7 @@ struct _Run
   PpProcessor *self;            /* owned, but for the processor's own stream */
   char *name;
   gboolean is_stream;
+  Dispatch *dispatch;           /* documents: the one of their tasks */
   GCancellable *cancellable;    /* (nullable): the caller's */
   PpReconciler *reconciler;
   gint64 start_time;
@@ -98,11 +112,40 @@ struct _Task
   PpSegment *segment;
   guint attempt;
   gint64 queued_time;
+  Dispatch *dispatch;
+  gint64 started_time;          /* when its first attempt started */
+  gint64 deadline;              /* monotonic; 0: none, or not started */
 
   /* under self->lock */
   GTask *admit_task;            /* pp_processor_submit_async(), until admitted */
   gboolean admitted;            /* pp_processor_submit() waits for it */
 };
+
+/* What pp_processor_stop() ends: every run and task belongs to the
+ * dispatch that was the processor's when it was made */
+struct _Dispatch
+{
+  gatomicrefcount ref_count;
+  GCancellable *stopped;        /* cancelled when it is stopped */
+  GError *reason;               /* under self->lock: the fatal error that
+                                 * stopped it, if one did */
+};
+
+/* pp-stop.c: stopping dispatch, on request or at a fatal error */
+Dispatch *pp_dispatch_new                   (void);
+Dispatch *pp_dispatch_ref                   (Dispatch      *dispatch);
+void      pp_dispatch_unref                 (Dispatch      *dispatch);
+gboolean  pp_dispatch_is_stopped            (Dispatch      *dispatch);
+void      pp_processor_stop_dispatch        (PpProcessor   *self,
+                                             Dispatch      *dispatch,
+                                             const GError  *reason);
+GError   *pp_task_new_stopped_error         (Task          *task);
+gboolean  pp_task_may_send                  (gpointer       task,
+                                             GError       **error);
+void      pp_task_send_failed               (gpointer       task,
+                                             const GError  *error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Dispatch, pp_dispatch_unref)
 
 /* pp-result.c */
 PpResult *pp_result_new (PpSegment *segment,
@@ -140,6 +183,8 @@ void      pp_processor_emit_finished        (PpProcessor       *self,
                                              JsonNode          *graph);
 void      pp_processor_disconnect_run_later (PpProcessor       *self,
                                              Run               *run);
+void      pp_processor_notify_later         (PpProcessor       *self,
+                                             GParamSpec        *pspec);
 
 /* pp-run.c: runs and tasks, admission, the worker, completion */
 Run      *pp_run_new                        (PpProcessor   *self,
@@ -169,12 +214,17 @@ void      pp_processor_push_admitted        (PpProcessor   *self,
 void      pp_processor_return_admitted      (GQueue        *to_return);
 void      pp_processor_worker               (gpointer       data,
                                              gpointer       user_data);
+GError   *pp_task_new_deadline_error        (Task          *task,
+                                             const GError  *error);
+void      pp_processor_redact_error         (PpProcessor   *self,
+                                             GError        *error);
 guint     pp_processor_pool_size_for        (guint          max_workers);
 
 /* pp-retry.c */
-void      pp_processor_schedule_retry       (PpProcessor   *self,
+gboolean  pp_processor_schedule_retry       (PpProcessor   *self,
                                              Task          *task,
-                                             const GError  *error);
+                                             const GError  *error,
+                                             GError       **deadline_error);
 
 /* pp-request-gate.c: the path of one request */
 PpLlmResponse *pp_processor_complete_request (PpConvertContext  *context,
@@ -183,5 +233,14 @@ PpLlmResponse *pp_processor_complete_request (PpConvertContext  *context,
                                               gpointer           user_data,
                                               GError           **error);
 GHashTable    *pp_processor_new_flight_table (void);
+PpConcurrencyLimiter *pp_processor_dup_limiter (PpProcessor *self);
+void           pp_processor_apply_limiter_bounds (PpProcessor *self);
+void           pp_processor_announce_limit       (PpProcessor *self);
+void           pp_processor_update_path_stats    (PpProcessor *self);
+
+/* pp-processor.c: notifications on the processor's context, from any
+ * thread */
+void           pp_processor_notify_concurrency_limit_later (PpProcessor *self);
+void           pp_processor_notify_circuit_state_later     (PpProcessor *self);
 
 G_END_DECLS

@@ -23,6 +23,7 @@ typedef enum {
   EVENT_PROGRESS,
   EVENT_FINISHED,
   EVENT_RUN_OVER,
+  EVENT_NOTIFY,
 } EventKind;
 
 typedef struct
@@ -35,6 +36,7 @@ typedef struct
   guint failed;
   guint total;
   Run *run;
+  GParamSpec *pspec;
 } Event;
 
 static guint signals[PP_PROCESSOR_N_SIGNALS];
@@ -87,6 +89,9 @@ dispatch_event (gpointer owner,
       break;
     case EVENT_RUN_OVER:
       pp_run_disconnect_cancellable (event->run);
+      break;
+    case EVENT_NOTIFY:
+      g_object_notify_by_pspec (G_OBJECT (self), event->pspec);
       break;
     default:
       g_assert_not_reached ();
@@ -189,6 +194,23 @@ pp_processor_disconnect_run_later (PpProcessor *self,
   Event *event = event_new (EVENT_RUN_OVER, NULL);
 
   event->run = pp_run_ref (run);
+  pp_main_context_queue_push (self->events, event);
+}
+
+/* Notifies @pspec, a static property of the processor, on its context,
+ * if anyone listens to it */
+void
+pp_processor_notify_later (PpProcessor *self,
+                           GParamSpec  *pspec)
+{
+  Event *event;
+
+  if (!g_signal_has_handler_pending (self, g_signal_lookup ("notify", G_TYPE_OBJECT),
+                                     g_param_spec_get_name_quark (pspec), TRUE))
+    return;
+
+  event = event_new (EVENT_NOTIFY, NULL);
+  event->pspec = pspec;
   pp_main_context_queue_push (self->events, event);
 }
 

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "pp-processor-private.h"
+#include "pp-aimd-limiter.h"
 #include "pp-enum-types.h"
 
 /**
@@ -22,12 +23,33 @@
  * between tasks and between processors.
  *
  * #PpProcessor:max-workers is the most requests the processor has in flight
- * at the LLM endpoint: a gate that a task passes for each request and
- * leaves as soon as the answer is there. The pool has a few more threads
- * than that, so that parsing and validating an answer never keeps the next
- * request waiting. The limit can change at any time: raising it lets
- * waiting tasks through at once; lowering it lets the requests in flight
- * finish and lets no more through than the new limit.
+ * at the LLM endpoint. Each request passes the processor's
+ * [iface@Pp.ConcurrencyLimiter] and leaves it as soon as the answer is
+ * there; the default one, a [class@Pp.AimdLimiter], adapts the limit
+ * between #PpProcessor:min-workers and #PpProcessor:max-workers to what the
+ * endpoint tolerates (see #PpProcessor:adaptive and
+ * #PpProcessor:concurrency-limit). The pool has a few more threads than
+ * max-workers, so that parsing and validating an answer never keeps the
+ * next request waiting. The bounds can change at any time: raising them
+ * lets waiting tasks through at once; lowering them lets the requests in
+ * flight finish and lets no more through than the new limit.
+ *
+ * ## Endpoints that fail or ask to slow down
+ *
+ * A circuit breaker watches how requests end. After 5 transient failures
+ * in a row (a 429 does not count: it says the endpoint is alive), or when
+ * more than half of the last 20 requests failed, it opens
+ * (#PpProcessor:circuit-state): no request is sent, and the segments that
+ * would send one fail for a transient reason, to be retried once the
+ * cool-down is over. After the cool-down (1 second, doubled each time the
+ * endpoint still fails, up to 30 seconds) one request probes the endpoint;
+ * its success closes the circuit.
+ *
+ * #PpProcessor:requests-per-minute and #PpProcessor:tokens-per-minute
+ * spread requests over time; what an endpoint says it has left
+ * (`x-ratelimit-remaining-*` and `x-ratelimit-reset-*`) holds requests
+ * back further until it renews its budget. A request waiting for its
+ * budget holds no place under the concurrency limit.
  *
  * ## The task queue
  *
@@ -42,9 +64,24 @@
  *
  * A task whose LLM call failed with a transient error
  * (pp_llm_error_is_transient()) is retried up to #PpProcessor:max-retries
- * times, after the delay the endpoint asked for or an exponential back-off.
- * A waiting retry holds no worker: it is a timer on libpp's timer thread
- * that pushes the task back into the queue.
+ * times, after an exponential back-off with full jitter: a random delay
+ * between 0 and #PpProcessor:retry-delay × 2^attempt (at most a minute),
+ * never shorter than the delay the endpoint asked for in its answer
+ * (`Retry-After`). Other errors fail the segment at once (a prompt too
+ * long for the model's context, for one). A waiting retry holds no worker:
+ * it is a timer on libpp's timer thread that pushes the task back into the
+ * queue. #PpProcessor:segment-timeout bounds the time a segment may take
+ * across all its attempts.
+ *
+ * ## Stopping
+ *
+ * pp_processor_stop() lets the requests in flight finish and starts no
+ * other segment of the runs under way: each document completes with the
+ * graph of what was converted. An LLM error that every request would meet
+ * (pp_llm_error_is_fatal(): the credentials were refused, the quota is
+ * exhausted) stops the processor in the same way, and is the error of the
+ * documents under way. The segments that did not start fail with
+ * %PP_PROCESSOR_ERROR_STOPPED.
  *
  * ## Signals
  *
@@ -75,6 +112,7 @@ enum {
   PROP_CONVERTER,
   PROP_LLM_CLIENT,
   PROP_CACHE,
+  PROP_CACHE_TTL,
   PROP_SEGMENTER,
   PROP_MIN_WORKERS,
   PROP_MAX_WORKERS,
@@ -83,6 +121,12 @@ enum {
   PROP_RETRY_DELAY,
   PROP_MODEL,
   PROP_OUTPUT_FORM,
+  PROP_SEGMENT_TIMEOUT,
+  PROP_ADAPTIVE,
+  PROP_CONCURRENCY_LIMIT,
+  PROP_CIRCUIT_STATE,
+  PROP_REQUESTS_PER_MINUTE,
+  PROP_TOKENS_PER_MINUTE,
   N_PROPS
 };
 
@@ -242,6 +286,7 @@ pp_processor_get_stats (PpProcessor *processor)
 {
   g_return_val_if_fail (PP_IS_PROCESSOR (processor), NULL);
 
+  pp_processor_update_path_stats (processor);
   return pp_stats_collector_snapshot (&processor->stats, processor->max_workers);
 }
 
@@ -268,6 +313,17 @@ pp_processor_constructed (GObject *object)
   g_assert_no_error (error);
 }
 
+/* No task is left to look up or store: what the cache buffers is flushed */
+static void
+close_cache (PpProcessor *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->cache != NULL && !pp_cache_close (self->cache, NULL, &error))
+    g_warning ("Cache %s: could not be closed: %s",
+               G_OBJECT_TYPE_NAME (self->cache), error->message);
+}
+
 static void
 pp_processor_finalize (GObject *object)
 {
@@ -278,15 +334,20 @@ pp_processor_finalize (GObject *object)
   g_thread_pool_free (self->pool, FALSE, FALSE);
 
   g_clear_pointer (&self->stream, pp_run_unref);
+  g_clear_pointer (&self->dispatch, pp_dispatch_unref);
   g_async_queue_unref (self->results);
   pp_main_context_queue_unref (self->events);
   g_hash_table_unref (self->flights);
   g_main_context_unref (self->context);
   pp_stats_collector_clear (&self->stats);
+  close_cache (self);
   g_mutex_clear (&self->lock);
   g_mutex_clear (&self->flight_lock);
-  g_mutex_clear (&self->gate_lock);
-  g_cond_clear (&self->gate_cond);
+  g_mutex_clear (&self->limiter_lock);
+  g_clear_object (&self->limiter);
+  g_clear_pointer (&self->breaker, pp_circuit_breaker_free);
+  g_clear_pointer (&self->request_budget, pp_rate_budget_free);
+  g_clear_pointer (&self->token_budget, pp_rate_budget_free);
   g_cond_clear (&self->cond);
   g_cond_clear (&self->flight_cond);
 
@@ -318,6 +379,9 @@ pp_processor_get_property (GObject    *object,
     case PROP_CACHE:
       g_value_set_object (value, self->cache);
       break;
+    case PROP_CACHE_TTL:
+      g_value_set_uint (value, (guint) g_atomic_int_get (&self->cache_ttl_s));
+      break;
     case PROP_SEGMENTER:
       g_value_set_object (value, self->segmenter);
       break;
@@ -344,6 +408,24 @@ pp_processor_get_property (GObject    *object,
     case PROP_OUTPUT_FORM:
       g_value_set_enum (value, self->output_form);
       break;
+    case PROP_SEGMENT_TIMEOUT:
+      g_value_set_uint (value, self->segment_timeout_s);
+      break;
+    case PROP_ADAPTIVE:
+      g_value_set_boolean (value, pp_processor_get_adaptive (self));
+      break;
+    case PROP_CONCURRENCY_LIMIT:
+      g_value_set_uint (value, pp_processor_get_concurrency_limit (self));
+      break;
+    case PROP_CIRCUIT_STATE:
+      g_value_set_enum (value, pp_processor_get_circuit_state (self));
+      break;
+    case PROP_REQUESTS_PER_MINUTE:
+      g_value_set_uint (value, pp_processor_get_requests_per_minute (self));
+      break;
+    case PROP_TOKENS_PER_MINUTE:
+      g_value_set_uint (value, pp_processor_get_tokens_per_minute (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -368,6 +450,9 @@ pp_processor_set_property (GObject      *object,
     case PROP_CACHE:
       self->cache = g_value_dup_object (value);
       break;
+    case PROP_CACHE_TTL:
+      g_atomic_int_set (&self->cache_ttl_s, g_value_get_uint (value));
+      break;
     case PROP_SEGMENTER:
       self->segmenter = g_value_dup_object (value);
       break;
@@ -391,6 +476,18 @@ pp_processor_set_property (GObject      *object,
       break;
     case PROP_OUTPUT_FORM:
       pp_processor_set_output_form (self, g_value_get_enum (value));
+      break;
+    case PROP_SEGMENT_TIMEOUT:
+      self->segment_timeout_s = g_value_get_uint (value);
+      break;
+    case PROP_ADAPTIVE:
+      pp_processor_set_adaptive (self, g_value_get_boolean (value));
+      break;
+    case PROP_REQUESTS_PER_MINUTE:
+      pp_processor_set_requests_per_minute (self, g_value_get_uint (value));
+      break;
+    case PROP_TOKENS_PER_MINUTE:
+      pp_processor_set_tokens_per_minute (self, g_value_get_uint (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -439,6 +536,19 @@ pp_processor_class_init (PpProcessorClass *klass)
   properties[PROP_CACHE] =
     g_param_spec_object ("cache", NULL, NULL, PP_TYPE_CACHE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpProcessor:cache-ttl:
+   *
+   * How long the answers stored in the cache from now on stay valid, in
+   * seconds; 0 for ever. The processor closes its cache
+   * ([method@Pp.Cache.close]) when it is finalized.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_CACHE_TTL] =
+    g_param_spec_uint ("cache-ttl", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * PpProcessor:segmenter:
@@ -532,6 +642,94 @@ pp_processor_class_init (PpProcessorClass *klass)
     g_param_spec_enum ("output-form", NULL, NULL, PP_TYPE_OUTPUT_FORM, PP_OUTPUT_FORM_COMPACTED,
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * PpProcessor:segment-timeout:
+   *
+   * The most time a segment may take, in seconds, across all its attempts
+   * and the waits between them, from when a worker first starts on it; 0
+   * for no limit. A segment past it fails with
+   * %PP_PROCESSOR_ERROR_DEADLINE: its request in flight is aborted, and it
+   * is not retried when its next attempt could not start in time. Applies
+   * to the segments whose conversion starts from then on.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_SEGMENT_TIMEOUT] =
+    g_param_spec_uint ("segment-timeout", NULL, NULL, 0, G_MAXUINT / 1000, 0,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpProcessor:adaptive:
+   *
+   * Whether the concurrency limit adapts to the endpoint, between
+   * #PpProcessor:min-workers and #PpProcessor:max-workers: it grows while
+   * requests succeed and shrinks when the endpoint answers 429 or does not
+   * answer in time. %FALSE pins it at #PpProcessor:max-workers. Takes
+   * effect at once, also during a run.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_ADAPTIVE] =
+    g_param_spec_boolean ("adaptive", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpProcessor:concurrency-limit:
+   *
+   * How many requests may be in flight at the LLM endpoint now, as the
+   * processor's [iface@Pp.ConcurrencyLimiter] decides. It changes as
+   * requests end; it is notified on the processor's main context, never
+   * from a worker thread.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_CONCURRENCY_LIMIT] =
+    g_param_spec_uint ("concurrency-limit", NULL, NULL, 1, G_MAXUINT, DEFAULT_MAX_WORKERS,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpProcessor:circuit-state:
+   *
+   * The state of the circuit breaker in front of the LLM endpoint: while
+   * it is open, no request is sent. Notified on the processor's main
+   * context, never from a worker thread.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_CIRCUIT_STATE] =
+    g_param_spec_enum ("circuit-state", NULL, NULL, PP_TYPE_CIRCUIT_STATE, PP_CIRCUIT_CLOSED,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpProcessor:requests-per-minute:
+   *
+   * The most requests sent to the LLM endpoint per minute, or 0 for no
+   * limit. Requests are spread over the minute: no more than a second's
+   * share (and at least one) goes at once. Answers from the cache do not
+   * count. Takes effect at once.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_REQUESTS_PER_MINUTE] =
+    g_param_spec_uint ("requests-per-minute", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpProcessor:tokens-per-minute:
+   *
+   * The most tokens, prompt and completion, spent at the LLM endpoint per
+   * minute, or 0 for no limit; spread over the minute like
+   * #PpProcessor:requests-per-minute. A request's cost is estimated before
+   * it is sent, as a quarter of the characters of its prompt plus its
+   * max-tokens (or, when it sets none, as much again as its prompt), and
+   * corrected from the usage the answer reports. Takes effect at once.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_TOKENS_PER_MINUTE] =
+    g_param_spec_uint ("tokens-per-minute", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   pp_processor_class_add_signals (object_class);
@@ -549,10 +747,16 @@ pp_processor_init (PpProcessor *self)
   self->context = g_main_context_ref_thread_default ();
   self->results = g_async_queue_new_full ((GDestroyNotify) pp_result_free);
   self->flights = pp_processor_new_flight_table ();
+  self->dispatch = pp_dispatch_new ();
   g_mutex_init (&self->lock);
   g_mutex_init (&self->flight_lock);
-  g_mutex_init (&self->gate_lock);
-  g_cond_init (&self->gate_cond);
+  g_mutex_init (&self->limiter_lock);
+  self->adaptive = TRUE;
+  self->limiter = PP_CONCURRENCY_LIMITER (pp_aimd_limiter_new (self->min_workers, self->max_workers));
+  self->announced_limit = pp_concurrency_limiter_get_limit (self->limiter);
+  self->breaker = pp_circuit_breaker_new ();
+  self->request_budget = pp_rate_budget_new ();
+  self->token_budget = pp_rate_budget_new ();
   g_cond_init (&self->cond);
   g_cond_init (&self->flight_cond);
   g_queue_init (&self->backlog);
@@ -710,10 +914,7 @@ pp_processor_set_max_workers (PpProcessor *processor,
     g_thread_pool_set_max_threads (processor->pool, (int) pp_processor_pool_size_for (max_workers), NULL);
   g_mutex_unlock (&processor->lock);
 
-  /* Tasks waiting at the gate see the new limit */
-  g_mutex_lock (&processor->gate_lock);
-  g_cond_broadcast (&processor->gate_cond);
-  g_mutex_unlock (&processor->gate_lock);
+  pp_processor_apply_limiter_bounds (processor);
 
   g_debug ("Worker limit set to %u", max_workers);
   g_object_notify_by_pspec (G_OBJECT (processor), properties[PROP_MAX_WORKERS]);
@@ -760,6 +961,8 @@ pp_processor_set_min_workers (PpProcessor *processor,
   processor->min_workers = min_workers;
   if (processor->max_workers < min_workers)
     pp_processor_set_max_workers (processor, min_workers);
+  else
+    pp_processor_apply_limiter_bounds (processor);
   g_object_notify_by_pspec (G_OBJECT (processor), properties[PROP_MIN_WORKERS]);
 }
 
@@ -852,4 +1055,232 @@ pp_processor_set_output_form (PpProcessor  *processor,
   g_return_if_fail (PP_IS_PROCESSOR (processor));
 
   processor->output_form = form;
+}
+
+/**
+ * pp_processor_set_limiter:
+ * @processor: a #PpProcessor
+ * @limiter: (nullable): the limiter of requests in flight, or %NULL for a
+ *   new [class@Pp.AimdLimiter]
+ *
+ * Replaces the [iface@Pp.ConcurrencyLimiter] every request to the LLM
+ * endpoint passes, for example with one that several machines share. The
+ * processor sets its bounds on it: #PpProcessor:min-workers and
+ * #PpProcessor:max-workers, or max-workers alone when
+ * #PpProcessor:adaptive is %FALSE. Requests in flight finish under the
+ * limiter that let them go; the next ones pass @limiter.
+ *
+ * Since: 0.2
+ */
+void
+pp_processor_set_limiter (PpProcessor          *processor,
+                          PpConcurrencyLimiter *limiter)
+{
+  g_autoptr(PpConcurrencyLimiter) old_limiter = NULL;
+
+  g_return_if_fail (PP_IS_PROCESSOR (processor));
+  g_return_if_fail (limiter == NULL || PP_IS_CONCURRENCY_LIMITER (limiter));
+
+  if (limiter == NULL)
+    limiter = PP_CONCURRENCY_LIMITER (pp_aimd_limiter_new (processor->min_workers, processor->max_workers));
+  else
+    g_object_ref (limiter);
+
+  g_mutex_lock (&processor->limiter_lock);
+  old_limiter = g_steal_pointer (&processor->limiter);
+  processor->limiter = limiter;
+  g_mutex_unlock (&processor->limiter_lock);
+
+  pp_processor_apply_limiter_bounds (processor);
+}
+
+/**
+ * pp_processor_get_adaptive:
+ * @processor: a #PpProcessor
+ *
+ * Gets the [property@Pp.Processor:adaptive] property.
+ *
+ * Returns: whether the concurrency limit adapts to the endpoint
+ *
+ * Since: 0.2
+ */
+gboolean
+pp_processor_get_adaptive (PpProcessor *processor)
+{
+  gboolean adaptive;
+
+  g_return_val_if_fail (PP_IS_PROCESSOR (processor), FALSE);
+
+  g_mutex_lock (&processor->limiter_lock);
+  adaptive = processor->adaptive;
+  g_mutex_unlock (&processor->limiter_lock);
+
+  return adaptive;
+}
+
+/**
+ * pp_processor_set_adaptive:
+ * @processor: a #PpProcessor
+ * @adaptive: whether the concurrency limit adapts to the endpoint
+ *
+ * Lets the concurrency limit adapt between [property@Pp.Processor:min-workers]
+ * and [property@Pp.Processor:max-workers], or pins it at max-workers. Takes
+ * effect at once, also during a run.
+ *
+ * Since: 0.2
+ */
+void
+pp_processor_set_adaptive (PpProcessor *processor,
+                           gboolean     adaptive)
+{
+  g_return_if_fail (PP_IS_PROCESSOR (processor));
+
+  adaptive = !!adaptive;
+  g_mutex_lock (&processor->limiter_lock);
+  if (processor->adaptive == adaptive)
+    {
+      g_mutex_unlock (&processor->limiter_lock);
+      return;
+    }
+  processor->adaptive = adaptive;
+  g_mutex_unlock (&processor->limiter_lock);
+
+  pp_processor_apply_limiter_bounds (processor);
+  g_object_notify_by_pspec (G_OBJECT (processor), properties[PROP_ADAPTIVE]);
+}
+
+/**
+ * pp_processor_get_concurrency_limit:
+ * @processor: a #PpProcessor
+ *
+ * Gets the [property@Pp.Processor:concurrency-limit] property. Thread-safe.
+ *
+ * Returns: how many requests may be in flight at the LLM endpoint now
+ *
+ * Since: 0.2
+ */
+guint
+pp_processor_get_concurrency_limit (PpProcessor *processor)
+{
+  g_autoptr(PpConcurrencyLimiter) limiter = NULL;
+
+  g_return_val_if_fail (PP_IS_PROCESSOR (processor), 0);
+
+  limiter = pp_processor_dup_limiter (processor);
+  return pp_concurrency_limiter_get_limit (limiter);
+}
+
+/**
+ * pp_processor_get_circuit_state:
+ * @processor: a #PpProcessor
+ *
+ * Gets the [property@Pp.Processor:circuit-state] property. Thread-safe.
+ *
+ * Returns: the state of the circuit breaker in front of the LLM endpoint
+ *
+ * Since: 0.2
+ */
+PpCircuitState
+pp_processor_get_circuit_state (PpProcessor *processor)
+{
+  g_return_val_if_fail (PP_IS_PROCESSOR (processor), PP_CIRCUIT_CLOSED);
+
+  return pp_circuit_breaker_get_state (processor->breaker);
+}
+
+/**
+ * pp_processor_get_requests_per_minute:
+ * @processor: a #PpProcessor
+ *
+ * Gets the [property@Pp.Processor:requests-per-minute] property.
+ *
+ * Returns: the most requests per minute, or 0 for no limit
+ *
+ * Since: 0.2
+ */
+guint
+pp_processor_get_requests_per_minute (PpProcessor *processor)
+{
+  g_return_val_if_fail (PP_IS_PROCESSOR (processor), 0);
+
+  return pp_rate_budget_get_per_minute (processor->request_budget);
+}
+
+/**
+ * pp_processor_set_requests_per_minute:
+ * @processor: a #PpProcessor
+ * @requests_per_minute: the most requests per minute, or 0 for no limit
+ *
+ * Sets the budget of requests to the LLM endpoint, spread over the minute.
+ * Takes effect at once, also during a run.
+ *
+ * Since: 0.2
+ */
+void
+pp_processor_set_requests_per_minute (PpProcessor *processor,
+                                      guint        requests_per_minute)
+{
+  g_return_if_fail (PP_IS_PROCESSOR (processor));
+
+  if (pp_rate_budget_get_per_minute (processor->request_budget) == requests_per_minute)
+    return;
+
+  pp_rate_budget_set_per_minute (processor->request_budget, requests_per_minute, g_get_monotonic_time ());
+  g_debug ("Requests per minute set to %u", requests_per_minute);
+  g_object_notify_by_pspec (G_OBJECT (processor), properties[PROP_REQUESTS_PER_MINUTE]);
+}
+
+/**
+ * pp_processor_get_tokens_per_minute:
+ * @processor: a #PpProcessor
+ *
+ * Gets the [property@Pp.Processor:tokens-per-minute] property.
+ *
+ * Returns: the most tokens per minute, or 0 for no limit
+ *
+ * Since: 0.2
+ */
+guint
+pp_processor_get_tokens_per_minute (PpProcessor *processor)
+{
+  g_return_val_if_fail (PP_IS_PROCESSOR (processor), 0);
+
+  return pp_rate_budget_get_per_minute (processor->token_budget);
+}
+
+/**
+ * pp_processor_set_tokens_per_minute:
+ * @processor: a #PpProcessor
+ * @tokens_per_minute: the most tokens per minute, or 0 for no limit
+ *
+ * Sets the budget of tokens spent at the LLM endpoint, spread over the
+ * minute; see [property@Pp.Processor:tokens-per-minute] for how a
+ * request's cost is counted. Takes effect at once, also during a run.
+ *
+ * Since: 0.2
+ */
+void
+pp_processor_set_tokens_per_minute (PpProcessor *processor,
+                                    guint        tokens_per_minute)
+{
+  g_return_if_fail (PP_IS_PROCESSOR (processor));
+
+  if (pp_rate_budget_get_per_minute (processor->token_budget) == tokens_per_minute)
+    return;
+
+  pp_rate_budget_set_per_minute (processor->token_budget, tokens_per_minute, g_get_monotonic_time ());
+  g_debug ("Tokens per minute set to %u", tokens_per_minute);
+  g_object_notify_by_pspec (G_OBJECT (processor), properties[PROP_TOKENS_PER_MINUTE]);
+}
+
+void
+pp_processor_notify_concurrency_limit_later (PpProcessor *self)
+{
+  pp_processor_notify_later (self, properties[PROP_CONCURRENCY_LIMIT]);
+}
+
+void
+pp_processor_notify_circuit_state_later (PpProcessor *self)
+{
+  pp_processor_notify_later (self, properties[PROP_CIRCUIT_STATE]);
 }

@@ -13,6 +13,8 @@
 #include <json-glib/json-glib.h>
 #include <libpp/pp-version-macros.h>
 #include <libpp/pp-cache.h>
+#include <libpp/pp-circuit-breaker.h>
+#include <libpp/pp-concurrency-limiter.h>
 #include <libpp/pp-converter.h>
 #include <libpp/pp-document.h>
 #include <libpp/pp-llm-client.h>
@@ -37,6 +39,11 @@ G_BEGIN_DECLS
  * @PP_PROCESSOR_ERROR_QUEUE_FULL: the task queue is full
  * @PP_PROCESSOR_ERROR_FAILED: every segment of a document failed
  * @PP_PROCESSOR_ERROR_RECONCILE: the segments' graphs could not be merged
+ * @PP_PROCESSOR_ERROR_STOPPED: the segment was not converted because
+ *   processing was stopped (pp_processor_stop(), or an LLM error that
+ *   stops every run). Since: 0.2
+ * @PP_PROCESSOR_ERROR_DEADLINE: the segment was not converted within
+ *   #PpProcessor:segment-timeout. Since: 0.2
  *
  * Error codes of #PP_PROCESSOR_ERROR.
  *
@@ -46,6 +53,8 @@ typedef enum {
   PP_PROCESSOR_ERROR_QUEUE_FULL,
   PP_PROCESSOR_ERROR_FAILED,
   PP_PROCESSOR_ERROR_RECONCILE,
+  PP_PROCESSOR_ERROR_STOPPED,
+  PP_PROCESSOR_ERROR_DEADLINE,
 } PpProcessorError;
 
 PP_AVAILABLE_IN_ALL
@@ -157,6 +166,32 @@ PP_AVAILABLE_IN_ALL
 JsonNode    *pp_processor_process_document_finish  (PpProcessor          *processor,
                                                     GAsyncResult         *result,
                                                     GError              **error);
+
+PP_AVAILABLE_IN_0_2
+void         pp_processor_stop                     (PpProcessor          *processor);
+
+PP_AVAILABLE_IN_0_2
+void         pp_processor_set_limiter              (PpProcessor          *processor,
+                                                    PpConcurrencyLimiter *limiter);
+PP_AVAILABLE_IN_0_2
+gboolean     pp_processor_get_adaptive             (PpProcessor          *processor);
+PP_AVAILABLE_IN_0_2
+void         pp_processor_set_adaptive             (PpProcessor          *processor,
+                                                    gboolean              adaptive);
+PP_AVAILABLE_IN_0_2
+guint        pp_processor_get_concurrency_limit    (PpProcessor          *processor);
+PP_AVAILABLE_IN_0_2
+PpCircuitState pp_processor_get_circuit_state      (PpProcessor          *processor);
+PP_AVAILABLE_IN_0_2
+guint        pp_processor_get_requests_per_minute  (PpProcessor          *processor);
+PP_AVAILABLE_IN_0_2
+void         pp_processor_set_requests_per_minute  (PpProcessor          *processor,
+                                                    guint                 requests_per_minute);
+PP_AVAILABLE_IN_0_2
+guint        pp_processor_get_tokens_per_minute    (PpProcessor          *processor);
+PP_AVAILABLE_IN_0_2
+void         pp_processor_set_tokens_per_minute    (PpProcessor          *processor,
+                                                    guint                 tokens_per_minute);
 
 PP_AVAILABLE_IN_ALL
 PpStats     *pp_processor_get_stats                (PpProcessor          *processor);

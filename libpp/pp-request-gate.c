@@ -1,4 +1,5 @@
-/* pp-request-gate.c: the path of one request: cache, single flight, gate
+/* pp-request-gate.c: the path of one request: cache, single flight,
+ * circuit breaker, rate budgets, concurrency limiter
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -11,8 +12,11 @@
  * #PpConvertContext comes here. The answer comes from the cache when it is
  * there; otherwise the first of identical requests in flight at the same
  * time (same cache key) is sent, and the others wait for its answer (the
- * single-flight table); a request is sent only once it passes the gate,
- * which lets at most #PpProcessor:max-workers requests be in flight. */
+ * single-flight table). A request is sent only once the concurrency
+ * limiter admits it, the rate budgets allow it (it waits for them holding
+ * no place under the limit) and the circuit breaker lets it (otherwise it
+ * fails at once, for the retry timer to try again); they all hear how it
+ * ended. */
 
 typedef struct
 {
@@ -95,46 +99,307 @@ wait_for_flight (PpProcessor   *self,
   return response;
 }
 
-/* Waits for room under the limit of requests in flight. The holders of the
- * gate are running requests, never queued tasks, so this cannot deadlock;
- * the cancellable is checked between wake-ups. */
-static gboolean
-gate_enter (PpProcessor   *self,
-            GCancellable  *cancellable,
-            GError       **error)
+/* The limiter */
+
+/* lock is not held; called from the application's thread */
+void
+pp_processor_apply_limiter_bounds (PpProcessor *self)
 {
-  g_mutex_lock (&self->gate_lock);
-  while (self->gate_in_use >= (guint) g_atomic_int_get (&self->max_workers))
+  g_autoptr(PpConcurrencyLimiter) limiter = pp_processor_dup_limiter (self);
+  guint max_workers = g_atomic_int_get (&self->max_workers);
+  guint min_workers;
+
+  min_workers = pp_processor_get_adaptive (self) ? MIN (self->min_workers, max_workers) : max_workers;
+
+  pp_concurrency_limiter_set_bounds (limiter, min_workers, max_workers);
+  pp_processor_announce_limit (self);
+}
+
+/* Notifies PpProcessor:concurrency-limit when the limit is not the one
+ * last announced; from any thread */
+void
+pp_processor_announce_limit (PpProcessor *self)
+{
+  guint limit = pp_processor_get_concurrency_limit (self);
+  guint before = (guint) g_atomic_int_exchange ((gint *) &self->announced_limit, (gint) limit);
+
+  if (before == limit)
+    return;
+
+  g_debug ("Concurrency limit %u → %u", before, limit);
+  if (self->events != NULL)
+    pp_processor_notify_concurrency_limit_later (self);
+}
+
+PpConcurrencyLimiter *
+pp_processor_dup_limiter (PpProcessor *self)
+{
+  PpConcurrencyLimiter *limiter;
+
+  g_mutex_lock (&self->limiter_lock);
+  limiter = g_object_ref (self->limiter);
+  g_mutex_unlock (&self->limiter_lock);
+
+  return limiter;
+}
+
+/* What a request says about the endpoint's load */
+static PpRequestOutcome
+limiter_outcome (PpLlmResponse *response,
+                 const GError  *error)
+{
+  if (response != NULL)
+    return PP_REQUEST_OUTCOME_SUCCESS;
+  if (g_error_matches (error, PP_LLM_ERROR, PP_LLM_ERROR_RATE_LIMITED) ||
+      g_error_matches (error, PP_LLM_ERROR, PP_LLM_ERROR_TIMEOUT))
+    return PP_REQUEST_OUTCOME_OVERLOADED;
+  return PP_REQUEST_OUTCOME_IGNORED;
+}
+
+/* The circuit breaker */
+
+static void
+announce_circuit_state (PpProcessor *self)
+{
+  PpCircuitState state = pp_circuit_breaker_get_state (self->breaker);
+  guint before = (guint) g_atomic_int_exchange ((gint *) &self->announced_circuit, (gint) state);
+
+  if (before == state)
+    return;
+
+  pp_processor_notify_circuit_state_later (self);
+}
+
+/* Brings the limit and the breaker's state into the stats, before a
+ * snapshot */
+void
+pp_processor_update_path_stats (PpProcessor *self)
+{
+  guint limit = pp_processor_get_concurrency_limit (self);
+  PpCircuitState state = pp_circuit_breaker_get_state (self->breaker);
+  guint opened = pp_circuit_breaker_get_opened (self->breaker);
+
+  g_mutex_lock (&self->stats.lock);
+  self->stats.concurrency_limit = limit;
+  self->stats.circuit_state = state;
+  self->stats.circuit_opened = opened;
+  g_mutex_unlock (&self->stats.lock);
+}
+
+/* What a request says about the endpoint's health: a rate limit, a bad
+ * request or a refused key are answers from an endpoint that works */
+static PpCircuitResult
+circuit_result (PpLlmResponse *response,
+                const GError  *error)
+{
+  if (response != NULL)
+    return PP_CIRCUIT_RESULT_SUCCESS;
+  if (error == NULL || error->domain != PP_LLM_ERROR)
+    return PP_CIRCUIT_RESULT_IGNORED;
+  if (pp_llm_error_is_transient (error) && error->code != PP_LLM_ERROR_RATE_LIMITED)
+    return PP_CIRCUIT_RESULT_FAILURE;
+  return PP_CIRCUIT_RESULT_SUCCESS;
+}
+
+/* Sets a transient error that asks to try again once the breaker may let
+ * a request through: the task waits on the retry timer, not in a worker */
+static void
+set_circuit_open_error (GError **error,
+                        gint64   retry_in)
+{
+  guint retry_in_ms = (guint) MIN ((retry_in + G_TIME_SPAN_MILLISECOND - 1) / G_TIME_SPAN_MILLISECOND,
+                                   (gint64) G_MAXUINT);
+  GError *local_error;
+
+  local_error = g_error_new (PP_LLM_ERROR, PP_LLM_ERROR_TRANSIENT,
+                             "LLM endpoint: not asked: it keeps failing, "
+                             "and its circuit breaker is open for %u ms more",
+                             retry_in_ms);
+  pp_llm_error_set_retry_after (local_error, MAX (retry_in_ms, 1));
+  g_propagate_error (error, local_error);
+}
+
+/* The rate budgets */
+
+/* A request's tokens before it is sent: a quarter of its prompt's
+ * characters, and its max-tokens or, when it has none, as much again */
+static guint64
+estimate_tokens (PpLlmRequest *request)
+{
+  const char *system_prompt = pp_llm_request_get_system_prompt (request);
+  const char *user_message = pp_llm_request_get_user_message (request);
+  guint64 characters = 0;
+  guint64 prompt;
+  guint max_tokens = pp_llm_request_get_max_tokens (request);
+
+  if (system_prompt != NULL)
+    characters += (guint64) g_utf8_strlen (system_prompt, -1);
+  if (user_message != NULL)
+    characters += (guint64) g_utf8_strlen (user_message, -1);
+
+  prompt = characters / 4 + 1;
+
+  return prompt + (max_tokens > 0 ? max_tokens : prompt);
+}
+
+/* Sleeps @wait microseconds, or until @cancellable is cancelled */
+static gboolean
+sleep_unless_cancelled (gint64         wait,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  GPollFD pollfd;
+
+  if (g_cancellable_make_pollfd (cancellable, &pollfd))
     {
-      if (!wait_unless_cancelled (&self->gate_cond, &self->gate_lock, cancellable))
-        {
-          g_mutex_unlock (&self->gate_lock);
-          g_cancellable_set_error_if_cancelled (cancellable, error);
-          return FALSE;
-        }
+      g_poll (&pollfd, 1, (gint) MIN ((wait + G_TIME_SPAN_MILLISECOND - 1) / G_TIME_SPAN_MILLISECOND, G_MAXINT));
+      g_cancellable_release_fd (cancellable);
     }
-  self->gate_in_use++;
-  g_mutex_unlock (&self->gate_lock);
+  else
+    g_usleep ((gulong) wait);
+
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+/* Takes one request of @tokens from both budgets if they allow it now;
+ * otherwise, taking nothing, returns how long to wait before asking again */
+static gint64
+take_budget (PpProcessor *self,
+             guint64      tokens)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 wait = pp_rate_budget_take (self->request_budget, 1, now);
+
+  if (wait > 0)
+    return wait;
+
+  wait = pp_rate_budget_take (self->token_budget, tokens, now);
+  if (wait > 0)
+    pp_rate_budget_adjust (self->request_budget, 1, now);
+
+  return wait;
+}
+
+/* Gives back what a request that was not sent took */
+static void
+give_back_budget (PpProcessor *self,
+                  guint64      tokens)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  pp_rate_budget_adjust (self->request_budget, 1, now);
+  pp_rate_budget_adjust (self->token_budget, (gint64) tokens, now);
+}
+
+/* Gives back what a request did not use, and takes in what the endpoint
+ * says it has left */
+static void
+settle_budget (PpProcessor   *self,
+               guint64        tokens,
+               PpLlmResponse *response)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint64 used;
+
+  if (response == NULL)
+    {
+      pp_rate_budget_adjust (self->token_budget, (gint64) tokens, now);
+      return;
+    }
+
+  used = (guint64) pp_llm_response_get_prompt_tokens (response) +
+         pp_llm_response_get_completion_tokens (response);
+  if (used > 0)
+    pp_rate_budget_adjust (self->token_budget, (gint64) tokens - (gint64) used, now);
+
+  pp_rate_budget_tighten (self->request_budget,
+                          pp_llm_response_get_remaining_requests (response),
+                          pp_llm_response_get_reset_requests_ms (response), now);
+  pp_rate_budget_tighten (self->token_budget,
+                          pp_llm_response_get_remaining_tokens (response),
+                          pp_llm_response_get_reset_tokens_ms (response), now);
+}
+
+/* Sends @request once the breaker, the budgets and the limiter let it go,
+ * and tells them how it ended */
+static PpLlmResponse *
+send_request (PpProcessor       *self,
+              PpConvertContext  *context,
+              PpLlmRequest      *request,
+              GCancellable      *cancellable,
+              GError           **error)
+{
+  g_autoptr(PpConcurrencyLimiter) limiter = NULL;
+  g_autoptr(GError) local_error = NULL;
+  PpLlmResponse *response = NULL;
+  guint64 tokens = estimate_tokens (request);
+  guint64 ticket;
+  gboolean admitted, probe;
+  gint64 retry_in;
+  gint64 start;
+
+  /* The budgets are asked once the limiter admitted the request, and the
+   * breaker last, right before it goes, so that they have heard from the
+   * answers that came in meanwhile. Waiting for the budgets, the request
+   * gives its place under the limit back. */
+  limiter = pp_processor_dup_limiter (self);
+  for (;;)
+    {
+      gint64 wait;
+
+      if (!pp_concurrency_limiter_acquire (limiter, cancellable, &ticket, error))
+        return NULL;
+
+      wait = take_budget (self, tokens);
+      if (wait == 0)
+        break;
+
+      pp_concurrency_limiter_release (limiter, ticket, PP_REQUEST_OUTCOME_IGNORED);
+      g_debug ("Rate budget: a request waits %" G_GINT64_FORMAT " ms", wait / G_TIME_SPAN_MILLISECOND);
+      if (!sleep_unless_cancelled (wait, cancellable, error))
+        return NULL;
+    }
+
+  admitted = pp_circuit_breaker_admit (self->breaker, g_get_monotonic_time (), &probe, &retry_in);
+  announce_circuit_state (self);
+  if (!admitted)
+    {
+      give_back_budget (self, tokens);
+      pp_concurrency_limiter_release (limiter, ticket, PP_REQUEST_OUTCOME_IGNORED);
+      set_circuit_open_error (error, retry_in);
+      return NULL;
+    }
 
   g_mutex_lock (&self->stats.lock);
   self->stats.in_flight++;
   self->stats.peak_in_flight = MAX (self->stats.peak_in_flight, self->stats.in_flight);
   g_mutex_unlock (&self->stats.lock);
 
-  return TRUE;
-}
+  start = g_get_monotonic_time ();
+  response = pp_convert_context_ask_client (context, request, cancellable, &local_error);
 
-static void
-gate_leave (PpProcessor *self)
-{
   g_mutex_lock (&self->stats.lock);
   self->stats.in_flight--;
   g_mutex_unlock (&self->stats.lock);
 
-  g_mutex_lock (&self->gate_lock);
-  self->gate_in_use--;
-  g_cond_signal (&self->gate_cond);
-  g_mutex_unlock (&self->gate_lock);
+  /* What the answer says is known to the budgets and the breaker before
+   * the next request takes the place under the limit */
+  settle_budget (self, tokens, response);
+  pp_circuit_breaker_record (self->breaker, g_get_monotonic_time (), probe,
+                             circuit_result (response, local_error));
+  pp_concurrency_limiter_release (limiter, ticket, limiter_outcome (response, local_error));
+
+  announce_circuit_state (self);
+  pp_processor_announce_limit (self);
+
+  if (response != NULL)
+    pp_stats_collector_add_llm (&self->stats, g_get_monotonic_time () - start,
+                                pp_llm_response_get_prompt_tokens (response),
+                                pp_llm_response_get_completion_tokens (response));
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return response;
 }
 
 /* The PpConvertContextCompleteFunc of the processor's contexts */
@@ -150,9 +415,8 @@ pp_processor_complete_request (PpConvertContext  *context,
   g_autoptr(GError) local_error = NULL;
   PpLlmResponse *response;
   Flight *flight;
-  gint64 start = 0;
 
-  response = pp_convert_context_lookup_cache (context, key);
+  response = pp_convert_context_lookup_cache (context, key, cancellable);
   if (response != NULL)
     {
       g_mutex_lock (&self->stats.lock);
@@ -175,21 +439,9 @@ pp_processor_complete_request (PpConvertContext  *context,
   g_hash_table_insert (self->flights, g_strdup (key), flight);
   g_mutex_unlock (&self->flight_lock);
 
-  response = NULL;
-  if (gate_enter (self, cancellable, &local_error))
-    {
-      start = g_get_monotonic_time ();
-      response = pp_convert_context_ask_client (context, request, cancellable, &local_error);
-      gate_leave (self);
-    }
-
+  response = send_request (self, context, request, cancellable, &local_error);
   if (response != NULL)
-    {
-      pp_stats_collector_add_llm (&self->stats, g_get_monotonic_time () - start,
-                                  pp_llm_response_get_prompt_tokens (response),
-                                  pp_llm_response_get_completion_tokens (response));
-      pp_convert_context_add_answer (context, key, response);
-    }
+    pp_convert_context_add_answer (context, key, response);
 
   g_mutex_lock (&self->flight_lock);
   flight->done = TRUE;

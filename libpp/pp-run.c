@@ -7,6 +7,7 @@
 
 #include "pp-processor-private.h"
 #include "pp-reconciler-private.h"
+#include "pp-scheduler-private.h"
 
 /* A run is a document, or the processor's stream of submitted segments.
  * Each of its segments is a task: admitted into the pool's queue when
@@ -42,6 +43,7 @@ pp_run_unref (Run *run)
   g_clear_object (&run->task);
   g_clear_pointer (&run->result, json_node_unref);
   g_clear_error (&run->error);
+  g_clear_pointer (&run->dispatch, pp_dispatch_unref);
   g_free (run->first_error);
   g_free (run->name);
   if (!run->is_stream)
@@ -84,6 +86,7 @@ pp_run_disconnect_cancellable (Run *run)
     g_cancellable_disconnect (run->cancellable, handler);
 }
 
+/* Called under self->lock: the task belongs to the current dispatch */
 Task *
 pp_task_new (Run       *run,
              PpSegment *segment)
@@ -94,6 +97,7 @@ pp_task_new (Run       *run,
   task->run = pp_run_ref (run);
   task->segment = pp_segment_ref (segment);
   task->queued_time = g_get_monotonic_time ();
+  task->dispatch = pp_dispatch_ref (run->self->dispatch);
 
   return task;
 }
@@ -102,6 +106,7 @@ void
 pp_task_free (Task *task)
 {
   g_clear_object (&task->admit_task);
+  pp_dispatch_unref (task->dispatch);
   pp_segment_unref (task->segment);
   pp_run_unref (task->run);
   g_object_unref (task->self);
@@ -238,6 +243,13 @@ reconciler_done (JsonNode     *graph,
    * reports the cancel, not the failures it caused */
   if (g_cancellable_is_cancelled (run->cancellable))
     run_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+  /* A fatal error stopped the run: it is the run's one error */
+  else if (run->dispatch->reason != NULL && run->done < run->total)
+    run_error = g_error_copy (run->dispatch->reason);
+  else if (run->done == 0 && run->total > 0 && pp_dispatch_is_stopped (run->dispatch))
+    run_error = g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_STOPPED,
+                             "%s: stopped before any of its %u segments was converted",
+                             run->name, run->total);
   else if (run->done == 0 && run->total > 0)
     run_error = g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED,
                              "%s: all %u segments failed; the first: %s",
@@ -281,12 +293,14 @@ finish_task (PpProcessor *self,
 {
   Run *run = task->run;
 
-  g_mutex_lock (&self->stats.lock);
   if (graph != NULL)
-    self->stats.done++;
+    {
+      g_mutex_lock (&self->stats.lock);
+      self->stats.done++;
+      g_mutex_unlock (&self->stats.lock);
+    }
   else
-    self->stats.failed++;
-  g_mutex_unlock (&self->stats.lock);
+    pp_stats_collector_add_failed (&self->stats, error);
 
   /* The signals first: the segment's graph may complete the run, whose
    * "finished" must come after this segment's "progress" */
@@ -328,6 +342,118 @@ finish_task (PpProcessor *self,
 
 /* The worker */
 
+static void
+forward_cancel (GCancellable *cancellable,
+                gpointer      data)
+{
+  g_cancellable_cancel (data);
+}
+
+static gboolean
+cancel_at_deadline (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* One attempt at a task: its cancellable is the run's, and, when the task
+ * has a deadline, one that is also cancelled at the deadline by a timer of
+ * libpp's timer thread */
+typedef struct
+{
+  GCancellable *run_cancellable;
+  GCancellable *cancellable;
+  gulong handler;
+  GSource *timer;
+} Attempt;
+
+static void
+attempt_begin (Attempt *attempt,
+               Task    *task)
+{
+  gint64 remaining_us;
+
+  attempt->run_cancellable = task->run->cancellable;
+  if (task->deadline == 0)
+    {
+      attempt->cancellable = attempt->run_cancellable != NULL ? g_object_ref (attempt->run_cancellable) : NULL;
+      return;
+    }
+
+  attempt->cancellable = g_cancellable_new ();
+  if (attempt->run_cancellable != NULL)
+    attempt->handler = g_cancellable_connect (attempt->run_cancellable, G_CALLBACK (forward_cancel),
+                                              attempt->cancellable, NULL);
+
+  remaining_us = task->deadline - g_get_monotonic_time ();
+  attempt->timer = g_timeout_source_new ((guint) CLAMP ((remaining_us + 999) / 1000, 0, G_MAXUINT));
+  g_source_set_static_name (attempt->timer, "[libpp] segment deadline");
+  g_source_set_callback (attempt->timer, cancel_at_deadline,
+                         g_object_ref (attempt->cancellable), g_object_unref);
+  g_source_attach (attempt->timer, pp_scheduler_get_context ());
+}
+
+static void
+attempt_end (Attempt *attempt)
+{
+  if (attempt->timer != NULL)
+    {
+      g_source_destroy (attempt->timer);
+      g_clear_pointer (&attempt->timer, g_source_unref);
+    }
+  if (attempt->handler != 0)
+    g_cancellable_disconnect (attempt->run_cancellable, attempt->handler);
+  g_clear_object (&attempt->cancellable);
+}
+
+/* Whether @error, of an attempt that ended at the task's deadline or after
+ * it, is the deadline's doing: the attempt was cancelled at the deadline,
+ * or failed for a reason that a retry could have cured but too late */
+static gboolean
+task_missed_deadline (Task         *task,
+                      const GError *error)
+{
+  if (task->deadline == 0 || g_get_monotonic_time () < task->deadline ||
+      g_cancellable_is_cancelled (task->run->cancellable))
+    return FALSE;
+
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+         pp_llm_error_is_transient (error);
+}
+
+GError *
+pp_task_new_deadline_error (Task         *task,
+                            const GError *error)
+{
+  guint timeout_s = (guint) ((task->deadline - task->started_time) / G_USEC_PER_SEC);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_DEADLINE,
+                        "Segment %u of %s: not converted within the segment timeout "
+                        "of %u s (attempt %u was still under way)",
+                        pp_segment_get_index (task->segment), task->run->name,
+                        timeout_s, task->attempt + 1);
+
+  return g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_DEADLINE,
+                      "Segment %u of %s: not converted within the segment timeout "
+                      "of %u s, after %u %s: %s",
+                      pp_segment_get_index (task->segment), task->run->name, timeout_s,
+                      task->attempt + 1, task->attempt == 0 ? "attempt" : "attempts",
+                      error->message);
+}
+
+/* Whatever a converter or a client quotes of an answer, the client's
+ * secrets never reach a log, a signal or the caller */
+void
+pp_processor_redact_error (PpProcessor *self,
+                           GError      *error)
+{
+  g_autofree char *redacted = pp_llm_client_redact (self->client, error->message);
+
+  g_free (error->message);
+  error->message = g_steal_pointer (&redacted);
+}
+
 void
 pp_processor_worker (gpointer data,
                      gpointer user_data)
@@ -344,7 +470,8 @@ pp_processor_worker (gpointer data,
   guint index = pp_segment_get_index (task->segment);
   GQueue admitted = G_QUEUE_INIT;
   GQueue to_return = G_QUEUE_INIT;
-  gboolean stopped;
+  Attempt attempt = { NULL, };
+  gboolean run_over;
 
   /* Finishing the task may drop the last reference of the run, and so of
    * the processor */
@@ -353,8 +480,15 @@ pp_processor_worker (gpointer data,
   g_mutex_lock (&self->lock);
   self->n_queued--;
   pp_processor_admit_locked (self, &admitted, &to_return);
-  stopped = run->completed && !run->is_stream;
+  run_over = run->completed && !run->is_stream;
   model = g_strdup (self->model);
+  /* The deadline counts from the first attempt's start */
+  if (task->attempt == 0)
+    {
+      task->started_time = start;
+      if (self->segment_timeout_s > 0)
+        task->deadline = start + (gint64) self->segment_timeout_s * G_USEC_PER_SEC;
+    }
   g_mutex_unlock (&self->lock);
   pp_processor_push_admitted (self, &admitted);
   pp_processor_return_admitted (&to_return);
@@ -364,11 +498,17 @@ pp_processor_worker (gpointer data,
   self->stats.peak_running = MAX (self->stats.peak_running, self->stats.running);
   g_mutex_unlock (&self->stats.lock);
 
-  if (stopped || g_cancellable_set_error_if_cancelled (run->cancellable, &error))
+  if (run_over || g_cancellable_set_error_if_cancelled (run->cancellable, &error))
     {
       if (error == NULL)
         g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
       finish_task (self, task, NULL, g_steal_pointer (&error));
+      goto out;
+    }
+
+  if (pp_dispatch_is_stopped (task->dispatch))
+    {
+      finish_task (self, task, NULL, pp_task_new_stopped_error (task));
       goto out;
     }
 
@@ -377,8 +517,13 @@ pp_processor_worker (gpointer data,
 
   context = pp_convert_context_new_full (self->client, self->cache, model,
                                          pp_processor_complete_request, self);
+  pp_convert_context_set_stats (context, &self->stats);
+  pp_convert_context_set_cache_ttl (context, (guint) g_atomic_int_get (&self->cache_ttl_s));
+  pp_convert_context_set_send_funcs (context, pp_task_may_send, pp_task_send_failed, task);
+  attempt_begin (&attempt, task);
   graph = pp_converter_convert (self->converter, context, task->segment,
-                                run->cancellable, &error);
+                                attempt.cancellable, &error);
+  attempt_end (&attempt);
 
   g_debug ("Segment %u of %s: %s after %.1f ms queued, %.1f ms converting (attempt %u)",
            index, run->name, graph != NULL ? "done" : "failed",
@@ -391,22 +536,32 @@ pp_processor_worker (gpointer data,
   else if (graph != NULL)
     g_clear_error (&error);
 
-  /* Whatever a converter quotes of an answer, the client's secrets never
-   * reach a log, a signal or the caller */
   if (error != NULL)
-    {
-      g_autofree char *redacted = pp_llm_client_redact (self->client, error->message);
+    pp_processor_redact_error (self, error);
 
-      g_free (error->message);
-      error->message = g_steal_pointer (&redacted);
+  if (graph == NULL && task_missed_deadline (task, error))
+    {
+      GError *deadline_error = pp_task_new_deadline_error (task, error);
+
+      g_clear_error (&error);
+      error = deadline_error;
     }
-
-  if (graph == NULL && pp_llm_error_is_transient (error) &&
-      task->attempt < self->max_retries &&
-      !g_cancellable_is_cancelled (run->cancellable))
+  else if (graph == NULL && pp_llm_error_is_fatal (error))
+    pp_processor_stop_dispatch (self, task->dispatch, error);
+  else if (graph == NULL && pp_llm_error_is_transient (error) &&
+           task->attempt < self->max_retries &&
+           !g_cancellable_is_cancelled (run->cancellable))
     {
-      pp_processor_schedule_retry (self, task, error);
-      goto out;
+      GError *not_retried = NULL;
+
+      /* A retry is a new start, which a stopped dispatch does not allow */
+      if (pp_dispatch_is_stopped (task->dispatch))
+        not_retried = pp_task_new_stopped_error (task);
+      else if (pp_processor_schedule_retry (self, task, error, &not_retried))
+        goto out;
+
+      g_clear_error (&error);
+      error = not_retried;
     }
 
   finish_task (self, task, graph, g_steal_pointer (&error));
@@ -472,6 +627,7 @@ pp_run_start_document (PpProcessor   *self,
     }
 
   g_mutex_lock (&self->lock);
+  run->dispatch = pp_dispatch_ref (self->dispatch);
   for (guint i = 0; i < segments->len; i++)
     g_queue_push_tail (&self->backlog, pp_task_new (run, segments->pdata[i]));
   pp_processor_admit_locked (self, &admitted, &to_return);

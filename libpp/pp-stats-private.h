@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* The classes of PpLlmError, from 0 */
+#define PP_STATS_N_LLM_ERRORS (PP_LLM_ERROR_NOT_CONFIGURED + 1)
+
 typedef struct
 {
   GMutex lock;
@@ -18,10 +21,17 @@ typedef struct
   guint done;
   guint failed;
   guint retried;
+  guint retried_by_error[PP_STATS_N_LLM_ERRORS];
+  guint failed_by_error[PP_STATS_N_LLM_ERRORS];
   guint cache_hits;
+  guint cache_misses;
+  guint cache_store_failures;
   guint llm_requests;
   guint in_flight;
   guint peak_in_flight;
+  guint concurrency_limit;
+  PpCircuitState circuit_state;
+  guint circuit_opened;
   guint64 prompt_tokens;
   guint64 completion_tokens;
   GArray *latencies_us;   /* (element-type gint64): one per LLM request */
@@ -33,6 +43,10 @@ void      pp_stats_collector_add_llm   (PpStatsCollector *collector,
                                         gint64            latency_us,
                                         guint             prompt_tokens,
                                         guint             completion_tokens);
+void      pp_stats_collector_add_retried (PpStatsCollector *collector,
+                                         const GError     *error);
+void      pp_stats_collector_add_failed  (PpStatsCollector *collector,
+                                         const GError     *error);
 PpStats  *pp_stats_collector_snapshot  (PpStatsCollector *collector,
                                         guint             worker_limit);
 

@@ -10,6 +10,7 @@
 
 #include "pp-stats.h"
 #include "pp-stats-private.h"
+#include "pp-enum-types.h"
 
 struct _PpStats
 {
@@ -19,11 +20,18 @@ struct _PpStats
   guint done;
   guint failed;
   guint retried;
+  guint retried_by_error[PP_STATS_N_LLM_ERRORS];
+  guint failed_by_error[PP_STATS_N_LLM_ERRORS];
   guint cache_hits;
+  guint cache_misses;
+  guint cache_store_failures;
   guint llm_requests;
   guint in_flight;
   guint peak_in_flight;
   guint worker_limit;
+  guint concurrency_limit;
+  PpCircuitState circuit_state;
+  guint circuit_opened;
   guint64 prompt_tokens;
   guint64 completion_tokens;
   GArray *latencies_us;   /* sorted */
@@ -60,6 +68,46 @@ pp_stats_collector_add_llm (PpStatsCollector *collector,
   g_mutex_unlock (&collector->lock);
 }
 
+/* The index of @error's class in the by-error counters, or -1 when it is
+ * not an LLM error */
+static int
+llm_error_class (const GError *error)
+{
+  if (error == NULL || error->domain != PP_LLM_ERROR ||
+      error->code < 0 || error->code >= PP_STATS_N_LLM_ERRORS)
+    return -1;
+
+  return error->code;
+}
+
+/* Counts a retry after @error */
+void
+pp_stats_collector_add_retried (PpStatsCollector *collector,
+                                const GError     *error)
+{
+  int class = llm_error_class (error);
+
+  g_mutex_lock (&collector->lock);
+  collector->retried++;
+  if (class >= 0)
+    collector->retried_by_error[class]++;
+  g_mutex_unlock (&collector->lock);
+}
+
+/* Counts a segment that failed for good with @error */
+void
+pp_stats_collector_add_failed (PpStatsCollector *collector,
+                               const GError     *error)
+{
+  int class = llm_error_class (error);
+
+  g_mutex_lock (&collector->lock);
+  collector->failed++;
+  if (class >= 0)
+    collector->failed_by_error[class]++;
+  g_mutex_unlock (&collector->lock);
+}
+
 static int
 compare_gint64 (gconstpointer a,
                 gconstpointer b)
@@ -83,10 +131,17 @@ pp_stats_collector_snapshot (PpStatsCollector *collector,
   stats->done = collector->done;
   stats->failed = collector->failed;
   stats->retried = collector->retried;
+  memcpy (stats->retried_by_error, collector->retried_by_error, sizeof stats->retried_by_error);
+  memcpy (stats->failed_by_error, collector->failed_by_error, sizeof stats->failed_by_error);
   stats->cache_hits = collector->cache_hits;
+  stats->cache_misses = collector->cache_misses;
+  stats->cache_store_failures = collector->cache_store_failures;
   stats->llm_requests = collector->llm_requests;
   stats->in_flight = collector->in_flight;
   stats->peak_in_flight = collector->peak_in_flight;
+  stats->concurrency_limit = collector->concurrency_limit;
+  stats->circuit_state = collector->circuit_state;
+  stats->circuit_opened = collector->circuit_opened;
   stats->prompt_tokens = collector->prompt_tokens;
   stats->completion_tokens = collector->completion_tokens;
   stats->latencies_us = g_array_sized_new (FALSE, FALSE, sizeof (gint64), collector->latencies_us->len);
@@ -97,6 +152,29 @@ pp_stats_collector_snapshot (PpStatsCollector *collector,
   g_array_sort (stats->latencies_us, compare_gint64);
 
   return stats;
+}
+
+/* An object with a member per class of LLM error, named by its nickname
+ * with underscores */
+static void
+add_counts_by_error (JsonBuilder *builder,
+                     const char  *member,
+                     const guint *counts)
+{
+  GEnumClass *classes = g_type_class_ref (PP_TYPE_LLM_ERROR);
+
+  json_builder_set_member_name (builder, member);
+  json_builder_begin_object (builder);
+  for (int i = 0; i < PP_STATS_N_LLM_ERRORS; i++)
+    {
+      GEnumValue *value = g_enum_get_value (classes, i);
+      g_autofree char *name = g_strdup (value != NULL ? value->value_nick : "unknown");
+
+      json_builder_set_member_name (builder, g_strdelimit (name, "-", '_'));
+      json_builder_add_int_value (builder, counts[i]);
+    }
+  json_builder_end_object (builder);
+  g_type_class_unref (classes);
 }
 
 static void
@@ -248,6 +326,53 @@ pp_stats_get_retried (PpStats *stats)
 }
 
 /**
+ * pp_stats_get_retried_by_error:
+ * @stats: a #PpStats
+ * @code: a class of LLM error
+ *
+ * Gets how many retries were scheduled after an LLM error of class @code.
+ * Only transient classes are retried (see
+ * [func@Pp.LlmError.is_transient]): the others count 0.
+ *
+ * Returns: the retries scheduled after errors of class @code
+ *
+ * Since: 0.2
+ */
+guint
+pp_stats_get_retried_by_error (PpStats    *stats,
+                               PpLlmError  code)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+  g_return_val_if_fail ((int) code >= 0 && (int) code < PP_STATS_N_LLM_ERRORS, 0);
+
+  return stats->retried_by_error[code];
+}
+
+/**
+ * pp_stats_get_failed_by_error:
+ * @stats: a #PpStats
+ * @code: a class of LLM error
+ *
+ * Gets how many segments failed for good with an LLM error of class
+ * @code. Segments that failed with another error (an answer the converter
+ * could not use, %PP_PROCESSOR_ERROR_STOPPED, %PP_PROCESSOR_ERROR_DEADLINE,
+ * a cancellation) count only in [method@Pp.Stats.get_failed].
+ *
+ * Returns: the segments that failed for good with errors of class @code
+ *
+ * Since: 0.2
+ */
+guint
+pp_stats_get_failed_by_error (PpStats    *stats,
+                              PpLlmError  code)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+  g_return_val_if_fail ((int) code >= 0 && (int) code < PP_STATS_N_LLM_ERRORS, 0);
+
+  return stats->failed_by_error[code];
+}
+
+/**
  * pp_stats_get_cache_hits:
  * @stats: a #PpStats
  *
@@ -263,6 +388,44 @@ pp_stats_get_cache_hits (PpStats *stats)
   g_return_val_if_fail (stats != NULL, 0);
 
   return stats->cache_hits;
+}
+
+/**
+ * pp_stats_get_cache_misses:
+ * @stats: a #PpStats
+ *
+ * Gets how many answers were looked up in the cache and not found there
+ * (or found unreadable, or the lookup failed).
+ *
+ * Returns: the cache misses
+ *
+ * Since: 0.2
+ */
+guint
+pp_stats_get_cache_misses (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->cache_misses;
+}
+
+/**
+ * pp_stats_get_cache_store_failures:
+ * @stats: a #PpStats
+ *
+ * Gets how many accepted answers the cache did not store, with an error or
+ * without one.
+ *
+ * Returns: the answers the cache failed to store
+ *
+ * Since: 0.2
+ */
+guint
+pp_stats_get_cache_store_failures (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->cache_store_failures;
 }
 
 /**
@@ -338,6 +501,63 @@ pp_stats_get_worker_limit (PpStats *stats)
 }
 
 /**
+ * pp_stats_get_concurrency_limit:
+ * @stats: a #PpStats
+ *
+ * Gets how many requests could be in flight at once, as the processor's
+ * concurrency limiter decided (see [property@Pp.Processor:concurrency-limit]).
+ *
+ * Returns: the concurrency limit when the snapshot was taken
+ *
+ * Since: 0.2
+ */
+guint
+pp_stats_get_concurrency_limit (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->concurrency_limit;
+}
+
+/**
+ * pp_stats_get_circuit_state:
+ * @stats: a #PpStats
+ *
+ * Gets the state of the processor's circuit breaker (see
+ * [property@Pp.Processor:circuit-state]).
+ *
+ * Returns: the state when the snapshot was taken
+ *
+ * Since: 0.2
+ */
+PpCircuitState
+pp_stats_get_circuit_state (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, PP_CIRCUIT_CLOSED);
+
+  return stats->circuit_state;
+}
+
+/**
+ * pp_stats_get_circuit_opened:
+ * @stats: a #PpStats
+ *
+ * Gets how many times the processor's circuit breaker opened, counting
+ * each time a failed probe opened it again.
+ *
+ * Returns: how many times the circuit opened
+ *
+ * Since: 0.2
+ */
+guint
+pp_stats_get_circuit_opened (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->circuit_opened;
+}
+
+/**
  * pp_stats_get_prompt_tokens:
  * @stats: a #PpStats
  *
@@ -410,7 +630,11 @@ pp_stats_get_latency_percentile (PpStats *stats,
  * @stats: a #PpStats
  *
  * Serialises the snapshot to a JSON object: the counters, the LLM latency
- * percentiles (`llm_latency_ms`) and the token counts (`tokens`).
+ * percentiles (`llm_latency_ms`) and the token counts (`tokens`). Since
+ * 0.2, `retried_by_error` and `failed_by_error` count by class of LLM
+ * error, with a member per class named by its nickname with underscores
+ * (`rate_limited`, `transient`, `context_length`…), and `cache_misses` and
+ * `cache_store_failures` join `cache_hits`.
  *
  * Returns: (transfer full): the snapshot as a JSON object
  *
@@ -420,6 +644,7 @@ JsonNode *
 pp_stats_to_json (PpStats *stats)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  GEnumClass *circuit_states;
 
   g_return_val_if_fail (stats != NULL, NULL);
 
@@ -441,11 +666,24 @@ pp_stats_to_json (PpStats *stats)
   ADD_INT ("done", stats->done);
   ADD_INT ("failed", stats->failed);
   ADD_INT ("retried", stats->retried);
+  add_counts_by_error (builder, "retried_by_error", stats->retried_by_error);
+  add_counts_by_error (builder, "failed_by_error", stats->failed_by_error);
   ADD_INT ("cache_hits", stats->cache_hits);
+  ADD_INT ("cache_misses", stats->cache_misses);
+  ADD_INT ("cache_store_failures", stats->cache_store_failures);
   ADD_INT ("llm_requests", stats->llm_requests);
   ADD_INT ("in_flight", stats->in_flight);
   ADD_INT ("peak_in_flight", stats->peak_in_flight);
   ADD_INT ("worker_limit", stats->worker_limit);
+  ADD_INT ("concurrency_limit", stats->concurrency_limit);
+  json_builder_set_member_name (builder, "circuit");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "state");
+  circuit_states = g_type_class_ref (PP_TYPE_CIRCUIT_STATE);
+  json_builder_add_string_value (builder, g_enum_get_value (circuit_states, (int) stats->circuit_state)->value_nick);
+  g_type_class_unref (circuit_states);
+  ADD_INT ("opened", stats->circuit_opened);
+  json_builder_end_object (builder);
   json_builder_set_member_name (builder, "llm_latency_ms");
   json_builder_begin_object (builder);
   ADD_DOUBLE ("p50", pp_stats_get_latency_percentile (stats, 50));

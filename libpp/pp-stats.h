@@ -12,6 +12,8 @@
 #include <glib-object.h>
 #include <json-glib/json-glib.h>
 #include <libpp/pp-version-macros.h>
+#include <libpp/pp-circuit-breaker.h>
+#include <libpp/pp-llm-client.h>
 
 G_BEGIN_DECLS
 
@@ -21,8 +23,11 @@ G_BEGIN_DECLS
  * PpStats:
  *
  * A snapshot of a processor's counters: tasks submitted, running, done,
- * failed and retried, cache hits, requests to the LLM in flight, the
- * current worker limit, LLM latency percentiles and tokens used. A reference-counted, immutable boxed type.
+ * failed and retried (also by class of LLM error), cache hits, misses and
+ * store failures, requests to
+ * the LLM in flight, the current worker and concurrency limits, the state
+ * of the circuit breaker, LLM latency percentiles and tokens used. A
+ * reference-counted, immutable boxed type.
  *
  * Since: 0.1
  */
@@ -45,8 +50,18 @@ PP_AVAILABLE_IN_ALL
 guint     pp_stats_get_failed            (PpStats *stats);
 PP_AVAILABLE_IN_ALL
 guint     pp_stats_get_retried           (PpStats *stats);
+PP_AVAILABLE_IN_0_2
+guint     pp_stats_get_retried_by_error  (PpStats    *stats,
+                                          PpLlmError  code);
+PP_AVAILABLE_IN_0_2
+guint     pp_stats_get_failed_by_error   (PpStats    *stats,
+                                          PpLlmError  code);
 PP_AVAILABLE_IN_ALL
 guint     pp_stats_get_cache_hits        (PpStats *stats);
+PP_AVAILABLE_IN_0_2
+guint     pp_stats_get_cache_misses      (PpStats *stats);
+PP_AVAILABLE_IN_0_2
+guint     pp_stats_get_cache_store_failures (PpStats *stats);
 PP_AVAILABLE_IN_ALL
 guint     pp_stats_get_llm_requests      (PpStats *stats);
 PP_AVAILABLE_IN_ALL
@@ -55,6 +70,12 @@ PP_AVAILABLE_IN_ALL
 guint     pp_stats_get_peak_in_flight    (PpStats *stats);
 PP_AVAILABLE_IN_ALL
 guint     pp_stats_get_worker_limit      (PpStats *stats);
+PP_AVAILABLE_IN_0_2
+guint     pp_stats_get_concurrency_limit (PpStats *stats);
+PP_AVAILABLE_IN_0_2
+PpCircuitState pp_stats_get_circuit_state (PpStats *stats);
+PP_AVAILABLE_IN_0_2
+guint     pp_stats_get_circuit_opened    (PpStats *stats);
 PP_AVAILABLE_IN_ALL
 guint     pp_stats_get_peak_running      (PpStats *stats);
 PP_AVAILABLE_IN_ALL

@@ -12,6 +12,9 @@ packages="
   libglib2.0-bin
   libjson-glib-dev
   libsoup-3.0-dev
+  libsqlite3-dev
+  libhiredis-dev
+  redis-server
   gobject-introspection
   libgirepository1.0-dev
   gi-docgen

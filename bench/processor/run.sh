@@ -29,45 +29,7 @@ work=$(mktemp -d)
 mock=""
 trap 'test -n "$mock" && kill $mock 2>/dev/null; rm -rf "$work"' EXIT INT TERM
 
-export PP_PLUGIN_PATH="$PWD/$build/plugins/cache-memory:$PWD/$build/plugins/converter-llm:$PWD/$build/plugins/llm-openai"
-export PP_DATA_DIR="$PWD/data"
-
-# A document of N paragraphs of about 60 characters, one segment each
-make_document () {
-  awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "Record %d: the engineer Grace Hopper%d visited Boston.\n\n", i, i }' > "$2"
-}
-
-start_mock () {
-  # A fresh file each time: the previous server's port must not be read
-  rm -f "$work/port"
-  : > "$work/port"
-  $build/tools/pp-mock-llm/pp-mock-llm --port 0 --latency-ms "$1" >> "$work/port" &
-  mock=$!
-  url=""
-  while [ -z "$url" ]; do
-    kill -0 $mock 2>/dev/null || { echo "pp-mock-llm did not start" >&2; exit 1; }
-    url=$(sed -n 's/^pp-mock-llm listening on \(http:[^ ]*\)$/\1/p' "$work/port")
-  done
-}
-
-stop_mock () {
-  kill $mock 2>/dev/null || true
-  wait $mock 2>/dev/null || true
-  mock=""
-}
-
-median () {
-  sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# timed COMMAND…: runs COMMAND and adds its wall time in seconds, to the
-# millisecond (time's %e counts hundredths), to $work/wall
-timed () {
-  t0=$(date +%s%N)
-  "$@"
-  t1=$(date +%s%N)
-  awk -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.3f\n", (t1 - t0) / 1e9 }' >> "$work/wall"
-}
+. bench/lib.sh
 
 # ideal SEGMENTS LATENCY_MS WORKERS: ceil(segments / workers) × latency, in s
 ideal () {
@@ -85,11 +47,11 @@ scenario () {
   make_document "$segments" "$work/doc.txt"
   : > "$work/wall"; : > "$work/cpu"; : > "$work/rss"
   for r in $(seq "$runs"); do
-    start_mock "$latency"
+    start_mock --latency-ms "$latency"
     timed /usr/bin/time -f "%U %S %M" -o "$work/time" \
       $build/tools/pp-convert/pp-convert --endpoint "$url" --jobs "$workers" \
         --segment-size 80 --cache none -o "$work/out.jsonld" "$work/doc.txt"
-    stats=$(curl -s "${url%/v1}/stats")
+    stats=$(mock_stats "?log=0")
     stop_mock
     read -r user sys rss < "$work/time"
     echo "$user $sys" | awk -v n="$segments" '{ print ($1 + $2) * 1000 / n }' >> "$work/cpu"
@@ -109,7 +71,7 @@ transport () {
   segments=$1 latency=$2 workers=$3
   : > "$work/wall"
   for r in $(seq "$runs"); do
-    start_mock "$latency"
+    start_mock --latency-ms "$latency"
     timed $build/bench/processor/bench-transport "$url" data/prompts/schemaorg-extract.txt \
       "$segments" "$workers" > /dev/null
     stop_mock

@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -13,5 +13,7 @@ void pp_json_append_number (GString    *out,
                             double      value);
 void pp_json_append_string (GString    *out,
                             const char *str);
+void pp_json_append_canonical (GString  *out,
+                               JsonNode *node);
 
 G_END_DECLS

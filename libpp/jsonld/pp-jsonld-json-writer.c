@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "pp-jsonld.h"
 #include "pp-jsonld-json-writer-private.h"
@@ -146,10 +147,20 @@ append_newline (GString *out,
     g_string_append (out, "  ");
 }
 
+static int
+compare_member_names (gconstpointer a,
+                      gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* With @sorted, members are written sorted by name (bytewise, which is code
+ * point order in UTF-8) instead of in their order */
 static void
 append_json (GString  *out,
              JsonNode *node,
              gboolean  pretty,
+             gboolean  sorted,
              guint     level)
 {
   switch (JSON_NODE_TYPE (node))
@@ -169,16 +180,38 @@ append_json (GString  *out,
           }
 
         g_string_append_c (out, '{');
-        json_object_iter_init_ordered (&iter, object);
-        while (json_object_iter_next_ordered (&iter, &name, &member))
+        if (sorted)
           {
-            if (!first)
-              g_string_append_c (out, ',');
-            first = FALSE;
-            append_newline (out, pretty, level + 1);
-            pp_json_append_string (out, name);
-            g_string_append (out, pretty ? ": " : ":");
-            append_json (out, member, pretty, level + 1);
+            g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+            json_object_iter_init (&iter, object);
+            while (json_object_iter_next (&iter, &name, &member))
+              g_ptr_array_add (names, (gpointer) name);
+            g_ptr_array_sort (names, compare_member_names);
+
+            for (guint i = 0; i < names->len; i++)
+              {
+                if (i > 0)
+                  g_string_append_c (out, ',');
+                append_newline (out, pretty, level + 1);
+                pp_json_append_string (out, names->pdata[i]);
+                g_string_append (out, pretty ? ": " : ":");
+                append_json (out, json_object_get_member (object, names->pdata[i]), pretty, sorted, level + 1);
+              }
+          }
+        else
+          {
+            json_object_iter_init_ordered (&iter, object);
+            while (json_object_iter_next_ordered (&iter, &name, &member))
+              {
+                if (!first)
+                  g_string_append_c (out, ',');
+                first = FALSE;
+                append_newline (out, pretty, level + 1);
+                pp_json_append_string (out, name);
+                g_string_append (out, pretty ? ": " : ":");
+                append_json (out, member, pretty, sorted, level + 1);
+              }
           }
         append_newline (out, pretty, level);
         g_string_append_c (out, '}');
@@ -202,7 +235,7 @@ append_json (GString  *out,
             if (i > 0)
               g_string_append_c (out, ',');
             append_newline (out, pretty, level + 1);
-            append_json (out, json_array_get_element (array, i), pretty, level + 1);
+            append_json (out, json_array_get_element (array, i), pretty, sorted, level + 1);
           }
         append_newline (out, pretty, level);
         g_string_append_c (out, ']');
@@ -254,7 +287,17 @@ pp_jsonld_to_json (JsonNode *node,
   g_return_val_if_fail (node != NULL, NULL);
 
   out = g_string_new (NULL);
-  append_json (out, node, pretty, 0);
+  append_json (out, node, pretty, FALSE, 0);
 
   return g_string_free (out, FALSE);
+}
+
+/* Canonical JSON: members sorted by name, no white space, numbers as
+ * ECMAScript prints them (integers exactly, even beyond 2^53), so that equal
+ * trees give equal bytes whatever the order of their members */
+void
+pp_json_append_canonical (GString  *out,
+                          JsonNode *node)
+{
+  append_json (out, node, FALSE, TRUE, 0);
 }

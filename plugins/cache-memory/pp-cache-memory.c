@@ -49,6 +49,7 @@ struct _PpCacheMemory
   guint64 n_bytes;
   guint max_entries;
   guint64 max_bytes;
+  gboolean closed;
 };
 
 enum {
@@ -95,9 +96,10 @@ evict_locked (PpCacheMemory *self)
 }
 
 static GBytes *
-pp_cache_memory_lookup (PpCache     *cache,
-                        const char  *key,
-                        GError     **error)
+pp_cache_memory_lookup (PpCache       *cache,
+                        const char    *key,
+                        GCancellable  *cancellable,
+                        GError       **error)
 {
   PpCacheMemory *self = PP_CACHE_MEMORY (cache);
   CacheEntry *entry;
@@ -126,11 +128,12 @@ pp_cache_memory_lookup (PpCache     *cache,
 }
 
 static gboolean
-pp_cache_memory_store (PpCache     *cache,
-                       const char  *key,
-                       GBytes      *value,
-                       guint        ttl_s,
-                       GError     **error)
+pp_cache_memory_store (PpCache       *cache,
+                       const char    *key,
+                       GBytes        *value,
+                       guint          ttl_s,
+                       GCancellable  *cancellable,
+                       GError       **error)
 {
   PpCacheMemory *self = PP_CACHE_MEMORY (cache);
   gsize size = strlen (key) + g_bytes_get_size (value);
@@ -141,6 +144,12 @@ pp_cache_memory_store (PpCache     *cache,
     expires_at = g_get_monotonic_time () + (gint64) ttl_s * G_USEC_PER_SEC;
 
   g_mutex_lock (&self->lock);
+
+  if (self->closed)
+    {
+      g_mutex_unlock (&self->lock);
+      return FALSE;
+    }
 
   entry = g_hash_table_lookup (self->entries, key);
   if (entry != NULL)
@@ -174,11 +183,29 @@ pp_cache_memory_store (PpCache     *cache,
   return TRUE;
 }
 
+/* Nothing to flush: the entries are dropped, and the cache stays empty */
+static gboolean
+pp_cache_memory_close (PpCache       *cache,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  PpCacheMemory *self = PP_CACHE_MEMORY (cache);
+
+  g_mutex_lock (&self->lock);
+  self->closed = TRUE;
+  while (self->lru.tail != NULL)
+    remove_entry_locked (self, self->lru.tail->data);
+  g_mutex_unlock (&self->lock);
+
+  return TRUE;
+}
+
 static void
 pp_cache_memory_cache_iface_init (PpCacheInterface *iface)
 {
   iface->lookup = pp_cache_memory_lookup;
   iface->store = pp_cache_memory_store;
+  iface->close = pp_cache_memory_close;
 }
 
 static void

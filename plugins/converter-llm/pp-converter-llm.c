@@ -59,6 +59,7 @@ struct _PpConverterLlm
 
   /* Set once by GInitable.init, before the object is shared */
   char *prompt;
+  char *prompt_version;   /* "schemaorg-extract@<SHA-256 of the prompt>" */
 };
 
 enum {
@@ -130,6 +131,7 @@ build_request (PpConverterLlm *self,
   PpLlmRequest *request = pp_llm_request_new (self->prompt, user_message);
 
   pp_llm_request_set_json_mode (request, TRUE);
+  pp_llm_request_set_prompt_version (request, self->prompt_version);
   if (self->temperature >= 0.0)
     pp_llm_request_set_temperature (request, self->temperature);
 
@@ -317,6 +319,9 @@ pp_converter_llm_convert (PpConverter       *converter,
           return NULL;
         }
 
+      /* An answer that made no JSON-LD is never cached */
+      pp_convert_context_reject_answer (context, response);
+
       /* The cause quotes the answer, which may echo a secret */
       cause = pp_llm_client_redact (pp_convert_context_get_client (context),
                                     local_error->message);
@@ -406,13 +411,19 @@ pp_converter_llm_initable_init (GInitable     *initable,
                                 GError       **error)
 {
   PpConverterLlm *self = PP_CONVERTER_LLM (initable);
+  g_autofree char *checksum = NULL;
 
   if (self->prompt != NULL)
     return TRUE;
 
   self->prompt = load_prompt (self->prompt_file, error);
+  if (self->prompt == NULL)
+    return FALSE;
 
-  return self->prompt != NULL;
+  checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, self->prompt, -1);
+  self->prompt_version = g_strconcat ("schemaorg-extract@", checksum, NULL);
+
+  return TRUE;
 }
 
 static void
@@ -483,6 +494,7 @@ pp_converter_llm_finalize (GObject *object)
 
   g_clear_pointer (&self->prompt_file, g_free);
   g_clear_pointer (&self->prompt, g_free);
+  g_clear_pointer (&self->prompt_version, g_free);
 
   G_OBJECT_CLASS (pp_converter_llm_parent_class)->finalize (object);
 }

@@ -12,7 +12,9 @@
 #include <libsoup/soup.h>
 
 #include "pp-llm-openai.h"
+#include "pp-llm-openai-headers.h"
 #include "pp-llm-openai-redact.h"
+#include "pp-llm-openai-transfer.h"
 
 /**
  * PpLlmOpenai:
@@ -22,20 +24,44 @@
  * vLLM, llama.cpp's server, Ollama's `/v1`, LM Studio, a LiteLLM proxy).
  *
  * Everything is configured at construction: one #SoupSession serves every
- * thread, through its synchronous API, with up to #PpLlmOpenai:max-connections
- * keep-alive connections. Requests are flagged %SOUP_MESSAGE_IDEMPOTENT, as a
- * chat completion is safe to send again; without the flag libsoup opens a
- * new connection for every POST.
+ * thread, through its synchronous API. Requests are flagged
+ * %SOUP_MESSAGE_IDEMPOTENT, as a chat completion is safe to send again;
+ * without the flag libsoup opens a new connection for every POST.
+ * Connections are opened as requests need them and kept alive, up to
+ * #PpLlmOpenai:max-connections, which is large enough never to be the
+ * limit: how many requests are in flight is the caller's to decide (the
+ * processor's #PpProcessor:max-workers and its concurrency limit).
+ *
+ * A hostile or broken server cannot hold a request or the memory for
+ * ever: #PpLlmOpenai:timeout bounds each request from connecting to the
+ * last byte of the answer, however slowly the server trickles it, and
+ * #PpLlmOpenai:max-response-size bounds the body that is read.
  *
  * Failures are classified from the HTTP status and the `error.code` and
  * `error.type` of the server's error body, never from its message: 429 is
  * %PP_LLM_ERROR_RATE_LIMITED (or %PP_LLM_ERROR_QUOTA_EXHAUSTED with the code
- * `insufficient_quota`), 401 and 403 %PP_LLM_ERROR_AUTH, 408
- * %PP_LLM_ERROR_TIMEOUT, a 4xx with the code `context_length_exceeded`
- * %PP_LLM_ERROR_CONTEXT_LENGTH, other 4xx %PP_LLM_ERROR_BAD_REQUEST, 5xx
- * %PP_LLM_ERROR_TRANSIENT. The delay asked for by `retry-after-ms` or
- * `Retry-After` (seconds or an HTTP date) is set on 429 and 5xx errors
- * with pp_llm_error_set_retry_after(). Messages name the endpoint and the
+ * `insufficient_quota`), 401 and 403 %PP_LLM_ERROR_AUTH, 408 and a request
+ * past its timeout %PP_LLM_ERROR_TIMEOUT, a 4xx with the code
+ * `context_length_exceeded` %PP_LLM_ERROR_CONTEXT_LENGTH, other 4xx
+ * %PP_LLM_ERROR_BAD_REQUEST, 5xx %PP_LLM_ERROR_TRANSIENT. A connection
+ * that is refused is %PP_LLM_ERROR_UNREACHABLE; one that breaks, closes or
+ * is reset before the answer is whole, an answer HTTP cannot parse, and a
+ * 200 whose body is cut short or is not a chat completion are
+ * %PP_LLM_ERROR_TRANSIENT: a flaky server or proxy may well answer the
+ * same request the next time. An error body in a 200 is classified by its
+ * code like one with an error status. %PP_LLM_ERROR_INVALID_RESPONSE is
+ * left for answers a retry would not change: a body larger than
+ * #PpLlmOpenai:max-response-size, a refusal of the model, a redirection
+ * libsoup did not follow.
+ *
+ * The delay asked for by `Retry-After` (whole or fractional seconds, or an
+ * HTTP date) and `retry-after-ms`, the longest when several are sent, is
+ * set on %PP_LLM_ERROR_RATE_LIMITED, %PP_LLM_ERROR_TRANSIENT and 408
+ * errors with pp_llm_error_set_retry_after(). The rate limits OpenAI
+ * reports with an answer (`x-ratelimit-remaining-requests`,
+ * `x-ratelimit-remaining-tokens`, `x-ratelimit-reset-requests`,
+ * `x-ratelimit-reset-tokens`) are set on the response with
+ * pp_llm_response_set_rate_limits(). Messages name the endpoint and the
  * status, and quote at most 200 bytes of the server's message.
  *
  * The API key is sent in the `Authorization` header and nowhere else: it
@@ -49,12 +75,16 @@
 
 #define DEFAULT_BASE_URL "https://api.openai.com/v1"
 #define DEFAULT_MODEL "gpt-4o-mini"
-#define DEFAULT_MAX_CONNECTIONS 64
-#define DEFAULT_TIMEOUT 120
+#define DEFAULT_MAX_CONNECTIONS 4096
+#define DEFAULT_TIMEOUT 60
+#define DEFAULT_MAX_RESPONSE_SIZE (G_GUINT64_CONSTANT (16) * 1024 * 1024)
 #define DEFAULT_USER_AGENT "libpp/" PACKAGE_VERSION
 
 /* How much of a server's error message an error quotes, in bytes */
 #define MAX_QUOTED 200
+
+/* How much of an error body is read: only its start is ever quoted */
+#define MAX_ERROR_BODY (64 * 1024)
 
 struct _PpLlmOpenai
 {
@@ -66,6 +96,7 @@ struct _PpLlmOpenai
   char *model;
   guint max_connections;
   guint timeout;
+  guint64 max_response_size;
   char *user_agent;
 
   /* set by g_initable_init(), then read-only */
@@ -74,6 +105,7 @@ struct _PpLlmOpenai
   char *base_url_display;     /* the base URL without user information */
   char *authorization;        /* "Bearer <key>", or NULL without a key */
   SoupSession *session;
+  PpLlmOpenaiDeadlines *deadlines;   /* NULL without a timeout */
 };
 
 enum {
@@ -83,6 +115,7 @@ enum {
   PROP_MODEL,
   PROP_MAX_CONNECTIONS,
   PROP_TIMEOUT,
+  PROP_MAX_RESPONSE_SIZE,
   PROP_USER_AGENT,
   N_PROPS
 };
@@ -240,6 +273,7 @@ build_request_body (PpLlmRequest *request,
   const char *system_prompt = pp_llm_request_get_system_prompt (request);
   double temperature = pp_llm_request_get_temperature (request);
   guint max_tokens = pp_llm_request_get_max_tokens (request);
+  gint64 seed;
   gsize length;
   char *data;
 
@@ -266,7 +300,24 @@ build_request_body (PpLlmRequest *request,
       json_builder_add_int_value (builder, max_tokens);
     }
 
-  if (pp_llm_request_get_json_mode (request))
+  if (pp_llm_request_get_top_p (request) >= 0.0)
+    {
+      json_builder_set_member_name (builder, "top_p");
+      json_builder_add_double_value (builder, pp_llm_request_get_top_p (request));
+    }
+
+  if (pp_llm_request_get_seed (request, &seed))
+    {
+      json_builder_set_member_name (builder, "seed");
+      json_builder_add_int_value (builder, seed);
+    }
+
+  if (pp_llm_request_get_response_format (request) != NULL)
+    {
+      json_builder_set_member_name (builder, "response_format");
+      json_builder_add_value (builder, json_from_string (pp_llm_request_get_response_format (request), NULL));
+    }
+  else if (pp_llm_request_get_json_mode (request))
     {
       json_builder_set_member_name (builder, "response_format");
       json_builder_begin_object (builder);
@@ -401,51 +452,6 @@ server_error_is (const ServerError *server_error,
   return g_strcmp0 (server_error->code, what) == 0 || g_strcmp0 (server_error->type, what) == 0;
 }
 
-/* The delay a 429 or 503 asks for: `retry-after-ms` (OpenAI, Azure), else
- * `Retry-After` in seconds or as an HTTP date */
-static guint
-parse_retry_after (SoupMessageHeaders *headers)
-{
-  const char *value;
-  guint64 seconds;
-
-  value = soup_message_headers_get_one (headers, "retry-after-ms");
-  if (value != NULL)
-    {
-      char *end = NULL;
-      double ms = g_ascii_strtod (value, &end);
-
-      if (end != value && *end == '\0' && isfinite (ms) && ms >= 0.0)
-        return (guint) MIN (ceil (ms), (double) G_MAXUINT);
-    }
-
-  value = soup_message_headers_get_one (headers, "Retry-After");
-  if (value == NULL)
-    return 0;
-
-  while (g_ascii_isspace (*value))
-    value++;
-
-  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &seconds, NULL))
-    return (guint) MIN (seconds, G_MAXUINT / 1000) * 1000;
-  else
-    {
-      g_autoptr(GDateTime) date = soup_date_time_new_from_http_string (value);
-      g_autoptr(GDateTime) now = NULL;
-      GTimeSpan delay;
-
-      if (date == NULL)
-        return 0;
-
-      now = g_date_time_new_now_utc ();
-      delay = g_date_time_difference (date, now);
-      if (delay <= 0)
-        return 0;
-
-      return (guint) MIN ((delay + G_TIME_SPAN_MILLISECOND - 1) / G_TIME_SPAN_MILLISECOND, G_MAXUINT);
-    }
-}
-
 static PpLlmError
 classify_status (guint              status,
                  const ServerError *server_error)
@@ -475,6 +481,20 @@ classify_status (guint              status,
 
   /* 1xx, or a redirection libsoup did not follow */
   return PP_LLM_ERROR_INVALID_RESPONSE;
+}
+
+/* An error body that came with a 200, as some proxies send: its code
+ * decides what the error is, else it is the failure of an upstream */
+static PpLlmError
+classify_error_in_answer (const ServerError *server_error)
+{
+  if (server_error_is (server_error, "insufficient_quota"))
+    return PP_LLM_ERROR_QUOTA_EXHAUSTED;
+
+  if (server_error_is (server_error, "context_length_exceeded"))
+    return PP_LLM_ERROR_CONTEXT_LENGTH;
+
+  return PP_LLM_ERROR_TRANSIENT;
 }
 
 /* The standard phrase of a status, rather than whatever the server said */
@@ -519,11 +539,20 @@ set_http_error (PpLlmOpenai  *self,
     g_string_append_printf (message, ": “%s”", server_error.message);
 
   new_error = g_error_new_literal (PP_LLM_ERROR, code, message->str);
-  /* A 503 may say when to come back, as a 429 does */
-  if (code == PP_LLM_ERROR_RATE_LIMITED || code == PP_LLM_ERROR_TRANSIENT)
-    pp_llm_error_set_retry_after (new_error, parse_retry_after (soup_message_get_response_headers (msg)));
+  /* A 503 or a 408 may say when to come back, as a 429 does */
+  if (code == PP_LLM_ERROR_RATE_LIMITED || code == PP_LLM_ERROR_TRANSIENT || code == PP_LLM_ERROR_TIMEOUT)
+    pp_llm_error_set_retry_after (new_error,
+                                  pp_llm_openai_headers_get_retry_after (soup_message_get_response_headers (msg)));
 
   g_propagate_error (error, new_error);
+}
+
+static void
+set_timeout_error (PpLlmOpenai  *self,
+                   GError      **error)
+{
+  g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TIMEOUT,
+               "POST %s: no complete answer within %u s", self->endpoint_display, self->timeout);
 }
 
 static void
@@ -541,8 +570,7 @@ set_transport_error (PpLlmOpenai  *self,
 
   if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     {
-      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TIMEOUT,
-                   "POST %s: no answer within %u s", self->endpoint_display, self->timeout);
+      set_timeout_error (self, error);
       return;
     }
 
@@ -563,18 +591,26 @@ set_transport_error (PpLlmOpenai  *self,
       return;
     }
 
+  /* A garbled answer is as likely to come from a flaky server or proxy
+   * as a broken connection is; redirections say where the endpoint is not */
   if (g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_PARSING) ||
-      g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_ENCODING) ||
-      g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS) ||
-      g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_NO_LOCATION) ||
-      g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
+      g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_ENCODING))
     {
-      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
+      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TRANSIENT,
                    "POST %s: not a valid HTTP answer: %s", self->endpoint_display, cause_message);
       return;
     }
 
-  /* A connection that broke or closed on the way */
+  if (g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS) ||
+      g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_NO_LOCATION) ||
+      g_error_matches (cause, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_REDIRECT_BAD_URI))
+    {
+      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
+                   "POST %s: redirected elsewhere: %s", self->endpoint_display, cause_message);
+      return;
+    }
+
+  /* A connection that broke, closed or was reset on the way */
   g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TRANSIENT,
                "POST %s failed: %s", self->endpoint_display, cause_message);
 }
@@ -598,10 +634,11 @@ parse_completion (PpLlmOpenai  *self,
   const char *content;
   const char *model;
 
+  /* A body cut short or mangled on the way may come whole next time */
   root = parse_object (body, &tree, &local_error);
   if (root == NULL)
     {
-      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
+      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TRANSIENT,
                    "POST %s: HTTP %u, but %s",
                    self->endpoint_display, status, local_error->message);
       return NULL;
@@ -636,11 +673,11 @@ parse_completion (PpLlmOpenai  *self,
 
       read_server_error (self, body, &server_error);
       if (get_member (root, "error") != NULL && server_error.message != NULL)
-        g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
+        g_set_error (error, PP_LLM_ERROR, classify_error_in_answer (&server_error),
                      "POST %s: HTTP %u, but the body is an error: “%s”",
                      self->endpoint_display, status, server_error.message);
       else
-        g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
+        g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TRANSIENT,
                      "POST %s: HTTP %u, but the body has no choices[0].message.content",
                      self->endpoint_display, status);
       return NULL;
@@ -697,6 +734,85 @@ log_request (PpLlmOpenai  *self,
                       self->endpoint_display, model, status, duration_ms);
 }
 
+static void
+cancel_request (GCancellable *caller_cancellable,
+                GCancellable *request_cancellable)
+{
+  g_cancellable_cancel (request_cancellable);
+}
+
+/* Gives up the rest of a body, and its connection with it. Closing a body
+ * lets libsoup skip what is left of it to keep the connection; a body may
+ * have no end, so the close is cancelled from the start, and the
+ * connection dropped, whatever libsoup's version does */
+static void
+drop_body (GInputStream *stream)
+{
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+
+  g_cancellable_cancel (cancelled);
+  g_input_stream_close (stream, cancelled, NULL);
+}
+
+/* Sends @msg and reads its answer's body, under the cap for its status;
+ * %NULL with @error set on failure, in the PP_LLM_ERROR domain when the
+ * body is too large */
+static GBytes *
+send_and_read (PpLlmOpenai   *self,
+               SoupMessage   *msg,
+               GCancellable  *request_cancellable,
+               GError       **error)
+{
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SoupMessageHeaders *headers;
+  gboolean successful;
+  gboolean more = FALSE;
+  guint64 max_size;
+
+  stream = soup_session_send (self->session, msg, request_cancellable, error);
+  if (stream == NULL)
+    return NULL;
+
+  headers = soup_message_get_response_headers (msg);
+  successful = SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg));
+  max_size = successful ? self->max_response_size : MIN (self->max_response_size, MAX_ERROR_BODY);
+  max_size = MIN (max_size, (guint64) G_MAXUINT - 1);
+
+  if (successful &&
+      soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      (guint64) soup_message_headers_get_content_length (headers) > max_size)
+    more = TRUE;
+  else
+    body = pp_llm_openai_read_body (stream, (gsize) max_size, &more, request_cancellable, &local_error);
+
+  if (more || body == NULL)
+    drop_body (stream);
+  else
+    g_input_stream_close (stream, request_cancellable, NULL);
+
+  if (successful && more)
+    {
+      g_set_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE,
+                   "POST %s: HTTP %u, but the answer is larger than %" G_GUINT64_FORMAT " bytes",
+                   self->endpoint_display, soup_message_get_status (msg), max_size);
+      return NULL;
+    }
+
+  if (successful && body == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  /* An error status says what happened even if its body broke off */
+  if (body == NULL)
+    body = g_bytes_new (NULL, 0);
+
+  return g_steal_pointer (&body);
+}
+
 static PpLlmResponse *
 pp_llm_openai_complete (PpLlmClient   *client,
                         PpLlmRequest  *request,
@@ -708,7 +824,11 @@ pp_llm_openai_complete (PpLlmClient   *client,
   g_autoptr(GBytes) request_body = NULL;
   g_autoptr(GBytes) response_body = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GCancellable) request_cancellable = NULL;
+  PpLlmResponse *response;
   SoupMessageHeaders *headers;
+  GSource *deadline = NULL;
+  gulong cancelled_id = 0;
   const char *model;
   gint64 start;
   guint status;
@@ -729,13 +849,38 @@ pp_llm_openai_complete (PpLlmClient   *client,
     soup_message_headers_replace (headers, "Authorization", self->authorization);
   soup_message_set_request_body_from_bytes (msg, "application/json", request_body);
 
+  /* The request's own cancellable: cancelled by the caller's, or by the
+   * deadline */
+  request_cancellable = g_cancellable_new ();
+  if (cancellable != NULL)
+    cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (cancel_request),
+                                          request_cancellable, NULL);
+  if (self->deadlines != NULL)
+    deadline = pp_llm_openai_deadlines_add (self->deadlines, self->timeout, request_cancellable);
+
   start = g_get_monotonic_time ();
-  response_body = soup_session_send_and_read (self->session, msg, cancellable, &local_error);
+  response_body = send_and_read (self, msg, request_cancellable, &local_error);
+
+  if (deadline != NULL)
+    {
+      g_source_destroy (deadline);
+      g_source_unref (deadline);
+    }
+  if (cancelled_id != 0)
+    g_cancellable_disconnect (cancellable, cancelled_id);
 
   if (response_body == NULL)
     {
       log_request (self, model, 0, local_error, g_get_monotonic_time () - start);
-      set_transport_error (self, local_error, error);
+
+      if (local_error->domain == PP_LLM_ERROR)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        ;
+      else if (g_cancellable_is_cancelled (request_cancellable))
+        set_timeout_error (self, error);
+      else
+        set_transport_error (self, local_error, error);
       return NULL;
     }
 
@@ -748,7 +893,11 @@ pp_llm_openai_complete (PpLlmClient   *client,
       return NULL;
     }
 
-  return parse_completion (self, response_body, status, model, error);
+  response = parse_completion (self, response_body, status, model, error);
+  if (response != NULL)
+    pp_llm_openai_headers_read_rate_limits (soup_message_get_response_headers (msg), response);
+
+  return response;
 }
 
 static char *
@@ -867,8 +1016,13 @@ pp_llm_openai_initable_init (GInitable     *initable,
   if (is_loopback_host (host))
     soup_session_set_proxy_resolver (self->session, NULL);
 
-  g_debug ("OpenAI client for %s, model %s, up to %u connections, %u s timeout",
-           self->endpoint_display, self->model, self->max_connections, self->timeout);
+  if (self->timeout > 0)
+    self->deadlines = pp_llm_openai_deadlines_new ();
+
+  g_debug ("OpenAI client for %s, model %s, up to %u connections, %u s timeout, "
+           "answers up to %" G_GUINT64_FORMAT " bytes",
+           self->endpoint_display, self->model, self->max_connections, self->timeout,
+           self->max_response_size);
 
   return TRUE;
 }
@@ -915,6 +1069,7 @@ pp_llm_openai_finalize (GObject *object)
   PpLlmOpenai *self = PP_LLM_OPENAI (object);
 
   g_clear_object (&self->session);
+  g_clear_pointer (&self->deadlines, pp_llm_openai_deadlines_free);
   g_clear_pointer (&self->endpoint, g_uri_unref);
   g_free (self->endpoint_display);
   g_free (self->base_url_display);
@@ -975,6 +1130,10 @@ pp_llm_openai_set_property (GObject      *object,
       self->timeout = g_value_get_uint (value);
       break;
 
+    case PROP_MAX_RESPONSE_SIZE:
+      self->max_response_size = g_value_get_uint64 (value);
+      break;
+
     case PROP_USER_AGENT:
       g_free (self->user_agent);
       self->user_agent = dup_setting (value);
@@ -1009,6 +1168,10 @@ pp_llm_openai_get_property (GObject    *object,
 
     case PROP_TIMEOUT:
       g_value_set_uint (value, self->timeout);
+      break;
+
+    case PROP_MAX_RESPONSE_SIZE:
+      g_value_set_uint64 (value, self->max_response_size);
       break;
 
     case PROP_USER_AGENT:
@@ -1067,8 +1230,12 @@ pp_llm_openai_class_init (PpLlmOpenaiClass *klass)
   /**
    * PpLlmOpenai:max-connections:
    *
-   * How many connections to the server may be open at once; give at least
-   * the number of threads that call pp_llm_client_complete() at once.
+   * How many connections to the server may be open at once. They are
+   * opened as requests need them, so the default, 4096, never caps the
+   * requests in flight: the caller decides how many there are (the
+   * processor's #PpProcessor:max-workers and its concurrency limit). Set
+   * it lower only to cap a client used from many threads without a
+   * processor.
    */
   properties[PROP_MAX_CONNECTIONS] =
     g_param_spec_uint ("max-connections", NULL, NULL,
@@ -1078,13 +1245,29 @@ pp_llm_openai_class_init (PpLlmOpenaiClass *klass)
   /**
    * PpLlmOpenai:timeout:
    *
-   * How long to wait for the server at each step of a request, in
-   * seconds; 0 waits for ever.
+   * How long a request may take, in seconds, from connecting to the last
+   * byte of the answer, however slowly the server sends it; past it the
+   * request fails with %PP_LLM_ERROR_TIMEOUT. It also bounds each wait for
+   * the server within the request. 0 waits for ever.
    */
   properties[PROP_TIMEOUT] =
     g_param_spec_uint ("timeout", NULL, NULL,
                        0, G_MAXUINT, DEFAULT_TIMEOUT,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpLlmOpenai:max-response-size:
+   *
+   * The largest body of an answer that is read, in bytes. A larger answer
+   * fails the request with %PP_LLM_ERROR_INVALID_RESPONSE as soon as it
+   * is seen to be larger (from its `Content-Length`, or once that many
+   * bytes have come), and the rest is never read. Only the start of an
+   * error body is read, whatever this is.
+   */
+  properties[PROP_MAX_RESPONSE_SIZE] =
+    g_param_spec_uint64 ("max-response-size", NULL, NULL,
+                         1, G_MAXUINT - 1, DEFAULT_MAX_RESPONSE_SIZE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
   /**
    * PpLlmOpenai:user-agent:
@@ -1109,6 +1292,7 @@ pp_llm_openai_init (PpLlmOpenai *self)
 {
   self->max_connections = DEFAULT_MAX_CONNECTIONS;
   self->timeout = DEFAULT_TIMEOUT;
+  self->max_response_size = DEFAULT_MAX_RESPONSE_SIZE;
 }
 
 /**

@@ -5,7 +5,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <libsoup/soup.h>
 
@@ -23,7 +25,29 @@ typedef struct
   char *body;          /* sent as is, or NULL */
   char *content;       /* or: a 200 whose assistant message is this */
   GStrv headers;       /* name, value, name, value… */
+
+  /* or: bytes written on the connection as they are */
+  GBytes *raw;
+  GBytes *unit;        /* then this, again and again, or NULL */
+  guint interval_ms;   /* between units; 0: as fast as the client reads */
+  PpTestServerEnding ending;
 } Reply;
+
+/* A raw reply being written on a connection taken from the SoupServer;
+ * the server thread's. Each pending operation holds a reference. */
+typedef struct
+{
+  PpTestServer *self;
+  GIOStream *stream;
+  GSocket *socket;
+  GCancellable *cancellable;
+  GBytes *unit;              /* the unit, or a block of units */
+  guint interval_ms;
+  PpTestServerEnding ending;
+  GSource *timer;
+  gboolean done;
+  guint64 sent;
+} RawWriter;
 
 struct _PpTestServer
 {
@@ -39,19 +63,25 @@ struct _PpTestServer
   SoupServer *server;
   GPtrArray *held;             /* SoupServerMessage, paused until released */
   GPtrArray *timers;           /* GSource, each unpausing one message */
+  GPtrArray *raw_writers;      /* RawWriter, until each is done */
 
   /* under mutex */
   gboolean started;
   guint latency_ms;
+  guint capacity;              /* 0: none */
+  guint rejected_count;
   gboolean hold;
   GQueue replies;              /* Reply */
   GPtrArray *user_messages;
   GPtrArray *authorization_headers;
   GPtrArray *request_bodies;
+  GArray *arrival_times;       /* gint64, monotonic µs */
   guint request_count;
   guint in_flight;
   guint peak_in_flight;
   guint connection_count;
+  guint raw_active;
+  guint64 raw_bytes_sent;
 };
 
 static GQuark
@@ -66,6 +96,8 @@ reply_free (Reply *reply)
   g_free (reply->body);
   g_free (reply->content);
   g_strfreev (reply->headers);
+  g_clear_pointer (&reply->raw, g_bytes_unref);
+  g_clear_pointer (&reply->unit, g_bytes_unref);
   g_free (reply);
 }
 
@@ -136,6 +168,195 @@ count_connection (PpTestServer      *self,
   g_mutex_unlock (&self->mutex);
 }
 
+/* Raw replies: the connection is taken from the SoupServer and written to
+ * as the reply says, whatever HTTP thinks of it */
+
+static RawWriter *
+raw_writer_ref (RawWriter *writer)
+{
+  return g_rc_box_acquire (writer);
+}
+
+static void
+raw_writer_clear (RawWriter *writer)
+{
+  g_clear_object (&writer->stream);
+  g_clear_object (&writer->socket);
+  g_clear_object (&writer->cancellable);
+  g_clear_pointer (&writer->unit, g_bytes_unref);
+}
+
+static void
+raw_writer_unref (RawWriter *writer)
+{
+  g_rc_box_release_full (writer, (GDestroyNotify) raw_writer_clear);
+}
+
+/* Ends @writer once, as its reply says, and counts the request answered */
+static void
+raw_writer_finish (RawWriter          *writer,
+                   PpTestServerEnding  ending)
+{
+  PpTestServer *self = writer->self;
+
+  if (writer->done)
+    return;
+  writer->done = TRUE;
+
+  g_cancellable_cancel (writer->cancellable);
+  if (writer->timer != NULL)
+    {
+      g_source_destroy (writer->timer);
+      g_clear_pointer (&writer->timer, g_source_unref);
+    }
+
+  if (ending == PP_TEST_SERVER_ENDING_RESET && writer->socket != NULL)
+    {
+      struct linger linger = { 1, 0 };
+
+      /* Closing with a zero linger time sends a RST */
+      if (setsockopt (g_socket_get_fd (writer->socket), SOL_SOCKET, SO_LINGER, &linger, sizeof linger) != 0)
+        g_error ("The test server cannot reset a connection: %s", g_strerror (errno));
+    }
+  g_io_stream_close (writer->stream, NULL, NULL);
+
+  g_mutex_lock (&self->mutex);
+  g_assert (self->in_flight > 0 && self->raw_active > 0);
+  self->in_flight--;
+  self->raw_active--;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  g_ptr_array_remove_fast (self->raw_writers, writer);
+}
+
+static void raw_writer_write (RawWriter *writer,
+                              GBytes    *bytes);
+
+static gboolean
+raw_writer_next_unit (gpointer data)
+{
+  RawWriter *writer = data;
+
+  g_clear_pointer (&writer->timer, g_source_unref);
+  raw_writer_write (writer, writer->unit);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+raw_writer_wrote (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  RawWriter *writer = data;
+  gsize written = 0;
+  gboolean ok;
+
+  ok = g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, &written, NULL);
+
+  g_mutex_lock (&writer->self->mutex);
+  writer->self->raw_bytes_sent += written;
+  g_mutex_unlock (&writer->self->mutex);
+  writer->sent += written;
+
+  if (writer->done)
+    ;
+  else if (!ok)
+    raw_writer_finish (writer, PP_TEST_SERVER_ENDING_CLOSE);   /* the client went away */
+  else if (writer->unit == NULL && writer->ending == PP_TEST_SERVER_ENDING_HANG)
+    ;   /* until the client closes the connection */
+  else if (writer->unit == NULL)
+    raw_writer_finish (writer, writer->ending);
+  else if (writer->sent >= PP_TEST_SERVER_ENDLESS_LIMIT)
+    raw_writer_finish (writer, PP_TEST_SERVER_ENDING_CLOSE);
+  else if (writer->interval_ms == 0)
+    raw_writer_write (writer, writer->unit);
+  else
+    {
+      writer->timer = g_timeout_source_new (writer->interval_ms);
+      g_source_set_callback (writer->timer, raw_writer_next_unit,
+                             raw_writer_ref (writer), (GDestroyNotify) raw_writer_unref);
+      g_source_set_name (writer->timer, "[pp-test-server] next unit of a raw reply");
+      g_source_attach (writer->timer, writer->self->context);
+    }
+
+  raw_writer_unref (writer);
+}
+
+static void
+raw_writer_write (RawWriter *writer,
+                  GBytes    *bytes)
+{
+  gsize length;
+  const void *data = g_bytes_get_data (bytes, &length);
+
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (writer->stream),
+                                   data, length, G_PRIORITY_DEFAULT, writer->cancellable,
+                                   raw_writer_wrote, raw_writer_ref (writer));
+}
+
+/* Whatever the client sends, until it closes the connection: then the
+ * reply is over, however it was meant to end */
+static void
+raw_writer_read (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  RawWriter *writer = data;
+  g_autoptr(GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (writer->done)
+    ;
+  else if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    raw_writer_finish (writer, PP_TEST_SERVER_ENDING_CLOSE);
+  else
+    g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 4096, G_PRIORITY_DEFAULT,
+                                     writer->cancellable, raw_writer_read, raw_writer_ref (writer));
+
+  raw_writer_unref (writer);
+}
+
+static void
+start_raw_reply (PpTestServer      *self,
+                 SoupServerMessage *msg,
+                 Reply             *reply)
+{
+  RawWriter *writer = g_rc_box_new0 (RawWriter);
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  writer->self = self;
+  writer->socket = socket != NULL ? g_object_ref (socket) : NULL;
+  writer->stream = soup_server_message_steal_connection (msg);
+  g_assert (writer->stream != NULL);
+  writer->cancellable = g_cancellable_new ();
+  writer->interval_ms = reply->interval_ms;
+  writer->ending = reply->ending;
+
+  if (reply->unit != NULL && reply->interval_ms == 0)
+    {
+      /* Units as fast as the client reads: write them a block at a time */
+      gsize unit_length;
+      const char *unit = g_bytes_get_data (reply->unit, &unit_length);
+      g_autoptr(GByteArray) block = g_byte_array_new ();
+
+      while (block->len < 64 * 1024)
+        g_byte_array_append (block, (const guint8 *) unit, unit_length);
+      writer->unit = g_byte_array_free_to_bytes (g_steal_pointer (&block));
+    }
+  else if (reply->unit != NULL)
+    writer->unit = g_bytes_ref (reply->unit);
+
+  g_mutex_lock (&self->mutex);
+  self->raw_active++;
+  g_mutex_unlock (&self->mutex);
+
+  g_ptr_array_add (self->raw_writers, writer);
+  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (writer->stream), 4096, G_PRIORITY_DEFAULT,
+                                   writer->cancellable, raw_writer_read, raw_writer_ref (writer));
+  raw_writer_write (writer, reply->raw);
+}
+
 static void
 handle_request (SoupServer        *server,
                 SoupServerMessage *msg,
@@ -154,6 +375,7 @@ handle_request (SoupServer        *server,
   Reply *reply;
   guint latency_ms;
   gboolean hold;
+  gboolean over_capacity;
 
   count_connection (self, msg);
 
@@ -180,18 +402,37 @@ handle_request (SoupServer        *server,
   g_mutex_lock (&self->mutex);
   self->request_count++;
   self->in_flight++;
-  self->peak_in_flight = MAX (self->peak_in_flight, self->in_flight);
+  over_capacity = self->capacity > 0 && self->in_flight > self->capacity;
+  if (over_capacity)
+    self->rejected_count++;
+  else
+    self->peak_in_flight = MAX (self->peak_in_flight, self->in_flight);
   if (user_message != NULL)
     g_ptr_array_add (self->user_messages, g_strdup (user_message));
   g_ptr_array_add (self->authorization_headers, g_strdup (authorization != NULL ? authorization : ""));
   g_ptr_array_add (self->request_bodies, g_strndup (data != NULL ? data : "", length));
-  reply = g_queue_pop_head (&self->replies);
+  g_array_append_vals (self->arrival_times, &(gint64) { g_get_monotonic_time () }, 1);
+  reply = over_capacity ? NULL : g_queue_pop_head (&self->replies);
   latency_ms = self->latency_ms;
   hold = self->hold;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->mutex);
 
+  if (reply != NULL && reply->raw != NULL)
+    {
+      start_raw_reply (self, msg, reply);
+      reply_free (reply);
+      return;
+    }
+
   g_signal_connect (msg, "finished", G_CALLBACK (message_finished), self);
+
+  if (over_capacity)
+    {
+      set_json_response (msg, 429, pp_mock_answer_error_body ("Too many requests at once",
+                                                              "requests", "rate_limit_exceeded"));
+      return;
+    }
 
   if (reply != NULL && reply->content != NULL)
     {
@@ -303,6 +544,9 @@ server_thread (gpointer data)
     g_source_destroy (self->timers->pdata[i]);
   g_ptr_array_set_size (self->timers, 0);
 
+  while (self->raw_writers->len > 0)
+    raw_writer_finish (self->raw_writers->pdata[0], PP_TEST_SERVER_ENDING_CLOSE);
+
   soup_server_disconnect (self->server);
   g_ptr_array_set_size (self->held, 0);
   g_clear_object (&self->server);
@@ -335,9 +579,11 @@ pp_test_server_new (void)
   self->loop = g_main_loop_new (self->context, FALSE);
   self->held = g_ptr_array_new_with_free_func (g_object_unref);
   self->timers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+  self->raw_writers = g_ptr_array_new_with_free_func ((GDestroyNotify) raw_writer_unref);
   self->user_messages = g_ptr_array_new_with_free_func (g_free);
   self->authorization_headers = g_ptr_array_new_with_free_func (g_free);
   self->request_bodies = g_ptr_array_new_with_free_func (g_free);
+  self->arrival_times = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   self->thread = g_thread_new ("pp-test-server", server_thread, self);
 
@@ -368,10 +614,12 @@ pp_test_server_free (PpTestServer *server)
   g_main_context_unref (server->context);
   g_ptr_array_unref (server->held);
   g_ptr_array_unref (server->timers);
+  g_ptr_array_unref (server->raw_writers);
   g_queue_clear_full (&server->replies, (GDestroyNotify) reply_free);
   g_ptr_array_unref (server->user_messages);
   g_ptr_array_unref (server->authorization_headers);
   g_ptr_array_unref (server->request_bodies);
+  g_array_unref (server->arrival_times);
   g_free (server->base_url);
   g_mutex_clear (&server->mutex);
   g_cond_clear (&server->cond);
@@ -409,6 +657,27 @@ pp_test_server_set_latency_ms (PpTestServer *server,
 
   g_mutex_lock (&server->mutex);
   server->latency_ms = latency_ms;
+  g_mutex_unlock (&server->mutex);
+}
+
+/**
+ * pp_test_server_set_capacity:
+ * @server: a #PpTestServer
+ * @capacity: the most requests in flight it serves, or 0 for no limit
+ *
+ * Answers 429 at once, without using a scripted reply, to a request that
+ * arrives while @capacity others are in flight. Rejected requests count in
+ * pp_test_server_get_request_count() and pp_test_server_get_rejected_count(),
+ * not in pp_test_server_get_peak_in_flight().
+ */
+void
+pp_test_server_set_capacity (PpTestServer *server,
+                             guint         capacity)
+{
+  g_return_if_fail (server != NULL);
+
+  g_mutex_lock (&server->mutex);
+  server->capacity = capacity;
   g_mutex_unlock (&server->mutex);
 }
 
@@ -527,6 +796,68 @@ pp_test_server_set_hold (PpTestServer *server,
     }
 }
 
+/**
+ * pp_test_server_push_raw_reply:
+ * @server: a #PpTestServer
+ * @raw: the bytes to send, status line and headers included, such as
+ *   "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"cut"
+ * @ending: what to do once they are written
+ *
+ * Scripts the answer to a coming request, like pp_test_server_push_reply(),
+ * as bytes written on the connection whatever HTTP makes of them: a
+ * truncated body, a connection dropped or reset before any answer (@raw
+ * empty), or one left hanging. The connection is not used again.
+ */
+void
+pp_test_server_push_raw_reply (PpTestServer       *server,
+                               const char         *raw,
+                               PpTestServerEnding  ending)
+{
+  Reply *reply;
+
+  g_return_if_fail (server != NULL);
+  g_return_if_fail (raw != NULL);
+
+  reply = g_new0 (Reply, 1);
+  reply->raw = g_bytes_new (raw, strlen (raw));
+  reply->ending = ending;
+  push (server, reply);
+}
+
+/**
+ * pp_test_server_push_endless_reply:
+ * @server: a #PpTestServer
+ * @head: the first bytes to send, status line and headers included
+ * @unit: the bytes to send again and again after @head
+ * @interval_ms: the delay between two units, or 0 to send them as fast as
+ *   the client reads
+ *
+ * Scripts an answer that never ends, like pp_test_server_push_raw_reply():
+ * a body trickled a unit at a time, or an endless chunked body (@head
+ * with `Transfer-Encoding: chunked`, @unit a whole chunk). It stops when
+ * the client closes the connection, or after
+ * %PP_TEST_SERVER_ENDLESS_LIMIT bytes.
+ */
+void
+pp_test_server_push_endless_reply (PpTestServer *server,
+                                   const char   *head,
+                                   const char   *unit,
+                                   guint         interval_ms)
+{
+  Reply *reply;
+
+  g_return_if_fail (server != NULL);
+  g_return_if_fail (head != NULL);
+  g_return_if_fail (unit != NULL && *unit != '\0');
+
+  reply = g_new0 (Reply, 1);
+  reply->raw = g_bytes_new (head, strlen (head));
+  reply->unit = g_bytes_new (unit, strlen (unit));
+  reply->interval_ms = interval_ms;
+  reply->ending = PP_TEST_SERVER_ENDING_CLOSE;
+  push (server, reply);
+}
+
 static guint
 get_counter (PpTestServer *server,
              const guint  *counter)
@@ -583,6 +914,21 @@ pp_test_server_get_peak_in_flight (PpTestServer *server)
 }
 
 /**
+ * pp_test_server_get_rejected_count:
+ * @server: a #PpTestServer
+ *
+ * Returns: the number of requests answered 429 for arriving beyond the
+ *   capacity (see pp_test_server_set_capacity())
+ */
+guint
+pp_test_server_get_rejected_count (PpTestServer *server)
+{
+  g_return_val_if_fail (server != NULL, 0);
+
+  return get_counter (server, &server->rejected_count);
+}
+
+/**
  * pp_test_server_get_connection_count:
  * @server: a #PpTestServer
  *
@@ -597,6 +943,29 @@ pp_test_server_get_connection_count (PpTestServer *server)
   g_return_val_if_fail (server != NULL, 0);
 
   return get_counter (server, &server->connection_count);
+}
+
+/**
+ * pp_test_server_get_raw_bytes_sent:
+ * @server: a #PpTestServer
+ *
+ * The bytes written by raw and endless replies so far: what a client was
+ * offered, less what is still in the sockets' buffers.
+ *
+ * Returns: the number of bytes
+ */
+guint64
+pp_test_server_get_raw_bytes_sent (PpTestServer *server)
+{
+  guint64 sent;
+
+  g_return_val_if_fail (server != NULL, 0);
+
+  g_mutex_lock (&server->mutex);
+  sent = server->raw_bytes_sent;
+  g_mutex_unlock (&server->mutex);
+
+  return sent;
 }
 
 static GPtrArray *
@@ -664,6 +1033,31 @@ pp_test_server_dup_request_bodies (PpTestServer *server)
   g_return_val_if_fail (server != NULL, NULL);
 
   return dup_strings (server, server->request_bodies);
+}
+
+/**
+ * pp_test_server_dup_arrival_times:
+ * @server: a #PpTestServer
+ *
+ * When each chat-completion request arrived, as the server saw it, to
+ * judge the delays between a client's attempts.
+ *
+ * Returns: (transfer full) (element-type gint64): monotonic times in
+ *   microseconds (g_get_monotonic_time()), in the order the requests
+ *   arrived, as pp_test_server_dup_request_bodies() lists them
+ */
+GArray *
+pp_test_server_dup_arrival_times (PpTestServer *server)
+{
+  GArray *copy;
+
+  g_return_val_if_fail (server != NULL, NULL);
+
+  g_mutex_lock (&server->mutex);
+  copy = g_array_copy (server->arrival_times);
+  g_mutex_unlock (&server->mutex);
+
+  return copy;
 }
 
 typedef gboolean (* Predicate) (PpTestServer *server,
@@ -745,4 +1139,30 @@ pp_test_server_wait_for_requests (PpTestServer *server,
   g_return_val_if_fail (server != NULL, FALSE);
 
   return wait_for (server, requests_reached, n, timeout_ms);
+}
+
+static gboolean
+raw_replies_done (PpTestServer *server,
+                  guint         n)
+{
+  return server->raw_active == 0;
+}
+
+/**
+ * pp_test_server_wait_for_raw_replies_done:
+ * @server: a #PpTestServer
+ * @timeout_ms: how long to wait at most, in milliseconds
+ *
+ * Waits until every raw or endless reply started is over: written and
+ * closed, or given up because the client closed the connection.
+ *
+ * Returns: %TRUE if that happened within @timeout_ms
+ */
+gboolean
+pp_test_server_wait_for_raw_replies_done (PpTestServer *server,
+                                          guint         timeout_ms)
+{
+  g_return_val_if_fail (server != NULL, FALSE);
+
+  return wait_for (server, raw_replies_done, 0, timeout_ms);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <libpp/libpp.h>
 
+#include "pp-mock-answer.h"
 #include "pp-test-server.h"
 
 #define N_PARAGRAPHS 60
@@ -439,7 +440,8 @@ test_signals_main_thread (Fixture       *fixture,
   g_free (log.finished_graph);
 }
 
-/* Changing max-workers during a run changes the requests in flight */
+/* Changing max-workers during a run changes the requests in flight (the
+ * limit pinned at max-workers, not adapting) */
 static void
 test_max_workers_at_run_time (Fixture       *fixture,
                               gconstpointer  user_data)
@@ -450,6 +452,7 @@ test_max_workers_at_run_time (Fixture       *fixture,
   g_autoptr(JsonNode) graph = NULL;
   g_autoptr(PpStats) stats = NULL;
 
+  pp_processor_set_adaptive (fixture->processor, FALSE);
   pp_processor_set_max_workers (fixture->processor, 2);
   pp_test_server_set_hold (fixture->server, TRUE);
   pp_processor_process_document_async (fixture->processor, document, NULL, document_done, &result);
@@ -894,9 +897,10 @@ struct _TestFailingCache
 };
 
 static GBytes *
-test_failing_cache_lookup (PpCache     *cache,
-                           const char  *key,
-                           GError     **error)
+test_failing_cache_lookup (PpCache       *cache,
+                           const char    *key,
+                           GCancellable  *cancellable,
+                           GError       **error)
 {
   TestFailingCache *self = TEST_FAILING_CACHE (cache);
 
@@ -908,11 +912,12 @@ test_failing_cache_lookup (PpCache     *cache,
 }
 
 static gboolean
-test_failing_cache_store (PpCache     *cache,
-                          const char  *key,
-                          GBytes      *value,
-                          guint        ttl_s,
-                          GError     **error)
+test_failing_cache_store (PpCache       *cache,
+                          const char    *key,
+                          GBytes        *value,
+                          guint          ttl_s,
+                          GCancellable  *cancellable,
+                          GError       **error)
 {
   TestFailingCache *self = TEST_FAILING_CACHE (cache);
 
@@ -1342,6 +1347,723 @@ test_submit_async_invalid_cancellable (Fixture       *fixture,
   g_test_assert_expected_messages ();
 }
 
+/* Resilience: retries, fatal errors, stopping, deadlines */
+
+#define QUOTA_BODY "{\"error\": {\"message\": \"You exceeded your current quota\", " \
+  "\"type\": \"insufficient_quota\", \"code\": \"insufficient_quota\"}}"
+#define AUTH_BODY "{\"error\": {\"message\": \"Incorrect API key provided\", " \
+  "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}"
+#define CONTEXT_LENGTH_BODY "{\"error\": {\"message\": \"This model's maximum context length is 8 tokens\", " \
+  "\"type\": \"invalid_request_error\", \"code\": \"context_length_exceeded\"}}"
+#define BUSY_BODY "{\"error\": {\"message\": \"busy\"}}"
+#define SLOW_DOWN_BODY "{\"error\": {\"message\": \"slow down\"}}"
+
+/* The segment-failed signals of a run, by error */
+typedef struct
+{
+  guint total;
+  guint stopped;
+  guint deadline;
+  guint llm[PP_LLM_ERROR_NOT_CONFIGURED + 1];
+  guint other;
+} Failures;
+
+static void
+count_failure (PpProcessor *processor,
+               PpSegment   *segment,
+               GError      *error,
+               Failures    *failures)
+{
+  failures->total++;
+  if (g_error_matches (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_STOPPED))
+    failures->stopped++;
+  else if (g_error_matches (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_DEADLINE))
+    failures->deadline++;
+  else if (error->domain == PP_LLM_ERROR && error->code >= 0 && error->code <= PP_LLM_ERROR_NOT_CONFIGURED)
+    failures->llm[error->code]++;
+  else
+    failures->other++;
+}
+
+static void
+wait_for_failures (Failures *failures,
+                   guint     n)
+{
+  while (failures->total < n)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* The delays between consecutive requests with the same body (a segment's
+ * attempts), in ms, by the server's clock */
+static GArray *
+retry_gaps_ms (PpTestServer *server)
+{
+  g_autoptr(GPtrArray) bodies = pp_test_server_dup_request_bodies (server);
+  g_autoptr(GArray) arrivals = pp_test_server_dup_arrival_times (server);
+  g_autoptr(GHashTable) last_arrival = g_hash_table_new (g_str_hash, g_str_equal);
+  GArray *gaps = g_array_new (FALSE, FALSE, sizeof (double));
+
+  g_assert_cmpuint (bodies->len, ==, arrivals->len);
+  for (guint i = 0; i < bodies->len; i++)
+    {
+      gint64 *previous = g_hash_table_lookup (last_arrival, bodies->pdata[i]);
+      gint64 *arrival = &g_array_index (arrivals, gint64, i);
+
+      if (previous != NULL)
+        {
+          double gap = (*arrival - *previous) / 1000.0;
+
+          g_array_append_val (gaps, gap);
+        }
+      g_hash_table_insert (last_arrival, bodies->pdata[i], arrival);
+    }
+
+  return gaps;
+}
+
+/* A retry waits at least as long as the endpoint's Retry-After asked */
+static void
+test_retry_after_honoured (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) one = make_document (1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GArray) gaps = NULL;
+
+  pp_test_server_push_reply (fixture->server, 429, "{\"error\": {\"message\": \"slow down\"}}", "1");
+
+  graph = pp_processor_process_document (fixture->processor, one, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+
+  gaps = retry_gaps_ms (fixture->server);
+  g_assert_cmpuint (gaps->len, ==, 1);
+  g_assert_cmpfloat (g_array_index (gaps, double, 0), >=, 1000.0);
+}
+
+/* Back-off with full jitter: the retries of segments that failed together
+ * come back at different times, none sooner than the endpoint asked */
+static void
+test_retry_full_jitter (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  const char *headers[] = { "retry-after-ms", "200", NULL };
+  g_autoptr(PpDocument) document = make_document (16);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GArray) gaps = NULL;
+  double shortest = G_MAXDOUBLE, longest = 0.0;
+
+  /* Rate limiting: the endpoint is up, and keeps no circuit from closing */
+  pp_processor_set_max_workers (fixture->processor, 16);
+  g_object_set (fixture->processor, "retry-delay", 1000u, NULL);
+  for (guint i = 0; i < 16; i++)
+    pp_test_server_push_reply_with_headers (fixture->server, 429, SLOW_DOWN_BODY, headers);
+
+  graph = process_async (fixture->processor, document, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+
+  gaps = retry_gaps_ms (fixture->server);
+  g_assert_cmpuint (gaps->len, ==, 16);
+  for (guint i = 0; i < gaps->len; i++)
+    {
+      double gap = g_array_index (gaps, double, i);
+
+      g_assert_cmpfloat (gap, >=, 200.0);
+      shortest = MIN (shortest, gap);
+      longest = MAX (longest, gap);
+    }
+  /* Drawn between 0 and 1000 ms, and raised to 200: 16 draws that all
+   * fall within 200 ms of each other are not a spread */
+  g_assert_cmpfloat (longest - shortest, >=, 200.0);
+}
+
+/* An error every request would meet stops the run: one error, that one,
+ * and no request beyond those already in flight */
+static void
+check_fatal_error_stops_run (Fixture    *fixture,
+                             guint       status,
+                             const char *body,
+                             PpLlmError  code)
+{
+  g_autoptr(PpDocument) document = make_document (20);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(PpStats) stats = NULL;
+  Failures failures = { 0, };
+  guint requests;
+
+  pp_processor_set_max_workers (fixture->processor, 2);
+  for (guint i = 0; i < 20; i++)
+    pp_test_server_push_reply (fixture->server, status, body, NULL);
+  g_signal_connect (fixture->processor, "segment-failed", G_CALLBACK (count_failure), &failures);
+
+  graph = process_async (fixture->processor, document, NULL, &error);
+  g_assert_error (error, PP_LLM_ERROR, (int) code);
+  g_assert_null (graph);
+  wait_for_failures (&failures, 20);
+
+  requests = pp_test_server_get_request_count (fixture->server);
+  g_assert_cmpuint (requests, >=, 1);
+  g_assert_cmpuint (requests, <=, 2);
+  g_assert_cmpuint (failures.llm[code], ==, requests);
+  g_assert_cmpuint (failures.stopped, ==, 20 - requests);
+  g_assert_cmpuint (failures.total, ==, 20);
+
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_failed (stats), ==, 20);
+  g_assert_cmpuint (pp_stats_get_failed_by_error (stats, code), ==, requests);
+  g_assert_cmpuint (pp_stats_get_retried (stats), ==, 0);
+  g_signal_handlers_disconnect_by_data (fixture->processor, &failures);
+}
+
+static void
+test_fatal_auth (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  check_fatal_error_stops_run (fixture, 401, AUTH_BODY, PP_LLM_ERROR_AUTH);
+}
+
+static void
+test_fatal_quota (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  check_fatal_error_stops_run (fixture, 429, QUOTA_BODY, PP_LLM_ERROR_QUOTA_EXHAUSTED);
+}
+
+/* The processor stops only the runs under way: the next one goes on */
+static void
+test_fatal_next_run (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) one = make_document (1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+
+  pp_test_server_push_reply (fixture->server, 401, AUTH_BODY, NULL);
+  graph = pp_processor_process_document (fixture->processor, one, NULL, &error);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_AUTH);
+  g_clear_error (&error);
+
+  graph = pp_processor_process_document (fixture->processor, one, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+}
+
+/* A prompt too long for the model fails its segment at once, and only it */
+static void
+test_context_length_not_retried (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(PpStats) stats = NULL;
+  Failures failures = { 0, };
+
+  pp_processor_set_max_workers (fixture->processor, 1);
+  pp_test_server_push_reply (fixture->server, 400, CONTEXT_LENGTH_BODY, NULL);
+  g_signal_connect (fixture->processor, "segment-failed", G_CALLBACK (count_failure), &failures);
+
+  graph = process_async (fixture->processor, document, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+  wait_for_failures (&failures, 1);
+  g_assert_cmpuint (failures.llm[PP_LLM_ERROR_CONTEXT_LENGTH], ==, 1);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 3);
+
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_done (stats), ==, 2);
+  g_assert_cmpuint (pp_stats_get_retried (stats), ==, 0);
+  g_assert_cmpuint (pp_stats_get_failed_by_error (stats, PP_LLM_ERROR_CONTEXT_LENGTH), ==, 1);
+  g_signal_handlers_disconnect_by_data (fixture->processor, &failures);
+}
+
+/* Stopping lets the requests in flight finish; the other segments fail
+ * with STOPPED and are reported; the graph holds what was done */
+static void
+test_stop_mid_run (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (10);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GHashTable) names = NULL;
+  g_autoptr(PpStats) stats = NULL;
+  Failures failures = { 0, };
+
+  pp_processor_set_max_workers (fixture->processor, 2);
+  g_signal_connect (fixture->processor, "segment-failed", G_CALLBACK (count_failure), &failures);
+  pp_test_server_set_hold (fixture->server, TRUE);
+  pp_processor_process_document_async (fixture->processor, document, NULL, document_done, &result);
+  g_assert_true (pp_test_server_wait_for_in_flight (fixture->server, 2, 10000));
+
+  pp_processor_stop (fixture->processor);
+  pp_test_server_set_hold (fixture->server, FALSE);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  graph = pp_processor_process_document_finish (fixture->processor, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+  names = collect_names (graph);
+  g_assert_cmpuint (g_hash_table_size (names), ==, 2);
+
+  wait_for_failures (&failures, 8);
+  g_assert_cmpuint (failures.stopped, ==, 8);
+  g_assert_cmpuint (failures.total, ==, 8);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 2);
+
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_done (stats), ==, 2);
+  g_assert_cmpuint (pp_stats_get_failed (stats), ==, 8);
+  g_signal_handlers_disconnect_by_data (fixture->processor, &failures);
+}
+
+/* A retry waiting when the processor stops does not keep the run waiting:
+ * the run completes with STOPPED, nothing having been converted */
+static void
+test_stop_while_retry_waits (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  const char *headers[] = { "retry-after-ms", "600000", NULL };
+  g_autoptr(PpDocument) one = make_document (1);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(PpStats) stats = NULL;
+
+  pp_test_server_push_reply_with_headers (fixture->server, 503, BUSY_BODY, headers);
+  pp_processor_process_document_async (fixture->processor, one, NULL, document_done, &result);
+  do
+    {
+      g_clear_pointer (&stats, pp_stats_unref);
+      g_main_context_iteration (NULL, FALSE);
+      stats = pp_processor_get_stats (fixture->processor);
+    }
+  while (pp_stats_get_retried (stats) == 0);
+
+  pp_processor_stop (fixture->processor);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  graph = pp_processor_process_document_finish (fixture->processor, result, &error);
+  g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_STOPPED);
+  g_assert_null (graph);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 1);
+}
+
+/* Cancelling a run while a retry waits finishes the segment once */
+static void
+test_cancel_while_retry_waits (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  const char *headers[] = { "retry-after-ms", "600000", NULL };
+  g_autoptr(PpDocument) one = make_document (1);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(PpStats) stats = NULL;
+  guint finished = 0;
+
+  g_signal_connect (fixture->processor, "progress", G_CALLBACK (count_progress), &finished);
+  pp_test_server_push_reply_with_headers (fixture->server, 503, BUSY_BODY, headers);
+  pp_processor_process_document_async (fixture->processor, one, cancellable, document_done, &result);
+  do
+    {
+      g_clear_pointer (&stats, pp_stats_unref);
+      g_main_context_iteration (NULL, FALSE);
+      stats = pp_processor_get_stats (fixture->processor);
+    }
+  while (pp_stats_get_retried (stats) == 0);
+
+  g_cancellable_cancel (cancellable);
+  while (result == NULL || finished < 1)
+    g_main_context_iteration (NULL, TRUE);
+  graph = pp_processor_process_document_finish (fixture->processor, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* Let a second finish of the same task show, if there were one */
+  g_clear_pointer (&stats, pp_stats_unref);
+  stats = pp_processor_get_stats (fixture->processor);
+  while (pp_stats_get_running (stats) > 0)
+    {
+      g_clear_pointer (&stats, pp_stats_unref);
+      g_main_context_iteration (NULL, FALSE);
+      stats = pp_processor_get_stats (fixture->processor);
+    }
+  g_assert_cmpuint (pp_stats_get_failed (stats), ==, 1);
+  g_signal_handlers_disconnect_by_data (fixture->processor, &finished);
+}
+
+/* A segment that keeps failing transiently fails at its deadline, however
+ * many retries it had left */
+static void
+test_segment_timeout_retries (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  const char *headers[] = { "retry-after-ms", "300", NULL };
+  g_autoptr(PpDocument) one = make_document (1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(PpStats) stats = NULL;
+  Failures failures = { 0, };
+
+  g_object_set (fixture->processor, "segment-timeout", 1u, "max-retries", 100u, NULL);
+  for (guint i = 0; i < 100; i++)
+    pp_test_server_push_reply_with_headers (fixture->server, 503, BUSY_BODY, headers);
+  g_signal_connect (fixture->processor, "segment-failed", G_CALLBACK (count_failure), &failures);
+
+  graph = process_async (fixture->processor, one, NULL, &error);
+  g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED);
+  g_assert_null (graph);
+  wait_for_failures (&failures, 1);
+  g_assert_cmpuint (failures.deadline, ==, 1);
+
+  /* At least 300 ms between attempts: at most four fit in a second */
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), >=, 1);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), <=, 4);
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_retried_by_error (stats, PP_LLM_ERROR_TRANSIENT), ==,
+                    pp_test_server_get_request_count (fixture->server) - 1);
+  g_signal_handlers_disconnect_by_data (fixture->processor, &failures);
+}
+
+/* The deadline also ends an attempt that does not end by itself */
+static void
+test_segment_timeout_aborts_attempt (Fixture       *fixture,
+                                     gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) one = make_document (1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  Failures failures = { 0, };
+
+  g_object_set (fixture->processor, "segment-timeout", 1u, NULL);
+  g_signal_connect (fixture->processor, "segment-failed", G_CALLBACK (count_failure), &failures);
+  pp_test_server_set_hold (fixture->server, TRUE);
+
+  graph = process_async (fixture->processor, one, NULL, &error);
+  g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED);
+  wait_for_failures (&failures, 1);
+  g_assert_cmpuint (failures.deadline, ==, 1);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 1);
+  pp_test_server_set_hold (fixture->server, FALSE);
+  g_signal_handlers_disconnect_by_data (fixture->processor, &failures);
+}
+
+/* Retries and failures are counted by class of LLM error */
+static void
+test_stats_by_error (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) one = make_document (1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(PpStats) stats = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  JsonObject *object;
+
+  pp_test_server_push_reply (fixture->server, 429, "{\"error\": {\"message\": \"slow down\"}}", NULL);
+  pp_test_server_push_reply (fixture->server, 503, BUSY_BODY, NULL);
+  pp_test_server_push_reply (fixture->server, 503, BUSY_BODY, NULL);
+  graph = pp_processor_process_document (fixture->processor, one, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&graph, json_node_unref);
+
+  pp_test_server_push_reply (fixture->server, 400, CONTEXT_LENGTH_BODY, NULL);
+  graph = pp_processor_process_document (fixture->processor, one, NULL, &error);
+  g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED);
+
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_retried (stats), ==, 3);
+  g_assert_cmpuint (pp_stats_get_retried_by_error (stats, PP_LLM_ERROR_RATE_LIMITED), ==, 1);
+  g_assert_cmpuint (pp_stats_get_retried_by_error (stats, PP_LLM_ERROR_TRANSIENT), ==, 2);
+  g_assert_cmpuint (pp_stats_get_retried_by_error (stats, PP_LLM_ERROR_CONTEXT_LENGTH), ==, 0);
+  g_assert_cmpuint (pp_stats_get_failed (stats), ==, 1);
+  g_assert_cmpuint (pp_stats_get_failed_by_error (stats, PP_LLM_ERROR_CONTEXT_LENGTH), ==, 1);
+  g_assert_cmpuint (pp_stats_get_failed_by_error (stats, PP_LLM_ERROR_TRANSIENT), ==, 0);
+
+  /* The existing members stay; the new ones come with them */
+  json = pp_stats_to_json (stats);
+  object = json_node_get_object (json);
+  g_assert_cmpint (json_object_get_int_member (object, "retried"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (object, "failed"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "retried_by_error"),
+                                               "rate_limited"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "retried_by_error"),
+                                               "transient"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "failed_by_error"),
+                                               "context_length"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "failed_by_error"),
+                                               "auth"), ==, 0);
+}
+
+/* Notifications of the processor's request path, checked to arrive on the
+ * thread of the main context */
+typedef struct
+{
+  GThread *thread;
+  gboolean wrong_thread;
+  guint limit_notifies;
+  GArray *circuit_states;       /* PpCircuitState, one per notification */
+} PathNotifications;
+
+static void
+path_notifications_init (PathNotifications *n)
+{
+  n->thread = g_thread_self ();
+  n->wrong_thread = FALSE;
+  n->limit_notifies = 0;
+  n->circuit_states = g_array_new (FALSE, FALSE, sizeof (PpCircuitState));
+}
+
+static void
+path_notifications_clear (PathNotifications *n)
+{
+  g_clear_pointer (&n->circuit_states, g_array_unref);
+}
+
+static void
+on_concurrency_limit (PpProcessor       *processor,
+                      GParamSpec        *pspec,
+                      PathNotifications *n)
+{
+  n->wrong_thread |= g_thread_self () != n->thread;
+  n->limit_notifies++;
+}
+
+static void
+on_circuit_state (PpProcessor       *processor,
+                  GParamSpec        *pspec,
+                  PathNotifications *n)
+{
+  PpCircuitState state = pp_processor_get_circuit_state (processor);
+
+  n->wrong_thread |= g_thread_self () != n->thread;
+  g_array_append_val (n->circuit_states, state);
+}
+
+#define SERVER_CAPACITY 4
+
+/* Against an endpoint that serves 4 requests at once and answers 429
+ * beyond, the adaptive limit comes down near 4 and stays there, probing
+ * now and then: fewer requests are refused than half the segments, where
+ * 16 in flight have hundreds refused. Its changes are notified on the
+ * main context. */
+static void
+test_limit_settles_under_capacity (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (N_PARAGRAPHS);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(PpStats) stats = NULL;
+  PathNotifications n;
+  guint limit;
+
+  path_notifications_init (&n);
+  pp_test_server_set_capacity (fixture->server, SERVER_CAPACITY);
+  pp_test_server_set_latency_ms (fixture->server, 20);
+  pp_processor_set_max_workers (fixture->processor, 16);
+  g_object_set (fixture->processor, "max-retries", 100u, NULL);
+  g_signal_connect (fixture->processor, "notify::concurrency-limit", G_CALLBACK (on_concurrency_limit), &n);
+
+  graph = process_async (fixture->processor, document, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_done (stats), ==, N_PARAGRAPHS);
+  g_assert_cmpuint (pp_test_server_get_peak_in_flight (fixture->server), <=, SERVER_CAPACITY);
+  g_assert_cmpuint (pp_test_server_get_rejected_count (fixture->server), <, N_PARAGRAPHS / 2);
+
+  limit = pp_processor_get_concurrency_limit (fixture->processor);
+  g_assert_cmpuint (limit, >=, SERVER_CAPACITY / 2);
+  g_assert_cmpuint (limit, <=, SERVER_CAPACITY * 2);
+  g_assert_cmpuint (pp_stats_get_concurrency_limit (stats), ==, limit);
+
+  while (n.limit_notifies == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (n.wrong_thread);
+
+  g_signal_handlers_disconnect_by_data (fixture->processor, &n);
+  path_notifications_clear (&n);
+}
+
+/* Pinned, the limit follows max-workers at once, notified */
+static void
+test_limit_pinned_follows_max_workers (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  PathNotifications n;
+
+  path_notifications_init (&n);
+  g_signal_connect (fixture->processor, "notify::concurrency-limit", G_CALLBACK (on_concurrency_limit), &n);
+
+  g_assert_true (pp_processor_get_adaptive (fixture->processor));
+  pp_processor_set_max_workers (fixture->processor, 3);
+  g_assert_cmpuint (pp_processor_get_concurrency_limit (fixture->processor), ==, 3);
+  while (n.limit_notifies < 1)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Adaptive from 1 to 20, the limit starts below the top */
+  pp_processor_set_max_workers (fixture->processor, 20);
+  g_assert_cmpuint (pp_processor_get_concurrency_limit (fixture->processor), <, 20);
+  pp_processor_set_adaptive (fixture->processor, FALSE);
+  g_assert_cmpuint (pp_processor_get_concurrency_limit (fixture->processor), ==, 20);
+  while (n.limit_notifies < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (n.wrong_thread);
+
+  g_signal_handlers_disconnect_by_data (fixture->processor, &n);
+  path_notifications_clear (&n);
+}
+
+/* A limiter of the application's takes over, with the processor's bounds */
+static void
+test_limiter_replaced (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(PpAimdLimiter) limiter = pp_aimd_limiter_new (1, 1);
+  g_autoptr(PpDocument) document = make_document (12);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  guint min_limit, max_limit;
+
+  pp_processor_set_adaptive (fixture->processor, FALSE);
+  pp_processor_set_max_workers (fixture->processor, 2);
+  pp_processor_set_limiter (fixture->processor, PP_CONCURRENCY_LIMITER (limiter));
+  g_object_get (limiter, "min-limit", &min_limit, "max-limit", &max_limit, NULL);
+  g_assert_cmpuint (min_limit, ==, 2);
+  g_assert_cmpuint (max_limit, ==, 2);
+
+  pp_test_server_set_latency_ms (fixture->server, 20);
+  graph = process_async (fixture->processor, document, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pp_test_server_get_peak_in_flight (fixture->server), ==, 2);
+}
+
+#define UNAVAILABLE_BODY "{\"error\": {\"message\": \"The server is overloaded\"}}"
+
+/* Five failures in a row open the circuit: no request goes during the
+ * cool-down, then one probe does, and its success closes the circuit */
+static void
+test_circuit_opens_and_closes (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) one = make_document (1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(PpStats) stats = NULL;
+  g_autoptr(GArray) arrivals = NULL;
+  PathNotifications n;
+  gboolean seen_open = FALSE;
+  gint64 gap;
+
+  path_notifications_init (&n);
+  g_object_set (fixture->processor, "max-retries", 20u, NULL);
+  for (guint i = 0; i < 5; i++)
+    pp_test_server_push_reply (fixture->server, 503, UNAVAILABLE_BODY, NULL);
+  g_signal_connect (fixture->processor, "notify::circuit-state", G_CALLBACK (on_circuit_state), &n);
+
+  graph = process_async (fixture->processor, one, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+
+  /* The five failures, and the probe that found the endpoint back, a
+   * cool-down after the last failure */
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 6);
+  arrivals = pp_test_server_dup_arrival_times (fixture->server);
+  gap = g_array_index (arrivals, gint64, 5) - g_array_index (arrivals, gint64, 4);
+  g_assert_cmpint (gap, >=, G_TIME_SPAN_SECOND);
+
+  while (n.circuit_states->len == 0 ||
+         g_array_index (n.circuit_states, PpCircuitState, n.circuit_states->len - 1) != PP_CIRCUIT_CLOSED)
+    g_main_context_iteration (NULL, TRUE);
+  for (guint i = 0; i < n.circuit_states->len; i++)
+    seen_open |= g_array_index (n.circuit_states, PpCircuitState, i) == PP_CIRCUIT_OPEN;
+  g_assert_true (seen_open);
+  g_assert_false (n.wrong_thread);
+
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpint (pp_stats_get_circuit_state (stats), ==, PP_CIRCUIT_CLOSED);
+  g_assert_cmpuint (pp_stats_get_circuit_opened (stats), ==, 1);
+  g_assert_cmpuint (pp_stats_get_done (stats), ==, 1);
+
+  g_signal_handlers_disconnect_by_data (fixture->processor, &n);
+  path_notifications_clear (&n);
+}
+
+#define REQUESTS_PER_MINUTE 600
+#define REQUESTS_PER_SECOND (REQUESTS_PER_MINUTE / 60)
+
+/* With a budget of 600 requests a minute, no stretch of the server's
+ * clock sees more than a second's share at once (10) plus 10 a second */
+static void
+test_requests_per_minute_spaces_requests (Fixture       *fixture,
+                                          gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (2 * REQUESTS_PER_SECOND + 5);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GArray) arrivals = NULL;
+
+  pp_processor_set_requests_per_minute (fixture->processor, REQUESTS_PER_MINUTE);
+  g_assert_cmpuint (pp_processor_get_requests_per_minute (fixture->processor), ==, REQUESTS_PER_MINUTE);
+
+  graph = process_async (fixture->processor, document, NULL, &error);
+  g_assert_no_error (error);
+
+  arrivals = pp_test_server_dup_arrival_times (fixture->server);
+  g_assert_cmpuint (arrivals->len, ==, 2 * REQUESTS_PER_SECOND + 5);
+  for (guint i = 0; i < arrivals->len; i++)
+    for (guint j = i; j < arrivals->len; j++)
+      {
+        gint64 span = g_array_index (arrivals, gint64, j) - g_array_index (arrivals, gint64, i);
+        guint count = j - i + 1;
+
+        /* Two more for the trips from the client to the server's clock */
+        g_assert_cmpuint (count, <=, REQUESTS_PER_SECOND + (span * REQUESTS_PER_SECOND) / G_TIME_SPAN_SECOND + 2);
+      }
+}
+
+/* An answer saying the endpoint has no request left for 500 ms holds the
+ * next request back until then */
+static void
+test_endpoint_remaining_holds_back (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  const char *headers[] = {
+    "x-ratelimit-remaining-requests", "0",
+    "x-ratelimit-reset-requests", "500ms",
+    NULL
+  };
+  g_autoptr(PpDocument) two = make_document (2);
+  g_autofree char *body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GArray) arrivals = NULL;
+  gint64 gap;
+
+  body = pp_mock_answer_completion (NULL, "{\"@context\": \"https://schema.org\", "
+                                    "\"@type\": \"Person\", \"name\": \"Ada Lovelace\"}", 10);
+  pp_test_server_push_reply_with_headers (fixture->server, 200, body, headers);
+  pp_processor_set_max_workers (fixture->processor, 1);
+
+  graph = process_async (fixture->processor, two, NULL, &error);
+  g_assert_no_error (error);
+
+  arrivals = pp_test_server_dup_arrival_times (fixture->server);
+  g_assert_cmpuint (arrivals->len, ==, 2);
+  gap = g_array_index (arrivals, gint64, 1) - g_array_index (arrivals, gint64, 0);
+  g_assert_cmpint (gap, >=, 500 * G_TIME_SPAN_MILLISECOND);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1371,6 +2093,25 @@ main (int   argc,
   ADD ("plugins/llm-client-returns-nothing", test_llm_client_returns_nothing, FALSE);
   ADD ("plugins/converter-returns-nothing", test_converter_returns_nothing, FALSE);
   ADD ("plugins/converter-error-redacted", test_converter_error_redacted, FALSE);
+  ADD ("retry/retry-after-honoured", test_retry_after_honoured, FALSE);
+  ADD ("retry/full-jitter", test_retry_full_jitter, FALSE);
+  ADD ("retry/context-length-not-retried", test_context_length_not_retried, FALSE);
+  ADD ("retry/cancel-while-waiting", test_cancel_while_retry_waits, FALSE);
+  ADD ("fatal/auth-stops-run", test_fatal_auth, FALSE);
+  ADD ("fatal/quota-stops-run", test_fatal_quota, FALSE);
+  ADD ("fatal/next-run-goes-on", test_fatal_next_run, FALSE);
+  ADD ("stop/mid-run", test_stop_mid_run, FALSE);
+  ADD ("stop/while-retry-waits", test_stop_while_retry_waits, FALSE);
+  ADD ("segment-timeout/keeps-failing", test_segment_timeout_retries, FALSE);
+  ADD ("segment-timeout/aborts-attempt", test_segment_timeout_aborts_attempt, FALSE);
+  ADD ("stats/by-error", test_stats_by_error, FALSE);
+
+  ADD ("limiter/settles-under-capacity", test_limit_settles_under_capacity, FALSE);
+  ADD ("limiter/pinned-follows-max-workers", test_limit_pinned_follows_max_workers, FALSE);
+  ADD ("limiter/replaced", test_limiter_replaced, FALSE);
+  ADD ("circuit-breaker/opens-and-closes", test_circuit_opens_and_closes, FALSE);
+  ADD ("rate-budget/requests-per-minute-spaces-requests", test_requests_per_minute_spaces_requests, FALSE);
+  ADD ("rate-budget/endpoint-remaining-holds-back", test_endpoint_remaining_holds_back, FALSE);
 
 #undef ADD
 

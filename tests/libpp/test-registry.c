@@ -107,7 +107,7 @@ test_priority_order (void)
 static char *
 lookup_name (PpCache *cache)
 {
-  g_autoptr(GBytes) bytes = pp_cache_lookup (cache, "key", NULL);
+  g_autoptr(GBytes) bytes = pp_cache_lookup (cache, "key", NULL, NULL);
   gsize size;
   const char *data = g_bytes_get_data (bytes, &size);
 
@@ -199,13 +199,14 @@ struct _TestInprocessCache
 };
 
 static GBytes *
-inprocess_lookup (PpCache *cache, const char *key, GError **error)
+inprocess_lookup (PpCache *cache, const char *key, GCancellable *cancellable, GError **error)
 {
   return g_bytes_new_static ("in-process", 10);
 }
 
 static gboolean
-inprocess_store (PpCache *cache, const char *key, GBytes *value, guint ttl_s, GError **error)
+inprocess_store (PpCache *cache, const char *key, GBytes *value, guint ttl_s,
+                 GCancellable *cancellable, GError **error)
 {
   return TRUE;
 }

@@ -18,6 +18,7 @@
 #include "pp-convert-log.h"
 #include "pp-convert-output.h"
 #include "pp-convert-progress.h"
+#include "pp-duration.h"
 
 /* Exit statuses */
 enum {
@@ -48,6 +49,7 @@ static char *opt_model;
 static char *opt_llm;
 static char *opt_converter;
 static char *opt_cache = NULL;
+static char *opt_cache_ttl = NULL;
 static char *opt_output;
 static char *opt_stats;
 static char *opt_form;
@@ -67,7 +69,11 @@ static const GOptionEntry entries[] = {
   { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Segments converted at once (default: 8)", "N" },
   { "segment-size", 's', 0, G_OPTION_ARG_INT, &opt_segment_size,
     "Most characters in a segment (default: 2000)", "CHARS" },
-  { "cache", 0, 0, G_OPTION_ARG_STRING, &opt_cache, "Cache of answers: none, or a cache plugin such as memory (default: memory)", "NAME" },
+  { "cache", 0, 0, G_OPTION_ARG_STRING, &opt_cache,
+    "Cache of answers: none, memory, sqlite[:PATH] or redis://[user:password@]host:port[/db] "
+    "(default: sqlite, in $XDG_CACHE_HOME/libpp/llm-cache.sqlite)", "CACHE" },
+  { "cache-ttl", 0, 0, G_OPTION_ARG_STRING, &opt_cache_ttl,
+    "How long stored answers stay valid, such as 30d or 12h; 0 for ever (default: 0)", "DURATION" },
   { "retries", 0, 0, G_OPTION_ARG_INT, &opt_retries, "Retries of a segment after a transient error (default: 4)", "N" },
   { "form", 'f', 0, G_OPTION_ARG_STRING, &opt_form,
     "Output form: compacted, flattened or nquads (default: compacted)", "FORM" },
@@ -353,6 +359,19 @@ open_outputs (Job *job)
   return TRUE;
 }
 
+/* The cache, closed (flushed) before the process exits */
+static PpCache *cache_to_close;
+
+static void
+close_cache (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (cache_to_close != NULL && !pp_cache_close (cache_to_close, NULL, &error))
+    g_warning ("%s", error->message);
+  cache_to_close = NULL;
+}
+
 static void
 close_outputs (Job *job)
 {
@@ -368,6 +387,7 @@ interrupted (Job *job,
 {
   g_clear_pointer (&job->progress, progress_free);
   close_outputs (job);
+  close_cache ();
   print_error ("interrupted");
 
   exit (128 + signum);
@@ -394,7 +414,8 @@ main (int   argc,
   g_autoptr(GPtrArray) documents = NULL;
   g_autoptr(PpLlmClient) client = NULL;
   g_autoptr(GObject) converter = NULL;
-  g_autoptr(GObject) cache = NULL;
+  g_autoptr(PpCache) cache = NULL;
+  guint64 cache_ttl_s = 0;
   g_autoptr(PpProcessor) processor = NULL;
   g_autoptr(PpReconciler) merger = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -512,15 +533,23 @@ main (int   argc,
       goto out;
     }
 
+  if (opt_cache_ttl != NULL && !pp_duration_parse (opt_cache_ttl, &cache_ttl_s, &error))
+    {
+      print_error ("--cache-ttl: %s", error->message);
+      goto out;
+    }
+  if (cache_ttl_s > G_MAXUINT)
+    cache_ttl_s = G_MAXUINT;
+
   if (opt_cache == NULL || !g_str_equal (opt_cache, "none"))
     {
-      cache = pp_registry_create (PP_CACHE_EXTENSION_POINT, opt_cache != NULL ? opt_cache : "memory",
-                                  &error, NULL);
+      cache = pp_cache_new_for_spec (opt_cache != NULL ? opt_cache : "sqlite", &error);
       if (cache == NULL)
         {
           print_error ("no cache: %s", error->message);
           goto out;
         }
+      cache_to_close = cache;
     }
 
   {
@@ -530,6 +559,7 @@ main (int   argc,
                               "converter", converter,
                               "llm-client", client,
                               "cache", cache,
+                              "cache-ttl", (guint) cache_ttl_s,
                               "segmenter", segmenter,
                               "max-workers", (guint) opt_jobs,
                               "max-retries", (guint) opt_retries,
@@ -604,6 +634,7 @@ main (int   argc,
 
 out:
   close_outputs (&job);
+  close_cache ();
 
   /* Everything is written. Tearing down would only keep the user waiting:
    * freeing a large document's graph node by node and stopping the worker

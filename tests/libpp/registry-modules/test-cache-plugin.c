@@ -31,20 +31,22 @@ typedef struct
 static GType test_cache_type;
 
 static GBytes *
-test_cache_lookup (PpCache     *cache,
-                   const char  *key,
-                   GError     **error)
+test_cache_lookup (PpCache       *cache,
+                   const char    *key,
+                   GCancellable  *cancellable,
+                   GError       **error)
 {
   /* Answers every key with the implementation's name */
   return g_bytes_new_static (IMPL_NAME, sizeof IMPL_NAME - 1);
 }
 
 static gboolean
-test_cache_store (PpCache     *cache,
-                  const char  *key,
-                  GBytes      *value,
-                  guint        ttl_s,
-                  GError     **error)
+test_cache_store (PpCache       *cache,
+                  const char    *key,
+                  GBytes        *value,
+                  guint          ttl_s,
+                  GCancellable  *cancellable,
+                  GError       **error)
 {
   return TRUE;
 }

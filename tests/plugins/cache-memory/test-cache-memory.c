@@ -45,7 +45,7 @@ assert_lookup (PpCache    *cache,
                const char *expected)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) value = pp_cache_lookup (cache, key, &error);
+  g_autoptr(GBytes) value = pp_cache_lookup (cache, key, NULL, &error);
 
   g_assert_no_error (error);
 
@@ -70,7 +70,7 @@ store_string (PpCache    *cache,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) value = bytes_from_string (string);
 
-  g_assert_true (pp_cache_store (cache, key, value, ttl_s, &error));
+  g_assert_true (pp_cache_store (cache, key, value, ttl_s, NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -176,12 +176,12 @@ test_miss_is_not_an_error (void)
   GError *error = NULL;
   GBytes *value;
 
-  value = pp_cache_lookup (cache, "absent", &error);
+  value = pp_cache_lookup (cache, "absent", NULL, &error);
   g_assert_null (value);
   g_assert_no_error (error);
 
   /* Nor is it when the caller does not ask for errors */
-  value = pp_cache_lookup (cache, "absent", NULL);
+  value = pp_cache_lookup (cache, "absent", NULL, NULL);
   g_assert_null (value);
 }
 
@@ -193,10 +193,10 @@ test_value_is_shared_not_copied (void)
   g_autoptr(GBytes) found = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (pp_cache_store (cache, "k", stored, 0, &error));
+  g_assert_true (pp_cache_store (cache, "k", stored, 0, NULL, &error));
   g_assert_no_error (error);
 
-  found = pp_cache_lookup (cache, "k", &error);
+  found = pp_cache_lookup (cache, "k", NULL, &error);
   g_assert_no_error (error);
   g_assert_true (found == stored);
 }
@@ -354,7 +354,7 @@ test_ttl (void)
 
   before = g_get_monotonic_time ();
   store_string (cache, "short", "S", 1);
-  early = pp_cache_lookup (cache, "short", NULL);
+  early = pp_cache_lookup (cache, "short", NULL, NULL);
   after_lookup = g_get_monotonic_time ();
 
   /* Only when the lookup surely came before the expiry must it hit */
@@ -419,13 +419,13 @@ hammer_thread (gpointer user_data)
         {
           g_autoptr(GBytes) value = g_bytes_new_take (g_strdup (expected), strlen (expected));
 
-          if (!pp_cache_store (data->cache, key_string, value, 0, NULL))
+          if (!pp_cache_store (data->cache, key_string, value, 0, NULL, NULL))
             data->wrong++;
         }
       else
         {
           GError *error = NULL;
-          g_autoptr(GBytes) value = pp_cache_lookup (data->cache, key_string, &error);
+          g_autoptr(GBytes) value = pp_cache_lookup (data->cache, key_string, NULL, &error);
 
           if (error != NULL)
             {
@@ -490,7 +490,7 @@ test_threads (void)
       {
         g_autofree char *key_string = g_strdup_printf ("key-%u", key);
         g_autofree char *expected = value_for_key (key);
-        g_autoptr(GBytes) value = pp_cache_lookup (cache, key_string, NULL);
+        g_autoptr(GBytes) value = pp_cache_lookup (cache, key_string, NULL, NULL);
 
         if (value == NULL)
           continue;

@@ -218,6 +218,7 @@ static const ErrorCase error_cases[] = {
     NULL, PP_LLM_ERROR_AUTH, 0 },
   { "not-found", 404, "{\"error\":\"model 'nope' not found\"}", NULL, PP_LLM_ERROR_BAD_REQUEST, 0 },
   { "request-timeout", 408, NULL, NULL, PP_LLM_ERROR_TIMEOUT, 0 },
+  { "request-timeout-retry-after", 408, NULL, "1", PP_LLM_ERROR_TIMEOUT, 1000 },
   { "rate-limited", 429,
     "{\"error\":{\"message\":\"Rate limit reached\",\"type\":\"requests\",\"code\":\"rate_limit_exceeded\"}}",
     "2", PP_LLM_ERROR_RATE_LIMITED, 2000 },
@@ -232,15 +233,24 @@ static const ErrorCase error_cases[] = {
     NULL, PP_LLM_ERROR_TRANSIENT, 0 },
   { "bad-gateway", 502, "<html><body>Bad Gateway</body></html>", NULL, PP_LLM_ERROR_TRANSIENT, 0 },
   { "unavailable", 503, "{\"error\":{\"message\":\"Overloaded\"}}", "1", PP_LLM_ERROR_TRANSIENT, 1000 },
-  { "garbage", 200, "this is not json", NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
-  { "empty", 200, "", NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
-  { "no-choices", 200, "{\"choices\":[]}", NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
-  { "wrong-shapes", 200, "{\"choices\":[{\"message\":[1,2]}],\"usage\":\"many\"}", NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
+  /* A 200 whose body is not a chat completion came from a flaky server
+   * or proxy: the same request may well succeed again */
+  { "garbage", 200, "this is not json", NULL, PP_LLM_ERROR_TRANSIENT, 0 },
+  { "empty", 200, "", NULL, PP_LLM_ERROR_TRANSIENT, 0 },
+  { "no-choices", 200, "{\"choices\":[]}", NULL, PP_LLM_ERROR_TRANSIENT, 0 },
+  { "wrong-shapes", 200, "{\"choices\":[{\"message\":[1,2]}],\"usage\":\"many\"}", NULL, PP_LLM_ERROR_TRANSIENT, 0 },
   { "null-content", 200, "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":null}}]}",
-    NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
+    NULL, PP_LLM_ERROR_TRANSIENT, 0 },
+  { "error-in-200", 200, "{\"error\":{\"message\":\"upstream failed\"}}", NULL, PP_LLM_ERROR_TRANSIENT, 0 },
+  { "quota-in-200", 200,
+    "{\"error\":{\"message\":\"You exceeded your current quota\",\"type\":\"insufficient_quota\",\"code\":\"insufficient_quota\"}}",
+    NULL, PP_LLM_ERROR_QUOTA_EXHAUSTED, 0 },
+  /* The model answered, and declined: asking again gets the same */
   { "refusal", 200, "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":null,\"refusal\":\"I cannot\"}}]}",
     NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
-  { "error-in-200", 200, "{\"error\":{\"message\":\"upstream failed\"}}", NULL, PP_LLM_ERROR_INVALID_RESPONSE, 0 },
+  { "rate-limited-fractional", 429, "{\"error\":{\"message\":\"Slow down\"}}", "0.5", PP_LLM_ERROR_RATE_LIMITED, 500 },
+  { "unavailable-fractional", 503, "{\"error\":{\"message\":\"Overloaded\"}}", "1.25", PP_LLM_ERROR_TRANSIENT, 1250 },
+  { "gateway-timeout", 504, NULL, "2", PP_LLM_ERROR_TRANSIENT, 2000 },
 };
 
 static void
@@ -276,7 +286,7 @@ test_deep_body (gconstpointer data)
 {
   gboolean objects = GPOINTER_TO_INT (data);
   const guint statuses[] = { 200, 500 };
-  const PpLlmError codes[] = { PP_LLM_ERROR_INVALID_RESPONSE, PP_LLM_ERROR_TRANSIENT };
+  const PpLlmError codes[] = { PP_LLM_ERROR_TRANSIENT, PP_LLM_ERROR_TRANSIENT };
   g_autoptr(GString) body = g_string_new ("{\"choices\": ");
 
   for (guint i = 0; i < 100000; i++)
@@ -335,7 +345,7 @@ test_changed_values (void)
 
       response = pp_llm_client_complete (client, request, NULL, &error);
       g_assert_null (response);
-      g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE);
+      g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TRANSIENT);
       g_test_message ("%s", error->message);
       g_assert_nonnull (strstr (error->message, cases[i].problem));
     }
@@ -365,31 +375,80 @@ test_retry_after_date (void)
   g_assert_cmpuint (retry_after, <=, 30000);
 }
 
-/* OpenAI's retry-after-ms is finer than Retry-After, and wins */
+/* Every form of the delay a 429 asks for; when several are sent, the
+ * longest is kept */
 static void
-test_retry_after_ms (void)
+test_retry_after_forms (void)
+{
+  const struct {
+    const char *headers[5];
+    guint retry_after_ms;
+  } cases[] = {
+    { { "Retry-After", "3", NULL }, 3000 },
+    { { "Retry-After", "0.5", NULL }, 500 },
+    { { "Retry-After", " 1.25 ", NULL }, 1250 },
+    { { "Retry-After", "0.0001", NULL }, 1 },
+    { { "retry-after-ms", "250", NULL }, 250 },
+    { { "retry-after-ms", "1500.2", NULL }, 1501 },
+    { { "Retry-After", "5", "retry-after-ms", "1500.2", NULL }, 5000 },
+    { { "Retry-After", "1", "retry-after-ms", "2500", NULL }, 2500 },
+    { { "Retry-After", "soon", "retry-after-ms", "700", NULL }, 700 },
+    { { "Retry-After", "99999999999999", NULL }, G_MAXUINT },
+    /* Neither seconds nor a date: no delay */
+    { { "Retry-After", "soon", NULL }, 0 },
+    { { "Retry-After", "-1", NULL }, 0 },
+    { { "Retry-After", "nan", NULL }, 0 },
+    { { "Retry-After", "inf", NULL }, 0 },
+    { { "Retry-After", "1s", NULL }, 0 },
+    { { "retry-after-ms", "-5", NULL }, 0 },
+  };
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+      g_autoptr(PpLlmResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+
+      pp_test_server_push_reply_with_headers (server, 429, "{\"error\":{\"message\":\"Slow down\"}}",
+                                              cases[i].headers);
+      response = pp_llm_client_complete (client, request, NULL, &error);
+      g_assert_null (response);
+      g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_RATE_LIMITED);
+      g_test_message ("%s: %s → %u ms", cases[i].headers[0], cases[i].headers[1],
+                      pp_llm_error_get_retry_after (error));
+      g_assert_cmpuint (pp_llm_error_get_retry_after (error), ==, cases[i].retry_after_ms);
+    }
+}
+
+/* An HTTP date with retry-after-ms: the later of the two */
+static void
+test_retry_after_date_and_ms (void)
 {
   g_autoptr(PpTestServer) server = pp_test_server_new ();
   g_autoptr(PpLlmClient) client = create_client_for (server);
   g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
   g_autoptr(PpLlmResponse) response = NULL;
   g_autoptr(GError) error = NULL;
-  const char *headers[] = { "Retry-After", "5", "retry-after-ms", "1500.2", NULL };
-  const char *bad_headers[] = { "Retry-After", "soon", NULL };
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) later = g_date_time_add_seconds (now, 30);
+  g_autofree char *date = g_date_time_format (later, "%a, %d %b %Y %H:%M:%S GMT");
+  const char *date_first[] = { "Retry-After", date, "retry-after-ms", "100", NULL };
+  const char *ms_first[] = { "Retry-After", date, "retry-after-ms", "90000", NULL };
 
-  pp_test_server_push_reply_with_headers (server, 429, "{\"error\":{\"message\":\"Slow down\"}}", headers);
+  pp_test_server_push_reply_with_headers (server, 429, NULL, date_first);
   response = pp_llm_client_complete (client, request, NULL, &error);
-  g_assert_null (response);
   g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_RATE_LIMITED);
-  g_assert_cmpuint (pp_llm_error_get_retry_after (error), ==, 1501);
+  /* The date has whole seconds: 29 to 30 s from now, less the time taken */
+  g_assert_cmpuint (pp_llm_error_get_retry_after (error), >, 100);
+  g_assert_cmpuint (pp_llm_error_get_retry_after (error), <=, 30000);
   g_clear_error (&error);
 
-  /* A value that is neither seconds nor a date is no delay */
-  pp_test_server_push_reply_with_headers (server, 429, NULL, bad_headers);
+  pp_test_server_push_reply_with_headers (server, 429, NULL, ms_first);
   response = pp_llm_client_complete (client, request, NULL, &error);
-  g_assert_null (response);
   g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_RATE_LIMITED);
-  g_assert_cmpuint (pp_llm_error_get_retry_after (error), ==, 0);
+  g_assert_cmpuint (pp_llm_error_get_retry_after (error), ==, 90000);
 }
 
 /* A server that echoes the key, and one that says too much */
@@ -729,6 +788,419 @@ test_timeout (void)
   g_assert_true (pp_test_server_wait_for_in_flight (server, 0, WAIT_MS));
 }
 
+static PpLlmClient *
+create_client_with (PpTestServer *server,
+                    const char   *first_property,
+                    ...)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GArray) values = g_array_new (FALSE, TRUE, sizeof (GValue));
+  GObject *client;
+  va_list args;
+
+  g_array_set_clear_func (values, (GDestroyNotify) g_value_unset);
+  g_ptr_array_add (names, (gpointer) "base-url");
+  g_array_set_size (values, 1);
+  g_value_init (&g_array_index (values, GValue, 0), G_TYPE_STRING);
+  g_value_set_string (&g_array_index (values, GValue, 0), pp_test_server_get_base_url (server));
+
+  va_start (args, first_property);
+  for (const char *name = first_property; name != NULL; name = va_arg (args, const char *))
+    {
+      GValue *value;
+
+      g_array_set_size (values, values->len + 1);
+      value = &g_array_index (values, GValue, values->len - 1);
+      g_ptr_array_add (names, (gpointer) name);
+      if (g_str_equal (name, "max-response-size"))
+        {
+          g_value_init (value, G_TYPE_UINT64);
+          g_value_set_uint64 (value, va_arg (args, guint64));
+        }
+      else
+        {
+          g_value_init (value, G_TYPE_UINT);
+          g_value_set_uint (value, va_arg (args, guint));
+        }
+    }
+  va_end (args);
+
+  client = pp_registry_create_with_properties (PP_LLM_CLIENT_EXTENSION_POINT, "openai", names->len,
+                                               (const char **) names->pdata,
+                                               (const GValue *) values->data, &error);
+  g_assert_no_error (error);
+
+  return PP_LLM_CLIENT (client);
+}
+
+/* Sends one request, with a watchdog, and returns its error */
+static GError *
+complete_with_error (PpLlmClient *client)
+{
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(PpLlmResponse) response = NULL;
+  GError *error = NULL;
+  Watchdog *watchdog;
+
+  watchdog = watchdog_start ();
+  response = pp_llm_client_complete (client, request, watchdog->cancellable, &error);
+  watchdog_stop (watchdog);
+
+  g_assert_null (response);
+  g_assert_nonnull (error);
+  g_test_message ("%s", error->message);
+
+  return error;
+}
+
+/* The timeout is a deadline for the whole request: a server that sends a
+ * byte now and then, before or after its headers, never resets it. Each
+ * unit comes 200 ms after the last, so only a deadline can end these. */
+static void
+test_timeout_trickling (gconstpointer data)
+{
+  const char *head = data;
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_with (server, "timeout", 1, NULL);
+  g_autofree char *endpoint = g_strconcat (pp_test_server_get_base_url (server), "/chat/completions", NULL);
+  g_autoptr(GError) error = NULL;
+
+  pp_test_server_push_endless_reply (server, head,
+                                     g_str_has_suffix (head, "\r\n\r\n") ? " " : "X-Slow: 1\r\n",
+                                     200);
+
+  error = complete_with_error (client);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TIMEOUT);
+  g_assert_true (pp_llm_error_is_transient (error));
+  g_assert_nonnull (strstr (error->message, endpoint));
+  g_assert_nonnull (strstr (error->message, "1 s"));
+
+  /* The client gave the connection up */
+  g_assert_true (pp_test_server_wait_for_raw_replies_done (server, WAIT_MS));
+}
+
+/* A caller that cancelled is told so, not that the server was slow */
+static void
+test_timeout_cancel_wins (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_with (server, "timeout", 1, NULL);
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_cancellable_cancel (cancellable);
+  response = pp_llm_client_complete (client, request, cancellable, &error);
+  g_assert_null (response);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* A server that sends its headers and part of the body, then nothing */
+static void
+test_timeout_silent_after_headers (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_with (server, "timeout", 1, NULL);
+  g_autoptr(GError) error = NULL;
+
+  pp_test_server_push_raw_reply (server,
+                                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 "Content-Length: 100\r\n\r\n{\"choices\":",
+                                 PP_TEST_SERVER_ENDING_HANG);
+
+  error = complete_with_error (client);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TIMEOUT);
+  g_assert_true (pp_test_server_wait_for_raw_replies_done (server, WAIT_MS));
+}
+
+/* A connection that breaks before or during the answer, or an answer cut
+ * short, is a transient failure: the same request may well succeed */
+typedef struct
+{
+  const char *name;
+  const char *raw;
+  PpTestServerEnding ending;
+} BrokenAnswer;
+
+static const BrokenAnswer broken_answers[] = {
+  { "closed-before-answer", "", PP_TEST_SERVER_ENDING_CLOSE },
+  { "reset-before-answer", "", PP_TEST_SERVER_ENDING_RESET },
+  { "closed-in-headers", "HTTP/1.1 200 OK\r\nContent-Type: appl", PP_TEST_SERVER_ENDING_CLOSE },
+  { "garbled-status-line", "HTTP/1.1 two hundred\r\n\r\n", PP_TEST_SERVER_ENDING_CLOSE },
+  { "truncated-content-length",
+    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"Ada", PP_TEST_SERVER_ENDING_CLOSE },
+  { "reset-in-body",
+    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"Ada", PP_TEST_SERVER_ENDING_RESET },
+  { "truncated-chunked",
+    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    "40\r\n{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"Ada Lovelace\r\n",
+    PP_TEST_SERVER_ENDING_CLOSE },
+  /* Framed by the end of the connection: whole as far as HTTP knows, but
+   * not JSON */
+  { "truncated-close-delimited",
+    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+    "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"Ada", PP_TEST_SERVER_ENDING_CLOSE },
+};
+
+static void
+test_broken_answer (gconstpointer data)
+{
+  const BrokenAnswer *broken = data;
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autofree char *endpoint = g_strconcat (pp_test_server_get_base_url (server), "/chat/completions", NULL);
+  g_autoptr(GError) error = NULL;
+
+  pp_test_server_push_raw_reply (server, broken->raw, broken->ending);
+
+  error = complete_with_error (client);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TRANSIENT);
+  g_assert_nonnull (strstr (error->message, endpoint));
+  g_assert_null (strstr (error->message, API_KEY));
+  g_assert_cmpuint (pp_test_server_get_request_count (server), ==, 1);
+}
+
+/* The body of an answer is read up to max-response-size bytes; a server
+ * that sends more, however it frames it, fails the request at once with
+ * an error that is not transient (it would send the same again) */
+#define SMALL_CAP (G_GUINT64_CONSTANT (1024) * 1024)
+
+static void
+test_max_response_size_endless (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_with (server, "max-response-size", SMALL_CAP, NULL);
+  g_autofree char *limit = g_strdup_printf ("larger than %" G_GUINT64_FORMAT " bytes", SMALL_CAP);
+  g_autoptr(GString) chunk = g_string_new ("1000\r\n");
+  g_autoptr(GError) error = NULL;
+  guint64 sent;
+
+  for (guint i = 0; i < 0x1000; i++)
+    g_string_append_c (chunk, ' ');
+  g_string_append (chunk, "\r\n");
+  pp_test_server_push_endless_reply (server,
+                                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                     "Transfer-Encoding: chunked\r\n\r\n"
+                                     "1\r\n{\r\n",
+                                     chunk->str, 0);
+
+  error = complete_with_error (client);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE);
+  g_assert_false (pp_llm_error_is_transient (error));
+  g_assert_false (pp_llm_error_is_fatal (error));
+  g_assert_nonnull (strstr (error->message, limit));
+
+  /* The client closed the connection rather than read on: the server
+   * could only send what the sockets' buffers took beyond the cap */
+  g_assert_true (pp_test_server_wait_for_raw_replies_done (server, WAIT_MS));
+  sent = pp_test_server_get_raw_bytes_sent (server);
+  g_test_message ("the server sent %" G_GUINT64_FORMAT " bytes", sent);
+  g_assert_cmpuint (sent, >, SMALL_CAP);
+  g_assert_cmpuint (sent, <, SMALL_CAP + PP_TEST_SERVER_ENDLESS_LIMIT / 2);
+}
+
+/* An announced Content-Length over the cap fails before the body is read;
+ * a body exactly at the cap is read */
+static void
+test_max_response_size_content_length (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = NULL;
+  g_autoptr(GString) body = g_string_new ("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"Ada\"}}]}");
+  g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  guint64 cap;
+
+  /* Padding after the object is still JSON */
+  while (body->len < 8192)
+    g_string_append_c (body, ' ');
+  cap = body->len;
+  client = create_client_with (server, "max-response-size", cap, NULL);
+
+  pp_test_server_push_reply (server, 200, body->str, NULL);
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pp_llm_response_get_content (response), ==, "Ada");
+
+  g_string_append_c (body, ' ');
+  pp_test_server_push_reply (server, 200, body->str, NULL);
+  g_clear_error (&error);
+  error = complete_with_error (client);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_INVALID_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "larger than 8192 bytes"));
+}
+
+/* An error body over the cap is cut, and the status still decides */
+static void
+test_max_response_size_error_body (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_with (server, "max-response-size", (guint64) 1024, NULL);
+  g_autoptr(GString) body = g_string_new ("{\"error\":{\"message\":\"Slow down\",\"code\":\"rate_limit_exceeded\"}}");
+  g_autoptr(GError) error = NULL;
+
+  while (body->len < 100000)
+    g_string_append_c (body, ' ');
+
+  pp_test_server_push_reply (server, 429, body->str, "2");
+  error = complete_with_error (client);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (pp_llm_error_get_retry_after (error), ==, 2000);
+  g_assert_nonnull (strstr (error->message, "Slow down"));
+  g_clear_error (&error);
+
+  g_string_truncate (body, 0);
+  g_string_append (body, "<html>");
+  while (body->len < 100000)
+    g_string_append (body, "Bad Gateway ");
+  pp_test_server_push_reply (server, 502, body->str, NULL);
+  error = complete_with_error (client);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_TRANSIENT);
+}
+
+#define COMPLETION_BODY "{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"Ada\"}}]}"
+
+/* OpenAI's x-ratelimit-* headers reach the response */
+static void
+test_rate_limit_headers (void)
+{
+  const struct {
+    const char *headers[9];
+    gint64 remaining_requests;
+    gint64 remaining_tokens;
+    guint reset_requests_ms;
+    guint reset_tokens_ms;
+  } cases[] = {
+    { { "x-ratelimit-remaining-requests", "59", "x-ratelimit-remaining-tokens", "149984",
+        "x-ratelimit-reset-requests", "1s", "x-ratelimit-reset-tokens", "6m0s" },
+      59, 149984, 1000, 360000 },
+    { { "x-ratelimit-remaining-requests", "0", "x-ratelimit-reset-requests", "20ms",
+        "x-ratelimit-reset-tokens", "1.5s", NULL },
+      0, -1, 20, 1500 },
+    { { "x-ratelimit-reset-requests", "1h2m3.5s", "x-ratelimit-reset-tokens", "0.25ms", NULL },
+      -1, -1, 3723500, 1 },
+    { { "x-ratelimit-reset-requests", "250us", "x-ratelimit-reset-tokens", "7", NULL },
+      -1, -1, 1, 7000 },
+    /* What is not a count or a duration is as if not sent */
+    { { "x-ratelimit-remaining-requests", "many", "x-ratelimit-remaining-tokens", "-3",
+        "x-ratelimit-reset-requests", "soon", "x-ratelimit-reset-tokens", "5x" },
+      -1, -1, 0, 0 },
+    { { "x-ratelimit-reset-requests", "1s2", "x-ratelimit-reset-tokens", "", NULL },
+      -1, -1, 0, 0 },
+    { { NULL }, -1, -1, 0, 0 },
+  };
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "Hello");
+      g_autoptr(PpLlmResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+
+      pp_test_server_push_reply_with_headers (server, 200, COMPLETION_BODY, cases[i].headers);
+      response = pp_llm_client_complete (client, request, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (pp_llm_response_get_remaining_requests (response), ==, cases[i].remaining_requests);
+      g_assert_cmpint (pp_llm_response_get_remaining_tokens (response), ==, cases[i].remaining_tokens);
+      g_assert_cmpuint (pp_llm_response_get_reset_requests_ms (response), ==, cases[i].reset_requests_ms);
+      g_assert_cmpuint (pp_llm_response_get_reset_tokens_ms (response), ==, cases[i].reset_tokens_ms);
+    }
+}
+
+/* Rate limits describe the moment of an answer: a cached copy has none */
+static void
+test_rate_limits_not_cached (void)
+{
+  g_autoptr(PpLlmResponse) response = pp_llm_response_new ("Ada", MODEL, 3, 4);
+  g_autoptr(PpLlmResponse) copy = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (pp_llm_response_get_remaining_requests (response), ==, -1);
+  g_assert_cmpint (pp_llm_response_get_remaining_tokens (response), ==, -1);
+  g_assert_cmpuint (pp_llm_response_get_reset_requests_ms (response), ==, 0);
+  g_assert_cmpuint (pp_llm_response_get_reset_tokens_ms (response), ==, 0);
+
+  pp_llm_response_set_rate_limits (response, 10, 2000, 1500, 60000);
+  g_assert_cmpint (pp_llm_response_get_remaining_requests (response), ==, 10);
+  g_assert_cmpint (pp_llm_response_get_remaining_tokens (response), ==, 2000);
+  g_assert_cmpuint (pp_llm_response_get_reset_requests_ms (response), ==, 1500);
+  g_assert_cmpuint (pp_llm_response_get_reset_tokens_ms (response), ==, 60000);
+
+  bytes = pp_llm_response_to_bytes (response);
+  copy = pp_llm_response_new_from_bytes (bytes, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pp_llm_response_get_content (copy), ==, "Ada");
+  g_assert_cmpint (pp_llm_response_get_remaining_requests (copy), ==, -1);
+  g_assert_cmpint (pp_llm_response_get_remaining_tokens (copy), ==, -1);
+  g_assert_cmpuint (pp_llm_response_get_reset_requests_ms (copy), ==, 0);
+  g_assert_cmpuint (pp_llm_response_get_reset_tokens_ms (copy), ==, 0);
+}
+
+/* Which errors stop a run, and which a retry may cure: never both */
+static void
+test_error_is_fatal (void)
+{
+  const struct {
+    PpLlmError code;
+    gboolean fatal;
+    gboolean transient;
+  } cases[] = {
+    { PP_LLM_ERROR_RATE_LIMITED, FALSE, TRUE },
+    { PP_LLM_ERROR_TRANSIENT, FALSE, TRUE },
+    { PP_LLM_ERROR_TIMEOUT, FALSE, TRUE },
+    { PP_LLM_ERROR_UNREACHABLE, FALSE, TRUE },
+    { PP_LLM_ERROR_INVALID_RESPONSE, FALSE, FALSE },
+    { PP_LLM_ERROR_AUTH, TRUE, FALSE },
+    { PP_LLM_ERROR_BAD_REQUEST, FALSE, FALSE },
+    { PP_LLM_ERROR_QUOTA_EXHAUSTED, TRUE, FALSE },
+    { PP_LLM_ERROR_CONTEXT_LENGTH, FALSE, FALSE },
+    { PP_LLM_ERROR_NOT_CONFIGURED, TRUE, FALSE },
+  };
+  g_autoptr(GError) cancelled = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+  g_autoptr(GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "Denied");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = g_error_new_literal (PP_LLM_ERROR, cases[i].code, "failed");
+
+      g_assert_cmpint (pp_llm_error_is_fatal (error), ==, cases[i].fatal);
+      g_assert_cmpint (pp_llm_error_is_transient (error), ==, cases[i].transient);
+    }
+
+  g_assert_false (pp_llm_error_is_fatal (cancelled));
+  g_assert_false (pp_llm_error_is_fatal (other));
+}
+
+/* What a server answers decides fatality: a refused key, an empty quota */
+static void
+test_error_is_fatal_from_server (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(GError) error = NULL;
+
+  pp_test_server_push_reply (server, 401, "{\"error\":{\"message\":\"Bad key\",\"code\":\"invalid_api_key\"}}", NULL);
+  error = complete_with_error (client);
+  g_assert_true (pp_llm_error_is_fatal (error));
+  g_clear_error (&error);
+
+  pp_test_server_push_reply (server, 429, "{\"error\":{\"message\":\"No quota\",\"type\":\"insufficient_quota\"}}", NULL);
+  error = complete_with_error (client);
+  g_assert_true (pp_llm_error_is_fatal (error));
+  g_clear_error (&error);
+
+  pp_test_server_push_reply (server, 429, "{\"error\":{\"message\":\"Slow down\"}}", NULL);
+  error = complete_with_error (client);
+  g_assert_false (pp_llm_error_is_fatal (error));
+}
+
 typedef struct
 {
   PpLlmClient *client;
@@ -1051,6 +1523,7 @@ test_environment (void)
       g_autofree char *user_agent = NULL;
       guint max_connections;
       guint timeout;
+      guint64 max_response_size;
 
       g_setenv ("OPENAI_BASE_URL", "http://127.0.0.1:9/v1/", TRUE);
       g_setenv ("OPENAI_MODEL", "env-model", TRUE);
@@ -1065,12 +1538,15 @@ test_environment (void)
                     "user-agent", &user_agent,
                     "max-connections", &max_connections,
                     "timeout", &timeout,
+                    "max-response-size", &max_response_size,
                     NULL);
       g_assert_cmpstr (base_url, ==, "http://127.0.0.1:9/v1");
       g_assert_cmpstr (model, ==, "env-model");
       g_assert_cmpstr (user_agent, ==, "libpp/" PACKAGE_VERSION);
-      g_assert_cmpuint (max_connections, ==, 64);
-      g_assert_cmpuint (timeout, ==, 120);
+      /* Never the cap on requests in flight: the processor's limit is */
+      g_assert_cmpuint (max_connections, ==, 4096);
+      g_assert_cmpuint (timeout, ==, 60);
+      g_assert_cmpuint (max_response_size, ==, 16 * 1024 * 1024);
       g_clear_object (&client);
 
       /* OpenAI itself, without a key, is not configured */
@@ -1110,14 +1586,35 @@ main (int   argc,
   g_test_add_data_func ("/llm-openai/hostile-body/deep-objects", GINT_TO_POINTER (TRUE),
                         test_deep_body);
   g_test_add_func ("/llm-openai/hostile-body/changed-values", test_changed_values);
-  g_test_add_func ("/llm-openai/retry-after-date", test_retry_after_date);
-  g_test_add_func ("/llm-openai/retry-after-ms", test_retry_after_ms);
+  g_test_add_func ("/llm-openai/retry-after/date", test_retry_after_date);
+  g_test_add_func ("/llm-openai/retry-after/forms", test_retry_after_forms);
+  g_test_add_func ("/llm-openai/retry-after/date-and-ms", test_retry_after_date_and_ms);
   g_test_add_func ("/llm-openai/error-message-quoting", test_error_message_quoting);
   g_test_add_func ("/llm-openai/redact/echoed-key", test_echoed_key_redacted);
   g_test_add_func ("/llm-openai/redact/forms", test_redact);
   g_test_add_func ("/llm-openai/unreachable", test_unreachable);
   g_test_add_func ("/llm-openai/bad-base-url", test_bad_base_url);
-  g_test_add_func ("/llm-openai/timeout", test_timeout);
+  g_test_add_func ("/llm-openai/timeout/silent-server", test_timeout);
+  g_test_add_data_func ("/llm-openai/timeout/trickling-body",
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n",
+                        test_timeout_trickling);
+  g_test_add_data_func ("/llm-openai/timeout/trickling-headers", "HTTP/1.1 200 OK\r\n",
+                        test_timeout_trickling);
+  g_test_add_func ("/llm-openai/timeout/silent-after-headers", test_timeout_silent_after_headers);
+  g_test_add_func ("/llm-openai/timeout/cancel-wins", test_timeout_cancel_wins);
+  for (gsize i = 0; i < G_N_ELEMENTS (broken_answers); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/llm-openai/broken-answer/%s", broken_answers[i].name);
+
+      g_test_add_data_func (path, &broken_answers[i], test_broken_answer);
+    }
+  g_test_add_func ("/llm-openai/max-response-size/endless-chunked", test_max_response_size_endless);
+  g_test_add_func ("/llm-openai/max-response-size/content-length", test_max_response_size_content_length);
+  g_test_add_func ("/llm-openai/max-response-size/error-body", test_max_response_size_error_body);
+  g_test_add_func ("/llm-openai/rate-limits/headers", test_rate_limit_headers);
+  g_test_add_func ("/llm-openai/rate-limits/not-cached", test_rate_limits_not_cached);
+  g_test_add_func ("/llm-openai/error-is-fatal/codes", test_error_is_fatal);
+  g_test_add_func ("/llm-openai/error-is-fatal/from-server", test_error_is_fatal_from_server);
   g_test_add_func ("/llm-openai/cancel", test_cancel);
   g_test_add_func ("/llm-openai/secret", test_secret);
   g_test_add_func ("/llm-openai/base-url-forms", test_base_url_forms);

@@ -390,14 +390,14 @@ test_store_and_lookup (void)
     fail ("The example plugin made a %s, not a cache", G_OBJECT_TYPE_NAME (object));
   cache = PP_CACHE (object);
 
-  if (!pp_cache_store (cache, "key", value, 0, &error))
+  if (!pp_cache_store (cache, "key", value, 0, NULL, &error))
     fail ("The example cache did not store a value: %s", error != NULL ? error->message : "no reason given");
-  found = pp_cache_lookup (cache, "key", &error);
+  found = pp_cache_lookup (cache, "key", NULL, &error);
   check_no_error (error);
   if (found == NULL || !g_bytes_equal (found, value))
     fail ("The example cache did not give back the value stored");
 
-  missing = pp_cache_lookup (cache, "other key", &error);
+  missing = pp_cache_lookup (cache, "other key", NULL, &error);
   check_no_error (error);
   if (missing != NULL)
     fail ("The example cache found a value under a key never stored");

@@ -45,9 +45,10 @@ entry_free (Entry *entry)
 /* NULL without an error is a miss; an error is logged by libpp, and the
  * answer is asked of the LLM as on a miss */
 static GBytes *
-example_cache_lookup (PpCache     *cache,
-                      const char  *key,
-                      GError     **error)
+example_cache_lookup (PpCache       *cache,
+                      const char    *key,
+                      GCancellable  *cancellable,
+                      GError       **error)
 {
   ExampleCache *self = EXAMPLE_CACHE (cache);
   GBytes *value = NULL;
@@ -72,11 +73,12 @@ example_cache_lookup (PpCache     *cache,
 /* FALSE with an error, or without one when the value was not kept for no
  * reason worth telling: libpp logs it and the run goes on */
 static gboolean
-example_cache_store (PpCache     *cache,
-                     const char  *key,
-                     GBytes      *value,
-                     guint        ttl_s,
-                     GError     **error)
+example_cache_store (PpCache       *cache,
+                     const char    *key,
+                     GBytes        *value,
+                     guint          ttl_s,
+                     GCancellable  *cancellable,
+                     GError       **error)
 {
   ExampleCache *self = EXAMPLE_CACHE (cache);
   Entry *entry = g_new0 (Entry, 1);
@@ -92,6 +94,7 @@ example_cache_store (PpCache     *cache,
   return TRUE;
 }
 
+/* close() is optional: a cache that buffers nothing leaves it NULL */
 static void
 example_cache_iface_init (PpCacheInterface *iface)
 {

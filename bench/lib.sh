@@ -1,0 +1,55 @@
+# lib.sh: what the benchmarks' scripts share. Source it from the top of the
+# source tree, after setting $build (a configured build directory) and
+# $work (a scratch directory).
+
+export PP_PLUGIN_PATH="$PWD/$build/plugins/cache-memory:$PWD/$build/plugins/converter-llm:$PWD/$build/plugins/llm-openai"
+export PP_DATA_DIR="$PWD/data"
+
+mock=""
+
+# make_document N FILE: a document of N paragraphs of about 60 characters,
+# one segment each
+make_document () {
+  awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++) printf "Record %d: the engineer Grace Hopper%d visited Boston.\n\n", i, i }' > "$2"
+}
+
+# start_mock OPTION…: starts pp-mock-llm with the options; sets $mock (its
+# pid) and $url (its base URL)
+start_mock () {
+  # A fresh file each time: the previous server's port must not be read
+  rm -f "$work/port"
+  : > "$work/port"
+  $build/tools/pp-mock-llm/pp-mock-llm --port 0 "$@" >> "$work/port" &
+  mock=$!
+  url=""
+  while [ -z "$url" ]; do
+    kill -0 $mock 2>/dev/null || { echo "pp-mock-llm did not start" >&2; exit 1; }
+    url=$(sed -n 's/^pp-mock-llm listening on \(http:[^ ]*\)$/\1/p' "$work/port")
+  done
+}
+
+stop_mock () {
+  kill $mock 2>/dev/null || true
+  wait $mock 2>/dev/null || true
+  mock=""
+}
+
+# mock_stats [QUERY]: what the running pp-mock-llm reports on /stats
+mock_stats () {
+  curl -s "${url%/v1}/stats${1:-}"
+}
+
+median () {
+  sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# timed COMMAND…: runs COMMAND and adds its wall time in seconds, to the
+# millisecond (time's %e counts hundredths), to $work/wall; COMMAND's exit
+# status is kept in $status
+timed () {
+  t0=$(date +%s%N)
+  status=0
+  "$@" || status=$?
+  t1=$(date +%s%N)
+  awk -v t0="$t0" -v t1="$t1" 'BEGIN { printf "%.3f\n", (t1 - t0) / 1e9 }' >> "$work/wall"
+}
