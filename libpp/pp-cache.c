@@ -82,11 +82,13 @@ pp_cache_lookup (PpCache       *cache,
  * Stores @value under @key, replacing what was there.
  *
  * %FALSE without @error set means that the value was not stored and the
- * cache gives no reason. The processor takes it as it takes a failed
- * store: the conversion stands and the answer will be asked of the LLM
- * again. It logs a warning naming the cache type the first time a cache
- * of that type does it, rather than for every answer. After
- * [method@Pp.Cache.close] nothing is stored.
+ * cache has said why itself (a cache whose storage went away warns once,
+ * not for every answer) or has nothing to say (it declines some values).
+ * The processor counts it as a store failure in its [struct@Pp.Stats] and
+ * logs it at debug level only; %FALSE with @error set is logged as a
+ * warning with the error. Either way the conversion stands, and the answer
+ * will be asked of the LLM again next time. After [method@Pp.Cache.close]
+ * nothing is stored.
  *
  * Returns: %TRUE if the value was stored; %FALSE if it was not, with
  *   @error set when the cache says why

@@ -61,8 +61,9 @@ G_DECLARE_INTERFACE (PpCache, pp_cache, PP, CACHE, GObject)
  *   when there is none (or it expired)
  * @store: stores a value under a key for @ttl_s seconds (0: no expiry);
  *   returns %FALSE with an error when it failed, or %FALSE without one
- *   when it did not store the value and gives no reason (a cache that
- *   declines some values)
+ *   when it did not store the value and has said why itself, or has
+ *   nothing to say (a cache that declines some values, or whose storage
+ *   is away and was reported once)
  * @close: optional (%NULL: nothing to do): flushes what is buffered and
  *   releases the storage; called when the cache's owner is done with it,
  *   and may be called again (then it does nothing). Lookups after it are

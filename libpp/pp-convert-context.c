@@ -372,28 +372,6 @@ pp_convert_context_reject_answer (PpConvertContext *context,
   g_mutex_unlock (&context->pending_lock);
 }
 
-/* A store that returned FALSE without an error was not done, for no reason
- * given: said once per cache type, as it would otherwise be said for every
- * answer of every run */
-static void
-warn_store_not_done (PpCache *cache)
-{
-  static GMutex lock;
-  static GHashTable *warned;   /* (element-type GType): under lock */
-  GType type = G_OBJECT_TYPE (cache);
-  gboolean first;
-
-  g_mutex_lock (&lock);
-  if (warned == NULL)
-    warned = g_hash_table_new (NULL, NULL);
-  first = g_hash_table_add (warned, GSIZE_TO_POINTER (type));
-  g_mutex_unlock (&lock);
-
-  if (first)
-    g_warning ("Cache %s: an answer was not stored, and the cache gave no reason; "
-               "answers go on being asked of the LLM", g_type_name (type));
-}
-
 /* Called when a converter is done with a segment. When it made valid
  * JSON-LD, every answer it was given on the way is stored, so that running
  * it again asks nothing; when it failed, none is, so that it asks again.
@@ -430,7 +408,8 @@ pp_convert_context_end_conversion (PpConvertContext *context,
         g_warning ("Cache %s: could not store an answer: %s",
                    G_OBJECT_TYPE_NAME (context->cache), error->message);
       else
-        warn_store_not_done (context->cache);
+        g_debug ("Cache %s: an answer was not stored; the cache gave no reason",
+                 G_OBJECT_TYPE_NAME (context->cache));
     }
 }
 

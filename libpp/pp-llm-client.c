@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "pp-llm-client.h"
+#include "pp-llm-client-private.h"
 
 /**
  * PpLlmClient:
@@ -29,12 +30,14 @@ G_DEFINE_INTERFACE (PpLlmClient, pp_llm_client, G_TYPE_OBJECT)
 typedef struct
 {
   guint retry_after_ms;
+  gboolean not_sent;   /* libpp held the request back: the endpoint never saw it */
 } PpLlmErrorPrivate;
 
 static void
 pp_llm_error_private_init (PpLlmErrorPrivate *priv)
 {
   priv->retry_after_ms = 0;
+  priv->not_sent = FALSE;
 }
 
 static void
@@ -42,6 +45,7 @@ pp_llm_error_private_copy (const PpLlmErrorPrivate *src,
                            PpLlmErrorPrivate       *dest)
 {
   dest->retry_after_ms = src->retry_after_ms;
+  dest->not_sent = src->not_sent;
 }
 
 static void
@@ -374,4 +378,31 @@ pp_llm_client_complete_finish (PpLlmClient   *client,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pp_llm_client_complete_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Marks @error as one that libpp made up for a request it held back (the
+ * circuit breaker was open): the endpoint never saw the request, so trying
+ * again spends none of the segment's retries */
+void
+pp_llm_error_set_not_sent (GError *error)
+{
+  PpLlmErrorPrivate *priv;
+
+  g_return_if_fail (error != NULL && error->domain == PP_LLM_ERROR);
+
+  priv = pp_llm_error_get_private (error);
+  if (priv != NULL)
+    priv->not_sent = TRUE;
+}
+
+gboolean
+pp_llm_error_get_not_sent (const GError *error)
+{
+  const PpLlmErrorPrivate *priv;
+
+  if (error == NULL || error->domain != PP_LLM_ERROR)
+    return FALSE;
+
+  priv = pp_llm_error_get_private (error);
+  return priv != NULL && priv->not_sent;
 }

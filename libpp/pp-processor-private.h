@@ -7,6 +7,7 @@
 
 #include "pp-processor.h"
 #include "pp-convert-context-private.h"
+#include "pp-llm-client-private.h"
 #include "pp-main-context-queue-private.h"
 #include "pp-stats-private.h"
 #include "pp-circuit-breaker-private.h"

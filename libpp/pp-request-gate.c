@@ -216,6 +216,7 @@ set_circuit_open_error (GError **error,
                              "and its circuit breaker is open for %u ms more",
                              retry_in_ms);
   pp_llm_error_set_retry_after (local_error, MAX (retry_in_ms, 1));
+  pp_llm_error_set_not_sent (local_error);
   g_propagate_error (error, local_error);
 }
 

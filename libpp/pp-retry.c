@@ -86,9 +86,13 @@ pp_processor_schedule_retry (PpProcessor   *self,
       return FALSE;
     }
 
-  task->attempt++;
-
-  pp_stats_collector_add_retried (&self->stats, error);
+  /* A request that was held back (the circuit breaker was open) never
+   * reached the endpoint: trying it again spends none of the retries */
+  if (!pp_llm_error_get_not_sent (error))
+    {
+      task->attempt++;
+      pp_stats_collector_add_retried (&self->stats, error);
+    }
 
   g_debug ("Segment %u of %s: %s; retry %u of %u in %u ms",
            pp_segment_get_index (task->segment), task->run->name, error->message,

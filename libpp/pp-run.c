@@ -15,8 +15,8 @@
  * A document's finished tasks go to its reconciler, whose graph completes
  * the run; the stream's go to the processor's results. */
 
-/* Threads beyond the gate's limit, so that answers are handled while the
- * next requests are already in flight */
+/* Threads beyond the most requests the limiter may let in flight, so that
+ * answers are handled while the next requests are already in flight */
 guint
 pp_processor_pool_size_for (guint max_workers)
 {
@@ -549,7 +549,7 @@ pp_processor_worker (gpointer data,
   else if (graph == NULL && pp_llm_error_is_fatal (error))
     pp_processor_stop_dispatch (self, task->dispatch, error);
   else if (graph == NULL && pp_llm_error_is_transient (error) &&
-           task->attempt < self->max_retries &&
+           (task->attempt < self->max_retries || pp_llm_error_get_not_sent (error)) &&
            !g_cancellable_is_cancelled (run->cancellable))
     {
       GError *not_retried = NULL;

@@ -70,8 +70,8 @@ example_cache_lookup (PpCache       *cache,
   return value;
 }
 
-/* FALSE with an error, or without one when the value was not kept for no
- * reason worth telling: libpp logs it and the run goes on */
+/* FALSE with an error, or without one when the value was not kept and the
+ * cache has nothing more to say: libpp counts it and the run goes on */
 static gboolean
 example_cache_store (PpCache       *cache,
                      const char    *key,
