@@ -172,10 +172,6 @@ pp_aimd_limiter_release (PpConcurrencyLimiter *limiter,
   else
     g_cond_signal (&self->cond);
   g_mutex_unlock (&self->lock);
-
-  if (after != before)
-    g_debug ("Concurrency limit %u → %u (%s)", before, after,
-             outcome == PP_REQUEST_OUTCOME_OVERLOADED ? "endpoint overloaded" : "requests succeed");
 }
 
 static guint
