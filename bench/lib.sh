@@ -2,7 +2,8 @@
 # source tree, after setting $build (a configured build directory) and
 # $work (a scratch directory).
 
-export PP_PLUGIN_PATH="$PWD/$build/plugins/cache-memory:$PWD/$build/plugins/converter-llm:$PWD/$build/plugins/llm-openai"
+PP_PLUGIN_PATH=$(ls -d "$PWD/$build"/plugins/*/ | tr '\n' ':')
+export PP_PLUGIN_PATH
 export PP_DATA_DIR="$PWD/data"
 
 mock=""

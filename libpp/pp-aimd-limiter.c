@@ -16,7 +16,10 @@
  * The limit starts low and grows by one for every request that succeeds
  * while the limit is in use (slow start), until the endpoint first answers
  * that it is overloaded (a 429 or a timeout). From then on it grows by one
- * for every *limit* such requests, and each congestion episode shrinks it
+ * for every *limit* such requests, and faster the longer the endpoint goes
+ * without congestion (one more for each full limit's worth of successes
+ * since the last decrease, up to 16), so that it finds the room again soon
+ * after an endpoint's capacity went up. Each congestion episode shrinks it
  * by a tenth: the overloaded answers of requests sent before the last
  * decrease belong to the episode that caused it and do not shrink it again.
  *
@@ -34,6 +37,8 @@
 
 /* Where the limit starts, within the bounds */
 #define INITIAL_LIMIT 8
+/* The most the growth speeds up after a long time without congestion */
+#define MAX_GROWTH_STEP 16
 /* What is left of the limit after a congestion episode */
 #define DECREASE_FACTOR 0.9
 
@@ -51,6 +56,8 @@ struct _PpAimdLimiter
    * with bit 0 set when the limit was in use as the request went out */
   guint64 episode;
   gboolean slow_start;
+  /* Successes that grew the limit since the last decrease */
+  guint64 growths;
 };
 
 enum {
@@ -147,7 +154,17 @@ pp_aimd_limiter_release (PpConcurrencyLimiter *limiter,
     case PP_REQUEST_OUTCOME_SUCCESS:
       /* Grow only when the limit was what held requests back */
       if ((ticket & 1) != 0 && self->window < self->max_limit)
-        self->window += self->slow_start ? 1.0 : 1.0 / MAX (self->window, 1.0);
+        {
+          double window = MAX (self->window, 1.0);
+          /* Full limits' worth of successes since the last decrease */
+          guint64 rounds = (guint64) ((double) self->growths / window);
+
+          if (self->slow_start)
+            self->window += 1.0;
+          else
+            self->window += (1.0 + (double) MIN (rounds, MAX_GROWTH_STEP - 1)) / window;
+          self->growths++;
+        }
       break;
 
     case PP_REQUEST_OUTCOME_OVERLOADED:
@@ -156,6 +173,7 @@ pp_aimd_limiter_release (PpConcurrencyLimiter *limiter,
           self->window = MAX ((double) self->min_limit, (double) (guint) (self->window * DECREASE_FACTOR));
           self->episode++;
           self->slow_start = FALSE;
+          self->growths = 0;
         }
       break;
 

@@ -122,6 +122,43 @@ test_additive_increase_after_congestion (void)
   g_assert_cmpuint (pp_concurrency_limiter_get_limit (limiter), ==, 8);
 }
 
+/* A long time without congestion speeds the growth up, so the limit finds
+ * the room again soon after an endpoint's capacity went up: 300 successes
+ * at a full limit from 7 take it well past what one more per limit's worth
+ * would give (about 25) */
+static void
+test_growth_speeds_up_without_congestion (void)
+{
+  g_autoptr(PpConcurrencyLimiter) limiter = limiter_new (1, 100);
+  g_autoptr(GArray) held = g_array_new (FALSE, FALSE, sizeof (guint64));
+  guint64 tickets[100];
+  guint in_use = 0;
+
+  acquire_n (limiter, 8, tickets);
+  release_n (limiter, 8, tickets, PP_REQUEST_OUTCOME_OVERLOADED);
+  g_assert_cmpuint (pp_concurrency_limiter_get_limit (limiter), ==, 7);
+
+  for (guint i = 0; i < 300; i++)
+    {
+      /* Fill the limit, then the oldest request succeeds */
+      while (in_use < pp_concurrency_limiter_get_limit (limiter))
+        {
+          guint64 ticket;
+
+          acquire_n (limiter, 1, &ticket);
+          g_array_append_val (held, ticket);
+          in_use++;
+        }
+      pp_concurrency_limiter_release (limiter, g_array_index (held, guint64, 0), PP_REQUEST_OUTCOME_SUCCESS);
+      g_array_remove_index (held, 0);
+      in_use--;
+    }
+
+  g_assert_cmpuint (pp_concurrency_limiter_get_limit (limiter), >, 40);
+  g_assert_cmpuint (pp_concurrency_limiter_get_limit (limiter), <=, 100);
+  release_n (limiter, held->len, (guint64 *) held->data, PP_REQUEST_OUTCOME_IGNORED);
+}
+
 static void
 test_bounds (void)
 {
@@ -309,6 +346,7 @@ main (int    argc,
   g_test_add_func ("/aimd-limiter/grows-when-in-use", test_grows_when_in_use);
   g_test_add_func ("/aimd-limiter/decreases-once-per-episode", test_decreases_once_per_episode);
   g_test_add_func ("/aimd-limiter/additive-increase-after-congestion", test_additive_increase_after_congestion);
+  g_test_add_func ("/aimd-limiter/growth-speeds-up-without-congestion", test_growth_speeds_up_without_congestion);
   g_test_add_func ("/aimd-limiter/bounds", test_bounds);
   g_test_add_func ("/aimd-limiter/waits-and-cancels", test_waits_and_cancels);
   g_test_add_func ("/aimd-limiter/threads-respect-the-limit", test_threads_respect_the_limit);
