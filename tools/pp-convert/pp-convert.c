@@ -15,12 +15,15 @@
 #include <libpp/libpp.h>
 
 #include "pp-convert-console.h"
+#include "pp-convert-limits.h"
 #include "pp-convert-log.h"
 #include "pp-convert-output.h"
 #include "pp-convert-progress.h"
+#include "pp-convert-tally.h"
 #include "pp-duration.h"
 
-/* Exit statuses */
+/* Exit statuses; and 128 + the signal's number when interrupted (130 for
+ * SIGINT, 143 for SIGTERM), once the graph of what was done is written */
 enum {
   EXIT_OK = 0,
   EXIT_FAILED = 1,
@@ -36,12 +39,21 @@ typedef struct
   JsonNode *graph;             /* the graph of a lone document */
   GPtrArray *documents;
   guint next;
+  Tally *tally;                /* of the document under way */
+  PpOutputForm form;
   gboolean verbose;
   Progress *progress;          /* on the status line of a terminal, or NULL */
   OutputFile *output;          /* --output, or NULL */
   OutputFile *stats_output;    /* --stats, or NULL */
   guint segments_failed;
   GError *error;
+
+  /* Interruption: the first SIGINT or SIGTERM stops dispatch, the second
+   * aborts the requests in flight too, the third ends the process */
+  GCancellable *cancellable;   /* of the documents' runs */
+  guint n_interrupts;
+  int interrupted_by;          /* the first signal's number, or 0 */
+  gboolean incomplete;         /* some segment was left out for it */
 } Job;
 
 static char *opt_endpoint;
@@ -54,6 +66,12 @@ static char *opt_output;
 static char *opt_stats;
 static char *opt_form;
 static int opt_jobs = 8;
+static int opt_min_jobs = 1;
+static gboolean opt_no_adaptive;
+static int opt_rpm;
+static int opt_tpm;
+static int opt_timeout = 60;
+static int opt_segment_timeout;
 static int opt_segment_size = 2000;
 static int opt_retries = 4;
 static gboolean opt_list_plugins;
@@ -66,7 +84,20 @@ static const GOptionEntry entries[] = {
   { "endpoint", 'e', 0, G_OPTION_ARG_STRING, &opt_endpoint,
     "Base URL of an OpenAI-compatible server (default: $OPENAI_BASE_URL)", "URL" },
   { "model", 'm', 0, G_OPTION_ARG_STRING, &opt_model, "Model to ask for (default: $OPENAI_MODEL)", "NAME" },
-  { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs, "Segments converted at once (default: 8)", "N" },
+  { "jobs", 'j', 0, G_OPTION_ARG_INT, &opt_jobs,
+    "Most segments converted at once: requests in flight (default: 8)", "N" },
+  { "min-jobs", 0, 0, G_OPTION_ARG_INT, &opt_min_jobs,
+    "Fewest requests in flight the adaptive limit goes down to (default: 1)", "N" },
+  { "no-adaptive", 0, 0, G_OPTION_ARG_NONE, &opt_no_adaptive,
+    "Keep --jobs requests in flight, rather than adapt to the server's 429s and timeouts", NULL },
+  { "rpm", 0, 0, G_OPTION_ARG_INT, &opt_rpm, "Most requests sent per minute; 0 for no limit (default: 0)", "N" },
+  { "tpm", 0, 0, G_OPTION_ARG_INT, &opt_tpm,
+    "Most tokens (prompt and completion) spent per minute; 0 for no limit (default: 0)", "N" },
+  { "timeout", 0, 0, G_OPTION_ARG_INT, &opt_timeout,
+    "Most time a request may take, from connecting to the last byte of the answer; 0 for no limit "
+    "(default: 60)", "SECONDS" },
+  { "segment-timeout", 0, 0, G_OPTION_ARG_INT, &opt_segment_timeout,
+    "Most time a segment may take across all its retries; 0 for no limit (default: 0)", "SECONDS" },
   { "segment-size", 's', 0, G_OPTION_ARG_INT, &opt_segment_size,
     "Most characters in a segment (default: 2000)", "CHARS" },
   { "cache", 0, 0, G_OPTION_ARG_STRING, &opt_cache,
@@ -74,7 +105,9 @@ static const GOptionEntry entries[] = {
     "(default: sqlite, in $XDG_CACHE_HOME/libpp/llm-cache.sqlite)", "CACHE" },
   { "cache-ttl", 0, 0, G_OPTION_ARG_STRING, &opt_cache_ttl,
     "How long stored answers stay valid, such as 30d or 12h; 0 for ever (default: 0)", "DURATION" },
-  { "retries", 0, 0, G_OPTION_ARG_INT, &opt_retries, "Retries of a segment after a transient error (default: 4)", "N" },
+  { "retries", 0, 0, G_OPTION_ARG_INT, &opt_retries,
+    "Retries of a segment after a transient error: 5xx, 429, timeout, connection lost, "
+    "answer cut short (default: 4)", "N" },
   { "form", 'f', 0, G_OPTION_ARG_STRING, &opt_form,
     "Output form: compacted, flattened or nquads (default: compacted)", "FORM" },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write the graph to FILE instead of standard output", "FILE" },
@@ -155,8 +188,8 @@ parse_form (const char    *name,
 static PpLlmClient *
 create_llm_client (GError **error)
 {
-  const char *names[3];
-  GValue values[3] = { G_VALUE_INIT, G_VALUE_INIT, G_VALUE_INIT };
+  const char *names[4];
+  GValue values[4] = { G_VALUE_INIT, G_VALUE_INIT, G_VALUE_INIT, G_VALUE_INIT };
   guint n = 0;
   GObject *client;
 
@@ -174,10 +207,15 @@ create_llm_client (GError **error)
       g_value_set_string (&values[n], opt_model);
       n++;
     }
-  /* Enough connections for every worker to keep one */
+  /* Enough connections for every job to keep one, and no more: the
+   * descriptors were counted for that many */
   names[n] = "max-connections";
   g_value_init (&values[n], G_TYPE_UINT);
   g_value_set_uint (&values[n], (guint) opt_jobs);
+  n++;
+  names[n] = "timeout";
+  g_value_init (&values[n], G_TYPE_UINT);
+  g_value_set_uint (&values[n], (guint) opt_timeout);
   n++;
 
   client = pp_registry_create_with_properties (PP_LLM_CLIENT_EXTENSION_POINT, opt_llm,
@@ -186,6 +224,31 @@ create_llm_client (GError **error)
     g_value_unset (&values[i]);
 
   return client != NULL ? PP_LLM_CLIENT (client) : NULL;
+}
+
+/* Whether @error is one that is not the segment's own: processing was
+ * stopped or cancelled before it was converted, and it is among the
+ * segments listed as not converted */
+static gboolean
+is_not_converted_error (const GError *error)
+{
+  return g_error_matches (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_STOPPED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static PpDocument *
+current_document (Job *job)
+{
+  return job->documents->pdata[job->next - 1];
+}
+
+static void
+on_segment_done (PpProcessor *processor,
+                 PpSegment   *segment,
+                 JsonNode    *graph,
+                 Job         *job)
+{
+  tally_add_done (job->tally, segment, graph);
 }
 
 /* Failures are reported one by one up to this many, then counted */
@@ -197,10 +260,15 @@ on_segment_failed (PpProcessor  *processor,
                    const GError *error,
                    Job          *job)
 {
+  /* Listed together at the end; an error that stopped every run, such as
+   * refused credentials, is the run's error, reported once */
+  if (is_not_converted_error (error) || pp_llm_error_is_fatal (error))
+    return;
+
+  tally_add_failed (job->tally, segment);
   job->segments_failed++;
   if (job->segments_failed <= MAX_REPORTED_FAILURES || job->verbose)
-    print_error ("%s: segment %u: %s",
-                 pp_document_get_name (job->documents->pdata[job->next - 1]),
+    print_error ("%s: segment %u: %s", pp_document_get_name (current_document (job)),
                  pp_segment_get_index (segment), error->message);
   else if (job->segments_failed == MAX_REPORTED_FAILURES + 1)
     print_error ("more segments failed; --verbose reports each");
@@ -215,7 +283,7 @@ on_progress (PpProcessor *processor,
              Job         *job)
 {
   g_autofree char *line = g_strdup_printf ("pp-convert: %s: %u/%u segments done, %u failed",
-                                           pp_document_get_name (job->documents->pdata[job->next - 1]),
+                                           pp_document_get_name (current_document (job)),
                                            done, total, failed);
 
   console_print_line (line);
@@ -223,23 +291,23 @@ on_progress (PpProcessor *processor,
 
 static void process_next (Job *job);
 
+/* The document under way gave @graph, taken */
 static void
-document_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
+document_converted (Job      *job,
+                    JsonNode *graph)
 {
-  Job *job = user_data;
-  PpDocument *document = job->documents->pdata[job->next - 1];
+  PpDocument *document = current_document (job);
   g_autoptr(PpSegment) as_segment = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonNode *graph;
 
-  graph = pp_processor_process_document_finish (job->processor, result, &error);
-  if (graph == NULL)
+  if (job->interrupted_by != 0)
     {
-      g_propagate_error (&job->error, g_steal_pointer (&error));
-      g_main_loop_quit (job->loop);
-      return;
+      g_autofree char *missing = tally_describe_missing (job->tally);
+
+      if (missing != NULL)
+        {
+          print_error ("interrupted: %s", missing);
+          job->incomplete = TRUE;
+        }
     }
 
   if (job->merger == NULL)
@@ -258,6 +326,54 @@ document_done (GObject      *source,
 }
 
 static void
+partial_graph_merged (JsonNode *graph,
+                      gpointer  user_data)
+{
+  Job *job = user_data;
+
+  if (graph == NULL)
+    {
+      g_set_error (&job->error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_RECONCILE,
+                   "%s: the graphs of the segments converted could not be merged",
+                   pp_document_get_name (current_document (job)));
+      g_main_loop_quit (job->loop);
+      return;
+    }
+
+  document_converted (job, graph);
+}
+
+static void
+document_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Job *job = user_data;
+  g_autoptr(GError) error = NULL;
+  JsonNode *graph;
+
+  graph = pp_processor_process_document_finish (job->processor, result, &error);
+
+  /* Interrupted before any segment was converted, or with the requests in
+   * flight aborted: the run gave no graph, the graph is made of the
+   * segments converted, as the run would have made it */
+  if (graph == NULL && job->interrupted_by != 0 && is_not_converted_error (error))
+    {
+      tally_merge (job->tally, job->form, partial_graph_merged, job);
+      return;
+    }
+
+  if (graph == NULL)
+    {
+      g_propagate_error (&job->error, g_steal_pointer (&error));
+      g_main_loop_quit (job->loop);
+      return;
+    }
+
+  document_converted (job, graph);
+}
+
+static void
 on_merged (PpReconciler *merger,
            JsonNode     *graph,
            Job          *job)
@@ -265,16 +381,51 @@ on_merged (PpReconciler *merger,
   g_main_loop_quit (job->loop);
 }
 
+/* After an interruption: the documents not begun are left out */
+static void
+skip_remaining_documents (Job *job)
+{
+  for (; job->next < job->documents->len; job->next++)
+    {
+      PpDocument *document = job->documents->pdata[job->next];
+      g_autoptr(PpSegment) as_segment = pp_segment_new (job->next, pp_document_get_name (document), -1, 0, NULL);
+      g_autoptr(GError) error = g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_STOPPED,
+                                             "%s: not converted", pp_document_get_name (document));
+
+      print_error ("interrupted: %s", error->message);
+      pp_reconciler_add_failure (job->merger, as_segment, error);
+      job->incomplete = TRUE;
+    }
+}
+
+static guint
+count_submitted (PpProcessor *processor)
+{
+  g_autoptr(PpStats) stats = pp_processor_get_stats (processor);
+
+  return pp_stats_get_submitted (stats);
+}
+
 static void
 process_next (Job *job)
 {
+  PpDocument *document;
+  guint submitted;
+
+  if (job->interrupted_by != 0 && job->merger != NULL)
+    skip_remaining_documents (job);
   if (job->next >= job->documents->len)
     return;   /* the merger's "finished" ends the loop */
 
   if (job->progress != NULL)
     progress_set_document (job->progress, job->next);
-  pp_processor_process_document_async (job->processor, job->documents->pdata[job->next++],
-                                       NULL, document_done, job);
+  document = job->documents->pdata[job->next++];
+
+  /* The run's segments are submitted before the call returns */
+  submitted = count_submitted (job->processor);
+  pp_processor_process_document_async (job->processor, document, job->cancellable, document_done, job);
+  g_clear_pointer (&job->tally, tally_free);
+  job->tally = tally_new (pp_document_get_name (document), count_submitted (job->processor) - submitted);
 }
 
 static gboolean
@@ -379,30 +530,76 @@ close_outputs (Job *job)
   g_clear_pointer (&job->stats_output, output_file_free);
 }
 
-/* Interrupted by @signum: the status line is ended, the outputs stay as
- * they were */
+/* Interrupted a third time: the process ends at once, the status line
+ * ended, the outputs left as they were */
 static void G_GNUC_NORETURN
-interrupted (Job *job,
-             int  signum)
+abandon (Job *job)
 {
   g_clear_pointer (&job->progress, progress_free);
   close_outputs (job);
   close_cache ();
-  print_error ("interrupted");
+  print_error ("interrupted: nothing written");
 
-  exit (128 + signum);
+  exit (128 + job->interrupted_by);
+}
+
+static void
+print_note (const char *message)
+{
+  if (!opt_quiet)
+    print_error ("%s", message);
+}
+
+static void
+interrupt (Job *job,
+           int  signum)
+{
+  switch (++job->n_interrupts)
+    {
+    case 1:
+      job->interrupted_by = signum;
+      pp_processor_stop (job->processor);
+      print_note ("interrupted: finishing the requests in flight (interrupt again to abort them)");
+      break;
+
+    case 2:
+      g_cancellable_cancel (job->cancellable);
+      print_note ("interrupted again: aborting the requests in flight");
+      break;
+
+    default:
+      abandon (job);
+    }
 }
 
 static gboolean
 on_sigint (gpointer user_data)
 {
-  interrupted (user_data, SIGINT);
+  interrupt (user_data, SIGINT);
+
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
 on_sigterm (gpointer user_data)
 {
-  interrupted (user_data, SIGTERM);
+  interrupt (user_data, SIGTERM);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* A usage error unless @value is from @min to @max */
+static gboolean
+check_range (const char *option,
+             int         value,
+             int         min,
+             int         max)
+{
+  if (value >= min && value <= max)
+    return TRUE;
+
+  print_error ("%s must be from %d to %d, not %d", option, min, max, value);
+  return FALSE;
 }
 
 int
@@ -421,6 +618,8 @@ main (int   argc,
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(JsonNode) graph = NULL;
   g_autofree char *endpoint_error = NULL;
+  g_autofree char *limits_error = NULL;
+  g_autoptr(GCancellable) cancellable = NULL;
   PpOutputForm form;
   gboolean nquads;
   Job job = { 0, };
@@ -438,10 +637,24 @@ main (int   argc,
     "failed, retries, requests in flight, the rate and the time left; --quiet hides it.\n"
     "Messages go to standard error, the graph alone to standard output or FILE.\n"
     "\n"
+    "The number of requests in flight adapts between --min-jobs and --jobs: it grows\n"
+    "while the server answers and shrinks when it answers 429 or does not answer in\n"
+    "time. A failed request is retried after a growing, random delay, never shorter\n"
+    "than the server's Retry-After. Refused credentials or an exhausted quota stop\n"
+    "the run at once. A --jobs that the limit on open files (ulimit -Hn) cannot\n"
+    "hold is refused up front.\n"
+    "\n"
+    "Interrupting (SIGINT, Ctrl+C, or SIGTERM) starts no more requests: those in\n"
+    "flight finish, the graph of the segments converted is written, and the segments\n"
+    "not converted are listed on standard error. Interrupting again aborts the\n"
+    "requests in flight, and still writes the graph; a third time ends at once,\n"
+    "writing nothing.\n"
+    "\n"
     "Environment: OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODEL configure the openai\n"
     "client; PP_PLUGIN_PATH adds plugin directories.\n"
     "Exit status: 0 on success, 1 on failure, 2 on a usage error, 3 when the graph was\n"
-    "written but some segments failed.");
+    "written but some segments failed, 130 (SIGINT) or 143 (SIGTERM) when interrupted,\n"
+    "after writing the graph of what was converted.");
   g_option_context_add_main_entries (option_context, entries, NULL);
 
   if (!g_option_context_parse (option_context, &argc, &argv, &error))
@@ -474,9 +687,16 @@ main (int   argc,
       print_error ("no input file (see --help)");
       return EXIT_USAGE;
     }
-  if (opt_jobs < 1 || opt_jobs > 4096)
+  if (!check_range ("--jobs", opt_jobs, 1, 4096) ||
+      !check_range ("--min-jobs", opt_min_jobs, 1, opt_jobs) ||
+      !check_range ("--rpm", opt_rpm, 0, G_MAXINT) ||
+      !check_range ("--tpm", opt_tpm, 0, G_MAXINT) ||
+      !check_range ("--timeout", opt_timeout, 0, G_MAXINT) ||
+      !check_range ("--segment-timeout", opt_segment_timeout, 0, G_MAXUINT / 1000))
+    return EXIT_USAGE;
+  if ((limits_error = limits_reserve_for_jobs ((guint) opt_jobs)) != NULL)
     {
-      print_error ("--jobs must be from 1 to 4096, not %d", opt_jobs);
+      print_error ("%s", limits_error);
       return EXIT_USAGE;
     }
   if (opt_segment_size < 16)
@@ -562,6 +782,11 @@ main (int   argc,
                               "cache-ttl", (guint) cache_ttl_s,
                               "segmenter", segmenter,
                               "max-workers", (guint) opt_jobs,
+                              "min-workers", (guint) opt_min_jobs,
+                              "adaptive", !opt_no_adaptive,
+                              "requests-per-minute", (guint) opt_rpm,
+                              "tokens-per-minute", (guint) opt_tpm,
+                              "segment-timeout", (guint) opt_segment_timeout,
                               "max-retries", (guint) opt_retries,
                               "model", opt_model,
                               "output-form", form,
@@ -572,12 +797,16 @@ main (int   argc,
   if (documents->len > 1)
     merger = pp_reconciler_new (documents->len, form);
 
+  cancellable = g_cancellable_new ();
   job.loop = loop;
   job.processor = processor;
   job.merger = merger;
   job.documents = documents;
+  job.form = form;
   job.verbose = opt_verbose;
+  job.cancellable = cancellable;
 
+  g_signal_connect (processor, "segment-done", G_CALLBACK (on_segment_done), &job);
   g_signal_connect (processor, "segment-failed", G_CALLBACK (on_segment_failed), &job);
   if (merger != NULL)
     g_signal_connect (merger, "finished", G_CALLBACK (on_merged), &job);
@@ -630,9 +859,14 @@ main (int   argc,
         }
     }
 
-  status = job.segments_failed > 0 ? EXIT_PARTIAL : EXIT_OK;
+  /* Interrupted too late to leave anything out, the run is a whole one */
+  if (job.incomplete)
+    status = 128 + job.interrupted_by;
+  else
+    status = job.segments_failed > 0 ? EXIT_PARTIAL : EXIT_OK;
 
 out:
+  g_clear_pointer (&job.tally, tally_free);
   close_outputs (&job);
   close_cache ();
 

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -82,12 +84,23 @@ write_file (Fixture    *fixture,
   return path;
 }
 
+/* In the child, before it runs pp-convert */
+static void
+set_file_limit (gpointer data)
+{
+  const struct rlimit *limit = data;
+
+  setrlimit (RLIMIT_NOFILE, limit);
+}
+
 /* Starts pp-convert with @args, NULL-terminated, its standard output a
- * pipe and its standard error @stderr_fd (taken), or a pipe if -1 */
+ * pipe and its standard error @stderr_fd (taken), or a pipe if -1; its
+ * open files limited to @file_limit unless NULL */
 static GSubprocess *
-spawn_tool (const char *api_key,
-            int         stderr_fd,
-            va_list     args)
+spawn_tool (const char          *api_key,
+            int                  stderr_fd,
+            const struct rlimit *file_limit,
+            va_list              args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -106,6 +119,8 @@ spawn_tool (const char *api_key,
                                         | (stderr_fd < 0 ? G_SUBPROCESS_FLAGS_STDERR_PIPE : 0));
   if (stderr_fd >= 0)
     g_subprocess_launcher_take_stderr_fd (launcher, stderr_fd);
+  if (file_limit != NULL)
+    g_subprocess_launcher_set_child_setup (launcher, set_file_limit, (gpointer) file_limit, NULL);
   g_subprocess_launcher_unsetenv (launcher, "OPENAI_BASE_URL");
   g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
   if (api_key != NULL)
@@ -120,6 +135,19 @@ spawn_tool (const char *api_key,
   return process;
 }
 
+static void
+communicate (Run         *run,
+             GSubprocess *process)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  /* Exited, not killed by a signal or an abort */
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+}
+
 /* Runs pp-convert with the arguments, NULL-terminated */
 static void
 run_tool (Run        *run,
@@ -127,16 +155,71 @@ run_tool (Run        *run,
           ...)
 {
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
   va_list args;
 
   va_start (args, api_key);
-  process = spawn_tool (api_key, -1, args);
+  process = spawn_tool (api_key, -1, NULL, args);
   va_end (args);
 
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
+  communicate (run, process);
+}
+
+/* Runs pp-convert with the arguments, NULL-terminated, under @file_limit */
+static void
+run_tool_with_file_limit (Run                 *run,
+                          const struct rlimit *file_limit,
+                          ...)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  va_list args;
+
+  va_start (args, file_limit);
+  process = spawn_tool (NULL, -1, file_limit, args);
+  va_end (args);
+
+  communicate (run, process);
+}
+
+/* Starts pp-convert with the arguments, NULL-terminated, its standard
+ * error a pipe read line by line */
+static GSubprocess *
+start_tool (GDataInputStream **err,
+            ...)
+{
+  GSubprocess *process;
+  va_list args;
+
+  va_start (args, err);
+  process = spawn_tool (NULL, -1, NULL, args);
+  va_end (args);
+  *err = g_data_input_stream_new (g_subprocess_get_stderr_pipe (process));
+
+  return process;
+}
+
+/* Reads lines of @err into @text until one holds @until, or to its end if
+ * @until is NULL */
+static void
+read_lines (GDataInputStream *err,
+            GString          *text,
+            const char       *until)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *line = g_data_input_stream_read_line_utf8 (err, NULL, NULL, &error);
+
+      g_assert_no_error (error);
+      if (line == NULL)
+        {
+          if (until != NULL)
+            g_error ("pp-convert never said “%s”; it said: %s", until, text->str);
+          return;
+        }
+      g_string_append_printf (text, "%s\n", line);
+      if (until != NULL && strstr (line, until) != NULL)
+        return;
+    }
 }
 
 /* A pseudo-terminal: what a process writes to @slave, the test reads from
@@ -223,7 +306,7 @@ run_tool_on_terminal (Run          *run,
 
   pty_open (&pty, 100);
   va_start (args, hold_until);
-  process = spawn_tool (NULL, pty.slave, args);
+  process = spawn_tool (NULL, pty.slave, NULL, args);
   va_end (args);
 
   if (server != NULL)
@@ -466,6 +549,17 @@ test_help_usage_line (Fixture       *fixture,
   g_assert_nonnull (strstr (run.out, "\n  pp-convert [OPTION…] FILE…\n"));
   g_assert_null (strstr (run.out, "FILE… FILE…"));
   g_assert_nonnull (strstr (run.out, "-q, --quiet"));
+
+  /* The options of resilience, and what interrupting does */
+  g_assert_nonnull (strstr (run.out, "--timeout=SECONDS"));
+  g_assert_nonnull (strstr (run.out, "(default: 60)"));
+  g_assert_nonnull (strstr (run.out, "--min-jobs=N"));
+  g_assert_nonnull (strstr (run.out, "--no-adaptive"));
+  g_assert_nonnull (strstr (run.out, "--rpm=N"));
+  g_assert_nonnull (strstr (run.out, "--tpm=N"));
+  g_assert_nonnull (strstr (run.out, "--segment-timeout=SECONDS"));
+  g_assert_nonnull (strstr (run.out, "--retries=N"));
+  g_assert_nonnull (strstr (run.out, "130 (SIGINT) or 143 (SIGTERM)"));
 }
 
 /* A document of three paragraphs: three segments at --segment-size 60 */
@@ -623,6 +717,12 @@ test_usage_errors (Fixture       *fixture,
   g_autofree char *doc = write_file (fixture, "doc.txt", "Some Text here.\n", -1);
   const char *bad[][2] = {
     { "--jobs", "0" },
+    { "--min-jobs", "0" },
+    { "--min-jobs", "9" },   /* above --jobs */
+    { "--rpm", "-1" },
+    { "--tpm", "-1" },
+    { "--timeout", "-1" },
+    { "--segment-timeout", "-1" },
     { "--segment-size", "3" },
     { "--form", "turtle" },
     { "--quiet", "--verbose" },
@@ -714,6 +814,276 @@ test_list_plugins (Fixture       *fixture,
   g_assert_true (g_regex_match_simple ("\\n  memory +10  ", run.out, 0, 0));
 }
 
+/* A document of @n paragraphs, each its own segment at --segment-size 80,
+ * the one of index i naming the painter "Frida Kahlo" followed by the
+ * letters of i */
+static char *
+write_numbered_paragraphs (Fixture *fixture,
+                           guint    n)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "Entry %u: the painter Frida Kahlo%c%c lived in Mexico.\n\n",
+                            i, 'a' + i / 26 % 26, 'a' + i % 26);
+
+  return write_file (fixture, "doc.md", text->str, -1);
+}
+
+/* The indexes of the segments whose painter is in @graph_text */
+static GHashTable *
+painters_in_graph (const char *graph_text)
+{
+  GHashTable *indexes = g_hash_table_new (NULL, NULL);
+  const char *found = graph_text;
+
+  while ((found = strstr (found, "Frida Kahlo")) != NULL)
+    {
+      found += strlen ("Frida Kahlo");
+      g_hash_table_add (indexes, GUINT_TO_POINTER ((found[0] - 'a') * 26 + (found[1] - 'a')));
+    }
+
+  return indexes;
+}
+
+/* The indexes that "0-3, 7, 9-12" lists */
+static GHashTable *
+parse_ranges (const char *ranges)
+{
+  GHashTable *indexes = g_hash_table_new (NULL, NULL);
+  g_auto(GStrv) parts = g_strsplit (ranges, ", ", -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint64 first, last;
+      char *end;
+
+      first = g_ascii_strtoull (parts[i], &end, 10);
+      last = *end == '-' ? g_ascii_strtoull (end + 1, &end, 10) : first;
+      g_assert_cmpint (*end, ==, '\0');
+      for (guint64 index = first; index <= last; index++)
+        g_hash_table_add (indexes, GUINT_TO_POINTER ((guint) index));
+    }
+
+  return indexes;
+}
+
+/* @err says that @n_missing of @n_segments were not converted, and lists
+ * them: exactly those of the segments not in @graph_text */
+static void
+assert_missing_listed (const char *err,
+                       const char *graph_text,
+                       guint       n_missing,
+                       guint       n_segments)
+{
+  g_autofree char *pattern = g_strdup_printf ("^pp-convert: interrupted: .*doc\\.md: %u of %u segments "
+                                              "not converted: ([0-9, -]+)$", n_missing, n_segments);
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_MULTILINE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree char *ranges = NULL;
+  g_autoptr(GHashTable) missing = NULL;
+  g_autoptr(GHashTable) done = painters_in_graph (graph_text);
+
+  g_assert_true (g_regex_match (regex, err, 0, &match));
+  ranges = g_match_info_fetch (match, 1);
+  missing = parse_ranges (ranges);
+
+  g_assert_cmpuint (g_hash_table_size (missing), ==, n_missing);
+  g_assert_cmpuint (g_hash_table_size (done), ==, n_segments - n_missing);
+  for (guint i = 0; i < n_segments; i++)
+    g_assert_true (g_hash_table_contains (missing, GUINT_TO_POINTER (i)) !=
+                   g_hash_table_contains (done, GUINT_TO_POINTER (i)));
+}
+
+/* Once pp-convert says it, an interruption stopped dispatch */
+#define STOPPING "pp-convert: interrupted: finishing the requests in flight"
+
+/* The first SIGINT or SIGTERM: the requests in flight finish, their
+ * graph is written, the others are listed, and the status tells */
+static void
+test_interrupt_finishes_in_flight (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  const struct {
+    int signum;
+    int status;
+  } signals[] = {
+    { SIGINT, 130 },
+    { SIGTERM, 143 },
+  };
+  g_autofree char *doc = write_numbered_paragraphs (fixture, 12);
+  g_autofree char *out_path = g_build_filename (fixture->dir, "out.jsonld", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GDataInputStream) err = NULL;
+      g_autoptr(GString) err_text = g_string_new (NULL);
+      g_autoptr(JsonNode) graph = NULL;
+      g_autofree char *written = NULL;
+      g_auto(Run) rest = { 0, };
+
+      pp_test_server_set_hold (fixture->server, TRUE);
+      process = start_tool (&err, "--endpoint", pp_test_server_get_base_url (fixture->server),
+                            "--jobs", "4", "--no-adaptive", "--segment-size", "80", "--cache", "none",
+                            "--output", out_path, doc, NULL);
+      g_assert_true (pp_test_server_wait_for_in_flight (fixture->server, 4, 30000));
+
+      g_subprocess_send_signal (process, signals[i].signum);
+      read_lines (err, err_text, STOPPING);
+      pp_test_server_set_hold (fixture->server, FALSE);
+      read_lines (err, err_text, NULL);
+      communicate (&rest, process);
+
+      g_test_message ("pp-convert said: %s", err_text->str);
+      g_assert_cmpint (rest.status, ==, signals[i].status);
+      g_assert_cmpstr (rest.out, ==, "");
+
+      /* The four in flight were converted, and no other was asked for */
+      g_assert_true (g_file_get_contents (out_path, &written, NULL, NULL));
+      graph = parse_json (written);
+      g_assert_true (JSON_NODE_HOLDS_OBJECT (graph));
+      assert_missing_listed (err_text->str, written, 8, 12);
+      g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 4 * (i + 1));
+
+      /* The segments not converted are listed together, not one by one */
+      g_assert_null (strstr (err_text->str, "segment 1"));
+      g_assert_null (strstr (err_text->str, "segments failed"));
+    }
+}
+
+/* A second SIGINT aborts the requests in flight, and the graph of what
+ * was converted is still written */
+static void
+test_interrupt_twice_aborts_in_flight (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  g_autofree char *doc = write_numbered_paragraphs (fixture, 12);
+  g_autofree char *out_path = g_build_filename (fixture->dir, "out.jsonld", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) err = NULL;
+  g_autoptr(GString) err_text = g_string_new (NULL);
+  g_autoptr(JsonNode) graph = NULL;
+  g_autofree char *written = NULL;
+  g_auto(Run) rest = { 0, };
+
+  /* Of the two requests in flight, one is answered and the other never is */
+  pp_test_server_set_hold (fixture->server, TRUE);
+  pp_test_server_push_raw_reply (fixture->server,
+                                 "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 "Content-Length: 1000\r\n\r\n{",
+                                 PP_TEST_SERVER_ENDING_HANG);
+  process = start_tool (&err, "--endpoint", pp_test_server_get_base_url (fixture->server),
+                        "--jobs", "2", "--no-adaptive", "--segment-size", "80", "--cache", "none",
+                        "--verbose", "--output", out_path, doc, NULL);
+  g_assert_true (pp_test_server_wait_for_in_flight (fixture->server, 2, 30000));
+
+  g_subprocess_send_signal (process, SIGINT);
+  read_lines (err, err_text, STOPPING);
+  pp_test_server_set_hold (fixture->server, FALSE);
+  read_lines (err, err_text, ": 1/12 segments done, ");
+
+  g_subprocess_send_signal (process, SIGINT);
+  read_lines (err, err_text, NULL);
+  communicate (&rest, process);
+
+  g_test_message ("pp-convert said: %s", err_text->str);
+  g_assert_cmpint (rest.status, ==, 130);
+  g_assert_nonnull (strstr (err_text->str, "pp-convert: interrupted again: aborting the requests in flight\n"));
+
+  g_assert_true (g_file_get_contents (out_path, &written, NULL, NULL));
+  graph = parse_json (written);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (graph));
+  assert_missing_listed (err_text->str, written, 11, 12);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 2);
+}
+
+/* --jobs beyond the soft limit on open files, within the hard one: the
+ * soft limit is raised, and every job works */
+static void
+test_jobs_raise_file_limit (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  const struct rlimit limit = { .rlim_cur = 256, .rlim_max = 2048 };
+  g_autofree char *doc = write_numbered_paragraphs (fixture, 520);
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GHashTable) done = NULL;
+  g_auto(Run) run = { 0, };
+
+  /* Slow enough that the jobs pile up */
+  pp_test_server_set_latency_ms (fixture->server, 1000);
+  run_tool_with_file_limit (&run, &limit, "--endpoint", pp_test_server_get_base_url (fixture->server),
+                            "--jobs", "512", "--no-adaptive", "--segment-size", "80", "--cache", "none",
+                            doc, NULL);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+
+  graph = parse_json (run.out);
+  done = painters_in_graph (run.out);
+  g_assert_cmpuint (g_hash_table_size (done), ==, 520);
+
+  /* More requests in flight at once than the soft limit allowed
+   * descriptors for */
+  g_assert_cmpuint (pp_test_server_get_peak_in_flight (fixture->server), >, 256);
+}
+
+/* --jobs beyond the hard limit: refused up front, naming the limit */
+static void
+test_jobs_over_file_limit_refused (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autofree char *doc = write_numbered_paragraphs (fixture, 3);
+  const rlim_t limits[] = { 64, 1024 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+    {
+      const struct rlimit limit = { .rlim_cur = limits[i], .rlim_max = limits[i] };
+      g_autofree char *named = g_strdup_printf ("more than the limit of %u ", (guint) limits[i]);
+      g_auto(Run) run = { 0, };
+
+      run_tool_with_file_limit (&run, &limit, "--endpoint", pp_test_server_get_base_url (fixture->server),
+                                "--jobs", "512", "--cache", "none", doc, NULL);
+      g_test_message ("pp-convert said: %s", run.err);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_cmpstr (run.out, ==, "");
+      g_assert_true (is_one_line (run.err));
+      g_assert_true (g_str_has_prefix (run.err, "pp-convert: --jobs 512 needs about "));
+      g_assert_nonnull (strstr (run.err, named));
+    }
+
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 0);
+}
+
+/* Some segments failed: exit status 3, and the statistics say why */
+static void
+test_stats_of_failures (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autofree char *doc = write_numbered_paragraphs (fixture, 3);
+  g_autofree char *stats_path = g_build_filename (fixture->dir, "stats.json", NULL);
+  g_autofree char *stats_text = NULL;
+  g_autoptr(JsonNode) stats = NULL;
+  g_auto(Run) run = { 0, };
+  JsonObject *object;
+
+  pp_test_server_push_reply (fixture->server, 400, "{\"error\": {\"message\": \"bad request\"}}", NULL);
+  run_tool (&run, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
+            "--segment-size", "80", "--cache", "none", "--stats", stats_path, doc, NULL);
+  g_assert_cmpint (run.status, ==, 3);
+
+  g_assert_true (g_file_get_contents (stats_path, &stats_text, NULL, NULL));
+  stats = parse_json (stats_text);
+  object = json_node_get_object (stats);
+  g_assert_cmpint (json_object_get_int_member (object, "done"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (object, "failed"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "failed_by_error"),
+                                               "bad_request"), ==, 1);
+  g_assert_true (json_object_has_member (object, "retried_by_error"));
+  g_assert_true (json_object_has_member (object, "concurrency_limit"));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "circuit"), "state"),
+                   ==, "closed");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -738,6 +1108,11 @@ main (int   argc,
   ADD ("unreachable-endpoint", test_unreachable_endpoint);
   ADD ("secret-not-shown", test_secret_not_shown);
   ADD ("list-plugins", test_list_plugins);
+  ADD ("interrupt/first-finishes-in-flight", test_interrupt_finishes_in_flight);
+  ADD ("interrupt/second-aborts-in-flight", test_interrupt_twice_aborts_in_flight);
+  ADD ("jobs/soft-file-limit-raised", test_jobs_raise_file_limit);
+  ADD ("jobs/over-file-limit-refused", test_jobs_over_file_limit_refused);
+  ADD ("stats/failures-by-error", test_stats_of_failures);
 
 #undef ADD
 

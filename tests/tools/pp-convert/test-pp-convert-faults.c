@@ -1,0 +1,391 @@
+/* test-pp-convert-faults.c: pp-convert against a server that misbehaves
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+#include <glib/gstdio.h>
+#include <libpp/libpp.h>
+#include <libsoup/soup.h>
+
+#include "pp-test-server.h"
+
+/* The built pp-convert is run against the built pp-mock-llm, each a
+ * process, as a user runs them: every fault the server injects must be
+ * survived with the same graph as a run without faults, and without
+ * asking the server for a prompt more often than the retries allow. */
+
+#define N_SEGMENTS 40
+#define RETRIES "8"
+#define MAX_REQUESTS_PER_PROMPT 9   /* RETRIES + 1 */
+
+typedef struct
+{
+  char *dir;
+  char *document;
+} Fixture;
+
+/* pp-mock-llm, running */
+typedef struct
+{
+  GSubprocess *process;
+  char *base_url;
+} Mock;
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* A failed assertion aborts the test: take the tools down with it */
+static void
+die_with_parent (gpointer data)
+{
+#ifdef __linux__
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+#endif
+}
+
+static char *
+tool_path (const char *name)
+{
+  const char *tools_dir = g_getenv ("PP_TOOLS_DIR");
+
+  g_assert_nonnull (tools_dir);
+  return g_build_filename (tools_dir, name, name, NULL);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GString) text = g_string_new ("# Painters\n\n");
+  g_autoptr(GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("pp-convert-faults-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  /* One paragraph a segment, each naming its own people */
+  for (guint i = 0; i < N_SEGMENTS; i++)
+    g_string_append_printf (text, "Entry %u: the painter Frida Kahlo%c met Diego Rivera%c in Mexico.\n\n",
+                            i, 'a' + i % 26, 'a' + i / 26);
+  fixture->document = g_build_filename (fixture->dir, "doc.md", NULL);
+  g_assert_true (g_file_set_contents (fixture->document, text->str, -1, NULL));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_unlink (fixture->document);
+  g_rmdir (fixture->dir);
+  g_free (fixture->document);
+  g_free (fixture->dir);
+}
+
+/* Starts pp-mock-llm with @options, a NULL-terminated list, and reads the
+ * URL it announces */
+static void
+mock_start (Mock               *mock,
+            const char * const *options)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = tool_path ("pp-mock-llm");
+  g_autoptr(GStrvBuilder) argv_builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GDataInputStream) stdout_data = NULL;
+  g_autofree char *line = NULL;
+  const char *prefix = "pp-mock-llm listening on ";
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_strv_builder_add_many (argv_builder, path, "--port", "0", NULL);
+  g_strv_builder_addv (argv_builder, (const char **) options);
+  argv = g_strv_builder_end (argv_builder);
+  mock->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+
+  stdout_data = g_data_input_stream_new (g_subprocess_get_stdout_pipe (mock->process));
+  line = g_data_input_stream_read_line_utf8 (stdout_data, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, prefix));
+  mock->base_url = g_strdup (line + strlen (prefix));
+}
+
+static void
+mock_stop (Mock *mock)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_send_signal (mock->process, SIGTERM);
+  g_subprocess_wait (mock->process, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&mock->process);
+  g_clear_pointer (&mock->base_url, g_free);
+}
+
+/* The server's GET /stats */
+static JsonObject *
+mock_get_stats (Mock *mock)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *base = g_strndup (mock->base_url, strlen (mock->base_url) - strlen ("/v1"));
+  g_autofree char *url = g_strconcat (base, "/stats", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  root = json_from_string (g_bytes_get_data (body, NULL), &error);
+  g_assert_no_error (error);
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static gint64
+get_outcome (JsonObject *stats,
+             const char *outcome)
+{
+  return json_object_get_int_member (json_object_get_object_member (stats, "outcomes"), outcome);
+}
+
+/* Runs pp-convert, without a cache, with the arguments, NULL-terminated */
+static void
+run_convert (Run        *run,
+             const char *endpoint,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, tool_path ("pp-convert"));
+  g_ptr_array_add (argv, g_strdup ("--endpoint"));
+  g_ptr_array_add (argv, g_strdup (endpoint));
+  g_ptr_array_add (argv, g_strdup ("--cache"));
+  g_ptr_array_add (argv, g_strdup ("none"));
+  va_start (args, endpoint);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_unsetenv (launcher, "OPENAI_BASE_URL");
+  g_subprocess_launcher_unsetenv (launcher, "OPENAI_API_KEY");
+  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  run->status = g_subprocess_get_exit_status (process);
+}
+
+/* The graph of a run against a server without faults */
+static char *
+reference_graph (Fixture *fixture)
+{
+  Mock mock = { NULL, };
+  g_auto(Run) run = { 0, };
+
+  mock_start (&mock, (const char *[]) { NULL });
+  run_convert (&run, mock.base_url, "--segment-size", "80", fixture->document, NULL);
+  mock_stop (&mock);
+
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+
+  return g_steal_pointer (&run.out);
+}
+
+/* No prompt in the server's log was asked for more often than the retries
+ * allow; returns the prompts seen */
+static guint
+assert_requests_per_prompt (JsonObject *stats)
+{
+  JsonArray *log = json_object_get_array_member (stats, "log");
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer prompt, count;
+
+  for (guint i = 0; i < json_array_get_length (log); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (log, i);
+      const char *hash = json_object_get_string_member (entry, "prompt");
+
+      g_assert_nonnull (hash);
+      count = g_hash_table_lookup (counts, hash);
+      g_hash_table_insert (counts, (gpointer) hash, GUINT_TO_POINTER (GPOINTER_TO_UINT (count) + 1));
+    }
+
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &prompt, &count))
+    {
+      if (GPOINTER_TO_UINT (count) > MAX_REQUESTS_PER_PROMPT)
+        g_test_message ("prompt %s: %u requests", (const char *) prompt, GPOINTER_TO_UINT (count));
+      g_assert_cmpuint (GPOINTER_TO_UINT (count), <=, MAX_REQUESTS_PER_PROMPT);
+    }
+
+  return g_hash_table_size (counts);
+}
+
+typedef struct
+{
+  const char *name;
+  const char *options[16];
+  const char *outcome;         /* the outcome the fault leaves in /stats */
+} Faults;
+
+static const Faults fault_classes[] = {
+  { "p500", { "--p500", "0.2", NULL }, "500" },
+  { "p429", { "--p429", "0.2", "--retry-after", "0.2", NULL }, "429" },
+  { "ptruncate", { "--ptruncate", "0.2", NULL }, "truncated" },
+  { "pdrop", { "--pdrop", "0.2", NULL }, "dropped" },
+  /* A hang well past the client's timeout */
+  { "phang", { "--phang", "0.15", "--hang-ms", "4000", NULL }, "hung" },
+  { "all", { "--p500", "0.05", "--p429", "0.05", "--retry-after", "0.2", "--ptruncate", "0.05",
+             "--pdrop", "0.05", "--phang", "0.05", "--hang-ms", "4000" }, NULL },
+};
+
+static void
+test_survives_faults (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autofree char *expected = reference_graph (fixture);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fault_classes); i++)
+    {
+      const Faults *faults = &fault_classes[i];
+      g_autoptr(GStrvBuilder) options = g_strv_builder_new ();
+      g_auto(GStrv) argv = NULL;
+      g_autoptr(JsonObject) stats = NULL;
+      g_auto(Run) run = { 0, };
+      Mock mock = { NULL, };
+
+      g_test_message ("Faults: %s", faults->name);
+      g_strv_builder_addv (options, (const char **) faults->options);
+      g_strv_builder_add_many (options, "--seed", "7", NULL);
+      argv = g_strv_builder_end (options);
+
+      mock_start (&mock, (const char * const *) argv);
+      run_convert (&run, mock.base_url, "--segment-size", "80", "--jobs", "8",
+                   "--retries", RETRIES, "--timeout", "1", fixture->document, NULL);
+      stats = mock_get_stats (&mock);
+      mock_stop (&mock);
+
+      g_test_message ("pp-convert said: %s", run.err);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_cmpstr (run.out, ==, expected);
+
+      /* The fault was met, and survived within the retries */
+      if (faults->outcome != NULL)
+        g_assert_cmpint (get_outcome (stats, faults->outcome), >, 0);
+      g_assert_cmpuint (assert_requests_per_prompt (stats), ==, N_SEGMENTS);
+    }
+}
+
+/* A server that takes 4 requests at a time: the limit adapts to it */
+static void
+test_adapts_to_capacity (Fixture       *fixture,
+                         gconstpointer  user_data)
+{
+  g_autoptr(JsonObject) stats = NULL;
+  g_auto(Run) run = { 0, };
+  Mock mock = { NULL, };
+  gint64 rate_limited;
+  gint64 requests;
+
+  mock_start (&mock, (const char *[]) { "--capacity", "4", "--retry-after", "0.2", "--latency-ms", "50", NULL });
+  run_convert (&run, mock.base_url, "--segment-size", "80", "--jobs", "32", "--retries", RETRIES,
+               fixture->document, NULL);
+  stats = mock_get_stats (&mock);
+  mock_stop (&mock);
+
+  g_test_message ("pp-convert said: %s", run.err);
+  g_assert_cmpint (run.status, ==, 0);
+
+  rate_limited = get_outcome (stats, "429");
+  requests = json_object_get_int_member (stats, "requests");
+  g_test_message ("%" G_GINT64_FORMAT " requests, %" G_GINT64_FORMAT " turned away", requests, rate_limited);
+  g_assert_cmpint (requests - rate_limited, ==, N_SEGMENTS);
+  /* A limit that did not adapt would see most requests turned away; this
+   * one starts above the capacity and comes down by a tenth at each
+   * episode of 429s, which takes a few rounds in so short a run */
+  g_assert_cmpint (rate_limited * 3, <=, requests);
+  assert_requests_per_prompt (stats);
+}
+
+/* Refused credentials stop the run: one message, exit status 1 */
+static void
+test_auth_failure_stops_run (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_auto(Run) run = { 0, };
+  g_auto(GStrv) lines = NULL;
+
+  for (guint i = 0; i < N_SEGMENTS; i++)
+    pp_test_server_push_reply (server, 401,
+                               "{\"error\": {\"message\": \"Incorrect API key provided\", "
+                               "\"type\": \"invalid_request_error\", \"code\": \"invalid_api_key\"}}",
+                               NULL);
+  run_convert (&run, pp_test_server_get_base_url (server), "--segment-size", "80", "--jobs", "8",
+               fixture->document, NULL);
+
+  g_test_message ("pp-convert said: %s", run.err);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_cmpstr (run.out, ==, "");
+  lines = g_strsplit (run.err, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_true (g_str_has_prefix (lines[0], "pp-convert: "));
+  g_assert_nonnull (strstr (lines[0], "401"));
+
+  /* No segment was asked for after the refusal came back */
+  g_assert_cmpuint (pp_test_server_get_request_count (server), <=, 8);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/pp-convert/faults/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("each-class-and-all-survived", test_survives_faults);
+  ADD ("capacity/limit-adapts", test_adapts_to_capacity);
+  ADD ("auth/stops-run-once", test_auth_failure_stops_run);
+
+#undef ADD
+
+  return g_test_run ();
+}
