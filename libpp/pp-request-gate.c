@@ -430,6 +430,10 @@ pp_processor_complete_request (PpConvertContext  *context,
   flight = g_hash_table_lookup (self->flights, key);
   if (flight != NULL)
     {
+      g_mutex_lock (&self->stats.lock);
+      self->stats.shared_answers++;
+      g_mutex_unlock (&self->stats.lock);
+
       flight_ref (flight);
       response = wait_for_flight (self, flight, cancellable, error);
       g_mutex_unlock (&self->flight_lock);

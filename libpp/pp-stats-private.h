@@ -26,6 +26,7 @@ typedef struct
   guint cache_hits;
   guint cache_misses;
   guint cache_store_failures;
+  guint shared_answers;
   guint llm_requests;
   guint in_flight;
   guint peak_in_flight;

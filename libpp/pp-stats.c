@@ -23,6 +23,7 @@ struct _PpStats
   guint retried_by_error[PP_STATS_N_LLM_ERRORS];
   guint failed_by_error[PP_STATS_N_LLM_ERRORS];
   guint cache_hits;
+  guint shared_answers;
   guint cache_misses;
   guint cache_store_failures;
   guint llm_requests;
@@ -134,6 +135,7 @@ pp_stats_collector_snapshot (PpStatsCollector *collector,
   memcpy (stats->retried_by_error, collector->retried_by_error, sizeof stats->retried_by_error);
   memcpy (stats->failed_by_error, collector->failed_by_error, sizeof stats->failed_by_error);
   stats->cache_hits = collector->cache_hits;
+  stats->shared_answers = collector->shared_answers;
   stats->cache_misses = collector->cache_misses;
   stats->cache_store_failures = collector->cache_store_failures;
   stats->llm_requests = collector->llm_requests;
@@ -391,6 +393,25 @@ pp_stats_get_cache_hits (PpStats *stats)
 }
 
 /**
+ * pp_stats_get_shared_answers:
+ * @stats: a #PpStats
+ *
+ * Gets how many requests were not sent because an identical one was in
+ * flight at the time: they shared its answer (or its error).
+ *
+ * Returns: the requests that shared the answer of an identical one
+ *
+ * Since: 0.2
+ */
+guint
+pp_stats_get_shared_answers (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->shared_answers;
+}
+
+/**
  * pp_stats_get_cache_misses:
  * @stats: a #PpStats
  *
@@ -634,7 +655,8 @@ pp_stats_get_latency_percentile (PpStats *stats,
  * 0.2, `retried_by_error` and `failed_by_error` count by class of LLM
  * error, with a member per class named by its nickname with underscores
  * (`rate_limited`, `transient`, `context_length`…), and `cache_misses` and
- * `cache_store_failures` join `cache_hits`.
+ * `cache_store_failures` join `cache_hits`, and `shared_answers` counts
+ * the requests that shared the answer of an identical one in flight.
  *
  * Returns: (transfer full): the snapshot as a JSON object
  *
@@ -671,6 +693,7 @@ pp_stats_to_json (PpStats *stats)
   ADD_INT ("cache_hits", stats->cache_hits);
   ADD_INT ("cache_misses", stats->cache_misses);
   ADD_INT ("cache_store_failures", stats->cache_store_failures);
+  ADD_INT ("shared_answers", stats->shared_answers);
   ADD_INT ("llm_requests", stats->llm_requests);
   ADD_INT ("in_flight", stats->in_flight);
   ADD_INT ("peak_in_flight", stats->peak_in_flight);

@@ -62,6 +62,8 @@ PP_AVAILABLE_IN_0_2
 guint     pp_stats_get_cache_misses      (PpStats *stats);
 PP_AVAILABLE_IN_0_2
 guint     pp_stats_get_cache_store_failures (PpStats *stats);
+PP_AVAILABLE_IN_0_2
+guint     pp_stats_get_shared_answers    (PpStats *stats);
 PP_AVAILABLE_IN_ALL
 guint     pp_stats_get_llm_requests      (PpStats *stats);
 PP_AVAILABLE_IN_ALL

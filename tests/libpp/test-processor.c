@@ -493,6 +493,55 @@ test_max_workers_at_run_time (Fixture       *fixture,
   g_assert_cmpuint (pp_test_server_get_peak_in_flight (fixture->server), ==, 6);
 }
 
+/* Identical segments converted at once send one request: the others share
+ * its answer while it is in flight */
+static void
+test_identical_segments_share_one_request (Fixture       *fixture,
+                                           gconstpointer  user_data)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(PpDocument) document = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(PpStats) stats = NULL;
+  gint64 deadline;
+
+  for (guint i = 0; i < 16; i++)
+    g_string_append (text, "Ada Lovelace wrote the first program for the Analytical Engine of Charles Babbage.\n\n");
+  document = pp_document_new_from_text ("same.txt", text->str, text->len, PP_TEXT_FORMAT_PLAIN, &error);
+  g_assert_no_error (error);
+
+  pp_processor_set_adaptive (fixture->processor, FALSE);
+  pp_processor_set_max_workers (fixture->processor, 16);
+  pp_test_server_set_hold (fixture->server, TRUE);
+  pp_processor_process_document_async (fixture->processor, document, NULL, document_done, &result);
+
+  /* Held until the fifteen others wait on the first request */
+  g_assert_true (pp_test_server_wait_for_in_flight (fixture->server, 1, 10000));
+  deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+  do
+    {
+      g_clear_pointer (&stats, pp_stats_unref);
+      stats = pp_processor_get_stats (fixture->processor);
+      if (pp_stats_get_shared_answers (stats) < 15)
+        g_usleep (G_TIME_SPAN_MILLISECOND);
+    }
+  while (pp_stats_get_shared_answers (stats) < 15 && g_get_monotonic_time () < deadline);
+  g_assert_cmpuint (pp_stats_get_shared_answers (stats), ==, 15);
+  pp_test_server_set_hold (fixture->server, FALSE);
+
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  graph = pp_processor_process_document_finish (fixture->processor, result, &error);
+  g_assert_no_error (error);
+
+  g_clear_pointer (&stats, pp_stats_unref);
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_done (stats), ==, 16);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 1);
+}
+
 static void
 count_progress (PpProcessor *processor,
                 guint        done,
@@ -2109,6 +2158,7 @@ main (int   argc,
   ADD ("signals/main-thread", test_signals_main_thread, FALSE);
   ADD ("signals/other-thread", test_signals_thread, FALSE);
   ADD ("max-workers-at-run-time", test_max_workers_at_run_time, FALSE);
+  ADD ("single-flight/identical-segments-share-one-request", test_identical_segments_share_one_request, FALSE);
   ADD ("cancellation", test_cancellation, FALSE);
   ADD ("retries", test_retries, FALSE);
   ADD ("queue", test_queue, FALSE);
