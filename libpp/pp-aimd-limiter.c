@@ -20,7 +20,7 @@
  * without congestion (one more for each full limit's worth of successes
  * since the last decrease, up to 16), so that it finds the room again soon
  * after an endpoint's capacity went up. Each congestion episode shrinks it
- * by a tenth: the overloaded answers of requests sent before the last
+ * by a twentieth: the overloaded answers of requests sent before the last
  * decrease belong to the episode that caused it and do not shrink it again.
  *
  * Latency alone never lowers the limit: a long answer from an LLM is work,
@@ -40,7 +40,7 @@
 /* The most the growth speeds up after a long time without congestion */
 #define MAX_GROWTH_STEP 16
 /* What is left of the limit after a congestion episode */
-#define DECREASE_FACTOR 0.9
+#define DECREASE_FACTOR 0.95
 
 struct _PpAimdLimiter
 {

@@ -9,12 +9,14 @@
 
 G_BEGIN_DECLS
 
-/* Transient failures in a row that open the circuit */
-#define PP_CIRCUIT_BREAKER_MAX_CONSECUTIVE_FAILURES 5
+/* Transient failures in a row that open the circuit. An endpoint that
+ * fails one request in five, and answers the rest, must not trip it: eight
+ * in a row happen there about once in 400,000 requests */
+#define PP_CIRCUIT_BREAKER_MAX_CONSECUTIVE_FAILURES 8
 /* The sliding window of the last requests, and how many of them it needs
- * before its failure rate (over a half) opens the circuit */
+ * before its failure rate (over three quarters) opens the circuit */
 #define PP_CIRCUIT_BREAKER_WINDOW 20
-#define PP_CIRCUIT_BREAKER_MIN_WINDOW 10
+#define PP_CIRCUIT_BREAKER_MIN_WINDOW 20
 /* The first cool-down; it doubles while probes fail, up to the longest */
 #define PP_CIRCUIT_BREAKER_COOL_DOWN_US (1 * G_TIME_SPAN_SECOND)
 #define PP_CIRCUIT_BREAKER_MAX_COOL_DOWN_US (30 * G_TIME_SPAN_SECOND)

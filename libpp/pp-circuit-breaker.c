@@ -9,8 +9,8 @@
 
 /* A circuit breaker in front of an endpoint. While CLOSED, every request
  * goes, and the breaker watches how they end: PP_CIRCUIT_BREAKER_MAX_CONSECUTIVE_FAILURES
- * transient failures in a row, or more failures than successes among the
- * last PP_CIRCUIT_BREAKER_WINDOW requests (once there are
+ * transient failures in a row, or more than three quarters of failures
+ * among the last PP_CIRCUIT_BREAKER_WINDOW requests (once there are
  * PP_CIRCUIT_BREAKER_MIN_WINDOW of them), open it. While OPEN, no request
  * goes until the cool-down is over; then the circuit is HALF_OPEN and the
  * next request is the probe, the only one in flight. The probe's success
@@ -215,7 +215,7 @@ pp_circuit_breaker_record (PpCircuitBreaker *breaker,
       window_length = breaker->window_length;
 
       if (consecutive >= PP_CIRCUIT_BREAKER_MAX_CONSECUTIVE_FAILURES ||
-          (window_length >= PP_CIRCUIT_BREAKER_MIN_WINDOW && window_failures * 2 > window_length))
+          (window_length >= PP_CIRCUIT_BREAKER_MIN_WINDOW && window_failures * 4 > window_length * 3))
         open_locked (breaker, now, PP_CIRCUIT_BREAKER_COOL_DOWN_US);
     }
 

@@ -36,12 +36,13 @@
  *
  * ## Endpoints that fail or ask to slow down
  *
- * A circuit breaker watches how requests end. After 5 transient failures
+ * A circuit breaker watches how requests end. After 8 transient failures
  * in a row (a 429 does not count: it says the endpoint is alive), or when
- * more than half of the last 20 requests failed, it opens
+ * more than three quarters of the last 20 requests failed, it opens
  * (#PpProcessor:circuit-state): no request is sent, and the segments that
- * would send one fail for a transient reason, to be retried once the
- * cool-down is over. After the cool-down (1 second, doubled each time the
+ * would send one wait, without spending a retry, until the cool-down is
+ * over. An endpoint that fails one request in five and answers the rest
+ * does not trip it. After the cool-down (1 second, doubled each time the
  * endpoint still fails, up to 30 seconds) one request probes the endpoint;
  * its success closes the circuit.
  *

@@ -45,16 +45,17 @@ assert_refuses (PpCircuitBreaker *breaker,
   g_assert_cmpint (retry_in, ==, expect_retry_in);
 }
 
-/* Five transient failures in a row open the circuit; a success between
- * them starts the count again */
+/* PP_CIRCUIT_BREAKER_MAX_CONSECUTIVE_FAILURES transient failures in a row
+ * open the circuit; a success between them starts the count again */
 static void
 test_consecutive_failures_open (void)
 {
   g_autoptr(PpCircuitBreaker) breaker = pp_circuit_breaker_new ();
+  const guint most = PP_CIRCUIT_BREAKER_MAX_CONSECUTIVE_FAILURES - 1;
 
-  record_n (breaker, 4, PP_CIRCUIT_RESULT_FAILURE);
+  record_n (breaker, most, PP_CIRCUIT_RESULT_FAILURE);
   record_n (breaker, 1, PP_CIRCUIT_RESULT_SUCCESS);
-  record_n (breaker, 4, PP_CIRCUIT_RESULT_FAILURE);
+  record_n (breaker, most, PP_CIRCUIT_RESULT_FAILURE);
   g_assert_cmpint (pp_circuit_breaker_get_state (breaker), ==, PP_CIRCUIT_CLOSED);
   assert_admits (breaker, T0, FALSE);
 
@@ -74,40 +75,33 @@ static void
 test_window_rate_opens (void)
 {
   g_autoptr(PpCircuitBreaker) breaker = pp_circuit_breaker_new ();
-  g_autoptr(PpCircuitBreaker) even = pp_circuit_breaker_new ();
+  g_autoptr(PpCircuitBreaker) flaky = pp_circuit_breaker_new ();
 
-  /* F F S, three times: 6 of 9, too few requests to judge */
-  for (guint i = 0; i < 3; i++)
+  /* S F F F, four times: 12 of 16, too few requests to judge */
+  for (guint i = 0; i < 4; i++)
     {
-      record_n (breaker, 2, PP_CIRCUIT_RESULT_FAILURE);
       record_n (breaker, 1, PP_CIRCUIT_RESULT_SUCCESS);
+      record_n (breaker, 3, PP_CIRCUIT_RESULT_FAILURE);
     }
   g_assert_cmpint (pp_circuit_breaker_get_state (breaker), ==, PP_CIRCUIT_CLOSED);
 
-  /* 7 of 10 */
+  /* Once more: 15 of 20 is three quarters, not more */
+  record_n (breaker, 1, PP_CIRCUIT_RESULT_SUCCESS);
+  record_n (breaker, 3, PP_CIRCUIT_RESULT_FAILURE);
+  g_assert_cmpint (pp_circuit_breaker_get_state (breaker), ==, PP_CIRCUIT_CLOSED);
+
+  /* The window slides past the first success: 16 of the last 20 */
   record_n (breaker, 1, PP_CIRCUIT_RESULT_FAILURE);
   g_assert_cmpint (pp_circuit_breaker_get_state (breaker), ==, PP_CIRCUIT_OPEN);
 
-  /* S F for 40 requests: never more than half of the window */
-  for (guint i = 0; i < 20; i++)
+  /* An endpoint that fails often but answers in between never trips it:
+   * S F F F and S F for 200 requests */
+  for (guint i = 0; i < 50; i++)
     {
-      record_n (even, 1, PP_CIRCUIT_RESULT_SUCCESS);
-      record_n (even, 1, PP_CIRCUIT_RESULT_FAILURE);
+      record_n (flaky, 1, PP_CIRCUIT_RESULT_SUCCESS);
+      record_n (flaky, i % 2 ? 3 : 1, PP_CIRCUIT_RESULT_FAILURE);
     }
-  g_assert_cmpint (pp_circuit_breaker_get_state (even), ==, PP_CIRCUIT_CLOSED);
-
-  /* The window slides: after S S S S, then F F S three times and F, 10 of
-   * the last 20 failed; one more failure makes it 11 */
-  record_n (even, 4, PP_CIRCUIT_RESULT_SUCCESS);
-  for (guint i = 0; i < 3; i++)
-    {
-      record_n (even, 2, PP_CIRCUIT_RESULT_FAILURE);
-      record_n (even, 1, PP_CIRCUIT_RESULT_SUCCESS);
-    }
-  record_n (even, 1, PP_CIRCUIT_RESULT_FAILURE);
-  g_assert_cmpint (pp_circuit_breaker_get_state (even), ==, PP_CIRCUIT_CLOSED);
-  record_n (even, 1, PP_CIRCUIT_RESULT_FAILURE);
-  g_assert_cmpint (pp_circuit_breaker_get_state (even), ==, PP_CIRCUIT_OPEN);
+  g_assert_cmpint (pp_circuit_breaker_get_state (flaky), ==, PP_CIRCUIT_CLOSED);
 }
 
 static PpCircuitBreaker *
@@ -145,7 +139,7 @@ test_cool_down_then_one_probe (void)
 }
 
 /* The probe's success closes the circuit: every request goes again, and
- * it takes five new failures to open it */
+ * it takes as many new failures in a row to open it */
 static void
 test_probe_success_closes (void)
 {

@@ -2002,7 +2002,10 @@ test_limiter_replaced (Fixture       *fixture,
 
 #define UNAVAILABLE_BODY "{\"error\": {\"message\": \"The server is overloaded\"}}"
 
-/* Five failures in a row open the circuit: no request goes during the
+/* The failures in a row that open the circuit (PP_CIRCUIT_BREAKER_MAX_CONSECUTIVE_FAILURES) */
+#define CIRCUIT_FAILURES 8u
+
+/* Eight failures in a row open the circuit: no request goes during the
  * cool-down, then one probe does, and its success closes the circuit */
 static void
 test_circuit_opens_and_closes (Fixture       *fixture,
@@ -2019,7 +2022,7 @@ test_circuit_opens_and_closes (Fixture       *fixture,
 
   path_notifications_init (&n);
   g_object_set (fixture->processor, "max-retries", 20u, NULL);
-  for (guint i = 0; i < 5; i++)
+  for (guint i = 0; i < CIRCUIT_FAILURES; i++)
     pp_test_server_push_reply (fixture->server, 503, UNAVAILABLE_BODY, NULL);
   g_signal_connect (fixture->processor, "notify::circuit-state", G_CALLBACK (on_circuit_state), &n);
 
@@ -2027,11 +2030,11 @@ test_circuit_opens_and_closes (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_nonnull (graph);
 
-  /* The five failures, and the probe that found the endpoint back, a
+  /* The eight failures, and the probe that found the endpoint back, a
    * cool-down after the last failure */
-  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 6);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, CIRCUIT_FAILURES + 1);
   arrivals = pp_test_server_dup_arrival_times (fixture->server);
-  gap = g_array_index (arrivals, gint64, 5) - g_array_index (arrivals, gint64, 4);
+  gap = g_array_index (arrivals, gint64, CIRCUIT_FAILURES) - g_array_index (arrivals, gint64, CIRCUIT_FAILURES - 1);
   g_assert_cmpint (gap, >=, G_TIME_SPAN_SECOND);
 
   while (n.circuit_states->len == 0 ||
@@ -2052,7 +2055,7 @@ test_circuit_opens_and_closes (Fixture       *fixture,
 }
 
 /* While the circuit is open, a segment waits for the probe without
- * spending its retries: the five failures took five of its five retries,
+ * spending its retries: the eight failures took eight of its eight retries,
  * and the probe after the cool-down still converts it */
 static void
 test_circuit_open_spends_no_retries (Fixture       *fixture,
@@ -2063,18 +2066,18 @@ test_circuit_open_spends_no_retries (Fixture       *fixture,
   g_autoptr(JsonNode) graph = NULL;
   g_autoptr(PpStats) stats = NULL;
 
-  g_object_set (fixture->processor, "max-retries", 5u, NULL);
-  for (guint i = 0; i < 5; i++)
+  g_object_set (fixture->processor, "max-retries", CIRCUIT_FAILURES, NULL);
+  for (guint i = 0; i < CIRCUIT_FAILURES; i++)
     pp_test_server_push_reply (fixture->server, 503, UNAVAILABLE_BODY, NULL);
 
   graph = process_async (fixture->processor, one, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (graph);
 
-  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 6);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, CIRCUIT_FAILURES + 1);
   stats = pp_processor_get_stats (fixture->processor);
   g_assert_cmpuint (pp_stats_get_done (stats), ==, 1);
-  g_assert_cmpuint (pp_stats_get_retried (stats), ==, 5);
+  g_assert_cmpuint (pp_stats_get_retried (stats), ==, CIRCUIT_FAILURES);
 }
 
 #define REQUESTS_PER_MINUTE 600
