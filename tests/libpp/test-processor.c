@@ -1041,86 +1041,50 @@ test_silent_client_init (TestSilentClient *self)
 {
 }
 
-#define TEST_TYPE_SILENT_CONVERTER (test_silent_converter_get_type ())
-G_DECLARE_FINAL_TYPE (TestSilentConverter, test_silent_converter, TEST, SILENT_CONVERTER, GObject)
+#define TEST_TYPE_GRAPHLESS_CONVERTER (test_graphless_converter_get_type ())
+G_DECLARE_FINAL_TYPE (TestGraphlessConverter, test_graphless_converter, TEST, GRAPHLESS_CONVERTER, GObject)
 
-struct _TestSilentConverter
+/* Returns no graph: with no error, or with an error saying @message */
+struct _TestGraphlessConverter
 {
   GObject parent_instance;
+  const char *message;
 };
 
-/* Neither JSON-LD nor an error */
 static JsonNode *
-test_silent_converter_convert (PpConverter       *converter,
-                               PpConvertContext  *context,
-                               PpSegment         *segment,
-                               GCancellable      *cancellable,
-                               GError           **error)
+test_graphless_converter_convert (PpConverter       *converter,
+                                  PpConvertContext  *context,
+                                  PpSegment         *segment,
+                                  GCancellable      *cancellable,
+                                  GError           **error)
 {
+  TestGraphlessConverter *self = TEST_GRAPHLESS_CONVERTER (converter);
+
+  if (self->message != NULL)
+    g_set_error_literal (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT, self->message);
   return NULL;
 }
 
 static void
-test_silent_converter_iface_init (PpConverterInterface *iface)
+test_graphless_converter_iface_init (PpConverterInterface *iface)
 {
-  iface->convert = test_silent_converter_convert;
+  iface->convert = test_graphless_converter_convert;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestSilentConverter, test_silent_converter, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (PP_TYPE_CONVERTER, test_silent_converter_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestGraphlessConverter, test_graphless_converter, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PP_TYPE_CONVERTER, test_graphless_converter_iface_init))
 
 static void
-test_silent_converter_class_init (TestSilentConverterClass *klass)
+test_graphless_converter_class_init (TestGraphlessConverterClass *klass)
 {
 }
 
 static void
-test_silent_converter_init (TestSilentConverter *self)
+test_graphless_converter_init (TestGraphlessConverter *self)
 {
 }
 
 #define LEAKED_KEY "sk-test-0123456789abcdef"
-
-/* Quotes the client's key, as a converter might quote an answer that
- * echoes it */
-struct _TestLeakyConverter
-{
-  GObject parent_instance;
-};
-
-G_DECLARE_FINAL_TYPE (TestLeakyConverter, test_leaky_converter, TEST, LEAKY_CONVERTER, GObject)
-
-static JsonNode *
-test_leaky_converter_convert (PpConverter       *converter,
-                              PpConvertContext  *context,
-                              PpSegment         *segment,
-                              GCancellable      *cancellable,
-                              GError           **error)
-{
-  g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
-               "the answer has an unknown term “%s” (and %%-encoded, “%s”)",
-               LEAKED_KEY, "sk%2Dtest%2D0123456789abcdef");
-  return NULL;
-}
-
-static void
-test_leaky_converter_iface_init (PpConverterInterface *iface)
-{
-  iface->convert = test_leaky_converter_convert;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestLeakyConverter, test_leaky_converter, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (PP_TYPE_CONVERTER, test_leaky_converter_iface_init))
-
-static void
-test_leaky_converter_class_init (TestLeakyConverterClass *klass)
-{
-}
-
-static void
-test_leaky_converter_init (TestLeakyConverter *self)
-{
-}
 
 /* Warnings about caches are caught and counted; any other warning stays
  * fatal */
@@ -1282,7 +1246,7 @@ static void
 test_converter_returns_nothing (Fixture       *fixture,
                                 gconstpointer  user_data)
 {
-  g_autoptr(TestSilentConverter) converter = g_object_new (TEST_TYPE_SILENT_CONVERTER, NULL);
+  g_autoptr(TestGraphlessConverter) converter = g_object_new (TEST_TYPE_GRAPHLESS_CONVERTER, NULL);
   g_autoptr(PpProcessor) processor = create_processor_with (fixture->server, PP_CONVERTER (converter), NULL, NULL);
   g_autoptr(PpDocument) document = make_document (3);
   g_autoptr(GError) error = NULL;
@@ -1291,7 +1255,7 @@ test_converter_returns_nothing (Fixture       *fixture,
   graph = pp_processor_process_document (processor, document, NULL, &error);
   g_assert_null (graph);
   g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED);
-  g_assert_nonnull (strstr (error->message, "TestSilentConverter"));
+  g_assert_nonnull (strstr (error->message, "TestGraphlessConverter"));
 }
 
 static void
@@ -1309,7 +1273,9 @@ static void
 test_converter_error_redacted (Fixture       *fixture,
                                gconstpointer  user_data)
 {
-  g_autoptr(TestLeakyConverter) converter = g_object_new (test_leaky_converter_get_type (), NULL);
+  /* Quotes the client's key, as a converter might quote an answer that
+   * echoes it */
+  g_autoptr(TestGraphlessConverter) converter = g_object_new (TEST_TYPE_GRAPHLESS_CONVERTER, NULL);
   g_autoptr(GObject) client = NULL;
   g_autoptr(PpProcessor) processor = NULL;
   g_autoptr(PpDocument) document = make_document (3);
@@ -1322,6 +1288,8 @@ test_converter_error_redacted (Fixture       *fixture,
                                "api-key", LEAKED_KEY,
                                NULL);
   g_assert_no_error (error);
+  converter->message = "the answer has an unknown term “" LEAKED_KEY "” "
+                       "(and percent-encoded, “sk%2Dtest%2D0123456789abcdef”)";
   processor = pp_processor_new (PP_CONVERTER (converter), PP_LLM_CLIENT (client), NULL);
   g_signal_connect (processor, "segment-failed", G_CALLBACK (collect_failure), failures);
 
