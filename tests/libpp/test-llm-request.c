@@ -36,6 +36,7 @@ test_cache_key_stable (void)
   g_autofree char *key_a = NULL;
   g_autofree char *key_b = NULL;
   g_autofree char *key_again = NULL;
+  g_autofree char *expected = NULL;
 
   pp_llm_request_set_prompt_version (b, "schemaorg-extract@1");
   pp_llm_request_set_json_mode (b, TRUE);
@@ -49,14 +50,14 @@ test_cache_key_stable (void)
 
   /* The canonical JSON of this request, hashed: a change of layout changes
    * every key, and must be deliberate */
-  g_assert_cmpstr (key_a, ==,
-                   g_compute_checksum_for_string (G_CHECKSUM_SHA256,
-                     "{\"client\":\"" CLIENT_ID "\",\"max_tokens\":null,"
-                     "\"messages\":[{\"content\":\"You extract JSON-LD.\",\"role\":\"system\"},"
-                     "{\"content\":\"Ada Lovelace wrote notes.\",\"role\":\"user\"}],"
-                     "\"model\":null,\"prompt_version\":\"schemaorg-extract@1\","
-                     "\"response_format\":{\"type\":\"json_object\"},\"seed\":null,"
-                     "\"temperature\":null,\"top_p\":null,\"v\":1}", -1));
+  expected = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+               "{\"client\":\"" CLIENT_ID "\",\"max_tokens\":null,"
+               "\"messages\":[{\"content\":\"You extract JSON-LD.\",\"role\":\"system\"},"
+               "{\"content\":\"Ada Lovelace wrote notes.\",\"role\":\"user\"}],"
+               "\"model\":null,\"prompt_version\":\"schemaorg-extract@1\","
+               "\"response_format\":{\"type\":\"json_object\"},\"seed\":null,"
+               "\"temperature\":null,\"top_p\":null,\"v\":1}", -1);
+  g_assert_cmpstr (key_a, ==, expected);
 }
 
 typedef void (*ChangeFunc) (PpLlmRequest *request);

@@ -802,8 +802,12 @@ main (int   argc,
 
   g_main_loop_run (self.loop);
 
+  /* Stopping: a second signal while the server shuts down changes nothing
+   * (the default action would kill it before it said it stopped) */
   g_source_remove (sigint_id);
   g_source_remove (sigterm_id);
+  signal (SIGINT, SIG_IGN);
+  signal (SIGTERM, SIG_IGN);
   answer_source_destroy (&self);
   soup_server_disconnect (self.server);
   g_clear_object (&self.server);
