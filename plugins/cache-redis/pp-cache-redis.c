@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "pp-cache-redis.h"
+#include "pp-redis-admin.h"
+#include "pp-redis-entry.h"
 #include "pp-redis-pool.h"
 #include "pp-redis-url.h"
 
@@ -18,10 +20,18 @@
  * server, so that the processes and machines that use the same server
  * share them, and none pays twice for the same answer.
  *
- * An entry is a Redis string, its value stored as it is (any bytes),
- * under #PpCacheRedis:key-prefix followed by the cache key. An
- * entry stored with a time to live is stored with `SET … EX`, so that the
- * server drops it when it expires.
+ * An entry is a Redis string under #PpCacheRedis:key-prefix followed by
+ * the cache key: a header of 16 bytes (a magic number, a version, and
+ * when it was stored), then the value as it is (any bytes). A string
+ * without a valid header is a miss, never an answer. An entry stored with
+ * a time to live is stored with `SET … EX`, so that the server drops it
+ * when it expires.
+ *
+ * It implements [iface@Pp.CacheAdmin] over the keys under its prefix, and
+ * no other: info counts them and the bytes of their names and values,
+ * clear removes them, and prune removes those stored too long ago and
+ * those without a valid header. Each walks the keys with `SCAN`, a batch
+ * at a time, so that the server goes on serving meanwhile.
  *
  * A server that cannot be reached at start, or goes away during a run,
  * never fails the run: lookups are misses and stores store nothing, one
@@ -73,12 +83,15 @@ static GParamSpec *properties[N_PROPS];
 
 static void pp_cache_redis_cache_iface_init    (PpCacheInterface *iface);
 static void pp_cache_redis_initable_iface_init (GInitableIface   *iface);
+static void pp_cache_redis_admin_iface_init    (PpCacheAdminInterface *iface);
 
 G_DEFINE_DYNAMIC_TYPE_EXTENDED (PpCacheRedis, pp_cache_redis, G_TYPE_OBJECT, G_TYPE_FLAG_FINAL,
                                 G_IMPLEMENT_INTERFACE_DYNAMIC (G_TYPE_INITABLE,
                                                                pp_cache_redis_initable_iface_init)
                                 G_IMPLEMENT_INTERFACE_DYNAMIC (PP_TYPE_CACHE,
-                                                               pp_cache_redis_cache_iface_init))
+                                                               pp_cache_redis_cache_iface_init)
+                                G_IMPLEMENT_INTERFACE_DYNAMIC (PP_TYPE_CACHE_ADMIN,
+                                                               pp_cache_redis_admin_iface_init))
 
 static void
 wipe_string (char **string)
@@ -95,12 +108,7 @@ say_refused (PpCacheRedis *self,
              const char   *command,
              redisReply   *reply)
 {
-  g_autofree char *cause = NULL;
-
-  if (reply->type == REDIS_REPLY_ERROR)
-    cause = pp_redis_pool_hide_password (self->pool, reply->str);
-  else
-    cause = g_strdup_printf ("a reply of unexpected type %d", reply->type);
+  g_autofree char *cause = pp_redis_pool_describe_reply (self->pool, reply);
 
   if (g_atomic_int_compare_and_exchange (&self->said_refused, FALSE, TRUE))
     g_warning ("Redis cache %s: %s refused: %s; such a failure is a miss, "
@@ -120,6 +128,7 @@ pp_cache_redis_lookup (PpCache       *cache,
   g_autofree char *redis_key = NULL;
   g_autoptr(redisReply) reply = NULL;
   const char *argv[2];
+  GBytes *value;
 
   g_return_val_if_fail (self->pool != NULL, NULL);
 
@@ -138,7 +147,11 @@ pp_cache_redis_lookup (PpCache       *cache,
   switch (reply->type)
     {
     case REDIS_REPLY_STRING:
-      return g_bytes_new (reply->str, reply->len);
+      value = pp_redis_entry_unpack (reply->str, reply->len);
+      if (value == NULL)
+        g_debug ("Redis cache %s: key “%s” holds no valid entry; a miss",
+                 self->url_display, redis_key);
+      return value;
 
     case REDIS_REPLY_NIL:
       return NULL;
@@ -161,6 +174,7 @@ pp_cache_redis_store (PpCache       *cache,
   g_autofree char *redis_key = NULL;
   g_autofree char *ttl = NULL;
   g_autoptr(redisReply) reply = NULL;
+  g_autoptr(GBytes) entry = NULL;
   const char *argv[5];
   size_t argv_len[5];
   gsize size = 0;
@@ -173,11 +187,12 @@ pp_cache_redis_store (PpCache       *cache,
     return FALSE;
 
   redis_key = g_strconcat (self->key_prefix, key, NULL);
-  data = g_bytes_get_data (value, &size);
+  entry = pp_redis_entry_pack (value, g_get_real_time ());
+  data = g_bytes_get_data (entry, &size);
 
   argv[0] = "SET";
   argv[1] = redis_key;
-  argv[2] = data != NULL ? data : "";
+  argv[2] = data;
   argv_len[0] = strlen (argv[0]);
   argv_len[1] = strlen (argv[1]);
   argv_len[2] = size;
@@ -226,6 +241,64 @@ pp_cache_redis_cache_iface_init (PpCacheInterface *iface)
   iface->lookup = pp_cache_redis_lookup;
   iface->store = pp_cache_redis_store;
   iface->close = pp_cache_redis_close;
+}
+
+/* Administration */
+
+static GVariant *
+pp_cache_redis_query_info (PpCacheAdmin  *admin,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  PpCacheRedis *self = PP_CACHE_REDIS (admin);
+  g_auto(GVariantDict) info = G_VARIANT_DICT_INIT (NULL);
+
+  g_return_val_if_fail (self->pool != NULL, NULL);
+
+  g_variant_dict_insert (&info, "location", "s", self->url_display);
+  if (!pp_redis_admin_count (self->pool, self->key_prefix, &info, cancellable, error))
+    return NULL;
+
+  return g_variant_ref_sink (g_variant_dict_end (&info));
+}
+
+static gboolean
+pp_cache_redis_clear (PpCacheAdmin  *admin,
+                      guint64       *n_removed,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  PpCacheRedis *self = PP_CACHE_REDIS (admin);
+
+  g_return_val_if_fail (self->pool != NULL, FALSE);
+
+  return pp_redis_admin_clear (self->pool, self->key_prefix, n_removed, cancellable, error);
+}
+
+static gboolean
+pp_cache_redis_prune (PpCacheAdmin  *admin,
+                      guint64        older_than_s,
+                      guint64       *n_removed,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  PpCacheRedis *self = PP_CACHE_REDIS (admin);
+  gint64 now = g_get_real_time ();
+  gint64 created_before = older_than_s > (guint64) (now / G_USEC_PER_SEC)
+    ? 0 : now - (gint64) older_than_s * G_USEC_PER_SEC;
+
+  g_return_val_if_fail (self->pool != NULL, FALSE);
+
+  return pp_redis_admin_prune (self->pool, self->key_prefix, created_before,
+                               n_removed, cancellable, error);
+}
+
+static void
+pp_cache_redis_admin_iface_init (PpCacheAdminInterface *iface)
+{
+  iface->query_info = pp_cache_redis_query_info;
+  iface->clear = pp_cache_redis_clear;
+  iface->prune = pp_cache_redis_prune;
 }
 
 static gboolean

@@ -28,6 +28,12 @@
  * first failure of an outage is logged as a warning, the others only as
  * debug messages; an outage ends with the first reply.
  *
+ * That is for the commands of the cache itself, which go on without the
+ * server. A pipeline, which looking after the cache runs, is asked for by
+ * someone waiting for its outcome: it tries a connection even during an
+ * outage, says why it failed in a #GError rather than a warning, and
+ * leaves the outage of the cache's own commands to them.
+ *
  * No message names the password: the URL is shown with it hidden, and a
  * server's error message is shown with it replaced.
  */
@@ -44,6 +50,15 @@ struct _PpRedisPool
   gboolean said_down;  /* the warning of the outage under way was logged */
   gboolean closed;
 };
+
+/* How a command is run: for the cache, which goes on without the server
+ * and warns once (best effort), or for someone waiting for its outcome,
+ * who is told why it failed (reporting) */
+typedef enum
+{
+  RUN_BEST_EFFORT,
+  RUN_REPORTING,
+} RunMode;
 
 PpRedisPool *
 pp_redis_pool_new (PpRedisUrl *url,
@@ -104,6 +119,18 @@ pp_redis_pool_hide_password (PpRedisPool *pool,
     g_string_replace (hidden, pool->url->password, PP_REDIS_URL_HIDDEN, 0);
 
   return g_string_free (hidden, FALSE);
+}
+
+/* What is wrong with @reply, an error reply or one of another type than
+ * expected, fit to show */
+char *
+pp_redis_pool_describe_reply (PpRedisPool *pool,
+                              redisReply  *reply)
+{
+  if (reply->type == REDIS_REPLY_ERROR)
+    return pp_redis_pool_hide_password (pool, reply->str);
+
+  return g_strdup_printf ("a reply of unexpected type %d", reply->type);
 }
 
 static struct timeval
@@ -279,15 +306,37 @@ mark_up (PpRedisPool *pool)
     g_info ("Redis cache %s: reachable again", pool->url->display);
 }
 
+/* A command failed because the server did (@cause says how). For a
+ * best-effort command, the server is taken to be down; a reporting one
+ * reports the failure itself and leaves the cache's outage, if any, to the
+ * cache's own commands, which warn about it. */
+static void
+fail (PpRedisPool  *pool,
+      RunMode       mode,
+      const char   *cause,
+      GError      **error)
+{
+  if (mode == RUN_BEST_EFFORT)
+    mark_down (pool, cause);
+  else
+    g_debug ("Redis cache %s: %s", pool->url->display, cause);
+
+  g_set_error (error, PP_CACHE_ERROR, PP_CACHE_ERROR_FAILED,
+               "Redis cache %s: %s", pool->url->display, cause);
+}
+
 /* A connection to run a command on: an idle one when @reuse is TRUE and
  * there is one (*@reused is then TRUE), or a new one. NULL when the pool
- * is closed, or the server is down. */
+ * is closed, or the server is down (during a retry interval, only for a
+ * best-effort command); a reporting command then gets @error. */
 static redisContext *
-acquire (PpRedisPool *pool,
-         gboolean     reuse,
-         gboolean    *reused)
+acquire (PpRedisPool  *pool,
+         RunMode       mode,
+         gboolean      reuse,
+         gboolean     *reused,
+         GError      **error)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) local_error = NULL;
   redisContext *context = NULL;
 
   *reused = FALSE;
@@ -297,13 +346,15 @@ acquire (PpRedisPool *pool,
   if (pool->closed)
     {
       g_mutex_unlock (&pool->lock);
+      g_set_error (error, PP_CACHE_ERROR, PP_CACHE_ERROR_FAILED,
+                   "Redis cache %s: the cache is closed", pool->url->display);
       return NULL;
     }
 
   if (reuse)
     context = g_queue_pop_head (&pool->idle);
 
-  if (context == NULL && pool->retry_at != 0)
+  if (context == NULL && pool->retry_at != 0 && mode == RUN_BEST_EFFORT)
     {
       gint64 now = g_get_monotonic_time ();
 
@@ -325,10 +376,10 @@ acquire (PpRedisPool *pool,
       return context;
     }
 
-  context = open_connection (pool, &error);
+  context = open_connection (pool, &local_error);
   if (context == NULL)
     {
-      mark_down (pool, error->message);
+      fail (pool, mode, local_error->message, error);
       return NULL;
     }
 
@@ -353,26 +404,49 @@ release (PpRedisPool  *pool,
     redisFree (context);
 }
 
-/*
- * pp_redis_pool_run:
- * @pool: a pool
- * @argc: the number of arguments
- * @argv: (array length=argc): the command and its arguments
- * @argv_len: (array length=argc) (nullable): their lengths in bytes, or
- *   %NULL when all are nul-terminated strings
- *
- * Runs a command on a connection of its own, and gives the connection back.
- * An error reply is a reply: the caller decides what it means.
- *
- * Returns: (transfer full) (nullable): the reply, or %NULL when there is
- *   none: the pool is closed, the server is down, or it failed now (which
- *   is logged)
- */
-redisReply *
-pp_redis_pool_run (PpRedisPool   *pool,
-                   int            argc,
-                   const char   **argv,
-                   const size_t  *argv_len)
+/* Sends @n_commands commands at once, and reads their replies into
+ * @replies; on failure, frees the replies read and saves errno */
+static gboolean
+send_commands (redisContext         *context,
+               guint                 n_commands,
+               const PpRedisCommand *commands,
+               redisReply          **replies,
+               int                  *saved_errno)
+{
+  guint n_replies;
+
+  for (guint i = 0; i < n_commands; i++)
+    if (redisAppendCommandArgv (context, commands[i].argc, commands[i].argv,
+                                commands[i].argv_len) != REDIS_OK)
+      {
+        *saved_errno = errno;
+        return FALSE;
+      }
+
+  for (n_replies = 0; n_replies < n_commands; n_replies++)
+    {
+      void *reply = NULL;
+
+      if (redisGetReply (context, &reply) != REDIS_OK)
+        {
+          *saved_errno = errno;
+          for (guint i = 0; i < n_replies; i++)
+            g_clear_pointer (&replies[i], freeReplyObject);
+          return FALSE;
+        }
+      replies[n_replies] = reply;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+run_commands (PpRedisPool           *pool,
+              RunMode                mode,
+              guint                  n_commands,
+              const PpRedisCommand  *commands,
+              redisReply           **replies,
+              GError               **error)
 {
   gboolean reuse = TRUE;
 
@@ -381,22 +455,19 @@ pp_redis_pool_run (PpRedisPool   *pool,
       g_autofree char *reason = NULL;
       g_autofree char *cause = NULL;
       redisContext *context;
-      redisReply *reply;
       gboolean reused;
       gboolean timed_out;
-      int saved_errno;
+      int saved_errno = 0;
 
-      context = acquire (pool, reuse, &reused);
+      context = acquire (pool, mode, reuse, &reused, error);
       if (context == NULL)
-        return NULL;
+        return FALSE;
 
-      reply = redisCommandArgv (context, argc, argv, argv_len);
-      saved_errno = errno;
-      if (reply != NULL)
+      if (send_commands (context, n_commands, commands, replies, &saved_errno))
         {
           release (pool, context);
           mark_up (pool);
-          return reply;
+          return TRUE;
         }
 
       timed_out = is_timeout (context, saved_errno);
@@ -425,9 +496,72 @@ pp_redis_pool_run (PpRedisPool   *pool,
         }
 
       cause = g_strconcat ("lost the connection: ", reason, NULL);
-      mark_down (pool, cause);
-      return NULL;
+      fail (pool, mode, cause, error);
+      return FALSE;
     }
+}
+
+/*
+ * pp_redis_pool_run:
+ * @pool: a pool
+ * @argc: the number of arguments
+ * @argv: (array length=argc): the command and its arguments
+ * @argv_len: (array length=argc) (nullable): their lengths in bytes, or
+ *   %NULL when all are nul-terminated strings
+ *
+ * Runs a command of the cache on a connection of its own, and gives the
+ * connection back. An error reply is a reply: the caller decides what it
+ * means.
+ *
+ * Returns: (transfer full) (nullable): the reply, or %NULL when there is
+ *   none: the pool is closed, the server is down, or it failed now (which
+ *   is logged)
+ */
+redisReply *
+pp_redis_pool_run (PpRedisPool   *pool,
+                   int            argc,
+                   const char   **argv,
+                   const size_t  *argv_len)
+{
+  PpRedisCommand command = { argc, argv, argv_len };
+  redisReply *reply = NULL;
+
+  if (!run_commands (pool, RUN_BEST_EFFORT, 1, &command, &reply, NULL))
+    return NULL;
+
+  return reply;
+}
+
+/*
+ * pp_redis_pool_run_pipeline:
+ * @pool: a pool
+ * @n_commands: how many commands there are
+ * @commands: (array length=n_commands): the commands
+ * @replies: (out caller-allocates) (array length=n_commands): where to put
+ *   the replies, in the order of the commands
+ * @error: return location for a #GError
+ *
+ * Sends @n_commands commands at once on one connection, then reads their
+ * replies: one round trip for them all. An error reply is a reply. Tries a
+ * connection even while the server is taken to be down, and logs no
+ * warning: the caller is told why it failed.
+ *
+ * Returns: %TRUE when every command got a reply, each of which the caller
+ *   frees; %FALSE with @error set and no reply otherwise
+ */
+gboolean
+pp_redis_pool_run_pipeline (PpRedisPool           *pool,
+                            guint                  n_commands,
+                            const PpRedisCommand  *commands,
+                            redisReply           **replies,
+                            GError               **error)
+{
+  g_return_val_if_fail (n_commands == 0 || (commands != NULL && replies != NULL), FALSE);
+
+  if (n_commands == 0)
+    return TRUE;
+
+  return run_commands (pool, RUN_REPORTING, n_commands, commands, replies, error);
 }
 
 /* Closes every connection; commands run after it get no reply, and

@@ -229,6 +229,51 @@ dup_url_property (PpCache *cache)
   return url;
 }
 
+/* The stored form of an entry, as another client reads it: a header of
+ * 16 bytes, the magic "PPCACHE", the version 1, and the time it was stored
+ * in µs since 1970, a big-endian signed integer; then the value */
+
+#define HEADER_SIZE "16"
+#define HEADER_MAGIC "PPCACHE\001"
+
+/* The value stored under @redis_key, behind its header */
+static char *
+dup_stored_value (PpTestRedis *redis,
+                  guint        db,
+                  const char  *redis_key)
+{
+  return pp_test_redis_query (redis, db, "GETRANGE", redis_key, HEADER_SIZE, "-1", NULL);
+}
+
+/* When the header under @redis_key says its entry was stored, read by a
+ * script on the server (its numbers are doubles: exact up to 2^53 µs) */
+static gint64
+get_created (PpTestRedis *redis,
+             const char  *redis_key)
+{
+  g_autofree char *created = pp_test_redis_query (redis, 0, "EVAL",
+                                                  "return struct.unpack('>i8', redis.call('GETRANGE', KEYS[1], 8, 15))",
+                                                  "1", redis_key, NULL);
+
+  return g_ascii_strtoll (created, NULL, 10);
+}
+
+/* Makes the header under @redis_key say its entry was stored at @created_us */
+static void
+set_created (PpTestRedis *redis,
+             const char  *redis_key,
+             gint64       created_us)
+{
+  g_autofree char *time = g_strdup_printf ("%" G_GINT64_FORMAT, created_us);
+  g_autofree char *length = pp_test_redis_query (redis, 0, "EVAL",
+                                                 "return redis.call('SETRANGE', KEYS[1], 8, "
+                                                 "struct.pack('>i8', tonumber(ARGV[1])))",
+                                                 "1", redis_key, time, NULL);
+
+  g_assert_cmpint (g_ascii_strtoll (length, NULL, 10), >=, 16);
+  g_assert_cmpint (get_created (redis, redis_key), ==, created_us);
+}
+
 /* How many clients the server has, the one asking included */
 static guint
 count_clients (PpTestRedis *redis)
@@ -421,8 +466,9 @@ test_store_lookup (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_nonnull (found);
   g_assert_true (g_bytes_equal (found, value));
+  /* Behind the header */
   length = pp_test_redis_query (fixture->redis, 0, "STRLEN", "libpp:llm:binary", NULL);
-  g_assert_cmpstr (length, ==, "512");
+  g_assert_cmpstr (length, ==, "528");
 
   /* An empty value is a value, not a miss */
   g_clear_pointer (&found, g_bytes_unref);
@@ -449,7 +495,7 @@ test_key_prefix (Fixture       *fixture,
 
   store_string (other, "k", "answer of team b", 0);
 
-  value = pp_test_redis_query (fixture->redis, 0, "GET", "team-b:k", NULL);
+  value = dup_stored_value (fixture->redis, 0, "team-b:k");
   g_assert_cmpstr (value, ==, "answer of team b");
 
   /* Another prefix is another cache */
@@ -502,7 +548,7 @@ test_select_db (Fixture       *fixture,
 
   store_string (cache, "where", "in database 3", 0);
 
-  in_db3 = pp_test_redis_query (fixture->redis, 3, "GET", "libpp:llm:where", NULL);
+  in_db3 = dup_stored_value (fixture->redis, 3, "libpp:llm:where");
   in_db0 = pp_test_redis_query (fixture->redis, 0, "GET", "libpp:llm:where", NULL);
   g_assert_cmpstr (in_db3, ==, "in database 3");
   g_assert_null (in_db0);
@@ -630,6 +676,368 @@ test_error_reply (Fixture       *fixture,
   g_assert_cmpuint (count_warnings (PLUGIN_DOMAIN), ==, 1);
 }
 
+/* The stored form of an entry */
+
+/* Stored behind a header that says when */
+static void
+test_entry_header (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autofree char *magic = NULL;
+  g_autofree char *value = NULL;
+  gint64 before = g_get_real_time ();
+  gint64 after;
+
+  store_string (fixture->cache, "k", "the answer", 0);
+  after = g_get_real_time ();
+
+  magic = pp_test_redis_query (fixture->redis, 0, "GETRANGE", "libpp:llm:k", "0", "7", NULL);
+  g_assert_cmpstr (magic, ==, HEADER_MAGIC);
+  g_assert_cmpint (get_created (fixture->redis, "libpp:llm:k"), >=, before);
+  g_assert_cmpint (get_created (fixture->redis, "libpp:llm:k"), <=, after);
+  value = dup_stored_value (fixture->redis, 0, "libpp:llm:k");
+  g_assert_cmpstr (value, ==, "the answer");
+}
+
+/* A string without a valid header is a miss, never taken for an answer,
+ * and not warned about */
+static void
+test_entry_corrupt_header (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  static const struct {
+    const char *key;
+    const char *offset;
+    const char *bytes;
+  } damages[] = {
+    { "magic", "0", "XX" },
+    { "version", "7", "\002" },
+    { "magic-end", "6", "e" },
+  };
+  g_autofree char *raw = NULL;
+  g_autofree char *partial = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (damages); i++)
+    {
+      g_autofree char *redis_key = g_strconcat (DEFAULT_KEY_PREFIX, damages[i].key, NULL);
+      g_autofree char *length = NULL;
+
+      store_string (fixture->cache, damages[i].key, "the answer", 0);
+      assert_lookup (fixture->cache, damages[i].key, "the answer");
+
+      length = pp_test_redis_query (fixture->redis, 0, "SETRANGE", redis_key,
+                                    damages[i].offset, damages[i].bytes, NULL);
+      g_assert_cmpstr (length, ==, "26");
+      assert_lookup (fixture->cache, damages[i].key, NULL);
+    }
+
+  /* Written by something else, without a header */
+  raw = pp_test_redis_query (fixture->redis, 0, "SET", "libpp:llm:raw", "{\"name\": \"Ada\"}", NULL);
+  g_assert_cmpstr (raw, ==, "OK");
+  assert_lookup (fixture->cache, "raw", NULL);
+
+  /* Shorter than a header, though it starts as one */
+  partial = pp_test_redis_query (fixture->redis, 0, "SET", "libpp:llm:partial", HEADER_MAGIC "12", NULL);
+  g_assert_cmpstr (partial, ==, "OK");
+  assert_lookup (fixture->cache, "partial", NULL);
+
+  g_assert_cmpuint (count_warnings (PLUGIN_DOMAIN), ==, 0);
+}
+
+/* Looking after the cache: info, clear and prune over its keys */
+
+static GVariantDict *
+query_info (PpCache *cache)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) info = NULL;
+
+  g_assert_true (PP_IS_CACHE_ADMIN (cache));
+  info = pp_cache_admin_query_info (PP_CACHE_ADMIN (cache), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (info);
+  g_assert_true (g_variant_is_of_type (info, G_VARIANT_TYPE_VARDICT));
+
+  return g_variant_dict_new (info);
+}
+
+static void
+assert_info (PpCache *cache,
+             guint64  entries,
+             guint64  bytes)
+{
+  g_autoptr(GVariantDict) info = query_info (cache);
+  guint64 value = G_MAXUINT64;
+
+  g_assert_true (g_variant_dict_lookup (info, "entries", "t", &value));
+  g_assert_cmpuint (value, ==, entries);
+  g_assert_true (g_variant_dict_lookup (info, "bytes", "t", &value));
+  g_assert_cmpuint (value, ==, bytes);
+}
+
+static guint64
+clear (PpCache *cache)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 n_removed = G_MAXUINT64;
+
+  g_assert_true (pp_cache_admin_clear (PP_CACHE_ADMIN (cache), &n_removed, NULL, &error));
+  g_assert_no_error (error);
+
+  return n_removed;
+}
+
+static guint64
+prune (PpCache *cache,
+       guint64  older_than_s)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 n_removed = G_MAXUINT64;
+
+  g_assert_true (pp_cache_admin_prune (PP_CACHE_ADMIN (cache), older_than_s, &n_removed, NULL, &error));
+  g_assert_no_error (error);
+
+  return n_removed;
+}
+
+/* "key-N" for N in [first, first + n), each holding ten bytes */
+static void
+store_entries (PpCache    *cache,
+               const char *name,
+               guint       first,
+               guint       n)
+{
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("%s-%u", name, i);
+
+      store_string (cache, key, "0123456789", 0);
+    }
+}
+
+#define ONE_DAY_S (24 * 3600)
+#define ONE_DAY_US ((gint64) ONE_DAY_S * G_USEC_PER_SEC)
+#define TWO_DAYS_US (2 * ONE_DAY_US)
+
+/* Counts the keys under the prefix, and the bytes of their names and
+ * values, headers included; says when the oldest and newest were stored,
+ * and where */
+static void
+test_admin_info (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(PpCache) globbing = create_cache_full (fixture->url, "glob*[x]?:", DEFAULT_TIMEOUT_MS,
+                                                   DEFAULT_RETRY_INTERVAL);
+  g_autoptr(GVariantDict) empty = NULL;
+  g_autoptr(GVariantDict) info = NULL;
+  g_autofree char *pushed = NULL;
+  g_autofree char *outside = NULL;
+  const char *location = NULL;
+  gint64 oldest = 0, newest = 0;
+  gint64 now = g_get_real_time ();
+
+  empty = query_info (fixture->cache);
+  g_assert_true (g_variant_dict_lookup (empty, "location", "&s", &location));
+  g_assert_cmpstr (location, ==, fixture->url);
+  g_assert_false (g_variant_dict_contains (empty, "oldest"));
+  g_assert_false (g_variant_dict_contains (empty, "newest"));
+  assert_info (fixture->cache, 0, 0);
+
+  /* Keys of 10 + 5 bytes, values of 16 + 10 */
+  store_entries (fixture->cache, "key", 0, 3);
+  set_created (fixture->redis, "libpp:llm:key-0", now - TWO_DAYS_US);
+  set_created (fixture->redis, "libpp:llm:key-2", now + TWO_DAYS_US);
+  /* Outside the prefix, or no entry */
+  outside = pp_test_redis_query (fixture->redis, 0, "SET", "libpp:other", "x", NULL);
+  pushed = pp_test_redis_query (fixture->redis, 0, "LPUSH", "libpp:llm:list", "x", NULL);
+  g_assert_cmpstr (pushed, ==, "1");
+
+  assert_info (fixture->cache, 3, 3 * (15 + 26));
+  info = query_info (fixture->cache);
+  g_assert_true (g_variant_dict_lookup (info, "oldest", "x", &oldest));
+  g_assert_true (g_variant_dict_lookup (info, "newest", "x", &newest));
+  g_assert_cmpint (oldest, ==, now - TWO_DAYS_US);
+  g_assert_cmpint (newest, ==, now + TWO_DAYS_US);
+
+  /* Enough entries for several SCAN batches, with keys of 10 + 6 to 9 bytes */
+  store_entries (fixture->cache, "more", 0, 2500);
+  assert_info (fixture->cache, 2503, 3 * (15 + 26) + 10 * (16 + 26) + 90 * (17 + 26) +
+               900 * (18 + 26) + 1500 * (19 + 26));
+
+  /* The glob characters of a prefix stand for themselves: "glob*[x]?:k"
+   * matches "glob*[x]?:*", and "globAxB:k" does not */
+  g_clear_pointer (&outside, g_free);
+  outside = pp_test_redis_query (fixture->redis, 0, "SET", "globAxB:k", "x", NULL);
+  g_assert_cmpstr (outside, ==, "OK");
+  assert_info (globbing, 0, 0);
+  store_string (globbing, "k", "0123456789", 0);
+  assert_info (globbing, 1, 11 + 26);
+
+  g_assert_cmpuint (count_warnings (PLUGIN_DOMAIN), ==, 0);
+}
+
+/* The location is the URL with its password hidden */
+static void
+test_admin_info_password_hidden (void)
+{
+  g_autoptr(PpTestRedis) redis = pp_test_redis_new (PASSWORD);
+  g_autofree char *url = pp_test_redis_dup_url (redis, 0);
+  g_autoptr(PpCache) cache = create_cache (url);
+  g_autofree char *shown = g_strdup_printf ("redis://:***@127.0.0.1:%u/0", pp_test_redis_get_port (redis));
+  g_autoptr(GVariantDict) info = NULL;
+  const char *location = NULL;
+
+  store_string (cache, "k", "0123456789", 0);
+  info = query_info (cache);
+  g_assert_true (g_variant_dict_lookup (info, "location", "&s", &location));
+  g_assert_cmpstr (location, ==, shown);
+  assert_info (cache, 1, 11 + 26);
+}
+
+/* Removes every key under the prefix, and no other */
+static void
+test_admin_clear (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(PpCache) other = create_cache_full (fixture->url, "libpp:llm:b", DEFAULT_TIMEOUT_MS,
+                                                DEFAULT_RETRY_INTERVAL);
+  g_autoptr(PpCache) nested = create_cache_full (fixture->url, "libpp:", DEFAULT_TIMEOUT_MS,
+                                                 DEFAULT_RETRY_INTERVAL);
+  g_autofree char *outside = pp_test_redis_query (fixture->redis, 0, "SET", "libpp:other", "kept", NULL);
+  g_autofree char *kept = NULL;
+
+  g_assert_cmpuint (clear (fixture->cache), ==, 0);
+
+  store_entries (fixture->cache, "key", 0, 2500);
+  store_string (other, "k", "kept", 0);
+  g_assert_cmpuint (clear (other), ==, 1);
+
+  store_string (other, "k", "stored again", 0);
+  g_assert_cmpuint (clear (fixture->cache), ==, 2501);
+  assert_info (fixture->cache, 0, 0);
+
+  kept = pp_test_redis_query (fixture->redis, 0, "GET", "libpp:other", NULL);
+  g_assert_cmpstr (kept, ==, "kept");
+  assert_info (nested, 1, 11 + 4);
+  g_assert_cmpuint (count_warnings (PLUGIN_DOMAIN), ==, 0);
+}
+
+/* Removes the entries stored too long ago, and those no lookup can find,
+ * and no other */
+static void
+test_admin_prune (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(PpCache) other = create_cache_full (fixture->url, "team-b:", DEFAULT_TIMEOUT_MS,
+                                                DEFAULT_RETRY_INTERVAL);
+  gint64 now = g_get_real_time ();
+  g_autofree char *raw = NULL;
+  g_autofree char *pushed = NULL;
+  g_autofree char *type = NULL;
+
+  store_entries (fixture->cache, "old", 0, 2);
+  store_entries (fixture->cache, "new", 0, 3);
+  store_string (fixture->cache, "old-with-ttl", "0123456789", 3600);
+  store_string (other, "old", "0123456789", 0);
+  set_created (fixture->redis, "libpp:llm:old-0", now - TWO_DAYS_US);
+  set_created (fixture->redis, "libpp:llm:old-1", now - ONE_DAY_US - G_USEC_PER_SEC);
+  set_created (fixture->redis, "libpp:llm:old-with-ttl", now - TWO_DAYS_US);
+  set_created (fixture->redis, "team-b:old", now - TWO_DAYS_US);
+  set_created (fixture->redis, "libpp:llm:new-2", now - ONE_DAY_US + 60 * G_USEC_PER_SEC);
+  raw = pp_test_redis_query (fixture->redis, 0, "SET", "libpp:llm:raw", "no header", NULL);
+  pushed = pp_test_redis_query (fixture->redis, 0, "LPUSH", "libpp:llm:list", "x", NULL);
+  g_assert_cmpstr (pushed, ==, "1");
+
+  /* Nothing stored three days ago or before; the header-less one goes */
+  g_assert_cmpuint (prune (fixture->cache, 3 * ONE_DAY_S), ==, 1);
+  assert_lookup (fixture->cache, "old-0", "0123456789");
+
+  g_assert_cmpuint (prune (fixture->cache, ONE_DAY_S), ==, 3);
+  assert_lookup (fixture->cache, "old-0", NULL);
+  assert_lookup (fixture->cache, "old-1", NULL);
+  assert_lookup (fixture->cache, "old-with-ttl", NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("new-%u", i);
+
+      assert_lookup (fixture->cache, key, "0123456789");
+    }
+  assert_lookup (other, "old", "0123456789");
+  assert_info (fixture->cache, 3, 3 * (15 + 26));
+  g_assert_cmpuint (prune (fixture->cache, ONE_DAY_S), ==, 0);
+
+  /* A key that is no string is none of the cache's entries */
+  type = pp_test_redis_query (fixture->redis, 0, "TYPE", "libpp:llm:list", NULL);
+  g_assert_cmpstr (type, ==, "list");
+  g_assert_cmpuint (count_warnings (PLUGIN_DOMAIN), ==, 0);
+}
+
+/* A server that is down fails each task with an error that names the
+ * cache, without its password, and warns about nothing */
+static void
+test_admin_down (void)
+{
+  guint16 port = pp_test_redis_pick_free_port ();
+  g_autofree char *url = g_strdup_printf ("redis://:pa%%3Ass%%2Fw%%40rd%%3F42@127.0.0.1:%u/1", port);
+  g_autofree char *shown = g_strdup_printf ("Redis cache redis://:***@127.0.0.1:%u/1: ", port);
+  g_autoptr(PpCache) cache = create_cache (url);
+  PpCacheAdmin *admin = PP_CACHE_ADMIN (cache);
+
+  clear_logged ();
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GVariant) info = NULL;
+      guint64 n_removed = 0;
+      gboolean done;
+
+      switch (i)
+        {
+        case 0:
+          info = pp_cache_admin_query_info (admin, NULL, &error);
+          done = info != NULL;
+          break;
+        case 1:
+          done = pp_cache_admin_clear (admin, &n_removed, NULL, &error);
+          break;
+        default:
+          done = pp_cache_admin_prune (admin, ONE_DAY_S, &n_removed, NULL, &error);
+          break;
+        }
+
+      g_assert_false (done);
+      g_assert_error (error, PP_CACHE_ERROR, PP_CACHE_ERROR_FAILED);
+      g_test_message ("%s", error->message);
+      g_assert_true (g_str_has_prefix (error->message, shown));
+      pp_test_secret_assert_absent (error->message, PASSWORD);
+    }
+
+  g_assert_cmpuint (count_warnings (PLUGIN_DOMAIN), ==, 0);
+
+  /* The cache itself, which goes on without the server, warns once, as ever */
+  assert_lookup (cache, "k", NULL);
+  assert_not_stored (cache, "k");
+  g_assert_cmpuint (count_warnings (PLUGIN_DOMAIN), ==, 1);
+  assert_secret_not_logged (PASSWORD);
+}
+
+static void
+test_admin_cancelled (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  guint64 n_removed = 0;
+
+  store_entries (fixture->cache, "key", 0, 3);
+  g_cancellable_cancel (cancellable);
+
+  g_assert_false (pp_cache_admin_clear (PP_CACHE_ADMIN (fixture->cache), &n_removed, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  assert_info (fixture->cache, 3, 3 * (15 + 26));
+}
+
 /* Servers with a password */
 
 static void
@@ -646,7 +1054,7 @@ test_auth_password (void)
   store_string (cache, "k", "behind a password", 0);
   assert_lookup (cache, "k", "behind a password");
 
-  stored = pp_test_redis_query (redis, 0, "GET", "libpp:llm:k", NULL);
+  stored = dup_stored_value (redis, 0, "libpp:llm:k");
   g_assert_cmpstr (stored, ==, "behind a password");
 
   shown = dup_url_property (cache);
@@ -678,7 +1086,7 @@ test_auth_acl_user (void)
   store_string (cache, "k", "stored by alice", 0);
   assert_lookup (cache, "k", "stored by alice");
 
-  stored = pp_test_redis_query (redis, 0, "GET", "libpp:llm:k", NULL);
+  stored = dup_stored_value (redis, 0, "libpp:llm:k");
   g_assert_cmpstr (stored, ==, "stored by alice");
 
   g_assert_cmpuint (count_warnings (PLUGIN_DOMAIN), ==, 0);
@@ -740,7 +1148,7 @@ test_down_then_up (void)
   g_autoptr(PpCache) soon = create_cache_full (url, DEFAULT_KEY_PREFIX, DEFAULT_TIMEOUT_MS, 1);
   g_autoptr(PpCache) late = create_cache_full (url, DEFAULT_KEY_PREFIX, DEFAULT_TIMEOUT_MS, 3600);
   g_autoptr(PpTestRedis) redis = NULL;
-  g_autofree char *stored = NULL;
+  g_autoptr(PpCache) writer = NULL;
   gint64 deadline;
 
   clear_logged ();
@@ -748,9 +1156,10 @@ test_down_then_up (void)
   assert_lookup (late, "k", NULL);
   g_assert_cmpuint (count_warnings (PLUGIN_DOMAIN), ==, 2);
 
+  /* Stored meanwhile, as by another machine */
   redis = pp_test_redis_new_on_port (port, NULL);
-  stored = pp_test_redis_query (redis, 0, "SET", "libpp:llm:k", "stored meanwhile", NULL);
-  g_assert_cmpstr (stored, ==, "OK");
+  writer = create_cache (url);
+  store_string (writer, "k", "stored meanwhile", 0);
 
   deadline = g_get_monotonic_time () + WAIT_TIMEOUT_MS * G_TIME_SPAN_MILLISECOND;
   for (;;)
@@ -980,12 +1389,13 @@ run_clear (Run *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
-/* Runs pp-convert with the arguments, NULL-terminated, and no configuration
- * from the environment */
+/* Runs the tool @name with the arguments, NULL-terminated, and no
+ * configuration from the environment */
 static void
-run_pp_convert (Run        *run,
-                const char *first_arg,
-                ...)
+run_tool (Run        *run,
+          const char *name,
+          const char *first_arg,
+          ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -995,7 +1405,7 @@ run_pp_convert (Run        *run,
   va_list args;
 
   g_assert_nonnull (tools);
-  g_ptr_array_add (argv, g_build_filename (tools, "pp-convert", "pp-convert", NULL));
+  g_ptr_array_add (argv, g_build_filename (tools, name, name, NULL));
   va_start (args, first_arg);
   for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, g_strdup (arg));
@@ -1066,7 +1476,7 @@ test_pp_convert_second_process_asks_nothing (Fixture       *fixture,
   g_auto(Run) second = { 0 };
   g_autofree char *keys = NULL;
 
-  run_pp_convert (&first, "--endpoint", pp_test_server_get_base_url (server),
+  run_tool (&first, "pp-convert", "--endpoint", pp_test_server_get_base_url (server),
                   "--segment-size", "100", cache, "--quiet", document, NULL);
   g_assert_cmpstr (first.err, ==, "");
   g_assert_cmpint (first.status, ==, 0);
@@ -1075,7 +1485,7 @@ test_pp_convert_second_process_asks_nothing (Fixture       *fixture,
   keys = pp_test_redis_query (fixture->redis, 0, "DBSIZE", NULL);
   g_assert_cmpuint (g_ascii_strtoull (keys, NULL, 10), ==, N_SEGMENTS);
 
-  run_pp_convert (&second, "--endpoint", pp_test_server_get_base_url (server),
+  run_tool (&second, "pp-convert", "--endpoint", pp_test_server_get_base_url (server),
                   "--segment-size", "100", cache, "--quiet", document, NULL);
   g_assert_cmpstr (second.err, ==, "");
   g_assert_cmpint (second.status, ==, 0);
@@ -1100,7 +1510,7 @@ test_pp_convert_redis_down (void)
   g_autofree char *stats_path = g_build_filename (dir, "stats.json", NULL);
   g_autofree char *stats = NULL;
 
-  run_pp_convert (&quiet, "--endpoint", pp_test_server_get_base_url (server),
+  run_tool (&quiet, "pp-convert", "--endpoint", pp_test_server_get_base_url (server),
                   "--segment-size", "100", cache, "--stats", stats_path, document, NULL);
   g_test_message ("%s", quiet.err);
   g_assert_cmpint (quiet.status, ==, 0);
@@ -1112,13 +1522,81 @@ test_pp_convert_redis_down (void)
   g_assert_true (g_file_get_contents (stats_path, &stats, NULL, NULL));
   pp_test_secret_assert_absent (stats, PASSWORD);
 
-  run_pp_convert (&verbose, "--endpoint", pp_test_server_get_base_url (server),
+  run_tool (&verbose, "pp-convert", "--endpoint", pp_test_server_get_base_url (server),
                   "--segment-size", "100", cache, "--verbose", document, NULL);
   g_assert_cmpint (verbose.status, ==, 0);
   pp_test_secret_assert_absent (verbose.err, PASSWORD);
   pp_test_secret_assert_absent (verbose.out, PASSWORD);
 
   remove_dir (dir);
+}
+
+/* With pp-cache, a process of its own */
+
+/* pp-cache info, prune and clear on a Redis cache, end to end */
+static void
+test_pp_cache_info_prune_clear (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autofree char *location = g_strdup_printf ("location: %s\n", fixture->url);
+  g_autofree char *outside = pp_test_redis_query (fixture->redis, 0, "SET", "other:k", "kept", NULL);
+  g_autofree char *kept = NULL;
+  g_auto(Run) info = { 0 };
+  g_auto(Run) pruned = { 0 };
+  g_auto(Run) cleared = { 0 };
+  g_auto(Run) empty = { 0 };
+  gint64 now = g_get_real_time ();
+
+  store_entries (fixture->cache, "key", 0, 5);
+  set_created (fixture->redis, "libpp:llm:key-0", now - TWO_DAYS_US);
+  set_created (fixture->redis, "libpp:llm:key-1", now - TWO_DAYS_US);
+
+  run_tool (&info, "pp-cache", "--cache", fixture->url, "info", NULL);
+  g_assert_cmpstr (info.err, ==, "");
+  g_assert_cmpint (info.status, ==, 0);
+  g_assert_nonnull (strstr (info.out, location));
+  g_assert_nonnull (strstr (info.out, "entries: 5\n"));
+  g_assert_nonnull (strstr (info.out, "bytes: 205\n"));
+  g_assert_null (strstr (info.out, "oldest: -\n"));
+  g_assert_null (strstr (info.out, "newest: -\n"));
+
+  run_tool (&pruned, "pp-cache", "--cache", fixture->url, "prune", "--older-than", "1d", NULL);
+  g_assert_cmpstr (pruned.err, ==, "");
+  g_assert_cmpint (pruned.status, ==, 0);
+  g_assert_cmpstr (pruned.out, ==, "removed: 2\n");
+  assert_lookup (fixture->cache, "key-0", NULL);
+  assert_lookup (fixture->cache, "key-2", "0123456789");
+
+  run_tool (&cleared, "pp-cache", "--cache", fixture->url, "clear", NULL);
+  g_assert_cmpstr (cleared.err, ==, "");
+  g_assert_cmpint (cleared.status, ==, 0);
+  g_assert_cmpstr (cleared.out, ==, "removed: 3\n");
+
+  run_tool (&empty, "pp-cache", "--cache", fixture->url, "info", NULL);
+  g_assert_cmpint (empty.status, ==, 0);
+  g_assert_nonnull (strstr (empty.out, "entries: 0\n"));
+  g_assert_nonnull (strstr (empty.out, "oldest: -\n"));
+
+  kept = pp_test_redis_query (fixture->redis, 0, "GET", "other:k", NULL);
+  g_assert_cmpstr (kept, ==, "kept");
+}
+
+/* pp-cache with a Redis that is down fails, saying why, and shows the
+ * password nowhere */
+static void
+test_pp_cache_redis_down (void)
+{
+  g_autofree char *url = g_strdup_printf ("redis://alice:pa%%3Ass%%2Fw%%40rd%%3F42@127.0.0.1:%u/2",
+                                          pp_test_redis_pick_free_port ());
+  g_auto(Run) run = { 0 };
+
+  run_tool (&run, "pp-cache", "--cache", url, "info", NULL);
+  g_test_message ("%s", run.err);
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_true (g_str_has_prefix (run.err, "pp-cache: Redis cache redis://alice:***@127.0.0.1:"));
+  g_assert_null (strstr (run.err, "WARNING"));
+  pp_test_secret_assert_absent (run.err, PASSWORD);
+  pp_test_secret_assert_absent (run.out, PASSWORD);
 }
 
 static void
@@ -1167,6 +1645,14 @@ main (int   argc,
   ADD ("idle-connection-closed-by-server", test_idle_connection_closed_by_server);
   ADD ("cancelled", test_cancelled);
   ADD ("error-reply/warned-once", test_error_reply);
+  ADD ("entry/header", test_entry_header);
+  ADD ("entry/corrupt-header-is-a-miss", test_entry_corrupt_header);
+  ADD ("admin/info", test_admin_info);
+  ADD_FUNC ("admin/info/password-hidden", test_admin_info_password_hidden);
+  ADD ("admin/clear/only-the-prefix", test_admin_clear);
+  ADD ("admin/prune/only-older-entries", test_admin_prune);
+  ADD ("admin/cancelled", test_admin_cancelled);
+  g_test_add_func ("/cache-redis/admin/down-is-an-error", test_admin_down);
   ADD_FUNC ("auth/password", test_auth_password);
   ADD_FUNC ("auth/acl-user", test_auth_acl_user);
   ADD_FUNC ("auth/refused-password-not-shown", test_auth_refused);
@@ -1178,6 +1664,8 @@ main (int   argc,
   ADD ("processor/redis-killed-mid-run", test_processor_redis_killed_mid_run);
   ADD ("pp-convert/second-process-asks-nothing", test_pp_convert_second_process_asks_nothing);
   g_test_add_func ("/cache-redis/pp-convert/redis-down-password-not-shown", test_pp_convert_redis_down);
+  ADD ("pp-cache/info-prune-clear", test_pp_cache_info_prune_clear);
+  g_test_add_func ("/cache-redis/pp-cache/redis-down-password-not-shown", test_pp_cache_redis_down);
 
 #undef ADD
 #undef ADD_FUNC
