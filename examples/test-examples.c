@@ -10,14 +10,12 @@
 
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
-#ifdef __linux__
-# include <sys/prctl.h>
-#endif
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
+
+#include "pp-test-tool.h"
 
 typedef struct {
   const char *interpreter;  /* as found at configure time; empty if none */
@@ -27,8 +25,7 @@ typedef struct {
 } Example;
 
 typedef struct {
-  GSubprocess *mock;
-  char *base_url;
+  PpTestMockLlm mock;
 } Fixture;
 
 static char *opt_python;
@@ -39,51 +36,18 @@ static char *opt_mock_llm;
 static char *opt_libpp_dir;
 static char *opt_document;
 
-/* A failed assertion aborts the test: take the server down with it */
-static void
-die_with_parent (gpointer data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-#endif
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) stdout_data = NULL;
-  g_autofree char *line = NULL;
-  const char *prefix = "pp-mock-llm listening on ";
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  fixture->mock = g_subprocess_launcher_spawn (launcher, &error, opt_mock_llm, "--port", "0", NULL);
-  g_assert_no_error (error);
-
-  /* The address is announced on the first line */
-  stdout_data = g_data_input_stream_new (g_subprocess_get_stdout_pipe (fixture->mock));
-  line = g_data_input_stream_read_line_utf8 (stdout_data, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, prefix));
-  fixture->base_url = g_strdup (line + strlen (prefix));
+  pp_test_mock_llm_start (&fixture->mock, opt_mock_llm, NULL, NULL);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (fixture->mock, SIGTERM);
-  g_subprocess_wait (fixture->mock, NULL, &error);
-  g_assert_no_error (error);
-
-  g_clear_object (&fixture->mock);
-  g_clear_pointer (&fixture->base_url, g_free);
+  pp_test_mock_llm_stop (&fixture->mock, NULL);
 }
 
 static gboolean
@@ -109,7 +73,7 @@ example_spawn (const Example      *example,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   GSubprocess *process;
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  launcher = pp_test_tool_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   for (const char * const *name = (const char * const[]) { "GI_TYPELIB_PATH", "LD_LIBRARY_PATH", NULL };
        *name != NULL; name++)
     {
@@ -120,12 +84,8 @@ example_spawn (const Example      *example,
 
       g_subprocess_launcher_setenv (launcher, *name, value, TRUE);
     }
-  g_subprocess_launcher_unsetenv (launcher, "OPENAI_API_KEY");
-  g_subprocess_launcher_unsetenv (launcher, "OPENAI_MODEL");
   if (base_url != NULL)
     g_subprocess_launcher_setenv (launcher, "OPENAI_BASE_URL", base_url, TRUE);
-  else
-    g_subprocess_launcher_unsetenv (launcher, "OPENAI_BASE_URL");
 
   g_ptr_array_add (argv, (gpointer) example->interpreter);
   if (example->flag != NULL)
@@ -142,21 +102,15 @@ example_spawn (const Example      *example,
 }
 
 static void
-example_run (const Example       *example,
-             const char          *base_url,
-             const char * const  *args,
-             int                 *exit_status,
-             char               **out,
-             char               **err)
+example_run (const Example      *example,
+             const char         *base_url,
+             const char * const *args,
+             PpTestRun          *run)
 {
   g_autoptr(GSubprocess) process = example_spawn (example, base_url, args);
-  g_autoptr(GError) error = NULL;
 
-  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
-  g_assert_no_error (error);
-  g_test_message ("standard error:\n%s", *err);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  *exit_status = g_subprocess_get_exit_status (process);
+  pp_test_run_communicate (run, process, NULL);
+  g_test_message ("standard error:\n%s", run->err);
 }
 
 /* The output is one compacted JSON-LD document whose graph has nodes */
@@ -188,23 +142,32 @@ assert_progress_complete (const char *err)
   g_assert_true (g_regex_match (regex, err, 0, NULL));
 }
 
+/* Runs @example, which must convert its input, print its progress to the
+ * end and exit with status 0 */
+static void
+assert_example_converts (const Example      *example,
+                         const char         *base_url,
+                         const char * const *args)
+{
+  g_auto(PpTestRun) run = { 0, };
+
+  example_run (example, base_url, args, &run);
+  g_assert_cmpint (run.status, ==, 0);
+  assert_progress_complete (run.err);
+  assert_jsonld_with_nodes (run.out);
+}
+
 static void
 test_example_text_from_endpoint_option (Fixture       *fixture,
                                         gconstpointer  data)
 {
   const Example *example = data;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status;
 
   if (!example_found (example))
     return;
 
-  example_run (example, NULL, (const char * const[]) { "--endpoint", fixture->base_url, NULL },
-               &status, &out, &err);
-  g_assert_cmpint (status, ==, 0);
-  assert_progress_complete (err);
-  assert_jsonld_with_nodes (out);
+  assert_example_converts (example, NULL,
+                           (const char * const[]) { "--endpoint", fixture->mock.base_url, NULL });
 }
 
 static void
@@ -212,18 +175,11 @@ test_file_from_endpoint_variable (Fixture       *fixture,
                                   gconstpointer  data)
 {
   const Example *example = data;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status;
 
   if (!example_found (example))
     return;
 
-  example_run (example, fixture->base_url, (const char * const[]) { opt_document, NULL },
-               &status, &out, &err);
-  g_assert_cmpint (status, ==, 0);
-  assert_progress_complete (err);
-  assert_jsonld_with_nodes (out);
+  assert_example_converts (example, fixture->mock.base_url, (const char * const[]) { opt_document, NULL });
 }
 
 static void
@@ -232,18 +188,15 @@ test_missing_file_fails (Fixture       *fixture,
 {
   const Example *example = data;
   g_autofree char *missing = g_build_filename (g_get_tmp_dir (), "pp-example-no-such-file.md", NULL);
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status;
+  g_auto(PpTestRun) run = { 0, };
 
   if (!example_found (example))
     return;
 
-  example_run (example, fixture->base_url, (const char * const[]) { missing, NULL },
-               &status, &out, &err);
-  g_assert_cmpint (status, !=, 0);
-  g_assert_cmpstr (out, ==, "");
-  g_assert_nonnull (strstr (err, "pp-example-no-such-file.md"));
+  example_run (example, fixture->mock.base_url, (const char * const[]) { missing, NULL }, &run);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, "pp-example-no-such-file.md"));
 }
 
 static void

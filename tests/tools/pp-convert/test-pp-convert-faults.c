@@ -5,16 +5,13 @@
 
 #include "config.h"
 
-#include <signal.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 #include <glib/gstdio.h>
 #include <libpp/libpp.h>
 #include <libsoup/soup.h>
 
 #include "pp-test-server.h"
+#include "pp-test-tool.h"
 
 /* The built pp-convert is run against the built pp-mock-llm, each a
  * process, as a user runs them: every fault the server injects must be
@@ -30,47 +27,6 @@ typedef struct
   char *dir;
   char *document;
 } Fixture;
-
-/* pp-mock-llm, running */
-typedef struct
-{
-  GSubprocess *process;
-  char *base_url;
-} Mock;
-
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
-/* A failed assertion aborts the test: take the tools down with it */
-static void
-die_with_parent (gpointer data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-#endif
-}
-
-static char *
-tool_path (const char *name)
-{
-  const char *tools_dir = g_getenv ("PP_TOOLS_DIR");
-
-  g_assert_nonnull (tools_dir);
-  return g_build_filename (tools_dir, name, name, NULL);
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -100,56 +56,12 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-/* Starts pp-mock-llm with @options, a NULL-terminated list, and reads the
- * URL it announces */
-static void
-mock_start (Mock               *mock,
-            const char * const *options)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = tool_path ("pp-mock-llm");
-  g_autoptr(GStrvBuilder) argv_builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) stdout_data = NULL;
-  g_autofree char *line = NULL;
-  const char *prefix = "pp-mock-llm listening on ";
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_strv_builder_add_many (argv_builder, path, "--port", "0", NULL);
-  g_strv_builder_addv (argv_builder, (const char **) options);
-  argv = g_strv_builder_end (argv_builder);
-  mock->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
-  g_assert_no_error (error);
-
-  stdout_data = g_data_input_stream_new (g_subprocess_get_stdout_pipe (mock->process));
-  line = g_data_input_stream_read_line_utf8 (stdout_data, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, prefix));
-  mock->base_url = g_strdup (line + strlen (prefix));
-}
-
-static void
-mock_stop (Mock *mock)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (mock->process, SIGTERM);
-  g_subprocess_wait (mock->process, NULL, &error);
-  g_assert_no_error (error);
-  g_clear_object (&mock->process);
-  g_clear_pointer (&mock->base_url, g_free);
-}
-
 /* The server's GET /stats */
 static JsonObject *
-mock_get_stats (Mock *mock)
+mock_get_stats (PpTestMockLlm *mock)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *base = g_strndup (mock->base_url, strlen (mock->base_url) - strlen ("/v1"));
-  g_autofree char *url = g_strconcat (base, "/stats", NULL);
+  g_autofree char *url = pp_test_mock_llm_build_url (mock, "/stats");
   g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
@@ -173,18 +85,15 @@ get_outcome (JsonObject *stats,
 
 /* Runs pp-convert, without a cache, with the arguments, NULL-terminated */
 static void
-run_convert (Run        *run,
+run_convert (PpTestRun  *run,
              const char *endpoint,
              ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
   const char *arg;
   va_list args;
 
-  g_ptr_array_add (argv, tool_path ("pp-convert"));
+  g_ptr_array_add (argv, pp_test_tool_path ("pp-convert"));
   g_ptr_array_add (argv, g_strdup ("--endpoint"));
   g_ptr_array_add (argv, g_strdup (endpoint));
   g_ptr_array_add (argv, g_strdup ("--cache"));
@@ -195,30 +104,19 @@ run_convert (Run        *run,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_subprocess_launcher_unsetenv (launcher, "OPENAI_BASE_URL");
-  g_subprocess_launcher_unsetenv (launcher, "OPENAI_API_KEY");
-  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
+  pp_test_run_argv (run, (const char * const *) argv->pdata, NULL);
 }
 
 /* The graph of a run against a server without faults */
 static char *
 reference_graph (Fixture *fixture)
 {
-  Mock mock = { NULL, };
-  g_auto(Run) run = { 0, };
+  PpTestMockLlm mock = { NULL, };
+  g_auto(PpTestRun) run = { 0, };
 
-  mock_start (&mock, (const char *[]) { NULL });
+  pp_test_mock_llm_start (&mock, NULL, NULL, NULL);
   run_convert (&run, mock.base_url, "--segment-size", "80", fixture->document, NULL);
-  mock_stop (&mock);
+  pp_test_mock_llm_stop (&mock, NULL);
 
   g_assert_cmpstr (run.err, ==, "");
   g_assert_cmpint (run.status, ==, 0);
@@ -287,19 +185,19 @@ test_survives_faults (Fixture       *fixture,
       g_autoptr(GStrvBuilder) options = g_strv_builder_new ();
       g_auto(GStrv) argv = NULL;
       g_autoptr(JsonObject) stats = NULL;
-      g_auto(Run) run = { 0, };
-      Mock mock = { NULL, };
+      g_auto(PpTestRun) run = { 0, };
+      PpTestMockLlm mock = { NULL, };
 
       g_test_message ("Faults: %s", faults->name);
       g_strv_builder_addv (options, (const char **) faults->options);
       g_strv_builder_add_many (options, "--seed", "7", NULL);
       argv = g_strv_builder_end (options);
 
-      mock_start (&mock, (const char * const *) argv);
+      pp_test_mock_llm_start (&mock, NULL, (const char * const *) argv, NULL);
       run_convert (&run, mock.base_url, "--segment-size", "80", "--jobs", "8",
                    "--retries", RETRIES, "--timeout", "1", fixture->document, NULL);
       stats = mock_get_stats (&mock);
-      mock_stop (&mock);
+      pp_test_mock_llm_stop (&mock, NULL);
 
       g_test_message ("pp-convert said: %s", run.err);
       g_assert_cmpint (run.status, ==, 0);
@@ -318,16 +216,18 @@ test_adapts_to_capacity (Fixture       *fixture,
                          gconstpointer  user_data)
 {
   g_autoptr(JsonObject) stats = NULL;
-  g_auto(Run) run = { 0, };
-  Mock mock = { NULL, };
+  g_auto(PpTestRun) run = { 0, };
+  PpTestMockLlm mock = { NULL, };
   gint64 rate_limited;
   gint64 requests;
 
-  mock_start (&mock, (const char *[]) { "--capacity", "4", "--retry-after", "0.2", "--latency-ms", "50", NULL });
+  pp_test_mock_llm_start (&mock, NULL,
+                          (const char *[]) { "--capacity", "4", "--retry-after", "0.2", "--latency-ms", "50", NULL },
+                          NULL);
   run_convert (&run, mock.base_url, "--segment-size", "80", "--jobs", "32", "--retries", RETRIES,
                fixture->document, NULL);
   stats = mock_get_stats (&mock);
-  mock_stop (&mock);
+  pp_test_mock_llm_stop (&mock, NULL);
 
   g_test_message ("pp-convert said: %s", run.err);
   g_assert_cmpint (run.status, ==, 0);
@@ -349,7 +249,7 @@ test_auth_failure_stops_run (Fixture       *fixture,
                              gconstpointer  user_data)
 {
   g_autoptr(PpTestServer) server = pp_test_server_new ();
-  g_auto(Run) run = { 0, };
+  g_auto(PpTestRun) run = { 0, };
   g_auto(GStrv) lines = NULL;
 
   for (guint i = 0; i < N_SEGMENTS; i++)

@@ -19,28 +19,13 @@
 #include <libpp/libpp.h>
 
 #include "pp-test-server.h"
+#include "pp-test-tool.h"
 
 typedef struct
 {
   PpTestServer *server;
   char *dir;
 } Fixture;
-
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -90,6 +75,7 @@ set_file_limit (gpointer data)
 {
   const struct rlimit *limit = data;
 
+  pp_test_child_die_with_parent (NULL);
   setrlimit (RLIMIT_NOFILE, limit);
 }
 
@@ -106,27 +92,21 @@ spawn_tool (const char          *api_key,
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   GSubprocess *process;
-  const char *tools = g_getenv ("PP_TOOLS_DIR");
   const char *arg;
 
-  g_assert_nonnull (tools);
-  g_ptr_array_add (argv, g_build_filename (tools, "pp-convert", "pp-convert", NULL));
+  g_ptr_array_add (argv, pp_test_tool_path ("pp-convert"));
   while ((arg = va_arg (args, const char *)) != NULL)
     g_ptr_array_add (argv, g_strdup (arg));
   g_ptr_array_add (argv, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
+  launcher = pp_test_tool_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE
                                         | (stderr_fd < 0 ? G_SUBPROCESS_FLAGS_STDERR_PIPE : 0));
   if (stderr_fd >= 0)
     g_subprocess_launcher_take_stderr_fd (launcher, stderr_fd);
   if (file_limit != NULL)
     g_subprocess_launcher_set_child_setup (launcher, set_file_limit, (gpointer) file_limit, NULL);
-  g_subprocess_launcher_unsetenv (launcher, "OPENAI_BASE_URL");
-  g_subprocess_launcher_unsetenv (launcher, "G_MESSAGES_DEBUG");
   if (api_key != NULL)
     g_subprocess_launcher_setenv (launcher, "OPENAI_API_KEY", api_key, TRUE);
-  else
-    g_subprocess_launcher_unsetenv (launcher, "OPENAI_API_KEY");
 
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
@@ -135,22 +115,9 @@ spawn_tool (const char          *api_key,
   return process;
 }
 
-static void
-communicate (Run         *run,
-             GSubprocess *process)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  /* Exited, not killed by a signal or an abort */
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
-}
-
 /* Runs pp-convert with the arguments, NULL-terminated */
 static void
-run_tool (Run        *run,
+run_tool (PpTestRun  *run,
           const char *api_key,
           ...)
 {
@@ -161,12 +128,12 @@ run_tool (Run        *run,
   process = spawn_tool (api_key, -1, NULL, args);
   va_end (args);
 
-  communicate (run, process);
+  pp_test_run_communicate (run, process, NULL);
 }
 
 /* Runs pp-convert with the arguments, NULL-terminated, under @file_limit */
 static void
-run_tool_with_file_limit (Run                 *run,
+run_tool_with_file_limit (PpTestRun           *run,
                           const struct rlimit *file_limit,
                           ...)
 {
@@ -177,7 +144,7 @@ run_tool_with_file_limit (Run                 *run,
   process = spawn_tool (NULL, -1, file_limit, args);
   va_end (args);
 
-  communicate (run, process);
+  pp_test_run_communicate (run, process, NULL);
 }
 
 /* Starts pp-convert with the arguments, NULL-terminated, its standard
@@ -293,7 +260,7 @@ pty_read (Pty        *pty,
  * a terminal whose output lands in @run->err. When @server is not NULL, it
  * answers once @hold_until was written to the terminal. */
 static void
-run_tool_on_terminal (Run          *run,
+run_tool_on_terminal (PpTestRun    *run,
                       PpTestServer *server,
                       const char   *hold_until,
                       ...)
@@ -319,6 +286,7 @@ run_tool_on_terminal (Run          *run,
 
   g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, NULL, &error);
   g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
   run->status = g_subprocess_get_exit_status (process);
   run->err = g_string_free (g_steal_pointer (&err), FALSE);
 }
@@ -366,7 +334,7 @@ test_converts_document (Fixture       *fixture,
   g_autoptr(JsonNode) graph = NULL;
   g_autoptr(JsonNode) stats = NULL;
   g_autoptr(GPtrArray) messages = NULL;
-  g_auto(Run) run = { 0, };
+  g_auto(PpTestRun) run = { 0, };
   g_autofree char *graph_text = NULL;
 
   for (guint i = 0; i < 50; i++)
@@ -403,8 +371,8 @@ test_output_file_and_forms (Fixture       *fixture,
   g_autofree char *out_path = g_build_filename (fixture->dir, "out.jsonld", NULL);
   g_autofree char *written = NULL;
   g_autoptr(JsonNode) graph = NULL;
-  g_auto(Run) run = { 0, };
-  g_auto(Run) nquads = { 0, };
+  g_auto(PpTestRun) run = { 0, };
+  g_auto(PpTestRun) nquads = { 0, };
 
   run_tool (&run, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
             "--output", out_path, doc, NULL);
@@ -462,7 +430,7 @@ test_output_unwritable (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
     {
-      g_auto(Run) run = { 0, };
+      g_auto(PpTestRun) run = { 0, };
 
       run_tool (&run, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
                 outputs[i][0], outputs[i][1], doc, NULL);
@@ -488,8 +456,8 @@ test_output_replaced_atomically (Fixture       *fixture,
   g_autofree char *written = NULL;
   g_autofree char *linked = NULL;
   g_autoptr(JsonNode) graph = NULL;
-  g_auto(Run) failed = { 0, };
-  g_auto(Run) run = { 0, };
+  g_auto(PpTestRun) failed = { 0, };
+  g_auto(PpTestRun) run = { 0, };
 
   /* A second name for the old file: it keeps the old contents if the new
    * file takes the name's place, not if the old file is written over */
@@ -522,7 +490,7 @@ test_verbose_logs_on_stderr (Fixture       *fixture,
 {
   g_autofree char *doc = write_file (fixture, "doc.md", "# Poets\n\nPablo Neruda lived in Chile.\n", -1);
   g_autoptr(JsonNode) graph = NULL;
-  g_auto(Run) run = { 0, };
+  g_auto(PpTestRun) run = { 0, };
 
   run_tool (&run, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
             "--verbose", doc, NULL);
@@ -542,7 +510,7 @@ static void
 test_help_usage_line (Fixture       *fixture,
                       gconstpointer  user_data)
 {
-  g_auto(Run) run = { 0, };
+  g_auto(PpTestRun) run = { 0, };
 
   run_tool (&run, NULL, "--help", NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -578,7 +546,7 @@ test_progress_on_terminal (Fixture       *fixture,
 {
   g_autofree char *doc = write_three_segments (fixture);
   g_autofree char *out_path = g_build_filename (fixture->dir, "out.jsonld", NULL);
-  g_auto(Run) run = { 0, };
+  g_auto(PpTestRun) run = { 0, };
   const char *last;
 
   /* The answers wait until the line showed the three requests in flight:
@@ -634,7 +602,7 @@ test_progress_with_verbose (Fixture       *fixture,
   g_autofree char *out_path = g_build_filename (fixture->dir, "out.jsonld", NULL);
   g_autofree char *shown = NULL;
   g_auto(GStrv) lines = NULL;
-  g_auto(Run) run = { 0, };
+  g_auto(PpTestRun) run = { 0, };
   guint n;
 
   pp_test_server_set_hold (fixture->server, TRUE);
@@ -663,8 +631,8 @@ test_progress_not_on_pipe_or_quiet (Fixture       *fixture,
 {
   g_autofree char *doc = write_three_segments (fixture);
   g_autofree char *out_path = g_build_filename (fixture->dir, "out.jsonld", NULL);
-  g_auto(Run) piped = { 0, };
-  g_auto(Run) quiet = { 0, };
+  g_auto(PpTestRun) piped = { 0, };
+  g_auto(PpTestRun) quiet = { 0, };
 
   run_tool (&piped, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
             "--segment-size", "60", "--output", out_path, doc, NULL);
@@ -695,7 +663,7 @@ test_bad_input (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_auto(Run) run = { 0, };
+      g_auto(PpTestRun) run = { 0, };
 
       run_tool (&run, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
                 bad[i][0], NULL);
@@ -730,7 +698,7 @@ test_usage_errors (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_auto(Run) run = { 0, };
+      g_auto(PpTestRun) run = { 0, };
 
       run_tool (&run, NULL, bad[i][0], bad[i][1], doc, NULL);
       g_assert_cmpint (run.status, ==, 2);
@@ -752,7 +720,7 @@ test_endpoint_not_http (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
-      g_auto(Run) run = { 0, };
+      g_auto(PpTestRun) run = { 0, };
 
       run_tool (&run, NULL, "--endpoint", bad[i][0], doc, NULL);
       g_assert_cmpint (run.status, ==, 2);
@@ -770,7 +738,7 @@ test_unreachable_endpoint (Fixture       *fixture,
 {
   g_autofree char *doc = write_file (fixture, "doc.txt", "The city of Lisbon.\n\nThe river Tagus.\n", -1);
   g_autofree char *url = NULL;
-  g_auto(Run) run = { 0, };
+  g_auto(PpTestRun) run = { 0, };
   PpTestServer *closed = pp_test_server_new ();
 
   /* A port nobody listens on any more */
@@ -788,7 +756,7 @@ test_secret_not_shown (Fixture       *fixture,
                        gconstpointer  user_data)
 {
   g_autofree char *doc = write_file (fixture, "doc.txt", "The city of Lisbon.\n", -1);
-  g_auto(Run) run = { 0, };
+  g_auto(PpTestRun) run = { 0, };
 
   pp_test_server_push_reply (fixture->server, 401, "{\"error\": {\"message\": \"bad key sk-very-secret-key\"}}", NULL);
   run_tool (&run, "sk-very-secret-key", "--endpoint", pp_test_server_get_base_url (fixture->server),
@@ -802,7 +770,7 @@ static void
 test_list_plugins (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_auto(Run) run = { 0, };
+  g_auto(PpTestRun) run = { 0, };
 
   run_tool (&run, NULL, "--list-plugins", NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -921,7 +889,7 @@ test_interrupt_finishes_in_flight (Fixture       *fixture,
       g_autoptr(GString) err_text = g_string_new (NULL);
       g_autoptr(JsonNode) graph = NULL;
       g_autofree char *written = NULL;
-      g_auto(Run) rest = { 0, };
+      g_auto(PpTestRun) rest = { 0, };
 
       pp_test_server_set_hold (fixture->server, TRUE);
       process = start_tool (&err, "--endpoint", pp_test_server_get_base_url (fixture->server),
@@ -933,7 +901,7 @@ test_interrupt_finishes_in_flight (Fixture       *fixture,
       read_lines (err, err_text, STOPPING);
       pp_test_server_set_hold (fixture->server, FALSE);
       read_lines (err, err_text, NULL);
-      communicate (&rest, process);
+      pp_test_run_communicate (&rest, process, NULL);
 
       g_test_message ("pp-convert said: %s", err_text->str);
       g_assert_cmpint (rest.status, ==, signals[i].status);
@@ -965,7 +933,7 @@ test_interrupt_twice_aborts_in_flight (Fixture       *fixture,
   g_autoptr(GString) err_text = g_string_new (NULL);
   g_autoptr(JsonNode) graph = NULL;
   g_autofree char *written = NULL;
-  g_auto(Run) rest = { 0, };
+  g_auto(PpTestRun) rest = { 0, };
 
   /* Of the two requests in flight, one is answered and the other never is */
   pp_test_server_set_hold (fixture->server, TRUE);
@@ -985,7 +953,7 @@ test_interrupt_twice_aborts_in_flight (Fixture       *fixture,
 
   g_subprocess_send_signal (process, SIGINT);
   read_lines (err, err_text, NULL);
-  communicate (&rest, process);
+  pp_test_run_communicate (&rest, process, NULL);
 
   g_test_message ("pp-convert said: %s", err_text->str);
   g_assert_cmpint (rest.status, ==, 130);
@@ -1008,7 +976,7 @@ test_jobs_raise_file_limit (Fixture       *fixture,
   g_autofree char *doc = write_numbered_paragraphs (fixture, 520);
   g_autoptr(JsonNode) graph = NULL;
   g_autoptr(GHashTable) done = NULL;
-  g_auto(Run) run = { 0, };
+  g_auto(PpTestRun) run = { 0, };
 
   /* Slow enough that the jobs pile up */
   pp_test_server_set_latency_ms (fixture->server, 1000);
@@ -1039,7 +1007,7 @@ test_jobs_over_file_limit_refused (Fixture       *fixture,
     {
       const struct rlimit limit = { .rlim_cur = limits[i], .rlim_max = limits[i] };
       g_autofree char *named = g_strdup_printf ("more than the limit of %u ", (guint) limits[i]);
-      g_auto(Run) run = { 0, };
+      g_auto(PpTestRun) run = { 0, };
 
       run_tool_with_file_limit (&run, &limit, "--endpoint", pp_test_server_get_base_url (fixture->server),
                                 "--jobs", "512", "--cache", "none", doc, NULL);
@@ -1063,7 +1031,7 @@ test_stats_of_failures (Fixture       *fixture,
   g_autofree char *stats_path = g_build_filename (fixture->dir, "stats.json", NULL);
   g_autofree char *stats_text = NULL;
   g_autoptr(JsonNode) stats = NULL;
-  g_auto(Run) run = { 0, };
+  g_auto(PpTestRun) run = { 0, };
   JsonObject *object;
 
   pp_test_server_push_reply (fixture->server, 400, "{\"error\": {\"message\": \"bad request\"}}", NULL);

@@ -11,15 +11,11 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "pp-test-tool.h"
+
 typedef struct {
   char *tmpdir;
 } Fixture;
-
-typedef struct {
-  int   status;
-  char *out;
-  char *err;
-} Run;
 
 static const char *doc =
   "{\n"
@@ -32,24 +28,6 @@ static const char *doc =
 
 static const char *context_doc =
   "{\"@context\": {\"name\": \"http://schema.org/name\"}}\n";
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-static char *
-tool_path (void)
-{
-  const char *dir = g_getenv ("PP_TOOLS_DIR");
-
-  if (dir == NULL)
-    return NULL;
-
-  return g_build_filename (dir, "pp-jsonld", "pp-jsonld", NULL);
-}
 
 static char *
 write_file_len (Fixture    *fixture,
@@ -75,18 +53,16 @@ write_file (Fixture    *fixture,
 
 /* runs pp-jsonld with @args (NULL-terminated), feeding it @stdin_text */
 static void
-run_tool (Run         *run,
-          const char  *stdin_text,
-          const char  *first_arg,
+run_tool (PpTestRun  *run,
+          const char *stdin_text,
+          const char *first_arg,
           ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
   const char *arg;
   va_list args;
 
-  g_ptr_array_add (argv, tool_path ());
+  g_ptr_array_add (argv, pp_test_tool_path ("pp-jsonld"));
 
   va_start (args, first_arg);
   for (arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
@@ -94,18 +70,7 @@ run_tool (Run         *run,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  process = g_subprocess_newv ((const char * const *) argv->pdata,
-                               G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                               G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                               &error);
-  g_assert_no_error (error);
-
-  g_subprocess_communicate_utf8 (process, stdin_text, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-
-  g_assert_true (g_subprocess_get_if_exited (process));
-  run->status = g_subprocess_get_exit_status (process);
+  pp_test_run_argv (run, (const char * const *) argv->pdata, stdin_text);
 }
 
 static JsonNode *
@@ -163,7 +128,7 @@ test_expand (Fixture       *fixture,
   g_autofree char *input = write_file (fixture, "doc.jsonld", doc);
   g_autoptr(JsonNode) result = NULL;
   JsonObject *node;
-  Run run = { 0, };
+  PpTestRun run = { 0, };
 
   run_tool (&run, NULL, "expand", input, NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -179,7 +144,7 @@ test_expand (Fixture       *fixture,
   g_assert_cmpstr (json_object_get_string_member (node, "@id"), ==, "http://example.org/ada");
   g_assert_true (json_object_has_member (node, "http://schema.org/knows"));
 
-  run_clear (&run);
+  pp_test_run_clear (&run);
 }
 
 static void
@@ -187,14 +152,14 @@ test_stdin (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autoptr(JsonNode) result = NULL;
-  Run run = { 0, };
+  PpTestRun run = { 0, };
 
   run_tool (&run, doc, "expand", "--base", "http://example.org/", "-", NULL);
   g_assert_cmpint (run.status, ==, 0);
   result = parse (run.out);
   g_assert_true (JSON_NODE_HOLDS_ARRAY (result));
 
-  run_clear (&run);
+  pp_test_run_clear (&run);
 }
 
 static void
@@ -205,7 +170,7 @@ test_compact (Fixture       *fixture,
   g_autofree char *context = write_file (fixture, "context.jsonld", context_doc);
   g_autoptr(JsonNode) result = NULL;
   JsonObject *object;
-  Run run = { 0, };
+  PpTestRun run = { 0, };
 
   run_tool (&run, NULL, "compact", "--context", context, input, NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -215,7 +180,7 @@ test_compact (Fixture       *fixture,
   g_assert_true (json_object_has_member (object, "@context"));
   g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Ada");
 
-  run_clear (&run);
+  pp_test_run_clear (&run);
 }
 
 static void
@@ -227,7 +192,7 @@ test_flatten (Fixture       *fixture,
   g_autoptr(JsonNode) flat = NULL;
   g_autoptr(JsonNode) compacted = NULL;
   JsonObject *object;
-  Run run = { 0, };
+  PpTestRun run = { 0, };
 
   /* without a context: an array with both nodes, the blank node labelled */
   run_tool (&run, NULL, "flatten", input, NULL);
@@ -236,7 +201,7 @@ test_flatten (Fixture       *fixture,
   g_assert_true (JSON_NODE_HOLDS_ARRAY (flat));
   g_assert_cmpuint (json_array_get_length (json_node_get_array (flat)), ==, 2);
   g_assert_nonnull (strstr (run.out, "\"_:b0\""));
-  run_clear (&run);
+  pp_test_run_clear (&run);
 
   /* with a context: @context and @graph only */
   run_tool (&run, NULL, "flatten", "--context", context, input, NULL);
@@ -246,7 +211,7 @@ test_flatten (Fixture       *fixture,
   g_assert_cmpuint (json_object_get_size (object), ==, 2);
   g_assert_true (json_object_has_member (object, "@context"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "@graph")), ==, 2);
-  run_clear (&run);
+  pp_test_run_clear (&run);
 }
 
 static void
@@ -255,7 +220,7 @@ test_to_rdf (Fixture       *fixture,
 {
   g_autofree char *input = write_file (fixture, "doc.jsonld", doc);
   g_auto(GStrv) lines = NULL;
-  Run run = { 0, };
+  PpTestRun run = { 0, };
 
   run_tool (&run, NULL, "to-rdf", input, NULL);
   g_assert_cmpint (run.status, ==, 0);
@@ -268,7 +233,7 @@ test_to_rdf (Fixture       *fixture,
   lines = g_strsplit (run.out, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 4);  /* three quads and "" */
 
-  run_clear (&run);
+  pp_test_run_clear (&run);
 }
 
 static void
@@ -279,7 +244,7 @@ test_loader_map (Fixture       *fixture,
   g_autofree char *remote = NULL;
   g_autofree char *input = NULL;
   g_autofree char *mapping = NULL;
-  Run run = { 0, };
+  PpTestRun run = { 0, };
 
   g_assert_cmpint (g_mkdir (contexts, 0700), ==, 0);
   remote = write_file (fixture, "contexts/person.jsonld",
@@ -292,7 +257,7 @@ test_loader_map (Fixture       *fixture,
   run_tool (&run, NULL, "to-rdf", "--loader-map", mapping, input, NULL);
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.out, ==, "<http://example.org/ada> <http://schema.org/name> \"Ada\" .\n");
-  run_clear (&run);
+  pp_test_run_clear (&run);
 }
 
 static void
@@ -301,7 +266,7 @@ test_jsonld_error (Fixture       *fixture,
 {
   g_autofree char *input = write_file (fixture, "invalid.jsonld",
                                        "{\"@id\": 42, \"http://schema.org/name\": \"x\"}");
-  Run run = { 0, };
+  PpTestRun run = { 0, };
 
   run_tool (&run, NULL, "expand", input, NULL);
   g_assert_cmpint (run.status, ==, 1);
@@ -310,12 +275,12 @@ test_jsonld_error (Fixture       *fixture,
   /* one line */
   g_assert_nonnull (strchr (run.err, '\n'));
   g_assert_cmpstr (strchr (run.err, '\n'), ==, "\n");
-  run_clear (&run);
+  pp_test_run_clear (&run);
 
   run_tool (&run, NULL, "to-rdf", input, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.err, "pp-jsonld: invalid @id value"));
-  run_clear (&run);
+  pp_test_run_clear (&run);
 }
 
 static void
@@ -324,23 +289,23 @@ test_not_json (Fixture       *fixture,
 {
   g_autofree char *input = write_file (fixture, "broken.jsonld", "{\"@id\": ");
   g_autofree char *missing = g_build_filename (fixture->tmpdir, "missing.jsonld", NULL);
-  Run run = { 0, };
+  PpTestRun run = { 0, };
 
   run_tool (&run, NULL, "flatten", input, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.err, "pp-jsonld: loading document failed"));
-  run_clear (&run);
+  pp_test_run_clear (&run);
 
   run_tool (&run, NULL, "flatten", missing, NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.err, "pp-jsonld: loading document failed"));
-  run_clear (&run);
+  pp_test_run_clear (&run);
 
   /* invalid UTF-8 */
   run_tool (&run, "{\"http://schema.org/name\": \"\xff\xfe\"}", "expand", "-", NULL);
   g_assert_cmpint (run.status, ==, 1);
   g_assert_true (g_str_has_prefix (run.err, "pp-jsonld: loading document failed"));
-  run_clear (&run);
+  pp_test_run_clear (&run);
 }
 
 /* Hostile input: the tool exits with an error, never with a signal */
@@ -358,7 +323,7 @@ assert_every_command_fails (const char *input,
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      Run run = { 0, };
+      PpTestRun run = { 0, };
 
       run_tool (&run, NULL, commands[i], input, NULL);
       g_test_message ("%s: %s", commands[i], run.err);
@@ -367,7 +332,7 @@ assert_every_command_fails (const char *input,
       g_assert_true (g_str_has_prefix (run.err, prefix));
       g_assert_nonnull (strstr (run.err, detail));
       g_assert_cmpstr (strchr (run.err, '\n'), ==, "\n");
-      run_clear (&run);
+      pp_test_run_clear (&run);
     }
 }
 
@@ -472,38 +437,38 @@ test_usage (Fixture       *fixture,
             gconstpointer  data)
 {
   g_autofree char *input = write_file (fixture, "doc.jsonld", doc);
-  Run run = { 0, };
+  PpTestRun run = { 0, };
 
   run_tool (&run, NULL, NULL);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_cmpstr (run.out, ==, "");
   g_assert_true (g_str_has_prefix (run.err, "pp-jsonld: "));
-  run_clear (&run);
+  pp_test_run_clear (&run);
 
   run_tool (&run, NULL, "compact", input, NULL);
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "--context"));
-  run_clear (&run);
+  pp_test_run_clear (&run);
 
   run_tool (&run, NULL, "frame", input, NULL);
   g_assert_cmpint (run.status, ==, 2);
-  run_clear (&run);
+  pp_test_run_clear (&run);
 
   run_tool (&run, NULL, "expand", "--processing-mode", "json-ld-2.0", input, NULL);
   g_assert_cmpint (run.status, ==, 2);
-  run_clear (&run);
+  pp_test_run_clear (&run);
 
   run_tool (&run, NULL, "to-rdf", "--rdf-direction", "sideways", input, NULL);
   g_assert_cmpint (run.status, ==, 2);
-  run_clear (&run);
+  pp_test_run_clear (&run);
 
   run_tool (&run, NULL, "expand", "--loader-map", "nodirectory", input, NULL);
   g_assert_cmpint (run.status, ==, 2);
-  run_clear (&run);
+  pp_test_run_clear (&run);
 
   run_tool (&run, NULL, "expand", "--no-such-option", input, NULL);
   g_assert_cmpint (run.status, ==, 2);
-  run_clear (&run);
+  pp_test_run_clear (&run);
 }
 
 int
@@ -514,7 +479,8 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  tool = tool_path ();
+  if (g_getenv ("PP_TOOLS_DIR") != NULL)
+    tool = pp_test_tool_path ("pp-jsonld");
   if (tool == NULL || !g_file_test (tool, G_FILE_TEST_IS_EXECUTABLE))
     {
       g_test_skip ("pp-jsonld is not built (set PP_TOOLS_DIR)");

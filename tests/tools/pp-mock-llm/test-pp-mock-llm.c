@@ -7,15 +7,13 @@
 
 #include <signal.h>
 #include <string.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "pp-mock-answer.h"
+#include "pp-test-tool.h"
 
 /* A bound that only catches a hang */
 #define WAIT_S 30
@@ -116,19 +114,9 @@ test_respond (void)
 
 /* The server, run as a program */
 
-static char *
-tool_path (void)
-{
-  const char *tools_dir = g_getenv ("PP_TOOLS_DIR");
-
-  g_assert_nonnull (tools_dir);
-  return g_build_filename (tools_dir, "pp-mock-llm", "pp-mock-llm", NULL);
-}
-
 typedef struct
 {
-  GSubprocess *process;
-  char *base_url;
+  PpTestMockLlm server;
   SoupSession *session;
 
   /* A watchdog thread cancels this if the test hangs, even in a blocking
@@ -160,52 +148,17 @@ watchdog_thread (gpointer data)
   return NULL;
 }
 
-/* A failed assertion aborts the test: take the server down with it, or it
- * would keep the test's output open and run on */
-static void
-die_with_parent (gpointer data)
-{
-#ifdef __linux__
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-#endif
-}
-
 /* Starts pp-mock-llm with @options, a %NULL-terminated list */
 static void
 mock_process_start_with_options (MockProcess        *mock,
                                  const char * const *options)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = tool_path ();
-  g_autoptr(GStrvBuilder) argv_builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) stdout_data = NULL;
-  g_autofree char *line = NULL;
-  const char *prefix = "pp-mock-llm listening on ";
-
   mock->cancellable = g_cancellable_new ();
   g_mutex_init (&mock->mutex);
   g_cond_init (&mock->cond);
   mock->watchdog = g_thread_new ("watchdog", watchdog_thread, mock);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  g_strv_builder_add_many (argv_builder, path, "--port", "0", NULL);
-  g_strv_builder_addv (argv_builder, (const char **) options);
-  argv = g_strv_builder_end (argv_builder);
-  mock->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
-  g_assert_no_error (error);
-
-  /* The port is announced on the first line */
-  stdout_data = g_data_input_stream_new (g_subprocess_get_stdout_pipe (mock->process));
-  line = g_data_input_stream_read_line_utf8 (stdout_data, NULL, mock->cancellable, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, prefix));
-  mock->base_url = g_strdup (line + strlen (prefix));
-  g_assert_true (g_str_has_prefix (mock->base_url, "http://127.0.0.1:"));
-  g_assert_true (g_str_has_suffix (mock->base_url, "/v1"));
+  pp_test_mock_llm_start (&mock->server, NULL, options, mock->cancellable);
 
   mock->session = soup_session_new_with_options ("max-conns", 256, "max-conns-per-host", 256, NULL);
 }
@@ -220,13 +173,7 @@ mock_process_start (MockProcess *mock,
 static void
 mock_process_stop (MockProcess *mock)
 {
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_send_signal (mock->process, SIGTERM);
-  g_subprocess_wait (mock->process, mock->cancellable, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (mock->process));
-  g_assert_cmpint (g_subprocess_get_exit_status (mock->process), ==, 0);
+  pp_test_mock_llm_stop (&mock->server, mock->cancellable);
 
   g_mutex_lock (&mock->mutex);
   mock->stopping = TRUE;
@@ -237,16 +184,14 @@ mock_process_stop (MockProcess *mock)
   g_cond_clear (&mock->cond);
 
   g_clear_object (&mock->session);
-  g_clear_object (&mock->process);
   g_clear_object (&mock->cancellable);
-  g_clear_pointer (&mock->base_url, g_free);
 }
 
 static SoupMessage *
 chat_message (MockProcess *mock,
               const char  *user_message)
 {
-  g_autofree char *url = g_strconcat (mock->base_url, "/chat/completions", NULL);
+  g_autofree char *url = g_strconcat (mock->server.base_url, "/chat/completions", NULL);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -303,8 +248,7 @@ send_for_json (MockProcess *mock,
 static JsonNode *
 get_stats (MockProcess *mock)
 {
-  g_autofree char *base = g_strndup (mock->base_url, strlen (mock->base_url) - strlen ("/v1"));
-  g_autofree char *url = g_strconcat (base, "/stats", NULL);
+  g_autofree char *url = pp_test_mock_llm_build_url (&mock->server, "/stats");
   g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
 
   return send_for_json (mock, msg, SOUP_STATUS_OK);
@@ -507,29 +451,22 @@ test_concurrent (void)
 static void
 assert_usage_error (const char * const *argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) process = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
+  g_auto(PpTestRun) run = { 0, };
 
-  process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
+  pp_test_run_argv (&run, argv, NULL);
 
-  g_test_message ("%s", err);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
-  g_assert_cmpstr (out, ==, "");
-  g_assert_true (g_str_has_prefix (err, "pp-mock-llm: "));
-  g_assert_true (g_str_has_suffix (err, "\n"));
-  g_assert_true (strchr (err, '\n') == err + strlen (err) - 1);
+  g_test_message ("%s", run.err);
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_true (g_str_has_prefix (run.err, "pp-mock-llm: "));
+  g_assert_true (g_str_has_suffix (run.err, "\n"));
+  g_assert_true (strchr (run.err, '\n') == run.err + strlen (run.err) - 1);
 }
 
 static void
 test_bad_options (void)
 {
-  g_autofree char *path = tool_path ();
+  g_autofree char *path = pp_test_tool_path ("pp-mock-llm");
 
   assert_usage_error ((const char *[]) { path, "--port", "nope", NULL });
   assert_usage_error ((const char *[]) { path, "--port", "70000", NULL });
@@ -797,7 +734,7 @@ test_fault_capacity (void)
   g_assert_cmpint (get_stat (stats, "over_capacity"), ==, N_OVER_CAPACITY - CAPACITY);
 
   /* The server's end ends the requests it holds */
-  g_subprocess_send_signal (mock.process, SIGTERM);
+  g_subprocess_send_signal (mock.server.process, SIGTERM);
   while (burst.done < N_OVER_CAPACITY)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (burst.rate_limited, ==, N_OVER_CAPACITY - CAPACITY);
@@ -945,7 +882,6 @@ test_stats_log (void)
   MockProcess mock = { NULL, };
   const char *users[] = { "Ada Lovelace", "Grace Hopper", "Ada Lovelace" };
   g_autoptr(JsonNode) stats = NULL;
-  g_autofree char *base = NULL;
   g_autofree char *url = NULL;
   g_autoptr(SoupMessage) limited = NULL;
   g_autoptr(SoupMessage) bad = NULL;
@@ -984,15 +920,14 @@ test_stats_log (void)
     }
 
   /* ?log=N keeps the last N */
-  base = g_strndup (mock.base_url, strlen (mock.base_url) - strlen ("/v1"));
-  url = g_strconcat (base, "/stats?log=1", NULL);
+  url = pp_test_mock_llm_build_url (&mock.server, "/stats?log=1");
   limited = soup_message_new (SOUP_METHOD_GET, url);
   last = send_for_json (&mock, limited, SOUP_STATUS_OK);
   log = json_object_get_array_member (json_node_get_object (last), "log");
   g_assert_cmpuint (json_array_get_length (log), ==, 1);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (log, 0), "n"), ==, 2);
   g_clear_pointer (&url, g_free);
-  url = g_strconcat (base, "/stats?log=few", NULL);
+  url = pp_test_mock_llm_build_url (&mock.server, "/stats?log=few");
   bad = soup_message_new (SOUP_METHOD_GET, url);
   ignored = send_for_json (&mock, bad, SOUP_STATUS_BAD_REQUEST);
 
@@ -1002,7 +937,7 @@ test_stats_log (void)
 static void
 test_fault_bad_options (void)
 {
-  g_autofree char *path = tool_path ();
+  g_autofree char *path = pp_test_tool_path ("pp-mock-llm");
 
   assert_usage_error ((const char *[]) { path, "--p500", "1.5", NULL });
   assert_usage_error ((const char *[]) { path, "--pdrop", "-0.1", NULL });
