@@ -24,6 +24,7 @@ struct _PpLlmRequest
   guint max_tokens;
   gboolean json_mode;
   char *response_format;   /* canonical JSON text of an object, or NULL */
+  gboolean response_format_optional;
   char *prompt_version;
 };
 
@@ -452,6 +453,53 @@ pp_llm_request_get_response_format (PpLlmRequest *request)
   g_return_val_if_fail (request != NULL, NULL);
 
   return request->response_format;
+}
+
+/**
+ * pp_llm_request_set_response_format_optional:
+ * @request: a #PpLlmRequest
+ * @optional: whether the client may ask for less than the response format
+ *   when the server does not support it
+ *
+ * Marks the form of the answer asked for (the response format, or the
+ * JSON mode) as a preference rather than a requirement. A client whose
+ * server refuses it then asks again for less: a `json_schema` format falls
+ * back to `json_object`, then to no response format at all, and the client
+ * remembers what its server takes. When not optional (the default), a
+ * refused format fails the request.
+ *
+ * This is not part of the cache key: for a given client and endpoint, an
+ * optional format yields the same answers as a required one wherever the
+ * required one yields any.
+ *
+ * Since: 0.2
+ */
+void
+pp_llm_request_set_response_format_optional (PpLlmRequest *request,
+                                             gboolean      optional)
+{
+  g_return_if_fail (request != NULL);
+
+  request->response_format_optional = !!optional;
+}
+
+/**
+ * pp_llm_request_get_response_format_optional:
+ * @request: a #PpLlmRequest
+ *
+ * Gets whether the form of the answer asked for is a preference, as set
+ * with [method@Pp.LlmRequest.set_response_format_optional].
+ *
+ * Returns: %TRUE if a client may ask for less when its server refuses it
+ *
+ * Since: 0.2
+ */
+gboolean
+pp_llm_request_get_response_format_optional (PpLlmRequest *request)
+{
+  g_return_val_if_fail (request != NULL, FALSE);
+
+  return request->response_format_optional;
 }
 
 /**

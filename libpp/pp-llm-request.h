@@ -82,6 +82,11 @@ gboolean      pp_llm_request_set_response_format (PpLlmRequest  *request,
 PP_AVAILABLE_IN_0_2
 const char   *pp_llm_request_get_response_format (PpLlmRequest *request);
 PP_AVAILABLE_IN_0_2
+void          pp_llm_request_set_response_format_optional (PpLlmRequest *request,
+                                                           gboolean      optional);
+PP_AVAILABLE_IN_0_2
+gboolean      pp_llm_request_get_response_format_optional (PpLlmRequest *request);
+PP_AVAILABLE_IN_0_2
 void          pp_llm_request_set_prompt_version (PpLlmRequest *request,
                                                  const char   *prompt_version);
 PP_AVAILABLE_IN_0_2

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 
 #include "pp-converter-llm.h"
+#include "pp-converter-llm-output.h"
 #include "pp-converter-llm-resources.h"
 #include "pp-json-repair.h"
 
@@ -19,9 +20,14 @@
  * entities and facts of a segment as schema.org JSON-LD.
  *
  * The system prompt is the bundled extraction prompt, or the content of
- * #PpConverterLlm:prompt-file. The user message is the segment's text,
- * preceded by a line "Section: A > B" when the segment has a heading path.
- * Requests ask for JSON output at #PpConverterLlm:temperature.
+ * #PpConverterLlm:prompt-file, followed, when #PpConverterLlm:types is
+ * set, by a paragraph that steers the extraction toward those schema.org
+ * types. The user message is the segment's text, preceded by a line
+ * "Section: A > B" when the segment has a heading path. Requests ask for
+ * the form of answer #PpConverterLlm:structured-output says, at
+ * #PpConverterLlm:temperature, and are tagged with the prompt's version,
+ * `schemaorg-extract@` and the SHA-256 of the system prompt, so that
+ * cached answers to another template or other types are not reused.
  *
  * The answer is mended where that is safe (a code fence or prose around
  * the JSON, commas before closing brackets, a value cut short, a missing
@@ -47,6 +53,10 @@
 
 #define DEFAULT_TEMPERATURE 0.0
 #define DEFAULT_MAX_REASKS 2
+#define DEFAULT_STRUCTURED_OUTPUT PP_CONVERTER_LLM_STRUCTURED_OUTPUT_AUTO
+
+/* The longest schema.org type name is 48 characters */
+#define MAX_TYPE_NAME 100
 
 struct _PpConverterLlm
 {
@@ -56,9 +66,11 @@ struct _PpConverterLlm
   char *prompt_file;
   double temperature;
   guint max_reasks;
+  char **types;
+  PpConverterLlmStructuredOutput structured_output;
 
   /* Set once by GInitable.init, before the object is shared */
-  char *prompt;
+  char *prompt;           /* the template, and the types if any */
   char *prompt_version;   /* "schemaorg-extract@<SHA-256 of the prompt>" */
 };
 
@@ -67,6 +79,8 @@ enum {
   PROP_PROMPT_FILE,
   PROP_TEMPERATURE,
   PROP_MAX_REASKS,
+  PROP_TYPES,
+  PROP_STRUCTURED_OUTPUT,
   N_PROPS
 };
 
@@ -130,7 +144,7 @@ build_request (PpConverterLlm *self,
 {
   PpLlmRequest *request = pp_llm_request_new (self->prompt, user_message);
 
-  pp_llm_request_set_json_mode (request, TRUE);
+  pp_converter_llm_structured_output_apply (self->structured_output, request);
   pp_llm_request_set_prompt_version (request, self->prompt_version);
   if (self->temperature >= 0.0)
     pp_llm_request_set_temperature (request, self->temperature);
@@ -405,18 +419,74 @@ load_prompt (const char  *prompt_file,
   return g_steal_pointer (&prompt);
 }
 
+/* Whether @name can be a schema.org type: ASCII letters and digits, as
+ * in Person or 3DModel */
+static gboolean
+is_type_name (const char *name)
+{
+  gsize length = strlen (name);
+
+  if (length == 0 || length > MAX_TYPE_NAME)
+    return FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      if (!g_ascii_isalnum (name[i]))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The system prompt: @template, and what steers it toward @types */
+static char *
+build_prompt (const char         *template,
+              const char * const *types,
+              GError            **error)
+{
+  g_autofree char *list = NULL;
+
+  if (types == NULL || types[0] == NULL)
+    return g_strdup (template);
+
+  for (guint i = 0; types[i] != NULL; i++)
+    {
+      if (!is_type_name (types[i]))
+        {
+          g_autofree char *shown = g_strescape (types[i], NULL);
+
+          g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_NOT_CONFIGURED,
+                       "Type ‘%s’ is not a schema.org type name (letters and digits, such as Person)",
+                       shown);
+          return NULL;
+        }
+    }
+
+  list = g_strjoinv (", ", (char **) types);
+  return g_strdup_printf ("%s\n\n"
+                          "Extract the entities of these schema.org types, and of their subtypes: %s. "
+                          "Leave out other entities, unless one of these needs them as the value "
+                          "of a property; give those the most specific type that fits.",
+                          template, list);
+}
+
 static gboolean
 pp_converter_llm_initable_init (GInitable     *initable,
                                 GCancellable  *cancellable,
                                 GError       **error)
 {
   PpConverterLlm *self = PP_CONVERTER_LLM (initable);
+  g_autofree char *template = NULL;
   g_autofree char *checksum = NULL;
 
   if (self->prompt != NULL)
     return TRUE;
 
-  self->prompt = load_prompt (self->prompt_file, error);
+  template = load_prompt (self->prompt_file, error);
+  if (template == NULL)
+    return FALSE;
+
+  self->prompt = build_prompt (template, (const char * const *) self->types, error);
   if (self->prompt == NULL)
     return FALSE;
 
@@ -454,6 +524,14 @@ pp_converter_llm_get_property (GObject    *object,
       g_value_set_uint (value, self->max_reasks);
       break;
 
+    case PROP_TYPES:
+      g_value_set_boxed (value, self->types);
+      break;
+
+    case PROP_STRUCTURED_OUTPUT:
+      g_value_set_enum (value, self->structured_output);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -482,6 +560,15 @@ pp_converter_llm_set_property (GObject      *object,
       self->max_reasks = g_value_get_uint (value);
       break;
 
+    case PROP_TYPES:
+      g_strfreev (self->types);
+      self->types = g_value_dup_boxed (value);
+      break;
+
+    case PROP_STRUCTURED_OUTPUT:
+      self->structured_output = g_value_get_enum (value);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -493,6 +580,7 @@ pp_converter_llm_finalize (GObject *object)
   PpConverterLlm *self = PP_CONVERTER_LLM (object);
 
   g_clear_pointer (&self->prompt_file, g_free);
+  g_clear_pointer (&self->types, g_strfreev);
   g_clear_pointer (&self->prompt, g_free);
   g_clear_pointer (&self->prompt_version, g_free);
 
@@ -546,6 +634,41 @@ pp_converter_llm_class_init (PpConverterLlmClass *klass)
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                        G_PARAM_STATIC_STRINGS);
 
+  /**
+   * PpConverterLlm:types:
+   *
+   * The schema.org types to extract, such as `Person` and `Organization`
+   * (with their subtypes), or %NULL for any. They are named in the system
+   * prompt, after the template. A name must be ASCII letters and digits;
+   * another fails the initialisation with
+   * %PP_CONVERTER_ERROR_NOT_CONFIGURED.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_TYPES] =
+    g_param_spec_boxed ("types", NULL, NULL,
+                        G_TYPE_STRV,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                        G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpConverterLlm:structured-output:
+   *
+   * The `response_format` of the requests: `auto` (the default) asks for a
+   * JSON schema of a JSON-LD object, and lets the client fall back to a
+   * JSON object, then to none, when its server refuses it; `json-schema`
+   * asks for the schema and fails where it is refused; `json-object` asks
+   * for any JSON object; `off` sends none.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_STRUCTURED_OUTPUT] =
+    g_param_spec_enum ("structured-output", NULL, NULL,
+                       PP_TYPE_CONVERTER_LLM_STRUCTURED_OUTPUT,
+                       DEFAULT_STRUCTURED_OUTPUT,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                       G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -559,6 +682,7 @@ pp_converter_llm_init (PpConverterLlm *self)
 {
   self->temperature = DEFAULT_TEMPERATURE;
   self->max_reasks = DEFAULT_MAX_REASKS;
+  self->structured_output = DEFAULT_STRUCTURED_OUTPUT;
 }
 
 /**
@@ -572,6 +696,7 @@ pp_converter_llm_init (PpConverterLlm *self)
 void
 pp_converter_llm_register (GTypeModule *module)
 {
+  pp_converter_llm_structured_output_register (module);
   pp_converter_llm_register_type (module);
   pp_registry_register_type (PP_CONVERTER_EXTENSION_POINT,
                              PP_TYPE_CONVERTER_LLM,

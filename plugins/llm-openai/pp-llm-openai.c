@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "pp-llm-openai.h"
+#include "pp-llm-openai-formats.h"
 #include "pp-llm-openai-headers.h"
 #include "pp-llm-openai-redact.h"
 #include "pp-llm-openai-transfer.h"
@@ -64,6 +65,17 @@
  * pp_llm_response_set_rate_limits(). Messages name the endpoint and the
  * status, and quote at most 200 bytes of the server's message.
  *
+ * A request whose response format is optional
+ * ([method@Pp.LlmRequest.set_response_format_optional]) falls back when the
+ * server refuses it: a `json_schema` format to `json_object`, then to none.
+ * The server refuses a format with a 400 whose error names
+ * `response_format`: in its `param` or `code` when it has either (as
+ * OpenAI does), else in its message, the one case where a server's message
+ * is read, as many servers (llama.cpp, vLLM, Ollama) give nothing else. The
+ * client remembers what its server refused for the rest of its life, for
+ * all threads: only the requests already under way when the first refusal
+ * comes are refused too, each once.
+ *
  * The API key is sent in the `Authorization` header and nowhere else: it
  * is not readable as a property, not part of pp_llm_client_dup_id(), and
  * is blotted out of any server message quoted in an error or a log, in
@@ -106,6 +118,10 @@ struct _PpLlmOpenai
   char *authorization;        /* "Bearer <key>", or NULL without a key */
   SoupSession *session;
   PpLlmOpenaiDeadlines *deadlines;   /* NULL without a timeout */
+
+  /* thread-safe: which response formats the server takes, as learnt from
+   * requests whose format is optional */
+  PpLlmOpenaiFormats *formats;
 };
 
 enum {
@@ -263,9 +279,11 @@ add_message (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+/* @response_format: (nullable): the response_format to send */
 static GBytes *
 build_request_body (PpLlmRequest *request,
-                    const char   *model)
+                    const char   *model,
+                    JsonNode     *response_format)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
@@ -312,18 +330,10 @@ build_request_body (PpLlmRequest *request,
       json_builder_add_int_value (builder, seed);
     }
 
-  if (pp_llm_request_get_response_format (request) != NULL)
+  if (response_format != NULL)
     {
       json_builder_set_member_name (builder, "response_format");
-      json_builder_add_value (builder, json_from_string (pp_llm_request_get_response_format (request), NULL));
-    }
-  else if (pp_llm_request_get_json_mode (request))
-    {
-      json_builder_set_member_name (builder, "response_format");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "json_object");
-      json_builder_end_object (builder);
+      json_builder_add_value (builder, json_node_copy (response_format));
     }
 
   json_builder_end_object (builder);
@@ -387,6 +397,7 @@ typedef struct
   char *message;     /* error.message, or another message field */
   char *code;        /* error.code, when it is a string */
   char *type;        /* error.type */
+  char *param;       /* error.param: the request member at fault */
 } ServerError;
 
 static void
@@ -395,6 +406,7 @@ server_error_clear (ServerError *server_error)
   g_clear_pointer (&server_error->message, g_free);
   g_clear_pointer (&server_error->code, g_free);
   g_clear_pointer (&server_error->type, g_free);
+  g_clear_pointer (&server_error->param, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ServerError, server_error_clear)
@@ -443,6 +455,7 @@ read_server_error (PpLlmOpenai *self,
     server_error->message = quote_server_text (self, message, -1);
   server_error->code = g_strdup (code);
   server_error->type = g_strdup (type);
+  server_error->param = g_strdup (get_string_member (error, "param"));
 }
 
 static gboolean
@@ -483,6 +496,31 @@ classify_status (guint              status,
   return PP_LLM_ERROR_INVALID_RESPONSE;
 }
 
+static gboolean
+names_response_format (const char *text)
+{
+  return text != NULL && strstr (text, "response_format") != NULL;
+}
+
+/* Whether the server refused the response_format of the request: a 400
+ * whose error names it. OpenAI names the member at fault in `param`, and
+ * some servers give a `code` of their own; when the error has either, it
+ * alone decides. Many servers (llama.cpp, vLLM, Ollama, LM Studio) give
+ * neither, only a message: then, and only then, the message is read, for
+ * the name `response_format`. */
+static gboolean
+server_error_refuses_response_format (guint              status,
+                                      const ServerError *server_error)
+{
+  if (status != SOUP_STATUS_BAD_REQUEST)
+    return FALSE;
+
+  if (server_error->param != NULL || server_error->code != NULL)
+    return names_response_format (server_error->param) || names_response_format (server_error->code);
+
+  return names_response_format (server_error->message);
+}
+
 /* An error body that came with a 200, as some proxies send: its code
  * decides what the error is, else it is the failure of an upstream */
 static PpLlmError
@@ -510,10 +548,13 @@ status_phrase (guint status)
   return g_strcmp0 (phrase, "Unknown Error") != 0 ? phrase : NULL;
 }
 
+/* Sets @error from an answer with an error status; *@refuses_format tells
+ * whether the server refused the request's response_format */
 static void
 set_http_error (PpLlmOpenai  *self,
                 SoupMessage  *msg,
                 GBytes       *body,
+                gboolean     *refuses_format,
                 GError      **error)
 {
   g_auto(ServerError) server_error = { NULL, };
@@ -525,6 +566,7 @@ set_http_error (PpLlmOpenai  *self,
 
   read_server_error (self, body, &server_error);
   code = classify_status (status, &server_error);
+  *refuses_format = server_error_refuses_response_format (status, &server_error);
 
   g_string_append_printf (message, "POST %s: HTTP %u", self->endpoint_display, status);
   if (reason != NULL)
@@ -813,13 +855,17 @@ send_and_read (PpLlmOpenai   *self,
   return g_steal_pointer (&body);
 }
 
+/* POSTs @request once, with @response_format (nullable) as its
+ * response_format; *@refuses_format tells whether a failure is the server
+ * refusing that format */
 static PpLlmResponse *
-pp_llm_openai_complete (PpLlmClient   *client,
-                        PpLlmRequest  *request,
-                        GCancellable  *cancellable,
-                        GError       **error)
+post_completion (PpLlmOpenai   *self,
+                 PpLlmRequest  *request,
+                 JsonNode      *response_format,
+                 gboolean      *refuses_format,
+                 GCancellable  *cancellable,
+                 GError       **error)
 {
-  PpLlmOpenai *self = PP_LLM_OPENAI (client);
   g_autoptr(SoupMessage) msg = NULL;
   g_autoptr(GBytes) request_body = NULL;
   g_autoptr(GBytes) response_body = NULL;
@@ -833,13 +879,13 @@ pp_llm_openai_complete (PpLlmClient   *client,
   gint64 start;
   guint status;
 
-  g_return_val_if_fail (self->session != NULL, NULL);
+  *refuses_format = FALSE;
 
   model = pp_llm_request_get_model (request);
   if (model == NULL || *model == '\0')
     model = self->model;
 
-  request_body = build_request_body (request, model);
+  request_body = build_request_body (request, model, response_format);
 
   msg = soup_message_new_from_uri (SOUP_METHOD_POST, self->endpoint);
   soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
@@ -889,7 +935,7 @@ pp_llm_openai_complete (PpLlmClient   *client,
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      set_http_error (self, msg, response_body, error);
+      set_http_error (self, msg, response_body, refuses_format, error);
       return NULL;
     }
 
@@ -898,6 +944,105 @@ pp_llm_openai_complete (PpLlmClient   *client,
     pp_llm_openai_headers_read_rate_limits (soup_message_get_response_headers (msg), response);
 
   return response;
+}
+
+/* The response_format @request asks for: the one it sets, or the JSON
+ * mode's; NULL for none */
+static JsonNode *
+dup_requested_format (PpLlmRequest *request)
+{
+  const char *response_format = pp_llm_request_get_response_format (request);
+
+  if (response_format != NULL)
+    return json_from_string (response_format, NULL);
+
+  if (pp_llm_request_get_json_mode (request))
+    return json_from_string ("{\"type\":\"json_object\"}", NULL);
+
+  return NULL;
+}
+
+/* Where the fallback of an optional @response_format starts, or FALSE if
+ * it has none (a type other than json_schema and json_object) */
+static gboolean
+get_first_format (JsonNode          *response_format,
+                  PpLlmOpenaiFormat *first)
+{
+  JsonObject *object = JSON_NODE_HOLDS_OBJECT (response_format) ? json_node_get_object (response_format) : NULL;
+  const char *type = get_string_member (object, "type");
+
+  if (g_strcmp0 (type, "json_schema") == 0)
+    *first = PP_LLM_OPENAI_FORMAT_JSON_SCHEMA;
+  else if (g_strcmp0 (type, "json_object") == 0)
+    *first = PP_LLM_OPENAI_FORMAT_JSON_OBJECT;
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+/* What is sent for @format, falling back from @requested */
+static JsonNode *
+dup_fallback_format (JsonNode          *requested,
+                     PpLlmOpenaiFormat  format)
+{
+  switch (format)
+    {
+    case PP_LLM_OPENAI_FORMAT_JSON_SCHEMA:
+      return json_node_copy (requested);
+    case PP_LLM_OPENAI_FORMAT_JSON_OBJECT:
+      return json_from_string ("{\"type\":\"json_object\"}", NULL);
+    case PP_LLM_OPENAI_FORMAT_NONE:
+    case PP_LLM_OPENAI_N_FORMATS:
+    default:
+      return NULL;
+    }
+}
+
+static PpLlmResponse *
+pp_llm_openai_complete (PpLlmClient   *client,
+                        PpLlmRequest  *request,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  PpLlmOpenai *self = PP_LLM_OPENAI (client);
+  g_autoptr(JsonNode) requested = NULL;
+  PpLlmOpenaiFormat format;
+  gboolean refuses_format;
+
+  g_return_val_if_fail (self->session != NULL, NULL);
+
+  requested = dup_requested_format (request);
+
+  if (!pp_llm_request_get_response_format_optional (request) ||
+      !get_first_format (requested, &format))
+    return post_completion (self, request, requested, &refuses_format, cancellable, error);
+
+  /* An optional format: the best the server takes, from the one asked for
+   * down to none, each refusal remembered for all threads */
+  for (format = pp_llm_openai_formats_choose (self->formats, format); ;
+       format = pp_llm_openai_formats_choose (self->formats, format + 1))
+    {
+      g_autoptr(JsonNode) response_format = dup_fallback_format (requested, format);
+      g_autoptr(GError) local_error = NULL;
+      PpLlmResponse *response;
+
+      response = post_completion (self, request, response_format, &refuses_format,
+                                  cancellable, &local_error);
+      if (response != NULL)
+        return response;
+
+      if (!refuses_format || format == PP_LLM_OPENAI_FORMAT_NONE)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      if (pp_llm_openai_formats_refuse (self->formats, format))
+        g_info ("%s; asking for response_format %s from now on",
+                local_error->message,
+                pp_llm_openai_format_to_string (pp_llm_openai_formats_choose (self->formats, format + 1)));
+    }
 }
 
 static char *
@@ -1018,6 +1163,7 @@ pp_llm_openai_initable_init (GInitable     *initable,
 
   if (self->timeout > 0)
     self->deadlines = pp_llm_openai_deadlines_new ();
+  self->formats = pp_llm_openai_formats_new ();
 
   g_debug ("OpenAI client for %s, model %s, up to %u connections, %u s timeout, "
            "answers up to %" G_GUINT64_FORMAT " bytes",
@@ -1070,6 +1216,7 @@ pp_llm_openai_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_pointer (&self->deadlines, pp_llm_openai_deadlines_free);
+  g_clear_pointer (&self->formats, pp_llm_openai_formats_free);
   g_clear_pointer (&self->endpoint, g_uri_unref);
   g_free (self->endpoint_display);
   g_free (self->base_url_display);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "pp-mock-answer.h"
@@ -72,6 +73,7 @@ struct _PpTestServer
   guint rejected_count;
   gboolean hold;
   GQueue replies;              /* Reply */
+  GHashTable *refused_formats; /* response_format type → error body */
   GPtrArray *user_messages;
   GPtrArray *authorization_headers;
   GPtrArray *request_bodies;
@@ -357,6 +359,34 @@ start_raw_reply (PpTestServer      *self,
   raw_writer_write (writer, reply->raw);
 }
 
+/* The type of the request's response_format, or NULL */
+static char *
+dup_response_format_type (const char *data,
+                          gsize       length)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  JsonNode *format;
+  JsonNode *type;
+
+  if (data == NULL || !json_parser_load_from_data (parser, data, (gssize) length, NULL))
+    return NULL;
+
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  format = json_object_get_member (json_node_get_object (root), "response_format");
+  if (format == NULL || !JSON_NODE_HOLDS_OBJECT (format))
+    return NULL;
+
+  type = json_object_get_member (json_node_get_object (format), "type");
+  if (type == NULL || json_node_get_value_type (type) != G_TYPE_STRING)
+    return NULL;
+
+  return g_strdup (json_node_get_string (type));
+}
+
 static void
 handle_request (SoupServer        *server,
                 SoupServerMessage *msg,
@@ -369,6 +399,8 @@ handle_request (SoupServer        *server,
   g_autoptr(GBytes) request_body = NULL;
   g_autofree char *user_message = NULL;
   g_autofree char *model = NULL;
+  g_autofree char *format_type = NULL;
+  g_autofree char *refusal = NULL;
   const char *authorization;
   const char *data;
   gsize length;
@@ -397,6 +429,7 @@ handle_request (SoupServer        *server,
   request_body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   data = g_bytes_get_data (request_body, &length);
   pp_mock_answer_parse_request (data, length, &model, NULL, &user_message, NULL);
+  format_type = dup_response_format_type (data, length);
   authorization = soup_message_headers_get_one (request_headers, "Authorization");
 
   g_mutex_lock (&self->mutex);
@@ -412,7 +445,9 @@ handle_request (SoupServer        *server,
   g_ptr_array_add (self->authorization_headers, g_strdup (authorization != NULL ? authorization : ""));
   g_ptr_array_add (self->request_bodies, g_strndup (data != NULL ? data : "", length));
   g_array_append_vals (self->arrival_times, &(gint64) { g_get_monotonic_time () }, 1);
-  reply = over_capacity ? NULL : g_queue_pop_head (&self->replies);
+  if (!over_capacity && format_type != NULL)
+    refusal = g_strdup (g_hash_table_lookup (self->refused_formats, format_type));
+  reply = over_capacity || refusal != NULL ? NULL : g_queue_pop_head (&self->replies);
   latency_ms = self->latency_ms;
   hold = self->hold;
   g_cond_broadcast (&self->cond);
@@ -434,7 +469,11 @@ handle_request (SoupServer        *server,
       return;
     }
 
-  if (reply != NULL && reply->content != NULL)
+  if (refusal != NULL)
+    {
+      set_json_response (msg, SOUP_STATUS_BAD_REQUEST, g_steal_pointer (&refusal));
+    }
+  else if (reply != NULL && reply->content != NULL)
     {
       set_json_response (msg, SOUP_STATUS_OK,
                          pp_mock_answer_completion (model, reply->content,
@@ -575,6 +614,7 @@ pp_test_server_new (void)
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   g_queue_init (&self->replies);
+  self->refused_formats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->context = g_main_context_new ();
   self->loop = g_main_loop_new (self->context, FALSE);
   self->held = g_ptr_array_new_with_free_func (g_object_unref);
@@ -616,6 +656,7 @@ pp_test_server_free (PpTestServer *server)
   g_ptr_array_unref (server->timers);
   g_ptr_array_unref (server->raw_writers);
   g_queue_clear_full (&server->replies, (GDestroyNotify) reply_free);
+  g_hash_table_unref (server->refused_formats);
   g_ptr_array_unref (server->user_messages);
   g_ptr_array_unref (server->authorization_headers);
   g_ptr_array_unref (server->request_bodies);
@@ -765,6 +806,30 @@ pp_test_server_push_content (PpTestServer *server,
   reply->status = SOUP_STATUS_OK;
   reply->content = g_strdup (assistant_content);
   push (server, reply);
+}
+
+/**
+ * pp_test_server_refuse_response_format:
+ * @server: a #PpTestServer
+ * @type: the `type` of a `response_format`, such as "json_schema"
+ * @error_body: the body of the 400 that refuses it
+ *
+ * Makes the server answer every request whose `response_format` has the
+ * type @type with a 400 and @error_body, as a server that does not
+ * support it does, before any scripted reply.
+ */
+void
+pp_test_server_refuse_response_format (PpTestServer *server,
+                                       const char   *type,
+                                       const char   *error_body)
+{
+  g_return_if_fail (server != NULL);
+  g_return_if_fail (type != NULL);
+  g_return_if_fail (error_body != NULL);
+
+  g_mutex_lock (&server->mutex);
+  g_hash_table_replace (server->refused_formats, g_strdup (type), g_strdup (error_body));
+  g_mutex_unlock (&server->mutex);
 }
 
 /**

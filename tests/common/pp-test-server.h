@@ -61,6 +61,9 @@ void          pp_test_server_push_reply_with_headers   (PpTestServer       *serv
                                                         const char * const *headers);
 void          pp_test_server_push_content              (PpTestServer *server,
                                                         const char   *assistant_content);
+void          pp_test_server_refuse_response_format    (PpTestServer *server,
+                                                        const char   *type,
+                                                        const char   *error_body);
 void          pp_test_server_set_hold                  (PpTestServer *server,
                                                         gboolean      hold);
 void          pp_test_server_push_raw_reply            (PpTestServer       *server,

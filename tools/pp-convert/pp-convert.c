@@ -60,6 +60,9 @@ static char *opt_endpoint;
 static char *opt_model;
 static char *opt_llm;
 static char *opt_converter;
+static char *opt_prompt;
+static char *opt_types;
+static char *opt_structured_output;
 static char *opt_cache = NULL;
 static char *opt_cache_ttl = NULL;
 static char *opt_output;
@@ -114,6 +117,12 @@ static const GOptionEntry entries[] = {
   { "stats", 0, 0, G_OPTION_ARG_FILENAME, &opt_stats, "Write the processor's statistics as JSON to FILE", "FILE" },
   { "llm", 0, 0, G_OPTION_ARG_STRING, &opt_llm, "LLM client plugin (default: $PP_LLM, or the best available)", "NAME" },
   { "converter", 0, 0, G_OPTION_ARG_STRING, &opt_converter, "Converter plugin (default: $PP_CONVERTER, or the best available)", "NAME" },
+  { "prompt", 0, 0, G_OPTION_ARG_FILENAME, &opt_prompt,
+    "Use the prompt template in FILE instead of the bundled one", "FILE" },
+  { "types", 0, 0, G_OPTION_ARG_STRING, &opt_types,
+    "Extract entities of these schema.org types, such as Person,Organization", "TYPE,…" },
+  { "structured-output", 0, 0, G_OPTION_ARG_STRING, &opt_structured_output,
+    "Ask for answers as auto, json-schema, json-object or off (default: auto)", "MODE" },
   { "list-plugins", 0, 0, G_OPTION_ARG_NONE, &opt_list_plugins, "List the plugins and exit", NULL },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
     "Print the debug messages of libpp and its plugins, and progress, on standard error", NULL },
@@ -588,6 +597,161 @@ on_sigterm (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The names of --types, or NULL after a usage error: schema.org type
+ * names, ASCII letters and digits, separated by commas */
+static GStrv
+parse_types (const char *value)
+{
+  g_auto(GStrv) types = g_strsplit (value, ",", -1);
+
+  if (types[0] == NULL)
+    {
+      print_error ("--types: no type name");
+      return NULL;
+    }
+
+  for (guint i = 0; types[i] != NULL; i++)
+    {
+      const char *name = g_strstrip (types[i]);
+      gboolean valid = *name != '\0';
+
+      for (const char *p = name; *p != '\0'; p++)
+        valid = valid && g_ascii_isalnum (*p);
+
+      if (!valid)
+        {
+          g_autofree char *shown = g_strescape (name, NULL);
+
+          print_error ("--types: ‘%s’ is not a schema.org type name (letters and digits, such as "
+                       "Person), in ‘%s’", shown, value);
+          return NULL;
+        }
+    }
+
+  return g_steal_pointer (&types);
+}
+
+/* Adds the converter setting @property, from the option @option, to
+ * @names and @values; a usage error if the converter has no such setting
+ * or it cannot take @value, given as text for an enumeration */
+static gboolean
+add_converter_setting (GObjectClass *klass,
+                       const char   *option,
+                       const char   *property,
+                       const GValue *value,
+                       GPtrArray    *names,
+                       GArray       *values)
+{
+  GParamSpec *pspec = g_object_class_find_property (klass, property);
+  GValue setting = G_VALUE_INIT;
+
+  if (pspec == NULL || !(pspec->flags & G_PARAM_WRITABLE))
+    {
+      print_error ("%s: the converter ‘%s’ has no such setting", option,
+                   G_OBJECT_CLASS_NAME (klass));
+      return FALSE;
+    }
+
+  g_value_init (&setting, G_PARAM_SPEC_VALUE_TYPE (pspec));
+  if (G_IS_PARAM_SPEC_ENUM (pspec) && G_VALUE_HOLDS_STRING (value))
+    {
+      GEnumClass *enum_class = G_PARAM_SPEC_ENUM (pspec)->enum_class;
+      GEnumValue *found = g_enum_get_value_by_nick (enum_class, g_value_get_string (value));
+
+      if (found == NULL)
+        {
+          g_autoptr(GString) nicks = g_string_new (NULL);
+
+          for (guint i = 0; i < enum_class->n_values; i++)
+            g_string_append_printf (nicks, "%s%s", i > 0 ? ", " : "", enum_class->values[i].value_nick);
+          print_error ("unknown %s ‘%s’: use %s", option, g_value_get_string (value), nicks->str);
+          g_value_unset (&setting);
+          return FALSE;
+        }
+      g_value_set_enum (&setting, found->value);
+    }
+  else if (!g_value_transform (value, &setting))
+    {
+      print_error ("%s: the converter ‘%s’ cannot take it", option, G_OBJECT_CLASS_NAME (klass));
+      g_value_unset (&setting);
+      return FALSE;
+    }
+
+  g_ptr_array_add (names, (gpointer) property);
+  g_array_append_val (values, setting);
+  return TRUE;
+}
+
+/* The converter with the settings of the options, or NULL after an error
+ * (*@usage tells whether it was a usage error) */
+static GObject *
+create_converter (gboolean *usage)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  g_autoptr(GArray) values = g_array_new (FALSE, TRUE, sizeof (GValue));
+  g_autoptr(GTypeClass) klass = NULL;
+  GObject *converter;
+  GType type;
+
+  g_array_set_clear_func (values, (GDestroyNotify) g_value_unset);
+  *usage = FALSE;
+
+  pp_registry_ensure_loaded ();
+  type = pp_registry_lookup (PP_CONVERTER_EXTENSION_POINT, opt_converter);
+  if (type != G_TYPE_INVALID)
+    klass = g_type_class_ref (type);
+
+  if (klass != NULL)
+    {
+      GValue value = G_VALUE_INIT;
+      gboolean ok = TRUE;
+
+      if (opt_prompt != NULL)
+        {
+          g_value_init (&value, G_TYPE_STRING);
+          g_value_set_string (&value, opt_prompt);
+          ok = add_converter_setting (G_OBJECT_CLASS (klass), "--prompt", "prompt-file", &value, names, values);
+          g_value_unset (&value);
+        }
+      if (ok && opt_types != NULL)
+        {
+          g_auto(GStrv) types = parse_types (opt_types);
+
+          ok = types != NULL;
+          if (ok)
+            {
+              g_value_init (&value, G_TYPE_STRV);
+              g_value_set_boxed (&value, types);
+              ok = add_converter_setting (G_OBJECT_CLASS (klass), "--types", "types", &value, names, values);
+              g_value_unset (&value);
+            }
+        }
+      if (ok && opt_structured_output != NULL)
+        {
+          g_value_init (&value, G_TYPE_STRING);
+          g_value_set_string (&value, opt_structured_output);
+          ok = add_converter_setting (G_OBJECT_CLASS (klass), "--structured-output", "structured-output",
+                                      &value, names, values);
+          g_value_unset (&value);
+        }
+      if (!ok)
+        {
+          *usage = TRUE;
+          return NULL;
+        }
+    }
+
+  /* Without the type, this says what converters there are */
+  converter = pp_registry_create_with_properties (PP_CONVERTER_EXTENSION_POINT, opt_converter,
+                                                  names->len, (const char **) names->pdata,
+                                                  (const GValue *) values->data, &error);
+  if (converter == NULL)
+    print_error ("no converter: %s", error->message);
+
+  return converter;
+}
+
 /* A usage error unless @value is from @min to @max */
 static gboolean
 check_range (const char *option,
@@ -746,12 +910,17 @@ main (int   argc,
       goto out;
     }
 
-  converter = pp_registry_create (PP_CONVERTER_EXTENSION_POINT, opt_converter, &error, NULL);
-  if (converter == NULL)
-    {
-      print_error ("no converter: %s", error->message);
-      goto out;
-    }
+  {
+    gboolean usage;
+
+    converter = create_converter (&usage);
+    if (converter == NULL)
+      {
+        if (usage)
+          status = EXIT_USAGE;
+        goto out;
+      }
+  }
 
   if (opt_cache_ttl != NULL && !pp_duration_parse (opt_cache_ttl, &cache_ttl_s, &error))
     {

@@ -1564,6 +1564,291 @@ test_environment (void)
   g_test_trap_assert_passed ();
 }
 
+/* Structured output: an optional response format falls back when refused */
+
+#define SCHEMA_FORMAT \
+  "{\"type\": \"json_schema\", \"json_schema\": {\"name\": \"graph\", \"strict\": false, " \
+  "\"schema\": {\"type\": \"object\"}}}"
+
+static PpLlmRequest *
+structured_request_new (gboolean optional)
+{
+  PpLlmRequest *request = pp_llm_request_new ("You extract schema.org JSON-LD.",
+                                              "Ada Lovelace met Charles Babbage.");
+  g_autoptr(GError) error = NULL;
+
+  pp_llm_request_set_response_format (request, SCHEMA_FORMAT, &error);
+  g_assert_no_error (error);
+  pp_llm_request_set_response_format_optional (request, optional);
+
+  return request;
+}
+
+/* The response_format types the server received, in order ("none" for
+ * none), joined by spaces */
+static char *
+dup_sent_formats (PpTestServer *server)
+{
+  g_autoptr(GPtrArray) bodies = pp_test_server_dup_request_bodies (server);
+  g_autoptr(GString) sent = g_string_new (NULL);
+
+  for (guint i = 0; i < bodies->len; i++)
+    {
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      JsonObject *body = parse_object (parser, bodies->pdata[i]);
+      JsonObject *format = json_object_has_member (body, "response_format")
+        ? json_object_get_object_member (body, "response_format") : NULL;
+
+      if (sent->len > 0)
+        g_string_append_c (sent, ' ');
+      g_string_append (sent, format != NULL ? json_object_get_string_member (format, "type") : "none");
+    }
+
+  return g_string_free (g_steal_pointer (&sent), FALSE);
+}
+
+static void
+complete_ok (PpLlmClient  *client,
+             PpLlmRequest *request)
+{
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+}
+
+/* A server that takes json_schema gets it every time */
+static void
+test_structured_output_accepted (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = structured_request_new (TRUE);
+  g_autoptr(GPtrArray) bodies = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *sent = NULL;
+  JsonObject *format;
+
+  for (guint i = 0; i < 3; i++)
+    complete_ok (client, request);
+
+  sent = dup_sent_formats (server);
+  g_assert_cmpstr (sent, ==, "json_schema json_schema json_schema");
+
+  /* Sent as it was set */
+  bodies = pp_test_server_dup_request_bodies (server);
+  format = json_object_get_object_member (parse_object (parser, bodies->pdata[0]), "response_format");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (format, "json_schema"), "name"),
+                   ==, "graph");
+}
+
+#define N_FALLBACK_THREADS 8
+#define N_FALLBACK_REQUESTS 4
+
+typedef struct
+{
+  PpLlmClient *client;
+  PpLlmRequest *request;
+  guint failures;
+} FallbackThread;
+
+static gpointer
+fallback_thread (gpointer user_data)
+{
+  FallbackThread *data = user_data;
+
+  for (guint i = 0; i < N_FALLBACK_REQUESTS; i++)
+    {
+      g_autoptr(PpLlmResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+
+      response = pp_llm_client_complete (data->client, data->request, NULL, &error);
+      if (response == NULL)
+        data->failures++;
+    }
+
+  return NULL;
+}
+
+#define REFUSE_SCHEMA_WITH_PARAM \
+  "{\"error\": {\"message\": \"Invalid parameter: this model does not support it.\", " \
+  "\"type\": \"invalid_request_error\", \"param\": \"response_format\", \"code\": null}}"
+
+/* Runs N_FALLBACK_THREADS threads of N_FALLBACK_REQUESTS requests each */
+static void
+run_fallback_threads (PpLlmClient  *client,
+                      PpLlmRequest *request)
+{
+  FallbackThread data[N_FALLBACK_THREADS];
+  GThread *threads[N_FALLBACK_THREADS];
+
+  for (guint i = 0; i < N_FALLBACK_THREADS; i++)
+    {
+      data[i] = (FallbackThread) { .client = client, .request = request };
+      threads[i] = g_thread_new ("fallback", fallback_thread, &data[i]);
+    }
+  for (guint i = 0; i < N_FALLBACK_THREADS; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpuint (data[i].failures, ==, 0);
+    }
+}
+
+/* Counts the response_format types the server received */
+static void
+count_sent_formats (PpTestServer *server,
+                    guint        *schema,
+                    guint        *object)
+{
+  g_autofree char *joined = dup_sent_formats (server);
+  g_auto(GStrv) sent = g_strsplit (joined, " ", -1);
+
+  *schema = *object = 0;
+  for (guint i = 0; sent[i] != NULL; i++)
+    {
+      if (g_str_equal (sent[i], "json_schema"))
+        (*schema)++;
+      else if (g_str_equal (sent[i], "json_object"))
+        (*object)++;
+      else
+        g_assert_not_reached ();
+    }
+}
+
+/* A server that refuses json_schema, naming response_format in `param` as
+ * OpenAI does, sees it refused once; the client remembers it for every
+ * thread */
+static void
+test_structured_output_fallback_once (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = structured_request_new (TRUE);
+  g_autofree char *first = NULL;
+  guint schema, object;
+
+  pp_test_server_refuse_response_format (server, "json_schema", REFUSE_SCHEMA_WITH_PARAM);
+
+  complete_ok (client, request);
+  first = dup_sent_formats (server);
+  g_assert_cmpstr (first, ==, "json_schema json_object");
+
+  run_fallback_threads (client, request);
+  count_sent_formats (server, &schema, &object);
+  g_assert_cmpuint (schema, ==, 1);
+  g_assert_cmpuint (object, ==, 1 + N_FALLBACK_THREADS * N_FALLBACK_REQUESTS);
+}
+
+/* Threads that all start before the first refusal comes are each refused
+ * at most once, and then all fall back */
+static void
+test_structured_output_first_wave (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = structured_request_new (TRUE);
+  guint schema, object;
+
+  pp_test_server_refuse_response_format (server, "json_schema", REFUSE_SCHEMA_WITH_PARAM);
+  pp_test_server_set_latency_ms (server, 20);
+
+  run_fallback_threads (client, request);
+  count_sent_formats (server, &schema, &object);
+  g_assert_cmpuint (schema, >=, 1);
+  g_assert_cmpuint (schema, <=, N_FALLBACK_THREADS);
+  g_assert_cmpuint (object, ==, N_FALLBACK_THREADS * N_FALLBACK_REQUESTS);
+}
+
+/* A server that refuses both, saying so only in its message (as llama.cpp
+ * and vLLM do), ends with no response_format, each refused once */
+static void
+test_structured_output_fallback_to_none (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = structured_request_new (TRUE);
+  g_autofree char *sent = NULL;
+
+  pp_test_server_refuse_response_format (server, "json_schema",
+    "{\"error\": \"response_format of type json_schema is not supported\"}");
+  pp_test_server_refuse_response_format (server, "json_object",
+    "{\"object\": \"error\", \"message\": \"'response_format' is not supported\", "
+    "\"type\": \"BadRequestError\", \"code\": 400}");
+
+  for (guint i = 0; i < 3; i++)
+    complete_ok (client, request);
+
+  sent = dup_sent_formats (server);
+  g_assert_cmpstr (sent, ==, "json_schema json_object none none none");
+}
+
+/* The error's `param` or `code`, when it has one, decides; a message that
+ * names response_format then does not */
+static void
+test_structured_output_other_param (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = structured_request_new (TRUE);
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sent = NULL;
+
+  pp_test_server_refuse_response_format (server, "json_schema",
+    "{\"error\": {\"message\": \"messages must not be empty when response_format is set\", "
+    "\"type\": \"invalid_request_error\", \"param\": \"messages\"}}");
+
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_BAD_REQUEST);
+  g_assert_null (response);
+
+  sent = dup_sent_formats (server);
+  g_assert_cmpstr (sent, ==, "json_schema");
+}
+
+/* A code of the server's own that names response_format is enough */
+static void
+test_structured_output_code (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = structured_request_new (TRUE);
+  g_autofree char *sent = NULL;
+
+  pp_test_server_refuse_response_format (server, "json_schema",
+    "{\"error\": {\"message\": \"Not supported\", \"code\": \"unsupported_response_format\"}}");
+
+  complete_ok (client, request);
+  complete_ok (client, request);
+
+  sent = dup_sent_formats (server);
+  g_assert_cmpstr (sent, ==, "json_schema json_object json_object");
+}
+
+/* A required response format is never fallen back from */
+static void
+test_structured_output_required (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = structured_request_new (FALSE);
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sent = NULL;
+
+  pp_test_server_refuse_response_format (server, "json_schema",
+    "{\"error\": {\"message\": \"Invalid parameter\", \"param\": \"response_format\"}}");
+
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_error (error, PP_LLM_ERROR, PP_LLM_ERROR_BAD_REQUEST);
+  g_assert_null (response);
+
+  sent = dup_sent_formats (server);
+  g_assert_cmpstr (sent, ==, "json_schema");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1623,6 +1908,16 @@ main (int   argc,
   g_test_add_func ("/llm-openai/max-connections", test_max_connections);
   g_test_add_func ("/llm-openai/main-context-untouched", test_main_context_untouched);
   g_test_add_func ("/llm-openai/async", test_async);
+  g_test_add_func ("/llm-openai/structured-output/accepted-every-time", test_structured_output_accepted);
+  g_test_add_func ("/llm-openai/structured-output/refused-once-remembered-for-all-threads",
+                   test_structured_output_fallback_once);
+  g_test_add_func ("/llm-openai/structured-output/first-wave-refused-at-most-once-each",
+                   test_structured_output_first_wave);
+  g_test_add_func ("/llm-openai/structured-output/falls-back-to-none", test_structured_output_fallback_to_none);
+  g_test_add_func ("/llm-openai/structured-output/other-param-not-fallen-back",
+                   test_structured_output_other_param);
+  g_test_add_func ("/llm-openai/structured-output/code-names-response-format", test_structured_output_code);
+  g_test_add_func ("/llm-openai/structured-output/required-not-fallen-back", test_structured_output_required);
 
   return g_test_run ();
 }

@@ -1052,6 +1052,189 @@ test_stats_of_failures (Fixture       *fixture,
                    ==, "closed");
 }
 
+/* --types and --prompt change what is asked, and so the cache key: a run
+ * with other ones asks again, a run with the same ones is answered from
+ * the cache */
+static void
+test_types_and_prompt_in_cache_key (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autofree char *doc = write_file (fixture, "doc.txt", "Ada Lovelace worked with Charles Babbage.\n", -1);
+  g_autofree char *prompt = write_file (fixture, "prompt.txt", "Extract schema.org JSON-LD.\n", -1);
+  g_autofree char *cache = g_strdup_printf ("sqlite:%s/cache.db", fixture->dir);
+  const char *endpoint = pp_test_server_get_base_url (fixture->server);
+  g_autofree char *tool = pp_test_tool_path ("pp-convert");
+  const struct {
+    const char *types;    /* NULL: no --types */
+    gboolean prompt;      /* with --prompt */
+    const char *prompt_text;   /* rewrites the prompt file first, unless NULL */
+    guint requests;       /* the server's count after the run */
+  } runs[] = {
+    { "Person", FALSE, NULL, 1 },
+    { "Person", FALSE, NULL, 1 },
+    { "Organization", FALSE, NULL, 2 },
+    { " Person , Organization ", FALSE, NULL, 3 },
+    { "Person,Organization", FALSE, NULL, 3 },
+    { NULL, TRUE, NULL, 4 },
+    { NULL, TRUE, NULL, 4 },
+    { NULL, TRUE, "Extract schema.org JSON-LD, please.\n", 5 },
+    { "Person", TRUE, NULL, 6 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_auto(PpTestRun) run = { 0, };
+      const char *argv[16];
+      guint n = 0;
+
+      if (runs[i].prompt_text != NULL)
+        g_assert_true (g_file_set_contents (prompt, runs[i].prompt_text, -1, NULL));
+
+      argv[n++] = tool;
+      argv[n++] = "--endpoint";
+      argv[n++] = endpoint;
+      argv[n++] = "--cache";
+      argv[n++] = cache;
+      if (runs[i].types != NULL)
+        {
+          argv[n++] = "--types";
+          argv[n++] = runs[i].types;
+        }
+      if (runs[i].prompt)
+        {
+          argv[n++] = "--prompt";
+          argv[n++] = prompt;
+        }
+      argv[n++] = doc;
+      argv[n] = NULL;
+
+      pp_test_run_argv (&run, argv, NULL);
+      g_test_message ("run %u: %s", i, run.err);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, runs[i].requests);
+    }
+}
+
+/* Garbage in --types or --structured-output is a usage error, found
+ * before any request */
+static void
+test_converter_usage_errors (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autofree char *doc = write_file (fixture, "doc.txt", "Ada Lovelace worked with Charles Babbage.\n", -1);
+  const char *endpoint = pp_test_server_get_base_url (fixture->server);
+  const char *cases[][2] = {
+    { "--types", "Person,Bad Type" },
+    { "--types", "Person,,Place" },
+    { "--types", "" },
+    { "--types", "schema:Person" },
+    { "--structured-output", "xml" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(PpTestRun) run = { 0, };
+
+      run_tool (&run, NULL, "--endpoint", endpoint, "--cache", "none", cases[i][0], cases[i][1], doc, NULL);
+      g_test_message ("%s", run.err);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_nonnull (strstr (run.err, cases[i][0]));
+    }
+
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 0);
+}
+
+/* --structured-output reaches the requests */
+static void
+test_structured_output_option (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autofree char *doc = write_file (fixture, "doc.txt", "Ada Lovelace worked with Charles Babbage.\n", -1);
+  g_auto(PpTestRun) run = { 0, };
+  g_autoptr(GPtrArray) bodies = NULL;
+  g_autoptr(JsonNode) body = NULL;
+  JsonObject *format;
+
+  run_tool (&run, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server), "--cache", "none",
+            "--structured-output", "json-object", doc, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+
+  bodies = pp_test_server_dup_request_bodies (fixture->server);
+  g_assert_cmpuint (bodies->len, ==, 1);
+  body = parse_json (bodies->pdata[0]);
+  format = json_object_get_object_member (json_node_get_object (body), "response_format");
+  g_assert_cmpstr (json_object_get_string_member (format, "type"), ==, "json_object");
+}
+
+/* A chat completion whose answer is @content, with the usage given */
+static char *
+build_completion (const char *content,
+                  guint       prompt_tokens,
+                  guint       completion_tokens)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "choices");
+  json_builder_begin_array (builder);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "message");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, "assistant");
+  json_builder_set_member_name (builder, "content");
+  json_builder_add_string_value (builder, content);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "usage");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "prompt_tokens");
+  json_builder_add_int_value (builder, prompt_tokens);
+  json_builder_set_member_name (builder, "completion_tokens");
+  json_builder_add_int_value (builder, completion_tokens);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* The tokens of answers that were asked again count as much as the last
+ * one's */
+static void
+test_stats_tokens_of_reasks (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autofree char *doc = write_file (fixture, "doc.txt", "Ada Lovelace worked with Charles Babbage.\n", -1);
+  g_autofree char *stats_path = g_build_filename (fixture->dir, "stats.json", NULL);
+  g_autofree char *not_json = build_completion ("Sorry, I cannot do that.", 100, 7);
+  g_autofree char *empty = build_completion ("{\"@context\": \"https://schema.org\", \"@graph\": []}", 150, 11);
+  g_autofree char *valid = build_completion ("{\"@context\": \"https://schema.org\", \"@graph\": "
+                                             "[{\"@type\": \"Person\", \"name\": \"Ada Lovelace\"}]}",
+                                             200, 30);
+  g_autofree char *stats_text = NULL;
+  g_autoptr(JsonNode) stats = NULL;
+  g_auto(PpTestRun) run = { 0, };
+  JsonObject *tokens;
+
+  pp_test_server_push_reply (fixture->server, 200, not_json, NULL);
+  pp_test_server_push_reply (fixture->server, 200, empty, NULL);
+  pp_test_server_push_reply (fixture->server, 200, valid, NULL);
+  run_tool (&run, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
+            "--cache", "none", "--stats", stats_path, doc, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 3);
+
+  g_assert_true (g_file_get_contents (stats_path, &stats_text, NULL, NULL));
+  stats = parse_json (stats_text);
+  tokens = json_object_get_object_member (json_node_get_object (stats), "tokens");
+  g_assert_cmpint (json_object_get_int_member (tokens, "prompt"), ==, 100 + 150 + 200);
+  g_assert_cmpint (json_object_get_int_member (tokens, "completion"), ==, 7 + 11 + 30);
+  g_assert_cmpint (json_object_get_int_member (tokens, "total"), ==, 450 + 48);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1081,6 +1264,10 @@ main (int   argc,
   ADD ("jobs/soft-file-limit-raised", test_jobs_raise_file_limit);
   ADD ("jobs/over-file-limit-refused", test_jobs_over_file_limit_refused);
   ADD ("stats/failures-by-error", test_stats_of_failures);
+  ADD ("stats/tokens-of-reasks-summed", test_stats_tokens_of_reasks);
+  ADD ("converter/types-and-prompt-in-cache-key", test_types_and_prompt_in_cache_key);
+  ADD ("converter/structured-output", test_structured_output_option);
+  ADD ("usage-errors/types-and-structured-output", test_converter_usage_errors);
 
 #undef ADD
 
