@@ -20,6 +20,9 @@ gboolean       pp_merged_graph_add    (PpMergedGraph  *merged,
                                        guint           index,
                                        JsonNode       *graph,
                                        GError        **error);
+void           pp_merged_graph_set_resolution (PpMergedGraph *merged,
+                                               const char    *document_iri,
+                                               gboolean       mint_ids);
 JsonNode      *pp_merged_graph_finish (PpMergedGraph  *merged,
                                        GError        **error);
 

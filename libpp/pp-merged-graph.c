@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "pp-merged-graph-private.h"
+#include "pp-entity-resolver-private.h"
 #include "pp-jsonld.h"
 #include "pp-jsonld-compact-private.h"
 #include "pp-jsonld-node-map-private.h"
@@ -14,16 +15,18 @@
 
 /* Each segment's graph is expanded, its blank nodes are relabelled with the
  * index of its segment (`_:s3-b0`), and it is merged into one node map by
- * `@id`. The output is the map flattened in canonical order (nodes by
- * `@id`, values in a fixed order), so that it depends only on the graphs,
- * not on the order they arrived in.
+ * `@id`. Once the last one is in, the nodes that describe the same entity
+ * are merged (pp_entity_resolver_resolve()). The output is the map
+ * flattened in canonical order (nodes by `@id`, values in a fixed order),
+ * so that it depends only on the graphs, not on the order they arrived in.
+ * A node's types lose those another of its types is a subclass of.
  *
  * For the compacted form, most of the work is done while the segments
  * arrive rather than once the last one is in: a node is compacted when the
  * segment that brings it is added, and that result is kept unless a later
- * segment touches the node again. Those nodes, a minority, are compacted
- * at the end, with their final values, so each node is compacted at most
- * twice. Compacting a node of a flattened graph needs nothing but the node
+ * segment, or entity resolution, touches the node again. Those nodes, a
+ * minority, are compacted at the end, with their final values, so each node
+ * is compacted at most twice. Compacting a node of a flattened graph needs nothing but the node
  * and the context, so the document built from these pieces is the one
  * compacting the whole flattened graph gives. A graph with named graphs,
  * or a compaction that fails, falls back to compacting the whole graph at
@@ -34,6 +37,10 @@ struct _PpMergedGraph
   PpOutputForm form;
   PpJsonldOptions *options;
   PpJsonldNodeMap *map;
+
+  /* Entity resolution */
+  char *document_iri;
+  gboolean mint_ids;
 
   /* Compaction ahead; compactor is NULL when off */
   PpJsonldCompactor *compactor;
@@ -101,6 +108,7 @@ pp_merged_graph_new (PpOutputForm form)
   self->options = pp_jsonld_options_new ();
   pp_jsonld_options_set_ordered (self->options, TRUE);
   self->map = pp_jsonld_node_map_new ();
+  self->mint_ids = TRUE;
 
   if (form == PP_OUTPUT_FORM_COMPACTED)
     {
@@ -130,6 +138,7 @@ pp_merged_graph_free (PpMergedGraph *self)
   stop_compacting_ahead (self);
   g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
   g_clear_pointer (&self->options, pp_jsonld_options_unref);
+  g_free (self->document_iri);
   g_free (self);
 }
 
@@ -145,6 +154,8 @@ compact_node (PpMergedGraph  *self,
 
   if (node == NULL)
     return NULL;
+
+  pp_entity_resolver_drop_supertypes (node);
 
   return pp_jsonld_compactor_compact_item (self->compactor, node, error);
 }
@@ -252,6 +263,60 @@ wrap_in_graph (JsonNode *compacted)
   return json_node_init_object (json_node_alloc (), wrapper);
 }
 
+/* The nodes of a flattened graph, and of its named graphs, lose their
+ * redundant types */
+static void
+drop_supertypes (JsonNode *flattened)
+{
+  JsonArray *nodes;
+
+  if (!JSON_NODE_HOLDS_ARRAY (flattened))
+    return;
+
+  nodes = json_node_get_array (flattened);
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonNode *node = json_array_get_element (nodes, i);
+
+      pp_entity_resolver_drop_supertypes (node);
+      if (JSON_NODE_HOLDS_OBJECT (node) &&
+          json_object_has_member (json_node_get_object (node), "@graph"))
+        drop_supertypes (json_object_get_member (json_node_get_object (node), "@graph"));
+    }
+}
+
+/* Sets how the entities are resolved at the end: @document_iri (the IRI or
+ * name of the document) for the minted identifiers, or no identifier
+ * minted, blank nodes kept, unless @mint_ids */
+void
+pp_merged_graph_set_resolution (PpMergedGraph *self,
+                                const char    *document_iri,
+                                gboolean       mint_ids)
+{
+  g_free (self->document_iri);
+  self->document_iri = g_strdup (document_iri);
+  self->mint_ids = mint_ids;
+}
+
+/* Merges the nodes that describe the same entity; the nodes compacted
+ * ahead that it changes are compacted again */
+static void
+resolve_entities (PpMergedGraph *self)
+{
+  g_autoptr(GHashTable) changed = pp_entity_resolver_resolve (self->map, self->document_iri,
+                                                              self->mint_ids);
+
+  if (self->compactor != NULL)
+    {
+      GHashTableIter iter;
+      const char *id;
+
+      g_hash_table_iter_init (&iter, changed);
+      while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+        g_hash_table_remove (self->compacted, id);
+    }
+}
+
 /* The compacted document from the nodes compacted ahead, and the others
  * compacted now */
 static JsonNode *
@@ -298,6 +363,8 @@ pp_merged_graph_finish (PpMergedGraph  *self,
   g_autoptr(JsonNode) context = NULL;
   g_autoptr(JsonNode) compacted = NULL;
 
+  resolve_entities (self);
+
   /* Built from copies, the document shares nothing with the map, and can
    * be handed over before the map is freed */
   if (self->compactor != NULL)
@@ -310,6 +377,7 @@ pp_merged_graph_finish (PpMergedGraph  *self,
    * the flattened and the compacted trees are never all alive at once */
   flattened = pp_jsonld_node_map_flatten (self->map, PP_JSONLD_FLATTEN_CANONICAL);
   g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
+  drop_supertypes (flattened);
   if (self->form == PP_OUTPUT_FORM_FLATTENED)
     return g_steal_pointer (&flattened);
 

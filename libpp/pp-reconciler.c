@@ -21,11 +21,58 @@
  * ones are not fetched), its blank nodes are relabelled with the index of
  * its segment (`_:s3-b0`) so that they cannot collide with another
  * segment's, and it is merged into one node map by `@id`. When every
- * segment has arrived, as a graph or as a failure, the map is flattened in
+ * segment has arrived, as a graph or as a failure, the nodes that describe
+ * the same entity are merged (see below), the map is flattened in
  * canonical order — the output depends only on the graphs, not on the order
  * they arrived in — and put in the requested #PpOutputForm. The compacted
  * form is built node by node as the segments arrive, so that little is
  * left to do once the last one is in.
+ *
+ * ## Entity resolution
+ *
+ * Language models seldom give the things they describe an `@id`, so the
+ * same person, mentioned in ten segments, arrives as ten blank nodes. Nodes
+ * of the default graph are taken to describe the same entity, and merged,
+ * when:
+ *
+ * - they share a `sameAs`, `url` or `identifier` value, or one's `@id` is
+ *   the other's `sameAs` or `url`, and their types are not of different
+ *   families;
+ * - their types are of one family and their names are equal once
+ *   normalised, or one's name is the other's `alternateName`. Two types
+ *   are of one family when one is the other or a subclass of it in the
+ *   schema.org 30.0 hierarchy, where Thing matches only Thing:
+ *   `CollegeOrUniversity` matches `EducationalOrganization` and
+ *   `Organization`, `Person` matches neither `Place` nor `Thing`. A name is normalised by Unicode compatibility
+ *   composition (NFKC), case folding, dropping diacritics and making every
+ *   run of whitespace and punctuation one space;
+ * - one's name is the last words of the name of exactly one other entity
+ *   of its family: "Liskov" joins "Barbara Liskov", but "Curie" beside
+ *   "Marie Curie" and "Pierre Curie" stays apart.
+ *
+ * Nodes whose `@id`s are two different IRIs are never merged, nor nodes
+ * with an `@index`. The groups depend only on the merged graph, never on
+ * the order the segments arrived in. Merged nodes keep every type and
+ * value of their parts, equal values once; a type another of the node's
+ * types is a subclass of is dropped (`Person` beside `Patient`). References
+ * to a merged node point to the node it was merged into.
+ *
+ * A group is merged into its node with an IRI, if it has one. Otherwise,
+ * unless [property@Pp.Reconciler:mint-ids] is %FALSE, an entity with a
+ * name and a schema.org type gets an identifier minted from the document
+ * and the entity, the same on every run:
+ * `urn:pp:<document>#<family>/<name>`, where `<document>` is the first 16
+ * hexadecimal digits of the SHA-256 of
+ * [property@Pp.Reconciler:document-iri] (of the empty string when unset),
+ * `<family>` the lower-cased class directly below Thing that its types
+ * descend from (`person` for a `Patient`, `organization` for a
+ * `CollegeOrUniversity`; when there are several, the first by name,
+ * `intangible` and then `thing` last) and `<name>` its longest name,
+ * normalised, with hyphens between the words:
+ * `urn:pp:2c26b46b68ffc68f#person/ada-lovelace` for Ada Lovelace in a
+ * document named `foo`. Should two entities get the same identifier, the
+ * one whose first node sorts later gets `-2` after it, and so on. The
+ * other groups keep a blank node.
  *
  * pp_reconciler_add_graph() and pp_reconciler_add_failure() may be called
  * from any thread. The #PpReconciler::progress and #PpReconciler::finished
@@ -61,6 +108,8 @@ typedef struct
   PpOutputForm form;
 
   GMutex lock;
+  char *document_iri;          /* for the minted identifiers */
+  gboolean mint_ids;
   JsonNode *graph;             /* the result, once finished */
   gboolean finished;
   gboolean stopped;
@@ -76,6 +125,15 @@ struct _PpReconciler
   State *state;
   GThread *thread;
 };
+
+enum {
+  PROP_0,
+  PROP_DOCUMENT_IRI,
+  PROP_MINT_IDS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum {
   SIGNAL_PROGRESS,
@@ -110,9 +168,10 @@ state_unref (State *state)
 
   if (state->done_destroy != NULL)
     state->done_destroy (state->done_data);
-  g_async_queue_unref (state->queue);
-  pp_main_context_queue_unref (state->emissions);
+  g_clear_pointer (&state->queue, g_async_queue_unref);
+  g_clear_pointer (&state->emissions, pp_main_context_queue_unref);
   g_clear_pointer (&state->graph, json_node_unref);
+  g_free (state->document_iri);
   g_mutex_clear (&state->lock);
   g_free (state);
 }
@@ -219,6 +278,10 @@ reconcile_thread (gpointer data)
         schedule_emission (state, done, failed, NULL);
     }
 
+  g_mutex_lock (&state->lock);
+  pp_merged_graph_set_resolution (merged, state->document_iri, state->mint_ids);
+  g_mutex_unlock (&state->lock);
+
   merge_start = g_get_monotonic_time ();
   graph = pp_merged_graph_finish (merged, &error);
   g_debug ("Merged the graphs of %u segments (%u failed) in %.1f ms",
@@ -287,12 +350,90 @@ pp_reconciler_finalize (GObject *object)
 }
 
 static void
+pp_reconciler_get_property (GObject    *object,
+                            guint       prop_id,
+                            GValue     *value,
+                            GParamSpec *pspec)
+{
+  PpReconciler *self = PP_RECONCILER (object);
+
+  g_mutex_lock (&self->state->lock);
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT_IRI:
+      g_value_set_string (value, self->state->document_iri);
+      break;
+    case PROP_MINT_IDS:
+      g_value_set_boolean (value, self->state->mint_ids);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+  g_mutex_unlock (&self->state->lock);
+}
+
+static void
+pp_reconciler_set_property (GObject      *object,
+                            guint         prop_id,
+                            const GValue *value,
+                            GParamSpec   *pspec)
+{
+  PpReconciler *self = PP_RECONCILER (object);
+
+  g_mutex_lock (&self->state->lock);
+  switch (prop_id)
+    {
+    case PROP_DOCUMENT_IRI:
+      g_free (self->state->document_iri);
+      self->state->document_iri = g_value_dup_string (value);
+      break;
+    case PROP_MINT_IDS:
+      self->state->mint_ids = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+  g_mutex_unlock (&self->state->lock);
+}
+
+static void
 pp_reconciler_class_init (PpReconcilerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = pp_reconciler_dispose;
   object_class->finalize = pp_reconciler_finalize;
+  object_class->get_property = pp_reconciler_get_property;
+  object_class->set_property = pp_reconciler_set_property;
+
+  /**
+   * PpReconciler:document-iri:
+   *
+   * The IRI or name of the document the segments come from, which the
+   * identifiers minted for its entities are derived from, so that reruns
+   * agree. Read when the last segment is in: set it before. Thread-safe.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_DOCUMENT_IRI] =
+    g_param_spec_string ("document-iri", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpReconciler:mint-ids:
+   *
+   * Whether the entities without an IRI get an identifier minted from
+   * [property@Pp.Reconciler:document-iri] and their name; when %FALSE they keep a
+   * blank node. They are merged all the same. Read when the last segment
+   * is in: set it before. Thread-safe.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_MINT_IDS] =
+    g_param_spec_boolean ("mint-ids", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * PpReconciler::progress:
@@ -330,6 +471,10 @@ pp_reconciler_class_init (PpReconcilerClass *klass)
 static void
 pp_reconciler_init (PpReconciler *self)
 {
+  self->state = g_new0 (State, 1);
+  g_atomic_ref_count_init (&self->state->ref_count);
+  g_mutex_init (&self->state->lock);
+  self->state->mint_ids = TRUE;
 }
 
 /**
@@ -350,18 +495,15 @@ pp_reconciler_new (guint        n_segments,
                    PpOutputForm form)
 {
   PpReconciler *self = g_object_new (PP_TYPE_RECONCILER, NULL);
-  State *state = g_new0 (State, 1);
+  State *state = self->state;
   g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
 
-  g_atomic_ref_count_init (&state->ref_count);
   state->queue = g_async_queue_new_full ((GDestroyNotify) item_free);
   state->emissions = pp_main_context_queue_new (context, self, "[libpp] reconciler signals",
                                                 emit_in_context, (GDestroyNotify) emission_free);
   state->n_segments = n_segments;
   state->form = form;
-  g_mutex_init (&state->lock);
 
-  self->state = state;
   self->thread = g_thread_new ("pp-reconciler", reconcile_thread, state_ref (state));
 
   return self;

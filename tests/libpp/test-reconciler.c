@@ -65,18 +65,22 @@ parse (const char *json)
 }
 
 /* Merges the graphs of @texts, added in the order @order gives, into the
- * form asked for; returns the result as JSON text */
+ * form asked for, with the reconciler's properties set as given; returns
+ * the result as JSON text */
 static char *
-reconcile (const char * const *texts,
-           const guint        *order,
-           guint               n,
-           PpOutputForm        form)
+reconcile_document (const char * const *texts,
+                    const guint        *order,
+                    guint               n,
+                    PpOutputForm        form,
+                    const char         *document_iri,
+                    gboolean            mint_ids)
 {
   g_autoptr(PpReconciler) reconciler = pp_reconciler_new (n, form);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Finished finished = { loop, NULL };
   char *text;
 
+  g_object_set (reconciler, "document-iri", document_iri, "mint-ids", mint_ids, NULL);
   g_signal_connect (reconciler, "finished", G_CALLBACK (on_finished), &finished);
 
   for (guint i = 0; i < n; i++)
@@ -93,6 +97,15 @@ reconcile (const char * const *texts,
   json_node_unref (finished.graph);
 
   return text;
+}
+
+static char *
+reconcile (const char * const *texts,
+           const guint        *order,
+           guint               n,
+           PpOutputForm        form)
+{
+  return reconcile_document (texts, order, n, form, NULL, TRUE);
 }
 
 /* How many times @needle occurs in @haystack */
@@ -219,6 +232,406 @@ test_shapes (void)
   g_assert_cmpuint (json_object_get_size (object), ==, 2);
 }
 
+/* Entity resolution */
+
+#define DOCUMENT_IRI "file:///home/ada/notes.md"
+
+/* Reconciles @texts in many orders (120 shuffles for up to five segments,
+ * 40 for more), checks that each gives the same bytes, compacted and
+ * flattened, and that the compacted form is the flattened one compacted
+ * (when it has several nodes: compaction gives a lone node unwrapped);
+ * returns the compacted graph */
+static JsonNode *
+resolve (const char * const *texts,
+         guint               n,
+         gboolean            mint_ids)
+{
+  g_autofree guint *order = g_new (guint, n);
+  g_autofree char *first = NULL;
+  g_autofree char *first_flattened = NULL;
+  guint n_orders = n <= 5 ? 120 : 40;
+  gboolean check_compaction;
+
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
+  first = reconcile_document (texts, order, n, PP_OUTPUT_FORM_COMPACTED, DOCUMENT_IRI, mint_ids);
+  first_flattened = reconcile_document (texts, order, n, PP_OUTPUT_FORM_FLATTENED,
+                                        DOCUMENT_IRI, mint_ids);
+  check_compaction = count (first, "\n      \"id\": ") > 1;
+  if (check_compaction)
+    assert_compacted_matches_flattened (texts, order, n);
+
+  for (guint k = 1; k < n_orders; k++)
+    {
+      g_autofree char *text = NULL;
+
+      /* Fisher–Yates, from the test's seed */
+      for (guint i = n - 1; i > 0; i--)
+        {
+          guint j = g_test_rand_int_range (0, i + 1);
+          guint t = order[i];
+
+          order[i] = order[j];
+          order[j] = t;
+        }
+
+      text = reconcile_document (texts, order, n, PP_OUTPUT_FORM_COMPACTED, DOCUMENT_IRI,
+                                 mint_ids);
+      g_assert_cmpstr (text, ==, first);
+      if (k % 8 == 0)
+        {
+          g_autofree char *flattened = reconcile_document (texts, order, n,
+                                                           PP_OUTPUT_FORM_FLATTENED,
+                                                           DOCUMENT_IRI, mint_ids);
+
+          g_assert_cmpstr (flattened, ==, first_flattened);
+          if (check_compaction)
+            assert_compacted_matches_flattened (texts, order, n);
+        }
+    }
+
+  return parse (first);
+}
+
+/* Whether the compacted member @value is, or has among its values, the
+ * string @string or a reference to it */
+static gboolean
+has_value (JsonNode   *value,
+           const char *string)
+{
+  if (value == NULL)
+    return FALSE;
+
+  if (JSON_NODE_HOLDS_ARRAY (value))
+    {
+      JsonArray *array = json_node_get_array (value);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (has_value (json_array_get_element (array, i), string))
+          return TRUE;
+      return FALSE;
+    }
+
+  if (JSON_NODE_HOLDS_OBJECT (value))
+    {
+      JsonObject *object = json_node_get_object (value);
+
+      return has_value (json_object_get_member (object, "id"), string) ||
+             has_value (json_object_get_member (object, "@value"), string);
+    }
+
+  return JSON_NODE_HOLDS_VALUE (value) &&
+         json_node_get_value_type (value) == G_TYPE_STRING &&
+         g_str_equal (json_node_get_string (value), string);
+}
+
+/* How many values the compacted member @value has */
+static guint
+n_values (JsonNode *value)
+{
+  if (value == NULL)
+    return 0;
+
+  return JSON_NODE_HOLDS_ARRAY (value) ? json_array_get_length (json_node_get_array (value)) : 1;
+}
+
+/* The nodes of a compacted graph whose @property has @value */
+static GPtrArray *
+find_nodes (JsonNode   *graph,
+            const char *property,
+            const char *value)
+{
+  JsonArray *nodes = json_object_get_array_member (json_node_get_object (graph), "@graph");
+  GPtrArray *found = g_ptr_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonObject *node = json_array_get_object_element (nodes, i);
+
+      if (has_value (json_object_get_member (node, property), value))
+        g_ptr_array_add (found, node);
+    }
+
+  return found;
+}
+
+/* The one node of a compacted graph whose @property has @value */
+static JsonObject *
+find_node (JsonNode   *graph,
+           const char *property,
+           const char *value)
+{
+  g_autoptr(GPtrArray) found = find_nodes (graph, property, value);
+
+  g_assert_cmpuint (found->len, ==, 1);
+  return found->pdata[0];
+}
+
+static guint
+count_nodes (JsonNode   *graph,
+             const char *property,
+             const char *value)
+{
+  g_autoptr(GPtrArray) found = find_nodes (graph, property, value);
+
+  return found->len;
+}
+
+/* The identifier minted for an entity of the test document */
+static char *
+minted (const char *fragment)
+{
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, DOCUMENT_IRI, -1);
+
+  return g_strdup_printf ("urn:pp:%.16s#%s", hash, fragment);
+}
+
+/* A node with an @id and blank nodes of the same person are one node,
+ * under the @id, and references to the blank nodes point to it */
+static void
+test_resolve_with_and_without_id (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@id\": \"https://example.org/ada\","
+    " \"@type\": \"Person\", \"name\": \"Ada Lovelace\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Ada Lovelace\","
+    " \"birthDate\": \"1815-12-10\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Book\", \"name\": \"Notes\","
+    " \"author\": {\"@type\": \"Person\", \"name\": \"Ada Lovelace\", \"jobTitle\": \"Countess\"}}",
+  };
+  g_autoptr(JsonNode) graph = resolve (texts, G_N_ELEMENTS (texts), TRUE);
+  JsonObject *ada = find_node (graph, "name", "Ada Lovelace");
+  JsonObject *book = find_node (graph, "name", "Notes");
+
+  g_assert_cmpstr (json_object_get_string_member (ada, "id"), ==, "https://example.org/ada");
+  g_assert_true (has_value (json_object_get_member (ada, "birthDate"), "1815-12-10"));
+  g_assert_true (has_value (json_object_get_member (ada, "jobTitle"), "Countess"));
+  g_assert_true (has_value (json_object_get_member (book, "author"), "https://example.org/ada"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (graph), "@graph")), ==, 2);
+}
+
+/* A name differently spaced and cased, and its last word, are one person;
+ * the reference to the short name points to the entity */
+static void
+test_resolve_short_name (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Barbara Liskov\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Liskov\","
+    " \"award\": \"Turing Award\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"barbara  liskov\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"ScholarlyArticle\", \"name\": \"Data Abstraction\","
+    " \"author\": {\"@type\": \"Person\", \"name\": \"Liskov\"}}",
+  };
+  g_autoptr(JsonNode) graph = resolve (texts, G_N_ELEMENTS (texts), TRUE);
+  g_autofree char *id = minted ("person/barbara-liskov");
+  JsonObject *person = find_node (graph, "type", "Person");
+  JsonObject *article = find_node (graph, "name", "Data Abstraction");
+
+  g_assert_cmpstr (json_object_get_string_member (person, "id"), ==, id);
+  g_assert_true (has_value (json_object_get_member (person, "name"), "Liskov"));
+  g_assert_true (has_value (json_object_get_member (person, "name"), "barbara  liskov"));
+  g_assert_true (has_value (json_object_get_member (person, "award"), "Turing Award"));
+  g_assert_true (has_value (json_object_get_member (article, "author"), id));
+}
+
+/* A short name that ends several names stays apart */
+static void
+test_resolve_short_name_ambiguous (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Curie\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Marie Curie\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Pierre Curie\"}",
+  };
+  g_autoptr(JsonNode) graph = resolve (texts, G_N_ELEMENTS (texts), TRUE);
+
+  g_assert_cmpuint (count_nodes (graph, "type", "Person"), ==, 3);
+  g_assert_cmpuint (count_nodes (graph, "name", "Curie"), ==, 1);
+}
+
+/* A subtype matches its supertypes: one node, of the most specific type */
+static void
+test_resolve_subtype (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"CollegeOrUniversity\","
+    " \"name\": \"Massachusetts Institute of Technology\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"EducationalOrganization\","
+    " \"name\": \"Massachusetts Institute of Technology\", \"foundingDate\": \"1861\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Organization\","
+    " \"name\": \"massachusetts institute of technology\"}",
+  };
+  g_autoptr(JsonNode) graph = resolve (texts, G_N_ELEMENTS (texts), TRUE);
+  g_autofree char *id = minted ("organization/massachusetts-institute-of-technology");
+  JsonObject *mit = find_node (graph, "id", id);
+
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (graph), "@graph")), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (mit, "type"), ==, "CollegeOrUniversity");
+  g_assert_true (has_value (json_object_get_member (mit, "foundingDate"), "1861"));
+}
+
+/* Types of different families keep the same name apart */
+static void
+test_resolve_different_families (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Washington\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Place\", \"name\": \"Washington\"}",
+  };
+  g_autoptr(JsonNode) graph = resolve (texts, G_N_ELEMENTS (texts), TRUE);
+  g_autofree char *person = minted ("person/washington");
+  g_autofree char *place = minted ("place/washington");
+
+  g_assert_cmpuint (count_nodes (graph, "name", "Washington"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (find_node (graph, "type", "Person"), "id"), ==, person);
+  g_assert_cmpstr (json_object_get_string_member (find_node (graph, "type", "Place"), "id"), ==, place);
+}
+
+/* Nodes that share a sameAs are one, whatever their names */
+static void
+test_resolve_same_as (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Alan Turing\","
+    " \"sameAs\": \"https://en.wikipedia.org/wiki/Alan_Turing\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"A. M. Turing\","
+    " \"sameAs\": \"https://en.wikipedia.org/wiki/Alan_Turing\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Alonzo Church\","
+    " \"sameAs\": \"https://en.wikipedia.org/wiki/Alonzo_Church\"}",
+  };
+  g_autoptr(JsonNode) graph = resolve (texts, G_N_ELEMENTS (texts), TRUE);
+  JsonObject *turing = find_node (graph, "name", "Alan Turing");
+
+  g_assert_true (has_value (json_object_get_member (turing, "name"), "A. M. Turing"));
+  g_assert_cmpuint (count_nodes (graph, "type", "Person"), ==, 2);
+}
+
+/* A name equal to another node's alternateName */
+static void
+test_resolve_alternate_name (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Corporation\","
+    " \"name\": \"International Business Machines\", \"alternateName\": \"IBM\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Organization\", \"name\": \"ibm\","
+    " \"location\": \"Armonk\"}",
+  };
+  g_autoptr(JsonNode) graph = resolve (texts, G_N_ELEMENTS (texts), TRUE);
+  JsonObject *ibm = find_node (graph, "name", "International Business Machines");
+
+  g_assert_true (has_value (json_object_get_member (ibm, "name"), "ibm"));
+  g_assert_true (has_value (json_object_get_member (ibm, "location"), "Armonk"));
+  g_assert_cmpstr (json_object_get_string_member (ibm, "type"), ==, "Corporation");
+}
+
+/* Merged nodes keep every value, equal values once; their types lose
+ * the supertypes of other types */
+static void
+test_resolve_properties_merged (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Grace Hopper\","
+    " \"email\": \"grace@example.org\", \"jobTitle\": \"Rear Admiral\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": [\"Patient\", \"Thing\"], \"name\": \"Grace Hopper\","
+    " \"email\": [\"grace@example.org\", \"hopper@example.org\"]}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Grace Hopper\","
+    " \"email\": \"grace@example.org\", \"jobTitle\": \"Computer Scientist\"}",
+  };
+  g_autoptr(JsonNode) graph = resolve (texts, G_N_ELEMENTS (texts), TRUE);
+  JsonObject *grace = find_node (graph, "name", "Grace Hopper");
+
+  g_assert_cmpuint (n_values (json_object_get_member (grace, "email")), ==, 2);
+  g_assert_true (has_value (json_object_get_member (grace, "email"), "hopper@example.org"));
+  g_assert_cmpuint (n_values (json_object_get_member (grace, "jobTitle")), ==, 2);
+  g_assert_cmpuint (n_values (json_object_get_member (grace, "name")), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (grace, "type"), ==, "Patient");
+}
+
+/* Minted identifiers depend on the document and the entity only; without
+ * minting, merged entities keep a blank node */
+static void
+test_resolve_minted_ids (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Kurt Gödel\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"KURT GODEL\","
+    " \"birthPlace\": {\"@type\": \"City\", \"name\": \"Brno\"}}",
+  };
+  const guint order[] = { 1, 0 };
+  g_autoptr(JsonNode) graph = resolve (texts, G_N_ELEMENTS (texts), TRUE);
+  g_autoptr(JsonNode) blank = resolve (texts, G_N_ELEMENTS (texts), FALSE);
+  g_autofree char *godel = minted ("person/kurt-godel");
+  g_autofree char *brno = minted ("place/brno");
+  g_autofree char *again = reconcile_document (texts, order, 2, PP_OUTPUT_FORM_COMPACTED,
+                                               DOCUMENT_IRI, TRUE);
+  g_autofree char *other = reconcile_document (texts, order, 2, PP_OUTPUT_FORM_COMPACTED,
+                                               "file:///home/ada/other.md", TRUE);
+  JsonObject *person = find_node (graph, "type", "Person");
+
+  g_assert_cmpstr (json_object_get_string_member (person, "id"), ==, godel);
+  g_assert_true (has_value (json_object_get_member (person, "birthPlace"), brno));
+  g_assert_nonnull (strstr (again, godel));
+  g_assert_null (strstr (other, godel));
+  g_assert_nonnull (strstr (other, "#person/kurt-godel\""));
+
+  person = find_node (blank, "type", "Person");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (person, "id"), "_:"));
+  g_assert_true (has_value (json_object_get_member (person, "name"), "KURT GODEL"));
+}
+
+/* Nodes with two different IRIs are two entities, whatever their names */
+static void
+test_resolve_different_iris_apart (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@id\": \"https://example.org/john-smith-1\","
+    " \"@type\": \"Person\", \"name\": \"John Smith\"}",
+    "{\"@context\": \"https://schema.org\", \"@id\": \"https://example.org/john-smith-2\","
+    " \"@type\": \"Person\", \"name\": \"John Smith\"}",
+  };
+  g_autoptr(JsonNode) graph = resolve (texts, G_N_ELEMENTS (texts), TRUE);
+
+  g_assert_cmpuint (count_nodes (graph, "name", "John Smith"), ==, 2);
+}
+
+/* Every rule at once, over many segments, in many orders: the same bytes */
+static void
+test_resolve_order_independent (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Barbara Liskov\","
+    " \"worksFor\": {\"@type\": \"CollegeOrUniversity\", \"name\": \"MIT\"}}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Liskov\","
+    " \"knows\": {\"@type\": \"Person\", \"name\": \"Curie\"}}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Organization\", \"name\": \"Massachusetts Institute of Technology\","
+    " \"alternateName\": \"MIT\", \"url\": \"https://mit.edu\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"EducationalOrganization\", \"name\": \"M.I.T.\","
+    " \"url\": \"https://mit.edu\"}",
+    "{\"@context\": \"https://schema.org\", \"@graph\": [{\"@type\": \"Person\", \"name\": \"Marie Curie\"},"
+    " {\"@type\": \"Person\", \"name\": \"Pierre Curie\", \"spouse\": {\"@type\": \"Person\", \"name\": \"marie curie\"}}]}",
+    "{\"@context\": \"https://schema.org\", \"@id\": \"https://example.org/washington\","
+    " \"@type\": \"Place\", \"name\": \"Washington\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"City\", \"name\": \"Washington\","
+    " \"containedInPlace\": \"United States\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"George Washington\","
+    " \"sameAs\": \"https://en.wikipedia.org/wiki/George_Washington\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"President Washington\","
+    " \"sameAs\": \"https://en.wikipedia.org/wiki/George_Washington\"}",
+  };
+  g_autoptr(JsonNode) graph = resolve (texts, G_N_ELEMENTS (texts), TRUE);
+  JsonObject *washington = find_node (graph, "id", "https://example.org/washington");
+
+  g_assert_cmpuint (count_nodes (graph, "type", "Person"), ==, 5);
+  g_assert_cmpuint (count_nodes (graph, "name", "Liskov"), ==, 1);
+  g_assert_cmpuint (count_nodes (graph, "name", "Curie"), ==, 1);
+  g_assert_cmpuint (count_nodes (graph, "name", "marie curie"), ==, 1);
+  g_assert_cmpuint (count_nodes (graph, "name", "MIT"), ==, 1);
+  g_assert_cmpuint (count_nodes (graph, "name", "M.I.T."), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (washington, "type"), ==, "City");
+  g_assert_cmpuint (count_nodes (graph, "name", "President Washington"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -229,6 +642,17 @@ main (int   argc,
   g_test_add_func ("/reconciler/arrival-order", test_arrival_order);
   g_test_add_func ("/reconciler/named-graph", test_named_graph);
   g_test_add_func ("/reconciler/shapes", test_shapes);
+  g_test_add_func ("/reconciler/resolve/with-and-without-id", test_resolve_with_and_without_id);
+  g_test_add_func ("/reconciler/resolve/short-name", test_resolve_short_name);
+  g_test_add_func ("/reconciler/resolve/short-name-ambiguous", test_resolve_short_name_ambiguous);
+  g_test_add_func ("/reconciler/resolve/subtype", test_resolve_subtype);
+  g_test_add_func ("/reconciler/resolve/different-families", test_resolve_different_families);
+  g_test_add_func ("/reconciler/resolve/same-as", test_resolve_same_as);
+  g_test_add_func ("/reconciler/resolve/alternate-name", test_resolve_alternate_name);
+  g_test_add_func ("/reconciler/resolve/properties-merged", test_resolve_properties_merged);
+  g_test_add_func ("/reconciler/resolve/minted-ids", test_resolve_minted_ids);
+  g_test_add_func ("/reconciler/resolve/different-iris-apart", test_resolve_different_iris_apart);
+  g_test_add_func ("/reconciler/resolve/order-independent", test_resolve_order_independent);
 
   return g_test_run ();
 }

@@ -188,6 +188,9 @@ tally_merge (Tally           *tally,
   tally->merged_func = func;
   tally->merged_data = user_data;
   tally->reconciler = pp_reconciler_new (tally->n_segments, form);
+  /* Entities minted their identifiers from the document, as in the
+   * processor's own reconciler */
+  g_object_set (tally->reconciler, "document-iri", tally->name, NULL);
   g_signal_connect (tally->reconciler, "finished", G_CALLBACK (on_merged), tally);
 
   not_converted = g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_STOPPED,

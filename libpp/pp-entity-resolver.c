@@ -1,0 +1,854 @@
+/* pp-entity-resolver.c: merges the nodes of a graph that describe the same
+ * entity
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pp-entity-resolver-private.h"
+#include "pp-name-key-private.h"
+#include "pp-schema-types-private.h"
+
+/* Once every segment's graph is merged into one node map by @id, the nodes
+ * of the default graph that denote the same entity are grouped and merged:
+ *
+ * - nodes that share a sameAs, url or identifier value (or whose @id is
+ *   another's sameAs or url), unless their types are of different families;
+ * - nodes of one type family (pp_schema_types_compatible()) whose names
+ *   are equal once normalised (pp_name_key_new()), or one's name equal to
+ *   the other's alternateName;
+ * - a node whose name is the last words of the names of exactly one group
+ *   of a compatible type ("Liskov", "Barbara Liskov"); it stays apart when
+ *   it fits several ("Curie": "Marie Curie", "Pierre Curie").
+ *
+ * Two nodes with different IRIs as @id are never merged: their author said
+ * they are different. Nodes with an @index are left alone.
+ *
+ * Groups are found with union-find over the whole map, visiting nodes and
+ * keys in sorted order, so they depend only on the merged graph, never on
+ * the order the segments arrived in. Each group is merged into its node
+ * with an IRI, else into an identifier minted from the document and the
+ * entity (`urn:pp:<hash>#person/ada-lovelace`), else (no name or type
+ * family, or minting off) into its first blank node by identifier. */
+
+#define SCHEMA_HTTP "http://schema.org/"
+#define SCHEMA_HTTPS "https://schema.org/"
+
+typedef struct
+{
+  char *id;
+  gboolean blank;
+  GPtrArray *types;            /* (element-type utf8): IRIs */
+  char *signature;             /* the types, sorted, one per line */
+  GPtrArray *names;            /* (element-type utf8): name keys */
+  GPtrArray *alternate_names;  /* (element-type utf8): name keys */
+  GPtrArray *links;            /* (element-type utf8): sameAs, url and
+                                * identifier keys */
+} Entity;
+
+typedef struct
+{
+  Entity *entities;
+  guint n_entities;
+  guint *parent;
+  const char **iri;            /* per group root: its IRI, if any */
+  GHashTable *referrers;       /* id → (element-type utf8) ids of the
+                                * nodes that refer to it */
+} Resolver;
+
+static void
+entity_clear (Entity *entity)
+{
+  g_free (entity->id);
+  g_free (entity->signature);
+  g_clear_pointer (&entity->types, g_ptr_array_unref);
+  g_clear_pointer (&entity->names, g_ptr_array_unref);
+  g_clear_pointer (&entity->alternate_names, g_ptr_array_unref);
+  g_clear_pointer (&entity->links, g_ptr_array_unref);
+}
+
+/* Adds the values of the schema.org property @name of @node to @out,
+ * through @transform when given, with @prefix: strings, numbers and, when
+ * @with_ids, the IRIs of references */
+static void
+collect_values (JsonObject  *node,
+                const char  *name,
+                gboolean     with_ids,
+                const char  *prefix,
+                char       *(*transform) (const char *),
+                GPtrArray   *out)
+{
+  const char *namespaces[] = { SCHEMA_HTTP, SCHEMA_HTTPS };
+
+  for (guint n = 0; n < G_N_ELEMENTS (namespaces); n++)
+    {
+      g_autofree char *property = g_strconcat (namespaces[n], name, NULL);
+      JsonNode *member = json_object_get_member (node, property);
+      JsonArray *values;
+
+      if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+        continue;
+
+      values = json_node_get_array (member);
+      for (guint i = 0; i < json_array_get_length (values); i++)
+        {
+          JsonNode *value = json_array_get_element (values, i);
+          JsonObject *object;
+          JsonNode *literal;
+          g_autofree char *text = NULL;
+          g_autofree char *transformed = NULL;
+
+          if (!JSON_NODE_HOLDS_OBJECT (value))
+            continue;
+          object = json_node_get_object (value);
+
+          if ((literal = json_object_get_member (object, "@value")) != NULL)
+            {
+              if (json_node_get_value_type (literal) == G_TYPE_STRING)
+                text = g_strdup (json_node_get_string (literal));
+              else if (json_node_get_value_type (literal) == G_TYPE_INT64)
+                text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (literal));
+            }
+          else if (with_ids && json_object_has_member (object, "@id") &&
+                   JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "@id")))
+            text = g_strdup (json_object_get_string_member (object, "@id"));
+
+          if (text == NULL)
+            continue;
+          if (transform != NULL && (transformed = transform (text)) == NULL)
+            continue;
+
+          g_ptr_array_add (out, g_strconcat (prefix, transformed != NULL ? transformed : text,
+                                             NULL));
+        }
+    }
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* Records that @referrer refers to every node @value names */
+static void
+collect_references (GHashTable *referrers,
+                    const char *referrer,
+                    JsonNode   *value)
+{
+  if (JSON_NODE_HOLDS_ARRAY (value))
+    {
+      JsonArray *array = json_node_get_array (value);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        collect_references (referrers, referrer, json_array_get_element (array, i));
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (value))
+    {
+      JsonObject *object = json_node_get_object (value);
+      JsonNode *id = json_object_get_member (object, "@id");
+      JsonNode *list = json_object_get_member (object, "@list");
+
+      if (id != NULL && JSON_NODE_HOLDS_VALUE (id) &&
+          json_node_get_value_type (id) == G_TYPE_STRING)
+        {
+          const char *target = json_node_get_string (id);
+          GPtrArray *ids = g_hash_table_lookup (referrers, target);
+
+          if (ids == NULL)
+            {
+              ids = g_ptr_array_new_with_free_func (g_free);
+              g_hash_table_insert (referrers, g_strdup (target), ids);
+            }
+          g_ptr_array_add (ids, g_strdup (referrer));
+        }
+      if (list != NULL)
+        collect_references (referrers, referrer, list);
+    }
+}
+
+/* Reads what resolution needs of a node; FALSE for a node resolution
+ * leaves alone */
+static gboolean
+entity_init (Entity     *entity,
+             const char *id,
+             JsonObject *node,
+             GHashTable *referrers)
+{
+  JsonNode *types = json_object_get_member (node, "@type");
+  GList *members = json_object_get_members (node);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    if (((const char *) l->data)[0] != '@')
+      collect_references (referrers, id, json_object_get_member (node, l->data));
+  g_list_free (members);
+
+  entity->id = g_strdup (id);
+  entity->blank = g_str_has_prefix (id, "_:");
+  entity->types = g_ptr_array_new_with_free_func (g_free);
+  entity->names = g_ptr_array_new_with_free_func (g_free);
+  entity->alternate_names = g_ptr_array_new_with_free_func (g_free);
+  entity->links = g_ptr_array_new_with_free_func (g_free);
+
+  /* A bare reference is no description; an @index could conflict */
+  if (json_object_get_size (node) <= 1 || json_object_has_member (node, "@index"))
+    return FALSE;
+
+  if (types != NULL && JSON_NODE_HOLDS_ARRAY (types))
+    {
+      JsonArray *array = json_node_get_array (types);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          const char *type = json_array_get_string_element (array, i);
+
+          if (type != NULL)
+            g_ptr_array_add (entity->types, g_strdup (type));
+        }
+    }
+
+  g_ptr_array_sort (entity->types, compare_strings);
+  g_ptr_array_add (entity->types, NULL);
+  entity->signature = g_strjoinv ("\n", (char **) entity->types->pdata);
+  g_ptr_array_set_size (entity->types, entity->types->len - 1);
+
+  collect_values (node, "name", FALSE, "", pp_name_key_new, entity->names);
+  collect_values (node, "alternateName", FALSE, "", pp_name_key_new, entity->alternate_names);
+  collect_values (node, "sameAs", TRUE, "link:", NULL, entity->links);
+  collect_values (node, "url", TRUE, "link:", NULL, entity->links);
+  collect_values (node, "identifier", TRUE, "identifier:", NULL, entity->links);
+  if (!entity->blank)
+    g_ptr_array_add (entity->links, g_strconcat ("link:", id, NULL));
+
+  return TRUE;
+}
+
+static gboolean
+types_compatible (const Entity *a,
+                  const Entity *b)
+{
+  for (guint i = 0; i < a->types->len; i++)
+    for (guint j = 0; j < b->types->len; j++)
+      if (pp_schema_types_compatible (a->types->pdata[i], b->types->pdata[j]))
+        return TRUE;
+
+  return FALSE;
+}
+
+/* Whether a type says what kind of thing @entity is: one besides Thing */
+static gboolean
+has_kind (const Entity *entity)
+{
+  for (guint i = 0; i < entity->types->len; i++)
+    {
+      const char *name = pp_schema_types_local_name (entity->types->pdata[i]);
+
+      if (name == NULL || !g_str_equal (name, "Thing"))
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static guint
+find_root (Resolver *self,
+           guint     i)
+{
+  while (self->parent[i] != i)
+    {
+      self->parent[i] = self->parent[self->parent[i]];
+      i = self->parent[i];
+    }
+
+  return i;
+}
+
+/* Puts two nodes in one group, unless that would join two IRIs. The root
+ * of a group is its first node by identifier. */
+static void
+unite (Resolver *self,
+       guint     a,
+       guint     b)
+{
+  a = find_root (self, a);
+  b = find_root (self, b);
+  if (a == b || (self->iri[a] != NULL && self->iri[b] != NULL))
+    return;
+
+  if (b < a)
+    {
+      guint t = a;
+      a = b;
+      b = t;
+    }
+  self->parent[b] = a;
+  if (self->iri[a] == NULL)
+    self->iri[a] = self->iri[b];
+}
+
+/* key → (element-type guint) the entities that have it, in order */
+static void
+index_key (GHashTable *index,
+           const char *key,
+           guint       entity)
+{
+  GArray *entities = g_hash_table_lookup (index, key);
+
+  if (entities == NULL)
+    {
+      entities = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_hash_table_insert (index, g_strdup (key), entities);
+    }
+  g_array_append_val (entities, entity);
+}
+
+static GPtrArray *
+sorted_keys (GHashTable *index)
+{
+  GPtrArray *keys = g_ptr_array_sized_new (g_hash_table_size (index));
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, index);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (keys, key);
+  g_ptr_array_sort (keys, compare_strings);
+  return keys;
+}
+
+typedef gboolean (* CompatibleFunc) (const Entity *a,
+                                     const Entity *b);
+
+/* Whether the types of two nodes with a sameAs, url or identifier in
+ * common let them be one: not of different families */
+static gboolean
+may_link (const Entity *a,
+          const Entity *b)
+{
+  return !has_kind (a) || !has_kind (b) || types_compatible (a, b);
+}
+
+/* The entries of a key's bucket with the same types */
+typedef struct
+{
+  const Entity *example;
+  GArray *entries;             /* (element-type guint) */
+  guint named;                 /* an entry by name (not alternateName), or
+                                * G_MAXUINT */
+} Kind;
+
+static void
+kind_clear (Kind *kind)
+{
+  g_clear_pointer (&kind->entries, g_array_unref);
+}
+
+/* Unites the entities of a bucket that @compatible allows, as comparing
+ * every pair would, without comparing every pair: entries are an entity's
+ * index times two, plus one for an alternateName, which joins a name but
+ * not another alternateName */
+static void
+unite_sharing (Resolver       *self,
+               GArray         *entries,
+               CompatibleFunc  compatible)
+{
+  g_autoptr(GArray) kinds = g_array_new (FALSE, TRUE, sizeof (Kind));
+
+  g_array_set_clear_func (kinds, (GDestroyNotify) kind_clear);
+
+  /* Entries sorted by entity, kinds by their first entry */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      guint entry = g_array_index (entries, guint, i);
+      const Entity *entity = &self->entities[entry / 2];
+      Kind *kind = NULL;
+
+      for (guint k = 0; k < kinds->len && kind == NULL; k++)
+        if (g_str_equal (g_array_index (kinds, Kind, k).example->signature, entity->signature))
+          kind = &g_array_index (kinds, Kind, k);
+
+      if (kind == NULL)
+        {
+          g_array_set_size (kinds, kinds->len + 1);
+          kind = &g_array_index (kinds, Kind, kinds->len - 1);
+          kind->example = entity;
+          kind->entries = g_array_new (FALSE, FALSE, sizeof (guint));
+          kind->named = G_MAXUINT;
+        }
+      g_array_append_val (kind->entries, entry);
+      if (kind->named == G_MAXUINT && (entry & 1) == 0)
+        kind->named = entry / 2;
+    }
+
+  for (guint a = 0; a < kinds->len; a++)
+    {
+      Kind *kind = &g_array_index (kinds, Kind, a);
+
+      /* the same types: all one, if the types match themselves */
+      if (kind->named != G_MAXUINT && compatible (kind->example, kind->example))
+        for (guint i = 0; i < kind->entries->len; i++)
+          unite (self, kind->named, g_array_index (kind->entries, guint, i) / 2);
+
+      for (guint b = a + 1; b < kinds->len; b++)
+        {
+          Kind *other = &g_array_index (kinds, Kind, b);
+          Kind *joining;
+          guint into;
+
+          if (!compatible (kind->example, other->example))
+            continue;
+
+          if (kind->named != G_MAXUINT)
+            {
+              joining = other;
+              into = kind->named;
+            }
+          else if (other->named != G_MAXUINT)
+            {
+              joining = kind;
+              into = other->named;
+            }
+          else
+            continue;
+
+          for (guint i = 0; i < joining->entries->len; i++)
+            unite (self, into, g_array_index (joining->entries, guint, i) / 2);
+        }
+    }
+}
+
+/* Nodes that share a sameAs, url or identifier value */
+static void
+unite_by_links (Resolver *self)
+{
+  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) g_array_unref);
+  g_autoptr(GPtrArray) keys = NULL;
+
+  for (guint i = 0; i < self->n_entities; i++)
+    for (guint k = 0; k < self->entities[i].links->len; k++)
+      index_key (index, self->entities[i].links->pdata[k], 2 * i);
+
+  keys = sorted_keys (index);
+  for (guint k = 0; k < keys->len; k++)
+    unite_sharing (self, g_hash_table_lookup (index, keys->pdata[k]), may_link);
+}
+
+/* Nodes of one family with the same name, or one's name the other's
+ * alternateName. An entry is an entity's index times two, plus one for an
+ * alternateName. */
+static void
+unite_by_names (Resolver   *self,
+                GHashTable *names)
+{
+  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) g_array_unref);
+  g_autoptr(GPtrArray) keys = NULL;
+
+  for (guint i = 0; i < self->n_entities; i++)
+    {
+      for (guint k = 0; k < self->entities[i].names->len; k++)
+        {
+          index_key (index, self->entities[i].names->pdata[k], 2 * i);
+          index_key (names, self->entities[i].names->pdata[k], i);
+        }
+      for (guint k = 0; k < self->entities[i].alternate_names->len; k++)
+        index_key (index, self->entities[i].alternate_names->pdata[k], 2 * i + 1);
+    }
+
+  keys = sorted_keys (index);
+  for (guint k = 0; k < keys->len; k++)
+    unite_sharing (self, g_hash_table_lookup (index, keys->pdata[k]), types_compatible);
+}
+
+/* A node of the one group of @entity's family that has one of the names
+ * @longer, or G_MAXUINT if there is none or several */
+static guint
+find_longer_name (Resolver     *self,
+                  const Entity *entity,
+                  GPtrArray    *longer,
+                  GHashTable   *names)
+{
+  guint group = G_MAXUINT, member = G_MAXUINT;
+
+  for (guint l = 0; l < longer->len; l++)
+    {
+      GArray *carriers = g_hash_table_lookup (names, longer->pdata[l]);
+
+      for (guint c = 0; c < carriers->len; c++)
+        {
+          guint other = g_array_index (carriers, guint, c);
+
+          if (!types_compatible (entity, &self->entities[other]))
+            continue;
+          if (group == G_MAXUINT)
+            {
+              group = find_root (self, other);
+              member = other;
+            }
+          else if (find_root (self, other) != group)
+            return G_MAXUINT;
+        }
+    }
+
+  return member;
+}
+
+/* A short name joins the one group of a compatible type whose name ends
+ * with it. Decided for every short name against the groups as the rules
+ * before left them, then applied, so that no decision depends on another. */
+static void
+unite_by_short_names (Resolver   *self,
+                      GHashTable *names)
+{
+  /* a name's last words → (element-type utf8) the longer names ending so */
+  g_autoptr(GHashTable) endings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                         (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) keys = sorted_keys (names);
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GHashTable) decisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint k = 0; k < keys->len; k++)
+    for (const char *p = strchr (keys->pdata[k], ' '); p != NULL; p = strchr (p + 1, ' '))
+      {
+        GPtrArray *longer = g_hash_table_lookup (endings, p + 1);
+
+        if (longer == NULL)
+          {
+            longer = g_ptr_array_new ();
+            /* the key's own storage is the index's, alive as long */
+            g_hash_table_insert (endings, (char *) p + 1, longer);
+          }
+        g_ptr_array_add (longer, keys->pdata[k]);
+      }
+
+  for (guint i = 0; i < self->n_entities; i++)
+    {
+      Entity *entity = &self->entities[i];
+
+      for (guint k = 0; k < entity->names->len; k++)
+        {
+          GPtrArray *longer = g_hash_table_lookup (endings, entity->names->pdata[k]);
+          g_autofree char *question = NULL;
+          gpointer answer;
+          guint member;
+
+          if (longer == NULL)
+            continue;
+
+          /* Asked once per name and types */
+          question = g_strconcat (entity->names->pdata[k], "\n", entity->signature, NULL);
+          if (g_hash_table_lookup_extended (decisions, question, NULL, &answer))
+            member = GPOINTER_TO_UINT (answer);
+          else
+            {
+              member = find_longer_name (self, entity, longer, names);
+              g_hash_table_insert (decisions, g_steal_pointer (&question), GUINT_TO_POINTER (member));
+            }
+
+          if (member != G_MAXUINT)
+            {
+              g_array_append_val (pairs, i);
+              g_array_append_val (pairs, member);
+            }
+        }
+    }
+
+  for (guint p = 0; p < pairs->len; p += 2)
+    unite (self, g_array_index (pairs, guint, p), g_array_index (pairs, guint, p + 1));
+}
+
+/**
+ * pp_entity_resolver_mint_prefix:
+ * @document_iri: (nullable): the document's IRI or name
+ *
+ * The start of the identifiers minted for a document's entities:
+ * `urn:pp:` and the first 16 hexadecimal digits of the SHA-256 of
+ * @document_iri (of the empty string when %NULL).
+ *
+ * Returns: (transfer full): the prefix, without the `#`
+ */
+char *
+pp_entity_resolver_mint_prefix (const char *document_iri)
+{
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                         document_iri != NULL ? document_iri : "",
+                                                         -1);
+
+  return g_strdup_printf ("urn:pp:%.16s", hash);
+}
+
+/* The family of a group (its root class below Thing, chosen as
+ * pp_schema_types_get_family() does), and its longest name */
+static gboolean
+describe_group (Resolver    *self,
+                GArray      *members,
+                const char **family,
+                const char **name)
+{
+  *family = NULL;
+  *name = NULL;
+
+  for (guint m = 0; m < members->len; m++)
+    {
+      Entity *entity = &self->entities[g_array_index (members, guint, m)];
+
+      for (guint t = 0; t < entity->types->len; t++)
+        {
+          const char *candidate = pp_schema_types_get_family (entity->types->pdata[t]);
+
+          *family = pp_schema_types_prefer_family (*family, candidate);
+        }
+
+      for (guint k = 0; k < entity->names->len; k++)
+        {
+          const char *candidate = entity->names->pdata[k];
+          int order = 0;
+
+          if (*name != NULL)
+            {
+              order = (int) pp_name_key_n_tokens (*name) - (int) pp_name_key_n_tokens (candidate);
+              if (order == 0)
+                order = (int) strlen (*name) - (int) strlen (candidate);
+              if (order == 0)
+                order = -strcmp (*name, candidate);
+            }
+          if (*name == NULL || order < 0)
+            *name = candidate;
+        }
+    }
+
+  return *family != NULL && *name != NULL;
+}
+
+static char *
+mint_id (const char *prefix,
+         const char *family,
+         const char *name,
+         GHashTable *taken)
+{
+  g_autofree char *kind = g_ascii_strdown (family, -1);
+  g_autofree char *slug = pp_name_key_to_slug (name);
+  char *id = g_strdup_printf ("%s#%s/%s", prefix, kind, slug);
+
+  for (guint n = 2; g_hash_table_contains (taken, id); n++)
+    {
+      g_free (id);
+      id = g_strdup_printf ("%s#%s/%s-%u", prefix, kind, slug, n);
+    }
+
+  return id;
+}
+
+static void
+add_changed (GHashTable *changed,
+             GHashTable *referrers,
+             const char *id)
+{
+  GPtrArray *ids = g_hash_table_lookup (referrers, id);
+
+  g_hash_table_add (changed, g_strdup (id));
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    g_hash_table_add (changed, g_strdup (ids->pdata[i]));
+}
+
+/* Merges every group into its node */
+static GHashTable *
+merge_groups (Resolver        *self,
+              PpJsonldNodeMap *map,
+              const char      *document_iri,
+              gboolean         mint_ids)
+{
+  g_autoptr(GHashTable) groups = g_hash_table_new_full (NULL, NULL, NULL,
+                                                        (GDestroyNotify) g_array_unref);
+  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *prefix = pp_entity_resolver_mint_prefix (document_iri);
+  GHashTable *changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) minted = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < self->n_entities; i++)
+    {
+      guint root = find_root (self, i);
+      GArray *members = g_hash_table_lookup (groups, GUINT_TO_POINTER (root));
+
+      if (members == NULL)
+        {
+          members = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (groups, GUINT_TO_POINTER (root), members);
+        }
+      g_array_append_val (members, i);
+      g_hash_table_add (taken, self->entities[i].id);
+    }
+
+  /* In the order of the roots, so that a clash of minted identifiers is
+   * settled the same way every time */
+  for (guint root = 0; root < self->n_entities; root++)
+    {
+      GArray *members = g_hash_table_lookup (groups, GUINT_TO_POINTER (root));
+      const char *target, *family, *name;
+
+      if (members == NULL)
+        continue;
+
+      if (self->iri[root] != NULL)
+        target = self->iri[root];
+      else if (mint_ids && describe_group (self, members, &family, &name))
+        {
+          char *id = mint_id (prefix, family, name, taken);
+
+          g_ptr_array_add (minted, id);
+          g_hash_table_add (taken, id);
+          target = id;
+        }
+      else
+        target = self->entities[root].id;
+
+      for (guint m = 0; m < members->len; m++)
+        {
+          const char *id = self->entities[g_array_index (members, guint, m)].id;
+          g_autoptr(GError) error = NULL;
+
+          if (g_str_equal (id, target))
+            continue;
+
+          /* Nodes with an @index are left out: this cannot fail */
+          if (!pp_jsonld_node_map_merge_nodes (map, NULL, id, target, &error))
+            {
+              g_debug ("Node %s is not merged into %s: %s", id, target, error->message);
+              continue;
+            }
+          add_changed (changed, self->referrers, id);
+          add_changed (changed, self->referrers, target);
+        }
+    }
+
+  return changed;
+}
+
+/**
+ * pp_entity_resolver_resolve:
+ * @map: the merged node map
+ * @document_iri: (nullable): the IRI or name of the document, for the
+ *   minted identifiers
+ * @mint_ids: whether to give the entities without an IRI a minted one
+ *
+ * Merges the nodes of the default graph of @map that describe the same
+ * entity.
+ *
+ * Returns: (transfer full) (element-type utf8): the identifiers of the
+ *   nodes whose output may have changed: the nodes merged, the nodes they
+ *   were merged into, and the nodes that refer to them
+ */
+GHashTable *
+pp_entity_resolver_resolve (PpJsonldNodeMap *map,
+                            const char      *document_iri,
+                            gboolean         mint_ids)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) g_array_unref);
+  Resolver self = { 0 };
+  GHashTable *changed;
+  guint n = 0;
+
+  g_return_val_if_fail (map != NULL, NULL);
+
+  ids = pp_jsonld_node_map_get_node_ids (map, NULL, TRUE);
+  if (ids == NULL)
+    return g_hash_table_new (g_str_hash, g_str_equal);
+
+  self.entities = g_new0 (Entity, ids->len);
+  self.referrers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(JsonNode) node = pp_jsonld_node_map_get_node (map, NULL, ids->pdata[i]);
+
+      if (node == NULL)
+        continue;
+      if (entity_init (&self.entities[n], ids->pdata[i], json_node_get_object (node),
+                       self.referrers))
+        n++;
+      else
+        entity_clear (&self.entities[n]);
+    }
+  self.n_entities = n;
+
+  self.parent = g_new (guint, n);
+  self.iri = g_new0 (const char *, n);
+  for (guint i = 0; i < n; i++)
+    {
+      self.parent[i] = i;
+      if (!self.entities[i].blank)
+        self.iri[i] = self.entities[i].id;
+    }
+
+  unite_by_links (&self);
+  unite_by_names (&self, names);
+  unite_by_short_names (&self, names);
+  changed = merge_groups (&self, map, document_iri, mint_ids);
+
+  for (guint i = 0; i < n; i++)
+    entity_clear (&self.entities[i]);
+  g_free (self.entities);
+  g_free (self.parent);
+  g_free (self.iri);
+  g_hash_table_unref (self.referrers);
+
+  return changed;
+}
+
+/**
+ * pp_entity_resolver_drop_supertypes:
+ * @node: a node object in expanded form
+ *
+ * Drops from the `@type` of @node the types another of its types is a
+ * subclass of (Person beside Patient, Thing beside anything).
+ */
+void
+pp_entity_resolver_drop_supertypes (JsonNode *node)
+{
+  JsonObject *object;
+  JsonArray *types;
+  g_autoptr(JsonArray) kept = NULL;
+  guint n;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return;
+  object = json_node_get_object (node);
+  if (!json_object_has_member (object, "@type") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "@type")))
+    return;
+
+  types = json_object_get_array_member (object, "@type");
+  n = json_array_get_length (types);
+  if (n < 2)
+    return;
+
+  kept = json_array_sized_new (n);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *type = json_array_get_string_element (types, i);
+      gboolean redundant = FALSE;
+
+      for (guint j = 0; j < n && type != NULL && !redundant; j++)
+        {
+          const char *other = json_array_get_string_element (types, j);
+
+          redundant = j != i && other != NULL &&
+                      pp_schema_types_is_subclass (other, type) &&
+                      !pp_schema_types_is_subclass (type, other);
+        }
+
+      if (!redundant)
+        json_array_add_element (kept, json_node_copy (json_array_get_element (types, i)));
+    }
+
+  if (json_array_get_length (kept) < n)
+    json_object_set_array_member (object, "@type", g_steal_pointer (&kept));
+}
