@@ -94,6 +94,15 @@ wake_waiters (GCancellable *cancellable,
   g_mutex_unlock (&self->lock);
 }
 
+/* Counts a request in; lock is held and there is room */
+static void
+admit_locked (PpAimdLimiter *self,
+              guint64       *ticket)
+{
+  self->in_use++;
+  *ticket = self->episode << 1 | (self->in_use >= current_limit_locked (self) ? 1 : 0);
+}
+
 static gboolean
 pp_aimd_limiter_acquire (PpConcurrencyLimiter  *limiter,
                          GCancellable          *cancellable,
@@ -103,6 +112,21 @@ pp_aimd_limiter_acquire (PpConcurrencyLimiter  *limiter,
   PpAimdLimiter *self = PP_AIMD_LIMITER (limiter);
   gulong handler = 0;
   gboolean admitted = FALSE;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  /* Under the limit, as most requests are: no waiting, so nothing to
+   * connect to the cancellable (connecting takes GLib's signal lock, which
+   * every request of every worker would otherwise queue on) */
+  g_mutex_lock (&self->lock);
+  if (self->in_use < current_limit_locked (self))
+    {
+      admit_locked (self, ticket);
+      g_mutex_unlock (&self->lock);
+      return TRUE;
+    }
+  g_mutex_unlock (&self->lock);
 
   /* Connected outside the lock: the handler runs at once when the
    * cancellable is already cancelled, and takes the lock */
@@ -116,8 +140,7 @@ pp_aimd_limiter_acquire (PpConcurrencyLimiter  *limiter,
 
   if (!g_cancellable_is_cancelled (cancellable))
     {
-      self->in_use++;
-      *ticket = self->episode << 1 | (self->in_use >= current_limit_locked (self) ? 1 : 0);
+      admit_locked (self, ticket);
       admitted = TRUE;
     }
   g_mutex_unlock (&self->lock);
