@@ -544,54 +544,36 @@ pp_llm_request_get_prompt_version (PpLlmRequest *request)
 
 
 static void
-add_string_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    const char  *value)
+append_string_or_null (GString    *out,
+                       const char *value)
 {
-  json_builder_set_member_name (builder, name);
   if (value != NULL)
-    json_builder_add_string_value (builder, value);
+    pp_json_append_string (out, value);
   else
-    json_builder_add_null_value (builder);
+    g_string_append (out, "null");
+}
+
+/* A sampling setting: negative when it is not set */
+static void
+append_number_or_null (GString *out,
+                       double   value)
+{
+  if (value >= 0.0)
+    pp_json_append_number (out, value);
+  else
+    g_string_append (out, "null");
 }
 
 static void
-add_number_or_null (JsonBuilder *builder,
-                    const char  *name,
-                    double       value,
-                    gboolean     is_set)
+append_message (GString    *out,
+                const char *role,
+                const char *content)
 {
-  json_builder_set_member_name (builder, name);
-  if (is_set)
-    json_builder_add_double_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
-static void
-add_message (JsonBuilder *builder,
-             const char  *role,
-             const char  *content)
-{
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "content");
-  json_builder_add_string_value (builder, content);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, role);
-  json_builder_end_object (builder);
-}
-
-/* What is sent as response_format: the one set, or the JSON mode's */
-static JsonNode *
-dup_response_format (PpLlmRequest *request)
-{
-  if (request->response_format != NULL)
-    return json_from_string (request->response_format, NULL);
-
-  if (request->json_mode)
-    return json_from_string ("{\"type\":\"json_object\"}", NULL);
-
-  return json_node_new (JSON_NODE_NULL);
+  g_string_append (out, "{\"content\":");
+  pp_json_append_string (out, content);
+  g_string_append (out, ",\"role\":");
+  pp_json_append_string (out, role);
+  g_string_append_c (out, '}');
 }
 
 /**
@@ -630,44 +612,51 @@ char *
 pp_llm_request_get_cache_key (PpLlmRequest *request,
                               const char   *client_id)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
   g_autoptr(GString) canonical = NULL;
 
   g_return_val_if_fail (request != NULL, NULL);
 
-  builder = json_builder_new_immutable ();
-  json_builder_begin_object (builder);
-  add_string_or_null (builder, "client", client_id);
-  json_builder_set_member_name (builder, "max_tokens");
+  /* Written straight as canonical JSON: members in name order, no white
+   * space, numbers as ECMAScript prints them — the bytes that
+   * pp_json_append_canonical() writes for the same object, without
+   * building it */
+  canonical = g_string_sized_new (256 + (request->system_prompt != NULL ? strlen (request->system_prompt) : 0) +
+                                  (request->user_message != NULL ? strlen (request->user_message) : 0));
+  g_string_append (canonical, "{\"client\":");
+  append_string_or_null (canonical, client_id);
+  g_string_append (canonical, ",\"max_tokens\":");
   if (request->max_tokens > 0)
-    json_builder_add_int_value (builder, request->max_tokens);
+    g_string_append_printf (canonical, "%u", request->max_tokens);
   else
-    json_builder_add_null_value (builder);
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
+    g_string_append (canonical, "null");
+  g_string_append (canonical, ",\"messages\":[");
   if (request->system_prompt != NULL && *request->system_prompt != '\0')
-    add_message (builder, "system", request->system_prompt);
-  add_message (builder, "user", request->user_message);
-  json_builder_end_array (builder);
-  add_string_or_null (builder, "model", request->model);
-  add_string_or_null (builder, "prompt_version", request->prompt_version);
-  json_builder_set_member_name (builder, "response_format");
-  json_builder_add_value (builder, dup_response_format (request));
-  json_builder_set_member_name (builder, "seed");
-  if (request->has_seed)
-    json_builder_add_int_value (builder, request->seed);
+    {
+      append_message (canonical, "system", request->system_prompt);
+      g_string_append_c (canonical, ',');
+    }
+  append_message (canonical, "user", request->user_message);
+  g_string_append (canonical, "],\"model\":");
+  append_string_or_null (canonical, request->model);
+  g_string_append (canonical, ",\"prompt_version\":");
+  append_string_or_null (canonical, request->prompt_version);
+  g_string_append (canonical, ",\"response_format\":");
+  if (request->response_format != NULL)
+    g_string_append (canonical, request->response_format);
+  else if (request->json_mode)
+    g_string_append (canonical, "{\"type\":\"json_object\"}");
   else
-    json_builder_add_null_value (builder);
-  add_number_or_null (builder, "temperature", request->temperature, request->temperature >= 0.0);
-  add_number_or_null (builder, "top_p", request->top_p, request->top_p >= 0.0);
-  json_builder_set_member_name (builder, "v");
-  json_builder_add_int_value (builder, 1);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  canonical = g_string_new (NULL);
-  pp_json_append_canonical (canonical, root);
+    g_string_append (canonical, "null");
+  g_string_append (canonical, ",\"seed\":");
+  if (request->has_seed)
+    g_string_append_printf (canonical, "%" G_GINT64_FORMAT, request->seed);
+  else
+    g_string_append (canonical, "null");
+  g_string_append (canonical, ",\"temperature\":");
+  append_number_or_null (canonical, request->temperature);
+  g_string_append (canonical, ",\"top_p\":");
+  append_number_or_null (canonical, request->top_p);
+  g_string_append (canonical, ",\"v\":1}");
 
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, canonical->str, canonical->len);
 }

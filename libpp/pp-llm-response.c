@@ -152,7 +152,7 @@ pp_llm_response_to_bytes (PpLlmResponse *response)
 
   g_return_val_if_fail (response != NULL, NULL);
 
-  builder = json_builder_new_immutable ();
+  builder = json_builder_new ();
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "v");
   json_builder_add_int_value (builder, RESPONSE_FORMAT_VERSION);

@@ -285,7 +285,7 @@ build_request_body (PpLlmRequest *request,
                     const char   *model,
                     JsonNode     *response_format)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new_immutable ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   const char *system_prompt = pp_llm_request_get_system_prompt (request);
