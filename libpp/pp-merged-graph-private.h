@@ -14,10 +14,11 @@ G_BEGIN_DECLS
 
 typedef struct _PpMergedGraph PpMergedGraph;
 
-PpMergedGraph *pp_merged_graph_new    (PpOutputForm    form);
+PpMergedGraph *pp_merged_graph_new    (PpOutputForm    form,
+                                       gboolean        provenance);
 void           pp_merged_graph_free   (PpMergedGraph  *merged);
 gboolean       pp_merged_graph_add    (PpMergedGraph  *merged,
-                                       guint           index,
+                                       PpSegment      *segment,
                                        JsonNode       *graph,
                                        GError        **error);
 void           pp_merged_graph_set_resolution (PpMergedGraph *merged,
@@ -26,7 +27,7 @@ void           pp_merged_graph_set_resolution (PpMergedGraph *merged,
 JsonNode      *pp_merged_graph_finish (PpMergedGraph  *merged,
                                        GError        **error);
 
-void           pp_merged_graph_prepare_output_context (void);
+void           pp_merged_graph_prepare_output_context (gboolean provenance);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpMergedGraph, pp_merged_graph_free)
 

@@ -13,6 +13,8 @@
 #include "pp-jsonld-node-map-private.h"
 #include "pp-jsonld-util-private.h"
 
+#define PP_NS "https://libpp.org/ns#"
+
 /* Each segment's graph is expanded, its blank nodes are relabelled with the
  * index of its segment (`_:s3-b0`), and it is merged into one node map by
  * `@id`. Once the last one is in, the nodes that describe the same entity
@@ -30,11 +32,18 @@
  * and the context, so the document built from these pieces is the one
  * compacting the whole flattened graph gives. A graph with named graphs,
  * or a compaction that fails, falls back to compacting the whole graph at
- * the end. */
+ * the end.
+ *
+ * With provenance on, every node a segment's graph describes gets a
+ * `pp:derivedFrom` reference to a `pp:SegmentRef` node of that segment
+ * (see the documentation of PpReconciler), added to the expanded graph
+ * before it is merged, so that merging, entity resolution and canonical
+ * ordering treat it as any other value. */
 
 struct _PpMergedGraph
 {
   PpOutputForm form;
+  gboolean provenance;
   PpJsonldOptions *options;
   PpJsonldNodeMap *map;
 
@@ -51,22 +60,36 @@ struct _PpMergedGraph
 };
 
 /* One sealed node for the process, so that compaction finds the context it
- * processed before */
+ * processed before: schema.org, and with provenance the `pp:` prefix too */
 static JsonNode *
-output_context (void)
+output_context (gboolean provenance)
 {
-  static JsonNode *context;
+  static JsonNode *contexts[2];
+  JsonNode **context = &contexts[provenance ? 1 : 0];
 
-  if (g_once_init_enter (&context))
+  if (g_once_init_enter (context))
     {
-      JsonNode *node = json_node_new (JSON_NODE_VALUE);
+      JsonNode *node = pp_jsonld_node_new_string ("https://schema.org");
 
-      json_node_set_string (node, "https://schema.org");
+      if (provenance)
+        {
+          g_autoptr(JsonArray) array = json_array_new ();
+          g_autoptr(JsonObject) terms = json_object_new ();
+          g_autoptr(JsonObject) derived_from = json_object_new ();
+
+          /* The references to the segments as plain strings */
+          json_object_set_string_member (derived_from, "@type", "@id");
+          json_object_set_string_member (terms, "pp", PP_NS);
+          json_object_set_object_member (terms, "pp:derivedFrom", g_steal_pointer (&derived_from));
+          json_array_add_element (array, node);
+          json_array_add_object_element (array, g_steal_pointer (&terms));
+          node = pp_jsonld_node_new_array (g_steal_pointer (&array));
+        }
       json_node_seal (node);
-      g_once_init_leave (&context, node);
+      g_once_init_leave (context, node);
     }
 
-  return json_node_ref (context);
+  return json_node_ref (*context);
 }
 
 static void
@@ -79,9 +102,9 @@ compacted_node_free (gpointer data)
 /* Processes the output context (once per process, then shared), so that
  * the first segments do not wait for it */
 void
-pp_merged_graph_prepare_output_context (void)
+pp_merged_graph_prepare_output_context (gboolean provenance)
 {
-  g_autoptr(JsonNode) context = output_context ();
+  g_autoptr(JsonNode) context = output_context (provenance);
   g_autoptr(JsonNode) document = NULL;
   g_autoptr(JsonNode) expanded = NULL;
   g_autoptr(JsonObject) object = json_object_new ();
@@ -100,11 +123,13 @@ stop_compacting_ahead (PpMergedGraph *self)
 }
 
 PpMergedGraph *
-pp_merged_graph_new (PpOutputForm form)
+pp_merged_graph_new (PpOutputForm form,
+                     gboolean     provenance)
 {
   PpMergedGraph *self = g_new0 (PpMergedGraph, 1);
 
   self->form = form;
+  self->provenance = provenance;
   self->options = pp_jsonld_options_new ();
   pp_jsonld_options_set_ordered (self->options, TRUE);
   self->map = pp_jsonld_node_map_new ();
@@ -112,7 +137,7 @@ pp_merged_graph_new (PpOutputForm form)
 
   if (form == PP_OUTPUT_FORM_COMPACTED)
     {
-      g_autoptr(JsonNode) context = output_context ();
+      g_autoptr(JsonNode) context = output_context (provenance);
       g_autoptr(GError) error = NULL;
 
       self->compactor = pp_jsonld_compactor_new (context, self->options, NULL, &error);
@@ -201,19 +226,145 @@ compact_ahead (PpMergedGraph   *self,
     }
 }
 
+/* The label of the segment's pp:SegmentRef node in its expanded graph;
+ * relabelled, as every blank node, with the segment's prefix */
+#define SEGMENT_REF_LABEL "_:libpp-segment"
+
+static gboolean
+has_type (JsonObject *object,
+          const char *type)
+{
+  JsonNode *types = json_object_get_member (object, "@type");
+
+  if (types == NULL || !JSON_NODE_HOLDS_ARRAY (types))
+    return FALSE;
+
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (types)); i++)
+    if (g_strcmp0 (json_array_get_string_element (json_node_get_array (types), i), type) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Adds a pp:derivedFrom reference to the segment's node to every node
+ * object in @item, an expanded element, that says something besides its
+ * `@id` and says nowhere else where it came from (a graph merged again
+ * keeps the provenance it has). Returns whether it added one. */
+static gboolean
+add_derived_from (JsonNode *item,
+                  gboolean  is_reverse_map)
+{
+  JsonObject *object;
+  GList *members;
+  gboolean added = FALSE;
+
+  if (JSON_NODE_HOLDS_ARRAY (item))
+    {
+      JsonArray *array = json_node_get_array (item);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        added |= add_derived_from (json_array_get_element (array, i), FALSE);
+      return added;
+    }
+
+  if (!JSON_NODE_HOLDS_OBJECT (item) || pp_jsonld_is_value_object (item))
+    return FALSE;
+
+  object = json_node_get_object (item);
+  members = json_object_get_members (object);
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_str_equal (l->data, "@id") && !g_str_equal (l->data, "@type"))
+      added |= add_derived_from (json_object_get_member (object, l->data),
+                                 g_str_equal (l->data, "@reverse"));
+
+  if (!is_reverse_map &&
+      !pp_jsonld_is_list_object (item) &&
+      !json_object_has_member (object, "@set") &&
+      !json_object_has_member (object, PP_NS "derivedFrom") &&
+      !has_type (object, PP_NS "SegmentRef") &&
+      (json_object_get_size (object) > 1 || !json_object_has_member (object, "@id")))
+    {
+      g_autoptr(JsonArray) values = json_array_new ();
+      g_autoptr(JsonObject) reference = json_object_new ();
+
+      json_object_set_string_member (reference, "@id", SEGMENT_REF_LABEL);
+      json_array_add_object_element (values, g_steal_pointer (&reference));
+      json_object_set_array_member (object, PP_NS "derivedFrom", g_steal_pointer (&values));
+      added = TRUE;
+    }
+  g_list_free (members);
+
+  return added;
+}
+
+static void
+set_value (JsonObject *node,
+           const char *property,
+           JsonNode   *value)
+{
+  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(JsonArray) values = json_array_new ();
+
+  json_object_set_member (object, "@value", value);
+  json_array_add_object_element (values, g_steal_pointer (&object));
+  json_object_set_array_member (node, property, g_steal_pointer (&values));
+}
+
+/* The pp:SegmentRef node of @segment, in expanded form */
+static JsonNode *
+segment_ref_new (PpSegment *segment)
+{
+  g_autoptr(JsonObject) node = json_object_new ();
+  g_autoptr(JsonArray) types = json_array_new ();
+  const char * const *path = pp_segment_get_heading_path (segment);
+  gsize start = pp_segment_get_offset (segment);
+
+  json_object_set_string_member (node, "@id", SEGMENT_REF_LABEL);
+  json_array_add_string_element (types, PP_NS "SegmentRef");
+  json_object_set_array_member (node, "@type", g_steal_pointer (&types));
+  set_value (node, PP_NS "segment",
+             json_node_init_int (json_node_alloc (), pp_segment_get_index (segment)));
+  set_value (node, PP_NS "start", json_node_init_int (json_node_alloc (), (gint64) start));
+  set_value (node, PP_NS "end",
+             json_node_init_int (json_node_alloc (),
+                                 (gint64) (start + pp_segment_get_length (segment))));
+  if (path != NULL && path[0] != NULL)
+    {
+      g_autofree char *section = g_strjoinv (" / ", (char **) path);
+
+      set_value (node, PP_NS "section", pp_jsonld_node_new_take_string (g_steal_pointer (&section)));
+    }
+
+  return pp_jsonld_node_new_object (g_steal_pointer (&node));
+}
+
+/* Gives the nodes of @expanded, a segment's expanded graph, their
+ * provenance: a pp:derivedFrom reference to the segment's pp:SegmentRef
+ * node, added to the graph if any node refers to it */
+static void
+add_provenance (JsonNode  *expanded,
+                PpSegment *segment)
+{
+  if (JSON_NODE_HOLDS_ARRAY (expanded) && add_derived_from (expanded, FALSE))
+    json_array_add_element (json_node_get_array (expanded), segment_ref_new (segment));
+}
+
 gboolean
 pp_merged_graph_add (PpMergedGraph  *self,
-                     guint           index,
+                     PpSegment      *segment,
                      JsonNode       *graph,
                      GError        **error)
 {
   g_autoptr(PpJsonldNodeMap) segment_map = pp_jsonld_node_map_new ();
   g_autoptr(JsonNode) expanded = NULL;
-  g_autofree char *prefix = g_strdup_printf ("_:s%u-", index);
+  g_autofree char *prefix = g_strdup_printf ("_:s%u-", pp_segment_get_index (segment));
 
   expanded = pp_jsonld_expand (graph, self->options, NULL, error);
-  if (expanded == NULL ||
-      !pp_jsonld_node_map_add_document (segment_map, expanded, prefix, NULL, error) ||
+  if (expanded == NULL)
+    return FALSE;
+  if (self->provenance)
+    add_provenance (expanded, segment);
+  if (!pp_jsonld_node_map_add_document (segment_map, expanded, prefix, NULL, error) ||
       !pp_jsonld_node_map_add_map (self->map, segment_map, error))
     return FALSE;
 
@@ -382,7 +533,7 @@ pp_merged_graph_finish (PpMergedGraph  *self,
     return g_steal_pointer (&flattened);
 
   /* The flattened graph is in expanded form already */
-  context = output_context ();
+  context = output_context (self->provenance);
   compacted = pp_jsonld_compact_expanded (flattened, context, self->options, NULL, error);
   if (compacted == NULL)
     return NULL;

@@ -38,6 +38,7 @@ struct _PpProcessor
 
   /* Set from the application's thread, read when a run or retry starts */
   PpOutputForm output_form;
+  gboolean provenance;
   guint min_workers;
   guint max_retries;
   guint retry_delay_ms;

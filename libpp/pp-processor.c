@@ -122,6 +122,7 @@ enum {
   PROP_RETRY_DELAY,
   PROP_MODEL,
   PROP_OUTPUT_FORM,
+  PROP_PROVENANCE,
   PROP_SEGMENT_TIMEOUT,
   PROP_ADAPTIVE,
   PROP_CONCURRENCY_LIMIT,
@@ -409,6 +410,9 @@ pp_processor_get_property (GObject    *object,
     case PROP_OUTPUT_FORM:
       g_value_set_enum (value, self->output_form);
       break;
+    case PROP_PROVENANCE:
+      g_value_set_boolean (value, self->provenance);
+      break;
     case PROP_SEGMENT_TIMEOUT:
       g_value_set_uint (value, self->segment_timeout_s);
       break;
@@ -477,6 +481,9 @@ pp_processor_set_property (GObject      *object,
       break;
     case PROP_OUTPUT_FORM:
       pp_processor_set_output_form (self, g_value_get_enum (value));
+      break;
+    case PROP_PROVENANCE:
+      self->provenance = g_value_get_boolean (value);
       break;
     case PROP_SEGMENT_TIMEOUT:
       self->segment_timeout_s = g_value_get_uint (value);
@@ -644,6 +651,19 @@ pp_processor_class_init (PpProcessorClass *klass)
                        G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   /**
+   * PpProcessor:provenance:
+   *
+   * Whether every node of the documents' graphs records the segments it
+   * came from (see [property@Pp.Reconciler:provenance]). Applies to the
+   * documents processed from then on.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_PROVENANCE] =
+    g_param_spec_boolean ("provenance", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+
+  /**
    * PpProcessor:segment-timeout:
    *
    * The most time a segment may take, in seconds, across all its attempts
@@ -745,6 +765,7 @@ pp_processor_init (PpProcessor *self)
   self->max_retries = DEFAULT_MAX_RETRIES;
   self->retry_delay_ms = DEFAULT_RETRY_DELAY_MS;
   self->output_form = PP_OUTPUT_FORM_COMPACTED;
+  self->provenance = TRUE;
   self->context = g_main_context_ref_thread_default ();
   self->results = g_async_queue_new_full ((GDestroyNotify) pp_result_free);
   self->flights = pp_processor_new_flight_table ();

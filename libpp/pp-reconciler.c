@@ -74,6 +74,39 @@
  * one whose first node sorts later gets `-2` after it, and so on. The
  * other groups keep a blank node.
  *
+ * ## Provenance
+ *
+ * Unless [property@Pp.Reconciler:provenance] is %FALSE, every node records
+ * the segments it came from, in a small vocabulary under the libpp
+ * namespace `https://libpp.org/ns#` (prefix `pp:`):
+ *
+ * - `pp:SegmentRef`, the class of a segment of the document, one node per
+ *   segment that described something;
+ * - `pp:segment`, its index (an integer, from 0);
+ * - `pp:start` and `pp:end`, its byte range in the document's text, `end`
+ *   excluded;
+ * - `pp:section`, the titles of the sections above it, joined with " / "
+ *   (left out when there are none);
+ * - `pp:derivedFrom`, from a node to each segment that described it.
+ *
+ * In the compacted form the context is the schema.org one followed by
+ * `{"pp": "https://libpp.org/ns#", "pp:derivedFrom": {"@type": "@id"}}`:
+ *
+ * ```json
+ * { "id": "urn:pp:2c26b46b68ffc68f#person/ada-lovelace", "type": "Person",
+ *   "name": "Ada Lovelace", "pp:derivedFrom": ["_:s0-1", "_:s3-0"] },
+ * { "id": "_:s3-0", "type": "pp:SegmentRef", "pp:segment": 3,
+ *   "pp:start": 120, "pp:end": 480, "pp:section": "Life / Early years" }
+ * ```
+ *
+ * The segments are blank nodes of the segment's own graph, labelled like
+ * its other blank nodes: the label depends only on the segment and its
+ * graph, so the output stays canonical, and it needs no document IRI while
+ * the segments arrive. Each segment is described once, and a node refers
+ * to it with a short string, instead of repeating its range in every node.
+ * A node that already has a `pp:derivedFrom` (a graph merged again, such
+ * as the graphs of several documents) keeps it and gets no other.
+ *
  * pp_reconciler_add_graph() and pp_reconciler_add_failure() may be called
  * from any thread. The #PpReconciler::progress and #PpReconciler::finished
  * signals are emitted on the main context that was thread-default when the
@@ -91,7 +124,7 @@ typedef enum {
 typedef struct
 {
   ItemKind kind;
-  guint index;
+  PpSegment *segment;
   JsonNode *graph;
   char *error_message;
 } Item;
@@ -110,6 +143,7 @@ typedef struct
   GMutex lock;
   char *document_iri;          /* for the minted identifiers */
   gboolean mint_ids;
+  gboolean provenance;
   JsonNode *graph;             /* the result, once finished */
   gboolean finished;
   gboolean stopped;
@@ -130,6 +164,7 @@ enum {
   PROP_0,
   PROP_DOCUMENT_IRI,
   PROP_MINT_IDS,
+  PROP_PROVENANCE,
   N_PROPS
 };
 
@@ -148,6 +183,7 @@ G_DEFINE_FINAL_TYPE (PpReconciler, pp_reconciler, G_TYPE_OBJECT)
 static void
 item_free (Item *item)
 {
+  g_clear_pointer (&item->segment, pp_segment_unref);
   g_clear_pointer (&item->graph, json_node_unref);
   g_free (item->error_message);
   g_free (item);
@@ -234,18 +270,22 @@ static gpointer
 reconcile_thread (gpointer data)
 {
   State *state = data;
-  g_autoptr(PpMergedGraph) merged = pp_merged_graph_new (state->form);
+  g_autoptr(PpMergedGraph) merged = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) graph = NULL;
   guint done = 0;
   guint failed = 0;
   gint64 merge_start;
+  gboolean provenance;
 
   /* Until the first graph arrives, prepare the output context (processed
    * once per process, then shared): the converters' first answers need it
    * too, and would otherwise wait for it */
+  g_mutex_lock (&state->lock);
+  provenance = state->provenance;
+  g_mutex_unlock (&state->lock);
   if (state->form == PP_OUTPUT_FORM_COMPACTED && g_async_queue_length (state->queue) == 0)
-    pp_merged_graph_prepare_output_context ();
+    pp_merged_graph_prepare_output_context (provenance);
 
   while (done + failed < state->n_segments)
     {
@@ -257,16 +297,26 @@ reconcile_thread (gpointer data)
           goto out;
         }
 
+      /* Made when the first segment arrives, with the properties set by
+       * then */
+      if (merged == NULL)
+        {
+          g_mutex_lock (&state->lock);
+          provenance = state->provenance;
+          g_mutex_unlock (&state->lock);
+          merged = pp_merged_graph_new (state->form, provenance);
+        }
+
       if (item->kind == ITEM_GRAPH)
         {
           g_autoptr(GError) local_error = NULL;
 
-          if (pp_merged_graph_add (merged, item->index, item->graph, &local_error))
+          if (pp_merged_graph_add (merged, item->segment, item->graph, &local_error))
             done++;
           else
             {
               g_warning ("Segment %u: its JSON-LD cannot be merged: %s",
-                         item->index, local_error->message);
+                         pp_segment_get_index (item->segment), local_error->message);
               failed++;
             }
         }
@@ -279,6 +329,8 @@ reconcile_thread (gpointer data)
     }
 
   g_mutex_lock (&state->lock);
+  if (merged == NULL)
+    merged = pp_merged_graph_new (state->form, state->provenance);
   pp_merged_graph_set_resolution (merged, state->document_iri, state->mint_ids);
   g_mutex_unlock (&state->lock);
 
@@ -366,6 +418,9 @@ pp_reconciler_get_property (GObject    *object,
     case PROP_MINT_IDS:
       g_value_set_boolean (value, self->state->mint_ids);
       break;
+    case PROP_PROVENANCE:
+      g_value_set_boolean (value, self->state->provenance);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -389,6 +444,9 @@ pp_reconciler_set_property (GObject      *object,
       break;
     case PROP_MINT_IDS:
       self->state->mint_ids = g_value_get_boolean (value);
+      break;
+    case PROP_PROVENANCE:
+      self->state->provenance = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -433,6 +491,20 @@ pp_reconciler_class_init (PpReconcilerClass *klass)
     g_param_spec_boolean ("mint-ids", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * PpReconciler:provenance:
+   *
+   * Whether every node of the merged graph records the segments it came
+   * from, as `pp:derivedFrom` references to `pp:SegmentRef` nodes (see
+   * [class@Pp.Reconciler]). Read when the first segment arrives: set it
+   * before. Thread-safe.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_PROVENANCE] =
+    g_param_spec_boolean ("provenance", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -475,6 +547,7 @@ pp_reconciler_init (PpReconciler *self)
   g_atomic_ref_count_init (&self->state->ref_count);
   g_mutex_init (&self->state->lock);
   self->state->mint_ids = TRUE;
+  self->state->provenance = TRUE;
 }
 
 /**
@@ -545,7 +618,7 @@ pp_reconciler_add_graph (PpReconciler *reconciler,
 
   item = g_new0 (Item, 1);
   item->kind = ITEM_GRAPH;
-  item->index = pp_segment_get_index (segment);
+  item->segment = pp_segment_ref (segment);
   item->graph = graph;
   g_async_queue_push (reconciler->state->queue, item);
 }
@@ -573,7 +646,7 @@ pp_reconciler_add_failure (PpReconciler *reconciler,
 
   item = g_new0 (Item, 1);
   item->kind = ITEM_FAILURE;
-  item->index = pp_segment_get_index (segment);
+  item->segment = pp_segment_ref (segment);
   item->error_message = g_strdup (error->message);
   g_async_queue_push (reconciler->state->queue, item);
 }

@@ -606,7 +606,10 @@ pp_run_start_document (PpProcessor   *self,
   run = pp_run_new (self, pp_document_get_name (document), segments->len, cancellable, FALSE);
   run->task = gtask != NULL ? g_object_ref (gtask) : NULL;
   run->reconciler = pp_reconciler_new (segments->len, self->output_form);
-  g_object_set (run->reconciler, "document-iri", pp_document_get_name (document), NULL);
+  g_object_set (run->reconciler,
+                "document-iri", pp_document_get_name (document),
+                "provenance", self->provenance,
+                NULL);
   pp_reconciler_set_done_func (run->reconciler, reconciler_done, pp_run_ref (run),
                                (GDestroyNotify) pp_run_unref);
 

@@ -64,28 +64,42 @@ parse (const char *json)
   return json_node_ref (json_parser_get_root (parser));
 }
 
+/* The titles of the sections above segment @index: every segment is in
+ * "Guide", every other one also in a part of it */
+static const char * const *
+heading_path (guint index)
+{
+  static const char * const top[] = { "Guide", NULL };
+  static const char * const part[] = { "Guide", "Part Two", NULL };
+
+  return index % 2 == 0 ? top : part;
+}
+
 /* Merges the graphs of @texts, added in the order @order gives, into the
  * form asked for, with the reconciler's properties set as given; returns
- * the result as JSON text */
+ * the result as JSON text. Segment i is at bytes [100 i, 100 i + 4). */
 static char *
-reconcile_document (const char * const *texts,
-                    const guint        *order,
-                    guint               n,
-                    PpOutputForm        form,
-                    const char         *document_iri,
-                    gboolean            mint_ids)
+reconcile_with (const char * const *texts,
+                const guint        *order,
+                guint               n,
+                PpOutputForm        form,
+                const char         *document_iri,
+                gboolean            mint_ids,
+                gboolean            provenance)
 {
   g_autoptr(PpReconciler) reconciler = pp_reconciler_new (n, form);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   Finished finished = { loop, NULL };
   char *text;
 
-  g_object_set (reconciler, "document-iri", document_iri, "mint-ids", mint_ids, NULL);
+  g_object_set (reconciler, "document-iri", document_iri, "mint-ids", mint_ids,
+                "provenance", provenance, NULL);
   g_signal_connect (reconciler, "finished", G_CALLBACK (on_finished), &finished);
 
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(PpSegment) segment = pp_segment_new (order[i], "text", -1, 0, NULL);
+      g_autoptr(PpSegment) segment = pp_segment_new (order[i], "text", -1, 100 * order[i],
+                                                     heading_path (order[i]));
 
       pp_reconciler_add_graph (reconciler, segment, parse (texts[order[i]]));
     }
@@ -97,6 +111,17 @@ reconcile_document (const char * const *texts,
   json_node_unref (finished.graph);
 
   return text;
+}
+
+static char *
+reconcile_document (const char * const *texts,
+                    const guint        *order,
+                    guint               n,
+                    PpOutputForm        form,
+                    const char         *document_iri,
+                    gboolean            mint_ids)
+{
+  return reconcile_with (texts, order, n, form, document_iri, mint_ids, TRUE);
 }
 
 static char *
@@ -131,13 +156,13 @@ assert_compacted_matches_flattened (const char * const *texts,
   g_autofree char *compacted = reconcile (texts, order, n, PP_OUTPUT_FORM_COMPACTED);
   g_autofree char *flattened = reconcile (texts, order, n, PP_OUTPUT_FORM_FLATTENED);
   g_autoptr(JsonNode) flattened_graph = parse (flattened);
-  g_autoptr(JsonNode) context = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(JsonNode) compacted_graph = parse (compacted);
+  JsonNode *context = json_object_get_member (json_node_get_object (compacted_graph), "@context");
   g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
   g_autoptr(JsonNode) expected = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *expected_text = NULL;
 
-  json_node_set_string (context, "https://schema.org");
   pp_jsonld_options_set_ordered (options, TRUE);
   expected = pp_jsonld_compact (flattened_graph, context, options, NULL, &error);
   g_assert_no_error (error);
@@ -174,6 +199,10 @@ test_arrival_order (void)
   g_assert_nonnull (strstr (first, "\"https://acme.example\""));
   g_assert_cmpuint (count (first, "\"id\": \"https://example.org/acme\","), ==, 1);
   g_assert_cmpuint (count (first, "\"id\": \"https://example.org/bob\","), ==, 1);
+  /* With the provenance of every segment, which does not depend on the
+   * order either */
+  g_assert_cmpuint (count (first, "\"type\": \"pp:SegmentRef\""), ==, 6);
+  g_assert_nonnull (strstr (first, "\"pp:section\": \"Guide / Part Two\""));
 
   for (gsize i = 1; i < G_N_ELEMENTS (orders); i++)
     {
@@ -207,29 +236,162 @@ test_named_graph (void)
   assert_compacted_matches_flattened (texts, named_last, 4);
 }
 
-/* One node, and no node at all, keep the {"@context", "@graph"} shape */
+/* One node, and no node at all, keep the {"@context", "@graph"} shape,
+ * with and without provenance (which adds the segment's node to a graph
+ * that has a node, and nothing to an empty one) */
 static void
-test_shapes (void)
+assert_shapes (gboolean provenance)
 {
   const char * const one[] = {
     "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Ada\"}",
   };
   const char * const none[] = { "{\"@context\": \"https://schema.org\"}" };
   const guint order[] = { 0 };
-  g_autofree char *one_text = reconcile (one, order, 1, PP_OUTPUT_FORM_COMPACTED);
-  g_autofree char *none_text = reconcile (none, order, 1, PP_OUTPUT_FORM_COMPACTED);
+  g_autofree char *one_text = reconcile_with (one, order, 1, PP_OUTPUT_FORM_COMPACTED,
+                                              NULL, TRUE, provenance);
+  g_autofree char *none_text = reconcile_with (none, order, 1, PP_OUTPUT_FORM_COMPACTED,
+                                               NULL, TRUE, provenance);
   g_autoptr(JsonNode) one_graph = parse (one_text);
   g_autoptr(JsonNode) none_graph = parse (none_text);
   JsonObject *object;
 
   object = json_node_get_object (one_graph);
-  g_assert_cmpstr (json_object_get_string_member (object, "@context"), ==, "https://schema.org");
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "@graph")), ==, 1);
+  if (provenance)
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "@context")));
+  else
+    g_assert_cmpstr (json_object_get_string_member (object, "@context"), ==, "https://schema.org");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "@graph")), ==,
+                    provenance ? 2 : 1);
   g_assert_cmpuint (json_object_get_size (object), ==, 2);
 
   object = json_node_get_object (none_graph);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "@graph")), ==, 0);
   g_assert_cmpuint (json_object_get_size (object), ==, 2);
+}
+
+static void
+test_shapes (void)
+{
+  assert_shapes (FALSE);
+  assert_shapes (TRUE);
+}
+
+/* Provenance */
+
+/* The node of @graph, compacted, whose member @member is, or has among its
+ * values, the string @value */
+static JsonObject *
+find_compacted_node (JsonNode   *graph,
+                     const char *member,
+                     const char *value)
+{
+  JsonArray *nodes = json_object_get_array_member (json_node_get_object (graph), "@graph");
+
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonObject *node = json_array_get_object_element (nodes, i);
+      JsonNode *found = json_object_get_member (node, member);
+
+      if (found != NULL && JSON_NODE_HOLDS_VALUE (found) &&
+          g_strcmp0 (json_node_get_string (found), value) == 0)
+        return node;
+      if (found != NULL && JSON_NODE_HOLDS_ARRAY (found))
+        for (guint j = 0; j < json_array_get_length (json_node_get_array (found)); j++)
+          if (g_strcmp0 (json_array_get_string_element (json_node_get_array (found), j), value) == 0)
+            return node;
+    }
+
+  g_assert_not_reached ();
+}
+
+/* The segment, as "index start end section", that the reference @id names */
+static char *
+describe_segment (JsonNode   *graph,
+                  const char *id)
+{
+  JsonObject *node = find_compacted_node (graph, "id", id);
+
+  g_assert_cmpstr (json_object_get_string_member (node, "type"), ==, "pp:SegmentRef");
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s",
+                          json_object_get_int_member (node, "pp:segment"),
+                          json_object_get_int_member (node, "pp:start"),
+                          json_object_get_int_member (node, "pp:end"),
+                          json_object_get_string_member (node, "pp:section"));
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The segments the node named @name came from, sorted, separated by "; " */
+static char *
+derived_from (JsonNode   *graph,
+              const char *name)
+{
+  JsonNode *refs = json_object_get_member (find_compacted_node (graph, "name", name),
+                                           "pp:derivedFrom");
+  g_autoptr(GPtrArray) described = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_nonnull (refs);
+  if (JSON_NODE_HOLDS_VALUE (refs))
+    g_ptr_array_add (described, describe_segment (graph, json_node_get_string (refs)));
+  else
+    for (guint i = 0; i < json_array_get_length (json_node_get_array (refs)); i++)
+      g_ptr_array_add (described,
+                       describe_segment (graph,
+                                         json_array_get_string_element (json_node_get_array (refs), i)));
+  g_ptr_array_sort (described, compare_strings);
+  g_ptr_array_add (described, NULL);
+
+  return g_strjoinv ("; ", (char **) described->pdata);
+}
+
+/* Every node records the segments it came from: index, byte range and
+ * section path; an entity merged from several segments lists them all */
+static void
+test_provenance_segments (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Ada Lovelace\","
+    " \"knows\": {\"@type\": \"Person\", \"name\": \"Charles Babbage\"}}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"ada lovelace\","
+    " \"birthDate\": \"1815-12-10\"}",
+    "{\"@context\": \"https://schema.org\", \"@id\": \"https://example.org/engine\","
+    " \"@type\": \"Product\", \"name\": \"Analytical Engine\"}",
+  };
+  const guint order[] = { 2, 0, 1 };
+  g_autofree char *text = reconcile_with (texts, order, 3, PP_OUTPUT_FORM_COMPACTED,
+                                          NULL, TRUE, TRUE);
+  g_autoptr(JsonNode) graph = parse (text);
+  g_autofree char *ada = derived_from (graph, "Ada Lovelace");
+  g_autofree char *charles = derived_from (graph, "Charles Babbage");
+  g_autofree char *engine = derived_from (graph, "Analytical Engine");
+
+  g_assert_cmpstr (ada, ==, "0 0 4 Guide; 1 100 104 Guide / Part Two");
+  g_assert_cmpstr (charles, ==, "0 0 4 Guide");
+  g_assert_cmpstr (engine, ==, "2 200 204 Guide");
+  g_assert_cmpuint (count (text, "\"type\": \"pp:SegmentRef\""), ==, 3);
+}
+
+/* Without provenance, nothing of it is in the output */
+static void
+test_provenance_off (void)
+{
+  const guint order[] = { 0, 1, 2, 3, 4, 5 };
+  g_autofree char *compacted = reconcile_with (segments, order, 6, PP_OUTPUT_FORM_COMPACTED,
+                                               NULL, TRUE, FALSE);
+  g_autofree char *flattened = reconcile_with (segments, order, 6, PP_OUTPUT_FORM_FLATTENED,
+                                               NULL, TRUE, FALSE);
+
+  g_assert_nonnull (strstr (compacted, "\"Acme Corp\""));
+  g_assert_null (strstr (compacted, "derivedFrom"));
+  g_assert_null (strstr (compacted, "SegmentRef"));
+  g_assert_null (strstr (compacted, "libpp.org"));
+  g_assert_null (strstr (flattened, "libpp.org"));
 }
 
 /* Entity resolution */
@@ -238,9 +400,9 @@ test_shapes (void)
 
 /* Reconciles @texts in many orders (120 shuffles for up to five segments,
  * 40 for more), checks that each gives the same bytes, compacted and
- * flattened, and that the compacted form is the flattened one compacted
- * (when it has several nodes: compaction gives a lone node unwrapped);
- * returns the compacted graph */
+ * flattened, provenance included, and that the compacted form is the
+ * flattened one compacted (when it has several nodes: compaction gives a
+ * lone node unwrapped); returns the compacted graph without provenance */
 static JsonNode *
 resolve (const char * const *texts,
          guint               n,
@@ -289,6 +451,13 @@ resolve (const char * const *texts,
             assert_compacted_matches_flattened (texts, order, n);
         }
     }
+
+  /* The checks of the groups count the entities: without the segments'
+   * nodes */
+  g_free (first);
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
+  first = reconcile_with (texts, order, n, PP_OUTPUT_FORM_COMPACTED, DOCUMENT_IRI, mint_ids, FALSE);
 
   return parse (first);
 }
@@ -642,6 +811,8 @@ main (int   argc,
   g_test_add_func ("/reconciler/arrival-order", test_arrival_order);
   g_test_add_func ("/reconciler/named-graph", test_named_graph);
   g_test_add_func ("/reconciler/shapes", test_shapes);
+  g_test_add_func ("/reconciler/provenance/segments", test_provenance_segments);
+  g_test_add_func ("/reconciler/provenance/off", test_provenance_off);
   g_test_add_func ("/reconciler/resolve/with-and-without-id", test_resolve_with_and_without_id);
   g_test_add_func ("/reconciler/resolve/short-name", test_resolve_short_name);
   g_test_add_func ("/reconciler/resolve/short-name-ambiguous", test_resolve_short_name_ambiguous);

@@ -173,11 +173,13 @@ on_merged (PpReconciler *reconciler,
   tally->merged_func (json_node_ref (graph), tally->merged_data);
 }
 
-/* Merges the graphs of the segments done, in @form, as the processor
- * does, and gives the graph to @func on the main context. Once. */
+/* Merges the graphs of the segments done, in @form, with their provenance
+ * if @provenance, as the processor does, and gives the graph to @func on
+ * the main context. Once. */
 void
 tally_merge (Tally           *tally,
              PpOutputForm     form,
+             gboolean         provenance,
              TallyMergedFunc  func,
              gpointer         user_data)
 {
@@ -190,7 +192,7 @@ tally_merge (Tally           *tally,
   tally->reconciler = pp_reconciler_new (tally->n_segments, form);
   /* Entities minted their identifiers from the document, as in the
    * processor's own reconciler */
-  g_object_set (tally->reconciler, "document-iri", tally->name, NULL);
+  g_object_set (tally->reconciler, "document-iri", tally->name, "provenance", provenance, NULL);
   g_signal_connect (tally->reconciler, "finished", G_CALLBACK (on_merged), tally);
 
   not_converted = g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_STOPPED,

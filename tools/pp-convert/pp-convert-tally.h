@@ -28,6 +28,7 @@ guint  tally_get_n_missing     (Tally           *tally);
 char  *tally_describe_missing  (Tally           *tally);
 void   tally_merge             (Tally           *tally,
                                 PpOutputForm     form,
+                                gboolean         provenance,
                                 TallyMergedFunc  func,
                                 gpointer         user_data);
 

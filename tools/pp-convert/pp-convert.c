@@ -41,6 +41,7 @@ typedef struct
   guint next;
   Tally *tally;                /* of the document under way */
   PpOutputForm form;
+  gboolean provenance;
   gboolean verbose;
   Progress *progress;          /* on the status line of a terminal, or NULL */
   OutputFile *output;          /* --output, or NULL */
@@ -71,6 +72,7 @@ static char *opt_form;
 static int opt_jobs = 8;
 static int opt_min_jobs = 1;
 static gboolean opt_no_adaptive;
+static gboolean opt_no_provenance;
 static int opt_rpm;
 static int opt_tpm;
 static int opt_timeout = 60;
@@ -113,6 +115,8 @@ static const GOptionEntry entries[] = {
     "answer cut short (default: 4)", "N" },
   { "form", 'f', 0, G_OPTION_ARG_STRING, &opt_form,
     "Output form: compacted, flattened or nquads (default: compacted)", "FORM" },
+  { "no-provenance", 0, 0, G_OPTION_ARG_NONE, &opt_no_provenance,
+    "Leave out of the graph which segments (index, byte range, section) each node came from", NULL },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write the graph to FILE instead of standard output", "FILE" },
   { "stats", 0, 0, G_OPTION_ARG_FILENAME, &opt_stats, "Write the processor's statistics as JSON to FILE", "FILE" },
   { "llm", 0, 0, G_OPTION_ARG_STRING, &opt_llm, "LLM client plugin (default: $PP_LLM, or the best available)", "NAME" },
@@ -368,7 +372,7 @@ document_done (GObject      *source,
    * segments converted, as the run would have made it */
   if (graph == NULL && job->interrupted_by != 0 && is_not_converted_error (error))
     {
-      tally_merge (job->tally, job->form, partial_graph_merged, job);
+      tally_merge (job->tally, job->form, job->provenance, partial_graph_merged, job);
       return;
     }
 
@@ -959,12 +963,17 @@ main (int   argc,
                               "max-retries", (guint) opt_retries,
                               "model", opt_model,
                               "output-form", form,
+                              "provenance", !opt_no_provenance,
                               NULL);
   }
 
   loop = g_main_loop_new (NULL, FALSE);
   if (documents->len > 1)
-    merger = pp_reconciler_new (documents->len, form);
+    {
+      /* The documents' nodes keep the provenance their graphs give them */
+      merger = pp_reconciler_new (documents->len, form);
+      g_object_set (merger, "provenance", !opt_no_provenance, NULL);
+    }
 
   cancellable = g_cancellable_new ();
   job.loop = loop;
@@ -972,6 +981,7 @@ main (int   argc,
   job.merger = merger;
   job.documents = documents;
   job.form = form;
+  job.provenance = !opt_no_provenance;
   job.verbose = opt_verbose;
   job.cancellable = cancellable;
 

@@ -323,6 +323,71 @@ parse_json (const char *text)
   return json_node_ref (json_parser_get_root (parser));
 }
 
+/* The node of the compacted @graph whose member @member is @value */
+static JsonObject *
+find_node (JsonNode   *graph,
+           const char *member,
+           const char *value)
+{
+  JsonArray *nodes = json_object_get_array_member (json_node_get_object (graph), "@graph");
+
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonObject *node = json_array_get_object_element (nodes, i);
+
+      if (json_object_has_member (node, member) &&
+          JSON_NODE_HOLDS_VALUE (json_object_get_member (node, member)) &&
+          g_strcmp0 (json_object_get_string_member (node, member), value) == 0)
+        return node;
+    }
+
+  return NULL;
+}
+
+/* The node named @name in @graph came from @n_segments segments, of the
+ * section "Notes", whose byte ranges in @document each hold @name */
+static void
+assert_derived_from_text (JsonNode   *graph,
+                          const char *document,
+                          const char *name,
+                          guint       n_segments)
+{
+  JsonObject *node = find_node (graph, "name", name);
+  g_autoptr(JsonNode) refs = NULL;
+  JsonArray *ids;
+
+  g_assert_nonnull (node);
+  refs = json_object_dup_member (node, "pp:derivedFrom");
+  g_assert_nonnull (refs);
+  if (JSON_NODE_HOLDS_VALUE (refs))
+    {
+      g_autoptr(JsonArray) one = json_array_new ();
+
+      json_array_add_element (one, g_steal_pointer (&refs));
+      refs = json_node_init_array (json_node_alloc (), one);
+    }
+  ids = json_node_get_array (refs);
+  g_assert_cmpuint (json_array_get_length (ids), ==, n_segments);
+
+  for (guint i = 0; i < json_array_get_length (ids); i++)
+    {
+      JsonObject *segment = find_node (graph, "id", json_array_get_string_element (ids, i));
+      g_autofree char *bytes = NULL;
+      gint64 start, end;
+
+      g_assert_nonnull (segment);
+      g_assert_cmpstr (json_object_get_string_member (segment, "type"), ==, "pp:SegmentRef");
+      g_assert_cmpstr (json_object_get_string_member (segment, "pp:section"), ==, "Notes");
+      start = json_object_get_int_member (segment, "pp:start");
+      end = json_object_get_int_member (segment, "pp:end");
+      g_assert_cmpint (start, >=, 0);
+      g_assert_cmpint (start, <, end);
+      g_assert_cmpint (end, <=, (gint64) strlen (document));
+      bytes = g_strndup (document + start, end - start);
+      g_assert_nonnull (strstr (bytes, name));
+    }
+}
+
 static void
 test_converts_document (Fixture       *fixture,
                         gconstpointer  user_data)
@@ -353,14 +418,39 @@ test_converts_document (Fixture       *fixture,
 
   graph = parse_json (run.out);
   graph_text = json_to_string (graph, FALSE);
-  g_assert_nonnull (strstr (graph_text, "\"@context\":\"https://schema.org\""));
+  g_assert_nonnull (strstr (graph_text, "\"@context\":[\"https://schema.org\",{\"pp\":\"https://libpp.org/ns#\""));
   g_assert_nonnull (strstr (graph_text, "Frida Kahloa"));
   g_assert_nonnull (strstr (graph_text, "Diego Riverab"));
+  /* Each painter came from the segments whose bytes name them */
+  assert_derived_from_text (graph, text->str, "Frida Kahloa", 2);
+  assert_derived_from_text (graph, text->str, "Diego Riverab", 24);
 
   g_assert_true (g_file_get_contents (stats_path, &stats_text, NULL, NULL));
   stats = parse_json (stats_text);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (stats), "done"), ==, 50);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (stats), "worker_limit"), ==, 8);
+}
+
+/* --no-provenance leaves the segments out of the graph */
+static void
+test_no_provenance (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autofree char *doc = write_file (fixture, "doc.md", "# Poets\n\nThe poet Pablo Neruda lived in Chile.\n", -1);
+  g_auto(PpTestRun) run = { 0, };
+  g_autoptr(JsonNode) graph = NULL;
+
+  run_tool (&run, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
+            "--no-provenance", doc, NULL);
+  g_assert_cmpstr (run.err, ==, "");
+  g_assert_cmpint (run.status, ==, 0);
+
+  graph = parse_json (run.out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (graph), "@context"),
+                   ==, "https://schema.org");
+  g_assert_nonnull (strstr (run.out, "Pablo Neruda"));
+  g_assert_null (strstr (run.out, "derivedFrom"));
+  g_assert_null (strstr (run.out, "SegmentRef"));
 }
 
 static void
@@ -1246,6 +1336,7 @@ main (int   argc,
 
   ADD ("converts-document", test_converts_document);
   ADD ("output-file-and-forms", test_output_file_and_forms);
+  ADD ("provenance/off", test_no_provenance);
   ADD ("bad-input", test_bad_input);
   ADD ("usage-errors", test_usage_errors);
   ADD ("usage-errors/endpoint-not-http", test_endpoint_not_http);
