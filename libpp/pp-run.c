@@ -300,7 +300,7 @@ finish_task (PpProcessor *self,
       g_mutex_unlock (&self->stats.lock);
     }
   else
-    pp_stats_collector_add_failed (&self->stats, error);
+    pp_stats_collector_add_failed (&self->stats, run->name, task->segment, error);
 
   /* The signals first: the segment's graph may complete the run, whose
    * "finished" must come after this segment's "progress" */

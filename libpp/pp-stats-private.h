@@ -6,6 +6,7 @@
 #pragma once
 
 #include "pp-stats.h"
+#include "pp-segment.h"
 
 G_BEGIN_DECLS
 
@@ -36,7 +37,22 @@ typedef struct
   guint64 prompt_tokens;
   guint64 completion_tokens;
   GArray *latencies_us;   /* (element-type gint64): one per LLM request */
+  GArray *failures;       /* (element-type PpStatsFailure): the first PP_STATS_MAX_FAILURES */
+  guint failures_unlisted; /* failures past PP_STATS_MAX_FAILURES */
 } PpStatsCollector;
+
+/* How many failed segments a processor lists; the rest are only counted */
+#define PP_STATS_MAX_FAILURES 1000
+
+/* A segment that failed for good */
+typedef struct
+{
+  guint segment_index;
+  gsize start;
+  gsize end;
+  char *error_class;
+  char *document;         /* (nullable) */
+} PpStatsFailure;
 
 void      pp_stats_collector_init      (PpStatsCollector *collector);
 void      pp_stats_collector_clear     (PpStatsCollector *collector);
@@ -47,6 +63,8 @@ void      pp_stats_collector_add_llm   (PpStatsCollector *collector,
 void      pp_stats_collector_add_retried (PpStatsCollector *collector,
                                          const GError     *error);
 void      pp_stats_collector_add_failed  (PpStatsCollector *collector,
+                                         const char       *document,
+                                         PpSegment        *segment,
                                          const GError     *error);
 PpStats  *pp_stats_collector_snapshot  (PpStatsCollector *collector,
                                         guint             worker_limit);

@@ -8,9 +8,16 @@
 #include <math.h>
 #include <string.h>
 
+#include <gio/gio.h>
+
 #include "pp-stats.h"
 #include "pp-stats-private.h"
+#include "pp-cache.h"
+#include "pp-converter.h"
+#include "pp-document.h"
 #include "pp-enum-types.h"
+#include "pp-json-parse.h"
+#include "pp-processor.h"
 
 struct _PpStats
 {
@@ -36,9 +43,27 @@ struct _PpStats
   guint64 prompt_tokens;
   guint64 completion_tokens;
   GArray *latencies_us;   /* sorted */
+  GArray *failures;       /* (element-type PpStatsFailure): by document, then segment */
+  guint failures_unlisted;
 };
 
 G_DEFINE_BOXED_TYPE (PpStats, pp_stats, pp_stats_ref, pp_stats_unref)
+
+static void
+failure_clear (PpStatsFailure *failure)
+{
+  g_clear_pointer (&failure->error_class, g_free);
+  g_clear_pointer (&failure->document, g_free);
+}
+
+static GArray *
+failures_new (guint reserved)
+{
+  GArray *failures = g_array_sized_new (FALSE, FALSE, sizeof (PpStatsFailure), reserved);
+
+  g_array_set_clear_func (failures, (GDestroyNotify) failure_clear);
+  return failures;
+}
 
 void
 pp_stats_collector_init (PpStatsCollector *collector)
@@ -46,12 +71,14 @@ pp_stats_collector_init (PpStatsCollector *collector)
   memset (collector, 0, sizeof *collector);
   g_mutex_init (&collector->lock);
   collector->latencies_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+  collector->failures = failures_new (0);
 }
 
 void
 pp_stats_collector_clear (PpStatsCollector *collector)
 {
   g_clear_pointer (&collector->latencies_us, g_array_unref);
+  g_clear_pointer (&collector->failures, g_array_unref);
   g_mutex_clear (&collector->lock);
 }
 
@@ -95,18 +122,118 @@ pp_stats_collector_add_retried (PpStatsCollector *collector,
   g_mutex_unlock (&collector->lock);
 }
 
-/* Counts a segment that failed for good with @error */
+/* The enumeration of each error domain whose codes have nicknames */
+static GType
+error_domain_enum (GQuark domain)
+{
+  if (domain == PP_LLM_ERROR)
+    return PP_TYPE_LLM_ERROR;
+  if (domain == PP_CONVERTER_ERROR)
+    return PP_TYPE_CONVERTER_ERROR;
+  if (domain == PP_PROCESSOR_ERROR)
+    return PP_TYPE_PROCESSOR_ERROR;
+  if (domain == PP_CACHE_ERROR)
+    return PP_TYPE_CACHE_ERROR;
+  if (domain == PP_DOCUMENT_ERROR)
+    return PP_TYPE_DOCUMENT_ERROR;
+  if (domain == PP_JSON_ERROR)
+    return PP_TYPE_JSON_ERROR;
+  if (domain == G_IO_ERROR)
+    return G_TYPE_IO_ERROR_ENUM;
+  return G_TYPE_INVALID;
+}
+
+/* The class of @error, as [method@Pp.Stats.get_failure] documents it:
+ * "rate-limited" for PP_LLM_ERROR_RATE_LIMITED, "converter/invalid-output"
+ * for PP_CONVERTER_ERROR_INVALID_OUTPUT, "g-io/cancelled",
+ * "some-domain/3" for a domain without nicknames */
+static char *
+error_class_new (const GError *error)
+{
+  GType enum_type = error_domain_enum (error->domain);
+  const char *domain = g_quark_to_string (error->domain);
+  g_autofree char *code = NULL;
+  gsize domain_len;
+
+  if (enum_type != G_TYPE_INVALID)
+    {
+      GEnumClass *codes = g_type_class_ref (enum_type);
+      GEnumValue *value = g_enum_get_value (codes, error->code);
+
+      if (value != NULL)
+        code = g_strdup (value->value_nick);
+      g_type_class_unref (codes);
+    }
+  if (code == NULL)
+    code = g_strdup_printf ("%d", error->code);
+
+  if (error->domain == PP_LLM_ERROR)
+    return g_steal_pointer (&code);
+
+  /* "pp-converter-error-quark" is "converter" */
+  if (g_str_has_prefix (domain, "pp-"))
+    domain += strlen ("pp-");
+  domain_len = strlen (domain);
+  if (g_str_has_suffix (domain, "-error-quark"))
+    domain_len -= strlen ("-error-quark");
+
+  return g_strdup_printf ("%.*s/%s", (int) domain_len, domain, code);
+}
+
+/* Counts a segment of @document that failed for good with @error, and
+ * lists it unless a stopped dispatch skipped it: the first
+ * PP_STATS_MAX_FAILURES are listed, the others only counted */
 void
 pp_stats_collector_add_failed (PpStatsCollector *collector,
+                               const char       *document,
+                               PpSegment        *segment,
                                const GError     *error)
 {
   int class = llm_error_class (error);
+  gboolean listed = !g_error_matches (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_STOPPED);
+  PpStatsFailure failure = { 0, };
+
+  if (listed)
+    {
+      gsize offset = pp_segment_get_offset (segment);
+
+      failure.segment_index = pp_segment_get_index (segment);
+      failure.start = offset;
+      failure.end = offset + pp_segment_get_length (segment);
+      failure.error_class = error_class_new (error);
+      failure.document = g_strdup (document);
+    }
 
   g_mutex_lock (&collector->lock);
   collector->failed++;
   if (class >= 0)
     collector->failed_by_error[class]++;
+  if (listed && collector->failures->len < PP_STATS_MAX_FAILURES)
+    {
+      g_array_append_val (collector->failures, failure);
+      listed = FALSE;
+    }
+  else if (listed)
+    collector->failures_unlisted++;
   g_mutex_unlock (&collector->lock);
+
+  /* Not kept */
+  if (listed)
+    failure_clear (&failure);
+}
+
+/* By document, then segment */
+static int
+compare_failures (gconstpointer a,
+                  gconstpointer b)
+{
+  const PpStatsFailure *x = a;
+  const PpStatsFailure *y = b;
+  int by_document = g_strcmp0 (x->document, y->document);
+
+  if (by_document != 0)
+    return by_document;
+  return (x->segment_index > y->segment_index) - (x->segment_index < y->segment_index);
 }
 
 static int
@@ -148,10 +275,22 @@ pp_stats_collector_snapshot (PpStatsCollector *collector,
   stats->completion_tokens = collector->completion_tokens;
   stats->latencies_us = g_array_sized_new (FALSE, FALSE, sizeof (gint64), collector->latencies_us->len);
   g_array_append_vals (stats->latencies_us, collector->latencies_us->data, collector->latencies_us->len);
+  stats->failures = failures_new (collector->failures->len);
+  for (guint i = 0; i < collector->failures->len; i++)
+    {
+      const PpStatsFailure *failure = &g_array_index (collector->failures, PpStatsFailure, i);
+      PpStatsFailure copy = *failure;
+
+      copy.error_class = g_strdup (failure->error_class);
+      copy.document = g_strdup (failure->document);
+      g_array_append_val (stats->failures, copy);
+    }
+  stats->failures_unlisted = collector->failures_unlisted;
   g_mutex_unlock (&collector->lock);
 
   stats->worker_limit = worker_limit;
   g_array_sort (stats->latencies_us, compare_gint64);
+  g_array_sort (stats->failures, compare_failures);
 
   return stats;
 }
@@ -179,10 +318,43 @@ add_counts_by_error (JsonBuilder *builder,
   g_type_class_unref (classes);
 }
 
+/* The listed failures, as an array of objects, and how many are not */
+static void
+add_failures (JsonBuilder *builder,
+              PpStats     *stats)
+{
+  json_builder_set_member_name (builder, "failures");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < stats->failures->len; i++)
+    {
+      const PpStatsFailure *failure = &g_array_index (stats->failures, PpStatsFailure, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "segment");
+      json_builder_add_int_value (builder, failure->segment_index);
+      json_builder_set_member_name (builder, "start");
+      json_builder_add_int_value (builder, (gint64) failure->start);
+      json_builder_set_member_name (builder, "end");
+      json_builder_add_int_value (builder, (gint64) failure->end);
+      json_builder_set_member_name (builder, "error");
+      json_builder_add_string_value (builder, failure->error_class);
+      json_builder_set_member_name (builder, "document");
+      if (failure->document != NULL)
+        json_builder_add_string_value (builder, failure->document);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "failures_unlisted");
+  json_builder_add_int_value (builder, stats->failures_unlisted);
+}
+
 static void
 pp_stats_clear (PpStats *stats)
 {
   g_clear_pointer (&stats->latencies_us, g_array_unref);
+  g_clear_pointer (&stats->failures, g_array_unref);
 }
 
 /**
@@ -615,6 +787,109 @@ pp_stats_get_completion_tokens (PpStats *stats)
 }
 
 /**
+ * pp_stats_get_n_failures:
+ * @stats: a #PpStats
+ *
+ * Gets how many segments that failed for good are listed, for
+ * [method@Pp.Stats.get_failure]. Segments that a stopped processor did not
+ * convert (%PP_PROCESSOR_ERROR_STOPPED) count in
+ * [method@Pp.Stats.get_failed] but are not listed; past the first 1,000,
+ * failures are counted by [method@Pp.Stats.get_n_failures_unlisted]
+ * instead.
+ *
+ * Returns: the failed segments listed
+ *
+ * Since: 0.2
+ */
+guint
+pp_stats_get_n_failures (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->failures->len;
+}
+
+/**
+ * pp_stats_get_n_failures_unlisted:
+ * @stats: a #PpStats
+ *
+ * Gets how many segments failed for good past the first 1,000 listed
+ * (see [method@Pp.Stats.get_n_failures]).
+ *
+ * Returns: the failed segments that are not listed
+ *
+ * Since: 0.2
+ */
+guint
+pp_stats_get_n_failures_unlisted (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->failures_unlisted;
+}
+
+/**
+ * pp_stats_get_failure:
+ * @stats: a #PpStats
+ * @i: the failure's position, from 0, in the order of documents' names
+ *   and then of segments
+ * @segment_index: (out) (optional): return location for the segment's index
+ * @start: (out) (optional): return location for the byte offset where the
+ *   segment starts in its document's text
+ * @end: (out) (optional): return location for the byte offset just past
+ *   the segment
+ * @error_class: (out) (optional) (transfer none): return location for the
+ *   class of the error the segment failed with
+ * @document: (out) (optional) (nullable) (transfer none): return location
+ *   for the name of the segment's document, or %NULL when it has none
+ *
+ * Gets a segment that failed for good, after its retries. The error class
+ * is the nickname of the [error@Pp.LlmError] for LLM errors
+ * (`rate-limited`, `transient`, `context-length`…); otherwise the error's
+ * domain without its `pp-` prefix and `-error-quark` suffix, a slash and
+ * the nickname of the code, such as `converter/invalid-output`,
+ * `processor/deadline` or `g-io/cancelled`, or the code as a number when
+ * the domain has no nicknames.
+ *
+ * The strings belong to @stats.
+ *
+ * Returns: %TRUE, or %FALSE when @i is not below
+ *   [method@Pp.Stats.get_n_failures]
+ *
+ * Since: 0.2
+ */
+gboolean
+pp_stats_get_failure (PpStats     *stats,
+                      guint        i,
+                      guint       *segment_index,
+                      gsize       *start,
+                      gsize       *end,
+                      const char **error_class,
+                      const char **document)
+{
+  const PpStatsFailure *failure;
+
+  g_return_val_if_fail (stats != NULL, FALSE);
+
+  if (i >= stats->failures->len)
+    return FALSE;
+
+  failure = &g_array_index (stats->failures, PpStatsFailure, i);
+  if (segment_index != NULL)
+    *segment_index = failure->segment_index;
+  if (start != NULL)
+    *start = failure->start;
+  if (end != NULL)
+    *end = failure->end;
+  if (error_class != NULL)
+    *error_class = failure->error_class;
+  if (document != NULL)
+    *document = failure->document;
+
+  return TRUE;
+}
+
+/**
  * pp_stats_get_latency_percentile:
  * @stats: a #PpStats
  * @percentile: a percentile, from 0 to 100
@@ -657,6 +932,11 @@ pp_stats_get_latency_percentile (PpStats *stats,
  * (`rate_limited`, `transient`, `context_length`…), and `cache_misses` and
  * `cache_store_failures` join `cache_hits`, and `shared_answers` counts
  * the requests that shared the answer of an identical one in flight.
+ * Also since 0.2, `failures` lists the segments that failed for good as
+ * [method@Pp.Stats.get_failure] gives them, each an object with members
+ * `segment` (its index), `start` and `end` (its byte range), `error` (the
+ * error class) and `document` (the document's name, or null), and
+ * `failures_unlisted` counts those past the first 1,000.
  *
  * Returns: (transfer full): the snapshot as a JSON object
  *
@@ -719,6 +999,7 @@ pp_stats_to_json (PpStats *stats)
   ADD_INT ("completion", stats->completion_tokens);
   ADD_INT ("total", stats->prompt_tokens + stats->completion_tokens);
   json_builder_end_object (builder);
+  add_failures (builder, stats);
   json_builder_end_object (builder);
 
 #undef ADD_INT

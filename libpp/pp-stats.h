@@ -23,7 +23,8 @@ G_BEGIN_DECLS
  * PpStats:
  *
  * A snapshot of a processor's counters: tasks submitted, running, done,
- * failed and retried (also by class of LLM error), cache hits, misses and
+ * failed and retried (also by class of LLM error), the segments that
+ * failed for good (since 0.2), cache hits, misses and
  * store failures, requests to
  * the LLM in flight, the current worker and concurrency limits, the state
  * of the circuit breaker, LLM latency percentiles and tokens used. A
@@ -56,6 +57,18 @@ guint     pp_stats_get_retried_by_error  (PpStats    *stats,
 PP_AVAILABLE_IN_0_2
 guint     pp_stats_get_failed_by_error   (PpStats    *stats,
                                           PpLlmError  code);
+PP_AVAILABLE_IN_0_2
+guint     pp_stats_get_n_failures        (PpStats *stats);
+PP_AVAILABLE_IN_0_2
+guint     pp_stats_get_n_failures_unlisted (PpStats *stats);
+PP_AVAILABLE_IN_0_2
+gboolean  pp_stats_get_failure           (PpStats     *stats,
+                                          guint        i,
+                                          guint       *segment_index,
+                                          gsize       *start,
+                                          gsize       *end,
+                                          const char **error_class,
+                                          const char **document);
 PP_AVAILABLE_IN_ALL
 guint     pp_stats_get_cache_hits        (PpStats *stats);
 PP_AVAILABLE_IN_0_2

@@ -1642,6 +1642,8 @@ test_stop_mid_run (Fixture       *fixture,
   stats = pp_processor_get_stats (fixture->processor);
   g_assert_cmpuint (pp_stats_get_done (stats), ==, 2);
   g_assert_cmpuint (pp_stats_get_failed (stats), ==, 8);
+  /* Not converted because of the stop, not failed: not listed */
+  g_assert_cmpuint (pp_stats_get_n_failures (stats), ==, 0);
   g_signal_handlers_disconnect_by_data (fixture->processor, &failures);
 }
 
@@ -1823,6 +1825,98 @@ test_stats_by_error (Fixture       *fixture,
                                                "context_length"), ==, 1);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "failed_by_error"),
                                                "auth"), ==, 0);
+}
+
+static void
+keep_failed_segment (PpProcessor  *processor,
+                     PpSegment    *segment,
+                     GError       *error,
+                     PpSegment   **failed)
+{
+  g_assert_null (*failed);
+  *failed = pp_segment_ref (segment);
+}
+
+/* A segment that failed for good is listed in the stats with its index,
+ * byte range and error class, and the graph holds the other segments; a
+ * segment retried and then converted is not listed */
+static void
+test_stats_failures_listed (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) one = make_document (1);
+  g_autoptr(PpDocument) document = make_document (3);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GHashTable) names = NULL;
+  g_autoptr(PpStats) stats = NULL;
+  g_autoptr(PpSegment) failed = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autofree char *failed_text = NULL;
+  JsonArray *listed;
+  JsonObject *object;
+  guint segment_index = G_MAXUINT;
+  gsize start = 0;
+  gsize end = 0;
+  const char *error_class = NULL;
+  const char *document_name = NULL;
+
+  /* Retried, then converted */
+  pp_test_server_push_reply (fixture->server, 503, BUSY_BODY, NULL);
+  graph = pp_processor_process_document (fixture->processor, one, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&graph, json_node_unref);
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_retried (stats), ==, 1);
+  g_assert_cmpuint (pp_stats_get_n_failures (stats), ==, 0);
+  g_assert_false (pp_stats_get_failure (stats, 0, NULL, NULL, NULL, NULL, NULL));
+  g_clear_pointer (&stats, pp_stats_unref);
+
+  /* One segment of three fails for good */
+  pp_processor_set_max_workers (fixture->processor, 1);
+  pp_test_server_push_reply (fixture->server, 400, CONTEXT_LENGTH_BODY, NULL);
+  g_signal_connect (fixture->processor, "segment-failed", G_CALLBACK (keep_failed_segment), &failed);
+  graph = process_async (fixture->processor, document, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+  names = collect_names (graph);
+  g_assert_cmpuint (g_hash_table_size (names), ==, 2);
+  while (failed == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handlers_disconnect_by_data (fixture->processor, &failed);
+
+  stats = pp_processor_get_stats (fixture->processor);
+  g_assert_cmpuint (pp_stats_get_failed (stats), ==, 1);
+  g_assert_cmpuint (pp_stats_get_n_failures (stats), ==, 1);
+  g_assert_cmpuint (pp_stats_get_n_failures_unlisted (stats), ==, 0);
+  g_assert_true (pp_stats_get_failure (stats, 0, &segment_index, &start, &end, &error_class, &document_name));
+  g_assert_false (pp_stats_get_failure (stats, 1, NULL, NULL, NULL, NULL, NULL));
+  g_assert_cmpuint (segment_index, ==, pp_segment_get_index (failed));
+  g_assert_cmpuint (start, ==, pp_segment_get_offset (failed));
+  g_assert_cmpuint (end, ==, start + pp_segment_get_length (failed));
+  g_assert_cmpuint (end, <=, strlen (pp_document_get_text (document)));
+  failed_text = g_strndup (pp_document_get_text (document) + start, end - start);
+  g_assert_cmpstr (failed_text, ==, pp_segment_get_text (failed));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *name = person_name (i);
+
+      g_assert_true (g_hash_table_contains (names, name) == (i != segment_index));
+    }
+  g_assert_cmpstr (error_class, ==, "context-length");
+  g_assert_cmpstr (document_name, ==, "test.txt");
+
+  json = pp_stats_to_json (stats);
+  object = json_node_get_object (json);
+  listed = json_object_get_array_member (object, "failures");
+  g_assert_cmpuint (json_array_get_length (listed), ==, 1);
+  object = json_array_get_object_element (listed, 0);
+  g_assert_cmpint (json_object_get_int_member (object, "segment"), ==, segment_index);
+  g_assert_cmpint (json_object_get_int_member (object, "start"), ==, start);
+  g_assert_cmpint (json_object_get_int_member (object, "end"), ==, end);
+  g_assert_cmpstr (json_object_get_string_member (object, "error"), ==, "context-length");
+  g_assert_cmpstr (json_object_get_string_member (object, "document"), ==, "test.txt");
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (json), "failures_unlisted"), ==, 0);
 }
 
 /* Notifications of the processor's request path, checked to arrive on the
@@ -2157,6 +2251,7 @@ main (int   argc,
   ADD ("segment-timeout/keeps-failing", test_segment_timeout_retries, FALSE);
   ADD ("segment-timeout/aborts-attempt", test_segment_timeout_aborts_attempt, FALSE);
   ADD ("stats/by-error", test_stats_by_error, FALSE);
+  ADD ("stats/failures-listed", test_stats_failures_listed, FALSE);
 
   ADD ("limiter/settles-under-capacity", test_limit_settles_under_capacity, FALSE);
   ADD ("limiter/pinned-follows-max-workers", test_limit_pinned_follows_max_workers, FALSE);

@@ -1121,8 +1121,13 @@ test_stats_of_failures (Fixture       *fixture,
   g_autofree char *stats_path = g_build_filename (fixture->dir, "stats.json", NULL);
   g_autofree char *stats_text = NULL;
   g_autoptr(JsonNode) stats = NULL;
+  g_autofree char *basename = g_path_get_basename (doc);
+  g_autofree char *doc_text = NULL;
+  gsize doc_length = 0;
   g_auto(PpTestRun) run = { 0, };
   JsonObject *object;
+  JsonArray *failures;
+  JsonObject *failure;
 
   pp_test_server_push_reply (fixture->server, 400, "{\"error\": {\"message\": \"bad request\"}}", NULL);
   run_tool (&run, NULL, "--endpoint", pp_test_server_get_base_url (fixture->server),
@@ -1140,6 +1145,18 @@ test_stats_of_failures (Fixture       *fixture,
   g_assert_true (json_object_has_member (object, "concurrency_limit"));
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "circuit"), "state"),
                    ==, "closed");
+
+  /* The failed segment is listed: which one, where, and why */
+  g_assert_true (g_file_get_contents (doc, &doc_text, &doc_length, NULL));
+  failures = json_object_get_array_member (object, "failures");
+  g_assert_cmpuint (json_array_get_length (failures), ==, 1);
+  failure = json_array_get_object_element (failures, 0);
+  g_assert_cmpint (json_object_get_int_member (failure, "segment"), <, 3);
+  g_assert_cmpint (json_object_get_int_member (failure, "start"), <, json_object_get_int_member (failure, "end"));
+  g_assert_cmpint (json_object_get_int_member (failure, "end"), <=, doc_length);
+  g_assert_cmpstr (json_object_get_string_member (failure, "error"), ==, "bad-request");
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (failure, "document"), basename));
+  g_assert_cmpint (json_object_get_int_member (object, "failures_unlisted"), ==, 0);
 }
 
 /* --types and --prompt change what is asked, and so the cache key: a run
