@@ -1,12 +1,23 @@
 # lib.sh: what the benchmarks' scripts share. Source it from the top of the
-# source tree, after setting $build (a configured build directory) and
-# $work (a scratch directory).
+# source tree: it builds libpp (release) in $build (default _build-bench),
+# makes a scratch directory $work, and stops the servers it started
+# (pp-mock-llm, and $redis when a script sets it) and removes $work on exit.
+
+build=${build:-_build-bench}
+command -v curl >/dev/null || { echo "needs curl (apt-get install curl)" >&2; exit 1; }
+if [ ! -f "$build/build.ninja" ]; then
+  meson setup "$build" --buildtype=release >/dev/null
+fi
+ninja -C "$build" >/dev/null
+
+work=$(mktemp -d)
+mock=""
+redis=""
+trap 'test -n "$mock" && kill $mock 2>/dev/null; test -n "$redis" && kill $redis 2>/dev/null; rm -rf "$work"' EXIT INT TERM
 
 PP_PLUGIN_PATH=$(ls -d "$PWD/$build"/plugins/*/ | tr '\n' ':')
 export PP_PLUGIN_PATH
 export PP_DATA_DIR="$PWD/data"
-
-mock=""
 
 # make_document N FILE: a document of N paragraphs of about 60 characters,
 # one segment each

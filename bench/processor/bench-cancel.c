@@ -49,7 +49,10 @@ run_once (PpTestServer *server,
   converter = pp_registry_create (PP_CONVERTER_EXTENSION_POINT, "llm", &error, NULL);
   g_assert_no_error (error);
   processor = g_object_new (PP_TYPE_PROCESSOR, "converter", converter, "llm-client", client,
-                            "segmenter", segmenter, "max-workers", 100u, NULL);
+                            "segmenter", segmenter, "max-workers", 100u,
+                            /* 100 requests held in flight at once: the limit must not
+                             * have to learn them first */
+                            "adaptive", FALSE, NULL);
 
   pp_test_server_set_hold (server, TRUE);
   pp_processor_process_document_async (processor, document, cancellable, on_done, &done_at);

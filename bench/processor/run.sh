@@ -16,19 +16,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 
 runs=${1:-5}
-build=_build-bench
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
-command -v curl >/dev/null || { echo "needs curl (apt-get install curl)" >&2; exit 1; }
-
-if [ ! -f $build/build.ninja ]; then
-  meson setup $build --buildtype=release >/dev/null
-fi
-ninja -C $build >/dev/null
-
-work=$(mktemp -d)
-mock=""
-trap 'test -n "$mock" && kill $mock 2>/dev/null; rm -rf "$work"' EXIT INT TERM
-
 . bench/lib.sh
 
 # ideal SEGMENTS LATENCY_MS WORKERS: ceil(segments / workers) × latency, in s

@@ -24,17 +24,7 @@ set -eu
 cd "$(dirname "$0")/../.."
 
 runs=${1:-3}
-build=_build-bench
-command -v curl >/dev/null || { echo "needs curl (apt-get install curl)" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "needs python3" >&2; exit 1; }
-
-if [ ! -f $build/build.ninja ]; then
-  meson setup $build --buildtype=release >/dev/null
-fi
-ninja -C $build >/dev/null
-
-work=$(mktemp -d)
-trap 'test -n "$mock" && kill $mock 2>/dev/null; rm -rf "$work"' EXIT INT TERM
 . bench/lib.sh
 
 convert () {
