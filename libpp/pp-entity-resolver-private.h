@@ -9,13 +9,27 @@
 #include <json-glib/json-glib.h>
 
 #include "pp-jsonld-node-map-private.h"
+#include "pp-merge-candidates-private.h"
 
 G_BEGIN_DECLS
 
-GHashTable *pp_entity_resolver_resolve          (PpJsonldNodeMap *map,
-                                                 const char      *document_iri,
-                                                 gboolean         mint_ids);
-char       *pp_entity_resolver_mint_prefix      (const char      *document_iri);
-void        pp_entity_resolver_drop_supertypes  (JsonNode        *node);
+typedef struct _PpEntityResolver PpEntityResolver;
+
+PpEntityResolver *pp_entity_resolver_new             (PpJsonldNodeMap       *map,
+                                                      const char            *document_iri,
+                                                      gboolean               mint_ids);
+void              pp_entity_resolver_free            (PpEntityResolver      *resolver);
+GPtrArray        *pp_entity_resolver_find_candidates (PpEntityResolver      *resolver);
+void              pp_entity_resolver_confirm         (PpEntityResolver      *resolver,
+                                                      PpMergeCandidateGroup *group);
+GHashTable       *pp_entity_resolver_merge           (PpEntityResolver      *resolver);
+
+GHashTable       *pp_entity_resolver_resolve         (PpJsonldNodeMap       *map,
+                                                      const char            *document_iri,
+                                                      gboolean               mint_ids);
+char             *pp_entity_resolver_mint_prefix     (const char            *document_iri);
+void              pp_entity_resolver_drop_supertypes (JsonNode              *node);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpEntityResolver, pp_entity_resolver_free)
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pp-entity-resolver-private.h"
+#include "pp-merge-candidates-private.h"
 #include "pp-name-key-private.h"
 #include "pp-schema-types-private.h"
 
@@ -33,7 +34,12 @@
  * the order the segments arrived in. Each group is merged into its node
  * with an IRI, else into an identifier minted from the document and the
  * entity (`urn:pp:<hash>#person/ada-lovelace`), else (no name or type
- * family, or minting off) into its first blank node by identifier. */
+ * family, or minting off) into its first blank node by identifier.
+ *
+ * Between grouping and merging, the groups the rules left apart but that
+ * look alike can be listed (pp_merge_candidates_find()), and the ones
+ * someone confirmed joined; the identifiers are minted after that, so the
+ * output stays canonical. */
 
 #define SCHEMA_HTTP "http://schema.org/"
 #define SCHEMA_HTTPS "https://schema.org/"
@@ -45,20 +51,30 @@ typedef struct
   GPtrArray *types;            /* (element-type utf8): IRIs */
   char *signature;             /* the types, sorted, one per line */
   GPtrArray *names;            /* (element-type utf8): name keys */
+  GPtrArray *written_names;    /* (element-type utf8): the names, as
+                                * written, one per key */
   GPtrArray *alternate_names;  /* (element-type utf8): name keys */
   GPtrArray *links;            /* (element-type utf8): sameAs, url and
                                 * identifier keys */
 } Entity;
 
-typedef struct
+struct _PpEntityResolver
 {
+  PpJsonldNodeMap *map;
+  char *document_iri;
+  gboolean mint_ids;
   Entity *entities;
   guint n_entities;
   guint *parent;
   const char **iri;            /* per group root: its IRI, if any */
   GHashTable *referrers;       /* id → (element-type utf8) ids of the
                                 * nodes that refer to it */
-} Resolver;
+  GArray *candidate_roots;     /* (element-type guint): the root of each
+                                * entity pp_entity_resolver_find_candidates()
+                                * looked at */
+};
+
+typedef PpEntityResolver Resolver;
 
 static void
 entity_clear (Entity *entity)
@@ -67,6 +83,7 @@ entity_clear (Entity *entity)
   g_free (entity->signature);
   g_clear_pointer (&entity->types, g_ptr_array_unref);
   g_clear_pointer (&entity->names, g_ptr_array_unref);
+  g_clear_pointer (&entity->written_names, g_ptr_array_unref);
   g_clear_pointer (&entity->alternate_names, g_ptr_array_unref);
   g_clear_pointer (&entity->links, g_ptr_array_unref);
 }
@@ -192,6 +209,7 @@ entity_init (Entity     *entity,
   entity->blank = g_str_has_prefix (id, "_:");
   entity->types = g_ptr_array_new_with_free_func (g_free);
   entity->names = g_ptr_array_new_with_free_func (g_free);
+  entity->written_names = g_ptr_array_new_with_free_func (g_free);
   entity->alternate_names = g_ptr_array_new_with_free_func (g_free);
   entity->links = g_ptr_array_new_with_free_func (g_free);
 
@@ -217,7 +235,19 @@ entity_init (Entity     *entity,
   entity->signature = g_strjoinv ("\n", (char **) entity->types->pdata);
   g_ptr_array_set_size (entity->types, entity->types->len - 1);
 
-  collect_values (node, "name", FALSE, "", pp_name_key_new, entity->names);
+  collect_values (node, "name", FALSE, "", NULL, entity->written_names);
+  for (guint i = 0; i < entity->written_names->len;)
+    {
+      char *key = pp_name_key_new (entity->written_names->pdata[i]);
+
+      if (key == NULL)
+        g_ptr_array_remove_index (entity->written_names, i);
+      else
+        {
+          g_ptr_array_add (entity->names, key);
+          i++;
+        }
+    }
   collect_values (node, "alternateName", FALSE, "", pp_name_key_new, entity->alternate_names);
   collect_values (node, "sameAs", TRUE, "link:", NULL, entity->links);
   collect_values (node, "url", TRUE, "link:", NULL, entity->links);
@@ -584,15 +614,18 @@ pp_entity_resolver_mint_prefix (const char *document_iri)
 }
 
 /* The family of a group (its root class below Thing, chosen as
- * pp_schema_types_get_family() does), and its longest name */
+ * pp_schema_types_get_family() does), and its longest name, as a key and
+ * as written */
 static gboolean
 describe_group (Resolver    *self,
                 GArray      *members,
                 const char **family,
-                const char **name)
+                const char **name,
+                const char **written_name)
 {
   *family = NULL;
   *name = NULL;
+  *written_name = NULL;
 
   for (guint m = 0; m < members->len; m++)
     {
@@ -608,6 +641,7 @@ describe_group (Resolver    *self,
       for (guint k = 0; k < entity->names->len; k++)
         {
           const char *candidate = entity->names->pdata[k];
+          const char *written = entity->written_names->pdata[k];
           int order = 0;
 
           if (*name != NULL)
@@ -617,9 +651,14 @@ describe_group (Resolver    *self,
                 order = (int) strlen (*name) - (int) strlen (candidate);
               if (order == 0)
                 order = -strcmp (*name, candidate);
+              if (order == 0)
+                order = -strcmp (*written_name, written);
             }
           if (*name == NULL || order < 0)
-            *name = candidate;
+            {
+              *name = candidate;
+              *written_name = written;
+            }
         }
     }
 
@@ -657,29 +696,42 @@ add_changed (GHashTable *changed,
     g_hash_table_add (changed, g_strdup (ids->pdata[i]));
 }
 
-/* Merges every group into its node */
-static GHashTable *
-merge_groups (Resolver        *self,
-              PpJsonldNodeMap *map,
-              const char      *document_iri,
-              gboolean         mint_ids)
+/* The groups as they stand, and the identifier of each */
+typedef struct
 {
-  g_autoptr(GHashTable) groups = g_hash_table_new_full (NULL, NULL, NULL,
-                                                        (GDestroyNotify) g_array_unref);
+  GHashTable *members;         /* root → (element-type guint) its entities */
+  char **targets;              /* per root: the identifier its node gets */
+  GPtrArray *minted;           /* (element-type utf8): the minted ones */
+} Groups;
+
+static void
+groups_clear (Groups *groups)
+{
+  g_clear_pointer (&groups->members, g_hash_table_unref);
+  g_clear_pointer (&groups->targets, g_free);
+  g_clear_pointer (&groups->minted, g_ptr_array_unref);
+}
+
+static void
+groups_init (Groups   *groups,
+             Resolver *self)
+{
   g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *prefix = pp_entity_resolver_mint_prefix (document_iri);
-  GHashTable *changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) minted = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *prefix = pp_entity_resolver_mint_prefix (self->document_iri);
+
+  groups->members = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  groups->targets = g_new0 (char *, self->n_entities);
+  groups->minted = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < self->n_entities; i++)
     {
       guint root = find_root (self, i);
-      GArray *members = g_hash_table_lookup (groups, GUINT_TO_POINTER (root));
+      GArray *members = g_hash_table_lookup (groups->members, GUINT_TO_POINTER (root));
 
       if (members == NULL)
         {
           members = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_insert (groups, GUINT_TO_POINTER (root), members);
+          g_hash_table_insert (groups->members, GUINT_TO_POINTER (root), members);
         }
       g_array_append_val (members, i);
       g_hash_table_add (taken, self->entities[i].id);
@@ -689,24 +741,43 @@ merge_groups (Resolver        *self,
    * settled the same way every time */
   for (guint root = 0; root < self->n_entities; root++)
     {
-      GArray *members = g_hash_table_lookup (groups, GUINT_TO_POINTER (root));
-      const char *target, *family, *name;
+      GArray *members = g_hash_table_lookup (groups->members, GUINT_TO_POINTER (root));
+      const char *family, *name, *written_name;
 
       if (members == NULL)
         continue;
 
       if (self->iri[root] != NULL)
-        target = self->iri[root];
-      else if (mint_ids && describe_group (self, members, &family, &name))
+        groups->targets[root] = (char *) self->iri[root];
+      else if (self->mint_ids && describe_group (self, members, &family, &name, &written_name))
         {
           char *id = mint_id (prefix, family, name, taken);
 
-          g_ptr_array_add (minted, id);
+          g_ptr_array_add (groups->minted, id);
           g_hash_table_add (taken, id);
-          target = id;
+          groups->targets[root] = id;
         }
       else
-        target = self->entities[root].id;
+        groups->targets[root] = self->entities[root].id;
+    }
+}
+
+/* Merges every group into its node */
+static GHashTable *
+merge_groups (Resolver *self)
+{
+  Groups groups = { NULL, };
+  GHashTable *changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  groups_init (&groups, self);
+
+  for (guint root = 0; root < self->n_entities; root++)
+    {
+      GArray *members = g_hash_table_lookup (groups.members, GUINT_TO_POINTER (root));
+      const char *target = groups.targets[root];
+
+      if (members == NULL)
+        continue;
 
       for (guint m = 0; m < members->len; m++)
         {
@@ -717,7 +788,7 @@ merge_groups (Resolver        *self,
             continue;
 
           /* Nodes with an @index are left out: this cannot fail */
-          if (!pp_jsonld_node_map_merge_nodes (map, NULL, id, target, &error))
+          if (!pp_jsonld_node_map_merge_nodes (self->map, NULL, id, target, &error))
             {
               g_debug ("Node %s is not merged into %s: %s", id, target, error->message);
               continue;
@@ -727,7 +798,205 @@ merge_groups (Resolver        *self,
         }
     }
 
+  groups_clear (&groups);
+
   return changed;
+}
+
+/**
+ * pp_entity_resolver_new:
+ * @map: the merged node map
+ * @document_iri: (nullable): the IRI or name of the document, for the
+ *   minted identifiers
+ * @mint_ids: whether to give the entities without an IRI a minted one
+ *
+ * Groups the nodes of the default graph of @map that describe the same
+ * entity, by the rules. @map must stay alive, unchanged, as long as the
+ * resolver.
+ *
+ * Returns: (transfer full): the resolver
+ */
+PpEntityResolver *
+pp_entity_resolver_new (PpJsonldNodeMap *map,
+                        const char      *document_iri,
+                        gboolean         mint_ids)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                       (GDestroyNotify) g_array_unref);
+  Resolver *self;
+  guint n = 0;
+
+  g_return_val_if_fail (map != NULL, NULL);
+
+  self = g_new0 (Resolver, 1);
+  self->map = map;
+  self->document_iri = g_strdup (document_iri);
+  self->mint_ids = mint_ids;
+  self->referrers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_ptr_array_unref);
+
+  ids = pp_jsonld_node_map_get_node_ids (map, NULL, TRUE);
+  if (ids == NULL)
+    return self;
+
+  self->entities = g_new0 (Entity, ids->len);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(JsonNode) node = pp_jsonld_node_map_get_node (map, NULL, ids->pdata[i]);
+
+      if (node == NULL)
+        continue;
+      if (entity_init (&self->entities[n], ids->pdata[i], json_node_get_object (node),
+                       self->referrers))
+        n++;
+      else
+        entity_clear (&self->entities[n]);
+    }
+  self->n_entities = n;
+
+  self->parent = g_new (guint, n);
+  self->iri = g_new0 (const char *, n);
+  for (guint i = 0; i < n; i++)
+    {
+      self->parent[i] = i;
+      if (!self->entities[i].blank)
+        self->iri[i] = self->entities[i].id;
+    }
+
+  unite_by_links (self);
+  unite_by_names (self, names);
+  unite_by_short_names (self, names);
+
+  return self;
+}
+
+void
+pp_entity_resolver_free (PpEntityResolver *self)
+{
+  if (self == NULL)
+    return;
+
+  for (guint i = 0; i < self->n_entities; i++)
+    entity_clear (&self->entities[i]);
+  g_free (self->entities);
+  g_free (self->parent);
+  g_free (self->iri);
+  g_free (self->document_iri);
+  g_hash_table_unref (self->referrers);
+  g_clear_pointer (&self->candidate_roots, g_array_unref);
+  g_free (self);
+}
+
+/**
+ * pp_entity_resolver_find_candidates:
+ * @self: a resolver
+ *
+ * Finds the groups that the rules left apart but that look alike (see
+ * pp_merge_candidates_find()), each node named by the identifier it gets
+ * if nothing else joins it.
+ *
+ * Returns: (transfer full) (element-type PpMergeCandidateGroup): the
+ *   candidate groups, undecided
+ */
+GPtrArray *
+pp_entity_resolver_find_candidates (PpEntityResolver *self)
+{
+  g_autoptr(GArray) entities = g_array_new (FALSE, TRUE, sizeof (PpMergeCandidateEntity));
+  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  Groups groups = { NULL, };
+  GPtrArray *found;
+
+  groups_init (&groups, self);
+  g_clear_pointer (&self->candidate_roots, g_array_unref);
+  self->candidate_roots = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint root = 0; root < self->n_entities; root++)
+    {
+      GArray *members = g_hash_table_lookup (groups.members, GUINT_TO_POINTER (root));
+      PpMergeCandidateEntity entity = { NULL, };
+      const char *name;
+      GPtrArray *group_keys;
+
+      if (members == NULL ||
+          !describe_group (self, members, &entity.family, &name, &entity.name))
+        continue;
+
+      group_keys = g_ptr_array_new ();
+      for (guint m = 0; m < members->len; m++)
+        {
+          Entity *member = &self->entities[g_array_index (members, guint, m)];
+
+          for (guint k = 0; k < member->names->len; k++)
+            if (!g_ptr_array_find_with_equal_func (group_keys, member->names->pdata[k],
+                                                   g_str_equal, NULL))
+              g_ptr_array_add (group_keys, member->names->pdata[k]);
+        }
+      g_ptr_array_add (keys, group_keys);
+
+      entity.id = groups.targets[root];
+      entity.keys = group_keys;
+      entity.has_iri = self->iri[root] != NULL;
+      g_array_append_val (entities, entity);
+      g_array_append_val (self->candidate_roots, root);
+    }
+
+  found = pp_merge_candidates_find ((const PpMergeCandidateEntity *) (gpointer) entities->data,
+                                    entities->len);
+  groups_clear (&groups);
+
+  return found;
+}
+
+/**
+ * pp_entity_resolver_confirm:
+ * @self: a resolver
+ * @group: a group pp_entity_resolver_find_candidates() found, decided
+ *
+ * Joins the groups of the nodes @group found to be one entity (two IRIs
+ * are never joined).
+ */
+void
+pp_entity_resolver_confirm (PpEntityResolver      *self,
+                            PpMergeCandidateGroup *group)
+{
+  g_return_if_fail (self->candidate_roots != NULL);
+
+  if (group->decision != PP_MERGE_DECISION_CONFIRMED)
+    return;
+
+  for (guint s = 0; s < group->same->len; s++)
+    {
+      GArray *set = group->same->pdata[s];
+      guint first = g_array_index (group->nodes, PpMergeCandidateNode,
+                                   g_array_index (set, guint, 0)).entity;
+
+      for (guint m = 1; m < set->len; m++)
+        {
+          guint other = g_array_index (group->nodes, PpMergeCandidateNode,
+                                       g_array_index (set, guint, m)).entity;
+
+          unite (self, g_array_index (self->candidate_roots, guint, first),
+                 g_array_index (self->candidate_roots, guint, other));
+        }
+    }
+}
+
+/**
+ * pp_entity_resolver_merge:
+ * @self: a resolver
+ *
+ * Merges the nodes of every group into one, under the group's IRI or
+ * minted identifier.
+ *
+ * Returns: (transfer full) (element-type utf8): the identifiers of the
+ *   nodes whose output may have changed: the nodes merged, the nodes they
+ *   were merged into, and the nodes that refer to them
+ */
+GHashTable *
+pp_entity_resolver_merge (PpEntityResolver *self)
+{
+  return merge_groups (self);
 }
 
 /**
@@ -738,69 +1007,18 @@ merge_groups (Resolver        *self,
  * @mint_ids: whether to give the entities without an IRI a minted one
  *
  * Merges the nodes of the default graph of @map that describe the same
- * entity.
+ * entity, by the rules alone.
  *
- * Returns: (transfer full) (element-type utf8): the identifiers of the
- *   nodes whose output may have changed: the nodes merged, the nodes they
- *   were merged into, and the nodes that refer to them
+ * Returns: (transfer full) (element-type utf8): as pp_entity_resolver_merge()
  */
 GHashTable *
 pp_entity_resolver_resolve (PpJsonldNodeMap *map,
                             const char      *document_iri,
                             gboolean         mint_ids)
 {
-  g_autoptr(GPtrArray) ids = NULL;
-  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                       (GDestroyNotify) g_array_unref);
-  Resolver self = { 0 };
-  GHashTable *changed;
-  guint n = 0;
+  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new (map, document_iri, mint_ids);
 
-  g_return_val_if_fail (map != NULL, NULL);
-
-  ids = pp_jsonld_node_map_get_node_ids (map, NULL, TRUE);
-  if (ids == NULL)
-    return g_hash_table_new (g_str_hash, g_str_equal);
-
-  self.entities = g_new0 (Entity, ids->len);
-  self.referrers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify) g_ptr_array_unref);
-  for (guint i = 0; i < ids->len; i++)
-    {
-      g_autoptr(JsonNode) node = pp_jsonld_node_map_get_node (map, NULL, ids->pdata[i]);
-
-      if (node == NULL)
-        continue;
-      if (entity_init (&self.entities[n], ids->pdata[i], json_node_get_object (node),
-                       self.referrers))
-        n++;
-      else
-        entity_clear (&self.entities[n]);
-    }
-  self.n_entities = n;
-
-  self.parent = g_new (guint, n);
-  self.iri = g_new0 (const char *, n);
-  for (guint i = 0; i < n; i++)
-    {
-      self.parent[i] = i;
-      if (!self.entities[i].blank)
-        self.iri[i] = self.entities[i].id;
-    }
-
-  unite_by_links (&self);
-  unite_by_names (&self, names);
-  unite_by_short_names (&self, names);
-  changed = merge_groups (&self, map, document_iri, mint_ids);
-
-  for (guint i = 0; i < n; i++)
-    entity_clear (&self.entities[i]);
-  g_free (self.entities);
-  g_free (self.parent);
-  g_free (self.iri);
-  g_hash_table_unref (self.referrers);
-
-  return changed;
+  return pp_entity_resolver_merge (resolver);
 }
 
 /**

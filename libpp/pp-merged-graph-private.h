@@ -9,10 +9,15 @@
 #include <json-glib/json-glib.h>
 
 #include "pp-reconciler.h"
+#include "pp-merge-candidates-private.h"
 
 G_BEGIN_DECLS
 
 typedef struct _PpMergedGraph PpMergedGraph;
+
+/* Decides the candidate groups (element-type PpMergeCandidateGroup) */
+typedef void (* PpMergedGraphCandidatesFunc) (GPtrArray *groups,
+                                              gpointer   user_data);
 
 PpMergedGraph *pp_merged_graph_new    (PpOutputForm    form,
                                        gboolean        provenance);
@@ -24,6 +29,10 @@ gboolean       pp_merged_graph_add    (PpMergedGraph  *merged,
 void           pp_merged_graph_set_resolution (PpMergedGraph *merged,
                                                const char    *document_iri,
                                                gboolean       mint_ids);
+void           pp_merged_graph_set_candidates_func (PpMergedGraph               *merged,
+                                                    PpMergedGraphCandidatesFunc  func,
+                                                    gpointer                     user_data);
+GPtrArray     *pp_merged_graph_get_candidates (PpMergedGraph *merged);
 JsonNode      *pp_merged_graph_finish (PpMergedGraph  *merged,
                                        GError        **error);
 

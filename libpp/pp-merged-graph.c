@@ -8,6 +8,7 @@
 
 #include "pp-merged-graph-private.h"
 #include "pp-entity-resolver-private.h"
+#include "pp-node-embedding-private.h"
 #include "pp-jsonld.h"
 #include "pp-jsonld-compact-private.h"
 #include "pp-jsonld-node-map-private.h"
@@ -21,7 +22,9 @@
  * are merged (pp_entity_resolver_resolve()). The output is the map
  * flattened in canonical order (nodes by `@id`, values in a fixed order),
  * so that it depends only on the graphs, not on the order they arrived in.
- * A node's types lose those another of its types is a subclass of.
+ * A node's types lose those another of its types is a subclass of. The
+ * expanded form is the flattened one with the blank nodes referred to once
+ * embedded where they are referred to (pp-node-embedding.c).
  *
  * For the compacted form, most of the work is done while the segments
  * arrive rather than once the last one is in: a node is compacted when the
@@ -50,6 +53,9 @@ struct _PpMergedGraph
   /* Entity resolution */
   char *document_iri;
   gboolean mint_ids;
+  PpMergedGraphCandidatesFunc candidates_func;
+  gpointer candidates_data;
+  GPtrArray *candidates;       /* (element-type PpMergeCandidateGroup) */
 
   /* Compaction ahead; compactor is NULL when off */
   PpJsonldCompactor *compactor;
@@ -164,6 +170,7 @@ pp_merged_graph_free (PpMergedGraph *self)
   g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
   g_clear_pointer (&self->options, pp_jsonld_options_unref);
   g_free (self->document_iri);
+  g_clear_pointer (&self->candidates, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -449,13 +456,48 @@ pp_merged_graph_set_resolution (PpMergedGraph *self,
   self->mint_ids = mint_ids;
 }
 
-/* Merges the nodes that describe the same entity; the nodes compacted
+/* Sets the function that decides the candidate groups at the end, before
+ * the nodes are merged: it sets the decision of each group, and the
+ * groups it confirms are merged too. Called on the thread that finishes
+ * the graph. */
+void
+pp_merged_graph_set_candidates_func (PpMergedGraph               *self,
+                                     PpMergedGraphCandidatesFunc  func,
+                                     gpointer                     user_data)
+{
+  self->candidates_func = func;
+  self->candidates_data = user_data;
+}
+
+/* The candidate groups found when the graph was finished, decided; NULL
+ * before */
+GPtrArray *
+pp_merged_graph_get_candidates (PpMergedGraph *self)
+{
+  return self->candidates;
+}
+
+/* Merges the nodes that describe the same entity, and those of the
+ * candidate groups the candidates function confirms; the nodes compacted
  * ahead that it changes are compacted again */
 static void
 resolve_entities (PpMergedGraph *self)
 {
-  g_autoptr(GHashTable) changed = pp_entity_resolver_resolve (self->map, self->document_iri,
-                                                              self->mint_ids);
+  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new (self->map, self->document_iri,
+                                                                 self->mint_ids);
+  g_autoptr(GHashTable) changed = NULL;
+
+  gint64 start = g_get_monotonic_time ();
+
+  g_clear_pointer (&self->candidates, g_ptr_array_unref);
+  self->candidates = pp_entity_resolver_find_candidates (resolver);
+  g_debug ("Grouped the entities and found %u groups of merge candidates in %.1f ms",
+           self->candidates->len, (g_get_monotonic_time () - start) / 1000.0);
+  if (self->candidates_func != NULL)
+    self->candidates_func (self->candidates, self->candidates_data);
+  for (guint i = 0; i < self->candidates->len; i++)
+    pp_entity_resolver_confirm (resolver, self->candidates->pdata[i]);
+  changed = pp_entity_resolver_merge (resolver);
 
   if (self->compactor != NULL)
     {
@@ -533,6 +575,8 @@ pp_merged_graph_finish (PpMergedGraph  *self,
     return g_steal_pointer (&flattened);
 
   /* The flattened graph is in expanded form already */
+  if (self->form == PP_OUTPUT_FORM_EXPANDED)
+    return pp_node_embedding_embed (flattened);
   context = output_context (self->provenance);
   compacted = pp_jsonld_compact_expanded (flattened, context, self->options, NULL, error);
   if (compacted == NULL)

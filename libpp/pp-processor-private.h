@@ -39,6 +39,7 @@ struct _PpProcessor
   /* Set from the application's thread, read when a run or retry starts */
   PpOutputForm output_form;
   gboolean provenance;
+  PpResolveMode resolve_mode;
   guint min_workers;
   guint max_retries;
   guint retry_delay_ms;
@@ -223,6 +224,9 @@ void      pp_processor_redact_error         (PpProcessor   *self,
 guint     pp_processor_pool_size_for        (guint          max_workers);
 
 /* pp-retry.c */
+guint     pp_processor_retry_delay_ms       (PpProcessor   *self,
+                                             guint          attempt,
+                                             const GError  *error);
 gboolean  pp_processor_schedule_retry       (PpProcessor   *self,
                                              Task          *task,
                                              const GError  *error,

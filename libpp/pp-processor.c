@@ -123,6 +123,7 @@ enum {
   PROP_MODEL,
   PROP_OUTPUT_FORM,
   PROP_PROVENANCE,
+  PROP_RESOLVE_MODE,
   PROP_SEGMENT_TIMEOUT,
   PROP_ADAPTIVE,
   PROP_CONCURRENCY_LIMIT,
@@ -413,6 +414,9 @@ pp_processor_get_property (GObject    *object,
     case PROP_PROVENANCE:
       g_value_set_boolean (value, self->provenance);
       break;
+    case PROP_RESOLVE_MODE:
+      g_value_set_enum (value, self->resolve_mode);
+      break;
     case PROP_SEGMENT_TIMEOUT:
       g_value_set_uint (value, self->segment_timeout_s);
       break;
@@ -484,6 +488,9 @@ pp_processor_set_property (GObject      *object,
       break;
     case PROP_PROVENANCE:
       self->provenance = g_value_get_boolean (value);
+      break;
+    case PROP_RESOLVE_MODE:
+      self->resolve_mode = g_value_get_enum (value);
       break;
     case PROP_SEGMENT_TIMEOUT:
       self->segment_timeout_s = g_value_get_uint (value);
@@ -662,6 +669,25 @@ pp_processor_class_init (PpProcessorClass *klass)
   properties[PROP_PROVENANCE] =
     g_param_spec_boolean ("provenance", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * PpProcessor:resolve-mode:
+   *
+   * How the entities the resolution rules leave apart but that look alike
+   * (the merge candidates, see [class@Pp.Reconciler]) are settled. With
+   * %PP_RESOLVE_MODE_RULES they stay apart, and are listed in the
+   * [struct@Pp.Stats]. With %PP_RESOLVE_MODE_LLM, once every segment of a
+   * document is in, the processor asks the LLM about each candidate group,
+   * through the same cache, concurrency limit, rate budgets and retries as
+   * the segments, and merges the entities it finds to be one; the stats
+   * record each group's decision. Applies to the documents processed from
+   * then on.
+   *
+   * Since: 0.2
+   */
+  properties[PROP_RESOLVE_MODE] =
+    g_param_spec_enum ("resolve-mode", NULL, NULL, PP_TYPE_RESOLVE_MODE, PP_RESOLVE_MODE_RULES,
+                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   /**
    * PpProcessor:segment-timeout:

@@ -85,6 +85,24 @@ const GError *pp_result_get_error   (PpResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpResult, pp_result_free)
 
+/**
+ * PpResolveMode:
+ * @PP_RESOLVE_MODE_RULES: entities are merged by the resolution rules
+ *   alone; the merge candidates are only reported. Deterministic and
+ *   offline.
+ * @PP_RESOLVE_MODE_LLM: the LLM is asked about each group of merge
+ *   candidates, and the entities it finds to be one are merged
+ *
+ * How [class@Pp.Processor] settles the entities that the resolution rules
+ * leave apart but that look alike (see [property@Pp.Processor:resolve-mode]).
+ *
+ * Since: 0.2
+ */
+typedef enum {
+  PP_RESOLVE_MODE_RULES,
+  PP_RESOLVE_MODE_LLM,
+} PpResolveMode;
+
 #define PP_TYPE_PROCESSOR (pp_processor_get_type ())
 
 PP_AVAILABLE_IN_ALL

@@ -15,6 +15,17 @@ typedef void (* PpReconcilerDoneFunc) (JsonNode     *graph,
                                        const GError *error,
                                        gpointer      user_data);
 
+/* Called once on the reconciler's thread, before the nodes are merged,
+ * with the candidate groups (element-type PpMergeCandidateGroup): it may
+ * decide them; the groups it confirms are merged */
+typedef void (* PpReconcilerCandidatesFunc) (GPtrArray *groups,
+                                             gpointer   user_data);
+
+void pp_reconciler_set_candidates_func (PpReconciler               *reconciler,
+                                        PpReconcilerCandidatesFunc  func,
+                                        gpointer                    user_data,
+                                        GDestroyNotify              destroy);
+
 void pp_reconciler_set_done_func (PpReconciler         *reconciler,
                                   PpReconcilerDoneFunc  func,
                                   gpointer              user_data,

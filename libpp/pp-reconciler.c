@@ -9,6 +9,7 @@
 #include "pp-reconciler-private.h"
 #include "pp-main-context-queue-private.h"
 #include "pp-merged-graph-private.h"
+#include "pp-merge-candidates-private.h"
 #include "pp-jsonld-util-private.h"
 
 /**
@@ -73,6 +74,35 @@
  * document named `foo`. Should two entities get the same identifier, the
  * one whose first node sorts later gets `-2` after it, and so on. The
  * other groups keep a blank node.
+ *
+ * ## Merge candidates
+ *
+ * Entities of one type family (the class directly below Thing) that the
+ * rules above leave apart, but that look alike, are reported as candidate
+ * groups (since 0.2), when:
+ *
+ * - `edit-distance`: two of their names, of 6 to 64 characters once
+ *   normalised, are within a Damerau-Levenshtein distance of 2 and have
+ *   the same digits ("Ada Lovelace", "Ada Lovelance"; not "Apollo 11",
+ *   "Apollo 12");
+ * - `token-subset`: the words of one's name are some of the words of the
+ *   other's, and of at most 8 entities' names ("Curie" beside "Marie
+ *   Curie" and "Pierre Curie", which the short-name rule leaves apart);
+ * - `acronym`: one's name is the initials of the other's words, with or
+ *   without short function words ("IBM", "International Business
+ *   Machines"; "MIT", "Massachusetts Institute of Technology").
+ *
+ * Two entities with IRIs of their author's are never candidates. Pairs
+ * that connect make one group, whose reason is the strongest of its pairs'
+ * (edit distance, acronym, token subset). Each node is named by the
+ * identifier it has in the output, its longest name and its family. The
+ * groups depend only on the merged graph: they are the same whatever the
+ * order the segments arrived in. They are left apart in the graph, and
+ * listed by pp_reconciler_dup_merge_candidates() and in the processor's
+ * [struct@Pp.Stats]; with [property@Pp.Processor:resolve-mode] set to
+ * %PP_RESOLVE_MODE_LLM, the processor asks the LLM about each group and
+ * merges what it confirms, before the identifiers are minted, so that the
+ * output stays canonical.
  *
  * ## Provenance
  *
@@ -150,6 +180,11 @@ typedef struct
   PpReconcilerDoneFunc done_func;
   gpointer done_data;
   GDestroyNotify done_destroy;
+  PpReconcilerCandidatesFunc candidates_func;
+  gpointer candidates_data;
+  GDestroyNotify candidates_destroy;
+  GPtrArray *candidates;       /* (element-type PpMergeCandidateGroup): once
+                                * finished */
 } State;
 
 struct _PpReconciler
@@ -204,6 +239,9 @@ state_unref (State *state)
 
   if (state->done_destroy != NULL)
     state->done_destroy (state->done_data);
+  if (state->candidates_destroy != NULL)
+    state->candidates_destroy (state->candidates_data);
+  g_clear_pointer (&state->candidates, g_ptr_array_unref);
   g_clear_pointer (&state->queue, g_async_queue_unref);
   g_clear_pointer (&state->emissions, pp_main_context_queue_unref);
   g_clear_pointer (&state->graph, json_node_unref);
@@ -333,6 +371,7 @@ reconcile_thread (gpointer data)
     merged = pp_merged_graph_new (state->form, state->provenance);
   pp_merged_graph_set_resolution (merged, state->document_iri, state->mint_ids);
   g_mutex_unlock (&state->lock);
+  pp_merged_graph_set_candidates_func (merged, state->candidates_func, state->candidates_data);
 
   merge_start = g_get_monotonic_time ();
   graph = pp_merged_graph_finish (merged, &error);
@@ -350,6 +389,8 @@ out:
        * done function, which owns it */
       if (graph != NULL && state->done_func == NULL)
         state->graph = pp_jsonld_node_copy_deep (graph);
+      if (merged != NULL && pp_merged_graph_get_candidates (merged) != NULL)
+        state->candidates = g_ptr_array_ref (pp_merged_graph_get_candidates (merged));
     }
   g_mutex_unlock (&state->lock);
 
@@ -372,6 +413,11 @@ out:
   state->done_func = NULL;
   state->done_data = NULL;
   state->done_destroy = NULL;
+  if (state->candidates_destroy != NULL)
+    state->candidates_destroy (state->candidates_data);
+  state->candidates_func = NULL;
+  state->candidates_data = NULL;
+  state->candidates_destroy = NULL;
 
   state_unref (state);
   return NULL;
@@ -594,6 +640,18 @@ pp_reconciler_set_done_func (PpReconciler         *reconciler,
   reconciler->state->done_destroy = destroy;
 }
 
+void
+pp_reconciler_set_candidates_func (PpReconciler               *reconciler,
+                                   PpReconcilerCandidatesFunc  func,
+                                   gpointer                    user_data,
+                                   GDestroyNotify              destroy)
+{
+  /* Set before any segment is added: the thread reads it at the end */
+  reconciler->state->candidates_func = func;
+  reconciler->state->candidates_data = user_data;
+  reconciler->state->candidates_destroy = destroy;
+}
+
 /**
  * pp_reconciler_add_graph:
  * @reconciler: a #PpReconciler
@@ -701,6 +759,36 @@ pp_reconciler_dup_graph (PpReconciler *reconciler)
   g_mutex_unlock (&reconciler->state->lock);
 
   return copy;
+}
+
+/**
+ * pp_reconciler_dup_merge_candidates:
+ * @reconciler: a #PpReconciler
+ *
+ * The candidate groups of the merge, once the reconciler finished: the
+ * entities the resolution rules left apart that look alike (see
+ * [class@Pp.Reconciler]), as a JSON array of objects shaped as the
+ * `merge_candidates` of [method@Pp.Stats.to_json] describes them.
+ * Thread-safe.
+ *
+ * Returns: (transfer full) (nullable): the candidate groups, or %NULL if
+ *   the reconciler has not finished
+ *
+ * Since: 0.2
+ */
+JsonNode *
+pp_reconciler_dup_merge_candidates (PpReconciler *reconciler)
+{
+  JsonNode *candidates = NULL;
+
+  g_return_val_if_fail (PP_IS_RECONCILER (reconciler), NULL);
+
+  g_mutex_lock (&reconciler->state->lock);
+  if (reconciler->state->candidates != NULL)
+    candidates = pp_merge_candidates_to_json (reconciler->state->candidates);
+  g_mutex_unlock (&reconciler->state->lock);
+
+  return candidates;
 }
 
 /**

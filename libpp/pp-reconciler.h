@@ -22,6 +22,10 @@ G_BEGIN_DECLS
  *   context (schema.org by default) into `{"@context": …, "@graph": […]}`
  * @PP_OUTPUT_FORM_FLATTENED: flattened, in expanded form: an array of node
  *   objects with full IRIs
+ * @PP_OUTPUT_FORM_EXPANDED: expanded: an array of node objects with full
+ *   IRIs, where a blank node referred to once is embedded where it is
+ *   referred to, without its label, as expanding the segments' JSON-LD
+ *   gives it (an address inside its person). Since: 0.2
  *
  * The form of the graph a reconciler produces. Whatever the form, the
  * output is canonical: the same for the same segments' graphs, whatever
@@ -32,6 +36,7 @@ G_BEGIN_DECLS
 typedef enum {
   PP_OUTPUT_FORM_COMPACTED,
   PP_OUTPUT_FORM_FLATTENED,
+  PP_OUTPUT_FORM_EXPANDED,
 } PpOutputForm;
 
 #define PP_TYPE_RECONCILER (pp_reconciler_get_type ())
@@ -56,5 +61,7 @@ PP_AVAILABLE_IN_ALL
 JsonNode     *pp_reconciler_dup_graph      (PpReconciler  *reconciler);
 PP_AVAILABLE_IN_ALL
 guint         pp_reconciler_get_n_segments (PpReconciler  *reconciler);
+PP_AVAILABLE_IN_0_2
+JsonNode     *pp_reconciler_dup_merge_candidates (PpReconciler *reconciler);
 
 G_END_DECLS

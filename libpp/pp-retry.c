@@ -56,12 +56,14 @@ add_cancel_source (GSource      *source,
   g_source_add_child_source (source, cancel_source);
 }
 
-static guint
-retry_delay_ms (PpProcessor  *self,
-                Task         *task,
-                const GError *error)
+/* The delay before retrying a request that failed with @error, after
+ * @attempt earlier retries */
+guint
+pp_processor_retry_delay_ms (PpProcessor  *self,
+                             guint         attempt,
+                             const GError *error)
 {
-  guint64 ceiling = MIN ((guint64) self->retry_delay_ms << MIN (task->attempt, 16),
+  guint64 ceiling = MIN ((guint64) self->retry_delay_ms << MIN (attempt, 16),
                          PP_PROCESSOR_MAX_RETRY_DELAY_MS);
   guint delay_ms = (guint) g_random_int_range (0, (gint32) ceiling + 1);
 
@@ -77,7 +79,7 @@ pp_processor_schedule_retry (PpProcessor   *self,
                              GError       **deadline_error)
 {
   g_autoptr(GSource) source = NULL;
-  guint delay_ms = retry_delay_ms (self, task, error);
+  guint delay_ms = pp_processor_retry_delay_ms (self, task->attempt, error);
 
   if (task->deadline != 0 &&
       g_get_monotonic_time () + (gint64) delay_ms * G_TIME_SPAN_MILLISECOND >= task->deadline)

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "pp-adjudication-private.h"
 #include "pp-processor-private.h"
 #include "pp-reconciler-private.h"
 #include "pp-scheduler-private.h"
@@ -620,6 +621,7 @@ pp_run_start_document (PpProcessor   *self,
   self->stats.submitted += segments->len;
   g_mutex_unlock (&self->stats.lock);
 
+  pp_adjudication_attach (self, run);
   if (cancellable != NULL)
     {
       gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (run_cancelled),

@@ -39,6 +39,7 @@ typedef struct
   GArray *latencies_us;   /* (element-type gint64): one per LLM request */
   GArray *failures;       /* (element-type PpStatsFailure): the first PP_STATS_MAX_FAILURES */
   guint failures_unlisted; /* failures past PP_STATS_MAX_FAILURES */
+  GPtrArray *merge_candidates; /* (element-type PpMergeCandidateGroup) */
 } PpStatsCollector;
 
 /* How many failed segments a processor lists; the rest are only counted */
@@ -66,6 +67,8 @@ void      pp_stats_collector_add_failed  (PpStatsCollector *collector,
                                          const char       *document,
                                          PpSegment        *segment,
                                          const GError     *error);
+void      pp_stats_collector_add_merge_candidates (PpStatsCollector *collector,
+                                                   GPtrArray        *groups);
 PpStats  *pp_stats_collector_snapshot  (PpStatsCollector *collector,
                                         guint             worker_limit);
 

@@ -17,6 +17,7 @@
 #include "pp-document.h"
 #include "pp-enum-types.h"
 #include "pp-json-parse.h"
+#include "pp-merge-candidates-private.h"
 #include "pp-processor.h"
 
 struct _PpStats
@@ -45,6 +46,8 @@ struct _PpStats
   GArray *latencies_us;   /* sorted */
   GArray *failures;       /* (element-type PpStatsFailure): by document, then segment */
   guint failures_unlisted;
+  GPtrArray *merge_candidates; /* (element-type PpMergeCandidateGroup): by
+                                * document, then first node */
 };
 
 G_DEFINE_BOXED_TYPE (PpStats, pp_stats, pp_stats_ref, pp_stats_unref)
@@ -72,6 +75,7 @@ pp_stats_collector_init (PpStatsCollector *collector)
   g_mutex_init (&collector->lock);
   collector->latencies_us = g_array_new (FALSE, FALSE, sizeof (gint64));
   collector->failures = failures_new (0);
+  collector->merge_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_merge_candidate_group_unref);
 }
 
 void
@@ -79,6 +83,7 @@ pp_stats_collector_clear (PpStatsCollector *collector)
 {
   g_clear_pointer (&collector->latencies_us, g_array_unref);
   g_clear_pointer (&collector->failures, g_array_unref);
+  g_clear_pointer (&collector->merge_candidates, g_ptr_array_unref);
   g_mutex_clear (&collector->lock);
 }
 
@@ -222,6 +227,33 @@ pp_stats_collector_add_failed (PpStatsCollector *collector,
     failure_clear (&failure);
 }
 
+/* Adds a document's merge candidate groups, decided: they are not
+ * changed any more */
+void
+pp_stats_collector_add_merge_candidates (PpStatsCollector *collector,
+                                         GPtrArray        *groups)
+{
+  g_mutex_lock (&collector->lock);
+  for (guint i = 0; i < groups->len; i++)
+    g_ptr_array_add (collector->merge_candidates, pp_merge_candidate_group_ref (groups->pdata[i]));
+  g_mutex_unlock (&collector->lock);
+}
+
+/* By document, then first node */
+static int
+compare_merge_candidates (gconstpointer a,
+                          gconstpointer b)
+{
+  const PpMergeCandidateGroup *x = *(PpMergeCandidateGroup * const *) a;
+  const PpMergeCandidateGroup *y = *(PpMergeCandidateGroup * const *) b;
+  int order = g_strcmp0 (x->document, y->document);
+
+  if (order == 0)
+    order = strcmp (g_array_index (x->nodes, PpMergeCandidateNode, 0).id,
+                    g_array_index (y->nodes, PpMergeCandidateNode, 0).id);
+  return order;
+}
+
 /* By document, then segment */
 static int
 compare_failures (gconstpointer a,
@@ -286,11 +318,17 @@ pp_stats_collector_snapshot (PpStatsCollector *collector,
       g_array_append_val (stats->failures, copy);
     }
   stats->failures_unlisted = collector->failures_unlisted;
+  stats->merge_candidates = g_ptr_array_new_full (collector->merge_candidates->len,
+                                                  (GDestroyNotify) pp_merge_candidate_group_unref);
+  for (guint i = 0; i < collector->merge_candidates->len; i++)
+    g_ptr_array_add (stats->merge_candidates,
+                     pp_merge_candidate_group_ref (collector->merge_candidates->pdata[i]));
   g_mutex_unlock (&collector->lock);
 
   stats->worker_limit = worker_limit;
   g_array_sort (stats->latencies_us, compare_gint64);
   g_array_sort (stats->failures, compare_failures);
+  g_ptr_array_sort (stats->merge_candidates, compare_merge_candidates);
 
   return stats;
 }
@@ -350,11 +388,34 @@ add_failures (JsonBuilder *builder,
   json_builder_add_int_value (builder, stats->failures_unlisted);
 }
 
+/* The merge candidate groups, and how many were decided each way */
+static void
+add_merge_candidates (JsonBuilder *builder,
+                      PpStats     *stats)
+{
+  guint decisions[PP_MERGE_DECISION_UNANSWERED + 1] = { 0, };
+
+  json_builder_set_member_name (builder, "merge_candidates");
+  json_builder_add_value (builder, pp_merge_candidates_to_json (stats->merge_candidates));
+
+  for (guint i = 0; i < stats->merge_candidates->len; i++)
+    decisions[((PpMergeCandidateGroup *) stats->merge_candidates->pdata[i])->decision]++;
+  json_builder_set_member_name (builder, "merge_decisions");
+  json_builder_begin_object (builder);
+  for (guint d = 0; d < G_N_ELEMENTS (decisions); d++)
+    {
+      json_builder_set_member_name (builder, pp_merge_decision_to_string (d));
+      json_builder_add_int_value (builder, decisions[d]);
+    }
+  json_builder_end_object (builder);
+}
+
 static void
 pp_stats_clear (PpStats *stats)
 {
   g_clear_pointer (&stats->latencies_us, g_array_unref);
   g_clear_pointer (&stats->failures, g_array_unref);
+  g_clear_pointer (&stats->merge_candidates, g_ptr_array_unref);
 }
 
 /**
@@ -938,6 +999,21 @@ pp_stats_get_latency_percentile (PpStats *stats,
  * error class) and `document` (the document's name, or null), and
  * `failures_unlisted` counts those past the first 1,000.
  *
+ * Also since 0.2, `merge_candidates` lists the groups of entities that the
+ * resolution rules left apart but that look alike (see
+ * [class@Pp.Reconciler]), by document and then by their first node, each
+ * an object with members `document` (the document's name, or null),
+ * `reason` (`edit-distance`, `acronym` or `token-subset`), `decision`
+ * (`undecided` when nobody was asked, as with %PP_RESOLVE_MODE_RULES;
+ * `confirmed` when the LLM found some of them to be one, and they were
+ * merged; `rejected` when it found them all different; `unanswered` when
+ * the question failed or its answer made no sense, and they were left
+ * apart), `nodes` (an array of objects with the `id` a node has in the
+ * output before any confirmed merge, its `name` and `type`, the entity's
+ * type family) and `same` (the sets of positions in `nodes` found to be
+ * one entity, such as `[[0, 2]]`). `merge_decisions` counts the groups by
+ * decision, with a member per decision.
+ *
  * Returns: (transfer full): the snapshot as a JSON object
  *
  * Since: 0.1
@@ -1000,6 +1076,7 @@ pp_stats_to_json (PpStats *stats)
   ADD_INT ("total", stats->prompt_tokens + stats->completion_tokens);
   json_builder_end_object (builder);
   add_failures (builder, stats);
+  add_merge_candidates (builder, stats);
   json_builder_end_object (builder);
 
 #undef ADD_INT
@@ -1028,4 +1105,124 @@ pp_stats_to_string (PpStats *stats)
 
   root = pp_stats_to_json (stats);
   return json_to_string (root, TRUE);
+}
+
+/**
+ * pp_stats_get_n_merge_candidates:
+ * @stats: a #PpStats
+ *
+ * Gets how many groups of merge candidates the documents had: entities
+ * that the resolution rules left apart but that look alike (see
+ * [class@Pp.Reconciler]).
+ *
+ * Returns: the merge candidate groups, for
+ *   [method@Pp.Stats.get_merge_candidate]
+ *
+ * Since: 0.2
+ */
+guint
+pp_stats_get_n_merge_candidates (PpStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->merge_candidates->len;
+}
+
+/**
+ * pp_stats_get_merge_candidate:
+ * @stats: a #PpStats
+ * @i: the group's position, from 0, in the order of documents' names and
+ *   then of the groups' first nodes' identifiers
+ * @reason: (out) (optional) (transfer none): return location for why its
+ *   entities look alike: `edit-distance`, `acronym` or `token-subset`
+ * @decision: (out) (optional) (transfer none): return location for what
+ *   became of it: `undecided`, `confirmed`, `rejected` or `unanswered`
+ *   (see [method@Pp.Stats.to_json])
+ * @document: (out) (optional) (nullable) (transfer none): return location
+ *   for the name of its document
+ * @n_nodes: (out) (optional): return location for how many nodes it has,
+ *   for [method@Pp.Stats.get_merge_candidate_node]
+ *
+ * Gets a group of merge candidates. The strings belong to @stats.
+ *
+ * Returns: %TRUE, or %FALSE when @i is not below
+ *   [method@Pp.Stats.get_n_merge_candidates]
+ *
+ * Since: 0.2
+ */
+gboolean
+pp_stats_get_merge_candidate (PpStats     *stats,
+                              guint        i,
+                              const char **reason,
+                              const char **decision,
+                              const char **document,
+                              guint       *n_nodes)
+{
+  PpMergeCandidateGroup *group;
+
+  g_return_val_if_fail (stats != NULL, FALSE);
+
+  if (i >= stats->merge_candidates->len)
+    return FALSE;
+
+  group = stats->merge_candidates->pdata[i];
+  if (reason != NULL)
+    *reason = pp_merge_reason_to_string (group->reason);
+  if (decision != NULL)
+    *decision = pp_merge_decision_to_string (group->decision);
+  if (document != NULL)
+    *document = group->document;
+  if (n_nodes != NULL)
+    *n_nodes = group->nodes->len;
+
+  return TRUE;
+}
+
+/**
+ * pp_stats_get_merge_candidate_node:
+ * @stats: a #PpStats
+ * @i: the group's position, as for [method@Pp.Stats.get_merge_candidate]
+ * @node: the node's position in the group, from 0, in the order of
+ *   identifiers
+ * @id: (out) (optional) (transfer none): return location for the node's
+ *   identifier in the output (before any merge the group's decision made)
+ * @name: (out) (optional) (transfer none): return location for its name
+ * @type: (out) (optional) (transfer none): return location for its type
+ *   family, such as `Person`
+ *
+ * Gets a node of a group of merge candidates. The strings belong to
+ * @stats.
+ *
+ * Returns: %TRUE, or %FALSE when there is no such group or node
+ *
+ * Since: 0.2
+ */
+gboolean
+pp_stats_get_merge_candidate_node (PpStats     *stats,
+                                   guint        i,
+                                   guint        node,
+                                   const char **id,
+                                   const char **name,
+                                   const char **type)
+{
+  PpMergeCandidateGroup *group;
+  PpMergeCandidateNode *found;
+
+  g_return_val_if_fail (stats != NULL, FALSE);
+
+  if (i >= stats->merge_candidates->len)
+    return FALSE;
+  group = stats->merge_candidates->pdata[i];
+  if (node >= group->nodes->len)
+    return FALSE;
+
+  found = &g_array_index (group->nodes, PpMergeCandidateNode, node);
+  if (id != NULL)
+    *id = found->id;
+  if (name != NULL)
+    *name = found->name;
+  if (type != NULL)
+    *type = found->type;
+
+  return TRUE;
 }

@@ -24,7 +24,8 @@ G_BEGIN_DECLS
  *
  * A snapshot of a processor's counters: tasks submitted, running, done,
  * failed and retried (also by class of LLM error), the segments that
- * failed for good (since 0.2), cache hits, misses and
+ * failed for good (since 0.2), the merge candidates (since 0.2), cache
+ * hits, misses and
  * store failures, requests to
  * the LLM in flight, the current worker and concurrency limits, the state
  * of the circuit breaker, LLM latency percentiles and tokens used. A
@@ -69,6 +70,22 @@ gboolean  pp_stats_get_failure           (PpStats     *stats,
                                           gsize       *end,
                                           const char **error_class,
                                           const char **document);
+PP_AVAILABLE_IN_0_2
+guint     pp_stats_get_n_merge_candidates (PpStats *stats);
+PP_AVAILABLE_IN_0_2
+gboolean  pp_stats_get_merge_candidate   (PpStats     *stats,
+                                          guint        i,
+                                          const char **reason,
+                                          const char **decision,
+                                          const char **document,
+                                          guint       *n_nodes);
+PP_AVAILABLE_IN_0_2
+gboolean  pp_stats_get_merge_candidate_node (PpStats     *stats,
+                                             guint        i,
+                                             guint        node,
+                                             const char **id,
+                                             const char **name,
+                                             const char **type);
 PP_AVAILABLE_IN_ALL
 guint     pp_stats_get_cache_hits        (PpStats *stats);
 PP_AVAILABLE_IN_0_2

@@ -77,15 +77,17 @@ heading_path (guint index)
 
 /* Merges the graphs of @texts, added in the order @order gives, into the
  * form asked for, with the reconciler's properties set as given; returns
- * the result as JSON text. Segment i is at bytes [100 i, 100 i + 4). */
+ * the result as JSON text, and the merge candidates in @candidates if
+ * given. Segment i is at bytes [100 i, 100 i + 4). */
 static char *
-reconcile_with (const char * const *texts,
-                const guint        *order,
-                guint               n,
-                PpOutputForm        form,
-                const char         *document_iri,
-                gboolean            mint_ids,
-                gboolean            provenance)
+reconcile_full (const char * const  *texts,
+                const guint         *order,
+                guint                n,
+                PpOutputForm         form,
+                const char          *document_iri,
+                gboolean             mint_ids,
+                gboolean             provenance,
+                char               **candidates)
 {
   g_autoptr(PpReconciler) reconciler = pp_reconciler_new (n, form);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -110,7 +112,27 @@ reconcile_with (const char * const *texts,
   text = pp_jsonld_to_json (finished.graph, TRUE);
   json_node_unref (finished.graph);
 
+  if (candidates != NULL)
+    {
+      g_autoptr(JsonNode) groups = pp_reconciler_dup_merge_candidates (reconciler);
+
+      g_assert_nonnull (groups);
+      *candidates = json_to_string (groups, TRUE);
+    }
+
   return text;
+}
+
+static char *
+reconcile_with (const char * const *texts,
+                const guint        *order,
+                guint               n,
+                PpOutputForm        form,
+                const char         *document_iri,
+                gboolean            mint_ids,
+                gboolean            provenance)
+{
+  return reconcile_full (texts, order, n, form, document_iri, mint_ids, provenance, NULL);
 }
 
 static char *
@@ -801,6 +823,217 @@ test_resolve_order_independent (void)
   g_assert_cmpuint (count_nodes (graph, "name", "President Washington"), ==, 1);
 }
 
+/* Merge candidates */
+
+/* The merge candidates of @texts, the same in many orders; and the number
+ * of nodes of the graph, without provenance, in @n_nodes */
+static JsonNode *
+find_candidates (const char * const *texts,
+                 guint               n,
+                 guint              *n_nodes)
+{
+  g_autofree guint *order = g_new (guint, n);
+  g_autofree char *first = NULL;
+  g_autofree char *graph = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
+
+  for (guint i = 0; i < n; i++)
+    order[i] = i;
+  graph = reconcile_full (texts, order, n, PP_OUTPUT_FORM_COMPACTED, DOCUMENT_IRI, TRUE, FALSE,
+                          &first);
+
+  for (guint k = 0; k < 24; k++)
+    {
+      g_autofree char *graph_again = NULL;
+      g_autofree char *again = NULL;
+
+      for (guint i = n - 1; i > 0; i--)
+        {
+          guint j = g_test_rand_int_range (0, i + 1);
+          guint t = order[i];
+
+          order[i] = order[j];
+          order[j] = t;
+        }
+      graph_again = reconcile_full (texts, order, n, PP_OUTPUT_FORM_COMPACTED, DOCUMENT_IRI, TRUE,
+                                    FALSE, &again);
+      g_assert_cmpstr (again, ==, first);
+      g_assert_cmpstr (graph_again, ==, graph);
+    }
+
+  parsed = parse (graph);
+  *n_nodes = json_array_get_length (json_object_get_array_member (json_node_get_object (parsed),
+                                                                  "@graph"));
+  return parse (first);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The names of the nodes of candidate group @i, sorted, joined by "|" */
+static char *
+group_names (JsonNode *groups,
+             guint     i)
+{
+  JsonObject *group = json_array_get_object_element (json_node_get_array (groups), i);
+  JsonArray *nodes = json_object_get_array_member (group, "nodes");
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint n = 0; n < json_array_get_length (nodes); n++)
+    g_ptr_array_add (names, (gpointer) json_object_get_string_member (json_array_get_object_element (nodes, n),
+                                                                      "name"));
+  g_ptr_array_sort (names, compare_names);
+  g_ptr_array_add (names, NULL);
+
+  return g_strjoinv ("|", (char **) names->pdata);
+}
+
+static const char *
+candidate_member (JsonNode   *groups,
+              guint       i,
+              const char *member)
+{
+  return json_object_get_string_member (json_array_get_object_element (json_node_get_array (groups), i),
+                                        member);
+}
+
+/* Names within an edit distance of 2 are candidates; different digits,
+ * or other families, are not */
+static void
+test_candidates_edit_distance (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Ada Lovelace\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Ada Lovleace\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Event\", \"name\": \"Apollo 11\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Event\", \"name\": \"Apollo 12\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Place\", \"name\": \"Ada Lovelace\"}",
+  };
+  guint n_nodes;
+  g_autoptr(JsonNode) groups = find_candidates (texts, G_N_ELEMENTS (texts), &n_nodes);
+  g_autofree char *names = NULL;
+
+  g_assert_cmpuint (n_nodes, ==, 5);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (groups)), ==, 1);
+  names = group_names (groups, 0);
+  g_assert_cmpstr (names, ==, "Ada Lovelace|Ada Lovleace");
+  g_assert_cmpstr (candidate_member (groups, 0, "reason"), ==, "edit-distance");
+  g_assert_cmpstr (candidate_member (groups, 0, "decision"), ==, "undecided");
+}
+
+/* A short name that ends several names stays apart, and is a candidate of
+ * each */
+static void
+test_candidates_token_subset (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Curie\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Marie Curie\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Pierre Curie\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Liskov\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Barbara Liskov\"}",
+  };
+  guint n_nodes;
+  g_autoptr(JsonNode) groups = find_candidates (texts, G_N_ELEMENTS (texts), &n_nodes);
+  g_autofree char *names = NULL;
+  JsonArray *nodes;
+
+  /* Liskov joined Barbara Liskov by the rules */
+  g_assert_cmpuint (n_nodes, ==, 4);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (groups)), ==, 1);
+  names = group_names (groups, 0);
+  g_assert_cmpstr (names, ==, "Curie|Marie Curie|Pierre Curie");
+  g_assert_cmpstr (candidate_member (groups, 0, "reason"), ==, "token-subset");
+
+  /* Named by the identifiers of the output, in their order */
+  nodes = json_object_get_array_member (json_array_get_object_element (json_node_get_array (groups), 0),
+                                        "nodes");
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (json_array_get_object_element (nodes, 0), "id"),
+                                   "urn:pp:"));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (json_array_get_object_element (nodes, 0), "id"),
+                                   "#person/curie"));
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (nodes, 0), "type"), ==,
+                   "Person");
+}
+
+/* An acronym of a name, with or without its function words */
+static void
+test_candidates_acronym (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Corporation\", \"name\": \"IBM\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Organization\", \"name\": \"International Business Machines\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"CollegeOrUniversity\", \"name\": \"M.I.T.\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Organization\", \"name\": \"Massachusetts Institute of Technology\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Isaac B. Miller\"}",
+  };
+  guint n_nodes;
+  g_autoptr(JsonNode) groups = find_candidates (texts, G_N_ELEMENTS (texts), &n_nodes);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  g_assert_cmpuint (n_nodes, ==, 5);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (groups)), ==, 2);
+  first = group_names (groups, 0);
+  second = group_names (groups, 1);
+  g_assert_cmpstr (first, ==, "IBM|International Business Machines");
+  g_assert_cmpstr (second, ==, "M.I.T.|Massachusetts Institute of Technology");
+  g_assert_cmpstr (candidate_member (groups, 0, "reason"), ==, "acronym");
+  g_assert_cmpstr (candidate_member (groups, 1, "reason"), ==, "acronym");
+}
+
+/* Two IRIs of their author's are never candidates */
+static void
+test_candidates_iris_apart (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@id\": \"https://example.org/a\", \"@type\": \"Person\", \"name\": \"Curie\"}",
+    "{\"@context\": \"https://schema.org\", \"@id\": \"https://example.org/b\", \"@type\": \"Person\", \"name\": \"Marie Curie\"}",
+  };
+  guint n_nodes;
+  g_autoptr(JsonNode) groups = find_candidates (texts, G_N_ELEMENTS (texts), &n_nodes);
+
+  g_assert_cmpuint (n_nodes, ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (groups)), ==, 0);
+}
+
+/* The expanded form: canonical, full IRIs, a blank node referred to once
+ * inside its referrer, without its label */
+static void
+test_form_expanded (void)
+{
+  const guint order[] = { 0, 1, 2, 3, 4, 5 };
+  const guint reversed[] = { 5, 4, 3, 2, 1, 0 };
+  g_autofree char *expanded = reconcile_with (segments, order, 6, PP_OUTPUT_FORM_EXPANDED, NULL,
+                                              TRUE, FALSE);
+  g_autofree char *again = reconcile_with (segments, reversed, 6, PP_OUTPUT_FORM_EXPANDED, NULL,
+                                           TRUE, FALSE);
+  g_autoptr(JsonNode) graph = parse (expanded);
+  JsonArray *nodes = json_node_get_array (graph);
+  JsonObject *acme = NULL;
+  JsonObject *address;
+
+  g_assert_cmpstr (expanded, ==, again);
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonObject *node = json_array_get_object_element (nodes, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (node, "@id", NULL),
+                     "https://example.org/acme") == 0)
+        acme = node;
+      g_assert_false (json_object_has_member (node, "http://schema.org/addressLocality"));
+    }
+  g_assert_nonnull (acme);
+  address = json_array_get_object_element (json_object_get_array_member (acme, "http://schema.org/address"), 0);
+  g_assert_false (json_object_has_member (address, "@id"));
+  g_assert_true (json_object_has_member (address, "http://schema.org/addressLocality"));
+  g_assert_null (strstr (expanded, "@context"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -824,6 +1057,11 @@ main (int   argc,
   g_test_add_func ("/reconciler/resolve/minted-ids", test_resolve_minted_ids);
   g_test_add_func ("/reconciler/resolve/different-iris-apart", test_resolve_different_iris_apart);
   g_test_add_func ("/reconciler/resolve/order-independent", test_resolve_order_independent);
+  g_test_add_func ("/reconciler/candidates/edit-distance", test_candidates_edit_distance);
+  g_test_add_func ("/reconciler/candidates/token-subset", test_candidates_token_subset);
+  g_test_add_func ("/reconciler/candidates/acronym", test_candidates_acronym);
+  g_test_add_func ("/reconciler/candidates/iris-apart", test_candidates_iris_apart);
+  g_test_add_func ("/reconciler/form/expanded", test_form_expanded);
 
   return g_test_run ();
 }

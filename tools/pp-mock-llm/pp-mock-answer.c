@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <libpp/libpp.h>
 
+#include "pp-mock-adjudication.h"
 #include "pp-mock-answer.h"
 
 /**
@@ -602,17 +603,53 @@ pp_mock_answer_respond (const char  *body,
                         char       **user_message,
                         GError     **error)
 {
+  return pp_mock_answer_respond_full (body, length, NULL, user_message, NULL, error);
+}
+
+/**
+ * pp_mock_answer_respond_full:
+ * @body: (array length=length): a chat-completion request body
+ * @length: the length of @body in bytes
+ * @adjudications: (nullable): the answers to entity adjudication requests
+ *   (see pp-mock-adjudication.c)
+ * @user_message: (out) (optional) (transfer full): the user message of the
+ *   request
+ * @adjudication: (out) (optional): whether the request was an entity
+ *   adjudication request
+ * @error: return location for a #GError
+ *
+ * As pp_mock_answer_respond(), but an entity adjudication request is
+ * answered from @adjudications.
+ *
+ * Returns: (transfer full) (nullable): the response body, or %NULL with
+ *   %G_IO_ERROR_INVALID_DATA set when @body is not a chat-completion request
+ */
+char *
+pp_mock_answer_respond_full (const char  *body,
+                             gsize        length,
+                             JsonObject  *adjudications,
+                             char       **user_message,
+                             gboolean    *adjudication,
+                             GError     **error)
+{
   g_autofree char *model = NULL;
   g_autofree char *system = NULL;
   g_autofree char *user = NULL;
   g_autofree char *graph = NULL;
+  gboolean is_adjudication;
   guint prompt_tokens;
   char *response;
 
   if (!pp_mock_answer_parse_request (body, length, &model, &system, &user, error))
     return NULL;
 
-  graph = pp_mock_answer_graph (user);
+  is_adjudication = pp_mock_adjudication_is_request (system);
+  if (adjudication != NULL)
+    *adjudication = is_adjudication;
+  if (is_adjudication)
+    graph = pp_mock_adjudication_answer (adjudications, user);
+  else
+    graph = pp_mock_answer_graph (user);
   /* A few tokens of chat framing per message, as the real ones count */
   prompt_tokens = pp_mock_answer_count_tokens (system) + pp_mock_answer_count_tokens (user) +
                   (system != NULL ? 8 : 4);

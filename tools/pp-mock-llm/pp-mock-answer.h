@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,12 @@ gboolean   pp_mock_answer_parse_request       (const char  *body,
 char      *pp_mock_answer_respond             (const char  *body,
                                                gsize        length,
                                                char       **user_message,
+                                               GError     **error);
+char      *pp_mock_answer_respond_full        (const char  *body,
+                                               gsize        length,
+                                               JsonObject  *adjudications,
+                                               char       **user_message,
+                                               gboolean    *adjudication,
                                                GError     **error);
 char      *pp_mock_answer_error_body          (const char  *message,
                                                const char  *type,

@@ -23,6 +23,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "pp-mock-adjudication.h"
 #include "pp-mock-answer.h"
 #include "pp-mock-faults.h"
 #include "pp-mock-request-log.h"
@@ -33,11 +34,12 @@
  * number of requests wait at once. GET /stats tells what it saw, for
  * benchmarks:
  *
- *   {"requests":…,"in_flight":…,"peak_in_flight":…,"connections":…,
+ *   {"requests":…,"adjudications":…,"in_flight":…,"peak_in_flight":…,"connections":…,
  *    "distinct_messages":…,"duplicates":…,
  *    "first_request_us":…,"last_answer_us":…}
  *
- * where connections counts the connections chat requests came on (few,
+ * where adjudications counts the entity adjudication requests answered
+ * (pp-mock-adjudication.c), connections counts the connections chat requests came on (few,
  * when clients keep them alive), duplicates the distinct user messages
  * answered more than once (a 429, 500 or drop answers none), and the last
  * two are the wall-clock times (g_get_real_time()) of the first chat
@@ -62,6 +64,8 @@ typedef struct
   guint latency_ms;
 
   guint64 requests;
+  guint64 adjudications;       /* entity adjudication requests answered */
+  JsonObject *adjudication_table; /* --adjudications, or NULL */
   guint in_flight;
   guint peak_in_flight;
   guint connections;
@@ -433,6 +437,7 @@ handle_completions (SoupServer        *server,
   g_autofree char *user_message = NULL;
   g_autofree char *checksum = NULL;
   g_autofree char *body = NULL;
+  gboolean adjudication = FALSE;
   gint64 arrival_us;
   PpMockFault fault;
   const char *data;
@@ -462,7 +467,8 @@ handle_completions (SoupServer        *server,
 
   request_body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   data = g_bytes_get_data (request_body, &length);
-  body = pp_mock_answer_respond (data, length, &user_message, &error);
+  body = pp_mock_answer_respond_full (data, length, self->adjudication_table, &user_message,
+                                      &adjudication, &error);
   if (user_message != NULL)
     checksum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, user_message, -1);
 
@@ -489,6 +495,8 @@ handle_completions (SoupServer        *server,
       else
         {
           note_user_message (self, checksum);
+          if (adjudication)
+            self->adjudications++;
           set_json_response (msg, SOUP_STATUS_OK, g_steal_pointer (&body));
         }
       break;
@@ -545,6 +553,8 @@ handle_stats (SoupServer        *server,
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "requests");
   json_builder_add_int_value (builder, (gint64) self->requests);
+  json_builder_set_member_name (builder, "adjudications");
+  json_builder_add_int_value (builder, (gint64) self->adjudications);
   json_builder_set_member_name (builder, "in_flight");
   json_builder_add_int_value (builder, self->in_flight);
   json_builder_set_member_name (builder, "peak_in_flight");
@@ -669,6 +679,8 @@ main (int   argc,
   int hang_ms = 300000;
   gboolean hang_close = FALSE;
   gint64 seed = 0;
+  g_autofree char *adjudications = NULL;
+  g_autoptr(JsonObject) adjudication_table = NULL;
   g_autoptr(PpMockFaults) faults = NULL;
   g_autoptr(PpMockRequestLog) log = pp_mock_request_log_new (PP_MOCK_REQUEST_LOG_LIMIT);
   g_autoptr(GError) error = NULL;
@@ -708,6 +720,10 @@ main (int   argc,
     { "seed", 0, 0, G_OPTION_ARG_INT64, &seed,
       "Seed the random faults with N: the fault of each request depends only on N and the order "
       "in which requests arrive, so a run is reproducible (default 0)", "N" },
+    { "adjudications", 0, 0, G_OPTION_ARG_FILENAME, &adjudications,
+      "Answer libpp's entity adjudication requests from FILE, a JSON object mapping a group's "
+      "names, sorted and joined by |, to the answer, such as {\"Curie|Marie Curie\": {\"same\": "
+      "[[0, 1]]}} (default: every group is told {\"same\": []})", "FILE" },
     G_OPTION_ENTRY_NULL
   };
 
@@ -748,6 +764,14 @@ main (int   argc,
   if (retry_after != NULL && !is_seconds (retry_after))
     return usage_error (context, "--retry-after must be a number of seconds, such as 1 or 0.5");
 
+  if (adjudications != NULL &&
+      (adjudication_table = pp_mock_adjudication_load_table (adjudications, &error)) == NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("--adjudications: %s", error->message);
+
+      return usage_error (context, message);
+    }
+
   faults = pp_mock_faults_new ((guint32) seed);
   if (capacity >= 0)
     pp_mock_faults_set_capacity (faults, (guint) capacity);
@@ -766,6 +790,7 @@ main (int   argc,
   g_option_context_free (context);
 
   self.latency_ms = latency_ms;
+  self.adjudication_table = adjudication_table;
   self.faults = faults;
   self.log = log;
   self.seed = (guint32) seed;

@@ -59,6 +59,62 @@ test_names (void)
                 (const char *[]) { "Émile Zola", NULL });
 }
 
+/* The content of the answer @body */
+static char *
+answer_content (const char *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *root;
+
+  json_parser_load_from_data (parser, body, -1, &error);
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  return g_strdup (json_object_get_string_member (
+    json_object_get_object_member (json_array_get_object_element (json_object_get_array_member (root, "choices"), 0),
+                                   "message"),
+    "content"));
+}
+
+/* An entity adjudication request, told by its system prompt, is answered
+ * from the table by its sorted names; a group the table does not name is
+ * told they are all different */
+static void
+test_respond_adjudication (void)
+{
+  const char *request = "{\"messages\":["
+                        "{\"role\":\"system\",\"content\":\"Entity adjudication (libpp).\\nSay which.\"},"
+                        "{\"role\":\"user\",\"content\":\"{\\\"entities\\\":["
+                        "{\\\"number\\\":0,\\\"name\\\":\\\"Marie Curie\\\",\\\"type\\\":\\\"Person\\\"},"
+                        "{\\\"number\\\":1,\\\"name\\\":\\\"Curie\\\",\\\"type\\\":\\\"Person\\\"}]}\"}]}";
+  const char *other = "{\"messages\":["
+                      "{\"role\":\"system\",\"content\":\"Entity adjudication (libpp).\\nSay which.\"},"
+                      "{\"role\":\"user\",\"content\":\"{\\\"entities\\\":["
+                      "{\\\"number\\\":0,\\\"name\\\":\\\"IBM\\\",\\\"type\\\":\\\"Organization\\\"}]}\"}]}";
+  g_autoptr(JsonNode) table = json_from_string ("{\"Curie|Marie Curie\": {\"same\": [[0, 1]]}}", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *content = NULL;
+  g_autofree char *other_body = NULL;
+  g_autofree char *other_content = NULL;
+  gboolean adjudication = FALSE;
+
+  body = pp_mock_answer_respond_full (request, strlen (request), json_node_get_object (table), NULL,
+                                      &adjudication, &error);
+  g_assert_no_error (error);
+  g_assert_true (adjudication);
+  content = answer_content (body);
+  g_assert_cmpstr (content, ==, "{\"same\":[[0,1]]}");
+
+  other_body = pp_mock_answer_respond_full (other, strlen (other), json_node_get_object (table), NULL,
+                                            &adjudication, &error);
+  g_assert_no_error (error);
+  g_assert_true (adjudication);
+  other_content = answer_content (other_body);
+  g_assert_cmpstr (other_content, ==, "{\"same\":[]}");
+}
+
 static void
 test_respond (void)
 {
@@ -960,6 +1016,7 @@ main (int   argc,
 
   g_test_add_func ("/mock-answer/names", test_names);
   g_test_add_func ("/mock-answer/respond", test_respond);
+  g_test_add_func ("/mock-answer/respond/adjudication", test_respond_adjudication);
   g_test_add_func ("/mock-llm/serve", test_serve);
   g_test_add_func ("/mock-llm/hostile-request", test_hostile_request);
   g_test_add_func ("/mock-llm/concurrent", test_concurrent);
