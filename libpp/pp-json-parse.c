@@ -6,8 +6,10 @@
 #include "config.h"
 
 #include "pp-json-parse.h"
+#include "pp-json-value-private.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /**
@@ -30,7 +32,13 @@ G_DEFINE_QUARK (pp-json-error-quark, pp_json_error)
  * value, and reads single quotes, comments and hexadecimal numbers. This
  * scanner checks a text against RFC 8259 and those limits in one pass
  * without recursion, so that json-glib only ever sees a text it reads
- * right. */
+ * right.
+ *
+ * Given an arena, the same pass also builds the text's #PpJsonValue tree
+ * (pp_json_value_parse()): the values of an open array or object wait on one
+ * scratch stack and are copied into the arena, exactly sized, when it
+ * closes. A member name that comes again keeps its first place and takes
+ * the last value, as json-glib does. */
 
 typedef enum {
   EXPECT_VALUE,
@@ -38,12 +46,30 @@ typedef enum {
   AFTER_VALUE,
 } ScanState;
 
+/* Objects with more members than this find a repeated member name with a
+ * hash table instead of a linear search */
+#define MEMBERS_SEARCHED_LINEARLY 16
+
+typedef struct {
+  PpJsonArena  *arena;
+  PpJsonMember *scratch;      /* members (elements: no key) of open values */
+  gsize         scratch_len;
+  gsize         scratch_cap;
+  gsize         start[PP_JSON_MAX_DEPTH];    /* of each open value's members */
+  gsize         pending[PP_JSON_MAX_DEPTH];  /* the member awaiting its value */
+  GHashTable   *names[PP_JSON_MAX_DEPTH];    /* key -> position + 1, or NULL */
+  GString      *unescaped;
+  PpJsonValue  *root;
+} Builder;
+
 typedef struct {
   const guchar *data;
   gsize         length;
   gsize         pos;
   guint         depth;
   guchar        stack[PP_JSON_MAX_DEPTH];  /* '[' or '{', innermost last */
+  gboolean      escaped;                   /* the last string had escapes */
+  Builder      *builder;                   /* NULL: only check */
   GError      **error;
 } Scanner;
 
@@ -293,6 +319,7 @@ scan_string (Scanner *s)
   gsize start = s->pos;
 
   s->pos++;
+  s->escaped = FALSE;
 
   for (;;)
     {
@@ -323,6 +350,7 @@ scan_string (Scanner *s)
         {
           if (!scan_escape (s))
             return FALSE;
+          s->escaped = TRUE;
           continue;
         }
 
@@ -358,6 +386,10 @@ number_overflows (Scanner *s,
 
   return isinf (g_ascii_strtod (copy, NULL));
 }
+
+static void build_number (Scanner  *s,
+                          gsize     start,
+                          gboolean  integer);
 
 /* The number at the scanner's position, a minus sign or a digit */
 static gboolean
@@ -438,6 +470,8 @@ scan_number (Scanner *s)
                      "unsupported integer %.*s%s, which does not fit in 64 bits",
                      (int) MIN (p - start, MAX_QUOTED_NUMBER), (const char *) s->data + start,
                      p - start > MAX_QUOTED_NUMBER ? "…" : "");
+      if (s->builder != NULL)
+        build_number (s, start, TRUE);
       return TRUE;
     }
 
@@ -449,6 +483,8 @@ scan_number (Scanner *s)
                  (int) MIN (p - start, MAX_QUOTED_NUMBER), (const char *) s->data + start,
                  p - start > MAX_QUOTED_NUMBER ? "…" : "");
 
+  if (s->builder != NULL)
+    build_number (s, start, FALSE);
   return TRUE;
 }
 
@@ -465,6 +501,232 @@ scan_literal (Scanner    *s,
   return TRUE;
 }
 
+/* {{{ building values */
+
+static void
+builder_push (Builder     *b,
+              const char  *key,
+              PpJsonValue *value)
+{
+  if (b->scratch_len == b->scratch_cap)
+    {
+      b->scratch_cap = MAX (64, b->scratch_cap * 2);
+      b->scratch = g_renew (PpJsonMember, b->scratch, b->scratch_cap);
+    }
+
+  b->scratch[b->scratch_len].key = key;
+  b->scratch[b->scratch_len].value = value;
+  b->scratch_len++;
+}
+
+/* A complete value: the root, an element of the open array, or the value
+ * of the open object's pending member */
+static void
+builder_deliver (Scanner     *s,
+                 PpJsonValue *value)
+{
+  Builder *b = s->builder;
+
+  if (s->depth == 0)
+    b->root = value;
+  else if (s->stack[s->depth - 1] == '[')
+    builder_push (b, NULL, value);
+  else
+    b->scratch[b->pending[s->depth - 1]].value = value;
+}
+
+/* The characters of the string that ends at the scanner's position and
+ * opened at @start, its escapes decoded (they were checked) */
+static const char *
+string_content (Scanner *s,
+                gsize    start,
+                gsize   *len)
+{
+  const char *p = (const char *) s->data + start + 1;
+  const char *end = (const char *) s->data + s->pos - 1;
+  GString *out = s->builder->unescaped;
+
+  if (!s->escaped)
+    {
+      *len = end - p;
+      return p;
+    }
+
+  g_string_truncate (out, 0);
+  while (p < end)
+    {
+      const char *backslash = memchr (p, '\\', end - p);
+      gunichar unit;
+
+      if (backslash == NULL)
+        {
+          g_string_append_len (out, p, end - p);
+          break;
+        }
+
+      g_string_append_len (out, p, backslash - p);
+      switch (backslash[1])
+        {
+        case 'b': g_string_append_c (out, '\b'); break;
+        case 'f': g_string_append_c (out, '\f'); break;
+        case 'n': g_string_append_c (out, '\n'); break;
+        case 'r': g_string_append_c (out, '\r'); break;
+        case 't': g_string_append_c (out, '\t'); break;
+        case 'u':
+          read_hex4 (s, (const guchar *) backslash + 2 - s->data, &unit);
+          if (unit >= 0xD800 && unit <= 0xDBFF)
+            {
+              gunichar low;
+
+              read_hex4 (s, (const guchar *) backslash + 8 - s->data, &low);
+              unit = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+              p = backslash + 12;
+            }
+          else
+            {
+              p = backslash + 6;
+            }
+          g_string_append_unichar (out, unit);
+          continue;
+        default:  /* " \ / */
+          g_string_append_c (out, backslash[1]);
+          break;
+        }
+      p = backslash + 2;
+    }
+
+  *len = out->len;
+  return out->str;
+}
+
+static void
+build_string (Scanner *s,
+              gsize    start)
+{
+  gsize len;
+  const char *str = string_content (s, start, &len);
+
+  builder_deliver (s, pp_json_value_new_string_len (s->builder->arena, str, len));
+}
+
+/* A member name of the innermost open object: a new member awaiting its
+ * value, or the member of that name already there */
+static void
+build_member_name (Scanner *s,
+                   gsize    start)
+{
+  Builder *b = s->builder;
+  guint level = s->depth - 1;
+  gsize first = b->start[level];
+  gsize len;
+  const char *str = string_content (s, start, &len);
+  const char *key = pp_json_arena_intern_len (b->arena, str, len);
+  gsize found = G_MAXSIZE;
+
+  if (b->names[level] == NULL && b->scratch_len - first > MEMBERS_SEARCHED_LINEARLY)
+    {
+      b->names[level] = g_hash_table_new (NULL, NULL);
+      for (gsize i = first; i < b->scratch_len; i++)
+        g_hash_table_insert (b->names[level], (gpointer) b->scratch[i].key,
+                             GSIZE_TO_POINTER (i + 1));
+    }
+
+  if (b->names[level] != NULL)
+    {
+      gsize position = GPOINTER_TO_SIZE (g_hash_table_lookup (b->names[level], key));
+
+      if (position > 0)
+        found = position - 1;
+    }
+  else
+    {
+      for (gsize i = first; i < b->scratch_len; i++)
+        if (b->scratch[i].key == key)
+          {
+            found = i;
+            break;
+          }
+    }
+
+  if (found != G_MAXSIZE)
+    {
+      b->pending[level] = found;
+      return;
+    }
+
+  builder_push (b, key, pp_json_value_null ());
+  b->pending[level] = b->scratch_len - 1;
+  if (b->names[level] != NULL)
+    g_hash_table_insert (b->names[level], (gpointer) key, GSIZE_TO_POINTER (b->scratch_len));
+}
+
+static void
+build_number (Scanner  *s,
+              gsize     start,
+              gboolean  integer)
+{
+  PpJsonArena *arena = s->builder->arena;
+  const char *text = pp_json_arena_strndup (arena, (const char *) s->data + start, s->pos - start);
+  PpJsonValue *value;
+
+  if (integer)
+    value = pp_json_value_new_int (arena, g_ascii_strtoll (text, NULL, 10));
+  else
+    value = pp_json_value_new_double (arena, g_ascii_strtod (text, NULL));
+  value->u.number.text = text;
+
+  builder_deliver (s, value);
+}
+
+/* The innermost array or object opened */
+static void
+build_open (Scanner *s)
+{
+  s->builder->start[s->depth - 1] = s->builder->scratch_len;
+}
+
+/* The innermost array or object closed: copied into the arena */
+static PpJsonValue *
+build_close (Scanner *s)
+{
+  Builder *b = s->builder;
+  guint level = s->depth - 1;
+  gsize first = b->start[level];
+  guint n = (guint) (b->scratch_len - first);
+  PpJsonValue *value;
+
+  if (s->stack[level] == '[')
+    {
+      value = pp_json_value_new_array (b->arena, n);
+      for (guint i = 0; i < n; i++)
+        value->u.items[i] = b->scratch[first + i].value;
+    }
+  else
+    {
+      value = pp_json_value_new_object (b->arena, n);
+      if (n > 0)
+        memcpy (value->u.members, b->scratch + first, n * sizeof (PpJsonMember));
+      g_clear_pointer (&b->names[level], g_hash_table_unref);
+    }
+  value->n = n;
+
+  b->scratch_len = first;
+  return value;
+}
+
+/* Leaves the innermost array or object */
+static void
+close_value (Scanner *s)
+{
+  PpJsonValue *value = s->builder != NULL ? build_close (s) : NULL;
+
+  s->depth--;
+  if (value != NULL)
+    builder_deliver (s, value);
+}
+
+/* }}} */
+
 static gboolean
 scan (Scanner *s)
 {
@@ -474,6 +736,7 @@ scan (Scanner *s)
     {
       guchar c;
       gboolean ok;
+      gsize start;
 
       skip_space (s);
 
@@ -493,11 +756,13 @@ scan (Scanner *s)
 
               s->stack[s->depth++] = c;
               s->pos++;
+              if (s->builder != NULL)
+                build_open (s);
               skip_space (s);
 
               if (s->pos < s->length && s->data[s->pos] == (c == '[' ? ']' : '}'))
                 {
-                  s->depth--;
+                  close_value (s);
                   s->pos++;
                   state = AFTER_VALUE;
                 }
@@ -508,8 +773,13 @@ scan (Scanner *s)
               continue;
             }
 
+          start = s->pos;
           if (c == '"')
-            ok = scan_string (s);
+            {
+              ok = scan_string (s);
+              if (ok && s->builder != NULL)
+                build_string (s, start);
+            }
           else if (c == '-' || g_ascii_isdigit (c))
             ok = scan_number (s);
           else if (c == 't')
@@ -523,14 +793,19 @@ scan (Scanner *s)
 
           if (!ok)
             return FALSE;
+          if (s->builder != NULL && c != '"' && c != '-' && !g_ascii_isdigit (c))
+            builder_deliver (s, c == 'n' ? pp_json_value_null () : pp_json_value_boolean (c == 't'));
           state = AFTER_VALUE;
           break;
 
         case EXPECT_MEMBER_NAME:
           if (s->pos >= s->length || s->data[s->pos] != '"')
             return fail_unexpected (s, "a member name");
+          start = s->pos;
           if (!scan_string (s))
             return FALSE;
+          if (s->builder != NULL)
+            build_member_name (s, start);
 
           skip_space (s);
           if (s->pos >= s->length || s->data[s->pos] != ':')
@@ -553,7 +828,7 @@ scan (Scanner *s)
           else if (s->pos < s->length && s->data[s->pos] == (c == '[' ? ']' : '}'))
             {
               s->pos++;
-              s->depth--;
+              close_value (s);
             }
           else
             {
@@ -562,6 +837,75 @@ scan (Scanner *s)
           break;
         }
     }
+}
+
+/* Checks @data, and builds its values with @builder unless NULL */
+static gboolean
+scan_text (const char  *data,
+           gssize       length,
+           Builder     *builder,
+           GError     **error)
+{
+  Scanner scanner;
+  Scanner *s = &scanner;
+
+  s->data = (const guchar *) (data != NULL ? data : "");
+  s->length = length < 0 ? strlen (data) : (gsize) length;
+  s->pos = 0;
+  s->depth = 0;
+  s->escaped = FALSE;
+  s->builder = builder;
+  s->error = error;
+
+  /* json-glib skips a byte order mark, as RFC 8259 allows */
+  if (s->length >= 3 && memcmp (s->data, "\xEF\xBB\xBF", 3) == 0)
+    s->pos = 3;
+
+  skip_space (s);
+  if (s->pos == s->length)
+    {
+      g_set_error_literal (error, PP_JSON_ERROR, PP_JSON_ERROR_INVALID_SYNTAX,
+                           "the text is empty");
+      return FALSE;
+    }
+
+  return scan (s);
+}
+
+/*
+ * pp_json_value_parse:
+ *
+ * Declared in pp-json-value-private.h: the scanner of pp_json_validate()
+ * building the values of @data in @arena as it checks them.
+ */
+PpJsonValue *
+pp_json_value_parse (PpJsonArena  *arena,
+                     const char   *data,
+                     gssize        length,
+                     GError      **error)
+{
+  Builder *b;
+  PpJsonValue *root = NULL;
+
+  g_return_val_if_fail (arena != NULL, NULL);
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  b = g_new0 (Builder, 1);
+  b->arena = arena;
+  b->unescaped = g_string_new (NULL);
+
+  if (scan_text (data, length, b, error))
+    root = b->root;
+
+  /* an error may leave objects open */
+  for (guint i = 0; i < PP_JSON_MAX_DEPTH; i++)
+    g_clear_pointer (&b->names[i], g_hash_table_unref);
+  g_string_free (b->unescaped, TRUE);
+  g_free (b->scratch);
+  g_free (b);
+
+  return root;
 }
 
 /**
@@ -589,31 +933,10 @@ pp_json_validate (const char  *data,
                   gssize       length,
                   GError     **error)
 {
-  Scanner scanner;
-  Scanner *s = &scanner;
-
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  s->data = (const guchar *) (data != NULL ? data : "");
-  s->length = length < 0 ? strlen (data) : (gsize) length;
-  s->pos = 0;
-  s->depth = 0;
-  s->error = error;
-
-  /* json-glib skips a byte order mark, as RFC 8259 allows */
-  if (s->length >= 3 && memcmp (s->data, "\xEF\xBB\xBF", 3) == 0)
-    s->pos = 3;
-
-  skip_space (s);
-  if (s->pos == s->length)
-    {
-      g_set_error_literal (error, PP_JSON_ERROR, PP_JSON_ERROR_INVALID_SYNTAX,
-                           "the text is empty");
-      return FALSE;
-    }
-
-  return scan (s);
+  return scan_text (data, length, NULL, error);
 }
 
 /**

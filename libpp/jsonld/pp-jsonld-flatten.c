@@ -6,6 +6,8 @@
 #include "config.h"
 
 #include "pp-jsonld.h"
+#include "pp-json-parse.h"
+#include "pp-json-value-private.h"
 #include "pp-jsonld-compact-private.h"
 #include "pp-jsonld-node-map-private.h"
 #include "pp-jsonld-util-private.h"
@@ -179,4 +181,77 @@ pp_jsonld_flatten (JsonNode         *input,
   return wrap_in_graph (compacted, context, options,
                         json_array_get_length (json_node_get_array (flattened)),
                         cancellable, error);
+}
+
+/**
+ * pp_jsonld_flatten_bytes:
+ * @input: a JSON-LD document as JSON text in UTF-8
+ * @context: (nullable): the context to compact the result with, or %NULL
+ * @options: (nullable): options, or %NULL for the defaults
+ * @pretty: whether to indent the result, two spaces a level
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Flattens the JSON text @input as [func@Pp.jsonld_flatten] flattens a
+ * tree, and writes the result as [func@Pp.jsonld_to_json] writes it
+ * (without a final newline). The text is read with the checks of
+ * [func@Pp.json_validate] (UTF-8, nesting, values a JSON tree cannot hold);
+ * a text that fails them fails with
+ * %PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED, its message
+ * "loading document failed: " followed by the cause and its position.
+ *
+ * Returns: (transfer full) (nullable): the flattened document as JSON text,
+ *   or %NULL with @error set (in %PP_JSONLD_ERROR, or %G_IO_ERROR_CANCELLED)
+ *
+ * Since: 0.2
+ */
+GBytes *
+pp_jsonld_flatten_bytes (GBytes           *input,
+                         JsonNode         *context,
+                         PpJsonldOptions  *options,
+                         gboolean          pretty,
+                         GCancellable     *cancellable,
+                         GError          **error)
+{
+  g_autoptr(PpJsonArena) arena = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(JsonNode) tree = NULL;
+  g_autoptr(JsonNode) flattened = NULL;
+  PpJsonValue *document;
+  const char *data;
+  gsize length;
+
+  g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  data = g_bytes_get_data (input, &length);
+  if (length > G_MAXSSIZE)
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "the document is too long");
+      return NULL;
+    }
+
+  arena = pp_json_arena_new ();
+  document = pp_json_value_parse (arena, data != NULL ? data : "", (gssize) length, &local_error);
+  if (document == NULL)
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "%s", local_error->message);
+      return NULL;
+    }
+
+  /* expansion and the node map still take a tree */
+  tree = pp_json_value_to_json_node (document);
+  g_clear_pointer (&arena, pp_json_arena_unref);
+
+  flattened = pp_jsonld_flatten (tree, context, options, cancellable, error);
+  if (flattened == NULL)
+    return NULL;
+  g_clear_pointer (&tree, json_node_unref);
+
+  arena = pp_json_arena_new ();
+  return pp_json_value_to_bytes (pp_json_value_from_json_node_unchecked (arena, flattened),
+                                 pretty ? PP_JSON_WRITE_PRETTY : PP_JSON_WRITE_NONE);
 }

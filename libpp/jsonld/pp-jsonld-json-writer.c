@@ -11,6 +11,7 @@
 
 #include "pp-jsonld.h"
 #include "pp-jsonld-json-writer-private.h"
+#include "pp-json-value-private.h"
 
 /* json-glib 1.6 prints some doubles in forms JSON does not allow (1e30 as
  * "1e+30.0"); this writer prints numbers as ECMAScript does, as RFC 8785
@@ -147,70 +148,82 @@ append_newline (GString *out,
     g_string_append (out, "  ");
 }
 
-static int
-compare_member_names (gconstpointer a,
-                      gconstpointer b)
+static void
+append_int (GString *out,
+            gint64   value)
 {
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
+  char buf[24];
+  char *p = buf + sizeof buf;
+  guint64 magnitude = value < 0 ? -(guint64) value : (guint64) value;
+
+  do
+    {
+      *--p = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    *--p = '-';
+
+  g_string_append_len (out, p, buf + sizeof buf - p);
 }
 
-/* With @sorted, members are written sorted by name (bytewise, which is code
- * point order in UTF-8) instead of in their order */
-static void
-append_json (GString  *out,
-             JsonNode *node,
-             gboolean  pretty,
-             gboolean  sorted,
-             guint     level)
+static int
+compare_members (gconstpointer a,
+                 gconstpointer b)
 {
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *object = json_node_get_object (node);
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
-        gboolean first = TRUE;
+  return strcmp (((const PpJsonMember *) a)->key, ((const PpJsonMember *) b)->key);
+}
 
-        if (json_object_get_size (object) == 0)
+static void
+append_member (GString            *out,
+               const PpJsonMember *member,
+               PpJsonWriteFlags    flags,
+               guint               level);
+
+/* Recursion is bounded by the depth of @value, which every way of building
+ * values limits */
+static void
+append_value (GString           *out,
+              const PpJsonValue *value,
+              PpJsonWriteFlags   flags,
+              guint              level)
+{
+  gboolean pretty = (flags & PP_JSON_WRITE_PRETTY) != 0;
+  guint n = pp_json_value_get_size (value);
+
+  switch (pp_json_value_get_type (value))
+    {
+    case PP_JSON_TYPE_OBJECT:
+      {
+        const PpJsonMember *members = pp_json_object_get_members (value);
+
+        if (n == 0)
           {
             g_string_append (out, "{}");
             break;
           }
 
         g_string_append_c (out, '{');
-        if (sorted)
+        if (flags & PP_JSON_WRITE_SORTED)
           {
-            g_autoptr(GPtrArray) names = g_ptr_array_new ();
+            g_autofree PpJsonMember *sorted = g_memdup2 (members, n * sizeof (PpJsonMember));
 
-            json_object_iter_init (&iter, object);
-            while (json_object_iter_next (&iter, &name, &member))
-              g_ptr_array_add (names, (gpointer) name);
-            g_ptr_array_sort (names, compare_member_names);
-
-            for (guint i = 0; i < names->len; i++)
+            qsort (sorted, n, sizeof (PpJsonMember), compare_members);
+            for (guint i = 0; i < n; i++)
               {
                 if (i > 0)
                   g_string_append_c (out, ',');
-                append_newline (out, pretty, level + 1);
-                pp_json_append_string (out, names->pdata[i]);
-                g_string_append (out, pretty ? ": " : ":");
-                append_json (out, json_object_get_member (object, names->pdata[i]), pretty, sorted, level + 1);
+                append_member (out, &sorted[i], flags, level + 1);
               }
           }
         else
           {
-            json_object_iter_init_ordered (&iter, object);
-            while (json_object_iter_next_ordered (&iter, &name, &member))
+            for (guint i = 0; i < n; i++)
               {
-                if (!first)
+                if (i > 0)
                   g_string_append_c (out, ',');
-                first = FALSE;
-                append_newline (out, pretty, level + 1);
-                pp_json_append_string (out, name);
-                g_string_append (out, pretty ? ": " : ":");
-                append_json (out, member, pretty, sorted, level + 1);
+                append_member (out, &members[i], flags, level + 1);
               }
           }
         append_newline (out, pretty, level);
@@ -218,50 +231,91 @@ append_json (GString  *out,
         break;
       }
 
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint n = json_array_get_length (array);
+    case PP_JSON_TYPE_ARRAY:
+      if (n == 0)
+        {
+          g_string_append (out, "[]");
+          break;
+        }
 
-        if (n == 0)
-          {
-            g_string_append (out, "[]");
-            break;
-          }
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < n; i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          append_newline (out, pretty, level + 1);
+          append_value (out, pp_json_array_get (value, i), flags, level + 1);
+        }
+      append_newline (out, pretty, level);
+      g_string_append_c (out, ']');
+      break;
 
-        g_string_append_c (out, '[');
-        for (guint i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            append_newline (out, pretty, level + 1);
-            append_json (out, json_array_get_element (array, i), pretty, sorted, level + 1);
-          }
-        append_newline (out, pretty, level);
-        g_string_append_c (out, ']');
-        break;
-      }
+    case PP_JSON_TYPE_STRING:
+      pp_json_append_string (out, pp_json_value_get_string (value));
+      break;
 
-    case JSON_NODE_VALUE:
-      {
-        GType type = json_node_get_value_type (node);
+    case PP_JSON_TYPE_BOOLEAN:
+      g_string_append (out, pp_json_value_get_boolean (value) ? "true" : "false");
+      break;
 
-        if (type == G_TYPE_STRING)
-          pp_json_append_string (out, json_node_get_string (node));
-        else if (type == G_TYPE_BOOLEAN)
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-        else if (type == G_TYPE_INT64)
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
-        else
-          pp_json_append_number (out, json_node_get_double (node));
-        break;
-      }
+    case PP_JSON_TYPE_INT:
+      append_int (out, pp_json_value_get_int (value));
+      break;
 
-    case JSON_NODE_NULL:
+    case PP_JSON_TYPE_DOUBLE:
+      pp_json_append_number (out, pp_json_value_get_double (value));
+      break;
+
+    case PP_JSON_TYPE_NULL:
     default:
       g_string_append (out, "null");
       break;
     }
+}
+
+static void
+append_member (GString            *out,
+               const PpJsonMember *member,
+               PpJsonWriteFlags    flags,
+               guint               level)
+{
+  gboolean pretty = (flags & PP_JSON_WRITE_PRETTY) != 0;
+
+  append_newline (out, pretty, level);
+  pp_json_append_string (out, member->key);
+  g_string_append (out, pretty ? ": " : ":");
+  append_value (out, member->value, flags, level);
+}
+
+/* Declared in pp-json-value-private.h */
+void
+pp_json_value_write (GString           *out,
+                     const PpJsonValue *value,
+                     PpJsonWriteFlags   flags)
+{
+  append_value (out, value, flags, 0);
+}
+
+GBytes *
+pp_json_value_to_bytes (const PpJsonValue *value,
+                        PpJsonWriteFlags   flags)
+{
+  GString *out = g_string_new (NULL);
+
+  append_value (out, value, flags, 0);
+  return g_string_free_to_bytes (out);
+}
+
+/* @node through values: one writer for both */
+static void
+append_json_node (GString          *out,
+                  JsonNode         *node,
+                  PpJsonWriteFlags  flags)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  PpJsonValue *value = pp_json_value_from_json_node_unchecked (arena, node);
+
+  append_value (out, value, flags, 0);
 }
 
 /**
@@ -287,7 +341,7 @@ pp_jsonld_to_json (JsonNode *node,
   g_return_val_if_fail (node != NULL, NULL);
 
   out = g_string_new (NULL);
-  append_json (out, node, pretty, FALSE, 0);
+  append_json_node (out, node, pretty ? PP_JSON_WRITE_PRETTY : PP_JSON_WRITE_NONE);
 
   return g_string_free (out, FALSE);
 }
@@ -299,5 +353,5 @@ void
 pp_json_append_canonical (GString  *out,
                           JsonNode *node)
 {
-  append_json (out, node, FALSE, TRUE, 0);
+  append_json_node (out, node, PP_JSON_WRITE_SORTED);
 }

@@ -38,6 +38,14 @@ JsonNode *pp_jsonld_flatten (JsonNode        *input,
                              GCancellable    *cancellable,
                              GError         **error);
 
+PP_AVAILABLE_IN_0_2
+GBytes   *pp_jsonld_flatten_bytes (GBytes          *input,
+                                   JsonNode        *context,
+                                   PpJsonldOptions *options,
+                                   gboolean         pretty,
+                                   GCancellable    *cancellable,
+                                   GError         **error);
+
 PP_AVAILABLE_IN_ALL
 char     *pp_jsonld_to_json (JsonNode        *node,
                              gboolean         pretty);

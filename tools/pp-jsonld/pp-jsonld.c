@@ -89,16 +89,28 @@ fail_jsonld (GError *error)
 }
 
 
-/* Reads a JSON document from @path ("-" for standard input); failures are
- * the specification's "loading document failed". */
-static JsonNode *
-load_json (const char  *path,
-           GError     **error)
+/* "loading document failed: PATH: CAUSE", the specification's error for a
+ * document that cannot be read or is not JSON */
+static void
+set_loading_failed (GError     **error,
+                    const char  *path,
+                    const char  *cause)
+{
+  g_set_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+               "%s: %s: %s",
+               pp_jsonld_error_code_to_string (PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED),
+               strcmp (path, "-") == 0 ? "standard input" : path,
+               cause);
+}
+
+/* Reads the bytes of @path ("-" for standard input) */
+static GBytes *
+load_bytes (const char  *path,
+            GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *contents = NULL;
+  char *contents = NULL;
   gsize length = 0;
-  JsonNode *root;
 
   if (strcmp (path, "-") == 0)
     {
@@ -112,39 +124,100 @@ load_json (const char  *path,
       if (ferror (stdin))
         {
           g_string_free (buffer, TRUE);
-          g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               "cannot read standard input");
-          goto fail;
+          set_loading_failed (error, path, "cannot read standard input");
+          return NULL;
         }
 
-      length = buffer->len;
-      contents = g_string_free (buffer, FALSE);
+      return g_string_free_to_bytes (buffer);
     }
-  else if (!g_file_get_contents (path, &contents, &length, &local_error))
+
+  if (!g_file_get_contents (path, &contents, &length, &local_error))
     {
-      goto fail;
+      set_loading_failed (error, path, local_error->message);
+      return NULL;
     }
 
   if (length > G_MAXSSIZE)
     {
-      g_set_error_literal (&local_error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           "the document is too long");
-      goto fail;
+      g_free (contents);
+      set_loading_failed (error, path, "the document is too long");
+      return NULL;
     }
 
-  root = pp_json_parse (contents != NULL ? contents : "", (gssize) length, &local_error);
+  return g_bytes_new_take (contents, length);
+}
+
+/* Reads a JSON document from @path ("-" for standard input) */
+static JsonNode *
+load_json (const char  *path,
+           GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) bytes = load_bytes (path, error);
+  const char *data;
+  gsize length;
+  JsonNode *root;
+
+  if (bytes == NULL)
+    return NULL;
+
+  data = g_bytes_get_data (bytes, &length);
+  root = pp_json_parse (data != NULL ? data : "", (gssize) length, &local_error);
   if (root == NULL)
-    goto fail;
+    set_loading_failed (error, path, local_error->message);
 
   return root;
+}
 
-fail:
-  g_set_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
-               "%s: %s: %s",
-               pp_jsonld_error_code_to_string (PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED),
-               strcmp (path, "-") == 0 ? "standard input" : path,
-               local_error->message);
+/* Flattens the text of @path straight to bytes; a text that is not JSON
+ * fails as load_json() fails */
+static GBytes *
+flatten_file (const char       *path,
+              JsonNode         *context,
+              PpJsonldOptions  *options,
+              GError          **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GBytes) input = load_bytes (path, error);
+  GBytes *flattened;
+  const char *code;
+
+  if (input == NULL)
+    return NULL;
+
+  flattened = pp_jsonld_flatten_bytes (input, context, options, TRUE, NULL, &local_error);
+  if (flattened != NULL)
+    return flattened;
+
+  code = pp_jsonld_error_code_to_string (PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED);
+  if (g_error_matches (local_error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED) &&
+      g_str_has_prefix (local_error->message, code) &&
+      g_str_has_prefix (local_error->message + strlen (code), ": "))
+    set_loading_failed (error, path, local_error->message + strlen (code) + 2);
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
   return NULL;
+}
+
+/* Flushes the output and frees the options */
+static int
+finish_output (void)
+{
+  g_clear_pointer (&opt_base, g_free);
+  g_clear_pointer (&opt_context, g_free);
+  g_clear_pointer (&opt_expand_context, g_free);
+  g_clear_pointer (&opt_processing_mode, g_free);
+  g_clear_pointer (&opt_loader_map, g_strfreev);
+  g_clear_pointer (&opt_rdf_direction, g_free);
+
+  if (fflush (stdout) != 0)
+    {
+      g_printerr ("pp-jsonld: cannot write the output\n");
+      return EXIT_JSONLD_ERROR;
+    }
+
+  return EXIT_SUCCESS;
 }
 
 int
@@ -259,6 +332,21 @@ main (int    argc,
         return fail_jsonld (error);
     }
 
+  if (strcmp (command, "flatten") == 0)
+    {
+      g_autoptr(GBytes) flattened = flatten_file (input_path, context, options, &error);
+      const char *data;
+      gsize length;
+
+      if (flattened == NULL)
+        return fail_jsonld (error);
+
+      data = g_bytes_get_data (flattened, &length);
+      fwrite (data, 1, length, stdout);
+      fputc ('\n', stdout);
+      return finish_output ();
+    }
+
   input = load_json (input_path, &error);
   if (input == NULL)
     return fail_jsonld (error);
@@ -267,8 +355,6 @@ main (int    argc,
     result = pp_jsonld_expand (input, options, NULL, &error);
   else if (strcmp (command, "compact") == 0)
     result = pp_jsonld_compact (input, context, options, NULL, &error);
-  else if (strcmp (command, "flatten") == 0)
-    result = pp_jsonld_flatten (input, context, options, NULL, &error);
   else
     nquads = pp_jsonld_to_rdf (input, options, NULL, &error);
 
@@ -287,18 +373,5 @@ main (int    argc,
       fputc ('\n', stdout);
     }
 
-  if (fflush (stdout) != 0)
-    {
-      g_printerr ("pp-jsonld: cannot write the output\n");
-      return EXIT_JSONLD_ERROR;
-    }
-
-  g_clear_pointer (&opt_base, g_free);
-  g_clear_pointer (&opt_context, g_free);
-  g_clear_pointer (&opt_expand_context, g_free);
-  g_clear_pointer (&opt_processing_mode, g_free);
-  g_clear_pointer (&opt_loader_map, g_strfreev);
-  g_clear_pointer (&opt_rdf_direction, g_free);
-
-  return EXIT_SUCCESS;
+  return finish_output ();
 }

@@ -1,0 +1,369 @@
+/* pp-json-arena.c: the memory and the interned strings of JSON values
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "pp-json-value-private.h"
+
+#include <string.h>
+
+/* Chunks grow from FIRST_CHUNK to MAX_CHUNK bytes, doubling, so a small
+ * document costs little and a large one takes few chunks; a request larger
+ * than a quarter of the next chunk gets a chunk of its own. */
+#define FIRST_CHUNK (8 * 1024)
+#define MAX_CHUNK   (1024 * 1024)
+#define ALIGNMENT   8
+
+typedef struct _Chunk Chunk;
+
+struct _Chunk {
+  Chunk *next;
+  gsize  size;
+  /* the memory follows, aligned */
+};
+
+#define CHUNK_HEADER (((sizeof (Chunk) + ALIGNMENT - 1) / ALIGNMENT) * ALIGNMENT)
+
+typedef struct {
+  guint32     hash;
+  guint32     len;
+  const char *str;  /* NULL: empty slot */
+} InternEntry;
+
+struct _PpJsonArena {
+  gatomicrefcount  ref_count;
+  guchar          *pos;          /* free memory of the current chunk */
+  guchar          *end;
+  Chunk           *chunks;       /* the current one first */
+  gsize            next_chunk;
+  gsize            size;
+  InternEntry     *interned;     /* open addressing, linear probing */
+  guint32          interned_mask;
+  guint32          n_interned;
+};
+
+/* {{{ keywords */
+
+/* One block, so that whether an interned string is a keyword is a range
+ * check. Order as in PpJsonKeyword. */
+static const struct {
+  char any[5], base[6], container[11], context[9], default_[9], direction[11];
+  char embed[7], explicit_[10], graph[7], id[4], import[8], included[10];
+  char index[7], json[6], language[10], list[6], nest[6], none[6], null[6];
+  char omit_default[13], prefix[8], preserve[10], propagate[11];
+  char protected_[11], require_all[13], reverse[9], set[5], type[6];
+  char value[7], version[9], vocab[7];
+} keyword_text = {
+  "@any", "@base", "@container", "@context", "@default", "@direction",
+  "@embed", "@explicit", "@graph", "@id", "@import", "@included",
+  "@index", "@json", "@language", "@list", "@nest", "@none", "@null",
+  "@omitDefault", "@prefix", "@preserve", "@propagate",
+  "@protected", "@requireAll", "@reverse", "@set", "@type",
+  "@value", "@version", "@vocab",
+};
+
+const char * const pp_json_keywords[PP_JSON_N_KEYWORDS] = {
+  keyword_text.any, keyword_text.base, keyword_text.container,
+  keyword_text.context, keyword_text.default_, keyword_text.direction,
+  keyword_text.embed, keyword_text.explicit_, keyword_text.graph,
+  keyword_text.id, keyword_text.import, keyword_text.included,
+  keyword_text.index, keyword_text.json, keyword_text.language,
+  keyword_text.list, keyword_text.nest, keyword_text.none, keyword_text.null,
+  keyword_text.omit_default, keyword_text.prefix, keyword_text.preserve,
+  keyword_text.propagate, keyword_text.protected_, keyword_text.require_all,
+  keyword_text.reverse, keyword_text.set, keyword_text.type,
+  keyword_text.value, keyword_text.version, keyword_text.vocab,
+};
+
+gboolean
+pp_json_is_interned_keyword (const char *interned)
+{
+  guintptr p = (guintptr) interned;
+  guintptr start = (guintptr) &keyword_text;
+
+  return p >= start && p < start + sizeof keyword_text;
+}
+
+/* }}} */
+
+/* {{{ memory */
+
+static void
+arena_add_chunk (PpJsonArena *arena,
+                 gsize        size)
+{
+  Chunk *chunk = g_malloc (CHUNK_HEADER + size);
+
+  chunk->size = size;
+  chunk->next = arena->chunks;
+  arena->chunks = chunk;
+  arena->pos = (guchar *) chunk + CHUNK_HEADER;
+  arena->end = arena->pos + size;
+  arena->size += CHUNK_HEADER + size;
+}
+
+/* A chunk of its own for a large request, kept behind the current one so
+ * that the current chunk's free memory is not lost */
+static gpointer
+arena_alloc_large (PpJsonArena *arena,
+                   gsize        size)
+{
+  Chunk *chunk = g_malloc (CHUNK_HEADER + size);
+
+  chunk->size = size;
+  arena->size += CHUNK_HEADER + size;
+
+  if (arena->chunks != NULL)
+    {
+      chunk->next = arena->chunks->next;
+      arena->chunks->next = chunk;
+    }
+  else
+    {
+      chunk->next = NULL;
+      arena->chunks = chunk;
+      arena->pos = arena->end = (guchar *) chunk + CHUNK_HEADER + size;
+    }
+
+  return (guchar *) chunk + CHUNK_HEADER;
+}
+
+gpointer
+pp_json_arena_alloc (PpJsonArena *arena,
+                     gsize        size)
+{
+  gpointer mem;
+
+  size = (size + ALIGNMENT - 1) & ~(gsize) (ALIGNMENT - 1);
+
+  if (G_UNLIKELY ((gsize) (arena->end - arena->pos) < size))
+    {
+      if (size > arena->next_chunk / 4)
+        return arena_alloc_large (arena, size);
+
+      arena_add_chunk (arena, arena->next_chunk);
+      if (arena->next_chunk < MAX_CHUNK)
+        arena->next_chunk *= 2;
+    }
+
+  mem = arena->pos;
+  arena->pos += size;
+  return mem;
+}
+
+/* Grows the block @mem of @old_size bytes to @new_size bytes: in place when
+ * it is the last block handed out and the chunk has room, else by copying */
+gpointer
+pp_json_arena_grow (PpJsonArena *arena,
+                    gpointer     mem,
+                    gsize        old_size,
+                    gsize        new_size)
+{
+  gsize old_aligned = (old_size + ALIGNMENT - 1) & ~(gsize) (ALIGNMENT - 1);
+  gsize new_aligned = (new_size + ALIGNMENT - 1) & ~(gsize) (ALIGNMENT - 1);
+  gpointer grown;
+
+  if (mem != NULL && (guchar *) mem + old_aligned == arena->pos &&
+      (gsize) (arena->end - (guchar *) mem) >= new_aligned)
+    {
+      arena->pos = (guchar *) mem + new_aligned;
+      return mem;
+    }
+
+  grown = pp_json_arena_alloc (arena, new_size);
+  if (old_size > 0)
+    memcpy (grown, mem, old_size);
+  return grown;
+}
+
+char *
+pp_json_arena_strndup (PpJsonArena *arena,
+                       const char  *str,
+                       gsize        len)
+{
+  char *copy = pp_json_arena_alloc (arena, len + 1);
+
+  memcpy (copy, str, len);
+  copy[len] = '\0';
+  return copy;
+}
+
+gsize
+pp_json_arena_get_size (PpJsonArena *arena)
+{
+  return arena->size;
+}
+
+/* }}} */
+
+/* {{{ interned strings */
+
+/* FNV-1a */
+static inline guint32
+hash_bytes (const char *str,
+            gsize       len)
+{
+  guint32 h = 2166136261u;
+
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ (guchar) str[i]) * 16777619u;
+
+  return h;
+}
+
+static void
+intern_insert_entry (PpJsonArena       *arena,
+                     const InternEntry *entry)
+{
+  guint32 i = entry->hash & arena->interned_mask;
+
+  while (arena->interned[i].str != NULL)
+    i = (i + 1) & arena->interned_mask;
+  arena->interned[i] = *entry;
+}
+
+static void
+intern_resize (PpJsonArena *arena,
+               guint32      capacity)
+{
+  InternEntry *old = arena->interned;
+  guint32 old_capacity = old != NULL ? arena->interned_mask + 1 : 0;
+
+  arena->interned = g_new0 (InternEntry, capacity);
+  arena->interned_mask = capacity - 1;
+
+  for (guint32 i = 0; i < old_capacity; i++)
+    if (old[i].str != NULL)
+      intern_insert_entry (arena, &old[i]);
+
+  g_free (old);
+}
+
+static const char *
+intern_find (PpJsonArena *arena,
+             const char  *str,
+             gsize        len,
+             guint32      hash)
+{
+  guint32 i = hash & arena->interned_mask;
+
+  for (;;)
+    {
+      const InternEntry *entry = &arena->interned[i];
+
+      if (entry->str == NULL)
+        return NULL;
+      if (entry->hash == hash && entry->len == len && memcmp (entry->str, str, len) == 0)
+        return entry->str;
+      i = (i + 1) & arena->interned_mask;
+    }
+}
+
+/* Adds @str, which lives as long as @arena, as the interned copy */
+static const char *
+intern_add (PpJsonArena *arena,
+            const char  *str,
+            gsize        len,
+            guint32      hash)
+{
+  InternEntry entry = { hash, (guint32) len, str };
+
+  if ((arena->n_interned + 1) * 4 > (arena->interned_mask + 1) * 3)
+    intern_resize (arena, (arena->interned_mask + 1) * 2);
+
+  intern_insert_entry (arena, &entry);
+  arena->n_interned++;
+  return str;
+}
+
+const char *
+pp_json_arena_intern_len (PpJsonArena *arena,
+                          const char  *str,
+                          gsize        len)
+{
+  guint32 hash;
+  const char *found;
+
+  /* longer strings are not worth interning: copy them */
+  if (G_UNLIKELY (len > G_MAXUINT32))
+    return pp_json_arena_strndup (arena, str, len);
+
+  hash = hash_bytes (str, len);
+  found = intern_find (arena, str, len, hash);
+  if (found != NULL)
+    return found;
+
+  return intern_add (arena, pp_json_arena_strndup (arena, str, len), len, hash);
+}
+
+const char *
+pp_json_arena_intern (PpJsonArena *arena,
+                      const char  *str)
+{
+  return pp_json_arena_intern_len (arena, str, strlen (str));
+}
+
+const char *
+pp_json_arena_lookup_interned (PpJsonArena *arena,
+                               const char  *str)
+{
+  gsize len = strlen (str);
+
+  return intern_find (arena, str, len, hash_bytes (str, len));
+}
+
+/* }}} */
+
+PpJsonArena *
+pp_json_arena_new (void)
+{
+  PpJsonArena *arena = g_new0 (PpJsonArena, 1);
+
+  g_atomic_ref_count_init (&arena->ref_count);
+  arena->next_chunk = FIRST_CHUNK;
+
+  intern_resize (arena, 128);
+  for (guint i = 0; i < PP_JSON_N_KEYWORDS; i++)
+    {
+      const char *keyword = pp_json_keywords[i];
+      gsize len = strlen (keyword);
+
+      intern_add (arena, keyword, len, hash_bytes (keyword, len));
+    }
+
+  return arena;
+}
+
+PpJsonArena *
+pp_json_arena_ref (PpJsonArena *arena)
+{
+  g_return_val_if_fail (arena != NULL, NULL);
+
+  g_atomic_ref_count_inc (&arena->ref_count);
+  return arena;
+}
+
+void
+pp_json_arena_unref (PpJsonArena *arena)
+{
+  Chunk *chunk;
+
+  g_return_if_fail (arena != NULL);
+
+  if (!g_atomic_ref_count_dec (&arena->ref_count))
+    return;
+
+  chunk = arena->chunks;
+  while (chunk != NULL)
+    {
+      Chunk *next = chunk->next;
+
+      g_free (chunk);
+      chunk = next;
+    }
+
+  g_free (arena->interned);
+  g_free (arena);
+}

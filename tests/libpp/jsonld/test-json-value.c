@@ -1,0 +1,397 @@
+/* test-json-value.c: the JSON values of the JSON-LD core
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libpp/libpp.h>
+
+#include "pp-json-value-private.h"
+
+static const char * const round_trip_texts[] = {
+  "null",
+  "true",
+  "[false,true,null]",
+  "0",
+  "-0",
+  "9223372036854775807",
+  "-9223372036854775808",
+  "1.5",
+  "1.50",
+  "1e2",
+  "1E-7",
+  "123456789012345678901234567890.0",
+  "0.1",
+  "\"\"",
+  "\"caf\\u00e9 \\ud83d\\ude00 \\\"quoted\\\" \\\\ \\/ \\b\\f\\n\\r\\t \\u001f\"",
+  "\"plain ASCII and UTF-8: café, 日本\"",
+  "{}",
+  "[]",
+  "{\"a\":1,\"b\":[1,2,{\"c\":null}],\"@id\":\"http://example.org/\"}",
+  "  {\"z\": 1, \"a\": 2, \"m\": {\"y\": [], \"b\": {}}}  ",
+  "\xEF\xBB\xBF[1]",
+};
+
+/* the values write the same bytes as the json-glib tree of the same text */
+static void
+test_round_trip (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (round_trip_texts); i++)
+    {
+      const char *text = round_trip_texts[i];
+      g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(GString) written = g_string_new (NULL);
+      g_autoptr(GString) pretty = g_string_new (NULL);
+      g_autofree char *expected = NULL;
+      g_autofree char *expected_pretty = NULL;
+      g_autofree char *again = NULL;
+      g_autoptr(JsonNode) converted = NULL;
+      PpJsonValue *value;
+
+      g_test_message ("%s", text);
+      value = pp_json_value_parse (arena, text, -1, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (value);
+
+      node = pp_json_parse (text, -1, &error);
+      g_assert_no_error (error);
+      expected = pp_jsonld_to_json (node, FALSE);
+      expected_pretty = pp_jsonld_to_json (node, TRUE);
+
+      pp_json_value_write (written, value, PP_JSON_WRITE_NONE);
+      g_assert_cmpstr (written->str, ==, expected);
+      pp_json_value_write (pretty, value, PP_JSON_WRITE_PRETTY);
+      g_assert_cmpstr (pretty->str, ==, expected_pretty);
+
+      /* through JsonNode and back */
+      converted = pp_json_value_to_json_node (value);
+      g_assert_true (json_node_equal (converted, node));
+      again = pp_jsonld_to_json (converted, FALSE);
+      g_assert_cmpstr (again, ==, expected);
+    }
+}
+
+static void
+test_sorted_write (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  PpJsonValue *value;
+
+  value = pp_json_value_parse (arena, "{\"b\":{\"y\":1,\"x\":2},\"a\":[{\"d\":0,\"c\":1}]}", -1, NULL);
+  bytes = pp_json_value_to_bytes (value, PP_JSON_WRITE_SORTED);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   "{\"a\":[{\"c\":1,\"d\":0}],\"b\":{\"x\":2,\"y\":1}}", 39);
+}
+
+/* json-glib keeps a repeated member in its first place with its last value */
+static void
+test_repeated_member (void)
+{
+  g_autoptr(GString) members = g_string_new ("{");
+  const char *texts[2] = { "{\"a\":1,\"b\":2,\"a\":3}", NULL };
+
+  /* more members than are searched linearly */
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (members, "\"k%u\":%u,", i % 25, i);
+  g_string_append (members, "\"k3\":\"last\"}");
+  texts[1] = members->str;
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+      g_autoptr(JsonNode) node = pp_json_parse (texts[i], -1, NULL);
+      g_autoptr(GString) written = g_string_new (NULL);
+      g_autofree char *expected = pp_jsonld_to_json (node, FALSE);
+      PpJsonValue *value = pp_json_value_parse (arena, texts[i], -1, NULL);
+
+      pp_json_value_write (written, value, PP_JSON_WRITE_NONE);
+      g_assert_cmpstr (written->str, ==, expected);
+    }
+}
+
+static void
+test_interning (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(PpJsonArena) other = pp_json_arena_new ();
+  g_autofree char *copy = g_strdup ("http://schema.org/name");
+  const PpJsonMember *first, *second;
+  const char *interned;
+  PpJsonValue *value;
+
+  interned = pp_json_arena_intern (arena, "http://schema.org/name");
+  g_assert_true (interned == pp_json_arena_intern (arena, copy));
+  g_assert_true (interned == pp_json_arena_intern_len (arena, "http://schema.org/name!", 22));
+  g_assert_true (interned == pp_json_arena_lookup_interned (arena, copy));
+  g_assert_null (pp_json_arena_lookup_interned (arena, "never interned"));
+  g_assert_false (interned == pp_json_arena_intern (other, copy));
+
+  /* keywords: the same pointers in every arena */
+  g_assert_true (pp_json_arena_intern (arena, "@id") == PP_JSON_KW (ID));
+  g_assert_true (pp_json_arena_intern (other, "@id") == PP_JSON_KW (ID));
+  g_assert_true (pp_json_is_interned_keyword (PP_JSON_KW (VOCAB)));
+  g_assert_true (pp_json_is_interned_keyword (pp_json_arena_intern (arena, "@requireAll")));
+  g_assert_false (pp_json_is_interned_keyword (interned));
+  g_assert_false (pp_json_is_interned_keyword (pp_json_arena_intern (arena, "@unknown")));
+
+  /* member names of parsed objects are interned: equal names, equal pointers */
+  value = pp_json_value_parse (arena, "[{\"@id\":\"x\",\"http://schema.org/name\":1},"
+                                      "{\"@id\":\"y\",\"http://schema.org/name\":2}]", -1, NULL);
+  first = pp_json_object_get_members (pp_json_array_get (value, 0));
+  second = pp_json_object_get_members (pp_json_array_get (value, 1));
+  g_assert_true (first[0].key == PP_JSON_KW (ID));
+  g_assert_true (first[1].key == interned);
+  g_assert_true (second[1].key == interned);
+  g_assert_cmpint (pp_json_value_get_int (pp_json_object_get (pp_json_array_get (value, 1), interned)), ==, 2);
+  g_assert_cmpstr (pp_json_object_get_string (pp_json_array_get (value, 1), PP_JSON_KW (ID)), ==, "y");
+}
+
+static void
+test_number_text (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  PpJsonValue *value = pp_json_value_parse (arena, "[1.50, -0, 10, 2.5E+3, 12345678901234567890.0]", -1, NULL);
+
+  g_assert_cmpint (pp_json_value_get_type (pp_json_array_get (value, 0)), ==, PP_JSON_TYPE_DOUBLE);
+  g_assert_cmpfloat (pp_json_value_get_double (pp_json_array_get (value, 0)), ==, 1.5);
+  g_assert_cmpstr (pp_json_value_get_number_text (pp_json_array_get (value, 0)), ==, "1.50");
+
+  g_assert_cmpint (pp_json_value_get_type (pp_json_array_get (value, 1)), ==, PP_JSON_TYPE_INT);
+  g_assert_cmpint (pp_json_value_get_int (pp_json_array_get (value, 1)), ==, 0);
+  g_assert_cmpstr (pp_json_value_get_number_text (pp_json_array_get (value, 1)), ==, "-0");
+
+  g_assert_cmpint (pp_json_value_get_int (pp_json_array_get (value, 2)), ==, 10);
+  g_assert_cmpstr (pp_json_value_get_number_text (pp_json_array_get (value, 3)), ==, "2.5E+3");
+  g_assert_cmpfloat (pp_json_value_get_double (pp_json_array_get (value, 3)), ==, 2500);
+  g_assert_cmpstr (pp_json_value_get_number_text (pp_json_array_get (value, 4)), ==,
+                   "12345678901234567890.0");
+
+  /* built numbers have no text */
+  g_assert_null (pp_json_value_get_number_text (pp_json_value_new_int (arena, 3)));
+}
+
+static char *
+nested_arrays (guint depth)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (text, ']');
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_too_deep (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autofree char *deepest = nested_arrays (PP_JSON_MAX_DEPTH);
+  g_autofree char *too_deep = nested_arrays (PP_JSON_MAX_DEPTH + 1);
+  g_autofree char *far_too_deep = nested_arrays (100000);
+  g_autoptr(GError) error = NULL;
+  PpJsonValue *value;
+
+  value = pp_json_value_parse (arena, deepest, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (pp_json_value_is_array (value));
+
+  g_assert_null (pp_json_value_parse (arena, too_deep, -1, &error));
+  g_assert_error (error, PP_JSON_ERROR, PP_JSON_ERROR_TOO_DEEP);
+  g_clear_error (&error);
+
+  g_assert_null (pp_json_value_parse (arena, far_too_deep, -1, &error));
+  g_assert_error (error, PP_JSON_ERROR, PP_JSON_ERROR_TOO_DEEP);
+}
+
+/* every refusal as pp_json_validate() words it, with its position */
+static void
+test_refused (void)
+{
+  static const struct {
+    const char *text;
+    gssize      length;
+    PpJsonError code;
+    const char *message;
+  } cases[] = {
+    { "[\"ok\",\n \"caf\xC3\"]", -1, PP_JSON_ERROR_INVALID_ENCODING,
+      "the text is not valid UTF-8 at offset 12 (line 2, column 6)" },
+    { "{\"a\xFF\": 1}", -1, PP_JSON_ERROR_INVALID_ENCODING,
+      "the text is not valid UTF-8 at offset 3 (line 1, column 4)" },
+    { "[\"a\\u0000b\"]", -1, PP_JSON_ERROR_UNSUPPORTED_VALUE, NULL },
+    { "[\"\\ud800\"]", -1, PP_JSON_ERROR_UNSUPPORTED_VALUE, NULL },
+    { "[18446744073709551616]", -1, PP_JSON_ERROR_UNSUPPORTED_VALUE, NULL },
+    { "1e400", -1, PP_JSON_ERROR_UNSUPPORTED_VALUE, NULL },
+    { "[1,]", -1, PP_JSON_ERROR_INVALID_SYNTAX, NULL },
+    { "{\"a\" 1}", -1, PP_JSON_ERROR_INVALID_SYNTAX, NULL },
+    { "[1] [2]", -1, PP_JSON_ERROR_INVALID_SYNTAX, NULL },
+    { "", 0, PP_JSON_ERROR_INVALID_SYNTAX, "the text is empty" },
+    { "[1,\0 2]", 6, PP_JSON_ERROR_INVALID_ENCODING, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GError) expected = NULL;
+
+      g_test_message ("case %u", i);
+      g_assert_null (pp_json_value_parse (arena, cases[i].text, cases[i].length, &error));
+      g_assert_error (error, PP_JSON_ERROR, (int) cases[i].code);
+      if (cases[i].message != NULL)
+        g_assert_cmpstr (error->message, ==, cases[i].message);
+
+      g_assert_false (pp_json_validate (cases[i].text, cases[i].length, &expected));
+      g_assert_cmpstr (error->message, ==, expected->message);
+    }
+}
+
+static void
+test_from_json_node_checks (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(JsonNode) bad_string = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(JsonNode) infinite = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(JsonNode) deep = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) written = g_string_new (NULL);
+  JsonArray *inner = json_array_new ();
+
+  json_node_set_string (bad_string, "caf\xC3");
+  g_assert_null (pp_json_value_from_json_node (arena, bad_string, 512, &error));
+  g_assert_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (error->message, ==, "invalid input: a string is not valid UTF-8");
+  g_clear_error (&error);
+
+  json_node_set_double (infinite, 1.0 / 0.0);
+  g_assert_null (pp_json_value_from_json_node (arena, infinite, 512, &error));
+  g_assert_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  /* unchecked, written as null as pp_jsonld_to_json() does */
+  pp_json_value_write (written, pp_json_value_from_json_node_unchecked (arena, infinite), 0);
+  g_assert_cmpstr (written->str, ==, "null");
+
+  json_array_add_array_element (inner, json_array_new ());
+  json_node_take_array (deep, inner);
+  g_assert_nonnull (pp_json_value_from_json_node (arena, deep, 1, &error));
+  g_assert_no_error (error);
+  g_assert_null (pp_json_value_from_json_node (arena, deep, 0, &error));
+  g_assert_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_INVALID_INPUT);
+}
+
+static void
+test_building (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(PpJsonArena) other = pp_json_arena_new ();
+  const char *name = pp_json_arena_intern (arena, "name");
+  PpJsonValue *object = pp_json_value_new_object (arena, 0);
+  PpJsonValue *array = pp_json_value_new_array (arena, 0);
+  PpJsonValue *copy;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  pp_json_object_set (arena, object, PP_JSON_KW (ID), pp_json_value_new_string (arena, "_:b0"));
+  pp_json_object_set (arena, object, name, pp_json_value_new_string (arena, "first"));
+  pp_json_object_set (arena, object, PP_JSON_KW (ID), pp_json_value_new_string (arena, "_:b1"));
+  pp_json_object_add_value (arena, object, PP_JSON_KW (TYPE), pp_json_value_new_string_static (arena, "T"), TRUE);
+  pp_json_object_add_value (arena, object, name, pp_json_value_new_double (arena, 0.5), FALSE);
+  pp_json_value_write (out, object, 0);
+  g_assert_cmpstr (out->str, ==, "{\"@id\":\"_:b1\",\"name\":[\"first\",0.5],\"@type\":[\"T\"]}");
+
+  g_assert_true (pp_json_object_remove (object, PP_JSON_KW (ID)));
+  g_assert_false (pp_json_object_remove (object, PP_JSON_KW (ID)));
+  g_assert_nonnull (pp_json_object_lookup (object, "name"));
+  g_string_truncate (out, 0);
+  pp_json_value_write (out, object, 0);
+  g_assert_cmpstr (out->str, ==, "{\"name\":[\"first\",0.5],\"@type\":[\"T\"]}");
+
+  /* arrays grow past the arena's chunks */
+  for (guint i = 0; i < 100000; i++)
+    pp_json_array_append (arena, array, pp_json_value_new_int (arena, i));
+  g_assert_cmpuint (pp_json_value_get_size (array), ==, 100000);
+  for (guint i = 0; i < 100000; i += 997)
+    g_assert_cmpint (pp_json_value_get_int (pp_json_array_get (array, i)), ==, i);
+
+  copy = pp_json_value_copy (other, object);
+  g_assert_true (pp_json_value_equal (copy, object));
+  g_assert_cmpuint (pp_json_value_hash (copy), ==, pp_json_value_hash (object));
+  g_assert_true (pp_json_object_get_members (copy)[0].key == pp_json_arena_lookup_interned (other, "name"));
+  g_assert_true (pp_json_value_is_node_object (copy));
+  g_assert_false (pp_json_value_is_value_object (copy));
+}
+
+static void
+test_equal (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  PpJsonValue *a = pp_json_value_parse (arena, "{\"x\":1,\"y\":[true,\"s\"]}", -1, NULL);
+  PpJsonValue *b = pp_json_value_parse (arena, "{\"y\":[true,\"s\"],\"x\":1.0}", -1, NULL);
+  PpJsonValue *c = pp_json_value_parse (arena, "{\"y\":[true,\"t\"],\"x\":1}", -1, NULL);
+
+  g_assert_true (pp_json_value_equal (a, b));
+  g_assert_cmpuint (pp_json_value_hash (a), ==, pp_json_value_hash (b));
+  g_assert_false (pp_json_value_equal (a, c));
+}
+
+/* bytes in, bytes out: the same document as the tree path gives */
+static void
+test_flatten_bytes (void)
+{
+  const char *text =
+    "{\"@context\": {\"@vocab\": \"http://schema.org/\"},"
+    " \"@graph\": [{\"@id\": \"http://example.org/a\", \"name\": \"A\","
+    " \"address\": {\"streetAddress\": \"1 Main Street\"}},"
+    " {\"@id\": \"http://example.org/a\", \"age\": 1.5}]}";
+  g_autoptr(GBytes) input = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GBytes) flattened = NULL;
+  g_autoptr(GBytes) pretty = NULL;
+  g_autoptr(JsonNode) tree = pp_json_parse (text, -1, NULL);
+  g_autoptr(JsonNode) expected_tree = pp_jsonld_flatten (tree, NULL, NULL, NULL, NULL);
+  g_autofree char *expected = pp_jsonld_to_json (expected_tree, FALSE);
+  g_autofree char *expected_pretty = pp_jsonld_to_json (expected_tree, TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) broken = g_bytes_new_static ("[\"caf\xC3\"]", 8);
+
+  flattened = pp_jsonld_flatten_bytes (input, NULL, NULL, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (flattened, NULL), g_bytes_get_size (flattened),
+                   expected, strlen (expected));
+
+  pretty = pp_jsonld_flatten_bytes (input, NULL, NULL, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (pretty, NULL), g_bytes_get_size (pretty),
+                   expected_pretty, strlen (expected_pretty));
+
+  g_assert_null (pp_jsonld_flatten_bytes (broken, NULL, NULL, FALSE, NULL, &error));
+  g_assert_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED);
+  g_assert_cmpstr (error->message, ==,
+                   "loading document failed: the text is not valid UTF-8 at offset 5 (line 1, column 6)");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/json-value/parse/writes-as-json-glib-tree", test_round_trip);
+  g_test_add_func ("/json-value/write/sorted-members", test_sorted_write);
+  g_test_add_func ("/json-value/parse/repeated-member-first-place-last-value", test_repeated_member);
+  g_test_add_func ("/json-value/intern/equal-strings-equal-pointers", test_interning);
+  g_test_add_func ("/json-value/parse/number-source-text-kept", test_number_text);
+  g_test_add_func ("/json-value/parse/too-deep-refused", test_too_deep);
+  g_test_add_func ("/json-value/parse/refused-as-validate-words-it", test_refused);
+  g_test_add_func ("/json-value/json-node/checked-conversion", test_from_json_node_checks);
+  g_test_add_func ("/json-value/build/members-arrays-copies", test_building);
+  g_test_add_func ("/json-value/equal/members-in-any-order", test_equal);
+  g_test_add_func ("/jsonld/flatten-bytes/same-as-tree", test_flatten_bytes);
+
+  return g_test_run ();
+}
