@@ -13,6 +13,8 @@
 #include <libpp/pp-enum-types.h>
 
 #include <libpp/pp-document.h>
+#include <libpp/pp-document-builder.h>
+#include <libpp/pp-reader.h>
 #include <libpp/pp-json-parse.h>
 #include <libpp/pp-segment.h>
 #include <libpp/pp-segmenter.h>

@@ -16,6 +16,11 @@
  * A document to turn into JSON-LD: a name (for messages and provenance),
  * its text, valid UTF-8, and its format. Immutable.
  *
+ * A document made by a [iface@Pp.Reader] also has the structure its reader
+ * found ([method@Pp.Document.get_blocks]): the section path and page of
+ * each block of its text, which its segments inherit, and may have a base
+ * IRI ([method@Pp.Document.get_base_iri]).
+ *
  * Since: 0.1
  */
 
@@ -27,6 +32,8 @@ struct _PpDocument
   char *text;
   gsize length;
   PpTextFormat format;
+  char *base_iri;
+  GPtrArray *blocks;   /* (element-type PpDocumentBlock) (nullable) */
 };
 
 /* Larger documents are refused rather than exhausting memory */
@@ -81,6 +88,8 @@ pp_document_finalize (GObject *object)
 
   g_free (self->name);
   g_free (self->text);
+  g_free (self->base_iri);
+  g_clear_pointer (&self->blocks, g_ptr_array_unref);
 
   G_OBJECT_CLASS (pp_document_parent_class)->finalize (object);
 }
@@ -108,14 +117,19 @@ is_blank (const char *text,
   return TRUE;
 }
 
-static PpDocument *
-document_new_take (const char    *name,
-                   char          *text,
-                   gsize          length,
-                   PpTextFormat   format,
-                   GError       **error)
+/* Makes a document of @text, taken, which must end with a NUL byte past
+ * @length; with its readers' @blocks, taken, when it has some */
+PpDocument *
+pp_document_new_take (const char    *name,
+                      char          *text,
+                      gsize          length,
+                      PpTextFormat   format,
+                      const char    *base_iri,
+                      GPtrArray     *blocks,
+                      GError       **error)
 {
   g_autofree char *owned = text;
+  g_autoptr(GPtrArray) owned_blocks = blocks;
   g_autoptr(GError) local_error = NULL;
   PpDocument *self;
 
@@ -145,6 +159,8 @@ document_new_take (const char    *name,
   self->text = g_steal_pointer (&owned);
   self->length = length;
   self->format = format;
+  self->base_iri = g_strdup (base_iri);
+  self->blocks = g_steal_pointer (&owned_blocks);
 
   return self;
 }
@@ -185,7 +201,7 @@ pp_document_new_from_text (const char    *name,
     memcpy (copy, text, length);
   copy[length] = '\0';
 
-  return document_new_take (name, copy, length, format, error);
+  return pp_document_new_take (name, copy, length, format, NULL, NULL, error);
 }
 
 static PpTextFormat
@@ -236,7 +252,7 @@ pp_document_new_from_file (GFile         *file,
       return NULL;
     }
 
-  return document_new_take (name, contents, length, format_for_name (name), error);
+  return pp_document_new_take (name, contents, length, format_for_name (name), NULL, NULL, error);
 }
 
 /**
@@ -309,4 +325,46 @@ pp_document_get_format (PpDocument *document)
   g_return_val_if_fail (PP_IS_DOCUMENT (document), PP_TEXT_FORMAT_PLAIN);
 
   return document->format;
+}
+
+/**
+ * pp_document_get_base_iri:
+ * @document: a #PpDocument
+ *
+ * Gets the IRI the document is known by, against which the identifiers
+ * minted for its entities are made: the canonical URL of a web page, or the
+ * URI of the file it was read from.
+ *
+ * Returns: (nullable): the base IRI, or %NULL when it has none
+ *
+ * Since: 0.2
+ */
+const char *
+pp_document_get_base_iri (PpDocument *document)
+{
+  g_return_val_if_fail (PP_IS_DOCUMENT (document), NULL);
+
+  return document->base_iri;
+}
+
+/**
+ * pp_document_get_blocks:
+ * @document: a #PpDocument
+ *
+ * Gets the blocks of the document's text, in order, as its reader found
+ * them: where each is in the text, its section path and its page. A
+ * document made of a plain or Markdown text has none: the segmenter finds
+ * its paragraphs and headings itself.
+ *
+ * Returns: (transfer none) (element-type PpDocumentBlock) (nullable): the
+ *   blocks, or %NULL when the document has none
+ *
+ * Since: 0.2
+ */
+GPtrArray *
+pp_document_get_blocks (PpDocument *document)
+{
+  g_return_val_if_fail (PP_IS_DOCUMENT (document), NULL);
+
+  return document->blocks;
 }

@@ -59,6 +59,42 @@ typedef enum {
 PP_AVAILABLE_IN_ALL
 GQuark pp_document_error_quark (void);
 
+#define PP_TYPE_DOCUMENT_BLOCK (pp_document_block_get_type ())
+
+/**
+ * PpDocumentBlock:
+ *
+ * One block of a document's text as its reader found it: a paragraph, a
+ * heading, a list item, a table cell. It knows its byte range in the
+ * document's text, the titles of the sections above it, its page (0 when
+ * the document has no pages) and, when the reader knows it, its byte range
+ * in the source file. A reference-counted, immutable boxed type.
+ *
+ * Since: 0.2
+ */
+typedef struct _PpDocumentBlock PpDocumentBlock;
+
+PP_AVAILABLE_IN_0_2
+GType               pp_document_block_get_type         (void) G_GNUC_CONST;
+PP_AVAILABLE_IN_0_2
+PpDocumentBlock    *pp_document_block_ref              (PpDocumentBlock *block);
+PP_AVAILABLE_IN_0_2
+void                pp_document_block_unref            (PpDocumentBlock *block);
+PP_AVAILABLE_IN_0_2
+gsize               pp_document_block_get_start        (PpDocumentBlock *block);
+PP_AVAILABLE_IN_0_2
+gsize               pp_document_block_get_end          (PpDocumentBlock *block);
+PP_AVAILABLE_IN_0_2
+guint               pp_document_block_get_page         (PpDocumentBlock *block);
+PP_AVAILABLE_IN_0_2
+const char * const *pp_document_block_get_section_path (PpDocumentBlock *block);
+PP_AVAILABLE_IN_0_2
+gboolean            pp_document_block_get_source_range (PpDocumentBlock *block,
+                                                        goffset         *start,
+                                                        goffset         *end);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpDocumentBlock, pp_document_block_unref)
+
 #define PP_TYPE_DOCUMENT (pp_document_get_type ())
 
 PP_AVAILABLE_IN_ALL
@@ -83,5 +119,9 @@ PP_AVAILABLE_IN_ALL
 gsize         pp_document_get_length    (PpDocument    *document);
 PP_AVAILABLE_IN_ALL
 PpTextFormat  pp_document_get_format    (PpDocument    *document);
+PP_AVAILABLE_IN_0_2
+const char   *pp_document_get_base_iri  (PpDocument    *document);
+PP_AVAILABLE_IN_0_2
+GPtrArray    *pp_document_get_blocks    (PpDocument    *document);
 
 G_END_DECLS

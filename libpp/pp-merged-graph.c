@@ -335,6 +335,8 @@ segment_ref_new (PpSegment *segment)
   set_value (node, PP_NS "end",
              json_node_init_int (json_node_alloc (),
                                  (gint64) (start + pp_segment_get_length (segment))));
+  if (pp_segment_get_page (segment) > 0)
+    set_value (node, PP_NS "page", json_node_init_int (json_node_alloc (), pp_segment_get_page (segment)));
   if (path != NULL && path[0] != NULL)
     {
       g_autofree char *section = g_strjoinv (" / ", (char **) path);
@@ -573,10 +575,10 @@ pp_merged_graph_finish (PpMergedGraph  *self,
   drop_supertypes (flattened);
   if (self->form == PP_OUTPUT_FORM_FLATTENED)
     return g_steal_pointer (&flattened);
-
-  /* The flattened graph is in expanded form already */
   if (self->form == PP_OUTPUT_FORM_EXPANDED)
     return pp_node_embedding_embed (flattened);
+
+  /* The flattened graph is in expanded form already */
   context = output_context (self->provenance);
   compacted = pp_jsonld_compact_expanded (flattened, context, self->options, NULL, error);
   if (compacted == NULL)

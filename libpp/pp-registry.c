@@ -14,16 +14,19 @@
 #include "pp-converter.h"
 #include "pp-llm-client.h"
 #include "pp-plugin-module-private.h"
+#include "pp-reader.h"
+#include "pp-reader-text-private.h"
 
 /**
  * SECTION:pp-registry
  * @title: Plugin registry
  *
- * libpp's plugins are found the way GIO finds its modules. There are three
+ * libpp's plugins are found the way GIO finds its modules. There are four
  * extension points, each with the interface its implementations must have:
  * %PP_LLM_CLIENT_EXTENSION_POINT (#PpLlmClient),
- * %PP_CONVERTER_EXTENSION_POINT (#PpConverter) and
- * %PP_CACHE_EXTENSION_POINT (#PpCache). An implementation is registered
+ * %PP_CONVERTER_EXTENSION_POINT (#PpConverter),
+ * %PP_CACHE_EXTENSION_POINT (#PpCache) and, since 0.2,
+ * %PP_READER_EXTENSION_POINT (#PpReader). An implementation is registered
  * with a name and a priority, by a plugin module or in-process with
  * pp_registry_register_type().
  *
@@ -35,7 +38,7 @@
  *
  * pp_registry_create() makes an instance: the implementation named, or the
  * one named by the point's environment variable (`PP_LLM`, `PP_CONVERTER`,
- * `PP_CACHE`), or else the implementation of highest priority that
+ * `PP_CACHE`, `PP_READER`), or else the implementation of highest priority that
  * initialises (#GInitable).
  */
 
@@ -59,6 +62,7 @@ static PpExtensionPoint extension_points[] = {
   { PP_LLM_CLIENT_EXTENSION_POINT, "PP_LLM", pp_llm_client_get_type, NULL },
   { PP_CONVERTER_EXTENSION_POINT, "PP_CONVERTER", pp_converter_get_type, NULL },
   { PP_CACHE_EXTENSION_POINT, "PP_CACHE", pp_cache_get_type, NULL },
+  { PP_READER_EXTENSION_POINT, "PP_READER", pp_reader_get_type, NULL },
 };
 
 static GMutex registry_lock;
@@ -353,6 +357,9 @@ load_all_modules (gpointer data)
 {
   const char *path = g_getenv ("PP_PLUGIN_PATH");
 
+  /* libpp's own implementations, which modules may outrank */
+  pp_reader_text_register_builtins ();
+
   if (path != NULL && *path != '\0')
     {
       g_auto(GStrv) dirs = g_strsplit (path, G_SEARCHPATH_SEPARATOR_S, -1);
@@ -374,7 +381,7 @@ load_all_modules (gpointer data)
  *
  * Loads the plugin modules, once per process: those of the directories in
  * `PP_PLUGIN_PATH` (separated by `:`), then those of the installed plugin
- * directory. Thread-safe.
+ * directory. libpp's own readers are registered first. Thread-safe.
  *
  * Since: 0.1
  */
@@ -403,6 +410,7 @@ pp_registry_list_points (void)
     PP_LLM_CLIENT_EXTENSION_POINT,
     PP_CONVERTER_EXTENSION_POINT,
     PP_CACHE_EXTENSION_POINT,
+    PP_READER_EXTENSION_POINT,
     NULL,
   };
 

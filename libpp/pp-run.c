@@ -589,14 +589,7 @@ pp_run_start_document (PpProcessor   *self,
   GQueue to_return = G_QUEUE_INIT;
   Run *run;
 
-  segments = pp_segmenter_split (self->segmenter,
-                                 pp_document_get_text (document),
-                                 pp_document_get_length (document),
-                                 pp_document_get_format (document),
-                                 error);
-  if (segments == NULL)
-    return NULL;
-
+  segments = pp_segmenter_split_document (self->segmenter, document);
   if (segments->len == 0)
     {
       g_set_error (error, PP_DOCUMENT_ERROR, PP_DOCUMENT_ERROR_EMPTY,
@@ -608,7 +601,9 @@ pp_run_start_document (PpProcessor   *self,
   run->task = gtask != NULL ? g_object_ref (gtask) : NULL;
   run->reconciler = pp_reconciler_new (segments->len, self->output_form);
   g_object_set (run->reconciler,
-                "document-iri", pp_document_get_name (document),
+                "document-iri", pp_document_get_base_iri (document) != NULL
+                                  ? pp_document_get_base_iri (document)
+                                  : pp_document_get_name (document),
                 "provenance", self->provenance,
                 NULL);
   pp_reconciler_set_done_func (run->reconciler, reconciler_done, pp_run_ref (run),

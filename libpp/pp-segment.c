@@ -16,6 +16,7 @@ struct _PpSegment
   gsize length;
   gsize offset;
   char **heading_path;
+  guint page;
   char *hash;
 };
 
@@ -38,7 +39,7 @@ pp_segment_clear (PpSegment *segment)
  * @heading_path: (nullable) (array zero-terminated=1): the titles of the
  *   sections that contain the segment, outermost first
  *
- * Creates a segment. Its hash is the SHA-256 of its text.
+ * Creates a segment on no page. Its hash is the SHA-256 of its text.
  *
  * Returns: (transfer full): a new #PpSegment
  *
@@ -50,6 +51,36 @@ pp_segment_new (guint               index,
                 gssize              length,
                 gsize               offset,
                 const char * const *heading_path)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+
+  return pp_segment_new_full (index, text, length, offset, heading_path, 0);
+}
+
+/**
+ * pp_segment_new_full:
+ * @index: the position of the segment in its document, from 0
+ * @text: the text, valid UTF-8
+ * @length: the length of @text in bytes, or -1 if it is nul-terminated
+ * @offset: the byte offset of @text in the source document
+ * @heading_path: (nullable) (array zero-terminated=1): the titles of the
+ *   sections that contain the segment, outermost first
+ * @page: the page the segment starts on, from 1, or 0 when its document
+ *   has no pages
+ *
+ * Creates a segment. Its hash is the SHA-256 of its text.
+ *
+ * Returns: (transfer full): a new #PpSegment
+ *
+ * Since: 0.2
+ */
+PpSegment *
+pp_segment_new_full (guint               index,
+                     const char         *text,
+                     gssize              length,
+                     gsize               offset,
+                     const char * const *heading_path,
+                     guint               page)
 {
   PpSegment *segment;
 
@@ -64,6 +95,7 @@ pp_segment_new (guint               index,
   segment->length = length;
   segment->offset = offset;
   segment->heading_path = heading_path != NULL ? g_strdupv ((char **) heading_path) : g_new0 (char *, 1);
+  segment->page = page;
 
   return segment;
 }
@@ -191,6 +223,25 @@ pp_segment_get_heading_path (PpSegment *segment)
   g_return_val_if_fail (segment != NULL, NULL);
 
   return (const char * const *) segment->heading_path;
+}
+
+/**
+ * pp_segment_get_page:
+ * @segment: a #PpSegment
+ *
+ * Gets the page the segment starts on, in a document that has pages, such
+ * as a PDF file.
+ *
+ * Returns: the page, from 1, or 0 when the document has no pages
+ *
+ * Since: 0.2
+ */
+guint
+pp_segment_get_page (PpSegment *segment)
+{
+  g_return_val_if_fail (segment != NULL, 0);
+
+  return segment->page;
 }
 
 /**

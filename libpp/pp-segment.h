@@ -20,7 +20,8 @@ G_BEGIN_DECLS
  * PpSegment:
  *
  * One piece of a document: its index, its text, the byte range it came
- * from, the titles of the sections above it and a hash of its content.
+ * from, the titles of the sections above it, its page (since 0.2) and a
+ * hash of its content.
  * A reference-counted, immutable boxed type, safe to share between threads.
  *
  * Since: 0.1
@@ -35,6 +36,13 @@ PpSegment          *pp_segment_new              (guint               index,
                                                  gssize              length,
                                                  gsize               offset,
                                                  const char * const *heading_path);
+PP_AVAILABLE_IN_0_2
+PpSegment          *pp_segment_new_full         (guint               index,
+                                                 const char         *text,
+                                                 gssize              length,
+                                                 gsize               offset,
+                                                 const char * const *heading_path,
+                                                 guint               page);
 PP_AVAILABLE_IN_ALL
 PpSegment          *pp_segment_ref              (PpSegment          *segment);
 PP_AVAILABLE_IN_ALL
@@ -50,6 +58,8 @@ PP_AVAILABLE_IN_ALL
 gsize               pp_segment_get_offset       (PpSegment          *segment);
 PP_AVAILABLE_IN_ALL
 const char * const *pp_segment_get_heading_path (PpSegment          *segment);
+PP_AVAILABLE_IN_0_2
+guint               pp_segment_get_page         (PpSegment          *segment);
 PP_AVAILABLE_IN_ALL
 const char         *pp_segment_get_hash         (PpSegment          *segment);
 

@@ -72,7 +72,11 @@ typedef struct
   gsize length;
   GPtrArray *segments;
   GPtrArray *headings;      /* (element-type utf8): the current section path */
+  const char * const *block_path;  /* or the section path of the reader's
+                                    * block, when the document has blocks */
+  guint page;               /* the page of the reader's block, or 0 */
   char **segment_headings;  /* heading path of the segment being packed */
+  guint segment_page;       /* page of the segment being packed */
   gsize seg_start;
   gsize seg_end;
   gsize seg_chars;
@@ -250,10 +254,11 @@ packer_emit (Packer *packer)
             range_start++;
         }
 
-      segment = pp_segment_new (packer->segments->len,
-                                packer->text + range_start, end - range_start,
-                                range_start,
-                                (const char * const *) packer->segment_headings);
+      segment = pp_segment_new_full (packer->segments->len,
+                                     packer->text + range_start, end - range_start,
+                                     range_start,
+                                     (const char * const *) packer->segment_headings,
+                                     packer->segment_page);
       g_ptr_array_add (packer->segments, segment);
       packer->last_emitted_start = start;
     }
@@ -266,6 +271,12 @@ static void
 packer_snapshot_headings (Packer *packer)
 {
   g_strfreev (packer->segment_headings);
+  packer->segment_page = packer->page;
+  if (packer->block_path != NULL)
+    {
+      packer->segment_headings = g_strdupv ((char **) packer->block_path);
+      return;
+    }
   g_ptr_array_add (packer->headings, NULL);
   packer->segment_headings = g_strdupv ((char **) packer->headings->pdata);
   g_ptr_array_set_size (packer->headings, packer->headings->len - 1);
@@ -435,6 +446,51 @@ packer_enter_heading (Packer     *packer,
   g_ptr_array_add (packer->headings, g_strndup (line + s, e - s));
 }
 
+/* Adds a paragraph, a heading or a reader's block */
+static void
+packer_add_block (Packer *packer,
+                  gsize   start,
+                  gsize   end)
+{
+  gsize chars;
+
+  trim_range (packer->text, &start, &end);
+  if (start == end)
+    return;
+
+  chars = count_chars (packer->text, start, end);
+  if (chars > packer->budget)
+    packer_add_long (packer, start, end);
+  else
+    packer_add (packer, start, end, chars);
+}
+
+static void
+packer_init (Packer      *packer,
+             PpSegmenter *segmenter,
+             const char  *text,
+             gsize        length,
+             GPtrArray   *headings)
+{
+  packer->self = segmenter;
+  packer->text = text;
+  packer->length = length;
+  packer->segments = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_segment_unref);
+  packer->headings = headings;
+  /* The overlap comes on top of the packed text: keep both within max-chars */
+  packer->budget = segmenter->max_chars - MIN (segmenter->overlap, segmenter->max_chars / 2);
+}
+
+/* Ends packing: the segments */
+static GPtrArray *
+packer_finish (Packer *packer)
+{
+  packer_emit (packer);
+  g_strfreev (packer->segment_headings);
+
+  return packer->segments;
+}
+
 /**
  * pp_segmenter_split:
  * @segmenter: a #PpSegmenter
@@ -474,21 +530,12 @@ pp_segmenter_split (PpSegmenter  *segmenter,
     return NULL;
 
   headings = g_ptr_array_new_with_free_func (g_free);
-  packer.self = segmenter;
-  packer.text = text;
-  packer.length = length;
-  packer.segments = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_segment_unref);
-  packer.headings = headings;
-  /* The overlap comes on top of the packed text: keep both within max-chars */
-  packer.budget = segmenter->max_chars - MIN (segmenter->overlap, segmenter->max_chars / 2);
+  packer_init (&packer, segmenter, text, length, headings);
 
   blocks = split_blocks (text, length, format);
   for (guint i = 0; i < blocks->len; i++)
     {
       const Block *block = &g_array_index (blocks, Block, i);
-      gsize start = block->start;
-      gsize end = block->end;
-      gsize chars;
 
       if (block->kind == BLOCK_HEADING)
         {
@@ -497,21 +544,67 @@ pp_segmenter_split (PpSegmenter  *segmenter,
           packer_enter_heading (&packer, block);
         }
 
-      trim_range (text, &start, &end);
-      if (start == end)
-        continue;
-
-      chars = count_chars (text, start, end);
-      if (chars > packer.budget)
-        packer_add_long (&packer, start, end);
-      else
-        packer_add (&packer, start, end, chars);
+      packer_add_block (&packer, block->start, block->end);
     }
-  packer_emit (&packer);
 
-  g_strfreev (packer.segment_headings);
+  return packer_finish (&packer);
+}
 
-  return packer.segments;
+/**
+ * pp_segmenter_split_document:
+ * @segmenter: a #PpSegmenter
+ * @document: a #PpDocument
+ *
+ * Splits a document into segments numbered from 0. A document with the
+ * blocks of a [iface@Pp.Reader] ([method@Pp.Document.get_blocks]) is split
+ * at its blocks: a segment packs the blocks of one section on one page,
+ * and takes their section path and page. Any other document is split as
+ * [method@Pp.Segmenter.split] splits its text.
+ *
+ * Returns: (transfer container) (element-type PpSegment): the segments,
+ *   none when the document is blank
+ *
+ * Since: 0.2
+ */
+GPtrArray *
+pp_segmenter_split_document (PpSegmenter *segmenter,
+                             PpDocument  *document)
+{
+  GPtrArray *blocks;
+  Packer packer = { 0, };
+
+  g_return_val_if_fail (PP_IS_SEGMENTER (segmenter), NULL);
+  g_return_val_if_fail (PP_IS_DOCUMENT (document), NULL);
+
+  blocks = pp_document_get_blocks (document);
+  if (blocks == NULL)
+    return pp_segmenter_split (segmenter, pp_document_get_text (document),
+                               pp_document_get_length (document),
+                               pp_document_get_format (document), NULL);
+
+  packer_init (&packer, segmenter, pp_document_get_text (document),
+               pp_document_get_length (document), NULL);
+
+  for (guint i = 0; i < blocks->len; i++)
+    {
+      PpDocumentBlock *block = blocks->pdata[i];
+      const char * const *path = pp_document_block_get_section_path (block);
+      guint page = pp_document_block_get_page (block);
+
+      /* A segment stays within one section of one page */
+      if (packer.block_path == NULL || page != packer.page ||
+          !g_strv_equal (path, packer.block_path))
+        {
+          packer_emit (&packer);
+          packer.block_path = path;
+          packer.page = page;
+        }
+
+      packer_add_block (&packer, pp_document_block_get_start (block),
+                        pp_document_block_get_end (block));
+    }
+
+  return packer_finish (&packer);
 }
 
 static void

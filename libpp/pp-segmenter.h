@@ -40,5 +40,8 @@ GPtrArray   *pp_segmenter_split         (PpSegmenter  *segmenter,
                                          gssize        length,
                                          PpTextFormat  format,
                                          GError      **error);
+PP_AVAILABLE_IN_0_2
+GPtrArray   *pp_segmenter_split_document (PpSegmenter *segmenter,
+                                          PpDocument  *document);
 
 G_END_DECLS

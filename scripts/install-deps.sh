@@ -14,6 +14,10 @@ packages="
   libsoup-3.0-dev
   libsqlite3-dev
   libhiredis-dev
+  libpoppler-glib-dev
+  libxml2-dev
+  libcairo2-dev
+  qpdf
   redis-server
   gobject-introspection
   libgirepository1.0-dev
