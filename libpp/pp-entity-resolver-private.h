@@ -15,10 +15,15 @@ G_BEGIN_DECLS
 
 typedef struct _PpEntityResolver PpEntityResolver;
 
-PpEntityResolver *pp_entity_resolver_new             (PpJsonldNodeMap       *map,
+PpEntityResolver *pp_entity_resolver_new             (void);
+void              pp_entity_resolver_free            (PpEntityResolver      *resolver);
+void              pp_entity_resolver_add_nodes       (PpEntityResolver      *resolver,
+                                                      PpJsonldNodeMap       *map);
+guint             pp_entity_resolver_get_n_entities  (PpEntityResolver      *resolver);
+void              pp_entity_resolver_group           (PpEntityResolver      *resolver,
+                                                      PpJsonldNodeMap       *map,
                                                       const char            *document_iri,
                                                       gboolean               mint_ids);
-void              pp_entity_resolver_free            (PpEntityResolver      *resolver);
 GPtrArray        *pp_entity_resolver_find_candidates (PpEntityResolver      *resolver);
 void              pp_entity_resolver_confirm         (PpEntityResolver      *resolver,
                                                       PpMergeCandidateGroup *group);

@@ -29,9 +29,14 @@
  * Two nodes with different IRIs as @id are never merged: their author said
  * they are different. Nodes with an @index are left alone.
  *
- * Groups are found with union-find over the whole map, visiting nodes and
- * keys in sorted order, so they depend only on the merged graph, never on
- * the order the segments arrived in. Each group is merged into its node
+ * What resolution needs of a node (types, name keys, links, references) is
+ * read from each segment's graph as it arrives (pp_entity_resolver_add_nodes()),
+ * with the name keys worked out once per name and indexed for the merge
+ * candidates as they come; a provisional union-find in the order of arrival
+ * counts the entities so far. Once the last segment is in, the groups are
+ * found with union-find over those records, visiting nodes and keys in
+ * sorted order, so they depend only on the merged graph, never on the
+ * order the segments arrived in. Each group is merged into its node
  * with an IRI, else into an identifier minted from the document and the
  * entity (`urn:pp:<hash>#person/ada-lovelace`), else (no name or type
  * family, or minting off) into its first blank node by identifier.
@@ -48,6 +53,8 @@ typedef struct
 {
   char *id;
   gboolean blank;
+  gboolean described;          /* says more than its @id somewhere */
+  gboolean indexed;            /* has an @index somewhere */
   GPtrArray *types;            /* (element-type utf8): IRIs */
   char *signature;             /* the types, sorted, one per line */
   GPtrArray *names;            /* (element-type utf8): name keys */
@@ -56,19 +63,34 @@ typedef struct
   GPtrArray *alternate_names;  /* (element-type utf8): name keys */
   GPtrArray *links;            /* (element-type utf8): sameAs, url and
                                 * identifier keys */
+  guint slot;                  /* its place in the order of arrival */
 } Entity;
 
 struct _PpEntityResolver
 {
+  /* What the segments brought, gathered as they arrive */
+  GHashTable *by_id;           /* id → (owned) Entity, until grouped */
+  GPtrArray *arrived;          /* (element-type Entity): by slot */
+  GHashTable *name_keys;       /* a name as written → its key, or NULL */
+  PpMergeCandidateIndex *candidate_index;
+  GHashTable *referrers;       /* id → (element-type utf8) ids of the
+                                * nodes that refer to it */
+
+  /* The provisional groups, in the order of arrival */
+  GArray *provisional_parent;  /* (element-type guint): by slot */
+  GHashTable *provisional_keys; /* key → (element-type guint) an entry
+                                 * (slot times two, plus one for an
+                                 * alternateName) per signature */
+  guint n_provisional;
+
+  /* Once grouped */
   PpJsonldNodeMap *map;
   char *document_iri;
   gboolean mint_ids;
-  Entity *entities;
+  Entity *entities;            /* by identifier */
   guint n_entities;
   guint *parent;
   const char **iri;            /* per group root: its IRI, if any */
-  GHashTable *referrers;       /* id → (element-type utf8) ids of the
-                                * nodes that refer to it */
   GArray *candidate_roots;     /* (element-type guint): the root of each
                                 * entity pp_entity_resolver_find_candidates()
                                 * looked at */
@@ -88,16 +110,52 @@ entity_clear (Entity *entity)
   g_clear_pointer (&entity->links, g_ptr_array_unref);
 }
 
-/* Adds the values of the schema.org property @name of @node to @out,
- * through @transform when given, with @prefix: strings, numbers and, when
- * @with_ids, the IRIs of references */
 static void
-collect_values (JsonObject  *node,
+entity_free (Entity *entity)
+{
+  entity_clear (entity);
+  g_free (entity);
+}
+
+/* The key of a name (pp_name_key_new()), worked out once per name: a
+ * name comes again and again in a document */
+static const char *
+name_key (Resolver   *self,
+          const char *name)
+{
+  gpointer key;
+
+  if (!g_hash_table_lookup_extended (self->name_keys, name, NULL, &key))
+    {
+      key = pp_name_key_new (name);
+      g_hash_table_insert (self->name_keys, g_strdup (name), key);
+    }
+
+  return key;
+}
+
+/* Whether @out has @value */
+static gboolean
+has_string (GPtrArray  *out,
+            const char *value)
+{
+  return g_ptr_array_find_with_equal_func (out, value, g_str_equal, NULL);
+}
+
+/* Adds the values of the schema.org property @name of @node that @out
+ * lacks: strings, numbers and, when @with_ids, the IRIs of references,
+ * with @prefix. With @as_keys, the values are names, and @out gets their
+ * keys (a name without one is left out), and @written, if given, the names
+ * as written, a pair per distinct name. */
+static void
+collect_values (Resolver    *self,
+                JsonObject  *node,
                 const char  *name,
                 gboolean     with_ids,
                 const char  *prefix,
-                char       *(*transform) (const char *),
-                GPtrArray   *out)
+                gboolean     as_keys,
+                GPtrArray   *out,
+                GPtrArray   *written)
 {
   const char *namespaces[] = { SCHEMA_HTTP, SCHEMA_HTTPS };
 
@@ -117,7 +175,8 @@ collect_values (JsonObject  *node,
           JsonObject *object;
           JsonNode *literal;
           g_autofree char *text = NULL;
-          g_autofree char *transformed = NULL;
+          g_autofree char *prefixed = NULL;
+          const char *key;
 
           if (!JSON_NODE_HOLDS_OBJECT (value))
             continue;
@@ -136,11 +195,28 @@ collect_values (JsonObject  *node,
 
           if (text == NULL)
             continue;
-          if (transform != NULL && (transformed = transform (text)) == NULL)
-            continue;
 
-          g_ptr_array_add (out, g_strconcat (prefix, transformed != NULL ? transformed : text,
-                                             NULL));
+          if (!as_keys)
+            {
+              prefixed = g_strconcat (prefix, text, NULL);
+              if (!has_string (out, prefixed))
+                g_ptr_array_add (out, g_steal_pointer (&prefixed));
+              continue;
+            }
+
+          key = name_key (self, text);
+          if (key == NULL)
+            continue;
+          if (written == NULL)
+            {
+              if (!has_string (out, key))
+                g_ptr_array_add (out, g_strdup (key));
+              continue;
+            }
+          if (has_string (written, text))
+            continue;
+          g_ptr_array_add (out, g_strdup (key));
+          g_ptr_array_add (written, g_steal_pointer (&text));
         }
     }
 }
@@ -187,75 +263,6 @@ collect_references (GHashTable *referrers,
       if (list != NULL)
         collect_references (referrers, referrer, list);
     }
-}
-
-/* Reads what resolution needs of a node; FALSE for a node resolution
- * leaves alone */
-static gboolean
-entity_init (Entity     *entity,
-             const char *id,
-             JsonObject *node,
-             GHashTable *referrers)
-{
-  JsonNode *types = json_object_get_member (node, "@type");
-  GList *members = json_object_get_members (node);
-
-  for (GList *l = members; l != NULL; l = l->next)
-    if (((const char *) l->data)[0] != '@')
-      collect_references (referrers, id, json_object_get_member (node, l->data));
-  g_list_free (members);
-
-  entity->id = g_strdup (id);
-  entity->blank = g_str_has_prefix (id, "_:");
-  entity->types = g_ptr_array_new_with_free_func (g_free);
-  entity->names = g_ptr_array_new_with_free_func (g_free);
-  entity->written_names = g_ptr_array_new_with_free_func (g_free);
-  entity->alternate_names = g_ptr_array_new_with_free_func (g_free);
-  entity->links = g_ptr_array_new_with_free_func (g_free);
-
-  /* A bare reference is no description; an @index could conflict */
-  if (json_object_get_size (node) <= 1 || json_object_has_member (node, "@index"))
-    return FALSE;
-
-  if (types != NULL && JSON_NODE_HOLDS_ARRAY (types))
-    {
-      JsonArray *array = json_node_get_array (types);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          const char *type = json_array_get_string_element (array, i);
-
-          if (type != NULL)
-            g_ptr_array_add (entity->types, g_strdup (type));
-        }
-    }
-
-  g_ptr_array_sort (entity->types, compare_strings);
-  g_ptr_array_add (entity->types, NULL);
-  entity->signature = g_strjoinv ("\n", (char **) entity->types->pdata);
-  g_ptr_array_set_size (entity->types, entity->types->len - 1);
-
-  collect_values (node, "name", FALSE, "", NULL, entity->written_names);
-  for (guint i = 0; i < entity->written_names->len;)
-    {
-      char *key = pp_name_key_new (entity->written_names->pdata[i]);
-
-      if (key == NULL)
-        g_ptr_array_remove_index (entity->written_names, i);
-      else
-        {
-          g_ptr_array_add (entity->names, key);
-          i++;
-        }
-    }
-  collect_values (node, "alternateName", FALSE, "", pp_name_key_new, entity->alternate_names);
-  collect_values (node, "sameAs", TRUE, "link:", NULL, entity->links);
-  collect_values (node, "url", TRUE, "link:", NULL, entity->links);
-  collect_values (node, "identifier", TRUE, "identifier:", NULL, entity->links);
-  if (!entity->blank)
-    g_ptr_array_add (entity->links, g_strconcat ("link:", id, NULL));
-
-  return TRUE;
 }
 
 static gboolean
@@ -593,6 +600,259 @@ unite_by_short_names (Resolver   *self,
     unite (self, g_array_index (pairs, guint, p), g_array_index (pairs, guint, p + 1));
 }
 
+/* The provisional groups: as the nodes arrive, an entity joins the
+ * groups of the entities that have one of its keys, in the order they
+ * came. The count of those groups says how many entities the document
+ * describes so far; the groups themselves are made again, in an order of
+ * their own, by pp_entity_resolver_group(). */
+
+static guint
+provisional_root (Resolver *self,
+                  guint     slot)
+{
+  guint *parent = (guint *) (gpointer) self->provisional_parent->data;
+
+  while (parent[slot] != slot)
+    slot = parent[slot] = parent[parent[slot]];
+
+  return slot;
+}
+
+static void
+provisional_unite (Resolver *self,
+                   guint     a,
+                   guint     b)
+{
+  Entity *x, *y;
+
+  a = provisional_root (self, a);
+  b = provisional_root (self, b);
+  x = self->arrived->pdata[a];
+  y = self->arrived->pdata[b];
+  if (a == b || (!x->blank && !y->blank))
+    return;
+
+  /* The root of a group is a node with an IRI, if it has one */
+  if (!y->blank)
+    g_array_index (self->provisional_parent, guint, a) = b;
+  else
+    g_array_index (self->provisional_parent, guint, b) = a;
+  self->n_provisional--;
+}
+
+/* Joins @entity to the provisional groups of the entities with @key
+ * (a name, an alternateName or a link) that @compatible allows; the
+ * entries of the key are one per signature and kind of key */
+static void
+provisional_add (Resolver       *self,
+                 const Entity   *entity,
+                 const char     *kind,
+                 const char     *key,
+                 gboolean        alternate,
+                 CompatibleFunc  compatible)
+{
+  g_autofree char *indexed = g_strconcat (kind, key, NULL);
+  GArray *entries = g_hash_table_lookup (self->provisional_keys, indexed);
+  guint entry = entity->slot * 2 + (alternate ? 1 : 0);
+  gboolean known = FALSE;
+
+  if (entries == NULL)
+    {
+      entries = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_hash_table_insert (self->provisional_keys, g_steal_pointer (&indexed), entries);
+    }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      guint other_entry = g_array_index (entries, guint, i);
+      const Entity *other = self->arrived->pdata[other_entry / 2];
+
+      known |= (other_entry & 1) == (entry & 1) && g_str_equal (other->signature, entity->signature);
+      /* an alternateName joins a name, not another alternateName */
+      if (!(alternate && (other_entry & 1)) && compatible (entity, other))
+        provisional_unite (self, entity->slot, other_entry / 2);
+    }
+  if (!known)
+    g_array_append_val (entries, entry);
+}
+
+static void
+sort_types (Entity *entity)
+{
+  g_free (entity->signature);
+  g_ptr_array_sort (entity->types, compare_strings);
+  g_ptr_array_add (entity->types, NULL);
+  entity->signature = g_strjoinv ("\n", (char **) entity->types->pdata);
+  g_ptr_array_set_size (entity->types, entity->types->len - 1);
+}
+
+static Entity *
+lookup_entity (Resolver   *self,
+               const char *id)
+{
+  Entity *entity = g_hash_table_lookup (self->by_id, id);
+
+  if (entity != NULL)
+    return entity;
+
+  entity = g_new0 (Entity, 1);
+  entity->id = g_strdup (id);
+  entity->blank = g_str_has_prefix (id, "_:");
+  entity->types = g_ptr_array_new_with_free_func (g_free);
+  entity->signature = g_strdup ("");
+  entity->names = g_ptr_array_new_with_free_func (g_free);
+  entity->written_names = g_ptr_array_new_with_free_func (g_free);
+  entity->alternate_names = g_ptr_array_new_with_free_func (g_free);
+  entity->links = g_ptr_array_new_with_free_func (g_free);
+  entity->slot = self->arrived->len;
+  if (!entity->blank)
+    g_ptr_array_add (entity->links, g_strconcat ("link:", id, NULL));
+
+  g_ptr_array_add (self->arrived, entity);
+  g_array_append_val (self->provisional_parent, entity->slot);
+  g_hash_table_insert (self->by_id, entity->id, entity);
+
+  return entity;
+}
+
+/* Adds what @node, a node object of a segment's graph, says of the entity
+ * @id: the entity gathers the types and keys of every segment that
+ * describes it, as the merged node gathers their values */
+static void
+entity_add (Resolver   *self,
+            const char *id,
+            JsonObject *node)
+{
+  Entity *entity = lookup_entity (self, id);
+  JsonNode *types = json_object_get_member (node, "@type");
+  GList *members = json_object_get_members (node);
+  gboolean was_counted = entity->described && !entity->indexed;
+  guint n_names = entity->names->len;
+  guint n_alternate_names = entity->alternate_names->len;
+  guint n_links = entity->links->len;
+
+  for (GList *l = members; l != NULL; l = l->next)
+    if (((const char *) l->data)[0] != '@')
+      collect_references (self->referrers, id, json_object_get_member (node, l->data));
+  g_list_free (members);
+
+  /* A bare reference is no description; an @index could conflict */
+  entity->described |= json_object_get_size (node) > 1;
+  entity->indexed |= json_object_has_member (node, "@index");
+
+  if (types != NULL && JSON_NODE_HOLDS_ARRAY (types))
+    {
+      JsonArray *array = json_node_get_array (types);
+      guint n_types = entity->types->len;
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          const char *type = json_array_get_string_element (array, i);
+
+          if (type != NULL && !has_string (entity->types, type))
+            g_ptr_array_add (entity->types, g_strdup (type));
+        }
+      if (entity->types->len > n_types)
+        sort_types (entity);
+    }
+
+  collect_values (self, node, "name", FALSE, "", TRUE, entity->names, entity->written_names);
+  collect_values (self, node, "alternateName", FALSE, "", TRUE, entity->alternate_names, NULL);
+  collect_values (self, node, "sameAs", TRUE, "link:", FALSE, entity->links, NULL);
+  collect_values (self, node, "url", TRUE, "link:", FALSE, entity->links, NULL);
+  collect_values (self, node, "identifier", TRUE, "identifier:", FALSE, entity->links, NULL);
+
+  for (guint k = n_names; k < entity->names->len; k++)
+    pp_merge_candidate_index_add (self->candidate_index, entity->names->pdata[k]);
+
+  if (!entity->described || entity->indexed)
+    return;
+
+  /* Counted once it describes something; then all its keys are new */
+  if (!was_counted)
+    {
+      self->n_provisional++;
+      n_names = n_alternate_names = n_links = 0;
+    }
+  for (guint k = n_links; k < entity->links->len; k++)
+    provisional_add (self, entity, "l", entity->links->pdata[k], FALSE, may_link);
+  for (guint k = n_names; k < entity->names->len; k++)
+    provisional_add (self, entity, "n", entity->names->pdata[k], FALSE, types_compatible);
+  for (guint k = n_alternate_names; k < entity->alternate_names->len; k++)
+    provisional_add (self, entity, "n", entity->alternate_names->pdata[k], TRUE, types_compatible);
+}
+
+/**
+ * pp_entity_resolver_new:
+ *
+ * Makes a resolver with no node yet: the nodes are added as the segments'
+ * graphs arrive (pp_entity_resolver_add_nodes()), then grouped once
+ * (pp_entity_resolver_group()).
+ *
+ * Returns: (transfer full): the resolver
+ */
+PpEntityResolver *
+pp_entity_resolver_new (void)
+{
+  Resolver *self = g_new0 (Resolver, 1);
+
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->arrived = g_ptr_array_new_with_free_func ((GDestroyNotify) entity_free);
+  self->name_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->candidate_index = pp_merge_candidate_index_new ();
+  self->referrers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                           (GDestroyNotify) g_ptr_array_unref);
+  self->provisional_parent = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->provisional_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                  (GDestroyNotify) g_array_unref);
+
+  return self;
+}
+
+/**
+ * pp_entity_resolver_add_nodes:
+ * @self: a resolver, not grouped yet
+ * @map: a node map: the graph of a segment, or a whole graph
+ *
+ * Reads what resolution needs of the nodes of the default graph of @map,
+ * and adds them to the entities, to the indexes and to the provisional
+ * groups. A node already added (an IRI described by several segments)
+ * gathers what each brings.
+ */
+void
+pp_entity_resolver_add_nodes (PpEntityResolver *self,
+                              PpJsonldNodeMap  *map)
+{
+  g_autoptr(GPtrArray) ids = NULL;
+
+  g_return_if_fail (self->entities == NULL);
+
+  ids = pp_jsonld_node_map_get_node_ids (map, NULL, FALSE);
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      g_autoptr(JsonNode) node = pp_jsonld_node_map_get_node (map, NULL, ids->pdata[i]);
+
+      if (node != NULL)
+        entity_add (self, ids->pdata[i], json_node_get_object (node));
+    }
+}
+
+/**
+ * pp_entity_resolver_get_n_entities:
+ * @self: a resolver
+ *
+ * How many entities the nodes added so far describe, as the provisional
+ * groups have it: the nodes that share a key are counted once. The final
+ * groups may join more (short names, confirmed candidates).
+ *
+ * Returns: the number of provisional groups
+ */
+guint
+pp_entity_resolver_get_n_entities (PpEntityResolver *self)
+{
+  return self->n_provisional;
+}
+
 /**
  * pp_entity_resolver_mint_prefix:
  * @document_iri: (nullable): the document's IRI or name
@@ -803,60 +1063,69 @@ merge_groups (Resolver *self)
   return changed;
 }
 
+static int
+compare_entities (gconstpointer a,
+                  gconstpointer b)
+{
+  const Entity *x = *(Entity * const *) a;
+  const Entity *y = *(Entity * const *) b;
+
+  return strcmp (x->id, y->id);
+}
+
 /**
- * pp_entity_resolver_new:
- * @map: the merged node map
+ * pp_entity_resolver_group:
+ * @self: a resolver
+ * @map: the merged node map the nodes were added to
  * @document_iri: (nullable): the IRI or name of the document, for the
  *   minted identifiers
  * @mint_ids: whether to give the entities without an IRI a minted one
  *
- * Groups the nodes of the default graph of @map that describe the same
- * entity, by the rules. @map must stay alive, unchanged, as long as the
- * resolver.
- *
- * Returns: (transfer full): the resolver
+ * Groups the nodes added that describe the same entity, by the rules, in
+ * the order of their identifiers, so that the groups depend only on the
+ * nodes, not on the order they came in. No node can be added after.
+ * @map must stay alive, unchanged but for pp_entity_resolver_merge(), as
+ * long as the resolver.
  */
-PpEntityResolver *
-pp_entity_resolver_new (PpJsonldNodeMap *map,
-                        const char      *document_iri,
-                        gboolean         mint_ids)
+void
+pp_entity_resolver_group (PpEntityResolver *self,
+                          PpJsonldNodeMap  *map,
+                          const char       *document_iri,
+                          gboolean          mint_ids)
 {
-  g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                        (GDestroyNotify) g_array_unref);
-  Resolver *self;
   guint n = 0;
 
-  g_return_val_if_fail (map != NULL, NULL);
+  g_return_if_fail (self->entities == NULL);
+  g_return_if_fail (map != NULL);
 
-  self = g_new0 (Resolver, 1);
   self->map = map;
   self->document_iri = g_strdup (document_iri);
   self->mint_ids = mint_ids;
-  self->referrers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) g_ptr_array_unref);
 
-  ids = pp_jsonld_node_map_get_node_ids (map, NULL, TRUE);
-  if (ids == NULL)
-    return self;
-
-  self->entities = g_new0 (Entity, ids->len);
-  for (guint i = 0; i < ids->len; i++)
+  /* The entities move to an array by identifier; the arrival order and
+   * the provisional groups are done with */
+  g_ptr_array_sort (self->arrived, compare_entities);
+  g_ptr_array_set_free_func (self->arrived, NULL);
+  self->entities = g_new0 (Entity, MAX (self->arrived->len, 1));
+  for (guint i = 0; i < self->arrived->len; i++)
     {
-      g_autoptr(JsonNode) node = pp_jsonld_node_map_get_node (map, NULL, ids->pdata[i]);
+      Entity *entity = self->arrived->pdata[i];
 
-      if (node == NULL)
-        continue;
-      if (entity_init (&self->entities[n], ids->pdata[i], json_node_get_object (node),
-                       self->referrers))
-        n++;
+      if (entity->described && !entity->indexed)
+        self->entities[n++] = *entity;
       else
-        entity_clear (&self->entities[n]);
+        entity_clear (entity);
+      g_free (entity);
     }
   self->n_entities = n;
+  g_clear_pointer (&self->arrived, g_ptr_array_unref);
+  g_hash_table_remove_all (self->by_id);
+  g_hash_table_remove_all (self->provisional_keys);
 
-  self->parent = g_new (guint, n);
-  self->iri = g_new0 (const char *, n);
+  self->parent = g_new (guint, MAX (n, 1));
+  self->iri = g_new0 (const char *, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     {
       self->parent[i] = i;
@@ -867,8 +1136,6 @@ pp_entity_resolver_new (PpJsonldNodeMap *map,
   unite_by_links (self);
   unite_by_names (self, names);
   unite_by_short_names (self, names);
-
-  return self;
 }
 
 void
@@ -880,6 +1147,12 @@ pp_entity_resolver_free (PpEntityResolver *self)
   for (guint i = 0; i < self->n_entities; i++)
     entity_clear (&self->entities[i]);
   g_free (self->entities);
+  g_clear_pointer (&self->arrived, g_ptr_array_unref);
+  g_hash_table_unref (self->by_id);
+  g_hash_table_unref (self->name_keys);
+  g_clear_pointer (&self->candidate_index, pp_merge_candidate_index_free);
+  g_array_unref (self->provisional_parent);
+  g_hash_table_unref (self->provisional_keys);
   g_free (self->parent);
   g_free (self->iri);
   g_free (self->document_iri);
@@ -941,7 +1214,8 @@ pp_entity_resolver_find_candidates (PpEntityResolver *self)
       g_array_append_val (self->candidate_roots, root);
     }
 
-  found = pp_merge_candidates_find ((const PpMergeCandidateEntity *) (gpointer) entities->data,
+  found = pp_merge_candidates_find (self->candidate_index,
+                                    (const PpMergeCandidateEntity *) (gpointer) entities->data,
                                     entities->len);
   groups_clear (&groups);
 
@@ -1016,7 +1290,10 @@ pp_entity_resolver_resolve (PpJsonldNodeMap *map,
                             const char      *document_iri,
                             gboolean         mint_ids)
 {
-  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new (map, document_iri, mint_ids);
+  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new ();
+
+  pp_entity_resolver_add_nodes (resolver, map);
+  pp_entity_resolver_group (resolver, map, document_iri, mint_ids);
 
   return pp_entity_resolver_merge (resolver);
 }

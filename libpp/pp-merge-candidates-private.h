@@ -56,7 +56,16 @@ typedef struct
                                 * node positions found to be one */
 } PpMergeCandidateGroup;
 
-GPtrArray             *pp_merge_candidates_find   (const PpMergeCandidateEntity *entities,
+/* The name keys seen so far, indexed for the searches */
+typedef struct _PpMergeCandidateIndex PpMergeCandidateIndex;
+
+PpMergeCandidateIndex *pp_merge_candidate_index_new  (void);
+void                   pp_merge_candidate_index_free (PpMergeCandidateIndex *index);
+void                   pp_merge_candidate_index_add  (PpMergeCandidateIndex *index,
+                                                      const char            *key);
+
+GPtrArray             *pp_merge_candidates_find   (PpMergeCandidateIndex        *index,
+                                                   const PpMergeCandidateEntity *entities,
                                                    guint                         n_entities);
 
 PpMergeCandidateGroup *pp_merge_candidate_group_ref   (PpMergeCandidateGroup *group);
@@ -74,5 +83,6 @@ const char            *pp_merge_decision_to_string (PpMergeDecision decision);
 JsonNode              *pp_merge_candidates_to_json (GPtrArray      *groups);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpMergeCandidateGroup, pp_merge_candidate_group_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpMergeCandidateIndex, pp_merge_candidate_index_free)
 
 G_END_DECLS

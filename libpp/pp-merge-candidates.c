@@ -32,7 +32,9 @@
  * pairs' (edit distance, then acronym, then token subset). Pairs are found
  * through indexes (deletion neighbourhoods, tokens, initials), not by
  * comparing every pair, and everything is sorted at the end: the groups
- * depend only on the entities, never on the order they come in. */
+ * depend only on the entities, never on the order they come in. The
+ * distinct name keys, with the keys within the edit distance of each, are
+ * kept in a PpMergeCandidateIndex that can be fed as the keys arrive. */
 
 #define MIN_EDIT_LENGTH 6
 #define MAX_EDIT_LENGTH 64
@@ -44,32 +46,44 @@ static const char * const function_words[] = {
   "la", "le", "of", "on", "the", "und", "van", "von",
 };
 
-/* One name key of one entity */
+/* A distinct name key, and what the searches need of it, worked out once */
 typedef struct
 {
-  guint entity;
-  const char *key;
+  char *key;
   gunichar *chars;
   glong n_chars;
   char *digits;
   GStrv tokens;                /* distinct, sorted */
+  char *acronym;               /* how it reads as an acronym, or NULL */
+  GArray *similar;             /* (element-type guint) (nullable): the
+                                * keys within the edit distance, with the
+                                * same digits */
+} KeyInfo;
+
+struct _PpMergeCandidateIndex
+{
+  GHashTable *ids;             /* key → its id plus one */
+  GPtrArray *keys;             /* (element-type KeyInfo): by id */
+  GHashTable *variants;        /* the hash of a deletion variant → the ids
+                                * of the keys that give it: an id times two
+                                * plus one for a lone id, else a GArray */
+};
+
+/* One name key of one entity */
+typedef struct
+{
+  guint entity;
+  const KeyInfo *info;
 } Entry;
 
 typedef struct
 {
   const PpMergeCandidateEntity *entities;
   guint n_entities;
+  PpMergeCandidateIndex *index;
   GArray *entries;             /* (element-type Entry) */
   GHashTable *pairs;           /* (a << 32 | b, a < b) → reason + 1 */
 } Finder;
-
-static void
-entry_clear (Entry *entry)
-{
-  g_free (entry->chars);
-  g_free (entry->digits);
-  g_strfreev (entry->tokens);
-}
 
 static int
 compare_strings (gconstpointer a,
@@ -218,82 +232,195 @@ osa_distance (const gunichar *a,
   return result;
 }
 
-/* Adds to @variants the strings @chars gives with up to @deletions
- * characters left out */
-static void
-add_deletions (GHashTable     *variants,
-               const gunichar *chars,
-               glong           n_chars,
-               guint           deletions)
-{
-  char *text = g_ucs4_to_utf8 (chars, n_chars, NULL, NULL, NULL);
+/* The variants of a key are the strings it gives with up to
+ * MAX_EDIT_DISTANCE characters left out: two keys within that distance
+ * share one (symmetric deletion). A variant is known by a 64-bit hash of
+ * its characters, seeded with the key's digits, so that only keys with
+ * the same digits meet; a collision only costs a comparison. */
 
-  if (text == NULL || !g_hash_table_add (variants, text) || deletions == 0)
-    return;
+#define FNV_OFFSET G_GUINT64_CONSTANT (14695981039346656037)
+#define FNV_PRIME G_GUINT64_CONSTANT (1099511628211)
+
+static guint64
+hash_variant (const gunichar *chars,
+              glong           n_chars,
+              glong           skip_a,
+              glong           skip_b,
+              guint64         seed)
+{
+  guint64 hash = seed;
 
   for (glong i = 0; i < n_chars; i++)
-    {
-      g_autofree gunichar *shorter = g_new (gunichar, MAX (n_chars - 1, 1));
+    if (i != skip_a && i != skip_b)
+      hash = (hash ^ chars[i]) * FNV_PRIME;
 
-      memcpy (shorter, chars, i * sizeof (gunichar));
-      memcpy (shorter + i, chars + i + 1, (n_chars - i - 1) * sizeof (gunichar));
-      add_deletions (variants, shorter, n_chars - 1, deletions - 1);
+  return hash;
+}
+
+static int
+compare_guint64 (gconstpointer a,
+                 gconstpointer b)
+{
+  guint64 x = *(const guint64 *) a;
+  guint64 y = *(const guint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* The distinct variants of @info, sorted */
+static GArray *
+variants_of (const KeyInfo *info)
+{
+  GArray *variants = g_array_sized_new (FALSE, FALSE, sizeof (guint64),
+                                        1 + info->n_chars * (info->n_chars + 1) / 2);
+  guint64 seed = FNV_OFFSET;
+  guint n = 0;
+
+  G_STATIC_ASSERT (MAX_EDIT_DISTANCE == 2);
+
+  for (const char *d = info->digits; *d != '\0'; d++)
+    seed = (seed ^ (guchar) *d) * FNV_PRIME;
+  /* the digits apart from the characters */
+  seed = (seed ^ 0xffffffff) * FNV_PRIME;
+
+  /* none, one, then two characters left out */
+  for (glong a = -1; a < info->n_chars; a++)
+    {
+      guint64 hash = hash_variant (info->chars, info->n_chars, a, -1, seed);
+
+      g_array_append_val (variants, hash);
+      for (glong b = a + 1; a >= 0 && b < info->n_chars; b++)
+        {
+          hash = hash_variant (info->chars, info->n_chars, a, b, seed);
+          g_array_append_val (variants, hash);
+        }
+    }
+
+  g_array_sort (variants, compare_guint64);
+  for (guint i = 0; i < variants->len; i++)
+    if (n == 0 || g_array_index (variants, guint64, i) != g_array_index (variants, guint64, n - 1))
+      g_array_index (variants, guint64, n++) = g_array_index (variants, guint64, i);
+  g_array_set_size (variants, n);
+
+  return variants;
+}
+
+static void
+add_similar (KeyInfo *info,
+             guint    other)
+{
+  if (info->similar == NULL)
+    info->similar = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_val (info->similar, other);
+}
+
+/* Records the variants of key @id, and the keys already indexed that are
+ * within the distance */
+static void
+index_variants (PpMergeCandidateIndex *self,
+                guint                  id)
+{
+  KeyInfo *info = self->keys->pdata[id];
+  g_autoptr(GArray) variants = NULL;
+  g_autoptr(GHashTable) compared = NULL;
+
+  if (info->n_chars < MIN_EDIT_LENGTH || info->n_chars > MAX_EDIT_LENGTH)
+    return;
+
+  variants = variants_of (info);
+  compared = g_hash_table_new (NULL, NULL);
+  for (guint v = 0; v < variants->len; v++)
+    {
+      gpointer variant = (gpointer) (guintptr) g_array_index (variants, guint64, v);
+      gpointer found = g_hash_table_lookup (self->variants, variant);
+      GArray *ids;
+
+      if (found == NULL)
+        {
+          g_hash_table_insert (self->variants, variant, GUINT_TO_POINTER (id * 2 + 1));
+          continue;
+        }
+
+      if (GPOINTER_TO_UINT (found) & 1)
+        {
+          guint lone = GPOINTER_TO_UINT (found) / 2;
+
+          ids = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_array_append_val (ids, lone);
+          g_hash_table_insert (self->variants, variant, ids);
+        }
+      else
+        ids = found;
+
+      for (guint i = 0; i < ids->len; i++)
+        {
+          guint other_id = g_array_index (ids, guint, i);
+          KeyInfo *other = self->keys->pdata[other_id];
+
+          if (!g_hash_table_add (compared, GUINT_TO_POINTER (other_id + 1)))
+            continue;
+          if (g_str_equal (info->digits, other->digits) &&
+              osa_distance (info->chars, info->n_chars, other->chars, other->n_chars,
+                            MAX_EDIT_DISTANCE) <= MAX_EDIT_DISTANCE)
+            {
+              add_similar (info, other_id);
+              add_similar (other, id);
+            }
+        }
+      g_array_append_val (ids, id);
     }
 }
 
 static void
 find_edit_distance_pairs (Finder *self)
 {
-  /* A variant → (element-type guint) the entries that give it: two
-   * strings within the distance share a variant (symmetric deletion) */
-  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                       (GDestroyNotify) g_array_unref);
-  GHashTableIter iter;
-  GArray *bucket;
+  /* a key's id → (element-type guint) the entries with the key */
+  g_autoptr(GHashTable) carriers = g_hash_table_new_full (NULL, NULL, NULL,
+                                                          (GDestroyNotify) g_array_unref);
+
+  for (guint e = 0; e < self->entries->len; e++)
+    {
+      const KeyInfo *info = g_array_index (self->entries, Entry, e).info;
+      GArray *entries = g_hash_table_lookup (carriers, info);
+
+      if (entries == NULL)
+        {
+          entries = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (carriers, (gpointer) info, entries);
+        }
+      g_array_append_val (entries, e);
+    }
 
   for (guint e = 0; e < self->entries->len; e++)
     {
       Entry *entry = &g_array_index (self->entries, Entry, e);
-      g_autoptr(GHashTable) variants = NULL;
-      GHashTableIter variant_iter;
-      char *variant;
+      const KeyInfo *info = entry->info;
+      GArray *same = g_hash_table_lookup (carriers, info);
 
-      if (entry->n_chars < MIN_EDIT_LENGTH || entry->n_chars > MAX_EDIT_LENGTH)
+      if (info->n_chars < MIN_EDIT_LENGTH || info->n_chars > MAX_EDIT_LENGTH)
         continue;
 
-      variants = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-      add_deletions (variants, entry->chars, entry->n_chars, MAX_EDIT_DISTANCE);
-      g_hash_table_iter_init (&variant_iter, variants);
-      while (g_hash_table_iter_next (&variant_iter, (gpointer *) &variant, NULL))
-        {
-          GArray *entries = g_hash_table_lookup (index, variant);
+      /* The same key: distance 0 */
+      for (guint i = 0; i < same->len; i++)
+        if (g_array_index (same, guint, i) > e)
+          add_pair (self, entry->entity,
+                    g_array_index (self->entries, Entry, g_array_index (same, guint, i)).entity,
+                    PP_MERGE_REASON_EDIT_DISTANCE);
 
-          if (entries == NULL)
-            {
-              entries = g_array_new (FALSE, FALSE, sizeof (guint));
-              g_hash_table_insert (index, g_strdup (variant), entries);
-            }
-          g_array_append_val (entries, e);
+      for (guint s = 0; info->similar != NULL && s < info->similar->len; s++)
+        {
+          const KeyInfo *other = self->index->keys->pdata[g_array_index (info->similar, guint, s)];
+          GArray *others = g_hash_table_lookup (carriers, other);
+
+          /* each pair of keys once */
+          if (others == NULL || strcmp (info->key, other->key) > 0)
+            continue;
+          for (guint i = 0; i < others->len; i++)
+            add_pair (self, entry->entity,
+                      g_array_index (self->entries, Entry, g_array_index (others, guint, i)).entity,
+                      PP_MERGE_REASON_EDIT_DISTANCE);
         }
     }
-
-  g_hash_table_iter_init (&iter, index);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &bucket))
-    for (guint i = 0; i < bucket->len; i++)
-      for (guint j = i + 1; j < bucket->len; j++)
-        {
-          Entry *a = &g_array_index (self->entries, Entry, g_array_index (bucket, guint, i));
-          Entry *b = &g_array_index (self->entries, Entry, g_array_index (bucket, guint, j));
-
-          /* The strongest reason: a pair known for it is not checked
-           * again in the other variants it shares */
-          if (g_str_equal (a->digits, b->digits) &&
-              known_pair (self, a->entity, b->entity) != PP_MERGE_REASON_EDIT_DISTANCE + 1 &&
-              may_pair (self, a->entity, b->entity) &&
-              osa_distance (a->chars, a->n_chars, b->chars, b->n_chars,
-                            MAX_EDIT_DISTANCE) <= MAX_EDIT_DISTANCE)
-            add_pair (self, a->entity, b->entity, PP_MERGE_REASON_EDIT_DISTANCE);
-        }
 }
 
 /* Token subset */
@@ -327,14 +454,14 @@ find_token_subset_pairs (Finder *self)
     {
       Entry *entry = &g_array_index (self->entries, Entry, e);
 
-      for (guint t = 0; entry->tokens[t] != NULL; t++)
+      for (guint t = 0; entry->info->tokens[t] != NULL; t++)
         {
-          GArray *entries = g_hash_table_lookup (postings, entry->tokens[t]);
+          GArray *entries = g_hash_table_lookup (postings, entry->info->tokens[t]);
 
           if (entries == NULL)
             {
               entries = g_array_new (FALSE, FALSE, sizeof (guint));
-              g_hash_table_insert (postings, entry->tokens[t], entries);
+              g_hash_table_insert (postings, entry->info->tokens[t], entries);
             }
           g_array_append_val (entries, e);
         }
@@ -346,9 +473,9 @@ find_token_subset_pairs (Finder *self)
       g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (guint));
       GArray *rarest = NULL;
 
-      for (guint t = 0; entry->tokens[t] != NULL; t++)
+      for (guint t = 0; entry->info->tokens[t] != NULL; t++)
         {
-          GArray *entries = g_hash_table_lookup (postings, entry->tokens[t]);
+          GArray *entries = g_hash_table_lookup (postings, entry->info->tokens[t]);
 
           if (rarest == NULL || entries->len < rarest->len)
             rarest = entries;
@@ -362,8 +489,8 @@ find_token_subset_pairs (Finder *self)
           gboolean known = FALSE;
 
           if (!may_pair (self, entry->entity, other->entity) ||
-              !is_strict_subset ((const char * const *) entry->tokens,
-                                 (const char * const *) other->tokens))
+              !is_strict_subset ((const char * const *) entry->info->tokens,
+                                 (const char * const *) other->info->tokens))
             continue;
 
           for (guint m = 0; m < matches->len && !known; m++)
@@ -422,15 +549,15 @@ initials_of (const char *key,
 /* How @key reads as an acronym: one word of 2 to 10 characters ("ibm"),
  * or letters one by one ("i b m", from "I.B.M."); NULL otherwise */
 static char *
-acronym_form (const Entry *entry)
+acronym_form (const KeyInfo *info)
 {
-  guint n_tokens = g_strv_length (entry->tokens);
+  guint n_tokens = g_strv_length (info->tokens);
 
-  if (!strchr (entry->key, ' '))
-    return n_tokens == 1 && entry->n_chars >= 2 && entry->n_chars <= 10 ?
-           g_strdup (entry->key) : NULL;
+  if (!strchr (info->key, ' '))
+    return n_tokens == 1 && info->n_chars >= 2 && info->n_chars <= 10 ?
+           g_strdup (info->key) : NULL;
 
-  for (const char *p = entry->key; *p != '\0';)
+  for (const char *p = info->key; *p != '\0';)
     {
       const char *next = g_utf8_next_char (p);
 
@@ -439,30 +566,29 @@ acronym_form (const Entry *entry)
       p = *next == ' ' ? next + 1 : next;
     }
 
-  return initials_of (entry->key, FALSE);
+  return initials_of (info->key, FALSE);
 }
 
 static void
 find_acronym_pairs (Finder *self)
 {
-  g_autoptr(GHashTable) acronyms = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+  /* an acronym → (element-type guint) the entries that read as it */
+  g_autoptr(GHashTable) acronyms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                           (GDestroyNotify) g_array_unref);
 
   for (guint e = 0; e < self->entries->len; e++)
     {
-      char *form = acronym_form (&g_array_index (self->entries, Entry, e));
+      const KeyInfo *info = g_array_index (self->entries, Entry, e).info;
       GArray *entries;
 
-      if (form == NULL)
+      if (info->acronym == NULL)
         continue;
-      entries = g_hash_table_lookup (acronyms, form);
+      entries = g_hash_table_lookup (acronyms, info->acronym);
       if (entries == NULL)
         {
           entries = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_insert (acronyms, form, entries);
+          g_hash_table_insert (acronyms, info->acronym, entries);
         }
-      else
-        g_free (form);
       g_array_append_val (entries, e);
     }
 
@@ -475,9 +601,9 @@ find_acronym_pairs (Finder *self)
           g_autofree char *initials = NULL;
           GArray *entries;
 
-          if (g_strv_length (entry->tokens) < 2 || acronym_form (entry) != NULL)
+          if (g_strv_length (entry->info->tokens) < 2 || entry->info->acronym != NULL)
             break;
-          initials = initials_of (entry->key, skip == 1);
+          initials = initials_of (entry->info->key, skip == 1);
           if (initials == NULL || (entries = g_hash_table_lookup (acronyms, initials)) == NULL)
             continue;
 
@@ -608,8 +734,103 @@ build_groups (Finder *self)
   return result;
 }
 
+static void
+key_info_free (KeyInfo *info)
+{
+  g_free (info->key);
+  g_free (info->chars);
+  g_free (info->digits);
+  g_strfreev (info->tokens);
+  g_free (info->acronym);
+  g_clear_pointer (&info->similar, g_array_unref);
+  g_free (info);
+}
+
+static void
+variant_ids_free (gpointer data)
+{
+  if ((GPOINTER_TO_UINT (data) & 1) == 0)
+    g_array_unref (data);
+}
+
+/**
+ * pp_merge_candidate_index_new:
+ *
+ * Makes an empty index of name keys, which the searches of
+ * pp_merge_candidates_find() look keys up in. Keys can be added as they
+ * are seen, so that little is left to do when the candidates are looked
+ * for: what the index holds depends only on the set of keys added, never
+ * on their order.
+ *
+ * Returns: (transfer full): the index
+ */
+PpMergeCandidateIndex *
+pp_merge_candidate_index_new (void)
+{
+  PpMergeCandidateIndex *self = g_new0 (PpMergeCandidateIndex, 1);
+
+  self->ids = g_hash_table_new (g_str_hash, g_str_equal);
+  self->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) key_info_free);
+  self->variants = g_hash_table_new_full (NULL, NULL, NULL, variant_ids_free);
+
+  return self;
+}
+
+void
+pp_merge_candidate_index_free (PpMergeCandidateIndex *self)
+{
+  if (self == NULL)
+    return;
+
+  g_hash_table_unref (self->variants);
+  g_hash_table_unref (self->ids);
+  g_ptr_array_unref (self->keys);
+  g_free (self);
+}
+
+/* The key's entry, made and indexed if it is new */
+static KeyInfo *
+index_key (PpMergeCandidateIndex *self,
+           const char            *key)
+{
+  guint id = GPOINTER_TO_UINT (g_hash_table_lookup (self->ids, key));
+  KeyInfo *info;
+
+  if (id != 0)
+    return self->keys->pdata[id - 1];
+
+  info = g_new0 (KeyInfo, 1);
+  info->key = g_strdup (key);
+  info->chars = g_utf8_to_ucs4_fast (key, -1, &info->n_chars);
+  info->digits = digits_of (key);
+  info->tokens = distinct_tokens (key);
+  info->acronym = acronym_form (info);
+  g_ptr_array_add (self->keys, info);
+  g_hash_table_insert (self->ids, info->key, GUINT_TO_POINTER (self->keys->len));
+  index_variants (self, self->keys->len - 1);
+
+  return info;
+}
+
+/**
+ * pp_merge_candidate_index_add:
+ * @index: an index
+ * @key: a name key (pp_name_key_new())
+ *
+ * Adds @key to @index, if it is not there yet, with the keys it is within
+ * the edit distance of.
+ */
+void
+pp_merge_candidate_index_add (PpMergeCandidateIndex *index,
+                              const char            *key)
+{
+  index_key (index, key);
+}
+
 /**
  * pp_merge_candidates_find:
+ * @index: the index of the name keys; the entities' keys that it lacks
+ *   are added to it
  * @entities: (array length=n_entities): the entities as the rules left them
  * @n_entities: how many
  *
@@ -621,14 +842,14 @@ build_groups (Finder *self)
  *   nodes by identifier
  */
 GPtrArray *
-pp_merge_candidates_find (const PpMergeCandidateEntity *entities,
+pp_merge_candidates_find (PpMergeCandidateIndex        *index,
+                          const PpMergeCandidateEntity *entities,
                           guint                         n_entities)
 {
-  Finder self = { entities, n_entities, NULL, NULL };
+  Finder self = { entities, n_entities, index, NULL, NULL };
   GPtrArray *groups;
 
   self.entries = g_array_new (FALSE, TRUE, sizeof (Entry));
-  g_array_set_clear_func (self.entries, (GDestroyNotify) entry_clear);
   self.pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   for (guint i = 0; i < n_entities; i++)
@@ -638,13 +859,8 @@ pp_merge_candidates_find (const PpMergeCandidateEntity *entities,
 
       for (guint k = 0; k < entities[i].keys->len; k++)
         {
-          Entry entry = { 0, };
+          Entry entry = { i, index_key (index, entities[i].keys->pdata[k]) };
 
-          entry.entity = i;
-          entry.key = entities[i].keys->pdata[k];
-          entry.chars = g_utf8_to_ucs4_fast (entry.key, -1, &entry.n_chars);
-          entry.digits = digits_of (entry.key);
-          entry.tokens = distinct_tokens (entry.key);
           g_array_append_val (self.entries, entry);
         }
     }

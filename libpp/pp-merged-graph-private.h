@@ -26,6 +26,7 @@ gboolean       pp_merged_graph_add    (PpMergedGraph  *merged,
                                        PpSegment      *segment,
                                        JsonNode       *graph,
                                        GError        **error);
+guint          pp_merged_graph_get_n_entities (PpMergedGraph *merged);
 void           pp_merged_graph_set_resolution (PpMergedGraph *merged,
                                                const char    *document_iri,
                                                gboolean       mint_ids);

@@ -50,7 +50,9 @@ struct _PpMergedGraph
   PpJsonldOptions *options;
   PpJsonldNodeMap *map;
 
-  /* Entity resolution */
+  /* Entity resolution: the nodes are read as they arrive */
+  PpEntityResolver *resolver;
+  guint n_segment_refs;        /* the pp:SegmentRef nodes, no entities */
   char *document_iri;
   gboolean mint_ids;
   PpMergedGraphCandidatesFunc candidates_func;
@@ -139,6 +141,7 @@ pp_merged_graph_new (PpOutputForm form,
   self->options = pp_jsonld_options_new ();
   pp_jsonld_options_set_ordered (self->options, TRUE);
   self->map = pp_jsonld_node_map_new ();
+  self->resolver = pp_entity_resolver_new ();
   self->mint_ids = TRUE;
 
   if (form == PP_OUTPUT_FORM_COMPACTED)
@@ -167,6 +170,7 @@ pp_merged_graph_free (PpMergedGraph *self)
     return;
 
   stop_compacting_ahead (self);
+  g_clear_pointer (&self->resolver, pp_entity_resolver_free);
   g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
   g_clear_pointer (&self->options, pp_jsonld_options_unref);
   g_free (self->document_iri);
@@ -349,13 +353,17 @@ segment_ref_new (PpSegment *segment)
 
 /* Gives the nodes of @expanded, a segment's expanded graph, their
  * provenance: a pp:derivedFrom reference to the segment's pp:SegmentRef
- * node, added to the graph if any node refers to it */
-static void
+ * node, added to the graph if any node refers to it. Returns whether it
+ * added the node. */
+static gboolean
 add_provenance (JsonNode  *expanded,
                 PpSegment *segment)
 {
-  if (JSON_NODE_HOLDS_ARRAY (expanded) && add_derived_from (expanded, FALSE))
-    json_array_add_element (json_node_get_array (expanded), segment_ref_new (segment));
+  if (!JSON_NODE_HOLDS_ARRAY (expanded) || !add_derived_from (expanded, FALSE))
+    return FALSE;
+
+  json_array_add_element (json_node_get_array (expanded), segment_ref_new (segment));
+  return TRUE;
 }
 
 gboolean
@@ -367,15 +375,21 @@ pp_merged_graph_add (PpMergedGraph  *self,
   g_autoptr(PpJsonldNodeMap) segment_map = pp_jsonld_node_map_new ();
   g_autoptr(JsonNode) expanded = NULL;
   g_autofree char *prefix = g_strdup_printf ("_:s%u-", pp_segment_get_index (segment));
+  gboolean segment_ref = FALSE;
 
   expanded = pp_jsonld_expand (graph, self->options, NULL, error);
   if (expanded == NULL)
     return FALSE;
   if (self->provenance)
-    add_provenance (expanded, segment);
+    segment_ref = add_provenance (expanded, segment);
   if (!pp_jsonld_node_map_add_document (segment_map, expanded, prefix, NULL, error) ||
       !pp_jsonld_node_map_add_map (self->map, segment_map, error))
     return FALSE;
+
+  /* The segment's nodes, read for entity resolution while they are few */
+  pp_entity_resolver_add_nodes (self->resolver, segment_map);
+  if (segment_ref)
+    self->n_segment_refs++;
 
   if (self->compactor != NULL)
     compact_ahead (self, segment_map);
@@ -445,6 +459,15 @@ drop_supertypes (JsonNode *flattened)
     }
 }
 
+/* How many distinct entities the segments added so far describe: the
+ * nodes, pp:SegmentRef nodes left out, with those known to be one entity
+ * counted once (pp_entity_resolver_get_n_entities()) */
+guint
+pp_merged_graph_get_n_entities (PpMergedGraph *self)
+{
+  return pp_entity_resolver_get_n_entities (self->resolver) - self->n_segment_refs;
+}
+
 /* Sets how the entities are resolved at the end: @document_iri (the IRI or
  * name of the document) for the minted identifiers, or no identifier
  * minted, blank nodes kept, unless @mint_ids */
@@ -485,21 +508,25 @@ pp_merged_graph_get_candidates (PpMergedGraph *self)
 static void
 resolve_entities (PpMergedGraph *self)
 {
-  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new (self->map, self->document_iri,
-                                                                 self->mint_ids);
+  PpEntityResolver *resolver = self->resolver;
   g_autoptr(GHashTable) changed = NULL;
-
   gint64 start = g_get_monotonic_time ();
+
+  pp_entity_resolver_group (resolver, self->map, self->document_iri, self->mint_ids);
+  g_debug ("Grouped the entities in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
+  start = g_get_monotonic_time ();
 
   g_clear_pointer (&self->candidates, g_ptr_array_unref);
   self->candidates = pp_entity_resolver_find_candidates (resolver);
-  g_debug ("Grouped the entities and found %u groups of merge candidates in %.1f ms",
+  g_debug ("Found %u groups of merge candidates in %.1f ms",
            self->candidates->len, (g_get_monotonic_time () - start) / 1000.0);
   if (self->candidates_func != NULL)
     self->candidates_func (self->candidates, self->candidates_data);
   for (guint i = 0; i < self->candidates->len; i++)
     pp_entity_resolver_confirm (resolver, self->candidates->pdata[i]);
+  start = g_get_monotonic_time ();
   changed = pp_entity_resolver_merge (resolver);
+  g_debug ("Merged the nodes of the groups in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
 
   if (self->compactor != NULL)
     {

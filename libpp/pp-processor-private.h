@@ -163,6 +163,7 @@ typedef enum {
   PP_PROCESSOR_SIGNAL_SEGMENT_FAILED,
   PP_PROCESSOR_SIGNAL_PROGRESS,
   PP_PROCESSOR_SIGNAL_FINISHED,
+  PP_PROCESSOR_SIGNAL_SEGMENT_MERGED,
   PP_PROCESSOR_N_SIGNALS
 } PpProcessorSignal;
 
@@ -184,6 +185,8 @@ void      pp_processor_emit_progress        (PpProcessor       *self,
                                              guint              total);
 void      pp_processor_emit_finished        (PpProcessor       *self,
                                              JsonNode          *graph);
+void      pp_processor_watch_merges         (PpProcessor       *self,
+                                             Run               *run);
 void      pp_processor_disconnect_run_later (PpProcessor       *self,
                                              Run               *run);
 void      pp_processor_notify_later         (PpProcessor       *self,

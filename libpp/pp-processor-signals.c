@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include "pp-processor-private.h"
+#include "pp-reconciler-private.h"
 #include "pp-jsonld-util-private.h"
 
 /* Workers report what happens as events; the processor's event queue
@@ -22,6 +23,7 @@ typedef enum {
   EVENT_FAILED,
   EVENT_PROGRESS,
   EVENT_FINISHED,
+  EVENT_MERGED,
   EVENT_RUN_OVER,
   EVENT_NOTIFY,
 } EventKind;
@@ -86,6 +88,10 @@ dispatch_event (gpointer owner,
       break;
     case EVENT_FINISHED:
       g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_FINISHED], 0, event->graph);
+      break;
+    case EVENT_MERGED:
+      g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_SEGMENT_MERGED], 0,
+                     pp_segment_get_index (event->segment), event->done);
       break;
     case EVENT_RUN_OVER:
       pp_run_disconnect_cancellable (event->run);
@@ -183,6 +189,36 @@ pp_processor_emit_finished (PpProcessor *self,
   event = event_new (EVENT_FINISHED, NULL);
   event->graph = pp_jsonld_node_copy_deep (graph);
   pp_main_context_queue_push (self->events, event);
+}
+
+/* On the reconciler's thread: the segment's nodes are merged, and the
+ * document has @n_entities distinct entities so far. Queued after the
+ * segment's segment-done, which the worker queued before it handed the
+ * graph over. */
+static void
+segment_merged (PpSegment *segment,
+                guint      n_entities,
+                gpointer   user_data)
+{
+  Run *run = user_data;
+  Event *event;
+
+  if (!pp_processor_has_handler (run->self, PP_PROCESSOR_SIGNAL_SEGMENT_MERGED))
+    return;
+
+  event = event_new (EVENT_MERGED, segment);
+  event->done = n_entities;
+  pp_main_context_queue_push (run->self->events, event);
+}
+
+/* Has the reconciler of @run report the segments it merged as
+ * segment-merged */
+void
+pp_processor_watch_merges (PpProcessor *self,
+                           Run         *run)
+{
+  pp_reconciler_set_merged_func (run->reconciler, segment_merged, pp_run_ref (run),
+                                 (GDestroyNotify) pp_run_unref);
 }
 
 /* Disconnects @run from its cancellable once the events before this one
@@ -291,4 +327,23 @@ pp_processor_class_add_signals (GObjectClass *object_class)
   signals[PP_PROCESSOR_SIGNAL_FINISHED] =
     g_signal_new ("finished", type, G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, JSON_TYPE_NODE);
+
+  /**
+   * PpProcessor::segment-merged:
+   * @processor: the processor
+   * @index: the index of the segment
+   * @n_entities: how many distinct entities the document's segments merged
+   *   so far describe
+   *
+   * Emitted when the nodes of a segment of a document were merged into the
+   * document's graph, after the segment's [signal@Pp.Processor::segment-done],
+   * for every segment that gave a graph, in the order they were merged. See
+   * [signal@Pp.Reconciler::segment-merged] for how the entities are
+   * counted.
+   *
+   * Since: 0.2
+   */
+  signals[PP_PROCESSOR_SIGNAL_SEGMENT_MERGED] =
+    g_signal_new ("segment-merged", type, G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 }

@@ -26,6 +26,17 @@ void pp_reconciler_set_candidates_func (PpReconciler               *reconciler,
                                         gpointer                    user_data,
                                         GDestroyNotify              destroy);
 
+/* Called on the reconciler's thread once a segment's nodes are merged,
+ * with the number of distinct entities so far */
+typedef void (* PpReconcilerMergedFunc) (PpSegment *segment,
+                                         guint      n_entities,
+                                         gpointer   user_data);
+
+void pp_reconciler_set_merged_func (PpReconciler           *reconciler,
+                                    PpReconcilerMergedFunc  func,
+                                    gpointer                user_data,
+                                    GDestroyNotify          destroy);
+
 void pp_reconciler_set_done_func (PpReconciler         *reconciler,
                                   PpReconcilerDoneFunc  func,
                                   gpointer              user_data,

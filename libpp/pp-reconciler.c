@@ -157,6 +157,7 @@ typedef struct
   PpSegment *segment;
   JsonNode *graph;
   char *error_message;
+  gint64 arrival_time;
 } Item;
 
 /* What the reconciler's thread shares with the object: the object can go
@@ -180,6 +181,9 @@ typedef struct
   PpReconcilerDoneFunc done_func;
   gpointer done_data;
   GDestroyNotify done_destroy;
+  PpReconcilerMergedFunc merged_func;
+  gpointer merged_data;
+  GDestroyNotify merged_destroy;
   PpReconcilerCandidatesFunc candidates_func;
   gpointer candidates_data;
   GDestroyNotify candidates_destroy;
@@ -208,6 +212,7 @@ static GParamSpec *properties[N_PROPS];
 enum {
   SIGNAL_PROGRESS,
   SIGNAL_FINISHED,
+  SIGNAL_SEGMENT_MERGED,
   N_SIGNALS
 };
 
@@ -239,6 +244,8 @@ state_unref (State *state)
 
   if (state->done_destroy != NULL)
     state->done_destroy (state->done_data);
+  if (state->merged_destroy != NULL)
+    state->merged_destroy (state->merged_data);
   if (state->candidates_destroy != NULL)
     state->candidates_destroy (state->candidates_data);
   g_clear_pointer (&state->candidates, g_ptr_array_unref);
@@ -252,8 +259,9 @@ state_unref (State *state)
 
 typedef struct
 {
-  guint done;
-  guint failed;
+  guint signal;
+  guint done;        /* progress; segment-merged: the segment's index */
+  guint failed;      /* progress; segment-merged: the entities so far */
   JsonNode *graph;   /* for "finished" */
 } Emission;
 
@@ -271,22 +279,32 @@ emit_in_context (gpointer owner,
   PpReconciler *self = owner;
   Emission *emission = data;
 
-  if (emission->graph != NULL)
-    g_signal_emit (self, signals[SIGNAL_FINISHED], 0, emission->graph);
-  else
-    g_signal_emit (self, signals[SIGNAL_PROGRESS], 0,
-                   emission->done, emission->failed, self->state->n_segments);
+  switch (emission->signal)
+    {
+    case SIGNAL_FINISHED:
+      g_signal_emit (self, signals[SIGNAL_FINISHED], 0, emission->graph);
+      break;
+    case SIGNAL_SEGMENT_MERGED:
+      g_signal_emit (self, signals[SIGNAL_SEGMENT_MERGED], 0, emission->done, emission->failed);
+      break;
+    case SIGNAL_PROGRESS:
+    default:
+      g_signal_emit (self, signals[SIGNAL_PROGRESS], 0,
+                     emission->done, emission->failed, self->state->n_segments);
+    }
 }
 
 /* Takes @graph */
 static void
 schedule_emission (State    *state,
+                   guint     signal,
                    guint     done,
                    guint     failed,
                    JsonNode *graph)
 {
   Emission *emission = g_new0 (Emission, 1);
 
+  emission->signal = signal;
   emission->done = done;
   emission->failed = failed;
   emission->graph = graph;
@@ -314,6 +332,7 @@ reconcile_thread (gpointer data)
   guint done = 0;
   guint failed = 0;
   gint64 merge_start;
+  gint64 last_arrival = 0;
   gboolean provenance;
 
   /* Until the first graph arrives, prepare the output context (processed
@@ -345,12 +364,22 @@ reconcile_thread (gpointer data)
           merged = pp_merged_graph_new (state->form, provenance);
         }
 
+      last_arrival = item->arrival_time;
       if (item->kind == ITEM_GRAPH)
         {
           g_autoptr(GError) local_error = NULL;
 
           if (pp_merged_graph_add (merged, item->segment, item->graph, &local_error))
-            done++;
+            {
+              guint n_entities = pp_merged_graph_get_n_entities (merged);
+
+              done++;
+              if (state->merged_func != NULL)
+                state->merged_func (item->segment, n_entities, state->merged_data);
+              if (has_handler (state, SIGNAL_SEGMENT_MERGED))
+                schedule_emission (state, SIGNAL_SEGMENT_MERGED,
+                                   pp_segment_get_index (item->segment), n_entities, NULL);
+            }
           else
             {
               g_warning ("Segment %u: its JSON-LD cannot be merged: %s",
@@ -363,7 +392,7 @@ reconcile_thread (gpointer data)
 
       item_free (item);
       if (has_handler (state, SIGNAL_PROGRESS))
-        schedule_emission (state, done, failed, NULL);
+        schedule_emission (state, SIGNAL_PROGRESS, done, failed, NULL);
     }
 
   g_mutex_lock (&state->lock);
@@ -375,8 +404,9 @@ reconcile_thread (gpointer data)
 
   merge_start = g_get_monotonic_time ();
   graph = pp_merged_graph_finish (merged, &error);
-  g_debug ("Merged the graphs of %u segments (%u failed) in %.1f ms",
-           done, failed, (g_get_monotonic_time () - merge_start) / 1000.0);
+  g_debug ("Merged the graphs of %u segments (%u failed) in %.1f ms, %.1f ms after the last "
+           "segment arrived", done, failed, (g_get_monotonic_time () - merge_start) / 1000.0,
+           last_arrival > 0 ? (g_get_monotonic_time () - last_arrival) / 1000.0 : 0.0);
   if (graph == NULL)
     g_warning ("Could not produce the merged graph: %s", error->message);
 
@@ -397,7 +427,7 @@ out:
   if (state->finished)
     {
       if (graph != NULL && has_handler (state, SIGNAL_FINISHED))
-        schedule_emission (state, done, failed, pp_jsonld_node_copy_deep (graph));
+        schedule_emission (state, SIGNAL_FINISHED, done, failed, pp_jsonld_node_copy_deep (graph));
       if (state->done_func != NULL)
         state->done_func (g_steal_pointer (&graph), error, state->done_data);
     }
@@ -413,6 +443,11 @@ out:
   state->done_func = NULL;
   state->done_data = NULL;
   state->done_destroy = NULL;
+  if (state->merged_destroy != NULL)
+    state->merged_destroy (state->merged_data);
+  state->merged_func = NULL;
+  state->merged_data = NULL;
+  state->merged_destroy = NULL;
   if (state->candidates_destroy != NULL)
     state->candidates_destroy (state->candidates_data);
   state->candidates_func = NULL;
@@ -584,6 +619,33 @@ pp_reconciler_class_init (PpReconcilerClass *klass)
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, JSON_TYPE_NODE);
+
+  /**
+   * PpReconciler::segment-merged:
+   * @reconciler: the reconciler
+   * @index: the index of the segment
+   * @n_entities: how many distinct entities the segments merged so far
+   *   describe
+   *
+   * Emitted on the reconciler's main context when the nodes of a segment's
+   * graph were merged, in the order the segments were merged, before the
+   * #PpReconciler::progress that counts the segment; not for a segment
+   * that failed or whose graph could not be merged.
+   *
+   * The entities are counted as the segments arrive: the nodes that share
+   * an IRI, a `sameAs`, `url` or `identifier`, or a name (with types of
+   * one family) are one; pp:SegmentRef nodes are not counted. The merged
+   * graph can have fewer, once the short names are settled and the
+   * confirmed merge candidates joined when the last segment is in (see
+   * [class@Pp.Reconciler]); the count after the same segments can differ
+   * with the order they arrived in when two IRIs share a name.
+   *
+   * Since: 0.2
+   */
+  signals[SIGNAL_SEGMENT_MERGED] =
+    g_signal_new ("segment-merged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
@@ -641,6 +703,18 @@ pp_reconciler_set_done_func (PpReconciler         *reconciler,
 }
 
 void
+pp_reconciler_set_merged_func (PpReconciler           *reconciler,
+                               PpReconcilerMergedFunc  func,
+                               gpointer                user_data,
+                               GDestroyNotify          destroy)
+{
+  /* Set before any segment is added: the thread calls it for each */
+  reconciler->state->merged_func = func;
+  reconciler->state->merged_data = user_data;
+  reconciler->state->merged_destroy = destroy;
+}
+
+void
 pp_reconciler_set_candidates_func (PpReconciler               *reconciler,
                                    PpReconcilerCandidatesFunc  func,
                                    gpointer                    user_data,
@@ -678,6 +752,7 @@ pp_reconciler_add_graph (PpReconciler *reconciler,
   item->kind = ITEM_GRAPH;
   item->segment = pp_segment_ref (segment);
   item->graph = graph;
+  item->arrival_time = g_get_monotonic_time ();
   g_async_queue_push (reconciler->state->queue, item);
 }
 
@@ -706,6 +781,7 @@ pp_reconciler_add_failure (PpReconciler *reconciler,
   item->kind = ITEM_FAILURE;
   item->segment = pp_segment_ref (segment);
   item->error_message = g_strdup (error->message);
+  item->arrival_time = g_get_monotonic_time ();
   g_async_queue_push (reconciler->state->queue, item);
 }
 

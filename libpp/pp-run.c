@@ -608,6 +608,8 @@ pp_run_start_document (PpProcessor   *self,
                 NULL);
   pp_reconciler_set_done_func (run->reconciler, reconciler_done, pp_run_ref (run),
                                (GDestroyNotify) pp_run_unref);
+  pp_processor_watch_merges (self, run);
+  pp_adjudication_attach (self, run);
 
   g_info ("%s: %u segments, up to %u workers", run->name, segments->len,
           (guint) g_atomic_int_get (&self->max_workers));
@@ -616,7 +618,6 @@ pp_run_start_document (PpProcessor   *self,
   self->stats.submitted += segments->len;
   g_mutex_unlock (&self->stats.lock);
 
-  pp_adjudication_attach (self, run);
   if (cancellable != NULL)
     {
       gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (run_cancelled),

@@ -1034,6 +1034,123 @@ test_form_expanded (void)
   g_assert_null (strstr (expanded, "@context"));
 }
 
+/* Near-duplicate names everywhere, an IRI described by several segments
+ * with more names each time, digits that keep names apart: the graph and
+ * the candidates are the same bytes in whatever order the segments come */
+static void
+test_candidates_near_duplicates_order_independent (void)
+{
+  static const char * const first[] = { "Ada", "Grace" };
+  static const char * const last[] = { "Lovelace", "Lovleace", "Hopper", "Hoppper", "Curie",
+                                       "Cuire", "Turing", "Turign" };
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  guint n_nodes;
+  g_autoptr(JsonNode) groups = NULL;
+
+  for (guint i = 0; i < 16; i++)
+    g_ptr_array_add (texts, g_strdup_printf ("{\"@context\": \"https://schema.org\", \"@graph\": ["
+                                             " {\"@type\": \"Person\", \"name\": \"%s %s\"},"
+                                             " {\"@type\": \"Event\", \"name\": \"Apollo %u\"},"
+                                             " {\"@id\": \"https://example.org/lab\","
+                                             "  \"@type\": \"Organization\", \"name\": \"Lab %u\"}]}",
+                                             first[i / 8], last[i % 8], 10 + i % 3, i % 2));
+  groups = find_candidates ((const char * const *) texts->pdata, texts->len, &n_nodes);
+
+  /* "Ada Lovelace" and "Ada Lovleace", and so on: not the Apollos */
+  g_assert_cmpuint (n_nodes, ==, 16 + 3 + 1);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (groups)), ==, 8);
+  for (guint g = 0; g < json_array_get_length (json_node_get_array (groups)); g++)
+    g_assert_cmpstr (candidate_member (groups, g, "reason"), ==, "edit-distance");
+}
+
+/* segment-merged */
+
+typedef struct
+{
+  GMainLoop *loop;
+  GArray *indexes;             /* (element-type guint) */
+  GArray *n_entities;          /* (element-type guint) */
+  gboolean merged_before_progress;
+} Merges;
+
+static void
+on_segment_merged (PpReconciler *reconciler,
+                   guint         index,
+                   guint         n_entities,
+                   Merges       *merges)
+{
+  g_array_append_val (merges->indexes, index);
+  g_array_append_val (merges->n_entities, n_entities);
+}
+
+static void
+on_merge_progress (PpReconciler *reconciler,
+                   guint         done,
+                   guint         failed,
+                   guint         total,
+                   Merges       *merges)
+{
+  /* the segments merged so far were announced before their progress */
+  merges->merged_before_progress &= merges->indexes->len == done;
+  if (done + failed == total)
+    g_main_loop_quit (merges->loop);
+}
+
+/* Emitted once per segment merged, on the reconciler's context, before the
+ * progress that counts it, not for failures; the entities counted are
+ * those the segments so far describe */
+static void
+test_segment_merged (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Ada Lovelace\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"ada lovelace\","
+    " \"knows\": {\"@type\": \"Person\", \"name\": \"Charles Babbage\"}}",
+    NULL,
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Place\", \"name\": \"Ada Lovelace\"}",
+    "{\"@context\": \"https://schema.org\", \"@id\": \"https://example.org/ada\","
+    " \"@type\": \"Person\", \"sameAs\": \"https://en.wikipedia.org/wiki/Ada_Lovelace\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Ada Lovelace\","
+    " \"sameAs\": \"https://en.wikipedia.org/wiki/Ada_Lovelace\"}",
+  };
+  const guint expected_indexes[] = { 0, 1, 3, 4, 5 };
+  /* Ada; + Charles; + Ada the place; + the IRI; the IRI joins Ada */
+  const guint expected_entities[] = { 1, 2, 3, 4, 3 };
+  g_autoptr(PpReconciler) reconciler = pp_reconciler_new (G_N_ELEMENTS (texts),
+                                                          PP_OUTPUT_FORM_COMPACTED);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Merges merges = { loop, g_array_new (FALSE, FALSE, sizeof (guint)),
+                    g_array_new (FALSE, FALSE, sizeof (guint)), TRUE };
+
+  g_signal_connect (reconciler, "segment-merged", G_CALLBACK (on_segment_merged), &merges);
+  g_signal_connect (reconciler, "progress", G_CALLBACK (on_merge_progress), &merges);
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(PpSegment) segment = pp_segment_new (i, "text", -1, 100 * i, heading_path (i));
+
+      if (texts[i] == NULL)
+        {
+          g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "no answer");
+
+          pp_reconciler_add_failure (reconciler, segment, error);
+        }
+      else
+        pp_reconciler_add_graph (reconciler, segment, parse (texts[i]));
+    }
+
+  g_main_loop_run (loop);
+
+  g_assert_true (merges.merged_before_progress);
+  g_assert_cmpmem (merges.indexes->data, merges.indexes->len * sizeof (guint),
+                   expected_indexes, sizeof expected_indexes);
+  g_assert_cmpmem (merges.n_entities->data, merges.n_entities->len * sizeof (guint),
+                   expected_entities, sizeof expected_entities);
+
+  g_array_unref (merges.indexes);
+  g_array_unref (merges.n_entities);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1061,7 +1178,10 @@ main (int   argc,
   g_test_add_func ("/reconciler/candidates/token-subset", test_candidates_token_subset);
   g_test_add_func ("/reconciler/candidates/acronym", test_candidates_acronym);
   g_test_add_func ("/reconciler/candidates/iris-apart", test_candidates_iris_apart);
+  g_test_add_func ("/reconciler/candidates/near-duplicates-order-independent",
+                   test_candidates_near_duplicates_order_independent);
   g_test_add_func ("/reconciler/form/expanded", test_form_expanded);
+  g_test_add_func ("/reconciler/segment-merged", test_segment_merged);
 
   return g_test_run ();
 }
