@@ -29,6 +29,7 @@ struct _PpConvertContext
   PpCache *cache;
   char *client_id;
   char *model;
+  char *document_name;
 
   PpConvertContextCompleteFunc complete_func;
   gpointer complete_data;
@@ -56,6 +57,7 @@ pp_convert_context_finalize (GObject *object)
   g_clear_object (&self->cache);
   g_clear_pointer (&self->client_id, g_free);
   g_clear_pointer (&self->model, g_free);
+  g_clear_pointer (&self->document_name, g_free);
   g_ptr_array_unref (self->pending_keys);
   g_ptr_array_unref (self->pending_responses);
   g_mutex_clear (&self->pending_lock);
@@ -192,6 +194,48 @@ pp_convert_context_get_model (PpConvertContext *context)
   g_return_val_if_fail (PP_IS_CONVERT_CONTEXT (context), NULL);
 
   return context->model;
+}
+
+/**
+ * pp_convert_context_set_document_name:
+ * @context: a #PpConvertContext
+ * @name: (nullable): the name of the document, or %NULL
+ *
+ * Sets the name of the document whose segment is being converted, as
+ * [method@Pp.Document.get_name] gives it: a file's path or URI, or another
+ * name. The processor sets it for the segments of documents.
+ *
+ * Since: 0.2
+ */
+void
+pp_convert_context_set_document_name (PpConvertContext *context,
+                                      const char       *name)
+{
+  g_return_if_fail (PP_IS_CONVERT_CONTEXT (context));
+
+  g_free (context->document_name);
+  context->document_name = g_strdup (name);
+}
+
+/**
+ * pp_convert_context_get_document_name:
+ * @context: a #PpConvertContext
+ *
+ * Gets the name of the document whose segment is being converted, such as
+ * the path of its file: a converter may name the document in its messages,
+ * or resolve the relative references of its source against it.
+ *
+ * Returns: (nullable): the name of the document, or %NULL for a segment
+ *   converted on its own
+ *
+ * Since: 0.2
+ */
+const char *
+pp_convert_context_get_document_name (PpConvertContext *context)
+{
+  g_return_val_if_fail (PP_IS_CONVERT_CONTEXT (context), NULL);
+
+  return context->document_name;
 }
 
 char *

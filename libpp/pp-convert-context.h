@@ -34,6 +34,12 @@ void              pp_convert_context_set_model  (PpConvertContext  *context,
 PP_AVAILABLE_IN_ALL
 const char       *pp_convert_context_get_model  (PpConvertContext  *context);
 
+PP_AVAILABLE_IN_0_2
+void              pp_convert_context_set_document_name (PpConvertContext *context,
+                                                        const char       *name);
+PP_AVAILABLE_IN_0_2
+const char       *pp_convert_context_get_document_name (PpConvertContext *context);
+
 PP_AVAILABLE_IN_ALL
 PpLlmResponse    *pp_convert_context_complete   (PpConvertContext  *context,
                                                  PpLlmRequest      *request,

@@ -40,9 +40,23 @@ G_DEFINE_INTERFACE (PpConverter, pp_converter, G_TYPE_OBJECT)
  */
 G_DEFINE_QUARK (pp-converter-error-quark, pp_converter_error)
 
+static PpConverterInput
+pp_converter_real_get_input (PpConverter *converter)
+{
+  return PP_CONVERTER_INPUT_TEXT;
+}
+
+static gboolean
+pp_converter_real_uses_llm (PpConverter *converter)
+{
+  return TRUE;
+}
+
 static void
 pp_converter_default_init (PpConverterInterface *iface)
 {
+  iface->get_input = pp_converter_real_get_input;
+  iface->uses_llm = pp_converter_real_uses_llm;
 }
 
 /**
@@ -83,4 +97,53 @@ pp_converter_convert (PpConverter       *converter,
   pp_convert_context_end_conversion (context, graph != NULL);
 
   return graph;
+}
+
+/**
+ * pp_converter_get_input:
+ * @converter: a #PpConverter
+ *
+ * Tells what @converter is to be given. Most converters take the text of a
+ * document, cut into segments. One that reads markup, such as the
+ * structured data of an HTML page, takes the source instead: the whole
+ * file, unread and uncut, as the one segment of its document. The
+ * processor cuts every document with its segmenter, so an application that
+ * feeds such a converter makes each document of the raw contents of its
+ * file, named by the file, and gives the processor a segmenter that does
+ * not cut them, as `pp-convert` does. The answer is fixed for the life of
+ * @converter.
+ *
+ * Returns: what @converter is to be given
+ *
+ * Since: 0.2
+ */
+PpConverterInput
+pp_converter_get_input (PpConverter *converter)
+{
+  g_return_val_if_fail (PP_IS_CONVERTER (converter), PP_CONVERTER_INPUT_TEXT);
+
+  return PP_CONVERTER_GET_IFACE (converter)->get_input (converter);
+}
+
+/**
+ * pp_converter_uses_llm:
+ * @converter: a #PpConverter
+ *
+ * Tells whether @converter asks an LLM, through
+ * [method@Pp.ConvertContext.complete]. One that does not, such as a
+ * converter that reads the structured data a page already holds, needs no
+ * endpoint, no credentials and no cache of answers: the application may
+ * give the processor an LLM client that is never asked. The answer is fixed
+ * for the life of @converter.
+ *
+ * Returns: %TRUE if @converter asks an LLM
+ *
+ * Since: 0.2
+ */
+gboolean
+pp_converter_uses_llm (PpConverter *converter)
+{
+  g_return_val_if_fail (PP_IS_CONVERTER (converter), TRUE);
+
+  return PP_CONVERTER_GET_IFACE (converter)->uses_llm (converter);
 }

@@ -53,6 +53,24 @@ typedef enum {
   PP_CONVERTER_ERROR_NOT_CONFIGURED,
 } PpConverterError;
 
+/**
+ * PpConverterInput:
+ * @PP_CONVERTER_INPUT_TEXT: the document's text, cut into segments by the
+ *   processor's [class@Pp.Segmenter]
+ * @PP_CONVERTER_INPUT_SOURCE: the document's source, whole, as one segment:
+ *   the raw contents of its file as UTF-8 text, such as the markup of an
+ *   HTML page, neither read into text nor cut
+ *
+ * What a [iface@Pp.Converter] is to be given, as it says with
+ * [method@Pp.Converter.get_input].
+ *
+ * Since: 0.2
+ */
+typedef enum {
+  PP_CONVERTER_INPUT_TEXT,
+  PP_CONVERTER_INPUT_SOURCE,
+} PpConverterInput;
+
 PP_AVAILABLE_IN_ALL
 GQuark pp_converter_error_quark (void);
 
@@ -68,6 +86,10 @@ G_DECLARE_INTERFACE (PpConverter, pp_converter, PP, CONVERTER, GObject)
  *   once: it must be thread-safe. It asks the LLM only through
  *   pp_convert_context_complete(), and returns a JSON tree of its own that
  *   no other thread holds.
+ * @get_input: what the converter is to be given; when not implemented,
+ *   %PP_CONVERTER_INPUT_TEXT. Since: 0.2
+ * @uses_llm: whether the converter asks an LLM; when not implemented,
+ *   %TRUE. Since: 0.2
  *
  * The virtual methods of #PpConverter.
  *
@@ -82,9 +104,11 @@ struct _PpConverterInterface
                           PpSegment         *segment,
                           GCancellable      *cancellable,
                           GError           **error);
+  PpConverterInput (* get_input) (PpConverter *converter);
+  gboolean         (* uses_llm)  (PpConverter *converter);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[6];
 };
 
 PP_AVAILABLE_IN_ALL
@@ -93,5 +117,10 @@ JsonNode *pp_converter_convert (PpConverter       *converter,
                                 PpSegment         *segment,
                                 GCancellable      *cancellable,
                                 GError           **error);
+
+PP_AVAILABLE_IN_0_2
+PpConverterInput pp_converter_get_input (PpConverter *converter);
+PP_AVAILABLE_IN_0_2
+gboolean         pp_converter_uses_llm  (PpConverter *converter);
 
 G_END_DECLS

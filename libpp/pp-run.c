@@ -520,6 +520,8 @@ pp_processor_worker (gpointer data,
                                          pp_processor_complete_request, self);
   pp_convert_context_set_stats (context, &self->stats);
   pp_convert_context_set_cache_ttl (context, (guint) g_atomic_int_get (&self->cache_ttl_s));
+  if (!run->is_stream)
+    pp_convert_context_set_document_name (context, run->name);
   pp_convert_context_set_send_funcs (context, pp_task_may_send, pp_task_send_failed, task);
   attempt_begin (&attempt, task);
   graph = pp_converter_convert (self->converter, context, task->segment,

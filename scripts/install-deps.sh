@@ -24,6 +24,8 @@ packages="
   gi-docgen
   python3-gi
   gjs
+  libgtk-4-dev
+  xvfb
 "
 
 missing=""

@@ -11,8 +11,8 @@
 /* While a run goes on, the status line shows the processor's figures,
  * redrawn from a timeout on the main context five times a second: the
  * workers never draw. The figures are the processor's statistics, which
- * count every document processed so far; the total grows as each
- * document starts, so the estimate covers the documents begun. */
+ * count every document processed so far; the total is the segments of
+ * all the documents, counted before the first starts. */
 
 #define REDRAW_INTERVAL_MS 200
 
@@ -20,6 +20,7 @@ struct _Progress
 {
   PpProcessor *processor;
   guint n_documents;
+  guint n_segments;            /* of all the documents */
   guint document;              /* the one being processed, from 0 */
   gint64 start_us;
   GSource *timeout;
@@ -42,13 +43,14 @@ format_duration (double seconds)
 static char *
 progress_format (guint    document,
                  guint    n_documents,
+                 guint    n_segments,
                  PpStats *stats,
                  double   elapsed_s)
 {
   GString *line = g_string_new (NULL);
   guint done = pp_stats_get_done (stats);
   guint failed = pp_stats_get_failed (stats);
-  guint total = pp_stats_get_submitted (stats);
+  guint total = MAX (pp_stats_get_submitted (stats), n_segments);
   guint finished = done + failed;
   double rate = elapsed_s > 0 ? finished / elapsed_s : 0;
 
@@ -78,7 +80,8 @@ draw (Progress *progress)
   g_autofree char *line = NULL;
   double elapsed_s = (g_get_monotonic_time () - progress->start_us) / (double) G_USEC_PER_SEC;
 
-  line = progress_format (progress->document, progress->n_documents, stats, elapsed_s);
+  line = progress_format (progress->document, progress->n_documents, progress->n_segments,
+                          stats, elapsed_s);
   console_set_status (line);
 }
 
@@ -91,15 +94,17 @@ redraw (gpointer data)
 }
 
 /* Starts drawing the progress of @processor, which will process
- * @n_documents, on the status line */
+ * @n_documents of @n_segments segments in all, on the status line */
 Progress *
 progress_new (PpProcessor *processor,
-              guint        n_documents)
+              guint        n_documents,
+              guint        n_segments)
 {
   Progress *progress = g_new0 (Progress, 1);
 
   progress->processor = g_object_ref (processor);
   progress->n_documents = n_documents;
+  progress->n_segments = n_segments;
   progress->start_us = g_get_monotonic_time ();
 
   progress->timeout = g_timeout_source_new (REDRAW_INTERVAL_MS);

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 typedef struct _Progress Progress;
 
 Progress *progress_new          (PpProcessor *processor,
-                                 guint        n_documents);
+                                 guint        n_documents,
+                                 guint        n_segments);
 void      progress_set_document (Progress    *progress,
                                  guint        index);
 void      progress_finish       (Progress    *progress);

@@ -15,8 +15,10 @@
 #include <libpp/libpp.h>
 
 #include "pp-convert-console.h"
+#include "pp-convert-inputs.h"
 #include "pp-convert-limits.h"
 #include "pp-convert-log.h"
+#include "pp-convert-no-llm.h"
 #include "pp-convert-output.h"
 #include "pp-convert-progress.h"
 #include "pp-convert-tally.h"
@@ -46,6 +48,9 @@ typedef struct
   Progress *progress;          /* on the status line of a terminal, or NULL */
   OutputFile *output;          /* --output, or NULL */
   OutputFile *stats_output;    /* --stats, or NULL */
+  GPtrArray *inputs;           /* the Input of each document */
+  gboolean nquads;
+  guint files_skipped;         /* inputs that could not be read */
   guint segments_failed;
   GError *error;
 
@@ -69,6 +74,11 @@ static char *opt_cache_ttl = NULL;
 static char *opt_output;
 static char *opt_stats;
 static char *opt_form;
+static char *opt_reader;
+static char **opt_include;
+static char **opt_exclude;
+static char *opt_output_dir;
+static char *opt_resolve;
 static int opt_jobs = 8;
 static int opt_min_jobs = 1;
 static gboolean opt_no_adaptive;
@@ -114,10 +124,26 @@ static const GOptionEntry entries[] = {
     "Retries of a segment after a transient error: 5xx, 429, timeout, connection lost, "
     "answer cut short (default: 4)", "N" },
   { "form", 'f', 0, G_OPTION_ARG_STRING, &opt_form,
-    "Output form: compacted, flattened or nquads (default: compacted)", "FORM" },
+    "Output form: compacted, flattened, expanded or nquads (default: compacted)", "FORM" },
+  { "resolve", 0, 0, G_OPTION_ARG_STRING, &opt_resolve,
+    "Entities that look alike but the rules leave apart: rules keeps them apart and lists "
+    "them in --stats; llm asks the LLM about each group and merges what it confirms "
+    "(default: rules)", "MODE" },
   { "no-provenance", 0, 0, G_OPTION_ARG_NONE, &opt_no_provenance,
     "Leave out of the graph which segments (index, byte range, section) each node came from", NULL },
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write the graph to FILE instead of standard output", "FILE" },
+  { "output-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_output_dir,
+    "Write one graph per file, NAME.jsonld (NAME.nq with --form nquads), under DIR, rather than "
+    "one graph of them all", "DIR" },
+  { "reader", 0, 0, G_OPTION_ARG_STRING, &opt_reader,
+    "Read every file with this reader plugin, such as text, markdown, pdf or html "
+    "(default: $PP_READER, or the reader of each file's content type)", "NAME" },
+  { "include", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_include,
+    "In directories, convert only the files whose name or path below the directory matches "
+    "PATTERN, such as *.pdf; repeatable", "PATTERN" },
+  { "exclude", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_exclude,
+    "In directories, leave out the files whose name or path below the directory matches "
+    "PATTERN; repeatable", "PATTERN" },
   { "stats", 0, 0, G_OPTION_ARG_FILENAME, &opt_stats, "Write the processor's statistics as JSON to FILE", "FILE" },
   { "llm", 0, 0, G_OPTION_ARG_STRING, &opt_llm, "LLM client plugin (default: $PP_LLM, or the best available)", "NAME" },
   { "converter", 0, 0, G_OPTION_ARG_STRING, &opt_converter, "Converter plugin (default: $PP_CONVERTER, or the best available)", "NAME" },
@@ -187,6 +213,8 @@ parse_form (const char    *name,
     *form = PP_OUTPUT_FORM_COMPACTED;
   else if (g_str_equal (name, "flattened"))
     *form = PP_OUTPUT_FORM_FLATTENED;
+  else if (g_str_equal (name, "expanded"))
+    *form = PP_OUTPUT_FORM_EXPANDED;
   else if (g_str_equal (name, "nquads"))
     {
       *form = PP_OUTPUT_FORM_FLATTENED;
@@ -304,6 +332,88 @@ on_progress (PpProcessor *processor,
 
 static void process_next (Job *job);
 
+static gboolean write_output (JsonNode    *graph,
+                              gboolean     nquads,
+                              OutputFile  *output,
+                              GError     **error);
+
+/* Writes @graph, the graph of the document under way, to its own file
+ * under --output-dir, named after the file it was read from */
+static void
+output_dir_write (Job      *job,
+                  JsonNode *graph)
+{
+  Input *input = job->inputs->pdata[job->next - 1];
+  g_autofree char *name = g_strconcat (input->relative, job->nquads ? ".nq" : ".jsonld", NULL);
+  g_autofree char *path = g_build_filename (opt_output_dir, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autoptr(OutputFile) output = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (g_mkdir_with_parents (parent, 0777) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (&job->error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "%s: cannot make the directory: %s", parent, g_strerror (saved_errno));
+      return;
+    }
+
+  output = output_file_open (path, &error);
+  if (output == NULL || !write_output (graph, job->nquads, output, &error))
+    g_propagate_error (&job->error, g_steal_pointer (&error));
+}
+
+/* Reports an input that cannot be read, and counts it */
+static void
+report_skipped (const GError *error,
+                gpointer      user_data)
+{
+  Job *job = user_data;
+
+  print_error ("%s (skipped)", error->message);
+  job->files_skipped++;
+}
+
+/* The document of @input, or NULL with @error set; NULL without an error
+ * for a file found in a directory that no reader reads */
+static PpDocument *
+read_input (Input   *input,
+            GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  PpDocument *document = pp_reader_read_document (input->file, opt_reader, NULL, &local_error);
+
+  if (document == NULL && input->in_directory && opt_reader == NULL &&
+      g_error_matches (local_error, PP_READER_ERROR, PP_READER_ERROR_UNSUPPORTED))
+    {
+      g_debug ("%s", local_error->message);
+      return NULL;
+    }
+
+  if (document == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+
+  return document;
+}
+
+/* How many segments the documents make, all together */
+static guint
+count_segments (PpSegmenter *segmenter,
+                GPtrArray   *documents)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < documents->len; i++)
+    {
+      g_autoptr(GPtrArray) segments = pp_segmenter_split_document (segmenter, documents->pdata[i]);
+
+      n += segments->len;
+    }
+
+  return n;
+}
+
 /* The document under way gave @graph, taken */
 static void
 document_converted (Job      *job,
@@ -321,6 +431,18 @@ document_converted (Job      *job,
           print_error ("interrupted: %s", missing);
           job->incomplete = TRUE;
         }
+    }
+
+  if (opt_output_dir != NULL)
+    {
+      /* One graph per document, written as soon as it is done */
+      output_dir_write (job, graph);
+      json_node_unref (graph);
+      if (job->next >= job->documents->len || job->error != NULL)
+        g_main_loop_quit (job->loop);
+      else
+        process_next (job);
+      return;
     }
 
   if (job->merger == NULL)
@@ -756,6 +878,26 @@ create_converter (gboolean *usage)
   return converter;
 }
 
+/* The document of the file @file for a converter that takes the source:
+ * its raw contents, whole, as plain text, named by the file */
+static PpDocument *
+load_source_document (GFile   *file,
+                      GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = g_file_get_parse_name (file);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code, "%s: %s", name, local_error->message);
+      return NULL;
+    }
+
+  return pp_document_new_from_text (name, contents, length, PP_TEXT_FORMAT_PLAIN, error);
+}
+
 /* A usage error unless @value is from @min to @max */
 static gboolean
 check_range (const char *option,
@@ -777,6 +919,7 @@ main (int   argc,
   g_autoptr(GOptionContext) option_context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) documents = NULL;
+  g_autoptr(GPtrArray) inputs = NULL;
   g_autoptr(PpLlmClient) client = NULL;
   g_autoptr(GObject) converter = NULL;
   g_autoptr(PpCache) cache = NULL;
@@ -790,6 +933,8 @@ main (int   argc,
   g_autoptr(GCancellable) cancellable = NULL;
   PpOutputForm form;
   gboolean nquads;
+  gboolean takes_source;
+  PpResolveMode resolve_mode;
   Job job = { 0, };
   int status = EXIT_FAILED;
 
@@ -799,7 +944,12 @@ main (int   argc,
   g_option_context_set_summary (option_context,
     "Turns documents into one JSON-LD graph: splits each document into segments, asks\n"
     "an LLM for the schema.org JSON-LD of every segment, in parallel, and writes one\n"
-    "merged JSON-LD graph to standard output.");
+    "merged JSON-LD graph to standard output.\n"
+    "\n"
+    "Documents are text, Markdown, PDF or HTML files, each read by the reader of its\n"
+    "content type. A directory stands for the files under it, in name order, those\n"
+    "of a type no reader reads left out. A file that cannot be read is reported and\n"
+    "left out, and the others converted.");
   g_option_context_set_description (option_context,
     "On a terminal, a progress line on standard error shows the segments done and\n"
     "failed, retries, requests in flight, the rate and the time left; --quiet hides it.\n"
@@ -821,7 +971,7 @@ main (int   argc,
     "Environment: OPENAI_BASE_URL, OPENAI_API_KEY and OPENAI_MODEL configure the openai\n"
     "client; PP_PLUGIN_PATH adds plugin directories.\n"
     "Exit status: 0 on success, 1 on failure, 2 on a usage error, 3 when the graph was\n"
-    "written but some segments failed, 130 (SIGINT) or 143 (SIGTERM) when interrupted,\n"
+    "written but some segments failed or some file could not be read, 130 (SIGINT) or 143 (SIGTERM) when interrupted,\n"
     "after writing the graph of what was converted.");
   g_option_context_add_main_entries (option_context, entries, NULL);
 
@@ -855,6 +1005,11 @@ main (int   argc,
       print_error ("no input file (see --help)");
       return EXIT_USAGE;
     }
+  if (opt_output != NULL && opt_output_dir != NULL)
+    {
+      print_error ("--output and --output-dir cannot be used together");
+      return EXIT_USAGE;
+    }
   if (!check_range ("--jobs", opt_jobs, 1, 4096) ||
       !check_range ("--min-jobs", opt_min_jobs, 1, opt_jobs) ||
       !check_range ("--rpm", opt_rpm, 0, G_MAXINT) ||
@@ -879,7 +1034,16 @@ main (int   argc,
     }
   if (!parse_form (opt_form, &form, &nquads))
     {
-      print_error ("unknown --form ‘%s’: use compacted, flattened or nquads", opt_form);
+      print_error ("unknown --form ‘%s’: use compacted, flattened, expanded or nquads", opt_form);
+      return EXIT_USAGE;
+    }
+  if (opt_resolve == NULL || g_str_equal (opt_resolve, "rules"))
+    resolve_mode = PP_RESOLVE_MODE_RULES;
+  else if (g_str_equal (opt_resolve, "llm"))
+    resolve_mode = PP_RESOLVE_MODE_LLM;
+  else
+    {
+      print_error ("unknown --resolve ‘%s’: use rules or llm", opt_resolve);
       return EXIT_USAGE;
     }
   if (opt_endpoint != NULL && (endpoint_error = check_endpoint ("--endpoint", opt_endpoint)) != NULL)
@@ -888,43 +1052,59 @@ main (int   argc,
       return EXIT_USAGE;
     }
 
-  /* Every input is read and checked, and every output opened, before
-   * anything is paid for */
-  documents = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; opt_files[i] != NULL; i++)
-    {
-      g_autoptr(GFile) file = g_file_new_for_commandline_arg (opt_files[i]);
-      PpDocument *document = pp_document_new_from_file (file, NULL, &error);
-
-      if (document == NULL)
-        {
-          print_error ("%s", error->message);
-          return EXIT_FAILED;
-        }
-      g_ptr_array_add (documents, document);
-    }
-
-  if (!open_outputs (&job))
-    goto out;
-
-  client = create_llm_client (&error);
-  if (client == NULL)
-    {
-      print_error ("no LLM client: %s", error->message);
-      goto out;
-    }
-
+  /* What the converter takes decides how the inputs are read */
   {
     gboolean usage;
 
     converter = create_converter (&usage);
     if (converter == NULL)
-      {
-        if (usage)
-          status = EXIT_USAGE;
-        goto out;
-      }
+      return usage ? EXIT_USAGE : EXIT_FAILED;
   }
+  takes_source = pp_converter_get_input (PP_CONVERTER (converter)) == PP_CONVERTER_INPUT_SOURCE;
+
+  /* Every input is read and checked, and every output opened, before
+   * anything is paid for */
+  documents = g_ptr_array_new_with_free_func (g_object_unref);
+  inputs = inputs_collect ((const char * const *) opt_files, (const char * const *) opt_include,
+                           (const char * const *) opt_exclude, report_skipped, &job);
+  job.inputs = g_ptr_array_new ();
+  for (guint i = 0; i < inputs->len; i++)
+    {
+      Input *input = inputs->pdata[i];
+      PpDocument *document = takes_source
+        ? load_source_document (input->file, &error)
+        : read_input (input, &error);
+
+      /* A file that cannot be read is left out, and the others converted */
+      if (document == NULL)
+        {
+          if (error != NULL)
+            report_skipped (error, &job);
+          g_clear_error (&error);
+          continue;
+        }
+      g_ptr_array_add (documents, document);
+      g_ptr_array_add (job.inputs, input);
+    }
+  if (documents->len == 0)
+    {
+      /* Each file that could not be read was reported */
+      if (job.files_skipped == 0)
+        print_error ("nothing to convert: no file of a type a reader reads");
+      return EXIT_FAILED;
+    }
+
+  if (!open_outputs (&job))
+    goto out;
+
+  /* A converter that asks no LLM needs no endpoint and no cache */
+  if (!pp_converter_uses_llm (PP_CONVERTER (converter)))
+    client = pp_convert_no_llm_new ();
+  else if ((client = create_llm_client (&error)) == NULL)
+    {
+      print_error ("no LLM client: %s", error->message);
+      goto out;
+    }
 
   if (opt_cache_ttl != NULL && !pp_duration_parse (opt_cache_ttl, &cache_ttl_s, &error))
     {
@@ -934,7 +1114,8 @@ main (int   argc,
   if (cache_ttl_s > G_MAXUINT)
     cache_ttl_s = G_MAXUINT;
 
-  if (opt_cache == NULL || !g_str_equal (opt_cache, "none"))
+  if (pp_converter_uses_llm (PP_CONVERTER (converter)) &&
+      (opt_cache == NULL || !g_str_equal (opt_cache, "none")))
     {
       cache = pp_cache_new_for_spec (opt_cache != NULL ? opt_cache : "sqlite", &error);
       if (cache == NULL)
@@ -946,7 +1127,8 @@ main (int   argc,
     }
 
   {
-    g_autoptr(PpSegmenter) segmenter = pp_segmenter_new ((guint) opt_segment_size);
+    /* The source of a document is its one segment */
+    g_autoptr(PpSegmenter) segmenter = pp_segmenter_new (takes_source ? G_MAXUINT : (guint) opt_segment_size);
 
     processor = g_object_new (PP_TYPE_PROCESSOR,
                               "converter", converter,
@@ -964,11 +1146,12 @@ main (int   argc,
                               "model", opt_model,
                               "output-form", form,
                               "provenance", !opt_no_provenance,
+                              "resolve-mode", resolve_mode,
                               NULL);
   }
 
   loop = g_main_loop_new (NULL, FALSE);
-  if (documents->len > 1)
+  if (documents->len > 1 && opt_output_dir == NULL)
     {
       /* The documents' nodes keep the provenance their graphs give them */
       merger = pp_reconciler_new (documents->len, form);
@@ -981,6 +1164,7 @@ main (int   argc,
   job.merger = merger;
   job.documents = documents;
   job.form = form;
+  job.nquads = nquads;
   job.provenance = !opt_no_provenance;
   job.verbose = opt_verbose;
   job.cancellable = cancellable;
@@ -998,7 +1182,8 @@ main (int   argc,
 
   process_next (&job);
   if (!opt_quiet && console_is_terminal ())
-    job.progress = progress_new (processor, documents->len);
+    job.progress = progress_new (processor, documents->len,
+                                 count_segments (pp_processor_get_segmenter (processor), documents));
   g_main_loop_run (loop);
 
   g_clear_pointer (&job.progress, progress_free);
@@ -1014,13 +1199,13 @@ main (int   argc,
     print_error ("%u segments failed", job.segments_failed);
 
   graph = merger != NULL ? pp_reconciler_dup_graph (merger) : g_steal_pointer (&job.graph);
-  if (graph == NULL)
+  if (graph == NULL && opt_output_dir == NULL)
     {
       print_error ("the documents' graphs could not be merged");
       goto out;
     }
 
-  if (!write_output (graph, nquads, job.output, &error))
+  if (opt_output_dir == NULL && !write_output (graph, nquads, job.output, &error))
     {
       print_error ("%s", error->message);
       goto out;
@@ -1042,7 +1227,7 @@ main (int   argc,
   if (job.incomplete)
     status = 128 + job.interrupted_by;
   else
-    status = job.segments_failed > 0 ? EXIT_PARTIAL : EXIT_OK;
+    status = job.segments_failed > 0 || job.files_skipped > 0 ? EXIT_PARTIAL : EXIT_OK;
 
 out:
   g_clear_pointer (&job.tally, tally_free);
