@@ -6,41 +6,41 @@
 #include "config.h"
 
 #include "pp-aimd-limiter.h"
+#include "pp-aimd-window-private.h"
 
 /**
  * PpAimdLimiter:
  *
  * The default [iface@Pp.ConcurrencyLimiter]: additive increase,
- * multiplicative decrease.
+ * multiplicative decrease, after TCP's congestion window.
  *
- * The limit starts low and grows by one for every request that succeeds
- * while the limit is in use (slow start), until the endpoint first answers
- * that it is overloaded (a 429 or a timeout). From then on it grows by one
- * for every *limit* such requests, and faster the longer the endpoint goes
- * without congestion (one more for each full limit's worth of successes
- * since the last decrease, up to 16), so that it finds the room again soon
- * after an endpoint's capacity went up. Each congestion episode shrinks it
- * by a twentieth: the overloaded answers of requests sent before the last
- * decrease belong to the episode that caused it and do not shrink it again.
+ * Only requests that went out while the limit was full grow it. It starts
+ * low and grows by one for each of their successes (slow start), until the
+ * endpoint first answers that it is overloaded (a 429 or a timeout). The
+ * refused request locates the endpoint's capacity: it went out as the nth
+ * in flight, and the limit goes to n - 1, never losing more than a
+ * twentieth at once. There the limit holds for a second, since every
+ * refused request waits for the endpoint's Retry-After and may end a run
+ * late; then it asks for one more, and grows faster every round trip
+ * (three more, nine, then sixteen a round trip) until the endpoint refuses
+ * again, so that it soon finds the room after the endpoint's capacity went
+ * up. A refusal while the limit holds means the capacity fell, or that the
+ * endpoint refuses now and then whatever the load: the limit loses a
+ * twentieth and stops holding. The overloaded answers of requests sent
+ * before a decrease belong to the episode that caused it and do not shrink
+ * the limit again.
  *
  * Latency alone never lowers the limit: a long answer from an LLM is work,
  * not congestion.
  *
- * The limit stays between #PpAimdLimiter:min-limit and
- * #PpAimdLimiter:max-limit; equal bounds pin it. Changes that requests
- * make to the limit are not notified (they happen on worker threads): read
- * #PpAimdLimiter:limit, or the processor's own property, which is notified
- * on its main context.
+ * The limit stays between [property@Pp.AimdLimiter:min-limit] and
+ * [property@Pp.AimdLimiter:max-limit]; equal bounds pin it. Changes that
+ * requests make to the limit are not notified (they happen on worker
+ * threads): read [property@Pp.AimdLimiter:limit], or the processor's own
+ * property, which is notified on its main context.
  *
  * Since: 0.2
  */
-
-/* Where the limit starts, within the bounds */
-#define INITIAL_LIMIT 8
-/* The most the growth speeds up after a long time without congestion */
-#define MAX_GROWTH_STEP 16
-/* What is left of the limit after a congestion episode */
-#define DECREASE_FACTOR 0.95
 
 struct _PpAimdLimiter
 {
@@ -48,16 +48,8 @@ struct _PpAimdLimiter
 
   GMutex lock;  /* guards all below */
   GCond cond;   /* signalled when in_use drops or the limit grows */
-  double window;
+  PpAimdWindow window;
   guint in_use;
-  guint min_limit;
-  guint max_limit;
-  /* Counts the congestion episodes; tickets carry it shifted left by one,
-   * with bit 0 set when the limit was in use as the request went out */
-  guint64 episode;
-  gboolean slow_start;
-  /* Successes that grew the limit since the last decrease */
-  guint64 growths;
 };
 
 enum {
@@ -76,13 +68,6 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (PpAimdLimiter, pp_aimd_limiter, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (PP_TYPE_CONCURRENCY_LIMITER,
                                                       pp_aimd_limiter_concurrency_limiter_init))
 
-/* lock is held */
-static guint
-current_limit_locked (PpAimdLimiter *self)
-{
-  return CLAMP ((guint) self->window, self->min_limit, self->max_limit);
-}
-
 static void
 wake_waiters (GCancellable *cancellable,
               gpointer      data)
@@ -100,7 +85,7 @@ admit_locked (PpAimdLimiter *self,
               guint64       *ticket)
 {
   self->in_use++;
-  *ticket = self->episode << 1 | (self->in_use >= current_limit_locked (self) ? 1 : 0);
+  *ticket = pp_aimd_window_admit (&self->window, self->in_use);
 }
 
 static gboolean
@@ -120,7 +105,7 @@ pp_aimd_limiter_acquire (PpConcurrencyLimiter  *limiter,
    * connect to the cancellable (connecting takes GLib's signal lock, which
    * every request of every worker would otherwise queue on) */
   g_mutex_lock (&self->lock);
-  if (self->in_use < current_limit_locked (self))
+  if (self->in_use < pp_aimd_window_get_limit (&self->window))
     {
       admit_locked (self, ticket);
       g_mutex_unlock (&self->lock);
@@ -135,7 +120,7 @@ pp_aimd_limiter_acquire (PpConcurrencyLimiter  *limiter,
 
   g_mutex_lock (&self->lock);
   while (!g_cancellable_is_cancelled (cancellable) &&
-         self->in_use >= current_limit_locked (self))
+         self->in_use >= pp_aimd_window_get_limit (&self->window))
     g_cond_wait (&self->cond, &self->lock);
 
   if (!g_cancellable_is_cancelled (cancellable))
@@ -169,44 +154,11 @@ pp_aimd_limiter_release (PpConcurrencyLimiter *limiter,
       return;
     }
 
-  before = current_limit_locked (self);
+  before = pp_aimd_window_get_limit (&self->window);
   self->in_use--;
 
-  switch (outcome)
-    {
-    case PP_REQUEST_OUTCOME_SUCCESS:
-      /* Grow only when the limit was what held requests back */
-      if ((ticket & 1) != 0 && self->window < self->max_limit)
-        {
-          double window = MAX (self->window, 1.0);
-          /* Full limits' worth of successes since the last decrease */
-          guint64 rounds = (guint64) ((double) self->growths / window);
-
-          if (self->slow_start)
-            self->window += 1.0;
-          else
-            self->window += (1.0 + (double) MIN (rounds, MAX_GROWTH_STEP - 1)) / window;
-          self->growths++;
-        }
-      break;
-
-    case PP_REQUEST_OUTCOME_OVERLOADED:
-      if ((ticket >> 1) == self->episode)
-        {
-          self->window = MAX ((double) self->min_limit, (double) (guint) (self->window * DECREASE_FACTOR));
-          self->episode++;
-          self->slow_start = FALSE;
-          self->growths = 0;
-        }
-      break;
-
-    case PP_REQUEST_OUTCOME_IGNORED:
-    default:
-      break;
-    }
-
-  self->window = CLAMP (self->window, (double) self->min_limit, (double) self->max_limit);
-  after = current_limit_locked (self);
+  pp_aimd_window_record (&self->window, ticket, outcome, g_get_monotonic_time ());
+  after = pp_aimd_window_get_limit (&self->window);
 
   if (after > before)
     g_cond_broadcast (&self->cond);
@@ -222,7 +174,7 @@ pp_aimd_limiter_get_limit (PpConcurrencyLimiter *limiter)
   guint limit;
 
   g_mutex_lock (&self->lock);
-  limit = current_limit_locked (self);
+  limit = pp_aimd_window_get_limit (&self->window);
   g_mutex_unlock (&self->lock);
 
   return limit;
@@ -237,11 +189,9 @@ pp_aimd_limiter_set_bounds (PpConcurrencyLimiter *limiter,
   gboolean min_changed, max_changed;
 
   g_mutex_lock (&self->lock);
-  min_changed = self->min_limit != min_limit;
-  max_changed = self->max_limit != max_limit;
-  self->min_limit = min_limit;
-  self->max_limit = max_limit;
-  self->window = CLAMP (self->window, (double) min_limit, (double) max_limit);
+  min_changed = self->window.min_limit != min_limit;
+  max_changed = self->window.max_limit != max_limit;
+  pp_aimd_window_set_bounds (&self->window, min_limit, max_limit);
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
 
@@ -272,13 +222,13 @@ pp_aimd_limiter_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_MIN_LIMIT:
-      g_value_set_uint (value, self->min_limit);
+      g_value_set_uint (value, self->window.min_limit);
       break;
     case PROP_MAX_LIMIT:
-      g_value_set_uint (value, self->max_limit);
+      g_value_set_uint (value, self->window.max_limit);
       break;
     case PROP_LIMIT:
-      g_value_set_uint (value, current_limit_locked (self));
+      g_value_set_uint (value, pp_aimd_window_get_limit (&self->window));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -297,10 +247,10 @@ pp_aimd_limiter_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_MIN_LIMIT:
-      self->min_limit = g_value_get_uint (value);
+      self->window.min_limit = g_value_get_uint (value);
       break;
     case PROP_MAX_LIMIT:
-      self->max_limit = g_value_get_uint (value);
+      self->window.max_limit = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -314,13 +264,13 @@ pp_aimd_limiter_constructed (GObject *object)
 
   G_OBJECT_CLASS (pp_aimd_limiter_parent_class)->constructed (object);
 
-  if (self->max_limit < self->min_limit)
+  if (self->window.max_limit < self->window.min_limit)
     {
       g_critical ("PpAimdLimiter: max-limit %u is below min-limit %u; using %u for both",
-                  self->max_limit, self->min_limit, self->min_limit);
-      self->max_limit = self->min_limit;
+                  self->window.max_limit, self->window.min_limit, self->window.min_limit);
+      self->window.max_limit = self->window.min_limit;
     }
-  self->window = CLAMP (INITIAL_LIMIT, self->min_limit, self->max_limit);
+  pp_aimd_window_init (&self->window, self->window.min_limit, self->window.max_limit);
 }
 
 static void
@@ -388,9 +338,7 @@ pp_aimd_limiter_init (PpAimdLimiter *self)
 {
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
-  self->min_limit = 1;
-  self->max_limit = 64;
-  self->slow_start = TRUE;
+  pp_aimd_window_init (&self->window, 1, 64);
 }
 
 /**

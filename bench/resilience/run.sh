@@ -4,16 +4,18 @@
 #   bench/resilience/run.sh [RUNS]
 #
 # Builds libpp (release), then runs three scenarios RUNS times each (default
-# 3) and prints the medians:
+# 3) and prints every run and the medians:
 #
 #   capacity   2,000 segments, 50 ms latency, a server that answers 429
 #              (Retry-After 0.5 s) above 24 requests in flight: pp-convert
 #              --jobs 256 with its defaults (adaptive), against --jobs 24
-#              --no-adaptive in the same run; segments done, 429s, wall time.
+#              --no-adaptive in the same run, the two taking turns;
+#              segments done, 429s, wall time.
 #   schedule   the server's capacity goes 48 → 12 → 48 (5 s each) under
 #              2,400 segments at 200 ms latency, --jobs 96: how fast the
-#              limit follows; the limit over time (from pp-convert -v) and the
-#              server's capacity are drawn into docs/resilience-limit.svg.
+#              limit follows, in every run; the limit over time (from
+#              pp-convert -v) and the server's capacity in the last run are
+#              drawn into docs/resilience-limit.svg.
 #   faults     500 segments, 20 ms latency, 10% 500s, 5% 429s, 2% hangs of
 #              20 s, 2% truncated bodies, 1% drops, --timeout 2 --retries 10:
 #              segments lost, whether the graph is byte-identical to a
@@ -42,42 +44,52 @@ stat_field () {
 
 echo "Machine: $(nproc) cores, $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)"
 
-# 1. Capacity
+# 1. Capacity. The two modes take turns, so that a change in the machine's
+# load (other builds, other benchmarks) weighs on both alike.
 make_document 2000 "$work/doc.txt"
 for mode in adaptive pinned; do
-  : > "$work/wall"; : > "$work/share"; : > "$work/done"
-  for r in $(seq "$runs"); do
+  : > "$work/wall-$mode"; : > "$work/share-$mode"; : > "$work/done-$mode"
+done
+for r in $(seq "$runs"); do
+  for mode in adaptive pinned; do
     start_mock --latency-ms 50 --capacity 24 --retry-after 0.5
+    : > "$work/wall"
     if [ $mode = adaptive ]; then
       timed convert --jobs 256 --stats "$work/stats.json" -o "$work/out.jsonld" "$work/doc.txt" 2>/dev/null
     else
       timed convert --jobs 24 --no-adaptive --stats "$work/stats.json" -o "$work/out.jsonld" "$work/doc.txt" 2>/dev/null
     fi
+    cat "$work/wall" >> "$work/wall-$mode"
     mock_stats "?log=0" > "$work/server.json"
     stop_mock
     total=$(stat_field "$work/server.json" requests)
     n429=$(outcome "$work/server.json" 429)
     done_=$(stat_field "$work/stats.json" done)
-    echo "$n429 $total" | awk '{ printf "%.2f\n", $2 ? 100 * $1 / $2 : 0 }' >> "$work/share"
-    echo "$done_" >> "$work/done"
-    echo "  capacity, $mode, run $r: exit $status, wall $(tail -n 1 "$work/wall") s, $done_ of 2000 done, $n429 of $total requests answered 429"
+    echo "$n429 $total" | awk '{ printf "%.2f\n", $2 ? 100 * $1 / $2 : 0 }' >> "$work/share-$mode"
+    echo "$done_" >> "$work/done-$mode"
+    echo "  capacity, $mode, run $r: exit $status, wall $(cat "$work/wall") s, $done_ of 2000 done, $n429 of $total requests answered 429"
   done
-  eval "wall_$mode=\$(median < \"\$work/wall\")"
+done
+for mode in adaptive pinned; do
+  eval "wall_$mode=\$(median < \"\$work/wall-$mode\")"
   printf 'capacity 24, %s: median wall %.3f s, 429s %.2f%% of requests, %s segments done\n' \
-    "$mode" "$(median < "$work/wall")" "$(median < "$work/share")" "$(median < "$work/done")"
+    "$mode" "$(median < "$work/wall-$mode")" "$(median < "$work/share-$mode")" "$(median < "$work/done-$mode")"
 done
 # shellcheck disable=SC2154
 awk -v a="$wall_adaptive" -v p="$wall_pinned" 'BEGIN { printf "capacity 24: --jobs 256 (adaptive) takes %+.1f%% of --jobs 24 --no-adaptive\n", (a / p - 1) * 100 }'
 
 # 2. Changing capacity
 make_document 2400 "$work/doc.txt"
-start_mock --latency-ms 200 --capacity-schedule 0:48,5:12,10:48
-t0=$(date +%s%N)
-G_MESSAGES_DEBUG=libpp convert --jobs 96 -v -o "$work/out.jsonld" "$work/doc.txt" 2> "$work/log" || true
-mock_stats "?log=0" > "$work/server.json"
-stop_mock
-python3 bench/resilience/plot-limit.py "$t0" "$work/log" 0:48,5:12,10:48 docs/resilience-limit.svg
-echo "schedule: the limit over time is in docs/resilience-limit.svg; server: $(cat "$work/server.json")"
+for r in $(seq "$runs"); do
+  start_mock --latency-ms 200 --capacity-schedule 0:48,5:12,10:48
+  t0=$(date +%s%N)
+  G_MESSAGES_DEBUG=libpp convert --jobs 96 -v -o "$work/out.jsonld" "$work/doc.txt" 2> "$work/log" || true
+  mock_stats "?log=0" > "$work/server.json"
+  stop_mock
+  python3 bench/resilience/plot-limit.py "$t0" "$work/log" 0:48,5:12,10:48 docs/resilience-limit.svg | sed "s/^/  schedule, run $r: /"
+  echo "  schedule, run $r: server: $(python3 -c 'import json,sys; s = json.load(sys.stdin); print(s["requests"], "requests,", s["over_capacity"], "answered 429 for capacity")' < "$work/server.json")"
+done
+echo "schedule: the limit over time (the last run) is in docs/resilience-limit.svg"
 
 # 3. Faults
 make_document 500 "$work/doc.txt"

@@ -1,4 +1,5 @@
-/* test-aimd-limiter.c: PpAimdLimiter and the PpConcurrencyLimiter contract
+/* test-aimd-limiter.c: PpAimdLimiter and the PpConcurrencyLimiter
+ * contract, and how its limit moves, with time given (pp-aimd-window.c)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -6,6 +7,10 @@
 #include "config.h"
 
 #include <libpp/libpp.h>
+
+#include "pp-aimd-window-private.h"
+
+#define T0 (1000 * G_TIME_SPAN_SECOND)
 
 static PpConcurrencyLimiter *
 limiter_new (guint min_limit,
@@ -95,68 +100,141 @@ test_decreases_once_per_episode (void)
   g_assert_cmpuint (pp_concurrency_limiter_get_limit (limiter), ==, 6);
 }
 
-/* After the first episode, growth is one per limit's worth of successes */
-static void
-test_additive_increase_after_congestion (void)
+/* The window's side of a request that went out with the limit full */
+static guint64
+admit_at_limit (PpAimdWindow *window)
 {
-  g_autoptr(PpConcurrencyLimiter) limiter = limiter_new (1, 100);
-  guint64 tickets[100];
-  guint limit;
-
-  acquire_n (limiter, 8, tickets);
-  release_n (limiter, 8, tickets, PP_REQUEST_OUTCOME_OVERLOADED);
-  limit = pp_concurrency_limiter_get_limit (limiter);
-  g_assert_cmpuint (limit, ==, 7);
-
-  /* Keep the limit full, as a busy run does: each request that ends makes
-   * room for the next. Two rounds of 7 successes at limit 7 (the first
-   * round mostly requests sent before the limit was full) give one more,
-   * not seven or fourteen more */
-  acquire_n (limiter, limit, tickets);
-  for (guint i = 0; i < 2 * limit; i++)
-    {
-      pp_concurrency_limiter_release (limiter, tickets[i % limit], PP_REQUEST_OUTCOME_SUCCESS);
-      acquire_n (limiter, 1, &tickets[i % limit]);
-    }
-  release_n (limiter, limit, tickets, PP_REQUEST_OUTCOME_IGNORED);
-  g_assert_cmpuint (pp_concurrency_limiter_get_limit (limiter), ==, 8);
+  return pp_aimd_window_admit (window, pp_aimd_window_get_limit (window));
 }
 
-/* A long time without congestion speeds the growth up, so the limit finds
- * the room again soon after an endpoint's capacity went up: 300 successes
- * at a full limit from 7 take it well past what one more per limit's worth
- * would give (about 25) */
+/* @n requests, each sent with the limit full, succeed at @now */
 static void
-test_growth_speeds_up_without_congestion (void)
+succeed_at_limit (PpAimdWindow *window,
+                  guint         n,
+                  gint64        now)
 {
-  g_autoptr(PpConcurrencyLimiter) limiter = limiter_new (1, 100);
-  g_autoptr(GArray) held = g_array_new (FALSE, FALSE, sizeof (guint64));
-  guint64 tickets[100];
-  guint in_use = 0;
+  for (guint i = 0; i < n; i++)
+    pp_aimd_window_record (window, admit_at_limit (window), PP_REQUEST_OUTCOME_SUCCESS, now);
+}
 
-  acquire_n (limiter, 8, tickets);
-  release_n (limiter, 8, tickets, PP_REQUEST_OUTCOME_OVERLOADED);
-  g_assert_cmpuint (pp_concurrency_limiter_get_limit (limiter), ==, 7);
+/* Slow start up to @limit, at T0 */
+static void
+window_grown_to (PpAimdWindow *window,
+                 guint         limit)
+{
+  pp_aimd_window_init (window, 1, 100);
+  succeed_at_limit (window, limit - PP_AIMD_WINDOW_INITIAL, T0);
+  g_assert_cmpuint (pp_aimd_window_get_limit (window), ==, limit);
+}
 
-  for (guint i = 0; i < 300; i++)
-    {
-      /* Fill the limit, then the oldest request succeeds */
-      while (in_use < pp_concurrency_limiter_get_limit (limiter))
-        {
-          guint64 ticket;
+/* A request refused as the nth in flight, while the limit grew, says the
+ * endpoint takes n - 1: the limit goes there, not a share below it, so
+ * that it does not sit under the capacity */
+static void
+test_decreases_to_refused_place (void)
+{
+  PpAimdWindow window;
 
-          acquire_n (limiter, 1, &ticket);
-          g_array_append_val (held, ticket);
-          in_use++;
-        }
-      pp_concurrency_limiter_release (limiter, g_array_index (held, guint64, 0), PP_REQUEST_OUTCOME_SUCCESS);
-      g_array_remove_index (held, 0);
-      in_use--;
-    }
+  window_grown_to (&window, 25);
+  pp_aimd_window_record (&window, pp_aimd_window_admit (&window, 25),
+                         PP_REQUEST_OUTCOME_OVERLOADED, T0);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 24);
 
-  g_assert_cmpuint (pp_concurrency_limiter_get_limit (limiter), >, 40);
-  g_assert_cmpuint (pp_concurrency_limiter_get_limit (limiter), <=, 100);
-  release_n (limiter, held->len, (guint64 *) held->data, PP_REQUEST_OUTCOME_IGNORED);
+  /* Never more than a twentieth at once: a refusal low in the window is
+   * not the capacity's edge */
+  window_grown_to (&window, 30);
+  pp_aimd_window_record (&window, pp_aimd_window_admit (&window, 5),
+                         PP_REQUEST_OUTCOME_OVERLOADED, T0);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 28);
+}
+
+/* After a decrease the limit holds where it is, however many requests
+ * succeed, until the hold is over; then it asks for one more at once */
+static void
+test_holds_after_decrease (void)
+{
+  PpAimdWindow window;
+  gint64 end = T0 + PP_AIMD_WINDOW_HOLD_US;
+
+  window_grown_to (&window, 25);
+  pp_aimd_window_record (&window, admit_at_limit (&window), PP_REQUEST_OUTCOME_OVERLOADED, T0);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 24);
+
+  succeed_at_limit (&window, 10 * 24, T0);
+  succeed_at_limit (&window, 10 * 24, end - 1);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 24);
+
+  succeed_at_limit (&window, 1, end);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 25);
+
+  /* The probe refused: back to where it was, and hold again */
+  pp_aimd_window_record (&window, admit_at_limit (&window), PP_REQUEST_OUTCOME_OVERLOADED, end);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 24);
+  succeed_at_limit (&window, 10 * 24, end + PP_AIMD_WINDOW_HOLD_US - 1);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 24);
+}
+
+/* Refusals after a decrease, before the limit grew again, say the capacity
+ * fell below where it was located: each episode takes a twentieth off, so
+ * that a limit far above a capacity that fell soon comes down */
+static void
+test_shrinks_while_holding (void)
+{
+  PpAimdWindow window;
+
+  window_grown_to (&window, 41);
+  pp_aimd_window_record (&window, admit_at_limit (&window), PP_REQUEST_OUTCOME_OVERLOADED, T0);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 40);
+
+  pp_aimd_window_record (&window, admit_at_limit (&window), PP_REQUEST_OUTCOME_OVERLOADED, T0);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 38);
+  pp_aimd_window_record (&window, admit_at_limit (&window), PP_REQUEST_OUTCOME_OVERLOADED, T0);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 36);
+}
+
+/* A refusal while the limit holds ends the hold: the capacity fell, or the
+ * endpoint refuses whatever the load, and holding would only let such
+ * refusals wear the limit down */
+static void
+test_refusal_while_holding_ends_hold (void)
+{
+  PpAimdWindow window;
+
+  window_grown_to (&window, 25);
+  pp_aimd_window_record (&window, admit_at_limit (&window), PP_REQUEST_OUTCOME_OVERLOADED, T0);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 24);
+
+  pp_aimd_window_record (&window, admit_at_limit (&window), PP_REQUEST_OUTCOME_OVERLOADED, T0 + 1);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 22);
+
+  /* Well within the hold that the first refusal began: the probe */
+  succeed_at_limit (&window, 1, T0 + 2);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 23);
+}
+
+/* Past the hold, growth speeds up every round trip (a limit's worth of
+ * successes), so that the limit finds the room soon after an endpoint's
+ * capacity went up: from 12, within a quarter of 48 in three round trips
+ * after the probe, while the first of them adds only three */
+static void
+test_growth_speeds_up_after_hold (void)
+{
+  PpAimdWindow window;
+  gint64 now = T0 + PP_AIMD_WINDOW_HOLD_US;
+
+  window_grown_to (&window, 13);
+  pp_aimd_window_record (&window, admit_at_limit (&window), PP_REQUEST_OUTCOME_OVERLOADED, T0);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 12);
+
+  succeed_at_limit (&window, 1, now);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 13);
+
+  succeed_at_limit (&window, 13, now);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 16);
+  succeed_at_limit (&window, 16, now);
+  succeed_at_limit (&window, 25, now);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), >=, 36);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), <=, 48);
 }
 
 static void
@@ -345,8 +423,11 @@ main (int    argc,
   g_test_add_func ("/aimd-limiter/starts-low-within-bounds", test_starts_low_within_bounds);
   g_test_add_func ("/aimd-limiter/grows-when-in-use", test_grows_when_in_use);
   g_test_add_func ("/aimd-limiter/decreases-once-per-episode", test_decreases_once_per_episode);
-  g_test_add_func ("/aimd-limiter/additive-increase-after-congestion", test_additive_increase_after_congestion);
-  g_test_add_func ("/aimd-limiter/growth-speeds-up-without-congestion", test_growth_speeds_up_without_congestion);
+  g_test_add_func ("/aimd-limiter/decreases-to-refused-place", test_decreases_to_refused_place);
+  g_test_add_func ("/aimd-limiter/holds-after-decrease", test_holds_after_decrease);
+  g_test_add_func ("/aimd-limiter/shrinks-while-holding", test_shrinks_while_holding);
+  g_test_add_func ("/aimd-limiter/refusal-while-holding-ends-hold", test_refusal_while_holding_ends_hold);
+  g_test_add_func ("/aimd-limiter/growth-speeds-up-after-hold", test_growth_speeds_up_after_hold);
   g_test_add_func ("/aimd-limiter/bounds", test_bounds);
   g_test_add_func ("/aimd-limiter/waits-and-cancels", test_waits_and_cancels);
   g_test_add_func ("/aimd-limiter/threads-respect-the-limit", test_threads_respect_the_limit);
