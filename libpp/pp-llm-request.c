@@ -30,6 +30,36 @@ struct _PpLlmRequest
 
 G_DEFINE_BOXED_TYPE (PpLlmRequest, pp_llm_request, pp_llm_request_ref, pp_llm_request_unref)
 
+/* The converters of a process build each of their requests with the same
+ * system prompt and response format: what is made of them is kept, for
+ * the few last ones, rather than made again for every request. */
+#define N_REMEMBERED 4
+
+/* Response formats, as given and in canonical form */
+typedef struct
+{
+  char *text;
+  char *canonical;
+} RememberedFormat;
+
+static GMutex formats_lock;
+static RememberedFormat remembered_formats[N_REMEMBERED];   /* under formats_lock */
+static guint next_format;                                  /* under formats_lock */
+
+/* The start of cache keys: the checksum of the canonical JSON up to the
+ * system prompt's message, for a client, a max-tokens and a system prompt */
+typedef struct
+{
+  char *client_id;
+  guint max_tokens;
+  char *system_prompt;
+  GChecksum *checksum;
+} RememberedKeyStart;
+
+static GMutex key_starts_lock;
+static RememberedKeyStart remembered_key_starts[N_REMEMBERED];   /* under key_starts_lock */
+static guint next_key_start;                                    /* under key_starts_lock */
+
 static void
 pp_llm_request_clear (PpLlmRequest *request)
 {
@@ -382,6 +412,40 @@ pp_llm_request_get_seed (PpLlmRequest *request,
   return request->has_seed;
 }
 
+/* (transfer full) (nullable): the canonical form of @text, if it is
+ * remembered */
+static char *
+dup_remembered_format (const char *text)
+{
+  char *canonical = NULL;
+
+  g_mutex_lock (&formats_lock);
+  for (guint i = 0; i < N_REMEMBERED && canonical == NULL; i++)
+    {
+      if (g_strcmp0 (remembered_formats[i].text, text) == 0)
+        canonical = g_strdup (remembered_formats[i].canonical);
+    }
+  g_mutex_unlock (&formats_lock);
+
+  return canonical;
+}
+
+static void
+remember_format (const char *text,
+                 const char *canonical)
+{
+  RememberedFormat *slot;
+
+  g_mutex_lock (&formats_lock);
+  slot = &remembered_formats[next_format];
+  next_format = (next_format + 1) % N_REMEMBERED;
+  g_free (slot->text);
+  g_free (slot->canonical);
+  slot->text = g_strdup (text);
+  slot->canonical = g_strdup (canonical);
+  g_mutex_unlock (&formats_lock);
+}
+
 /**
  * pp_llm_request_set_response_format:
  * @request: a #PpLlmRequest
@@ -406,6 +470,7 @@ pp_llm_request_set_response_format (PpLlmRequest  *request,
 {
   g_autoptr(JsonNode) node = NULL;
   GString *canonical;
+  char *remembered;
 
   g_return_val_if_fail (request != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -413,6 +478,14 @@ pp_llm_request_set_response_format (PpLlmRequest  *request,
   if (response_format == NULL)
     {
       g_clear_pointer (&request->response_format, g_free);
+      return TRUE;
+    }
+
+  remembered = dup_remembered_format (response_format);
+  if (remembered != NULL)
+    {
+      g_free (request->response_format);
+      request->response_format = remembered;
       return TRUE;
     }
 
@@ -433,6 +506,7 @@ pp_llm_request_set_response_format (PpLlmRequest  *request,
   pp_json_append_canonical (canonical, node);
   g_free (request->response_format);
   request->response_format = g_string_free (canonical, FALSE);
+  remember_format (response_format, request->response_format);
 
   return TRUE;
 }
@@ -576,6 +650,74 @@ append_message (GString    *out,
   g_string_append_c (out, '}');
 }
 
+/* The start of the canonical JSON of a cache key, up to the system
+ * prompt's message and the comma after it */
+static void
+append_key_start (GString     *canonical,
+                  const char  *client_id,
+                  guint        max_tokens,
+                  const char  *system_prompt)
+{
+  g_string_append (canonical, "{\"client\":");
+  append_string_or_null (canonical, client_id);
+  g_string_append (canonical, ",\"max_tokens\":");
+  if (max_tokens > 0)
+    g_string_append_printf (canonical, "%u", max_tokens);
+  else
+    g_string_append (canonical, "null");
+  g_string_append (canonical, ",\"messages\":[");
+  if (system_prompt != NULL && *system_prompt != '\0')
+    {
+      append_message (canonical, "system", system_prompt);
+      g_string_append_c (canonical, ',');
+    }
+}
+
+/* (transfer full): a checksum that has been fed the start of the key, as
+ * append_key_start() writes it */
+static GChecksum *
+dup_key_start_checksum (const char *client_id,
+                        guint       max_tokens,
+                        const char *system_prompt)
+{
+  g_autoptr(GString) start = NULL;
+  GChecksum *checksum = NULL;
+  RememberedKeyStart *slot;
+
+  g_mutex_lock (&key_starts_lock);
+  for (guint i = 0; i < N_REMEMBERED && checksum == NULL; i++)
+    {
+      slot = &remembered_key_starts[i];
+      if (slot->checksum != NULL && slot->max_tokens == max_tokens &&
+          g_strcmp0 (slot->client_id, client_id) == 0 &&
+          g_strcmp0 (slot->system_prompt, system_prompt) == 0)
+        checksum = g_checksum_copy (slot->checksum);
+    }
+  g_mutex_unlock (&key_starts_lock);
+
+  if (checksum != NULL)
+    return checksum;
+
+  start = g_string_sized_new (64 + (system_prompt != NULL ? strlen (system_prompt) : 0));
+  append_key_start (start, client_id, max_tokens, system_prompt);
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, (const guchar *) start->str, (gssize) start->len);
+
+  g_mutex_lock (&key_starts_lock);
+  slot = &remembered_key_starts[next_key_start];
+  next_key_start = (next_key_start + 1) % N_REMEMBERED;
+  g_free (slot->client_id);
+  g_free (slot->system_prompt);
+  g_clear_pointer (&slot->checksum, g_checksum_free);
+  slot->client_id = g_strdup (client_id);
+  slot->max_tokens = max_tokens;
+  slot->system_prompt = g_strdup (system_prompt);
+  slot->checksum = g_checksum_copy (checksum);
+  g_mutex_unlock (&key_starts_lock);
+
+  return checksum;
+}
+
 /**
  * pp_llm_request_get_cache_key:
  * @request: a #PpLlmRequest
@@ -613,28 +755,18 @@ pp_llm_request_get_cache_key (PpLlmRequest *request,
                               const char   *client_id)
 {
   g_autoptr(GString) canonical = NULL;
+  g_autoptr(GChecksum) checksum = NULL;
 
   g_return_val_if_fail (request != NULL, NULL);
 
   /* Written straight as canonical JSON: members in name order, no white
    * space, numbers as ECMAScript prints them — the bytes that
    * pp_json_append_canonical() writes for the same object, without
-   * building it */
-  canonical = g_string_sized_new (256 + (request->system_prompt != NULL ? strlen (request->system_prompt) : 0) +
-                                  (request->user_message != NULL ? strlen (request->user_message) : 0));
-  g_string_append (canonical, "{\"client\":");
-  append_string_or_null (canonical, client_id);
-  g_string_append (canonical, ",\"max_tokens\":");
-  if (request->max_tokens > 0)
-    g_string_append_printf (canonical, "%u", request->max_tokens);
-  else
-    g_string_append (canonical, "null");
-  g_string_append (canonical, ",\"messages\":[");
-  if (request->system_prompt != NULL && *request->system_prompt != '\0')
-    {
-      append_message (canonical, "system", request->system_prompt);
-      g_string_append_c (canonical, ',');
-    }
+   * building it. Its start, with the long system prompt, is the same for
+   * most requests: its checksum is remembered. */
+  checksum = dup_key_start_checksum (client_id, request->max_tokens, request->system_prompt);
+
+  canonical = g_string_sized_new (256 + (request->user_message != NULL ? strlen (request->user_message) : 0));
   append_message (canonical, "user", request->user_message);
   g_string_append (canonical, "],\"model\":");
   append_string_or_null (canonical, request->model);
@@ -658,5 +790,7 @@ pp_llm_request_get_cache_key (PpLlmRequest *request,
   append_number_or_null (canonical, request->top_p);
   g_string_append (canonical, ",\"v\":1}");
 
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, canonical->str, canonical->len);
+  g_checksum_update (checksum, (const guchar *) canonical->str, (gssize) canonical->len);
+
+  return g_strdup (g_checksum_get_string (checksum));
 }

@@ -9,7 +9,9 @@
 
 /* Events pushed from any thread are delivered to their owner on one
  * GMainContext, in the order they were pushed, from one idle source that
- * drains the queue: a burst of events wakes the context up once.
+ * drains the queue: a burst of events wakes the context up once. One
+ * dispatch delivers events for a bounded time, so that a long burst never
+ * blocks the context.
  *
  * The queue refers to its owner weakly, so that events in the queue never
  * keep it alive: an event that arrives after the owner went away is freed
@@ -79,31 +81,72 @@ pp_main_context_queue_dup_owner (PpMainContextQueue *queue)
   return g_weak_ref_get (&queue->owner);
 }
 
+/* How long one dispatch of the idle source may deliver events: the events
+ * left for later wait for the context's next iteration, so that its other
+ * sources (an application's input, timeouts, redraws) run in between */
+#define DISPATCH_BUDGET_US (2 * G_TIME_SPAN_MILLISECOND)
+
+/* Takes the events waiting into @batch; when there are none, the source
+ * is no longer pending, and the next push attaches another */
+static void
+take_events (PpMainContextQueue *queue,
+             GQueue             *batch)
+{
+  g_mutex_lock (&queue->lock);
+  *batch = queue->events;
+  g_queue_init (&queue->events);
+  if (g_queue_is_empty (batch))
+    queue->source_pending = FALSE;
+  g_mutex_unlock (&queue->lock);
+}
+
+/* Puts the events of @batch not delivered back, before those pushed
+ * since; returns whether any event waits. When none does, the source is
+ * no longer pending, as in take_events(). */
+static gboolean
+put_back_events (PpMainContextQueue *queue,
+                 GQueue             *batch)
+{
+  gboolean waiting;
+
+  g_mutex_lock (&queue->lock);
+  while (!g_queue_is_empty (batch))
+    g_queue_push_head (&queue->events, g_queue_pop_tail (batch));
+  waiting = !g_queue_is_empty (&queue->events);
+  if (!waiting)
+    queue->source_pending = FALSE;
+  g_mutex_unlock (&queue->lock);
+
+  return waiting;
+}
+
 static gboolean
 drain_events (gpointer data)
 {
   PpMainContextQueue *queue = data;
+  gint64 deadline = g_get_monotonic_time () + DISPATCH_BUDGET_US;
+  GQueue batch;
 
-  for (;;)
+  /* The events are taken in batches, so that the lock that every pushing
+   * thread takes is taken seldom here */
+  for (take_events (queue, &batch); !g_queue_is_empty (&batch); take_events (queue, &batch))
     {
-      g_autoptr(GObject) owner = NULL;
       gpointer event;
 
-      g_mutex_lock (&queue->lock);
-      event = g_queue_pop_head (&queue->events);
-      if (event == NULL)
-        queue->source_pending = FALSE;
-      g_mutex_unlock (&queue->lock);
+      while ((event = g_queue_pop_head (&batch)) != NULL)
+        {
+          /* The owner is held while its handlers run: they may drop the
+           * last reference the application had, and the events after
+           * that one are not delivered */
+          g_autoptr(GObject) owner = pp_main_context_queue_dup_owner (queue);
 
-      if (event == NULL)
-        break;
+          if (owner != NULL)
+            queue->dispatch (owner, event);
+          queue->free_event (event);
 
-      /* The owner is held while its handlers run: they may drop the last
-       * reference the application had */
-      owner = pp_main_context_queue_dup_owner (queue);
-      if (owner != NULL)
-        queue->dispatch (owner, event);
-      queue->free_event (event);
+          if (g_get_monotonic_time () >= deadline)
+            return put_back_events (queue, &batch) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+        }
     }
 
   return G_SOURCE_REMOVE;

@@ -135,14 +135,17 @@ pp_processor_admit_one_locked (PpProcessor *self,
   g_queue_push_tail (admitted, task);
 }
 
-/* Admits waiting tasks while there is room; @to_return gets the GTasks of
- * the submissions that ended */
-void
-pp_processor_admit_locked (PpProcessor *self,
-                           GQueue      *admitted,
-                           GQueue      *to_return)
+/* Admits at most @limit waiting tasks while there is room; @to_return
+ * gets the GTasks of the submissions that ended */
+static void
+admit_up_to_locked (PpProcessor *self,
+                    guint        limit,
+                    GQueue      *admitted,
+                    GQueue      *to_return)
 {
-  while (self->n_queued < self->queue_size && !g_queue_is_empty (&self->backlog))
+  for (guint n = 0;
+       n < limit && self->n_queued < self->queue_size && !g_queue_is_empty (&self->backlog);
+       n++)
     {
       Task *task = g_queue_pop_head (&self->backlog);
       GTask *admit_task = g_steal_pointer (&task->admit_task);
@@ -154,6 +157,16 @@ pp_processor_admit_locked (PpProcessor *self,
     }
 
   g_cond_broadcast (&self->cond);
+}
+
+/* Admits waiting tasks while there is room; @to_return gets the GTasks of
+ * the submissions that ended */
+void
+pp_processor_admit_locked (PpProcessor *self,
+                           GQueue      *admitted,
+                           GQueue      *to_return)
+{
+  admit_up_to_locked (self, G_MAXUINT, admitted, to_return);
 }
 
 /* Called without the lock */
@@ -634,7 +647,10 @@ pp_run_start_document (PpProcessor   *self,
   run->dispatch = pp_dispatch_ref (self->dispatch);
   for (guint i = 0; i < segments->len; i++)
     g_queue_push_tail (&self->backlog, pp_task_new (run, segments->pdata[i]));
-  pp_processor_admit_locked (self, &admitted, &to_return);
+  /* Pushing a task to the pool may start a thread: the caller's thread,
+   * often an application's main thread, starts one, and the workers admit
+   * the others as they begin */
+  admit_up_to_locked (self, 1, &admitted, &to_return);
   g_mutex_unlock (&self->lock);
   pp_processor_push_admitted (self, &admitted);
   pp_processor_return_admitted (&to_return);

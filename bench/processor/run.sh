@@ -3,6 +3,7 @@
 #
 #   bench/processor/run.sh [RUNS]
 #   SCENARIOS="2000:50:100" bench/processor/run.sh 3
+#   CONVERT_OPTIONS="--no-adaptive" SCENARIOS="2000:50:100" bench/processor/run.sh 3
 #
 # Builds libpp (release), then for each scenario runs pp-convert RUNS times
 # (default 5) and prints the median wall time against the ideal
@@ -11,7 +12,9 @@
 # of requests in flight. Where the latency is not 0, it also times
 # bench-transport, the same requests through the LLM client alone (no
 # processor, converter or reconciler): the floor that the HTTP client and the
-# server set on this machine. Not part of `meson test`.
+# server set on this machine, with its CPU time and peak RSS, and how
+# pp-convert compares with it in the same run. CONVERT_OPTIONS are passed
+# to pp-convert. Not part of `meson test`.
 set -eu
 cd "$(dirname "$0")/../.."
 
@@ -33,17 +36,18 @@ over () {
 scenario () {
   segments=$1 latency=$2 workers=$3
   make_document "$segments" "$work/doc.txt"
-  : > "$work/wall"; : > "$work/cpu"; : > "$work/rss"
+  : > "$work/wall"; : > "$work/cpu"; : > "$work/rss"; : > "$work/convert-wall"
   for r in $(seq "$runs"); do
     start_mock --latency-ms "$latency"
     timed /usr/bin/time -f "%U %S %M" -o "$work/time" \
       $build/tools/pp-convert/pp-convert --endpoint "$url" --jobs "$workers" \
-        --segment-size 80 --cache none -o "$work/out.jsonld" "$work/doc.txt"
+        --segment-size 80 --cache none ${CONVERT_OPTIONS:-} -o "$work/out.jsonld" "$work/doc.txt"
     stats=$(mock_stats "?log=0")
     stop_mock
     read -r user sys rss < "$work/time"
     echo "$user $sys" | awk -v n="$segments" '{ print ($1 + $2) * 1000 / n }' >> "$work/cpu"
     echo "$rss" >> "$work/rss"
+    tail -n 1 "$work/wall" >> "$work/convert-wall"
     echo "  run $r: wall $(tail -n 1 "$work/wall")s, user ${user}s, sys ${sys}s, peak RSS ${rss} KiB; server: $stats"
   done
   ideal=$(ideal "$segments" "$latency" "$workers")
@@ -54,19 +58,29 @@ scenario () {
 }
 
 # transport SEGMENTS LATENCY_MS WORKERS: the same requests without libpp's
-# processor, timed the same way
+# processor, timed the same way, and compared with the pp-convert runs of
+# the scenario just measured
 transport () {
   segments=$1 latency=$2 workers=$3
-  : > "$work/wall"
+  : > "$work/wall"; : > "$work/transport-cpu"; : > "$work/transport-rss"
   for r in $(seq "$runs"); do
     start_mock --latency-ms "$latency"
-    timed $build/bench/processor/bench-transport "$url" data/prompts/schemaorg-extract.txt \
-      "$segments" "$workers" > /dev/null
+    timed /usr/bin/time -f "%U %S %M" -o "$work/time" \
+      $build/bench/processor/bench-transport "$url" data/prompts/schemaorg-extract.txt \
+        "$segments" "$workers" > /dev/null
     stop_mock
+    read -r user sys rss < "$work/time"
+    echo "$user $sys" | awk -v n="$segments" '{ print ($1 + $2) * 1000 / n }' >> "$work/transport-cpu"
+    echo "$rss" >> "$work/transport-rss"
   done
   wall=$(median < "$work/wall")
-  printf '  the same requests through the LLM client alone: median wall %.3fs (%+.1f%%)\n' \
-    "$wall" "$(over "$wall" "$(ideal "$segments" "$latency" "$workers")")"
+  cpu=$(median < "$work/transport-cpu")
+  printf '  the same requests through the LLM client alone: median wall %.3fs (%+.1f%%), CPU %.3f s per 1,000 segments, peak RSS %.1f MiB\n' \
+    "$wall" "$(over "$wall" "$(ideal "$segments" "$latency" "$workers")")" "$cpu" \
+    "$(median < "$work/transport-rss" | awk '{ print $1 / 1024 }')"
+  printf '  pp-convert against it: wall %+.1f%%, CPU %.2f times\n' \
+    "$(over "$(median < "$work/convert-wall")" "$wall")" \
+    "$(awk -v c="$(median < "$work/cpu")" -v t="$cpu" 'BEGIN { print (t > 0 ? c / t : 0) }')"
 }
 
 echo "Machine: $(nproc) cores, $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -1)"

@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "pp-llm-openai.h"
+#include "pp-llm-openai-body.h"
 #include "pp-llm-openai-formats.h"
 #include "pp-llm-openai-headers.h"
 #include "pp-llm-openai-redact.h"
@@ -122,6 +123,9 @@ struct _PpLlmOpenai
   /* thread-safe: which response formats the server takes, as learnt from
    * requests whose format is optional */
   PpLlmOpenaiFormats *formats;
+
+  /* thread-safe: the parts of request bodies that requests share */
+  PpLlmOpenaiBodies *bodies;
 };
 
 enum {
@@ -256,93 +260,6 @@ parse_object (GBytes      *bytes,
     }
 
   return json_node_get_object (*tree);
-}
-
-/* Building the request */
-
-static void
-add_message (JsonBuilder *builder,
-             const char  *role,
-             const char  *content)
-{
-  g_autofree char *valid = NULL;
-
-  /* A server would refuse the whole request for one bad byte */
-  if (!g_utf8_validate (content, -1, NULL))
-    content = valid = g_utf8_make_valid (content, -1);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, role);
-  json_builder_set_member_name (builder, "content");
-  json_builder_add_string_value (builder, content);
-  json_builder_end_object (builder);
-}
-
-/* @response_format: (nullable): the response_format to send */
-static GBytes *
-build_request_body (PpLlmRequest *request,
-                    const char   *model,
-                    JsonNode     *response_format)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  const char *system_prompt = pp_llm_request_get_system_prompt (request);
-  double temperature = pp_llm_request_get_temperature (request);
-  guint max_tokens = pp_llm_request_get_max_tokens (request);
-  gint64 seed;
-  gsize length;
-  char *data;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "model");
-  json_builder_add_string_value (builder, model);
-
-  json_builder_set_member_name (builder, "messages");
-  json_builder_begin_array (builder);
-  if (system_prompt != NULL && *system_prompt != '\0')
-    add_message (builder, "system", system_prompt);
-  add_message (builder, "user", pp_llm_request_get_user_message (request));
-  json_builder_end_array (builder);
-
-  if (temperature >= 0.0)
-    {
-      json_builder_set_member_name (builder, "temperature");
-      json_builder_add_double_value (builder, temperature);
-    }
-
-  if (max_tokens > 0)
-    {
-      json_builder_set_member_name (builder, "max_tokens");
-      json_builder_add_int_value (builder, max_tokens);
-    }
-
-  if (pp_llm_request_get_top_p (request) >= 0.0)
-    {
-      json_builder_set_member_name (builder, "top_p");
-      json_builder_add_double_value (builder, pp_llm_request_get_top_p (request));
-    }
-
-  if (pp_llm_request_get_seed (request, &seed))
-    {
-      json_builder_set_member_name (builder, "seed");
-      json_builder_add_int_value (builder, seed);
-    }
-
-  if (response_format != NULL)
-    {
-      json_builder_set_member_name (builder, "response_format");
-      json_builder_add_value (builder, json_node_copy (response_format));
-    }
-
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &length);
-
-  return g_bytes_new_take (data, length);
 }
 
 /* Errors */
@@ -812,6 +729,7 @@ send_and_read (PpLlmOpenai   *self,
   gboolean successful;
   gboolean more = FALSE;
   guint64 max_size;
+  guint64 expected_size = 0;
 
   stream = soup_session_send (self->session, msg, request_cancellable, error);
   if (stream == NULL)
@@ -822,12 +740,14 @@ send_and_read (PpLlmOpenai   *self,
   max_size = successful ? self->max_response_size : MIN (self->max_response_size, MAX_ERROR_BODY);
   max_size = MIN (max_size, (guint64) G_MAXUINT - 1);
 
-  if (successful &&
-      soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      (guint64) soup_message_headers_get_content_length (headers) > max_size)
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    expected_size = (guint64) soup_message_headers_get_content_length (headers);
+
+  if (successful && expected_size > max_size)
     more = TRUE;
   else
-    body = pp_llm_openai_read_body (stream, (gsize) max_size, &more, request_cancellable, &local_error);
+    body = pp_llm_openai_read_body (stream, (gsize) max_size, (gsize) MIN (expected_size, max_size),
+                                    &more, request_cancellable, &local_error);
 
   if (more || body == NULL)
     drop_body (stream);
@@ -855,13 +775,13 @@ send_and_read (PpLlmOpenai   *self,
   return g_steal_pointer (&body);
 }
 
-/* POSTs @request once, with @response_format (nullable) as its
+/* POSTs @request once, with @response_format (nullable, JSON text) as its
  * response_format; *@refuses_format tells whether a failure is the server
  * refusing that format */
 static PpLlmResponse *
 post_completion (PpLlmOpenai   *self,
                  PpLlmRequest  *request,
-                 JsonNode      *response_format,
+                 const char    *response_format,
                  gboolean      *refuses_format,
                  GCancellable  *cancellable,
                  GError       **error)
@@ -873,7 +793,7 @@ post_completion (PpLlmOpenai   *self,
   g_autoptr(GCancellable) request_cancellable = NULL;
   PpLlmResponse *response;
   SoupMessageHeaders *headers;
-  GSource *deadline = NULL;
+  PpLlmOpenaiDeadline *deadline = NULL;
   gulong cancelled_id = 0;
   const char *model;
   gint64 start;
@@ -885,7 +805,7 @@ post_completion (PpLlmOpenai   *self,
   if (model == NULL || *model == '\0')
     model = self->model;
 
-  request_body = build_request_body (request, model, response_format);
+  request_body = pp_llm_openai_bodies_build (self->bodies, request, model, response_format);
 
   msg = soup_message_new_from_uri (SOUP_METHOD_POST, self->endpoint);
   soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
@@ -908,10 +828,7 @@ post_completion (PpLlmOpenai   *self,
   response_body = send_and_read (self, msg, request_cancellable, &local_error);
 
   if (deadline != NULL)
-    {
-      g_source_destroy (deadline);
-      g_source_unref (deadline);
-    }
+    pp_llm_openai_deadlines_remove (self->deadlines, deadline);
   if (cancelled_id != 0)
     g_cancellable_disconnect (cancellable, cancelled_id);
 
@@ -946,52 +863,35 @@ post_completion (PpLlmOpenai   *self,
   return response;
 }
 
-/* The response_format @request asks for: the one it sets, or the JSON
- * mode's; NULL for none */
-static JsonNode *
-dup_requested_format (PpLlmRequest *request)
+#define JSON_OBJECT_FORMAT "{\"type\":\"json_object\"}"
+
+/* The response_format @request asks for, as JSON text: the one it sets, or
+ * the JSON mode's; NULL for none */
+static const char *
+get_requested_format (PpLlmRequest *request)
 {
   const char *response_format = pp_llm_request_get_response_format (request);
 
   if (response_format != NULL)
-    return json_from_string (response_format, NULL);
+    return response_format;
 
   if (pp_llm_request_get_json_mode (request))
-    return json_from_string ("{\"type\":\"json_object\"}", NULL);
+    return JSON_OBJECT_FORMAT;
 
   return NULL;
 }
 
-/* Where the fallback of an optional @response_format starts, or FALSE if
- * it has none (a type other than json_schema and json_object) */
-static gboolean
-get_first_format (JsonNode          *response_format,
-                  PpLlmOpenaiFormat *first)
-{
-  JsonObject *object = JSON_NODE_HOLDS_OBJECT (response_format) ? json_node_get_object (response_format) : NULL;
-  const char *type = get_string_member (object, "type");
-
-  if (g_strcmp0 (type, "json_schema") == 0)
-    *first = PP_LLM_OPENAI_FORMAT_JSON_SCHEMA;
-  else if (g_strcmp0 (type, "json_object") == 0)
-    *first = PP_LLM_OPENAI_FORMAT_JSON_OBJECT;
-  else
-    return FALSE;
-
-  return TRUE;
-}
-
 /* What is sent for @format, falling back from @requested */
-static JsonNode *
-dup_fallback_format (JsonNode          *requested,
+static const char *
+get_fallback_format (const char        *requested,
                      PpLlmOpenaiFormat  format)
 {
   switch (format)
     {
     case PP_LLM_OPENAI_FORMAT_JSON_SCHEMA:
-      return json_node_copy (requested);
+      return requested;
     case PP_LLM_OPENAI_FORMAT_JSON_OBJECT:
-      return json_from_string ("{\"type\":\"json_object\"}", NULL);
+      return JSON_OBJECT_FORMAT;
     case PP_LLM_OPENAI_FORMAT_NONE:
     case PP_LLM_OPENAI_N_FORMATS:
     default:
@@ -1006,16 +906,16 @@ pp_llm_openai_complete (PpLlmClient   *client,
                         GError       **error)
 {
   PpLlmOpenai *self = PP_LLM_OPENAI (client);
-  g_autoptr(JsonNode) requested = NULL;
+  const char *requested;
   PpLlmOpenaiFormat format;
   gboolean refuses_format;
 
   g_return_val_if_fail (self->session != NULL, NULL);
 
-  requested = dup_requested_format (request);
+  requested = get_requested_format (request);
 
   if (!pp_llm_request_get_response_format_optional (request) ||
-      !get_first_format (requested, &format))
+      !pp_llm_openai_bodies_first_format (self->bodies, requested, &format))
     return post_completion (self, request, requested, &refuses_format, cancellable, error);
 
   /* An optional format: the best the server takes, from the one asked for
@@ -1023,7 +923,7 @@ pp_llm_openai_complete (PpLlmClient   *client,
   for (format = pp_llm_openai_formats_choose (self->formats, format); ;
        format = pp_llm_openai_formats_choose (self->formats, format + 1))
     {
-      g_autoptr(JsonNode) response_format = dup_fallback_format (requested, format);
+      const char *response_format = get_fallback_format (requested, format);
       g_autoptr(GError) local_error = NULL;
       PpLlmResponse *response;
 
@@ -1164,6 +1064,7 @@ pp_llm_openai_initable_init (GInitable     *initable,
   if (self->timeout > 0)
     self->deadlines = pp_llm_openai_deadlines_new ();
   self->formats = pp_llm_openai_formats_new ();
+  self->bodies = pp_llm_openai_bodies_new ();
 
   g_debug ("OpenAI client for %s, model %s, up to %u connections, %u s timeout, "
            "answers up to %" G_GUINT64_FORMAT " bytes",
@@ -1217,6 +1118,7 @@ pp_llm_openai_finalize (GObject *object)
   g_clear_object (&self->session);
   g_clear_pointer (&self->deadlines, pp_llm_openai_deadlines_free);
   g_clear_pointer (&self->formats, pp_llm_openai_formats_free);
+  g_clear_pointer (&self->bodies, pp_llm_openai_bodies_free);
   g_clear_pointer (&self->endpoint, g_uri_unref);
   g_free (self->endpoint_display);
   g_free (self->base_url_display);

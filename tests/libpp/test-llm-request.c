@@ -183,6 +183,85 @@ test_cache_key_insensitive (void)
   g_assert_cmpstr (id_a, ==, id_b);
 }
 
+/* The key of a request with @system_prompt, @max_tokens and @user_message,
+ * from its canonical JSON */
+static char *
+expected_key (const char *system_prompt,
+              guint       max_tokens,
+              const char *user_message)
+{
+  g_autofree char *max_tokens_text = max_tokens > 0 ? g_strdup_printf ("%u", max_tokens) : g_strdup ("null");
+  g_autofree char *canonical = NULL;
+
+  canonical = g_strdup_printf ("{\"client\":\"" CLIENT_ID "\",\"max_tokens\":%s,"
+                               "\"messages\":[{\"content\":\"%s\",\"role\":\"system\"},"
+                               "{\"content\":\"%s\",\"role\":\"user\"}],"
+                               "\"model\":null,\"prompt_version\":null,"
+                               "\"response_format\":null,\"seed\":null,"
+                               "\"temperature\":null,\"top_p\":null,\"v\":1}",
+                               max_tokens_text, system_prompt, user_message);
+
+  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, canonical, -1);
+}
+
+/* Requests of many system prompts, max-tokens and users' messages, in
+ * turn, each get the key of their own canonical JSON, however often the
+ * same ones come back */
+static void
+test_cache_key_many_prompts (void)
+{
+  for (guint round = 0; round < 3; round++)
+    {
+      for (guint i = 0; i < 12; i++)
+        {
+          g_autofree char *system_prompt = g_strdup_printf ("You extract JSON-LD, way %u.", i % 6);
+          g_autofree char *user_message = g_strdup_printf ("Segment %u of round %u.", i, round);
+          guint max_tokens = i % 4 == 0 ? 0 : 100 * (i % 3);
+          g_autoptr(PpLlmRequest) request = pp_llm_request_new (system_prompt, user_message);
+          g_autofree char *key = NULL;
+          g_autofree char *expected = NULL;
+
+          pp_llm_request_set_max_tokens (request, max_tokens);
+          key = key_of (request);
+          expected = expected_key (system_prompt, max_tokens, user_message);
+          g_assert_cmpstr (key, ==, expected);
+        }
+    }
+}
+
+/* Response formats set again and again, several in turn, are each kept in
+ * their own canonical form */
+static void
+test_response_format_canonical (void)
+{
+  for (guint round = 0; round < 3; round++)
+    {
+      for (guint i = 0; i < 6; i++)
+        {
+          g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "text");
+          g_autofree char *format = g_strdup_printf ("{ \"type\" : \"json_schema\", \"json_schema\": "
+                                                     "{\"name\": \"n%u\"} }", i);
+          g_autofree char *canonical = g_strdup_printf ("{\"json_schema\":{\"name\":\"n%u\"},"
+                                                        "\"type\":\"json_schema\"}", i);
+          g_autoptr(GError) error = NULL;
+
+          g_assert_true (pp_llm_request_set_response_format (request, format, &error));
+          g_assert_no_error (error);
+          g_assert_cmpstr (pp_llm_request_get_response_format (request), ==, canonical);
+        }
+
+      /* What is not an object is refused every time */
+      {
+        g_autoptr(PpLlmRequest) request = pp_llm_request_new (NULL, "text");
+        g_autoptr(GError) error = NULL;
+
+        g_assert_false (pp_llm_request_set_response_format (request, "[1]", &error));
+        g_assert_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_INVALID_DATA);
+        g_assert_null (pp_llm_request_get_response_format (request));
+      }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -192,6 +271,8 @@ main (int   argc,
   g_test_add_func ("/llm-request/cache-key/stable", test_cache_key_stable);
   g_test_add_func ("/llm-request/cache-key/changes-with-what-shapes-the-answer", test_cache_key_sensitive);
   g_test_add_func ("/llm-request/cache-key/ignores-the-rest", test_cache_key_insensitive);
+  g_test_add_func ("/llm-request/cache-key/many-system-prompts", test_cache_key_many_prompts);
+  g_test_add_func ("/llm-request/response-format/canonical-repeated", test_response_format_canonical);
 
   return g_test_run ();
 }
