@@ -21,9 +21,9 @@
  * %PP_READER_EXTENSION_POINT; libpp has a "text" and a "markdown" reader of
  * its own, and the plugins `reader-pdf` and `reader-html` add "pdf" and
  * "html". A reader is chosen by the content type of the file
- * ([func@Pp.reader_guess_content_type]), unless one is named, or named by
+ * ([func@Pp.Reader.guess_content_type]), unless one is named, or named by
  * the environment variable `PP_READER`: see
- * [func@Pp.reader_new_for_content_type].
+ * [func@Pp.Reader.new_for_content_type].
  *
  * Since: 0.2
  */
@@ -302,7 +302,7 @@ pp_reader_read_file (PpReader      *reader,
  * pp_reader_read_document:
  * @file: a file
  * @reader_name: (nullable): the name of the reader to read it with, or
- *   %NULL for the one [func@Pp.reader_new_for_content_type] chooses
+ *   %NULL for the one [func@Pp.Reader.new_for_content_type] chooses
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
