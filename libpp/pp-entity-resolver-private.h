@@ -20,6 +20,11 @@ void              pp_entity_resolver_free            (PpEntityResolver      *res
 void              pp_entity_resolver_add_nodes       (PpEntityResolver      *resolver,
                                                       PpJsonldNodeMap       *map);
 guint             pp_entity_resolver_get_n_entities  (PpEntityResolver      *resolver);
+void              pp_entity_resolver_set_minting     (PpEntityResolver      *resolver,
+                                                      const char            *document_iri,
+                                                      gboolean               mint_ids);
+char             *pp_entity_resolver_dup_provisional_id (PpEntityResolver   *resolver,
+                                                         const char         *id);
 void              pp_entity_resolver_group           (PpEntityResolver      *resolver,
                                                       PpJsonldNodeMap       *map,
                                                       const char            *document_iri,
@@ -27,7 +32,8 @@ void              pp_entity_resolver_group           (PpEntityResolver      *res
 GPtrArray        *pp_entity_resolver_find_candidates (PpEntityResolver      *resolver);
 void              pp_entity_resolver_confirm         (PpEntityResolver      *resolver,
                                                       PpMergeCandidateGroup *group);
-GHashTable       *pp_entity_resolver_merge           (PpEntityResolver      *resolver);
+GHashTable       *pp_entity_resolver_merge           (PpEntityResolver      *resolver,
+                                                      GHashTable            *renamed);
 
 GHashTable       *pp_entity_resolver_resolve         (PpJsonldNodeMap       *map,
                                                       const char            *document_iri,

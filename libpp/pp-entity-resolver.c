@@ -64,7 +64,28 @@ typedef struct
   GPtrArray *links;            /* (element-type utf8): sameAs, url and
                                 * identifier keys */
   guint slot;                  /* its place in the order of arrival */
+  const char *family;          /* (nullable): the preferred family of its
+                                * types (pp_schema_types_prefer_family()) */
+  guint best_name;             /* the index of its preferred name
+                                * (name_precedes()), or G_MAXUINT */
 } Entity;
+
+/* The groups as they stand, and the identifier of each: the members of
+ * the group whose root is r are members[start[r]] to
+ * members[start[r] + size[r] - 1], by identifier */
+typedef struct
+{
+  guint *members;
+  guint *start;                /* per root */
+  guint *size;                 /* per root; 0 for an entity that is no
+                                * root */
+  char **targets;              /* per root: the identifier its node gets */
+  const char **families;       /* per root: its family, if it has a name */
+  const char **names;          /* per root: its name key, if it has a
+                                * family */
+  const char **written_names;  /* per root: its name as written, likewise */
+  GPtrArray *minted;           /* (element-type utf8): the minted ones */
+} Groups;
 
 struct _PpEntityResolver
 {
@@ -83,17 +104,25 @@ struct _PpEntityResolver
                                  * alternateName) per signature */
   guint n_provisional;
 
+  /* The identifiers minted, provisionally as the nodes arrive, then
+   * once grouped */
+  char *mint_prefix;
+  gboolean mint_ids;
+
   /* Once grouped */
   PpJsonldNodeMap *map;
-  char *document_iri;
-  gboolean mint_ids;
   Entity *entities;            /* by identifier */
+  GHashTable *left_out;        /* the ids of the other nodes: bare
+                                * references, nodes with an @index */
   guint n_entities;
   guint *parent;
   const char **iri;            /* per group root: its IRI, if any */
   GArray *candidate_roots;     /* (element-type guint): the root of each
                                 * entity pp_entity_resolver_find_candidates()
                                 * looked at */
+  Groups groups;               /* with their identifiers minted, until a
+                                * confirmed candidate joins two */
+  gboolean have_groups;
 };
 
 typedef PpEntityResolver Resolver;
@@ -306,8 +335,9 @@ find_root (Resolver *self,
 }
 
 /* Puts two nodes in one group, unless that would join two IRIs. The root
- * of a group is its first node by identifier. */
-static void
+ * of a group is its first node by identifier. Returns whether it joined
+ * two groups. */
+static gboolean
 unite (Resolver *self,
        guint     a,
        guint     b)
@@ -315,7 +345,7 @@ unite (Resolver *self,
   a = find_root (self, a);
   b = find_root (self, b);
   if (a == b || (self->iri[a] != NULL && self->iri[b] != NULL))
-    return;
+    return FALSE;
 
   if (b < a)
     {
@@ -326,6 +356,8 @@ unite (Resolver *self,
   self->parent[b] = a;
   if (self->iri[a] == NULL)
     self->iri[a] = self->iri[b];
+
+  return TRUE;
 }
 
 /* key → (element-type guint) the entities that have it, in order */
@@ -676,6 +708,8 @@ provisional_add (Resolver       *self,
     g_array_append_val (entries, entry);
 }
 
+/* Sorts the types of @entity, and works out its signature and family
+ * again */
 static void
 sort_types (Entity *entity)
 {
@@ -684,6 +718,47 @@ sort_types (Entity *entity)
   g_ptr_array_add (entity->types, NULL);
   entity->signature = g_strjoinv ("\n", (char **) entity->types->pdata);
   g_ptr_array_set_size (entity->types, entity->types->len - 1);
+
+  entity->family = NULL;
+  for (guint t = 0; t < entity->types->len; t++)
+    entity->family = pp_schema_types_prefer_family (entity->family,
+                                                    pp_schema_types_get_family (entity->types->pdata[t]));
+}
+
+/* Whether the name @key, written @written, names an entity better than
+ * @other_key, written @other_written: more words, then more bytes, then
+ * the first key, then the first as written. A total order: the name a
+ * group is named by is the same whatever the order of its names. */
+static gboolean
+name_precedes (const char *key,
+               const char *written,
+               const char *other_key,
+               const char *other_written)
+{
+  int order = (int) pp_name_key_n_tokens (key) - (int) pp_name_key_n_tokens (other_key);
+
+  if (order == 0)
+    order = (int) strlen (key) - (int) strlen (other_key);
+  if (order == 0)
+    order = -strcmp (key, other_key);
+  if (order == 0)
+    order = -strcmp (written, other_written);
+
+  return order > 0;
+}
+
+/* The names of @entity from the @n_known-th on are new: the name it is
+ * named by may be one of them */
+static void
+update_best_name (Entity *entity,
+                  guint   n_known)
+{
+  for (guint k = n_known; k < entity->names->len; k++)
+    if (entity->best_name == G_MAXUINT ||
+        name_precedes (entity->names->pdata[k], entity->written_names->pdata[k],
+                       entity->names->pdata[entity->best_name],
+                       entity->written_names->pdata[entity->best_name]))
+      entity->best_name = k;
 }
 
 static Entity *
@@ -705,6 +780,7 @@ lookup_entity (Resolver   *self,
   entity->alternate_names = g_ptr_array_new_with_free_func (g_free);
   entity->links = g_ptr_array_new_with_free_func (g_free);
   entity->slot = self->arrived->len;
+  entity->best_name = G_MAXUINT;
   if (!entity->blank)
     g_ptr_array_add (entity->links, g_strconcat ("link:", id, NULL));
 
@@ -764,6 +840,7 @@ entity_add (Resolver   *self,
 
   for (guint k = n_names; k < entity->names->len; k++)
     pp_merge_candidate_index_add (self->candidate_index, entity->names->pdata[k]);
+  update_best_name (entity, n_names);
 
   if (!entity->described || entity->indexed)
     return;
@@ -802,6 +879,9 @@ pp_entity_resolver_new (void)
   self->candidate_index = pp_merge_candidate_index_new ();
   self->referrers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) g_ptr_array_unref);
+  self->left_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->mint_prefix = pp_entity_resolver_mint_prefix (NULL);
+  self->mint_ids = TRUE;
   self->provisional_parent = g_array_new (FALSE, FALSE, sizeof (guint));
   self->provisional_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                   (GDestroyNotify) g_array_unref);
@@ -875,10 +955,11 @@ pp_entity_resolver_mint_prefix (const char *document_iri)
 
 /* The family of a group (its root class below Thing, chosen as
  * pp_schema_types_get_family() does), and its longest name, as a key and
- * as written */
+ * as written: the preferred of its members' */
 static gboolean
 describe_group (Resolver    *self,
-                GArray      *members,
+                const guint *members,
+                guint        n_members,
                 const char **family,
                 const char **name,
                 const char **written_name)
@@ -887,42 +968,42 @@ describe_group (Resolver    *self,
   *name = NULL;
   *written_name = NULL;
 
-  for (guint m = 0; m < members->len; m++)
+  for (guint m = 0; m < n_members; m++)
     {
-      Entity *entity = &self->entities[g_array_index (members, guint, m)];
+      Entity *entity = &self->entities[members[m]];
+      const char *candidate, *written;
 
-      for (guint t = 0; t < entity->types->len; t++)
+      *family = pp_schema_types_prefer_family (*family, entity->family);
+      if (entity->best_name == G_MAXUINT)
+        continue;
+
+      candidate = entity->names->pdata[entity->best_name];
+      written = entity->written_names->pdata[entity->best_name];
+      if (*name == NULL || name_precedes (candidate, written, *name, *written_name))
         {
-          const char *candidate = pp_schema_types_get_family (entity->types->pdata[t]);
-
-          *family = pp_schema_types_prefer_family (*family, candidate);
-        }
-
-      for (guint k = 0; k < entity->names->len; k++)
-        {
-          const char *candidate = entity->names->pdata[k];
-          const char *written = entity->written_names->pdata[k];
-          int order = 0;
-
-          if (*name != NULL)
-            {
-              order = (int) pp_name_key_n_tokens (*name) - (int) pp_name_key_n_tokens (candidate);
-              if (order == 0)
-                order = (int) strlen (*name) - (int) strlen (candidate);
-              if (order == 0)
-                order = -strcmp (*name, candidate);
-              if (order == 0)
-                order = -strcmp (*written_name, written);
-            }
-          if (*name == NULL || order < 0)
-            {
-              *name = candidate;
-              *written_name = written;
-            }
+          *name = candidate;
+          *written_name = written;
         }
     }
 
   return *family != NULL && *name != NULL;
+}
+
+/* The identifier minted for an entity of @family named @name, the @n-th
+ * to get it (from 1) */
+static char *
+format_minted_id (const char *prefix,
+                  const char *family,
+                  const char *name,
+                  guint       n)
+{
+  g_autofree char *kind = g_ascii_strdown (family, -1);
+  g_autofree char *slug = pp_name_key_to_slug (name);
+
+  if (n > 1)
+    return g_strdup_printf ("%s#%s/%s-%u", prefix, kind, slug, n);
+
+  return g_strdup_printf ("%s#%s/%s", prefix, kind, slug);
 }
 
 static char *
@@ -931,21 +1012,71 @@ mint_id (const char *prefix,
          const char *name,
          GHashTable *taken)
 {
-  g_autofree char *kind = g_ascii_strdown (family, -1);
-  g_autofree char *slug = pp_name_key_to_slug (name);
-  char *id = g_strdup_printf ("%s#%s/%s", prefix, kind, slug);
+  char *id = format_minted_id (prefix, family, name, 1);
 
   for (guint n = 2; g_hash_table_contains (taken, id); n++)
     {
       g_free (id);
-      id = g_strdup_printf ("%s#%s/%s-%u", prefix, kind, slug, n);
+      id = format_minted_id (prefix, family, name, n);
     }
 
   return id;
 }
 
+/**
+ * pp_entity_resolver_set_minting:
+ * @self: a resolver
+ * @document_iri: (nullable): the IRI or name of the document, for the
+ *   minted identifiers
+ * @mint_ids: whether to give the entities without an IRI a minted one
+ *
+ * Sets how identifiers are minted, for pp_entity_resolver_dup_provisional_id()
+ * as the nodes arrive; pp_entity_resolver_group() sets it again.
+ */
+void
+pp_entity_resolver_set_minting (PpEntityResolver *self,
+                                const char       *document_iri,
+                                gboolean          mint_ids)
+{
+  g_free (self->mint_prefix);
+  self->mint_prefix = pp_entity_resolver_mint_prefix (document_iri);
+  self->mint_ids = mint_ids;
+}
+
+/**
+ * pp_entity_resolver_dup_provisional_id:
+ * @self: a resolver, not grouped yet
+ * @id: the identifier of a node added
+ *
+ * The identifier the node @id gets if it stays an entity of its own, as
+ * what was added so far describes it: minted from its family and name if
+ * it is a blank node that can have one, else @id. Nodes that are merged
+ * with others, or whose minted identifier clashes with another's, get
+ * another in the end.
+ *
+ * Returns: (transfer full): the identifier
+ */
+char *
+pp_entity_resolver_dup_provisional_id (PpEntityResolver *self,
+                                       const char       *id)
+{
+  Entity *entity = g_hash_table_lookup (self->by_id, id);
+
+  g_return_val_if_fail (self->entities == NULL, NULL);
+
+  if (entity == NULL || !self->mint_ids || !entity->blank || !entity->described ||
+      entity->indexed || entity->family == NULL || entity->best_name == G_MAXUINT)
+    return g_strdup (id);
+
+  return format_minted_id (self->mint_prefix, entity->family,
+                           entity->names->pdata[entity->best_name], 1);
+}
+
+/* Adds @id to @changed, and the nodes that refer to it, also to
+ * @referring if given */
 static void
 add_changed (GHashTable *changed,
+             GHashTable *referring,
              GHashTable *referrers,
              const char *id)
 {
@@ -953,65 +1084,87 @@ add_changed (GHashTable *changed,
 
   g_hash_table_add (changed, g_strdup (id));
   for (guint i = 0; ids != NULL && i < ids->len; i++)
-    g_hash_table_add (changed, g_strdup (ids->pdata[i]));
+    {
+      g_hash_table_add (changed, g_strdup (ids->pdata[i]));
+      if (referring != NULL)
+        g_hash_table_add (referring, ids->pdata[i]);
+    }
 }
-
-/* The groups as they stand, and the identifier of each */
-typedef struct
-{
-  GHashTable *members;         /* root → (element-type guint) its entities */
-  char **targets;              /* per root: the identifier its node gets */
-  GPtrArray *minted;           /* (element-type utf8): the minted ones */
-} Groups;
 
 static void
 groups_clear (Groups *groups)
 {
-  g_clear_pointer (&groups->members, g_hash_table_unref);
+  g_clear_pointer (&groups->members, g_free);
+  g_clear_pointer (&groups->start, g_free);
+  g_clear_pointer (&groups->size, g_free);
   g_clear_pointer (&groups->targets, g_free);
+  g_clear_pointer (&groups->families, g_free);
+  g_clear_pointer (&groups->names, g_free);
+  g_clear_pointer (&groups->written_names, g_free);
   g_clear_pointer (&groups->minted, g_ptr_array_unref);
 }
 
+/* The groups as the union-find has them, and the identifier of each,
+ * minted where it has no IRI */
 static void
 groups_init (Groups   *groups,
              Resolver *self)
 {
-  g_autoptr(GHashTable) taken = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *prefix = pp_entity_resolver_mint_prefix (self->document_iri);
+  g_autoptr(GHashTable) taken = NULL;
+  guint n = self->n_entities;
+  g_autofree guint *roots = g_new (guint, MAX (n, 1));
+  g_autofree guint *filled = g_new0 (guint, MAX (n, 1));
 
-  groups->members = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
-  groups->targets = g_new0 (char *, self->n_entities);
+  groups->members = g_new (guint, MAX (n, 1));
+  groups->start = g_new0 (guint, MAX (n, 1));
+  groups->size = g_new0 (guint, MAX (n, 1));
+  groups->targets = g_new0 (char *, MAX (n, 1));
+  groups->families = g_new0 (const char *, MAX (n, 1));
+  groups->names = g_new0 (const char *, MAX (n, 1));
+  groups->written_names = g_new0 (const char *, MAX (n, 1));
   groups->minted = g_ptr_array_new_with_free_func (g_free);
 
-  for (guint i = 0; i < self->n_entities; i++)
+  /* The members of each group, by identifier, one after the other */
+  for (guint i = 0; i < n; i++)
     {
-      guint root = find_root (self, i);
-      GArray *members = g_hash_table_lookup (groups->members, GUINT_TO_POINTER (root));
+      roots[i] = find_root (self, i);
+      groups->size[roots[i]]++;
+    }
+  for (guint i = 0, at = 0; i < n; i++)
+    {
+      groups->start[i] = at;
+      at += groups->size[i];
+    }
+  for (guint i = 0; i < n; i++)
+    groups->members[groups->start[roots[i]] + filled[roots[i]]++] = i;
 
-      if (members == NULL)
-        {
-          members = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_insert (groups->members, GUINT_TO_POINTER (root), members);
-        }
-      g_array_append_val (members, i);
-      g_hash_table_add (taken, self->entities[i].id);
+  if (self->mint_ids)
+    {
+      taken = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < n; i++)
+        g_hash_table_add (taken, self->entities[i].id);
     }
 
   /* In the order of the roots, so that a clash of minted identifiers is
    * settled the same way every time */
-  for (guint root = 0; root < self->n_entities; root++)
+  for (guint root = 0; root < n; root++)
     {
-      GArray *members = g_hash_table_lookup (groups->members, GUINT_TO_POINTER (root));
-      const char *family, *name, *written_name;
+      gboolean described;
 
-      if (members == NULL)
+      if (groups->size[root] == 0)
         continue;
+
+      described = describe_group (self, groups->members + groups->start[root], groups->size[root],
+                                  &groups->families[root], &groups->names[root],
+                                  &groups->written_names[root]);
+      if (!described)
+        groups->families[root] = groups->names[root] = groups->written_names[root] = NULL;
 
       if (self->iri[root] != NULL)
         groups->targets[root] = (char *) self->iri[root];
-      else if (self->mint_ids && describe_group (self, members, &family, &name, &written_name))
+      else if (self->mint_ids && described)
         {
-          char *id = mint_id (prefix, family, name, taken);
+          char *id = mint_id (self->mint_prefix, groups->families[root], groups->names[root], taken);
 
           g_ptr_array_add (groups->minted, id);
           g_hash_table_add (taken, id);
@@ -1022,26 +1175,48 @@ groups_init (Groups   *groups,
     }
 }
 
-/* Merges every group into its node */
-static GHashTable *
-merge_groups (Resolver *self)
+/* The groups, made once and kept until a confirmed candidate joins two */
+static Groups *
+ensure_groups (Resolver *self)
 {
-  Groups groups = { NULL, };
-  GHashTable *changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!self->have_groups)
+    {
+      groups_init (&self->groups, self);
+      self->have_groups = TRUE;
+    }
 
-  groups_init (&groups, self);
+  return &self->groups;
+}
+
+/* Merges every group into its node. @renamed, if given, gets the nodes
+ * that are a group of their own and only change their identifier: their
+ * old identifier → the new one, when nothing they refer to changes and
+ * the new one names no node yet. */
+static GHashTable *
+merge_groups (Resolver   *self,
+              GHashTable *renamed)
+{
+  Groups *groups = ensure_groups (self);
+  GHashTable *changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) referring = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GArray) moved = g_array_new (FALSE, FALSE, sizeof (guint));
 
   for (guint root = 0; root < self->n_entities; root++)
     {
-      GArray *members = g_hash_table_lookup (groups.members, GUINT_TO_POINTER (root));
-      const char *target = groups.targets[root];
+      const guint *members = groups->members + groups->start[root];
+      const char *target = groups->targets[root];
+      gboolean alone = FALSE;
 
-      if (members == NULL)
+      if (groups->size[root] == 0)
         continue;
 
-      for (guint m = 0; m < members->len; m++)
+      if (renamed != NULL && groups->size[root] == 1 &&
+          !g_str_equal (self->entities[root].id, target))
+        alone = !g_hash_table_contains (self->left_out, target);
+
+      for (guint m = 0; m < groups->size[root]; m++)
         {
-          const char *id = self->entities[g_array_index (members, guint, m)].id;
+          const char *id = self->entities[members[m]].id;
           g_autoptr(GError) error = NULL;
 
           if (g_str_equal (id, target))
@@ -1051,14 +1226,25 @@ merge_groups (Resolver *self)
           if (!pp_jsonld_node_map_merge_nodes (self->map, NULL, id, target, &error))
             {
               g_debug ("Node %s is not merged into %s: %s", id, target, error->message);
+              alone = FALSE;
               continue;
             }
-          add_changed (changed, self->referrers, id);
-          add_changed (changed, self->referrers, target);
+          add_changed (changed, referring, self->referrers, id);
+          add_changed (changed, referring, self->referrers, target);
         }
+
+      if (alone)
+        g_array_append_val (moved, root);
     }
 
-  groups_clear (&groups);
+  for (guint i = 0; i < moved->len; i++)
+    {
+      guint root = g_array_index (moved, guint, i);
+
+      if (!g_hash_table_contains (referring, self->entities[root].id))
+        g_hash_table_insert (renamed, g_strdup (self->entities[root].id),
+                             g_strdup (groups->targets[root]));
+    }
 
   return changed;
 }
@@ -1101,8 +1287,7 @@ pp_entity_resolver_group (PpEntityResolver *self,
   g_return_if_fail (map != NULL);
 
   self->map = map;
-  self->document_iri = g_strdup (document_iri);
-  self->mint_ids = mint_ids;
+  pp_entity_resolver_set_minting (self, document_iri, mint_ids);
 
   /* The entities move to an array by identifier; the arrival order and
    * the provisional groups are done with */
@@ -1116,7 +1301,10 @@ pp_entity_resolver_group (PpEntityResolver *self,
       if (entity->described && !entity->indexed)
         self->entities[n++] = *entity;
       else
-        entity_clear (entity);
+        {
+          g_hash_table_add (self->left_out, g_steal_pointer (&entity->id));
+          entity_clear (entity);
+        }
       g_free (entity);
     }
   self->n_entities = n;
@@ -1147,6 +1335,8 @@ pp_entity_resolver_free (PpEntityResolver *self)
   for (guint i = 0; i < self->n_entities; i++)
     entity_clear (&self->entities[i]);
   g_free (self->entities);
+  g_hash_table_unref (self->left_out);
+  groups_clear (&self->groups);
   g_clear_pointer (&self->arrived, g_ptr_array_unref);
   g_hash_table_unref (self->by_id);
   g_hash_table_unref (self->name_keys);
@@ -1155,7 +1345,7 @@ pp_entity_resolver_free (PpEntityResolver *self)
   g_hash_table_unref (self->provisional_keys);
   g_free (self->parent);
   g_free (self->iri);
-  g_free (self->document_iri);
+  g_free (self->mint_prefix);
   g_hash_table_unref (self->referrers);
   g_clear_pointer (&self->candidate_roots, g_array_unref);
   g_free (self);
@@ -1177,28 +1367,26 @@ pp_entity_resolver_find_candidates (PpEntityResolver *self)
 {
   g_autoptr(GArray) entities = g_array_new (FALSE, TRUE, sizeof (PpMergeCandidateEntity));
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  Groups groups = { NULL, };
-  GPtrArray *found;
+  Groups *groups = ensure_groups (self);
 
-  groups_init (&groups, self);
   g_clear_pointer (&self->candidate_roots, g_array_unref);
   self->candidate_roots = g_array_new (FALSE, FALSE, sizeof (guint));
 
   for (guint root = 0; root < self->n_entities; root++)
     {
-      GArray *members = g_hash_table_lookup (groups.members, GUINT_TO_POINTER (root));
+      const guint *members = groups->members + groups->start[root];
       PpMergeCandidateEntity entity = { NULL, };
-      const char *name;
       GPtrArray *group_keys;
 
-      if (members == NULL ||
-          !describe_group (self, members, &entity.family, &name, &entity.name))
+      if (groups->size[root] == 0 || groups->families[root] == NULL)
         continue;
+      entity.family = groups->families[root];
+      entity.name = groups->written_names[root];
 
       group_keys = g_ptr_array_new ();
-      for (guint m = 0; m < members->len; m++)
+      for (guint m = 0; m < groups->size[root]; m++)
         {
-          Entity *member = &self->entities[g_array_index (members, guint, m)];
+          Entity *member = &self->entities[members[m]];
 
           for (guint k = 0; k < member->names->len; k++)
             if (!g_ptr_array_find_with_equal_func (group_keys, member->names->pdata[k],
@@ -1207,19 +1395,16 @@ pp_entity_resolver_find_candidates (PpEntityResolver *self)
         }
       g_ptr_array_add (keys, group_keys);
 
-      entity.id = groups.targets[root];
+      entity.id = groups->targets[root];
       entity.keys = group_keys;
       entity.has_iri = self->iri[root] != NULL;
       g_array_append_val (entities, entity);
       g_array_append_val (self->candidate_roots, root);
     }
 
-  found = pp_merge_candidates_find (self->candidate_index,
-                                    (const PpMergeCandidateEntity *) (gpointer) entities->data,
-                                    entities->len);
-  groups_clear (&groups);
-
-  return found;
+  return pp_merge_candidates_find (self->candidate_index,
+                                   (const PpMergeCandidateEntity *) (gpointer) entities->data,
+                                   entities->len);
 }
 
 /**
@@ -1250,8 +1435,14 @@ pp_entity_resolver_confirm (PpEntityResolver      *self,
           guint other = g_array_index (group->nodes, PpMergeCandidateNode,
                                        g_array_index (set, guint, m)).entity;
 
-          unite (self, g_array_index (self->candidate_roots, guint, first),
-                 g_array_index (self->candidate_roots, guint, other));
+          /* The groups change: their identifiers are minted again */
+          if (unite (self, g_array_index (self->candidate_roots, guint, first),
+                     g_array_index (self->candidate_roots, guint, other)) &&
+              self->have_groups)
+            {
+              groups_clear (&self->groups);
+              self->have_groups = FALSE;
+            }
         }
     }
 }
@@ -1260,17 +1451,24 @@ pp_entity_resolver_confirm (PpEntityResolver      *self,
  * pp_entity_resolver_merge:
  * @self: a resolver
  *
+ * @renamed: (nullable) (element-type utf8 utf8): a table for the nodes
+ *   that only change their identifier, or %NULL
+ *
  * Merges the nodes of every group into one, under the group's IRI or
- * minted identifier.
+ * minted identifier. The nodes that are a group of their own, get a
+ * minted identifier, and refer to no node that changes, keep what they
+ * say: @renamed gets their old identifier → their new one, so that what
+ * was made of them can be kept.
  *
  * Returns: (transfer full) (element-type utf8): the identifiers of the
  *   nodes whose output may have changed: the nodes merged, the nodes they
  *   were merged into, and the nodes that refer to them
  */
 GHashTable *
-pp_entity_resolver_merge (PpEntityResolver *self)
+pp_entity_resolver_merge (PpEntityResolver *self,
+                          GHashTable       *renamed)
 {
-  return merge_groups (self);
+  return merge_groups (self, renamed);
 }
 
 /**
@@ -1295,7 +1493,7 @@ pp_entity_resolver_resolve (PpJsonldNodeMap *map,
   pp_entity_resolver_add_nodes (resolver, map);
   pp_entity_resolver_group (resolver, map, document_iri, mint_ids);
 
-  return pp_entity_resolver_merge (resolver);
+  return pp_entity_resolver_merge (resolver, NULL);
 }
 
 /**

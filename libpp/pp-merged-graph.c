@@ -29,9 +29,14 @@
  * For the compacted form, most of the work is done while the segments
  * arrive rather than once the last one is in: a node is compacted when the
  * segment that brings it is added, and that result is kept unless a later
- * segment, or entity resolution, touches the node again. Those nodes, a
- * minority, are compacted at the end, with their final values, so each node
- * is compacted at most twice. Compacting a node of a flattened graph needs nothing but the node
+ * segment, or entity resolution, touches the node again. A node is
+ * compacted under the identifier it gets if it stays an entity of its own
+ * (pp_entity_resolver_dup_provisional_id(): the one minted from its name),
+ * so that entity resolution, which gives most entities such an identifier
+ * and nothing else, leaves most nodes as they were compacted. The nodes
+ * merged with others, the nodes that refer to them and those whose
+ * identifier turns out otherwise, a minority, are compacted at the end,
+ * with their final values, so each node is compacted at most twice. Compacting a node of a flattened graph needs nothing but the node
  * and the context, so the document built from these pieces is the one
  * compacting the whole flattened graph gives. A graph with named graphs,
  * or a compaction that fails, falls back to compacting the whole graph at
@@ -65,6 +70,8 @@ struct _PpMergedGraph
                                 * flattening leaves out; only nodes that did
                                 * not change since */
   GHashTable *touched;         /* ids of the nodes compacted once */
+  GHashTable *compacted_as;    /* id → the identifier its node was
+                                * compacted under, where not its own */
 };
 
 /* One sealed node for the process, so that compaction finds the context it
@@ -128,6 +135,7 @@ stop_compacting_ahead (PpMergedGraph *self)
   g_clear_pointer (&self->compactor, pp_jsonld_compactor_free);
   g_clear_pointer (&self->compacted, g_hash_table_unref);
   g_clear_pointer (&self->touched, g_hash_table_unref);
+  g_clear_pointer (&self->compacted_as, g_hash_table_unref);
 }
 
 PpMergedGraph *
@@ -157,6 +165,7 @@ pp_merged_graph_new (PpOutputForm form,
           self->compacted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                    compacted_node_free);
           self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          self->compacted_as = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
         }
     }
 
@@ -178,11 +187,12 @@ pp_merged_graph_free (PpMergedGraph *self)
   g_free (self);
 }
 
-/* The node @id of the map, compacted; %NULL with @error unset when
- * flattening leaves it out */
+/* The node @id of the map, compacted, under the identifier @as_id if
+ * not %NULL; %NULL with @error unset when flattening leaves it out */
 static JsonNode *
 compact_node (PpMergedGraph  *self,
               const char     *id,
+              const char     *as_id,
               GError        **error)
 {
   g_autoptr(JsonNode) node = pp_jsonld_node_map_flatten_node (self->map, id,
@@ -192,6 +202,8 @@ compact_node (PpMergedGraph  *self,
     return NULL;
 
   pp_entity_resolver_drop_supertypes (node);
+  if (as_id != NULL)
+    json_object_set_string_member (json_node_get_object (node), "@id", as_id);
 
   return pp_jsonld_compactor_compact_item (self->compactor, node, error);
 }
@@ -216,6 +228,7 @@ compact_ahead (PpMergedGraph   *self,
     {
       const char *id = g_ptr_array_index (ids, i);
       g_autoptr(GError) error = NULL;
+      g_autofree char *as_id = NULL;
       JsonNode *compacted;
 
       if (g_hash_table_contains (self->touched, id))
@@ -225,7 +238,10 @@ compact_ahead (PpMergedGraph   *self,
           continue;
         }
 
-      compacted = compact_node (self, id, &error);
+      as_id = pp_entity_resolver_dup_provisional_id (self->resolver, id);
+      if (g_str_equal (as_id, id))
+        g_clear_pointer (&as_id, g_free);
+      compacted = compact_node (self, id, as_id, &error);
       if (error != NULL)
         {
           g_debug ("Compacting at the end: %s", error->message);
@@ -234,6 +250,8 @@ compact_ahead (PpMergedGraph   *self,
         }
       g_hash_table_add (self->touched, g_strdup (id));
       g_hash_table_insert (self->compacted, g_strdup (id), compacted);
+      if (as_id != NULL)
+        g_hash_table_insert (self->compacted_as, g_strdup (id), g_steal_pointer (&as_id));
     }
 }
 
@@ -470,7 +488,9 @@ pp_merged_graph_get_n_entities (PpMergedGraph *self)
 
 /* Sets how the entities are resolved at the end: @document_iri (the IRI or
  * name of the document) for the minted identifiers, or no identifier
- * minted, blank nodes kept, unless @mint_ids */
+ * minted, blank nodes kept, unless @mint_ids. Set before the first graph
+ * is added, so that the nodes are compacted under the identifiers they
+ * will likely get, and again before finishing. */
 void
 pp_merged_graph_set_resolution (PpMergedGraph *self,
                                 const char    *document_iri,
@@ -479,6 +499,7 @@ pp_merged_graph_set_resolution (PpMergedGraph *self,
   g_free (self->document_iri);
   self->document_iri = g_strdup (document_iri);
   self->mint_ids = mint_ids;
+  pp_entity_resolver_set_minting (self->resolver, document_iri, mint_ids);
 }
 
 /* Sets the function that decides the candidate groups at the end, before
@@ -502,6 +523,46 @@ pp_merged_graph_get_candidates (PpMergedGraph *self)
   return self->candidates;
 }
 
+/* Keeps the nodes compacted ahead that entity resolution left as they
+ * were: those that kept their identifier, and those compacted under the
+ * one they got (@renamed: old → new identifier); the others are compacted
+ * again at the end */
+static void
+keep_compacted_ahead (PpMergedGraph *self,
+                      GHashTable    *changed,
+                      GHashTable    *renamed)
+{
+  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
+  GHashTableIter iter;
+  const char *id, *as_id;
+
+  g_hash_table_iter_init (&iter, self->compacted_as);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &as_id))
+    {
+      g_autofree char *stolen_id = NULL;
+      JsonNode *compacted = NULL;
+
+      if (!g_hash_table_steal_extended (self->compacted, id, (gpointer *) &stolen_id,
+                                        (gpointer *) &compacted))
+        continue;
+      if (compacted != NULL && g_strcmp0 (g_hash_table_lookup (renamed, id), as_id) == 0)
+        {
+          g_ptr_array_add (kept, (gpointer) as_id);
+          g_ptr_array_add (kept, compacted);
+        }
+      else
+        compacted_node_free (compacted);
+    }
+
+  g_hash_table_iter_init (&iter, changed);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
+    g_hash_table_remove (self->compacted, id);
+
+  for (guint i = 0; i < kept->len; i += 2)
+    g_hash_table_insert (self->compacted, g_strdup (kept->pdata[i]), kept->pdata[i + 1]);
+  g_debug ("Kept %u nodes compacted ahead under their new identifier", kept->len / 2);
+}
+
 /* Merges the nodes that describe the same entity, and those of the
  * candidate groups the candidates function confirms; the nodes compacted
  * ahead that it changes are compacted again */
@@ -510,6 +571,7 @@ resolve_entities (PpMergedGraph *self)
 {
   PpEntityResolver *resolver = self->resolver;
   g_autoptr(GHashTable) changed = NULL;
+  g_autoptr(GHashTable) renamed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gint64 start = g_get_monotonic_time ();
 
   pp_entity_resolver_group (resolver, self->map, self->document_iri, self->mint_ids);
@@ -525,18 +587,11 @@ resolve_entities (PpMergedGraph *self)
   for (guint i = 0; i < self->candidates->len; i++)
     pp_entity_resolver_confirm (resolver, self->candidates->pdata[i]);
   start = g_get_monotonic_time ();
-  changed = pp_entity_resolver_merge (resolver);
+  changed = pp_entity_resolver_merge (resolver, self->compactor != NULL ? renamed : NULL);
   g_debug ("Merged the nodes of the groups in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
 
   if (self->compactor != NULL)
-    {
-      GHashTableIter iter;
-      const char *id;
-
-      g_hash_table_iter_init (&iter, changed);
-      while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
-        g_hash_table_remove (self->compacted, id);
-    }
+    keep_compacted_ahead (self, changed, renamed);
 }
 
 /* The compacted document from the nodes compacted ahead, and the others
@@ -564,7 +619,7 @@ finish_compacted_ahead (PpMergedGraph  *self,
           continue;
         }
 
-      compacted = compact_node (self, id, error);
+      compacted = compact_node (self, id, NULL, error);
       if (compacted != NULL)
         json_array_add_element (items, compacted);
       else if (error != NULL && *error != NULL)

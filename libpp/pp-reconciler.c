@@ -355,13 +355,13 @@ reconcile_thread (gpointer data)
         }
 
       /* Made when the first segment arrives, with the properties set by
-       * then */
+       * then; the resolution is set again at the end */
       if (merged == NULL)
         {
           g_mutex_lock (&state->lock);
-          provenance = state->provenance;
+          merged = pp_merged_graph_new (state->form, state->provenance);
+          pp_merged_graph_set_resolution (merged, state->document_iri, state->mint_ids);
           g_mutex_unlock (&state->lock);
-          merged = pp_merged_graph_new (state->form, provenance);
         }
 
       last_arrival = item->arrival_time;

@@ -92,7 +92,7 @@ pp_schema_types_prefer_family (const char *family,
 {
   int order;
 
-  if (candidate == NULL)
+  if (candidate == NULL || candidate == family)
     return family;
   if (family == NULL)
     return candidate;

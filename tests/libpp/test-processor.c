@@ -2209,6 +2209,101 @@ test_endpoint_remaining_holds_back (Fixture       *fixture,
   g_assert_cmpint (gap, >=, 500 * G_TIME_SPAN_MILLISECOND);
 }
 
+typedef struct
+{
+  GThread *owner;
+  GMainContext *context;
+  gboolean wrong_thread;
+  GHashTable *done;            /* indices of the segments done */
+  GHashTable *failed;          /* indices of the segments failed */
+  GHashTable *merged;          /* indices of the segments merged */
+  gboolean merged_before_done;
+  gboolean merged_twice;
+  gboolean merged_failed;
+  guint n_entities;
+} MergeLog;
+
+static void
+merge_log_check_thread (MergeLog *log)
+{
+  if (g_thread_self () != log->owner || !g_main_context_is_owner (log->context))
+    log->wrong_thread = TRUE;
+}
+
+static void
+on_merge_log_done (PpProcessor *p, PpSegment *s, JsonNode *graph, MergeLog *log)
+{
+  merge_log_check_thread (log);
+  g_hash_table_add (log->done, GUINT_TO_POINTER (pp_segment_get_index (s)));
+}
+
+static void
+on_merge_log_failed (PpProcessor *p, PpSegment *s, GError *error, MergeLog *log)
+{
+  merge_log_check_thread (log);
+  g_hash_table_add (log->failed, GUINT_TO_POINTER (pp_segment_get_index (s)));
+}
+
+static void
+on_merge_log_merged (PpProcessor *p, guint index, guint n_entities, MergeLog *log)
+{
+  merge_log_check_thread (log);
+  if (!g_hash_table_contains (log->done, GUINT_TO_POINTER (index)))
+    log->merged_before_done = TRUE;
+  if (g_hash_table_contains (log->failed, GUINT_TO_POINTER (index)))
+    log->merged_failed = TRUE;
+  if (!g_hash_table_add (log->merged, GUINT_TO_POINTER (index)))
+    log->merged_twice = TRUE;
+  g_assert_cmpuint (n_entities, >=, log->n_entities);
+  log->n_entities = n_entities;
+}
+
+/* segment-merged comes once for each segment that gave a graph, after its
+ * segment-done, on the processor's context; never for a segment that
+ * failed */
+static void
+test_signals_segment_merged (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  MergeLog log = { 0, };
+  g_autoptr(PpDocument) document = make_document (12);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+
+  log.owner = g_thread_self ();
+  log.context = g_main_context_default ();
+  log.done = g_hash_table_new (NULL, NULL);
+  log.failed = g_hash_table_new (NULL, NULL);
+  log.merged = g_hash_table_new (NULL, NULL);
+  g_signal_connect (fixture->processor, "segment-done", G_CALLBACK (on_merge_log_done), &log);
+  g_signal_connect (fixture->processor, "segment-failed", G_CALLBACK (on_merge_log_failed), &log);
+  g_signal_connect (fixture->processor, "segment-merged", G_CALLBACK (on_merge_log_merged), &log);
+
+  /* One segment fails for good: it gives no graph */
+  pp_test_server_push_reply (fixture->server, 400, CONTEXT_LENGTH_BODY, NULL);
+  graph = process_async (fixture->processor, document, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (graph);
+  while (g_hash_table_size (log.merged) < g_hash_table_size (log.done))
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_signal_handlers_disconnect_by_data (fixture->processor, &log);
+
+  g_assert_false (log.wrong_thread);
+  g_assert_cmpuint (g_hash_table_size (log.failed), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (log.done), ==, 11);
+  g_assert_cmpuint (g_hash_table_size (log.merged), ==, 11);
+  g_assert_false (log.merged_before_done);
+  g_assert_false (log.merged_twice);
+  g_assert_false (log.merged_failed);
+  g_assert_cmpuint (log.n_entities, >, 0);
+
+  g_hash_table_unref (log.done);
+  g_hash_table_unref (log.failed);
+  g_hash_table_unref (log.merged);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2224,6 +2319,7 @@ main (int   argc,
   ADD ("canonical-output", test_canonical_output, TRUE);
   ADD ("signals/main-thread", test_signals_main_thread, FALSE);
   ADD ("signals/other-thread", test_signals_thread, FALSE);
+  ADD ("signals/segment-merged", test_signals_segment_merged, FALSE);
   ADD ("max-workers-at-run-time", test_max_workers_at_run_time, FALSE);
   ADD ("single-flight/identical-segments-share-one-request", test_identical_segments_share_one_request, FALSE);
   ADD ("cancellation", test_cancellation, FALSE);

@@ -771,6 +771,78 @@ test_resolve_minted_ids (void)
   g_assert_true (has_value (json_object_get_member (person, "name"), "KURT GODEL"));
 }
 
+static void
+count_merged (PpReconciler *reconciler,
+              guint         index,
+              guint         n_entities,
+              guint        *n_merged)
+{
+  (*n_merged)++;
+}
+
+/* The graph of @texts, in order, with the document's IRI and mint-ids set
+ * to @document_iri and @mint_ids only once the first segment is merged */
+static char *
+reconcile_resolution_set_late (const char * const *texts,
+                               guint               n,
+                               const char         *document_iri,
+                               gboolean            mint_ids)
+{
+  g_autoptr(PpReconciler) reconciler = pp_reconciler_new (n, PP_OUTPUT_FORM_COMPACTED);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Finished finished = { loop, NULL };
+  guint n_merged = 0;
+  char *text;
+
+  g_object_set (reconciler, "document-iri", "file:///home/ada/draft.md", NULL);
+  g_signal_connect (reconciler, "finished", G_CALLBACK (on_finished), &finished);
+  g_signal_connect (reconciler, "segment-merged", G_CALLBACK (count_merged), &n_merged);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(PpSegment) segment = pp_segment_new (i, "text", -1, 100 * i, heading_path (i));
+
+      pp_reconciler_add_graph (reconciler, segment, parse (texts[i]));
+      if (i == 0)
+        {
+          while (n_merged == 0)
+            g_main_context_iteration (NULL, TRUE);
+          g_object_set (reconciler, "document-iri", document_iri, "mint-ids", mint_ids, NULL);
+        }
+    }
+
+  g_main_loop_run (loop);
+  g_assert_nonnull (finished.graph);
+  text = pp_jsonld_to_json (finished.graph, TRUE);
+  json_node_unref (finished.graph);
+
+  return text;
+}
+
+/* The nodes are compacted as they arrive under the identifiers they will
+ * likely be given; a document IRI or mint-ids set after the first segment
+ * still gives the identifiers they say */
+static void
+test_resolve_minted_ids_set_late (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Kurt Gödel\","
+    " \"birthPlace\": {\"@type\": \"City\", \"name\": \"Brno\"}}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Alan Turing\"}",
+  };
+  const guint order[] = { 0, 1 };
+
+  for (guint m = 0; m < 2; m++)
+    {
+      g_autofree char *expected = reconcile_document (texts, order, G_N_ELEMENTS (texts),
+                                                      PP_OUTPUT_FORM_COMPACTED, DOCUMENT_IRI, m == 1);
+      g_autofree char *late = reconcile_resolution_set_late (texts, G_N_ELEMENTS (texts),
+                                                             DOCUMENT_IRI, m == 1);
+
+      g_assert_cmpstr (late, ==, expected);
+    }
+}
+
 /* Nodes with two different IRIs are two entities, whatever their names */
 static void
 test_resolve_different_iris_apart (void)
@@ -1172,6 +1244,7 @@ main (int   argc,
   g_test_add_func ("/reconciler/resolve/alternate-name", test_resolve_alternate_name);
   g_test_add_func ("/reconciler/resolve/properties-merged", test_resolve_properties_merged);
   g_test_add_func ("/reconciler/resolve/minted-ids", test_resolve_minted_ids);
+  g_test_add_func ("/reconciler/resolve/minted-ids-set-late", test_resolve_minted_ids_set_late);
   g_test_add_func ("/reconciler/resolve/different-iris-apart", test_resolve_different_iris_apart);
   g_test_add_func ("/reconciler/resolve/order-independent", test_resolve_order_independent);
   g_test_add_func ("/reconciler/candidates/edit-distance", test_candidates_edit_distance);
