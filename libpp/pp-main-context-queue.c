@@ -13,10 +13,30 @@
  * dispatch delivers events for a bounded time, so that a long burst never
  * blocks the context.
  *
+ * The context's thread shares no lock with the pushing threads, which are
+ * many and busy: a thread that took a lock and lost its processor would
+ * keep the context waiting until it runs again. A push links its event
+ * onto a stack with one atomic exchange; the idle takes the whole stack at
+ * once, puts it back in push order and delivers it from a list of its own.
+ * The head of the stack also tells whether the idle is attached: IDLE
+ * when it is not, so that the push that finds it attaches one.
+ *
  * The queue refers to its owner weakly, so that events in the queue never
  * keep it alive: an event that arrives after the owner went away is freed
  * undelivered. The idle source holds a reference on the queue, so the
  * owner may drop its own at any time. */
+
+typedef struct _Link Link;
+
+struct _Link
+{
+  Link *next;
+  gpointer event;
+};
+
+/* The head of the stack when it is empty and no idle is attached */
+static Link idle_mark;
+#define IDLE (&idle_mark)
 
 struct _PpMainContextQueue
 {
@@ -28,9 +48,11 @@ struct _PpMainContextQueue
   PpMainContextQueueDispatchFunc dispatch;
   GDestroyNotify free_event;
 
-  GMutex lock;
-  GQueue events;                   /* under lock */
-  gboolean source_pending;         /* under lock: an idle will drain the queue */
+  Link *pushed;                    /* atomic: the events pushed, the last
+                                    * first; NULL: none, an idle is
+                                    * attached; IDLE: none, none is */
+  Link *taken;                     /* on the context: the events taken, in
+                                    * push order */
 };
 
 PpMainContextQueue *
@@ -48,8 +70,7 @@ pp_main_context_queue_new (GMainContext                   *context,
   queue->source_name = source_name;
   queue->dispatch = dispatch;
   queue->free_event = free_event;
-  g_mutex_init (&queue->lock);
-  g_queue_init (&queue->events);
+  queue->pushed = IDLE;
 
   return queue;
 }
@@ -61,14 +82,28 @@ pp_main_context_queue_ref (PpMainContextQueue *queue)
   return queue;
 }
 
+static void
+free_links (PpMainContextQueue *queue,
+            Link               *link)
+{
+  while (link != NULL && link != IDLE)
+    {
+      Link *next = link->next;
+
+      queue->free_event (link->event);
+      g_free (link);
+      link = next;
+    }
+}
+
 void
 pp_main_context_queue_unref (PpMainContextQueue *queue)
 {
   if (!g_atomic_ref_count_dec (&queue->ref_count))
     return;
 
-  g_queue_clear_full (&queue->events, queue->free_event);
-  g_mutex_clear (&queue->lock);
+  free_links (queue, queue->taken);
+  free_links (queue, queue->pushed);
   g_weak_ref_clear (&queue->owner);
   g_main_context_unref (queue->context);
   g_free (queue);
@@ -86,38 +121,33 @@ pp_main_context_queue_dup_owner (PpMainContextQueue *queue)
  * sources (an application's input, timeouts, redraws) run in between */
 #define DISPATCH_BUDGET_US (2 * G_TIME_SPAN_MILLISECOND)
 
-/* Takes the events waiting into @batch; when there are none, the source
- * is no longer pending, and the next push attaches another */
-static void
-take_events (PpMainContextQueue *queue,
-             GQueue             *batch)
-{
-  g_mutex_lock (&queue->lock);
-  *batch = queue->events;
-  g_queue_init (&queue->events);
-  if (g_queue_is_empty (batch))
-    queue->source_pending = FALSE;
-  g_mutex_unlock (&queue->lock);
-}
-
-/* Puts the events of @batch not delivered back, before those pushed
- * since; returns whether any event waits. When none does, the source is
- * no longer pending, as in take_events(). */
+/* When no event taken waits, takes those pushed since, in push order;
+ * returns whether any event waits. When none does, the idle is no longer
+ * attached, and the next push attaches another. */
 static gboolean
-put_back_events (PpMainContextQueue *queue,
-                 GQueue             *batch)
+take_events (PpMainContextQueue *queue)
 {
-  gboolean waiting;
+  Link *stack;
 
-  g_mutex_lock (&queue->lock);
-  while (!g_queue_is_empty (batch))
-    g_queue_push_head (&queue->events, g_queue_pop_tail (batch));
-  waiting = !g_queue_is_empty (&queue->events);
-  if (!waiting)
-    queue->source_pending = FALSE;
-  g_mutex_unlock (&queue->lock);
+  if (queue->taken != NULL)
+    return TRUE;
 
-  return waiting;
+  /* The stack holds the last event first */
+  stack = g_atomic_pointer_exchange (&queue->pushed, NULL);
+  while (stack != NULL)
+    {
+      Link *next = stack->next;
+
+      stack->next = queue->taken;
+      queue->taken = stack;
+      stack = next;
+    }
+
+  if (queue->taken != NULL)
+    return TRUE;
+
+  /* Nothing waits: the idle goes, unless an event came in between */
+  return !g_atomic_pointer_compare_and_exchange (&queue->pushed, NULL, IDLE);
 }
 
 static gboolean
@@ -125,27 +155,26 @@ drain_events (gpointer data)
 {
   PpMainContextQueue *queue = data;
   gint64 deadline = g_get_monotonic_time () + DISPATCH_BUDGET_US;
-  GQueue batch;
 
-  /* The events are taken in batches, so that the lock that every pushing
-   * thread takes is taken seldom here */
-  for (take_events (queue, &batch); !g_queue_is_empty (&batch); take_events (queue, &batch))
+  while (take_events (queue))
     {
-      gpointer event;
+      Link *link;
 
-      while ((event = g_queue_pop_head (&batch)) != NULL)
+      while ((link = queue->taken) != NULL)
         {
           /* The owner is held while its handlers run: they may drop the
            * last reference the application had, and the events after
            * that one are not delivered */
           g_autoptr(GObject) owner = pp_main_context_queue_dup_owner (queue);
 
+          queue->taken = link->next;
+          link->next = NULL;
           if (owner != NULL)
-            queue->dispatch (owner, event);
-          queue->free_event (event);
+            queue->dispatch (owner, link->event);
+          free_links (queue, link);
 
           if (g_get_monotonic_time () >= deadline)
-            return put_back_events (queue, &batch) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+            return take_events (queue) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
         }
     }
 
@@ -157,15 +186,18 @@ void
 pp_main_context_queue_push (PpMainContextQueue *queue,
                             gpointer            event)
 {
-  gboolean attach;
+  Link *link = g_new (Link, 1);
+  Link *head;
 
-  g_mutex_lock (&queue->lock);
-  g_queue_push_tail (&queue->events, event);
-  attach = !queue->source_pending;
-  queue->source_pending = TRUE;
-  g_mutex_unlock (&queue->lock);
+  link->event = event;
+  do
+    {
+      head = g_atomic_pointer_get (&queue->pushed);
+      link->next = head == IDLE ? NULL : head;
+    }
+  while (!g_atomic_pointer_compare_and_exchange (&queue->pushed, head, link));
 
-  if (attach)
+  if (head == IDLE)
     {
       g_autoptr(GSource) source = g_idle_source_new ();
 

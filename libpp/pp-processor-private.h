@@ -90,7 +90,8 @@ struct _Run
   PpProcessor *self;            /* owned, but for the processor's own stream */
   char *name;
   gboolean is_stream;
-  Dispatch *dispatch;           /* documents: the one of their tasks */
+  Dispatch *dispatch;           /* documents: the one of their tasks, the
+                                 * processor's when the call was made */
   GCancellable *cancellable;    /* (nullable): the caller's */
   PpReconciler *reconciler;
   gint64 start_time;
@@ -189,6 +190,10 @@ void      pp_processor_watch_merges         (PpProcessor       *self,
                                              Run               *run);
 void      pp_processor_disconnect_run_later (PpProcessor       *self,
                                              Run               *run);
+void      pp_processor_return_task_later    (PpProcessor       *self,
+                                             GTask             *task,
+                                             JsonNode          *graph,
+                                             GError            *error);
 void      pp_processor_notify_later         (PpProcessor       *self,
                                              GParamSpec        *pspec);
 
@@ -204,8 +209,11 @@ void      pp_run_disconnect_cancellable     (Run           *run);
 Run      *pp_run_start_document             (PpProcessor   *self,
                                              PpDocument    *document,
                                              GCancellable  *cancellable,
-                                             GTask         *gtask,
                                              GError       **error);
+void      pp_run_start_document_async       (PpProcessor   *self,
+                                             PpDocument    *document,
+                                             GCancellable  *cancellable,
+                                             GTask         *gtask);
 Task     *pp_task_new                       (Run           *run,
                                              PpSegment     *segment);
 void      pp_task_free                      (Task          *task);

@@ -25,6 +25,7 @@ typedef enum {
   EVENT_FINISHED,
   EVENT_MERGED,
   EVENT_RUN_OVER,
+  EVENT_RETURN,
   EVENT_NOTIFY,
 } EventKind;
 
@@ -38,6 +39,7 @@ typedef struct
   guint failed;
   guint total;
   Run *run;
+  GTask *task;
   GParamSpec *pspec;
 } Event;
 
@@ -62,7 +64,21 @@ event_free (Event *event)
   g_clear_pointer (&event->graph, json_node_unref);
   g_clear_error (&event->error);
   g_clear_pointer (&event->run, pp_run_unref);
+  g_clear_object (&event->task);
   g_free (event);
+}
+
+/* Completes the task of @event with its graph, or its error */
+static void
+return_task (Event *event)
+{
+  GTask *task = g_steal_pointer (&event->task);
+
+  if (event->graph != NULL)
+    g_task_return_pointer (task, g_steal_pointer (&event->graph), (GDestroyNotify) json_node_unref);
+  else
+    g_task_return_error (task, g_steal_pointer (&event->error));
+  g_object_unref (task);
 }
 
 static void
@@ -95,6 +111,9 @@ dispatch_event (gpointer owner,
       break;
     case EVENT_RUN_OVER:
       pp_run_disconnect_cancellable (event->run);
+      break;
+    case EVENT_RETURN:
+      return_task (event);
       break;
     case EVENT_NOTIFY:
       g_object_notify_by_pspec (G_OBJECT (self), event->pspec);
@@ -231,6 +250,34 @@ pp_processor_disconnect_run_later (PpProcessor *self,
 
   event->run = pp_run_ref (run);
   pp_main_context_queue_push (self->events, event);
+}
+
+/* Completes @task, an asynchronous call of the processor, with @graph or
+ * @error; takes all three. On the processor's context, it completes after the
+ * events queued before, so that its callback comes after the last signal
+ * of the run; from the event's dispatch, GTask runs the callback there and
+ * then. A task of another context has no order to keep with the signals:
+ * it completes from an idle of its own context. */
+void
+pp_processor_return_task_later (PpProcessor *self,
+                                GTask       *task,
+                                JsonNode    *graph,
+                                GError      *error)
+{
+  Event *event = event_new (EVENT_RETURN, NULL);
+
+  g_assert ((graph != NULL) != (error != NULL));
+
+  event->task = task;
+  event->graph = graph;
+  event->error = error;
+  if (g_task_get_context (task) == self->context)
+    pp_main_context_queue_push (self->events, event);
+  else
+    {
+      return_task (event);
+      event_free (event);
+    }
 }
 
 /* Notifies @pspec, a static property of the processor, on its context,

@@ -183,7 +183,7 @@ pp_processor_process_document (PpProcessor   *processor,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  run = pp_run_start_document (processor, document, cancellable, NULL, error);
+  run = pp_run_start_document (processor, document, cancellable, error);
   if (run == NULL)
     return NULL;
 
@@ -211,9 +211,11 @@ pp_processor_process_document (PpProcessor   *processor,
  * @user_data: data for @callback
  *
  * Splits @document into segments, converts them on the thread pool and
- * merges their graphs, without blocking. Cancelling @cancellable drops the
- * queued segments, aborts the requests in flight and completes the call at
- * once with %G_IO_ERROR_CANCELLED. Finish with
+ * merges their graphs, without blocking. The document is split on a thread
+ * of libpp's, so the processor's statistics may count its segments only
+ * after this call returned. Cancelling @cancellable drops the queued
+ * segments, aborts the requests in flight and completes the call at once
+ * with %G_IO_ERROR_CANCELLED. Finish with
  * pp_processor_process_document_finish().
  *
  * Since: 0.1
@@ -226,8 +228,6 @@ pp_processor_process_document_async (PpProcessor         *processor,
                                      gpointer             user_data)
 {
   g_autoptr(GTask) gtask = NULL;
-  g_autoptr(GError) error = NULL;
-  Run *run;
 
   g_return_if_fail (PP_IS_PROCESSOR (processor));
   g_return_if_fail (PP_IS_DOCUMENT (document));
@@ -237,14 +237,9 @@ pp_processor_process_document_async (PpProcessor         *processor,
   g_task_set_source_tag (gtask, pp_processor_process_document_async);
   g_task_set_check_cancellable (gtask, FALSE);
 
-  run = pp_run_start_document (processor, document, cancellable, gtask, &error);
-  if (run == NULL)
-    {
-      g_task_return_error (gtask, g_steal_pointer (&error));
-      return;
-    }
-
-  pp_run_unref (run);
+  /* Splitting the document and starting its run happen on libpp's
+   * threads, not on the caller's context */
+  pp_run_start_document_async (processor, document, cancellable, gtask);
 }
 
 /**

@@ -87,7 +87,8 @@ pp_run_disconnect_cancellable (Run *run)
     g_cancellable_disconnect (run->cancellable, handler);
 }
 
-/* Called under self->lock: the task belongs to the current dispatch */
+/* Called under self->lock: the task belongs to its run's dispatch, or,
+ * for the stream, to the current one */
 Task *
 pp_task_new (Run       *run,
              PpSegment *segment)
@@ -98,7 +99,7 @@ pp_task_new (Run       *run,
   task->run = pp_run_ref (run);
   task->segment = pp_segment_ref (segment);
   task->queued_time = g_get_monotonic_time ();
-  task->dispatch = pp_dispatch_ref (run->self->dispatch);
+  task->dispatch = pp_dispatch_ref (run->dispatch != NULL ? run->dispatch : run->self->dispatch);
 
   return task;
 }
@@ -235,13 +236,8 @@ run_complete (Run      *run,
   pp_processor_disconnect_run_later (self, run);
 
   if (task != NULL)
-    {
-      if (owned_graph != NULL)
-        g_task_return_pointer (task, g_steal_pointer (&owned_graph), (GDestroyNotify) json_node_unref);
-      else
-        g_task_return_error (task, g_steal_pointer (&owned_error));
-      g_object_unref (task);
-    }
+    pp_processor_return_task_later (self, task, g_steal_pointer (&owned_graph),
+                                    g_steal_pointer (&owned_error));
 }
 
 static void
@@ -590,15 +586,67 @@ out:
   g_object_unref (self);
 }
 
-/* Documents */
+/* Documents
+ *
+ * A document's run is made from what the call found: the document, the
+ * caller's cancellable and task, the processor's dispatch and output
+ * settings at the time of the call. The synchronous call starts it on the
+ * caller's thread, which waits anyway; the asynchronous call starts it on
+ * a thread of libpp's own, so that splitting the document, making the
+ * run, its reconciler and its tasks never hold up the caller's main
+ * context. */
 
-Run *
-pp_run_start_document (PpProcessor   *self,
-                       PpDocument    *document,
-                       GCancellable  *cancellable,
-                       GTask         *gtask,
-                       GError       **error)
+typedef struct
 {
+  PpProcessor *self;
+  PpDocument *document;
+  GCancellable *cancellable;    /* (nullable) */
+  GTask *gtask;                 /* (nullable): asynchronous runs */
+  Dispatch *dispatch;           /* the processor's at the call */
+  PpOutputForm output_form;
+  gboolean provenance;
+} DocumentStart;
+
+static DocumentStart *
+document_start_new (PpProcessor  *self,
+                    PpDocument   *document,
+                    GCancellable *cancellable,
+                    GTask        *gtask)
+{
+  DocumentStart *start = g_new0 (DocumentStart, 1);
+
+  start->self = g_object_ref (self);
+  start->document = g_object_ref (document);
+  start->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  start->gtask = gtask != NULL ? g_object_ref (gtask) : NULL;
+  start->output_form = self->output_form;
+  start->provenance = self->provenance;
+  g_mutex_lock (&self->lock);
+  start->dispatch = pp_dispatch_ref (self->dispatch);
+  g_mutex_unlock (&self->lock);
+
+  return start;
+}
+
+static void
+document_start_free (DocumentStart *start)
+{
+  pp_dispatch_unref (start->dispatch);
+  g_clear_object (&start->gtask);
+  g_clear_object (&start->cancellable);
+  g_object_unref (start->document);
+  g_object_unref (start->self);
+  g_free (start);
+}
+
+/* Returns: (transfer full) (nullable): the run, or NULL with @error set
+ * when the document gives no segment */
+static Run *
+document_start_run (DocumentStart  *start,
+                    GError        **error)
+{
+  PpProcessor *self = start->self;
+  PpDocument *document = start->document;
   g_autoptr(GPtrArray) segments = NULL;
   GQueue admitted = G_QUEUE_INIT;
   GQueue to_return = G_QUEUE_INIT;
@@ -612,14 +660,15 @@ pp_run_start_document (PpProcessor   *self,
       return NULL;
     }
 
-  run = pp_run_new (self, pp_document_get_name (document), segments->len, cancellable, FALSE);
-  run->task = gtask != NULL ? g_object_ref (gtask) : NULL;
-  run->reconciler = pp_reconciler_new (segments->len, self->output_form);
+  run = pp_run_new (self, pp_document_get_name (document), segments->len, start->cancellable, FALSE);
+  run->task = start->gtask != NULL ? g_object_ref (start->gtask) : NULL;
+  run->dispatch = pp_dispatch_ref (start->dispatch);
+  run->reconciler = pp_reconciler_new (segments->len, start->output_form);
   g_object_set (run->reconciler,
                 "document-iri", pp_document_get_base_iri (document) != NULL
                                   ? pp_document_get_base_iri (document)
                                   : pp_document_get_name (document),
-                "provenance", self->provenance,
+                "provenance", start->provenance,
                 NULL);
   pp_reconciler_set_done_func (run->reconciler, reconciler_done, pp_run_ref (run),
                                (GDestroyNotify) pp_run_unref);
@@ -633,9 +682,9 @@ pp_run_start_document (PpProcessor   *self,
   self->stats.submitted += segments->len;
   g_mutex_unlock (&self->stats.lock);
 
-  if (cancellable != NULL)
+  if (start->cancellable != NULL)
     {
-      gulong handler = g_cancellable_connect (cancellable, G_CALLBACK (run_cancelled),
+      gulong handler = g_cancellable_connect (start->cancellable, G_CALLBACK (run_cancelled),
                                               pp_run_ref (run), (GDestroyNotify) pp_run_unref);
 
       g_mutex_lock (&self->lock);
@@ -644,16 +693,60 @@ pp_run_start_document (PpProcessor   *self,
     }
 
   g_mutex_lock (&self->lock);
-  run->dispatch = pp_dispatch_ref (self->dispatch);
   for (guint i = 0; i < segments->len; i++)
     g_queue_push_tail (&self->backlog, pp_task_new (run, segments->pdata[i]));
-  /* Pushing a task to the pool may start a thread: the caller's thread,
-   * often an application's main thread, starts one, and the workers admit
-   * the others as they begin */
+  /* Pushing a task to the pool may start a thread: this thread starts
+   * one, and the workers admit the others as they begin */
   admit_up_to_locked (self, 1, &admitted, &to_return);
   g_mutex_unlock (&self->lock);
   pp_processor_push_admitted (self, &admitted);
   pp_processor_return_admitted (&to_return);
 
   return run;
+}
+
+/* Starts a document's run on the calling thread */
+Run *
+pp_run_start_document (PpProcessor   *self,
+                       PpDocument    *document,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  DocumentStart *start = document_start_new (self, document, cancellable, NULL);
+  Run *run = document_start_run (start, error);
+
+  document_start_free (start);
+
+  return run;
+}
+
+static gpointer
+start_document_thread (gpointer data)
+{
+  DocumentStart *start = data;
+  g_autoptr(GError) error = NULL;
+  Run *run = document_start_run (start, &error);
+
+  if (run != NULL)
+    pp_run_unref (run);
+  else
+    pp_processor_return_task_later (start->self, g_steal_pointer (&start->gtask),
+                                    NULL, g_steal_pointer (&error));
+
+  document_start_free (start);
+
+  return NULL;
+}
+
+/* Starts the run of @document on a thread of libpp's; @gtask completes
+ * with it, on its context */
+void
+pp_run_start_document_async (PpProcessor  *self,
+                             PpDocument   *document,
+                             GCancellable *cancellable,
+                             GTask        *gtask)
+{
+  DocumentStart *start = document_start_new (self, document, cancellable, gtask);
+
+  g_thread_unref (g_thread_new ("pp-run-start", start_document_thread, start));
 }

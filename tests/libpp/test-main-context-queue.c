@@ -126,6 +126,67 @@ test_dispatch_later_pushes (void)
   g_array_unref (fixture.delivered);
 }
 
+#define N_PUSHERS 4
+#define N_PUSHED 20000
+
+typedef struct
+{
+  PpMainContextQueue *queue;
+  guint pusher;
+} Pusher;
+
+/* Events are pusher * N_PUSHED + sequence, plus one */
+static gpointer
+push_events (gpointer data)
+{
+  Pusher *pusher = data;
+
+  for (guint i = 0; i < N_PUSHED; i++)
+    pp_main_context_queue_push (pusher->queue, GUINT_TO_POINTER (pusher->pusher * N_PUSHED + i + 1));
+
+  return NULL;
+}
+
+/* Events pushed by several threads at once are all delivered, each
+ * thread's in the order it pushed them, and the idle goes once they are */
+static void
+test_dispatch_concurrent_pushes (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(PpMainContextQueue) queue = NULL;
+  Fixture fixture = { g_array_new (FALSE, FALSE, sizeof (guint)), 0, 0, FALSE };
+  Pusher pushers[N_PUSHERS];
+  GThread *threads[N_PUSHERS];
+  guint next[N_PUSHERS] = { 0, };
+
+  g_object_set_data (owner, "fixture", &fixture);
+  queue = pp_main_context_queue_new (context, owner, "[test] events", dispatch_count, free_event);
+
+  for (guint t = 0; t < N_PUSHERS; t++)
+    {
+      pushers[t].queue = queue;
+      pushers[t].pusher = t;
+      threads[t] = g_thread_new ("pusher", push_events, &pushers[t]);
+    }
+  while (fixture.delivered->len < N_PUSHERS * N_PUSHED)
+    g_main_context_iteration (context, TRUE);
+  for (guint t = 0; t < N_PUSHERS; t++)
+    g_thread_join (threads[t]);
+
+  for (guint i = 0; i < fixture.delivered->len; i++)
+    {
+      guint event = g_array_index (fixture.delivered, guint, i);
+      guint t = event / N_PUSHED;
+
+      g_assert_cmpuint (event % N_PUSHED, ==, next[t]);
+      next[t]++;
+    }
+  g_assert_false (g_main_context_pending (context));
+
+  g_array_unref (fixture.delivered);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -133,6 +194,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/main-context-queue/dispatch/bounded", test_dispatch_bounded);
+  g_test_add_func ("/main-context-queue/dispatch/concurrent-pushes", test_dispatch_concurrent_pushes);
   g_test_add_func ("/main-context-queue/dispatch/later-pushes", test_dispatch_later_pushes);
 
   return g_test_run ();

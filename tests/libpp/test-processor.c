@@ -42,9 +42,11 @@ paragraph (guint i)
   return g_strdup_printf ("In chapter %u the scientist %s wrote a long letter about engines.", i, name);
 }
 
-/* A document of @n paragraphs, one segment each with a 100-character budget */
+/* A document @name of @n paragraphs, one segment each with a
+ * 100-character budget */
 static PpDocument *
-make_document (guint n)
+make_named_document (const char *name,
+                     guint       n)
 {
   g_autoptr(GString) text = g_string_new ("");
   g_autoptr(GError) error = NULL;
@@ -57,10 +59,16 @@ make_document (guint n)
       g_string_append_printf (text, "%s\n\n", p);
     }
 
-  document = pp_document_new_from_text ("test.txt", text->str, text->len, PP_TEXT_FORMAT_PLAIN, &error);
+  document = pp_document_new_from_text (name, text->str, text->len, PP_TEXT_FORMAT_PLAIN, &error);
   g_assert_no_error (error);
 
   return document;
+}
+
+static PpDocument *
+make_document (guint n)
+{
+  return make_named_document ("test.txt", n);
 }
 
 static PpProcessor *
@@ -1088,6 +1096,59 @@ test_graphless_converter_init (TestGraphlessConverter *self)
 
 #define LEAKED_KEY "sk-test-0123456789abcdef"
 
+/* A message of libpp that a test waits for: the thread that logged the
+ * first one that starts with the prefix */
+static struct
+{
+  GMutex lock;
+  GCond cond;
+  char *prefix;      /* under lock */
+  GThread *thread;   /* under lock: the thread that logged it, once it did */
+} log_watch;
+
+static void
+log_watch_start (const char *prefix)
+{
+  g_mutex_lock (&log_watch.lock);
+  g_free (log_watch.prefix);
+  log_watch.prefix = g_strdup (prefix);
+  log_watch.thread = NULL;
+  g_mutex_unlock (&log_watch.lock);
+}
+
+static void
+log_watch_check (const char *domain,
+                 const char *message)
+{
+  if (g_strcmp0 (domain, "libpp") != 0 || message == NULL)
+    return;
+
+  g_mutex_lock (&log_watch.lock);
+  if (log_watch.prefix != NULL && log_watch.thread == NULL &&
+      g_str_has_prefix (message, log_watch.prefix))
+    {
+      log_watch.thread = g_thread_self ();
+      g_cond_broadcast (&log_watch.cond);
+    }
+  g_mutex_unlock (&log_watch.lock);
+}
+
+/* Returns: (transfer none): the thread that logged the message watched */
+static GThread *
+log_watch_wait (void)
+{
+  GThread *thread;
+
+  g_mutex_lock (&log_watch.lock);
+  while (log_watch.thread == NULL)
+    g_cond_wait (&log_watch.cond, &log_watch.lock);
+  thread = log_watch.thread;
+  g_clear_pointer (&log_watch.prefix, g_free);
+  g_mutex_unlock (&log_watch.lock);
+
+  return thread;
+}
+
 /* Warnings about caches are caught and counted; any other warning stays
  * fatal */
 static GMutex caught_lock;
@@ -1109,6 +1170,8 @@ catch_cache_warnings (GLogLevelFlags   log_level,
       else if (g_str_equal (fields[i].key, "MESSAGE"))
         message = fields[i].value;
     }
+
+  log_watch_check (domain, message);
 
   if ((log_level & G_LOG_LEVEL_WARNING) != 0 && g_strcmp0 (domain, "libpp") == 0 &&
       message != NULL && g_str_has_prefix (message, "Cache TestFailingCache: "))
@@ -2304,6 +2367,153 @@ test_signals_segment_merged (Fixture       *fixture,
   g_hash_table_unref (log.merged);
 }
 
+/* The main context of a call to process_document_async() */
+
+typedef struct
+{
+  guint started;
+  guint done;
+  guint progress;
+  gboolean returned;        /* the call returned */
+  gboolean early;           /* a signal came before it did */
+  guint done_at_finished;
+  guint done_at_callback;
+  gboolean completed;
+  GAsyncResult *result;
+} CallLog;
+
+static void
+call_log_started (PpProcessor *p, PpSegment *s, CallLog *log)
+{
+  log->early |= !log->returned;
+  log->started++;
+}
+
+static void
+call_log_done (PpProcessor *p, PpSegment *s, JsonNode *graph, CallLog *log)
+{
+  log->early |= !log->returned;
+  log->done++;
+}
+
+static void
+call_log_progress (PpProcessor *p, guint done, guint failed, guint total, CallLog *log)
+{
+  log->early |= !log->returned;
+  log->progress++;
+}
+
+static void
+call_log_finished (PpProcessor *p, JsonNode *graph, CallLog *log)
+{
+  log->done_at_finished = log->done;
+}
+
+static void
+call_log_completed (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  CallLog *log = user_data;
+
+  log->done_at_callback = log->done;
+  log->result = g_object_ref (result);
+}
+
+static void
+call_log_connect (CallLog     *log,
+                  PpProcessor *processor)
+{
+  g_signal_connect (processor, "segment-started", G_CALLBACK (call_log_started), log);
+  g_signal_connect (processor, "segment-done", G_CALLBACK (call_log_done), log);
+  g_signal_connect (processor, "progress", G_CALLBACK (call_log_progress), log);
+  g_signal_connect (processor, "finished", G_CALLBACK (call_log_finished), log);
+}
+
+/* Returns: (transfer full): the graph of the call */
+static JsonNode *
+call_log_wait (CallLog     *log,
+               PpProcessor *processor)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *graph;
+
+  while (log->result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  graph = pp_processor_process_document_finish (processor, log->result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&log->result);
+  g_signal_handlers_disconnect_by_data (processor, log);
+
+  return graph;
+}
+
+/* The call splits the document and starts its run on a thread of libpp's:
+ * the caller's context only gets the signals, after the call returned,
+ * every segment-done before finished and before the callback */
+static void
+test_process_document_async_splits_off_caller (Fixture       *fixture,
+                                               gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_named_document ("off-caller.txt", 20);
+  g_autoptr(JsonNode) graph = NULL;
+  CallLog log = { 0, };
+
+  call_log_connect (&log, fixture->processor);
+  log_watch_start ("off-caller.txt: 20 segments, up to ");
+  pp_processor_process_document_async (fixture->processor, document, NULL,
+                                       call_log_completed, &log);
+  log.returned = TRUE;
+
+  /* The run announces its start where it splits the document */
+  g_assert_true (log_watch_wait () != g_thread_self ());
+
+  graph = call_log_wait (&log, fixture->processor);
+  g_assert_nonnull (graph);
+  g_assert_false (log.early);
+  g_assert_cmpuint (log.started, ==, 20);
+  g_assert_cmpuint (log.progress, ==, 20);
+  g_assert_cmpuint (log.done_at_finished, ==, 20);
+  g_assert_cmpuint (log.done_at_callback, ==, 20);
+}
+
+/* An application slow to handle segment-done, as one drawing each graph:
+ * the first handler waits until the run completed, each one takes longer
+ * than one dispatch of the signals may last */
+static void
+slow_segment_done (PpProcessor *p, PpSegment *s, JsonNode *graph, gpointer data)
+{
+  if (GPOINTER_TO_UINT (data) == 0)
+    log_watch_wait ();
+  g_usleep (3 * G_TIME_SPAN_MILLISECOND);
+}
+
+/* The call completes after the signals of its run, even when the
+ * application is still behind with them when the run completes */
+static void
+test_process_document_async_completes_after_signals (Fixture       *fixture,
+                                                     gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_named_document ("behind.txt", 12);
+  g_autoptr(JsonNode) graph = NULL;
+  CallLog log = { 0, };
+  gulong slow;
+
+  call_log_connect (&log, fixture->processor);
+  slow = g_signal_connect (fixture->processor, "segment-done", G_CALLBACK (slow_segment_done), NULL);
+  /* The run is over once it logs its figures */
+  log_watch_start ("behind.txt: 12 segments, 12 done, ");
+  pp_processor_process_document_async (fixture->processor, document, NULL,
+                                       call_log_completed, &log);
+  log.returned = TRUE;
+
+  graph = call_log_wait (&log, fixture->processor);
+  g_signal_handler_disconnect (fixture->processor, slow);
+  g_assert_nonnull (graph);
+  g_assert_cmpuint (log.done_at_finished, ==, 12);
+  g_assert_cmpuint (log.done_at_callback, ==, 12);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2348,6 +2558,8 @@ main (int   argc,
   ADD ("segment-timeout/aborts-attempt", test_segment_timeout_aborts_attempt, FALSE);
   ADD ("stats/by-error", test_stats_by_error, FALSE);
   ADD ("stats/failures-listed", test_stats_failures_listed, FALSE);
+  ADD ("process-document-async/splits-off-caller", test_process_document_async_splits_off_caller, FALSE);
+  ADD ("process-document-async/completes-after-signals", test_process_document_async_completes_after_signals, FALSE);
 
   ADD ("limiter/settles-under-capacity", test_limit_settles_under_capacity, FALSE);
   ADD ("limiter/pinned-follows-max-workers", test_limit_pinned_follows_max_workers, FALSE);

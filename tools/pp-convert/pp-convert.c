@@ -397,6 +397,16 @@ read_input (Input   *input,
   return document;
 }
 
+/* How many segments @document makes */
+static guint
+count_document_segments (PpSegmenter *segmenter,
+                         PpDocument  *document)
+{
+  g_autoptr(GPtrArray) segments = pp_segmenter_split_document (segmenter, document);
+
+  return segments->len;
+}
+
 /* How many segments the documents make, all together */
 static guint
 count_segments (PpSegmenter *segmenter,
@@ -405,11 +415,7 @@ count_segments (PpSegmenter *segmenter,
   guint n = 0;
 
   for (guint i = 0; i < documents->len; i++)
-    {
-      g_autoptr(GPtrArray) segments = pp_segmenter_split_document (segmenter, documents->pdata[i]);
-
-      n += segments->len;
-    }
+    n += count_document_segments (segmenter, documents->pdata[i]);
 
   return n;
 }
@@ -533,19 +539,10 @@ skip_remaining_documents (Job *job)
     }
 }
 
-static guint
-count_submitted (PpProcessor *processor)
-{
-  g_autoptr(PpStats) stats = pp_processor_get_stats (processor);
-
-  return pp_stats_get_submitted (stats);
-}
-
 static void
 process_next (Job *job)
 {
   PpDocument *document;
-  guint submitted;
 
   if (job->interrupted_by != 0 && job->merger != NULL)
     skip_remaining_documents (job);
@@ -556,11 +553,12 @@ process_next (Job *job)
     progress_set_document (job->progress, job->next);
   document = job->documents->pdata[job->next++];
 
-  /* The run's segments are submitted before the call returns */
-  submitted = count_submitted (job->processor);
-  pp_processor_process_document_async (job->processor, document, job->cancellable, document_done, job);
+  /* The run splits the document on libpp's threads, after the call
+   * returns: the tally counts its segments the same way beforehand */
   g_clear_pointer (&job->tally, tally_free);
-  job->tally = tally_new (pp_document_get_name (document), count_submitted (job->processor) - submitted);
+  job->tally = tally_new (pp_document_get_name (document),
+                          count_document_segments (pp_processor_get_segmenter (job->processor), document));
+  pp_processor_process_document_async (job->processor, document, job->cancellable, document_done, job);
 }
 
 static gboolean
