@@ -27,7 +27,10 @@
  *   it fits several ("Curie": "Marie Curie", "Pierre Curie").
  *
  * Two nodes with different IRIs as @id are never merged: their author said
- * they are different. Nodes with an @index are left alone.
+ * they are different. Identifiers libpp minted (`urn:pp:<hash>#…`, in the
+ * graphs of several documents merged again) are nobody's word: their
+ * nodes are grouped as blank nodes are, and a group keeps the first of
+ * them by identifier. Nodes with an @index are left alone.
  *
  * What resolution needs of a node (types, name keys, links, references) is
  * read from each segment's graph as it arrives (pp_entity_resolver_add_nodes()),
@@ -52,7 +55,10 @@
 typedef struct
 {
   char *id;
-  gboolean blank;
+  gboolean blank;              /* has no IRI of its author's: a blank
+                                * node, or minted */
+  gboolean minted;             /* its @id was minted by libpp, in a graph
+                                * merged again (is_minted_id()) */
   gboolean described;          /* says more than its @id somewhere */
   gboolean indexed;            /* has an @index somewhere */
   GPtrArray *types;            /* (element-type utf8): IRIs */
@@ -761,6 +767,22 @@ update_best_name (Entity *entity,
       entity->best_name = k;
 }
 
+/* Whether @id has the shape of an identifier minted for an entity:
+ * `urn:pp:`, 16 hexadecimal digits, `#` */
+static gboolean
+is_minted_id (const char *id)
+{
+  if (!g_str_has_prefix (id, "urn:pp:"))
+    return FALSE;
+
+  id += strlen ("urn:pp:");
+  for (guint i = 0; i < 16; i++)
+    if (!g_ascii_isxdigit (id[i]))
+      return FALSE;
+
+  return id[16] == '#';
+}
+
 static Entity *
 lookup_entity (Resolver   *self,
                const char *id)
@@ -772,7 +794,8 @@ lookup_entity (Resolver   *self,
 
   entity = g_new0 (Entity, 1);
   entity->id = g_strdup (id);
-  entity->blank = g_str_has_prefix (id, "_:");
+  entity->minted = is_minted_id (id);
+  entity->blank = g_str_has_prefix (id, "_:") || entity->minted;
   entity->types = g_ptr_array_new_with_free_func (g_free);
   entity->signature = g_strdup ("");
   entity->names = g_ptr_array_new_with_free_func (g_free);
@@ -781,7 +804,7 @@ lookup_entity (Resolver   *self,
   entity->links = g_ptr_array_new_with_free_func (g_free);
   entity->slot = self->arrived->len;
   entity->best_name = G_MAXUINT;
-  if (!entity->blank)
+  if (!g_str_has_prefix (id, "_:"))
     g_ptr_array_add (entity->links, g_strconcat ("link:", id, NULL));
 
   g_ptr_array_add (self->arrived, entity);
@@ -1064,7 +1087,7 @@ pp_entity_resolver_dup_provisional_id (PpEntityResolver *self,
 
   g_return_val_if_fail (self->entities == NULL, NULL);
 
-  if (entity == NULL || !self->mint_ids || !entity->blank || !entity->described ||
+  if (entity == NULL || !self->mint_ids || !entity->blank || entity->minted || !entity->described ||
       entity->indexed || entity->family == NULL || entity->best_name == G_MAXUINT)
     return g_strdup (id);
 
@@ -1102,6 +1125,20 @@ groups_clear (Groups *groups)
   g_clear_pointer (&groups->names, g_free);
   g_clear_pointer (&groups->written_names, g_free);
   g_clear_pointer (&groups->minted, g_ptr_array_unref);
+}
+
+/* The first of @members, by identifier, whose identifier was minted
+ * before, or NULL */
+static const char *
+find_minted (Resolver    *self,
+             const guint *members,
+             guint        n_members)
+{
+  for (guint i = 0; i < n_members; i++)
+    if (self->entities[members[i]].minted)
+      return self->entities[members[i]].id;
+
+  return NULL;
 }
 
 /* The groups as the union-find has them, and the identifier of each,
@@ -1149,6 +1186,7 @@ groups_init (Groups   *groups,
    * settled the same way every time */
   for (guint root = 0; root < n; root++)
     {
+      const char *minted;
       gboolean described;
 
       if (groups->size[root] == 0)
@@ -1162,6 +1200,9 @@ groups_init (Groups   *groups,
 
       if (self->iri[root] != NULL)
         groups->targets[root] = (char *) self->iri[root];
+      else if ((minted = find_minted (self, groups->members + groups->start[root],
+                                      groups->size[root])) != NULL)
+        groups->targets[root] = (char *) minted;
       else if (self->mint_ids && described)
         {
           char *id = mint_id (self->mint_prefix, groups->families[root], groups->names[root], taken);

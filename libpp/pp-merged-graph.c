@@ -43,8 +43,10 @@
  * the end.
  *
  * With provenance on, every node a segment's graph describes gets a
- * `pp:derivedFrom` reference to a `pp:SegmentRef` node of that segment
- * (see the documentation of PpReconciler), added to the expanded graph
+ * `pp:derivedFrom` reference to a `pp:SegmentRef` node of that segment,
+ * which names its document (`pp:document`, the document IRI set before
+ * the first graph) and its place in it (see the documentation of
+ * PpReconciler), added to the expanded graph
  * before it is merged, so that merging, entity resolution and canonical
  * ordering treat it as any other value. */
 
@@ -339,9 +341,11 @@ set_value (JsonObject *node,
   json_object_set_array_member (node, property, g_steal_pointer (&values));
 }
 
-/* The pp:SegmentRef node of @segment, in expanded form */
+/* The pp:SegmentRef node of @segment of the document @document_iri
+ * (nullable), in expanded form */
 static JsonNode *
-segment_ref_new (PpSegment *segment)
+segment_ref_new (PpSegment  *segment,
+                 const char *document_iri)
 {
   g_autoptr(JsonObject) node = json_object_new ();
   g_autoptr(JsonArray) types = json_array_new ();
@@ -351,6 +355,8 @@ segment_ref_new (PpSegment *segment)
   json_object_set_string_member (node, "@id", SEGMENT_REF_LABEL);
   json_array_add_string_element (types, PP_NS "SegmentRef");
   json_object_set_array_member (node, "@type", g_steal_pointer (&types));
+  if (document_iri != NULL)
+    set_value (node, PP_NS "document", pp_jsonld_node_new_string (document_iri));
   set_value (node, PP_NS "segment",
              json_node_init_int (json_node_alloc (), pp_segment_get_index (segment)));
   set_value (node, PP_NS "start", json_node_init_int (json_node_alloc (), (gint64) start));
@@ -374,13 +380,15 @@ segment_ref_new (PpSegment *segment)
  * node, added to the graph if any node refers to it. Returns whether it
  * added the node. */
 static gboolean
-add_provenance (JsonNode  *expanded,
-                PpSegment *segment)
+add_provenance (PpMergedGraph *self,
+                JsonNode      *expanded,
+                PpSegment     *segment)
 {
   if (!JSON_NODE_HOLDS_ARRAY (expanded) || !add_derived_from (expanded, FALSE))
     return FALSE;
 
-  json_array_add_element (json_node_get_array (expanded), segment_ref_new (segment));
+  json_array_add_element (json_node_get_array (expanded),
+                          segment_ref_new (segment, self->document_iri));
   return TRUE;
 }
 
@@ -399,7 +407,7 @@ pp_merged_graph_add (PpMergedGraph  *self,
   if (expanded == NULL)
     return FALSE;
   if (self->provenance)
-    segment_ref = add_provenance (expanded, segment);
+    segment_ref = add_provenance (self, expanded, segment);
   if (!pp_jsonld_node_map_add_document (segment_map, expanded, prefix, NULL, error) ||
       !pp_jsonld_node_map_add_map (self->map, segment_map, error))
     return FALSE;
@@ -490,7 +498,8 @@ pp_merged_graph_get_n_entities (PpMergedGraph *self)
  * name of the document) for the minted identifiers, or no identifier
  * minted, blank nodes kept, unless @mint_ids. Set before the first graph
  * is added, so that the nodes are compacted under the identifiers they
- * will likely get, and again before finishing. */
+ * will likely get and the pp:SegmentRef nodes name their document (the
+ * @document_iri set then), and again before finishing. */
 void
 pp_merged_graph_set_resolution (PpMergedGraph *self,
                                 const char    *document_iri,

@@ -112,6 +112,10 @@
  *
  * - `pp:SegmentRef`, the class of a segment of the document, one node per
  *   segment that described something;
+ * - `pp:document`, the document it is a segment of (since 0.2): the value
+ *   of [property@Pp.Reconciler:document-iri] when the first segment
+ *   arrived — the processor gives the document's base IRI, else its name
+ *   — left out when unset;
  * - `pp:segment`, its index (an integer, from 0);
  * - `pp:start` and `pp:end`, its byte range in the document's text, `end`
  *   excluded;
@@ -125,17 +129,20 @@
  * ```json
  * { "id": "urn:pp:2c26b46b68ffc68f#person/ada-lovelace", "type": "Person",
  *   "name": "Ada Lovelace", "pp:derivedFrom": ["_:s0-1", "_:s3-0"] },
- * { "id": "_:s3-0", "type": "pp:SegmentRef", "pp:segment": 3,
- *   "pp:start": 120, "pp:end": 480, "pp:section": "Life / Early years" }
+ * { "id": "_:s3-0", "type": "pp:SegmentRef", "pp:document": "foo",
+ *   "pp:segment": 3, "pp:start": 120, "pp:end": 480,
+ *   "pp:section": "Life / Early years" }
  * ```
  *
  * The segments are blank nodes of the segment's own graph, labelled like
  * its other blank nodes: the label depends only on the segment and its
- * graph, so the output stays canonical, and it needs no document IRI while
- * the segments arrive. Each segment is described once, and a node refers
- * to it with a short string, instead of repeating its range in every node.
- * A node that already has a `pp:derivedFrom` (a graph merged again, such
- * as the graphs of several documents) keeps it and gets no other.
+ * graph, so the output stays canonical. Each segment is described once,
+ * and a node refers to it with a short string, instead of repeating its
+ * range in every node. A node that already has a `pp:derivedFrom` (a graph
+ * merged again, such as the graphs of several documents) keeps it and gets
+ * no other: when the graphs of several documents are merged into one, an
+ * entity they all mention refers to segments of each, and each segment
+ * names its document.
  *
  * pp_reconciler_add_graph() and pp_reconciler_add_failure() may be called
  * from any thread. The #PpReconciler::progress and #PpReconciler::finished
@@ -550,7 +557,9 @@ pp_reconciler_class_init (PpReconcilerClass *klass)
    *
    * The IRI or name of the document the segments come from, which the
    * identifiers minted for its entities are derived from, so that reruns
-   * agree. Read when the last segment is in: set it before. Thread-safe.
+   * agree, and which the `pp:document` of each segment's provenance names
+   * (see [class@Pp.Reconciler]). Read when the first segment arrives, and
+   * again when the last is in: set it before the first. Thread-safe.
    *
    * Since: 0.2
    */

@@ -69,6 +69,9 @@ struct _PpTestServer
   /* under mutex */
   gboolean started;
   guint latency_ms;
+  guint latency_jitter_ms;     /* up to this much more, at random */
+  PpTestServerAnswerFunc answer_func;
+  gpointer answer_data;
   guint capacity;              /* 0: none */
   guint rejected_count;
   gboolean hold;
@@ -401,11 +404,14 @@ handle_request (SoupServer        *server,
   g_autofree char *model = NULL;
   g_autofree char *format_type = NULL;
   g_autofree char *refusal = NULL;
+  g_autofree char *answered = NULL;
   const char *authorization;
   const char *data;
   gsize length;
   Reply *reply;
   guint latency_ms;
+  PpTestServerAnswerFunc answer_func;
+  gpointer answer_data;
   gboolean hold;
   gboolean over_capacity;
 
@@ -449,6 +455,10 @@ handle_request (SoupServer        *server,
     refusal = g_strdup (g_hash_table_lookup (self->refused_formats, format_type));
   reply = over_capacity || refusal != NULL ? NULL : g_queue_pop_head (&self->replies);
   latency_ms = self->latency_ms;
+  if (self->latency_jitter_ms > 0)
+    latency_ms += (guint) g_random_int_range (0, (gint32) self->latency_jitter_ms + 1);
+  answer_func = self->answer_func;
+  answer_data = self->answer_data;
   hold = self->hold;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->mutex);
@@ -485,6 +495,13 @@ handle_request (SoupServer        *server,
         soup_message_headers_append (soup_server_message_get_response_headers (msg),
                                      reply->headers[i], reply->headers[i + 1]);
       set_json_response (msg, reply->status, g_steal_pointer (&reply->body));
+    }
+  else if (answer_func != NULL && user_message != NULL &&
+           (answered = answer_func (user_message, answer_data)) != NULL)
+    {
+      set_json_response (msg, SOUP_STATUS_OK,
+                         pp_mock_answer_completion (model, answered,
+                                                    pp_mock_answer_count_tokens (user_message)));
     }
   else
     {
@@ -698,6 +715,53 @@ pp_test_server_set_latency_ms (PpTestServer *server,
 
   g_mutex_lock (&server->mutex);
   server->latency_ms = latency_ms;
+  g_mutex_unlock (&server->mutex);
+}
+
+/**
+ * pp_test_server_set_latency_jitter_ms:
+ * @server: a #PpTestServer
+ * @jitter_ms: the most an answer is delayed beyond the latency, in
+ *   milliseconds
+ *
+ * Delays every answer to requests that arrive from now on by a random
+ * time between 0 and @jitter_ms more than pp_test_server_set_latency_ms()
+ * says, drawn anew for each request, so that answers come back in another
+ * order than their requests.
+ */
+void
+pp_test_server_set_latency_jitter_ms (PpTestServer *server,
+                                      guint         jitter_ms)
+{
+  g_return_if_fail (server != NULL);
+
+  g_mutex_lock (&server->mutex);
+  server->latency_jitter_ms = jitter_ms;
+  g_mutex_unlock (&server->mutex);
+}
+
+/**
+ * pp_test_server_set_answer_func:
+ * @server: a #PpTestServer
+ * @func: (nullable): what answers a request, or %NULL for the mock answer
+ * @user_data: the data of @func
+ *
+ * Makes @func answer the requests no scripted reply answers: it gets the
+ * user's message and returns the assistant's message (transfer full), or
+ * %NULL to leave the request to the mock answer. It is called on the
+ * server's thread, while the test may run: it should only read what was
+ * set up before.
+ */
+void
+pp_test_server_set_answer_func (PpTestServer           *server,
+                                PpTestServerAnswerFunc  func,
+                                gpointer                user_data)
+{
+  g_return_if_fail (server != NULL);
+
+  g_mutex_lock (&server->mutex);
+  server->answer_func = func;
+  server->answer_data = user_data;
   g_mutex_unlock (&server->mutex);
 }
 

@@ -43,12 +43,30 @@ typedef enum {
  */
 #define PP_TEST_SERVER_ENDLESS_LIMIT (G_GUINT64_CONSTANT (64) * 1024 * 1024)
 
+/**
+ * PpTestServerAnswerFunc:
+ * @user_message: the user's message of a request
+ * @user_data: the data given with the function
+ *
+ * Answers a request, see pp_test_server_set_answer_func().
+ *
+ * Returns: (transfer full) (nullable): the assistant's message, or %NULL
+ *   for the mock answer
+ */
+typedef char * (* PpTestServerAnswerFunc) (const char *user_message,
+                                           gpointer    user_data);
+
 PpTestServer *pp_test_server_new                       (void);
 void          pp_test_server_free                      (PpTestServer *server);
 const char   *pp_test_server_get_base_url              (PpTestServer *server);
 
 void          pp_test_server_set_latency_ms            (PpTestServer *server,
                                                         guint         latency_ms);
+void          pp_test_server_set_latency_jitter_ms     (PpTestServer *server,
+                                                        guint         jitter_ms);
+void          pp_test_server_set_answer_func           (PpTestServer           *server,
+                                                        PpTestServerAnswerFunc  func,
+                                                        gpointer                user_data);
 void          pp_test_server_set_capacity              (PpTestServer *server,
                                                         guint         capacity);
 void          pp_test_server_push_reply                (PpTestServer *server,

@@ -52,7 +52,8 @@
  * request, whether to turn it away for capacity, and which random fault to
  * give it (the --p* options), reproducibly for a given --seed. A 429 is
  * sent at once, with Retry-After; every other answer, a fault or not, is
- * due --latency-ms after the request began to arrive, and a hang holds it
+ * due --latency-ms (plus a random part of --latency-jitter-ms) after the
+ * request began to arrive, and a hang holds it
  * back --hang-ms more. A request is in flight from the moment it is
  * accepted (not turned away for capacity) until its answer is sent or its
  * connection closed. Everything runs on the main thread. */
@@ -62,6 +63,8 @@ typedef struct
   SoupServer *server;
   GMainLoop *loop;
   guint latency_ms;
+  guint latency_jitter_ms;     /* up to this much more, at random */
+  GRand *jitter;               /* seeded with --seed */
 
   guint64 requests;
   guint64 adjudications;       /* entity adjudication requests answered */
@@ -392,6 +395,19 @@ answer_later (MockLlm           *self,
     answer_timer_set (self, waiting->due);
 }
 
+/* How long after its request began to arrive an answer is due:
+ * --latency-ms, and up to --latency-jitter-ms more */
+static guint64
+answer_delay_ms (MockLlm *self)
+{
+  guint64 delay_ms = self->latency_ms;
+
+  if (self->latency_jitter_ms > 0)
+    delay_ms += g_rand_int_range (self->jitter, 0, (gint32) self->latency_jitter_ms + 1);
+
+  return delay_ms;
+}
+
 /* A 429 with Retry-After, shaped like OpenAI's */
 static void
 set_rate_limited (MockLlm           *self,
@@ -514,16 +530,16 @@ handle_completions (SoupServer        *server,
                     self->hang_close ? ACTION_CLOSE : ACTION_ANSWER);
       break;
     case PP_MOCK_FAULT_TRUNCATE:
-      answer_later (self, msg, self->latency_ms, ACTION_TRUNCATE);
+      answer_later (self, msg, answer_delay_ms (self), ACTION_TRUNCATE);
       break;
     case PP_MOCK_FAULT_DROP:
-      answer_later (self, msg, self->latency_ms, ACTION_CLOSE);
+      answer_later (self, msg, answer_delay_ms (self), ACTION_CLOSE);
       break;
     case PP_MOCK_FAULT_NONE:
     case PP_MOCK_FAULT_SERVER_ERROR:
     default:
-      if (self->latency_ms > 0)
-        answer_later (self, msg, self->latency_ms, ACTION_ANSWER);
+      if (self->latency_ms > 0 || self->latency_jitter_ms > 0)
+        answer_later (self, msg, answer_delay_ms (self), ACTION_ANSWER);
       break;
     }
 }
@@ -668,6 +684,7 @@ main (int   argc,
   MockLlm self = { NULL, };
   int port = 0;
   int latency_ms = 0;
+  int latency_jitter_ms = 0;
   int capacity = -1;
   g_autofree char *capacity_schedule = NULL;
   g_autofree char *retry_after = NULL;
@@ -694,6 +711,9 @@ main (int   argc,
       "The port to listen on, on 127.0.0.1; 0 picks a free one (default)", "N" },
     { "latency-ms", 'l', 0, G_OPTION_ARG_INT, &latency_ms,
       "Answer N milliseconds after each request began to arrive (default 0)", "N" },
+    { "latency-jitter-ms", 0, 0, G_OPTION_ARG_INT, &latency_jitter_ms,
+      "Answer up to N milliseconds later still, a time drawn for each request from --seed, so that "
+      "answers come back in another order than their requests (default 0)", "N" },
     { "capacity", 0, 0, G_OPTION_ARG_INT, &capacity,
       "Answer 429 with Retry-After to a request that arrives while N requests are in flight "
       "(default: no limit)", "N" },
@@ -755,6 +775,8 @@ main (int   argc,
     return usage_error (context, "--port must be between 0 and 65535");
   if (latency_ms < 0)
     return usage_error (context, "--latency-ms must not be negative");
+  if (latency_jitter_ms < 0)
+    return usage_error (context, "--latency-jitter-ms must not be negative");
   if (hang_ms < 0)
     return usage_error (context, "--hang-ms must not be negative");
   if (capacity < -1)
@@ -790,6 +812,8 @@ main (int   argc,
   g_option_context_free (context);
 
   self.latency_ms = latency_ms;
+  self.latency_jitter_ms = latency_jitter_ms;
+  self.jitter = g_rand_new_with_seed ((guint32) seed);
   self.adjudication_table = adjudication_table;
   self.faults = faults;
   self.log = log;
@@ -837,6 +861,7 @@ main (int   argc,
   soup_server_disconnect (self.server);
   g_clear_object (&self.server);
   g_hash_table_unref (self.seen);
+  g_rand_free (self.jitter);
   g_main_loop_unref (self.loop);
 
   return EXIT_SUCCESS;
