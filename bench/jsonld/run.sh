@@ -8,8 +8,10 @@
 # (ignored by git; never a dependency of libpp), generates a document of
 # each size in $SIZES, flattens it $RUNS times with each processor, one
 # process per run, and prints the medians: flattening time (in-process
-# clock, parsing excluded) and peak RSS of the whole process
-# (/usr/bin/time -f %M).
+# clock, parsing excluded: both time the algorithm on a parsed document),
+# for libpp also the time to write the result as JSON text (jsonld.js
+# writes nothing), and peak RSS of the whole process (/usr/bin/time -f %M),
+# then the ratios jsonld.js / libpp of each size.
 #
 # Environment: BUILD, SIZES (default "10000 100000"), RUNS (default 5).
 
@@ -54,13 +56,14 @@ field () {
 
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 echo "runs per measurement: $runs (medians)"
-printf '%-10s %-12s %12s %14s\n' nodes processor flatten_ms peak_rss_kb
+printf '%-10s %-12s %12s %10s %14s\n' nodes processor flatten_ms write_ms peak_rss_kb
 
 for n in $sizes; do
   "$bench" --dump "$n" > "$tmp/doc.json"
 
   for processor in libpp jsonld.js; do
     : > "$tmp/times"
+    : > "$tmp/writes"
     : > "$tmp/rss"
     i=0
     while [ "$i" -lt "$runs" ]; do
@@ -70,10 +73,17 @@ for n in $sizes; do
         /usr/bin/time -f %M -o "$tmp/maxrss" node "$here/flatten.mjs" "$tmp/doc.json" > "$tmp/out"
       fi
       field flatten_ms < "$tmp/out" >> "$tmp/times"
+      field write_ms < "$tmp/out" >> "$tmp/writes"
       tail -n 1 "$tmp/maxrss" >> "$tmp/rss"
       i=$((i + 1))
     done
-    printf '%-10s %-12s %12s %14s\n' "$n" "$processor" \
-      "$(median < "$tmp/times")" "$(median < "$tmp/rss")"
+    ms=$(median < "$tmp/times")
+    rss=$(median < "$tmp/rss")
+    write=$(median < "$tmp/writes")
+    printf '%-10s %-12s %12s %10s %14s\n' "$n" "$processor" "$ms" "${write:--}" "$rss"
+    eval "ms_$(echo "$processor" | tr -dc 'a-z')=\$ms"
+    eval "rss_$(echo "$processor" | tr -dc 'a-z')=\$rss"
   done
+  awk -v n="$n" -v a="$ms_jsonldjs" -v b="$ms_libpp" -v c="$rss_jsonldjs" -v d="$rss_libpp" \
+    'BEGIN { printf "%-10s ratio jsonld.js/libpp: time %.1f, peak RSS %.2f\n", n, a / b, c / d }'
 done

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "pp-json-value-private.h"
 #include "pp-jsonld-options.h"
 
 G_BEGIN_DECLS
@@ -17,11 +18,20 @@ G_BEGIN_DECLS
  * compacts against an empty context and adds none), compacts @expanded,
  * wraps an array result in @graph and adds the context. @expanded is not
  * modified. @options may be NULL. */
-JsonNode *pp_jsonld_compact_expanded (JsonNode         *expanded,
-                                      JsonNode         *context,
-                                      PpJsonldOptions  *options,
-                                      GCancellable     *cancellable,
-                                      GError          **error);
+JsonNode    *pp_jsonld_compact_expanded       (JsonNode           *expanded,
+                                               JsonNode           *context,
+                                               PpJsonldOptions    *options,
+                                               GCancellable       *cancellable,
+                                               GError            **error);
+
+/* pp_jsonld_compact_expanded() on values: @expanded (of any arena) is
+ * compacted into a document of @arena, which shares nothing with it */
+PpJsonValue *pp_jsonld_compact_expanded_value (PpJsonArena        *arena,
+                                               const PpJsonValue  *expanded,
+                                               JsonNode           *context,
+                                               PpJsonldOptions    *options,
+                                               GCancellable       *cancellable,
+                                               GError            **error);
 
 /* Compaction of a document item by item, against one context processed
  * once: pp_jsonld_compactor_compact_item() for each item of the expanded
@@ -42,6 +52,17 @@ JsonNode          *pp_jsonld_compactor_compact_item (PpJsonldCompactor  *compact
 JsonNode          *pp_jsonld_compactor_finish       (PpJsonldCompactor  *compactor,
                                                      JsonArray          *items,
                                                      GError            **error);
+
+/* The same on values: an item (of any arena) compacted into @arena, and
+ * the document of @items (an array of @arena) in @arena */
+PpJsonValue       *pp_jsonld_compactor_compact_item_value (PpJsonldCompactor  *compactor,
+                                                           PpJsonArena        *arena,
+                                                           const PpJsonValue  *item,
+                                                           GError            **error);
+PpJsonValue       *pp_jsonld_compactor_finish_value       (PpJsonldCompactor  *compactor,
+                                                           PpJsonArena        *arena,
+                                                           PpJsonValue        *items,
+                                                           GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpJsonldCompactor, pp_jsonld_compactor_free)
 

@@ -8,118 +8,161 @@
 #include <string.h>
 
 #include "pp-jsonld.h"
-#include "pp-jsonld-context-private.h"
+#include "pp-jsonld-expand-private.h"
 #include "pp-jsonld-iri-private.h"
 #include "pp-jsonld-util-private.h"
 
+/* The expansion works on JSON values (pp-json-value-private.h): the result
+ * is built in one arena, its keys interned there, and it shares the
+ * strings and scalars of the input instead of copying them. Contexts stay
+ * json-glib trees: a @context value is converted once per run, at the
+ * boundary, and sealed so that the run's cache of processed contexts
+ * knows it again. */
+
+/* how many objects are expanded between two checks of the cancellable */
+#define CANCEL_CHECK_INTERVAL 1024
+
+/* {{{ helpers shared by the files of the algorithm */
+
+/* The expanded keys and term definitions of the last (context, key)
+ * pairs seen: a document repeats the same few keys under the same few
+ * contexts, and this spares the context's hash table, its lock and the
+ * interning for each of them. Each entry holds a reference on its
+ * context, so a pointer seen again is the same context, and a key owned by
+ * that context is the same key. */
+#define KEY_CACHE_SIZE 512
+
 typedef struct {
-  PpJsonldOptions      *options;
-  GCancellable         *cancellable;
-  PpJsonldContextCache *cache;
-  gboolean              ordered;
-  guint                 depth;
-} ExpandState;
+  PpJsonldContext       *context;
+  const char            *key;
+  const char            *expanded;  /* interned in the result's arena, or null_key */
+  const PpJsonldTermDef *def;
+} KeyCacheEntry;
 
-static gboolean expand_element (ExpandState      *state,
-                                PpJsonldContext  *active,
-                                const char       *active_property,
-                                JsonNode         *element,
-                                const char       *base_url,
-                                gboolean          from_map,
-                                JsonNode        **result,
-                                GError          **error);
+struct _PpJsonldExpandKeyCache {
+  KeyCacheEntry entries[KEY_CACHE_SIZE];
+};
 
-static gboolean
-is_keyword_str (const char *str,
-                const char *keyword)
+/* a NULL expansion in the key cache */
+static const char null_key[] = "";
+
+static PpJsonldExpandKeyCache *
+key_cache_new (void)
 {
-  return str != NULL && strcmp (str, keyword) == 0;
+  return g_new0 (PpJsonldExpandKeyCache, 1);
 }
 
-static const char *
-expand_key (PpJsonldContext *active,
-            const char      *key)
+static void
+key_cache_free (PpJsonldExpandKeyCache *cache)
 {
-  return pp_jsonld_context_expand_vocab (active, key);
+  for (guint i = 0; i < KEY_CACHE_SIZE; i++)
+    g_clear_pointer (&cache->entries[i].context, pp_jsonld_context_unref);
+  g_free (cache);
 }
 
-/* the node as an array (transfer full in and out) */
-static JsonNode *
-as_array (JsonNode *node)
+/* @key: a key of the document, a keyword, or a string of @active */
+static const KeyCacheEntry *
+key_cache_lookup (PpJsonldExpansion *e,
+                  PpJsonldContext   *active,
+                  const char        *key)
 {
-  return pp_jsonld_node_as_array (node);
-}
+  guint slot = (guint) (((GPOINTER_TO_SIZE (key) >> 3) ^
+                         (GPOINTER_TO_SIZE (active) >> 4) * 2654435761u) % KEY_CACHE_SIZE);
+  KeyCacheEntry *entry = &e->keys->entries[slot];
+  const char *expanded;
 
-static JsonNode *
-object_node_with (const char *key,
-                  JsonNode   *value)
-{
-  JsonObject *object = json_object_new ();
+  if (entry->context == active && entry->key == key)
+    return entry;
 
-  json_object_set_member (object, key, value);
-  return pp_jsonld_node_new_object (object);
-}
+  expanded = pp_jsonld_context_expand_vocab (active, key);
 
-/* Value Expansion */
-static JsonNode *
-expand_value (PpJsonldContext  *active,
-              const char       *active_property,
-              JsonNode         *value,
-              GError          **error)
-{
-  const PpJsonldTermDef *def = pp_jsonld_context_get_term (active, active_property);
-  const char *type = def != NULL ? def->type : NULL;
-  JsonObject *result;
-
-  if (type != NULL && pp_jsonld_node_is_string (value) &&
-      (strcmp (type, "@id") == 0 || strcmp (type, "@vocab") == 0))
+  if (entry->context != active)
     {
-      g_autoptr(GError) local_error = NULL;
-      char *iri = pp_jsonld_expand_iri (active, json_node_get_string (value), TRUE,
-                                        strcmp (type, "@vocab") == 0, &local_error);
+      g_clear_pointer (&entry->context, pp_jsonld_context_unref);
+      entry->context = pp_jsonld_context_ref (active);
+    }
+  entry->key = key;
+  entry->expanded = expanded != NULL ? pp_json_arena_intern (e->arena, expanded) : null_key;
+  entry->def = pp_jsonld_context_get_term (active, key);
 
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
+  return entry;
+}
 
-      result = json_object_new ();
-      if (iri != NULL)
-        json_object_set_member (result, "@id", pp_jsonld_node_new_take_string (iri));
-      else
-        json_object_set_null_member (result, "@id");
-      return pp_jsonld_node_new_object (result);
+const char *
+pp_jsonld_expansion_expand_key (PpJsonldExpansion *e,
+                                PpJsonldContext   *active,
+                                const char        *key)
+{
+  const KeyCacheEntry *entry = key_cache_lookup (e, active, key);
+
+  return entry->expanded != null_key ? entry->expanded : NULL;
+}
+
+const PpJsonldTermDef *
+pp_jsonld_expansion_get_term (PpJsonldExpansion *e,
+                              PpJsonldContext   *active,
+                              const char        *key)
+{
+  return key != NULL ? key_cache_lookup (e, active, key)->def : NULL;
+}
+
+PpJsonldContext *
+pp_jsonld_expansion_apply_context (PpJsonldExpansion  *e,
+                                   PpJsonldContext    *active,
+                                   JsonNode           *local,
+                                   const char         *base_url,
+                                   gboolean            override_protected,
+                                   gboolean            propagate,
+                                   GError            **error)
+{
+  return pp_jsonld_context_process_cached (e->cache, active, local, base_url,
+                                           override_protected, propagate, e->options,
+                                           e->cancellable, error);
+}
+
+/* a @context value of the document as the sealed tree context processing
+ * takes, converted once per run */
+static JsonNode *
+context_node (PpJsonldExpansion *e,
+              const PpJsonValue *value)
+{
+  JsonNode *node = g_hash_table_lookup (e->contexts, value);
+
+  if (node == NULL)
+    {
+      node = pp_json_value_to_json_node (value);
+      json_node_seal (node);
+      g_hash_table_insert (e->contexts, (gpointer) value, node);
     }
 
-  result = json_object_new ();
-  json_object_set_member (result, "@value", json_node_ref (value));
-
-  if (type != NULL && strcmp (type, "@id") != 0 && strcmp (type, "@vocab") != 0 &&
-      strcmp (type, "@none") != 0)
-    json_object_set_string_member (result, "@type", type);
-  else if (pp_jsonld_node_is_string (value))
-    {
-      const char *language = def != NULL && def->has_language ? def->language
-                                                              : active->default_language;
-      PpJsonldDirection direction = def != NULL && def->direction != PP_JSONLD_DIRECTION_UNSET
-                                    ? def->direction : active->default_direction;
-      const char *dir = pp_jsonld_direction_to_string (direction);
-
-      if (language != NULL)
-        json_object_set_string_member (result, "@language", language);
-      if (dir != NULL)
-        json_object_set_string_member (result, "@direction", dir);
-    }
-
-  return pp_jsonld_node_new_object (result);
+  return node;
 }
 
-static gboolean
-check_depth (ExpandState  *state,
-             GError      **error)
+GPtrArray *
+pp_jsonld_expansion_get_keys (PpJsonldExpansion *e,
+                              const PpJsonValue *object)
 {
-  if (state->depth >= PP_JSONLD_MAX_DEPTH)
+  const PpJsonMember *members;
+  GPtrArray *keys;
+  guint n;
+
+  if (e->ordered)
+    return pp_json_object_get_keys_sorted (object);
+
+  n = pp_json_value_get_size (object);
+  members = pp_json_object_get_members (object);
+  keys = g_ptr_array_sized_new (n);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (keys, (gpointer) members[i].key);
+
+  return keys;
+}
+
+gboolean
+pp_jsonld_expansion_check_depth (PpJsonldExpansion  *e,
+                                 GError            **error)
+{
+  if (e->depth >= PP_JSONLD_MAX_DEPTH)
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INPUT,
                            "the document nests deeper than %u levels", PP_JSONLD_MAX_DEPTH);
@@ -129,308 +172,57 @@ check_depth (ExpandState  *state,
   return TRUE;
 }
 
-static PpJsonldContext *
-apply_context (ExpandState      *state,
-               PpJsonldContext  *active,
-               JsonNode         *local,
-               const char       *base_url,
-               gboolean          override_protected,
-               gboolean          propagate,
-               GError          **error)
+PpJsonValue *
+pp_jsonld_expansion_new_string (PpJsonldExpansion *e,
+                                const char        *str)
 {
-  return pp_jsonld_context_process_cached (state->cache, active, local, base_url,
-                                           override_protected, propagate, state->options,
-                                           state->cancellable, error);
+  return pp_json_value_new_string_interned (e->arena, str);
 }
 
-/* the members of object, in code point order when ordered */
-static GPtrArray *
-get_keys (ExpandState *state,
-          JsonObject  *object)
+PpJsonValue *
+pp_jsonld_expansion_take_string (PpJsonldExpansion *e,
+                                 char              *str)
 {
-  return pp_jsonld_object_get_keys_sorted (object, state->ordered);
+  PpJsonValue *value = pp_json_value_new_string (e->arena, str);
+
+  g_free (str);
+  return value;
 }
 
-static gboolean
-expand_language_map (ExpandState            *state,
-                     PpJsonldContext        *active,
-                     const PpJsonldTermDef  *def,
-                     JsonObject             *value,
-                     JsonNode              **result,
-                     GError                **error)
+PpJsonValue *
+pp_jsonld_expansion_object_with (PpJsonldExpansion *e,
+                                 const char        *key,
+                                 PpJsonValue       *value)
 {
-  g_autoptr(GPtrArray) languages = get_keys (state, value);
-  JsonArray *expanded = json_array_new ();
-  PpJsonldDirection direction = active->default_direction;
-  const char *dir;
-  guint i;
+  PpJsonValue *object = pp_json_value_new_object (e->arena, 1);
 
-  if (def->direction != PP_JSONLD_DIRECTION_UNSET)
-    direction = def->direction;
-  dir = pp_jsonld_direction_to_string (direction);
-
-  for (i = 0; i < languages->len; i++)
-    {
-      const char *language = g_ptr_array_index (languages, i);
-      JsonNode *language_value = json_object_get_member (value, language);
-      const char *expanded_language = expand_key (active, language);
-      gboolean none = strcmp (language, "@none") == 0 ||
-                      is_keyword_str (expanded_language, "@none");
-      JsonArray *items = NULL;
-      guint j, n = 1;
-
-      if (JSON_NODE_HOLDS_ARRAY (language_value))
-        {
-          items = json_node_get_array (language_value);
-          n = json_array_get_length (items);
-        }
-
-      for (j = 0; j < n; j++)
-        {
-          JsonNode *item = items != NULL ? json_array_get_element (items, j) : language_value;
-          JsonObject *v;
-
-          if (pp_jsonld_node_is_null (item))
-            continue;
-
-          if (!pp_jsonld_node_is_string (item))
-            {
-              pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_LANGUAGE_MAP_VALUE,
-                                   "the value for language \"%s\" is not a string", language);
-              json_array_unref (expanded);
-              return FALSE;
-            }
-
-          v = json_object_new ();
-          json_object_set_member (v, "@value", json_node_ref (item));
-          if (!none)
-            json_object_set_member (v, "@language",
-                                    pp_jsonld_node_new_take_string (g_ascii_strdown (language, -1)));
-          if (dir != NULL)
-            json_object_set_string_member (v, "@direction", dir);
-          json_array_add_object_element (expanded, v);
-        }
-    }
-
-  *result = pp_jsonld_node_new_array (expanded);
-  return TRUE;
+  pp_json_object_append (e->arena, object, key, value);
+  return object;
 }
 
 static gboolean
-expand_index_map (ExpandState            *state,
-                  PpJsonldContext        *active,
-                  const char             *key,
-                  const PpJsonldTermDef  *def,
-                  JsonObject             *value,
-                  const char             *base_url,
-                  JsonNode              **result,
-                  GError                **error)
+str_is (const char *str,
+        const char *keyword)
 {
-  g_autoptr(GPtrArray) indexes = get_keys (state, value);
-  g_autoptr(JsonArray) expanded = json_array_new ();
-  const char *index_key = def->index != NULL ? def->index : "@index";
-  guint container = def->container;
-  guint i;
-
-  for (i = 0; i < indexes->len; i++)
-    {
-      const char *index = g_ptr_array_index (indexes, i);
-      JsonNode *index_value = json_object_get_member (value, index);
-      g_autoptr(PpJsonldContext) map_context = NULL;
-      g_autoptr(JsonNode) items_node = NULL;
-      const char *expanded_index;
-      gboolean none;
-      JsonArray *items;
-      guint j, n;
-
-      if (container & PP_JSONLD_CONTAINER_TYPE)
-        {
-          const PpJsonldTermDef *index_def;
-
-          map_context = pp_jsonld_context_ref (active->previous != NULL ? active->previous : active);
-          index_def = pp_jsonld_context_get_term (map_context, index);
-          if (index_def != NULL && index_def->has_context)
-            {
-              PpJsonldContext *processed = apply_context (state, map_context, index_def->context,
-                                                          index_def->base_url, FALSE, FALSE,
-                                                          error);
-
-              if (processed == NULL)
-                return FALSE;
-              g_clear_pointer (&map_context, pp_jsonld_context_unref);
-              map_context = processed;
-            }
-        }
-      else
-        map_context = pp_jsonld_context_ref (active);
-
-      expanded_index = expand_key (active, index);
-      none = is_keyword_str (expanded_index, "@none");
-
-      if (!expand_element (state, map_context, key, index_value, base_url, TRUE,
-                           &items_node, error))
-        return FALSE;
-      if (items_node == NULL)
-        continue;
-      items_node = as_array (g_steal_pointer (&items_node));
-      items = json_node_get_array (items_node);
-      n = json_array_get_length (items);
-
-      for (j = 0; j < n; j++)
-        {
-          JsonNode *item = json_array_get_element (items, j);
-          JsonObject *object;
-
-          if ((container & PP_JSONLD_CONTAINER_GRAPH) && !pp_jsonld_is_graph_object (item))
-            {
-              item = object_node_with ("@graph", as_array (json_node_ref (item)));
-              json_array_add_element (expanded, item);
-            }
-          else
-            json_array_add_element (expanded, json_node_ref (item));
-
-          if (!JSON_NODE_HOLDS_OBJECT (item))
-            continue;
-          object = json_node_get_object (item);
-
-          if ((container & PP_JSONLD_CONTAINER_INDEX) && strcmp (index_key, "@index") != 0 &&
-              !none)
-            {
-              g_autoptr(JsonNode) index_node = pp_jsonld_node_new_string (index);
-              g_autoptr(JsonNode) re_expanded = NULL;
-              const char *expanded_index_key;
-              JsonArray *values;
-              JsonNode *existing;
-
-              if (json_object_has_member (object, "@value"))
-                {
-                  pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_VALUE_OBJECT,
-                                       "the value of index \"%s\" of property \"%s\" is a "
-                                       "value object, which cannot take the index property %s",
-                                       index, key, index_key);
-                  return FALSE;
-                }
-
-              re_expanded = expand_value (active, index_key, index_node, error);
-              if (re_expanded == NULL)
-                return FALSE;
-              expanded_index_key = expand_key (active, index_key);
-              if (expanded_index_key == NULL)
-                continue;
-
-              values = json_array_new ();
-              json_array_add_element (values, g_steal_pointer (&re_expanded));
-              existing = json_object_get_member (object, expanded_index_key);
-              if (existing != NULL)
-                pp_jsonld_array_add_flattened (values, json_node_ref (existing));
-              json_object_set_array_member (object, expanded_index_key, values);
-            }
-          else if ((container & PP_JSONLD_CONTAINER_INDEX) &&
-                   !json_object_has_member (object, "@index") && !none)
-            json_object_set_string_member (object, "@index", index);
-          else if ((container & PP_JSONLD_CONTAINER_ID) &&
-                   !json_object_has_member (object, "@id") && !none)
-            {
-              g_autoptr(GError) local_error = NULL;
-              char *id = pp_jsonld_expand_iri (active, index, TRUE, FALSE, &local_error);
-
-              if (local_error != NULL)
-                {
-                  g_propagate_error (error, g_steal_pointer (&local_error));
-                  return FALSE;
-                }
-              if (id != NULL)
-                json_object_set_member (object, "@id", pp_jsonld_node_new_take_string (id));
-              else
-                json_object_set_null_member (object, "@id");
-            }
-          else if ((container & PP_JSONLD_CONTAINER_TYPE) && !none && expanded_index != NULL)
-            {
-              JsonArray *types = json_array_new ();
-              JsonNode *existing = json_object_get_member (object, "@type");
-
-              json_array_add_string_element (types, expanded_index);
-              if (existing != NULL)
-                pp_jsonld_array_add_flattened (types, json_node_ref (existing));
-              json_object_set_array_member (object, "@type", types);
-            }
-        }
-    }
-
-  *result = pp_jsonld_node_new_array (g_steal_pointer (&expanded));
-  return TRUE;
+  return str != NULL && (str == keyword || strcmp (str, keyword) == 0);
 }
 
-static gboolean
-add_reverse_values (JsonObject  *result,
-                    const char  *property,
-                    JsonNode    *values,
-                    GError     **error)
-{
-  JsonNode *reverse_node = json_object_get_member (result, "@reverse");
-  JsonObject *reverse_map;
-  g_autoptr(JsonNode) items_node = as_array (json_node_ref (values));
-  JsonArray *items = json_node_get_array (items_node);
-  guint i, n = json_array_get_length (items);
+/* }}} */
 
-  if (reverse_node == NULL || !JSON_NODE_HOLDS_OBJECT (reverse_node))
-    {
-      json_object_set_object_member (result, "@reverse", json_object_new ());
-      reverse_node = json_object_get_member (result, "@reverse");
-    }
-  reverse_map = json_node_get_object (reverse_node);
-
-  for (i = 0; i < n; i++)
-    {
-      JsonNode *item = json_array_get_element (items, i);
-
-      if (pp_jsonld_is_value_object (item) || pp_jsonld_is_list_object (item))
-        {
-          pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_REVERSE_PROPERTY_VALUE,
-                               "the reverse property %s has a value or list object", property);
-          return FALSE;
-        }
-      pp_jsonld_add_value (reverse_map, property, json_node_ref (item), TRUE);
-    }
-
-  return TRUE;
-}
-
-/* IRI expansion of a type (vocab and document relative), as a new string
- * node, or NULL for null; through the per-context cache of
- * pp_jsonld_context_expand_vocab() */
-static JsonNode *
-expand_type (PpJsonldContext *active,
-             const char      *value)
-{
-  const char *iri = pp_jsonld_context_expand_vocab (active, value);
-
-  if (iri == NULL)
-    return NULL;
-
-  /* returned unchanged without a vocabulary mapping: maybe relative */
-  if (iri == value && active->vocab == NULL && !pp_jsonld_is_keyword (iri) &&
-      !pp_jsonld_iri_is_absolute (iri) && !pp_jsonld_is_blank_node_id (iri))
-    return pp_jsonld_node_new_take_string (pp_jsonld_iri_resolve (active->base, value));
-
-  return pp_jsonld_node_new_string (iri);
-}
+/* {{{ objects */
 
 /* the strings of a value: itself, or the string elements of an array */
 static void
-string_values (JsonNode  *value,
-               GPtrArray *out)
+string_values (const PpJsonValue *value,
+               GPtrArray         *out)
 {
-  if (pp_jsonld_node_is_string (value))
-    g_ptr_array_add (out, (gpointer) json_node_get_string (value));
-  else if (JSON_NODE_HOLDS_ARRAY (value))
+  if (pp_json_value_is_string (value))
+    g_ptr_array_add (out, (gpointer) pp_json_value_get_string (value));
+  else if (pp_json_value_is_array (value))
     {
-      JsonArray *array = json_node_get_array (value);
-      guint i, n = json_array_get_length (array);
-
-      for (i = 0; i < n; i++)
+      for (guint i = 0; i < pp_json_value_get_size (value); i++)
         {
-          const char *str = pp_jsonld_node_get_string_or_null (json_array_get_element (array, i));
+          const char *str = pp_json_value_get_string (pp_json_array_get (value, i));
 
           if (str != NULL)
             g_ptr_array_add (out, (gpointer) str);
@@ -438,489 +230,141 @@ string_values (JsonNode  *value,
     }
 }
 
-/* the type values of an @type entry, as strings; FALSE if not all strings */
+static gboolean expand_members (PpJsonldExpansion  *e,
+                                PpJsonldContext    *active,
+                                PpJsonldContext    *type_scoped,
+                                const char         *active_property,
+                                const PpJsonValue  *element,
+                                const char         *input_type,
+                                PpJsonValue        *result,
+                                const char         *base_url,
+                                GError            **error);
+
+
+/* the expanded value of a property, wrapped as its container asks */
 static gboolean
-type_values (JsonNode   *value,
-             GPtrArray  *out)
+expand_property (PpJsonldExpansion      *e,
+                 PpJsonldContext        *active,
+                 const char             *key,
+                 const PpJsonldTermDef  *def,
+                 PpJsonValue            *value,
+                 const char             *base_url,
+                 PpJsonValue           **result,
+                 GError                **error)
 {
-  if (pp_jsonld_node_is_string (value))
+  guint container = def != NULL ? def->container : 0;
+  PpJsonValue *expanded = NULL;
+
+  if (def != NULL && str_is (def->type, "@json"))
     {
-      g_ptr_array_add (out, (gpointer) json_node_get_string (value));
-      return TRUE;
+      expanded = pp_json_value_new_object (e->arena, 2);
+      pp_json_object_append (e->arena, expanded, PP_JSON_KW (VALUE), value);
+      pp_json_object_append (e->arena, expanded, PP_JSON_KW (TYPE),
+                             pp_json_value_new_string_static (e->arena, PP_JSON_KW (JSON)));
     }
-
-  if (JSON_NODE_HOLDS_ARRAY (value))
+  else if ((container & PP_JSONLD_CONTAINER_LANGUAGE) && pp_json_value_is_object (value))
     {
-      JsonArray *array = json_node_get_array (value);
-      guint i, n = json_array_get_length (array);
-
-      for (i = 0; i < n; i++)
-        {
-          JsonNode *item = json_array_get_element (array, i);
-
-          if (!pp_jsonld_node_is_string (item))
-            return FALSE;
-          g_ptr_array_add (out, (gpointer) json_node_get_string (item));
-        }
-      return TRUE;
-    }
-
-  return FALSE;
-}
-
-static gboolean expand_members (ExpandState      *state,
-                                PpJsonldContext  *active,
-                                PpJsonldContext  *type_scoped,
-                                const char       *active_property,
-                                JsonObject       *element,
-                                const char       *input_type,
-                                JsonObject       *result,
-                                const char       *base_url,
-                                GError          **error);
-
-static gboolean
-expand_keyword (ExpandState      *state,
-                PpJsonldContext  *active,
-                PpJsonldContext  *type_scoped,
-                const char       *active_property,
-                const char       *key,
-                const char       *expanded_property,
-                JsonNode         *value,
-                const char       *input_type,
-                JsonObject       *result,
-                const char       *base_url,
-                GPtrArray        *nests,
-                GError          **error)
-{
-  gboolean mode_1_0 = active->processing_mode == PP_JSONLD_PROCESSING_MODE_1_0;
-  g_autoptr(JsonNode) expanded = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  if (is_keyword_str (active_property, "@reverse"))
-    {
-      pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_REVERSE_PROPERTY_MAP,
-                           "a reverse property map cannot hold the keyword %s (key \"%s\")",
-                           expanded_property, key);
-      return FALSE;
-    }
-
-  if (json_object_has_member (result, expanded_property) &&
-      strcmp (expanded_property, "@included") != 0 &&
-      (strcmp (expanded_property, "@type") != 0 || mode_1_0))
-    {
-      pp_jsonld_set_error (error, PP_JSONLD_ERROR_COLLIDING_KEYWORDS,
-                           "%s appears more than once (key \"%s\")", expanded_property, key);
-      return FALSE;
-    }
-
-  if (strcmp (expanded_property, "@id") == 0)
-    {
-      char *id;
-
-      if (!pp_jsonld_node_is_string (value))
-        {
-          pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_ID_VALUE,
-                               "the value of \"%s\" must be a string", key);
-          return FALSE;
-        }
-      id = pp_jsonld_expand_iri (active, json_node_get_string (value), TRUE, FALSE, &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      if (id != NULL)
-        json_object_set_member (result, "@id", pp_jsonld_node_new_take_string (id));
-      else
-        json_object_set_null_member (result, "@id");
-      return TRUE;
-    }
-
-  if (strcmp (expanded_property, "@type") == 0)
-    {
-      g_autoptr(GPtrArray) types = g_ptr_array_new ();
-      JsonNode *existing = json_object_get_member (result, "@type");
-      guint i;
-
-      if (!type_values (value, types))
-        {
-          pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_TYPE_VALUE,
-                               "the value of \"%s\" must be a string or an array of strings",
-                               key);
-          return FALSE;
-        }
-
-      if (pp_jsonld_node_is_string (value) && existing == NULL)
-        {
-          JsonNode *type = expand_type (type_scoped, g_ptr_array_index (types, 0));
-
-          if (type != NULL)
-            json_object_set_member (result, "@type", type);
-          return TRUE;
-        }
-
-      {
-        JsonArray *array = json_array_new ();
-
-        if (existing != NULL)
-          pp_jsonld_array_add_flattened (array, json_node_ref (existing));
-
-        for (i = 0; i < types->len; i++)
-          {
-            JsonNode *type = expand_type (type_scoped, g_ptr_array_index (types, i));
-
-            if (type != NULL)
-              json_array_add_element (array, type);
-          }
-        json_object_set_array_member (result, "@type", array);
-      }
-      return TRUE;
-    }
-
-  if (strcmp (expanded_property, "@graph") == 0)
-    {
-      if (!expand_element (state, active, "@graph", value, base_url, FALSE, &expanded, error))
+      if (!pp_jsonld_expansion_expand_language_map (e, active, def, value, &expanded, error))
         return FALSE;
-      json_object_set_member (result, "@graph",
-                              expanded != NULL ? as_array (g_steal_pointer (&expanded))
-                                               : pp_jsonld_node_new_empty_array ());
-      return TRUE;
     }
-
-  if (strcmp (expanded_property, "@included") == 0)
+  else if ((container & (PP_JSONLD_CONTAINER_INDEX | PP_JSONLD_CONTAINER_TYPE |
+                         PP_JSONLD_CONTAINER_ID)) &&
+           pp_json_value_is_object (value))
     {
-      JsonArray *items;
-      JsonArray *all;
-      JsonNode *existing;
-      guint i, n;
+      gboolean ok;
 
-      if (mode_1_0)
-        return TRUE;
-
-      /* "@included" as active property keeps free-floating values, so they
-       * are reported rather than dropped */
-      if (!expand_element (state, active, "@included", value, base_url, FALSE,
-                           &expanded, error))
+      e->depth++;
+      ok = pp_jsonld_expansion_check_depth (e, error) &&
+           pp_jsonld_expansion_expand_index_map (e, active, key, def, value, base_url,
+                                                 &expanded, error);
+      e->depth--;
+      if (!ok)
         return FALSE;
-      expanded = expanded != NULL ? as_array (g_steal_pointer (&expanded))
-                                  : pp_jsonld_node_new_empty_array ();
-      items = json_node_get_array (expanded);
-      n = json_array_get_length (items);
-      for (i = 0; i < n; i++)
-        {
-          JsonNode *item = json_array_get_element (items, i);
-
-          if (!pp_jsonld_is_node_object (item))
-            {
-              pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INCLUDED_VALUE,
-                                   "the values of \"%s\" must be node objects", key);
-              return FALSE;
-            }
-        }
-
-      all = json_array_new ();
-      existing = json_object_get_member (result, "@included");
-      if (existing != NULL)
-        pp_jsonld_array_add_flattened (all, json_node_ref (existing));
-      pp_jsonld_array_add_flattened (all, g_steal_pointer (&expanded));
-      json_object_set_array_member (result, "@included", all);
-      return TRUE;
     }
+  else if (!pp_jsonld_expansion_expand_element (e, active, key, value, base_url, FALSE,
+                                                &expanded, error))
+    return FALSE;
 
-  if (strcmp (expanded_property, "@value") == 0)
+  if (expanded == NULL)
     {
-      if (is_keyword_str (input_type, "@json") && !mode_1_0)
-        {
-          json_object_set_member (result, "@value", pp_jsonld_node_copy_deep (value));
-          return TRUE;
-        }
-
-      if (!pp_jsonld_node_is_scalar (value) && !pp_jsonld_node_is_null (value))
-        {
-          pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_VALUE_OBJECT_VALUE,
-                               "the value of \"%s\" must be a string, a number, a boolean "
-                               "or null", key);
-          return FALSE;
-        }
-
-      json_object_set_member (result, "@value", json_node_ref (value));
+      *result = NULL;
       return TRUE;
     }
 
-  if (strcmp (expanded_property, "@language") == 0)
+  if ((container & PP_JSONLD_CONTAINER_LIST) && !pp_json_value_is_list_object (expanded))
+    expanded = pp_jsonld_expansion_object_with (e, PP_JSON_KW (LIST),
+                                                pp_json_value_as_array (e->arena, expanded));
+
+  if ((container & PP_JSONLD_CONTAINER_GRAPH) &&
+      !(container & (PP_JSONLD_CONTAINER_ID | PP_JSONLD_CONTAINER_INDEX)))
     {
-      if (!pp_jsonld_node_is_string (value))
-        {
-          pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_LANGUAGE_TAGGED_STRING,
-                               "the value of \"%s\" must be a string", key);
-          return FALSE;
-        }
-      json_object_set_member (result, "@language",
-                              pp_jsonld_node_new_take_string (g_ascii_strdown (json_node_get_string (value), -1)));
-      return TRUE;
+      PpJsonValue *values = pp_json_value_as_array (e->arena, expanded);
+      guint n = pp_json_value_get_size (values);
+      PpJsonValue *graphs = pp_json_value_new_array (e->arena, n);
+
+      for (guint j = 0; j < n; j++)
+        pp_json_array_append (e->arena, graphs,
+                              pp_jsonld_expansion_object_with (e, PP_JSON_KW (GRAPH),
+                                                               pp_json_value_as_array (e->arena,
+                                                                                       pp_json_array_get (values, j))));
+      expanded = graphs;
     }
 
-  if (strcmp (expanded_property, "@direction") == 0)
-    {
-      const char *direction = pp_jsonld_node_get_string_or_null (value);
-
-      if (mode_1_0)
-        return TRUE;
-      if (g_strcmp0 (direction, "ltr") != 0 && g_strcmp0 (direction, "rtl") != 0)
-        {
-          pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_BASE_DIRECTION,
-                               "the value of \"%s\" must be \"ltr\" or \"rtl\"", key);
-          return FALSE;
-        }
-      json_object_set_string_member (result, "@direction", direction);
-      return TRUE;
-    }
-
-  if (strcmp (expanded_property, "@index") == 0)
-    {
-      if (!pp_jsonld_node_is_string (value))
-        {
-          pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INDEX_VALUE,
-                               "the value of \"%s\" must be a string", key);
-          return FALSE;
-        }
-      json_object_set_member (result, "@index", json_node_ref (value));
-      return TRUE;
-    }
-
-  if (strcmp (expanded_property, "@list") == 0)
-    {
-      if (active_property == NULL || strcmp (active_property, "@graph") == 0)
-        return TRUE;
-
-      if (!expand_element (state, active, active_property, value, base_url, FALSE,
-                           &expanded, error))
-        return FALSE;
-      json_object_set_member (result, "@list",
-                              expanded != NULL ? as_array (g_steal_pointer (&expanded))
-                                               : pp_jsonld_node_new_empty_array ());
-      return TRUE;
-    }
-
-  if (strcmp (expanded_property, "@set") == 0)
-    {
-      if (!expand_element (state, active, active_property, value, base_url, FALSE,
-                           &expanded, error))
-        return FALSE;
-      if (expanded != NULL)
-        json_object_set_member (result, "@set", g_steal_pointer (&expanded));
-      return TRUE;
-    }
-
-  if (strcmp (expanded_property, "@reverse") == 0)
-    {
-      JsonObject *reverse;
-      JsonObjectIter iter;
-      const char *property;
-      JsonNode *items;
-
-      if (!JSON_NODE_HOLDS_OBJECT (value))
-        {
-          pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_REVERSE_VALUE,
-                               "the value of \"%s\" must be an object", key);
-          return FALSE;
-        }
-
-      if (!expand_element (state, active, "@reverse", value, base_url, FALSE, &expanded, error))
-        return FALSE;
-      if (expanded == NULL || !JSON_NODE_HOLDS_OBJECT (expanded))
-        return TRUE;
-
-      reverse = json_node_get_object (expanded);
-
-      items = json_object_get_member (reverse, "@reverse");
-      if (items != NULL && JSON_NODE_HOLDS_OBJECT (items))
-        {
-          json_object_iter_init (&iter, json_node_get_object (items));
-          while (json_object_iter_next (&iter, &property, &items))
-            pp_jsonld_add_value (result, property, json_node_ref (items), TRUE);
-        }
-
-      json_object_iter_init (&iter, reverse);
-      while (json_object_iter_next (&iter, &property, &items))
-        {
-          if (strcmp (property, "@reverse") == 0)
-            continue;
-          if (!add_reverse_values (result, property, items, error))
-            return FALSE;
-        }
-      return TRUE;
-    }
-
-  if (strcmp (expanded_property, "@nest") == 0)
-    {
-      g_ptr_array_add (nests, (gpointer) key);
-      return TRUE;
-    }
-
-  /* framing keywords and the like: ignored */
+  *result = expanded;
   return TRUE;
 }
 
 static gboolean
-expand_members (ExpandState      *state,
-                PpJsonldContext  *active,
-                PpJsonldContext  *type_scoped,
-                const char       *active_property,
-                JsonObject       *element,
-                const char       *input_type,
-                JsonObject       *result,
-                const char       *base_url,
-                GError          **error)
+expand_nests (PpJsonldExpansion  *e,
+              PpJsonldContext    *active,
+              PpJsonldContext    *type_scoped,
+              const PpJsonValue  *element,
+              GPtrArray          *nests,
+              const char         *input_type,
+              PpJsonValue        *result,
+              const char         *base_url,
+              GError            **error)
 {
-  g_autoptr(GPtrArray) keys = get_keys (state, element);
-  g_autoptr(GPtrArray) nests = g_ptr_array_new ();
-  guint i;
-
-  for (i = 0; i < keys->len; i++)
-    {
-      const char *key = g_ptr_array_index (keys, i);
-      JsonNode *value = json_object_get_member (element, key);
-      const char *expanded_property;
-      const PpJsonldTermDef *def;
-      g_autoptr(JsonNode) expanded = NULL;
-      guint container;
-
-      if (strcmp (key, "@context") == 0)
-        continue;
-
-      expanded_property = expand_key (active, key);
-      if (expanded_property == NULL)
-        continue;
-
-      if (expanded_property[0] == '@' && pp_jsonld_is_keyword (expanded_property))
-        {
-          if (!expand_keyword (state, active, type_scoped, active_property, key,
-                               expanded_property, value, input_type, result, base_url,
-                               nests, error))
-            return FALSE;
-          continue;
-        }
-
-      if (strchr (expanded_property, ':') == NULL)
-        continue;
-
-      def = pp_jsonld_context_get_term (active, key);
-      container = def != NULL ? def->container : 0;
-
-      if (def != NULL && is_keyword_str (def->type, "@json"))
-        {
-          JsonObject *object = json_object_new ();
-
-          json_object_set_member (object, "@value", pp_jsonld_node_copy_deep (value));
-          json_object_set_string_member (object, "@type", "@json");
-          expanded = pp_jsonld_node_new_object (object);
-        }
-      else if ((container & PP_JSONLD_CONTAINER_LANGUAGE) && JSON_NODE_HOLDS_OBJECT (value))
-        {
-          if (!expand_language_map (state, active, def, json_node_get_object (value),
-                                    &expanded, error))
-            return FALSE;
-        }
-      else if ((container & (PP_JSONLD_CONTAINER_INDEX | PP_JSONLD_CONTAINER_TYPE |
-                             PP_JSONLD_CONTAINER_ID)) &&
-               JSON_NODE_HOLDS_OBJECT (value))
-        {
-          state->depth++;
-          if (!check_depth (state, error) ||
-              !expand_index_map (state, active, key, def, json_node_get_object (value),
-                                 base_url, &expanded, error))
-            {
-              state->depth--;
-              return FALSE;
-            }
-          state->depth--;
-        }
-      else
-        {
-          if (!expand_element (state, active, key, value, base_url, FALSE, &expanded, error))
-            return FALSE;
-        }
-
-      if (expanded == NULL)
-        continue;
-
-      if ((container & PP_JSONLD_CONTAINER_LIST) && !pp_jsonld_is_list_object (expanded))
-        expanded = object_node_with ("@list", as_array (g_steal_pointer (&expanded)));
-
-      if ((container & PP_JSONLD_CONTAINER_GRAPH) &&
-          !(container & (PP_JSONLD_CONTAINER_ID | PP_JSONLD_CONTAINER_INDEX)))
-        {
-          g_autoptr(JsonNode) values = as_array (g_steal_pointer (&expanded));
-          JsonArray *array = json_node_get_array (values);
-          JsonArray *graphs = json_array_new ();
-          guint j, n = json_array_get_length (array);
-
-          for (j = 0; j < n; j++)
-            json_array_add_element (graphs,
-                                    object_node_with ("@graph",
-                                                      as_array (json_node_ref (json_array_get_element (array, j)))));
-          expanded = pp_jsonld_node_new_array (graphs);
-        }
-
-      if (def != NULL && def->reverse)
-        {
-          if (!add_reverse_values (result, expanded_property, expanded, error))
-            return FALSE;
-        }
-      else
-        pp_jsonld_add_value (result, expanded_property, g_steal_pointer (&expanded), TRUE);
-    }
-
-  if (state->ordered && nests->len > 1)
+  if (e->ordered && nests->len > 1)
     g_ptr_array_sort (nests, pp_jsonld_compare_strings);
 
-  for (i = 0; i < nests->len; i++)
+  for (guint i = 0; i < nests->len; i++)
     {
       const char *nesting_key = g_ptr_array_index (nests, i);
-      JsonNode *nested = json_object_get_member (element, nesting_key);
-      const PpJsonldTermDef *nest_def = pp_jsonld_context_get_term (active, nesting_key);
+      PpJsonValue *nested = pp_json_object_get (element, nesting_key);
+      const PpJsonldTermDef *nest_def = pp_jsonld_expansion_get_term (e, active, nesting_key);
       g_autoptr(PpJsonldContext) nest_active = NULL;
-      JsonArray *array = NULL;
-      guint j, n = 1;
+      gboolean is_array = pp_json_value_is_array (nested);
+      guint n = is_array ? pp_json_value_get_size (nested) : 1;
 
       /* the nesting key's own scoped context applies inside */
       if (nest_def != NULL && nest_def->has_context)
         {
-          nest_active = apply_context (state, active, nest_def->context, nest_def->base_url,
-                                       TRUE, TRUE, error);
+          nest_active = pp_jsonld_expansion_apply_context (e, active, nest_def->context,
+                                                           nest_def->base_url, TRUE, TRUE, error);
           if (nest_active == NULL)
             return FALSE;
         }
       else
         nest_active = pp_jsonld_context_ref (active);
 
-      if (JSON_NODE_HOLDS_ARRAY (nested))
+      for (guint j = 0; j < n; j++)
         {
-          array = json_node_get_array (nested);
-          n = json_array_get_length (array);
-        }
-
-      for (j = 0; j < n; j++)
-        {
-          JsonNode *nested_value = array != NULL ? json_array_get_element (array, j) : nested;
-          JsonObject *nested_object;
-          JsonObjectIter iter;
-          const char *nested_key;
+          PpJsonValue *nested_value = is_array ? pp_json_array_get (nested, j) : nested;
+          const PpJsonMember *members;
           gboolean ok;
 
-          if (!JSON_NODE_HOLDS_OBJECT (nested_value))
+          if (!pp_json_value_is_object (nested_value))
             {
               pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_NEST_VALUE,
                                    "the values of \"%s\" must be objects", nesting_key);
               return FALSE;
             }
 
-          nested_object = json_node_get_object (nested_value);
-          json_object_iter_init (&iter, nested_object);
-          while (json_object_iter_next (&iter, &nested_key, NULL))
+          members = pp_json_object_get_members (nested_value);
+          for (guint k = 0; k < pp_json_value_get_size (nested_value); k++)
             {
-              if (is_keyword_str (expand_key (nest_active, nested_key), "@value"))
+              if (pp_jsonld_expansion_expand_key (e, nest_active, members[k].key) == PP_JSON_KW (VALUE))
                 {
                   pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_NEST_VALUE,
                                        "the values of \"%s\" cannot be value objects",
@@ -929,11 +373,11 @@ expand_members (ExpandState      *state,
                 }
             }
 
-          state->depth++;
-          ok = check_depth (state, error) &&
-               expand_members (state, nest_active, type_scoped, nesting_key, nested_object,
+          e->depth++;
+          ok = pp_jsonld_expansion_check_depth (e, error) &&
+               expand_members (e, nest_active, type_scoped, nesting_key, nested_value,
                                input_type, result, base_url, error);
-          state->depth--;
+          e->depth--;
           if (!ok)
             return FALSE;
         }
@@ -942,29 +386,121 @@ expand_members (ExpandState      *state,
   return TRUE;
 }
 
-/* steps 15 to 19 of the Expansion algorithm: checks and simplifications of
- * an expanded object; *result_node is replaced (possibly by NULL) */
 static gboolean
-finish_object (const char  *active_property,
-               JsonNode   **result_node,
-               GError     **error)
+expand_member (PpJsonldExpansion  *e,
+               PpJsonldContext    *active,
+               PpJsonldContext    *type_scoped,
+               const char         *active_property,
+               const char         *key,
+               PpJsonValue        *value,
+               const char         *input_type,
+               PpJsonValue        *result,
+               const char         *base_url,
+               GPtrArray          *nests,
+               GError            **error)
 {
-  JsonObject *result = json_node_get_object (*result_node);
-  guint size = json_object_get_size (result);
-  JsonNode *type = json_object_get_member (result, "@type");
+  const char *expanded_property;
+  const PpJsonldTermDef *def;
+  PpJsonValue *expanded = NULL;
 
-  if (json_object_has_member (result, "@value"))
+  if (key == PP_JSON_KW (CONTEXT))
+    return TRUE;
+
+  expanded_property = pp_jsonld_expansion_expand_key (e, active, key);
+  if (expanded_property == NULL)
+    return TRUE;
+
+  if (expanded_property[0] == '@' && pp_jsonld_is_keyword (expanded_property))
+    return pp_jsonld_expansion_expand_keyword (e, active, type_scoped, active_property, key,
+                                               expanded_property, value, input_type, result,
+                                               base_url, nests, error);
+
+  if (strchr (expanded_property, ':') == NULL)
+    return TRUE;
+
+  def = pp_jsonld_expansion_get_term (e, active, key);
+  if (!expand_property (e, active, key, def, value, base_url, &expanded, error))
+    return FALSE;
+  if (expanded == NULL)
+    return TRUE;
+
+  if (def != NULL && def->reverse)
+    return pp_jsonld_expansion_add_reverse_values (e, result, expanded_property, expanded, error);
+
+  pp_json_object_add_value (e->arena, result, expanded_property, expanded, TRUE);
+  return TRUE;
+}
+
+static gboolean
+expand_members (PpJsonldExpansion  *e,
+                PpJsonldContext    *active,
+                PpJsonldContext    *type_scoped,
+                const char         *active_property,
+                const PpJsonValue  *element,
+                const char         *input_type,
+                PpJsonValue        *result,
+                const char         *base_url,
+                GError            **error)
+{
+  g_autoptr(GPtrArray) nests = NULL;
+  const PpJsonMember *members = pp_json_object_get_members (element);
+  guint n = pp_json_value_get_size (element);
+
+  nests = g_ptr_array_new ();
+
+  if (e->ordered && n > 1)
     {
-      JsonObjectIter iter;
-      const char *key;
-      JsonNode *value;
+      g_autoptr(GPtrArray) keys = pp_jsonld_expansion_get_keys (e, element);
 
-      json_object_iter_init (&iter, result);
-      while (json_object_iter_next (&iter, &key, NULL))
+      for (guint i = 0; i < keys->len; i++)
         {
-          if (strcmp (key, "@direction") != 0 && strcmp (key, "@index") != 0 &&
-              strcmp (key, "@language") != 0 && strcmp (key, "@type") != 0 &&
-              strcmp (key, "@value") != 0)
+          const char *key = g_ptr_array_index (keys, i);
+
+          if (!expand_member (e, active, type_scoped, active_property, key,
+                              pp_json_object_get (element, key), input_type, result,
+                              base_url, nests, error))
+            return FALSE;
+        }
+    }
+  else
+    {
+      for (guint i = 0; i < n; i++)
+        if (!expand_member (e, active, type_scoped, active_property, members[i].key,
+                            members[i].value, input_type, result, base_url, nests, error))
+          return FALSE;
+    }
+
+  if (nests->len == 0)
+    return TRUE;
+
+  return expand_nests (e, active, type_scoped, element, nests, input_type, result, base_url,
+                       error);
+}
+
+/* steps 15 to 19 of the Expansion algorithm: checks and simplifications of
+ * an expanded object; *@result is replaced (possibly by NULL) */
+static gboolean
+finish_object (PpJsonldExpansion  *e,
+               const char         *active_property,
+               PpJsonValue       **result_value,
+               GError            **error)
+{
+  PpJsonValue *result = *result_value;
+  guint size = pp_json_value_get_size (result);
+  PpJsonValue *type = pp_json_object_get (result, PP_JSON_KW (TYPE));
+
+  if (pp_json_object_has (result, PP_JSON_KW (VALUE)))
+    {
+      const PpJsonMember *members = pp_json_object_get_members (result);
+      PpJsonValue *value;
+
+      for (guint i = 0; i < size; i++)
+        {
+          const char *key = members[i].key;
+
+          if (key != PP_JSON_KW (DIRECTION) && key != PP_JSON_KW (INDEX) &&
+              key != PP_JSON_KW (LANGUAGE) && key != PP_JSON_KW (TYPE) &&
+              key != PP_JSON_KW (VALUE))
             {
               pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_VALUE_OBJECT,
                                    "a value object cannot have the entry %s", key);
@@ -972,8 +508,8 @@ finish_object (const char  *active_property,
             }
         }
 
-      if (type != NULL && (json_object_has_member (result, "@language") ||
-                           json_object_has_member (result, "@direction")))
+      if (type != NULL && (pp_json_object_has (result, PP_JSON_KW (LANGUAGE)) ||
+                           pp_json_object_has (result, PP_JSON_KW (DIRECTION))))
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_VALUE_OBJECT,
                                "a value object cannot have both @type and @language "
@@ -981,132 +517,222 @@ finish_object (const char  *active_property,
           return FALSE;
         }
 
-      if (is_keyword_str (pp_jsonld_node_get_string_or_null (type), "@json"))
+      if (str_is (pp_json_value_get_string (type), "@json"))
         return TRUE;
 
-      value = json_object_get_member (result, "@value");
-      if (pp_jsonld_node_is_null (value) ||
-          (JSON_NODE_HOLDS_ARRAY (value) && json_array_get_length (json_node_get_array (value)) == 0))
+      value = pp_json_object_get (result, PP_JSON_KW (VALUE));
+      if (pp_json_value_is_null (value) ||
+          (pp_json_value_is_array (value) && pp_json_value_get_size (value) == 0))
         {
-          g_clear_pointer (result_node, json_node_unref);
+          *result_value = NULL;
           return TRUE;
         }
 
-      if (!pp_jsonld_node_is_string (value) && json_object_has_member (result, "@language"))
+      if (!pp_json_value_is_string (value) && pp_json_object_has (result, PP_JSON_KW (LANGUAGE)))
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_LANGUAGE_TAGGED_VALUE,
                                "a value with @language must be a string");
           return FALSE;
         }
 
-      if (type != NULL && !pp_jsonld_iri_is_absolute (pp_jsonld_node_get_string_or_null (type)))
+      if (type != NULL && !pp_jsonld_iri_is_absolute (pp_json_value_get_string (type)))
         {
-          g_autofree char *text = json_to_string (type, FALSE);
+          g_autoptr(GString) text = g_string_new (NULL);
 
+          pp_json_value_write (text, type, PP_JSON_WRITE_NONE);
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_TYPED_VALUE,
-                               "the @type %s of a value is not an absolute IRI", text);
+                               "the @type %s of a value is not an absolute IRI", text->str);
           return FALSE;
         }
     }
-  else if (type != NULL && !JSON_NODE_HOLDS_ARRAY (type))
+  else if (type != NULL && !pp_json_value_is_array (type))
     {
-      json_object_set_member (result, "@type", as_array (json_node_ref (type)));
+      pp_json_object_set (e->arena, result, PP_JSON_KW (TYPE),
+                          pp_json_value_as_array (e->arena, type));
     }
-  else if (json_object_has_member (result, "@set") || json_object_has_member (result, "@list"))
+  else if (pp_json_object_has (result, PP_JSON_KW (SET)) ||
+           pp_json_object_has (result, PP_JSON_KW (LIST)))
     {
-      if (size > 2 || (size == 2 && !json_object_has_member (result, "@index")))
+      if (size > 2 || (size == 2 && !pp_json_object_has (result, PP_JSON_KW (INDEX))))
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_SET_OR_LIST_OBJECT,
                                "a set or list object can only have @index besides");
           return FALSE;
         }
 
-      if (json_object_has_member (result, "@set"))
+      if (pp_json_object_has (result, PP_JSON_KW (SET)))
         {
-          JsonNode *set = json_node_ref (json_object_get_member (result, "@set"));
+          PpJsonValue *set = pp_json_object_get (result, PP_JSON_KW (SET));
 
-          json_node_unref (*result_node);
-          *result_node = set;
-          if (!JSON_NODE_HOLDS_OBJECT (set))
+          *result_value = set;
+          if (!pp_json_value_is_object (set))
             return TRUE;
-          result = json_node_get_object (set);
-          size = json_object_get_size (result);
+          result = set;
+          size = pp_json_value_get_size (result);
         }
     }
 
-  if (size == 1 && json_object_has_member (result, "@language"))
+  if (size == 1 && pp_json_object_has (result, PP_JSON_KW (LANGUAGE)))
     {
-      g_clear_pointer (result_node, json_node_unref);
+      *result_value = NULL;
       return TRUE;
     }
 
-  if (active_property == NULL || strcmp (active_property, "@graph") == 0)
+  if (active_property == NULL || str_is (active_property, "@graph"))
     {
-      if (size == 0 || json_object_has_member (result, "@value") ||
-          json_object_has_member (result, "@list") ||
-          (size == 1 && json_object_has_member (result, "@id")))
-        g_clear_pointer (result_node, json_node_unref);
+      if (size == 0 || pp_json_object_has (result, PP_JSON_KW (VALUE)) ||
+          pp_json_object_has (result, PP_JSON_KW (LIST)) ||
+          (size == 1 && pp_json_object_has (result, PP_JSON_KW (ID))))
+        *result_value = NULL;
     }
 
   return TRUE;
 }
 
+/* whether a non-propagated context reverts before @element: unless it is
+ * a value object or a node reference */
 static gboolean
-expand_object (ExpandState      *state,
-               PpJsonldContext  *active_in,
-               const char       *active_property,
-               JsonObject       *element,
-               const char       *base_url,
-               gboolean          from_map,
-               JsonNode        **result_node,
-               GError          **error)
+context_reverts (PpJsonldExpansion *e,
+                 PpJsonldContext   *active,
+                 const PpJsonValue *element)
 {
-  const PpJsonldTermDef *ap_def = pp_jsonld_context_get_term (active_in, active_property);
+  const PpJsonMember *members = pp_json_object_get_members (element);
+  guint size = pp_json_value_get_size (element);
+
+  for (guint i = 0; i < size; i++)
+    {
+      const char *expanded = pp_jsonld_expansion_expand_key (e, active, members[i].key);
+
+      if (expanded == PP_JSON_KW (VALUE) || (size == 1 && expanded == PP_JSON_KW (ID)))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* applies the type-scoped contexts of @element to *@active; sets
+ * *@input_type to the expanded last value of its first @type entry */
+static gboolean
+apply_type_scoped (PpJsonldExpansion  *e,
+                   PpJsonldContext   **active,
+                   PpJsonldContext    *type_scoped,
+                   const PpJsonValue  *element,
+                   char              **input_type,
+                   GError            **error)
+{
+  const PpJsonMember *members = pp_json_object_get_members (element);
+  guint size = pp_json_value_get_size (element);
+  const char *stack_keys[4];
+  g_autoptr(GPtrArray) type_keys = NULL;
+  g_autoptr(GPtrArray) terms = NULL;
+  guint n_type_keys = 0;
+  const char **keys = stack_keys;
+  PpJsonValue *first;
+
+  for (guint i = 0; i < size; i++)
+    {
+      if (pp_jsonld_expansion_expand_key (e, *active, members[i].key) != PP_JSON_KW (TYPE))
+        continue;
+
+      if (n_type_keys < G_N_ELEMENTS (stack_keys) && type_keys == NULL)
+        stack_keys[n_type_keys] = members[i].key;
+      else
+        {
+          if (type_keys == NULL)
+            {
+              type_keys = g_ptr_array_new ();
+              for (guint j = 0; j < n_type_keys; j++)
+                g_ptr_array_add (type_keys, (gpointer) stack_keys[j]);
+            }
+          g_ptr_array_add (type_keys, (gpointer) members[i].key);
+        }
+      n_type_keys++;
+    }
+
+  if (n_type_keys == 0)
+    return TRUE;
+
+  if (type_keys != NULL)
+    keys = (const char **) type_keys->pdata;
+  if (n_type_keys > 1)
+    qsort (keys, n_type_keys, sizeof (char *), pp_jsonld_compare_strings);
+
+  terms = g_ptr_array_new ();
+  for (guint i = 0; i < n_type_keys; i++)
+    {
+      PpJsonValue *value = pp_json_object_get (element, keys[i]);
+
+      /* only the strings matter here; the values are checked later */
+      g_ptr_array_set_size (terms, 0);
+      string_values (value, terms);
+      if (terms->len > 1)
+        g_ptr_array_sort (terms, pp_jsonld_compare_strings);
+
+      for (guint j = 0; j < terms->len; j++)
+        {
+          const PpJsonldTermDef *def = pp_jsonld_context_get_term (type_scoped,
+                                                                   g_ptr_array_index (terms, j));
+
+          if (def != NULL && def->has_context)
+            {
+              PpJsonldContext *processed;
+
+              processed = pp_jsonld_expansion_apply_context (e, *active, def->context,
+                                                             def->base_url, FALSE, FALSE, error);
+              if (processed == NULL)
+                return FALSE;
+              g_clear_pointer (active, pp_jsonld_context_unref);
+              *active = processed;
+            }
+        }
+    }
+
+  /* the input type: the last value of the first @type entry */
+  first = pp_json_object_get (element, keys[0]);
+  if (pp_json_value_is_array (first) && pp_json_value_get_size (first) > 0)
+    first = pp_json_array_get (first, pp_json_value_get_size (first) - 1);
+  if (pp_json_value_is_string (first))
+    *input_type = pp_jsonld_expand_iri (*active, pp_json_value_get_string (first), FALSE, TRUE,
+                                        NULL);
+
+  return TRUE;
+}
+
+static gboolean
+expand_object (PpJsonldExpansion  *e,
+               PpJsonldContext    *active_in,
+               const char         *active_property,
+               const PpJsonValue  *element,
+               const char         *base_url,
+               gboolean            from_map,
+               PpJsonValue       **result_value,
+               GError            **error)
+{
+  const PpJsonldTermDef *ap_def = pp_jsonld_expansion_get_term (e, active_in, active_property);
   g_autoptr(PpJsonldContext) active = pp_jsonld_context_ref (active_in);
   g_autoptr(PpJsonldContext) type_scoped = NULL;
-  g_autoptr(GPtrArray) type_keys = NULL;
   g_autofree char *input_type = NULL;
-  JsonNode *context;
-  JsonObjectIter iter;
-  const char *key;
-  JsonObject *result;
-  guint i;
+  PpJsonValue *context;
+  PpJsonValue *result;
 
-  if (g_cancellable_set_error_if_cancelled (state->cancellable, error))
+  if (++e->steps % CANCEL_CHECK_INTERVAL == 0 &&
+      g_cancellable_set_error_if_cancelled (e->cancellable, error))
     return FALSE;
 
   /* a non-propagated context reverts in nested nodes */
-  if (active->previous != NULL && !from_map)
+  if (active->previous != NULL && !from_map && context_reverts (e, active, element))
     {
-      gboolean revert = TRUE;
-      guint size = json_object_get_size (element);
+      PpJsonldContext *previous = pp_jsonld_context_ref (active->previous);
 
-      json_object_iter_init (&iter, element);
-      while (json_object_iter_next (&iter, &key, NULL))
-        {
-          const char *expanded = expand_key (active, key);
-
-          if (is_keyword_str (expanded, "@value") ||
-              (size == 1 && is_keyword_str (expanded, "@id")))
-            {
-              revert = FALSE;
-              break;
-            }
-        }
-
-      if (revert)
-        {
-          PpJsonldContext *previous = pp_jsonld_context_ref (active->previous);
-
-          g_clear_pointer (&active, pp_jsonld_context_unref);
-          active = previous;
-        }
+      g_clear_pointer (&active, pp_jsonld_context_unref);
+      active = previous;
     }
 
   if (ap_def != NULL && ap_def->has_context)
     {
-      PpJsonldContext *processed = apply_context (state, active, ap_def->context,
-                                                  ap_def->base_url, TRUE, TRUE, error);
+      PpJsonldContext *processed = pp_jsonld_expansion_apply_context (e, active, ap_def->context,
+                                                                      ap_def->base_url, TRUE,
+                                                                      TRUE, error);
 
       if (processed == NULL)
         return FALSE;
@@ -1114,11 +740,13 @@ expand_object (ExpandState      *state,
       active = processed;
     }
 
-  context = json_object_get_member (element, "@context");
+  context = pp_json_object_get (element, PP_JSON_KW (CONTEXT));
   if (context != NULL)
     {
-      PpJsonldContext *processed = apply_context (state, active, context, base_url,
-                                                  FALSE, TRUE, error);
+      PpJsonldContext *processed = pp_jsonld_expansion_apply_context (e, active,
+                                                                      context_node (e, context),
+                                                                      base_url, FALSE, TRUE,
+                                                                      error);
 
       if (processed == NULL)
         return FALSE;
@@ -1128,168 +756,213 @@ expand_object (ExpandState      *state,
 
   type_scoped = pp_jsonld_context_ref (active);
 
-  /* type-scoped contexts */
-  json_object_iter_init (&iter, element);
-  while (json_object_iter_next (&iter, &key, NULL))
-    {
-      if (is_keyword_str (expand_key (active, key), "@type"))
-        {
-          if (type_keys == NULL)
-            type_keys = g_ptr_array_new ();
-          g_ptr_array_add (type_keys, (gpointer) key);
-        }
-    }
+  if (!apply_type_scoped (e, &active, type_scoped, element, &input_type, error))
+    return FALSE;
 
-  if (type_keys != NULL)
-    {
-      g_autoptr(GPtrArray) terms = g_ptr_array_new ();
-      JsonNode *first;
-      guint j;
+  result = pp_json_value_new_object (e->arena, pp_json_value_get_size (element));
 
-      if (type_keys->len > 1)
-        g_ptr_array_sort (type_keys, pp_jsonld_compare_strings);
-
-      for (i = 0; i < type_keys->len; i++)
-        {
-          JsonNode *value = json_object_get_member (element, g_ptr_array_index (type_keys, i));
-
-          /* only the strings matter here; the values are checked later */
-          g_ptr_array_set_size (terms, 0);
-          string_values (value, terms);
-          if (terms->len > 1)
-            g_ptr_array_sort (terms, pp_jsonld_compare_strings);
-
-          for (j = 0; j < terms->len; j++)
-            {
-              const PpJsonldTermDef *def = pp_jsonld_context_get_term (type_scoped,
-                                                                       g_ptr_array_index (terms, j));
-
-              if (def != NULL && def->has_context)
-                {
-                  PpJsonldContext *processed = apply_context (state, active, def->context,
-                                                              def->base_url, FALSE, FALSE,
-                                                              error);
-
-                  if (processed == NULL)
-                    return FALSE;
-                  g_clear_pointer (&active, pp_jsonld_context_unref);
-                  active = processed;
-                }
-            }
-        }
-
-      /* the input type: the last value of the first @type entry */
-      first = json_object_get_member (element, g_ptr_array_index (type_keys, 0));
-      if (JSON_NODE_HOLDS_ARRAY (first) && json_array_get_length (json_node_get_array (first)) > 0)
-        {
-          JsonArray *array = json_node_get_array (first);
-
-          first = json_array_get_element (array, json_array_get_length (array) - 1);
-        }
-      if (pp_jsonld_node_is_string (first))
-        input_type = pp_jsonld_expand_iri (active, json_node_get_string (first), FALSE, TRUE, NULL);
-    }
-
-  result = json_object_new ();
-  *result_node = pp_jsonld_node_new_object (result);
-
-  if (!expand_members (state, active, type_scoped, active_property, element, input_type,
+  if (!expand_members (e, active, type_scoped, active_property, element, input_type,
                        result, base_url, error))
-    {
-      g_clear_pointer (result_node, json_node_unref);
-      return FALSE;
-    }
+    return FALSE;
 
-  if (!finish_object (active_property, result_node, error))
-    {
-      g_clear_pointer (result_node, json_node_unref);
-      return FALSE;
-    }
+  if (!finish_object (e, active_property, &result, error))
+    return FALSE;
 
+  *result_value = result;
   return TRUE;
 }
 
-static gboolean
-expand_element (ExpandState      *state,
-                PpJsonldContext  *active,
-                const char       *active_property,
-                JsonNode         *element,
-                const char       *base_url,
-                gboolean          from_map,
-                JsonNode        **result,
-                GError          **error)
+gboolean
+pp_jsonld_expansion_expand_element (PpJsonldExpansion  *e,
+                                    PpJsonldContext    *active,
+                                    const char         *active_property,
+                                    PpJsonValue        *element,
+                                    const char         *base_url,
+                                    gboolean            from_map,
+                                    PpJsonValue       **result,
+                                    GError            **error)
 {
   gboolean ok;
 
   *result = NULL;
 
-  if (pp_jsonld_node_is_null (element))
+  if (element == NULL || pp_json_value_is_null (element))
     return TRUE;
 
-  if (JSON_NODE_HOLDS_VALUE (element))
+  if (pp_json_value_is_scalar (element))
     {
       const PpJsonldTermDef *ap_def;
       g_autoptr(PpJsonldContext) scoped = NULL;
 
-      if (active_property == NULL || strcmp (active_property, "@graph") == 0)
+      if (active_property == NULL || str_is (active_property, "@graph"))
         return TRUE;
 
-      ap_def = pp_jsonld_context_get_term (active, active_property);
+      ap_def = pp_jsonld_expansion_get_term (e, active, active_property);
       if (ap_def != NULL && ap_def->has_context)
         {
-          scoped = apply_context (state, active, ap_def->context, ap_def->base_url,
-                                  TRUE, TRUE, error);
+          scoped = pp_jsonld_expansion_apply_context (e, active, ap_def->context,
+                                                      ap_def->base_url, TRUE, TRUE, error);
           if (scoped == NULL)
             return FALSE;
           active = scoped;
         }
 
-      *result = expand_value (active, active_property, element, error);
+      *result = pp_jsonld_expansion_expand_value (e, active, active_property, element, error);
       return *result != NULL;
     }
 
-  if (!check_depth (state, error))
+  if (!pp_jsonld_expansion_check_depth (e, error))
     return FALSE;
 
-  state->depth++;
+  e->depth++;
 
-  if (JSON_NODE_HOLDS_ARRAY (element))
+  if (pp_json_value_is_array (element))
     {
-      const PpJsonldTermDef *ap_def = pp_jsonld_context_get_term (active, active_property);
+      const PpJsonldTermDef *ap_def = pp_jsonld_expansion_get_term (e, active, active_property);
       gboolean list = ap_def != NULL && (ap_def->container & PP_JSONLD_CONTAINER_LIST);
-      JsonArray *array = json_node_get_array (element);
-      JsonArray *expanded = json_array_sized_new (json_array_get_length (array));
-      guint i, n = json_array_get_length (array);
+      guint n = pp_json_value_get_size (element);
+      PpJsonValue *expanded = pp_json_value_new_array (e->arena, n);
 
       ok = TRUE;
-      for (i = 0; i < n && ok; i++)
+      for (guint i = 0; i < n && ok; i++)
         {
-          g_autoptr(JsonNode) item = NULL;
+          PpJsonValue *item = NULL;
 
-          ok = expand_element (state, active, active_property,
-                               json_array_get_element (array, i), base_url, from_map,
-                               &item, error);
+          ok = pp_jsonld_expansion_expand_element (e, active, active_property,
+                                                   pp_json_array_get (element, i), base_url,
+                                                   from_map, &item, error);
           if (!ok || item == NULL)
             continue;
 
-          if (list && JSON_NODE_HOLDS_ARRAY (item))
-            item = object_node_with ("@list", g_steal_pointer (&item));
+          if (list && pp_json_value_is_array (item))
+            item = pp_jsonld_expansion_object_with (e, PP_JSON_KW (LIST), item);
 
-          pp_jsonld_array_add_flattened (expanded, g_steal_pointer (&item));
+          pp_json_array_append_flattened (e->arena, expanded, item);
         }
 
       if (ok)
-        *result = pp_jsonld_node_new_array (expanded);
-      else
-        json_array_unref (expanded);
+        *result = expanded;
     }
   else
-    ok = expand_object (state, active, active_property, json_node_get_object (element),
-                        base_url, from_map, result, error);
+    ok = expand_object (e, active, active_property, element, base_url, from_map, result, error);
 
-  state->depth--;
+  e->depth--;
 
   return ok;
+}
+
+/* }}} */
+
+/* {{{ the entry points */
+
+PpJsonValue *
+pp_jsonld_expand_value (PpJsonArena        *arena,
+                        const PpJsonValue  *input,
+                        PpJsonldOptions    *options,
+                        GCancellable       *cancellable,
+                        GError            **error)
+{
+  g_autoptr(PpJsonldOptions) own_options = NULL;
+  g_autoptr(PpJsonldContext) active = NULL;
+  g_autoptr(PpJsonldContextCache) cache = NULL;
+  g_autoptr(GHashTable) contexts = NULL;
+  PpJsonldExpansion e = { 0, };
+  PpJsonValue *expanded = NULL;
+  JsonNode *expand_context;
+  const char *base;
+  gboolean ok;
+
+  g_return_val_if_fail (arena != NULL, NULL);
+  g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (options == NULL)
+    options = own_options = pp_jsonld_options_new ();
+
+  base = pp_jsonld_options_get_base (options);
+  if (base != NULL && !g_utf8_validate (base, -1, NULL))
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INPUT, "the base IRI is not valid UTF-8");
+      return NULL;
+    }
+
+  cache = pp_jsonld_context_cache_new ();
+  active = pp_jsonld_context_new (options);
+  contexts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                    (GDestroyNotify) json_node_unref);
+
+  e.arena = arena;
+  e.options = options;
+  e.cancellable = cancellable;
+  e.cache = cache;
+  e.contexts = contexts;
+  e.ordered = pp_jsonld_options_get_ordered (options);
+
+  expand_context = pp_jsonld_options_get_expand_context (options);
+  if (expand_context != NULL)
+    {
+      PpJsonldContext *processed;
+
+      if (JSON_NODE_HOLDS_OBJECT (expand_context) &&
+          json_object_has_member (json_node_get_object (expand_context), "@context"))
+        expand_context = json_object_get_member (json_node_get_object (expand_context), "@context");
+
+      if (!pp_jsonld_node_validate_utf8 (expand_context, PP_JSONLD_MAX_DEPTH, error))
+        return NULL;
+
+      processed = pp_jsonld_context_process_cached (cache, active, expand_context, base,
+                                                    FALSE, TRUE, options, cancellable, error);
+      if (processed == NULL)
+        return NULL;
+      g_clear_pointer (&active, pp_jsonld_context_unref);
+      active = processed;
+    }
+
+  e.keys = key_cache_new ();
+  ok = pp_jsonld_expansion_expand_element (&e, active, NULL, (PpJsonValue *) input, base, FALSE,
+                                           &expanded, error);
+  key_cache_free (e.keys);
+  if (!ok)
+    return NULL;
+
+  if (pp_json_value_is_object (expanded) && pp_json_value_get_size (expanded) == 1 &&
+      pp_json_object_has (expanded, PP_JSON_KW (GRAPH)))
+    expanded = pp_json_object_get (expanded, PP_JSON_KW (GRAPH));
+
+  if (expanded == NULL)
+    return pp_json_value_new_array (arena, 0);
+
+  return pp_json_value_as_array (arena, expanded);
+}
+
+PpJsonValue *
+pp_jsonld_parse_document (PpJsonArena  *arena,
+                          GBytes       *input,
+                          GError      **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  PpJsonValue *document;
+  const char *data;
+  gsize length;
+
+  data = g_bytes_get_data (input, &length);
+  if (length > G_MAXSSIZE)
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "the document is too long");
+      return NULL;
+    }
+
+  document = pp_json_value_parse (arena, data != NULL ? data : "", (gssize) length, &local_error);
+  if (document == NULL)
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "%s", local_error->message);
+      return NULL;
+    }
+
+  return document;
 }
 
 /**
@@ -1319,77 +992,75 @@ pp_jsonld_expand (JsonNode         *input,
                   GCancellable     *cancellable,
                   GError          **error)
 {
-  g_autoptr(PpJsonldOptions) own_options = NULL;
-  g_autoptr(PpJsonldContext) active = NULL;
-  g_autoptr(PpJsonldContextCache) cache = NULL;
-  g_autoptr(JsonNode) expanded = NULL;
-  ExpandState state = { 0, };
-  JsonNode *expand_context;
-  const char *base;
+  g_autoptr(PpJsonArena) arena = NULL;
+  PpJsonValue *document;
+  PpJsonValue *expanded;
 
   g_return_val_if_fail (input != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (options == NULL)
-    options = own_options = pp_jsonld_options_new ();
-
-  if (!pp_jsonld_node_validate_utf8 (input, PP_JSONLD_MAX_DEPTH, error))
+  arena = pp_json_arena_new ();
+  document = pp_json_value_from_json_node (arena, input, PP_JSONLD_MAX_DEPTH, error);
+  if (document == NULL)
     return NULL;
 
-  base = pp_jsonld_options_get_base (options);
-  if (base != NULL && !g_utf8_validate (base, -1, NULL))
-    {
-      pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INPUT, "the base IRI is not valid UTF-8");
-      return NULL;
-    }
-
-  cache = pp_jsonld_context_cache_new ();
-  active = pp_jsonld_context_new (options);
-
-  state.options = options;
-  state.cancellable = cancellable;
-  state.cache = cache;
-  state.ordered = pp_jsonld_options_get_ordered (options);
-
-  expand_context = pp_jsonld_options_get_expand_context (options);
-  if (expand_context != NULL)
-    {
-      PpJsonldContext *processed;
-
-      if (JSON_NODE_HOLDS_OBJECT (expand_context) &&
-          json_object_has_member (json_node_get_object (expand_context), "@context"))
-        expand_context = json_object_get_member (json_node_get_object (expand_context), "@context");
-
-      if (!pp_jsonld_node_validate_utf8 (expand_context, PP_JSONLD_MAX_DEPTH, error))
-        return NULL;
-
-      processed = pp_jsonld_context_process_cached (cache, active, expand_context, base,
-                                                    FALSE, TRUE, options, cancellable, error);
-      if (processed == NULL)
-        return NULL;
-      g_clear_pointer (&active, pp_jsonld_context_unref);
-      active = processed;
-    }
-
-  if (!expand_element (&state, active, NULL, input, base, FALSE, &expanded, error))
-    return NULL;
-
-  if (expanded != NULL && JSON_NODE_HOLDS_OBJECT (expanded))
-    {
-      JsonObject *object = json_node_get_object (expanded);
-
-      if (json_object_get_size (object) == 1 && json_object_has_member (object, "@graph"))
-        {
-          JsonNode *graph = json_node_ref (json_object_get_member (object, "@graph"));
-
-          json_node_unref (expanded);
-          expanded = graph;
-        }
-    }
-
+  expanded = pp_jsonld_expand_value (arena, document, options, cancellable, error);
   if (expanded == NULL)
-    return pp_jsonld_node_new_empty_array ();
+    return NULL;
 
-  return as_array (g_steal_pointer (&expanded));
+  return pp_json_value_to_json_node (expanded);
 }
+
+/**
+ * pp_jsonld_expand_bytes:
+ * @input: a JSON-LD document as JSON text in UTF-8
+ * @options: (nullable): the options, %NULL for the defaults
+ * @pretty: whether to indent the result, two spaces a level
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Expands the JSON text @input as [func@Pp.jsonld_expand] expands a tree,
+ * and writes the result as [func@Pp.jsonld_to_json] writes it (without a
+ * final newline). The text is read with the checks of
+ * [func@Pp.json_validate]; a text that fails them fails with
+ * %PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED, its message
+ * "loading document failed: " followed by the cause and its position.
+ *
+ * The document never becomes a json-glib tree: it is read into libpp's
+ * own compact values, expanded there and written straight to bytes.
+ *
+ * Returns: (transfer full) (nullable): the expanded document as JSON text,
+ *   always an array, or %NULL with @error set (in %PP_JSONLD_ERROR, or
+ *   %G_IO_ERROR_CANCELLED)
+ *
+ * Since: 0.2
+ */
+GBytes *
+pp_jsonld_expand_bytes (GBytes           *input,
+                        PpJsonldOptions  *options,
+                        gboolean          pretty,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  g_autoptr(PpJsonArena) arena = NULL;
+  PpJsonValue *document;
+  PpJsonValue *expanded;
+
+  g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  arena = pp_json_arena_new ();
+  document = pp_jsonld_parse_document (arena, input, error);
+  if (document == NULL)
+    return NULL;
+
+  expanded = pp_jsonld_expand_value (arena, document, options, cancellable, error);
+  if (expanded == NULL)
+    return NULL;
+
+  return pp_json_value_to_bytes (expanded, pretty ? PP_JSON_WRITE_PRETTY : PP_JSON_WRITE_NONE);
+}
+
+/* }}} */

@@ -6,9 +6,10 @@
 #include "config.h"
 
 #include "pp-jsonld.h"
-#include "pp-json-parse.h"
 #include "pp-json-value-private.h"
 #include "pp-jsonld-compact-private.h"
+#include "pp-jsonld-expand-private.h"
+#include "pp-jsonld-flatten-private.h"
 #include "pp-jsonld-node-map-private.h"
 #include "pp-jsonld-util-private.h"
 
@@ -49,11 +50,12 @@ find_graph_alias (JsonNode         *context,
   return g_strdup ("@graph");
 }
 
-/* Makes sure @compacted has nothing but @context and the @graph entry at
- * the top level, as the Flattening algorithm requires even when there is
- * one node or none. */
-static JsonNode *
-wrap_in_graph (JsonNode         *compacted,
+/* Makes sure @compacted (of @arena) has nothing but @context and the
+ * @graph entry at the top level, as the Flattening algorithm requires even
+ * when there is one node or none. */
+static PpJsonValue *
+wrap_in_graph (PpJsonArena      *arena,
+               PpJsonValue      *compacted,
                JsonNode         *context,
                PpJsonldOptions  *options,
                gsize             n_nodes,
@@ -61,47 +63,90 @@ wrap_in_graph (JsonNode         *compacted,
                GError          **error)
 {
   g_autofree char *alias = NULL;
-  JsonObject *object;
-  JsonObject *result;
-  JsonObject *node;
-  JsonArray *graph;
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *member;
+  const PpJsonMember *members;
+  PpJsonValue *result;
+  PpJsonValue *node;
+  PpJsonValue *graph;
+  guint n;
 
-  if (!JSON_NODE_HOLDS_OBJECT (compacted))
-    return json_node_ref (compacted);
+  if (!pp_json_value_is_object (compacted))
+    return compacted;
 
   /* an array of one node or more that was not compacted away to its only
    * element already is the @graph entry */
   if (n_nodes > 1 || (n_nodes == 1 && !pp_jsonld_options_get_compact_arrays (options)))
-    return json_node_ref (compacted);
+    return compacted;
 
   alias = find_graph_alias (context, options, cancellable, error);
   if (alias == NULL)
     return NULL;
 
-  object = json_node_get_object (compacted);
-  result = json_object_new ();
-  node = json_object_new ();
-  graph = json_array_new ();
+  members = pp_json_object_get_members (compacted);
+  n = pp_json_value_get_size (compacted);
+  result = pp_json_value_new_object (arena, 2);
+  node = pp_json_value_new_object (arena, n);
+  graph = pp_json_value_new_array (arena, 1);
 
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &name, &member))
+  for (guint i = 0; i < n; i++)
     {
-      if (strcmp (name, "@context") == 0)
-        json_object_set_member (result, name, json_node_ref (member));
+      if (members[i].key == PP_JSON_KW (CONTEXT))
+        pp_json_object_append (arena, result, members[i].key, members[i].value);
       else
-        json_object_set_member (node, name, json_node_ref (member));
+        pp_json_object_append (arena, node, members[i].key, members[i].value);
     }
 
-  if (json_object_get_size (node) > 0)
-    json_array_add_element (graph, pp_jsonld_node_new_object (node));
-  else
-    json_object_unref (node);
+  if (pp_json_value_get_size (node) > 0)
+    pp_json_array_append (arena, graph, node);
 
-  json_object_set_array_member (result, alias, graph);
-  return pp_jsonld_node_new_object (result);
+  pp_json_object_set (arena, result, pp_json_arena_intern (arena, alias), graph);
+  return result;
+}
+
+/* The Flattening algorithm on values: @input flattened; the result lives
+ * as long as *@map without a @context, as long as @arena with one */
+static PpJsonValue *
+flatten_value (PpJsonArena        *arena,
+               const PpJsonValue  *input,
+               JsonNode           *context,
+               PpJsonldOptions    *options,
+               GCancellable       *cancellable,
+               PpJsonldNodeMap   **map,
+               GError            **error)
+{
+  PpJsonldFlattenFlags flags = PP_JSONLD_FLATTEN_NONE;
+  g_autoptr(PpJsonArena) expansion = NULL;
+  PpJsonValue *expanded;
+  PpJsonValue *flattened;
+  PpJsonValue *compacted;
+
+  if (pp_jsonld_options_get_ordered (options))
+    flags |= PP_JSONLD_FLATTEN_ORDERED;
+
+  /* the expanded document in an arena of its own, dropped once the node
+   * map has copied what it keeps, before the output is built */
+  expansion = pp_json_arena_new ();
+  expanded = pp_jsonld_expand_value (expansion, input, options, cancellable, error);
+  if (expanded == NULL)
+    return NULL;
+
+  *map = pp_jsonld_node_map_new ();
+  if (!pp_jsonld_node_map_add_document_value (*map, NULL, expanded, NULL, cancellable, error))
+    return NULL;
+  g_clear_pointer (&expansion, pp_json_arena_unref);
+
+  flattened = pp_jsonld_node_map_flatten_value (*map, flags);
+
+  if (context == NULL || JSON_NODE_HOLDS_NULL (context))
+    return flattened;
+
+  /* already expanded: compaction must not expand it again */
+  compacted = pp_jsonld_compact_expanded_value (arena, flattened, context, options,
+                                                cancellable, error);
+  if (compacted == NULL)
+    return NULL;
+
+  return wrap_in_graph (arena, compacted, context, options, pp_json_value_get_size (flattened),
+                        cancellable, error);
 }
 
 /**
@@ -139,11 +184,10 @@ pp_jsonld_flatten (JsonNode         *input,
                    GError          **error)
 {
   g_autoptr(PpJsonldOptions) default_options = NULL;
-  g_autoptr(JsonNode) expanded = NULL;
-  g_autoptr(JsonNode) flattened = NULL;
-  g_autoptr(JsonNode) compacted = NULL;
+  g_autoptr(PpJsonArena) arena = NULL;
   g_autoptr(PpJsonldNodeMap) map = NULL;
-  PpJsonldFlattenFlags flags = PP_JSONLD_FLATTEN_NONE;
+  PpJsonValue *document;
+  PpJsonValue *flattened;
 
   g_return_val_if_fail (input != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
@@ -152,35 +196,16 @@ pp_jsonld_flatten (JsonNode         *input,
   if (options == NULL)
     options = default_options = pp_jsonld_options_new ();
 
-  if (pp_jsonld_options_get_ordered (options))
-    flags |= PP_JSONLD_FLATTEN_ORDERED;
-
-  expanded = pp_jsonld_expand (input, options, cancellable, error);
-  if (expanded == NULL)
+  arena = pp_json_arena_new ();
+  document = pp_json_value_from_json_node (arena, input, PP_JSONLD_MAX_DEPTH, error);
+  if (document == NULL)
     return NULL;
 
-  map = pp_jsonld_node_map_new ();
-  if (!pp_jsonld_node_map_add_document (map, expanded, NULL, cancellable, error))
+  flattened = flatten_value (arena, document, context, options, cancellable, &map, error);
+  if (flattened == NULL)
     return NULL;
 
-  /* the map keeps the value objects it needs: free the rest of the
-   * expanded document before building the output, to lower the peak */
-  g_clear_pointer (&expanded, json_node_unref);
-
-  flattened = pp_jsonld_node_map_flatten (map, flags);
-  g_clear_pointer (&map, pp_jsonld_node_map_unref);
-
-  if (context == NULL || JSON_NODE_HOLDS_NULL (context))
-    return g_steal_pointer (&flattened);
-
-  /* already expanded: compaction must not expand it again */
-  compacted = pp_jsonld_compact_expanded (flattened, context, options, cancellable, error);
-  if (compacted == NULL)
-    return NULL;
-
-  return wrap_in_graph (compacted, context, options,
-                        json_array_get_length (json_node_get_array (flattened)),
-                        cancellable, error);
+  return pp_json_value_to_json_node (flattened);
 }
 
 /**
@@ -200,6 +225,9 @@ pp_jsonld_flatten (JsonNode         *input,
  * %PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED, its message
  * "loading document failed: " followed by the cause and its position.
  *
+ * The document never becomes a json-glib tree: it is read into libpp's
+ * own compact values, flattened there and written straight to bytes.
+ *
  * Returns: (transfer full) (nullable): the flattened document as JSON text,
  *   or %NULL with @error set (in %PP_JSONLD_ERROR, or %G_IO_ERROR_CANCELLED)
  *
@@ -213,45 +241,69 @@ pp_jsonld_flatten_bytes (GBytes           *input,
                          GCancellable     *cancellable,
                          GError          **error)
 {
+  g_autoptr(PpJsonldOptions) default_options = NULL;
   g_autoptr(PpJsonArena) arena = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) tree = NULL;
-  g_autoptr(JsonNode) flattened = NULL;
+  g_autoptr(PpJsonldNodeMap) map = NULL;
   PpJsonValue *document;
-  const char *data;
-  gsize length;
+  PpJsonValue *flattened;
 
   g_return_val_if_fail (input != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  data = g_bytes_get_data (input, &length);
-  if (length > G_MAXSSIZE)
-    {
-      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
-                           "the document is too long");
-      return NULL;
-    }
+  if (options == NULL)
+    options = default_options = pp_jsonld_options_new ();
 
   arena = pp_json_arena_new ();
-  document = pp_json_value_parse (arena, data != NULL ? data : "", (gssize) length, &local_error);
+  document = pp_jsonld_parse_document (arena, input, error);
   if (document == NULL)
-    {
-      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
-                           "%s", local_error->message);
-      return NULL;
-    }
+    return NULL;
 
-  /* expansion and the node map still take a tree */
-  tree = pp_json_value_to_json_node (document);
-  g_clear_pointer (&arena, pp_json_arena_unref);
-
-  flattened = pp_jsonld_flatten (tree, context, options, cancellable, error);
+  flattened = flatten_value (arena, document, context, options, cancellable, &map, error);
   if (flattened == NULL)
     return NULL;
-  g_clear_pointer (&tree, json_node_unref);
 
-  arena = pp_json_arena_new ();
-  return pp_json_value_to_bytes (pp_json_value_from_json_node_unchecked (arena, flattened),
-                                 pretty ? PP_JSON_WRITE_PRETTY : PP_JSON_WRITE_NONE);
+  return pp_json_value_to_bytes (flattened, pretty ? PP_JSON_WRITE_PRETTY : PP_JSON_WRITE_NONE);
+}
+
+/**
+ * pp_jsonld_flatten_document:
+ * @arena: the arena of @document, which the result lives in
+ * @document: a JSON-LD document as values
+ * @context: (nullable): the context to compact the result with, or %NULL
+ * @options: (nullable): options, or %NULL for the defaults
+ * @cancellable: (nullable): a #GCancellable
+ * @map: (out) (transfer full): the node map the result may point into
+ * @error: return location for a #GError
+ *
+ * The Flattening algorithm of pp_jsonld_flatten_bytes() on a document
+ * already read (pp_jsonld_parse_document()): the result is valid as long
+ * as @arena and *@map live.
+ *
+ * Returns: (transfer none) (nullable): the flattened document
+ */
+PpJsonValue *
+pp_jsonld_flatten_document (PpJsonArena        *arena,
+                            const PpJsonValue  *document,
+                            JsonNode           *context,
+                            PpJsonldOptions    *options,
+                            GCancellable       *cancellable,
+                            PpJsonldNodeMap   **map,
+                            GError            **error)
+{
+  g_autoptr(PpJsonldOptions) default_options = NULL;
+  PpJsonValue *flattened;
+
+  g_return_val_if_fail (arena != NULL, NULL);
+  g_return_val_if_fail (document != NULL, NULL);
+  g_return_val_if_fail (map != NULL && *map == NULL, NULL);
+
+  if (options == NULL)
+    options = default_options = pp_jsonld_options_new ();
+
+  flattened = flatten_value (arena, document, context, options, cancellable, map, error);
+  if (flattened == NULL)
+    g_clear_pointer (map, pp_jsonld_node_map_unref);
+
+  return flattened;
 }

@@ -53,8 +53,21 @@ const char             *pp_jsonld_inverse_context_select_term  (PpJsonldInverseC
 gboolean                pp_jsonld_inverse_context_has_iri      (PpJsonldInverseContext *inverse,
                                                                 const char             *iri);
 
-/* The definitions usable as the prefix of a compact IRI (a non-null IRI
- * mapping and the prefix flag), shortest term first; transfer none. */
-GPtrArray              *pp_jsonld_inverse_context_get_prefixes (PpJsonldInverseContext *inverse);
+/**
+ * PpJsonldPrefix:
+ * @term: a term usable as the prefix of a compact IRI (a non-null IRI
+ *   mapping and the prefix flag)
+ * @iri: its IRI mapping
+ * @iri_length: the length of @iri in bytes
+ */
+typedef struct {
+  const char *term;
+  const char *iri;
+  gsize       iri_length;
+} PpJsonldPrefix;
+
+/* The prefixes of the context, shortest term first; owned by the context */
+const PpJsonldPrefix   *pp_jsonld_inverse_context_get_prefixes (PpJsonldInverseContext *inverse,
+                                                                guint                  *n_prefixes);
 
 G_END_DECLS

@@ -32,7 +32,7 @@ typedef struct {
 typedef struct _PpJsonldInverseContext {
   GHashTable   *iris;      /* const char * IRI → GArray of InverseRecord */
   GStringChunk *keys;      /* the keys that are not constants */
-  GPtrArray    *prefixes;  /* const PpJsonldTermDef *, shortest term first */
+  GArray       *prefixes;  /* PpJsonldPrefix, shortest term first */
 } InverseContext;
 
 static void
@@ -42,7 +42,7 @@ inverse_context_free (gpointer data)
 
   g_hash_table_unref (inverse->iris);
   g_string_chunk_free (inverse->keys);
-  g_ptr_array_unref (inverse->prefixes);
+  g_array_unref (inverse->prefixes);
   g_free (inverse);
 }
 
@@ -93,22 +93,6 @@ inverse_get_records (InverseContext *inverse,
   return records;
 }
 
-static const char *
-direction_name (PpJsonldDirection direction)
-{
-  switch (direction)
-    {
-    case PP_JSONLD_DIRECTION_LTR:
-      return "ltr";
-    case PP_JSONLD_DIRECTION_RTL:
-      return "rtl";
-    case PP_JSONLD_DIRECTION_UNSET:
-    case PP_JSONLD_DIRECTION_NULL:
-    default:
-      return NULL;
-    }
-}
-
 /* @str in lower case, kept in @inverse */
 static const char *
 lower_key (InverseContext *inverse,
@@ -126,7 +110,7 @@ language_direction_key (InverseContext    *inverse,
                         const char        *language,
                         PpJsonldDirection  direction)
 {
-  const char *dir = direction_name (direction);
+  const char *dir = pp_jsonld_direction_to_string (direction);
   g_autofree char *joined = NULL;
 
   if (language != NULL && dir != NULL)
@@ -154,11 +138,11 @@ inverse_context_build (PpJsonldContext *context)
   inverse->iris = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                          (GDestroyNotify) g_array_unref);
   inverse->keys = g_string_chunk_new (256);
-  inverse->prefixes = g_ptr_array_new ();
+  inverse->prefixes = g_array_new (FALSE, FALSE, sizeof (PpJsonldPrefix));
 
   default_language = context->default_language != NULL ?
                      lower_key (inverse, context->default_language) : "@none";
-  if (direction_name (context->default_direction) != NULL)
+  if (pp_jsonld_direction_to_string (context->default_direction) != NULL)
     default_language_direction =
       language_direction_key (inverse,
                               context->default_language != NULL ?
@@ -177,7 +161,11 @@ inverse_context_build (PpJsonldContext *context)
         continue;
 
       if (def->prefix)
-        g_ptr_array_add (inverse->prefixes, (gpointer) def);
+        {
+          PpJsonldPrefix prefix = { def->term, def->iri, strlen (def->iri) };
+
+          g_array_append_val (inverse->prefixes, prefix);
+        }
 
       /* the strings of a definition live as long as the context */
       term = def->term;
@@ -336,14 +324,18 @@ pp_jsonld_inverse_context_has_iri (PpJsonldInverseContext *inverse,
 /**
  * pp_jsonld_inverse_context_get_prefixes:
  * @inverse: an inverse context
+ * @n_prefixes: (out): return location for the number of prefixes
  *
- * Returns: (transfer none) (element-type PpJsonldTermDef): the definitions
- *   usable as the prefix of a compact IRI
+ * Returns: (transfer none) (array length=n_prefixes): the terms usable as
+ *   the prefix of a compact IRI, shortest first
  */
-GPtrArray *
-pp_jsonld_inverse_context_get_prefixes (PpJsonldInverseContext *inverse)
+const PpJsonldPrefix *
+pp_jsonld_inverse_context_get_prefixes (PpJsonldInverseContext *inverse,
+                                        guint                  *n_prefixes)
 {
   g_return_val_if_fail (inverse != NULL, NULL);
+  g_return_val_if_fail (n_prefixes != NULL, NULL);
 
-  return inverse->prefixes;
+  *n_prefixes = inverse->prefixes->len;
+  return (const PpJsonldPrefix *) (gpointer) inverse->prefixes->data;
 }

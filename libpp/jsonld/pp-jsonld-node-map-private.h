@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "pp-json-value-private.h"
 #include "pp-jsonld-options.h"
 
 G_BEGIN_DECLS
@@ -29,11 +30,12 @@ G_BEGIN_DECLS
  * Adding a document is atomic: a document that fails (conflicting
  * `@index` values, nesting too deep, cancelled) leaves the map as it was.
  *
- * The map takes its own references on the value objects of the documents
- * added to it instead of copying them, so a document can be dropped as
- * soon as it is added; do not modify it while the map, or a tree built
- * from the map, is alive.  A map is not thread-safe: use it from one
- * thread at a time.
+ * The map keeps the value objects of the documents added to it, in their
+ * arenas, instead of copying them: a document given as a tree is converted
+ * once, and a document given as values (pp_jsonld_node_map_add_document_value())
+ * is pointed at, its arena kept alive by the map.  Trees built from the map
+ * share nothing with it.  A map is not thread-safe: use it from one thread
+ * at a time.
  */
 typedef struct _PpJsonldNodeMap PpJsonldNodeMap;
 
@@ -67,6 +69,13 @@ gboolean         pp_jsonld_node_map_add_document         (PpJsonldNodeMap      *
                                                           GCancellable         *cancellable,
                                                           GError              **error);
 
+gboolean         pp_jsonld_node_map_add_document_value   (PpJsonldNodeMap      *map,
+                                                          PpJsonArena          *arena,
+                                                          const PpJsonValue    *expanded,
+                                                          const char           *blank_node_prefix,
+                                                          GCancellable         *cancellable,
+                                                          GError              **error);
+
 gboolean         pp_jsonld_node_map_add_map              (PpJsonldNodeMap      *map,
                                                           PpJsonldNodeMap      *other,
                                                           GError              **error);
@@ -74,6 +83,8 @@ gboolean         pp_jsonld_node_map_add_map              (PpJsonldNodeMap      *
 char            *pp_jsonld_node_map_generate_blank_node  (PpJsonldNodeMap      *map);
 
 JsonNode        *pp_jsonld_node_map_flatten              (PpJsonldNodeMap      *map,
+                                                          PpJsonldFlattenFlags  flags);
+PpJsonValue     *pp_jsonld_node_map_flatten_value        (PpJsonldNodeMap      *map,
                                                           PpJsonldFlattenFlags  flags);
 JsonNode        *pp_jsonld_node_map_flatten_node         (PpJsonldNodeMap      *map,
                                                           const char           *id,

@@ -6,8 +6,10 @@
 #include "config.h"
 
 #include "pp-jsonld.h"
+#include "pp-json-value-private.h"
+#include "pp-jsonld-expand-private.h"
 #include "pp-jsonld-json-writer-private.h"
-#include "pp-jsonld-node-map-private.h"
+#include "pp-jsonld-node-map-types-private.h"
 #include "pp-jsonld-util-private.h"
 
 #include <math.h>
@@ -34,6 +36,9 @@
 #define XSD_DOUBLE      XSD_NS "double"
 
 #define CANCEL_CHECK_INTERVAL 1024
+
+/* How much memory the nodes being written take before it is reused */
+#define NODE_ARENA_SIZE (4 * 1024 * 1024)
 
 /* {{{ well-formedness */
 
@@ -198,12 +203,12 @@ compare_utf16 (gconstpointer a,
   return (int) *pa - (int) *pb;
 }
 
-/* the JSON Canonicalization Scheme (RFC 8785) serialisation of @node */
+/* the JSON Canonicalization Scheme (RFC 8785) serialisation of @value */
 static gboolean
-append_jcs (GString   *out,
-            JsonNode  *node,
-            guint      depth,
-            GError   **error)
+append_jcs (GString            *out,
+            const PpJsonValue  *value,
+            guint               depth,
+            GError            **error)
 {
   if (depth > PP_JSONLD_MAX_DEPTH)
     {
@@ -213,17 +218,15 @@ append_jcs (GString   *out,
       return FALSE;
     }
 
-  switch (JSON_NODE_TYPE (node))
+  switch (pp_json_value_get_type (value))
     {
-    case JSON_NODE_OBJECT:
+    case PP_JSON_TYPE_OBJECT:
       {
-        JsonObject *object = json_node_get_object (node);
-        g_autoptr(GPtrArray) keys = pp_jsonld_object_get_keys_sorted (object, FALSE);
-        guint i;
+        g_autoptr(GPtrArray) keys = pp_json_object_get_keys_sorted (value);
 
         g_ptr_array_sort (keys, compare_utf16);
         g_string_append_c (out, '{');
-        for (i = 0; i < keys->len; i++)
+        for (guint i = 0; i < keys->len; i++)
           {
             const char *key = g_ptr_array_index (keys, i);
 
@@ -231,56 +234,52 @@ append_jcs (GString   *out,
               g_string_append_c (out, ',');
             pp_json_append_string (out, key);
             g_string_append_c (out, ':');
-            if (!append_jcs (out, json_object_get_member (object, key), depth + 1, error))
+            if (!append_jcs (out, pp_json_object_get (value, key), depth + 1, error))
               return FALSE;
           }
         g_string_append_c (out, '}');
         return TRUE;
       }
 
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        guint i, n = json_array_get_length (array);
-
-        g_string_append_c (out, '[');
-        for (i = 0; i < n; i++)
-          {
-            if (i > 0)
-              g_string_append_c (out, ',');
-            if (!append_jcs (out, json_array_get_element (array, i), depth + 1, error))
-              return FALSE;
-          }
-        g_string_append_c (out, ']');
-        return TRUE;
-      }
-
-    case JSON_NODE_NULL:
-      g_string_append (out, "null");
+    case PP_JSON_TYPE_ARRAY:
+      g_string_append_c (out, '[');
+      for (guint i = 0; i < pp_json_value_get_size (value); i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          if (!append_jcs (out, pp_json_array_get (value, i), depth + 1, error))
+            return FALSE;
+        }
+      g_string_append_c (out, ']');
       return TRUE;
 
-    case JSON_NODE_VALUE:
-    default:
+    case PP_JSON_TYPE_STRING:
+      pp_json_append_string (out, pp_json_value_get_string (value));
+      return TRUE;
+
+    case PP_JSON_TYPE_BOOLEAN:
+      g_string_append (out, pp_json_value_get_boolean (value) ? "true" : "false");
+      return TRUE;
+
+    case PP_JSON_TYPE_INT:
       {
-        GType type = json_node_get_value_type (node);
+        gint64 i = pp_json_value_get_int (value);
 
-        if (type == G_TYPE_STRING)
-          pp_json_append_string (out, json_node_get_string (node));
-        else if (type == G_TYPE_BOOLEAN)
-          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
-        else if (type == G_TYPE_INT64)
-          {
-            gint64 i = json_node_get_int (node);
-
-            if (i >= -(G_GINT64_CONSTANT (1) << 53) && i <= (G_GINT64_CONSTANT (1) << 53))
-              g_string_append_printf (out, "%" G_GINT64_FORMAT, i);
-            else
-              pp_json_append_number (out, (double) i);
-          }
+        if (i >= -(G_GINT64_CONSTANT (1) << 53) && i <= (G_GINT64_CONSTANT (1) << 53))
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, i);
         else
-          pp_json_append_number (out, json_node_get_double (node));
+          pp_json_append_number (out, (double) i);
         return TRUE;
       }
+
+    case PP_JSON_TYPE_DOUBLE:
+      pp_json_append_number (out, pp_json_value_get_double (value));
+      return TRUE;
+
+    case PP_JSON_TYPE_NULL:
+    default:
+      g_string_append (out, "null");
+      return TRUE;
     }
 }
 
@@ -387,23 +386,23 @@ emit_quad (Writer     *w,
     }
 }
 
-static gboolean object_to_rdf (Writer     *w,
-                               JsonNode   *item,
-                               GPtrArray  *list_triples,
-                               char      **term,
-                               guint       depth,
-                               GError    **error);
+static gboolean object_to_rdf (Writer             *w,
+                               const PpJsonValue  *item,
+                               GPtrArray          *list_triples,
+                               char              **term,
+                               guint               depth,
+                               GError            **error);
 
 /* the List to RDF Conversion algorithm */
 static gboolean
-list_to_rdf (Writer     *w,
-             JsonArray  *list,
-             GPtrArray  *list_triples,
-             char      **head,
-             guint       depth,
-             GError    **error)
+list_to_rdf (Writer             *w,
+             const PpJsonValue  *list,
+             GPtrArray          *list_triples,
+             char              **head,
+             guint               depth,
+             GError            **error)
 {
-  guint i, n = json_array_get_length (list);
+  guint i, n = pp_json_value_get_size (list);
   g_autoptr(GPtrArray) bnodes = NULL;
 
   if (n == 0)
@@ -422,7 +421,7 @@ list_to_rdf (Writer     *w,
       g_autoptr(GPtrArray) embedded = g_ptr_array_new_with_free_func (g_free);
       g_autofree char *object = NULL;
 
-      if (!object_to_rdf (w, json_array_get_element (list, i), embedded, &object,
+      if (!object_to_rdf (w, pp_json_array_get (list, i), embedded, &object,
                           depth + 1, error))
         return FALSE;
 
@@ -441,21 +440,79 @@ list_to_rdf (Writer     *w,
   return TRUE;
 }
 
+/* The lexical form of the number @value and its datatype when it has none
+ * (@datatype) */
+static char *
+number_lexical (const PpJsonValue  *value,
+                const char        **datatype)
+{
+  gboolean is_int = pp_json_value_get_type (value) == PP_JSON_TYPE_INT;
+  double d = pp_json_value_get_double (value);
+
+  if ((!is_int && (fmod (d, 1.0) != 0.0 || fabs (d) >= 1e21)) ||
+      g_strcmp0 (*datatype, XSD_DOUBLE) == 0)
+    {
+      if (*datatype == NULL)
+        *datatype = XSD_DOUBLE;
+      return format_double (d);
+    }
+
+  if (*datatype == NULL)
+    *datatype = XSD_INTEGER;
+  if (is_int)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, pp_json_value_get_int (value));
+  return format_integer_double (d);
+}
+
+/* the compound literal of a string with a direction: a blank node with
+ * rdf:value, rdf:language and rdf:direction, in @list_triples */
+static gboolean
+compound_literal_to_rdf (Writer       *w,
+                         const char   *lexical,
+                         const char   *lower_language,
+                         const char   *direction,
+                         GPtrArray    *list_triples,
+                         char        **term,
+                         GError      **error)
+{
+  g_autofree char *literal = pp_jsonld_node_map_generate_blank_node (w->map);
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  if (!format_literal (out, lexical, XSD_STRING, NULL, error))
+    return FALSE;
+  g_ptr_array_add (list_triples, quad_new (w, literal, RDF_VALUE, out->str));
+
+  if (lower_language != NULL)
+    {
+      g_string_truncate (out, 0);
+      if (!format_literal (out, lower_language, XSD_STRING, NULL, error))
+        return FALSE;
+      g_ptr_array_add (list_triples, quad_new (w, literal, RDF_LANGUAGE, out->str));
+    }
+
+  g_string_truncate (out, 0);
+  if (!format_literal (out, direction, XSD_STRING, NULL, error))
+    return FALSE;
+  g_ptr_array_add (list_triples, quad_new (w, literal, RDF_DIRECTION, out->str));
+
+  *term = g_steal_pointer (&literal);
+  return TRUE;
+}
+
 /* the Object to RDF Conversion algorithm: sets *@term to the formatted
  * object, or NULL when @item is not well-formed */
 static gboolean
-object_to_rdf (Writer     *w,
-               JsonNode   *item,
-               GPtrArray  *list_triples,
-               char      **term,
-               guint       depth,
-               GError    **error)
+object_to_rdf (Writer             *w,
+               const PpJsonValue  *item,
+               GPtrArray          *list_triples,
+               char              **term,
+               guint               depth,
+               GError            **error)
 {
-  JsonObject *object;
-  JsonNode *value, *list;
+  const PpJsonValue *value, *list;
   const char *id, *datatype, *language, *direction;
-  g_autofree char *lexical = NULL;
-  g_autofree char *i18n_datatype = NULL;
+  const char *lexical = NULL;
+  g_autofree char *own_lexical = NULL;
   g_autoptr(GString) out = NULL;
 
   *term = NULL;
@@ -468,31 +525,29 @@ object_to_rdf (Writer     *w,
       return FALSE;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (item))
+  if (!pp_json_value_is_object (item))
     return TRUE;
 
-  object = json_node_get_object (item);
-
-  list = json_object_get_member (object, "@list");
+  list = pp_json_object_get (item, PP_JSON_KW (LIST));
   if (list != NULL)
     {
-      if (!JSON_NODE_HOLDS_ARRAY (list))
+      if (!pp_json_value_is_array (list))
         return TRUE;
-      return list_to_rdf (w, json_node_get_array (list), list_triples, term, depth, error);
+      return list_to_rdf (w, list, list_triples, term, depth, error);
     }
 
-  value = json_object_get_member (object, "@value");
+  value = pp_json_object_get (item, PP_JSON_KW (VALUE));
   if (value == NULL)
     {
-      id = pp_jsonld_object_get_string (object, "@id");
+      id = pp_json_object_get_string (item, PP_JSON_KW (ID));
       if (id != NULL && resource_is_well_formed (id))
         *term = format_resource (id);
       return TRUE;
     }
 
-  datatype = pp_jsonld_object_get_string (object, "@type");
-  language = pp_jsonld_object_get_string (object, "@language");
-  direction = pp_jsonld_object_get_string (object, "@direction");
+  datatype = pp_json_object_get_string (item, PP_JSON_KW (TYPE));
+  language = pp_json_object_get_string (item, PP_JSON_KW (LANGUAGE));
+  direction = pp_json_object_get_string (item, PP_JSON_KW (DIRECTION));
 
   if (datatype != NULL && strcmp (datatype, "@json") != 0 && !iri_is_well_formed (datatype))
     return TRUE;
@@ -508,40 +563,22 @@ object_to_rdf (Writer     *w,
           g_string_free (json, TRUE);
           return FALSE;
         }
-      lexical = g_string_free (json, FALSE);
+      lexical = own_lexical = g_string_free (json, FALSE);
       datatype = RDF_JSON;
     }
-  else if (pp_jsonld_node_is_boolean (value))
+  else if (pp_json_value_is_boolean (value))
     {
-      lexical = g_strdup (json_node_get_boolean (value) ? "true" : "false");
+      lexical = pp_json_value_get_boolean (value) ? "true" : "false";
       if (datatype == NULL)
         datatype = XSD_BOOLEAN;
     }
-  else if (pp_jsonld_node_is_number (value))
+  else if (pp_json_value_is_number (value))
     {
-      gboolean is_int = json_node_get_value_type (value) == G_TYPE_INT64;
-      double d = json_node_get_double (value);
-
-      if ((!is_int && (fmod (d, 1.0) != 0.0 || fabs (d) >= 1e21)) ||
-          g_strcmp0 (datatype, XSD_DOUBLE) == 0)
-        {
-          lexical = format_double (d);
-          if (datatype == NULL)
-            datatype = XSD_DOUBLE;
-        }
-      else
-        {
-          if (is_int)
-            lexical = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (value));
-          else
-            lexical = format_integer_double (d);
-          if (datatype == NULL)
-            datatype = XSD_INTEGER;
-        }
+      lexical = own_lexical = number_lexical (value, &datatype);
     }
-  else if (pp_jsonld_node_is_string (value))
+  else if (pp_json_value_is_string (value))
     {
-      lexical = g_strdup (json_node_get_string (value));
+      lexical = pp_json_value_get_string (value);
       if (datatype == NULL)
         datatype = language != NULL ? RDF_LANGSTRING : XSD_STRING;
     }
@@ -557,36 +594,16 @@ object_to_rdf (Writer     *w,
     {
       g_autofree char *lower = g_ascii_strdown (language != NULL ? language : "", -1);
 
-      if (w->direction == PP_JSONLD_RDF_DIRECTION_I18N_DATATYPE)
-        {
-          i18n_datatype = g_strconcat (I18N_NS, lower, "_", direction, NULL);
-          if (!format_literal (out, lexical, i18n_datatype, NULL, error))
-            return FALSE;
-        }
-      else
-        {
-          g_autofree char *literal = pp_jsonld_node_map_generate_blank_node (w->map);
+      if (w->direction != PP_JSONLD_RDF_DIRECTION_I18N_DATATYPE)
+        return compound_literal_to_rdf (w, lexical, language != NULL ? lower : NULL,
+                                        direction, list_triples, term, error);
 
-          if (!format_literal (out, lexical, XSD_STRING, NULL, error))
-            return FALSE;
-          g_ptr_array_add (list_triples, quad_new (w, literal, RDF_VALUE, out->str));
+      {
+        g_autofree char *i18n_datatype = g_strconcat (I18N_NS, lower, "_", direction, NULL);
 
-          if (language != NULL)
-            {
-              g_string_truncate (out, 0);
-              if (!format_literal (out, lower, XSD_STRING, NULL, error))
-                return FALSE;
-              g_ptr_array_add (list_triples, quad_new (w, literal, RDF_LANGUAGE, out->str));
-            }
-
-          g_string_truncate (out, 0);
-          if (!format_literal (out, direction, XSD_STRING, NULL, error))
-            return FALSE;
-          g_ptr_array_add (list_triples, quad_new (w, literal, RDF_DIRECTION, out->str));
-
-          *term = g_steal_pointer (&literal);
-          return TRUE;
-        }
+        if (!format_literal (out, lexical, i18n_datatype, NULL, error))
+          return FALSE;
+      }
     }
   else if (!format_literal (out, lexical,
                             g_strcmp0 (datatype, RDF_LANGSTRING) == 0 ? NULL : datatype,
@@ -601,32 +618,30 @@ object_to_rdf (Writer     *w,
 }
 
 static gboolean
-node_to_rdf (Writer      *w,
-             const char  *id,
-             JsonObject  *node,
-             GError     **error)
+node_to_rdf (Writer             *w,
+             const char         *id,
+             const PpJsonValue  *node,
+             GError            **error)
 {
   g_autofree char *subject = format_resource (id);
-  g_autoptr(GPtrArray) keys = pp_jsonld_object_get_keys_sorted (node, TRUE);
+  g_autoptr(GPtrArray) keys = pp_json_object_get_keys_sorted (node);
   guint i, j;
 
   for (i = 0; i < keys->len; i++)
     {
       const char *property = g_ptr_array_index (keys, i);
-      JsonNode *member = json_object_get_member (node, property);
-      JsonArray *values;
+      const PpJsonValue *values = pp_json_object_get (node, property);
       guint n;
 
-      if (!JSON_NODE_HOLDS_ARRAY (member))
+      if (!pp_json_value_is_array (values))
         continue;
-      values = json_node_get_array (member);
-      n = json_array_get_length (values);
+      n = pp_json_value_get_size (values);
 
-      if (strcmp (property, "@type") == 0)
+      if (property == PP_JSON_KW (TYPE))
         {
           for (j = 0; j < n; j++)
             {
-              const char *type = pp_jsonld_node_get_string_or_null (json_array_get_element (values, j));
+              const char *type = pp_json_value_get_string (pp_json_array_get (values, j));
               g_autofree char *object = NULL;
 
               if (type == NULL || !resource_is_well_formed (type))
@@ -638,7 +653,7 @@ node_to_rdf (Writer      *w,
           continue;
         }
 
-      if (pp_jsonld_is_keyword (property))
+      if (pp_json_is_interned_keyword (property) || pp_jsonld_is_keyword (property))
         continue;
       if (pp_jsonld_is_blank_node_id (property) && !w->generalized)
         continue;
@@ -662,7 +677,7 @@ node_to_rdf (Writer      *w,
             g_autofree char *object = NULL;
             guint k;
 
-            if (!object_to_rdf (w, json_array_get_element (values, j), list_triples,
+            if (!object_to_rdf (w, pp_json_array_get (values, j), list_triples,
                                 &object, 0, error))
               return FALSE;
 
@@ -676,6 +691,23 @@ node_to_rdf (Writer      *w,
     }
 
   return TRUE;
+}
+
+/* The node @id of the graph @graph_name of @map as values of @arena, or
+ * NULL when there is none: pp_jsonld_node_map_get_node() without the tree */
+static const PpJsonValue *
+get_node_value (PpJsonArena     *arena,
+                PpJsonldNodeMap *map,
+                const char      *graph_name,
+                const char      *id)
+{
+  Graph *graph = pp_node_map_lookup_graph (map, graph_name);
+  Node *node = graph != NULL ? pp_node_map_graph_lookup_node (graph, id) : NULL;
+
+  if (node == NULL)
+    return NULL;
+
+  return pp_node_map_node_to_value (map, arena, node, PP_JSONLD_FLATTEN_NONE);
 }
 
 /**
@@ -707,6 +739,7 @@ pp_jsonld_node_map_to_nquads (PpJsonldNodeMap       *map,
 {
   g_autoptr(GPtrArray) graph_names = NULL;
   g_autoptr(GString) out = NULL;
+  g_autoptr(PpJsonArena) arena = NULL;
   Writer w = { 0, };
   guint i, j, steps = 0;
 
@@ -737,7 +770,7 @@ pp_jsonld_node_map_to_nquads (PpJsonldNodeMap       *map,
       for (j = 0; j < ids->len; j++)
         {
           const char *id = g_ptr_array_index (ids, j);
-          g_autoptr(JsonNode) node = NULL;
+          const PpJsonValue *node;
 
           if (++steps % CANCEL_CHECK_INTERVAL == 0 &&
               g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -746,11 +779,17 @@ pp_jsonld_node_map_to_nquads (PpJsonldNodeMap       *map,
           if (!resource_is_well_formed (id))
             continue;
 
-          node = pp_jsonld_node_map_get_node (map, name, id);
+          /* the nodes written so far are not needed any more */
+          if (arena == NULL || pp_json_arena_get_size (arena) > NODE_ARENA_SIZE)
+            {
+              g_clear_pointer (&arena, pp_json_arena_unref);
+              arena = pp_json_arena_new ();
+            }
+          node = get_node_value (arena, map, name, id);
           if (node == NULL)
             continue;
 
-          if (!node_to_rdf (&w, id, json_node_get_object (node), error))
+          if (!node_to_rdf (&w, id, node, error))
             goto fail;
         }
     }
@@ -800,8 +839,10 @@ pp_jsonld_to_rdf (JsonNode         *input,
                   GError          **error)
 {
   g_autoptr(PpJsonldOptions) default_options = NULL;
-  g_autoptr(JsonNode) expanded = NULL;
+  g_autoptr(PpJsonArena) arena = NULL;
   g_autoptr(PpJsonldNodeMap) map = NULL;
+  PpJsonValue *document;
+  PpJsonValue *expanded;
 
   g_return_val_if_fail (input != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
@@ -810,14 +851,20 @@ pp_jsonld_to_rdf (JsonNode         *input,
   if (options == NULL)
     options = default_options = pp_jsonld_options_new ();
 
-  expanded = pp_jsonld_expand (input, options, cancellable, error);
+  /* the tree is converted here, once: the rest works on values */
+  arena = pp_json_arena_new ();
+  document = pp_json_value_from_json_node (arena, input, PP_JSONLD_MAX_DEPTH, error);
+  if (document == NULL)
+    return NULL;
+
+  expanded = pp_jsonld_expand_value (arena, document, options, cancellable, error);
   if (expanded == NULL)
     return NULL;
 
   map = pp_jsonld_node_map_new ();
-  if (!pp_jsonld_node_map_add_document (map, expanded, NULL, cancellable, error))
+  if (!pp_jsonld_node_map_add_document_value (map, arena, expanded, NULL, cancellable, error))
     return NULL;
-  g_clear_pointer (&expanded, json_node_unref);
+  g_clear_pointer (&arena, pp_json_arena_unref);
 
   return pp_jsonld_node_map_to_nquads (map,
                                        pp_jsonld_options_get_produce_generalized_rdf (options),

@@ -24,6 +24,13 @@ JsonNode *pp_jsonld_expand  (JsonNode        *input,
                              GCancellable    *cancellable,
                              GError         **error);
 
+PP_AVAILABLE_IN_0_2
+GBytes   *pp_jsonld_expand_bytes (GBytes          *input,
+                                  PpJsonldOptions *options,
+                                  gboolean         pretty,
+                                  GCancellable    *cancellable,
+                                  GError         **error);
+
 PP_AVAILABLE_IN_ALL
 JsonNode *pp_jsonld_compact (JsonNode        *input,
                              JsonNode        *context,

@@ -169,25 +169,50 @@ load_json (const char  *path,
   return root;
 }
 
-/* Flattens the text of @path straight to bytes; a text that is not JSON
- * fails as load_json() fails */
+/* A command that reads JSON text and writes JSON text */
+typedef GBytes *(*BytesCommand) (GBytes           *input,
+                                 JsonNode         *context,
+                                 PpJsonldOptions  *options,
+                                 GError          **error);
+
 static GBytes *
-flatten_file (const char       *path,
+expand_bytes (GBytes           *input,
+              JsonNode         *context,
+              PpJsonldOptions  *options,
+              GError          **error)
+{
+  return pp_jsonld_expand_bytes (input, options, TRUE, NULL, error);
+}
+
+static GBytes *
+flatten_bytes (GBytes           *input,
+               JsonNode         *context,
+               PpJsonldOptions  *options,
+               GError          **error)
+{
+  return pp_jsonld_flatten_bytes (input, context, options, TRUE, NULL, error);
+}
+
+/* Runs @command on the text of @path, straight from bytes to bytes; a text
+ * that is not JSON fails as load_json() fails */
+static GBytes *
+process_file (const char       *path,
+              BytesCommand      command,
               JsonNode         *context,
               PpJsonldOptions  *options,
               GError          **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GBytes) input = load_bytes (path, error);
-  GBytes *flattened;
+  GBytes *output;
   const char *code;
 
   if (input == NULL)
     return NULL;
 
-  flattened = pp_jsonld_flatten_bytes (input, context, options, TRUE, NULL, &local_error);
-  if (flattened != NULL)
-    return flattened;
+  output = command (input, context, options, &local_error);
+  if (output != NULL)
+    return output;
 
   code = pp_jsonld_error_code_to_string (PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED);
   if (g_error_matches (local_error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED) &&
@@ -332,16 +357,19 @@ main (int    argc,
         return fail_jsonld (error);
     }
 
-  if (strcmp (command, "flatten") == 0)
+  if (strcmp (command, "expand") == 0 || strcmp (command, "flatten") == 0)
     {
-      g_autoptr(GBytes) flattened = flatten_file (input_path, context, options, &error);
+      g_autoptr(GBytes) output = NULL;
       const char *data;
       gsize length;
 
-      if (flattened == NULL)
+      output = process_file (input_path,
+                             strcmp (command, "expand") == 0 ? expand_bytes : flatten_bytes,
+                             context, options, &error);
+      if (output == NULL)
         return fail_jsonld (error);
 
-      data = g_bytes_get_data (flattened, &length);
+      data = g_bytes_get_data (output, &length);
       fwrite (data, 1, length, stdout);
       fputc ('\n', stdout);
       return finish_output ();
@@ -351,9 +379,7 @@ main (int    argc,
   if (input == NULL)
     return fail_jsonld (error);
 
-  if (strcmp (command, "expand") == 0)
-    result = pp_jsonld_expand (input, options, NULL, &error);
-  else if (strcmp (command, "compact") == 0)
+  if (strcmp (command, "compact") == 0)
     result = pp_jsonld_compact (input, context, options, NULL, &error);
   else
     nquads = pp_jsonld_to_rdf (input, options, NULL, &error);

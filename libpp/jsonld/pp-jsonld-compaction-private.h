@@ -1,0 +1,140 @@
+/* pp-jsonld-compaction-private.h: one run of the Compaction algorithm,
+ * shared by the files that implement it
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Compaction reads an expanded document as JSON values (of any arena) and
+ * builds the compacted document as values of the run's arena: every member
+ * name and every compacted IRI is interned there, scalars are copied there,
+ * so the result depends on nothing but its arena.
+ *
+ *   pp-jsonld-compact-term.c   Term Selection's preferences for a value
+ *   pp-jsonld-compact-iri.c    IRI Compaction
+ *   pp-jsonld-compact-value.c  Value Compaction
+ *   pp-jsonld-compact.c        the Compaction algorithm
+ *   pp-jsonld-compactor.c      contexts, documents and the API around them
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "pp-json-value-private.h"
+#include "pp-jsonld-context-private.h"
+#include "pp-jsonld-inverse-context-private.h"
+#include "pp-jsonld-util-private.h"
+
+G_BEGIN_DECLS
+
+/* How deep compaction recurses: expanded form puts every value in an array,
+ * so it nests up to twice as deep as the documents expansion accepts */
+#define PP_JSONLD_COMPACT_MAX_DEPTH (2 * PP_JSONLD_MAX_DEPTH + 2)
+
+typedef struct {
+  PpJsonldOptions        *options;
+  GCancellable           *cancellable;
+  gboolean                compact_arrays;
+  gboolean                compact_to_relative;
+  gboolean                ordered;
+  guint                   steps;          /* elements compacted so far */
+
+  /* the scoped contexts processed so far */
+  PpJsonldContextCache   *cache;
+
+  /* the inverse of the context used last, to spare that context's lock */
+  PpJsonldContext        *inverse_owner;
+  PpJsonldInverseContext *inverse;
+
+  /* IRI Compaction with vocab and no value for memo_owner: IRI → result */
+  PpJsonldContext        *memo_owner;
+  GHashTable             *memo;
+
+  /* where the result is built: set for each call that compacts */
+  PpJsonArena            *arena;
+} PpJsonldCompaction;
+
+void                    pp_jsonld_compaction_init            (PpJsonldCompaction  *c,
+                                                              PpJsonldOptions     *options,
+                                                              GCancellable        *cancellable);
+void                    pp_jsonld_compaction_clear           (PpJsonldCompaction  *c);
+
+/* The inverse context of @context (transfer none) */
+PpJsonldInverseContext *pp_jsonld_compaction_get_inverse     (PpJsonldCompaction  *c,
+                                                              PpJsonldContext     *context);
+
+/* Steps 4.1 to 4.21 of IRI Compaction: the term that best compacts @var
+ * for @value (NULL: no value), owned by @context, or NULL; NULL with
+ * @error set on failure. */
+const char             *pp_jsonld_compaction_select_term     (PpJsonldCompaction  *c,
+                                                              PpJsonldContext     *context,
+                                                              const char          *var,
+                                                              const PpJsonValue   *value,
+                                                              gboolean             reverse,
+                                                              GError             **error);
+
+/* The IRI Compaction algorithm for @var (@value NULL: no value): the
+ * result interned in the run's arena, or NULL with @error set */
+const char             *pp_jsonld_compaction_compact_iri     (PpJsonldCompaction  *c,
+                                                              PpJsonldContext     *context,
+                                                              const char          *var,
+                                                              const PpJsonValue   *value,
+                                                              gboolean             vocab,
+                                                              gboolean             reverse,
+                                                              GError             **error);
+
+/* IRI Compaction of a keyword (or IRI) with vocab and no value */
+const char             *pp_jsonld_compaction_compact_keyword (PpJsonldCompaction  *c,
+                                                              PpJsonldContext     *context,
+                                                              const char          *keyword,
+                                                              GError             **error);
+
+/* The Value Compaction algorithm for @element, a value object or a node
+ * reference: sets *@result to the compacted value when it is a scalar, or
+ * to the compacted map when the term has the @json type mapping; leaves it
+ * NULL when @element must be compacted as a map. */
+gboolean                pp_jsonld_compaction_compact_value   (PpJsonldCompaction  *c,
+                                                              PpJsonldContext     *context,
+                                                              const char          *active_property,
+                                                              const PpJsonValue   *element,
+                                                              PpJsonValue        **result,
+                                                              GError             **error);
+
+/* The Compaction algorithm: the compacted @element in the run's arena
+ * (JSON null for null), or NULL with @error set */
+PpJsonValue            *pp_jsonld_compaction_compact_element (PpJsonldCompaction  *c,
+                                                              PpJsonldContext     *context,
+                                                              const char          *active_property,
+                                                              const PpJsonValue   *element,
+                                                              guint                depth,
+                                                              GError             **error);
+
+/* {{{ term definitions */
+
+static inline gboolean
+pp_jsonld_str_equal0 (const char *a,
+                      const char *b)
+{
+  return a != NULL && b != NULL && strcmp (a, b) == 0;
+}
+
+static inline const PpJsonldTermDef *
+pp_jsonld_compaction_get_term (PpJsonldContext *context,
+                               const char      *term)
+{
+  return term != NULL ? pp_jsonld_context_get_term (context, term) : NULL;
+}
+
+/* the container mapping of @term, 0 when it has none */
+static inline guint
+pp_jsonld_compaction_get_container (PpJsonldContext *context,
+                                    const char      *term)
+{
+  const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (context, term);
+
+  return def != NULL ? def->container : PP_JSONLD_CONTAINER_NONE;
+}
+
+/* }}} */
+
+G_END_DECLS

@@ -1,0 +1,153 @@
+/* pp-jsonld-expand-private.h: the Expansion algorithm on JSON values
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pp-json-value-private.h"
+#include "pp-jsonld-context-private.h"
+#include "pp-jsonld-options.h"
+
+G_BEGIN_DECLS
+
+/* Expands @input (values read from bytes, or converted from a tree and
+ * checked as pp_jsonld_expand() checks it) into @arena. The result shares
+ * the strings and scalars of @input, so @input must live as long as
+ * @arena: build both in the same arena, or keep the input's arena alive.
+ * @input is not modified. Returns the expanded document, always an array,
+ * or NULL with @error set (%PP_JSONLD_ERROR, or %G_IO_ERROR_CANCELLED). */
+PpJsonValue *pp_jsonld_expand_value (PpJsonArena        *arena,
+                                     const PpJsonValue  *input,
+                                     PpJsonldOptions    *options,
+                                     GCancellable       *cancellable,
+                                     GError            **error);
+
+/* Reads the JSON text @input into @arena with the checks of
+ * pp_json_validate(); NULL with %PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED
+ * ("loading document failed: " and the cause) when it fails them */
+PpJsonValue *pp_jsonld_parse_document (PpJsonArena  *arena,
+                                       GBytes       *input,
+                                       GError      **error);
+
+/* {{{ shared by the files of the algorithm */
+
+typedef struct _PpJsonldExpandKeyCache PpJsonldExpandKeyCache;
+
+/* The state of one expansion run */
+typedef struct {
+  PpJsonArena            *arena;        /* of the result */
+  PpJsonldOptions        *options;
+  GCancellable           *cancellable;
+  PpJsonldContextCache   *cache;        /* processed scoped and local contexts */
+  GHashTable             *contexts;     /* @context value → sealed JsonNode */
+  PpJsonldExpandKeyCache *keys;         /* (context, key) → expanded key */
+  gboolean                ordered;
+  guint                   depth;
+  guint                   steps;        /* objects expanded, for cancellation */
+} PpJsonldExpansion;
+
+/* The Expansion algorithm on one element; *@result is NULL when it
+ * expands to nothing */
+gboolean     pp_jsonld_expansion_expand_element (PpJsonldExpansion  *e,
+                                                 PpJsonldContext    *active,
+                                                 const char         *active_property,
+                                                 PpJsonValue        *element,
+                                                 const char         *base_url,
+                                                 gboolean            from_map,
+                                                 PpJsonValue       **result,
+                                                 GError            **error);
+
+/* IRI expansion of a key with vocab (terms, compact IRIs, keywords),
+ * interned in the result's arena; NULL when it expands to null. @key is a
+ * key of the document, a keyword, or a string owned by @active: its
+ * pointer identifies it in a cache */
+const char  *pp_jsonld_expansion_expand_key     (PpJsonldExpansion  *e,
+                                                 PpJsonldContext    *active,
+                                                 const char         *key);
+
+/* the definition of @key in @active, or NULL: @key as for
+ * pp_jsonld_expansion_expand_key() */
+const PpJsonldTermDef *pp_jsonld_expansion_get_term (PpJsonldExpansion *e,
+                                                     PpJsonldContext   *active,
+                                                     const char        *key);
+
+/* Value Expansion */
+PpJsonValue *pp_jsonld_expansion_expand_value   (PpJsonldExpansion  *e,
+                                                 PpJsonldContext    *active,
+                                                 const char         *active_property,
+                                                 PpJsonValue        *value,
+                                                 GError            **error);
+
+/* @local processed on top of @active, through the run's cache */
+PpJsonldContext *pp_jsonld_expansion_apply_context (PpJsonldExpansion *e,
+                                                    PpJsonldContext   *active,
+                                                    JsonNode          *local,
+                                                    const char        *base_url,
+                                                    gboolean           override_protected,
+                                                    gboolean           propagate,
+                                                    GError           **error);
+
+/* the keys of @object in order: in code point order when the run is
+ * ordered, else as they appear (transfer container) */
+GPtrArray   *pp_jsonld_expansion_get_keys       (PpJsonldExpansion  *e,
+                                                 const PpJsonValue  *object);
+
+gboolean     pp_jsonld_expansion_check_depth    (PpJsonldExpansion  *e,
+                                                 GError            **error);
+
+/* a string value of the result: a copy of @str, or @str itself when it
+ * is interned */
+PpJsonValue *pp_jsonld_expansion_new_string     (PpJsonldExpansion  *e,
+                                                 const char         *str);
+/* the same for a string the caller frees: @str (transfer full) */
+PpJsonValue *pp_jsonld_expansion_take_string    (PpJsonldExpansion  *e,
+                                                 char               *str);
+/* an object of one member, @key interned in the result's arena */
+PpJsonValue *pp_jsonld_expansion_object_with    (PpJsonldExpansion  *e,
+                                                 const char         *key,
+                                                 PpJsonValue        *value);
+
+/* an entry whose key expands to the keyword @expanded_property (interned)
+ * added to @result; the keys of @nest entries are collected in @nests
+ * (pp-jsonld-expand-keyword.c) */
+gboolean     pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
+                                                 PpJsonldContext    *active,
+                                                 PpJsonldContext    *type_scoped,
+                                                 const char         *active_property,
+                                                 const char         *key,
+                                                 const char         *expanded_property,
+                                                 PpJsonValue        *value,
+                                                 const char         *input_type,
+                                                 PpJsonValue        *result,
+                                                 const char         *base_url,
+                                                 GPtrArray          *nests,
+                                                 GError            **error);
+/* @values added to the @reverse map of @result under @property */
+gboolean     pp_jsonld_expansion_add_reverse_values (PpJsonldExpansion  *e,
+                                                     PpJsonValue        *result,
+                                                     const char         *property,
+                                                     PpJsonValue        *values,
+                                                     GError            **error);
+
+/* the language, index, id and type maps (pp-jsonld-expand-map.c) */
+gboolean     pp_jsonld_expansion_expand_language_map (PpJsonldExpansion      *e,
+                                                      PpJsonldContext        *active,
+                                                      const PpJsonldTermDef  *def,
+                                                      const PpJsonValue      *value,
+                                                      PpJsonValue           **result,
+                                                      GError                **error);
+gboolean     pp_jsonld_expansion_expand_index_map    (PpJsonldExpansion      *e,
+                                                      PpJsonldContext        *active,
+                                                      const char             *key,
+                                                      const PpJsonldTermDef  *def,
+                                                      const PpJsonValue      *value,
+                                                      const char             *base_url,
+                                                      PpJsonValue           **result,
+                                                      GError                **error);
+
+/* }}} */
+
+G_END_DECLS

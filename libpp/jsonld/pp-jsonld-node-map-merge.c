@@ -1,0 +1,268 @@
+/* pp-jsonld-node-map-merge.c: merging node maps, graphs and nodes
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include "pp-jsonld-node-map-types-private.h"
+#include "pp-jsonld-util-private.h"
+
+#include <string.h>
+
+/* a copy of @value whose references point at nodes of @target */
+static Value
+value_copy_into (const Value     *value,
+                 PpJsonldNodeMap *map,
+                 Graph           *target)
+{
+  switch (value->kind)
+    {
+    case VALUE_REF:
+      return pp_node_map_value_ref (pp_node_map_graph_ensure_node (map, target,
+                                                                   pp_node_map_node_resolve (value->v.ref)->id));
+
+    case VALUE_JSON:
+      return pp_node_map_value_json (value->v.json);
+
+    case VALUE_STRING:
+      return pp_node_map_value_string (pp_node_map_intern (map, value->v.str));
+
+    case VALUE_LIST:
+    default:
+      {
+        ValueList *items = pp_node_map_value_list_new (map);
+
+        for (guint i = 0; i < value->v.list->n; i++)
+          pp_node_map_value_list_append (map, items,
+                                         value_copy_into (&value->v.list->items[i], map, target));
+        return pp_node_map_value_list (items);
+      }
+    }
+}
+
+/* adds the types, index and properties of @from to @into; @into belongs to
+ * @target, whose nodes the copied references point at */
+static gboolean
+node_merge_into (Node            *from,
+                 Node            *into,
+                 PpJsonldNodeMap *map,
+                 Graph           *target,
+                 gboolean         overwrite_index,
+                 GError         **error)
+{
+  for (guint i = 0; i < from->types.n; i++)
+    pp_node_map_prop_add_unique (map, &into->types,
+                                 value_copy_into (&from->types.values[i], map, target));
+
+  if (from->index != NULL)
+    {
+      if (into->index != NULL && !overwrite_index &&
+          !pp_json_value_equal (into->index, from->index))
+        {
+          pp_jsonld_set_error (error, PP_JSONLD_ERROR_CONFLICTING_INDEXES,
+                               "nodes %s and %s have different @index values",
+                               from->id, into->id);
+          return FALSE;
+        }
+      into->index = from->index;
+    }
+
+  for (guint i = 0; i < from->n_props; i++)
+    {
+      Prop *prop = &from->props[i];
+      const char *name = pp_node_map_intern (map, prop->name);
+
+      pp_node_map_node_ensure_prop (map, into, name);
+      for (guint j = 0; j < prop->n; j++)
+        {
+          Value copy = value_copy_into (&prop->values[j], map, target);
+
+          /* copying may add nodes, never properties: the lookup is cheap */
+          pp_node_map_prop_add_unique (map, pp_node_map_node_lookup_prop (into, name), copy);
+        }
+    }
+
+  return TRUE;
+}
+
+gboolean
+pp_node_map_merge_from (PpJsonldNodeMap  *map,
+                        PpJsonldNodeMap  *other,
+                        GError          **error)
+{
+  for (guint i = 0; i < other->graph_order->len; i++)
+    {
+      Graph *graph = g_ptr_array_index (other->graph_order, i);
+      Graph *target = pp_node_map_lookup_graph (map, graph->name);
+
+      for (guint j = 0; target != NULL && j < graph->order->len; j++)
+        {
+          Node *node = g_ptr_array_index (graph->order, j);
+          Node *existing;
+
+          if (node->index == NULL)
+            continue;
+
+          existing = pp_node_map_graph_lookup_node (target, node->id);
+          if (existing != NULL && existing->index != NULL &&
+              !pp_json_value_equal (existing->index, node->index))
+            {
+              pp_jsonld_set_error (error, PP_JSONLD_ERROR_CONFLICTING_INDEXES,
+                                   "node %s has two different @index values", node->id);
+              return FALSE;
+            }
+        }
+    }
+
+  /* the values of @other point into these */
+  for (guint i = 0; i < other->arenas->len; i++)
+    pp_node_map_keep_arena (map, g_ptr_array_index (other->arenas, i));
+  pp_node_map_keep_arena (map, other->arena);
+
+  for (guint i = 0; i < other->graph_order->len; i++)
+    {
+      Graph *graph = g_ptr_array_index (other->graph_order, i);
+      Graph *target = pp_node_map_ensure_graph (map, graph->name);
+
+      for (guint j = 0; j < graph->order->len; j++)
+        {
+          Node *node = g_ptr_array_index (graph->order, j);
+
+          /* checked above: this cannot fail */
+          node_merge_into (node, pp_node_map_graph_ensure_node (map, target, node->id),
+                           map, target, FALSE, NULL);
+        }
+    }
+
+  map->counter = MAX (map->counter, other->counter);
+  return TRUE;
+}
+
+/**
+ * pp_jsonld_node_map_add_map:
+ * @map: a node map
+ * @other: the node map to add to @map
+ * @error: return location for a #GError
+ *
+ * Merges every graph of @other into @map, as
+ * pp_jsonld_node_map_add_document() merges a document's node map: a
+ * document can be put in a node map of its own first, to learn which nodes
+ * it has, then added.  @other is not changed.  Fails, leaving @map as it
+ * was, when a node has different `@index` values in the two maps.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+pp_jsonld_node_map_add_map (PpJsonldNodeMap  *map,
+                            PpJsonldNodeMap  *other,
+                            GError          **error)
+{
+  g_return_val_if_fail (map != NULL, FALSE);
+  g_return_val_if_fail (other != NULL && other != map, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return pp_node_map_merge_from (map, other, error);
+}
+
+/**
+ * pp_jsonld_node_map_merge_graphs:
+ * @map: a node map
+ * @flags: how to order the output
+ *
+ * Runs the Merge Node Maps algorithm: one map of every node of every graph
+ * of @map, the nodes with the same identifier in several graphs merged.
+ *
+ * Returns: (transfer full): a JSON object whose entries are node
+ *   identifiers and whose values are the merged nodes
+ */
+JsonNode *
+pp_jsonld_node_map_merge_graphs (PpJsonldNodeMap      *map,
+                                 PpJsonldFlattenFlags  flags)
+{
+  g_autoptr(PpJsonldNodeMap) merged = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  Graph *target;
+
+  g_return_val_if_fail (map != NULL, NULL);
+
+  merged = pp_jsonld_node_map_new ();
+  target = pp_node_map_lookup_graph (merged, "@default");
+  for (guint i = 0; i < map->arenas->len; i++)
+    pp_node_map_keep_arena (merged, g_ptr_array_index (map->arenas, i));
+  pp_node_map_keep_arena (merged, map->arena);
+
+  for (guint i = 0; i < map->graph_order->len; i++)
+    {
+      Graph *graph = g_ptr_array_index (map->graph_order, i);
+
+      for (guint j = 0; j < graph->order->len; j++)
+        {
+          Node *node = g_ptr_array_index (graph->order, j);
+          Node *into;
+
+          if (node->merged_into != NULL)
+            continue;
+
+          into = pp_node_map_graph_ensure_node (merged, target, node->id);
+          /* keywords other than @type are overwritten, so this cannot fail */
+          node_merge_into (node, into, merged, target, TRUE, NULL);
+        }
+    }
+
+  json = pp_jsonld_node_map_to_json (merged, flags);
+  return json_node_ref (json_object_get_member (json_node_get_object (json), "@default"));
+}
+
+/**
+ * pp_jsonld_node_map_merge_nodes:
+ * @map: a node map
+ * @graph_name: (nullable): the graph, %NULL or `@default` for the default graph
+ * @from_id: the identifier of the node to merge away
+ * @into_id: the identifier of the node that receives it
+ * @error: return location for a #GError
+ *
+ * Merges the node @from_id of a graph into the node @into_id (created when
+ * missing): @into_id gets all its types and property values, and every
+ * reference to @from_id in the graph now points at @into_id, including the
+ * references added to the map later.  This is how nodes found to describe
+ * the same entity are merged under one identifier.
+ *
+ * Returns: %TRUE on success; %FALSE with %PP_JSONLD_ERROR_CONFLICTING_INDEXES
+ *   when the two nodes have different `@index` values
+ */
+gboolean
+pp_jsonld_node_map_merge_nodes (PpJsonldNodeMap  *map,
+                                const char       *graph_name,
+                                const char       *from_id,
+                                const char       *into_id,
+                                GError          **error)
+{
+  Graph *graph;
+  Node *from, *into;
+
+  g_return_val_if_fail (map != NULL, FALSE);
+  g_return_val_if_fail (from_id != NULL, FALSE);
+  g_return_val_if_fail (into_id != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  graph = pp_node_map_lookup_graph (map, graph_name);
+  if (graph == NULL)
+    return TRUE;
+
+  from = pp_node_map_graph_lookup_node (graph, from_id);
+  into = pp_node_map_graph_ensure_node (map, graph, into_id);
+  if (from == NULL || from == into)
+    return TRUE;
+
+  if (!node_merge_into (from, into, map, graph, FALSE, error))
+    return FALSE;
+
+  from->merged_into = into;
+  map->has_merged_nodes = TRUE;
+
+  /* the values now live in @into */
+  pp_node_map_node_clear (from);
+
+  return TRUE;
+}

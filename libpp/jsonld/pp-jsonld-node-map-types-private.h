@@ -1,0 +1,193 @@
+/* pp-jsonld-node-map-types-private.h: the structures of a node map, shared
+ * by the files that build, merge and write it
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#pragma once
+
+#include "pp-json-value-private.h"
+#include "pp-jsonld-node-map-private.h"
+
+G_BEGIN_DECLS
+
+/* The node map is kept in C structures rather than JSON objects: node
+ * references point straight at their node, property names are interned, and
+ * the values of a property are deduplicated with a hash set once there are
+ * more than a handful of them, so adding a value stays O(1) however many
+ * values a node collects (the specification's "compare against every item"
+ * is quadratic).  Nodes, identifiers, names and value arrays live in the
+ * map's arena; value objects stay in the arena of the document they came
+ * from, which the map keeps alive.  JSON is built only when the map is
+ * written out. */
+
+typedef struct _Node Node;
+typedef struct _Value Value;
+typedef struct _ValueList ValueList;
+
+typedef enum {
+  VALUE_REF,     /* a node reference: {"@id": ...} */
+  VALUE_JSON,    /* a value object */
+  VALUE_STRING,  /* a @type IRI, interned in the map */
+  VALUE_LIST,    /* a list object: {"@list": [...]} */
+} ValueKind;
+
+struct _Value {
+  ValueKind kind;
+  union {
+    Node              *ref;
+    const PpJsonValue *json;
+    const char        *str;
+    ValueList         *list;
+  } v;
+};
+
+struct _ValueList {
+  guint  n, cap;
+  Value *items;
+};
+
+/* the values of one property of a node, with an open-addressing set of
+ * their positions once there are more than a handful of them */
+typedef struct {
+  const char *name;    /* interned in the map */
+  guint       n, cap;
+  Value      *values;
+  guint      *index;   /* position + 1, 0 for an empty slot; malloc'd */
+  guint       index_cap;
+} Prop;
+
+struct _Node {
+  const char        *id;           /* in the map's arena */
+  Node              *merged_into;  /* set by pp_jsonld_node_map_merge_nodes() */
+  const PpJsonValue *index;        /* @index */
+  Prop               types;        /* @type, VALUE_STRING values */
+  Prop              *props;        /* in order of appearance */
+  guint              n_props, cap_props;
+  GHashTable        *prop_index;   /* interned name -> position + 1 */
+  PpJsonValue       *id_value;     /* the @id as a string value, once written */
+  PpJsonValue       *reference;    /* {"@id": id_value}, once written */
+};
+
+typedef struct {
+  const char *name;   /* in the map's arena */
+  GHashTable *nodes;  /* id -> Node */
+  GPtrArray  *order;  /* of Node, in order of appearance */
+} Graph;
+
+struct _PpJsonldNodeMap {
+  grefcount     ref_count;
+  PpJsonArena  *arena;        /* nodes, identifiers, names */
+  GPtrArray    *arenas;       /* of PpJsonArena, those of the value objects */
+  GHashTable   *graphs;       /* name -> Graph */
+  GPtrArray    *graph_order;  /* of Graph, owned */
+  GHashTable   *string_values; /* interned string -> its string value, once written */
+  GHashTable   *kept_values;  /* the copies of value objects, one per identical value */
+  guint64       counter;      /* of the default blank node generator */
+  gboolean      has_merged_nodes;
+};
+
+/* values */
+static inline Value
+pp_node_map_value_ref (Node *node)
+{
+  Value value = { VALUE_REF, { .ref = node } };
+  return value;
+}
+
+static inline Value
+pp_node_map_value_json (const PpJsonValue *json)
+{
+  Value value = { VALUE_JSON, { .json = json } };
+  return value;
+}
+
+static inline Value
+pp_node_map_value_string (const char *str)
+{
+  Value value = { VALUE_STRING, { .str = str } };
+  return value;
+}
+
+static inline Value
+pp_node_map_value_list (ValueList *list)
+{
+  Value value = { VALUE_LIST, { .list = list } };
+  return value;
+}
+
+static inline Node *
+pp_node_map_node_resolve (Node *node)
+{
+  while (node->merged_into != NULL)
+    node = node->merged_into;
+  return node;
+}
+
+ValueList *pp_node_map_value_list_new    (PpJsonldNodeMap *map);
+void       pp_node_map_value_list_append (PpJsonldNodeMap *map,
+                                          ValueList       *list,
+                                          Value            value);
+guint      pp_node_map_value_hash        (const Value     *value);
+gboolean   pp_node_map_value_equal       (const Value     *a,
+                                          const Value     *b);
+
+/* properties: @name interned in the map */
+void       pp_node_map_prop_append       (PpJsonldNodeMap *map,
+                                          Prop            *prop,
+                                          Value            value);
+/* appends @value unless an equal value is there */
+void       pp_node_map_prop_add_unique   (PpJsonldNodeMap *map,
+                                          Prop            *prop,
+                                          Value            value);
+Prop      *pp_node_map_node_lookup_prop  (Node            *node,
+                                          const char      *name);
+/* the pointer is valid until the next property is added to @node */
+Prop      *pp_node_map_node_ensure_prop  (PpJsonldNodeMap *map,
+                                          Node            *node,
+                                          const char      *name);
+/* room for @n properties in @node */
+void       pp_node_map_node_reserve_props (PpJsonldNodeMap *map,
+                                           Node            *node,
+                                           guint            n);
+/* a node outside any graph, cleared with pp_node_map_node_clear() */
+void       pp_node_map_node_init         (Node            *node,
+                                          const char      *id);
+/* frees what @node holds outside the arena, and empties it */
+void       pp_node_map_node_clear        (Node            *node);
+gboolean   pp_node_map_node_is_only_id   (Node            *node);
+
+/* graphs and the map */
+Graph     *pp_node_map_lookup_graph      (PpJsonldNodeMap *map,
+                                          const char      *name);
+Graph     *pp_node_map_ensure_graph      (PpJsonldNodeMap *map,
+                                          const char      *name);
+Node      *pp_node_map_graph_lookup_node (Graph           *graph,
+                                          const char      *id);
+Node      *pp_node_map_graph_ensure_node (PpJsonldNodeMap *map,
+                                          Graph           *graph,
+                                          const char      *id);
+const char *pp_node_map_intern           (PpJsonldNodeMap *map,
+                                          const char      *str);
+/* the map keeps @arena alive: values of it may be added */
+void       pp_node_map_keep_arena        (PpJsonldNodeMap *map,
+                                          PpJsonArena     *arena);
+/* back to an empty map whose generator is at @counter */
+void       pp_node_map_reset             (PpJsonldNodeMap *map,
+                                          guint64          counter);
+/* the live nodes of @graph, in the order asked for (transfer container) */
+GPtrArray *pp_node_map_graph_get_nodes   (Graph                *graph,
+                                          PpJsonldFlattenFlags  flags);
+
+/* merging (pp-jsonld-node-map-merge.c) */
+gboolean   pp_node_map_merge_from        (PpJsonldNodeMap  *map,
+                                          PpJsonldNodeMap  *other,
+                                          GError          **error);
+
+/* output (pp-jsonld-node-map-output.c): @node as a node object of @arena */
+PpJsonValue *pp_node_map_node_to_value   (PpJsonldNodeMap      *map,
+                                          PpJsonArena          *arena,
+                                          Node                 *node,
+                                          PpJsonldFlattenFlags  flags);
+
+G_END_DECLS

@@ -1,0 +1,254 @@
+/* test-jsonld-node-map.c: node maps built from JSON values, and the
+ * lifetime of what they point at
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libpp/libpp.h>
+
+#include "pp-json-value-private.h"
+#include "pp-jsonld-expand-private.h"
+#include "pp-jsonld-node-map-private.h"
+
+static const char *document =
+  "{\"@context\": {\"@vocab\": \"http://schema.org/\", \"ex\": \"http://example.org/\","
+  " \"knows\": {\"@type\": \"@id\"},"
+  " \"birthDate\": {\"@type\": \"http://www.w3.org/2001/XMLSchema#date\"}},"
+  " \"@graph\": ["
+  "  {\"@id\": \"ex:a\", \"@type\": \"Person\", \"name\": \"A\", \"birthDate\": \"1990-01-01\","
+  "   \"knows\": \"ex:b\", \"address\": {\"@type\": \"PostalAddress\", \"addressLocality\": \"T\"},"
+  "   \"tags\": {\"@list\": [\"x\", {\"@value\": 2, \"@type\": \"http://example.org/t\"}]}},"
+  "  {\"@id\": \"ex:b\", \"@type\": \"Person\", \"name\": [\"B\", \"Bee\"], \"@index\": \"i\"},"
+  "  {\"@id\": \"ex:a\", \"name\": \"A\", \"age\": 30}"
+  " ]}";
+
+/* @text expanded into an arena of its own, released here */
+static PpJsonValue *
+expand_text (const char   *text,
+             PpJsonArena **arena)
+{
+  g_autoptr(GError) error = NULL;
+  PpJsonValue *input;
+  PpJsonValue *expanded;
+
+  *arena = pp_json_arena_new ();
+  input = pp_json_value_parse (*arena, text, -1, &error);
+  g_assert_no_error (error);
+  expanded = pp_jsonld_expand_value (*arena, input, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  return expanded;
+}
+
+static char *
+flatten_to_text (PpJsonldNodeMap *map)
+{
+  g_autoptr(JsonNode) flattened = pp_jsonld_node_map_flatten (map, PP_JSONLD_FLATTEN_CANONICAL);
+
+  return pp_jsonld_to_json (flattened, FALSE);
+}
+
+/* The map built from the tree of the same document, the reference */
+static char *
+flatten_tree (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) tree = json_from_string (document, &error);
+  g_autoptr(JsonNode) expanded = NULL;
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+
+  g_assert_no_error (error);
+  expanded = pp_jsonld_expand (tree, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (pp_jsonld_node_map_add_document (map, expanded, "_:d-", NULL, &error));
+  g_assert_no_error (error);
+
+  return flatten_to_text (map);
+}
+
+/* Added without an arena, the map copies what it keeps: the document can
+ * be freed at once */
+static void
+test_add_document_value_copies (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = flatten_tree ();
+  g_autofree char *text = NULL;
+  PpJsonArena *arena;
+  PpJsonValue *expanded = expand_text (document, &arena);
+
+  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  pp_json_arena_unref (arena);
+
+  text = flatten_to_text (map);
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* Added with its arena, the map keeps the arena alive */
+static void
+test_add_document_value_keeps_arena (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = flatten_tree ();
+  g_autofree char *text = NULL;
+  PpJsonArena *arena;
+  PpJsonValue *expanded = expand_text (document, &arena);
+
+  g_assert_true (pp_jsonld_node_map_add_document_value (map, arena, expanded, "_:d-", NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  pp_json_arena_unref (arena);
+
+  text = flatten_to_text (map);
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* A map merged into another can go: the other keeps what it points at */
+static void
+test_add_map_outlives_other (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = flatten_tree ();
+  g_autofree char *text = NULL;
+  PpJsonldNodeMap *other = pp_jsonld_node_map_new ();
+  PpJsonArena *arena;
+  PpJsonValue *expanded = expand_text (document, &arena);
+
+  g_assert_true (pp_jsonld_node_map_add_document_value (other, arena, expanded, "_:d-", NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  pp_json_arena_unref (arena);
+
+  g_assert_true (pp_jsonld_node_map_add_map (map, other, &error));
+  g_assert_no_error (error);
+  pp_jsonld_node_map_unref (other);
+
+  text = flatten_to_text (map);
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* A document added to a map that is not empty goes through a scratch map
+ * first: a failure leaves the map as it was, a success merges it in */
+static void
+test_add_document_value_atomic (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  PpJsonArena *arena;
+  PpJsonValue *expanded = expand_text (document, &arena);
+  PpJsonArena *conflict_arena;
+  PpJsonValue *conflict = expand_text ("{\"@id\": \"http://example.org/b\", \"@index\": \"j\","
+                                       " \"http://schema.org/name\": \"Other\"}",
+                                       &conflict_arena);
+
+  g_assert_true (pp_jsonld_node_map_add_document_value (map, arena, expanded, "_:d-", NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  before = flatten_to_text (map);
+
+  g_assert_false (pp_jsonld_node_map_add_document_value (map, conflict_arena, conflict, "_:e-",
+                                                         NULL, &error));
+  g_assert_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_CONFLICTING_INDEXES);
+  pp_json_arena_unref (conflict_arena);
+  pp_json_arena_unref (arena);
+
+  after = flatten_to_text (map);
+  g_assert_cmpstr (after, ==, before);
+}
+
+/* A map keeps one copy of identical values, but a number written another
+ * way is another value */
+static void
+test_add_document_value_numbers_apart (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) a = NULL;
+  g_autoptr(JsonNode) b = NULL;
+  g_autoptr(JsonNode) c = NULL;
+  PpJsonArena *arena;
+  PpJsonValue *expanded = expand_text ("[{\"@id\": \"http://example.org/a\","
+                                       "  \"http://example.org/p\": {\"@value\": 1.0}},"
+                                       " {\"@id\": \"http://example.org/b\","
+                                       "  \"http://example.org/p\": {\"@value\": 1}},"
+                                       " {\"@id\": \"http://example.org/c\","
+                                       "  \"http://example.org/p\": {\"@value\": 1.0}}]",
+                                       &arena);
+  JsonNode *value;
+
+  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, NULL, NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  pp_json_arena_unref (arena);
+
+  a = pp_jsonld_node_map_get_node (map, NULL, "http://example.org/a");
+  b = pp_jsonld_node_map_get_node (map, NULL, "http://example.org/b");
+  c = pp_jsonld_node_map_get_node (map, NULL, "http://example.org/c");
+
+  value = json_object_get_member (json_array_get_object_element (json_object_get_array_member (json_node_get_object (a), "http://example.org/p"), 0), "@value");
+  g_assert_cmpint (json_node_get_value_type (value), ==, G_TYPE_DOUBLE);
+  value = json_object_get_member (json_array_get_object_element (json_object_get_array_member (json_node_get_object (b), "http://example.org/p"), 0), "@value");
+  g_assert_cmpint (json_node_get_value_type (value), ==, G_TYPE_INT64);
+  value = json_object_get_member (json_array_get_object_element (json_object_get_array_member (json_node_get_object (c), "http://example.org/p"), 0), "@value");
+  g_assert_cmpint (json_node_get_value_type (value), ==, G_TYPE_DOUBLE);
+}
+
+/* Merged nodes: the references to the node merged away point at the node
+ * it went into, once */
+static void
+test_merge_nodes (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  PpJsonArena *arena;
+  PpJsonValue *expanded = expand_text (document, &arena);
+
+  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  pp_json_arena_unref (arena);
+
+  g_assert_true (pp_jsonld_node_map_merge_nodes (map, NULL, "http://example.org/a",
+                                                 "http://example.org/b", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (pp_jsonld_node_map_get_n_nodes (map, NULL), ==, 2);
+
+  node = pp_jsonld_node_map_get_node (map, NULL, "http://example.org/a");
+  text = pp_jsonld_to_json (node, FALSE);
+  g_assert_nonnull (strstr (text, "\"@id\":\"http://example.org/b\""));
+  g_assert_nonnull (strstr (text, "\"@value\":\"Bee\""));
+  g_assert_nonnull (strstr (text, "\"@value\":30"));
+  /* a knows b, now b knows itself, once */
+  g_assert_nonnull (strstr (text, "\"http://schema.org/knows\":[{\"@id\":\"http://example.org/b\"}]"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/jsonld/node-map/add-document-value/copies", test_add_document_value_copies);
+  g_test_add_func ("/jsonld/node-map/add-document-value/keeps-arena",
+                   test_add_document_value_keeps_arena);
+  g_test_add_func ("/jsonld/node-map/add-document-value/atomic", test_add_document_value_atomic);
+  g_test_add_func ("/jsonld/node-map/add-document-value/numbers-apart",
+                   test_add_document_value_numbers_apart);
+  g_test_add_func ("/jsonld/node-map/add-map/outlives-other", test_add_map_outlives_other);
+  g_test_add_func ("/jsonld/node-map/merge-nodes", test_merge_nodes);
+
+  return g_test_run ();
+}
