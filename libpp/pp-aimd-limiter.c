@@ -202,12 +202,24 @@ pp_aimd_limiter_set_bounds (PpConcurrencyLimiter *limiter,
 }
 
 static void
+pp_aimd_limiter_set_backlog (PpConcurrencyLimiter *limiter,
+                             guint                 backlog)
+{
+  PpAimdLimiter *self = PP_AIMD_LIMITER (limiter);
+
+  g_mutex_lock (&self->lock);
+  pp_aimd_window_set_backlog (&self->window, backlog);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
 pp_aimd_limiter_concurrency_limiter_init (PpConcurrencyLimiterInterface *iface)
 {
   iface->acquire = pp_aimd_limiter_acquire;
   iface->release = pp_aimd_limiter_release;
   iface->get_limit = pp_aimd_limiter_get_limit;
   iface->set_bounds = pp_aimd_limiter_set_bounds;
+  iface->set_backlog = pp_aimd_limiter_set_backlog;
 }
 
 static void

@@ -41,6 +41,13 @@ typedef struct
   guint round_done;
   /* The limit holds until then (monotonic time, µs) */
   gint64 hold_until;
+  /* Since the capacity was last located: when, and the successes since,
+   * which give the rate at which work gets done */
+  gint64 located_at;
+  guint successes;
+  /* Requests waiting to be sent besides those in flight; G_MAXUINT when
+   * not known */
+  guint backlog;
 } PpAimdWindow;
 
 void     pp_aimd_window_init       (PpAimdWindow     *window,
@@ -50,6 +57,8 @@ guint    pp_aimd_window_get_limit  (const PpAimdWindow *window);
 void     pp_aimd_window_set_bounds (PpAimdWindow     *window,
                                     guint             min_limit,
                                     guint             max_limit);
+void     pp_aimd_window_set_backlog (PpAimdWindow    *window,
+                                     guint            backlog);
 guint64  pp_aimd_window_admit      (const PpAimdWindow *window,
                                     guint             in_flight);
 void     pp_aimd_window_record     (PpAimdWindow     *window,

@@ -50,7 +50,32 @@ pp_aimd_window_init (PpAimdWindow *window,
     .min_limit = min_limit,
     .max_limit = max_limit,
     .slow_start = TRUE,
+    .backlog = G_MAXUINT,
   };
+}
+
+void
+pp_aimd_window_set_backlog (PpAimdWindow *window,
+                            guint         backlog)
+{
+  window->backlog = backlog;
+}
+
+/* Whether the work left would be done within a hold at the rate it is
+ * done now: a probe then gains next to nothing, and a refused one makes a
+ * request wait out the server's Retry-After, which may end the run late */
+static gboolean
+little_work_left (const PpAimdWindow *window,
+                  gint64              now)
+{
+  gint64 elapsed = now - window->located_at;
+
+  if (window->backlog == G_MAXUINT || window->successes == 0 || elapsed <= 0)
+    return FALSE;
+
+  /* backlog / (successes / elapsed) < hold */
+  return (guint64) window->backlog * (guint64) elapsed <
+         (guint64) window->successes * (guint64) PP_AIMD_WINDOW_HOLD_US;
 }
 
 guint
@@ -108,6 +133,9 @@ grow (PpAimdWindow *window,
   /* The probe, then a round trip's worth of successes at each step */
   if (!window->grown)
     {
+      if (little_work_left (window, now))
+        return;
+
       window->window = (double) (guint) window->window + 1.0;
       window->grown = TRUE;
       start_round (window, PP_AIMD_WINDOW_GROWTH_STEP);
@@ -146,6 +174,8 @@ shrink (PpAimdWindow *window,
   window->slow_start = FALSE;
   window->grown = FALSE;
   window->hold_until = now + PP_AIMD_WINDOW_HOLD_US;
+  window->located_at = now;
+  window->successes = 0;
 }
 
 /* Takes in how the request of @ticket ended, at @now (monotonic, µs) */
@@ -158,6 +188,7 @@ pp_aimd_window_record (PpAimdWindow     *window,
   switch (outcome)
     {
     case PP_REQUEST_OUTCOME_SUCCESS:
+      window->successes++;
       /* Grow only when the limit was what held requests back */
       if ((ticket & TICKET_LIMITED) != 0 && window->window < window->max_limit)
         grow (window, now);

@@ -120,3 +120,29 @@ pp_concurrency_limiter_set_bounds (PpConcurrencyLimiter *limiter,
 
   PP_CONCURRENCY_LIMITER_GET_IFACE (limiter)->set_bounds (limiter, min_limit, max_limit);
 }
+
+/**
+ * pp_concurrency_limiter_set_backlog:
+ * @limiter: a #PpConcurrencyLimiter
+ * @backlog: how many requests wait to be sent, besides those in flight
+ *
+ * Tells @limiter how much work is left: the processor calls it as
+ * answers come in. A limiter may use it not to look for more capacity
+ * when too little work is left to profit from it (a refused probe costs
+ * a request the server's `Retry-After`). Limiters that have no use for it
+ * leave the method unset.
+ *
+ * Since: 0.2
+ */
+void
+pp_concurrency_limiter_set_backlog (PpConcurrencyLimiter *limiter,
+                                    guint                 backlog)
+{
+  PpConcurrencyLimiterInterface *iface;
+
+  g_return_if_fail (PP_IS_CONCURRENCY_LIMITER (limiter));
+
+  iface = PP_CONCURRENCY_LIMITER_GET_IFACE (limiter);
+  if (iface->set_backlog != NULL)
+    iface->set_backlog (limiter, backlog);
+}

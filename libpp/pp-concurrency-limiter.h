@@ -46,6 +46,8 @@ G_DECLARE_INTERFACE (PpConcurrencyLimiter, pp_concurrency_limiter, PP, CONCURREN
  * @release: counts a request out, with how it ended
  * @get_limit: how many requests may be in flight now
  * @set_bounds: the least and the most requests the limit may allow
+ * @set_backlog: how many requests wait to be sent, besides those in
+ *   flight; optional. Since: 0.2
  *
  * The virtual methods of [iface@Pp.ConcurrencyLimiter]. @acquire and
  * @release are called from many threads at once; every method must be
@@ -68,9 +70,11 @@ struct _PpConcurrencyLimiterInterface
   void      (* set_bounds) (PpConcurrencyLimiter  *limiter,
                             guint                  min_limit,
                             guint                  max_limit);
+  void      (* set_backlog) (PpConcurrencyLimiter *limiter,
+                             guint                 backlog);
 
   /*< private >*/
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 PP_AVAILABLE_IN_0_2
@@ -88,5 +92,8 @@ PP_AVAILABLE_IN_0_2
 void     pp_concurrency_limiter_set_bounds (PpConcurrencyLimiter  *limiter,
                                             guint                  min_limit,
                                             guint                  max_limit);
+PP_AVAILABLE_IN_0_2
+void     pp_concurrency_limiter_set_backlog (PpConcurrencyLimiter *limiter,
+                                             guint                 backlog);
 
 G_END_DECLS

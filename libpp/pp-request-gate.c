@@ -349,6 +349,7 @@ send_request (PpProcessor       *self,
   guint64 tokens = estimate_tokens (request);
   guint64 ticket;
   gboolean admitted, probe;
+  guint backlog;
   gint64 retry_in;
   gint64 start;
 
@@ -394,13 +395,17 @@ send_request (PpProcessor       *self,
 
   g_mutex_lock (&self->stats.lock);
   self->stats.in_flight--;
+  /* The segments not finished and not in flight, this one among them */
+  backlog = self->stats.submitted - MIN (self->stats.submitted,
+                                         self->stats.done + self->stats.failed + self->stats.in_flight);
   g_mutex_unlock (&self->stats.lock);
 
-  /* What the answer says is known to the budgets and the breaker before
-   * the next request takes the place under the limit */
+  /* What the answer says is known to the budgets, the breaker and the
+   * limiter before the next request takes the place under the limit */
   settle_budget (self, tokens, response);
   pp_circuit_breaker_record (self->breaker, g_get_monotonic_time (), probe,
                              circuit_result (response, local_error));
+  pp_concurrency_limiter_set_backlog (limiter, backlog);
   pp_concurrency_limiter_release (limiter, ticket, limiter_outcome (response, local_error));
 
   announce_circuit_state (self);

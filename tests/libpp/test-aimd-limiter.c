@@ -414,6 +414,53 @@ test_threads_respect_the_limit (void)
   g_assert_cmpuint (shared.peak, <=, 5);
 }
 
+/* Past the hold, no probe while the work left would be done within a
+ * hold at the rate it gets done: a refused probe would make a request wait
+ * out the server's Retry-After and end the run late. With more work left,
+ * or none known, it probes. */
+static void
+test_no_probe_when_little_work_left (void)
+{
+  PpAimdWindow window;
+  gint64 end = T0 + PP_AIMD_WINDOW_HOLD_US;
+
+  window_grown_to (&window, 25);
+  pp_aimd_window_record (&window, admit_at_limit (&window), PP_REQUEST_OUTCOME_OVERLOADED, T0);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 24);
+
+  /* 480 done in the hold: 480 a second */
+  succeed_at_limit (&window, 480, end - 1);
+
+  /* 200 left: done in well under a second, so no probe */
+  pp_aimd_window_set_backlog (&window, 200);
+  succeed_at_limit (&window, 10, end);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 24);
+
+  /* 2,000 left: four seconds of work, so it probes */
+  pp_aimd_window_set_backlog (&window, 2000);
+  succeed_at_limit (&window, 1, end);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 25);
+
+  /* Not known: it probes, as without a backlog */
+  window_grown_to (&window, 25);
+  pp_aimd_window_record (&window, admit_at_limit (&window), PP_REQUEST_OUTCOME_OVERLOADED, T0);
+  succeed_at_limit (&window, 480, end - 1);
+  succeed_at_limit (&window, 1, end);
+  g_assert_cmpuint (pp_aimd_window_get_limit (&window), ==, 25);
+}
+
+/* The processor tells the limiter how much work is left through the
+ * interface */
+static void
+test_backlog_through_interface (void)
+{
+  g_autoptr(PpConcurrencyLimiter) limiter = limiter_new (1, 100);
+
+  /* Accepted, and changes nothing by itself */
+  pp_concurrency_limiter_set_backlog (limiter, 5);
+  g_assert_cmpuint (pp_concurrency_limiter_get_limit (limiter), ==, PP_AIMD_WINDOW_INITIAL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -428,6 +475,8 @@ main (int    argc,
   g_test_add_func ("/aimd-limiter/shrinks-while-holding", test_shrinks_while_holding);
   g_test_add_func ("/aimd-limiter/refusal-while-holding-ends-hold", test_refusal_while_holding_ends_hold);
   g_test_add_func ("/aimd-limiter/growth-speeds-up-after-hold", test_growth_speeds_up_after_hold);
+  g_test_add_func ("/aimd-limiter/no-probe-when-little-work-left", test_no_probe_when_little_work_left);
+  g_test_add_func ("/aimd-limiter/backlog-through-interface", test_backlog_through_interface);
   g_test_add_func ("/aimd-limiter/bounds", test_bounds);
   g_test_add_func ("/aimd-limiter/waits-and-cancels", test_waits_and_cancels);
   g_test_add_func ("/aimd-limiter/threads-respect-the-limit", test_threads_respect_the_limit);
