@@ -9,6 +9,8 @@
 #include <string.h>
 #ifdef __linux__
 #include <sys/prctl.h>
+
+#include <libsoup/soup.h>
 #endif
 
 #include "pp-test-tool.h"
@@ -218,4 +220,24 @@ pp_test_mock_llm_build_url (PpTestMockLlm *mock,
   gsize root_length = strlen (mock->base_url) - strlen ("/v1");
 
   return g_strdup_printf ("%.*s%s", (int) root_length, mock->base_url, path_and_query);
+}
+
+/* (transfer full): what the server's GET /stats says */
+JsonObject *
+pp_test_mock_llm_get_stats (PpTestMockLlm *mock)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = pp_test_mock_llm_build_url (mock, "/stats");
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  root = json_from_string (g_bytes_get_data (body, NULL), &error);
+  g_assert_no_error (error);
+
+  return json_object_ref (json_node_get_object (root));
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -59,6 +60,7 @@ void                 pp_test_mock_llm_stop          (PpTestMockLlm       *mock,
                                                      GCancellable        *cancellable);
 char                *pp_test_mock_llm_build_url     (PpTestMockLlm       *mock,
                                                      const char          *path_and_query);
+JsonObject          *pp_test_mock_llm_get_stats     (PpTestMockLlm       *mock);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PpTestRun, pp_test_run_clear)
 

@@ -56,26 +56,6 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-/* The server's GET /stats */
-static JsonObject *
-mock_get_stats (PpTestMockLlm *mock)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = pp_test_mock_llm_build_url (mock, "/stats");
-  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
-  root = json_from_string (g_bytes_get_data (body, NULL), &error);
-  g_assert_no_error (error);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gint64
 get_outcome (JsonObject *stats,
              const char *outcome)
@@ -196,7 +176,7 @@ test_survives_faults (Fixture       *fixture,
       pp_test_mock_llm_start (&mock, NULL, (const char * const *) argv, NULL);
       run_convert (&run, mock.base_url, "--segment-size", "80", "--jobs", "8",
                    "--retries", RETRIES, "--timeout", "1", fixture->document, NULL);
-      stats = mock_get_stats (&mock);
+      stats = pp_test_mock_llm_get_stats (&mock);
       pp_test_mock_llm_stop (&mock, NULL);
 
       g_test_message ("pp-convert said: %s", run.err);
@@ -226,7 +206,7 @@ test_adapts_to_capacity (Fixture       *fixture,
                           NULL);
   run_convert (&run, mock.base_url, "--segment-size", "80", "--jobs", "32", "--retries", RETRIES,
                fixture->document, NULL);
-  stats = mock_get_stats (&mock);
+  stats = pp_test_mock_llm_get_stats (&mock);
   pp_test_mock_llm_stop (&mock, NULL);
 
   g_test_message ("pp-convert said: %s", run.err);

@@ -84,31 +84,11 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->dir);
 }
 
-/* The server's GET /stats */
-static JsonObject *
-mock_get_stats (PpTestMockLlm *mock)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = pp_test_mock_llm_build_url (mock, "/stats");
-  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) root = NULL;
-
-  body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
-  root = json_from_string (g_bytes_get_data (body, NULL), &error);
-  g_assert_no_error (error);
-
-  return json_object_ref (json_node_get_object (root));
-}
-
 static gint64
 mock_count (PpTestMockLlm *mock,
             const char    *member)
 {
-  g_autoptr(JsonObject) stats = mock_get_stats (mock);
+  g_autoptr(JsonObject) stats = pp_test_mock_llm_get_stats (mock);
 
   return json_object_get_int_member (stats, member);
 }
