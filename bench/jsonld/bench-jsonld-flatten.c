@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- *   bench-jsonld-flatten [--dump] [--runs N] NODES
+ *   bench-jsonld-flatten [--dump] [--runs N] [--output FILE] NODES
  *
  * Builds a synthetic document of NODES node objects under one inline
  * context (every tenth node reuses the @id of an earlier one, so nodes get
@@ -14,12 +14,16 @@
  * parse_ms is the time to read the text into values, outside the timed
  * part, as flatten.mjs parses before it times jsonld.flatten(); flatten_ms
  * is the time of the Flattening algorithm on the parsed document
- * (expansion, node map, flattened output built as values), the median of
- * --runs runs; write_ms is the time to write that output as JSON text,
- * which jsonld.js is not asked to do; flattened counts the node objects of
- * the result; peak_rss_kb is the peak resident set size of the process
- * (getrusage).  With --dump the document is written to standard output
- * instead, for other processors to flatten the same input.
+ * (expansion, node map, flattened output built as values, as jsonld.js
+ * builds its result array), the median of --runs runs; the flattening
+ * takes the parsed document and frees it once the node map holds what it
+ * keeps.  write_ms is the time to write that output as JSON text, which
+ * jsonld.js is not asked to do: it is written a chunk at a time to FILE
+ * (default /dev/null), so the whole text is never in memory.  flattened
+ * counts the node objects of the result; peak_rss_kb is the peak resident
+ * set size of the process (getrusage).  With --dump the document is
+ * written to standard output instead, for other processors to flatten the
+ * same input.
  *
  * The program is built with the JSON-LD sources of libpp, to reach the
  * value entry points the library does not export.
@@ -80,6 +84,19 @@ build_document (guint n_nodes)
   return out;
 }
 
+/* @path replaced, or /dev/null (which cannot be replaced) when NULL */
+static GFileOutputStream *
+open_output (const char  *path,
+             GError     **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path != NULL ? path : "/dev/null");
+
+  if (path == NULL)
+    return g_file_append_to (file, G_FILE_CREATE_NONE, NULL, error);
+
+  return g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
+}
+
 static double
 peak_rss_kb (void)
 {
@@ -109,6 +126,7 @@ main (int    argc,
   g_autoptr(GString) text = NULL;
   g_autofree double *times = NULL;
   g_autofree double *write_times = NULL;
+  g_autofree char *output_path = NULL;
   gboolean dump = FALSE;
   int runs = 1;
   guint64 n_nodes;
@@ -119,6 +137,7 @@ main (int    argc,
   const GOptionEntry entries[] = {
     { "dump", 0, 0, G_OPTION_ARG_NONE, &dump, "Write the document to standard output", NULL },
     { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Flatten RUNS times and report the median", "RUNS" },
+    { "output", 0, 0, G_OPTION_ARG_FILENAME, &output_path, "Write the flattened document to FILE", "FILE" },
     { NULL }
   };
 
@@ -126,7 +145,7 @@ main (int    argc,
   g_option_context_add_main_entries (option_context, entries, NULL);
   if (!g_option_context_parse (option_context, &argc, &argv, &error) || argc != 2 || runs < 1)
     {
-      g_printerr ("usage: bench-jsonld-flatten [--dump] [--runs RUNS] NODES\n");
+      g_printerr ("usage: bench-jsonld-flatten [--dump] [--runs RUNS] [--output FILE] NODES\n");
       return 2;
     }
 
@@ -146,7 +165,7 @@ main (int    argc,
       g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
       g_autoptr(PpJsonldNodeMap) map = NULL;
       g_autoptr(GBytes) input = NULL;
-      g_autoptr(GBytes) output = NULL;
+      g_autoptr(GFileOutputStream) output = NULL;
       PpJsonValue *document;
       PpJsonValue *flattened;
 
@@ -163,7 +182,8 @@ main (int    argc,
         }
 
       start = g_get_monotonic_time ();
-      flattened = pp_jsonld_flatten_document (arena, document, NULL, NULL, NULL, &map, &error);
+      flattened = pp_jsonld_flatten_document (g_steal_pointer (&arena), document, NULL, NULL,
+                                              NULL, &map, &error);
       times[i] = (g_get_monotonic_time () - start) / 1000.0;
       if (flattened == NULL)
         {
@@ -172,8 +192,20 @@ main (int    argc,
         }
       n_flattened = pp_json_value_get_size (flattened);
 
+      output = open_output (output_path, &error);
+      if (output == NULL)
+        {
+          g_printerr ("bench-jsonld-flatten: %s\n", error->message);
+          return 1;
+        }
       start = g_get_monotonic_time ();
-      output = pp_json_value_to_bytes (flattened, PP_JSON_WRITE_NONE);
+      if (!pp_json_value_write_to_stream (flattened, PP_JSON_WRITE_NONE,
+                                          G_OUTPUT_STREAM (output), NULL, &error) ||
+          !g_output_stream_close (G_OUTPUT_STREAM (output), NULL, &error))
+        {
+          g_printerr ("bench-jsonld-flatten: %s\n", error->message);
+          return 1;
+        }
       write_times[i] = (g_get_monotonic_time () - start) / 1000.0;
     }
 

@@ -5,7 +5,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -459,6 +459,15 @@ void          pp_json_value_write            (GString           *out,
                                               PpJsonWriteFlags   flags);
 GBytes       *pp_json_value_to_bytes         (const PpJsonValue *value,
                                               PpJsonWriteFlags   flags);
+/* Writes @value as pp_json_value_write() does to @stream, a chunk of
+ * about 64 KiB at a time, so that the whole text is never in memory; FALSE
+ * with @error set (from the stream) when writing fails.  Nothing is
+ * written after a failure. */
+gboolean      pp_json_value_write_to_stream  (const PpJsonValue *value,
+                                              PpJsonWriteFlags   flags,
+                                              GOutputStream     *stream,
+                                              GCancellable      *cancellable,
+                                              GError           **error);
 
 /* A new json-glib tree of @value (transfer full) */
 JsonNode     *pp_json_value_to_json_node     (const PpJsonValue *value);

@@ -11,6 +11,7 @@
 #include "pp-jsonld-expand-private.h"
 #include "pp-jsonld-flatten-private.h"
 #include "pp-jsonld-node-map-private.h"
+#include "pp-jsonld-node-map-types-private.h"
 #include "pp-jsonld-util-private.h"
 
 #include <string.h>
@@ -102,10 +103,13 @@ wrap_in_graph (PpJsonArena      *arena,
   return result;
 }
 
-/* The Flattening algorithm on values: @input flattened; the result lives
- * as long as *@map without a @context, as long as @arena with one */
+/* The Flattening algorithm on values: @input (of @input_arena) flattened.
+ * @input_arena is released as soon as the node map holds a copy of all it
+ * keeps of the input, before the output is built: the input, its
+ * expansion and the output are never in memory all at once.  The result
+ * lives in *@map, whether it was compacted or not. */
 static PpJsonValue *
-flatten_value (PpJsonArena        *arena,
+flatten_value (PpJsonArena        *input_arena,
                const PpJsonValue  *input,
                JsonNode           *context,
                PpJsonldOptions    *options,
@@ -114,7 +118,9 @@ flatten_value (PpJsonArena        *arena,
                GError            **error)
 {
   PpJsonldFlattenFlags flags = PP_JSONLD_FLATTEN_NONE;
+  g_autoptr(PpJsonArena) owned_input = input_arena;
   g_autoptr(PpJsonArena) expansion = NULL;
+  PpJsonArena *arena;
   PpJsonValue *expanded;
   PpJsonValue *flattened;
   PpJsonValue *compacted;
@@ -122,8 +128,8 @@ flatten_value (PpJsonArena        *arena,
   if (pp_jsonld_options_get_ordered (options))
     flags |= PP_JSONLD_FLATTEN_ORDERED;
 
-  /* the expanded document in an arena of its own, dropped once the node
-   * map has copied what it keeps, before the output is built */
+  /* the expanded document (which shares the strings of the input) in an
+   * arena of its own; the map copies what it keeps of both */
   expansion = pp_json_arena_new ();
   expanded = pp_jsonld_expand_value (expansion, input, options, cancellable, error);
   if (expanded == NULL)
@@ -133,6 +139,7 @@ flatten_value (PpJsonArena        *arena,
   if (!pp_jsonld_node_map_add_document_value (*map, NULL, expanded, NULL, cancellable, error))
     return NULL;
   g_clear_pointer (&expansion, pp_json_arena_unref);
+  g_clear_pointer (&owned_input, pp_json_arena_unref);
 
   flattened = pp_jsonld_node_map_flatten_value (*map, flags);
 
@@ -140,6 +147,7 @@ flatten_value (PpJsonArena        *arena,
     return flattened;
 
   /* already expanded: compaction must not expand it again */
+  arena = (*map)->arena;
   compacted = pp_jsonld_compact_expanded_value (arena, flattened, context, options,
                                                 cancellable, error);
   if (compacted == NULL)
@@ -201,7 +209,8 @@ pp_jsonld_flatten (JsonNode         *input,
   if (document == NULL)
     return NULL;
 
-  flattened = flatten_value (arena, document, context, options, cancellable, &map, error);
+  flattened = flatten_value (g_steal_pointer (&arena), document, context, options,
+                             cancellable, &map, error);
   if (flattened == NULL)
     return NULL;
 
@@ -259,7 +268,8 @@ pp_jsonld_flatten_bytes (GBytes           *input,
   if (document == NULL)
     return NULL;
 
-  flattened = flatten_value (arena, document, context, options, cancellable, &map, error);
+  flattened = flatten_value (g_steal_pointer (&arena), document, context, options,
+                             cancellable, &map, error);
   if (flattened == NULL)
     return NULL;
 
@@ -268,17 +278,19 @@ pp_jsonld_flatten_bytes (GBytes           *input,
 
 /**
  * pp_jsonld_flatten_document:
- * @arena: the arena of @document, which the result lives in
+ * @arena: (transfer full): the arena of @document
  * @document: a JSON-LD document as values
  * @context: (nullable): the context to compact the result with, or %NULL
  * @options: (nullable): options, or %NULL for the defaults
  * @cancellable: (nullable): a #GCancellable
- * @map: (out) (transfer full): the node map the result may point into
+ * @map: (out) (transfer full): the node map the result lives in
  * @error: return location for a #GError
  *
  * The Flattening algorithm of pp_jsonld_flatten_bytes() on a document
- * already read (pp_jsonld_parse_document()): the result is valid as long
- * as @arena and *@map live.
+ * already read (pp_jsonld_parse_document()).  The function takes @arena
+ * and releases it, with @document, as soon as the node map holds what it
+ * keeps of them: do not use @document afterwards.  The result is valid as
+ * long as *@map lives.
  *
  * Returns: (transfer none) (nullable): the flattened document
  */

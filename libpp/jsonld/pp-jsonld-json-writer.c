@@ -175,8 +175,40 @@ compare_members (gconstpointer a,
   return strcmp (((const PpJsonMember *) a)->key, ((const PpJsonMember *) b)->key);
 }
 
+/* how much text is gathered before it is written to a stream */
+#define STREAM_CHUNK_SIZE (64 * 1024)
+
+/* where the text goes: @out, and from there to @stream a chunk at a time
+ * when there is one */
+typedef struct {
+  GString       *out;
+  GOutputStream *stream;
+  GCancellable  *cancellable;
+  GError        *error;  /* the first failure to write; nothing is written after it */
+} Writer;
+
+/* Hands the text gathered so far to the stream once there is a chunk of
+ * it (or all of it when @all); FALSE once writing failed */
+static gboolean
+writer_flush (Writer   *w,
+              gboolean  all)
+{
+  if (w->error != NULL)
+    return FALSE;
+
+  if (w->stream == NULL || w->out->len == 0 || (!all && w->out->len < STREAM_CHUNK_SIZE))
+    return TRUE;
+
+  if (!g_output_stream_write_all (w->stream, w->out->str, w->out->len, NULL,
+                                  w->cancellable, &w->error))
+    return FALSE;
+
+  g_string_truncate (w->out, 0);
+  return TRUE;
+}
+
 static void
-append_member (GString            *out,
+append_member (Writer             *w,
                const PpJsonMember *member,
                PpJsonWriteFlags    flags,
                guint               level);
@@ -184,11 +216,12 @@ append_member (GString            *out,
 /* Recursion is bounded by the depth of @value, which every way of building
  * values limits */
 static void
-append_value (GString           *out,
+append_value (Writer            *w,
               const PpJsonValue *value,
               PpJsonWriteFlags   flags,
               guint              level)
 {
+  GString *out = w->out;
   gboolean pretty = (flags & PP_JSON_WRITE_PRETTY) != 0;
   guint n = pp_json_value_get_size (value);
 
@@ -197,6 +230,7 @@ append_value (GString           *out,
     case PP_JSON_TYPE_OBJECT:
       {
         const PpJsonMember *members = pp_json_object_get_members (value);
+        g_autofree PpJsonMember *sorted = NULL;
 
         if (n == 0)
           {
@@ -204,27 +238,18 @@ append_value (GString           *out,
             break;
           }
 
-        g_string_append_c (out, '{');
         if (flags & PP_JSON_WRITE_SORTED)
           {
-            g_autofree PpJsonMember *sorted = g_memdup2 (members, n * sizeof (PpJsonMember));
-
+            members = sorted = g_memdup2 (members, n * sizeof (PpJsonMember));
             qsort (sorted, n, sizeof (PpJsonMember), compare_members);
-            for (guint i = 0; i < n; i++)
-              {
-                if (i > 0)
-                  g_string_append_c (out, ',');
-                append_member (out, &sorted[i], flags, level + 1);
-              }
           }
-        else
+
+        g_string_append_c (out, '{');
+        for (guint i = 0; i < n && writer_flush (w, FALSE); i++)
           {
-            for (guint i = 0; i < n; i++)
-              {
-                if (i > 0)
-                  g_string_append_c (out, ',');
-                append_member (out, &members[i], flags, level + 1);
-              }
+            if (i > 0)
+              g_string_append_c (out, ',');
+            append_member (w, &members[i], flags, level + 1);
           }
         append_newline (out, pretty, level);
         g_string_append_c (out, '}');
@@ -239,12 +264,12 @@ append_value (GString           *out,
         }
 
       g_string_append_c (out, '[');
-      for (guint i = 0; i < n; i++)
+      for (guint i = 0; i < n && writer_flush (w, FALSE); i++)
         {
           if (i > 0)
             g_string_append_c (out, ',');
           append_newline (out, pretty, level + 1);
-          append_value (out, pp_json_array_get (value, i), flags, level + 1);
+          append_value (w, pp_json_array_get (value, i), flags, level + 1);
         }
       append_newline (out, pretty, level);
       g_string_append_c (out, ']');
@@ -274,17 +299,27 @@ append_value (GString           *out,
 }
 
 static void
-append_member (GString            *out,
+append_member (Writer             *w,
                const PpJsonMember *member,
                PpJsonWriteFlags    flags,
                guint               level)
 {
   gboolean pretty = (flags & PP_JSON_WRITE_PRETTY) != 0;
 
-  append_newline (out, pretty, level);
-  pp_json_append_string (out, member->key);
-  g_string_append (out, pretty ? ": " : ":");
-  append_value (out, member->value, flags, level);
+  append_newline (w->out, pretty, level);
+  pp_json_append_string (w->out, member->key);
+  g_string_append (w->out, pretty ? ": " : ":");
+  append_value (w, member->value, flags, level);
+}
+
+static void
+append_to_string (GString           *out,
+                  const PpJsonValue *value,
+                  PpJsonWriteFlags   flags)
+{
+  Writer w = { out, NULL, NULL, NULL };
+
+  append_value (&w, value, flags, 0);
 }
 
 /* Declared in pp-json-value-private.h */
@@ -293,7 +328,7 @@ pp_json_value_write (GString           *out,
                      const PpJsonValue *value,
                      PpJsonWriteFlags   flags)
 {
-  append_value (out, value, flags, 0);
+  append_to_string (out, value, flags);
 }
 
 GBytes *
@@ -302,8 +337,36 @@ pp_json_value_to_bytes (const PpJsonValue *value,
 {
   GString *out = g_string_new (NULL);
 
-  append_value (out, value, flags, 0);
+  append_to_string (out, value, flags);
   return g_string_free_to_bytes (out);
+}
+
+gboolean
+pp_json_value_write_to_stream (const PpJsonValue  *value,
+                               PpJsonWriteFlags    flags,
+                               GOutputStream      *stream,
+                               GCancellable       *cancellable,
+                               GError            **error)
+{
+  g_autoptr(GString) out = NULL;
+  Writer w = { NULL, stream, cancellable, NULL };
+
+  g_return_val_if_fail (value != NULL, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* a chunk and the largest string or number that can end it */
+  out = w.out = g_string_sized_new (2 * STREAM_CHUNK_SIZE);
+  append_value (&w, value, flags, 0);
+
+  if (!writer_flush (&w, TRUE))
+    {
+      g_propagate_error (error, w.error);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /* @node through values: one writer for both */
@@ -315,7 +378,7 @@ append_json_node (GString          *out,
   g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
   PpJsonValue *value = pp_json_value_from_json_node_unchecked (arena, node);
 
-  append_value (out, value, flags, 0);
+  append_to_string (out, value, flags);
 }
 
 /**

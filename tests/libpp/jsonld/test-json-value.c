@@ -375,6 +375,152 @@ test_flatten_bytes (void)
                    "loading document failed: the text is not valid UTF-8 at offset 5 (line 1, column 6)");
 }
 
+/* A stream that keeps what it is given and counts the writes, to see
+ * the text arrive a chunk at a time */
+#define TEST_TYPE_COUNTING_STREAM (test_counting_stream_get_type ())
+G_DECLARE_FINAL_TYPE (TestCountingStream, test_counting_stream, TEST, COUNTING_STREAM, GOutputStream)
+
+struct _TestCountingStream {
+  GOutputStream parent_instance;
+  GString      *received;
+  guint         n_writes;
+  gsize         largest_write;
+};
+
+G_DEFINE_FINAL_TYPE (TestCountingStream, test_counting_stream, G_TYPE_OUTPUT_STREAM)
+
+static gssize
+test_counting_stream_write_fn (GOutputStream  *stream,
+                               const void     *buffer,
+                               gsize           count,
+                               GCancellable   *cancellable,
+                               GError        **error)
+{
+  TestCountingStream *self = TEST_COUNTING_STREAM (stream);
+
+  g_string_append_len (self->received, buffer, count);
+  self->n_writes++;
+  self->largest_write = MAX (self->largest_write, count);
+  return count;
+}
+
+static void
+test_counting_stream_finalize (GObject *object)
+{
+  TestCountingStream *self = TEST_COUNTING_STREAM (object);
+
+  g_string_free (self->received, TRUE);
+  G_OBJECT_CLASS (test_counting_stream_parent_class)->finalize (object);
+}
+
+static void
+test_counting_stream_class_init (TestCountingStreamClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_counting_stream_finalize;
+  G_OUTPUT_STREAM_CLASS (klass)->write_fn = test_counting_stream_write_fn;
+}
+
+static void
+test_counting_stream_init (TestCountingStream *self)
+{
+  self->received = g_string_new (NULL);
+}
+
+/* an array of @n node objects, about 150 bytes of text each */
+static PpJsonValue *
+build_large_array (PpJsonArena *arena,
+                   guint        n)
+{
+  PpJsonValue *array = pp_json_value_new_array (arena, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("http://example.org/node/%u", i);
+      PpJsonValue *node = pp_json_value_new_object (arena, 3);
+      PpJsonValue *names = pp_json_value_new_array (arena, 1);
+      PpJsonValue *name = pp_json_value_new_object (arena, 1);
+
+      pp_json_object_append (arena, name, PP_JSON_KW (VALUE),
+                             pp_json_value_new_string (arena, "a name with \"quotes\" and caf\xC3\xA9"));
+      pp_json_array_append (arena, names, name);
+      pp_json_object_append (arena, node, PP_JSON_KW (ID), pp_json_value_new_string (arena, id));
+      pp_json_object_append (arena, node, pp_json_arena_intern (arena, "http://schema.org/name"),
+                             names);
+      pp_json_object_append (arena, node, pp_json_arena_intern (arena, "http://schema.org/age"),
+                             pp_json_value_new_int (arena, i));
+      pp_json_array_append (arena, array, node);
+    }
+
+  return array;
+}
+
+/* a text of several megabytes reaches the stream in chunks, the same bytes
+ * as written whole, compact and pretty */
+static void
+test_write_to_stream_in_chunks (void)
+{
+  const PpJsonWriteFlags flags[] = { PP_JSON_WRITE_NONE, PP_JSON_WRITE_PRETTY, PP_JSON_WRITE_SORTED };
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  PpJsonValue *array = build_large_array (arena, 20000);
+
+  for (guint i = 0; i < G_N_ELEMENTS (flags); i++)
+    {
+      g_autoptr(TestCountingStream) stream = g_object_new (TEST_TYPE_COUNTING_STREAM, NULL);
+      g_autoptr(GBytes) whole = pp_json_value_to_bytes (array, flags[i]);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (pp_json_value_write_to_stream (array, flags[i], G_OUTPUT_STREAM (stream),
+                                                    NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpmem (stream->received->str, stream->received->len,
+                       g_bytes_get_data (whole, NULL), g_bytes_get_size (whole));
+
+      /* no write holds more than a chunk and one member */
+      g_assert_cmpuint (stream->n_writes, >, g_bytes_get_size (whole) / (128 * 1024));
+      g_assert_cmpuint (stream->largest_write, <=, 128 * 1024);
+    }
+}
+
+/* a stream that fails stops the writing, its error reported */
+static void
+test_write_to_stream_failure (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  PpJsonValue *array = build_large_array (arena, 2000);
+  g_autofree char *buffer = g_malloc (1000);
+  g_autoptr(GOutputStream) stream = g_memory_output_stream_new (buffer, 1000, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (pp_json_value_write_to_stream (array, PP_JSON_WRITE_NONE, stream, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+}
+
+/* with a context, the compacted result outlives the document it came
+ * from: bytes and tree give the same text */
+static void
+test_flatten_bytes_compacted (void)
+{
+  const char *text =
+    "{\"@context\": {\"@vocab\": \"http://schema.org/\", \"ex\": \"http://example.org/\"},"
+    " \"@graph\": [{\"@id\": \"ex:a\", \"name\": \"A\", \"knows\": {\"@id\": \"ex:b\"},"
+    " \"address\": {\"streetAddress\": \"1 Main Street\"}},"
+    " {\"@id\": \"ex:a\", \"age\": 1.5}]}";
+  g_autoptr(GBytes) input = g_bytes_new_static (text, strlen (text));
+  g_autoptr(JsonNode) tree = pp_json_parse (text, -1, NULL);
+  g_autoptr(JsonNode) context = json_node_copy (json_object_get_member (json_node_get_object (tree),
+                                                                        "@context"));
+  g_autoptr(JsonNode) expected_tree = pp_jsonld_flatten (tree, context, NULL, NULL, NULL);
+  g_autofree char *expected = pp_jsonld_to_json (expected_tree, FALSE);
+  g_autoptr(GBytes) flattened = NULL;
+  g_autoptr(GError) error = NULL;
+
+  flattened = pp_jsonld_flatten_bytes (input, context, NULL, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (flattened, NULL), g_bytes_get_size (flattened),
+                   expected, strlen (expected));
+  g_assert_nonnull (strstr (expected, "\"@graph\":[{\"@id\":\"ex:a\""));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -392,6 +538,9 @@ main (int    argc,
   g_test_add_func ("/json-value/build/members-arrays-copies", test_building);
   g_test_add_func ("/json-value/equal/members-in-any-order", test_equal);
   g_test_add_func ("/jsonld/flatten-bytes/same-as-tree", test_flatten_bytes);
+  g_test_add_func ("/jsonld/flatten-bytes/compacted-same-as-tree", test_flatten_bytes_compacted);
+  g_test_add_func ("/json-value/write/stream-in-chunks-same-bytes", test_write_to_stream_in_chunks);
+  g_test_add_func ("/json-value/write/stream-failure-reported", test_write_to_stream_failure);
 
   return g_test_run ();
 }
