@@ -9,6 +9,7 @@
 #include <json-glib/json-glib.h>
 
 #include "pp-reconciler.h"
+#include "pp-json-value-private.h"
 #include "pp-merge-candidates-private.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,12 @@ gboolean       pp_merged_graph_add    (PpMergedGraph  *merged,
                                        PpSegment      *segment,
                                        JsonNode       *graph,
                                        GError        **error);
+gboolean       pp_merged_graph_add_value (PpMergedGraph *merged,
+                                          PpSegment     *segment,
+                                          PpJsonArena   *arena,
+                                          PpJsonValue   *document,
+                                          gboolean       is_expanded,
+                                          GError       **error);
 guint          pp_merged_graph_get_n_entities (PpMergedGraph *merged);
 void           pp_merged_graph_set_resolution (PpMergedGraph *merged,
                                                const char    *document_iri,
@@ -36,6 +43,9 @@ void           pp_merged_graph_set_candidates_func (PpMergedGraph               
 GPtrArray     *pp_merged_graph_get_candidates (PpMergedGraph *merged);
 JsonNode      *pp_merged_graph_finish (PpMergedGraph  *merged,
                                        GError        **error);
+GBytes        *pp_merged_graph_finish_bytes (PpMergedGraph  *merged,
+                                             gboolean        pretty,
+                                             GError        **error);
 
 void           pp_merged_graph_prepare_output_context (gboolean provenance);
 

@@ -11,8 +11,10 @@
 #include "pp-node-embedding-private.h"
 #include "pp-jsonld.h"
 #include "pp-jsonld-compact-private.h"
+#include "pp-jsonld-expand-private.h"
 #include "pp-jsonld-node-map-private.h"
 #include "pp-jsonld-util-private.h"
+#include "pp-schema-types-private.h"
 
 #define PP_NS "https://libpp.org/ns#"
 
@@ -25,6 +27,13 @@
  * A node's types lose those another of its types is a subclass of. The
  * expanded form is the flattened one with the blank nodes referred to once
  * embedded where they are referred to (pp-node-embedding.c).
+ *
+ * The graphs are merged as libpp's own JSON values (pp-json-value-private.h),
+ * never as json-glib trees: a graph handed over expanded already (by a
+ * converter that expanded it to check it) goes into the map as it is, a
+ * tree is converted once, and the output is built as values, a tree made
+ * of it only for a caller that asks for one (pp_merged_graph_finish()),
+ * bytes for one that writes it (pp_merged_graph_finish_bytes()).
  *
  * For the compacted form, most of the work is done while the segments
  * arrive rather than once the last one is in: a node is compacted when the
@@ -68,7 +77,9 @@ struct _PpMergedGraph
 
   /* Compaction ahead; compactor is NULL when off */
   PpJsonldCompactor *compactor;
-  GHashTable *compacted;       /* id → compacted node, or NULL for a node
+  PpJsonArena *compacted_arena; /* the nodes compacted, and the document */
+  GHashTable *compacted;       /* id → compacted node (a value of
+                                * compacted_arena), or NULL for a node
                                 * flattening leaves out; only nodes that did
                                 * not change since */
   GHashTable *touched;         /* ids of the nodes compacted once */
@@ -109,13 +120,6 @@ output_context (gboolean provenance)
   return json_node_ref (*context);
 }
 
-static void
-compacted_node_free (gpointer data)
-{
-  if (data != NULL)
-    json_node_unref (data);
-}
-
 /* Processes the output context (once per process, then shared), so that
  * the first segments do not wait for it */
 void
@@ -136,6 +140,7 @@ stop_compacting_ahead (PpMergedGraph *self)
 {
   g_clear_pointer (&self->compactor, pp_jsonld_compactor_free);
   g_clear_pointer (&self->compacted, g_hash_table_unref);
+  g_clear_pointer (&self->compacted_arena, pp_json_arena_unref);
   g_clear_pointer (&self->touched, g_hash_table_unref);
   g_clear_pointer (&self->compacted_as, g_hash_table_unref);
 }
@@ -164,8 +169,8 @@ pp_merged_graph_new (PpOutputForm form,
         g_debug ("Compacting at the end only: %s", error->message);
       else
         {
-          self->compacted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                   compacted_node_free);
+          self->compacted_arena = pp_json_arena_new ();
+          self->compacted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
           self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
           self->compacted_as = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
         }
@@ -189,25 +194,66 @@ pp_merged_graph_free (PpMergedGraph *self)
   g_free (self);
 }
 
-/* The node @id of the map, compacted, under the identifier @as_id if
- * not %NULL; %NULL with @error unset when flattening leaves it out */
-static JsonNode *
+/* Drops from the `@type` of @node, an expanded node object of @arena, the
+ * types another of its types is a subclass of (Person beside Patient,
+ * Thing beside anything) */
+static void
+drop_supertypes (PpJsonArena *arena,
+                 PpJsonValue *node)
+{
+  PpJsonValue *types = pp_json_object_get (node, PP_JSON_KW (TYPE));
+  guint n = pp_json_value_get_size (types);
+  PpJsonValue *kept;
+
+  if (!pp_json_value_is_array (types) || n < 2)
+    return;
+
+  kept = pp_json_value_new_array (arena, n);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *type = pp_json_value_get_string (pp_json_array_get (types, i));
+      gboolean redundant = FALSE;
+
+      for (guint j = 0; j < n && type != NULL && !redundant; j++)
+        {
+          const char *other = pp_json_value_get_string (pp_json_array_get (types, j));
+
+          redundant = j != i && other != NULL &&
+                      pp_schema_types_is_subclass (other, type) &&
+                      !pp_schema_types_is_subclass (type, other);
+        }
+
+      if (!redundant)
+        pp_json_array_append (arena, kept, pp_json_array_get (types, i));
+    }
+
+  if (pp_json_value_get_size (kept) < n)
+    pp_json_object_set (arena, node, PP_JSON_KW (TYPE), kept);
+}
+
+/* The node @id of the map, compacted into the arena of the nodes
+ * compacted, under the identifier @as_id if not %NULL; %NULL with @error
+ * unset when flattening leaves it out. The node is flattened into
+ * @scratch, which the result does not refer to. */
+static PpJsonValue *
 compact_node (PpMergedGraph  *self,
+              PpJsonArena    *scratch,
               const char     *id,
               const char     *as_id,
               GError        **error)
 {
-  g_autoptr(JsonNode) node = pp_jsonld_node_map_flatten_node (self->map, id,
-                                                              PP_JSONLD_FLATTEN_CANONICAL);
+  PpJsonValue *node = pp_jsonld_node_map_flatten_node_value (self->map, scratch, id,
+                                                             PP_JSONLD_FLATTEN_CANONICAL);
 
   if (node == NULL)
     return NULL;
 
-  pp_entity_resolver_drop_supertypes (node);
+  drop_supertypes (scratch, node);
   if (as_id != NULL)
-    json_object_set_string_member (json_node_get_object (node), "@id", as_id);
+    pp_json_object_set (scratch, node, PP_JSON_KW (ID), pp_json_value_new_string (scratch, as_id));
 
-  return pp_jsonld_compactor_compact_item (self->compactor, node, error);
+  return pp_jsonld_compactor_compact_item_value (self->compactor, self->compacted_arena,
+                                                 node, error);
 }
 
 /* The nodes @segment_map brought were just merged into the map */
@@ -217,6 +263,7 @@ compact_ahead (PpMergedGraph   *self,
 {
   g_autoptr(GPtrArray) graph_names = pp_jsonld_node_map_get_graph_names (segment_map, FALSE);
   g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(PpJsonArena) scratch = NULL;
 
   if (graph_names->len > 1)
     {
@@ -226,12 +273,13 @@ compact_ahead (PpMergedGraph   *self,
     }
 
   ids = pp_jsonld_node_map_get_node_ids (segment_map, NULL, FALSE);
+  scratch = pp_json_arena_new ();
   for (guint i = 0; i < ids->len; i++)
     {
       const char *id = g_ptr_array_index (ids, i);
       g_autoptr(GError) error = NULL;
       g_autofree char *as_id = NULL;
-      JsonNode *compacted;
+      PpJsonValue *compacted;
 
       if (g_hash_table_contains (self->touched, id))
         {
@@ -243,7 +291,7 @@ compact_ahead (PpMergedGraph   *self,
       as_id = pp_entity_resolver_dup_provisional_id (self->resolver, id);
       if (g_str_equal (as_id, id))
         g_clear_pointer (&as_id, g_free);
-      compacted = compact_node (self, id, as_id, &error);
+      compacted = compact_node (self, scratch, id, as_id, &error);
       if (error != NULL)
         {
           g_debug ("Compacting at the end: %s", error->message);
@@ -262,153 +310,172 @@ compact_ahead (PpMergedGraph   *self,
 #define SEGMENT_REF_LABEL "_:libpp-segment"
 
 static gboolean
-has_type (JsonObject *object,
-          const char *type)
+has_type (const PpJsonValue *object,
+          const char        *type)
 {
-  JsonNode *types = json_object_get_member (object, "@type");
+  PpJsonValue *types = pp_json_object_get (object, PP_JSON_KW (TYPE));
 
-  if (types == NULL || !JSON_NODE_HOLDS_ARRAY (types))
-    return FALSE;
-
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (types)); i++)
-    if (g_strcmp0 (json_array_get_string_element (json_node_get_array (types), i), type) == 0)
+  for (guint i = 0; pp_json_value_is_array (types) && i < pp_json_value_get_size (types); i++)
+    if (g_strcmp0 (pp_json_value_get_string (pp_json_array_get (types, i)), type) == 0)
       return TRUE;
 
   return FALSE;
 }
+
+/* The keys and values provenance adds to a segment's expanded graph, in
+ * its arena */
+typedef struct
+{
+  PpJsonArena *arena;
+  const char *derived_from;    /* pp:derivedFrom, interned */
+} Provenance;
 
 /* Adds a pp:derivedFrom reference to the segment's node to every node
  * object in @item, an expanded element, that says something besides its
  * `@id` and says nowhere else where it came from (a graph merged again
  * keeps the provenance it has). Returns whether it added one. */
 static gboolean
-add_derived_from (JsonNode *item,
-                  gboolean  is_reverse_map)
+add_derived_from (Provenance  *provenance,
+                  PpJsonValue *item,
+                  gboolean     is_reverse_map)
 {
-  JsonObject *object;
-  GList *members;
   gboolean added = FALSE;
+  guint n;
 
-  if (JSON_NODE_HOLDS_ARRAY (item))
+  if (pp_json_value_is_array (item))
     {
-      JsonArray *array = json_node_get_array (item);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        added |= add_derived_from (json_array_get_element (array, i), FALSE);
+      for (guint i = 0; i < pp_json_value_get_size (item); i++)
+        added |= add_derived_from (provenance, pp_json_array_get (item, i), FALSE);
       return added;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (item) || pp_jsonld_is_value_object (item))
+  if (!pp_json_value_is_object (item) || pp_json_value_is_value_object (item))
     return FALSE;
 
-  object = json_node_get_object (item);
-  members = json_object_get_members (object);
-  for (GList *l = members; l != NULL; l = l->next)
-    if (!g_str_equal (l->data, "@id") && !g_str_equal (l->data, "@type"))
-      added |= add_derived_from (json_object_get_member (object, l->data),
-                                 g_str_equal (l->data, "@reverse"));
+  n = pp_json_value_get_size (item);
+  for (guint i = 0; i < n; i++)
+    {
+      const PpJsonMember *member = &pp_json_object_get_members (item)[i];
+
+      if (member->key != PP_JSON_KW (ID) && member->key != PP_JSON_KW (TYPE))
+        added |= add_derived_from (provenance, member->value,
+                                   member->key == PP_JSON_KW (REVERSE));
+    }
 
   if (!is_reverse_map &&
-      !pp_jsonld_is_list_object (item) &&
-      !json_object_has_member (object, "@set") &&
-      !json_object_has_member (object, PP_NS "derivedFrom") &&
-      !has_type (object, PP_NS "SegmentRef") &&
-      (json_object_get_size (object) > 1 || !json_object_has_member (object, "@id")))
+      !pp_json_value_is_list_object (item) &&
+      !pp_json_object_has (item, PP_JSON_KW (SET)) &&
+      !pp_json_object_has (item, provenance->derived_from) &&
+      !has_type (item, PP_NS "SegmentRef") &&
+      (n > 1 || !pp_json_object_has (item, PP_JSON_KW (ID))))
     {
-      g_autoptr(JsonArray) values = json_array_new ();
-      g_autoptr(JsonObject) reference = json_object_new ();
+      PpJsonArena *arena = provenance->arena;
+      PpJsonValue *values = pp_json_value_new_array (arena, 1);
+      PpJsonValue *reference = pp_json_value_new_object (arena, 1);
 
-      json_object_set_string_member (reference, "@id", SEGMENT_REF_LABEL);
-      json_array_add_object_element (values, g_steal_pointer (&reference));
-      json_object_set_array_member (object, PP_NS "derivedFrom", g_steal_pointer (&values));
+      pp_json_object_append (arena, reference, PP_JSON_KW (ID),
+                             pp_json_value_new_string_static (arena, SEGMENT_REF_LABEL));
+      pp_json_array_append (arena, values, reference);
+      pp_json_object_append (arena, item, provenance->derived_from, values);
       added = TRUE;
     }
-  g_list_free (members);
 
   return added;
 }
 
 static void
-set_value (JsonObject *node,
-           const char *property,
-           JsonNode   *value)
+set_value (PpJsonArena *arena,
+           PpJsonValue *node,
+           const char  *property,
+           PpJsonValue *value)
 {
-  g_autoptr(JsonObject) object = json_object_new ();
-  g_autoptr(JsonArray) values = json_array_new ();
+  PpJsonValue *object = pp_json_value_new_object (arena, 1);
+  PpJsonValue *values = pp_json_value_new_array (arena, 1);
 
-  json_object_set_member (object, "@value", value);
-  json_array_add_object_element (values, g_steal_pointer (&object));
-  json_object_set_array_member (node, property, g_steal_pointer (&values));
+  pp_json_object_append (arena, object, PP_JSON_KW (VALUE), value);
+  pp_json_array_append (arena, values, object);
+  pp_json_object_append (arena, node, pp_json_arena_intern (arena, property), values);
 }
 
 /* The pp:SegmentRef node of @segment of the document @document_iri
- * (nullable), in expanded form */
-static JsonNode *
-segment_ref_new (PpSegment  *segment,
-                 const char *document_iri)
+ * (nullable), in expanded form, in @arena */
+static PpJsonValue *
+segment_ref_new (PpJsonArena *arena,
+                 PpSegment   *segment,
+                 const char  *document_iri)
 {
-  g_autoptr(JsonObject) node = json_object_new ();
-  g_autoptr(JsonArray) types = json_array_new ();
+  PpJsonValue *node = pp_json_value_new_object (arena, 9);
+  PpJsonValue *types = pp_json_value_new_array (arena, 1);
   const char * const *path = pp_segment_get_heading_path (segment);
   gsize start = pp_segment_get_offset (segment);
 
-  json_object_set_string_member (node, "@id", SEGMENT_REF_LABEL);
-  json_array_add_string_element (types, PP_NS "SegmentRef");
-  json_object_set_array_member (node, "@type", g_steal_pointer (&types));
+  pp_json_object_append (arena, node, PP_JSON_KW (ID),
+                         pp_json_value_new_string_static (arena, SEGMENT_REF_LABEL));
+  pp_json_array_append (arena, types, pp_json_value_new_string_static (arena, PP_NS "SegmentRef"));
+  pp_json_object_append (arena, node, PP_JSON_KW (TYPE), types);
   if (document_iri != NULL)
-    set_value (node, PP_NS "document", pp_jsonld_node_new_string (document_iri));
-  set_value (node, PP_NS "segment",
-             json_node_init_int (json_node_alloc (), pp_segment_get_index (segment)));
-  set_value (node, PP_NS "start", json_node_init_int (json_node_alloc (), (gint64) start));
-  set_value (node, PP_NS "end",
-             json_node_init_int (json_node_alloc (),
-                                 (gint64) (start + pp_segment_get_length (segment))));
+    set_value (arena, node, PP_NS "document", pp_json_value_new_string (arena, document_iri));
+  set_value (arena, node, PP_NS "segment",
+             pp_json_value_new_int (arena, pp_segment_get_index (segment)));
+  set_value (arena, node, PP_NS "start", pp_json_value_new_int (arena, (gint64) start));
+  set_value (arena, node, PP_NS "end",
+             pp_json_value_new_int (arena, (gint64) (start + pp_segment_get_length (segment))));
   if (pp_segment_get_page (segment) > 0)
-    set_value (node, PP_NS "page", json_node_init_int (json_node_alloc (), pp_segment_get_page (segment)));
+    set_value (arena, node, PP_NS "page", pp_json_value_new_int (arena, pp_segment_get_page (segment)));
   if (path != NULL && path[0] != NULL)
     {
       g_autofree char *section = g_strjoinv (" / ", (char **) path);
 
-      set_value (node, PP_NS "section", pp_jsonld_node_new_take_string (g_steal_pointer (&section)));
+      set_value (arena, node, PP_NS "section", pp_json_value_new_string (arena, section));
     }
 
-  return pp_jsonld_node_new_object (g_steal_pointer (&node));
+  return node;
 }
 
-/* Gives the nodes of @expanded, a segment's expanded graph, their
- * provenance: a pp:derivedFrom reference to the segment's pp:SegmentRef
- * node, added to the graph if any node refers to it. Returns whether it
- * added the node. */
+/* Gives the nodes of @expanded, a segment's expanded graph in @arena,
+ * their provenance: a pp:derivedFrom reference to the segment's
+ * pp:SegmentRef node, added to the graph if any node refers to it.
+ * Returns whether it added the node. */
 static gboolean
 add_provenance (PpMergedGraph *self,
-                JsonNode      *expanded,
+                PpJsonArena   *arena,
+                PpJsonValue   *expanded,
                 PpSegment     *segment)
 {
-  if (!JSON_NODE_HOLDS_ARRAY (expanded) || !add_derived_from (expanded, FALSE))
+  Provenance provenance = { arena, pp_json_arena_intern (arena, PP_NS "derivedFrom") };
+
+  if (!pp_json_value_is_array (expanded) || !add_derived_from (&provenance, expanded, FALSE))
     return FALSE;
 
-  json_array_add_element (json_node_get_array (expanded),
-                          segment_ref_new (segment, self->document_iri));
+  pp_json_array_append (arena, expanded, segment_ref_new (arena, segment, self->document_iri));
   return TRUE;
 }
 
+/* Adds @document, the graph of @segment as values of @arena: expanded
+ * already when @is_expanded, else expanded here. The provenance is added
+ * to the expanded graph in place. The map copies what it keeps (each
+ * distinct value once), so @arena, which holds the answer as it came too,
+ * can go as soon as the call returns. */
 gboolean
-pp_merged_graph_add (PpMergedGraph  *self,
-                     PpSegment      *segment,
-                     JsonNode       *graph,
-                     GError        **error)
+pp_merged_graph_add_value (PpMergedGraph  *self,
+                           PpSegment      *segment,
+                           PpJsonArena    *arena,
+                           PpJsonValue    *document,
+                           gboolean        is_expanded,
+                           GError        **error)
 {
   g_autoptr(PpJsonldNodeMap) segment_map = pp_jsonld_node_map_new ();
-  g_autoptr(JsonNode) expanded = NULL;
   g_autofree char *prefix = g_strdup_printf ("_:s%u-", pp_segment_get_index (segment));
+  PpJsonValue *expanded = document;
   gboolean segment_ref = FALSE;
 
-  expanded = pp_jsonld_expand (graph, self->options, NULL, error);
+  if (!is_expanded)
+    expanded = pp_jsonld_expand_value (arena, document, self->options, NULL, error);
   if (expanded == NULL)
     return FALSE;
   if (self->provenance)
-    segment_ref = add_provenance (self, expanded, segment);
-  if (!pp_jsonld_node_map_add_document (segment_map, expanded, prefix, NULL, error) ||
+    segment_ref = add_provenance (self, arena, expanded, segment);
+  if (!pp_jsonld_node_map_add_document_value (segment_map, NULL, expanded, prefix, NULL, error) ||
       !pp_jsonld_node_map_add_map (self->map, segment_map, error))
     return FALSE;
 
@@ -423,65 +490,64 @@ pp_merged_graph_add (PpMergedGraph  *self,
   return TRUE;
 }
 
-static JsonNode *
-wrap_in_graph (JsonNode *compacted)
+/* Adds @graph, the JSON-LD of @segment as a tree, converted once */
+gboolean
+pp_merged_graph_add (PpMergedGraph  *self,
+                     PpSegment      *segment,
+                     JsonNode       *graph,
+                     GError        **error)
 {
-  JsonObject *object;
-  g_autoptr(JsonObject) wrapper = NULL;
-  g_autoptr(JsonArray) graph = NULL;
-  g_autoptr(JsonObject) node = NULL;
-  GList *members;
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  PpJsonValue *document = pp_json_value_from_json_node (arena, graph, PP_JSONLD_MAX_DEPTH, error);
 
-  /* Compaction gives a lone node object when the graph has one node:
-   * always give the same shape, {"@context": …, "@graph": […]} */
-  if (!JSON_NODE_HOLDS_OBJECT (compacted))
-    return json_node_ref (compacted);
-
-  object = json_node_get_object (compacted);
-  if (json_object_has_member (object, "@graph"))
-    return json_node_ref (compacted);
-
-  wrapper = json_object_new ();
-  graph = json_array_new ();
-  node = json_object_new ();
-  members = json_object_get_members (object);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      JsonNode *member = json_object_dup_member (object, l->data);
-
-      if (g_str_equal (l->data, "@context"))
-        json_object_set_member (wrapper, "@context", member);
-      else
-        json_object_set_member (node, l->data, member);
-    }
-  g_list_free (members);
-
-  if (json_object_get_size (node) > 0)
-    json_array_add_object_element (graph, g_steal_pointer (&node));
-  json_object_set_array_member (wrapper, "@graph", g_steal_pointer (&graph));
-
-  return json_node_init_object (json_node_alloc (), wrapper);
+  return document != NULL &&
+         pp_merged_graph_add_value (self, segment, arena, document, FALSE, error);
 }
 
-/* The nodes of a flattened graph, and of its named graphs, lose their
- * redundant types */
-static void
-drop_supertypes (JsonNode *flattened)
+/* Compaction gives a lone node object when the graph has one node:
+ * always give the same shape, {"@context": …, "@graph": […]}, in @arena */
+static PpJsonValue *
+wrap_in_graph (PpJsonArena *arena,
+               PpJsonValue *compacted)
 {
-  JsonArray *nodes;
+  const PpJsonMember *members = pp_json_object_get_members (compacted);
+  PpJsonValue *wrapper;
+  PpJsonValue *graph;
+  PpJsonValue *node;
 
-  if (!JSON_NODE_HOLDS_ARRAY (flattened))
-    return;
+  if (!pp_json_value_is_object (compacted) || pp_json_object_has (compacted, PP_JSON_KW (GRAPH)))
+    return compacted;
 
-  nodes = json_node_get_array (flattened);
-  for (guint i = 0; i < json_array_get_length (nodes); i++)
+  wrapper = pp_json_value_new_object (arena, 2);
+  graph = pp_json_value_new_array (arena, 1);
+  node = pp_json_value_new_object (arena, pp_json_value_get_size (compacted));
+  for (guint i = 0; i < pp_json_value_get_size (compacted); i++)
     {
-      JsonNode *node = json_array_get_element (nodes, i);
+      if (members[i].key == PP_JSON_KW (CONTEXT))
+        pp_json_object_set (arena, wrapper, PP_JSON_KW (CONTEXT), members[i].value);
+      else
+        pp_json_object_set (arena, node, members[i].key, members[i].value);
+    }
 
-      pp_entity_resolver_drop_supertypes (node);
-      if (JSON_NODE_HOLDS_OBJECT (node) &&
-          json_object_has_member (json_node_get_object (node), "@graph"))
-        drop_supertypes (json_object_get_member (json_node_get_object (node), "@graph"));
+  if (pp_json_value_get_size (node) > 0)
+    pp_json_array_append (arena, graph, node);
+  pp_json_object_set (arena, wrapper, PP_JSON_KW (GRAPH), graph);
+
+  return wrapper;
+}
+
+/* The nodes of a flattened graph of @arena, and of its named graphs, lose
+ * their redundant types */
+static void
+drop_all_supertypes (PpJsonArena *arena,
+                     PpJsonValue *flattened)
+{
+  for (guint i = 0; pp_json_value_is_array (flattened) && i < pp_json_value_get_size (flattened); i++)
+    {
+      PpJsonValue *node = pp_json_array_get (flattened, i);
+
+      drop_supertypes (arena, node);
+      drop_all_supertypes (arena, pp_json_object_get (node, PP_JSON_KW (GRAPH)));
     }
 }
 
@@ -549,7 +615,7 @@ keep_compacted_ahead (PpMergedGraph *self,
   while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &as_id))
     {
       g_autofree char *stolen_id = NULL;
-      JsonNode *compacted = NULL;
+      PpJsonValue *compacted = NULL;
 
       if (!g_hash_table_steal_extended (self->compacted, id, (gpointer *) &stolen_id,
                                         (gpointer *) &compacted))
@@ -559,8 +625,6 @@ keep_compacted_ahead (PpMergedGraph *self,
           g_ptr_array_add (kept, (gpointer) as_id);
           g_ptr_array_add (kept, compacted);
         }
-      else
-        compacted_node_free (compacted);
     }
 
   g_hash_table_iter_init (&iter, changed);
@@ -604,77 +668,141 @@ resolve_entities (PpMergedGraph *self)
 }
 
 /* The compacted document from the nodes compacted ahead, and the others
- * compacted now */
-static JsonNode *
+ * compacted now, in the arena of the nodes compacted */
+static PpJsonValue *
 finish_compacted_ahead (PpMergedGraph  *self,
                         GError        **error)
 {
   g_autoptr(GPtrArray) ids = pp_jsonld_node_map_get_node_ids (self->map, NULL, TRUE);
-  g_autoptr(JsonArray) items = json_array_sized_new (ids->len);
+  g_autoptr(PpJsonArena) scratch = pp_json_arena_new ();
+  PpJsonArena *arena = self->compacted_arena;
+  PpJsonValue *items = pp_json_value_new_array (arena, ids->len);
+  PpJsonValue *compacted;
 
   for (guint i = 0; i < ids->len; i++)
     {
       const char *id = g_ptr_array_index (ids, i);
-      JsonNode *compacted = NULL;
 
-      g_autofree char *stolen_id = NULL;
-
-      /* Taken out of the table: the output shares nothing with @self */
-      if (g_hash_table_steal_extended (self->compacted, id, (gpointer *) &stolen_id,
-                                       (gpointer *) &compacted))
+      if (g_hash_table_lookup_extended (self->compacted, id, NULL, (gpointer *) &compacted))
         {
           if (compacted != NULL)
-            json_array_add_element (items, compacted);
+            pp_json_array_append (arena, items, compacted);
           continue;
         }
 
-      compacted = compact_node (self, id, NULL, error);
+      compacted = compact_node (self, scratch, id, NULL, error);
       if (compacted != NULL)
-        json_array_add_element (items, compacted);
+        pp_json_array_append (arena, items, compacted);
       else if (error != NULL && *error != NULL)
         return NULL;
     }
 
-  return pp_jsonld_compactor_finish (self->compactor, g_steal_pointer (&items), error);
+  compacted = pp_jsonld_compactor_finish_value (self->compactor, arena, items, error);
+
+  return compacted != NULL ? wrap_in_graph (arena, compacted) : NULL;
 }
 
-/* The merged graph in the form asked for; @self can take no more graphs.
- * The graph shares nothing with @self, which may be freed on another
- * thread while the graph is used. */
+/* The merged graph in a form other than expanded, as values of *@arena
+ * (set to an arena the caller owns), which may share values of the map
+ * (but the compacted form): use it before @self is freed */
+static PpJsonValue *
+finish_value (PpMergedGraph  *self,
+              PpJsonArena   **arena,
+              GError        **error)
+{
+  g_autoptr(JsonNode) context = NULL;
+  PpJsonValue *flattened;
+  PpJsonValue *compacted;
+
+  g_assert (self->form != PP_OUTPUT_FORM_EXPANDED);
+
+  resolve_entities (self);
+
+  if (self->compactor != NULL)
+    {
+      PpJsonValue *document = finish_compacted_ahead (self, error);
+
+      /* The document shares nothing with the map: the map goes before a
+       * tree or bytes are made of the document, so that the two are never
+       * both alive */
+      *arena = pp_json_arena_ref (self->compacted_arena);
+      g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
+      g_hash_table_remove_all (self->compacted);
+
+      return document;
+    }
+
+  *arena = pp_json_arena_new ();
+  flattened = pp_jsonld_node_map_flatten_value (self->map, PP_JSONLD_FLATTEN_CANONICAL);
+  drop_all_supertypes (*arena, flattened);
+  if (self->form == PP_OUTPUT_FORM_FLATTENED)
+    return flattened;
+
+  /* The flattened graph is in expanded form already */
+  context = output_context (self->provenance);
+  compacted = pp_jsonld_compact_expanded_value (*arena, flattened, context, self->options,
+                                                NULL, error);
+
+  return compacted != NULL ? wrap_in_graph (*arena, compacted) : NULL;
+}
+
+/* The merged graph in expanded form: the flattened one, with the blank
+ * nodes referred to once embedded where they are referred to */
+static JsonNode *
+finish_expanded (PpMergedGraph *self)
+{
+  g_autoptr(JsonNode) flattened = NULL;
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  PpJsonValue *value;
+
+  resolve_entities (self);
+  value = pp_jsonld_node_map_flatten_value (self->map, PP_JSONLD_FLATTEN_CANONICAL);
+  drop_all_supertypes (arena, value);
+  flattened = pp_json_value_to_json_node (value);
+
+  return pp_node_embedding_embed (flattened);
+}
+
+/* The merged graph in the form asked for, as a tree; @self can take no
+ * more graphs. The graph shares nothing with @self, which may be freed on
+ * another thread while the graph is used. */
 JsonNode *
 pp_merged_graph_finish (PpMergedGraph  *self,
                         GError        **error)
 {
-  g_autoptr(JsonNode) flattened = NULL;
-  g_autoptr(JsonNode) context = NULL;
-  g_autoptr(JsonNode) compacted = NULL;
+  g_autoptr(PpJsonArena) arena = NULL;
+  PpJsonValue *graph;
 
-  resolve_entities (self);
+  if (self->form == PP_OUTPUT_FORM_EXPANDED)
+    return finish_expanded (self);
 
-  /* Built from copies, the document shares nothing with the map, and can
-   * be handed over before the map is freed */
-  if (self->compactor != NULL)
+  graph = finish_value (self, &arena, error);
+
+  return graph != NULL ? pp_json_value_to_json_node (graph) : NULL;
+}
+
+/* The merged graph in the form asked for, as pp_jsonld_to_json() writes
+ * it (indented when @pretty), never built as a tree (but in expanded
+ * form); @self can take no more graphs */
+GBytes *
+pp_merged_graph_finish_bytes (PpMergedGraph  *self,
+                              gboolean        pretty,
+                              GError        **error)
+{
+  g_autoptr(PpJsonArena) arena = NULL;
+  PpJsonValue *graph;
+
+  if (self->form == PP_OUTPUT_FORM_EXPANDED)
     {
-      compacted = finish_compacted_ahead (self, error);
-      return compacted != NULL ? wrap_in_graph (compacted) : NULL;
+      g_autoptr(JsonNode) expanded = finish_expanded (self);
+      char *text = pp_jsonld_to_json (expanded, pretty);
+
+      return g_bytes_new_take (text, strlen (text));
     }
 
-  /* The map is dropped as soon as the graph is flattened, so that the map,
-   * the flattened and the compacted trees are never all alive at once */
-  flattened = pp_jsonld_node_map_flatten (self->map, PP_JSONLD_FLATTEN_CANONICAL);
-  g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
-  drop_supertypes (flattened);
-  if (self->form == PP_OUTPUT_FORM_FLATTENED)
-    return g_steal_pointer (&flattened);
-  if (self->form == PP_OUTPUT_FORM_EXPANDED)
-    return pp_node_embedding_embed (flattened);
-
-  /* The flattened graph is in expanded form already */
-  context = output_context (self->provenance);
-  compacted = pp_jsonld_compact_expanded (flattened, context, self->options, NULL, error);
-  if (compacted == NULL)
+  graph = finish_value (self, &arena, error);
+  if (graph == NULL)
     return NULL;
-  g_clear_pointer (&flattened, json_node_unref);
 
-  return wrap_in_graph (compacted);
+  return pp_json_value_to_bytes (graph, pretty ? PP_JSON_WRITE_PRETTY : PP_JSON_WRITE_NONE);
 }

@@ -256,18 +256,14 @@ value_identical_func (gconstpointer a,
   return value_identical (a, b);
 }
 
-/* A value of the document as the map keeps it: itself, or a copy in the
- * map's arena, one for all the identical values (documents repeat the same
- * dates, places and numbers: a copy each would cost a third of the map) */
-static const PpJsonValue *
-builder_keep (Builder           *b,
-              const PpJsonValue *value)
+/* A copy of @value in the map's arena, one for all the identical values
+ * (documents repeat the same dates, places and numbers: a copy each would
+ * cost a third of the map) */
+const PpJsonValue *
+pp_node_map_keep_value (PpJsonldNodeMap   *map,
+                        const PpJsonValue *value)
 {
-  PpJsonldNodeMap *map = b->map;
   PpJsonValue *kept;
-
-  if (!b->copy)
-    return value;
 
   if (map->kept_values == NULL)
     map->kept_values = g_hash_table_new (value_hash_func, value_identical_func);
@@ -280,6 +276,15 @@ builder_keep (Builder           *b,
     }
 
   return kept;
+}
+
+/* A value of the document as the map keeps it: itself, or a copy
+ * (pp_node_map_keep_value()) */
+static const PpJsonValue *
+builder_keep (Builder           *b,
+              const PpJsonValue *value)
+{
+  return b->copy ? pp_node_map_keep_value (b->map, value) : value;
 }
 
 static Value

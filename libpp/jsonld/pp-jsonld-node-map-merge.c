@@ -10,11 +10,13 @@
 
 #include <string.h>
 
-/* a copy of @value whose references point at nodes of @target */
+/* a copy of @value whose references point at nodes of @target, and whose
+ * value objects are copied into @map when @copy_values */
 static Value
 value_copy_into (const Value     *value,
                  PpJsonldNodeMap *map,
-                 Graph           *target)
+                 Graph           *target,
+                 gboolean         copy_values)
 {
   switch (value->kind)
     {
@@ -23,7 +25,8 @@ value_copy_into (const Value     *value,
                                                                    pp_node_map_node_resolve (value->v.ref)->id));
 
     case VALUE_JSON:
-      return pp_node_map_value_json (value->v.json);
+      return pp_node_map_value_json (copy_values ? pp_node_map_keep_value (map, value->v.json)
+                                                 : value->v.json);
 
     case VALUE_STRING:
       return pp_node_map_value_string (pp_node_map_intern (map, value->v.str));
@@ -35,7 +38,8 @@ value_copy_into (const Value     *value,
 
         for (guint i = 0; i < value->v.list->n; i++)
           pp_node_map_value_list_append (map, items,
-                                         value_copy_into (&value->v.list->items[i], map, target));
+                                         value_copy_into (&value->v.list->items[i], map, target,
+                                                          copy_values));
         return pp_node_map_value_list (items);
       }
     }
@@ -49,11 +53,13 @@ node_merge_into (Node            *from,
                  PpJsonldNodeMap *map,
                  Graph           *target,
                  gboolean         overwrite_index,
+                 gboolean         copy_values,
                  GError         **error)
 {
   for (guint i = 0; i < from->types.n; i++)
     pp_node_map_prop_add_unique (map, &into->types,
-                                 value_copy_into (&from->types.values[i], map, target));
+                                 value_copy_into (&from->types.values[i], map, target,
+                                                  copy_values));
 
   if (from->index != NULL)
     {
@@ -65,7 +71,7 @@ node_merge_into (Node            *from,
                                from->id, into->id);
           return FALSE;
         }
-      into->index = from->index;
+      into->index = copy_values ? pp_node_map_keep_value (map, from->index) : from->index;
     }
 
   for (guint i = 0; i < from->n_props; i++)
@@ -76,7 +82,7 @@ node_merge_into (Node            *from,
       pp_node_map_node_ensure_prop (map, into, name);
       for (guint j = 0; j < prop->n; j++)
         {
-          Value copy = value_copy_into (&prop->values[j], map, target);
+          Value copy = value_copy_into (&prop->values[j], map, target, copy_values);
 
           /* copying may add nodes, never properties: the lookup is cheap */
           pp_node_map_prop_add_unique (map, pp_node_map_node_lookup_prop (into, name), copy);
@@ -91,6 +97,8 @@ pp_node_map_merge_from (PpJsonldNodeMap  *map,
                         PpJsonldNodeMap  *other,
                         GError          **error)
 {
+  gboolean copy_values;
+
   for (guint i = 0; i < other->graph_order->len; i++)
     {
       Graph *graph = g_ptr_array_index (other->graph_order, i);
@@ -115,10 +123,14 @@ pp_node_map_merge_from (PpJsonldNodeMap  *map,
         }
     }
 
-  /* the values of @other point into these */
+  /* the values of @other point into these; those of its own arena alone
+   * (it copied the values of its documents) are copied in turn, so that a
+   * map of many small documents does not keep an arena for each */
+  copy_values = other->arenas->len == 0;
   for (guint i = 0; i < other->arenas->len; i++)
     pp_node_map_keep_arena (map, g_ptr_array_index (other->arenas, i));
-  pp_node_map_keep_arena (map, other->arena);
+  if (!copy_values)
+    pp_node_map_keep_arena (map, other->arena);
 
   for (guint i = 0; i < other->graph_order->len; i++)
     {
@@ -131,7 +143,7 @@ pp_node_map_merge_from (PpJsonldNodeMap  *map,
 
           /* checked above: this cannot fail */
           node_merge_into (node, pp_node_map_graph_ensure_node (map, target, node->id),
-                           map, target, FALSE, NULL);
+                           map, target, FALSE, copy_values, NULL);
         }
     }
 
@@ -206,7 +218,7 @@ pp_jsonld_node_map_merge_graphs (PpJsonldNodeMap      *map,
 
           into = pp_node_map_graph_ensure_node (merged, target, node->id);
           /* keywords other than @type are overwritten, so this cannot fail */
-          node_merge_into (node, into, merged, target, TRUE, NULL);
+          node_merge_into (node, into, merged, target, TRUE, FALSE, NULL);
         }
     }
 
@@ -255,7 +267,7 @@ pp_jsonld_node_map_merge_nodes (PpJsonldNodeMap  *map,
   if (from == NULL || from == into)
     return TRUE;
 
-  if (!node_merge_into (from, into, map, graph, FALSE, error))
+  if (!node_merge_into (from, into, map, graph, FALSE, FALSE, error))
     return FALSE;
 
   from->merged_into = into;

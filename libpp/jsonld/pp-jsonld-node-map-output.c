@@ -466,17 +466,44 @@ pp_jsonld_node_map_flatten_node (PpJsonldNodeMap      *map,
                                  PpJsonldFlattenFlags  flags)
 {
   g_autoptr(PpJsonArena) arena = NULL;
+
+  g_return_val_if_fail (map != NULL, NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  arena = pp_json_arena_new ();
+  return pp_json_value_to_json_node (pp_jsonld_node_map_flatten_node_value (map, arena, id, flags));
+}
+
+/**
+ * pp_jsonld_node_map_flatten_node_value:
+ * @map: a node map
+ * @arena: the arena of the node object
+ * @id: a node identifier
+ * @flags: how to order the node's values
+ *
+ * pp_jsonld_node_map_flatten_node() on values: the node object is built in
+ * @arena, and shares the values of the map, which must outlive it.
+ *
+ * Returns: (transfer none) (nullable): the node object, or %NULL if there
+ *   is no such node or it has nothing but an `@id`
+ */
+PpJsonValue *
+pp_jsonld_node_map_flatten_node_value (PpJsonldNodeMap      *map,
+                                       PpJsonArena          *arena,
+                                       const char           *id,
+                                       PpJsonldFlattenFlags  flags)
+{
   Node *node;
 
   g_return_val_if_fail (map != NULL, NULL);
+  g_return_val_if_fail (arena != NULL, NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
   node = g_hash_table_lookup (pp_node_map_lookup_graph (map, "@default")->nodes, id);
   if (node == NULL || node->merged_into != NULL || pp_node_map_node_is_only_id (node))
     return NULL;
 
-  arena = pp_json_arena_new ();
-  return pp_json_value_to_json_node (pp_node_map_node_to_value (map, arena, node, flags));
+  return pp_node_map_node_to_value (map, arena, node, flags);
 }
 
 /**

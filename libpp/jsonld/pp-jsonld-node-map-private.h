@@ -89,6 +89,10 @@ PpJsonValue     *pp_jsonld_node_map_flatten_value        (PpJsonldNodeMap      *
 JsonNode        *pp_jsonld_node_map_flatten_node         (PpJsonldNodeMap      *map,
                                                           const char           *id,
                                                           PpJsonldFlattenFlags  flags);
+PpJsonValue     *pp_jsonld_node_map_flatten_node_value   (PpJsonldNodeMap      *map,
+                                                          PpJsonArena          *arena,
+                                                          const char           *id,
+                                                          PpJsonldFlattenFlags  flags);
 JsonNode        *pp_jsonld_node_map_to_json              (PpJsonldNodeMap      *map,
                                                           PpJsonldFlattenFlags  flags);
 JsonNode        *pp_jsonld_node_map_merge_graphs         (PpJsonldNodeMap      *map,

@@ -169,6 +169,10 @@ Node      *pp_node_map_graph_ensure_node (PpJsonldNodeMap *map,
                                           const char      *id);
 const char *pp_node_map_intern           (PpJsonldNodeMap *map,
                                           const char      *str);
+/* a copy of @value in the map's arena, shared by the identical values
+ * (pp-jsonld-node-map-generate.c) */
+const PpJsonValue *pp_node_map_keep_value (PpJsonldNodeMap  *map,
+                                           const PpJsonValue *value);
 /* the map keeps @arena alive: values of it may be added */
 void       pp_node_map_keep_arena        (PpJsonldNodeMap *map,
                                           PpJsonArena     *arena);

@@ -13,6 +13,7 @@
 #include "pp-json-value-private.h"
 #include "pp-jsonld-expand-private.h"
 #include "pp-jsonld-node-map-private.h"
+#include "pp-jsonld-node-map-types-private.h"
 
 static const char *document =
   "{\"@context\": {\"@vocab\": \"http://schema.org/\", \"ex\": \"http://example.org/\","
@@ -136,6 +137,34 @@ test_add_map_outlives_other (void)
   g_assert_cmpstr (text, ==, expected);
 }
 
+/* A map that copied the values of its documents is copied in turn when
+ * merged: the map keeps no arena of it (one per document merged, mostly
+ * empty, would be most of the memory of a map of many small documents) */
+static void
+test_add_map_copies_copied_values (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = flatten_tree ();
+  g_autofree char *text = NULL;
+  PpJsonldNodeMap *other = pp_jsonld_node_map_new ();
+  PpJsonArena *arena;
+  PpJsonValue *expanded = expand_text (document, &arena);
+
+  g_assert_true (pp_jsonld_node_map_add_document_value (other, NULL, expanded, "_:d-", NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  pp_json_arena_unref (arena);
+
+  g_assert_true (pp_jsonld_node_map_add_map (map, other, &error));
+  g_assert_no_error (error);
+  pp_jsonld_node_map_unref (other);
+
+  g_assert_cmpuint (map->arenas->len, ==, 0);
+  text = flatten_to_text (map);
+  g_assert_cmpstr (text, ==, expected);
+}
+
 /* A document added to a map that is not empty goes through a scratch map
  * first: a failure leaves the map as it was, a success merges it in */
 static void
@@ -248,6 +277,8 @@ main (int    argc,
   g_test_add_func ("/jsonld/node-map/add-document-value/numbers-apart",
                    test_add_document_value_numbers_apart);
   g_test_add_func ("/jsonld/node-map/add-map/outlives-other", test_add_map_outlives_other);
+  g_test_add_func ("/jsonld/node-map/add-map/copies-copied-values",
+                   test_add_map_copies_copied_values);
   g_test_add_func ("/jsonld/node-map/merge-nodes", test_merge_nodes);
 
   return g_test_run ();
