@@ -36,10 +36,14 @@
  * read from each segment's graph as it arrives (pp_entity_resolver_add_nodes()),
  * with the name keys worked out once per name and indexed for the merge
  * candidates as they come; a provisional union-find in the order of arrival
- * counts the entities so far. Once the last segment is in, the groups are
- * found with union-find over those records, visiting nodes and keys in
- * sorted order, so they depend only on the merged graph, never on the
- * order the segments arrived in. Each group is merged into its node
+ * counts the entities so far. The entities are kept in the order of their
+ * identifiers, and the entities that share a name or a link, and the
+ * longer names each name's last words end, are gathered in buckets, all as
+ * the nodes arrive. Once the last segment is in, the groups are found with
+ * union-find over those records, visiting nodes and keys in sorted order,
+ * so they depend only on the merged graph, never on the order the segments
+ * arrived in: only the buckets that several entities share are visited,
+ * and a bucket's entities put in order when it is. Each group is merged into its node
  * with an IRI, else into an identifier minted from the document and the
  * entity (`urn:pp:<hash>#person/ada-lovelace`), else (no name or type
  * family, or minting off) into its first blank node by identifier.
@@ -93,15 +97,50 @@ typedef struct
   GPtrArray *minted;           /* (element-type utf8): the minted ones */
 } Groups;
 
+/* The entities that have a key, gathered as they arrive. An entry is an
+ * entity's slot, then once grouped its index, times two, plus one for an
+ * alternateName. */
+typedef struct
+{
+  char *key;
+  GArray *entries;             /* (element-type guint): by slot in the
+                                * order of arrival, then once settled
+                                * (bucket_settle()) by index, in order,
+                                * without the entities left out */
+  GArray *named;               /* (element-type guint) (nullable): once
+                                * settled, the indexes of the entities
+                                * that have it as a name, in order */
+  gboolean settled;
+  gboolean has_endings;        /* its key's last words are in the endings */
+} Bucket;
+
+/* The longer names a name's last words end */
+typedef struct
+{
+  GPtrArray *longer;           /* (element-type utf8): name keys, owned by
+                                * the name buckets */
+  gboolean sorted;
+} Ending;
+
 struct _PpEntityResolver
 {
   /* What the segments brought, gathered as they arrive */
   GHashTable *by_id;           /* id → (owned) Entity, until grouped */
   GPtrArray *arrived;          /* (element-type Entity): by slot */
+  GSequence *by_identifier;    /* (element-type Entity) (not owned): the
+                                * same, in the order of their identifiers,
+                                * until grouped */
   GHashTable *name_keys;       /* a name as written → its key, or NULL */
   PpMergeCandidateIndex *candidate_index;
   GHashTable *referrers;       /* id → (element-type utf8) ids of the
                                 * nodes that refer to it */
+  GHashTable *link_buckets;    /* a sameAs, url or identifier key → (owned)
+                                * Bucket */
+  GHashTable *name_buckets;    /* a name key → (owned) Bucket, with the
+                                * entities that have it as a name or as an
+                                * alternateName */
+  GHashTable *endings;         /* the last words of a name key → (owned)
+                                * Ending */
 
   /* The provisional groups, in the order of arrival */
   GArray *provisional_parent;  /* (element-type guint): by slot */
@@ -121,6 +160,8 @@ struct _PpEntityResolver
   GHashTable *left_out;        /* the ids of the other nodes: bare
                                 * references, nodes with an @index */
   guint n_entities;
+  guint *index_of_slot;        /* by slot: the entity's index, G_MAXUINT
+                                * for one left out */
   guint *parent;
   const char **iri;            /* per group root: its IRI, if any */
   GArray *candidate_roots;     /* (element-type guint): the root of each
@@ -256,13 +297,6 @@ collect_values (Resolver    *self,
     }
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
 /* Records that @referrer refers to every node @value names */
 static void
 collect_references (GHashTable *referrers,
@@ -366,32 +400,134 @@ unite (Resolver *self,
   return TRUE;
 }
 
-/* key → (element-type guint) the entities that have it, in order */
 static void
-index_key (GHashTable *index,
-           const char *key,
-           guint       entity)
+bucket_free (Bucket *bucket)
 {
-  GArray *entities = g_hash_table_lookup (index, key);
-
-  if (entities == NULL)
-    {
-      entities = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_hash_table_insert (index, g_strdup (key), entities);
-    }
-  g_array_append_val (entities, entity);
+  g_free (bucket->key);
+  g_array_unref (bucket->entries);
+  g_clear_pointer (&bucket->named, g_array_unref);
+  g_free (bucket);
 }
 
-static GPtrArray *
-sorted_keys (GHashTable *index)
+static void
+ending_free (Ending *ending)
 {
-  GPtrArray *keys = g_ptr_array_sized_new (g_hash_table_size (index));
+  g_ptr_array_unref (ending->longer);
+  g_free (ending);
+}
+
+/* Adds @entry to the bucket of @key in @buckets, and returns the bucket */
+static Bucket *
+bucket_add (GHashTable *buckets,
+            const char *key,
+            guint       entry)
+{
+  Bucket *bucket = g_hash_table_lookup (buckets, key);
+
+  if (bucket == NULL)
+    {
+      bucket = g_new0 (Bucket, 1);
+      bucket->key = g_strdup (key);
+      bucket->entries = g_array_new (FALSE, FALSE, sizeof (guint));
+      g_hash_table_insert (buckets, bucket->key, bucket);
+    }
+  g_array_append_val (bucket->entries, entry);
+
+  return bucket;
+}
+
+/* Adds @entry to the bucket of the name key @key; the first time @key is
+ * a name (not an alternateName), it joins the longer names of its last
+ * words */
+static void
+name_bucket_add (Resolver   *self,
+                 const char *key,
+                 guint       entry)
+{
+  Bucket *bucket = bucket_add (self->name_buckets, key, entry);
+
+  if ((entry & 1) != 0 || bucket->has_endings)
+    return;
+  bucket->has_endings = TRUE;
+
+  for (const char *p = strchr (bucket->key, ' '); p != NULL; p = strchr (p + 1, ' '))
+    {
+      Ending *ending = g_hash_table_lookup (self->endings, p + 1);
+
+      if (ending == NULL)
+        {
+          ending = g_new0 (Ending, 1);
+          ending->longer = g_ptr_array_new ();
+          /* the key's own storage is the name buckets', alive as long */
+          g_hash_table_insert (self->endings, (char *) p + 1, ending);
+        }
+      g_ptr_array_add (ending->longer, bucket->key);
+      ending->sorted = FALSE;
+    }
+}
+
+static int
+compare_guints (gconstpointer a,
+                gconstpointer b)
+{
+  guint x = *(const guint *) a;
+  guint y = *(const guint *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Turns the entries of @bucket from slots into indexes (G_MAXUINT in
+ * @index_of_slot for an entity left out), in order, and lists the
+ * entities that have the key as a name; once grouped, when first needed */
+static void
+bucket_settle (Bucket      *bucket,
+               const guint *index_of_slot)
+{
+  guint *entries = (guint *) (gpointer) bucket->entries->data;
+  guint n = 0;
+
+  if (bucket->settled)
+    return;
+  bucket->settled = TRUE;
+
+  for (guint i = 0; i < bucket->entries->len; i++)
+    {
+      guint index = index_of_slot[entries[i] / 2];
+
+      if (index != G_MAXUINT)
+        entries[n++] = index * 2 + (entries[i] & 1);
+    }
+  g_array_set_size (bucket->entries, n);
+  if (n > 1)
+    g_array_sort (bucket->entries, compare_guints);
+
+  bucket->named = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < n; i++)
+    if ((entries[i] & 1) == 0)
+      g_array_append_vals (bucket->named, &(guint) { entries[i] / 2 }, 1);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The keys of @buckets that several entries share, sorted: the others
+ * join nothing */
+static GPtrArray *
+sorted_shared_keys (GHashTable *buckets)
+{
+  GPtrArray *keys = g_ptr_array_new ();
   GHashTableIter iter;
   gpointer key;
+  Bucket *bucket;
 
-  g_hash_table_iter_init (&iter, index);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    g_ptr_array_add (keys, key);
+  g_hash_table_iter_init (&iter, buckets);
+  while (g_hash_table_iter_next (&iter, &key, (gpointer *) &bucket))
+    if (bucket->entries->len > 1)
+      g_ptr_array_add (keys, key);
   g_ptr_array_sort (keys, compare_strings);
   return keys;
 }
@@ -497,48 +633,21 @@ unite_sharing (Resolver       *self,
     }
 }
 
-/* Nodes that share a sameAs, url or identifier value */
+/* Unites the entities of each of @buckets' keys @keys, in order, that
+ * @compatible allows */
 static void
-unite_by_links (Resolver *self)
+unite_by_buckets (Resolver       *self,
+                  GHashTable     *buckets,
+                  GPtrArray      *keys,
+                  CompatibleFunc  compatible)
 {
-  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                       (GDestroyNotify) g_array_unref);
-  g_autoptr(GPtrArray) keys = NULL;
-
-  for (guint i = 0; i < self->n_entities; i++)
-    for (guint k = 0; k < self->entities[i].links->len; k++)
-      index_key (index, self->entities[i].links->pdata[k], 2 * i);
-
-  keys = sorted_keys (index);
   for (guint k = 0; k < keys->len; k++)
-    unite_sharing (self, g_hash_table_lookup (index, keys->pdata[k]), may_link);
-}
-
-/* Nodes of one family with the same name, or one's name the other's
- * alternateName. An entry is an entity's index times two, plus one for an
- * alternateName. */
-static void
-unite_by_names (Resolver   *self,
-                GHashTable *names)
-{
-  g_autoptr(GHashTable) index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                       (GDestroyNotify) g_array_unref);
-  g_autoptr(GPtrArray) keys = NULL;
-
-  for (guint i = 0; i < self->n_entities; i++)
     {
-      for (guint k = 0; k < self->entities[i].names->len; k++)
-        {
-          index_key (index, self->entities[i].names->pdata[k], 2 * i);
-          index_key (names, self->entities[i].names->pdata[k], i);
-        }
-      for (guint k = 0; k < self->entities[i].alternate_names->len; k++)
-        index_key (index, self->entities[i].alternate_names->pdata[k], 2 * i + 1);
-    }
+      Bucket *bucket = g_hash_table_lookup (buckets, keys->pdata[k]);
 
-  keys = sorted_keys (index);
-  for (guint k = 0; k < keys->len; k++)
-    unite_sharing (self, g_hash_table_lookup (index, keys->pdata[k]), types_compatible);
+      bucket_settle (bucket, self->index_of_slot);
+      unite_sharing (self, bucket->entries, compatible);
+    }
 }
 
 /* A node of the one group of @entity's family that has one of the names
@@ -546,14 +655,17 @@ unite_by_names (Resolver   *self,
 static guint
 find_longer_name (Resolver     *self,
                   const Entity *entity,
-                  GPtrArray    *longer,
-                  GHashTable   *names)
+                  GPtrArray    *longer)
 {
   guint group = G_MAXUINT, member = G_MAXUINT;
 
   for (guint l = 0; l < longer->len; l++)
     {
-      GArray *carriers = g_hash_table_lookup (names, longer->pdata[l]);
+      Bucket *bucket = g_hash_table_lookup (self->name_buckets, longer->pdata[l]);
+      GArray *carriers;
+
+      bucket_settle (bucket, self->index_of_slot);
+      carriers = bucket->named;
 
       for (guint c = 0; c < carriers->len; c++)
         {
@@ -578,29 +690,10 @@ find_longer_name (Resolver     *self,
  * with it. Decided for every short name against the groups as the rules
  * before left them, then applied, so that no decision depends on another. */
 static void
-unite_by_short_names (Resolver   *self,
-                      GHashTable *names)
+unite_by_short_names (Resolver *self)
 {
-  /* a name's last words → (element-type utf8) the longer names ending so */
-  g_autoptr(GHashTable) endings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                         (GDestroyNotify) g_ptr_array_unref);
-  g_autoptr(GPtrArray) keys = sorted_keys (names);
   g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GHashTable) decisions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-  for (guint k = 0; k < keys->len; k++)
-    for (const char *p = strchr (keys->pdata[k], ' '); p != NULL; p = strchr (p + 1, ' '))
-      {
-        GPtrArray *longer = g_hash_table_lookup (endings, p + 1);
-
-        if (longer == NULL)
-          {
-            longer = g_ptr_array_new ();
-            /* the key's own storage is the index's, alive as long */
-            g_hash_table_insert (endings, (char *) p + 1, longer);
-          }
-        g_ptr_array_add (longer, keys->pdata[k]);
-      }
 
   for (guint i = 0; i < self->n_entities; i++)
     {
@@ -608,13 +701,22 @@ unite_by_short_names (Resolver   *self,
 
       for (guint k = 0; k < entity->names->len; k++)
         {
-          GPtrArray *longer = g_hash_table_lookup (endings, entity->names->pdata[k]);
+          Ending *ending = g_hash_table_lookup (self->endings, entity->names->pdata[k]);
+          GPtrArray *longer;
           g_autofree char *question = NULL;
           gpointer answer;
           guint member;
 
-          if (longer == NULL)
+          if (ending == NULL)
             continue;
+
+          /* The longer names in order; those of no entity are no one's */
+          longer = ending->longer;
+          if (!ending->sorted)
+            {
+              g_ptr_array_sort (longer, compare_strings);
+              ending->sorted = TRUE;
+            }
 
           /* Asked once per name and types */
           question = g_strconcat (entity->names->pdata[k], "\n", entity->signature, NULL);
@@ -622,7 +724,7 @@ unite_by_short_names (Resolver   *self,
             member = GPOINTER_TO_UINT (answer);
           else
             {
-              member = find_longer_name (self, entity, longer, names);
+              member = find_longer_name (self, entity, longer);
               g_hash_table_insert (decisions, g_steal_pointer (&question), GUINT_TO_POINTER (member));
             }
 
@@ -783,6 +885,14 @@ is_minted_id (const char *id)
   return id[16] == '#';
 }
 
+static int
+compare_entity_ids (gconstpointer a,
+                    gconstpointer b,
+                    gpointer      user_data)
+{
+  return strcmp (((const Entity *) a)->id, ((const Entity *) b)->id);
+}
+
 static Entity *
 lookup_entity (Resolver   *self,
                const char *id)
@@ -805,9 +915,13 @@ lookup_entity (Resolver   *self,
   entity->slot = self->arrived->len;
   entity->best_name = G_MAXUINT;
   if (!g_str_has_prefix (id, "_:"))
-    g_ptr_array_add (entity->links, g_strconcat ("link:", id, NULL));
+    {
+      g_ptr_array_add (entity->links, g_strconcat ("link:", id, NULL));
+      bucket_add (self->link_buckets, entity->links->pdata[0], entity->slot * 2);
+    }
 
   g_ptr_array_add (self->arrived, entity);
+  g_sequence_insert_sorted (self->by_identifier, entity, compare_entity_ids, NULL);
   g_array_append_val (self->provisional_parent, entity->slot);
   g_hash_table_insert (self->by_id, entity->id, entity);
 
@@ -861,8 +975,15 @@ entity_add (Resolver   *self,
   collect_values (self, node, "url", TRUE, "link:", FALSE, entity->links, NULL);
   collect_values (self, node, "identifier", TRUE, "identifier:", FALSE, entity->links, NULL);
 
+  for (guint k = n_links; k < entity->links->len; k++)
+    bucket_add (self->link_buckets, entity->links->pdata[k], entity->slot * 2);
   for (guint k = n_names; k < entity->names->len; k++)
-    pp_merge_candidate_index_add (self->candidate_index, entity->names->pdata[k]);
+    {
+      name_bucket_add (self, entity->names->pdata[k], entity->slot * 2);
+      pp_merge_candidate_index_add (self->candidate_index, entity->names->pdata[k]);
+    }
+  for (guint k = n_alternate_names; k < entity->alternate_names->len; k++)
+    name_bucket_add (self, entity->alternate_names->pdata[k], entity->slot * 2 + 1);
   update_best_name (entity, n_names);
 
   if (!entity->described || entity->indexed)
@@ -898,10 +1019,16 @@ pp_entity_resolver_new (void)
 
   self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
   self->arrived = g_ptr_array_new_with_free_func ((GDestroyNotify) entity_free);
+  self->by_identifier = g_sequence_new (NULL);
   self->name_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->candidate_index = pp_merge_candidate_index_new ();
   self->referrers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                            (GDestroyNotify) g_ptr_array_unref);
+  self->link_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                              (GDestroyNotify) bucket_free);
+  self->name_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                              (GDestroyNotify) bucket_free);
+  self->endings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) ending_free);
   self->left_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->mint_prefix = pp_entity_resolver_mint_prefix (NULL);
   self->mint_ids = TRUE;
@@ -1095,6 +1222,15 @@ pp_entity_resolver_dup_provisional_id (PpEntityResolver *self,
                            entity->names->pdata[entity->best_name], 1);
 }
 
+/* Adds a copy of @id to the set @ids, unless it has it */
+static void
+add_id (GHashTable *ids,
+        const char *id)
+{
+  if (!g_hash_table_contains (ids, id))
+    g_hash_table_add (ids, g_strdup (id));
+}
+
 /* Adds @id to @changed, and the nodes that refer to it, also to
  * @referring if given */
 static void
@@ -1105,10 +1241,10 @@ add_changed (GHashTable *changed,
 {
   GPtrArray *ids = g_hash_table_lookup (referrers, id);
 
-  g_hash_table_add (changed, g_strdup (id));
+  add_id (changed, id);
   for (guint i = 0; ids != NULL && i < ids->len; i++)
     {
-      g_hash_table_add (changed, g_strdup (ids->pdata[i]));
+      add_id (changed, ids->pdata[i]);
       if (referring != NULL)
         g_hash_table_add (referring, ids->pdata[i]);
     }
@@ -1247,6 +1383,7 @@ merge_groups (Resolver   *self,
       const guint *members = groups->members + groups->start[root];
       const char *target = groups->targets[root];
       gboolean alone = FALSE;
+      gboolean merged = FALSE;
 
       if (groups->size[root] == 0)
         continue;
@@ -1271,8 +1408,10 @@ merge_groups (Resolver   *self,
               continue;
             }
           add_changed (changed, referring, self->referrers, id);
-          add_changed (changed, referring, self->referrers, target);
+          merged = TRUE;
         }
+      if (merged)
+        add_changed (changed, referring, self->referrers, target);
 
       if (alone)
         g_array_append_val (moved, root);
@@ -1288,16 +1427,6 @@ merge_groups (Resolver   *self,
     }
 
   return changed;
-}
-
-static int
-compare_entities (gconstpointer a,
-                  gconstpointer b)
-{
-  const Entity *x = *(Entity * const *) a;
-  const Entity *y = *(Entity * const *) b;
-
-  return strcmp (x->id, y->id);
 }
 
 /**
@@ -1320,8 +1449,8 @@ pp_entity_resolver_group (PpEntityResolver *self,
                           const char       *document_iri,
                           gboolean          mint_ids)
 {
-  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                       (GDestroyNotify) g_array_unref);
+  g_autoptr(GPtrArray) link_keys = NULL;
+  g_autoptr(GPtrArray) name_keys = NULL;
   guint n = 0;
 
   g_return_if_fail (self->entities == NULL);
@@ -1330,19 +1459,24 @@ pp_entity_resolver_group (PpEntityResolver *self,
   self->map = map;
   pp_entity_resolver_set_minting (self, document_iri, mint_ids);
 
-  /* The entities move to an array by identifier; the arrival order and
-   * the provisional groups are done with */
-  g_ptr_array_sort (self->arrived, compare_entities);
+  /* The entities move to an array by identifier, kept in order as they
+   * arrived; the arrival order and the provisional groups are done with */
   g_ptr_array_set_free_func (self->arrived, NULL);
   self->entities = g_new0 (Entity, MAX (self->arrived->len, 1));
-  for (guint i = 0; i < self->arrived->len; i++)
+  self->index_of_slot = g_new (guint, MAX (self->arrived->len, 1));
+  for (GSequenceIter *iter = g_sequence_get_begin_iter (self->by_identifier);
+       !g_sequence_iter_is_end (iter); iter = g_sequence_iter_next (iter))
     {
-      Entity *entity = self->arrived->pdata[i];
+      Entity *entity = g_sequence_get (iter);
 
       if (entity->described && !entity->indexed)
-        self->entities[n++] = *entity;
+        {
+          self->index_of_slot[entity->slot] = n;
+          self->entities[n++] = *entity;
+        }
       else
         {
+          self->index_of_slot[entity->slot] = G_MAXUINT;
           g_hash_table_add (self->left_out, g_steal_pointer (&entity->id));
           entity_clear (entity);
         }
@@ -1350,8 +1484,8 @@ pp_entity_resolver_group (PpEntityResolver *self,
     }
   self->n_entities = n;
   g_clear_pointer (&self->arrived, g_ptr_array_unref);
+  g_clear_pointer (&self->by_identifier, g_sequence_free);
   g_hash_table_remove_all (self->by_id);
-  g_hash_table_remove_all (self->provisional_keys);
 
   self->parent = g_new (guint, MAX (n, 1));
   self->iri = g_new0 (const char *, MAX (n, 1));
@@ -1362,9 +1496,17 @@ pp_entity_resolver_group (PpEntityResolver *self,
         self->iri[i] = self->entities[i].id;
     }
 
-  unite_by_links (self);
-  unite_by_names (self, names);
-  unite_by_short_names (self, names);
+  /* The buckets gathered as the nodes arrived, in the order of their
+   * keys; each bucket's entities in the order of their identifiers */
+  link_keys = sorted_shared_keys (self->link_buckets);
+  name_keys = sorted_shared_keys (self->name_buckets);
+
+  /* Nodes that share a sameAs, url or identifier value */
+  unite_by_buckets (self, self->link_buckets, link_keys, may_link);
+  /* Nodes of one family with the same name, or one's name the other's
+   * alternateName */
+  unite_by_buckets (self, self->name_buckets, name_keys, types_compatible);
+  unite_by_short_names (self);
 }
 
 void
@@ -1379,6 +1521,7 @@ pp_entity_resolver_free (PpEntityResolver *self)
   g_hash_table_unref (self->left_out);
   groups_clear (&self->groups);
   g_clear_pointer (&self->arrived, g_ptr_array_unref);
+  g_clear_pointer (&self->by_identifier, g_sequence_free);
   g_hash_table_unref (self->by_id);
   g_hash_table_unref (self->name_keys);
   g_clear_pointer (&self->candidate_index, pp_merge_candidate_index_free);
@@ -1388,6 +1531,10 @@ pp_entity_resolver_free (PpEntityResolver *self)
   g_free (self->iri);
   g_free (self->mint_prefix);
   g_hash_table_unref (self->referrers);
+  g_hash_table_unref (self->endings);
+  g_hash_table_unref (self->link_buckets);
+  g_hash_table_unref (self->name_buckets);
+  g_free (self->index_of_slot);
   g_clear_pointer (&self->candidate_roots, g_array_unref);
   g_free (self);
 }

@@ -33,8 +33,9 @@
  * through indexes (deletion neighbourhoods, tokens, initials), not by
  * comparing every pair, and everything is sorted at the end: the groups
  * depend only on the entities, never on the order they come in. The
- * distinct name keys, with the keys within the edit distance of each, are
- * kept in a PpMergeCandidateIndex that can be fed as the keys arrive. */
+ * distinct name keys, with the keys within the edit distance of each, their
+ * initials, and the keys that have each word, are kept in a
+ * PpMergeCandidateIndex that can be fed as the keys arrive. */
 
 #define MIN_EDIT_LENGTH 6
 #define MAX_EDIT_LENGTH 64
@@ -55,6 +56,10 @@ typedef struct
   char *digits;
   GStrv tokens;                /* distinct, sorted */
   char *acronym;               /* how it reads as an acronym, or NULL */
+  char *initials[2];           /* (nullable): the initials of its words,
+                                * with its function words, then without
+                                * (initials_of()), when it has two words or
+                                * more and reads as no acronym */
   GArray *similar;             /* (element-type guint) (nullable): the
                                 * keys within the edit distance, with the
                                 * same digits */
@@ -67,6 +72,8 @@ struct _PpMergeCandidateIndex
   GHashTable *variants;        /* the hash of a deletion variant → the ids
                                 * of the keys that give it: an id times two
                                 * plus one for a lone id, else a GArray */
+  GHashTable *postings;        /* a token → (element-type guint) the ids of
+                                * the keys that have it */
 };
 
 /* One name key of one entity */
@@ -82,6 +89,8 @@ typedef struct
   guint n_entities;
   PpMergeCandidateIndex *index;
   GArray *entries;             /* (element-type Entry) */
+  GHashTable *carriers;        /* a KeyInfo → (element-type guint) the
+                                * entries with its key */
   GHashTable *pairs;           /* (a << 32 | b, a < b) → reason + 1 */
 } Finder;
 
@@ -374,22 +383,7 @@ index_variants (PpMergeCandidateIndex *self,
 static void
 find_edit_distance_pairs (Finder *self)
 {
-  /* a key's id → (element-type guint) the entries with the key */
-  g_autoptr(GHashTable) carriers = g_hash_table_new_full (NULL, NULL, NULL,
-                                                          (GDestroyNotify) g_array_unref);
-
-  for (guint e = 0; e < self->entries->len; e++)
-    {
-      const KeyInfo *info = g_array_index (self->entries, Entry, e).info;
-      GArray *entries = g_hash_table_lookup (carriers, info);
-
-      if (entries == NULL)
-        {
-          entries = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_insert (carriers, (gpointer) info, entries);
-        }
-      g_array_append_val (entries, e);
-    }
+  GHashTable *carriers = self->carriers;
 
   for (guint e = 0; e < self->entries->len; e++)
     {
@@ -443,60 +437,70 @@ is_strict_subset (const char * const *small,
   return TRUE;
 }
 
+/* The keys of the index whose words @info's are some, not all, of */
+static GArray *
+find_supersets (Finder        *self,
+                const KeyInfo *info)
+{
+  GArray *supersets = g_array_new (FALSE, FALSE, sizeof (gpointer));
+  GArray *rarest = NULL;
+
+  for (guint t = 0; info->tokens[t] != NULL; t++)
+    {
+      GArray *keys = g_hash_table_lookup (self->index->postings, info->tokens[t]);
+
+      if (rarest == NULL || keys->len < rarest->len)
+        rarest = keys;
+    }
+
+  for (guint i = 0; rarest != NULL && i < rarest->len; i++)
+    {
+      const KeyInfo *other = self->index->keys->pdata[g_array_index (rarest, guint, i)];
+
+      if (is_strict_subset ((const char * const *) info->tokens,
+                            (const char * const *) other->tokens))
+        g_array_append_val (supersets, other);
+    }
+
+  return supersets;
+}
+
 static void
 find_token_subset_pairs (Finder *self)
 {
-  /* a token → (element-type guint) the entries that have it */
-  g_autoptr(GHashTable) postings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                          (GDestroyNotify) g_array_unref);
-
-  for (guint e = 0; e < self->entries->len; e++)
-    {
-      Entry *entry = &g_array_index (self->entries, Entry, e);
-
-      for (guint t = 0; entry->info->tokens[t] != NULL; t++)
-        {
-          GArray *entries = g_hash_table_lookup (postings, entry->info->tokens[t]);
-
-          if (entries == NULL)
-            {
-              entries = g_array_new (FALSE, FALSE, sizeof (guint));
-              g_hash_table_insert (postings, entry->info->tokens[t], entries);
-            }
-          g_array_append_val (entries, e);
-        }
-    }
+  /* a KeyInfo → (element-type KeyInfo) its supersets (find_supersets()) */
+  g_autoptr(GHashTable) supersets = g_hash_table_new_full (NULL, NULL, NULL,
+                                                           (GDestroyNotify) g_array_unref);
 
   for (guint e = 0; e < self->entries->len; e++)
     {
       Entry *entry = &g_array_index (self->entries, Entry, e);
       g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (guint));
-      GArray *rarest = NULL;
+      GArray *larger = g_hash_table_lookup (supersets, entry->info);
 
-      for (guint t = 0; entry->info->tokens[t] != NULL; t++)
+      if (larger == NULL)
         {
-          GArray *entries = g_hash_table_lookup (postings, entry->info->tokens[t]);
-
-          if (rarest == NULL || entries->len < rarest->len)
-            rarest = entries;
+          larger = find_supersets (self, entry->info);
+          g_hash_table_insert (supersets, (gpointer) entry->info, larger);
         }
-      if (rarest == NULL)
-        continue;
 
-      for (guint i = 0; i < rarest->len; i++)
+      for (guint l = 0; l < larger->len; l++)
         {
-          Entry *other = &g_array_index (self->entries, Entry, g_array_index (rarest, guint, i));
-          gboolean known = FALSE;
+          GArray *others = g_hash_table_lookup (self->carriers, g_array_index (larger, gpointer, l));
 
-          if (!may_pair (self, entry->entity, other->entity) ||
-              !is_strict_subset ((const char * const *) entry->info->tokens,
-                                 (const char * const *) other->info->tokens))
-            continue;
+          for (guint i = 0; others != NULL && i < others->len; i++)
+            {
+              Entry *other = &g_array_index (self->entries, Entry, g_array_index (others, guint, i));
+              gboolean known = FALSE;
 
-          for (guint m = 0; m < matches->len && !known; m++)
-            known = g_array_index (matches, guint, m) == other->entity;
-          if (!known)
-            g_array_append_val (matches, other->entity);
+              if (!may_pair (self, entry->entity, other->entity))
+                continue;
+
+              for (guint m = 0; m < matches->len && !known; m++)
+                known = g_array_index (matches, guint, m) == other->entity;
+              if (!known)
+                g_array_append_val (matches, other->entity);
+            }
         }
 
       if (matches->len > MAX_SUBSET_MATCHES)
@@ -598,12 +602,9 @@ find_acronym_pairs (Finder *self)
 
       for (guint skip = 0; skip < 2; skip++)
         {
-          g_autofree char *initials = NULL;
+          const char *initials = entry->info->initials[skip];
           GArray *entries;
 
-          if (g_strv_length (entry->info->tokens) < 2 || entry->info->acronym != NULL)
-            break;
-          initials = initials_of (entry->info->key, skip == 1);
           if (initials == NULL || (entries = g_hash_table_lookup (acronyms, initials)) == NULL)
             continue;
 
@@ -742,6 +743,8 @@ key_info_free (KeyInfo *info)
   g_free (info->digits);
   g_strfreev (info->tokens);
   g_free (info->acronym);
+  g_free (info->initials[0]);
+  g_free (info->initials[1]);
   g_clear_pointer (&info->similar, g_array_unref);
   g_free (info);
 }
@@ -772,6 +775,8 @@ pp_merge_candidate_index_new (void)
   self->ids = g_hash_table_new (g_str_hash, g_str_equal);
   self->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) key_info_free);
   self->variants = g_hash_table_new_full (NULL, NULL, NULL, variant_ids_free);
+  self->postings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                          (GDestroyNotify) g_array_unref);
 
   return self;
 }
@@ -783,6 +788,7 @@ pp_merge_candidate_index_free (PpMergeCandidateIndex *self)
     return;
 
   g_hash_table_unref (self->variants);
+  g_hash_table_unref (self->postings);
   g_hash_table_unref (self->ids);
   g_ptr_array_unref (self->keys);
   g_free (self);
@@ -805,8 +811,24 @@ index_key (PpMergeCandidateIndex *self,
   info->digits = digits_of (key);
   info->tokens = distinct_tokens (key);
   info->acronym = acronym_form (info);
+  if (g_strv_length (info->tokens) >= 2 && info->acronym == NULL)
+    for (guint skip = 0; skip < 2; skip++)
+      info->initials[skip] = initials_of (key, skip == 1);
   g_ptr_array_add (self->keys, info);
   g_hash_table_insert (self->ids, info->key, GUINT_TO_POINTER (self->keys->len));
+  for (guint t = 0; info->tokens[t] != NULL; t++)
+    {
+      GArray *ids = g_hash_table_lookup (self->postings, info->tokens[t]);
+      guint key_id = self->keys->len - 1;
+
+      if (ids == NULL)
+        {
+          ids = g_array_new (FALSE, FALSE, sizeof (guint));
+          /* the token's own storage is the key's, alive as long */
+          g_hash_table_insert (self->postings, info->tokens[t], ids);
+        }
+      g_array_append_val (ids, key_id);
+    }
   index_variants (self, self->keys->len - 1);
 
   return info;
@@ -846,11 +868,12 @@ pp_merge_candidates_find (PpMergeCandidateIndex        *index,
                           const PpMergeCandidateEntity *entities,
                           guint                         n_entities)
 {
-  Finder self = { entities, n_entities, index, NULL, NULL };
+  Finder self = { entities, n_entities, index, NULL, NULL, NULL };
   GPtrArray *groups;
 
   self.entries = g_array_new (FALSE, TRUE, sizeof (Entry));
   self.pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self.carriers = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 
   for (guint i = 0; i < n_entities; i++)
     {
@@ -860,7 +883,14 @@ pp_merge_candidates_find (PpMergeCandidateIndex        *index,
       for (guint k = 0; k < entities[i].keys->len; k++)
         {
           Entry entry = { i, index_key (index, entities[i].keys->pdata[k]) };
+          GArray *carriers = g_hash_table_lookup (self.carriers, entry.info);
 
+          if (carriers == NULL)
+            {
+              carriers = g_array_new (FALSE, FALSE, sizeof (guint));
+              g_hash_table_insert (self.carriers, (gpointer) entry.info, carriers);
+            }
+          g_array_append_vals (carriers, &self.entries->len, 1);
           g_array_append_val (self.entries, entry);
         }
     }
@@ -871,6 +901,7 @@ pp_merge_candidates_find (PpMergeCandidateIndex        *index,
   groups = build_groups (&self);
 
   g_array_unref (self.entries);
+  g_hash_table_unref (self.carriers);
   g_hash_table_unref (self.pairs);
 
   return groups;

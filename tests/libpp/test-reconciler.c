@@ -641,6 +641,31 @@ test_resolve_short_name_ambiguous (void)
   g_assert_cmpuint (count_nodes (graph, "name", "Curie"), ==, 1);
 }
 
+/* A node that a later segment gives an @index is left alone: the names
+ * it brought before join nobody, neither the nodes of the same name, nor
+ * through its alternateName, nor a short name that would otherwise fit
+ * one group */
+static void
+test_resolve_indexed_later_left_alone (void)
+{
+  const char * const texts[] = {
+    "{\"@context\": \"https://schema.org\", \"@id\": \"https://example.org/ada\","
+    " \"@type\": \"Person\", \"name\": \"Ada Lovelace\", \"alternateName\": \"Countess of Lovelace\"}",
+    "{\"@context\": \"https://schema.org\", \"@id\": \"https://example.org/ada\","
+    " \"@index\": \"draft\", \"@type\": \"Person\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Ada Lovelace\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Countess of Lovelace\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Lovelace\"}",
+  };
+  g_autoptr(JsonNode) graph = resolve (texts, G_N_ELEMENTS (texts), TRUE);
+
+  g_assert_nonnull (find_node (graph, "id", "https://example.org/ada"));
+  g_assert_cmpuint (count_nodes (graph, "type", "Person"), ==, 4);
+  g_assert_cmpuint (count_nodes (graph, "name", "Ada Lovelace"), ==, 2);
+  g_assert_cmpuint (count_nodes (graph, "name", "Countess of Lovelace"), ==, 1);
+  g_assert_cmpuint (count_nodes (graph, "name", "Lovelace"), ==, 1);
+}
+
 /* A subtype matches its supertypes: one node, of the most specific type */
 static void
 test_resolve_subtype (void)
@@ -1243,6 +1268,8 @@ main (int   argc,
   g_test_add_func ("/reconciler/resolve/with-and-without-id", test_resolve_with_and_without_id);
   g_test_add_func ("/reconciler/resolve/short-name", test_resolve_short_name);
   g_test_add_func ("/reconciler/resolve/short-name-ambiguous", test_resolve_short_name_ambiguous);
+  g_test_add_func ("/reconciler/resolve/indexed-later-left-alone",
+                   test_resolve_indexed_later_left_alone);
   g_test_add_func ("/reconciler/resolve/subtype", test_resolve_subtype);
   g_test_add_func ("/reconciler/resolve/different-families", test_resolve_different_families);
   g_test_add_func ("/reconciler/resolve/same-as", test_resolve_same_as);
