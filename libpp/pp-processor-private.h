@@ -193,6 +193,7 @@ void      pp_processor_disconnect_run_later (PpProcessor       *self,
 void      pp_processor_return_task_later    (PpProcessor       *self,
                                              GTask             *task,
                                              JsonNode          *graph,
+                                             GBytes            *bytes,
                                              GError            *error);
 void      pp_processor_notify_later         (PpProcessor       *self,
                                              GParamSpec        *pspec);
@@ -213,6 +214,7 @@ Run      *pp_run_start_document             (PpProcessor   *self,
 void      pp_run_start_document_async       (PpProcessor   *self,
                                              PpDocument    *document,
                                              GCancellable  *cancellable,
+                                             gboolean       as_bytes,
                                              GTask         *gtask);
 Task     *pp_task_new                       (Run           *run,
                                              PpSegment     *segment);

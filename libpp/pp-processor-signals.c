@@ -34,6 +34,7 @@ typedef struct
   EventKind kind;
   PpSegment *segment;
   JsonNode *graph;
+  GBytes *bytes;                /* EVENT_RETURN: the graph as bytes */
   GError *error;
   guint done;
   guint failed;
@@ -62,6 +63,7 @@ event_free (Event *event)
 {
   g_clear_pointer (&event->segment, pp_segment_unref);
   g_clear_pointer (&event->graph, json_node_unref);
+  g_clear_pointer (&event->bytes, g_bytes_unref);
   g_clear_error (&event->error);
   g_clear_pointer (&event->run, pp_run_unref);
   g_clear_object (&event->task);
@@ -76,6 +78,8 @@ return_task (Event *event)
 
   if (event->graph != NULL)
     g_task_return_pointer (task, g_steal_pointer (&event->graph), (GDestroyNotify) json_node_unref);
+  else if (event->bytes != NULL)
+    g_task_return_pointer (task, g_steal_pointer (&event->bytes), (GDestroyNotify) g_bytes_unref);
   else
     g_task_return_error (task, g_steal_pointer (&event->error));
   g_object_unref (task);
@@ -252,8 +256,8 @@ pp_processor_disconnect_run_later (PpProcessor *self,
   pp_main_context_queue_push (self->events, event);
 }
 
-/* Completes @task, an asynchronous call of the processor, with @graph or
- * @error; takes all three. On the processor's context, it completes after the
+/* Completes @task, an asynchronous call of the processor, with @graph,
+ * @bytes or @error; takes all four. On the processor's context, it completes after the
  * events queued before, so that its callback comes after the last signal
  * of the run; from the event's dispatch, GTask runs the callback there and
  * then. A task of another context has no order to keep with the signals:
@@ -262,14 +266,16 @@ void
 pp_processor_return_task_later (PpProcessor *self,
                                 GTask       *task,
                                 JsonNode    *graph,
+                                GBytes      *bytes,
                                 GError      *error)
 {
   Event *event = event_new (EVENT_RETURN, NULL);
 
-  g_assert ((graph != NULL) != (error != NULL));
+  g_assert ((graph != NULL) + (bytes != NULL) + (error != NULL) == 1);
 
   event->task = task;
   event->graph = graph;
+  event->bytes = bytes;
   event->error = error;
   if (g_task_get_context (task) == self->context)
     pp_main_context_queue_push (self->events, event);

@@ -239,7 +239,7 @@ pp_processor_process_document_async (PpProcessor         *processor,
 
   /* Splitting the document and starting its run happen on libpp's
    * threads, not on the caller's context */
-  pp_run_start_document_async (processor, document, cancellable, gtask);
+  pp_run_start_document_async (processor, document, cancellable, FALSE, gtask);
 }
 
 /**
@@ -264,6 +264,74 @@ pp_processor_process_document_finish (PpProcessor   *processor,
   g_return_val_if_fail (PP_IS_PROCESSOR (processor), NULL);
   g_return_val_if_fail (g_task_is_valid (result, processor), NULL);
   g_return_val_if_fail (g_async_result_is_tagged (result, pp_processor_process_document_async), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * pp_processor_process_document_bytes_async:
+ * @processor: a #PpProcessor
+ * @document: a document
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called on the caller's thread-default main
+ *   context when the graph is written
+ * @user_data: data for @callback
+ *
+ * Like [method@Pp.Processor.process_document_async], but the graph comes
+ * written as JSON, for a caller that only stores or sends it: the
+ * reconciler writes it on its own thread, straight from the merged
+ * nodes, without building a tree. Finish with
+ * [method@Pp.Processor.process_document_bytes_finish].
+ *
+ * Since: 0.2
+ */
+void
+pp_processor_process_document_bytes_async (PpProcessor         *processor,
+                                           PpDocument          *document,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  g_autoptr(GTask) gtask = NULL;
+
+  g_return_if_fail (PP_IS_PROCESSOR (processor));
+  g_return_if_fail (PP_IS_DOCUMENT (document));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  gtask = g_task_new (processor, cancellable, callback, user_data);
+  g_task_set_source_tag (gtask, pp_processor_process_document_bytes_async);
+  g_task_set_check_cancellable (gtask, FALSE);
+
+  pp_run_start_document_async (processor, document, cancellable, TRUE, gtask);
+}
+
+/**
+ * pp_processor_process_document_bytes_finish:
+ * @processor: a #PpProcessor
+ * @result: the #GAsyncResult given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes an operation started with
+ * [method@Pp.Processor.process_document_bytes_async].
+ *
+ * Returns: (transfer full) (nullable): the document's graph in the
+ *   processor's [property@Pp.Processor:output-form], as UTF-8 JSON indented
+ *   the way `pp_jsonld_to_json (graph, TRUE)` writes the graph that
+ *   [method@Pp.Processor.process_document_finish] returns, without a
+ *   final newline; or %NULL with @error set, as
+ *   [method@Pp.Processor.process_document] says
+ *
+ * Since: 0.2
+ */
+GBytes *
+pp_processor_process_document_bytes_finish (PpProcessor   *processor,
+                                            GAsyncResult  *result,
+                                            GError       **error)
+{
+  g_return_val_if_fail (PP_IS_PROCESSOR (processor), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, processor), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, pp_processor_process_document_bytes_async), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);

@@ -186,6 +186,17 @@ JsonNode    *pp_processor_process_document_finish  (PpProcessor          *proces
                                                     GError              **error);
 
 PP_AVAILABLE_IN_0_2
+void         pp_processor_process_document_bytes_async  (PpProcessor         *processor,
+                                                         PpDocument          *document,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+PP_AVAILABLE_IN_0_2
+GBytes      *pp_processor_process_document_bytes_finish (PpProcessor         *processor,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
+
+PP_AVAILABLE_IN_0_2
 void         pp_processor_stop                     (PpProcessor          *processor);
 
 PP_AVAILABLE_IN_0_2

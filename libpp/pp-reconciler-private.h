@@ -10,10 +10,19 @@
 G_BEGIN_DECLS
 
 /* Called once on the reconciler's thread with the merged graph (transfer
- * full), or NULL and the error that stopped the merge */
+ * full): as a tree, or as the bytes of its indented JSON when the
+ * reconciler writes bytes; or with neither and the error that stopped the
+ * merge */
 typedef void (* PpReconcilerDoneFunc) (JsonNode     *graph,
+                                       GBytes       *bytes,
                                        const GError *error,
                                        gpointer      user_data);
+
+/* Whether the done function gets the graph as the bytes of its indented
+ * JSON, written on the reconciler's thread without building a tree; set
+ * before the first segment arrives */
+void pp_reconciler_set_writes_bytes (PpReconciler *reconciler,
+                                     gboolean      writes_bytes);
 
 /* Called once on the reconciler's thread, before the nodes are merged,
  * with the candidate groups (element-type PpMergeCandidateGroup): it may

@@ -5,11 +5,14 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "pp-reconciler.h"
 #include "pp-reconciler-private.h"
 #include "pp-main-context-queue-private.h"
 #include "pp-merged-graph-private.h"
 #include "pp-merge-candidates-private.h"
+#include "pp-jsonld.h"
 #include "pp-jsonld-util-private.h"
 
 /**
@@ -182,6 +185,7 @@ typedef struct
   char *document_iri;          /* for the minted identifiers */
   gboolean mint_ids;
   gboolean provenance;
+  gboolean writes_bytes;       /* the done function gets bytes */
   JsonNode *graph;             /* the result, once finished */
   gboolean finished;
   gboolean stopped;
@@ -336,11 +340,13 @@ reconcile_thread (gpointer data)
   g_autoptr(PpMergedGraph) merged = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   guint done = 0;
   guint failed = 0;
   gint64 merge_start;
   gint64 last_arrival = 0;
   gboolean provenance;
+  gboolean needs_tree;
 
   /* Until the first graph arrives, prepare the output context (processed
    * once per process, then shared): the converters' first answers need it
@@ -409,13 +415,26 @@ reconcile_thread (gpointer data)
   g_mutex_unlock (&state->lock);
   pp_merged_graph_set_candidates_func (merged, state->candidates_func, state->candidates_data);
 
+  /* A tree only for someone who takes one: bytes for a done function
+   * that takes bytes, written straight from the merged values */
+  needs_tree = !state->writes_bytes || state->done_func == NULL ||
+               has_handler (state, SIGNAL_FINISHED);
   merge_start = g_get_monotonic_time ();
-  graph = pp_merged_graph_finish (merged, &error);
+  if (needs_tree)
+    graph = pp_merged_graph_finish (merged, &error);
+  else
+    bytes = pp_merged_graph_finish_bytes (merged, TRUE, &error);
   g_debug ("Merged the graphs of %u segments (%u failed) in %.1f ms, %.1f ms after the last "
            "segment arrived", done, failed, (g_get_monotonic_time () - merge_start) / 1000.0,
            last_arrival > 0 ? (g_get_monotonic_time () - last_arrival) / 1000.0 : 0.0);
-  if (graph == NULL)
+  if (error != NULL)
     g_warning ("Could not produce the merged graph: %s", error->message);
+  else if (graph != NULL && state->writes_bytes && state->done_func != NULL)
+    {
+      char *text = pp_jsonld_to_json (graph, TRUE);
+
+      bytes = g_bytes_new_take (text, strlen (text));
+    }
 
 out:
   g_mutex_lock (&state->lock);
@@ -435,8 +454,10 @@ out:
     {
       if (graph != NULL && has_handler (state, SIGNAL_FINISHED))
         schedule_emission (state, SIGNAL_FINISHED, done, failed, pp_jsonld_node_copy_deep (graph));
-      if (state->done_func != NULL)
-        state->done_func (g_steal_pointer (&graph), error, state->done_data);
+      if (state->done_func != NULL && state->writes_bytes)
+        state->done_func (NULL, g_steal_pointer (&bytes), error, state->done_data);
+      else if (state->done_func != NULL)
+        state->done_func (g_steal_pointer (&graph), NULL, error, state->done_data);
     }
 
   /* Freeing the merged state takes a while for a large document: only
@@ -709,6 +730,14 @@ pp_reconciler_set_done_func (PpReconciler         *reconciler,
   reconciler->state->done_func = func;
   reconciler->state->done_data = user_data;
   reconciler->state->done_destroy = destroy;
+}
+
+void
+pp_reconciler_set_writes_bytes (PpReconciler *reconciler,
+                                gboolean      writes_bytes)
+{
+  /* Set before any segment is added: the thread reads it at the end */
+  reconciler->state->writes_bytes = writes_bytes;
 }
 
 void

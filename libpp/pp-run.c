@@ -196,13 +196,17 @@ pp_processor_return_admitted (GQueue *to_return)
 
 /* Completion */
 
+/* Takes @graph, @bytes (the graph written as JSON) and @error, one of
+ * which is set */
 static void
 run_complete (Run      *run,
               JsonNode *graph,
+              GBytes   *bytes,
               GError   *error)
 {
   PpProcessor *self = run->self;
   g_autoptr(JsonNode) owned_graph = graph;
+  g_autoptr(GBytes) owned_bytes = bytes;
   g_autoptr(GError) owned_error = error;
   GTask *task;
   guint done, failed, total;
@@ -233,15 +237,25 @@ run_complete (Run      *run,
 
   if (owned_graph != NULL)
     pp_processor_emit_finished (self, owned_graph);
+  else if (owned_bytes != NULL && pp_processor_has_handler (self, PP_PROCESSOR_SIGNAL_FINISHED))
+    {
+      /* The handlers of finished take a tree: read from the bytes, for
+       * them only */
+      g_autoptr(JsonNode) as_tree = json_from_string (g_bytes_get_data (owned_bytes, NULL), NULL);
+
+      if (as_tree != NULL)
+        pp_processor_emit_finished (self, as_tree);
+    }
   pp_processor_disconnect_run_later (self, run);
 
   if (task != NULL)
     pp_processor_return_task_later (self, task, g_steal_pointer (&owned_graph),
-                                    g_steal_pointer (&owned_error));
+                                    g_steal_pointer (&owned_bytes), g_steal_pointer (&owned_error));
 }
 
 static void
 reconciler_done (JsonNode     *graph,
+                 GBytes       *bytes,
                  const GError *error,
                  gpointer      user_data)
 {
@@ -267,7 +281,7 @@ reconciler_done (JsonNode     *graph,
                              run->first_error != NULL ? run->first_error : "unknown error");
   g_mutex_unlock (&run->self->lock);
 
-  if (run_error == NULL && graph == NULL)
+  if (run_error == NULL && graph == NULL && bytes == NULL)
     run_error = g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_RECONCILE,
                              "%s: the segments' graphs could not be merged: %s",
                              run->name, error != NULL ? error->message : "unknown error");
@@ -275,10 +289,11 @@ reconciler_done (JsonNode     *graph,
   if (run_error != NULL)
     {
       g_clear_pointer (&graph, json_node_unref);
-      run_complete (run, NULL, run_error);
+      g_clear_pointer (&bytes, g_bytes_unref);
+      run_complete (run, NULL, NULL, run_error);
     }
   else
-    run_complete (run, graph, NULL);
+    run_complete (run, graph, bytes, NULL);
 }
 
 static void
@@ -290,8 +305,8 @@ run_cancelled (GCancellable *cancellable,
   if (run->reconciler != NULL)
     pp_reconciler_cancel (run->reconciler);
 
-  run_complete (run, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                "Operation was cancelled"));
+  run_complete (run, NULL, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                      "Operation was cancelled"));
 }
 
 /* Takes @graph and @error */
@@ -605,6 +620,7 @@ typedef struct
   Dispatch *dispatch;           /* the processor's at the call */
   PpOutputForm output_form;
   gboolean provenance;
+  gboolean as_bytes;            /* the graph completes @gtask as bytes */
 } DocumentStart;
 
 static DocumentStart *
@@ -670,6 +686,7 @@ document_start_run (DocumentStart  *start,
                                   : pp_document_get_name (document),
                 "provenance", start->provenance,
                 NULL);
+  pp_reconciler_set_writes_bytes (run->reconciler, start->as_bytes);
   pp_reconciler_set_done_func (run->reconciler, reconciler_done, pp_run_ref (run),
                                (GDestroyNotify) pp_run_unref);
   pp_processor_watch_merges (self, run);
@@ -731,7 +748,7 @@ start_document_thread (gpointer data)
     pp_run_unref (run);
   else
     pp_processor_return_task_later (start->self, g_steal_pointer (&start->gtask),
-                                    NULL, g_steal_pointer (&error));
+                                    NULL, NULL, g_steal_pointer (&error));
 
   document_start_free (start);
 
@@ -739,14 +756,17 @@ start_document_thread (gpointer data)
 }
 
 /* Starts the run of @document on a thread of libpp's; @gtask completes
- * with it, on its context */
+ * with it, on its context, with the graph as a tree, or as the bytes of
+ * its indented JSON when @as_bytes */
 void
 pp_run_start_document_async (PpProcessor  *self,
                              PpDocument   *document,
                              GCancellable *cancellable,
+                             gboolean      as_bytes,
                              GTask        *gtask)
 {
   DocumentStart *start = document_start_new (self, document, cancellable, gtask);
 
+  start->as_bytes = as_bytes;
   g_thread_unref (g_thread_new ("pp-run-start", start_document_thread, start));
 }

@@ -200,6 +200,100 @@ process_async (PpProcessor   *processor,
   return pp_processor_process_document_finish (processor, result, error);
 }
 
+static GBytes *
+process_bytes_async (PpProcessor   *processor,
+                     PpDocument    *document,
+                     GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  pp_processor_process_document_bytes_async (processor, document, NULL, document_done, &result);
+  while (result == NULL)
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
+
+  return pp_processor_process_document_bytes_finish (processor, result, error);
+}
+
+/* The graph as bytes is the graph as a tree, written, in every form, with
+ * and without provenance */
+static void
+test_process_document_bytes_same_as_tree (Fixture       *fixture,
+                                          gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (12);
+  const PpOutputForm forms[] = {
+    PP_OUTPUT_FORM_COMPACTED, PP_OUTPUT_FORM_FLATTENED, PP_OUTPUT_FORM_EXPANDED,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    for (guint provenance = 0; provenance < 2; provenance++)
+      {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(JsonNode) graph = NULL;
+        g_autoptr(GBytes) bytes = NULL;
+        g_autofree char *expected = NULL;
+        gsize length;
+        const char *data;
+
+        g_object_set (fixture->processor, "output-form", forms[i], "provenance", provenance, NULL);
+        graph = process_async (fixture->processor, document, NULL, &error);
+        g_assert_no_error (error);
+        bytes = process_bytes_async (fixture->processor, document, &error);
+        g_assert_no_error (error);
+
+        expected = pp_jsonld_to_json (graph, TRUE);
+        data = g_bytes_get_data (bytes, &length);
+        g_assert_cmpmem (data, length, expected, strlen (expected));
+      }
+}
+
+static void
+on_finished_keep_graph (PpProcessor *processor,
+                        JsonNode    *graph,
+                        gpointer     user_data)
+{
+  JsonNode **out = user_data;
+
+  g_clear_pointer (out, json_node_unref);
+  *out = json_node_ref (graph);
+}
+
+/* A run that gives bytes still hands ::finished the graph as a tree */
+static void
+test_process_document_bytes_finished_signal (Fixture       *fixture,
+                                             gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (6);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) finished = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *written = NULL;
+
+  g_signal_connect (fixture->processor, "finished", G_CALLBACK (on_finished_keep_graph), &finished);
+  bytes = process_bytes_async (fixture->processor, document, &error);
+  g_assert_no_error (error);
+
+  /* The signal comes before the call completes */
+  g_assert_nonnull (finished);
+  written = pp_jsonld_to_json (finished, TRUE);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), written, strlen (written));
+}
+
+/* The bytes of a run that fails: none, and the run's error */
+static void
+test_process_document_bytes_all_failed (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  pp_test_server_push_reply (fixture->server, 400, "{\"error\": {\"message\": \"no such model\"}}", NULL);
+  bytes = process_bytes_async (fixture->processor, document, &error);
+  g_assert_null (bytes);
+  g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED);
+}
+
 /* A document of 60 paragraphs through 8 workers: every paragraph reaches the
  * server exactly once and every name comes back in one graph */
 static void
@@ -2527,6 +2621,9 @@ main (int   argc,
 
   ADD ("end-to-end", test_end_to_end, FALSE);
   ADD ("canonical-output", test_canonical_output, TRUE);
+  ADD ("process-document-bytes/same-as-tree", test_process_document_bytes_same_as_tree, FALSE);
+  ADD ("process-document-bytes/finished-signal", test_process_document_bytes_finished_signal, FALSE);
+  ADD ("process-document-bytes/all-failed", test_process_document_bytes_all_failed, FALSE);
   ADD ("signals/main-thread", test_signals_main_thread, FALSE);
   ADD ("signals/other-thread", test_signals_thread, FALSE);
   ADD ("signals/segment-merged", test_signals_segment_merged, FALSE);

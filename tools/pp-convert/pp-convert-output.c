@@ -87,19 +87,39 @@ write_all (int          fd,
   return TRUE;
 }
 
-/* Writes @contents to @file's temporary file, then puts it in the place
- * of @file's path */
+/* Adds @contents to @file's temporary file; on failure, discards it */
+gboolean
+output_file_write (OutputFile  *file,
+                   const char  *contents,
+                   gsize        length,
+                   GError     **error)
+{
+  g_return_val_if_fail (file != NULL, FALSE);
+  g_return_val_if_fail (file->temp_path != NULL, FALSE);
+
+  if (!write_all (file->fd, contents, length))
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "%s: cannot write: %s", file->path, g_strerror (saved_errno));
+      output_file_discard (file);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Puts @file's temporary file, as written, in the place of @file's path */
 gboolean
 output_file_commit (OutputFile  *file,
-                    const char  *contents,
-                    gsize        length,
                     GError     **error)
 {
   g_return_val_if_fail (file != NULL, FALSE);
   g_return_val_if_fail (file->temp_path != NULL, FALSE);
 
   /* On the disk before it takes the place of the old file */
-  if (!write_all (file->fd, contents, length) || fsync (file->fd) < 0)
+  if (fsync (file->fd) < 0)
     {
       int saved_errno = errno;
 

@@ -13,9 +13,11 @@ typedef struct _OutputFile OutputFile;
 
 OutputFile *output_file_open    (const char  *path,
                                  GError     **error);
-gboolean    output_file_commit  (OutputFile  *file,
+gboolean    output_file_write   (OutputFile  *file,
                                  const char  *contents,
                                  gsize        length,
+                                 GError     **error);
+gboolean    output_file_commit  (OutputFile  *file,
                                  GError     **error);
 void        output_file_discard (OutputFile  *file);
 void        output_file_free    (OutputFile  *file);

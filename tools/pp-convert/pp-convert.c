@@ -38,7 +38,10 @@ typedef struct
   GMainLoop *loop;
   PpProcessor *processor;
   PpReconciler *merger;        /* merges the documents' graphs, if several */
-  JsonNode *graph;             /* the graph of a lone document */
+  JsonNode *graph;             /* the graph of a lone document, or */
+  GBytes *bytes;               /* its JSON, when the runs give bytes */
+  gboolean writes_bytes;       /* the runs give their graph as JSON: no
+                                * tree to merge or turn into N-Quads */
   GPtrArray *documents;
   guint next;
   Tally *tally;                /* of the document under way */
@@ -333,15 +336,17 @@ on_progress (PpProcessor *processor,
 static void process_next (Job *job);
 
 static gboolean write_output (JsonNode    *graph,
+                              GBytes      *bytes,
                               gboolean     nquads,
                               OutputFile  *output,
                               GError     **error);
 
-/* Writes @graph, the graph of the document under way, to its own file
- * under --output-dir, named after the file it was read from */
+/* Writes @graph or @bytes, the graph of the document under way, to its own
+ * file under --output-dir, named after the file it was read from */
 static void
 output_dir_write (Job      *job,
-                  JsonNode *graph)
+                  JsonNode *graph,
+                  GBytes   *bytes)
 {
   Input *input = job->inputs->pdata[job->next - 1];
   g_autofree char *name = g_strconcat (input->relative, job->nquads ? ".nq" : ".jsonld", NULL);
@@ -360,7 +365,7 @@ output_dir_write (Job      *job,
     }
 
   output = output_file_open (path, &error);
-  if (output == NULL || !write_output (graph, job->nquads, output, &error))
+  if (output == NULL || !write_output (graph, bytes, job->nquads, output, &error))
     g_propagate_error (&job->error, g_steal_pointer (&error));
 }
 
@@ -420,10 +425,12 @@ count_segments (PpSegmenter *segmenter,
   return n;
 }
 
-/* The document under way gave @graph, taken */
+/* The document under way gave @graph, or @bytes when the runs give
+ * bytes; takes them */
 static void
 document_converted (Job      *job,
-                    JsonNode *graph)
+                    JsonNode *graph,
+                    GBytes   *bytes)
 {
   PpDocument *document = current_document (job);
   g_autoptr(PpSegment) as_segment = NULL;
@@ -442,8 +449,9 @@ document_converted (Job      *job,
   if (opt_output_dir != NULL)
     {
       /* One graph per document, written as soon as it is done */
-      output_dir_write (job, graph);
-      json_node_unref (graph);
+      output_dir_write (job, graph, bytes);
+      g_clear_pointer (&graph, json_node_unref);
+      g_clear_pointer (&bytes, g_bytes_unref);
       if (job->next >= job->documents->len || job->error != NULL)
         g_main_loop_quit (job->loop);
       else
@@ -455,9 +463,13 @@ document_converted (Job      *job,
     {
       /* One document: its graph is the output */
       job->graph = graph;
+      job->bytes = bytes;
       g_main_loop_quit (job->loop);
       return;
     }
+
+  /* The merger is there only when the runs give trees */
+  g_assert (graph != NULL);
 
   /* The documents' graphs are merged as if each were a segment */
   as_segment = pp_segment_new (job->next - 1, pp_document_get_name (document), -1, 0, NULL);
@@ -481,7 +493,7 @@ partial_graph_merged (JsonNode *graph,
       return;
     }
 
-  document_converted (job, graph);
+  document_converted (job, graph, NULL);
 }
 
 static void
@@ -491,27 +503,31 @@ document_done (GObject      *source,
 {
   Job *job = user_data;
   g_autoptr(GError) error = NULL;
-  JsonNode *graph;
+  JsonNode *graph = NULL;
+  GBytes *bytes = NULL;
 
-  graph = pp_processor_process_document_finish (job->processor, result, &error);
+  if (job->writes_bytes)
+    bytes = pp_processor_process_document_bytes_finish (job->processor, result, &error);
+  else
+    graph = pp_processor_process_document_finish (job->processor, result, &error);
 
   /* Interrupted before any segment was converted, or with the requests in
    * flight aborted: the run gave no graph, the graph is made of the
    * segments converted, as the run would have made it */
-  if (graph == NULL && job->interrupted_by != 0 && is_not_converted_error (error))
+  if (error != NULL && job->interrupted_by != 0 && is_not_converted_error (error))
     {
       tally_merge (job->tally, job->form, job->provenance, partial_graph_merged, job);
       return;
     }
 
-  if (graph == NULL)
+  if (error != NULL)
     {
       g_propagate_error (&job->error, g_steal_pointer (&error));
       g_main_loop_quit (job->loop);
       return;
     }
 
-  document_converted (job, graph);
+  document_converted (job, graph, bytes);
 }
 
 static void
@@ -558,37 +574,30 @@ process_next (Job *job)
   g_clear_pointer (&job->tally, tally_free);
   job->tally = tally_new (pp_document_get_name (document),
                           count_document_segments (pp_processor_get_segmenter (job->processor), document));
-  pp_processor_process_document_async (job->processor, document, job->cancellable, document_done, job);
+  if (job->writes_bytes)
+    pp_processor_process_document_bytes_async (job->processor, document, job->cancellable,
+                                               document_done, job);
+  else
+    pp_processor_process_document_async (job->processor, document, job->cancellable,
+                                         document_done, job);
 }
 
+/* Writes @text, then @ending, to @output or, without one, to standard
+ * output */
 static gboolean
-write_output (JsonNode    *graph,
-              gboolean     nquads,
-              OutputFile  *output,
-              GError     **error)
+write_text (const char  *text,
+            gsize        length,
+            const char  *ending,
+            OutputFile  *output,
+            GError     **error)
 {
-  g_autofree char *text = NULL;
-
-  if (nquads)
-    {
-      text = pp_jsonld_to_rdf (graph, NULL, NULL, error);
-      if (text == NULL)
-        {
-          g_prefix_error (error, "the graph cannot be written as N-Quads: ");
-          return FALSE;
-        }
-    }
-  else
-    {
-      g_autofree char *json = pp_jsonld_to_json (graph, TRUE);
-
-      text = g_strconcat (json, "\n", NULL);
-    }
-
   if (output != NULL)
-    return output_file_commit (output, text, strlen (text), error);
+    return output_file_write (output, text, length, error) &&
+           output_file_write (output, ending, strlen (ending), error) &&
+           output_file_commit (output, error);
 
-  if (fputs (text, stdout) == EOF || fflush (stdout) != 0)
+  if (fwrite (text, 1, length, stdout) != length || fputs (ending, stdout) == EOF ||
+      fflush (stdout) != 0)
     {
       int saved_errno = errno;
 
@@ -598,6 +607,42 @@ write_output (JsonNode    *graph,
     }
 
   return TRUE;
+}
+
+/* Writes the graph, @graph or @bytes (its JSON), to @output or, without
+ * one, to standard output */
+static gboolean
+write_output (JsonNode    *graph,
+              GBytes      *bytes,
+              gboolean     nquads,
+              OutputFile  *output,
+              GError     **error)
+{
+  g_autofree char *text = NULL;
+  gsize length;
+
+  if (bytes != NULL)
+    {
+      const char *json = g_bytes_get_data (bytes, &length);
+
+      return write_text (json, length, "\n", output, error);
+    }
+
+  if (nquads)
+    {
+      text = pp_jsonld_to_rdf (graph, NULL, NULL, error);
+      if (text == NULL)
+        {
+          g_prefix_error (error, "the graph cannot be written as N-Quads: ");
+          return FALSE;
+        }
+
+      return write_text (text, strlen (text), "", output, error);
+    }
+
+  text = pp_jsonld_to_json (graph, TRUE);
+
+  return write_text (text, strlen (text), "\n", output, error);
 }
 
 /* Whether @value is an http or https URL with a host; the message of a
@@ -1163,6 +1208,7 @@ main (int   argc,
   job.documents = documents;
   job.form = form;
   job.nquads = nquads;
+  job.writes_bytes = !nquads && merger == NULL;
   job.provenance = !opt_no_provenance;
   job.verbose = opt_verbose;
   job.cancellable = cancellable;
@@ -1197,13 +1243,13 @@ main (int   argc,
     print_error ("%u segments failed", job.segments_failed);
 
   graph = merger != NULL ? pp_reconciler_dup_graph (merger) : g_steal_pointer (&job.graph);
-  if (graph == NULL && opt_output_dir == NULL)
+  if (graph == NULL && job.bytes == NULL && opt_output_dir == NULL)
     {
       print_error ("the documents' graphs could not be merged");
       goto out;
     }
 
-  if (opt_output_dir == NULL && !write_output (graph, nquads, job.output, &error))
+  if (opt_output_dir == NULL && !write_output (graph, job.bytes, nquads, job.output, &error))
     {
       print_error ("%s", error->message);
       goto out;
@@ -1214,7 +1260,8 @@ main (int   argc,
       g_autoptr(PpStats) stats = pp_processor_get_stats (processor);
       g_autofree char *json = pp_stats_to_string (stats);
 
-      if (!output_file_commit (job.stats_output, json, strlen (json), &error))
+      if (!output_file_write (job.stats_output, json, strlen (json), &error) ||
+          !output_file_commit (job.stats_output, &error))
         {
           print_error ("%s", error->message);
           goto out;
