@@ -201,6 +201,26 @@ pp_processor_process_document (PpProcessor   *processor,
   return result;
 }
 
+/* Starts the run of @document for a GTask tagged @source_tag, whose
+ * result is the graph as a tree or, with @as_bytes, as written JSON.
+ * Splitting the document and starting its run happen on libpp's threads,
+ * not on the caller's context. */
+static void
+start_document_task (PpProcessor         *processor,
+                     PpDocument          *document,
+                     GCancellable        *cancellable,
+                     gboolean             as_bytes,
+                     gpointer             source_tag,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  g_autoptr(GTask) gtask = g_task_new (processor, cancellable, callback, user_data);
+
+  g_task_set_source_tag (gtask, source_tag);
+  g_task_set_check_cancellable (gtask, FALSE);
+  pp_run_start_document_async (processor, document, cancellable, as_bytes, gtask);
+}
+
 /**
  * pp_processor_process_document_async:
  * @processor: a #PpProcessor
@@ -227,19 +247,12 @@ pp_processor_process_document_async (PpProcessor         *processor,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) gtask = NULL;
-
   g_return_if_fail (PP_IS_PROCESSOR (processor));
   g_return_if_fail (PP_IS_DOCUMENT (document));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  gtask = g_task_new (processor, cancellable, callback, user_data);
-  g_task_set_source_tag (gtask, pp_processor_process_document_async);
-  g_task_set_check_cancellable (gtask, FALSE);
-
-  /* Splitting the document and starting its run happen on libpp's
-   * threads, not on the caller's context */
-  pp_run_start_document_async (processor, document, cancellable, FALSE, gtask);
+  start_document_task (processor, document, cancellable, FALSE,
+                       pp_processor_process_document_async, callback, user_data);
 }
 
 /**
@@ -293,17 +306,12 @@ pp_processor_process_document_bytes_async (PpProcessor         *processor,
                                            GAsyncReadyCallback  callback,
                                            gpointer             user_data)
 {
-  g_autoptr(GTask) gtask = NULL;
-
   g_return_if_fail (PP_IS_PROCESSOR (processor));
   g_return_if_fail (PP_IS_DOCUMENT (document));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  gtask = g_task_new (processor, cancellable, callback, user_data);
-  g_task_set_source_tag (gtask, pp_processor_process_document_bytes_async);
-  g_task_set_check_cancellable (gtask, FALSE);
-
-  pp_run_start_document_async (processor, document, cancellable, TRUE, gtask);
+  start_document_task (processor, document, cancellable, TRUE,
+                       pp_processor_process_document_bytes_async, callback, user_data);
 }
 
 /**
