@@ -38,7 +38,13 @@ G_DEFINE_QUARK (pp-json-error-quark, pp_json_error)
  * (pp_json_value_parse()): the values of an open array or object wait on one
  * scratch stack and are copied into the arena, exactly sized, when it
  * closes. A member name that comes again keeps its first place and takes
- * the last value, as json-glib does. */
+ * the last value, as json-glib does.
+ *
+ * Values are not json-glib's C strings: a string value keeps an escaped
+ * NUL exactly, as a NUL byte inside its length. A member name with one is
+ * still refused: names become keys, terms and IRIs, which the JSON-LD
+ * algorithms read as C strings (and an IRI cannot hold a control character
+ * anyway). */
 
 typedef enum {
   EXPECT_VALUE,
@@ -69,6 +75,7 @@ typedef struct {
   guint         depth;
   guchar        stack[PP_JSON_MAX_DEPTH];  /* '[' or '{', innermost last */
   gboolean      escaped;                   /* the last string had escapes */
+  gboolean      member_name;               /* the string scanned is a member name */
   Builder      *builder;                   /* NULL: only check */
   GError      **error;
 } Scanner;
@@ -277,9 +284,14 @@ scan_escape (Scanner *s)
         return fail (s, start, PP_JSON_ERROR_INVALID_SYNTAX,
                      "the text is not JSON: a \\u escape without four hexadecimal digits");
 
-      if (unit == 0)
+      /* json-glib cuts a string there; values keep it (their strings
+       * have a length), but not in a member name, which becomes a C string */
+      if (unit == 0 && s->builder == NULL)
         return fail (s, start, PP_JSON_ERROR_UNSUPPORTED_VALUE,
                      "unsupported escaped NUL character (\\u0000) in a string");
+      if (unit == 0 && s->member_name)
+        return fail (s, start, PP_JSON_ERROR_UNSUPPORTED_VALUE,
+                     "unsupported escaped NUL character (\\u0000) in a member name");
 
       if (unit >= 0xD800 && unit <= 0xDBFF)
         {
@@ -312,14 +324,17 @@ scan_escape (Scanner *s)
     }
 }
 
-/* The string at the scanner's position, an opening quote */
+/* The string at the scanner's position, an opening quote: a member name
+ * or a value */
 static gboolean
-scan_string (Scanner *s)
+scan_string (Scanner  *s,
+             gboolean  member_name)
 {
   gsize start = s->pos;
 
   s->pos++;
   s->escaped = FALSE;
+  s->member_name = member_name;
 
   for (;;)
     {
@@ -776,7 +791,7 @@ scan (Scanner *s)
           start = s->pos;
           if (c == '"')
             {
-              ok = scan_string (s);
+              ok = scan_string (s, FALSE);
               if (ok && s->builder != NULL)
                 build_string (s, start);
             }
@@ -802,7 +817,7 @@ scan (Scanner *s)
           if (s->pos >= s->length || s->data[s->pos] != '"')
             return fail_unexpected (s, "a member name");
           start = s->pos;
-          if (!scan_string (s))
+          if (!scan_string (s, TRUE))
             return FALSE;
           if (s->builder != NULL)
             build_member_name (s, start);
@@ -854,6 +869,7 @@ scan_text (const char  *data,
   s->pos = 0;
   s->depth = 0;
   s->escaped = FALSE;
+  s->member_name = FALSE;
   s->builder = builder;
   s->error = error;
 
@@ -876,7 +892,9 @@ scan_text (const char  *data,
  * pp_json_value_parse:
  *
  * Declared in pp-json-value-private.h: the scanner of pp_json_validate()
- * building the values of @data in @arena as it checks them.
+ * building the values of @data in @arena as it checks them, except that a
+ * string value may hold an escaped NUL (kept as a NUL byte, counted in its
+ * length).
  */
 PpJsonValue *
 pp_json_value_parse (PpJsonArena  *arena,

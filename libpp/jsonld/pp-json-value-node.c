@@ -5,10 +5,12 @@
 
 #include "config.h"
 
+#include "pp-json-parse.h"
 #include "pp-json-value-private.h"
 #include "pp-jsonld-util-private.h"
 
 #include <math.h>
+#include <string.h>
 
 /* g_utf8_validate() with a fast path for ASCII, the common case */
 static gboolean
@@ -147,10 +149,31 @@ pp_json_value_from_json_node_unchecked (PpJsonArena *arena,
   return from_json_node (arena, node, 0, G_MAXUINT, FALSE, NULL);
 }
 
-/* Recursion is bounded by the depth of @value, which every way of building
- * values limits */
-JsonNode *
-pp_json_value_to_json_node (const PpJsonValue *value)
+/* Appends @key to the JSON Pointer @pointer as RFC 6901 escapes it */
+static void
+pointer_append_key (GString    *pointer,
+                    const char *key)
+{
+  g_string_append_c (pointer, '/');
+  for (const char *p = key; *p != '\0'; p++)
+    {
+      if (*p == '~')
+        g_string_append (pointer, "~0");
+      else if (*p == '/')
+        g_string_append (pointer, "~1");
+      else
+        g_string_append_c (pointer, *p);
+    }
+}
+
+/* @value as a new tree; with @pointer (the JSON Pointer of @value), NULL
+ * and @error set for a string that holds NUL, which json-glib would cut.
+ * Recursion is bounded by the depth of @value, which every way of building
+ * values limits. */
+static JsonNode *
+to_json_node (const PpJsonValue  *value,
+              GString            *pointer,
+              GError            **error)
 {
   JsonNode *node;
 
@@ -162,8 +185,22 @@ pp_json_value_to_json_node (const PpJsonValue *value)
         const PpJsonMember *members = pp_json_object_get_members (value);
 
         for (guint i = 0; i < pp_json_value_get_size (value); i++)
-          json_object_set_member (object, members[i].key,
-                                  pp_json_value_to_json_node (members[i].value));
+          {
+            gsize parent = pointer != NULL ? pointer->len : 0;
+            JsonNode *member;
+
+            if (pointer != NULL)
+              pointer_append_key (pointer, members[i].key);
+            member = to_json_node (members[i].value, pointer, error);
+            if (member == NULL)
+              {
+                json_object_unref (object);
+                return NULL;
+              }
+            if (pointer != NULL)
+              g_string_truncate (pointer, parent);
+            json_object_set_member (object, members[i].key, member);
+          }
         node = json_node_new (JSON_NODE_OBJECT);
         json_node_take_object (node, object);
         return node;
@@ -175,16 +212,46 @@ pp_json_value_to_json_node (const PpJsonValue *value)
         JsonArray *array = json_array_sized_new (n);
 
         for (guint i = 0; i < n; i++)
-          json_array_add_element (array, pp_json_value_to_json_node (pp_json_array_get (value, i)));
+          {
+            gsize parent = pointer != NULL ? pointer->len : 0;
+            JsonNode *element;
+
+            if (pointer != NULL)
+              g_string_append_printf (pointer, "/%u", i);
+            element = to_json_node (pp_json_array_get (value, i), pointer, error);
+            if (element == NULL)
+              {
+                json_array_unref (array);
+                return NULL;
+              }
+            if (pointer != NULL)
+              g_string_truncate (pointer, parent);
+            json_array_add_element (array, element);
+          }
         node = json_node_new (JSON_NODE_ARRAY);
         json_node_take_array (node, array);
         return node;
       }
 
     case PP_JSON_TYPE_STRING:
-      node = json_node_new (JSON_NODE_VALUE);
-      json_node_set_string (node, pp_json_value_get_string (value));
-      return node;
+      {
+        const char *str = pp_json_value_get_string (value);
+        gsize len = pp_json_value_get_string_length (value);
+        const char *nul = pointer != NULL ? memchr (str, '\0', len) : NULL;
+
+        if (nul != NULL)
+          {
+            g_set_error (error, PP_JSON_ERROR, PP_JSON_ERROR_UNSUPPORTED_VALUE,
+                         "%s%s%s holds a NUL character (U+0000) at byte %" G_GSIZE_FORMAT
+                         ", which a JSON tree cannot hold",
+                         pointer->len > 0 ? "the string at “" : "the string",
+                         pointer->str, pointer->len > 0 ? "”" : "", (gsize) (nul - str));
+            return NULL;
+          }
+        node = json_node_new (JSON_NODE_VALUE);
+        json_node_set_string (node, str);
+        return node;
+      }
 
     case PP_JSON_TYPE_BOOLEAN:
       node = json_node_new (JSON_NODE_VALUE);
@@ -205,4 +272,21 @@ pp_json_value_to_json_node (const PpJsonValue *value)
     default:
       return json_node_new (JSON_NODE_NULL);
     }
+}
+
+JsonNode *
+pp_json_value_to_json_node (const PpJsonValue *value)
+{
+  return to_json_node (value, NULL, NULL);
+}
+
+JsonNode *
+pp_json_value_to_json_node_checked (const PpJsonValue  *value,
+                                    GError            **error)
+{
+  g_autoptr(GString) pointer = g_string_new (NULL);
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return to_json_node (value, pointer, error);
 }

@@ -38,6 +38,13 @@ G_BEGIN_DECLS
  * - null, true and false are shared static values, the same pointers in
  *   every arena.
  *
+ * - A string value has a length and may hold NUL (U+0000) inside, as the
+ *   parser reads "\u0000": read it with pp_json_value_get_string_length().
+ *   Member names, interned strings and keywords never hold NUL: the parser
+ *   refuses an escaped NUL in a member name.  Where the algorithms read a
+ *   string value as an IRI, term, language tag or index, they read it as a
+ *   C string, up to its first NUL.
+ *
  * An arena and its values are not thread-safe: build and read them on one
  * thread, or hand the arena over to another thread as a whole.  Values of
  * one arena may point at values of another (e.g. a result sharing parts of
@@ -46,11 +53,14 @@ G_BEGIN_DECLS
  *
  * The parser (pp_json_value_parse()) reads bytes straight into values with
  * the checks of pp_json_validate() (the same scanner: UTF-8, a depth of
- * %PP_JSON_MAX_DEPTH, no escaped NUL, integers within 64 bits, no number
- * too large for a double) and the same error messages; the writer
- * (pp_json_value_write()) writes bytes as pp_jsonld_to_json() does.
- * JsonNode appears only at the public API: pp_json_value_to_json_node() and
- * pp_json_value_from_json_node() convert there.
+ * %PP_JSON_MAX_DEPTH, no escaped NUL in a member name, integers within 64
+ * bits, no number too large for a double) and the same error messages; it
+ * keeps an escaped NUL in a string value, which pp_json_validate() refuses.
+ * The writer (pp_json_value_write()) writes bytes as pp_jsonld_to_json()
+ * does, a NUL as "\u0000".  JsonNode appears only at the public API:
+ * pp_json_value_to_json_node() and pp_json_value_from_json_node() convert
+ * there; json-glib cannot hold a string with NUL, so
+ * pp_json_value_to_json_node_checked() refuses one.
  */
 
 typedef struct _PpJsonArena PpJsonArena;
@@ -87,7 +97,7 @@ struct _PpJsonValue {
       const char *text;  /* the source text, or NULL when built */
     } number;
     struct {
-      const char *str;   /* NUL-terminated, no NUL inside */
+      const char *str;   /* NUL-terminated; may hold NUL inside, len counts it */
       gsize       len;
     } string;
     PpJsonValue  **items;
@@ -469,8 +479,15 @@ gboolean      pp_json_value_write_to_stream  (const PpJsonValue *value,
                                               GCancellable      *cancellable,
                                               GError           **error);
 
-/* A new json-glib tree of @value (transfer full) */
+/* A new json-glib tree of @value (transfer full), for values that hold no
+ * string with NUL (json-glib would cut it there): trees the library built
+ * from trees */
 JsonNode     *pp_json_value_to_json_node     (const PpJsonValue *value);
+/* pp_json_value_to_json_node() for values that may hold a string with NUL
+ * (read from bytes): NULL with %PP_JSON_ERROR_UNSUPPORTED_VALUE, naming the
+ * string by its JSON Pointer (RFC 6901), rather than a tree cut short */
+JsonNode     *pp_json_value_to_json_node_checked (const PpJsonValue *value,
+                                              GError           **error);
 /* @node as values in @arena, checked as pp_jsonld_node_validate_utf8()
  * checks it: every string and member name valid UTF-8, every number finite,
  * no deeper than @max_depth; NULL with %PP_JSONLD_ERROR_INVALID_INPUT (the

@@ -13,6 +13,9 @@ void pp_json_append_number (GString    *out,
                             double      value);
 void pp_json_append_string (GString    *out,
                             const char *str);
+void pp_json_append_string_len (GString    *out,
+                                const char *str,
+                                gsize       len);
 void pp_json_append_canonical (GString  *out,
                                JsonNode *node);
 

@@ -95,17 +95,19 @@ pp_json_append_number (GString *out,
     }
 }
 
-/* A JSON string: the escapes JSON requires, other characters as they are,
- * copied a run at a time */
+/* A JSON string of @len bytes: the escapes JSON requires (a NUL inside as
+ * \u0000), other characters as they are, copied a run at a time */
 void
-pp_json_append_string (GString    *out,
-                       const char *str)
+pp_json_append_string_len (GString    *out,
+                           const char *str,
+                           gsize       len)
 {
   const guchar *run = (const guchar *) str;
+  const guchar *end = run + len;
   const guchar *p;
 
   g_string_append_c (out, '"');
-  for (p = run; *p != '\0'; p++)
+  for (p = run; p < end; p++)
     {
       const char *escape;
       char control[8];
@@ -133,6 +135,14 @@ pp_json_append_string (GString    *out,
     }
   g_string_append_len (out, (const char *) run, p - run);
   g_string_append_c (out, '"');
+}
+
+/* A JSON string of a NUL-terminated @str */
+void
+pp_json_append_string (GString    *out,
+                       const char *str)
+{
+  pp_json_append_string_len (out, str, strlen (str));
 }
 
 static void
@@ -276,7 +286,8 @@ append_value (Writer            *w,
       break;
 
     case PP_JSON_TYPE_STRING:
-      pp_json_append_string (out, pp_json_value_get_string (value));
+      pp_json_append_string_len (out, pp_json_value_get_string (value),
+                                 pp_json_value_get_string_length (value));
       break;
 
     case PP_JSON_TYPE_BOOLEAN:

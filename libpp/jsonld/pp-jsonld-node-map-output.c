@@ -103,18 +103,20 @@ value_to_value (PpJsonldNodeMap *map,
 
 /* {{{ canonical order */
 
-/* a string between quotes, with quotes and backslashes escaped so that two
+/* a string of @len bytes between quotes, with quotes and backslashes
+ * escaped and a NUL inside written as a backslash and "0", so that two
  * different strings never give the same serialisation */
 static void
 canonical_append_string (GString    *out,
-                         const char *str)
+                         const char *str,
+                         gsize       len)
 {
   g_string_append_c (out, '"');
-  for (const char *p = str; *p != '\0'; p++)
+  for (const char *p = str; p < str + len; p++)
     {
-      if (*p == '"' || *p == '\\')
+      if (*p == '"' || *p == '\\' || *p == '\0')
         g_string_append_c (out, '\\');
-      g_string_append_c (out, *p);
+      g_string_append_c (out, *p != '\0' ? *p : '0');
     }
   g_string_append_c (out, '"');
 }
@@ -138,7 +140,7 @@ canonical_append (GString           *out,
 
             if (i > 0)
               g_string_append_c (out, ',');
-            canonical_append_string (out, key);
+            canonical_append_string (out, key, strlen (key));
             g_string_append_c (out, ':');
             canonical_append (out, pp_json_object_get (value, key));
           }
@@ -162,7 +164,8 @@ canonical_append (GString           *out,
       break;
 
     case PP_JSON_TYPE_STRING:
-      canonical_append_string (out, pp_json_value_get_string (value));
+      canonical_append_string (out, pp_json_value_get_string (value),
+                               pp_json_value_get_string_length (value));
       break;
 
     case PP_JSON_TYPE_BOOLEAN:

@@ -254,7 +254,8 @@ append_jcs (GString            *out,
       return TRUE;
 
     case PP_JSON_TYPE_STRING:
-      pp_json_append_string (out, pp_json_value_get_string (value));
+      pp_json_append_string_len (out, pp_json_value_get_string (value),
+                                 pp_json_value_get_string_length (value));
       return TRUE;
 
     case PP_JSON_TYPE_BOOLEAN:
@@ -304,16 +305,41 @@ format_resource (const char *id)
   return g_strconcat ("<", id, ">", NULL);
 }
 
+/* Whether the @len bytes of @str are UTF-8, NUL characters included
+ * (g_utf8_validate() refuses them) */
+static gboolean
+utf8_validate_with_nul (const char *str,
+                        gsize       len)
+{
+  const char *end = str + len;
+
+  while (str < end)
+    {
+      const char *nul = memchr (str, '\0', end - str);
+      const char *stop = nul != NULL ? nul : end;
+
+      if (!g_utf8_validate (str, stop - str, NULL))
+        return FALSE;
+      str = stop + (nul != NULL);
+    }
+
+  return TRUE;
+}
+
+/* The literal of the @lexical_len bytes of @lexical, which may hold NUL,
+ * escaped as N-Quads requires (a NUL as \u0000) */
 static gboolean
 format_literal (GString     *out,
                 const char  *lexical,
+                gsize        lexical_len,
                 const char  *datatype,
                 const char  *language,
                 GError     **error)
 {
   const guchar *p;
+  const guchar *end = (const guchar *) lexical + lexical_len;
 
-  if (!g_utf8_validate (lexical, -1, NULL))
+  if (!utf8_validate_with_nul (lexical, lexical_len))
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INPUT,
                            "a string of the document is not valid UTF-8");
@@ -321,7 +347,7 @@ format_literal (GString     *out,
     }
 
   g_string_append_c (out, '"');
-  for (p = (const guchar *) lexical; *p != '\0'; p++)
+  for (p = (const guchar *) lexical; p < end; p++)
     {
       switch (*p)
         {
@@ -469,6 +495,7 @@ number_lexical (const PpJsonValue  *value,
 static gboolean
 compound_literal_to_rdf (Writer       *w,
                          const char   *lexical,
+                         gsize         lexical_len,
                          const char   *lower_language,
                          const char   *direction,
                          GPtrArray    *list_triples,
@@ -478,20 +505,21 @@ compound_literal_to_rdf (Writer       *w,
   g_autofree char *literal = pp_jsonld_node_map_generate_blank_node (w->map);
   g_autoptr(GString) out = g_string_new (NULL);
 
-  if (!format_literal (out, lexical, XSD_STRING, NULL, error))
+  if (!format_literal (out, lexical, lexical_len, XSD_STRING, NULL, error))
     return FALSE;
   g_ptr_array_add (list_triples, quad_new (w, literal, RDF_VALUE, out->str));
 
   if (lower_language != NULL)
     {
       g_string_truncate (out, 0);
-      if (!format_literal (out, lower_language, XSD_STRING, NULL, error))
+      if (!format_literal (out, lower_language, strlen (lower_language), XSD_STRING, NULL,
+                           error))
         return FALSE;
       g_ptr_array_add (list_triples, quad_new (w, literal, RDF_LANGUAGE, out->str));
     }
 
   g_string_truncate (out, 0);
-  if (!format_literal (out, direction, XSD_STRING, NULL, error))
+  if (!format_literal (out, direction, strlen (direction), XSD_STRING, NULL, error))
     return FALSE;
   g_ptr_array_add (list_triples, quad_new (w, literal, RDF_DIRECTION, out->str));
 
@@ -512,6 +540,7 @@ object_to_rdf (Writer             *w,
   const PpJsonValue *value, *list;
   const char *id, *datatype, *language, *direction;
   const char *lexical = NULL;
+  gsize lexical_len = 0;
   g_autofree char *own_lexical = NULL;
   g_autoptr(GString) out = NULL;
 
@@ -563,22 +592,26 @@ object_to_rdf (Writer             *w,
           g_string_free (json, TRUE);
           return FALSE;
         }
+      lexical_len = json->len;
       lexical = own_lexical = g_string_free (json, FALSE);
       datatype = RDF_JSON;
     }
   else if (pp_json_value_is_boolean (value))
     {
       lexical = pp_json_value_get_boolean (value) ? "true" : "false";
+      lexical_len = strlen (lexical);
       if (datatype == NULL)
         datatype = XSD_BOOLEAN;
     }
   else if (pp_json_value_is_number (value))
     {
       lexical = own_lexical = number_lexical (value, &datatype);
+      lexical_len = strlen (lexical);
     }
   else if (pp_json_value_is_string (value))
     {
       lexical = pp_json_value_get_string (value);
+      lexical_len = pp_json_value_get_string_length (value);
       if (datatype == NULL)
         datatype = language != NULL ? RDF_LANGSTRING : XSD_STRING;
     }
@@ -595,17 +628,18 @@ object_to_rdf (Writer             *w,
       g_autofree char *lower = g_ascii_strdown (language != NULL ? language : "", -1);
 
       if (w->direction != PP_JSONLD_RDF_DIRECTION_I18N_DATATYPE)
-        return compound_literal_to_rdf (w, lexical, language != NULL ? lower : NULL,
+        return compound_literal_to_rdf (w, lexical, lexical_len,
+                                        language != NULL ? lower : NULL,
                                         direction, list_triples, term, error);
 
       {
         g_autofree char *i18n_datatype = g_strconcat (I18N_NS, lower, "_", direction, NULL);
 
-        if (!format_literal (out, lexical, i18n_datatype, NULL, error))
+        if (!format_literal (out, lexical, lexical_len, i18n_datatype, NULL, error))
           return FALSE;
       }
     }
-  else if (!format_literal (out, lexical,
+  else if (!format_literal (out, lexical, lexical_len,
                             g_strcmp0 (datatype, RDF_LANGSTRING) == 0 ? NULL : datatype,
                             g_strcmp0 (datatype, RDF_LANGSTRING) == 0 ? language : NULL,
                             error))
@@ -802,6 +836,38 @@ fail:
   return NULL;
 }
 
+/* The N-Quads of @document (values of @arena, which this releases as soon
+ * as the node map holds what it keeps of them) */
+static char *
+document_to_nquads (PpJsonArena        *arena,
+                    const PpJsonValue  *document,
+                    PpJsonldOptions    *options,
+                    GCancellable       *cancellable,
+                    GError            **error)
+{
+  g_autoptr(PpJsonldOptions) default_options = NULL;
+  g_autoptr(PpJsonArena) owned_arena = arena;
+  g_autoptr(PpJsonldNodeMap) map = NULL;
+  PpJsonValue *expanded;
+
+  if (options == NULL)
+    options = default_options = pp_jsonld_options_new ();
+
+  expanded = pp_jsonld_expand_value (arena, document, options, cancellable, error);
+  if (expanded == NULL)
+    return NULL;
+
+  map = pp_jsonld_node_map_new ();
+  if (!pp_jsonld_node_map_add_document_value (map, arena, expanded, NULL, cancellable, error))
+    return NULL;
+  g_clear_pointer (&owned_arena, pp_json_arena_unref);
+
+  return pp_jsonld_node_map_to_nquads (map,
+                                       pp_jsonld_options_get_produce_generalized_rdf (options),
+                                       pp_jsonld_options_get_rdf_direction (options),
+                                       cancellable, error);
+}
+
 /**
  * pp_jsonld_to_rdf:
  * @input: a JSON-LD document
@@ -826,6 +892,9 @@ fail:
  * triple followed by the triples of a list it points to.  No quad is
  * written twice.  Blank nodes are labelled `_:b0`, `_:b1`, …
  *
+ * A json-glib tree cannot hold a string with a NUL character (U+0000):
+ * [func@Pp.jsonld_to_rdf_bytes] reads such strings from JSON text.
+ *
  * Returns: (transfer full) (nullable): the N-Quads document (empty for an
  *   empty dataset), or %NULL with @error set (in %PP_JSONLD_ERROR, or
  *   %G_IO_ERROR_CANCELLED)
@@ -838,18 +907,12 @@ pp_jsonld_to_rdf (JsonNode         *input,
                   GCancellable     *cancellable,
                   GError          **error)
 {
-  g_autoptr(PpJsonldOptions) default_options = NULL;
   g_autoptr(PpJsonArena) arena = NULL;
-  g_autoptr(PpJsonldNodeMap) map = NULL;
   PpJsonValue *document;
-  PpJsonValue *expanded;
 
   g_return_val_if_fail (input != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (options == NULL)
-    options = default_options = pp_jsonld_options_new ();
 
   /* the tree is converted here, once: the rest works on values */
   arena = pp_json_arena_new ();
@@ -857,17 +920,56 @@ pp_jsonld_to_rdf (JsonNode         *input,
   if (document == NULL)
     return NULL;
 
-  expanded = pp_jsonld_expand_value (arena, document, options, cancellable, error);
-  if (expanded == NULL)
+  return document_to_nquads (g_steal_pointer (&arena), document, options, cancellable, error);
+}
+
+/**
+ * pp_jsonld_to_rdf_bytes:
+ * @input: a JSON-LD document as JSON text in UTF-8
+ * @options: (nullable): options, or %NULL for the defaults
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Deserializes the JSON text @input to N-Quads as [func@Pp.jsonld_to_rdf]
+ * deserializes a tree. The text is read with the checks of
+ * [func@Pp.json_validate], but for one: a string value may hold an escaped
+ * NUL character (`"\u0000"`), which a json-glib tree cannot hold; it is
+ * kept, and written in a literal as N-Quads escapes it, `\u0000`. A member
+ * name with one is refused. A text that fails the checks fails with
+ * %PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED, its message
+ * "loading document failed: " followed by the cause and its position.
+ *
+ * The document never becomes a json-glib tree: it is read into libpp's
+ * own compact values and converted from there.
+ *
+ * Returns: (transfer full) (nullable): the N-Quads document in UTF-8 (empty
+ *   for an empty dataset), or %NULL with @error set (in %PP_JSONLD_ERROR,
+ *   or %G_IO_ERROR_CANCELLED)
+ *
+ * Since: 0.2
+ */
+GBytes *
+pp_jsonld_to_rdf_bytes (GBytes           *input,
+                        PpJsonldOptions  *options,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  g_autoptr(PpJsonArena) arena = NULL;
+  PpJsonValue *document;
+  char *nquads;
+
+  g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  arena = pp_json_arena_new ();
+  document = pp_jsonld_parse_document (arena, input, error);
+  if (document == NULL)
     return NULL;
 
-  map = pp_jsonld_node_map_new ();
-  if (!pp_jsonld_node_map_add_document_value (map, arena, expanded, NULL, cancellable, error))
+  nquads = document_to_nquads (g_steal_pointer (&arena), document, options, cancellable, error);
+  if (nquads == NULL)
     return NULL;
-  g_clear_pointer (&arena, pp_json_arena_unref);
 
-  return pp_jsonld_node_map_to_nquads (map,
-                                       pp_jsonld_options_get_produce_generalized_rdf (options),
-                                       pp_jsonld_options_get_rdf_direction (options),
-                                       cancellable, error);
+  return g_bytes_new_take (nquads, strlen (nquads));
 }

@@ -63,4 +63,10 @@ char     *pp_jsonld_to_rdf  (JsonNode        *input,
                              GCancellable    *cancellable,
                              GError         **error);
 
+PP_AVAILABLE_IN_0_2
+GBytes   *pp_jsonld_to_rdf_bytes (GBytes          *input,
+                                  PpJsonldOptions *options,
+                                  GCancellable    *cancellable,
+                                  GError         **error);
+
 G_END_DECLS

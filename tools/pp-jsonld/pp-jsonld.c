@@ -193,6 +193,15 @@ flatten_bytes (GBytes           *input,
   return pp_jsonld_flatten_bytes (input, context, options, TRUE, NULL, error);
 }
 
+static GBytes *
+to_rdf_bytes (GBytes           *input,
+              JsonNode         *context,
+              PpJsonldOptions  *options,
+              GError          **error)
+{
+  return pp_jsonld_to_rdf_bytes (input, options, NULL, error);
+}
+
 /* Runs @command on the text of @path, straight from bytes to bytes; a text
  * that is not JSON fails as load_json() fails */
 static GBytes *
@@ -256,7 +265,7 @@ main (int    argc,
   g_autoptr(JsonNode) input = NULL;
   g_autoptr(JsonNode) context = NULL;
   g_autoptr(JsonNode) result = NULL;
-  g_autofree char *nquads = NULL;
+  g_autofree char *json = NULL;
   const char *command, *input_path;
 
   setlocale (LC_ALL, "");
@@ -357,13 +366,16 @@ main (int    argc,
         return fail_jsonld (error);
     }
 
-  if (strcmp (command, "expand") == 0 || strcmp (command, "flatten") == 0)
+  if (strcmp (command, "expand") == 0 || strcmp (command, "flatten") == 0 ||
+      strcmp (command, "to-rdf") == 0)
     {
+      gboolean nquads_output = strcmp (command, "to-rdf") == 0;
       g_autoptr(GBytes) output = NULL;
       const char *data;
       gsize length;
 
       output = process_file (input_path,
+                             nquads_output ? to_rdf_bytes :
                              strcmp (command, "expand") == 0 ? expand_bytes : flatten_bytes,
                              context, options, &error);
       if (output == NULL)
@@ -371,7 +383,9 @@ main (int    argc,
 
       data = g_bytes_get_data (output, &length);
       fwrite (data, 1, length, stdout);
-      fputc ('\n', stdout);
+      /* N-Quads end every line with one already */
+      if (!nquads_output)
+        fputc ('\n', stdout);
       return finish_output ();
     }
 
@@ -379,25 +393,13 @@ main (int    argc,
   if (input == NULL)
     return fail_jsonld (error);
 
-  if (strcmp (command, "compact") == 0)
-    result = pp_jsonld_compact (input, context, options, NULL, &error);
-  else
-    nquads = pp_jsonld_to_rdf (input, options, NULL, &error);
-
-  if (error != NULL)
+  result = pp_jsonld_compact (input, context, options, NULL, &error);
+  if (result == NULL)
     return fail_jsonld (error);
 
-  if (nquads != NULL)
-    {
-      fputs (nquads, stdout);
-    }
-  else
-    {
-      g_autofree char *json = pp_jsonld_to_json (result, TRUE);
-
-      fputs (json, stdout);
-      fputc ('\n', stdout);
-    }
+  json = pp_jsonld_to_json (result, TRUE);
+  fputs (json, stdout);
+  fputc ('\n', stdout);
 
   return finish_output ();
 }

@@ -225,7 +225,6 @@ test_refused (void)
       "the text is not valid UTF-8 at offset 12 (line 2, column 6)" },
     { "{\"a\xFF\": 1}", -1, PP_JSON_ERROR_INVALID_ENCODING,
       "the text is not valid UTF-8 at offset 3 (line 1, column 4)" },
-    { "[\"a\\u0000b\"]", -1, PP_JSON_ERROR_UNSUPPORTED_VALUE, NULL },
     { "[\"\\ud800\"]", -1, PP_JSON_ERROR_UNSUPPORTED_VALUE, NULL },
     { "[18446744073709551616]", -1, PP_JSON_ERROR_UNSUPPORTED_VALUE, NULL },
     { "1e400", -1, PP_JSON_ERROR_UNSUPPORTED_VALUE, NULL },
@@ -251,6 +250,121 @@ test_refused (void)
       g_assert_false (pp_json_validate (cases[i].text, cases[i].length, &expected));
       g_assert_cmpstr (error->message, ==, expected->message);
     }
+}
+
+/* a string value keeps an escaped NUL exactly, NUL inside its length, and
+ * is written back byte for byte */
+static void
+test_escaped_nul_kept (void)
+{
+  static const char text[] = "[\"a\\u0000b\",\"\\u0000\",{\"k\":\"x\\u0000\\u0000y\\u0001\"}]";
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) written = NULL;
+  PpJsonValue *value;
+  const PpJsonValue *first;
+  const PpJsonValue *nested;
+
+  value = pp_json_value_parse (arena, text, -1, &error);
+  g_assert_no_error (error);
+
+  first = pp_json_array_get (value, 0);
+  g_assert_cmpuint (pp_json_value_get_string_length (first), ==, 3);
+  g_assert_cmpmem (pp_json_value_get_string (first), 4, "a\0b", 4);
+  g_assert_cmpuint (pp_json_value_get_string_length (pp_json_array_get (value, 1)), ==, 1);
+  nested = pp_json_object_lookup (pp_json_array_get (value, 2), "k");
+  g_assert_cmpmem (pp_json_value_get_string (nested), pp_json_value_get_string_length (nested),
+                   "x\0\0y\1", 5);
+
+  written = pp_json_value_to_bytes (value, PP_JSON_WRITE_NONE);
+  g_assert_cmpmem (g_bytes_get_data (written, NULL), g_bytes_get_size (written),
+                   text, sizeof text - 1);
+}
+
+/* strings that differ after a NUL are different values */
+static void
+test_escaped_nul_equal (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  PpJsonValue *value = pp_json_value_parse (arena, "[\"a\\u0000b\",\"a\\u0000c\",\"a\",\"a\\u0000b\"]",
+                                            -1, NULL);
+
+  g_assert_false (pp_json_value_equal (pp_json_array_get (value, 0), pp_json_array_get (value, 1)));
+  g_assert_false (pp_json_value_equal (pp_json_array_get (value, 0), pp_json_array_get (value, 2)));
+  g_assert_true (pp_json_value_equal (pp_json_array_get (value, 0), pp_json_array_get (value, 3)));
+  g_assert_cmpuint (pp_json_value_hash (pp_json_array_get (value, 0)), ==,
+                    pp_json_value_hash (pp_json_array_get (value, 3)));
+}
+
+/* pp_json_validate() and pp_json_parse(), in front of json-glib, still
+ * refuse the text the values keep */
+static void
+test_escaped_nul_validate_refuses (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (pp_json_validate ("[\"a\\u0000b\"]", -1, &error));
+  g_assert_error (error, PP_JSON_ERROR, PP_JSON_ERROR_UNSUPPORTED_VALUE);
+  g_assert_cmpstr (error->message, ==,
+                   "unsupported escaped NUL character (\\u0000) in a string at offset 3 (line 1, column 4)");
+  g_clear_error (&error);
+
+  g_assert_null (pp_json_parse ("[\"a\\u0000b\"]", -1, &error));
+  g_assert_error (error, PP_JSON_ERROR, PP_JSON_ERROR_UNSUPPORTED_VALUE);
+}
+
+/* a member name becomes a key, a term or an IRI, read as a C string: the
+ * values refuse an escaped NUL there, and say where */
+static void
+test_escaped_nul_in_member_name (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (pp_json_value_parse (arena, "[{\"ok\": 1},\n {\"a\\u0000b\": 1}]", -1, &error));
+  g_assert_error (error, PP_JSON_ERROR, PP_JSON_ERROR_UNSUPPORTED_VALUE);
+  g_assert_cmpstr (error->message, ==,
+                   "unsupported escaped NUL character (\\u0000) in a member name at offset 16 "
+                   "(line 2, column 5)");
+}
+
+/* json-glib cannot hold a string with NUL: the checked conversion names it
+ * by its JSON Pointer instead of handing over a string cut short */
+static void
+test_escaped_nul_to_json_node (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  PpJsonValue *value;
+
+  value = pp_json_value_parse (arena, "{\"x\":[1,{\"a/b~\":\"ab\\u0000c\"}]}", -1, &error);
+  g_assert_no_error (error);
+  g_assert_null (pp_json_value_to_json_node_checked (value, &error));
+  g_assert_error (error, PP_JSON_ERROR, PP_JSON_ERROR_UNSUPPORTED_VALUE);
+  g_assert_cmpstr (error->message, ==,
+                   "the string at “/x/1/a~1b~0” holds a NUL character (U+0000) at byte 2, "
+                   "which a JSON tree cannot hold");
+  g_clear_error (&error);
+
+  value = pp_json_value_parse (arena, "\"\\u0000\"", -1, &error);
+  g_assert_no_error (error);
+  g_assert_null (pp_json_value_to_json_node_checked (value, &error));
+  g_assert_cmpstr (error->message, ==,
+                   "the string holds a NUL character (U+0000) at byte 0, "
+                   "which a JSON tree cannot hold");
+  g_clear_error (&error);
+
+  /* without NUL, the same tree as the unchecked conversion */
+  value = pp_json_value_parse (arena, "{\"x\":[1,{\"a/b~\":\"abc\"}],\"y\":null}", -1, &error);
+  g_assert_no_error (error);
+  node = pp_json_value_to_json_node_checked (value, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonNode) unchecked = pp_json_value_to_json_node (value);
+
+    g_assert_true (json_node_equal (node, unchecked));
+  }
 }
 
 static void
@@ -535,6 +649,12 @@ main (int    argc,
   g_test_add_func ("/json-value/parse/too-deep-refused", test_too_deep);
   g_test_add_func ("/json-value/parse/refused-as-validate-words-it", test_refused);
   g_test_add_func ("/json-value/json-node/checked-conversion", test_from_json_node_checks);
+  g_test_add_func ("/json-value/parse/escaped-nul-kept-and-written-back", test_escaped_nul_kept);
+  g_test_add_func ("/json-value/equal/escaped-nul-counts", test_escaped_nul_equal);
+  g_test_add_func ("/json-value/validate/escaped-nul-still-refused", test_escaped_nul_validate_refuses);
+  g_test_add_func ("/json-value/parse/escaped-nul-in-member-name-refused",
+                   test_escaped_nul_in_member_name);
+  g_test_add_func ("/json-value/json-node/escaped-nul-refused-by-pointer", test_escaped_nul_to_json_node);
   g_test_add_func ("/json-value/build/members-arrays-copies", test_building);
   g_test_add_func ("/json-value/equal/members-in-any-order", test_equal);
   g_test_add_func ("/jsonld/flatten-bytes/same-as-tree", test_flatten_bytes);
