@@ -20,9 +20,10 @@
  *   void pp_llm_openai_load (GTypeModule *);  registers its types; idempotent
  *   void pp_llm_openai_unload (GTypeModule *);
  *
- * Like GIO's modules, a module is loaded once to register its types, then
- * unloaded until one of its types is used; load() runs again then, so it
- * must be idempotent. */
+ * Like GIO's modules, a module is loaded to register its types (at once,
+ * or the first time one of its implementations is used when the plugin
+ * cache of its directory lists it), then unloaded until one of its types is
+ * used; load() runs again then, so it must be idempotent. */
 
 struct _PpPluginModule
 {

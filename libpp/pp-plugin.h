@@ -41,12 +41,14 @@ G_BEGIN_DECLS
  * The load function registers the module's types with @module, defined with
  * `G_DEFINE_DYNAMIC_TYPE_EXTENDED()` and `G_IMPLEMENT_INTERFACE_DYNAMIC()`,
  * then registers each implementation at its extension point with
- * [func@Pp.registry_register_type]. Like GIO, libpp loads every module once
- * to register its types, unloads it, and loads it again when one of its
- * types is used: the load function runs more than once and must only do
- * what may be done again. It may run while the registry loads modules: it
- * must not call [func@Pp.registry_ensure_loaded] or
- * [func@Pp.registry_create].
+ * [func@Pp.registry_register_type]. Like GIO, libpp loads a module to
+ * register its types, unloads it, and loads it again when one of its types
+ * is used: the load function runs more than once and must only do what may
+ * be done again. A module that the plugin cache of its directory lists (see
+ * [func@Pp.registry_write_cache]) is first loaded when one of its
+ * implementations is used, any other when the registry looks for modules.
+ * The load function may run while the registry loads modules: it must not
+ * call [func@Pp.registry_ensure_loaded] or [func@Pp.registry_create].
  *
  * A plugin logs in the domain `libpp-<name>`: build it with
  * `-DG_LOG_DOMAIN="libpp-cache-disk"`. It never installs a log writer.

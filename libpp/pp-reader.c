@@ -6,7 +6,7 @@
 #include "config.h"
 
 #include "pp-reader.h"
-#include "pp-registry.h"
+#include "pp-registry-private.h"
 
 /**
  * PpReader:
@@ -138,13 +138,12 @@ pp_reader_guess_content_type (const char *name,
   return g_content_type_guess (name, data, size, NULL);
 }
 
-/* How well @reader fits @content_type: 2 when it reads that type, 1 when
- * it reads a supertype of it, 0 when it does not read it */
+/* How well a reader of @types fits @content_type: 2 when it reads that
+ * type, 1 when it reads a supertype of it, 0 when it does not read it */
 static guint
-match_content_type (PpReader   *reader,
-                    const char *content_type)
+match_content_type (const char * const *types,
+                    const char         *content_type)
 {
-  const char * const *types = pp_reader_get_content_types (reader);
   guint best = 0;
 
   for (guint i = 0; types != NULL && types[i] != NULL; i++)
@@ -158,6 +157,22 @@ match_content_type (PpReader   *reader,
   return best;
 }
 
+typedef struct
+{
+  PpExtension *extension;
+  guint fit;
+} Candidate;
+
+static int
+compare_candidates (gconstpointer a,
+                    gconstpointer b)
+{
+  const Candidate *ca = a;
+  const Candidate *cb = b;
+
+  return (int) cb->fit - (int) ca->fit;
+}
+
 /**
  * pp_reader_new_for_content_type:
  * @content_type: a content type, such as "application/pdf"
@@ -169,8 +184,12 @@ match_content_type (PpReader   *reader,
  * Loads the plugin modules if need be and makes the reader of a content
  * type. The one that fits best reads @content_type itself rather than a
  * supertype of it ("text/html" is a subtype of "text/plain"); of those that
- * fit as well, the one of highest priority wins. A reader named is used
- * whatever the content type.
+ * fit as well, the one of highest priority wins, and when it is not
+ * available, the next. A reader named is used whatever the content type.
+ *
+ * Readers are chosen by the content types the plugin cache lists for them
+ * (see [func@Pp.registry_write_cache]): only the plugin module of the
+ * reader chosen is loaded.
  *
  * Returns: (transfer full) (nullable): the reader, or %NULL with a
  *   %PP_READER_ERROR_UNSUPPORTED when none reads @content_type, or a
@@ -184,9 +203,8 @@ pp_reader_new_for_content_type (const char  *content_type,
                                 GError     **error)
 {
   g_autoptr(GList) extensions = NULL;
-  g_autoptr(PpReader) best = NULL;
+  g_autoptr(GArray) candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
   g_autoptr(GString) names = g_string_new (NULL);
-  guint best_fit = 0;
 
   g_return_val_if_fail (content_type != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -200,38 +218,35 @@ pp_reader_new_for_content_type (const char  *content_type,
   extensions = pp_registry_list_extensions (PP_READER_EXTENSION_POINT);
   for (GList *l = extensions; l != NULL; l = l->next)
     {
-      const char *extension_name = pp_extension_get_name (l->data);
-      g_autoptr(GError) local_error = NULL;
-      g_autoptr(GObject) reader = NULL;
-      guint fit;
+      Candidate candidate = { l->data, 0 };
 
-      g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "", extension_name);
+      g_string_append_printf (names, "%s%s", names->len > 0 ? ", " : "",
+                              pp_extension_get_name (candidate.extension));
+      candidate.fit = match_content_type (pp_extension_get_content_types (candidate.extension),
+                                          content_type);
+      if (candidate.fit > 0)
+        g_array_append_val (candidates, candidate);
+    }
+
+  /* A stable sort: by fit, then by priority as listed */
+  g_array_sort (candidates, compare_candidates);
+  for (guint i = 0; i < candidates->len; i++)
+    {
+      const char *extension_name = pp_extension_get_name (g_array_index (candidates, Candidate, i).extension);
+      g_autoptr(GError) local_error = NULL;
+      GObject *reader;
 
       reader = pp_registry_create (PP_READER_EXTENSION_POINT, extension_name, &local_error, NULL);
-      if (reader == NULL)
-        {
-          g_debug ("Reader ‘%s’ is not available: %s", extension_name, local_error->message);
-          continue;
-        }
+      if (reader != NULL)
+        return PP_READER (reader);
 
-      /* By priority: a later one replaces only one that fits less */
-      fit = match_content_type (PP_READER (reader), content_type);
-      if (fit > best_fit)
-        {
-          g_set_object (&best, PP_READER (reader));
-          best_fit = fit;
-        }
+      g_debug ("Reader ‘%s’ is not available: %s", extension_name, local_error->message);
     }
 
-  if (best == NULL)
-    {
-      g_set_error (error, PP_READER_ERROR, PP_READER_ERROR_UNSUPPORTED,
-                   "no reader reads %s (readers: %s)", content_type,
-                   names->len > 0 ? names->str : "none");
-      return NULL;
-    }
-
-  return g_steal_pointer (&best);
+  g_set_error (error, PP_READER_ERROR, PP_READER_ERROR_UNSUPPORTED,
+               "no reader reads %s (readers: %s)", content_type,
+               names->len > 0 ? names->str : "none");
+  return NULL;
 }
 
 /* Loads @file: its contents, name, content type and URI */

@@ -13,9 +13,11 @@
 #include "pp-cache.h"
 #include "pp-converter.h"
 #include "pp-llm-client.h"
+#include "pp-plugin-cache-private.h"
 #include "pp-plugin-module-private.h"
 #include "pp-reader.h"
 #include "pp-reader-text-private.h"
+#include "pp-registry-private.h"
 
 /**
  * SECTION:pp-registry
@@ -30,11 +32,14 @@
  * with a name and a priority, by a plugin module or in-process with
  * pp_registry_register_type().
  *
- * pp_registry_ensure_loaded() loads the modules of the directories in the
+ * pp_registry_ensure_loaded() finds the modules of the directories in the
  * `PP_PLUGIN_PATH` environment variable, then those of the installed plugin
  * directory; a module whose file name was seen already is skipped, so a
- * module in `PP_PLUGIN_PATH` overrides the installed one. A module that
- * cannot be loaded is skipped with a warning that names its file.
+ * module in `PP_PLUGIN_PATH` overrides the installed one. A module that the
+ * plugin cache of its directory lists (see pp_registry_write_cache()) is
+ * registered as the cache says, and loaded the first time one of its
+ * implementations is used; any other is loaded at once to register. A module
+ * that cannot be loaded is skipped with a warning that names its file.
  *
  * pp_registry_create() makes an instance: the implementation named, or the
  * one named by the point's environment variable (`PP_LLM`, `PP_CONVERTER`,
@@ -42,31 +47,61 @@
  * initialises (#GInitable).
  */
 
-struct _PpExtension
+/* A plugin module found in a plugin directory. Never freed: a type module
+ * cannot be once it registered types. */
+typedef struct
 {
-  GType type;
-  char *name;
-  int priority;
-  char *description;
-};
+  PpPluginModule *module;
+  gboolean load_tried;   /* its load function was called to register */
+  gboolean loaded;       /* and it ran */
+  GPtrArray *extensions; /* PpExtension, those it registers */
+} ModuleEntry;
 
 typedef struct
 {
   const char *name;
   const char *env_var;
   GType (* get_required_type) (void);
+  /* For the points that choose an implementation by content type: the
+   * types it reads, asked of an instance */
+  char ** (* query_content_types) (GType type);
   GList *extensions;   /* PpExtension, highest priority first */
 } PpExtensionPoint;
 
-static PpExtensionPoint extension_points[] = {
-  { PP_LLM_CLIENT_EXTENSION_POINT, "PP_LLM", pp_llm_client_get_type, NULL },
-  { PP_CONVERTER_EXTENSION_POINT, "PP_CONVERTER", pp_converter_get_type, NULL },
-  { PP_CACHE_EXTENSION_POINT, "PP_CACHE", pp_cache_get_type, NULL },
-  { PP_READER_EXTENSION_POINT, "PP_READER", pp_reader_get_type, NULL },
+/* Extensions are never freed. Those registered from a plugin cache have no
+ * type until their module is loaded; the fields that change are guarded by
+ * registry_lock. */
+struct _PpExtension
+{
+  GType type;             /* G_TYPE_INVALID until its module is loaded */
+  char *name;
+  int priority;
+  char *description;
+  PpExtensionPoint *point;
+  ModuleEntry *module;    /* NULL when registered in-process */
+  char **content_types;   /* from the cache, or asked once; then unchanged */
 };
 
+static char **query_reader_content_types (GType type);
+
+static PpExtensionPoint extension_points[] = {
+  { PP_LLM_CLIENT_EXTENSION_POINT, "PP_LLM", pp_llm_client_get_type, NULL, NULL },
+  { PP_CONVERTER_EXTENSION_POINT, "PP_CONVERTER", pp_converter_get_type, NULL, NULL },
+  { PP_CACHE_EXTENSION_POINT, "PP_CACHE", pp_cache_get_type, NULL, NULL },
+  { PP_READER_EXTENSION_POINT, "PP_READER", pp_reader_get_type, query_reader_content_types, NULL },
+};
+
+/* Guards the extension points' lists and the extensions */
 static GMutex registry_lock;
-static GHashTable *loaded_basenames;   /* basename → PpPluginModule, never freed */
+
+/* Serialises the loading of modules to register, which calls
+ * pp_registry_register_type() and so takes registry_lock; guards
+ * module_entries and the entries */
+static GRecMutex load_lock;
+static GHashTable *module_entries;   /* basename → ModuleEntry */
+
+/* The entry whose load function this thread runs to register */
+static GPrivate loading_entry;
 
 /**
  * pp_registry_error_quark:
@@ -93,13 +128,146 @@ pp_extension_free (PpExtension *extension)
 
 G_DEFINE_BOXED_TYPE (PpExtension, pp_extension, pp_extension_copy, pp_extension_free)
 
+static char **
+query_reader_content_types (GType type)
+{
+  g_autoptr(GObject) reader = g_object_new (type, NULL);
+
+  return g_strdupv ((char **) pp_reader_get_content_types (PP_READER (reader)));
+}
+
+static const char *
+module_entry_get_filename (ModuleEntry *entry)
+{
+  return pp_plugin_module_get_filename (entry->module);
+}
+
+/* Calls the load function of @entry's module, once, so that it registers
+ * its implementations; with load_lock held */
+static gboolean
+module_entry_load_locked (ModuleEntry *entry)
+{
+  g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+
+  if (entry->load_tried)
+    return entry->loaded;
+
+  entry->load_tried = TRUE;
+  g_private_set (&loading_entry, entry);
+  entry->loaded = g_type_module_use (G_TYPE_MODULE (entry->module));
+  g_private_set (&loading_entry, NULL);
+  if (!entry->loaded)
+    return FALSE;
+
+  g_type_module_unuse (G_TYPE_MODULE (entry->module));
+  g_debug ("Loaded plugin module %s", module_entry_get_filename (entry));
+
+  g_mutex_lock (&registry_lock);
+  for (guint i = 0; i < entry->extensions->len; i++)
+    {
+      PpExtension *extension = entry->extensions->pdata[i];
+
+      if (extension->type == G_TYPE_INVALID)
+        g_ptr_array_add (missing, extension);
+    }
+  g_mutex_unlock (&registry_lock);
+
+  for (guint i = 0; i < missing->len; i++)
+    {
+      PpExtension *extension = missing->pdata[i];
+
+      g_warning ("Plugin module %s does not register ‘%s’ at ‘%s’ as the plugin cache of its "
+                 "directory says: run pp-query-plugins on the directory",
+                 module_entry_get_filename (entry), extension->name, extension->point->name);
+    }
+
+  return TRUE;
+}
+
+/* The type of @extension, loading its plugin module if need be;
+ * G_TYPE_INVALID if the module could not register it */
+static GType
+extension_ensure_type (PpExtension *extension)
+{
+  GType type;
+
+  g_mutex_lock (&registry_lock);
+  type = extension->type;
+  g_mutex_unlock (&registry_lock);
+
+  if (type != G_TYPE_INVALID || extension->module == NULL)
+    return type;
+
+  g_rec_mutex_lock (&load_lock);
+  module_entry_load_locked (extension->module);
+  g_rec_mutex_unlock (&load_lock);
+
+  g_mutex_lock (&registry_lock);
+  type = extension->type;
+  g_mutex_unlock (&registry_lock);
+
+  return type;
+}
+
+/* Sets an error, without its subject, for an implementation whose plugin
+ * module did not register it */
+static void
+set_not_registered_error (GError      **error,
+                          PpExtension  *extension)
+{
+  ModuleEntry *entry = extension->module;
+
+  if (entry->loaded)
+    g_set_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_UNAVAILABLE,
+                 "plugin module %s does not register it", module_entry_get_filename (entry));
+  else
+    g_set_error (error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_UNAVAILABLE,
+                 "plugin module %s could not be loaded", module_entry_get_filename (entry));
+}
+
+/* The content types @extension reads, for the points that choose by
+ * content type: those its plugin cache lists or, without one, those an
+ * instance gives. NULL for the other points, or when its module could not
+ * be loaded. */
+const char * const *
+pp_extension_get_content_types (PpExtension *extension)
+{
+  char **types;
+  GType type;
+
+  g_return_val_if_fail (extension != NULL, NULL);
+
+  g_mutex_lock (&registry_lock);
+  types = extension->content_types;
+  g_mutex_unlock (&registry_lock);
+
+  if (types != NULL || extension->point->query_content_types == NULL)
+    return (const char * const *) types;
+
+  type = extension_ensure_type (extension);
+  if (type == G_TYPE_INVALID)
+    return NULL;
+
+  types = extension->point->query_content_types (type);
+  g_mutex_lock (&registry_lock);
+  if (extension->content_types == NULL)
+    extension->content_types = g_steal_pointer (&types);
+  g_mutex_unlock (&registry_lock);
+  g_strfreev (types);
+
+  /* Set once, never changed again */
+  return (const char * const *) extension->content_types;
+}
+
 /**
  * pp_extension_get_implementation_type:
  * @extension: a #PpExtension
  *
- * Gets the type that implements the extension point.
+ * Gets the type that implements the extension point. Since 0.2, this loads
+ * the plugin module that provides it if it is not loaded yet.
  *
- * Returns: the type of the implementation
+ * Returns: the type of the implementation, or %G_TYPE_INVALID if its plugin
+ *   module could not be loaded
  *
  * Since: 0.1
  */
@@ -108,7 +276,7 @@ pp_extension_get_implementation_type (PpExtension *extension)
 {
   g_return_val_if_fail (extension != NULL, G_TYPE_INVALID);
 
-  return extension->type;
+  return extension_ensure_type (extension);
 }
 
 /**
@@ -177,6 +345,21 @@ find_point (const char *name)
   return NULL;
 }
 
+static PpExtension *
+find_extension_locked (PpExtensionPoint *ep,
+                       const char       *name)
+{
+  for (GList *l = ep->extensions; l != NULL; l = l->next)
+    {
+      PpExtension *extension = l->data;
+
+      if (strcmp (extension->name, name) == 0)
+        return extension;
+    }
+
+  return NULL;
+}
+
 static int
 compare_extensions (gconstpointer a,
                     gconstpointer b)
@@ -188,6 +371,33 @@ compare_extensions (gconstpointer a,
     return eb->priority - ea->priority;
 
   return strcmp (ea->name, eb->name);
+}
+
+/* Adds an implementation to @ep; @type is G_TYPE_INVALID for one that
+ * @entry's cache lists */
+static PpExtension *
+add_extension_locked (PpExtensionPoint    *ep,
+                      GType                type,
+                      const char          *name,
+                      int                  priority,
+                      const char          *description,
+                      ModuleEntry         *entry,
+                      const char * const  *content_types)
+{
+  PpExtension *extension = g_new0 (PpExtension, 1);
+
+  extension->type = type;
+  extension->name = g_strdup (name);
+  extension->priority = priority;
+  extension->description = g_strdup (description != NULL ? description : "");
+  extension->point = ep;
+  extension->module = entry;
+  extension->content_types = g_strdupv ((char **) content_types);
+  ep->extensions = g_list_insert_sorted (ep->extensions, extension, compare_extensions);
+  if (entry != NULL)
+    g_ptr_array_add (entry->extensions, extension);
+
+  return extension;
 }
 
 /**
@@ -214,8 +424,9 @@ pp_registry_register_type (const char *point,
                            int         priority,
                            const char *description)
 {
+  ModuleEntry *entry = g_private_get (&loading_entry);
   PpExtensionPoint *ep;
-  PpExtension *extension;
+  PpExtension *existing;
   GType required;
 
   g_return_if_fail (point != NULL);
@@ -238,33 +449,35 @@ pp_registry_register_type (const char *point,
 
   g_mutex_lock (&registry_lock);
 
-  for (GList *l = ep->extensions; l != NULL; l = l->next)
+  existing = find_extension_locked (ep, name);
+  if (existing != NULL && existing->type == G_TYPE_INVALID &&
+      existing->module != NULL && existing->module == entry)
     {
-      PpExtension *existing = l->data;
-
-      if (strcmp (existing->name, name) == 0)
-        {
-          if (existing->type != type)
-            g_warning ("Extension point ‘%s’ has an implementation named ‘%s’ already (%s); ignoring %s",
-                       point, name, g_type_name (existing->type), g_type_name (type));
-          g_mutex_unlock (&registry_lock);
-          return;
-        }
+      /* Registered from the plugin cache: its module is loaded now */
+      existing->type = type;
+      g_mutex_unlock (&registry_lock);
+      g_debug ("Registered %s as ‘%s’ at ‘%s’, as the plugin cache said", g_type_name (type), name, point);
+      return;
     }
 
-  extension = g_new0 (PpExtension, 1);
-  extension->type = type;
-  extension->name = g_strdup (name);
-  extension->priority = priority;
-  extension->description = g_strdup (description != NULL ? description : "");
-  ep->extensions = g_list_insert_sorted (ep->extensions, extension, compare_extensions);
+  if (existing != NULL)
+    {
+      if (existing->type == G_TYPE_INVALID)
+        g_warning ("Extension point ‘%s’ has an implementation named ‘%s’ already (of plugin module %s); ignoring %s",
+                   point, name, module_entry_get_filename (existing->module), g_type_name (type));
+      else if (existing->type != type)
+        g_warning ("Extension point ‘%s’ has an implementation named ‘%s’ already (%s); ignoring %s",
+                   point, name, g_type_name (existing->type), g_type_name (type));
+      g_mutex_unlock (&registry_lock);
+      return;
+    }
+
+  add_extension_locked (ep, type, name, priority, description, entry, NULL);
 
   g_mutex_unlock (&registry_lock);
 
   g_debug ("Registered %s as ‘%s’ at ‘%s’ (priority %d)", g_type_name (type), name, point, priority);
 }
-
-static GMutex load_lock;
 
 static int
 compare_filenames (gconstpointer a,
@@ -273,63 +486,18 @@ compare_filenames (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-static gboolean
-load_module_locked (const char *filename,
-                    const char *basename)
-{
-  PpPluginModule *module;
-
-  if (g_hash_table_contains (loaded_basenames, basename))
-    {
-      g_debug ("Plugin module %s overridden by one loaded earlier", filename);
-      return FALSE;
-    }
-
-  module = pp_plugin_module_new (filename);
-  /* A type module can never be freed once it registered types: keep it */
-  g_hash_table_insert (loaded_basenames, g_strdup (basename), module);
-
-  if (!g_type_module_use (G_TYPE_MODULE (module)))
-    return FALSE;
-
-  g_type_module_unuse (G_TYPE_MODULE (module));
-  g_debug ("Loaded plugin module %s", filename);
-
-  return TRUE;
-}
-
-static void
-ensure_basenames (void)
-{
-  if (loaded_basenames == NULL)
-    loaded_basenames = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-}
-
-/**
- * pp_registry_load_directory:
- * @directory: a directory
- *
- * Loads every plugin module (`*.so`) in @directory, in name order. A module
- * that fails to load is skipped with a warning; a missing directory is
- * ignored.
- *
- * Since: 0.1
- */
-void
-pp_registry_load_directory (const char *directory)
+/* The file names of the plugin modules of @directory, in name order */
+static GPtrArray *
+list_modules (const char  *directory,
+              GError     **error)
 {
   g_autoptr(GDir) dir = NULL;
   g_autoptr(GPtrArray) names = NULL;
   const char *entry;
 
-  g_return_if_fail (directory != NULL);
-
-  dir = g_dir_open (directory, 0, NULL);
+  dir = g_dir_open (directory, 0, error);
   if (dir == NULL)
-    {
-      g_debug ("No plugin directory %s", directory);
-      return;
-    }
+    return NULL;
 
   names = g_ptr_array_new_with_free_func (g_free);
   while ((entry = g_dir_read_name (dir)) != NULL)
@@ -339,17 +507,228 @@ pp_registry_load_directory (const char *directory)
     }
   g_ptr_array_sort (names, compare_filenames);
 
+  return g_steal_pointer (&names);
+}
+
+/* The entry of the module @basename, or NULL; with load_lock held */
+static ModuleEntry *
+lookup_module_entry_locked (const char *basename)
+{
+  if (module_entries == NULL)
+    module_entries = g_hash_table_new (g_str_hash, g_str_equal);
+
+  return g_hash_table_lookup (module_entries, basename);
+}
+
+static ModuleEntry *
+add_module_entry_locked (const char *filename,
+                         const char *basename)
+{
+  ModuleEntry *entry = g_new0 (ModuleEntry, 1);
+
+  entry->module = pp_plugin_module_new (filename);
+  entry->extensions = g_ptr_array_new ();
+  g_hash_table_insert (module_entries, g_strdup (basename), entry);
+
+  return entry;
+}
+
+/* Registers, without loading @entry's module, the implementations its
+ * plugin cache lists */
+static void
+register_from_cache (ModuleEntry *entry,
+                     GPtrArray   *cached)
+{
+  const char *filename = module_entry_get_filename (entry);
+
+  g_mutex_lock (&registry_lock);
+  for (guint i = 0; i < cached->len; i++)
+    {
+      PpCachedExtension *extension = cached->pdata[i];
+      PpExtensionPoint *ep = find_point (extension->point);
+      PpExtension *existing;
+
+      if (ep == NULL)
+        {
+          g_debug ("Plugin module %s: its cached ‘%s’ is at ‘%s’, which is no extension point",
+                   filename, extension->name, extension->point);
+          continue;
+        }
+
+      existing = find_extension_locked (ep, extension->name);
+      if (existing != NULL)
+        {
+          g_warning ("Extension point ‘%s’ has an implementation named ‘%s’ already; ignoring that of plugin module %s",
+                     ep->name, extension->name, filename);
+          continue;
+        }
+
+      add_extension_locked (ep, G_TYPE_INVALID, extension->name, extension->priority,
+                            extension->description, entry,
+                            (const char * const *) extension->content_types);
+    }
+  g_mutex_unlock (&registry_lock);
+
+  g_debug ("Registered plugin module %s from the plugin cache, without loading it", filename);
+}
+
+/**
+ * pp_registry_load_directory:
+ * @directory: a directory
+ *
+ * Registers the implementations of every plugin module (`*.so`) in
+ * @directory, in name order. Since 0.2, a module that the plugin cache of
+ * @directory lists (see [func@Pp.registry_write_cache]) is registered as the
+ * cache says and loaded the first time one of its implementations is used;
+ * any other is loaded now. A module that fails to load is skipped with a
+ * warning; a missing directory is ignored.
+ *
+ * Since: 0.1
+ */
+void
+pp_registry_load_directory (const char *directory)
+{
+  g_autoptr(GPtrArray) names = NULL;
+  g_autoptr(PpPluginCache) cache = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (directory != NULL);
+
+  names = list_modules (directory, &error);
+  if (names == NULL)
+    {
+      g_debug ("No plugin directory %s: %s", directory, error->message);
+      return;
+    }
+
+  if (names->len > 0)
+    cache = pp_plugin_cache_read (directory);
+
   /* Module load functions call pp_registry_register_type(), which takes
    * registry_lock: modules are loaded outside it, one caller at a time */
-  g_mutex_lock (&load_lock);
-  ensure_basenames ();
+  g_rec_mutex_lock (&load_lock);
   for (guint i = 0; i < names->len; i++)
     {
-      g_autofree char *filename = g_build_filename (directory, names->pdata[i], NULL);
+      const char *basename = names->pdata[i];
+      g_autofree char *filename = g_build_filename (directory, basename, NULL);
+      GPtrArray *cached;
+      ModuleEntry *entry;
 
-      load_module_locked (filename, names->pdata[i]);
+      if (lookup_module_entry_locked (basename) != NULL)
+        {
+          g_debug ("Plugin module %s overridden by one found earlier", filename);
+          continue;
+        }
+
+      entry = add_module_entry_locked (filename, basename);
+      cached = cache != NULL ? pp_plugin_cache_lookup (cache, filename) : NULL;
+      if (cached != NULL)
+        register_from_cache (entry, cached);
+      else
+        module_entry_load_locked (entry);
     }
-  g_mutex_unlock (&load_lock);
+  g_rec_mutex_unlock (&load_lock);
+}
+
+/* Adds what @entry's module registers to @cache; with load_lock held */
+static void
+add_to_cache_locked (PpPluginCache *cache,
+                     const char    *basename,
+                     ModuleEntry   *entry)
+{
+  pp_plugin_cache_add_module (cache, basename);
+
+  for (guint i = 0; i < entry->extensions->len; i++)
+    {
+      PpExtension *extension = entry->extensions->pdata[i];
+      g_auto(GStrv) content_types = NULL;
+      PpCachedExtension cached;
+      GType type;
+
+      g_mutex_lock (&registry_lock);
+      type = extension->type;
+      g_mutex_unlock (&registry_lock);
+
+      /* Listed by an older cache, no longer registered */
+      if (type == G_TYPE_INVALID)
+        continue;
+
+      if (extension->point->query_content_types != NULL)
+        content_types = extension->point->query_content_types (type);
+
+      cached.point = (char *) extension->point->name;
+      cached.name = extension->name;
+      cached.priority = extension->priority;
+      cached.description = extension->description;
+      cached.content_types = content_types;
+      pp_plugin_cache_add_extension (cache, basename, &cached);
+    }
+}
+
+/**
+ * pp_registry_write_cache:
+ * @directory: a plugin directory
+ * @error: return location for a #GError
+ *
+ * Writes the plugin cache of @directory, the file `pp-plugins.cache`, as
+ * GIO's `gio-querymodules` writes `giomodule.cache`: it loads each plugin
+ * module of @directory and records the implementations that the module
+ * registers, with their priorities and descriptions, and for readers the
+ * content types they read.
+ *
+ * A process that finds the cache registers those implementations without
+ * loading the module, and loads it the first time one of them is used, so
+ * that a module and the libraries it links are mapped only by the
+ * processes that use it. A module the cache does not list, or one modified
+ * after the cache was written, is loaded to register as without a cache.
+ *
+ * The modules are loaded into the calling process: call this from a
+ * program of its own, such as `pp-query-plugins`, which the build runs on
+ * its plugin directories and the installation on the installed one. A
+ * module that cannot be loaded is left out of the cache, with a warning
+ * that names its file.
+ *
+ * Returns: %TRUE if the cache was written, %FALSE with @error set if
+ *   @directory cannot be read or the cache cannot be written
+ *
+ * Since: 0.2
+ */
+gboolean
+pp_registry_write_cache (const char  *directory,
+                         GError     **error)
+{
+  g_autoptr(PpPluginCache) cache = pp_plugin_cache_new ();
+  g_autoptr(GPtrArray) names = NULL;
+
+  g_return_val_if_fail (directory != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  names = list_modules (directory, error);
+  if (names == NULL)
+    return FALSE;
+
+  g_rec_mutex_lock (&load_lock);
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *basename = names->pdata[i];
+      g_autofree char *filename = g_build_filename (directory, basename, NULL);
+      ModuleEntry *entry = lookup_module_entry_locked (basename);
+
+      if (entry != NULL && strcmp (module_entry_get_filename (entry), filename) != 0)
+        {
+          g_warning ("Plugin module %s is left out of the plugin cache: one of that name was found in %s",
+                     filename, module_entry_get_filename (entry));
+          continue;
+        }
+
+      if (entry == NULL)
+        entry = add_module_entry_locked (filename, basename);
+      if (module_entry_load_locked (entry))
+        add_to_cache_locked (cache, basename, entry);
+    }
+  g_rec_mutex_unlock (&load_lock);
+
+  return pp_plugin_cache_write (cache, directory, error);
 }
 
 static gpointer
@@ -379,9 +758,11 @@ load_all_modules (gpointer data)
 /**
  * pp_registry_ensure_loaded:
  *
- * Loads the plugin modules, once per process: those of the directories in
- * `PP_PLUGIN_PATH` (separated by `:`), then those of the installed plugin
- * directory. libpp's own readers are registered first. Thread-safe.
+ * Registers the implementations of the plugin modules, once per process:
+ * those of the directories in `PP_PLUGIN_PATH` (separated by `:`), then
+ * those of the installed plugin directory, as
+ * [func@Pp.registry_load_directory] does. libpp's own readers are registered
+ * first. Thread-safe.
  *
  * Since: 0.1
  */
@@ -448,30 +829,18 @@ pp_registry_list_extensions (const char *point)
   return list;
 }
 
-static PpExtension *
-find_extension_locked (PpExtensionPoint *ep,
-                       const char       *name)
-{
-  for (GList *l = ep->extensions; l != NULL; l = l->next)
-    {
-      PpExtension *extension = l->data;
-
-      if (strcmp (extension->name, name) == 0)
-        return extension;
-    }
-
-  return NULL;
-}
-
 /**
  * pp_registry_lookup:
  * @point: the name of an extension point
  * @name: (nullable): the name of an implementation, or %NULL for the one of
  *   highest priority
  *
- * Looks up the type of an implementation. Does not load plugin modules.
+ * Looks up the type of an implementation. Does not look for plugin
+ * modules: call pp_registry_ensure_loaded() first. Since 0.2, this loads
+ * the plugin module of the implementation if it is not loaded yet.
  *
- * Returns: the type, or %G_TYPE_INVALID if there is none
+ * Returns: the type, or %G_TYPE_INVALID if there is none or its plugin
+ *   module could not be loaded
  *
  * Since: 0.1
  */
@@ -481,7 +850,6 @@ pp_registry_lookup (const char *point,
 {
   PpExtensionPoint *ep;
   PpExtension *extension = NULL;
-  GType type;
 
   g_return_val_if_fail (point != NULL, G_TYPE_INVALID);
 
@@ -494,10 +862,10 @@ pp_registry_lookup (const char *point,
     extension = find_extension_locked (ep, name);
   else if (ep->extensions != NULL)
     extension = ep->extensions->data;
-  type = extension != NULL ? extension->type : G_TYPE_INVALID;
   g_mutex_unlock (&registry_lock);
 
-  return type;
+  /* Extensions are never freed: the pointer outlives the lock */
+  return extension != NULL ? extension_ensure_type (extension) : G_TYPE_INVALID;
 }
 
 /* Sets an error, without its subject, for a property @klass has not or
@@ -581,13 +949,21 @@ instantiate (PpExtension   *extension,
              const GValue  *values,
              GError       **error)
 {
-  g_autoptr(GTypeClass) klass = g_type_class_ref (extension->type);
+  g_autoptr(GTypeClass) klass = NULL;
+  GType type = extension_ensure_type (extension);
   GObject *object;
 
+  if (type == G_TYPE_INVALID)
+    {
+      set_not_registered_error (error, extension);
+      return NULL;
+    }
+
+  klass = g_type_class_ref (type);
   if (!check_properties (G_OBJECT_CLASS (klass), n_properties, names, values, error))
     return NULL;
 
-  object = g_object_new_with_properties (extension->type, n_properties, names, values);
+  object = g_object_new_with_properties (type, n_properties, names, values);
 
   if (G_IS_INITABLE (object) && !g_initable_init (G_INITABLE (object), NULL, error))
     {
@@ -681,12 +1057,11 @@ create_from_candidates (PpExtensionPoint  *ep,
       if (object != NULL)
         return object;
 
+      /* The registry's errors have no subject */
+      if (name != NULL && local_error->domain == PP_REGISTRY_ERROR)
+        prefix_implementation (&local_error, ep->name, extension);
       if (g_error_matches (local_error, PP_REGISTRY_ERROR, PP_REGISTRY_ERROR_INVALID_PROPERTY))
-        {
-          if (name != NULL)
-            prefix_implementation (&local_error, ep->name, extension);
-          n_without_properties++;
-        }
+        n_without_properties++;
 
       if (name != NULL)
         {
@@ -778,15 +1153,24 @@ find_property_type (PpExtensionPoint  *ep,
   for (guint i = 0; i < candidates->len; i++)
     {
       PpExtension *extension = candidates->pdata[i];
-      g_autoptr(GTypeClass) klass = g_type_class_ref (extension->type);
-      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_CLASS (klass), property_name);
+      g_autoptr(GTypeClass) klass = NULL;
+      GType type = extension_ensure_type (extension);
+      GParamSpec *pspec = NULL;
 
-      if (pspec != NULL && (pspec->flags & G_PARAM_WRITABLE) != 0)
-        return pspec->value_type;
+      if (type != G_TYPE_INVALID)
+        {
+          klass = g_type_class_ref (type);
+          pspec = g_object_class_find_property (G_OBJECT_CLASS (klass), property_name);
+          if (pspec != NULL && (pspec->flags & G_PARAM_WRITABLE) != 0)
+            return pspec->value_type;
+        }
 
       if (name != NULL)
         {
-          set_no_property_error (error, G_OBJECT_CLASS (klass), property_name);
+          if (klass == NULL)
+            set_not_registered_error (error, extension);
+          else
+            set_no_property_error (error, G_OBJECT_CLASS (klass), property_name);
           prefix_implementation (error, ep->name, extension);
           return G_TYPE_INVALID;
         }

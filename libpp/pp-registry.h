@@ -73,6 +73,9 @@ PP_AVAILABLE_IN_ALL
 void         pp_registry_ensure_loaded       (void);
 PP_AVAILABLE_IN_ALL
 void         pp_registry_load_directory      (const char  *directory);
+PP_AVAILABLE_IN_0_2
+gboolean     pp_registry_write_cache         (const char  *directory,
+                                              GError     **error);
 
 PP_AVAILABLE_IN_ALL
 const char * const *pp_registry_list_points  (void);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <gmodule.h>
 #include <glib/gstdio.h>
 #include <libpp/libpp.h>
 
@@ -105,6 +106,55 @@ test_choice_by_content_type (void)
   g_assert_null (none);
   g_assert_error (error, PP_READER_ERROR, PP_READER_ERROR_UNSUPPORTED);
   g_assert_nonnull (strstr (error->message, "application/zip"));
+}
+
+/* Whether a file whose path contains @needle is mapped into this process */
+static gboolean
+is_mapped (const char *needle)
+{
+  g_autofree char *maps = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_file_get_contents ("/proc/self/maps", &maps, NULL, &error);
+  g_assert_no_error (error);
+
+  return strstr (maps, needle) != NULL;
+}
+
+static void
+test_choice_loads_only_chosen (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpReader) text = NULL;
+  g_autoptr(PpReader) pdf = NULL;
+
+  if (!g_file_test ("/proc/self/maps", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("needs /proc/self/maps");
+      return;
+    }
+
+  /* In a process of its own, which no other reader was chosen in */
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  /* The plugin caches of the plugin directories tell what each reader
+   * reads: choosing the text reader maps neither the PDF and HTML readers
+   * nor the libraries they link */
+  text = pp_reader_new_for_content_type ("text/plain", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (is_mapped ("libpp-reader-pdf." G_MODULE_SUFFIX));
+  g_assert_false (is_mapped ("libpp-reader-html." G_MODULE_SUFFIX));
+  g_assert_false (is_mapped ("libpoppler"));
+
+  pdf = pp_reader_new_for_content_type ("application/pdf", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (is_mapped ("libpp-reader-pdf." G_MODULE_SUFFIX));
+  g_assert_false (is_mapped ("libpp-reader-html." G_MODULE_SUFFIX));
 }
 
 static void
@@ -323,6 +373,7 @@ main (int   argc,
 
   g_test_add_func ("/reader/choice/by-content-type", test_choice_by_content_type);
   g_test_add_func ("/reader/choice/override", test_choice_override);
+  g_test_add_func ("/reader/choice/loads-only-chosen", test_choice_loads_only_chosen);
   g_test_add ("/reader/text/plain", Fixture, NULL, fixture_set_up, test_text_plain, fixture_tear_down);
   g_test_add ("/reader/text/markdown", Fixture, NULL, fixture_set_up, test_text_markdown, fixture_tear_down);
   g_test_add ("/reader/errors/unreadable", Fixture, NULL, fixture_set_up, test_errors_unreadable,

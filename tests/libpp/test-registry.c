@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <gmodule.h>
+#include <utime.h>
 #include <glib/gstdio.h>
 #include <libpp/libpp.h>
 
 static GPtrArray *warnings;   /* (element-type utf8) */
+static GPtrArray *debug_messages;   /* (element-type utf8) */
 static char *plugin_dir;
 
 /* Records warnings instead of aborting on them; the library never installs
@@ -22,32 +24,43 @@ record_warnings (GLogLevelFlags   log_level,
                  gsize            n_fields,
                  gpointer         user_data)
 {
-  if (log_level & G_LOG_LEVEL_WARNING)
+  if (log_level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_DEBUG))
     {
+      GPtrArray *messages = (log_level & G_LOG_LEVEL_WARNING) ? warnings : debug_messages;
+
       for (gsize i = 0; i < n_fields; i++)
         {
           if (g_str_equal (fields[i].key, "MESSAGE"))
-            g_ptr_array_add (warnings, g_strdup (fields[i].value));
+            g_ptr_array_add (messages, g_strdup (fields[i].value));
         }
-      return G_LOG_WRITER_HANDLED;
+      if (log_level & G_LOG_LEVEL_WARNING)
+        return G_LOG_WRITER_HANDLED;
     }
 
   return g_log_writer_default (log_level, fields, n_fields, user_data);
 }
 
 static gboolean
-warned_about (const char *needle,
-              const char *also)
+logged (GPtrArray  *messages,
+        const char *needle,
+        const char *also)
 {
-  for (guint i = 0; i < warnings->len; i++)
+  for (guint i = 0; i < messages->len; i++)
     {
-      const char *message = warnings->pdata[i];
+      const char *message = messages->pdata[i];
 
       if (strstr (message, needle) != NULL && (also == NULL || strstr (message, also) != NULL))
         return TRUE;
     }
 
   return FALSE;
+}
+
+static gboolean
+warned_about (const char *needle,
+              const char *also)
+{
+  return logged (warnings, needle, also);
 }
 
 static guint
@@ -517,6 +530,279 @@ remove_dir (const char *dir)
   g_rmdir (dir);
 }
 
+/* The plugin caches: each test runs in a process of its own, which loads
+ * the plugin directory it makes */
+
+static guint
+load_count (const char *variable)
+{
+  const char *count = g_getenv (variable);
+
+  return count != NULL ? (guint) atoi (count) : 0;
+}
+
+static char *
+module_path (const char *dir,
+             const char *module)
+{
+  return g_strdup_printf ("%s/libpp-%s." G_MODULE_SUFFIX, dir, module);
+}
+
+/* A plugin directory with the test modules named */
+static char *
+make_plugin_dir (const char * const *modules)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("pp-registry-cache-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; modules[i] != NULL; i++)
+    {
+      g_autofree char *file = g_strdup_printf ("libpp-%s." G_MODULE_SUFFIX, modules[i]);
+      g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "libpp", "registry-modules", file, NULL);
+
+      copy_file (path, dir);
+    }
+
+  return dir;
+}
+
+/* Writes the plugin cache of @dir with pp-query-plugins, as the build
+ * and the installation do */
+static void
+query_plugins (const char *dir)
+{
+  g_autofree char *tool = g_test_build_filename (G_TEST_BUILT, "..", "plugins", "pp-query-plugins", NULL);
+  const char *argv[] = { tool, dir, NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+}
+
+static char *
+cache_path (const char *dir)
+{
+  return g_build_filename (dir, "pp-plugins.cache", NULL);
+}
+
+/* Sets the modification time of @module in @dir to that of its cache,
+ * plus @seconds */
+static void
+set_mtime_from_cache (const char *dir,
+                      const char *module,
+                      int         seconds)
+{
+  g_autofree char *cache = cache_path (dir);
+  g_autofree char *path = module_path (dir, module);
+  struct utimbuf times;
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (cache, &st), ==, 0);
+  times.actime = st.st_mtime + seconds;
+  times.modtime = st.st_mtime + seconds;
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+}
+
+/* Registers the plugin modules of @dir, and no other, in this process */
+static void
+use_plugin_dir (const char *dir)
+{
+  g_unsetenv ("PP_TEST_HIGH_LOADS");
+  g_unsetenv ("PP_TEST_LOW_LOADS");
+  g_setenv ("PP_PLUGIN_PATH", dir, TRUE);
+  pp_registry_ensure_loaded ();
+}
+
+static void
+assert_registered (const char *name,
+                   int         priority)
+{
+  g_autoptr(GList) extensions = pp_registry_list_extensions (PP_CACHE_EXTENSION_POINT);
+
+  for (GList *l = extensions; l != NULL; l = l->next)
+    {
+      if (g_str_equal (pp_extension_get_name (l->data), name))
+        {
+          g_assert_cmpint (pp_extension_get_priority (l->data), ==, priority);
+          g_assert_cmpstr (pp_extension_get_description (l->data), ==, "A cache for the registry tests");
+          return;
+        }
+    }
+
+  g_error ("‘%s’ is not registered", name);
+}
+
+static gboolean
+run_in_subprocess (void)
+{
+  if (g_test_subprocess ())
+    return FALSE;
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  return TRUE;
+}
+
+static void
+test_cache_loaded_on_first_use (void)
+{
+  static const char * const modules[] = { "test-high", "test-low", NULL };
+  g_autofree char *dir = NULL;
+  g_autoptr(GObject) cache = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+
+  if (run_in_subprocess ())
+    return;
+
+  dir = make_plugin_dir (modules);
+  query_plugins (dir);
+  use_plugin_dir (dir);
+
+  /* Registered as the cache says, without loading either module */
+  assert_registered ("test-high", 1000);
+  assert_registered ("test-low", 900);
+  g_assert_cmpuint (load_count ("PP_TEST_HIGH_LOADS"), ==, 0);
+  g_assert_cmpuint (load_count ("PP_TEST_LOW_LOADS"), ==, 0);
+
+  /* Making an instance loads its module, and that one only */
+  cache = pp_registry_create (PP_CACHE_EXTENSION_POINT, "test-low", &error, NULL);
+  g_assert_no_error (error);
+  name = lookup_name (PP_CACHE (cache));
+  g_assert_cmpstr (name, ==, "test-low");
+  g_assert_cmpuint (load_count ("PP_TEST_LOW_LOADS"), >=, 1);
+  g_assert_cmpuint (load_count ("PP_TEST_HIGH_LOADS"), ==, 0);
+
+  /* So does asking for its type */
+  g_assert_cmpstr (g_type_name (pp_registry_lookup (PP_CACHE_EXTENSION_POINT, "test-high")), ==,
+                   "TestCache-test-high");
+  g_assert_cmpuint (load_count ("PP_TEST_HIGH_LOADS"), >=, 1);
+  g_assert_cmpuint (count_extensions (PP_CACHE_EXTENSION_POINT, "test-high"), ==, 1);
+
+  remove_dir (dir);
+}
+
+static void
+test_cache_stale_module_loaded (void)
+{
+  static const char * const modules[] = { "test-high", "test-low", NULL };
+  g_autofree char *dir = NULL;
+  g_autofree char *low = NULL;
+
+  if (run_in_subprocess ())
+    return;
+
+  dir = make_plugin_dir (modules);
+  query_plugins (dir);
+  /* test-low was replaced after the cache was written */
+  set_mtime_from_cache (dir, "test-low", 10);
+  use_plugin_dir (dir);
+
+  low = module_path (dir, "test-low");
+  g_assert_true (logged (debug_messages, low, "newer than the plugin cache"));
+  g_assert_cmpuint (load_count ("PP_TEST_LOW_LOADS"), >=, 1);
+  g_assert_cmpuint (load_count ("PP_TEST_HIGH_LOADS"), ==, 0);
+  assert_registered ("test-low", 900);
+
+  remove_dir (dir);
+}
+
+static void
+test_cache_unlisted_module_loaded (void)
+{
+  static const char * const modules[] = { "test-high", NULL };
+  g_autofree char *dir = NULL;
+  g_autofree char *low = NULL;
+  g_autofree char *built_low = g_test_build_filename (G_TEST_BUILT, "libpp", "registry-modules",
+                                                      "libpp-test-low." G_MODULE_SUFFIX, NULL);
+
+  if (run_in_subprocess ())
+    return;
+
+  dir = make_plugin_dir (modules);
+  query_plugins (dir);
+  /* Added after the cache was written, though older than it */
+  copy_file (built_low, dir);
+  set_mtime_from_cache (dir, "test-low", -10);
+  use_plugin_dir (dir);
+
+  low = module_path (dir, "test-low");
+  g_assert_true (logged (debug_messages, low, "not in the plugin cache"));
+  g_assert_cmpuint (load_count ("PP_TEST_LOW_LOADS"), >=, 1);
+  g_assert_cmpuint (load_count ("PP_TEST_HIGH_LOADS"), ==, 0);
+
+  remove_dir (dir);
+}
+
+static void
+test_cache_corrupt_ignored (void)
+{
+  static const char * const modules[] = { "test-high", "test-low", NULL };
+  g_autofree char *dir = NULL;
+  g_autofree char *cache_file = NULL;
+  g_autoptr(GObject) cache = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (run_in_subprocess ())
+    return;
+
+  dir = make_plugin_dir (modules);
+  cache_file = cache_path (dir);
+  g_file_set_contents (cache_file, "\xff\xfe[Plugin Cache\nVersion=\x01\n[[", -1, &error);
+  g_assert_no_error (error);
+  use_plugin_dir (dir);
+
+  /* Both loaded, as without a cache */
+  g_assert_true (logged (debug_messages, cache_file, "is ignored"));
+  g_assert_cmpuint (load_count ("PP_TEST_HIGH_LOADS"), >=, 1);
+  g_assert_cmpuint (load_count ("PP_TEST_LOW_LOADS"), >=, 1);
+  cache = pp_registry_create (PP_CACHE_EXTENSION_POINT, NULL, &error, NULL);
+  g_assert_no_error (error);
+
+  remove_dir (dir);
+}
+
+static void
+test_cache_corrupt_entry_ignored (void)
+{
+  static const char * const modules[] = { "test-high", "test-low", NULL };
+  g_autofree char *dir = NULL;
+  g_autofree char *cache_file = NULL;
+  g_autoptr(GKeyFile) key_file = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (run_in_subprocess ())
+    return;
+
+  dir = make_plugin_dir (modules);
+  query_plugins (dir);
+  cache_file = cache_path (dir);
+
+  /* The entry of test-low loses its priority */
+  g_key_file_load_from_file (key_file, cache_file, G_KEY_FILE_KEEP_COMMENTS, &error);
+  g_assert_no_error (error);
+  g_key_file_set_string (key_file, "Extension libpp-test-low." G_MODULE_SUFFIX " libpp-cache test-low",
+                         "Priority", "high");
+  g_key_file_save_to_file (key_file, cache_file, &error);
+  g_assert_no_error (error);
+  set_mtime_from_cache (dir, "test-low", -10);
+  set_mtime_from_cache (dir, "test-high", -10);
+  use_plugin_dir (dir);
+
+  /* That module is loaded, as if the cache did not list it; the other is not */
+  g_assert_true (logged (debug_messages, cache_file, "libpp-test-low." G_MODULE_SUFFIX " is left out"));
+  g_assert_cmpuint (load_count ("PP_TEST_LOW_LOADS"), >=, 1);
+  g_assert_cmpuint (load_count ("PP_TEST_HIGH_LOADS"), ==, 0);
+  assert_registered ("test-low", 900);
+  assert_registered ("test-high", 1000);
+
+  remove_dir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -529,24 +815,29 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   warnings = g_ptr_array_new_with_free_func (g_free);
+  debug_messages = g_ptr_array_new_with_free_func (g_free);
   g_log_set_writer_func (record_warnings, NULL, NULL);
 
-  /* A plugin directory of our own: the test modules and a file that is
-   * not a module at all */
-  plugin_dir = g_dir_make_tmp ("pp-registry-XXXXXX", &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
+  /* A plugin directory of our own, without a plugin cache: the test
+   * modules and a file that is not a module at all. The tests of the
+   * cache make theirs in processes of their own. */
+  if (!g_test_subprocess ())
     {
-      g_autofree char *file = g_strdup_printf ("libpp-%s." G_MODULE_SUFFIX, modules[i]);
-      g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "libpp", "registry-modules", file, NULL);
+      plugin_dir = g_dir_make_tmp ("pp-registry-XXXXXX", &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < G_N_ELEMENTS (modules); i++)
+        {
+          g_autofree char *file = g_strdup_printf ("libpp-%s." G_MODULE_SUFFIX, modules[i]);
+          g_autofree char *path = g_test_build_filename (G_TEST_BUILT, "libpp", "registry-modules", file, NULL);
 
-      copy_file (path, plugin_dir);
+          copy_file (path, plugin_dir);
+        }
+      garbage = g_build_filename (plugin_dir, "libpp-garbage." G_MODULE_SUFFIX, NULL);
+      g_assert_true (g_file_set_contents (garbage, "not an ELF file", -1, NULL));
+
+      g_setenv ("PP_PLUGIN_PATH", plugin_dir, TRUE);
+      pp_registry_ensure_loaded ();
     }
-  garbage = g_build_filename (plugin_dir, "libpp-garbage." G_MODULE_SUFFIX, NULL);
-  g_assert_true (g_file_set_contents (garbage, "not an ELF file", -1, NULL));
-
-  g_setenv ("PP_PLUGIN_PATH", plugin_dir, TRUE);
-  pp_registry_ensure_loaded ();
 
   g_test_add_func ("/registry/broken-modules-skipped", test_broken_modules_skipped);
   g_test_add_func ("/registry/priority-order", test_priority_order);
@@ -556,12 +847,19 @@ main (int   argc,
   g_test_add_func ("/registry/create/unknown-property/named", test_create_unknown_property_named);
   g_test_add_func ("/registry/create/unknown-property/by-priority", test_create_unknown_property_by_priority);
   g_test_add_func ("/registry/create-with-properties/unknown-property", test_create_with_properties_unknown_property);
+  g_test_add_func ("/registry/cache/loaded-on-first-use", test_cache_loaded_on_first_use);
+  g_test_add_func ("/registry/cache/stale-module-loaded", test_cache_stale_module_loaded);
+  g_test_add_func ("/registry/cache/unlisted-module-loaded", test_cache_unlisted_module_loaded);
+  g_test_add_func ("/registry/cache/corrupt-ignored", test_cache_corrupt_ignored);
+  g_test_add_func ("/registry/cache/corrupt-entry-ignored", test_cache_corrupt_entry_ignored);
 
   ret = g_test_run ();
 
-  remove_dir (plugin_dir);
+  if (plugin_dir != NULL)
+    remove_dir (plugin_dir);
   g_free (plugin_dir);
   g_ptr_array_unref (warnings);
+  g_ptr_array_unref (debug_messages);
 
   return ret;
 }
