@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include <json-glib/json-glib.h>
+#include <glib.h>
 
 #include "pp-jsonld-node-map-private.h"
 #include "pp-merge-candidates-private.h"
@@ -25,6 +25,8 @@ void              pp_entity_resolver_set_minting     (PpEntityResolver      *res
                                                       gboolean               mint_ids);
 char             *pp_entity_resolver_dup_provisional_id (PpEntityResolver   *resolver,
                                                          const char         *id);
+gboolean          pp_entity_resolver_is_joined       (PpEntityResolver      *resolver,
+                                                      const char            *id);
 void              pp_entity_resolver_group           (PpEntityResolver      *resolver,
                                                       PpJsonldNodeMap       *map,
                                                       const char            *document_iri,
@@ -35,11 +37,7 @@ void              pp_entity_resolver_confirm         (PpEntityResolver      *res
 GHashTable       *pp_entity_resolver_merge           (PpEntityResolver      *resolver,
                                                       GHashTable            *renamed);
 
-GHashTable       *pp_entity_resolver_resolve         (PpJsonldNodeMap       *map,
-                                                      const char            *document_iri,
-                                                      gboolean               mint_ids);
 char             *pp_entity_resolver_mint_prefix     (const char            *document_iri);
-void              pp_entity_resolver_drop_supertypes (JsonNode              *node);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpEntityResolver, pp_entity_resolver_free)
 

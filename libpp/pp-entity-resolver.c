@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pp-entity-resolver-private.h"
+#include "pp-jsonld-node-map-types-private.h"
 #include "pp-merge-candidates-private.h"
 #include "pp-name-key-private.h"
 #include "pp-schema-types-private.h"
@@ -33,10 +34,14 @@
  * them by identifier. Nodes with an @index are left alone.
  *
  * What resolution needs of a node (types, name keys, links, references) is
- * read from each segment's graph as it arrives (pp_entity_resolver_add_nodes()),
- * with the name keys worked out once per name and indexed for the merge
- * candidates as they come; a provisional union-find in the order of arrival
- * counts the entities so far. The entities are kept in the order of their
+ * read from each segment's node map as it arrives (pp_entity_resolver_add_nodes()),
+ * straight from the map's nodes, with the name keys worked out once per
+ * name and indexed for the merge candidates as they come; a provisional
+ * union-find in the order of arrival counts the entities so far. Every
+ * string kept (identifiers, types, names, keys) is interned in the
+ * resolver's arena, once however many nodes have it, so that two are
+ * equal exactly when their pointers are; the arrays of an entity live in
+ * the arena too. The entities are kept in the order of their
  * identifiers, and the entities that share a name or a link, and the
  * longer names each name's last words end, are gathered in buckets, all as
  * the nodes arrive. Once the last segment is in, the groups are found with
@@ -56,23 +61,32 @@
 #define SCHEMA_HTTP "http://schema.org/"
 #define SCHEMA_HTTPS "https://schema.org/"
 
+/* Strings interned in the resolver's arena, in the order they were added,
+ * in an array of the arena */
 typedef struct
 {
-  char *id;
+  const char **items;
+  guint n;
+  guint cap;
+} Strings;
+
+typedef struct
+{
+  const char *id;              /* interned */
   gboolean blank;              /* has no IRI of its author's: a blank
                                 * node, or minted */
   gboolean minted;             /* its @id was minted by libpp, in a graph
                                 * merged again (is_minted_id()) */
   gboolean described;          /* says more than its @id somewhere */
   gboolean indexed;            /* has an @index somewhere */
-  GPtrArray *types;            /* (element-type utf8): IRIs */
-  char *signature;             /* the types, sorted, one per line */
-  GPtrArray *names;            /* (element-type utf8): name keys */
-  GPtrArray *written_names;    /* (element-type utf8): the names, as
-                                * written, one per key */
-  GPtrArray *alternate_names;  /* (element-type utf8): name keys */
-  GPtrArray *links;            /* (element-type utf8): sameAs, url and
-                                * identifier keys */
+  gboolean joined;             /* in a provisional group with another */
+  Strings types;               /* IRIs */
+  const char *signature;       /* the types, sorted, one per line;
+                                * interned */
+  Strings names;               /* name keys */
+  Strings written_names;       /* the names, as written, one per key */
+  Strings alternate_names;     /* name keys */
+  Strings links;               /* sameAs, url and identifier keys */
   guint slot;                  /* its place in the order of arrival */
   const char *family;          /* (nullable): the preferred family of its
                                 * types (pp_schema_types_prefer_family()) */
@@ -89,7 +103,7 @@ typedef struct
   guint *start;                /* per root */
   guint *size;                 /* per root; 0 for an entity that is no
                                 * root */
-  char **targets;              /* per root: the identifier its node gets */
+  const char **targets;        /* per root: the identifier its node gets */
   const char **families;       /* per root: its family, if it has a name */
   const char **names;          /* per root: its name key, if it has a
                                 * family */
@@ -102,7 +116,7 @@ typedef struct
  * alternateName. */
 typedef struct
 {
-  char *key;
+  const char *key;             /* interned */
   GArray *entries;             /* (element-type guint): by slot in the
                                 * order of arrival, then once settled
                                 * (bucket_settle()) by index, in order,
@@ -117,36 +131,66 @@ typedef struct
 /* The longer names a name's last words end */
 typedef struct
 {
-  GPtrArray *longer;           /* (element-type utf8): name keys, owned by
-                                * the name buckets */
+  GPtrArray *longer;           /* (element-type utf8): interned name keys */
   gboolean sorted;
 } Ending;
 
+/* The names of the schema.org properties an entity is read from, each
+ * in both namespaces */
+typedef enum
+{
+  PROPERTY_NAME,
+  PROPERTY_ALTERNATE_NAME,
+  PROPERTY_SAME_AS,
+  PROPERTY_URL,
+  PROPERTY_IDENTIFIER,
+  N_PROPERTIES
+} Property;
+
+static const char * const property_iris[N_PROPERTIES][2] = {
+  { SCHEMA_HTTP "name", SCHEMA_HTTPS "name" },
+  { SCHEMA_HTTP "alternateName", SCHEMA_HTTPS "alternateName" },
+  { SCHEMA_HTTP "sameAs", SCHEMA_HTTPS "sameAs" },
+  { SCHEMA_HTTP "url", SCHEMA_HTTPS "url" },
+  { SCHEMA_HTTP "identifier", SCHEMA_HTTPS "identifier" },
+};
+
 struct _PpEntityResolver
 {
+  /* The strings and the entities' arrays, for as long as the resolver */
+  PpJsonArena *arena;
+  GString *scratch;            /* for a key being built */
+
   /* What the segments brought, gathered as they arrive */
-  GHashTable *by_id;           /* id → (owned) Entity, until grouped */
+  GHashTable *by_id;           /* interned id → Entity (in the arena),
+                                * until grouped */
   GPtrArray *arrived;          /* (element-type Entity): by slot */
   GSequence *by_identifier;    /* (element-type Entity) (not owned): the
                                 * same, in the order of their identifiers,
                                 * until grouped */
-  GHashTable *name_keys;       /* a name as written → its key, or NULL */
+  GHashTable *name_keys;       /* an interned name as written → its
+                                * interned key, or NULL */
   PpMergeCandidateIndex *candidate_index;
-  GHashTable *referrers;       /* id → (element-type utf8) ids of the
-                                * nodes that refer to it */
-  GHashTable *link_buckets;    /* a sameAs, url or identifier key → (owned)
-                                * Bucket */
-  GHashTable *name_buckets;    /* a name key → (owned) Bucket, with the
-                                * entities that have it as a name or as an
-                                * alternateName */
+  GHashTable *referrers;       /* interned id → (element-type utf8)
+                                * interned ids of the nodes that refer to
+                                * it */
+  GHashTable *link_buckets;    /* an interned sameAs, url or identifier
+                                * key → (owned) Bucket */
+  GHashTable *name_buckets;    /* an interned name key → (owned) Bucket,
+                                * with the entities that have it as a name
+                                * or as an alternateName */
   GHashTable *endings;         /* the last words of a name key → (owned)
                                 * Ending */
 
   /* The provisional groups, in the order of arrival */
   GArray *provisional_parent;  /* (element-type guint): by slot */
-  GHashTable *provisional_keys; /* key → (element-type guint) an entry
-                                 * (slot times two, plus one for an
-                                 * alternateName) per signature */
+  GHashTable *provisional_links; /* interned link key → (element-type
+                                  * guint) an entry (slot times two) per
+                                  * signature */
+  GHashTable *provisional_names; /* interned name key → (element-type
+                                  * guint) an entry (slot times two, plus
+                                  * one for an alternateName) per
+                                  * signature and kind of name */
   guint n_provisional;
 
   /* The identifiers minted, provisionally as the nodes arrive, then
@@ -157,8 +201,8 @@ struct _PpEntityResolver
   /* Once grouped */
   PpJsonldNodeMap *map;
   Entity *entities;            /* by identifier */
-  GHashTable *left_out;        /* the ids of the other nodes: bare
-                                * references, nodes with an @index */
+  GHashTable *left_out;        /* the interned ids of the other nodes:
+                                * bare references, nodes with an @index */
   guint n_entities;
   guint *index_of_slot;        /* by slot: the entity's index, G_MAXUINT
                                 * for one left out */
@@ -174,23 +218,39 @@ struct _PpEntityResolver
 
 typedef PpEntityResolver Resolver;
 
-static void
-entity_clear (Entity *entity)
+static const char *
+intern (Resolver   *self,
+        const char *str)
 {
-  g_free (entity->id);
-  g_free (entity->signature);
-  g_clear_pointer (&entity->types, g_ptr_array_unref);
-  g_clear_pointer (&entity->names, g_ptr_array_unref);
-  g_clear_pointer (&entity->written_names, g_ptr_array_unref);
-  g_clear_pointer (&entity->alternate_names, g_ptr_array_unref);
-  g_clear_pointer (&entity->links, g_ptr_array_unref);
+  return pp_json_arena_intern (self->arena, str);
+}
+
+/* Whether @strings has @interned */
+static gboolean
+strings_has (const Strings *strings,
+             const char    *interned)
+{
+  for (guint i = 0; i < strings->n; i++)
+    if (strings->items[i] == interned)
+      return TRUE;
+
+  return FALSE;
 }
 
 static void
-entity_free (Entity *entity)
+strings_add (Resolver   *self,
+             Strings    *strings,
+             const char *interned)
 {
-  entity_clear (entity);
-  g_free (entity);
+  if (strings->n == strings->cap)
+    {
+      guint cap = MAX (2, strings->cap * 2);
+
+      strings->items = pp_json_arena_grow (self->arena, strings->items,
+                                           strings->cap * sizeof (char *), cap * sizeof (char *));
+      strings->cap = cap;
+    }
+  strings->items[strings->n++] = interned;
 }
 
 /* The key of a name (pp_name_key_new()), worked out once per name: a
@@ -203,134 +263,125 @@ name_key (Resolver   *self,
 
   if (!g_hash_table_lookup_extended (self->name_keys, name, NULL, &key))
     {
-      key = pp_name_key_new (name);
-      g_hash_table_insert (self->name_keys, g_strdup (name), key);
+      g_autofree char *new_key = pp_name_key_new (name);
+
+      key = new_key != NULL ? (gpointer) intern (self, new_key) : NULL;
+      g_hash_table_insert (self->name_keys, (gpointer) name, key);
     }
 
   return key;
 }
 
-/* Whether @out has @value */
-static gboolean
-has_string (GPtrArray  *out,
-            const char *value)
+/* The text a value of a node map gives as a name or a link: the string
+ * or the integer (written into @buffer) of a value object or, when
+ * @with_ids, the identifier of a node reference; NULL for any other */
+static const char *
+value_text (const Value *value,
+            gboolean     with_ids,
+            char        *buffer,
+            gsize        buffer_size)
 {
-  return g_ptr_array_find_with_equal_func (out, value, g_str_equal, NULL);
+  const PpJsonValue *literal;
+
+  if (value->kind == VALUE_REF)
+    return with_ids ? pp_node_map_node_resolve (value->v.ref)->id : NULL;
+  if (value->kind != VALUE_JSON)
+    return NULL;
+
+  literal = pp_json_object_get (value->v.json, PP_JSON_KW (VALUE));
+  if (pp_json_value_is_string (literal))
+    return pp_json_value_get_string (literal);
+  if (pp_json_value_get_type (literal) == PP_JSON_TYPE_INT)
+    {
+      g_snprintf (buffer, buffer_size, "%" G_GINT64_FORMAT, pp_json_value_get_int (literal));
+      return buffer;
+    }
+
+  return NULL;
 }
 
-/* Adds the values of the schema.org property @name of @node that @out
- * lacks: strings, numbers and, when @with_ids, the IRIs of references,
- * with @prefix. With @as_keys, the values are names, and @out gets their
- * keys (a name without one is left out), and @written, if given, the names
- * as written, a pair per distinct name. */
+/* Adds the values of @prop, a property of a node, that @out lacks:
+ * strings, numbers and, when @with_ids, the IRIs of references, with
+ * @prefix. With @as_keys, the values are names, and @out gets their keys
+ * (a name without one is left out), and @written, if given, the names as
+ * written, a pair per distinct name. */
 static void
 collect_values (Resolver    *self,
-                JsonObject  *node,
-                const char  *name,
+                const Prop  *prop,
                 gboolean     with_ids,
                 const char  *prefix,
                 gboolean     as_keys,
-                GPtrArray   *out,
-                GPtrArray   *written)
+                Strings     *out,
+                Strings     *written)
 {
-  const char *namespaces[] = { SCHEMA_HTTP, SCHEMA_HTTPS };
-
-  for (guint n = 0; n < G_N_ELEMENTS (namespaces); n++)
+  for (guint i = 0; prop != NULL && i < prop->n; i++)
     {
-      g_autofree char *property = g_strconcat (namespaces[n], name, NULL);
-      JsonNode *member = json_object_get_member (node, property);
-      JsonArray *values;
+      char buffer[32];
+      const char *text = value_text (&prop->values[i], with_ids, buffer, sizeof buffer);
+      const char *key;
 
-      if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+      if (text == NULL)
         continue;
 
-      values = json_node_get_array (member);
-      for (guint i = 0; i < json_array_get_length (values); i++)
+      if (!as_keys)
         {
-          JsonNode *value = json_array_get_element (values, i);
-          JsonObject *object;
-          JsonNode *literal;
-          g_autofree char *text = NULL;
-          g_autofree char *prefixed = NULL;
-          const char *key;
-
-          if (!JSON_NODE_HOLDS_OBJECT (value))
-            continue;
-          object = json_node_get_object (value);
-
-          if ((literal = json_object_get_member (object, "@value")) != NULL)
-            {
-              if (json_node_get_value_type (literal) == G_TYPE_STRING)
-                text = g_strdup (json_node_get_string (literal));
-              else if (json_node_get_value_type (literal) == G_TYPE_INT64)
-                text = g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (literal));
-            }
-          else if (with_ids && json_object_has_member (object, "@id") &&
-                   JSON_NODE_HOLDS_VALUE (json_object_get_member (object, "@id")))
-            text = g_strdup (json_object_get_string_member (object, "@id"));
-
-          if (text == NULL)
-            continue;
-
-          if (!as_keys)
-            {
-              prefixed = g_strconcat (prefix, text, NULL);
-              if (!has_string (out, prefixed))
-                g_ptr_array_add (out, g_steal_pointer (&prefixed));
-              continue;
-            }
-
-          key = name_key (self, text);
-          if (key == NULL)
-            continue;
-          if (written == NULL)
-            {
-              if (!has_string (out, key))
-                g_ptr_array_add (out, g_strdup (key));
-              continue;
-            }
-          if (has_string (written, text))
-            continue;
-          g_ptr_array_add (out, g_strdup (key));
-          g_ptr_array_add (written, g_steal_pointer (&text));
+          g_string_assign (self->scratch, prefix);
+          g_string_append (self->scratch, text);
+          key = intern (self, self->scratch->str);
+          if (!strings_has (out, key))
+            strings_add (self, out, key);
+          continue;
         }
+
+      text = intern (self, text);
+      key = name_key (self, text);
+      if (key == NULL)
+        continue;
+      if (written == NULL)
+        {
+          if (!strings_has (out, key))
+            strings_add (self, out, key);
+          continue;
+        }
+      if (strings_has (written, text))
+        continue;
+      strings_add (self, out, key);
+      strings_add (self, written, text);
     }
 }
 
-/* Records that @referrer refers to every node @value names */
+/* Records that @referrer refers to the node @target */
 static void
-collect_references (GHashTable *referrers,
-                    const char *referrer,
-                    JsonNode   *value)
+add_referrer (Resolver   *self,
+              const char *target,
+              const char *referrer)
 {
-  if (JSON_NODE_HOLDS_ARRAY (value))
-    {
-      JsonArray *array = json_node_get_array (value);
+  GPtrArray *ids;
 
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        collect_references (referrers, referrer, json_array_get_element (array, i));
+  target = intern (self, target);
+  ids = g_hash_table_lookup (self->referrers, target);
+  if (ids == NULL)
+    {
+      ids = g_ptr_array_new ();
+      g_hash_table_insert (self->referrers, (gpointer) target, ids);
     }
-  else if (JSON_NODE_HOLDS_OBJECT (value))
+  g_ptr_array_add (ids, (gpointer) referrer);
+}
+
+/* Records that @referrer refers to every node that @values names: the
+ * @n values of a property, or the items of a list */
+static void
+collect_references (Resolver    *self,
+                    const char  *referrer,
+                    const Value *values,
+                    guint        n)
+{
+  for (guint i = 0; i < n; i++)
     {
-      JsonObject *object = json_node_get_object (value);
-      JsonNode *id = json_object_get_member (object, "@id");
-      JsonNode *list = json_object_get_member (object, "@list");
-
-      if (id != NULL && JSON_NODE_HOLDS_VALUE (id) &&
-          json_node_get_value_type (id) == G_TYPE_STRING)
-        {
-          const char *target = json_node_get_string (id);
-          GPtrArray *ids = g_hash_table_lookup (referrers, target);
-
-          if (ids == NULL)
-            {
-              ids = g_ptr_array_new_with_free_func (g_free);
-              g_hash_table_insert (referrers, g_strdup (target), ids);
-            }
-          g_ptr_array_add (ids, g_strdup (referrer));
-        }
-      if (list != NULL)
-        collect_references (referrers, referrer, list);
+      if (values[i].kind == VALUE_REF)
+        add_referrer (self, pp_node_map_node_resolve (values[i].v.ref)->id, referrer);
+      else if (values[i].kind == VALUE_LIST)
+        collect_references (self, referrer, values[i].v.list->items, values[i].v.list->n);
     }
 }
 
@@ -338,9 +389,9 @@ static gboolean
 types_compatible (const Entity *a,
                   const Entity *b)
 {
-  for (guint i = 0; i < a->types->len; i++)
-    for (guint j = 0; j < b->types->len; j++)
-      if (pp_schema_types_compatible (a->types->pdata[i], b->types->pdata[j]))
+  for (guint i = 0; i < a->types.n; i++)
+    for (guint j = 0; j < b->types.n; j++)
+      if (pp_schema_types_compatible (a->types.items[i], b->types.items[j]))
         return TRUE;
 
   return FALSE;
@@ -350,9 +401,9 @@ types_compatible (const Entity *a,
 static gboolean
 has_kind (const Entity *entity)
 {
-  for (guint i = 0; i < entity->types->len; i++)
+  for (guint i = 0; i < entity->types.n; i++)
     {
-      const char *name = pp_schema_types_local_name (entity->types->pdata[i]);
+      const char *name = pp_schema_types_local_name (entity->types.items[i]);
 
       if (name == NULL || !g_str_equal (name, "Thing"))
         return TRUE;
@@ -403,7 +454,6 @@ unite (Resolver *self,
 static void
 bucket_free (Bucket *bucket)
 {
-  g_free (bucket->key);
   g_array_unref (bucket->entries);
   g_clear_pointer (&bucket->named, g_array_unref);
   g_free (bucket);
@@ -416,7 +466,8 @@ ending_free (Ending *ending)
   g_free (ending);
 }
 
-/* Adds @entry to the bucket of @key in @buckets, and returns the bucket */
+/* Adds @entry to the bucket of @key (interned) in @buckets, and returns
+ * the bucket */
 static Bucket *
 bucket_add (GHashTable *buckets,
             const char *key,
@@ -427,9 +478,9 @@ bucket_add (GHashTable *buckets,
   if (bucket == NULL)
     {
       bucket = g_new0 (Bucket, 1);
-      bucket->key = g_strdup (key);
+      bucket->key = key;
       bucket->entries = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_hash_table_insert (buckets, bucket->key, bucket);
+      g_hash_table_insert (buckets, (gpointer) bucket->key, bucket);
     }
   g_array_append_val (bucket->entries, entry);
 
@@ -458,10 +509,10 @@ name_bucket_add (Resolver   *self,
         {
           ending = g_new0 (Ending, 1);
           ending->longer = g_ptr_array_new ();
-          /* the key's own storage is the name buckets', alive as long */
+          /* the key is interned: alive as long as the resolver */
           g_hash_table_insert (self->endings, (char *) p + 1, ending);
         }
-      g_ptr_array_add (ending->longer, bucket->key);
+      g_ptr_array_add (ending->longer, (gpointer) bucket->key);
       ending->sorted = FALSE;
     }
 }
@@ -580,7 +631,7 @@ unite_sharing (Resolver       *self,
       Kind *kind = NULL;
 
       for (guint k = 0; k < kinds->len && kind == NULL; k++)
-        if (g_str_equal (g_array_index (kinds, Kind, k).example->signature, entity->signature))
+        if (g_array_index (kinds, Kind, k).example->signature == entity->signature)
           kind = &g_array_index (kinds, Kind, k);
 
       if (kind == NULL)
@@ -699,9 +750,9 @@ unite_by_short_names (Resolver *self)
     {
       Entity *entity = &self->entities[i];
 
-      for (guint k = 0; k < entity->names->len; k++)
+      for (guint k = 0; k < entity->names.n; k++)
         {
-          Ending *ending = g_hash_table_lookup (self->endings, entity->names->pdata[k]);
+          Ending *ending = g_hash_table_lookup (self->endings, entity->names.items[k]);
           GPtrArray *longer;
           g_autofree char *question = NULL;
           gpointer answer;
@@ -719,7 +770,7 @@ unite_by_short_names (Resolver *self)
             }
 
           /* Asked once per name and types */
-          question = g_strconcat (entity->names->pdata[k], "\n", entity->signature, NULL);
+          question = g_strconcat (entity->names.items[k], "\n", entity->signature, NULL);
           if (g_hash_table_lookup_extended (decisions, question, NULL, &answer))
             member = GPOINTER_TO_UINT (answer);
           else
@@ -772,6 +823,8 @@ provisional_unite (Resolver *self,
   if (a == b || (!x->blank && !y->blank))
     return;
 
+  x->joined = y->joined = TRUE;
+
   /* The root of a group is a node with an IRI, if it has one */
   if (!y->blank)
     g_array_index (self->provisional_parent, guint, a) = b;
@@ -781,25 +834,25 @@ provisional_unite (Resolver *self,
 }
 
 /* Joins @entity to the provisional groups of the entities with @key
- * (a name, an alternateName or a link) that @compatible allows; the
- * entries of the key are one per signature and kind of key */
+ * (interned: a name, an alternateName or a link) in @keys that
+ * @compatible allows; the entries of the key are one per signature and
+ * kind of key */
 static void
 provisional_add (Resolver       *self,
                  const Entity   *entity,
-                 const char     *kind,
+                 GHashTable     *keys,
                  const char     *key,
                  gboolean        alternate,
                  CompatibleFunc  compatible)
 {
-  g_autofree char *indexed = g_strconcat (kind, key, NULL);
-  GArray *entries = g_hash_table_lookup (self->provisional_keys, indexed);
+  GArray *entries = g_hash_table_lookup (keys, key);
   guint entry = entity->slot * 2 + (alternate ? 1 : 0);
   gboolean known = FALSE;
 
   if (entries == NULL)
     {
       entries = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_hash_table_insert (self->provisional_keys, g_steal_pointer (&indexed), entries);
+      g_hash_table_insert (keys, (gpointer) key, entries);
     }
 
   for (guint i = 0; i < entries->len; i++)
@@ -807,7 +860,7 @@ provisional_add (Resolver       *self,
       guint other_entry = g_array_index (entries, guint, i);
       const Entity *other = self->arrived->pdata[other_entry / 2];
 
-      known |= (other_entry & 1) == (entry & 1) && g_str_equal (other->signature, entity->signature);
+      known |= (other_entry & 1) == (entry & 1) && other->signature == entity->signature;
       /* an alternateName joins a name, not another alternateName */
       if (!(alternate && (other_entry & 1)) && compatible (entity, other))
         provisional_unite (self, entity->slot, other_entry / 2);
@@ -819,18 +872,24 @@ provisional_add (Resolver       *self,
 /* Sorts the types of @entity, and works out its signature and family
  * again */
 static void
-sort_types (Entity *entity)
+sort_types (Resolver *self,
+            Entity   *entity)
 {
-  g_free (entity->signature);
-  g_ptr_array_sort (entity->types, compare_strings);
-  g_ptr_array_add (entity->types, NULL);
-  entity->signature = g_strjoinv ("\n", (char **) entity->types->pdata);
-  g_ptr_array_set_size (entity->types, entity->types->len - 1);
+  qsort (entity->types.items, entity->types.n, sizeof (char *), compare_strings);
+
+  g_string_truncate (self->scratch, 0);
+  for (guint t = 0; t < entity->types.n; t++)
+    {
+      if (t > 0)
+        g_string_append_c (self->scratch, '\n');
+      g_string_append (self->scratch, entity->types.items[t]);
+    }
+  entity->signature = intern (self, self->scratch->str);
 
   entity->family = NULL;
-  for (guint t = 0; t < entity->types->len; t++)
+  for (guint t = 0; t < entity->types.n; t++)
     entity->family = pp_schema_types_prefer_family (entity->family,
-                                                    pp_schema_types_get_family (entity->types->pdata[t]));
+                                                    pp_schema_types_get_family (entity->types.items[t]));
 }
 
 /* Whether the name @key, written @written, names an entity better than
@@ -861,11 +920,11 @@ static void
 update_best_name (Entity *entity,
                   guint   n_known)
 {
-  for (guint k = n_known; k < entity->names->len; k++)
+  for (guint k = n_known; k < entity->names.n; k++)
     if (entity->best_name == G_MAXUINT ||
-        name_precedes (entity->names->pdata[k], entity->written_names->pdata[k],
-                       entity->names->pdata[entity->best_name],
-                       entity->written_names->pdata[entity->best_name]))
+        name_precedes (entity->names.items[k], entity->written_names.items[k],
+                       entity->names.items[entity->best_name],
+                       entity->written_names.items[entity->best_name]))
       entity->best_name = k;
 }
 
@@ -893,6 +952,8 @@ compare_entity_ids (gconstpointer a,
   return strcmp (((const Entity *) a)->id, ((const Entity *) b)->id);
 }
 
+
+/* The entity of the node @id, interned, made when first seen */
 static Entity *
 lookup_entity (Resolver   *self,
                const char *id)
@@ -902,88 +963,122 @@ lookup_entity (Resolver   *self,
   if (entity != NULL)
     return entity;
 
-  entity = g_new0 (Entity, 1);
-  entity->id = g_strdup (id);
+  entity = pp_json_arena_alloc (self->arena, sizeof (Entity));
+  memset (entity, 0, sizeof (Entity));
+  entity->id = id;
   entity->minted = is_minted_id (id);
   entity->blank = g_str_has_prefix (id, "_:") || entity->minted;
-  entity->types = g_ptr_array_new_with_free_func (g_free);
-  entity->signature = g_strdup ("");
-  entity->names = g_ptr_array_new_with_free_func (g_free);
-  entity->written_names = g_ptr_array_new_with_free_func (g_free);
-  entity->alternate_names = g_ptr_array_new_with_free_func (g_free);
-  entity->links = g_ptr_array_new_with_free_func (g_free);
+  entity->signature = intern (self, "");
   entity->slot = self->arrived->len;
   entity->best_name = G_MAXUINT;
   if (!g_str_has_prefix (id, "_:"))
     {
-      g_ptr_array_add (entity->links, g_strconcat ("link:", id, NULL));
-      bucket_add (self->link_buckets, entity->links->pdata[0], entity->slot * 2);
+      g_string_assign (self->scratch, "link:");
+      g_string_append (self->scratch, id);
+      strings_add (self, &entity->links, intern (self, self->scratch->str));
+      bucket_add (self->link_buckets, entity->links.items[0], entity->slot * 2);
     }
 
   g_ptr_array_add (self->arrived, entity);
   g_sequence_insert_sorted (self->by_identifier, entity, compare_entity_ids, NULL);
   g_array_append_val (self->provisional_parent, entity->slot);
-  g_hash_table_insert (self->by_id, entity->id, entity);
+  g_hash_table_insert (self->by_id, (gpointer) entity->id, entity);
 
   return entity;
 }
 
-/* Adds what @node, a node object of a segment's graph, says of the entity
- * @id: the entity gathers the types and keys of every segment that
- * describes it, as the merged node gathers their values */
-static void
-entity_add (Resolver   *self,
-            const char *id,
-            JsonObject *node)
-{
-  Entity *entity = lookup_entity (self, id);
-  JsonNode *types = json_object_get_member (node, "@type");
-  GList *members = json_object_get_members (node);
-  gboolean was_counted = entity->described && !entity->indexed;
-  guint n_names = entity->names->len;
-  guint n_alternate_names = entity->alternate_names->len;
-  guint n_links = entity->links->len;
+/* The names, interned in a segment's node map, of the properties an
+ * entity is read from; NULL for those no node of the map has */
+typedef const char *PropertyNames[N_PROPERTIES][2];
 
-  for (GList *l = members; l != NULL; l = l->next)
-    if (((const char *) l->data)[0] != '@')
-      collect_references (self->referrers, id, json_object_get_member (node, l->data));
-  g_list_free (members);
+static void
+property_names_init (PropertyNames    names,
+                     PpJsonldNodeMap *map)
+{
+  for (guint p = 0; p < N_PROPERTIES; p++)
+    for (guint n = 0; n < 2; n++)
+      names[p][n] = pp_json_arena_lookup_interned (map->arena, property_iris[p][n]);
+}
+
+/* The values of the property @property of @node, in both namespaces, as
+ * collect_values() adds them */
+static void
+collect_property (Resolver            *self,
+                  Node                *node,
+                  const PropertyNames  names,
+                  Property             property,
+                  gboolean             with_ids,
+                  const char          *prefix,
+                  gboolean             as_keys,
+                  Strings             *out,
+                  Strings             *written)
+{
+  for (guint n = 0; n < 2; n++)
+    if (names[property][n] != NULL)
+      collect_values (self, pp_node_map_node_lookup_prop (node, names[property][n]),
+                      with_ids, prefix, as_keys, out, written);
+}
+
+/* Adds what @node, a node of a segment's node map, says of its entity:
+ * the entity gathers the types and keys of every segment that describes
+ * it, as the merged node gathers their values */
+static void
+entity_add (Resolver            *self,
+            Node                *node,
+            const PropertyNames  names)
+{
+  Entity *entity = lookup_entity (self, intern (self, node->id));
+  gboolean was_counted = entity->described && !entity->indexed;
+  guint n_names = entity->names.n;
+  guint n_alternate_names = entity->alternate_names.n;
+  guint n_links = entity->links.n;
+
+  for (guint i = 0; i < node->n_props; i++)
+    if (node->props[i].name[0] != '@')
+      collect_references (self, entity->id, node->props[i].values, node->props[i].n);
 
   /* A bare reference is no description; an @index could conflict */
-  entity->described |= json_object_get_size (node) > 1;
-  entity->indexed |= json_object_has_member (node, "@index");
+  entity->described |= !pp_node_map_node_is_only_id (node);
+  entity->indexed |= node->index != NULL;
 
-  if (types != NULL && JSON_NODE_HOLDS_ARRAY (types))
+  if (node->types.n > 0)
     {
-      JsonArray *array = json_node_get_array (types);
-      guint n_types = entity->types->len;
+      guint n_types = entity->types.n;
 
-      for (guint i = 0; i < json_array_get_length (array); i++)
+      for (guint i = 0; i < node->types.n; i++)
         {
-          const char *type = json_array_get_string_element (array, i);
+          const char *type;
 
-          if (type != NULL && !has_string (entity->types, type))
-            g_ptr_array_add (entity->types, g_strdup (type));
+          if (node->types.values[i].kind != VALUE_STRING)
+            continue;
+          type = intern (self, node->types.values[i].v.str);
+          if (!strings_has (&entity->types, type))
+            strings_add (self, &entity->types, type);
         }
-      if (entity->types->len > n_types)
-        sort_types (entity);
+      if (entity->types.n > n_types)
+        sort_types (self, entity);
     }
 
-  collect_values (self, node, "name", FALSE, "", TRUE, entity->names, entity->written_names);
-  collect_values (self, node, "alternateName", FALSE, "", TRUE, entity->alternate_names, NULL);
-  collect_values (self, node, "sameAs", TRUE, "link:", FALSE, entity->links, NULL);
-  collect_values (self, node, "url", TRUE, "link:", FALSE, entity->links, NULL);
-  collect_values (self, node, "identifier", TRUE, "identifier:", FALSE, entity->links, NULL);
+  collect_property (self, node, names, PROPERTY_NAME, FALSE, "", TRUE,
+                    &entity->names, &entity->written_names);
+  collect_property (self, node, names, PROPERTY_ALTERNATE_NAME, FALSE, "", TRUE,
+                    &entity->alternate_names, NULL);
+  collect_property (self, node, names, PROPERTY_SAME_AS, TRUE, "link:", FALSE,
+                    &entity->links, NULL);
+  collect_property (self, node, names, PROPERTY_URL, TRUE, "link:", FALSE,
+                    &entity->links, NULL);
+  collect_property (self, node, names, PROPERTY_IDENTIFIER, TRUE, "identifier:", FALSE,
+                    &entity->links, NULL);
 
-  for (guint k = n_links; k < entity->links->len; k++)
-    bucket_add (self->link_buckets, entity->links->pdata[k], entity->slot * 2);
-  for (guint k = n_names; k < entity->names->len; k++)
+  for (guint k = n_links; k < entity->links.n; k++)
+    bucket_add (self->link_buckets, entity->links.items[k], entity->slot * 2);
+  for (guint k = n_names; k < entity->names.n; k++)
     {
-      name_bucket_add (self, entity->names->pdata[k], entity->slot * 2);
-      pp_merge_candidate_index_add (self->candidate_index, entity->names->pdata[k]);
+      name_bucket_add (self, entity->names.items[k], entity->slot * 2);
+      pp_merge_candidate_index_add (self->candidate_index, entity->names.items[k]);
     }
-  for (guint k = n_alternate_names; k < entity->alternate_names->len; k++)
-    name_bucket_add (self, entity->alternate_names->pdata[k], entity->slot * 2 + 1);
+  for (guint k = n_alternate_names; k < entity->alternate_names.n; k++)
+    name_bucket_add (self, entity->alternate_names.items[k], entity->slot * 2 + 1);
   update_best_name (entity, n_names);
 
   if (!entity->described || entity->indexed)
@@ -995,12 +1090,15 @@ entity_add (Resolver   *self,
       self->n_provisional++;
       n_names = n_alternate_names = n_links = 0;
     }
-  for (guint k = n_links; k < entity->links->len; k++)
-    provisional_add (self, entity, "l", entity->links->pdata[k], FALSE, may_link);
-  for (guint k = n_names; k < entity->names->len; k++)
-    provisional_add (self, entity, "n", entity->names->pdata[k], FALSE, types_compatible);
-  for (guint k = n_alternate_names; k < entity->alternate_names->len; k++)
-    provisional_add (self, entity, "n", entity->alternate_names->pdata[k], TRUE, types_compatible);
+  for (guint k = n_links; k < entity->links.n; k++)
+    provisional_add (self, entity, self->provisional_links, entity->links.items[k], FALSE,
+                     may_link);
+  for (guint k = n_names; k < entity->names.n; k++)
+    provisional_add (self, entity, self->provisional_names, entity->names.items[k], FALSE,
+                     types_compatible);
+  for (guint k = n_alternate_names; k < entity->alternate_names.n; k++)
+    provisional_add (self, entity, self->provisional_names, entity->alternate_names.items[k],
+                     TRUE, types_compatible);
 }
 
 /**
@@ -1017,24 +1115,25 @@ pp_entity_resolver_new (void)
 {
   Resolver *self = g_new0 (Resolver, 1);
 
-  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
-  self->arrived = g_ptr_array_new_with_free_func ((GDestroyNotify) entity_free);
+  self->arena = pp_json_arena_new ();
+  self->scratch = g_string_new (NULL);
+  self->by_id = g_hash_table_new (NULL, NULL);
+  self->arrived = g_ptr_array_new ();
   self->by_identifier = g_sequence_new (NULL);
-  self->name_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->name_keys = g_hash_table_new (NULL, NULL);
   self->candidate_index = pp_merge_candidate_index_new ();
-  self->referrers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+  /* by string: a minted identifier is looked up too */
+  self->referrers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                            (GDestroyNotify) g_ptr_array_unref);
-  self->link_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                              (GDestroyNotify) bucket_free);
-  self->name_buckets = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                              (GDestroyNotify) bucket_free);
+  self->link_buckets = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) bucket_free);
+  self->name_buckets = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) bucket_free);
   self->endings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) ending_free);
-  self->left_out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->left_out = g_hash_table_new (g_str_hash, g_str_equal);
   self->mint_prefix = pp_entity_resolver_mint_prefix (NULL);
   self->mint_ids = TRUE;
   self->provisional_parent = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->provisional_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                  (GDestroyNotify) g_array_unref);
+  self->provisional_links = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
+  self->provisional_names = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 
   return self;
 }
@@ -1047,23 +1146,28 @@ pp_entity_resolver_new (void)
  * Reads what resolution needs of the nodes of the default graph of @map,
  * and adds them to the entities, to the indexes and to the provisional
  * groups. A node already added (an IRI described by several segments)
- * gathers what each brings.
+ * gathers what each brings. Nothing of @map is kept: it may go as soon as
+ * the call returns.
  */
 void
 pp_entity_resolver_add_nodes (PpEntityResolver *self,
                               PpJsonldNodeMap  *map)
 {
-  g_autoptr(GPtrArray) ids = NULL;
+  Graph *graph = pp_node_map_lookup_graph (map, NULL);
+  PropertyNames names;
 
   g_return_if_fail (self->entities == NULL);
 
-  ids = pp_jsonld_node_map_get_node_ids (map, NULL, FALSE);
-  for (guint i = 0; ids != NULL && i < ids->len; i++)
-    {
-      g_autoptr(JsonNode) node = pp_jsonld_node_map_get_node (map, NULL, ids->pdata[i]);
+  if (graph == NULL)
+    return;
 
-      if (node != NULL)
-        entity_add (self, ids->pdata[i], json_node_get_object (node));
+  property_names_init (names, map);
+  for (guint i = 0; i < graph->order->len; i++)
+    {
+      Node *node = g_ptr_array_index (graph->order, i);
+
+      if (node->merged_into == NULL)
+        entity_add (self, node, names);
     }
 }
 
@@ -1082,6 +1186,31 @@ pp_entity_resolver_get_n_entities (PpEntityResolver *self)
 {
   return self->n_provisional;
 }
+
+/**
+ * pp_entity_resolver_is_joined:
+ * @self: a resolver, not grouped yet
+ * @id: the identifier of a node
+ *
+ * Whether the node @id is, as the nodes added so far have it, one entity
+ * with another node: it shares a provisional group, and will most likely
+ * be merged in the end (a node left apart now may still be joined by a
+ * short name or a confirmed candidate).
+ *
+ * Returns: %TRUE if the node @id shares its provisional group
+ */
+gboolean
+pp_entity_resolver_is_joined (PpEntityResolver *self,
+                              const char       *id)
+{
+  const char *interned = pp_json_arena_lookup_interned (self->arena, id);
+  Entity *entity = interned != NULL ? g_hash_table_lookup (self->by_id, interned) : NULL;
+
+  g_return_val_if_fail (self->entities == NULL, FALSE);
+
+  return entity != NULL && entity->joined;
+}
+
 
 /**
  * pp_entity_resolver_mint_prefix:
@@ -1127,8 +1256,8 @@ describe_group (Resolver    *self,
       if (entity->best_name == G_MAXUINT)
         continue;
 
-      candidate = entity->names->pdata[entity->best_name];
-      written = entity->written_names->pdata[entity->best_name];
+      candidate = entity->names.items[entity->best_name];
+      written = entity->written_names.items[entity->best_name];
       if (*name == NULL || name_precedes (candidate, written, *name, *written_name))
         {
           *name = candidate;
@@ -1210,7 +1339,8 @@ char *
 pp_entity_resolver_dup_provisional_id (PpEntityResolver *self,
                                        const char       *id)
 {
-  Entity *entity = g_hash_table_lookup (self->by_id, id);
+  const char *interned = pp_json_arena_lookup_interned (self->arena, id);
+  Entity *entity = interned != NULL ? g_hash_table_lookup (self->by_id, interned) : NULL;
 
   g_return_val_if_fail (self->entities == NULL, NULL);
 
@@ -1219,7 +1349,7 @@ pp_entity_resolver_dup_provisional_id (PpEntityResolver *self,
     return g_strdup (id);
 
   return format_minted_id (self->mint_prefix, entity->family,
-                           entity->names->pdata[entity->best_name], 1);
+                           entity->names.items[entity->best_name], 1);
 }
 
 /* Adds a copy of @id to the set @ids, unless it has it */
@@ -1291,7 +1421,7 @@ groups_init (Groups   *groups,
   groups->members = g_new (guint, MAX (n, 1));
   groups->start = g_new0 (guint, MAX (n, 1));
   groups->size = g_new0 (guint, MAX (n, 1));
-  groups->targets = g_new0 (char *, MAX (n, 1));
+  groups->targets = g_new0 (const char *, MAX (n, 1));
   groups->families = g_new0 (const char *, MAX (n, 1));
   groups->names = g_new0 (const char *, MAX (n, 1));
   groups->written_names = g_new0 (const char *, MAX (n, 1));
@@ -1315,7 +1445,7 @@ groups_init (Groups   *groups,
     {
       taken = g_hash_table_new (g_str_hash, g_str_equal);
       for (guint i = 0; i < n; i++)
-        g_hash_table_add (taken, self->entities[i].id);
+        g_hash_table_add (taken, (gpointer) self->entities[i].id);
     }
 
   /* In the order of the roots, so that a clash of minted identifiers is
@@ -1335,10 +1465,10 @@ groups_init (Groups   *groups,
         groups->families[root] = groups->names[root] = groups->written_names[root] = NULL;
 
       if (self->iri[root] != NULL)
-        groups->targets[root] = (char *) self->iri[root];
+        groups->targets[root] = self->iri[root];
       else if ((minted = find_minted (self, groups->members + groups->start[root],
                                       groups->size[root])) != NULL)
-        groups->targets[root] = (char *) minted;
+        groups->targets[root] = minted;
       else if (self->mint_ids && described)
         {
           char *id = mint_id (self->mint_prefix, groups->families[root], groups->names[root], taken);
@@ -1461,7 +1591,6 @@ pp_entity_resolver_group (PpEntityResolver *self,
 
   /* The entities move to an array by identifier, kept in order as they
    * arrived; the arrival order and the provisional groups are done with */
-  g_ptr_array_set_free_func (self->arrived, NULL);
   self->entities = g_new0 (Entity, MAX (self->arrived->len, 1));
   self->index_of_slot = g_new (guint, MAX (self->arrived->len, 1));
   for (GSequenceIter *iter = g_sequence_get_begin_iter (self->by_identifier);
@@ -1477,10 +1606,8 @@ pp_entity_resolver_group (PpEntityResolver *self,
       else
         {
           self->index_of_slot[entity->slot] = G_MAXUINT;
-          g_hash_table_add (self->left_out, g_steal_pointer (&entity->id));
-          entity_clear (entity);
+          g_hash_table_add (self->left_out, (gpointer) entity->id);
         }
-      g_free (entity);
     }
   self->n_entities = n;
   g_clear_pointer (&self->arrived, g_ptr_array_unref);
@@ -1515,8 +1642,6 @@ pp_entity_resolver_free (PpEntityResolver *self)
   if (self == NULL)
     return;
 
-  for (guint i = 0; i < self->n_entities; i++)
-    entity_clear (&self->entities[i]);
   g_free (self->entities);
   g_hash_table_unref (self->left_out);
   groups_clear (&self->groups);
@@ -1526,7 +1651,8 @@ pp_entity_resolver_free (PpEntityResolver *self)
   g_hash_table_unref (self->name_keys);
   g_clear_pointer (&self->candidate_index, pp_merge_candidate_index_free);
   g_array_unref (self->provisional_parent);
-  g_hash_table_unref (self->provisional_keys);
+  g_hash_table_unref (self->provisional_links);
+  g_hash_table_unref (self->provisional_names);
   g_free (self->parent);
   g_free (self->iri);
   g_free (self->mint_prefix);
@@ -1536,6 +1662,8 @@ pp_entity_resolver_free (PpEntityResolver *self)
   g_hash_table_unref (self->name_buckets);
   g_free (self->index_of_slot);
   g_clear_pointer (&self->candidate_roots, g_array_unref);
+  g_string_free (self->scratch, TRUE);
+  pp_json_arena_unref (self->arena);
   g_free (self);
 }
 
@@ -1576,10 +1704,9 @@ pp_entity_resolver_find_candidates (PpEntityResolver *self)
         {
           Entity *member = &self->entities[members[m]];
 
-          for (guint k = 0; k < member->names->len; k++)
-            if (!g_ptr_array_find_with_equal_func (group_keys, member->names->pdata[k],
-                                                   g_str_equal, NULL))
-              g_ptr_array_add (group_keys, member->names->pdata[k]);
+          for (guint k = 0; k < member->names.n; k++)
+            if (!g_ptr_array_find (group_keys, member->names.items[k], NULL))
+              g_ptr_array_add (group_keys, (gpointer) member->names.items[k]);
         }
       g_ptr_array_add (keys, group_keys);
 
@@ -1657,79 +1784,4 @@ pp_entity_resolver_merge (PpEntityResolver *self,
                           GHashTable       *renamed)
 {
   return merge_groups (self, renamed);
-}
-
-/**
- * pp_entity_resolver_resolve:
- * @map: the merged node map
- * @document_iri: (nullable): the IRI or name of the document, for the
- *   minted identifiers
- * @mint_ids: whether to give the entities without an IRI a minted one
- *
- * Merges the nodes of the default graph of @map that describe the same
- * entity, by the rules alone.
- *
- * Returns: (transfer full) (element-type utf8): as pp_entity_resolver_merge()
- */
-GHashTable *
-pp_entity_resolver_resolve (PpJsonldNodeMap *map,
-                            const char      *document_iri,
-                            gboolean         mint_ids)
-{
-  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new ();
-
-  pp_entity_resolver_add_nodes (resolver, map);
-  pp_entity_resolver_group (resolver, map, document_iri, mint_ids);
-
-  return pp_entity_resolver_merge (resolver, NULL);
-}
-
-/**
- * pp_entity_resolver_drop_supertypes:
- * @node: a node object in expanded form
- *
- * Drops from the `@type` of @node the types another of its types is a
- * subclass of (Person beside Patient, Thing beside anything).
- */
-void
-pp_entity_resolver_drop_supertypes (JsonNode *node)
-{
-  JsonObject *object;
-  JsonArray *types;
-  g_autoptr(JsonArray) kept = NULL;
-  guint n;
-
-  if (!JSON_NODE_HOLDS_OBJECT (node))
-    return;
-  object = json_node_get_object (node);
-  if (!json_object_has_member (object, "@type") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "@type")))
-    return;
-
-  types = json_object_get_array_member (object, "@type");
-  n = json_array_get_length (types);
-  if (n < 2)
-    return;
-
-  kept = json_array_sized_new (n);
-  for (guint i = 0; i < n; i++)
-    {
-      const char *type = json_array_get_string_element (types, i);
-      gboolean redundant = FALSE;
-
-      for (guint j = 0; j < n && type != NULL && !redundant; j++)
-        {
-          const char *other = json_array_get_string_element (types, j);
-
-          redundant = j != i && other != NULL &&
-                      pp_schema_types_is_subclass (other, type) &&
-                      !pp_schema_types_is_subclass (type, other);
-        }
-
-      if (!redundant)
-        json_array_add_element (kept, json_node_copy (json_array_get_element (types, i)));
-    }
-
-  if (json_array_get_length (kept) < n)
-    json_object_set_array_member (object, "@type", g_steal_pointer (&kept));
 }

@@ -19,9 +19,10 @@
 #define PP_NS "https://libpp.org/ns#"
 
 /* Each segment's graph is expanded, its blank nodes are relabelled with the
- * index of its segment (`_:s3-b0`), and it is merged into one node map by
- * `@id`. Once the last one is in, the nodes that describe the same entity
- * are merged (pp_entity_resolver_resolve()). The output is the map
+ * index of its segment (`_:s3-0`), and it is merged into one node map by
+ * `@id`. The entity resolver reads the segment's nodes as they arrive
+ * (pp_entity_resolver_add_nodes()); once the last one is in, the nodes
+ * that describe the same entity are merged. The output is the map
  * flattened in canonical order (nodes by `@id`, values in a fixed order),
  * so that it depends only on the graphs, not on the order they arrived in.
  * A node's types lose those another of its types is a subclass of. The
@@ -45,11 +46,14 @@
  * and nothing else, leaves most nodes as they were compacted. The nodes
  * merged with others, the nodes that refer to them and those whose
  * identifier turns out otherwise, a minority, are compacted at the end,
- * with their final values, so each node is compacted at most twice. Compacting a node of a flattened graph needs nothing but the node
- * and the context, so the document built from these pieces is the one
- * compacting the whole flattened graph gives. A graph with named graphs,
- * or a compaction that fails, falls back to compacting the whole graph at
- * the end.
+ * with their final values, so each node is compacted at most twice. A node
+ * that is one entity with another by the time it arrives
+ * (pp_entity_resolver_is_joined()) is not compacted ahead: it is merged
+ * in the end. Compacting a node of a flattened graph needs nothing but
+ * the node and the context, so the document built from these pieces is
+ * the one compacting the whole flattened graph gives. A graph with named
+ * graphs, or a compaction that fails, falls back to compacting the whole
+ * graph at the end.
  *
  * With provenance on, every node a segment's graph describes gets a
  * `pp:derivedFrom` reference to a `pp:SegmentRef` node of that segment,
@@ -79,13 +83,24 @@ struct _PpMergedGraph
   PpJsonldCompactor *compactor;
   PpJsonArena *compacted_arena; /* the nodes compacted, and the document */
   GHashTable *compacted;       /* id → compacted node (a value of
-                                * compacted_arena), or NULL for a node
-                                * flattening leaves out; only nodes that did
-                                * not change since */
-  GHashTable *touched;         /* ids of the nodes compacted once */
+                                * compacted_arena), NULL for a node
+                                * flattening leaves out, or CHANGED for a
+                                * node that changed since: every node
+                                * compacted once */
   GHashTable *compacted_as;    /* id → the identifier its node was
                                 * compacted under, where not its own */
+  PpJsonArena *scratch;        /* the nodes flattened to be compacted,
+                                * which no result refers to */
 };
+
+/* The scratch arena is shared by the segments, and made again once it
+ * holds this many bytes */
+#define SCRATCH_MAX_SIZE (64 * 1024)
+
+/* In the nodes compacted ahead, a node compacted once that changed since:
+ * compacted again at the end */
+static PpJsonValue changed_since_compacted;
+#define CHANGED (&changed_since_compacted)
 
 /* One sealed node for the process, so that compaction finds the context it
  * processed before: schema.org, and with provenance the `pp:` prefix too */
@@ -120,19 +135,34 @@ output_context (gboolean provenance)
   return json_node_ref (*context);
 }
 
+/* The options the graph is expanded and compacted with */
+static PpJsonldOptions *
+output_options_new (void)
+{
+  PpJsonldOptions *options = pp_jsonld_options_new ();
+
+  pp_jsonld_options_set_ordered (options, TRUE);
+
+  return options;
+}
+
 /* Processes the output context (once per process, then shared), so that
- * the first segments do not wait for it */
+ * the first segments do not wait for it: a compactor made on the sealed
+ * context processes it once, and the ones made after on it reuse that
+ * (pp_jsonld_compactor_new()); schema.org, the remote context it starts
+ * with, is processed once per document loader, for the converters'
+ * expansions too */
 void
 pp_merged_graph_prepare_output_context (gboolean provenance)
 {
   g_autoptr(JsonNode) context = output_context (provenance);
-  g_autoptr(JsonNode) document = NULL;
-  g_autoptr(JsonNode) expanded = NULL;
-  g_autoptr(JsonObject) object = json_object_new ();
+  g_autoptr(PpJsonldOptions) options = output_options_new ();
+  g_autoptr(PpJsonldCompactor) compactor = NULL;
+  g_autoptr(GError) error = NULL;
 
-  json_object_set_member (object, "@context", json_node_ref (context));
-  document = json_node_init_object (json_node_alloc (), object);
-  expanded = pp_jsonld_expand (document, NULL, NULL, NULL);
+  compactor = pp_jsonld_compactor_new (context, options, NULL, &error);
+  if (compactor == NULL)
+    g_debug ("The output context is processed later: %s", error->message);
 }
 
 static void
@@ -141,8 +171,20 @@ stop_compacting_ahead (PpMergedGraph *self)
   g_clear_pointer (&self->compactor, pp_jsonld_compactor_free);
   g_clear_pointer (&self->compacted, g_hash_table_unref);
   g_clear_pointer (&self->compacted_arena, pp_json_arena_unref);
-  g_clear_pointer (&self->touched, g_hash_table_unref);
   g_clear_pointer (&self->compacted_as, g_hash_table_unref);
+  g_clear_pointer (&self->scratch, pp_json_arena_unref);
+}
+
+/* The arena to flatten the nodes compacted ahead into */
+static PpJsonArena *
+scratch_arena (PpMergedGraph *self)
+{
+  if (self->scratch != NULL && pp_json_arena_get_size (self->scratch) > SCRATCH_MAX_SIZE)
+    g_clear_pointer (&self->scratch, pp_json_arena_unref);
+  if (self->scratch == NULL)
+    self->scratch = pp_json_arena_new ();
+
+  return self->scratch;
 }
 
 PpMergedGraph *
@@ -153,8 +195,7 @@ pp_merged_graph_new (PpOutputForm form,
 
   self->form = form;
   self->provenance = provenance;
-  self->options = pp_jsonld_options_new ();
-  pp_jsonld_options_set_ordered (self->options, TRUE);
+  self->options = output_options_new ();
   self->map = pp_jsonld_node_map_new ();
   self->resolver = pp_entity_resolver_new ();
   self->mint_ids = TRUE;
@@ -171,7 +212,6 @@ pp_merged_graph_new (PpOutputForm form,
         {
           self->compacted_arena = pp_json_arena_new ();
           self->compacted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-          self->touched = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
           self->compacted_as = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
         }
     }
@@ -263,7 +303,7 @@ compact_ahead (PpMergedGraph   *self,
 {
   g_autoptr(GPtrArray) graph_names = pp_jsonld_node_map_get_graph_names (segment_map, FALSE);
   g_autoptr(GPtrArray) ids = NULL;
-  g_autoptr(PpJsonArena) scratch = NULL;
+  PpJsonArena *scratch;
 
   if (graph_names->len > 1)
     {
@@ -273,7 +313,7 @@ compact_ahead (PpMergedGraph   *self,
     }
 
   ids = pp_jsonld_node_map_get_node_ids (segment_map, NULL, FALSE);
-  scratch = pp_json_arena_new ();
+  scratch = scratch_arena (self);
   for (guint i = 0; i < ids->len; i++)
     {
       const char *id = g_ptr_array_index (ids, i);
@@ -281,12 +321,17 @@ compact_ahead (PpMergedGraph   *self,
       g_autofree char *as_id = NULL;
       PpJsonValue *compacted;
 
-      if (g_hash_table_contains (self->touched, id))
+      if (g_hash_table_contains (self->compacted, id))
         {
           /* Changed since: compacted at the end */
-          g_hash_table_remove (self->compacted, id);
+          g_hash_table_insert (self->compacted, g_strdup (id), CHANGED);
           continue;
         }
+
+      /* One entity with another node, merged with it at the end most
+       * likely: compacted then */
+      if (pp_entity_resolver_is_joined (self->resolver, id))
+        continue;
 
       as_id = pp_entity_resolver_dup_provisional_id (self->resolver, id);
       if (g_str_equal (as_id, id))
@@ -298,7 +343,6 @@ compact_ahead (PpMergedGraph   *self,
           stop_compacting_ahead (self);
           return;
         }
-      g_hash_table_add (self->touched, g_strdup (id));
       g_hash_table_insert (self->compacted, g_strdup (id), compacted);
       if (as_id != NULL)
         g_hash_table_insert (self->compacted_as, g_strdup (id), g_steal_pointer (&as_id));
@@ -620,7 +664,8 @@ keep_compacted_ahead (PpMergedGraph *self,
       if (!g_hash_table_steal_extended (self->compacted, id, (gpointer *) &stolen_id,
                                         (gpointer *) &compacted))
         continue;
-      if (compacted != NULL && g_strcmp0 (g_hash_table_lookup (renamed, id), as_id) == 0)
+      if (compacted != NULL && compacted != CHANGED &&
+          g_strcmp0 (g_hash_table_lookup (renamed, id), as_id) == 0)
         {
           g_ptr_array_add (kept, (gpointer) as_id);
           g_ptr_array_add (kept, compacted);
@@ -683,7 +728,8 @@ finish_compacted_ahead (PpMergedGraph  *self,
     {
       const char *id = g_ptr_array_index (ids, i);
 
-      if (g_hash_table_lookup_extended (self->compacted, id, NULL, (gpointer *) &compacted))
+      if (g_hash_table_lookup_extended (self->compacted, id, NULL, (gpointer *) &compacted) &&
+          compacted != CHANGED)
         {
           if (compacted != NULL)
             pp_json_array_append (arena, items, compacted);
@@ -727,6 +773,7 @@ finish_value (PpMergedGraph  *self,
        * both alive */
       *arena = pp_json_arena_ref (self->compacted_arena);
       g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
+      g_clear_pointer (&self->scratch, pp_json_arena_unref);
       g_hash_table_remove_all (self->compacted);
 
       return document;

@@ -32,16 +32,25 @@ pp_name_key_new (const char *name)
   g_autofree char *decomposed = NULL;
   g_autoptr(GString) key = NULL;
   gboolean pending_space = FALSE;
+  gboolean ascii;
 
   g_return_val_if_fail (name != NULL, NULL);
 
-  if (!g_utf8_validate (name, -1, NULL))
-    return NULL;
+  /* ASCII is its own NFKC, NFD and NFC, and has no mark: lower case is
+   * all it needs, the normalisations are skipped */
+  ascii = g_str_is_ascii (name);
+  if (ascii)
+    decomposed = g_ascii_strdown (name, -1);
+  else
+    {
+      if (!g_utf8_validate (name, -1, NULL))
+        return NULL;
 
-  composed = g_utf8_normalize (name, -1, G_NORMALIZE_ALL_COMPOSE);
-  folded = g_utf8_casefold (composed, -1);
-  /* Diacritics are the combining marks of the canonical decomposition */
-  decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_NFD);
+      composed = g_utf8_normalize (name, -1, G_NORMALIZE_ALL_COMPOSE);
+      folded = g_utf8_casefold (composed, -1);
+      /* Diacritics are the combining marks of the canonical decomposition */
+      decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_NFD);
+    }
 
   key = g_string_sized_new (strlen (decomposed));
   for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
@@ -65,6 +74,8 @@ pp_name_key_new (const char *name)
 
   if (key->len == 0)
     return NULL;
+  if (ascii)
+    return g_string_free (g_steal_pointer (&key), FALSE);
 
   /* Recomposed: what is left of a Hangul syllable is its jamo */
   return g_utf8_normalize (key->str, key->len, G_NORMALIZE_NFC);

@@ -10,6 +10,7 @@
 
 #include <libpp/libpp.h>
 
+#include "pp-entity-resolver-private.h"
 #include "pp-json-value-private.h"
 #include "pp-jsonld-expand-private.h"
 #include "pp-merged-graph-private.h"
@@ -23,33 +24,66 @@ static const char * const answers[] = {
   " {\"@id\": \"https://example.org/engine\", \"@type\": \"Product\", \"name\": \"Analytical Engine\"}]}",
 };
 
+/* Entities that are one across segments: a place named in each, a node
+ * with an IRI described twice and referred to, a short name, and an
+ * identifier given as a number in a list item and in another segment */
+static const char * const joined_answers[] = {
+  "{\"@context\": \"https://schema.org\", \"@graph\": ["
+  " {\"@type\": \"Person\", \"name\": \"Grace Hopper\","
+  "  \"homeLocation\": {\"@type\": \"Place\", \"name\": \"Boston\"}},"
+  " {\"@type\": \"Place\", \"name\": \"Boston\"}]}",
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Place\", \"name\": \"Boston\","
+  " \"containedInPlace\": {\"@id\": \"https://example.org/massachusetts\","
+  " \"name\": \"Massachusetts\"}}",
+  "{\"@context\": \"https://schema.org\", \"@id\": \"https://example.org/massachusetts\","
+  " \"@type\": \"State\", \"alternateName\": \"MA\","
+  " \"sameAs\": \"https://en.wikipedia.org/wiki/Massachusetts\"}",
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Hopper\","
+  " \"knows\": {\"@list\": [{\"@type\": \"Person\", \"name\": \"Howard Aiken\","
+  " \"identifier\": 7}]}}",
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"H. Aiken\","
+  " \"identifier\": 7}",
+};
+
 static PpSegment *
-segment_new (guint index)
+segment_new (guint       index,
+             const char *text)
 {
   const char * const path[] = { "Pioneers", NULL };
 
-  return pp_segment_new (index, answers[index], -1, index * 100, path);
+  return pp_segment_new (index, text, -1, index * 100, path);
+}
+
+/* A merged graph of @form with @texts added as trees */
+static PpMergedGraph *
+merged_graph_new_with (PpOutputForm        form,
+                       const char * const *texts,
+                       guint               n_texts)
+{
+  PpMergedGraph *merged = pp_merged_graph_new (form, TRUE);
+
+  pp_merged_graph_set_resolution (merged, "file:///pioneers.md", TRUE);
+  for (guint i = 0; i < n_texts; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) tree = json_from_string (texts[i], &error);
+      g_autoptr(PpSegment) segment = segment_new (i, texts[i]);
+      gboolean added;
+
+      g_assert_no_error (error);
+      added = pp_merged_graph_add (merged, segment, tree, &error);
+      g_assert_no_error (error);
+      g_assert_true (added);
+    }
+
+  return merged;
 }
 
 /* A merged graph of @form with the answers added as trees */
 static PpMergedGraph *
 merged_graph_new (PpOutputForm form)
 {
-  PpMergedGraph *merged = pp_merged_graph_new (form, TRUE);
-
-  pp_merged_graph_set_resolution (merged, "file:///pioneers.md", TRUE);
-  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) tree = json_from_string (answers[i], &error);
-      g_autoptr(PpSegment) segment = segment_new (i);
-
-      g_assert_no_error (error);
-      g_assert_true (pp_merged_graph_add (merged, segment, tree, &error));
-      g_assert_no_error (error);
-    }
-
-  return merged;
+  return merged_graph_new_with (form, answers, G_N_ELEMENTS (answers));
 }
 
 static char *
@@ -100,7 +134,7 @@ test_add_value_expanded (void)
       g_autoptr(GError) error = NULL;
       g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
       g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
-      g_autoptr(PpSegment) segment = segment_new (i);
+      g_autoptr(PpSegment) segment = segment_new (i, answers[i]);
       PpJsonValue *document = pp_json_value_parse (arena, answers[i], -1, &error);
       PpJsonValue *expanded;
 
@@ -117,6 +151,106 @@ test_add_value_expanded (void)
   g_assert_cmpstr (text, ==, expected);
 }
 
+static guint
+count_occurrences (const char *text,
+                   const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+
+  return n;
+}
+
+/* The nodes compacted as the segments arrive, those merged at the end
+ * compacted then, make the document compacting the flattened graph
+ * gives */
+static void
+test_compacted_as_flattened (void)
+{
+  g_autoptr(PpMergedGraph) compacted = merged_graph_new_with (PP_OUTPUT_FORM_COMPACTED, joined_answers,
+                                                              G_N_ELEMENTS (joined_answers));
+  g_autoptr(PpMergedGraph) flattened = merged_graph_new_with (PP_OUTPUT_FORM_FLATTENED, joined_answers,
+                                                              G_N_ELEMENTS (joined_answers));
+  g_autoptr(JsonNode) flat = NULL;
+  g_autoptr(JsonNode) context = json_from_string ("[\"https://schema.org\", {\"pp\": \"https://libpp.org/ns#\","
+                                                  " \"pp:derivedFrom\": {\"@type\": \"@id\"}}]", NULL);
+  g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
+  g_autoptr(JsonNode) expected_tree = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+
+  flat = pp_merged_graph_finish (flattened, &error);
+  g_assert_no_error (error);
+  pp_jsonld_options_set_ordered (options, TRUE);
+  expected_tree = pp_jsonld_compact (flat, context, options, NULL, &error);
+  g_assert_no_error (error);
+  expected = pp_jsonld_to_json (expected_tree, TRUE);
+
+  text = finish_as_text (compacted);
+  g_assert_cmpstr (text, ==, expected);
+
+  /* Boston once; the two with identifier 7 one node; Massachusetts
+   * described twice, one node; Hopper is Grace Hopper */
+  g_assert_cmpuint (count_occurrences (text, "\"Boston\""), ==, 1);
+  g_assert_cmpuint (count_occurrences (text, "\"identifier\": 7"), ==, 1);
+  g_assert_cmpuint (count_occurrences (text, "\"type\": \"State\""), ==, 1);
+  g_assert_cmpuint (count_occurrences (text, "\"type\": \"Person\""), ==, 2);
+}
+
+/* The node map of @text, expanded, its blank nodes labelled with @prefix */
+static PpJsonldNodeMap *
+node_map_new (const char *text,
+              const char *prefix)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(JsonNode) tree = json_from_string (text, NULL);
+  g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
+  g_autoptr(JsonNode) expanded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  expanded = pp_jsonld_expand (tree, options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (pp_jsonld_node_map_add_document (map, expanded, prefix, NULL, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&map);
+}
+
+/* A node is joined once another node of the same entity arrives, the
+ * node it joins too; a node alone is not */
+static void
+test_entities_joined (void)
+{
+  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new ();
+  g_autoptr(PpJsonldNodeMap) first = node_map_new (joined_answers[0], "_:s0-");
+  g_autoptr(PpJsonldNodeMap) second = node_map_new (joined_answers[3], "_:s3-");
+  g_autoptr(PpJsonldNodeMap) third = node_map_new (joined_answers[4], "_:s4-");
+
+  pp_entity_resolver_add_nodes (resolver, first);
+  /* Grace Hopper, and her home with the other Boston */
+  g_assert_cmpuint (pp_entity_resolver_get_n_entities (resolver), ==, 2);
+  g_assert_false (pp_entity_resolver_is_joined (resolver, "_:s0-0"));
+  g_assert_true (pp_entity_resolver_is_joined (resolver, "_:s0-1"));
+  g_assert_true (pp_entity_resolver_is_joined (resolver, "_:s0-2"));
+
+  /* Hopper is one of the short names decided at the end */
+  pp_entity_resolver_add_nodes (resolver, second);
+  g_assert_cmpuint (pp_entity_resolver_get_n_entities (resolver), ==, 4);
+  g_assert_false (pp_entity_resolver_is_joined (resolver, "_:s3-0"));
+  g_assert_false (pp_entity_resolver_is_joined (resolver, "_:s3-1"));
+
+  /* The identifier, a number, is a link */
+  pp_entity_resolver_add_nodes (resolver, third);
+  g_assert_cmpuint (pp_entity_resolver_get_n_entities (resolver), ==, 4);
+  g_assert_true (pp_entity_resolver_is_joined (resolver, "_:s3-1"));
+  g_assert_true (pp_entity_resolver_is_joined (resolver, "_:s4-0"));
+  g_assert_false (pp_entity_resolver_is_joined (resolver, "_:s3-0"));
+  g_assert_false (pp_entity_resolver_is_joined (resolver, "_:nowhere"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -130,6 +264,8 @@ main (int   argc,
   g_test_add_data_func ("/merged-graph/finish-bytes/expanded",
                         GINT_TO_POINTER (PP_OUTPUT_FORM_EXPANDED), test_finish_bytes_as_tree);
   g_test_add_func ("/merged-graph/add-value/expanded-as-given", test_add_value_expanded);
+  g_test_add_func ("/merged-graph/compacted/as-compacting-flattened", test_compacted_as_flattened);
+  g_test_add_func ("/merged-graph/entities/joined", test_entities_joined);
 
   return g_test_run ();
 }

@@ -32,6 +32,26 @@ test_normalise (void)
   assert_key ("\xed\x95\x9c\xea\xb8\x80", "\xed\x95\x9c\xea\xb8\x80"); /* Hangul stays composed */
 }
 
+/* A name in ASCII gets the key the normalisations give it: the same name
+ * with a combining mark of its own after a space, which leaves the key
+ * as it is, goes through them */
+static void
+test_ascii_as_unicode (void)
+{
+  for (int c = 1; c < 0x80; c++)
+    {
+      g_autofree char *name = g_strdup_printf ("Ab%c9z%cQ", c, c);
+      g_autofree char *marked = g_strconcat (name, " \xcc\x81", NULL);
+      g_autofree char *key = pp_name_key_new (name);
+      g_autofree char *expected = pp_name_key_new (marked);
+
+      g_assert_cmpstr (key, ==, expected);
+    }
+
+  assert_key ("\tO'Brien, Jr. ", "o brien jr");
+  assert_key ("--", NULL);
+}
+
 static void
 test_empty_or_invalid (void)
 {
@@ -69,6 +89,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/name-key/normalise", test_normalise);
+  g_test_add_func ("/name-key/normalise/ascii-as-unicode", test_ascii_as_unicode);
   g_test_add_func ("/name-key/empty-or-invalid", test_empty_or_invalid);
   g_test_add_func ("/name-key/ends-with", test_ends_with);
   g_test_add_func ("/name-key/slug", test_slug);
