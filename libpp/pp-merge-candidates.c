@@ -30,7 +30,7 @@
  * candidates: their author said they are different. Candidates are
  * grouped by the connected pairs; a group's reason is the strongest of its
  * pairs' (edit distance, then acronym, then token subset). Pairs are found
- * through indexes (deletion neighbourhoods, tokens, initials), not by
+ * through indexes (pieces of the names, words, initials), not by
  * comparing every pair, and everything is sorted at the end: the groups
  * depend only on the entities, never on the order they come in. The
  * distinct name keys, with the keys within the edit distance of each, their
@@ -51,9 +51,7 @@ static const char * const function_words[] = {
 typedef struct
 {
   char *key;
-  gunichar *chars;
   glong n_chars;
-  char *digits;
   GStrv tokens;                /* distinct, sorted */
   char *acronym;               /* how it reads as an acronym, or NULL */
   char *initials[2];           /* (nullable): the initials of its words,
@@ -63,15 +61,23 @@ typedef struct
   GArray *similar;             /* (element-type guint) (nullable): the
                                 * keys within the edit distance, with the
                                 * same digits */
+  guint64 counts;              /* how many of its characters fall in each
+                                * of 16 classes, 4 bits each (decode()) */
+  guint compared_with;         /* the id plus one of the last key it was
+                                * compared with (compare_pieces()) */
 } KeyInfo;
 
 struct _PpMergeCandidateIndex
 {
   GHashTable *ids;             /* key → its id plus one */
   GPtrArray *keys;             /* (element-type KeyInfo): by id */
-  GHashTable *variants;        /* the hash of a deletion variant → the ids
-                                * of the keys that give it: an id times two
-                                * plus one for a lone id, else a GArray */
+  /* the pieces of the keys (index_pieces()): an open-addressing table of
+   * their hashes, each with the last piece recorded under it */
+  guint64 *slot_hashes;        /* 0 for an empty slot */
+  guint *slot_heads;           /* a position in @pieces */
+  gsize slot_mask;             /* the number of slots, a power of 2, less 1 */
+  gsize n_slots_used;
+  GArray *pieces;              /* (element-type Piece) */
   GHashTable *postings;        /* a token → (element-type guint) the ids of
                                 * the keys that have it */
 };
@@ -123,22 +129,6 @@ distinct_tokens (const char *key)
   return (GStrv) g_ptr_array_free (g_steal_pointer (&tokens), FALSE);
 }
 
-static char *
-digits_of (const char *key)
-{
-  GString *digits = g_string_new (NULL);
-
-  for (const char *p = key; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (g_unichar_isdigit (c))
-        g_string_append_unichar (digits, c);
-    }
-
-  return g_string_free (digits, FALSE);
-}
-
 static gboolean
 may_pair (Finder *self,
           guint   a,
@@ -184,52 +174,251 @@ add_pair (Finder        *self,
                        GUINT_TO_POINTER (reason + 1));
 }
 
-/* Edit distance */
+/* Edit distance
+ *
+ * Keys within the distance are found through a partition index
+ * (pigeonhole). A key of n characters is cut into N_PIECES pieces, one
+ * character apart (piece_of()). An edit of an optimal string alignment,
+ * a substitution, an insertion, a deletion or a transposition of two
+ * neighbours, changes at most one piece, as no two pieces are neighbours,
+ * and no substring is edited twice: of two keys within the distance, one
+ * piece of the one is found unchanged in the other, moved by the
+ * characters inserted before it less the ones deleted, no more than
+ * MAX_EDIT_DISTANCE. The pieces of each key are recorded under a 64-bit
+ * hash of their characters, the key's length and digits, and the piece's
+ * number (piece_hash()); a new key looks up, for each length within the
+ * distance of its own, each piece at each place in it where it may have
+ * moved to, and compares the keys found with itself. Keys with other
+ * digits are never found, and a hash collision only costs a comparison.
+ *
+ * Keys that share a piece but differ elsewhere (names that begin alike)
+ * are mostly told apart before they are compared by how many of their
+ * characters fall in each of 16 classes: an edit changes two of these
+ * counts by one at most, so keys within the distance have counts that
+ * differ by 2 * MAX_EDIT_DISTANCE at most, in all. */
 
-/* The optimal string alignment distance of @a and @b, or more than @max
- * when it is more */
+#define N_PIECES (MAX_EDIT_DISTANCE + 1)
+#define NO_PIECE G_MAXUINT
+
+/* every piece of the shortest key has a character */
+G_STATIC_ASSERT (MIN_EDIT_LENGTH >= 2 * N_PIECES - 1);
+
+/* A piece of a key, in the list of the ones recorded under a hash */
+typedef struct
+{
+  guint key;                   /* the key's id */
+  guint next;                  /* the piece recorded before it under the
+                                * same hash, or NO_PIECE */
+} Piece;
+
+/* A key's characters, and what its hashes are made of */
+typedef struct
+{
+  gunichar chars[MAX_EDIT_LENGTH];
+  guint n_chars;
+  gunichar digits[MAX_EDIT_LENGTH];
+  guint n_digits;
+  guint64 digits_hash;
+  guint64 counts;              /* as KeyInfo's */
+  guint64 prefix[MAX_EDIT_LENGTH + 1];  /* the hash of each prefix */
+} Decoded;
+
+#define HASH_BASE G_GUINT64_CONSTANT (0x100000001b3)
+
+/* The characters of @key into @decoded; FALSE when it has fewer than
+ * MIN_EDIT_LENGTH or more than MAX_EDIT_LENGTH */
+static gboolean
+decode (const char *key,
+        Decoded    *decoded)
+{
+  const char *p = key;
+
+  decoded->n_chars = 0;
+  decoded->n_digits = 0;
+  decoded->digits_hash = 0;
+  decoded->counts = 0;
+  for (; *p != '\0' && decoded->n_chars < MAX_EDIT_LENGTH; p = g_utf8_next_char (p))
+    {
+      gboolean ascii = (guchar) *p < 0x80;
+      gunichar c = ascii ? (gunichar) *p : g_utf8_get_char (p);
+      guint shift = ((c * 0x9e3779b1u) >> 28) * 4;
+
+      decoded->chars[decoded->n_chars++] = c;
+      /* saturated: fewer counted only makes counts nearer */
+      if (((decoded->counts >> shift) & 0xf) != 0xf)
+        decoded->counts += (guint64) 1 << shift;
+      if (ascii ? g_ascii_isdigit (c) : g_unichar_isdigit (c))
+        {
+          decoded->digits[decoded->n_digits++] = c;
+          decoded->digits_hash = (decoded->digits_hash + c + 1) * HASH_BASE;
+        }
+    }
+
+  return *p == '\0' && decoded->n_chars >= MIN_EDIT_LENGTH;
+}
+
+/* Fills the hashes of the prefixes of @decoded, and the powers of
+ * HASH_BASE up to its length in @powers */
+static void
+hash_prefixes (Decoded *decoded,
+               guint64  powers[MAX_EDIT_LENGTH + 1])
+{
+  decoded->prefix[0] = 0;
+  powers[0] = 1;
+  for (guint i = 0; i < decoded->n_chars; i++)
+    {
+      decoded->prefix[i + 1] = decoded->prefix[i] * HASH_BASE + decoded->chars[i] + 1;
+      powers[i + 1] = powers[i] * HASH_BASE;
+    }
+}
+
+/* Where piece @i of a key of @n_chars characters starts, and how long it
+ * is: the pieces share the characters left between them as evenly as can
+ * be, the longer ones last */
+static void
+piece_of (guint  n_chars,
+          guint  i,
+          guint *start,
+          guint *length)
+{
+  guint usable = n_chars - (N_PIECES - 1);
+  guint shorter = N_PIECES - usable % N_PIECES;
+
+  *length = usable / N_PIECES + (i >= shorter ? 1 : 0);
+  *start = i * (usable / N_PIECES + 1) + (i > shorter ? i - shorter : 0);
+}
+
+/* The hash under which piece @i of keys of @n_chars characters and the
+ * digits of @decoded is recorded, when its characters are the ones of
+ * @decoded from @start on */
+static guint64
+piece_hash (const Decoded *decoded,
+            const guint64  powers[MAX_EDIT_LENGTH + 1],
+            guint          n_chars,
+            guint          i,
+            guint          start,
+            guint          length)
+{
+  guint64 hash = decoded->prefix[start + length] - decoded->prefix[start] * powers[length];
+
+  /* splitmix64's finaliser, over the piece, the digits, the length and the
+   * piece's number */
+  hash ^= decoded->digits_hash * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+  hash += (guint64) (n_chars * N_PIECES + i) << 40;
+  hash = (hash ^ (hash >> 30)) * G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  hash = (hash ^ (hash >> 27)) * G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  hash ^= hash >> 31;
+
+  /* 0 marks an empty slot */
+  return hash != 0 ? hash : 1;
+}
+
+/* The slot of @hash in the table of pieces: its own, or the empty one
+ * where it would go */
+static gsize
+piece_slot (PpMergeCandidateIndex *self,
+            guint64                hash)
+{
+  gsize slot = hash & self->slot_mask;
+
+  while (self->slot_hashes[slot] != 0 && self->slot_hashes[slot] != hash)
+    slot = (slot + 1) & self->slot_mask;
+
+  return slot;
+}
+
+/* Doubles the table of pieces */
+static void
+grow_slots (PpMergeCandidateIndex *self)
+{
+  g_autofree guint64 *hashes = g_steal_pointer (&self->slot_hashes);
+  g_autofree guint *heads = g_steal_pointer (&self->slot_heads);
+  gsize n_slots = self->slot_mask + 1;
+
+  self->slot_mask = n_slots * 2 - 1;
+  self->slot_hashes = g_new0 (guint64, n_slots * 2);
+  self->slot_heads = g_new (guint, n_slots * 2);
+  for (gsize i = 0; i < n_slots; i++)
+    if (hashes[i] != 0)
+      {
+        gsize slot = piece_slot (self, hashes[i]);
+
+        self->slot_hashes[slot] = hashes[i];
+        self->slot_heads[slot] = heads[i];
+      }
+}
+
+static void
+record_piece (PpMergeCandidateIndex *self,
+              guint64                hash,
+              guint                  key)
+{
+  gsize slot = piece_slot (self, hash);
+  Piece piece = { key, NO_PIECE };
+
+  if (self->slot_hashes[slot] == 0)
+    {
+      /* at most half full */
+      if (2 * (self->n_slots_used + 1) > self->slot_mask + 1)
+        {
+          grow_slots (self);
+          slot = piece_slot (self, hash);
+        }
+      self->slot_hashes[slot] = hash;
+      self->n_slots_used++;
+    }
+  else
+    piece.next = self->slot_heads[slot];
+
+  self->slot_heads[slot] = self->pieces->len;
+  g_array_append_val (self->pieces, piece);
+}
+
+/* The optimal string alignment distance of @a and @b, or MAX_EDIT_DISTANCE
+ * plus one when it is more: the table along its diagonal only */
 static guint
 osa_distance (const gunichar *a,
-              glong           la,
+              guint           la,
               const gunichar *b,
-              glong           lb,
-              guint           max)
+              guint           lb)
 {
-  g_autofree guint *rows = NULL;
-  guint *before, *previous, *current;
-  guint result;
+  const guint far = MAX_EDIT_DISTANCE + 1;
+  guint rows[3][MAX_EDIT_LENGTH + 1];
+  guint *before = rows[0];
+  guint *previous = rows[1];
+  guint *current = rows[2];
 
-  if ((guint) ABS (la - lb) > max)
-    return max + 1;
+  if (la > lb + MAX_EDIT_DISTANCE || lb > la + MAX_EDIT_DISTANCE)
+    return far;
 
-  rows = g_new (guint, 3 * (lb + 1));
-  before = rows;
-  previous = rows + lb + 1;
-  current = rows + 2 * (lb + 1);
-
-  for (glong j = 0; j <= lb; j++)
-    previous[j] = (guint) j;
-
-  for (glong i = 1; i <= la; i++)
+  /* Out of the band, a cell is at least far: to its right, the rows keep
+   * their first value; to its left, the one cell read is set */
+  for (guint j = 0; j <= lb; j++)
     {
+      previous[j] = MIN (j, far);
+      before[j] = current[j] = far;
+    }
+
+  for (guint i = 1; i <= la; i++)
+    {
+      guint low = i > MAX_EDIT_DISTANCE ? i - MAX_EDIT_DISTANCE : 1;
+      guint high = MIN (lb, i + MAX_EDIT_DISTANCE);
+      guint row_min = far;
       guint *t;
-      guint row_min;
 
-      current[0] = (guint) i;
-      row_min = current[0];
-      for (glong j = 1; j <= lb; j++)
+      current[low - 1] = low == 1 ? MIN (i, far) : far;
+      for (guint j = low; j <= high; j++)
         {
-          guint cost = a[i - 1] == b[j - 1] ? 0 : 1;
-          guint best = MIN (previous[j] + 1, current[j - 1] + 1);
+          guint best = MIN (previous[j], current[j - 1]) + 1;
 
-          best = MIN (best, previous[j - 1] + cost);
+          best = MIN (best, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
           if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
             best = MIN (best, before[j - 2] + 1);
           current[j] = best;
           row_min = MIN (row_min, best);
         }
-      if (row_min > max)
-        return max + 1;
+      if (row_min >= far)
+        return far;
 
       t = before;
       before = previous;
@@ -237,81 +426,47 @@ osa_distance (const gunichar *a,
       current = t;
     }
 
-  result = previous[lb];
-  return result;
+  return MIN (previous[lb], far);
 }
 
-/* The variants of a key are the strings it gives with up to
- * MAX_EDIT_DISTANCE characters left out: two keys within that distance
- * share one (symmetric deletion). A variant is known by a 64-bit hash of
- * its characters, seeded with the key's digits, so that only keys with
- * the same digits meet; a collision only costs a comparison. */
-
-#define FNV_OFFSET G_GUINT64_CONSTANT (14695981039346656037)
-#define FNV_PRIME G_GUINT64_CONSTANT (1099511628211)
-
-static guint64
-hash_variant (const gunichar *chars,
-              glong           n_chars,
-              glong           skip_a,
-              glong           skip_b,
-              guint64         seed)
+/* Whether the counts of characters @a and @b differ by more than @max in
+ * all */
+static gboolean
+counts_differ (guint64 a,
+               guint64 b,
+               guint   max)
 {
-  guint64 hash = seed;
+  guint distance = 0;
 
-  for (glong i = 0; i < n_chars; i++)
-    if (i != skip_a && i != skip_b)
-      hash = (hash ^ chars[i]) * FNV_PRIME;
-
-  return hash;
-}
-
-static int
-compare_guint64 (gconstpointer a,
-                 gconstpointer b)
-{
-  guint64 x = *(const guint64 *) a;
-  guint64 y = *(const guint64 *) b;
-
-  return (x > y) - (x < y);
-}
-
-/* The distinct variants of @info, sorted */
-static GArray *
-variants_of (const KeyInfo *info)
-{
-  GArray *variants = g_array_sized_new (FALSE, FALSE, sizeof (guint64),
-                                        1 + info->n_chars * (info->n_chars + 1) / 2);
-  guint64 seed = FNV_OFFSET;
-  guint n = 0;
-
-  G_STATIC_ASSERT (MAX_EDIT_DISTANCE == 2);
-
-  for (const char *d = info->digits; *d != '\0'; d++)
-    seed = (seed ^ (guchar) *d) * FNV_PRIME;
-  /* the digits apart from the characters */
-  seed = (seed ^ 0xffffffff) * FNV_PRIME;
-
-  /* none, one, then two characters left out */
-  for (glong a = -1; a < info->n_chars; a++)
+  /* up to the last class that differs */
+  for (guint shift = 0; shift < 64 && (a ^ b) >> shift != 0; shift += 4)
     {
-      guint64 hash = hash_variant (info->chars, info->n_chars, a, -1, seed);
+      int x = (int) ((a >> shift) & 0xf);
+      int y = (int) ((b >> shift) & 0xf);
 
-      g_array_append_val (variants, hash);
-      for (glong b = a + 1; a >= 0 && b < info->n_chars; b++)
-        {
-          hash = hash_variant (info->chars, info->n_chars, a, b, seed);
-          g_array_append_val (variants, hash);
-        }
+      distance += (guint) ABS (x - y);
+      if (distance > max)
+        return TRUE;
     }
 
-  g_array_sort (variants, compare_guint64);
-  for (guint i = 0; i < variants->len; i++)
-    if (n == 0 || g_array_index (variants, guint64, i) != g_array_index (variants, guint64, n - 1))
-      g_array_index (variants, guint64, n++) = g_array_index (variants, guint64, i);
-  g_array_set_size (variants, n);
+  return FALSE;
+}
 
-  return variants;
+/* Whether key @other is within the distance of @decoded, with its digits */
+static gboolean
+is_similar (const Decoded *decoded,
+            const KeyInfo *other)
+{
+  Decoded other_decoded;
+
+  if (counts_differ (decoded->counts, other->counts, 2 * MAX_EDIT_DISTANCE) ||
+      !decode (other->key, &other_decoded) ||
+      other_decoded.n_digits != decoded->n_digits ||
+      memcmp (other_decoded.digits, decoded->digits, decoded->n_digits * sizeof (gunichar)) != 0)
+    return FALSE;
+
+  return osa_distance (decoded->chars, decoded->n_chars,
+                       other_decoded.chars, other_decoded.n_chars) <= MAX_EDIT_DISTANCE;
 }
 
 static void
@@ -323,60 +478,88 @@ add_similar (KeyInfo *info,
   g_array_append_val (info->similar, other);
 }
 
-/* Records the variants of key @id, and the keys already indexed that are
- * within the distance */
+/* Compares key @id with the keys of the pieces recorded under @hash */
 static void
-index_variants (PpMergeCandidateIndex *self,
-                guint                  id)
+compare_pieces (PpMergeCandidateIndex *self,
+                guint                  id,
+                const Decoded         *decoded,
+                guint64                hash)
 {
+  gsize slot = piece_slot (self, hash);
   KeyInfo *info = self->keys->pdata[id];
-  g_autoptr(GArray) variants = NULL;
-  g_autoptr(GHashTable) compared = NULL;
 
-  if (info->n_chars < MIN_EDIT_LENGTH || info->n_chars > MAX_EDIT_LENGTH)
+  if (self->slot_hashes[slot] == 0)
     return;
 
-  variants = variants_of (info);
-  compared = g_hash_table_new (NULL, NULL);
-  for (guint v = 0; v < variants->len; v++)
+  for (guint p = self->slot_heads[slot]; p != NO_PIECE;)
     {
-      gpointer variant = (gpointer) (guintptr) g_array_index (variants, guint64, v);
-      gpointer found = g_hash_table_lookup (self->variants, variant);
-      GArray *ids;
+      const Piece *piece = &g_array_index (self->pieces, Piece, p);
+      KeyInfo *other = self->keys->pdata[piece->key];
 
-      if (found == NULL)
+      p = piece->next;
+      /* once for each key */
+      if (other->compared_with == id + 1)
+        continue;
+      other->compared_with = id + 1;
+      if (is_similar (decoded, other))
         {
-          g_hash_table_insert (self->variants, variant, GUINT_TO_POINTER (id * 2 + 1));
-          continue;
+          add_similar (info, piece->key);
+          add_similar (other, id);
         }
+    }
+}
 
-      if (GPOINTER_TO_UINT (found) & 1)
+/* Records the pieces of key @id, and the keys already indexed that are
+ * within the distance */
+static void
+index_pieces (PpMergeCandidateIndex *self,
+              guint                  id)
+{
+  KeyInfo *info = self->keys->pdata[id];
+  guint64 powers[MAX_EDIT_LENGTH + 1];
+  Decoded decoded;
+  guint la;
+
+  if (!decode (info->key, &decoded))
+    return;
+  info->counts = decoded.counts;
+  hash_prefixes (&decoded, powers);
+  la = decoded.n_chars;
+
+  /* A piece of a key of lb characters is found in this one moved by
+   * inserted less deleted characters: with la - lb = inserted - deleted
+   * and inserted + deleted no more than the distance, by -deleted to
+   * +inserted */
+  for (guint lb = MAX (la, MIN_EDIT_LENGTH + MAX_EDIT_DISTANCE) - MAX_EDIT_DISTANCE;
+       lb <= MIN (la + MAX_EDIT_DISTANCE, MAX_EDIT_LENGTH); lb++)
+    {
+      int d = (int) la - (int) lb;
+      int lowest = -((MAX_EDIT_DISTANCE - d) / 2);
+      int highest = (MAX_EDIT_DISTANCE + d) / 2;
+
+      for (guint i = 0; i < N_PIECES; i++)
         {
-          guint lone = GPOINTER_TO_UINT (found) / 2;
+          guint start, length;
 
-          ids = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_array_append_val (ids, lone);
-          g_hash_table_insert (self->variants, variant, ids);
-        }
-      else
-        ids = found;
-
-      for (guint i = 0; i < ids->len; i++)
-        {
-          guint other_id = g_array_index (ids, guint, i);
-          KeyInfo *other = self->keys->pdata[other_id];
-
-          if (!g_hash_table_add (compared, GUINT_TO_POINTER (other_id + 1)))
-            continue;
-          if (g_str_equal (info->digits, other->digits) &&
-              osa_distance (info->chars, info->n_chars, other->chars, other->n_chars,
-                            MAX_EDIT_DISTANCE) <= MAX_EDIT_DISTANCE)
+          piece_of (lb, i, &start, &length);
+          for (int shift = lowest; shift <= highest; shift++)
             {
-              add_similar (info, other_id);
-              add_similar (other, id);
+              int at = (int) start + shift;
+
+              if (at < 0 || at + (int) length > (int) la)
+                continue;
+              compare_pieces (self, id, &decoded,
+                              piece_hash (&decoded, powers, lb, i, (guint) at, length));
             }
         }
-      g_array_append_val (ids, id);
+    }
+
+  for (guint i = 0; i < N_PIECES; i++)
+    {
+      guint start, length;
+
+      piece_of (la, i, &start, &length);
+      record_piece (self, piece_hash (&decoded, powers, la, i, start, length), id);
     }
 }
 
@@ -513,11 +696,14 @@ find_token_subset_pairs (Finder *self)
 
 /* Acronyms */
 
+/* Whether the @length bytes from @word are a function word */
 static gboolean
-is_function_word (const char *token)
+is_function_word (const char *word,
+                  gsize       length)
 {
   for (guint i = 0; i < G_N_ELEMENTS (function_words); i++)
-    if (g_str_equal (token, function_words[i]))
+    if (word[0] == function_words[i][0] && strncmp (word, function_words[i], length) == 0 &&
+        function_words[i][length] == '\0')
       return TRUE;
 
   return FALSE;
@@ -529,25 +715,24 @@ static char *
 initials_of (const char *key,
              gboolean    skip_function_words)
 {
-  g_auto(GStrv) tokens = g_strsplit (key, " ", -1);
-  GString *initials = g_string_new (NULL);
+  g_autoptr(GString) initials = g_string_new (NULL);
   guint n = 0;
 
-  for (guint i = 0; tokens[i] != NULL; i++)
+  for (const char *word = key; *word != '\0';)
     {
-      if (tokens[i][0] == '\0' || (skip_function_words && is_function_word (tokens[i])))
-        continue;
-      g_string_append_unichar (initials, g_utf8_get_char (tokens[i]));
-      n++;
+      const char *end = strchr (word, ' ');
+      gsize length = end != NULL ? (gsize) (end - word) : strlen (word);
+
+      if (length > 0 && !(skip_function_words && is_function_word (word, length)))
+        {
+          g_string_append_unichar (initials, g_utf8_get_char (word));
+          n++;
+        }
+      word += end != NULL ? length + 1 : length;
     }
 
-  if (n < 2)
-    {
-      g_string_free (initials, TRUE);
-      return NULL;
-    }
-
-  return g_string_free (initials, FALSE);
+  /* a copy of its size: a GString holds more */
+  return n >= 2 ? g_strndup (initials->str, initials->len) : NULL;
 }
 
 /* How @key reads as an acronym: one word of 2 to 10 characters ("ibm"),
@@ -739,21 +924,12 @@ static void
 key_info_free (KeyInfo *info)
 {
   g_free (info->key);
-  g_free (info->chars);
-  g_free (info->digits);
   g_strfreev (info->tokens);
   g_free (info->acronym);
   g_free (info->initials[0]);
   g_free (info->initials[1]);
   g_clear_pointer (&info->similar, g_array_unref);
   g_free (info);
-}
-
-static void
-variant_ids_free (gpointer data)
-{
-  if ((GPOINTER_TO_UINT (data) & 1) == 0)
-    g_array_unref (data);
 }
 
 /**
@@ -774,7 +950,10 @@ pp_merge_candidate_index_new (void)
 
   self->ids = g_hash_table_new (g_str_hash, g_str_equal);
   self->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) key_info_free);
-  self->variants = g_hash_table_new_full (NULL, NULL, NULL, variant_ids_free);
+  self->slot_mask = 63;
+  self->slot_hashes = g_new0 (guint64, self->slot_mask + 1);
+  self->slot_heads = g_new (guint, self->slot_mask + 1);
+  self->pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
   self->postings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                           (GDestroyNotify) g_array_unref);
 
@@ -787,7 +966,9 @@ pp_merge_candidate_index_free (PpMergeCandidateIndex *self)
   if (self == NULL)
     return;
 
-  g_hash_table_unref (self->variants);
+  g_free (self->slot_hashes);
+  g_free (self->slot_heads);
+  g_array_unref (self->pieces);
   g_hash_table_unref (self->postings);
   g_hash_table_unref (self->ids);
   g_ptr_array_unref (self->keys);
@@ -807,8 +988,7 @@ index_key (PpMergeCandidateIndex *self,
 
   info = g_new0 (KeyInfo, 1);
   info->key = g_strdup (key);
-  info->chars = g_utf8_to_ucs4_fast (key, -1, &info->n_chars);
-  info->digits = digits_of (key);
+  info->n_chars = g_utf8_strlen (key, -1);
   info->tokens = distinct_tokens (key);
   info->acronym = acronym_form (info);
   if (g_strv_length (info->tokens) >= 2 && info->acronym == NULL)
@@ -829,7 +1009,7 @@ index_key (PpMergeCandidateIndex *self,
         }
       g_array_append_val (ids, key_id);
     }
-  index_variants (self, self->keys->len - 1);
+  index_pieces (self, self->keys->len - 1);
 
   return info;
 }
