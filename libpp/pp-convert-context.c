@@ -463,9 +463,15 @@ complete_through_cache (PpConvertContext  *context,
                         GCancellable      *cancellable,
                         GError           **error)
 {
-  g_autofree char *key = pp_convert_context_dup_cache_key (context, request);
+  g_autofree char *key = NULL;
   PpLlmResponse *response;
 
+  /* The key, a SHA-256 of the whole request, is needed only to ask and
+   * fill a cache */
+  if (context->cache == NULL)
+    return pp_convert_context_ask_client (context, request, cancellable, error);
+
+  key = pp_convert_context_dup_cache_key (context, request);
   response = pp_convert_context_lookup_cache (context, key, cancellable);
   if (response != NULL)
     return response;

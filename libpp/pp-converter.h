@@ -85,11 +85,17 @@ G_DECLARE_INTERFACE (PpConverter, pp_converter, PP, CONVERTER, GObject)
  * @convert: turns one segment into JSON-LD. Called from many threads at
  *   once: it must be thread-safe. It asks the LLM only through
  *   pp_convert_context_complete(), and returns a JSON tree of its own that
- *   no other thread holds.
+ *   no other thread holds. When not implemented, the text of
+ *   @convert_bytes is read into a tree.
  * @get_input: what the converter is to be given; when not implemented,
  *   %PP_CONVERTER_INPUT_TEXT. Since: 0.2
  * @uses_llm: whether the converter asks an LLM; when not implemented,
  *   %TRUE. Since: 0.2
+ * @convert_bytes: turns one segment into JSON-LD as JSON text, and may give
+ *   the expansion it made of it on the way, so that it is not made again.
+ *   Thread-safe, as @convert. A converter implements @convert or
+ *   @convert_bytes, or both: the one it leaves out is made of the other.
+ *   Since: 0.2
  *
  * The virtual methods of #PpConverter.
  *
@@ -106,9 +112,15 @@ struct _PpConverterInterface
                           GError           **error);
   PpConverterInput (* get_input) (PpConverter *converter);
   gboolean         (* uses_llm)  (PpConverter *converter);
+  GBytes *   (* convert_bytes) (PpConverter       *converter,
+                                PpConvertContext  *context,
+                                PpSegment         *segment,
+                                GCancellable      *cancellable,
+                                GBytes           **expanded,
+                                GError           **error);
 
   /*< private >*/
-  gpointer padding[6];
+  gpointer padding[5];
 };
 
 PP_AVAILABLE_IN_ALL
@@ -117,6 +129,14 @@ JsonNode *pp_converter_convert (PpConverter       *converter,
                                 PpSegment         *segment,
                                 GCancellable      *cancellable,
                                 GError           **error);
+
+PP_AVAILABLE_IN_0_2
+GBytes   *pp_converter_convert_bytes (PpConverter       *converter,
+                                      PpConvertContext  *context,
+                                      PpSegment         *segment,
+                                      GCancellable      *cancellable,
+                                      GBytes           **expanded,
+                                      GError           **error);
 
 PP_AVAILABLE_IN_0_2
 PpConverterInput pp_converter_get_input (PpConverter *converter);

@@ -78,7 +78,8 @@ struct _PpProcessor
    * broadcast when a flight lands */
   GMutex flight_lock;
   GCond flight_cond;
-  GHashTable *flights;          /* cache key → Flight */
+  GHashTable *flights;          /* (element-type Flight): the requests in
+                                 * flight, by request */
 
   PpStatsCollector stats;       /* its own lock */
 };
@@ -153,7 +154,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Dispatch, pp_dispatch_unref)
 
 /* pp-result.c */
 PpResult *pp_result_new (PpSegment *segment,
-                         JsonNode  *graph,
+                         GBytes    *jsonld,
                          GError    *error);
 
 /* pp-processor-signals.c: the signals, carried in order to the
@@ -165,10 +166,13 @@ typedef enum {
   PP_PROCESSOR_SIGNAL_PROGRESS,
   PP_PROCESSOR_SIGNAL_FINISHED,
   PP_PROCESSOR_SIGNAL_SEGMENT_MERGED,
+  PP_PROCESSOR_SIGNAL_SEGMENT_DONE_BYTES,
   PP_PROCESSOR_N_SIGNALS
 } PpProcessorSignal;
 
 void      pp_processor_class_add_signals    (GObjectClass *object_class);
+JsonNode *pp_processor_read_jsonld          (PpSegment         *segment,
+                                             GBytes            *jsonld);
 PpMainContextQueue *pp_processor_new_event_queue (PpProcessor *self);
 gboolean  pp_processor_has_handler          (PpProcessor       *self,
                                              PpProcessorSignal  signal);
@@ -176,7 +180,7 @@ void      pp_processor_emit_segment_started (PpProcessor       *self,
                                              PpSegment         *segment);
 void      pp_processor_emit_segment_done    (PpProcessor       *self,
                                              PpSegment         *segment,
-                                             JsonNode          *graph);
+                                             GBytes            *jsonld);
 void      pp_processor_emit_segment_failed  (PpProcessor       *self,
                                              PpSegment         *segment,
                                              const GError      *error);

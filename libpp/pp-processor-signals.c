@@ -8,18 +8,22 @@
 
 #include "pp-processor-private.h"
 #include "pp-reconciler-private.h"
+#include "pp-json-parse.h"
 #include "pp-jsonld-util-private.h"
 
 /* Workers report what happens as events; the processor's event queue
  * carries them to the context that was thread-default when it was made,
  * where they are emitted as signals in the order they happened. Events are
  * queued only for the signals someone listens to, so that an application
- * that connects none is never woken up by a run, and a graph is copied
- * only for a handler. */
+ * that connects none is never woken up by a run. A segment's JSON-LD
+ * comes from the converter as JSON text: it is read into a tree only for a
+ * handler of segment-done, and handed as it is to one of
+ * segment-done-bytes. */
 
 typedef enum {
   EVENT_STARTED,
   EVENT_DONE,
+  EVENT_DONE_BYTES,
   EVENT_FAILED,
   EVENT_PROGRESS,
   EVENT_FINISHED,
@@ -34,7 +38,8 @@ typedef struct
   EventKind kind;
   PpSegment *segment;
   JsonNode *graph;
-  GBytes *bytes;                /* EVENT_RETURN: the graph as bytes */
+  GBytes *bytes;                /* EVENT_DONE_BYTES: the segment's JSON-LD;
+                                 * EVENT_RETURN: the graph */
   GError *error;
   guint done;
   guint failed;
@@ -100,6 +105,9 @@ dispatch_event (gpointer owner,
     case EVENT_DONE:
       g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE], 0, event->segment, event->graph);
       break;
+    case EVENT_DONE_BYTES:
+      g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE_BYTES], 0, event->segment, event->bytes);
+      break;
     case EVENT_FAILED:
       g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_SEGMENT_FAILED], 0, event->segment, event->error);
       break;
@@ -149,20 +157,54 @@ pp_processor_emit_segment_started (PpProcessor *self,
     pp_main_context_queue_push (self->events, event_new (EVENT_STARTED, segment));
 }
 
-/* @graph stays the caller's: the handlers get a copy */
+/* The tree of @jsonld, the JSON-LD of @segment as its converter wrote it,
+ * or NULL when it cannot be read (a converter's fault, logged) */
+JsonNode *
+pp_processor_read_jsonld (PpSegment *segment,
+                          GBytes    *jsonld)
+{
+  g_autoptr(GError) error = NULL;
+  const char *data;
+  gsize size;
+  JsonNode *graph;
+
+  data = g_bytes_get_data (jsonld, &size);
+  graph = pp_json_parse (data != NULL ? data : "", (gssize) MIN (size, G_MAXSSIZE), &error);
+  if (graph == NULL)
+    g_warning ("Segment %u: its JSON-LD cannot be read as a tree: %s",
+               pp_segment_get_index (segment), error->message);
+
+  return graph;
+}
+
+/* @jsonld stays the caller's: the handlers of segment-done get a tree of
+ * it, read here, on the worker's thread, and those of segment-done-bytes
+ * the bytes themselves */
 void
 pp_processor_emit_segment_done (PpProcessor *self,
                                 PpSegment   *segment,
-                                JsonNode    *graph)
+                                GBytes      *jsonld)
 {
   Event *event;
 
-  if (!pp_processor_has_handler (self, PP_PROCESSOR_SIGNAL_SEGMENT_DONE))
-    return;
+  if (pp_processor_has_handler (self, PP_PROCESSOR_SIGNAL_SEGMENT_DONE_BYTES))
+    {
+      event = event_new (EVENT_DONE_BYTES, segment);
+      event->bytes = g_bytes_ref (jsonld);
+      pp_main_context_queue_push (self->events, event);
+    }
 
-  event = event_new (EVENT_DONE, segment);
-  event->graph = pp_jsonld_node_copy_deep (graph);
-  pp_main_context_queue_push (self->events, event);
+  if (pp_processor_has_handler (self, PP_PROCESSOR_SIGNAL_SEGMENT_DONE))
+    {
+      JsonNode *graph = pp_processor_read_jsonld (segment, jsonld);
+
+      if (graph == NULL)
+        return;
+
+      event = event_new (EVENT_DONE, segment);
+      event->graph = graph;
+      pp_main_context_queue_push (self->events, event);
+    }
 }
 
 void
@@ -325,17 +367,38 @@ pp_processor_class_add_signals (GObjectClass *object_class)
    * PpProcessor::segment-done:
    * @processor: the processor
    * @segment: the segment
-   * @graph: the segment's JSON-LD, a copy that belongs to the handler's
+   * @graph: the segment's JSON-LD, a tree that belongs to the handler's
    *   thread
    *
    * Emitted when a segment was converted, if a handler was connected by
-   * then (the graph is copied only for someone).
+   * then: the tree is read from the converter's JSON text only for someone.
+   * A handler that needs the text rather than a tree connects to
+   * [signal@Pp.Processor::segment-done-bytes] instead, which costs
+   * nothing.
    *
    * Since: 0.1
    */
   signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE] =
     g_signal_new ("segment-done", type, G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, PP_TYPE_SEGMENT, JSON_TYPE_NODE);
+
+  /**
+   * PpProcessor::segment-done-bytes:
+   * @processor: the processor
+   * @segment: the segment
+   * @jsonld: the segment's JSON-LD as JSON text in UTF-8, as the converter
+   *   gave it (see [method@Pp.Converter.convert_bytes])
+   *
+   * Emitted when a segment was converted, if a handler was connected by
+   * then, right before [signal@Pp.Processor::segment-done]. @jsonld is
+   * immutable and the same for every handler: nothing is copied or read
+   * for it, and a handler may keep a reference.
+   *
+   * Since: 0.2
+   */
+  signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE_BYTES] =
+    g_signal_new ("segment-done-bytes", type, G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, PP_TYPE_SEGMENT, G_TYPE_BYTES);
 
   /**
    * PpProcessor::segment-failed:

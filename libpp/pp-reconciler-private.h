@@ -46,6 +46,15 @@ void pp_reconciler_set_merged_func (PpReconciler           *reconciler,
                                     gpointer                user_data,
                                     GDestroyNotify          destroy);
 
+/* Hands over (takes) @jsonld, the JSON-LD of @segment as JSON text:
+ * expanded already, as pp_jsonld_expand_bytes() writes it with ordered
+ * options, when @is_expanded, so that it is read once into values and not
+ * expanded again. Thread-safe. */
+void pp_reconciler_add_bytes (PpReconciler *reconciler,
+                              PpSegment    *segment,
+                              GBytes       *jsonld,
+                              gboolean      is_expanded);
+
 void pp_reconciler_set_done_func (PpReconciler         *reconciler,
                                   PpReconcilerDoneFunc  func,
                                   gpointer              user_data,

@@ -165,7 +165,9 @@ typedef struct
 {
   ItemKind kind;
   PpSegment *segment;
-  JsonNode *graph;
+  JsonNode *graph;             /* ITEM_GRAPH: a tree, or */
+  GBytes *jsonld;              /* its JSON text, */
+  gboolean is_expanded;        /* expanded already */
   char *error_message;
   gint64 arrival_time;
 } Item;
@@ -236,6 +238,7 @@ item_free (Item *item)
 {
   g_clear_pointer (&item->segment, pp_segment_unref);
   g_clear_pointer (&item->graph, json_node_unref);
+  g_clear_pointer (&item->jsonld, g_bytes_unref);
   g_free (item->error_message);
   g_free (item);
 }
@@ -333,6 +336,29 @@ has_handler (State *state,
   return self != NULL && g_signal_has_handler_pending (self, signals[signal], 0, TRUE);
 }
 
+/* Merges the graph of @item into @merged: read from its text straight into
+ * values, when it came as text */
+static gboolean
+merge_item (PpMergedGraph  *merged,
+            Item           *item,
+            GError        **error)
+{
+  g_autoptr(PpJsonArena) arena = NULL;
+  PpJsonValue *document;
+  const char *data;
+  gsize size;
+
+  if (item->graph != NULL)
+    return pp_merged_graph_add (merged, item->segment, item->graph, error);
+
+  arena = pp_json_arena_new ();
+  data = g_bytes_get_data (item->jsonld, &size);
+  document = pp_json_value_parse (arena, data != NULL ? data : "", (gssize) MIN (size, G_MAXSSIZE), error);
+
+  return document != NULL &&
+         pp_merged_graph_add_value (merged, item->segment, arena, document, item->is_expanded, error);
+}
+
 static gpointer
 reconcile_thread (gpointer data)
 {
@@ -382,7 +408,7 @@ reconcile_thread (gpointer data)
         {
           g_autoptr(GError) local_error = NULL;
 
-          if (pp_merged_graph_add (merged, item->segment, item->graph, &local_error))
+          if (merge_item (merged, item, &local_error))
             {
               guint n_entities = pp_merged_graph_get_n_entities (merged);
 
@@ -790,6 +816,22 @@ pp_reconciler_add_graph (PpReconciler *reconciler,
   item->kind = ITEM_GRAPH;
   item->segment = pp_segment_ref (segment);
   item->graph = graph;
+  item->arrival_time = g_get_monotonic_time ();
+  g_async_queue_push (reconciler->state->queue, item);
+}
+
+void
+pp_reconciler_add_bytes (PpReconciler *reconciler,
+                         PpSegment    *segment,
+                         GBytes       *jsonld,
+                         gboolean      is_expanded)
+{
+  Item *item = g_new0 (Item, 1);
+
+  item->kind = ITEM_GRAPH;
+  item->segment = pp_segment_ref (segment);
+  item->jsonld = jsonld;
+  item->is_expanded = is_expanded;
   item->arrival_time = g_get_monotonic_time ();
   g_async_queue_push (reconciler->state->queue, item);
 }

@@ -6,13 +6,18 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "pp-processor-private.h"
 
 /* Every request a converter makes through the processor's
  * #PpConvertContext comes here. The answer comes from the cache when it is
  * there; otherwise the first of identical requests in flight at the same
  * time (same cache key) is sent, and the others wait for its answer (the
- * single-flight table). A request is sent only once the concurrency
+ * single-flight table). The cache key is a SHA-256 of the whole request,
+ * its long response format included: it is computed when there is a cache
+ * to ask, and otherwise only to tell apart two requests in flight that
+ * carry the same user message, which is what the table hashes. A request is sent only once the concurrency
  * limiter admits it, the rate budgets allow it (it waits for them holding
  * no place under the limit) and the circuit breaker lets it (otherwise it
  * fails at once, for the retry timer to try again); they all hear how it
@@ -21,17 +26,26 @@
 typedef struct
 {
   gatomicrefcount ref_count;
+  PpConvertContext *context;    /* of the request, while it is in flight */
+  PpLlmRequest *request;
+  char *key;                    /* the cache key, once computed */
   gboolean done;                /* under flight_lock, as the rest */
   PpLlmResponse *response;
   GError *error;
 } Flight;
 
+/* @key: (nullable): the cache key of @request, if it is known already */
 static Flight *
-flight_new (void)
+flight_new (PpConvertContext *context,
+            PpLlmRequest     *request,
+            const char       *key)
 {
   Flight *flight = g_new0 (Flight, 1);
 
   g_atomic_ref_count_init (&flight->ref_count);
+  flight->context = g_object_ref (context);
+  flight->request = pp_llm_request_ref (request);
+  flight->key = g_strdup (key);
 
   return flight;
 }
@@ -49,15 +63,52 @@ flight_unref (Flight *flight)
   if (!g_atomic_ref_count_dec (&flight->ref_count))
     return;
 
+  g_clear_object (&flight->context);
+  g_clear_pointer (&flight->request, pp_llm_request_unref);
+  g_free (flight->key);
   g_clear_pointer (&flight->response, pp_llm_response_unref);
   g_clear_error (&flight->error);
   g_free (flight);
 }
 
+/* Called under flight_lock */
+static const char *
+flight_get_key (Flight *flight)
+{
+  if (flight->key == NULL)
+    flight->key = pp_convert_context_dup_cache_key (flight->context, flight->request);
+
+  return flight->key;
+}
+
+static guint
+flight_hash (gconstpointer flight)
+{
+  return g_str_hash (pp_llm_request_get_user_message (((Flight *) flight)->request));
+}
+
+/* Whether two flights carry the same request: the same user message, and
+ * then the same cache key */
+static gboolean
+flight_equal (gconstpointer a,
+              gconstpointer b)
+{
+  Flight *flight_a = (Flight *) a;
+  Flight *flight_b = (Flight *) b;
+
+  if (flight_a == flight_b)
+    return TRUE;
+
+  return g_str_equal (pp_llm_request_get_user_message (flight_a->request),
+                      pp_llm_request_get_user_message (flight_b->request)) &&
+         g_str_equal (flight_get_key (flight_a), flight_get_key (flight_b));
+}
+
+/* (element-type Flight): the requests in flight, each its own key */
 GHashTable *
 pp_processor_new_flight_table (void)
 {
-  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) flight_unref);
+  return g_hash_table_new_full (flight_hash, flight_equal, (GDestroyNotify) flight_unref, NULL);
 }
 
 /* Waits on @cond (with @mutex held) for a wake-up or a short while, so that
@@ -222,17 +273,35 @@ set_circuit_open_error (GError **error,
 
 /* The rate budgets */
 
-/* The characters of @text, valid UTF-8: its bytes that start one, as
- * g_utf8_strlen() counts them, without decoding each */
+/* The characters of @text, valid UTF-8, as g_utf8_strlen() counts them:
+ * its bytes less those that continue a character (10xxxxxx), counted
+ * eight at a time, for a system prompt of some kilobytes goes with every
+ * request */
 static guint64
 count_characters (const char *text)
 {
-  guint64 characters = 0;
+  const guint64 high_bits = G_GUINT64_CONSTANT (0x8080808080808080);
+  const guchar *p = (const guchar *) text;
+  gsize length = strlen (text);
+  guint64 continuing = 0;
+  gsize i = 0;
 
-  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
-    characters += (*p & 0xC0) != 0x80;
+  for (; i + sizeof (guint64) <= length; i += sizeof (guint64))
+    {
+      guint64 word;
+      guint64 marks;
 
-  return characters;
+      memcpy (&word, p + i, sizeof word);
+      /* bit 7 set and bit 6 clear, at bit 7 of each byte */
+      marks = word & ~(word << 1) & high_bits;
+      for (; marks != 0; marks &= marks - 1)
+        continuing++;
+    }
+
+  for (; i < length; i++)
+    continuing += (p[i] & 0xC0) == 0x80;
+
+  return length - continuing;
 }
 
 /* A request's tokens before it is sent: a quarter of its prompt's
@@ -430,49 +499,57 @@ pp_processor_complete_request (PpConvertContext  *context,
                                GError           **error)
 {
   PpProcessor *self = user_data;
-  g_autofree char *key = pp_convert_context_dup_cache_key (context, request);
+  g_autofree char *key = NULL;
   g_autoptr(GError) local_error = NULL;
   PpLlmResponse *response;
   Flight *flight;
+  Flight *in_flight;
 
-  response = pp_convert_context_lookup_cache (context, key, cancellable);
-  if (response != NULL)
+  if (pp_convert_context_get_cache (context) != NULL)
     {
-      g_mutex_lock (&self->stats.lock);
-      self->stats.cache_hits++;
-      g_mutex_unlock (&self->stats.lock);
-      return response;
+      key = pp_convert_context_dup_cache_key (context, request);
+      response = pp_convert_context_lookup_cache (context, key, cancellable);
+      if (response != NULL)
+        {
+          g_mutex_lock (&self->stats.lock);
+          self->stats.cache_hits++;
+          g_mutex_unlock (&self->stats.lock);
+          return response;
+        }
     }
 
+  flight = flight_new (context, request, key);
+
   g_mutex_lock (&self->flight_lock);
-  flight = g_hash_table_lookup (self->flights, key);
-  if (flight != NULL)
+  in_flight = g_hash_table_lookup (self->flights, flight);
+  if (in_flight != NULL)
     {
       g_mutex_lock (&self->stats.lock);
       self->stats.shared_answers++;
       g_mutex_unlock (&self->stats.lock);
 
-      flight_ref (flight);
-      response = wait_for_flight (self, flight, cancellable, error);
+      flight_ref (in_flight);
+      response = wait_for_flight (self, in_flight, cancellable, error);
       g_mutex_unlock (&self->flight_lock);
+      flight_unref (in_flight);
       flight_unref (flight);
       return response;
     }
-  flight = flight_new ();
-  g_hash_table_insert (self->flights, g_strdup (key), flight);
+  g_hash_table_add (self->flights, flight_ref (flight));
   g_mutex_unlock (&self->flight_lock);
 
   response = send_request (self, context, request, cancellable, &local_error);
-  if (response != NULL)
+  if (response != NULL && key != NULL)
     pp_convert_context_add_answer (context, key, response);
 
   g_mutex_lock (&self->flight_lock);
   flight->done = TRUE;
   flight->response = response != NULL ? pp_llm_response_ref (response) : NULL;
   flight->error = local_error != NULL ? g_error_copy (local_error) : NULL;
-  g_hash_table_remove (self->flights, key);
+  g_hash_table_remove (self->flights, flight);
   g_cond_broadcast (&self->flight_cond);
   g_mutex_unlock (&self->flight_lock);
+  flight_unref (flight);
 
   if (local_error != NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));

@@ -6,25 +6,29 @@
 #include "config.h"
 
 #include "pp-processor-private.h"
-#include "pp-jsonld-util-private.h"
+#include "pp-json-parse.h"
 
+/* A result waiting in the processor's queue holds the segment's JSON-LD as
+ * the converter's JSON text; it is read into a tree when the application
+ * asks for the graph. */
 struct _PpResult
 {
   PpSegment *segment;
-  JsonNode *graph;
+  GBytes *jsonld;
+  JsonNode *graph;   /* read from jsonld, once asked for */
   GError *error;
 };
 
-/* Takes @graph and @error */
+/* Takes @jsonld and @error */
 PpResult *
 pp_result_new (PpSegment *segment,
-               JsonNode  *graph,
+               GBytes    *jsonld,
                GError    *error)
 {
   PpResult *result = g_new0 (PpResult, 1);
 
   result->segment = pp_segment_ref (segment);
-  result->graph = graph;
+  result->jsonld = jsonld;
   result->error = error;
 
   return result;
@@ -34,7 +38,7 @@ static PpResult *
 pp_result_copy (PpResult *result)
 {
   return pp_result_new (result->segment,
-                        result->graph != NULL ? pp_jsonld_node_copy_deep (result->graph) : NULL,
+                        result->jsonld != NULL ? g_bytes_ref (result->jsonld) : NULL,
                         result->error != NULL ? g_error_copy (result->error) : NULL);
 }
 
@@ -52,6 +56,7 @@ pp_result_free (PpResult *result)
   g_return_if_fail (result != NULL);
 
   pp_segment_unref (result->segment);
+  g_clear_pointer (&result->jsonld, g_bytes_unref);
   g_clear_pointer (&result->graph, json_node_unref);
   g_clear_error (&result->error);
   g_free (result);
@@ -81,7 +86,8 @@ pp_result_get_segment (PpResult *result)
  * pp_result_get_graph:
  * @result: a #PpResult
  *
- * Gets the JSON-LD the segment was converted to.
+ * Gets the JSON-LD the segment was converted to. The tree is read from
+ * the converter's JSON text the first time it is asked for.
  *
  * Returns: (transfer none) (nullable): the segment's JSON-LD, or %NULL if
  *   it failed
@@ -92,6 +98,9 @@ JsonNode *
 pp_result_get_graph (PpResult *result)
 {
   g_return_val_if_fail (result != NULL, NULL);
+
+  if (result->graph == NULL && result->jsonld != NULL)
+    result->graph = pp_processor_read_jsonld (result->segment, result->jsonld);
 
   return result->graph;
 }

@@ -309,16 +309,19 @@ run_cancelled (GCancellable *cancellable,
                                                       "Operation was cancelled"));
 }
 
-/* Takes @graph and @error */
+/* Takes @jsonld (the segment's JSON-LD as JSON text), @expanded (its
+ * expansion, if the converter made it) and @error; @jsonld or @error is
+ * set */
 static void
 finish_task (PpProcessor *self,
              Task        *task,
-             JsonNode    *graph,
+             GBytes      *jsonld,
+             GBytes      *expanded,
              GError      *error)
 {
   Run *run = task->run;
 
-  if (graph != NULL)
+  if (jsonld != NULL)
     {
       g_mutex_lock (&self->stats.lock);
       self->stats.done++;
@@ -329,8 +332,8 @@ finish_task (PpProcessor *self,
 
   /* The signals first: the segment's graph may complete the run, whose
    * "finished" must come after this segment's "progress" */
-  if (graph != NULL)
-    pp_processor_emit_segment_done (self, task->segment, graph);
+  if (jsonld != NULL)
+    pp_processor_emit_segment_done (self, task->segment, jsonld);
   else
     {
       g_debug ("Segment %u of %s failed: %s", pp_segment_get_index (task->segment),
@@ -339,7 +342,7 @@ finish_task (PpProcessor *self,
     }
 
   g_mutex_lock (&self->lock);
-  if (graph != NULL)
+  if (jsonld != NULL)
     run->done++;
   else
     {
@@ -353,9 +356,18 @@ finish_task (PpProcessor *self,
   g_mutex_unlock (&self->lock);
 
   if (run->is_stream)
-    g_async_queue_push (self->results, pp_result_new (task->segment, graph, error));
-  else if (graph != NULL)
-    pp_reconciler_add_graph (run->reconciler, task->segment, graph);
+    {
+      g_clear_pointer (&expanded, g_bytes_unref);
+      g_async_queue_push (self->results, pp_result_new (task->segment, jsonld, error));
+    }
+  else if (expanded != NULL)
+    {
+      /* The reconciler merges the expansion as it is */
+      g_bytes_unref (jsonld);
+      pp_reconciler_add_bytes (run->reconciler, task->segment, expanded, TRUE);
+    }
+  else if (jsonld != NULL)
+    pp_reconciler_add_bytes (run->reconciler, task->segment, jsonld, FALSE);
   else
     {
       pp_reconciler_add_failure (run->reconciler, task->segment, error);
@@ -489,7 +501,8 @@ pp_processor_worker (gpointer data,
   g_autoptr(PpConvertContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *model = NULL;
-  JsonNode *graph = NULL;
+  GBytes *jsonld = NULL;
+  GBytes *expanded = NULL;
   gint64 start = g_get_monotonic_time ();
   gint64 waited = start - task->queued_time;
   guint index = pp_segment_get_index (task->segment);
@@ -527,13 +540,13 @@ pp_processor_worker (gpointer data,
     {
       if (error == NULL)
         g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
-      finish_task (self, task, NULL, g_steal_pointer (&error));
+      finish_task (self, task, NULL, NULL, g_steal_pointer (&error));
       goto out;
     }
 
   if (pp_dispatch_is_stopped (task->dispatch))
     {
-      finish_task (self, task, NULL, pp_task_new_stopped_error (task));
+      finish_task (self, task, NULL, NULL, pp_task_new_stopped_error (task));
       goto out;
     }
 
@@ -548,34 +561,34 @@ pp_processor_worker (gpointer data,
     pp_convert_context_set_document_name (context, run->name);
   pp_convert_context_set_send_funcs (context, pp_task_may_send, pp_task_send_failed, task);
   attempt_begin (&attempt, task);
-  graph = pp_converter_convert (self->converter, context, task->segment,
-                                attempt.cancellable, &error);
+  jsonld = pp_converter_convert_bytes (self->converter, context, task->segment,
+                                      attempt.cancellable, &expanded, &error);
   attempt_end (&attempt);
 
   g_debug ("Segment %u of %s: %s after %.1f ms queued, %.1f ms converting (attempt %u)",
-           index, run->name, graph != NULL ? "done" : "failed",
+           index, run->name, jsonld != NULL ? "done" : "failed",
            waited / 1000.0, (g_get_monotonic_time () - start) / 1000.0, task->attempt + 1);
 
-  if (graph == NULL && error == NULL)
+  if (jsonld == NULL && error == NULL)
     g_set_error (&error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
                  "Segment %u: the converter %s returned neither JSON-LD nor an error",
                  index, G_OBJECT_TYPE_NAME (self->converter));
-  else if (graph != NULL)
+  else if (jsonld != NULL)
     g_clear_error (&error);
 
   if (error != NULL)
     pp_processor_redact_error (self, error);
 
-  if (graph == NULL && task_missed_deadline (task, error))
+  if (jsonld == NULL && task_missed_deadline (task, error))
     {
       GError *deadline_error = pp_task_new_deadline_error (task, error);
 
       g_clear_error (&error);
       error = deadline_error;
     }
-  else if (graph == NULL && pp_llm_error_is_fatal (error))
+  else if (jsonld == NULL && pp_llm_error_is_fatal (error))
     pp_processor_stop_dispatch (self, task->dispatch, error);
-  else if (graph == NULL && pp_llm_error_is_transient (error) &&
+  else if (jsonld == NULL && pp_llm_error_is_transient (error) &&
            (task->attempt < self->max_retries || pp_llm_error_get_not_sent (error)) &&
            !g_cancellable_is_cancelled (run->cancellable))
     {
@@ -591,7 +604,7 @@ pp_processor_worker (gpointer data,
       error = not_retried;
     }
 
-  finish_task (self, task, graph, g_steal_pointer (&error));
+  finish_task (self, task, jsonld, expanded, g_steal_pointer (&error));
 
 out:
   g_mutex_lock (&self->stats.lock);

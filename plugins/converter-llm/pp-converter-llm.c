@@ -12,6 +12,7 @@
 #include "pp-converter-llm-output.h"
 #include "pp-converter-llm-resources.h"
 #include "pp-json-repair.h"
+#include "pp-json-top-level.h"
 
 /**
  * PpConverterLlm:
@@ -43,6 +44,10 @@
  * that an endpoint that echoes a secret in its answer does not get it
  * quoted.
  *
+ * It gives its JSON-LD as JSON text, the answer as mended, with the
+ * expansion it checked (see [method@Pp.Converter.convert_bytes]): no JSON
+ * tree is built unless one is asked for.
+ *
  * Its settings are fixed at construction and it keeps no state between
  * calls: one converter serves any number of threads at once.
  */
@@ -72,6 +77,11 @@ struct _PpConverterLlm
   /* Set once by GInitable.init, before the object is shared */
   char *prompt;           /* the template, and the types if any */
   char *prompt_version;   /* "schemaorg-extract@<SHA-256 of the prompt>" */
+
+  /* Set at construction, read-only afterwards: the expansion's options,
+   * those of the reconciler (the bundled contexts, members in order), so
+   * that it merges the expansion as it is */
+  PpJsonldOptions *options;
 };
 
 enum {
@@ -152,136 +162,66 @@ build_request (PpConverterLlm *self,
   return request;
 }
 
-static const char *
-describe_node_type (JsonNode *node)
+/* Checks that @json is JSON-LD that describes something: an object or an
+ * array of objects that expands to at least one node. Objects at the top
+ * without a context are given the schema.org one: models often leave out
+ * the context they were asked for, and without it the schema.org terms
+ * mean nothing. Errors other than cancellation are
+ * %PP_CONVERTER_ERROR_INVALID_OUTPUT, with a message that can be quoted to
+ * the model.
+ *
+ * Returns: (transfer full): the expansion, as the reconciler makes it, or
+ *   %NULL with @error set */
+static GBytes *
+expand_jsonld (PpConverterLlm  *self,
+               GString         *json,
+               GCancellable    *cancellable,
+               GError         **error)
 {
-  switch (JSON_NODE_TYPE (node))
-    {
-    case JSON_NODE_OBJECT:
-      return "an object";
-    case JSON_NODE_ARRAY:
-      return "an array";
-    case JSON_NODE_NULL:
-      return "null";
-    case JSON_NODE_VALUE:
-    default:
-      break;
-    }
-
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_STRING:
-      return "a string";
-    case G_TYPE_BOOLEAN:
-      return "a boolean";
-    default:
-      return "a number";
-    }
-}
-
-static void
-add_context_if_missing (JsonObject *object)
-{
-  if (!json_object_has_member (object, "@context"))
-    json_object_set_string_member (object, "@context", SCHEMAORG_CONTEXT);
-}
-
-/* Models often leave out the context they were asked for; without it the
- * schema.org terms mean nothing. Gives the top-level objects of @root that
- * have none the schema.org context. */
-static void
-repair_missing_context (JsonNode *root)
-{
-  if (JSON_NODE_HOLDS_OBJECT (root))
-    {
-      add_context_if_missing (json_node_get_object (root));
-    }
-  else if (JSON_NODE_HOLDS_ARRAY (root))
-    {
-      JsonArray *array = json_node_get_array (root);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (JSON_NODE_HOLDS_OBJECT (element))
-            add_context_if_missing (json_node_get_object (element));
-        }
-    }
-}
-
-/* Checks that @root is JSON-LD that describes something: an object or an
- * array of objects that expands to at least one node. Errors other than
- * cancellation are %PP_CONVERTER_ERROR_INVALID_OUTPUT, with a message that
- * can be quoted to the model. */
-static gboolean
-validate_jsonld (JsonNode      *root,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  g_autoptr(PpJsonldOptions) options = NULL;
-  g_autoptr(JsonNode) expanded = NULL;
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(GBytes) expanded = NULL;
   g_autoptr(GError) local_error = NULL;
+  gsize size;
+  const char *data;
 
-  if (JSON_NODE_HOLDS_ARRAY (root))
-    {
-      JsonArray *array = json_node_get_array (root);
+  if (!pp_json_top_level_add_context (json, "\"" SCHEMAORG_CONTEXT "\"", error))
+    return NULL;
 
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-
-          if (!JSON_NODE_HOLDS_OBJECT (element))
-            {
-              g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
-                           "the JSON is an array whose element %u is %s, not an object",
-                           i, describe_node_type (element));
-              return FALSE;
-            }
-        }
-    }
-  else if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
-                   "the JSON is %s, not an object", describe_node_type (root));
-      return FALSE;
-    }
-
-  /* The default document loader serves the bundled schema.org context and
-   * fetches nothing */
-  options = pp_jsonld_options_new ();
-  expanded = pp_jsonld_expand (root, options, cancellable, &local_error);
+  input = g_bytes_new_static (json->str, json->len);
+  expanded = pp_jsonld_expand_bytes (input, self->options, FALSE, cancellable, &local_error);
   if (expanded == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
+          return NULL;
         }
 
       g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
                    "the JSON is not valid JSON-LD: %s", local_error->message);
-      return FALSE;
+      return NULL;
     }
 
-  if (!JSON_NODE_HOLDS_ARRAY (expanded) ||
-      json_array_get_length (json_node_get_array (expanded)) == 0)
+  /* Written without white space: an empty array is "[]" */
+  data = g_bytes_get_data (expanded, &size);
+  if (size == 2 && memcmp (data, "[]", 2) == 0)
     {
       g_set_error_literal (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
                            "the JSON-LD describes no entity once expanded "
                            "(is \"@graph\" empty, or are its entities empty?)");
-      return FALSE;
+      return NULL;
     }
 
-  return TRUE;
+  return g_steal_pointer (&expanded);
 }
 
-static JsonNode *
-pp_converter_llm_convert (PpConverter       *converter,
-                          PpConvertContext  *context,
-                          PpSegment         *segment,
-                          GCancellable      *cancellable,
-                          GError           **error)
+static GBytes *
+pp_converter_llm_convert_bytes (PpConverter       *converter,
+                                PpConvertContext  *context,
+                                PpSegment         *segment,
+                                GCancellable      *cancellable,
+                                GBytes           **expanded,
+                                GError           **error)
 {
   PpConverterLlm *self = PP_CONVERTER_LLM (converter);
   g_autofree char *user_message = NULL;
@@ -308,7 +248,8 @@ pp_converter_llm_convert (PpConverter       *converter,
   for (guint attempt = 0; ; attempt++)
     {
       g_autoptr(PpLlmResponse) response = NULL;
-      g_autoptr(JsonNode) root = NULL;
+      g_autoptr(GString) json = NULL;
+      g_autoptr(GBytes) expansion = NULL;
       g_autoptr(GError) local_error = NULL;
       g_autofree char *cause = NULL;
       g_autofree char *reask_message = NULL;
@@ -319,12 +260,14 @@ pp_converter_llm_convert (PpConverter       *converter,
       if (response == NULL)
         return NULL;
 
-      root = pp_json_repair_parse (pp_llm_response_get_content (response), &local_error);
-      if (root != NULL)
+      json = pp_json_repair (pp_llm_response_get_content (response), &local_error);
+      if (json != NULL)
+        expansion = expand_jsonld (self, json, cancellable, &local_error);
+      if (expansion != NULL)
         {
-          repair_missing_context (root);
-          if (validate_jsonld (root, cancellable, &local_error))
-            return g_steal_pointer (&root);
+          if (expanded != NULL)
+            *expanded = g_steal_pointer (&expansion);
+          return g_string_free_to_bytes (g_steal_pointer (&json));
         }
 
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -361,7 +304,7 @@ pp_converter_llm_convert (PpConverter       *converter,
 static void
 pp_converter_llm_converter_iface_init (PpConverterInterface *iface)
 {
-  iface->convert = pp_converter_llm_convert;
+  iface->convert_bytes = pp_converter_llm_convert_bytes;
 }
 
 static char *
@@ -583,6 +526,7 @@ pp_converter_llm_finalize (GObject *object)
   g_clear_pointer (&self->types, g_strfreev);
   g_clear_pointer (&self->prompt, g_free);
   g_clear_pointer (&self->prompt_version, g_free);
+  g_clear_pointer (&self->options, pp_jsonld_options_unref);
 
   G_OBJECT_CLASS (pp_converter_llm_parent_class)->finalize (object);
 }
@@ -683,6 +627,8 @@ pp_converter_llm_init (PpConverterLlm *self)
   self->temperature = DEFAULT_TEMPERATURE;
   self->max_reasks = DEFAULT_MAX_REASKS;
   self->structured_output = DEFAULT_STRUCTURED_OUTPUT;
+  self->options = pp_jsonld_options_new ();
+  pp_jsonld_options_set_ordered (self->options, TRUE);
 }
 
 /**

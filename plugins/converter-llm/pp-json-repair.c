@@ -233,19 +233,24 @@ out:
   return closed;
 }
 
-static JsonNode *
-parse_json (const char  *data,
-            gsize        length,
-            GError     **error)
+/* Takes @json: @json when it is JSON, else NULL with @error set */
+static GString *
+check_json (GString  *json,
+            GError  **error)
 {
-  if (length > G_MAXSSIZE)
+  g_autoptr(GString) owned = json;
+
+  if (json->len > G_MAXSSIZE)
     {
       g_set_error_literal (error, PP_JSON_ERROR, PP_JSON_ERROR_INVALID_SYNTAX,
                            "the text is too long");
       return NULL;
     }
 
-  return pp_json_parse (data, (gssize) length, error);
+  if (!pp_json_validate (json->str, (gssize) json->len, error))
+    return NULL;
+
+  return g_steal_pointer (&owned);
 }
 
 /* Where a value cut short may be cut further back to end on a whole
@@ -278,7 +283,7 @@ find_cut_points (const char *text,
   return cuts;
 }
 
-static JsonNode *
+static GString *
 parse_candidate (const char  *text,
                  gsize        length,
                  gboolean     truncated,
@@ -286,22 +291,23 @@ parse_candidate (const char  *text,
 {
   g_autoptr(GString) json = mend_commas_and_controls (text, length);
   g_autoptr(GArray) cuts = NULL;
-  JsonNode *root;
+  GString *mended;
 
   if (!truncated)
-    return parse_json (json->str, json->len, error);
+    return check_json (g_steal_pointer (&json), error);
 
   {
-    g_autoptr(GString) closed = g_string_new_len (json->str, json->len);
+    GString *closed = g_string_new_len (json->str, json->len);
 
     if (close_truncated (closed, FALSE))
       {
-        root = parse_json (closed->str, closed->len, error);
-        if (root != NULL)
-          return root;
+        mended = check_json (closed, error);
+        if (mended != NULL)
+          return mended;
       }
     else
       {
+        g_string_free (closed, TRUE);
         g_set_error_literal (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
                              "it ends in the middle of a value");
       }
@@ -312,14 +318,14 @@ parse_candidate (const char  *text,
   for (guint i = cuts->len, tries = 0; i > 0 && tries < MAX_CUTS; i--, tries++)
     {
       gsize cut = g_array_index (cuts, gsize, i - 1);
-      g_autoptr(GString) closed = g_string_new_len (json->str, cut);
+      GString *closed = g_string_new_len (json->str, cut);
 
       close_truncated (closed, TRUE);
-      root = parse_json (closed->str, closed->len, NULL);
-      if (root != NULL)
+      mended = check_json (closed, NULL);
+      if (mended != NULL)
         {
           g_clear_error (error);
-          return root;
+          return mended;
         }
     }
 
@@ -356,7 +362,7 @@ find_opening_bracket (const char *text,
   return NULL;
 }
 
-static JsonNode *
+static GString *
 parse_first_value_pass (const char  *text,
                         const char  *end,
                         gboolean     objects_only,
@@ -371,7 +377,7 @@ parse_first_value_pass (const char  *text,
       g_autoptr(GError) local_error = NULL;
       gssize length;
       gboolean truncated;
-      JsonNode *root;
+      GString *root;
 
       p = find_opening_bracket (p, end, objects_only);
       if (p == NULL)
@@ -410,7 +416,7 @@ parse_first_value_pass (const char  *text,
   return NULL;
 }
 
-static JsonNode *
+static GString *
 parse_first_value (const char  *text,
                    const char  *end,
                    GError     **error)
@@ -450,24 +456,25 @@ find_fenced_block (const char  *text,
 }
 
 /**
- * pp_json_repair_parse:
+ * pp_json_repair:
  * @text: an LLM's answer
  * @error: return location for a #GError
  *
- * Parses the outermost JSON object or array of @text: the content of its
+ * Finds the outermost JSON object or array of @text: the content of its
  * first code fence if it has one, else the first bracketed stretch that is
  * JSON, with any prose around it left out. Commas before closing brackets
  * are dropped, control characters inside strings are escaped, and a value
  * cut short is cut back to its last whole member or element and completed
- * with the brackets it lacks.
+ * with the brackets it lacks. What is found passed pp_json_validate(): it
+ * is JSON that json-glib reads as it is, but no tree is built.
  *
- * Returns: (transfer full) (nullable): a new JSON tree, or %NULL with
- *   @error set (%PP_CONVERTER_ERROR_INVALID_OUTPUT, whose message says what
- *   is wrong)
+ * Returns: (transfer full) (nullable): the JSON text, or %NULL with @error
+ *   set (%PP_CONVERTER_ERROR_INVALID_OUTPUT, whose message says what is
+ *   wrong)
  */
-JsonNode *
-pp_json_repair_parse (const char  *text,
-                      GError     **error)
+GString *
+pp_json_repair (const char  *text,
+                GError     **error)
 {
   const char *end = text + strlen (text);
   const char *block_start;
@@ -480,7 +487,7 @@ pp_json_repair_parse (const char  *text,
       find_opening_bracket (block_start, block_end, FALSE) != NULL)
     {
       g_autoptr(GError) block_error = NULL;
-      JsonNode *root = parse_first_value (block_start, block_end, &block_error);
+      GString *root = parse_first_value (block_start, block_end, &block_error);
 
       if (root != NULL)
         return root;

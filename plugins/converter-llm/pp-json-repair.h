@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-JsonNode *pp_json_repair_parse (const char  *text,
-                                GError     **error);
+GString *pp_json_repair (const char  *text,
+                         GError     **error);
 
 G_END_DECLS

@@ -1188,6 +1188,108 @@ test_graphless_converter_init (TestGraphlessConverter *self)
 {
 }
 
+/* Gives its JSON-LD as text only: @text, with @expanded as its expansion
+ * when set */
+#define TEST_TYPE_TEXT_CONVERTER (test_text_converter_get_type ())
+G_DECLARE_FINAL_TYPE (TestTextConverter, test_text_converter, TEST, TEXT_CONVERTER, GObject)
+
+struct _TestTextConverter
+{
+  GObject parent_instance;
+  const char *text;
+  const char *expanded;
+};
+
+static GBytes *
+test_text_converter_convert_bytes (PpConverter       *converter,
+                                   PpConvertContext  *context,
+                                   PpSegment         *segment,
+                                   GCancellable      *cancellable,
+                                   GBytes           **expanded,
+                                   GError           **error)
+{
+  TestTextConverter *self = TEST_TEXT_CONVERTER (converter);
+
+  if (expanded != NULL && self->expanded != NULL)
+    *expanded = g_bytes_new_static (self->expanded, strlen (self->expanded));
+
+  return g_bytes_new_static (self->text, strlen (self->text));
+}
+
+static void
+test_text_converter_iface_init (PpConverterInterface *iface)
+{
+  iface->convert_bytes = test_text_converter_convert_bytes;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestTextConverter, test_text_converter, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PP_TYPE_CONVERTER, test_text_converter_iface_init))
+
+static void
+test_text_converter_class_init (TestTextConverterClass *klass)
+{
+}
+
+static void
+test_text_converter_init (TestTextConverter *self)
+{
+}
+
+/* Gives its JSON-LD as a tree only: a person named @name */
+#define TEST_TYPE_TREE_CONVERTER (test_tree_converter_get_type ())
+G_DECLARE_FINAL_TYPE (TestTreeConverter, test_tree_converter, TEST, TREE_CONVERTER, GObject)
+
+struct _TestTreeConverter
+{
+  GObject parent_instance;
+  const char *name;
+};
+
+static JsonNode *
+test_tree_converter_convert (PpConverter       *converter,
+                             PpConvertContext  *context,
+                             PpSegment         *segment,
+                             GCancellable      *cancellable,
+                             GError           **error)
+{
+  TestTreeConverter *self = TEST_TREE_CONVERTER (converter);
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "@context");
+  json_builder_add_string_value (builder, "https://schema.org");
+  json_builder_set_member_name (builder, "@type");
+  json_builder_add_string_value (builder, "Person");
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, self->name);
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static void
+test_tree_converter_iface_init (PpConverterInterface *iface)
+{
+  iface->convert = test_tree_converter_convert;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestTreeConverter, test_tree_converter, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PP_TYPE_CONVERTER, test_tree_converter_iface_init))
+
+static void
+test_tree_converter_class_init (TestTreeConverterClass *klass)
+{
+}
+
+static void
+test_tree_converter_init (TestTreeConverter *self)
+{
+}
+
+#define ADA_TEXT "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Ada Lovelace\"}"
+#define GRACE_EXPANDED "[{\"@type\":[\"http://schema.org/Person\"]," \
+                       "\"http://schema.org/name\":[{\"@value\":\"Grace Hopper\"}]}]"
+
 #define LEAKED_KEY "sk-test-0123456789abcdef"
 
 /* A message of libpp that a test waits for: the thread that logged the
@@ -1243,8 +1345,8 @@ log_watch_wait (void)
   return thread;
 }
 
-/* Warnings about caches are caught and counted; any other warning stays
- * fatal */
+/* Warnings about caches, and about JSON-LD that cannot be read as a tree,
+ * are caught and counted; any other warning stays fatal */
 static GMutex caught_lock;
 static GPtrArray *caught_warnings;   /* (element-type utf8): under caught_lock */
 
@@ -1268,7 +1370,8 @@ catch_cache_warnings (GLogLevelFlags   log_level,
   log_watch_check (domain, message);
 
   if ((log_level & G_LOG_LEVEL_WARNING) != 0 && g_strcmp0 (domain, "libpp") == 0 &&
-      message != NULL && g_str_has_prefix (message, "Cache TestFailingCache: "))
+      message != NULL && (g_str_has_prefix (message, "Cache TestFailingCache: ") ||
+                          strstr (message, ": its JSON-LD cannot be read as a tree: ") != NULL))
     {
       g_mutex_lock (&caught_lock);
       g_ptr_array_add (caught_warnings, g_strdup (message));
@@ -1415,6 +1518,210 @@ test_converter_returns_nothing (Fixture       *fixture,
   g_assert_null (graph);
   g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "TestGraphlessConverter"));
+}
+
+/* A processor of @converter that cuts documents as create_processor()
+ * does: one segment per paragraph */
+static PpProcessor *
+create_processor_of (PpTestServer *server,
+                     PpConverter  *converter)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GObject) client = NULL;
+  g_autoptr(PpSegmenter) segmenter = pp_segmenter_new (100);
+
+  client = pp_registry_create (PP_LLM_CLIENT_EXTENSION_POINT, "openai", &error,
+                               "base-url", pp_test_server_get_base_url (server), NULL);
+  g_assert_no_error (error);
+
+  return g_object_new (PP_TYPE_PROCESSOR,
+                       "converter", converter,
+                       "llm-client", client,
+                       "segmenter", segmenter,
+                       NULL);
+}
+
+static void
+call_log_done_tree (PpProcessor *processor,
+                    PpSegment   *segment,
+                    JsonNode    *graph,
+                    GPtrArray   *trees)
+{
+  g_ptr_array_add (trees, json_to_string (graph, FALSE));
+}
+
+static void
+count_tree (PpProcessor *processor,
+            PpSegment   *segment,
+            JsonNode    *graph,
+            guint       *n_trees)
+{
+  (*n_trees)++;
+}
+
+/* A segment's JSON-LD is read into a tree only for a handler of
+ * segment-done: the converter's text here is not JSON, and its expansion
+ * is what the reconciler merges */
+static void
+test_segment_done_no_tree_without_handler (Fixture       *fixture,
+                                           gconstpointer  user_data)
+{
+  g_autoptr(TestTextConverter) converter = g_object_new (TEST_TYPE_TEXT_CONVERTER, NULL);
+  g_autoptr(PpProcessor) processor = create_processor_of (fixture->server, PP_CONVERTER (converter));
+  g_autoptr(PpDocument) document = make_document (4);
+  g_autoptr(GPtrArray) warnings = NULL;
+  g_autoptr(GHashTable) names = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  guint n_trees = 0;
+
+  converter->text = "{\"@context\": \"https://schema.org\", \"name\": ";
+  converter->expanded = GRACE_EXPANDED;
+
+  graph = process_async (processor, document, NULL, &error);
+  g_assert_no_error (error);
+  names = collect_names (graph);
+  g_assert_true (g_hash_table_contains (names, "Grace Hopper"));
+  g_clear_pointer (&warnings, g_ptr_array_unref);
+  warnings = steal_caught_warnings ();
+  g_assert_cmpuint (warnings->len, ==, 0);
+
+  /* With a handler, each segment's text is read, and fails */
+  g_signal_connect (processor, "segment-done", G_CALLBACK (count_tree), &n_trees);
+  g_clear_pointer (&graph, json_node_unref);
+  graph = process_async (processor, document, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&warnings, g_ptr_array_unref);
+  warnings = steal_caught_warnings ();
+  g_assert_cmpuint (warnings->len, ==, 4);
+  g_assert_cmpuint (n_trees, ==, 0);
+}
+
+/* The expansion a converter gives is merged as it is, not made again from
+ * its text; segment-done still gets the text, read */
+static void
+test_convert_bytes_expansion_merged_as_is (Fixture       *fixture,
+                                           gconstpointer  user_data)
+{
+  g_autoptr(TestTextConverter) converter = g_object_new (TEST_TYPE_TEXT_CONVERTER, NULL);
+  g_autoptr(PpProcessor) processor = create_processor_of (fixture->server, PP_CONVERTER (converter));
+  g_autoptr(PpDocument) document = make_document (3);
+  g_autoptr(GHashTable) names = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GPtrArray) trees = g_ptr_array_new_with_free_func (g_free);
+
+  converter->text = ADA_TEXT;
+  converter->expanded = GRACE_EXPANDED;
+  g_signal_connect (processor, "segment-done", G_CALLBACK (call_log_done_tree), trees);
+
+  graph = process_async (processor, document, NULL, &error);
+  g_assert_no_error (error);
+  names = collect_names (graph);
+  g_assert_cmpuint (g_hash_table_size (names), ==, 1);
+  g_assert_true (g_hash_table_contains (names, "Grace Hopper"));
+
+  g_assert_cmpuint (trees->len, ==, 3);
+  for (guint i = 0; i < trees->len; i++)
+    g_assert_nonnull (strstr (trees->pdata[i], "\"Ada Lovelace\""));
+}
+
+static void
+collect_bytes (PpProcessor *processor,
+               PpSegment   *segment,
+               GBytes      *jsonld,
+               GPtrArray   *texts)
+{
+  g_ptr_array_add (texts, g_strndup (g_bytes_get_data (jsonld, NULL), g_bytes_get_size (jsonld)));
+}
+
+/* A converter that makes trees keeps working: its tree is merged, and is
+ * the text segment-done-bytes gives */
+static void
+test_convert_bytes_tree_only_converter (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  g_autoptr(TestTreeConverter) converter = g_object_new (TEST_TYPE_TREE_CONVERTER, NULL);
+  g_autoptr(PpProcessor) processor = create_processor_of (fixture->server, PP_CONVERTER (converter));
+  g_autoptr(PpDocument) document = make_document (3);
+  g_autoptr(GHashTable) names = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  converter->name = "Barbara Liskov";
+  g_signal_connect (processor, "segment-done-bytes", G_CALLBACK (collect_bytes), texts);
+
+  graph = process_async (processor, document, NULL, &error);
+  g_assert_no_error (error);
+  names = collect_names (graph);
+  g_assert_true (g_hash_table_contains (names, "Barbara Liskov"));
+
+  g_assert_cmpuint (texts->len, ==, 3);
+  for (guint i = 0; i < texts->len; i++)
+    g_assert_cmpstr (texts->pdata[i], ==,
+                     "{\"@context\":\"https://schema.org\",\"@type\":\"Person\",\"name\":\"Barbara Liskov\"}");
+}
+
+typedef struct
+{
+  GPtrArray *order;   /* (element-type utf8): "bytes 3", "tree 3"… */
+  GPtrArray *texts;   /* (element-type utf8): the bytes' text */
+} DoneLog;
+
+static void
+done_log_bytes (PpProcessor *processor,
+                PpSegment   *segment,
+                GBytes      *jsonld,
+                DoneLog     *log)
+{
+  g_ptr_array_add (log->order, g_strdup_printf ("bytes %u", pp_segment_get_index (segment)));
+  collect_bytes (processor, segment, jsonld, log->texts);
+}
+
+static void
+done_log_tree (PpProcessor *processor,
+               PpSegment   *segment,
+               JsonNode    *graph,
+               DoneLog     *log)
+{
+  g_ptr_array_add (log->order, g_strdup_printf ("tree %u", pp_segment_get_index (segment)));
+}
+
+/* segment-done-bytes gives the converter's text as it is, right before
+ * segment-done */
+static void
+test_segment_done_bytes_before_tree (Fixture       *fixture,
+                                     gconstpointer  user_data)
+{
+  g_autoptr(TestTextConverter) converter = g_object_new (TEST_TYPE_TEXT_CONVERTER, NULL);
+  g_autoptr(PpProcessor) processor = create_processor_of (fixture->server, PP_CONVERTER (converter));
+  g_autoptr(PpDocument) document = make_document (5);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  DoneLog log = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free) };
+
+  converter->text = ADA_TEXT;
+  g_signal_connect (processor, "segment-done-bytes", G_CALLBACK (done_log_bytes), &log);
+  g_signal_connect (processor, "segment-done", G_CALLBACK (done_log_tree), &log);
+
+  graph = process_async (processor, document, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (log.order->len, ==, 10);
+  for (guint i = 0; i < log.order->len; i += 2)
+    {
+      const char *index = strchr (log.order->pdata[i], ' ');
+
+      g_assert_true (g_str_has_prefix (log.order->pdata[i], "bytes "));
+      g_assert_true (g_str_has_prefix (log.order->pdata[i + 1], "tree "));
+      g_assert_cmpstr (index, ==, strchr (log.order->pdata[i + 1], ' '));
+    }
+  for (guint i = 0; i < log.texts->len; i++)
+    g_assert_cmpstr (log.texts->pdata[i], ==, ADA_TEXT);
+
+  g_ptr_array_unref (log.order);
+  g_ptr_array_unref (log.texts);
 }
 
 static void
@@ -2642,6 +2949,10 @@ main (int   argc,
   ADD ("plugins/llm-client-returns-nothing", test_llm_client_returns_nothing, FALSE);
   ADD ("plugins/converter-returns-nothing", test_converter_returns_nothing, FALSE);
   ADD ("plugins/converter-error-redacted", test_converter_error_redacted, FALSE);
+  ADD ("segment-done/no-tree-without-handler", test_segment_done_no_tree_without_handler, FALSE);
+  ADD ("segment-done-bytes/before-tree", test_segment_done_bytes_before_tree, FALSE);
+  ADD ("convert-bytes/expansion-merged-as-is", test_convert_bytes_expansion_merged_as_is, FALSE);
+  ADD ("convert-bytes/tree-only-converter", test_convert_bytes_tree_only_converter, FALSE);
   ADD ("retry/retry-after-honoured", test_retry_after_honoured, FALSE);
   ADD ("retry/full-jitter", test_retry_full_jitter, FALSE);
   ADD ("retry/context-length-not-retried", test_context_length_not_retried, FALSE);

@@ -8,8 +8,8 @@
 #include "pp-convert-tally.h"
 
 /* While a document is converted, the tally keeps, from the processor's
- * signals, the graph of each segment done and which segments failed for
- * good. When the run is interrupted, what is left is the segments neither
+ * signals, the JSON-LD of each segment done, as the converter's JSON text,
+ * and which segments failed for good. When the run is interrupted, what is left is the segments neither
  * done nor failed: the tally lists them, and, when the run was cancelled
  * and so gave no graph, merges the graphs of the segments done into the
  * graph the processor would have made of them. */
@@ -19,7 +19,7 @@ struct _Tally
   char *name;
   guint n_segments;
   PpSegment **segments;        /* by index: the segments done */
-  JsonNode **graphs;           /* by index: their graphs, until merged */
+  GBytes **graphs;             /* by index: their JSON-LD, until merged */
   gboolean *failed;            /* by index: whether it failed for good */
   PpReconciler *reconciler;    /* merging, or NULL */
   TallyMergedFunc merged_func;
@@ -36,7 +36,7 @@ tally_new (const char *name,
   tally->name = g_strdup (name);
   tally->n_segments = n_segments;
   tally->segments = g_new0 (PpSegment *, n_segments);
-  tally->graphs = g_new0 (JsonNode *, n_segments);
+  tally->graphs = g_new0 (GBytes *, n_segments);
   tally->failed = g_new0 (gboolean, n_segments);
 
   return tally;
@@ -57,7 +57,7 @@ tally_free (Tally *tally)
   for (guint i = 0; i < tally->n_segments; i++)
     {
       g_clear_pointer (&tally->segments[i], pp_segment_unref);
-      g_clear_pointer (&tally->graphs[i], json_node_unref);
+      g_clear_pointer (&tally->graphs[i], g_bytes_unref);
     }
   g_free (tally->segments);
   g_free (tally->graphs);
@@ -77,11 +77,12 @@ is_known (Tally     *tally,
   return index < tally->n_segments && tally->reconciler == NULL;
 }
 
-/* @graph: the segment's graph, as #PpProcessor::segment-done gives it */
+/* @jsonld: the segment's JSON-LD, as #PpProcessor::segment-done-bytes
+ * gives it */
 void
 tally_add_done (Tally     *tally,
                 PpSegment *segment,
-                JsonNode  *graph)
+                GBytes    *jsonld)
 {
   guint index = pp_segment_get_index (segment);
 
@@ -89,7 +90,7 @@ tally_add_done (Tally     *tally,
     return;
 
   tally->segments[index] = pp_segment_ref (segment);
-  tally->graphs[index] = json_node_ref (graph);
+  tally->graphs[index] = g_bytes_ref (jsonld);
 }
 
 /* @segment failed for good: it is not missing */
@@ -199,8 +200,14 @@ tally_merge (Tally           *tally,
                                "%s: not converted", tally->name);
   for (guint i = 0; i < tally->n_segments; i++)
     {
-      if (tally->graphs[i] != NULL)
-        pp_reconciler_add_graph (tally->reconciler, tally->segments[i], g_steal_pointer (&tally->graphs[i]));
+      g_autoptr(GBytes) jsonld = g_steal_pointer (&tally->graphs[i]);
+      JsonNode *graph = NULL;
+
+      if (jsonld != NULL)
+        graph = pp_json_parse (g_bytes_get_data (jsonld, NULL), (gssize) g_bytes_get_size (jsonld), NULL);
+
+      if (graph != NULL)
+        pp_reconciler_add_graph (tally->reconciler, tally->segments[i], graph);
       else
         {
           g_autoptr(PpSegment) placeholder = pp_segment_new (i, "", 0, 0, NULL);

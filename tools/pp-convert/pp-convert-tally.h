@@ -21,7 +21,7 @@ Tally *tally_new               (const char      *name,
 void   tally_free              (Tally           *tally);
 void   tally_add_done          (Tally           *tally,
                                 PpSegment       *segment,
-                                JsonNode        *graph);
+                                GBytes          *jsonld);
 void   tally_add_failed        (Tally           *tally,
                                 PpSegment       *segment);
 guint  tally_get_n_missing     (Tally           *tally);

@@ -289,10 +289,10 @@ current_document (Job *job)
 static void
 on_segment_done (PpProcessor *processor,
                  PpSegment   *segment,
-                 JsonNode    *graph,
+                 GBytes      *jsonld,
                  Job         *job)
 {
-  tally_add_done (job->tally, segment, graph);
+  tally_add_done (job->tally, segment, jsonld);
 }
 
 /* Failures are reported one by one up to this many, then counted */
@@ -1213,7 +1213,8 @@ main (int   argc,
   job.verbose = opt_verbose;
   job.cancellable = cancellable;
 
-  g_signal_connect (processor, "segment-done", G_CALLBACK (on_segment_done), &job);
+  /* The segments' JSON-LD as text: no tree is built for the tally */
+  g_signal_connect (processor, "segment-done-bytes", G_CALLBACK (on_segment_done), &job);
   g_signal_connect (processor, "segment-failed", G_CALLBACK (on_segment_failed), &job);
   if (merger != NULL)
     g_signal_connect (merger, "finished", G_CALLBACK (on_merged), &job);

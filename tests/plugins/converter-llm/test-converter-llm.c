@@ -457,6 +457,83 @@ test_missing_context (Fixture       *fixture,
   g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 1);
 }
 
+/* Converts the answer @content to JSON text; returns the text, and its
+ * expansion in @expanded, checked to be the reconciler's: the text
+ * expanded with ordered members */
+static char *
+convert_to_text (Fixture  *fixture,
+                 const char *content,
+                 GBytes  **expanded)
+{
+  g_autoptr(PpSegment) segment = segment_new (5, SEGMENT_TEXT, NULL);
+  g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) expected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pp_test_server_push_content (fixture->server, content);
+  bytes = pp_converter_convert_bytes (fixture->converter, fixture->context, segment, NULL,
+                                      expanded, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (bytes);
+  g_assert_nonnull (*expanded);
+
+  pp_jsonld_options_set_ordered (options, TRUE);
+  expected = pp_jsonld_expand_bytes (bytes, options, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (*expanded, expected));
+
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+/* The answer is given as the JSON mended, with the context it lacked after
+ * its other members, and with the expansion that checked it */
+static void
+test_convert_bytes_gives_expansion (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  g_autoptr(GBytes) expanded = NULL;
+  g_autofree char *text = NULL;
+
+  text = convert_to_text (fixture,
+                          "Here it is:\n```json\n"
+                          "{\"@type\": \"Person\", \"name\": \"Ada Lovelace\",}\n```",
+                          &expanded);
+  g_assert_cmpstr (text, ==,
+                   "{\"@type\": \"Person\", \"name\": \"Ada Lovelace\",\"@context\":\"https://schema.org\"}");
+  g_assert_nonnull (strstr (g_bytes_get_data (expanded, NULL), "http://schema.org/Person"));
+}
+
+/* A context whose name is written with escapes is the object's context:
+ * no other is added */
+static void
+test_missing_context_escaped_name (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(GBytes) expanded = NULL;
+  g_autofree char *text = NULL;
+  const char *answer = "{\"\\u0040context\": {\"name\": \"http://example.org/name\"}, "
+                       "\"@type\": \"http://example.org/Thing\", \"name\": \"Ada\"}";
+
+  text = convert_to_text (fixture, answer, &expanded);
+  g_assert_cmpstr (text, ==, answer);
+  g_assert_nonnull (strstr (g_bytes_get_data (expanded, NULL), "http://example.org/name"));
+}
+
+/* An empty object of an array gets the context as its only member */
+static void
+test_missing_context_empty_object (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(GBytes) expanded = NULL;
+  g_autofree char *text = NULL;
+
+  text = convert_to_text (fixture, "[{ }, {\"@type\": \"Person\", \"name\": \"Ada\"}]", &expanded);
+  g_assert_cmpstr (text, ==,
+                   "[{ \"@context\":\"https://schema.org\"}, "
+                   "{\"@type\": \"Person\", \"name\": \"Ada\",\"@context\":\"https://schema.org\"}]");
+}
+
 static void
 test_array_answer (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -1126,6 +1203,9 @@ main (int   argc,
   ADD ("trailing-commas", test_trailing_commas, FALSE);
   ADD ("truncated-answer", test_truncated_answer, FALSE);
   ADD ("missing-context", test_missing_context, FALSE);
+  ADD ("missing-context/escaped-name", test_missing_context_escaped_name, FALSE);
+  ADD ("missing-context/empty-object", test_missing_context_empty_object, FALSE);
+  ADD ("convert-bytes/gives-expansion", test_convert_bytes_gives_expansion, FALSE);
   ADD ("array-answer", test_array_answer, FALSE);
   ADD ("reask-after-non-json", test_reask_after_non_json, FALSE);
   ADD ("reask-after-invalid-jsonld", test_reask_after_invalid_jsonld, FALSE);
