@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "pp-document-loader-private.h"
+#include "pp-json-value-private.h"
 #include "pp-json-parse.h"
 #include "pp-jsonld-error.h"
 #include "pp-jsonld-util-private.h"
@@ -484,11 +485,20 @@ parse_document (const char  *iri,
                 GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
+  g_autoptr(PpJsonArena) arena = NULL;
+  PpJsonValue *value = NULL;
+  JsonNode *root = NULL;
 
   /* checks UTF-8 and depth once here, so the algorithms can trust cached
-   * documents */
-  root = length <= G_MAXSSIZE ? pp_json_parse (data, (gssize) length, &local_error) : NULL;
+   * documents, with pp_json_parse()'s errors (a tree cannot hold an escaped
+   * NUL); then read into libpp's values and made one tree, which is several
+   * times quicker than json-glib's parser for a context of thousands of
+   * terms */
+  arena = pp_json_arena_new ();
+  if (length <= G_MAXSSIZE && pp_json_validate (data, (gssize) length, &local_error))
+    value = pp_json_value_parse (arena, data, (gssize) length, &local_error);
+  if (value != NULL)
+    root = pp_json_value_to_json_node (value);
   if (root == NULL)
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED, "%s: %s", iri,
