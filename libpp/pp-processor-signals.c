@@ -23,7 +23,6 @@
 typedef enum {
   EVENT_STARTED,
   EVENT_DONE,
-  EVENT_DONE_BYTES,
   EVENT_FAILED,
   EVENT_PROGRESS,
   EVENT_FINISHED,
@@ -38,7 +37,8 @@ typedef struct
   EventKind kind;
   PpSegment *segment;
   JsonNode *graph;
-  GBytes *bytes;                /* EVENT_DONE_BYTES: the segment's JSON-LD;
+  GBytes *bytes;                /* EVENT_DONE: the segment's JSON-LD, for
+                                 * segment-done-bytes (or NULL);
                                  * EVENT_RETURN: the graph */
   GError *error;
   guint done;
@@ -103,10 +103,11 @@ dispatch_event (gpointer owner,
       g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_SEGMENT_STARTED], 0, event->segment);
       break;
     case EVENT_DONE:
-      g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE], 0, event->segment, event->graph);
-      break;
-    case EVENT_DONE_BYTES:
-      g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE_BYTES], 0, event->segment, event->bytes);
+      /* one event for both signals, so that nothing comes between them */
+      if (event->bytes != NULL)
+        g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE_BYTES], 0, event->segment, event->bytes);
+      if (event->graph != NULL)
+        g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE], 0, event->segment, event->graph);
       break;
     case EVENT_FAILED:
       g_signal_emit (self, signals[PP_PROCESSOR_SIGNAL_SEGMENT_FAILED], 0, event->segment, event->error);
@@ -185,26 +186,20 @@ pp_processor_emit_segment_done (PpProcessor *self,
                                 PpSegment   *segment,
                                 GBytes      *jsonld)
 {
+  gboolean wants_bytes = pp_processor_has_handler (self, PP_PROCESSOR_SIGNAL_SEGMENT_DONE_BYTES);
+  JsonNode *graph = NULL;
   Event *event;
 
-  if (pp_processor_has_handler (self, PP_PROCESSOR_SIGNAL_SEGMENT_DONE_BYTES))
-    {
-      event = event_new (EVENT_DONE_BYTES, segment);
-      event->bytes = g_bytes_ref (jsonld);
-      pp_main_context_queue_push (self->events, event);
-    }
-
   if (pp_processor_has_handler (self, PP_PROCESSOR_SIGNAL_SEGMENT_DONE))
-    {
-      JsonNode *graph = pp_processor_read_jsonld (segment, jsonld);
+    graph = pp_processor_read_jsonld (segment, jsonld);
 
-      if (graph == NULL)
-        return;
+  if (!wants_bytes && graph == NULL)
+    return;
 
-      event = event_new (EVENT_DONE, segment);
-      event->graph = graph;
-      pp_main_context_queue_push (self->events, event);
-    }
+  event = event_new (EVENT_DONE, segment);
+  event->bytes = wants_bytes ? g_bytes_ref (jsonld) : NULL;
+  event->graph = graph;
+  pp_main_context_queue_push (self->events, event);
 }
 
 void
