@@ -314,6 +314,18 @@ pp_json_arena_lookup_interned (PpJsonArena *arena,
   return intern_find (arena, str, len, hash_bytes (str, len));
 }
 
+static void
+intern_add_keywords (PpJsonArena *arena)
+{
+  for (guint i = 0; i < PP_JSON_N_KEYWORDS; i++)
+    {
+      const char *keyword = pp_json_keywords[i];
+      gsize len = strlen (keyword);
+
+      intern_add (arena, keyword, len, hash_bytes (keyword, len));
+    }
+}
+
 /* }}} */
 
 PpJsonArena *
@@ -325,15 +337,48 @@ pp_json_arena_new (void)
   arena->next_chunk = FIRST_CHUNK;
 
   intern_resize (arena, 128);
-  for (guint i = 0; i < PP_JSON_N_KEYWORDS; i++)
-    {
-      const char *keyword = pp_json_keywords[i];
-      gsize len = strlen (keyword);
-
-      intern_add (arena, keyword, len, hash_bytes (keyword, len));
-    }
+  intern_add_keywords (arena);
 
   return arena;
+}
+
+/* Empties @arena for reuse: every value and string of it is gone, the
+ * interned strings too (but the keywords).  The current chunk is kept,
+ * so that an arena emptied after each of many similar pieces of work
+ * allocates nothing after the first. */
+void
+pp_json_arena_reset (PpJsonArena *arena)
+{
+  Chunk *kept;
+  Chunk *chunk;
+
+  g_return_if_fail (arena != NULL);
+  g_return_if_fail (g_atomic_ref_count_compare (&arena->ref_count, 1));
+
+  kept = arena->chunks;
+  if (kept == NULL)
+    return;
+
+  chunk = kept->next;
+  while (chunk != NULL)
+    {
+      Chunk *next = chunk->next;
+
+      g_free (chunk);
+      chunk = next;
+    }
+
+  kept->next = NULL;
+  arena->size = CHUNK_HEADER + kept->size;
+  arena->pos = (guchar *) kept + CHUNK_HEADER;
+  arena->end = arena->pos + kept->size;
+
+  if (arena->n_interned > PP_JSON_N_KEYWORDS)
+    {
+      memset (arena->interned, 0, sizeof (InternEntry) * (arena->interned_mask + 1));
+      arena->n_interned = 0;
+      intern_add_keywords (arena);
+    }
 }
 
 PpJsonArena *

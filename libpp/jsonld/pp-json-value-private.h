@@ -134,7 +134,12 @@ const char   *pp_json_arena_intern_len       (PpJsonArena  *arena,
  * no object of @arena has a key that was never interned */
 const char   *pp_json_arena_lookup_interned  (PpJsonArena  *arena,
                                               const char   *str);
-/* bytes taken from the system for @arena so far */
+/* Empties @arena (which nobody else holds a reference on) for reuse: all
+ * its values and strings, interned or not, are gone; its current chunk of
+ * memory is kept */
+void          pp_json_arena_reset            (PpJsonArena  *arena);
+/* bytes @arena holds, taken from the system since it was made or last
+ * emptied */
 gsize         pp_json_arena_get_size         (PpJsonArena  *arena);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpJsonArena, pp_json_arena_unref)
@@ -427,6 +432,10 @@ const char   *pp_json_object_get_string      (const PpJsonValue *object,
 /* The keys of @object sorted by code point (bytewise), in a new array
  * (transfer container) */
 GPtrArray    *pp_json_object_get_keys_sorted (const PpJsonValue *object);
+
+/* A hash of the @len bytes at @str, quick for strings of any length */
+guint         pp_json_string_hash            (const char        *str,
+                                              gsize              len);
 
 /* Deep equality (object members in any order, numbers by value as
  * json-glib compares them) and a hash consistent with it */

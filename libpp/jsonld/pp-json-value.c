@@ -436,15 +436,42 @@ pp_json_value_equal (const PpJsonValue *a,
     }
 }
 
-static guint
-hash_string (const char *str,
-             gsize       len)
+/* eight bytes at a time: values hashed to deduplicate them are mostly
+ * IRIs and text */
+guint
+pp_json_string_hash (const char *str,
+                     gsize       len)
 {
-  guint h = 5381;
+  guint64 h = 0x9E3779B97F4A7C15u ^ len;
+  gsize i = 0;
 
-  for (gsize i = 0; i < len; i++)
-    h = h * 33 + (guchar) str[i];
-  return h;
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, str + i, 8);
+      h = (h ^ word) * 0xFF51AFD7ED558CCDu;
+      h ^= h >> 32;
+    }
+
+  for (; i < len; i++)
+    h = (h ^ (guchar) str[i]) * 0x100000001B3u;
+
+  h ^= h >> 29;
+  h *= 0xC4CEB9FE1A85EC53u;
+  h ^= h >> 32;
+  return (guint) h;
+}
+
+/* the hash of an object key (interned): a keyword, which the value
+ * objects of JSON-LD are made of, is known by its pointer in every arena */
+static guint
+hash_key (const char *key)
+{
+  if (pp_json_is_interned_keyword (key))
+    return (guint) (GPOINTER_TO_SIZE (key) - GPOINTER_TO_SIZE (PP_JSON_KW (ANY))) * 2654435761u;
+
+  return pp_json_string_hash (key, strlen (key));
 }
 
 guint
@@ -469,7 +496,7 @@ pp_json_value_hash (const PpJsonValue *value)
         return g_double_hash (&d);
       }
     case PP_JSON_TYPE_STRING:
-      return hash_string (value->u.string.str, value->u.string.len);
+      return pp_json_string_hash (value->u.string.str, value->u.string.len);
     case PP_JSON_TYPE_ARRAY:
       h = 7;
       for (guint i = 0; i < value->n; i++)
@@ -480,8 +507,7 @@ pp_json_value_hash (const PpJsonValue *value)
       /* members in any order: sum */
       h = 11;
       for (guint i = 0; i < value->n; i++)
-        h += hash_string (value->u.members[i].key, strlen (value->u.members[i].key)) * 31 +
-             pp_json_value_hash (value->u.members[i].value);
+        h += hash_key (value->u.members[i].key) * 31 + pp_json_value_hash (value->u.members[i].value);
       return h;
     }
 }

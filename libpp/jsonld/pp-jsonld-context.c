@@ -369,9 +369,17 @@ pp_jsonld_context_expand_iri_local (LocalState       *ls,
   colon = value[0] != '\0' ? strchr (value + 1, ':') : NULL;
   if (colon != NULL)
     {
-      g_autofree char *prefix = g_strndup (value, colon - value);
+      /* most prefixes are short: no allocation for them */
+      char short_prefix[64];
+      g_autofree char *long_prefix = NULL;
+      gsize prefix_len = colon - value;
+      char *prefix = prefix_len < sizeof short_prefix ? short_prefix
+                                                      : (long_prefix = g_malloc (prefix_len + 1));
       const char *suffix = colon + 1;
       const PpJsonldTermDef *prefix_def;
+
+      memcpy (prefix, value, prefix_len);
+      prefix[prefix_len] = '\0';
 
       if (strcmp (prefix, "_") == 0 || g_str_has_prefix (suffix, "//"))
         {

@@ -52,24 +52,30 @@ pp_jsonld_expansion_add_reverse_values (PpJsonldExpansion  *e,
 }
 
 /* IRI expansion of a type (vocab and document relative), as a new string
- * value, or NULL for null; through the per-context cache of
+ * value, or NULL for null; through the run's cache of
  * pp_jsonld_context_expand_vocab() */
 static PpJsonValue *
 expand_type (PpJsonldExpansion *e,
              PpJsonldContext   *active,
              const char        *value)
 {
-  const char *iri = pp_jsonld_context_expand_vocab (active, value);
+  gboolean unchanged;
+  const char *iri = pp_jsonld_expansion_expand_vocab (e, active, value, &unchanged);
 
   if (iri == NULL)
     return NULL;
 
   /* returned unchanged without a vocabulary mapping: maybe relative */
-  if (iri == value && active->vocab == NULL && !pp_jsonld_is_keyword (iri) &&
+  if (unchanged && active->vocab == NULL && !pp_jsonld_is_keyword (iri) &&
       !pp_jsonld_iri_is_absolute (iri) && !pp_jsonld_is_blank_node_id (iri))
-    return pp_jsonld_expansion_take_string (e, pp_jsonld_iri_resolve (active->base, value));
+    {
+      g_autofree char *resolved = pp_jsonld_iri_resolve (active->base, value);
 
-  return pp_jsonld_expansion_new_string (e, iri);
+      /* interned as every type is: a node map knows a type by its pointer */
+      return pp_jsonld_expansion_new_string (e, resolved);
+    }
+
+  return pp_json_value_new_string_static (e->arena, iri);
 }
 
 /* the type values of an @type entry, as strings; FALSE if not all strings */
@@ -107,24 +113,25 @@ expand_type_keyword (PpJsonldExpansion  *e,
                      PpJsonValue        *result,
                      GError            **error)
 {
-  g_autoptr(GPtrArray) types = g_ptr_array_new ();
+  g_autoptr(GPtrArray) types = NULL;
   PpJsonValue *existing = pp_json_object_get (result, PP_JSON_KW (TYPE));
   PpJsonValue *array;
 
+  if (pp_json_value_is_string (value) && existing == NULL)
+    {
+      PpJsonValue *type = expand_type (e, type_scoped, pp_json_value_get_string (value));
+
+      if (type != NULL)
+        pp_json_object_append (e->arena, result, PP_JSON_KW (TYPE), type);
+      return TRUE;
+    }
+
+  types = g_ptr_array_new ();
   if (!type_values (value, types))
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_TYPE_VALUE,
                            "the value of \"%s\" must be a string or an array of strings", key);
       return FALSE;
-    }
-
-  if (pp_json_value_is_string (value) && existing == NULL)
-    {
-      PpJsonValue *type = expand_type (e, type_scoped, g_ptr_array_index (types, 0));
-
-      if (type != NULL)
-        pp_json_object_append (e->arena, result, PP_JSON_KW (TYPE), type);
-      return TRUE;
     }
 
   array = pp_json_value_new_array (e->arena, types->len + pp_json_value_get_size (existing));
@@ -203,7 +210,7 @@ pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
                                     const char         *input_type,
                                     PpJsonValue        *result,
                                     const char         *base_url,
-                                    GPtrArray          *nests,
+                                    GPtrArray         **nests,
                                     GError            **error)
 {
   gboolean mode_1_0 = active->processing_mode == PP_JSONLD_PROCESSING_MODE_1_0;
@@ -387,7 +394,9 @@ pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
 
   if (expanded_property == PP_JSON_KW (NEST))
     {
-      g_ptr_array_add (nests, (gpointer) key);
+      if (*nests == NULL)
+        *nests = g_ptr_array_new ();
+      g_ptr_array_add (*nests, (gpointer) key);
       return TRUE;
     }
 

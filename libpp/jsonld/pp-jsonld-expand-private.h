@@ -25,6 +25,30 @@ PpJsonValue *pp_jsonld_expand_value (PpJsonArena        *arena,
                                      GCancellable       *cancellable,
                                      GError            **error);
 
+/* Called for each element of an expanded document, in order; @element
+ * lives until the function returns. */
+typedef gboolean (*PpJsonldExpandedFunc) (const PpJsonValue  *element,
+                                          gpointer            user_data,
+                                          GError            **error);
+
+/* Expands @input as pp_jsonld_expand_value() does, and calls @func for
+ * each element of the result, in order, instead of returning it.  When
+ * @input is an object of nothing but @context and @graph, the usual shape
+ * of a large document, each element of @graph is expanded on its own into
+ * a scratch arena emptied after @func took it, so that the expanded
+ * document is never in memory as a whole; otherwise the document is
+ * expanded into @arena first.  Keys and IRIs of the elements are interned
+ * in @arena either way.  When @func fails the expansion goes on without
+ * calling it, so that an error of the expansion is the one reported, as
+ * when expanding comes first; then the error of @func is. */
+gboolean     pp_jsonld_expand_value_foreach (PpJsonArena          *arena,
+                                             const PpJsonValue    *input,
+                                             PpJsonldOptions      *options,
+                                             GCancellable         *cancellable,
+                                             PpJsonldExpandedFunc  func,
+                                             gpointer              user_data,
+                                             GError              **error);
+
 /* Reads the JSON text @input into @arena with the checks of
  * pp_json_validate(); NULL with %PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED
  * ("loading document failed: " and the cause) when it fails them */
@@ -39,6 +63,9 @@ typedef struct _PpJsonldExpandKeyCache PpJsonldExpandKeyCache;
 /* The state of one expansion run */
 typedef struct {
   PpJsonArena            *arena;        /* of the result */
+  PpJsonArena            *names;        /* where the result's keys and IRIs are
+                                         * interned: @arena, or one that
+                                         * outlives it */
   PpJsonldOptions        *options;
   GCancellable           *cancellable;
   PpJsonldContextCache   *cache;        /* processed scoped and local contexts */
@@ -67,6 +94,14 @@ gboolean     pp_jsonld_expansion_expand_element (PpJsonldExpansion  *e,
 const char  *pp_jsonld_expansion_expand_key     (PpJsonldExpansion  *e,
                                                  PpJsonldContext    *active,
                                                  const char         *key);
+
+/* pp_jsonld_context_expand_vocab() of @value, any string, interned in the
+ * run's names; NULL when it expands to null.
+ * *@unchanged is set to whether the expansion was @value itself. */
+const char  *pp_jsonld_expansion_expand_vocab   (PpJsonldExpansion  *e,
+                                                 PpJsonldContext    *active,
+                                                 const char         *value,
+                                                 gboolean           *unchanged);
 
 /* the definition of @key in @active, or NULL: @key as for
  * pp_jsonld_expansion_expand_key() */
@@ -98,8 +133,7 @@ GPtrArray   *pp_jsonld_expansion_get_keys       (PpJsonldExpansion  *e,
 gboolean     pp_jsonld_expansion_check_depth    (PpJsonldExpansion  *e,
                                                  GError            **error);
 
-/* a string value of the result: a copy of @str, or @str itself when it
- * is interned */
+/* a string value of the result, its string interned in the run's names */
 PpJsonValue *pp_jsonld_expansion_new_string     (PpJsonldExpansion  *e,
                                                  const char         *str);
 /* the same for a string the caller frees: @str (transfer full) */
@@ -111,8 +145,8 @@ PpJsonValue *pp_jsonld_expansion_object_with    (PpJsonldExpansion  *e,
                                                  PpJsonValue        *value);
 
 /* an entry whose key expands to the keyword @expanded_property (interned)
- * added to @result; the keys of @nest entries are collected in @nests
- * (pp-jsonld-expand-keyword.c) */
+ * added to @result; the keys of @nest entries are collected in *@nests,
+ * an array made on the first one (pp-jsonld-expand-keyword.c) */
 gboolean     pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
                                                  PpJsonldContext    *active,
                                                  PpJsonldContext    *type_scoped,
@@ -123,7 +157,7 @@ gboolean     pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
                                                  const char         *input_type,
                                                  PpJsonValue        *result,
                                                  const char         *base_url,
-                                                 GPtrArray          *nests,
+                                                 GPtrArray         **nests,
                                                  GError            **error);
 /* @values added to the @reverse map of @result under @property */
 gboolean     pp_jsonld_expansion_add_reverse_values (PpJsonldExpansion  *e,

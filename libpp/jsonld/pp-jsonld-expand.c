@@ -39,8 +39,21 @@ typedef struct {
   const PpJsonldTermDef *def;
 } KeyCacheEntry;
 
+/* The same for the strings expanded as types (@type values): not
+ * interned, so known by their text */
+#define TYPE_CACHE_SIZE 256
+
+typedef struct {
+  PpJsonldContext *context;
+  guint            hash;
+  char            *value;      /* a copy */
+  const char      *expanded;   /* interned in the run's names, or null_key */
+  gboolean         unchanged;  /* the expansion was the value itself */
+} TypeCacheEntry;
+
 struct _PpJsonldExpandKeyCache {
-  KeyCacheEntry entries[KEY_CACHE_SIZE];
+  KeyCacheEntry  entries[KEY_CACHE_SIZE];
+  TypeCacheEntry types[TYPE_CACHE_SIZE];
 };
 
 /* a NULL expansion in the key cache */
@@ -57,6 +70,11 @@ key_cache_free (PpJsonldExpandKeyCache *cache)
 {
   for (guint i = 0; i < KEY_CACHE_SIZE; i++)
     g_clear_pointer (&cache->entries[i].context, pp_jsonld_context_unref);
+  for (guint i = 0; i < TYPE_CACHE_SIZE; i++)
+    {
+      g_clear_pointer (&cache->types[i].context, pp_jsonld_context_unref);
+      g_free (cache->types[i].value);
+    }
   g_free (cache);
 }
 
@@ -82,7 +100,7 @@ key_cache_lookup (PpJsonldExpansion *e,
       entry->context = pp_jsonld_context_ref (active);
     }
   entry->key = key;
-  entry->expanded = expanded != NULL ? pp_json_arena_intern (e->arena, expanded) : null_key;
+  entry->expanded = expanded != NULL ? pp_json_arena_intern (e->names, expanded) : null_key;
   entry->def = pp_jsonld_context_get_term (active, key);
 
   return entry;
@@ -95,6 +113,37 @@ pp_jsonld_expansion_expand_key (PpJsonldExpansion *e,
 {
   const KeyCacheEntry *entry = key_cache_lookup (e, active, key);
 
+  return entry->expanded != null_key ? entry->expanded : NULL;
+}
+
+const char *
+pp_jsonld_expansion_expand_vocab (PpJsonldExpansion *e,
+                                  PpJsonldContext   *active,
+                                  const char        *value,
+                                  gboolean          *unchanged)
+{
+  guint hash = g_str_hash (value);
+  guint slot = (guint) ((hash ^ (GPOINTER_TO_SIZE (active) >> 4) * 2654435761u) % TYPE_CACHE_SIZE);
+  TypeCacheEntry *entry = &e->keys->types[slot];
+  const char *expanded;
+
+  if (entry->context != active || entry->hash != hash || strcmp (entry->value, value) != 0)
+    {
+      expanded = pp_jsonld_context_expand_vocab (active, value);
+
+      if (entry->context != active)
+        {
+          g_clear_pointer (&entry->context, pp_jsonld_context_unref);
+          entry->context = pp_jsonld_context_ref (active);
+        }
+      entry->hash = hash;
+      g_free (entry->value);
+      entry->value = g_strdup (value);
+      entry->unchanged = expanded == value;
+      entry->expanded = expanded != NULL ? pp_json_arena_intern (e->names, expanded) : null_key;
+    }
+
+  *unchanged = entry->unchanged;
   return entry->expanded != null_key ? entry->expanded : NULL;
 }
 
@@ -176,7 +225,7 @@ PpJsonValue *
 pp_jsonld_expansion_new_string (PpJsonldExpansion *e,
                                 const char        *str)
 {
-  return pp_json_value_new_string_interned (e->arena, str);
+  return pp_json_value_new_string_static (e->arena, pp_json_arena_intern (e->names, str));
 }
 
 PpJsonValue *
@@ -396,7 +445,7 @@ expand_member (PpJsonldExpansion  *e,
                const char         *input_type,
                PpJsonValue        *result,
                const char         *base_url,
-               GPtrArray          *nests,
+               GPtrArray         **nests,
                GError            **error)
 {
   const char *expanded_property;
@@ -446,8 +495,6 @@ expand_members (PpJsonldExpansion  *e,
   const PpJsonMember *members = pp_json_object_get_members (element);
   guint n = pp_json_value_get_size (element);
 
-  nests = g_ptr_array_new ();
-
   if (e->ordered && n > 1)
     {
       g_autoptr(GPtrArray) keys = pp_jsonld_expansion_get_keys (e, element);
@@ -458,7 +505,7 @@ expand_members (PpJsonldExpansion  *e,
 
           if (!expand_member (e, active, type_scoped, active_property, key,
                               pp_json_object_get (element, key), input_type, result,
-                              base_url, nests, error))
+                              base_url, &nests, error))
             return FALSE;
         }
     }
@@ -466,11 +513,11 @@ expand_members (PpJsonldExpansion  *e,
     {
       for (guint i = 0; i < n; i++)
         if (!expand_member (e, active, type_scoped, active_property, members[i].key,
-                            members[i].value, input_type, result, base_url, nests, error))
+                            members[i].value, input_type, result, base_url, &nests, error))
           return FALSE;
     }
 
-  if (nests->len == 0)
+  if (nests == NULL)
     return TRUE;
 
   return expand_nests (e, active, type_scoped, element, nests, input_type, result, base_url,
@@ -617,7 +664,7 @@ apply_type_scoped (PpJsonldExpansion  *e,
                    PpJsonldContext   **active,
                    PpJsonldContext    *type_scoped,
                    const PpJsonValue  *element,
-                   char              **input_type,
+                   const char        **input_type,
                    GError            **error)
 {
   const PpJsonMember *members = pp_json_object_get_members (element);
@@ -657,21 +704,29 @@ apply_type_scoped (PpJsonldExpansion  *e,
   if (n_type_keys > 1)
     qsort (keys, n_type_keys, sizeof (char *), pp_jsonld_compare_strings);
 
-  terms = g_ptr_array_new ();
   for (guint i = 0; i < n_type_keys; i++)
     {
       PpJsonValue *value = pp_json_object_get (element, keys[i]);
+      const char *single = pp_json_value_get_string (value);
+      const char * const *strings = &single;
+      guint n_strings = 1;
 
       /* only the strings matter here; the values are checked later */
-      g_ptr_array_set_size (terms, 0);
-      string_values (value, terms);
-      if (terms->len > 1)
-        g_ptr_array_sort (terms, pp_jsonld_compare_strings);
-
-      for (guint j = 0; j < terms->len; j++)
+      if (single == NULL)
         {
-          const PpJsonldTermDef *def = pp_jsonld_context_get_term (type_scoped,
-                                                                   g_ptr_array_index (terms, j));
+          if (terms == NULL)
+            terms = g_ptr_array_new ();
+          g_ptr_array_set_size (terms, 0);
+          string_values (value, terms);
+          if (terms->len > 1)
+            g_ptr_array_sort (terms, pp_jsonld_compare_strings);
+          strings = (const char * const *) terms->pdata;
+          n_strings = terms->len;
+        }
+
+      for (guint j = 0; j < n_strings; j++)
+        {
+          const PpJsonldTermDef *def = pp_jsonld_context_get_term (type_scoped, strings[j]);
 
           if (def != NULL && def->has_context)
             {
@@ -692,8 +747,12 @@ apply_type_scoped (PpJsonldExpansion  *e,
   if (pp_json_value_is_array (first) && pp_json_value_get_size (first) > 0)
     first = pp_json_array_get (first, pp_json_value_get_size (first) - 1);
   if (pp_json_value_is_string (first))
-    *input_type = pp_jsonld_expand_iri (*active, pp_json_value_get_string (first), FALSE, TRUE,
-                                        NULL);
+    {
+      gboolean unchanged;
+
+      *input_type = pp_jsonld_expansion_expand_vocab (e, *active, pp_json_value_get_string (first),
+                                                      &unchanged);
+    }
 
   return TRUE;
 }
@@ -711,7 +770,7 @@ expand_object (PpJsonldExpansion  *e,
   const PpJsonldTermDef *ap_def = pp_jsonld_expansion_get_term (e, active_in, active_property);
   g_autoptr(PpJsonldContext) active = pp_jsonld_context_ref (active_in);
   g_autoptr(PpJsonldContext) type_scoped = NULL;
-  g_autofree char *input_type = NULL;
+  const char *input_type = NULL;
   PpJsonValue *context;
   PpJsonValue *result;
 
@@ -855,49 +914,60 @@ pp_jsonld_expansion_expand_element (PpJsonldExpansion  *e,
 
 /* {{{ the entry points */
 
-PpJsonValue *
-pp_jsonld_expand_value (PpJsonArena        *arena,
-                        const PpJsonValue  *input,
-                        PpJsonldOptions    *options,
-                        GCancellable       *cancellable,
-                        GError            **error)
-{
-  g_autoptr(PpJsonldOptions) own_options = NULL;
-  g_autoptr(PpJsonldContext) active = NULL;
-  g_autoptr(PpJsonldContextCache) cache = NULL;
-  g_autoptr(GHashTable) contexts = NULL;
-  PpJsonldExpansion e = { 0, };
-  PpJsonValue *expanded = NULL;
-  JsonNode *expand_context;
-  const char *base;
-  gboolean ok;
+/* A run of the algorithm on one document: what expand_value() and
+ * expand_value_foreach() share */
+typedef struct {
+  PpJsonldExpansion     e;
+  PpJsonldOptions      *own_options;
+  PpJsonldContext      *active;   /* the initial active context */
+  const char           *base;
+} Run;
 
-  g_return_val_if_fail (arena != NULL, NULL);
-  g_return_val_if_fail (input != NULL, NULL);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->e.keys, key_cache_free);
+  g_clear_pointer (&run->e.contexts, g_hash_table_unref);
+  g_clear_pointer (&run->e.cache, pp_jsonld_context_cache_free);
+  g_clear_pointer (&run->active, pp_jsonld_context_unref);
+  g_clear_pointer (&run->own_options, pp_jsonld_options_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* sets up @run (all zeros) for a document expanded into @arena: the
+ * options checked, the initial context with the expand context of
+ * @options applied */
+static gboolean
+run_init (Run              *run,
+          PpJsonArena      *arena,
+          PpJsonldOptions  *options,
+          GCancellable     *cancellable,
+          GError          **error)
+{
+  PpJsonldExpansion *e = &run->e;
+  JsonNode *expand_context;
 
   if (options == NULL)
-    options = own_options = pp_jsonld_options_new ();
+    options = run->own_options = pp_jsonld_options_new ();
 
-  base = pp_jsonld_options_get_base (options);
-  if (base != NULL && !g_utf8_validate (base, -1, NULL))
+  run->base = pp_jsonld_options_get_base (options);
+  if (run->base != NULL && !g_utf8_validate (run->base, -1, NULL))
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_INPUT, "the base IRI is not valid UTF-8");
-      return NULL;
+      return FALSE;
     }
 
-  cache = pp_jsonld_context_cache_new ();
-  active = pp_jsonld_context_new (options);
-  contexts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                    (GDestroyNotify) json_node_unref);
-
-  e.arena = arena;
-  e.options = options;
-  e.cancellable = cancellable;
-  e.cache = cache;
-  e.contexts = contexts;
-  e.ordered = pp_jsonld_options_get_ordered (options);
+  e->arena = arena;
+  e->names = arena;
+  e->options = options;
+  e->cancellable = cancellable;
+  e->cache = pp_jsonld_context_cache_new ();
+  e->contexts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                       (GDestroyNotify) json_node_unref);
+  e->keys = key_cache_new ();
+  e->ordered = pp_jsonld_options_get_ordered (options);
+  run->active = pp_jsonld_context_new (options);
 
   expand_context = pp_jsonld_options_get_expand_context (options);
   if (expand_context != NULL)
@@ -909,21 +979,31 @@ pp_jsonld_expand_value (PpJsonArena        *arena,
         expand_context = json_object_get_member (json_node_get_object (expand_context), "@context");
 
       if (!pp_jsonld_node_validate_utf8 (expand_context, PP_JSONLD_MAX_DEPTH, error))
-        return NULL;
+        return FALSE;
 
-      processed = pp_jsonld_context_process_cached (cache, active, expand_context, base,
-                                                    FALSE, TRUE, options, cancellable, error);
+      processed = pp_jsonld_context_process_cached (e->cache, run->active, expand_context,
+                                                    run->base, FALSE, TRUE, options,
+                                                    cancellable, error);
       if (processed == NULL)
-        return NULL;
-      g_clear_pointer (&active, pp_jsonld_context_unref);
-      active = processed;
+        return FALSE;
+      g_clear_pointer (&run->active, pp_jsonld_context_unref);
+      run->active = processed;
     }
 
-  e.keys = key_cache_new ();
-  ok = pp_jsonld_expansion_expand_element (&e, active, NULL, (PpJsonValue *) input, base, FALSE,
-                                           &expanded, error);
-  key_cache_free (e.keys);
-  if (!ok)
+  return TRUE;
+}
+
+/* the whole document expanded, always an array */
+static PpJsonValue *
+run_expand (Run                *run,
+            const PpJsonValue  *input,
+            GError            **error)
+{
+  PpJsonArena *arena = run->e.arena;
+  PpJsonValue *expanded = NULL;
+
+  if (!pp_jsonld_expansion_expand_element (&run->e, run->active, NULL, (PpJsonValue *) input,
+                                           run->base, FALSE, &expanded, error))
     return NULL;
 
   if (pp_json_value_is_object (expanded) && pp_json_value_get_size (expanded) == 1 &&
@@ -934,6 +1014,210 @@ pp_jsonld_expand_value (PpJsonArena        *arena,
     return pp_json_value_new_array (arena, 0);
 
   return pp_json_value_as_array (arena, expanded);
+}
+
+PpJsonValue *
+pp_jsonld_expand_value (PpJsonArena        *arena,
+                        const PpJsonValue  *input,
+                        PpJsonldOptions    *options,
+                        GCancellable       *cancellable,
+                        GError            **error)
+{
+  g_auto(Run) run = { 0, };
+
+  g_return_val_if_fail (arena != NULL, NULL);
+  g_return_val_if_fail (input != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!run_init (&run, arena, options, cancellable, error))
+    return NULL;
+
+  return run_expand (&run, input, error);
+}
+
+/* Where the elements of the expanded document go; once @func fails it
+ * is not called any more, and its error is kept */
+typedef struct {
+  PpJsonldExpandedFunc  func;
+  gpointer              user_data;
+  gboolean              failed;
+  GError               *error;
+} Sink;
+
+static void
+sink_give (Sink              *sink,
+           const PpJsonValue *element)
+{
+  if (!sink->failed && !sink->func (element, sink->user_data, &sink->error))
+    sink->failed = TRUE;
+}
+
+/* @expanded (NULL, an element, or an array of elements) given to @sink */
+static void
+sink_take (Sink              *sink,
+           const PpJsonValue *expanded)
+{
+  if (pp_json_value_is_array (expanded))
+    {
+      for (guint i = 0; i < pp_json_value_get_size (expanded); i++)
+        sink_give (sink, pp_json_array_get (expanded, i));
+    }
+  else if (expanded != NULL)
+    sink_give (sink, expanded);
+}
+
+/* Sets *@graph to the value of the only entry of @input, an object,
+ * that is not @context, when that entry expands to @graph under the
+ * active context of @input (then *@active): the document is a list of
+ * nodes in @graph.  *@graph is NULL for any other document.  FALSE with
+ * @error set when the context of @input fails, as expanding it would. */
+static gboolean
+graph_of_document (Run                *run,
+                   const PpJsonValue  *input,
+                   PpJsonValue       **graph,
+                   PpJsonldContext   **active,
+                   GError            **error)
+{
+  PpJsonldExpansion *e = &run->e;
+  const PpJsonMember *members = pp_json_object_get_members (input);
+  guint n = pp_json_value_get_size (input);
+  PpJsonValue *context;
+
+  *graph = NULL;
+
+  /* a context that reverts in nested nodes is left to expand_object() */
+  if (!pp_json_value_is_object (input) || run->active->previous != NULL ||
+      n != (pp_json_object_has (input, PP_JSON_KW (CONTEXT)) ? 2 : 1))
+    return TRUE;
+
+  *active = pp_jsonld_context_ref (run->active);
+  context = pp_json_object_get (input, PP_JSON_KW (CONTEXT));
+  if (context != NULL)
+    {
+      PpJsonldContext *processed = pp_jsonld_expansion_apply_context (e, *active,
+                                                                      context_node (e, context),
+                                                                      run->base, FALSE, TRUE,
+                                                                      error);
+
+      /* the error, if any, is the one expand_object() would meet first */
+      g_clear_pointer (active, pp_jsonld_context_unref);
+      if (processed == NULL)
+        return FALSE;
+      *active = processed;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (members[i].key == PP_JSON_KW (CONTEXT))
+        continue;
+      if (pp_jsonld_expansion_expand_key (e, *active, members[i].key) == PP_JSON_KW (GRAPH))
+        *graph = members[i].value;
+    }
+
+  if (*graph == NULL)
+    g_clear_pointer (active, pp_jsonld_context_unref);
+
+  return TRUE;
+}
+
+/* The elements of @graph, the @graph entry of the document, expanded
+ * one at a time into @scratch as expand_object() and
+ * pp_jsonld_expansion_expand_keyword() would expand them all, at the
+ * same depth, and handed to @sink */
+static gboolean
+run_expand_graph (Run               *run,
+                  PpJsonldContext   *active,
+                  PpJsonValue       *graph,
+                  PpJsonArena       *scratch,
+                  Sink              *sink,
+                  GError           **error)
+{
+  PpJsonldExpansion *e = &run->e;
+  gboolean is_array = pp_json_value_is_array (graph);
+  guint n = is_array ? pp_json_value_get_size (graph) : 1;
+  gboolean ok = TRUE;
+
+  e->arena = scratch;
+  e->depth = 1;  /* in the document's object */
+  if (is_array)
+    {
+      ok = pp_jsonld_expansion_check_depth (e, error);
+      e->depth++;
+    }
+
+  for (guint i = 0; i < n && ok; i++)
+    {
+      PpJsonValue *item = NULL;
+
+      ok = pp_jsonld_expansion_expand_element (e, active, PP_JSON_KW (GRAPH),
+                                               is_array ? pp_json_array_get (graph, i) : graph,
+                                               run->base, FALSE, &item, error);
+      if (ok)
+        sink_take (sink, item);
+      pp_json_arena_reset (scratch);
+    }
+
+  e->depth = 0;
+  e->arena = e->names;
+  return ok;
+}
+
+gboolean
+pp_jsonld_expand_value_foreach (PpJsonArena           *arena,
+                                const PpJsonValue     *input,
+                                PpJsonldOptions       *options,
+                                GCancellable          *cancellable,
+                                PpJsonldExpandedFunc   func,
+                                gpointer               user_data,
+                                GError               **error)
+{
+  g_auto(Run) run = { 0, };
+  g_autoptr(PpJsonldContext) active = NULL;
+  Sink sink = { func, user_data, FALSE, NULL };
+  PpJsonValue *graph;
+  gboolean ok;
+
+  g_return_val_if_fail (arena != NULL, FALSE);
+  g_return_val_if_fail (input != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!run_init (&run, arena, options, cancellable, error))
+    return FALSE;
+
+  if (!graph_of_document (&run, input, &graph, &active, error))
+    return FALSE;
+
+  if (graph != NULL)
+    {
+      g_autoptr(PpJsonArena) scratch = pp_json_arena_new ();
+
+      ok = run_expand_graph (&run, active, graph, scratch, &sink, error);
+    }
+  else
+    {
+      PpJsonValue *expanded = run_expand (&run, input, error);
+
+      ok = expanded != NULL;
+      if (ok)
+        sink_take (&sink, expanded);
+    }
+
+  if (!ok)
+    {
+      g_clear_error (&sink.error);
+      return FALSE;
+    }
+
+  if (sink.failed)
+    {
+      g_propagate_error (error, sink.error);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 PpJsonValue *

@@ -103,11 +103,21 @@ wrap_in_graph (PpJsonArena      *arena,
   return result;
 }
 
+static gboolean
+add_to_node_map (const PpJsonValue  *element,
+                 gpointer            user_data,
+                 GError            **error)
+{
+  return pp_jsonld_node_map_builder_add (user_data, element, error);
+}
+
 /* The Flattening algorithm on values: @input (of @input_arena) flattened.
- * @input_arena is released as soon as the node map holds a copy of all it
- * keeps of the input, before the output is built: the input, its
- * expansion and the output are never in memory all at once.  The result
- * lives in *@map, whether it was compacted or not. */
+ * Each element of the expanded document goes into the node map as soon as
+ * it is expanded (pp_jsonld_expand_value_foreach()), the map copying what
+ * it keeps, so the expanded document is not in memory as a whole.
+ * @input_arena is released as soon as the node map holds all it keeps of
+ * the input, before the output is built.  The result lives in *@map,
+ * whether it was compacted or not. */
 static PpJsonValue *
 flatten_value (PpJsonArena        *input_arena,
                const PpJsonValue  *input,
@@ -120,23 +130,28 @@ flatten_value (PpJsonArena        *input_arena,
   PpJsonldFlattenFlags flags = PP_JSONLD_FLATTEN_NONE;
   g_autoptr(PpJsonArena) owned_input = input_arena;
   g_autoptr(PpJsonArena) expansion = NULL;
+  PpJsonldNodeMapBuilder *builder;
   PpJsonArena *arena;
-  PpJsonValue *expanded;
   PpJsonValue *flattened;
   PpJsonValue *compacted;
 
   if (pp_jsonld_options_get_ordered (options))
     flags |= PP_JSONLD_FLATTEN_ORDERED;
 
-  /* the expanded document (which shares the strings of the input) in an
-   * arena of its own; the map copies what it keeps of both */
+  /* what the expansion keeps for the whole run (the names it interns) in
+   * an arena of its own; its values share the strings of the input, and
+   * the map copies what it keeps of both */
   expansion = pp_json_arena_new ();
-  expanded = pp_jsonld_expand_value (expansion, input, options, cancellable, error);
-  if (expanded == NULL)
-    return NULL;
-
   *map = pp_jsonld_node_map_new ();
-  if (!pp_jsonld_node_map_add_document_value (*map, NULL, expanded, NULL, cancellable, error))
+  builder = pp_jsonld_node_map_builder_new (*map, NULL, NULL, cancellable);
+  if (!pp_jsonld_expand_value_foreach (expansion, input, options, cancellable, add_to_node_map,
+                                       builder, error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      pp_jsonld_node_map_builder_free (builder);
+      return NULL;
+    }
+  if (!pp_jsonld_node_map_builder_finish (builder, error))
     return NULL;
   g_clear_pointer (&expansion, pp_json_arena_unref);
   g_clear_pointer (&owned_input, pp_json_arena_unref);

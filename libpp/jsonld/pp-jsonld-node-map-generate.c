@@ -24,27 +24,36 @@ typedef struct {
   const char *interned; /* in the map */
 } NameCacheEntry;
 
-/* the state of one pp_jsonld_node_map_add_document_value() call */
-typedef struct {
-  PpJsonldNodeMap *map;
-  GHashTable      *identifier_map;  /* input label -> new label (in the map) */
+/* the state of one document being added: PpJsonldNodeMapBuilder */
+struct _PpJsonldNodeMapBuilder {
+  PpJsonldNodeMap *map;             /* where the document goes: the map, or
+                                     * a scratch map merged into it */
+  PpJsonldNodeMap *destination;     /* the map the document is added to */
+  guint64          destination_counter;
+  Graph           *default_graph;   /* of map */
+  GHashTable      *identifier_map;  /* input label (a copy) -> new label (in the map) */
   const char      *prefix;          /* NULL: the map's own generator */
   gboolean         copy;            /* values copied into the map's arena */
   guint64          counter;
   GCancellable    *cancellable;
   guint            steps;
   NameCacheEntry   names[NAME_CACHE_SIZE];
-} Builder;
+};
 
-/* @name (a string of the document, whose pointer stays the same for the
- * same name) interned in the map */
+typedef PpJsonldNodeMapBuilder Builder;
+
+/* @name (a string of the document, usually interned there: the same
+ * pointer for the same name) interned in the map.  The strings of an
+ * element added earlier may be gone, and their memory reused for other
+ * strings: a pointer seen before is the same name only when the text is
+ * the same too. */
 static const char *
 builder_intern (Builder    *b,
                 const char *name)
 {
   NameCacheEntry *entry = &b->names[(GPOINTER_TO_SIZE (name) >> 3) % NAME_CACHE_SIZE];
 
-  if (entry->name != name)
+  if (entry->name != name || strcmp (entry->interned, name) != 0)
     {
       entry->name = name;
       entry->interned = pp_node_map_intern (b->map, name);
@@ -53,18 +62,44 @@ builder_intern (Builder    *b,
   return entry->interned;
 }
 
+/* writes @prefix followed by @counter in decimal into @buf (of at least
+ * 21 bytes more than @prefix): one label per blank node, so no printf */
+static const char *
+format_label (char       *buf,
+              const char *prefix,
+              guint64     counter)
+{
+  char digits[20];
+  gsize n_digits = 0;
+  gsize len = strlen (prefix);
+
+  memcpy (buf, prefix, len);
+  do
+    {
+      digits[n_digits++] = (char) ('0' + counter % 10);
+      counter /= 10;
+    }
+  while (counter > 0);
+
+  while (n_digits > 0)
+    buf[len++] = digits[--n_digits];
+  buf[len] = '\0';
+
+  return buf;
+}
+
 /* writes a new label into @buf (of at least 32 bytes + the prefix) */
 static const char *
 builder_generate (Builder *b,
                   char    *buf,
                   gsize    size)
 {
-  if (b->prefix == NULL)
-    g_snprintf (buf, size, "_:b%" G_GUINT64_FORMAT, b->map->counter++);
-  else
-    g_snprintf (buf, size, "%s%" G_GUINT64_FORMAT, b->prefix, b->counter++);
+  g_assert (size >= (b->prefix != NULL ? strlen (b->prefix) : 3) + 21);
 
-  return buf;
+  if (b->prefix == NULL)
+    return format_label (buf, "_:b", b->map->counter++);
+
+  return format_label (buf, b->prefix, b->counter++);
 }
 
 /* the Generate Blank Node Identifier algorithm, for a label of the
@@ -80,8 +115,9 @@ builder_relabel (Builder    *b,
       gsize size = (b->prefix != NULL ? strlen (b->prefix) : 0) + 32;
       g_autofree char *buf = g_malloc (size);
 
+      /* the document's strings may be gone before the next label comes */
       label = pp_node_map_intern (b->map, builder_generate (b, buf, size));
-      g_hash_table_insert (b->identifier_map, (gpointer) identifier, (gpointer) label);
+      g_hash_table_insert (b->identifier_map, g_strdup (identifier), (gpointer) label);
     }
 
   return label;
@@ -136,6 +172,29 @@ compare_entries (const void *a,
   return strcmp (((const Entry *) a)->key, ((const Entry *) b)->key);
 }
 
+/* sorts @entries by key: a node has few properties, which an insertion
+ * sort orders for less than qsort() costs to set up */
+static void
+sort_entries (Entry *entries,
+              guint  n)
+{
+  if (n > 16)
+    {
+      qsort (entries, n, sizeof (Entry), compare_entries);
+      return;
+    }
+
+  for (guint i = 1; i < n; i++)
+    {
+      Entry entry = entries[i];
+      guint j = i;
+
+      for (; j > 0 && strcmp (entries[j - 1].key, entry.key) > 0; j--)
+        entries[j] = entries[j - 1];
+      entries[j] = entry;
+    }
+}
+
 static void
 members_init (Members           *m,
               const PpJsonValue *object)
@@ -180,8 +239,7 @@ members_init (Members           *m,
       m->n_props++;
     }
 
-  if (m->n_props > 1)
-    qsort (m->props, m->n_props, sizeof (Entry), compare_entries);
+  sort_entries (m->props, m->n_props);
 }
 
 static void
@@ -230,7 +288,8 @@ value_identical (const PpJsonValue *a,
         if (pp_json_value_get_size (a) != pp_json_value_get_size (b))
           return FALSE;
         for (guint i = 0; i < pp_json_value_get_size (a); i++)
-          if (strcmp (ma[i].key, mb[i].key) != 0 || !value_identical (ma[i].value, mb[i].value))
+          if ((ma[i].key != mb[i].key && strcmp (ma[i].key, mb[i].key) != 0) ||
+              !value_identical (ma[i].value, mb[i].value))
             return FALSE;
         return TRUE;
       }
@@ -243,17 +302,49 @@ value_identical (const PpJsonValue *a,
     }
 }
 
-static guint
-value_hash_func (gconstpointer value)
+/* The copies of value objects a map keeps, one per identical value: an
+ * open-addressing set of (hash, copy), so that a value is hashed once
+ * whether it is found or added */
+typedef struct {
+  guint              hash;
+  const PpJsonValue *value;  /* NULL: an empty slot */
+} KeptSlot;
+
+struct _PpNodeMapKeptValues {
+  KeptSlot *slots;
+  guint     mask;
+  guint     n;
+};
+
+void
+pp_node_map_kept_values_free (PpNodeMapKeptValues *kept)
 {
-  return pp_json_value_hash (value);
+  g_free (kept->slots);
+  g_free (kept);
 }
 
-static gboolean
-value_identical_func (gconstpointer a,
-                      gconstpointer b)
+static void
+kept_values_grow (PpNodeMapKeptValues *kept)
 {
-  return value_identical (a, b);
+  KeptSlot *old = kept->slots;
+  guint old_size = old != NULL ? kept->mask + 1 : 0;
+  guint size = old_size > 0 ? old_size * 2 : 256;
+
+  kept->slots = g_new0 (KeptSlot, size);
+  kept->mask = size - 1;
+
+  for (guint i = 0; i < old_size; i++)
+    {
+      guint slot = old[i].hash & kept->mask;
+
+      if (old[i].value == NULL)
+        continue;
+      while (kept->slots[slot].value != NULL)
+        slot = (slot + 1) & kept->mask;
+      kept->slots[slot] = old[i];
+    }
+
+  g_free (old);
 }
 
 /* A copy of @value in the map's arena, one for all the identical values
@@ -263,19 +354,25 @@ const PpJsonValue *
 pp_node_map_keep_value (PpJsonldNodeMap   *map,
                         const PpJsonValue *value)
 {
-  PpJsonValue *kept;
+  PpNodeMapKeptValues *kept = map->kept_values;
+  guint hash = pp_json_value_hash (value);
+  guint slot;
 
-  if (map->kept_values == NULL)
-    map->kept_values = g_hash_table_new (value_hash_func, value_identical_func);
-
-  kept = g_hash_table_lookup (map->kept_values, value);
   if (kept == NULL)
-    {
-      kept = pp_json_value_copy (map->arena, value);
-      g_hash_table_add (map->kept_values, kept);
-    }
+    kept = map->kept_values = g_new0 (PpNodeMapKeptValues, 1);
 
-  return kept;
+  /* at most half full */
+  if ((kept->n + 1) * 2 > (kept->slots != NULL ? kept->mask + 1 : 0))
+    kept_values_grow (kept);
+
+  for (slot = hash & kept->mask; kept->slots[slot].value != NULL; slot = (slot + 1) & kept->mask)
+    if (kept->slots[slot].hash == hash && value_identical (kept->slots[slot].value, value))
+      return kept->slots[slot].value;
+
+  kept->slots[slot].hash = hash;
+  kept->slots[slot].value = pp_json_value_copy (map->arena, value);
+  kept->n++;
+  return kept->slots[slot].value;
 }
 
 /* A value of the document as the map keeps it: itself, or a copy
@@ -568,6 +665,158 @@ generate (Builder            *b,
 }
 
 /**
+ * pp_jsonld_node_map_builder_new:
+ * @map: a node map
+ * @arena: (nullable): the arena of the elements to be added, which @map
+ *   keeps alive; %NULL to copy what the map keeps of them into the map's
+ *   own memory, so that each element can be freed as soon as it is added
+ * @blank_node_prefix: (nullable): as for pp_jsonld_node_map_add_document()
+ * @cancellable: (nullable): a #GCancellable
+ *
+ * Starts adding an expanded document to @map an element at a time
+ * (pp_jsonld_node_map_builder_add()), as the elements are expanded, so
+ * that the expanded document need not be in memory as a whole.  The
+ * document is in @map once pp_jsonld_node_map_builder_finish() succeeds;
+ * until then, and when it fails, @map is as it was.  Do not use @map
+ * before the builder is finished or freed.
+ *
+ * Returns: (transfer full): a new builder
+ */
+PpJsonldNodeMapBuilder *
+pp_jsonld_node_map_builder_new (PpJsonldNodeMap *map,
+                                PpJsonArena     *arena,
+                                const char      *blank_node_prefix,
+                                GCancellable    *cancellable)
+{
+  Builder *b;
+  gboolean empty;
+
+  g_return_val_if_fail (map != NULL, NULL);
+  g_return_val_if_fail (blank_node_prefix == NULL ||
+                        (pp_jsonld_is_blank_node_id (blank_node_prefix) &&
+                         strcmp (blank_node_prefix, "_:b") != 0), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+
+  /* Into an empty map the document goes straight in, and a failure
+   * empties the map again.  Otherwise it goes into a scratch map first,
+   * merged in only once it is complete, so that a document that fails
+   * leaves nothing behind. */
+  empty = map->graph_order->len == 1 &&
+          pp_node_map_lookup_graph (map, "@default")->order->len == 0;
+
+  b = g_new0 (Builder, 1);
+  b->destination = pp_jsonld_node_map_ref (map);
+  b->destination_counter = map->counter;
+  b->map = empty ? pp_jsonld_node_map_ref (map) : pp_jsonld_node_map_new ();
+  b->map->counter = map->counter;
+  b->default_graph = pp_node_map_lookup_graph (b->map, "@default");
+  if (arena != NULL)
+    pp_node_map_keep_arena (b->map, arena);
+  b->identifier_map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  b->prefix = blank_node_prefix;
+  b->copy = arena == NULL;
+  b->cancellable = cancellable;
+
+  return b;
+}
+
+/* adds @element at @depth, as part of the document's top-level array */
+static gboolean
+builder_add (Builder            *b,
+             const PpJsonValue  *element,
+             guint               depth,
+             GError            **error)
+{
+  return generate (b, element, b->default_graph, NULL, NULL, FALSE, NULL, depth, error);
+}
+
+/**
+ * pp_jsonld_node_map_builder_add:
+ * @builder: a node map builder
+ * @element: the next element of the expanded document's top-level array
+ * @error: return location for a #GError
+ *
+ * Runs Node Map Generation on @element, as part of the document
+ * @builder adds.  Without an arena given to the builder, the map keeps
+ * nothing of @element: it may be freed as soon as the call returns.
+ * After a failure, finish the builder with pp_jsonld_node_map_builder_free().
+ *
+ * Returns: %TRUE on success, %FALSE with @error set
+ */
+gboolean
+pp_jsonld_node_map_builder_add (PpJsonldNodeMapBuilder  *builder,
+                                const PpJsonValue       *element,
+                                GError                 **error)
+{
+  g_return_val_if_fail (builder != NULL, FALSE);
+  g_return_val_if_fail (element != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* a document is not started once cancelled */
+  if (builder->steps == 0 && g_cancellable_set_error_if_cancelled (builder->cancellable, error))
+    return FALSE;
+
+  /* one level below the document's array */
+  return builder_add (builder, element, 1, error);
+}
+
+/* frees @b; with @undo, the document it added to its destination is
+ * taken out again */
+static void
+builder_free (Builder  *b,
+              gboolean  undo)
+{
+  if (undo && b->map == b->destination)
+    pp_node_map_reset (b->destination, b->destination_counter);
+
+  g_hash_table_unref (b->identifier_map);
+  pp_jsonld_node_map_unref (b->map);
+  pp_jsonld_node_map_unref (b->destination);
+  g_free (b);
+}
+
+/**
+ * pp_jsonld_node_map_builder_free:
+ * @builder: (transfer full): a node map builder
+ *
+ * Abandons @builder: the map is left as it was before the builder was
+ * made.
+ */
+void
+pp_jsonld_node_map_builder_free (PpJsonldNodeMapBuilder *builder)
+{
+  g_return_if_fail (builder != NULL);
+
+  builder_free (builder, TRUE);
+}
+
+/**
+ * pp_jsonld_node_map_builder_finish:
+ * @builder: (transfer full): a node map builder
+ * @error: return location for a #GError
+ *
+ * Completes the document @builder added, merging it into the map, and
+ * frees @builder.
+ *
+ * Returns: %TRUE on success, %FALSE with @error set, the map left as it was
+ */
+gboolean
+pp_jsonld_node_map_builder_finish (PpJsonldNodeMapBuilder  *builder,
+                                   GError                 **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (builder != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  ok = builder->map == builder->destination ||
+       pp_node_map_merge_from (builder->destination, builder->map, error);
+
+  builder_free (builder, !ok);
+  return ok;
+}
+
+/**
  * pp_jsonld_node_map_add_document_value:
  * @map: a node map
  * @arena: (nullable): the arena of @expanded, which @map keeps alive; %NULL
@@ -593,10 +842,7 @@ pp_jsonld_node_map_add_document_value (PpJsonldNodeMap    *map,
                                        GCancellable       *cancellable,
                                        GError            **error)
 {
-  g_autofree Builder *b = NULL;
-  PpJsonldNodeMap *target;
-  guint64 counter;
-  gboolean empty, ret;
+  Builder *b;
 
   g_return_val_if_fail (map != NULL, FALSE);
   g_return_val_if_fail (expanded != NULL, FALSE);
@@ -609,43 +855,14 @@ pp_jsonld_node_map_add_document_value (PpJsonldNodeMap    *map,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  counter = map->counter;
-
-  /* Into an empty map the document goes straight in, and a failure
-   * empties the map again.  Otherwise it goes into a scratch map first,
-   * merged in only once it is complete, so that a document that fails
-   * leaves nothing behind. */
-  empty = map->graph_order->len == 1 &&
-          pp_node_map_lookup_graph (map, "@default")->order->len == 0;
-  target = empty ? map : pp_jsonld_node_map_new ();
-  target->counter = map->counter;
-  if (arena != NULL)
-    pp_node_map_keep_arena (target, arena);
-
-  b = g_new0 (Builder, 1);
-  b->map = target;
-  b->identifier_map = g_hash_table_new (g_str_hash, g_str_equal);
-  b->prefix = blank_node_prefix;
-  b->copy = arena == NULL;
-  b->cancellable = cancellable;
-
-  ret = generate (b, expanded, pp_node_map_lookup_graph (target, "@default"),
-                  NULL, NULL, FALSE, NULL, 0, error);
-
-  g_hash_table_unref (b->identifier_map);
-
-  if (empty)
+  b = pp_jsonld_node_map_builder_new (map, arena, blank_node_prefix, cancellable);
+  if (!builder_add (b, expanded, 0, error))
     {
-      if (!ret)
-        pp_node_map_reset (map, counter);
-      return ret;
+      pp_jsonld_node_map_builder_free (b);
+      return FALSE;
     }
 
-  if (ret)
-    ret = pp_node_map_merge_from (map, target, error);
-
-  pp_jsonld_node_map_unref (target);
-  return ret;
+  return pp_jsonld_node_map_builder_finish (b, error);
 }
 
 /**

@@ -363,7 +363,7 @@ graph_to_flat_array (PpJsonldNodeMap      *map,
       PpJsonValue *graph_array = NULL;
       PpJsonValue *object;
 
-      if (graph_entries != NULL)
+      if (graph_entries != NULL && g_hash_table_size (graph_entries) > 0)
         graph_array = g_hash_table_lookup (graph_entries, node->id);
 
       if (graph_array == NULL && pp_node_map_node_is_only_id (node))
@@ -502,7 +502,7 @@ pp_jsonld_node_map_flatten_node_value (PpJsonldNodeMap      *map,
   g_return_val_if_fail (arena != NULL, NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  node = g_hash_table_lookup (pp_node_map_lookup_graph (map, "@default")->nodes, id);
+  node = pp_node_map_graph_find_node (pp_node_map_lookup_graph (map, "@default"), id);
   if (node == NULL || node->merged_into != NULL || pp_node_map_node_is_only_id (node))
     return NULL;
 

@@ -76,6 +76,25 @@ gboolean         pp_jsonld_node_map_add_document_value   (PpJsonldNodeMap      *
                                                           GCancellable         *cancellable,
                                                           GError              **error);
 
+/**
+ * PpJsonldNodeMapBuilder:
+ *
+ * One expanded document being added to a node map an element at a time
+ * (pp_jsonld_node_map_builder_new()).
+ */
+typedef struct _PpJsonldNodeMapBuilder PpJsonldNodeMapBuilder;
+
+PpJsonldNodeMapBuilder *pp_jsonld_node_map_builder_new   (PpJsonldNodeMap         *map,
+                                                          PpJsonArena             *arena,
+                                                          const char              *blank_node_prefix,
+                                                          GCancellable            *cancellable);
+gboolean         pp_jsonld_node_map_builder_add          (PpJsonldNodeMapBuilder  *builder,
+                                                          const PpJsonValue       *element,
+                                                          GError                 **error);
+gboolean         pp_jsonld_node_map_builder_finish       (PpJsonldNodeMapBuilder  *builder,
+                                                          GError                 **error);
+void             pp_jsonld_node_map_builder_free         (PpJsonldNodeMapBuilder  *builder);
+
 gboolean         pp_jsonld_node_map_add_map              (PpJsonldNodeMap      *map,
                                                           PpJsonldNodeMap      *other,
                                                           GError              **error);

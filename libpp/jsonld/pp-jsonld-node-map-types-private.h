@@ -24,6 +24,7 @@ G_BEGIN_DECLS
 typedef struct _Node Node;
 typedef struct _Value Value;
 typedef struct _ValueList ValueList;
+typedef struct _PpNodeMapKeptValues PpNodeMapKeptValues;
 
 typedef enum {
   VALUE_REF,     /* a node reference: {"@id": ...} */
@@ -69,10 +70,19 @@ struct _Node {
   PpJsonValue       *reference;    /* {"@id": id_value}, once written */
 };
 
+/* the nodes of a graph by id: open addressing, the hash of each id
+ * kept, so that an id is hashed once whether its node is found or made */
 typedef struct {
-  const char *name;   /* in the map's arena */
-  GHashTable *nodes;  /* id -> Node */
-  GPtrArray  *order;  /* of Node, in order of appearance */
+  guint  hash;
+  Node  *node;  /* NULL: an empty slot */
+} NodeSlot;
+
+typedef struct {
+  const char *name;     /* in the map's arena */
+  NodeSlot   *slots;    /* id -> Node, at most half full */
+  guint       mask;
+  guint       n_nodes;
+  GPtrArray  *order;    /* of Node, in order of appearance */
 } Graph;
 
 struct _PpJsonldNodeMap {
@@ -82,7 +92,7 @@ struct _PpJsonldNodeMap {
   GHashTable   *graphs;       /* name -> Graph */
   GPtrArray    *graph_order;  /* of Graph, owned */
   GHashTable   *string_values; /* interned string -> its string value, once written */
-  GHashTable   *kept_values;  /* the copies of value objects, one per identical value */
+  PpNodeMapKeptValues *kept_values; /* the copies of value objects, one per identical value */
   guint64       counter;      /* of the default blank node generator */
   gboolean      has_merged_nodes;
 };
@@ -164,6 +174,9 @@ Graph     *pp_node_map_ensure_graph      (PpJsonldNodeMap *map,
                                           const char      *name);
 Node      *pp_node_map_graph_lookup_node (Graph           *graph,
                                           const char      *id);
+/* the node named @id, or NULL; a node merged away too, not resolved */
+Node      *pp_node_map_graph_find_node   (Graph           *graph,
+                                          const char      *id);
 Node      *pp_node_map_graph_ensure_node (PpJsonldNodeMap *map,
                                           Graph           *graph,
                                           const char      *id);
@@ -173,6 +186,7 @@ const char *pp_node_map_intern           (PpJsonldNodeMap *map,
  * (pp-jsonld-node-map-generate.c) */
 const PpJsonValue *pp_node_map_keep_value (PpJsonldNodeMap  *map,
                                            const PpJsonValue *value);
+void       pp_node_map_kept_values_free  (PpNodeMapKeptValues *kept);
 /* the map keeps @arena alive: values of it may be added */
 void       pp_node_map_keep_arena        (PpJsonldNodeMap *map,
                                           PpJsonArena     *arena);

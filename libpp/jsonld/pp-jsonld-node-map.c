@@ -287,7 +287,8 @@ graph_new (PpJsonldNodeMap *map,
   Graph *graph = g_new0 (Graph, 1);
 
   graph->name = pp_json_arena_strndup (map->arena, name, strlen (name));
-  graph->nodes = g_hash_table_new (g_str_hash, g_str_equal);
+  graph->mask = 15;
+  graph->slots = g_new0 (NodeSlot, graph->mask + 1);
   graph->order = g_ptr_array_new ();
   return graph;
 }
@@ -302,16 +303,70 @@ graph_free (gpointer data)
 
   for (guint i = 0; i < graph->order->len; i++)
     pp_node_map_node_clear (g_ptr_array_index (graph->order, i));
-  g_hash_table_unref (graph->nodes);
+  g_free (graph->slots);
   g_ptr_array_unref (graph->order);
   g_free (graph);
+}
+
+static void
+graph_grow (Graph *graph)
+{
+  NodeSlot *old = graph->slots;
+  guint old_size = graph->mask + 1;
+
+  graph->mask = old_size * 2 - 1;
+  graph->slots = g_new0 (NodeSlot, old_size * 2);
+
+  for (guint i = 0; i < old_size; i++)
+    {
+      guint slot;
+
+      if (old[i].node == NULL)
+        continue;
+      for (slot = old[i].hash & graph->mask; graph->slots[slot].node != NULL;
+           slot = (slot + 1) & graph->mask)
+        ;
+      graph->slots[slot] = old[i];
+    }
+
+  g_free (old);
+}
+
+/* the slot of @id (of @len bytes, hashed to @hash): its node's, or the
+ * empty one where it goes */
+static NodeSlot *
+graph_find_slot (Graph      *graph,
+                 const char *id,
+                 gsize       len,
+                 guint       hash)
+{
+  guint slot;
+
+  for (slot = hash & graph->mask; graph->slots[slot].node != NULL; slot = (slot + 1) & graph->mask)
+    {
+      Node *node = graph->slots[slot].node;
+
+      if (graph->slots[slot].hash == hash && memcmp (node->id, id, len + 1) == 0)
+        break;
+    }
+
+  return &graph->slots[slot];
+}
+
+Node *
+pp_node_map_graph_find_node (Graph      *graph,
+                             const char *id)
+{
+  gsize len = strlen (id);
+
+  return graph_find_slot (graph, id, len, pp_json_string_hash (id, len))->node;
 }
 
 Node *
 pp_node_map_graph_lookup_node (Graph      *graph,
                                const char *id)
 {
-  Node *node = g_hash_table_lookup (graph->nodes, id);
+  Node *node = pp_node_map_graph_find_node (graph, id);
 
   return node != NULL ? pp_node_map_node_resolve (node) : NULL;
 }
@@ -321,14 +376,25 @@ pp_node_map_graph_ensure_node (PpJsonldNodeMap *map,
                                Graph           *graph,
                                const char      *id)
 {
-  Node *node = g_hash_table_lookup (graph->nodes, id);
+  gsize len = strlen (id);
+  guint hash = pp_json_string_hash (id, len);
+  NodeSlot *slot = graph_find_slot (graph, id, len, hash);
+  Node *node = slot->node;
 
   if (node != NULL)
     return pp_node_map_node_resolve (node);
 
+  if ((graph->n_nodes + 1) * 2 > graph->mask + 1)
+    {
+      graph_grow (graph);
+      slot = graph_find_slot (graph, id, len, hash);
+    }
+
   node = pp_json_arena_alloc (map->arena, sizeof (Node));
-  pp_node_map_node_init (node, pp_json_arena_strndup (map->arena, id, strlen (id)));
-  g_hash_table_insert (graph->nodes, (gpointer) node->id, node);
+  pp_node_map_node_init (node, pp_json_arena_strndup (map->arena, id, len));
+  slot->hash = hash;
+  slot->node = node;
+  graph->n_nodes++;
   g_ptr_array_add (graph->order, node);
   return node;
 }
@@ -392,7 +458,7 @@ map_finalize (PpJsonldNodeMap *map)
 {
   g_clear_pointer (&map->graphs, g_hash_table_unref);
   g_clear_pointer (&map->string_values, g_hash_table_unref);
-  g_clear_pointer (&map->kept_values, g_hash_table_unref);
+  g_clear_pointer (&map->kept_values, pp_node_map_kept_values_free);
   g_clear_pointer (&map->graph_order, g_ptr_array_unref);
   g_clear_pointer (&map->arenas, g_ptr_array_unref);
   g_clear_pointer (&map->arena, pp_json_arena_unref);

@@ -200,6 +200,201 @@ test_expand_key_in_its_context (void)
     }
 }
 
+/* what pp_jsonld_expand_value_foreach() hands over, copied out of the
+ * expansion's memory */
+typedef struct {
+  PpJsonArena *arena;
+  PpJsonValue *elements;
+  guint        fail_at;  /* 1 + the element to fail at, 0: never */
+} Collected;
+
+static gboolean
+collect_element (const PpJsonValue  *element,
+                 gpointer            user_data,
+                 GError            **error)
+{
+  Collected *collected = user_data;
+
+  if (collected->fail_at == pp_json_value_get_size (collected->elements) + 1)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "element refused");
+      return FALSE;
+    }
+
+  pp_json_array_append (collected->arena, collected->elements,
+                        pp_json_value_copy (collected->arena, element));
+  return TRUE;
+}
+
+static char *
+value_to_string (const PpJsonValue *value)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  pp_json_value_write (out, value, PP_JSON_WRITE_NONE);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+/* The elements handed over one at a time are those of the expanded
+ * document, in order, whatever the shape of the document */
+static void
+test_expand_foreach_same_as_expand (void)
+{
+  const char *documents[] = {
+    document,
+    /* @graph under an alias, with arrays, values and nulls in it */
+    "{\"@context\": {\"@vocab\": \"http://schema.org/\", \"nodes\": \"@graph\"},"
+    " \"nodes\": [{\"name\": \"a\"}, [{\"name\": \"b\"}, {\"@id\": \"http://example.org/c\"}],"
+    "  \"free\", null, {\"@value\": 1}, {\"@set\": [{\"name\": \"d\"}]}]}",
+    /* one node object for @graph */
+    "{\"@context\": {\"@vocab\": \"http://schema.org/\"}, \"@graph\": {\"name\": \"a\"}}",
+    /* a named graph: the document is no list of nodes */
+    "{\"@context\": {\"@vocab\": \"http://schema.org/\"}, \"@id\": \"http://example.org/g\","
+    " \"@graph\": [{\"name\": \"a\"}]}",
+    /* a key that expands to nothing besides @graph */
+    "{\"@context\": {\"@vocab\": \"http://schema.org/\", \"skip\": null},"
+    " \"skip\": 1, \"@graph\": [{\"name\": \"a\"}]}",
+    /* no @graph at all */
+    "[{\"http://schema.org/name\": \"a\"}, {\"http://schema.org/name\": \"b\"}]",
+    "{\"@context\": {\"@vocab\": \"http://schema.org/\"}, \"@graph\": []}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (documents); i++)
+    {
+      g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+      g_autoptr(PpJsonArena) names = pp_json_arena_new ();
+      g_autoptr(PpJsonArena) collected_arena = pp_json_arena_new ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *expected = NULL;
+      g_autofree char *text = NULL;
+      Collected collected = { collected_arena, pp_json_value_new_array (collected_arena, 0), 0 };
+      PpJsonValue *input;
+
+      input = pp_json_value_parse (arena, documents[i], -1, &error);
+      g_assert_no_error (error);
+      expected = value_to_string (pp_jsonld_expand_value (arena, input, NULL, NULL, &error));
+      g_assert_no_error (error);
+
+      g_assert_true (pp_jsonld_expand_value_foreach (names, input, NULL, NULL, collect_element,
+                                                     &collected, &error));
+      g_assert_no_error (error);
+      text = value_to_string (collected.elements);
+      g_assert_cmpstr (text, ==, expected);
+    }
+}
+
+/* A document of many nodes in @graph is expanded a node at a time: what
+ * stays in the arena afterwards is a small part of the expansion */
+static void
+test_expand_foreach_node_at_a_time (void)
+{
+  g_autoptr(GString) text = g_string_new ("{\"@context\": {\"@vocab\": \"http://schema.org/\"},"
+                                          " \"@graph\": [");
+  g_autoptr(PpJsonArena) input_arena = pp_json_arena_new ();
+  g_autoptr(PpJsonArena) whole = pp_json_arena_new ();
+  g_autoptr(PpJsonArena) names = pp_json_arena_new ();
+  g_autoptr(PpJsonArena) collected_arena = pp_json_arena_new ();
+  g_autoptr(GError) error = NULL;
+  Collected collected = { collected_arena, pp_json_value_new_array (collected_arena, 0), 0 };
+  PpJsonValue *input;
+  guint n = 5000;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s{\"@id\": \"http://example.org/%u\", \"@type\": \"Person\","
+                                  " \"name\": \"Person %u\", \"knows\": {\"name\": \"Friend %u\"}}",
+                            i > 0 ? ", " : "", i, i, i);
+  g_string_append (text, "]}");
+
+  input = pp_json_value_parse (input_arena, text->str, (gssize) text->len, &error);
+  g_assert_no_error (error);
+
+  g_assert_nonnull (pp_jsonld_expand_value (whole, input, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (pp_jsonld_expand_value_foreach (names, input, NULL, NULL, collect_element,
+                                                 &collected, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (pp_json_value_get_size (collected.elements), ==, n);
+  g_assert_cmpuint (pp_json_arena_get_size (names) * 20, <, pp_json_arena_get_size (whole));
+}
+
+/* When the function refuses an element and a later element cannot be
+ * expanded, the error of the expansion is reported, as when the whole
+ * document is expanded first; else the function's */
+static void
+test_expand_foreach_expansion_error_first (void)
+{
+  const char *bad =
+    "{\"@context\": {\"@vocab\": \"http://schema.org/\"}, \"@graph\": ["
+    " {\"name\": \"a\"}, {\"name\": \"b\"}, {\"@id\": 5}]}";
+  const char *good =
+    "{\"@context\": {\"@vocab\": \"http://schema.org/\"}, \"@graph\": ["
+    " {\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": \"c\"}]}";
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(PpJsonArena) collected_arena = pp_json_arena_new ();
+  g_autoptr(GError) error = NULL;
+  Collected collected = { collected_arena, pp_json_value_new_array (collected_arena, 0), 2 };
+  PpJsonValue *input;
+
+  input = pp_json_value_parse (arena, bad, -1, &error);
+  g_assert_no_error (error);
+  g_assert_false (pp_jsonld_expand_value_foreach (arena, input, NULL, NULL, collect_element,
+                                                  &collected, &error));
+  g_assert_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_INVALID_ID_VALUE);
+  g_clear_error (&error);
+
+  collected.elements = pp_json_value_new_array (collected_arena, 0);
+  input = pp_json_value_parse (arena, good, -1, &error);
+  g_assert_no_error (error);
+  g_assert_false (pp_jsonld_expand_value_foreach (arena, input, NULL, NULL, collect_element,
+                                                  &collected, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  /* nothing after the refused element */
+  g_assert_cmpuint (pp_json_value_get_size (collected.elements), ==, 1);
+}
+
+/* The same type under many contexts, more than the expansion remembers
+ * at once, expands under the context it is in */
+static void
+test_expand_type_in_its_context (void)
+{
+  g_autoptr(GString) text = g_string_new ("{\"@context\": {\"@vocab\": \"http://schema.org/\"}, "
+                                          "\"@graph\": [");
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(GError) error = NULL;
+  PpJsonValue *input;
+  PpJsonValue *expanded;
+  guint n = 700;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s{\"@context\": {\"T\": \"http://example.org/T%u\"}, "
+                                  "\"@id\": \"http://example.org/n%u\", \"@type\": \"T\"}, "
+                                  "{\"@id\": \"http://example.org/m%u\", \"@type\": \"T\"}",
+                            i > 0 ? ", " : "", i, i, i);
+  g_string_append (text, "]}");
+
+  input = pp_json_value_parse (arena, text->str, (gssize) text->len, &error);
+  g_assert_no_error (error);
+
+  expanded = pp_jsonld_expand_value (arena, input, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pp_json_value_get_size (expanded), ==, 2 * n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *type = g_strdup_printf ("http://example.org/T%u", i);
+      PpJsonValue *node = pp_json_array_get (expanded, 2 * i);
+      PpJsonValue *types = pp_json_object_get (node, PP_JSON_KW (TYPE));
+
+      g_assert_cmpstr (pp_json_value_get_string (pp_json_array_get (types, 0)), ==, type);
+
+      node = pp_json_array_get (expanded, 2 * i + 1);
+      types = pp_json_object_get (node, PP_JSON_KW (TYPE));
+      g_assert_cmpstr (pp_json_value_get_string (pp_json_array_get (types, 0)), ==,
+                       "http://schema.org/T");
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -211,6 +406,11 @@ main (int    argc,
   g_test_add_func ("/jsonld/flatten-bytes/same-as-tree", test_flatten_bytes_same_as_tree);
   g_test_add_func ("/jsonld/expand/member-order", test_expand_member_order);
   g_test_add_func ("/jsonld/expand/key-in-its-context", test_expand_key_in_its_context);
+  g_test_add_func ("/jsonld/expand/type-in-its-context", test_expand_type_in_its_context);
+  g_test_add_func ("/jsonld/expand-foreach/same-as-expand", test_expand_foreach_same_as_expand);
+  g_test_add_func ("/jsonld/expand-foreach/node-at-a-time", test_expand_foreach_node_at_a_time);
+  g_test_add_func ("/jsonld/expand-foreach/expansion-error-first",
+                   test_expand_foreach_expansion_error_first);
 
   return g_test_run ();
 }

@@ -264,6 +264,136 @@ test_merge_nodes (void)
   g_assert_nonnull (strstr (text, "\"http://schema.org/knows\":[{\"@id\":\"http://example.org/b\"}]"));
 }
 
+/* Canonical order tells apart strings that differ only after a NUL */
+static void
+test_canonical_order_after_nul (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(PpJsonArena) arena = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) written = NULL;
+  g_autofree char *text = NULL;
+  PpJsonValue *expanded;
+
+  expanded = expand_text ("{\"@id\": \"http://example.org/a\","
+                          " \"http://schema.org/name\": [\"a\\u0000c\", \"a\\u0000b\", \"a\"]}",
+                          &arena);
+  g_assert_true (pp_jsonld_node_map_add_document_value (map, arena, expanded, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  written = pp_json_value_to_bytes (pp_jsonld_node_map_flatten_value (map, PP_JSONLD_FLATTEN_CANONICAL),
+                                    PP_JSON_WRITE_NONE);
+  text = g_strndup (g_bytes_get_data (written, NULL), g_bytes_get_size (written));
+  g_assert_cmpstr (text, ==,
+                   "[{\"@id\":\"http://example.org/a\",\"http://schema.org/name\":"
+                   "[{\"@value\":\"a\"},{\"@value\":\"a\\u0000b\"},{\"@value\":\"a\\u0000c\"}]}]");
+}
+
+/* The elements of the expanded document, each added from an arena of its
+ * own that is freed at once, give the map the whole document gives */
+static void
+test_builder_same_as_document (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = flatten_tree ();
+  g_autofree char *text = NULL;
+  g_autoptr(PpJsonArena) arena = NULL;
+  PpJsonValue *expanded = expand_text (document, &arena);
+  PpJsonldNodeMapBuilder *builder = pp_jsonld_node_map_builder_new (map, NULL, "_:d-", NULL);
+
+  for (guint i = 0; i < pp_json_value_get_size (expanded); i++)
+    {
+      g_autoptr(PpJsonArena) element_arena = pp_json_arena_new ();
+      PpJsonValue *element = pp_json_value_copy (element_arena, pp_json_array_get (expanded, i));
+
+      g_assert_true (pp_jsonld_node_map_builder_add (builder, element, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (pp_jsonld_node_map_builder_finish (builder, &error));
+  g_assert_no_error (error);
+
+  text = flatten_to_text (map);
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* A blank node named in one element and again in a later one is one
+ * node, though the first element (and the label in it) is gone by then */
+static void
+test_builder_blank_node_across_elements (void)
+{
+  const char *elements[] = {
+    "{\"@id\": \"_:x\", \"http://schema.org/name\": [{\"@value\": \"A\"}]}",
+    "{\"@id\": \"_:y\", \"http://schema.org/name\": [{\"@value\": \"B\"}]}",
+    "{\"@id\": \"_:x\", \"http://schema.org/age\": [{\"@value\": 3}]}",
+  };
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  PpJsonldNodeMapBuilder *builder = pp_jsonld_node_map_builder_new (map, NULL, NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (elements); i++)
+    {
+      g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+      PpJsonValue *element = pp_json_value_parse (arena, elements[i], -1, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (pp_jsonld_node_map_builder_add (builder, element, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (pp_jsonld_node_map_builder_finish (builder, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (pp_jsonld_node_map_get_n_nodes (map, NULL), ==, 2);
+  text = flatten_to_text (map);
+  g_assert_cmpstr (text, ==,
+                   "[{\"@id\":\"_:b0\",\"http://schema.org/age\":[{\"@value\":3}],"
+                   "\"http://schema.org/name\":[{\"@value\":\"A\"}]},"
+                   "{\"@id\":\"_:b1\",\"http://schema.org/name\":[{\"@value\":\"B\"}]}]");
+}
+
+/* A builder freed without finishing leaves the map as it was, empty or
+ * not */
+static void
+test_builder_free_leaves_map (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PpJsonArena) arena = NULL;
+  PpJsonValue *expanded = expand_text (document, &arena);
+
+  for (guint filled = 0; filled < 2; filled++)
+    {
+      g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+      g_autofree char *before = NULL;
+      g_autofree char *after = NULL;
+      g_autofree char *label = NULL;
+      PpJsonldNodeMapBuilder *builder;
+
+      if (filled)
+        {
+          g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
+                                                                &error));
+          g_assert_no_error (error);
+        }
+      before = flatten_to_text (map);
+
+      builder = pp_jsonld_node_map_builder_new (map, NULL, NULL, NULL);
+      for (guint i = 0; i < pp_json_value_get_size (expanded); i++)
+        {
+          g_assert_true (pp_jsonld_node_map_builder_add (builder, pp_json_array_get (expanded, i),
+                                                         &error));
+          g_assert_no_error (error);
+        }
+      pp_jsonld_node_map_builder_free (builder);
+
+      after = flatten_to_text (map);
+      g_assert_cmpstr (after, ==, before);
+      /* the map's own labels start where they were */
+      label = pp_jsonld_node_map_generate_blank_node (map);
+      g_assert_cmpstr (label, ==, "_:b0");
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -280,6 +410,12 @@ main (int    argc,
   g_test_add_func ("/jsonld/node-map/add-map/copies-copied-values",
                    test_add_map_copies_copied_values);
   g_test_add_func ("/jsonld/node-map/merge-nodes", test_merge_nodes);
+  g_test_add_func ("/jsonld/node-map/builder/same-as-document", test_builder_same_as_document);
+  g_test_add_func ("/jsonld/node-map/builder/blank-node-across-elements",
+                   test_builder_blank_node_across_elements);
+  g_test_add_func ("/jsonld/node-map/builder/free-leaves-map", test_builder_free_leaves_map);
+  g_test_add_func ("/jsonld/node-map/flatten/canonical-order-after-nul",
+                   test_canonical_order_after_nul);
 
   return g_test_run ();
 }
