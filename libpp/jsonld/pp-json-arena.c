@@ -314,16 +314,53 @@ pp_json_arena_lookup_interned (PpJsonArena *arena,
   return intern_find (arena, str, len, hash_bytes (str, len));
 }
 
+/* The table of a new arena, which holds the keywords only: made once,
+ * copied into each arena, since documents and the arenas of their pieces
+ * come by the thousand */
+#define KEYWORD_TABLE_CAPACITY 128
+
+static const InternEntry *
+keyword_table (void)
+{
+  static gsize table = 0;
+
+  if (g_once_init_enter (&table))
+    {
+      PpJsonArena builder = { 0, };
+
+      intern_resize (&builder, KEYWORD_TABLE_CAPACITY);
+      for (guint i = 0; i < PP_JSON_N_KEYWORDS; i++)
+        {
+          const char *keyword = pp_json_keywords[i];
+          gsize len = strlen (keyword);
+
+          intern_add (&builder, keyword, len, hash_bytes (keyword, len));
+        }
+      g_once_init_leave (&table, (gsize) builder.interned);
+    }
+
+  return (const InternEntry *) table;
+}
+
 static void
 intern_add_keywords (PpJsonArena *arena)
 {
-  for (guint i = 0; i < PP_JSON_N_KEYWORDS; i++)
+  if (arena->interned_mask + 1 == KEYWORD_TABLE_CAPACITY)
     {
-      const char *keyword = pp_json_keywords[i];
-      gsize len = strlen (keyword);
-
-      intern_add (arena, keyword, len, hash_bytes (keyword, len));
+      memcpy (arena->interned, keyword_table (), sizeof (InternEntry) * KEYWORD_TABLE_CAPACITY);
     }
+  else
+    {
+      memset (arena->interned, 0, sizeof (InternEntry) * (arena->interned_mask + 1));
+      for (guint i = 0; i < PP_JSON_N_KEYWORDS; i++)
+        {
+          const char *keyword = pp_json_keywords[i];
+          gsize len = strlen (keyword);
+
+          intern_insert_entry (arena, &(InternEntry) { hash_bytes (keyword, len), (guint32) len, keyword });
+        }
+    }
+  arena->n_interned = PP_JSON_N_KEYWORDS;
 }
 
 /* }}} */
@@ -336,8 +373,9 @@ pp_json_arena_new (void)
   g_atomic_ref_count_init (&arena->ref_count);
   arena->next_chunk = FIRST_CHUNK;
 
-  intern_resize (arena, 128);
-  intern_add_keywords (arena);
+  arena->interned = g_memdup2 (keyword_table (), sizeof (InternEntry) * KEYWORD_TABLE_CAPACITY);
+  arena->interned_mask = KEYWORD_TABLE_CAPACITY - 1;
+  arena->n_interned = PP_JSON_N_KEYWORDS;
 
   return arena;
 }
@@ -374,11 +412,7 @@ pp_json_arena_reset (PpJsonArena *arena)
   arena->end = arena->pos + kept->size;
 
   if (arena->n_interned > PP_JSON_N_KEYWORDS)
-    {
-      memset (arena->interned, 0, sizeof (InternEntry) * (arena->interned_mask + 1));
-      arena->n_interned = 0;
-      intern_add_keywords (arena);
-    }
+    intern_add_keywords (arena);
 }
 
 PpJsonArena *
