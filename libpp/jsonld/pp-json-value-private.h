@@ -43,7 +43,8 @@ G_BEGIN_DECLS
  *   Member names, interned strings and keywords never hold NUL: the parser
  *   refuses an escaped NUL in a member name.  Where the algorithms read a
  *   string value as an IRI, term, language tag or index, they read it as a
- *   C string, up to its first NUL.
+ *   C string: expansion, which every algorithm starts with, refuses such a
+ *   string holding NUL (pp_jsonld_expansion_check_no_nul()).
  *
  * An arena and its values are not thread-safe: build and read them on one
  * thread, or hand the arena over to another thread as a whole.  Values of

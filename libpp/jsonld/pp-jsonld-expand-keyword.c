@@ -78,31 +78,35 @@ expand_type (PpJsonldExpansion *e,
   return pp_json_value_new_string_static (e->arena, iri);
 }
 
-/* the type values of an @type entry, as strings; FALSE if not all strings */
-static gboolean
-type_values (const PpJsonValue *value,
-             GPtrArray         *out)
+gboolean
+pp_jsonld_expansion_type_strings (const PpJsonValue  *value,
+                                  const char         *key,
+                                  gboolean            strings_only,
+                                  GPtrArray          *out,
+                                  GError            **error)
 {
-  if (pp_json_value_is_string (value))
-    {
-      g_ptr_array_add (out, (gpointer) pp_json_value_get_string (value));
-      return TRUE;
-    }
+  gboolean is_array = pp_json_value_is_array (value);
+  guint n = is_array ? pp_json_value_get_size (value) : 1;
 
-  if (pp_json_value_is_array (value))
+  for (guint i = 0; i < n; i++)
     {
-      for (guint i = 0; i < pp_json_value_get_size (value); i++)
+      const PpJsonValue *item = is_array ? pp_json_array_get (value, i) : value;
+
+      if (!pp_json_value_is_string (item))
         {
-          PpJsonValue *item = pp_json_array_get (value, i);
-
-          if (!pp_json_value_is_string (item))
-            return FALSE;
-          g_ptr_array_add (out, (gpointer) pp_json_value_get_string (item));
+          if (!strings_only)
+            continue;
+          pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_TYPE_VALUE,
+                               "the value of \"%s\" must be a string or an array of strings",
+                               key);
+          return FALSE;
         }
-      return TRUE;
+      if (!pp_jsonld_expansion_check_no_nul (item, PP_JSONLD_ERROR_INVALID_TYPE_VALUE, key, error))
+        return FALSE;
+      g_ptr_array_add (out, (gpointer) pp_json_value_get_string (item));
     }
 
-  return FALSE;
+  return TRUE;
 }
 
 static gboolean
@@ -119,7 +123,12 @@ expand_type_keyword (PpJsonldExpansion  *e,
 
   if (pp_json_value_is_string (value) && existing == NULL)
     {
-      PpJsonValue *type = expand_type (e, type_scoped, pp_json_value_get_string (value));
+      PpJsonValue *type;
+
+      if (!pp_jsonld_expansion_check_no_nul (value, PP_JSONLD_ERROR_INVALID_TYPE_VALUE, key,
+                                             error))
+        return FALSE;
+      type = expand_type (e, type_scoped, pp_json_value_get_string (value));
 
       if (type != NULL)
         pp_json_object_append (e->arena, result, PP_JSON_KW (TYPE), type);
@@ -127,12 +136,8 @@ expand_type_keyword (PpJsonldExpansion  *e,
     }
 
   types = g_ptr_array_new ();
-  if (!type_values (value, types))
-    {
-      pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_TYPE_VALUE,
-                           "the value of \"%s\" must be a string or an array of strings", key);
-      return FALSE;
-    }
+  if (!pp_jsonld_expansion_type_strings (value, key, TRUE, types, error))
+    return FALSE;
 
   array = pp_json_value_new_array (e->arena, types->len + pp_json_value_get_size (existing));
   if (existing != NULL)
@@ -244,6 +249,8 @@ pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
                                "the value of \"%s\" must be a string", key);
           return FALSE;
         }
+      if (!pp_jsonld_expansion_check_no_nul (value, PP_JSONLD_ERROR_INVALID_ID_VALUE, key, error))
+        return FALSE;
       id = pp_jsonld_expand_iri (active, pp_json_value_get_string (value), TRUE, FALSE,
                                  &local_error);
       if (local_error != NULL)
@@ -332,6 +339,9 @@ pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
                                "the value of \"%s\" must be a string", key);
           return FALSE;
         }
+      if (!pp_jsonld_expansion_check_no_nul (value, PP_JSONLD_ERROR_INVALID_LANGUAGE_TAGGED_STRING,
+                                             key, error))
+        return FALSE;
       pp_json_object_append (e->arena, result, PP_JSON_KW (LANGUAGE),
                              pp_jsonld_expansion_take_string (e, g_ascii_strdown (pp_json_value_get_string (value), -1)));
       return TRUE;
@@ -343,6 +353,9 @@ pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
 
       if (mode_1_0)
         return TRUE;
+      if (!pp_jsonld_expansion_check_no_nul (value, PP_JSONLD_ERROR_INVALID_BASE_DIRECTION, key,
+                                             error))
+        return FALSE;
       if (g_strcmp0 (direction, "ltr") != 0 && g_strcmp0 (direction, "rtl") != 0)
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_BASE_DIRECTION,
@@ -361,6 +374,9 @@ pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
                                "the value of \"%s\" must be a string", key);
           return FALSE;
         }
+      if (!pp_jsonld_expansion_check_no_nul (value, PP_JSONLD_ERROR_INVALID_INDEX_VALUE, key,
+                                             error))
+        return FALSE;
       pp_json_object_append (e->arena, result, PP_JSON_KW (INDEX), value);
       return TRUE;
     }

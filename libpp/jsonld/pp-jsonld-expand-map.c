@@ -35,8 +35,14 @@ pp_jsonld_expansion_expand_value (PpJsonldExpansion  *e,
       (str_is (type, "@id") || str_is (type, "@vocab")))
     {
       g_autoptr(GError) local_error = NULL;
-      char *iri = pp_jsonld_expand_iri (active, pp_json_value_get_string (value), TRUE,
-                                        str_is (type, "@vocab"), &local_error);
+      char *iri;
+
+      /* the value becomes the @id of a node reference */
+      if (!pp_jsonld_expansion_check_no_nul (value, PP_JSONLD_ERROR_INVALID_ID_VALUE,
+                                             active_property, error))
+        return NULL;
+      iri = pp_jsonld_expand_iri (active, pp_json_value_get_string (value), TRUE,
+                                  str_is (type, "@vocab"), &local_error);
 
       if (local_error != NULL)
         {

@@ -9,6 +9,7 @@
 
 #include "pp-json-value-private.h"
 #include "pp-jsonld-context-private.h"
+#include "pp-jsonld-error.h"
 #include "pp-jsonld-options.h"
 
 G_BEGIN_DECLS
@@ -133,6 +134,16 @@ GPtrArray   *pp_jsonld_expansion_get_keys       (PpJsonldExpansion  *e,
 gboolean     pp_jsonld_expansion_check_depth    (PpJsonldExpansion  *e,
                                                  GError            **error);
 
+/* Whether @value, when a string, can be read as an IRI, term, keyword
+ * value, language tag, direction or index: FALSE with @error set to @code
+ * ("the value of \"@key\" holds a NUL character (U+0000)") when it holds
+ * a NUL, which reading it as a C string would silently cut it at.  TRUE for
+ * any other string and any value that is not a string. */
+gboolean     pp_jsonld_expansion_check_no_nul   (const PpJsonValue  *value,
+                                                 PpJsonldError       code,
+                                                 const char         *key,
+                                                 GError            **error);
+
 /* a string value of the result, its string interned in the run's names */
 PpJsonValue *pp_jsonld_expansion_new_string     (PpJsonldExpansion  *e,
                                                  const char         *str);
@@ -158,6 +169,15 @@ gboolean     pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
                                                  PpJsonValue        *result,
                                                  const char         *base_url,
                                                  GPtrArray         **nests,
+                                                 GError            **error);
+/* The strings of @value, the value of the type entry @key (itself, or the
+ * elements of an array), appended to @out; FALSE with @error set
+ * (%PP_JSONLD_ERROR_INVALID_TYPE_VALUE) when one holds a NUL, or, with
+ * @strings_only, when one is not a string (else it is skipped) */
+gboolean     pp_jsonld_expansion_type_strings   (const PpJsonValue  *value,
+                                                 const char         *key,
+                                                 gboolean            strings_only,
+                                                 GPtrArray          *out,
                                                  GError            **error);
 /* @values added to the @reverse map of @result under @property */
 gboolean     pp_jsonld_expansion_add_reverse_values (PpJsonldExpansion  *e,

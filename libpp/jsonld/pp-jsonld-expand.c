@@ -170,21 +170,47 @@ pp_jsonld_expansion_apply_context (PpJsonldExpansion  *e,
 }
 
 /* a @context value of the document as the sealed tree context processing
- * takes, converted once per run */
+ * takes, converted once per run; NULL with @error set when it holds a
+ * string with NUL, which a tree cannot hold */
 static JsonNode *
-context_node (PpJsonldExpansion *e,
-              const PpJsonValue *value)
+context_node (PpJsonldExpansion  *e,
+              const PpJsonValue  *value,
+              GError            **error)
 {
   JsonNode *node = g_hash_table_lookup (e->contexts, value);
 
   if (node == NULL)
     {
-      node = pp_json_value_to_json_node (value);
+      g_autoptr(GError) local_error = NULL;
+
+      node = pp_json_value_to_json_node_checked (value, &local_error);
+      if (node == NULL)
+        {
+          pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_LOCAL_CONTEXT,
+                               "in the @context, %s", local_error->message);
+          return NULL;
+        }
       json_node_seal (node);
       g_hash_table_insert (e->contexts, (gpointer) value, node);
     }
 
   return node;
+}
+
+/* the local context of an object, @value, processed on top of @active */
+static PpJsonldContext *
+apply_local_context (PpJsonldExpansion  *e,
+                     PpJsonldContext    *active,
+                     const PpJsonValue  *value,
+                     const char         *base_url,
+                     GError            **error)
+{
+  JsonNode *local = context_node (e, value, error);
+
+  if (local == NULL)
+    return NULL;
+
+  return pp_jsonld_expansion_apply_context (e, active, local, base_url, FALSE, TRUE, error);
 }
 
 GPtrArray *
@@ -219,6 +245,21 @@ pp_jsonld_expansion_check_depth (PpJsonldExpansion  *e,
     }
 
   return TRUE;
+}
+
+gboolean
+pp_jsonld_expansion_check_no_nul (const PpJsonValue  *value,
+                                  PpJsonldError       code,
+                                  const char         *key,
+                                  GError            **error)
+{
+  const char *str = pp_json_value_get_string (value);
+
+  if (G_LIKELY (str == NULL || strlen (str) == pp_json_value_get_string_length (value)))
+    return TRUE;
+
+  pp_jsonld_set_error (error, code, "the value of \"%s\" holds a NUL character (U+0000)", key);
+  return FALSE;
 }
 
 PpJsonValue *
@@ -259,25 +300,6 @@ str_is (const char *str,
 /* }}} */
 
 /* {{{ objects */
-
-/* the strings of a value: itself, or the string elements of an array */
-static void
-string_values (const PpJsonValue *value,
-               GPtrArray         *out)
-{
-  if (pp_json_value_is_string (value))
-    g_ptr_array_add (out, (gpointer) pp_json_value_get_string (value));
-  else if (pp_json_value_is_array (value))
-    {
-      for (guint i = 0; i < pp_json_value_get_size (value); i++)
-        {
-          const char *str = pp_json_value_get_string (pp_json_array_get (value, i));
-
-          if (str != NULL)
-            g_ptr_array_add (out, (gpointer) str);
-        }
-    }
-}
 
 static gboolean expand_members (PpJsonldExpansion  *e,
                                 PpJsonldContext    *active,
@@ -711,13 +733,18 @@ apply_type_scoped (PpJsonldExpansion  *e,
       const char * const *strings = &single;
       guint n_strings = 1;
 
-      /* only the strings matter here; the values are checked later */
+      /* only the strings matter here; the values are checked later, but
+       * one cut at a NUL could pick a scoped context */
+      if (!pp_jsonld_expansion_check_no_nul (value, PP_JSONLD_ERROR_INVALID_TYPE_VALUE, keys[i],
+                                             error))
+        return FALSE;
       if (single == NULL)
         {
           if (terms == NULL)
             terms = g_ptr_array_new ();
           g_ptr_array_set_size (terms, 0);
-          string_values (value, terms);
+          if (!pp_jsonld_expansion_type_strings (value, keys[i], FALSE, terms, error))
+            return FALSE;
           if (terms->len > 1)
             g_ptr_array_sort (terms, pp_jsonld_compare_strings);
           strings = (const char * const *) terms->pdata;
@@ -802,10 +829,7 @@ expand_object (PpJsonldExpansion  *e,
   context = pp_json_object_get (element, PP_JSON_KW (CONTEXT));
   if (context != NULL)
     {
-      PpJsonldContext *processed = pp_jsonld_expansion_apply_context (e, active,
-                                                                      context_node (e, context),
-                                                                      base_url, FALSE, TRUE,
-                                                                      error);
+      PpJsonldContext *processed = apply_local_context (e, active, context, base_url, error);
 
       if (processed == NULL)
         return FALSE;
@@ -1095,10 +1119,7 @@ graph_of_document (Run                *run,
   context = pp_json_object_get (input, PP_JSON_KW (CONTEXT));
   if (context != NULL)
     {
-      PpJsonldContext *processed = pp_jsonld_expansion_apply_context (e, *active,
-                                                                      context_node (e, context),
-                                                                      run->base, FALSE, TRUE,
-                                                                      error);
+      PpJsonldContext *processed = apply_local_context (e, *active, context, run->base, error);
 
       /* the error, if any, is the one expand_object() would meet first */
       g_clear_pointer (active, pp_jsonld_context_unref);

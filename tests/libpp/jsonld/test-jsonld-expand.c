@@ -395,6 +395,131 @@ test_expand_type_in_its_context (void)
     }
 }
 
+/* A string holding NUL where the document gives an IRI, a term or a
+ * keyword value */
+typedef struct {
+  const char   *document;
+  PpJsonldError code;
+  const char   *message;
+} NulCase;
+
+static const NulCase nul_id = {
+  "{\"@id\": \"http://example.org/s\\u0000t\", \"http://example.org/p\": \"v\"}",
+  PP_JSONLD_ERROR_INVALID_ID_VALUE,
+  "invalid @id value: the value of \"@id\" holds a NUL character (U+0000)",
+};
+
+static const NulCase nul_type = {
+  "{\"@context\": {\"kind\": \"@type\"},"
+  " \"@id\": \"http://example.org/s\", \"kind\": \"http://example.org/T\\u0000U\"}",
+  PP_JSONLD_ERROR_INVALID_TYPE_VALUE,
+  "invalid type value: the value of \"kind\" holds a NUL character (U+0000)",
+};
+
+static const NulCase nul_type_in_array = {
+  "{\"@id\": \"http://example.org/s\","
+  " \"@type\": [\"http://example.org/A\", \"http://example.org/T\\u0000U\"]}",
+  PP_JSONLD_ERROR_INVALID_TYPE_VALUE,
+  "invalid type value: the value of \"@type\" holds a NUL character (U+0000)",
+};
+
+/* a @nest object is not a node: its @type is read by the keyword alone */
+static const NulCase nul_type_in_nest = {
+  "{\"@context\": {\"meta\": \"@nest\"},"
+  " \"@id\": \"http://example.org/s\", \"meta\": {\"@type\": \"http://example.org/T\\u0000U\"}}",
+  PP_JSONLD_ERROR_INVALID_TYPE_VALUE,
+  "invalid type value: the value of \"@type\" holds a NUL character (U+0000)",
+};
+
+static const NulCase nul_vocab_value = {
+  "{\"@context\": {\"@vocab\": \"http://example.org/\", \"status\": {\"@type\": \"@vocab\"}},"
+  " \"@id\": \"http://example.org/s\", \"status\": \"Active\\u0000Draft\"}",
+  PP_JSONLD_ERROR_INVALID_ID_VALUE,
+  "invalid @id value: the value of \"status\" holds a NUL character (U+0000)",
+};
+
+static const NulCase nul_language = {
+  "{\"http://example.org/p\": {\"@value\": \"v\", \"@language\": \"en\\u0000x\"}}",
+  PP_JSONLD_ERROR_INVALID_LANGUAGE_TAGGED_STRING,
+  "invalid language-tagged string: the value of \"@language\" holds a NUL character (U+0000)",
+};
+
+static const NulCase nul_index = {
+  "{\"http://example.org/p\": {\"@value\": \"v\", \"@index\": \"i\\u0000j\"}}",
+  PP_JSONLD_ERROR_INVALID_INDEX_VALUE,
+  "invalid @index value: the value of \"@index\" holds a NUL character (U+0000)",
+};
+
+static const NulCase nul_direction = {
+  "{\"http://example.org/p\": {\"@value\": \"v\", \"@direction\": \"ltr\\u0000x\"}}",
+  PP_JSONLD_ERROR_INVALID_BASE_DIRECTION,
+  "invalid base direction: the value of \"@direction\" holds a NUL character (U+0000)",
+};
+
+static const NulCase nul_context_term_id = {
+  "{\"@context\": {\"p\": {\"@id\": \"http://example.org/p\\u0000q\"}}, \"p\": \"v\"}",
+  PP_JSONLD_ERROR_INVALID_LOCAL_CONTEXT,
+  "invalid local context: in the @context, the string at “/p/@id” holds a NUL character "
+  "(U+0000) at byte 20, which a JSON tree cannot hold",
+};
+
+/* the document of nothing but @context and @graph, expanded a node at a
+ * time */
+static const NulCase nul_context_of_graph = {
+  "{\"@context\": {\"@vocab\": \"http://example.org/v\\u0000w/\"},"
+  " \"@graph\": [{\"@id\": \"http://example.org/s\", \"p\": \"v\"}]}",
+  PP_JSONLD_ERROR_INVALID_LOCAL_CONTEXT,
+  "invalid local context: in the @context, the string at “/@vocab” holds a NUL character "
+  "(U+0000) at byte 20, which a JSON tree cannot hold",
+};
+
+/* Refused with the error of its place, rather than read up to the NUL */
+static void
+test_expand_nul_refused (gconstpointer data)
+{
+  const NulCase *nul = data;
+  g_autoptr(GBytes) input = g_bytes_new_static (nul->document, strlen (nul->document));
+  g_autoptr(GBytes) expanded = NULL;
+  g_autoptr(GBytes) flattened = NULL;
+  g_autoptr(GError) error = NULL;
+
+  expanded = pp_jsonld_expand_bytes (input, NULL, FALSE, NULL, &error);
+  if (expanded != NULL)
+    {
+      g_autofree char *text = bytes_to_string (expanded);
+
+      g_test_message ("expanded to %s", text);
+    }
+  g_assert_error (error, PP_JSONLD_ERROR, (int) nul->code);
+  g_assert_cmpstr (error->message, ==, nul->message);
+  g_assert_null (expanded);
+
+  /* flattening expands a node at a time when it can: the same error */
+  g_clear_error (&error);
+  flattened = pp_jsonld_flatten_bytes (input, NULL, NULL, FALSE, NULL, &error);
+  g_assert_error (error, PP_JSONLD_ERROR, (int) nul->code);
+  g_assert_cmpstr (error->message, ==, nul->message);
+  g_assert_null (flattened);
+}
+
+/* A NUL in a literal is kept, whole */
+static void
+test_expand_nul_literal_kept (void)
+{
+  const char *text = "{\"http://example.org/p\": [{\"@value\": \"a\\u0000b\"}, \"c\\u0000d\"]}";
+  g_autoptr(GBytes) input = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expanded = NULL;
+
+  bytes = pp_jsonld_expand_bytes (input, NULL, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  expanded = bytes_to_string (bytes);
+  g_assert_cmpstr (expanded, ==,
+                   "[{\"http://example.org/p\":[{\"@value\":\"a\\u0000b\"},"
+                   "{\"@value\":\"c\\u0000d\"}]}]");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -411,6 +536,27 @@ main (int    argc,
   g_test_add_func ("/jsonld/expand-foreach/node-at-a-time", test_expand_foreach_node_at_a_time);
   g_test_add_func ("/jsonld/expand-foreach/expansion-error-first",
                    test_expand_foreach_expansion_error_first);
+  g_test_add_data_func ("/jsonld/expand-bytes/nul/id-refused", &nul_id,
+                        test_expand_nul_refused);
+  g_test_add_data_func ("/jsonld/expand-bytes/nul/type-refused", &nul_type,
+                        test_expand_nul_refused);
+  g_test_add_data_func ("/jsonld/expand-bytes/nul/type-in-array-refused", &nul_type_in_array,
+                        test_expand_nul_refused);
+  g_test_add_data_func ("/jsonld/expand-bytes/nul/type-in-nest-refused", &nul_type_in_nest,
+                        test_expand_nul_refused);
+  g_test_add_data_func ("/jsonld/expand-bytes/nul/vocab-value-refused", &nul_vocab_value,
+                        test_expand_nul_refused);
+  g_test_add_data_func ("/jsonld/expand-bytes/nul/language-refused", &nul_language,
+                        test_expand_nul_refused);
+  g_test_add_data_func ("/jsonld/expand-bytes/nul/index-refused", &nul_index,
+                        test_expand_nul_refused);
+  g_test_add_data_func ("/jsonld/expand-bytes/nul/direction-refused", &nul_direction,
+                        test_expand_nul_refused);
+  g_test_add_data_func ("/jsonld/expand-bytes/nul/context-term-id-refused",
+                        &nul_context_term_id, test_expand_nul_refused);
+  g_test_add_data_func ("/jsonld/expand-bytes/nul/context-of-graph-refused",
+                        &nul_context_of_graph, test_expand_nul_refused);
+  g_test_add_func ("/jsonld/expand-bytes/nul/literal-kept", test_expand_nul_literal_kept);
 
   return g_test_run ();
 }

@@ -409,6 +409,20 @@ test_escaped_nul (Fixture       *fixture,
                               "(line 2, column 23)");
 }
 
+/* A string with an escaped NUL where an IRI is read is refused, rather
+ * than read up to the NUL */
+static void
+test_escaped_nul_in_iri (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autofree char *input = write_file (fixture, "id.jsonld",
+                                       "{\"@id\": \"http://example.org/s\\u0000t\",\n"
+                                       " \"http://schema.org/name\": \"ab\"}");
+
+  assert_every_command_fails (input, "pp-jsonld: invalid @id value: ",
+                              "the value of \"@id\" holds a NUL character (U+0000)");
+}
+
 static void
 test_numbers_out_of_range (Fixture       *fixture,
                            gconstpointer  data)
@@ -510,6 +524,7 @@ main (int    argc,
   ADD ("/pp-jsonld/hostile/deep-arrays", test_deep_arrays);
   ADD ("/pp-jsonld/hostile/term-chain", test_term_chain);
   ADD ("/pp-jsonld/values/escaped-nul", test_escaped_nul);
+  ADD ("/pp-jsonld/values/escaped-nul-in-iri", test_escaped_nul_in_iri);
   ADD ("/pp-jsonld/values/numbers-out-of-range", test_numbers_out_of_range);
   ADD ("/pp-jsonld/not-json/nul-byte", test_nul_byte);
 
