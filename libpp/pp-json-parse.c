@@ -12,6 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /**
  * pp_json_error_quark:
  *
@@ -40,6 +44,13 @@ G_DEFINE_QUARK (pp-json-error-quark, pp_json_error)
  * closes. A member name that comes again keeps its first place and takes
  * the last value, as json-glib does.
  *
+ * Every document and LLM answer goes through here, so the common cases
+ * are short: runs of plain ASCII in a string are checked 16 bytes at a
+ * time (8 without SSE2), position and depth stay in locals of scan(),
+ * short member names are found in a small cache of the names met before
+ * they reach the arena's table of interned strings, and an integer gets
+ * its value as its digits are checked.
+ *
  * Values are not json-glib's C strings: a string value keeps an escaped
  * NUL exactly, as a NUL byte inside its length. A member name with one is
  * still refused: names become keys, terms and IRIs, which the JSON-LD
@@ -56,23 +67,43 @@ typedef enum {
  * hash table instead of a linear search */
 #define MEMBERS_SEARCHED_LINEARLY 16
 
+/* Member names of up to this many bytes are remembered in the name cache */
+#define CACHED_NAME_MAX 16
+/* Slots of the name cache (a power of two, at most 64: one bit each) */
+#define NAME_CACHE_BITS 6
+#define NAME_CACHE_SIZE (1u << NAME_CACHE_BITS)
+
+/* A member name met before in this text and its interned copy: the same
+ * few names come back in every object of a document */
+typedef struct {
+  guint64     bytes[CACHED_NAME_MAX / 8];  /* the name, zero-padded */
+  gsize       len;
+  const char *key;
+} CachedName;
+
+/* Members of open values that a small text keeps in the builder itself */
+#define SCRATCH_INLINE 64
+
 typedef struct {
   PpJsonArena  *arena;
   PpJsonMember *scratch;      /* members (elements: no key) of open values */
   gsize         scratch_len;
   gsize         scratch_cap;
+  guint         levels;       /* levels of start/pending/names set so far */
   gsize         start[PP_JSON_MAX_DEPTH];    /* of each open value's members */
   gsize         pending[PP_JSON_MAX_DEPTH];  /* the member awaiting its value */
   GHashTable   *names[PP_JSON_MAX_DEPTH];    /* key -> position + 1, or NULL */
-  GString      *unescaped;
+  GString      *unescaped;                   /* made on the first escape */
   PpJsonValue  *root;
+  guint64       cached_names;                /* the slots of name_cache in use */
+  CachedName    name_cache[NAME_CACHE_SIZE];
+  PpJsonMember  scratch_inline[SCRATCH_INLINE];  /* the first scratch */
 } Builder;
 
 typedef struct {
   const guchar *data;
   gsize         length;
   gsize         pos;
-  guint         depth;
   guchar        stack[PP_JSON_MAX_DEPTH];  /* '[' or '{', innermost last */
   gboolean      escaped;                   /* the last string had escapes */
   gboolean      member_name;               /* the string scanned is a member name */
@@ -145,7 +176,7 @@ fail_nul (Scanner *s,
 
 /* The length of the UTF-8 sequence at @p, or 0 when it is not a valid one
  * (overlong forms, surrogates and code points beyond U+10FFFF are not) */
-static gsize
+static inline gsize
 utf8_sequence_length (const guchar *p,
                       gsize         available)
 {
@@ -213,17 +244,20 @@ fail_unexpected (Scanner    *s,
                "the text is not JSON: “%c” where %s should be", c, expected);
 }
 
-static inline void
-skip_space (Scanner *s)
+/* The position of the first byte from @pos on that is not space, or
+ * @length */
+static inline gsize
+skip_space (const guchar *data,
+            gsize         pos,
+            gsize         length)
 {
-  while (s->pos < s->length)
-    {
-      guchar c = s->data[s->pos];
+  const guint64 space = (G_GUINT64_CONSTANT (1) << ' ') | (G_GUINT64_CONSTANT (1) << '\t') |
+                        (G_GUINT64_CONSTANT (1) << '\n') | (G_GUINT64_CONSTANT (1) << '\r');
 
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-        break;
-      s->pos++;
-    }
+  while (pos < length && data[pos] <= ' ' && ((space >> data[pos]) & 1) != 0)
+    pos++;
+
+  return pos;
 }
 
 static inline int
@@ -324,16 +358,87 @@ scan_escape (Scanner *s)
     }
 }
 
+/* Whether @c goes into a string as it is, with no more checks: printable
+ * ASCII other than the quote and the backslash */
+static inline gboolean
+is_plain_string_byte (guchar c)
+{
+  return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+#ifndef __SSE2__
+/* Whether the 8 bytes of @word hold a byte that is not a plain string
+ * byte. A byte below 0x80 has its high bit set by the subtraction only
+ * when it is below the space, or is the quote or the backslash (which
+ * the XOR makes zero), or when a byte before it did (a borrow). */
+static inline gboolean
+has_stop_byte (guint64 word)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  guint64 control = word - ones * ' ';
+  guint64 quote = (word ^ (ones * '"')) - ones;
+  guint64 backslash = (word ^ (ones * '\\')) - ones;
+
+  return ((((control | quote | backslash) & ~word) | word) & highs) != 0;
+}
+#endif
+
+/* The position of the first byte from @pos on that is not a plain string
+ * byte, or @length: runs of ASCII go 16 bytes (8 without SSE2) at a time */
+static inline gsize
+skip_plain_string_bytes (const guchar *data,
+                         gsize         pos,
+                         gsize         length)
+{
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8 ('"');
+  const __m128i backslash = _mm_set1_epi8 ('\\');
+  const __m128i space = _mm_set1_epi8 (' ');
+
+  while (length - pos >= 16)
+    {
+      __m128i chunk = _mm_loadu_si128 ((const __m128i *) (const void *) (data + pos));
+      /* a signed comparison: bytes of 0x80 and above are below the space */
+      __m128i stops = _mm_or_si128 (_mm_or_si128 (_mm_cmpeq_epi8 (chunk, quote),
+                                                  _mm_cmpeq_epi8 (chunk, backslash)),
+                                    _mm_cmplt_epi8 (chunk, space));
+      unsigned int mask = (unsigned int) _mm_movemask_epi8 (stops);
+
+      if (mask != 0)
+        return pos + (gsize) __builtin_ctz (mask);
+      pos += 16;
+    }
+#else
+  while (length - pos >= 8)
+    {
+      guint64 word;
+
+      memcpy (&word, data + pos, sizeof word);
+      if (has_stop_byte (word))
+        break;
+      pos += 8;
+    }
+#endif
+
+  while (pos < length && is_plain_string_byte (data[pos]))
+    pos++;
+
+  return pos;
+}
+
 /* The string at the scanner's position, an opening quote: a member name
  * or a value */
-static gboolean
+static inline gboolean
 scan_string (Scanner  *s,
              gboolean  member_name)
 {
+  const guchar *data = s->data;
+  gsize length = s->length;
   gsize start = s->pos;
+  gsize pos = start + 1;
+  gboolean escaped = FALSE;
 
-  s->pos++;
-  s->escaped = FALSE;
   s->member_name = member_name;
 
   for (;;)
@@ -342,53 +447,56 @@ scan_string (Scanner  *s,
       gsize n;
 
       /* the common case: printable ASCII */
-      while (s->pos < s->length)
-        {
-          c = s->data[s->pos];
-          if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
-            break;
-          s->pos++;
-        }
+      pos = skip_plain_string_bytes (data, pos, length);
 
-      if (s->pos >= s->length)
+      if (G_UNLIKELY (pos >= length))
         return fail (s, start, PP_JSON_ERROR_INVALID_SYNTAX,
                      "the text is not JSON: a string is not closed");
 
-      c = s->data[s->pos];
-      if (c == '"')
+      c = data[pos];
+      if (G_LIKELY (c == '"'))
         {
-          s->pos++;
+          s->pos = pos + 1;
+          s->escaped = escaped;
           return TRUE;
         }
 
       if (c == '\\')
         {
+          s->pos = pos;
           if (!scan_escape (s))
             return FALSE;
-          s->escaped = TRUE;
+          pos = s->pos;
+          escaped = TRUE;
           continue;
         }
 
       if (c == '\0')
-        return fail_nul (s, s->pos);
+        return fail_nul (s, pos);
 
       if (c < 0x20)
-        return fail (s, s->pos, PP_JSON_ERROR_INVALID_SYNTAX,
+        return fail (s, pos, PP_JSON_ERROR_INVALID_SYNTAX,
                      "the text is not JSON: unescaped control character U+%04X in a string",
                      c);
 
-      n = utf8_sequence_length (s->data + s->pos, s->length - s->pos);
-      if (n == 0)
-        return fail (s, s->pos, PP_JSON_ERROR_INVALID_ENCODING, "the text is not valid UTF-8");
-      s->pos += n;
+      /* a run of multibyte characters */
+      do
+        {
+          n = utf8_sequence_length (data + pos, length - pos);
+          if (n == 0)
+            return fail (s, pos, PP_JSON_ERROR_INVALID_ENCODING, "the text is not valid UTF-8");
+          pos += n;
+        }
+      while (pos < length && data[pos] >= 0x80);
     }
 }
 
 static inline gboolean
-is_digit (Scanner *s,
-          gsize    offset)
+is_digit (const guchar *data,
+          gsize         length,
+          gsize         offset)
 {
-  return offset < s->length && g_ascii_isdigit (s->data[offset]);
+  return offset < length && g_ascii_isdigit (data[offset]);
 }
 
 /* Whether the number written at @start (@n bytes) overflows a double */
@@ -402,14 +510,19 @@ number_overflows (Scanner *s,
   return isinf (g_ascii_strtod (copy, NULL));
 }
 
-static void build_number (Scanner  *s,
-                          gsize     start,
-                          gboolean  integer);
+static PpJsonValue *build_number (Scanner  *s,
+                                  gsize     start,
+                                  gboolean  integer,
+                                  gint64    integer_value);
 
-/* The number at the scanner's position, a minus sign or a digit */
+/* The number at the scanner's position, a minus sign or a digit; its
+ * value in @value when building */
 static gboolean
-scan_number (Scanner *s)
+scan_number (Scanner      *s,
+             PpJsonValue **value)
 {
+  const guchar *data = s->data;
+  gsize length = s->length;
   gsize start = s->pos;
   gsize p = start;
   gsize int_start, int_digits;
@@ -419,38 +532,39 @@ scan_number (Scanner *s)
   gint64 exponent = 0;
   gboolean exponent_negative = FALSE;
   gboolean zero = TRUE;
+  guint64 digits = 0;   /* the integer part, when it fits */
 
-  if (s->data[p] == '-')
+  if (data[p] == '-')
     {
       negative = TRUE;
       p++;
     }
 
   int_start = p;
-  if (p < s->length && s->data[p] == '0')
+  if (p < length && data[p] == '0')
     p++;
-  else if (is_digit (s, p))
-    while (is_digit (s, p))
-      p++;
+  else if (is_digit (data, length, p))
+    while (is_digit (data, length, p))
+      digits = digits * 10 + (guint64) (data[p++] - '0');   /* wraps when too long */
   else
     return fail (s, start, PP_JSON_ERROR_INVALID_SYNTAX,
                  "the text is not JSON: a minus sign without digits");
   int_digits = p - int_start;
 
-  if (int_digits > 1 || s->data[int_start] != '0')
+  if (int_digits > 1 || data[int_start] != '0')
     {
       zero = FALSE;
       magnitude = (gint64) int_digits - 1;
     }
 
-  if (p < s->length && s->data[p] == '.')
+  if (p < length && data[p] == '.')
     {
       p++;
-      if (!is_digit (s, p))
+      if (!is_digit (data, length, p))
         return fail (s, start, PP_JSON_ERROR_INVALID_SYNTAX,
                      "the text is not JSON: a decimal point without digits after it");
-      for (gsize leading = 1; is_digit (s, p); p++, leading++)
-        if (zero && s->data[p] != '0')
+      for (gsize leading = 1; is_digit (data, length, p); p++, leading++)
+        if (zero && data[p] != '0')
           {
             zero = FALSE;
             magnitude = -(gint64) MIN (leading, (gsize) G_MAXINT32);
@@ -458,17 +572,17 @@ scan_number (Scanner *s)
       integer = FALSE;
     }
 
-  if (p < s->length && (s->data[p] == 'e' || s->data[p] == 'E'))
+  if (p < length && (data[p] == 'e' || data[p] == 'E'))
     {
       p++;
-      if (p < s->length && (s->data[p] == '+' || s->data[p] == '-'))
-        exponent_negative = s->data[p++] == '-';
-      if (!is_digit (s, p))
+      if (p < length && (data[p] == '+' || data[p] == '-'))
+        exponent_negative = data[p++] == '-';
+      if (!is_digit (data, length, p))
         return fail (s, start, PP_JSON_ERROR_INVALID_SYNTAX,
                      "the text is not JSON: an exponent without digits");
-      for (; is_digit (s, p); p++)
+      for (; is_digit (data, length, p); p++)
         if (exponent < G_MAXINT32)
-          exponent = exponent * 10 + (s->data[p] - '0');
+          exponent = exponent * 10 + (data[p] - '0');
       integer = FALSE;
     }
 
@@ -480,13 +594,14 @@ scan_number (Scanner *s)
       const char *limit = negative ? "9223372036854775808" : "9223372036854775807";
 
       if (int_digits > 19 ||
-          (int_digits == 19 && memcmp (s->data + int_start, limit, 19) > 0))
+          (int_digits == 19 && memcmp (data + int_start, limit, 19) > 0))
         return fail (s, start, PP_JSON_ERROR_UNSUPPORTED_VALUE,
                      "unsupported integer %.*s%s, which does not fit in 64 bits",
                      (int) MIN (p - start, MAX_QUOTED_NUMBER), (const char *) s->data + start,
                      p - start > MAX_QUOTED_NUMBER ? "…" : "");
       if (s->builder != NULL)
-        build_number (s, start, TRUE);
+        *value = build_number (s, start, TRUE,
+                               negative && digits > 0 ? -(gint64) (digits - 1) - 1 : (gint64) digits);
       return TRUE;
     }
 
@@ -499,7 +614,7 @@ scan_number (Scanner *s)
                  p - start > MAX_QUOTED_NUMBER ? "…" : "");
 
   if (s->builder != NULL)
-    build_number (s, start, FALSE);
+    *value = build_number (s, start, FALSE, 0);
   return TRUE;
 }
 
@@ -518,14 +633,16 @@ scan_literal (Scanner    *s,
 
 /* {{{ building values */
 
-static void
+static inline void
 builder_push (Builder     *b,
               const char  *key,
               PpJsonValue *value)
 {
-  if (b->scratch_len == b->scratch_cap)
+  if (G_UNLIKELY (b->scratch_len == b->scratch_cap))
     {
-      b->scratch_cap = MAX (64, b->scratch_cap * 2);
+      b->scratch_cap *= 2;
+      if (b->scratch == b->scratch_inline)
+        b->scratch = g_memdup2 (b->scratch_inline, sizeof b->scratch_inline);
       b->scratch = g_renew (PpJsonMember, b->scratch, b->scratch_cap);
     }
 
@@ -534,39 +651,35 @@ builder_push (Builder     *b,
   b->scratch_len++;
 }
 
-/* A complete value: the root, an element of the open array, or the value
- * of the open object's pending member */
-static void
-builder_deliver (Scanner     *s,
-                 PpJsonValue *value)
+/* A complete value: the root (@depth 0), an element of the open array, or
+ * the value of the open object's pending member */
+static inline void
+builder_deliver (Builder      *b,
+                 const guchar *stack,
+                 guint         depth,
+                 PpJsonValue  *value)
 {
-  Builder *b = s->builder;
-
-  if (s->depth == 0)
+  if (depth == 0)
     b->root = value;
-  else if (s->stack[s->depth - 1] == '[')
+  else if (stack[depth - 1] == '[')
     builder_push (b, NULL, value);
   else
-    b->scratch[b->pending[s->depth - 1]].value = value;
+    b->scratch[b->pending[depth - 1]].value = value;
 }
 
-/* The characters of the string that ends at the scanner's position and
- * opened at @start, its escapes decoded (they were checked) */
+/* string_content() of a string with escapes */
 static const char *
-string_content (Scanner *s,
-                gsize    start,
-                gsize   *len)
+unescaped_string_content (Scanner *s,
+                          gsize    start,
+                          gsize   *len)
 {
   const char *p = (const char *) s->data + start + 1;
   const char *end = (const char *) s->data + s->pos - 1;
-  GString *out = s->builder->unescaped;
+  GString *out;
 
-  if (!s->escaped)
-    {
-      *len = end - p;
-      return p;
-    }
-
+  if (s->builder->unescaped == NULL)
+    s->builder->unescaped = g_string_new (NULL);
+  out = s->builder->unescaped;
   g_string_truncate (out, 0);
   while (p < end)
     {
@@ -614,28 +727,118 @@ string_content (Scanner *s,
   return out->str;
 }
 
-static void
+/* The characters of the string that ends at the scanner's position and
+ * opened at @start, its escapes decoded (they were checked) */
+static inline const char *
+string_content (Scanner *s,
+                gsize    start,
+                gsize   *len)
+{
+  if (G_UNLIKELY (s->escaped))
+    return unescaped_string_content (s, start, len);
+
+  *len = s->pos - start - 2;
+  return (const char *) s->data + start + 1;
+}
+
+/* The string value that ends at the scanner's position and opened at
+ * @start */
+static inline PpJsonValue *
 build_string (Scanner *s,
               gsize    start)
 {
   gsize len;
   const char *str = string_content (s, start, &len);
+  PpJsonValue *value;
+  char *copy;
 
-  builder_deliver (s, pp_json_value_new_string_len (s->builder->arena, str, len));
+  /* the value and its characters in one block of the arena */
+  value = pp_json_arena_alloc (s->builder->arena, sizeof (PpJsonValue) + len + 1);
+  copy = (char *) (value + 1);
+  memcpy (copy, str, len);
+  copy[len] = '\0';
+
+  value->type = PP_JSON_TYPE_STRING;
+  value->n = 0;
+  value->cap = 0;
+  value->u.string.str = copy;
+  value->u.string.len = len;
+  return value;
+}
+
+/* A mask of the first @n bytes (0 to 8) of a word loaded from memory */
+static inline guint64
+leading_bytes_mask (gsize n)
+{
+  guint64 low = n >= 8 ? G_MAXUINT64 : (G_GUINT64_CONSTANT (1) << (8 * n)) - 1;
+
+#if G_BYTE_ORDER == G_LITTLE_ENDIAN
+  return low;
+#else
+  return GUINT64_SWAP_LE_BE (low);
+#endif
+}
+
+/* The interned copy of the member name @str (@len bytes, and @readable
+ * bytes from @str may be read): short names are
+ * looked up in the builder's name cache first, and remembered there */
+static const char *
+intern_member_name (Builder    *b,
+                    const char *str,
+                    gsize       len,
+                    gsize       readable)
+{
+  guint64 bytes[CACHED_NAME_MAX / 8] = { 0, 0 };
+  CachedName *cached;
+  guint slot;
+
+  G_STATIC_ASSERT (CACHED_NAME_MAX == 16 && NAME_CACHE_SIZE <= 64);
+
+  if (len > CACHED_NAME_MAX)
+    return pp_json_arena_intern_len (b->arena, str, len);
+
+  if (readable >= CACHED_NAME_MAX)
+    {
+      /* one load of 16 bytes, the ones after the name cleared */
+      memcpy (bytes, str, CACHED_NAME_MAX);
+      bytes[0] &= leading_bytes_mask (MIN (len, 8));
+      bytes[1] &= leading_bytes_mask (len > 8 ? len - 8 : 0);
+    }
+  else
+    {
+      memcpy (bytes, str, len);
+    }
+  slot = (guint) (((bytes[0] ^ (bytes[1] * G_GUINT64_CONSTANT (0xFF51AFD7ED558CCD)) ^ len) *
+                   G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> (64 - NAME_CACHE_BITS));
+  cached = &b->name_cache[slot];
+
+  if ((b->cached_names & (G_GUINT64_CONSTANT (1) << slot)) != 0 &&
+      cached->len == len && cached->bytes[0] == bytes[0] && cached->bytes[1] == bytes[1])
+    return cached->key;
+
+  cached->bytes[0] = bytes[0];
+  cached->bytes[1] = bytes[1];
+  cached->len = len;
+  cached->key = pp_json_arena_intern_len (b->arena, str, len);
+  b->cached_names |= G_GUINT64_CONSTANT (1) << slot;
+
+  return cached->key;
 }
 
 /* A member name of the innermost open object: a new member awaiting its
  * value, or the member of that name already there */
 static void
 build_member_name (Scanner *s,
+                   guint    level,
                    gsize    start)
 {
   Builder *b = s->builder;
-  guint level = s->depth - 1;
   gsize first = b->start[level];
   gsize len;
   const char *str = string_content (s, start, &len);
-  const char *key = pp_json_arena_intern_len (b->arena, str, len);
+  /* bytes of the text from the name on may be read beyond it */
+  gsize readable = s->escaped ? len : s->length - (start + 1);
+  const char *key = intern_member_name (b, str, len, readable);
   gsize found = G_MAXSIZE;
 
   if (b->names[level] == NULL && b->scratch_len - first > MEMBERS_SEARCHED_LINEARLY)
@@ -675,42 +878,51 @@ build_member_name (Scanner *s,
     g_hash_table_insert (b->names[level], (gpointer) key, GSIZE_TO_POINTER (b->scratch_len));
 }
 
-static void
+/* The number that ends at the scanner's position and starts at @start;
+ * @integer_value: the value of an integer, read as it was scanned */
+static PpJsonValue *
 build_number (Scanner  *s,
               gsize     start,
-              gboolean  integer)
+              gboolean  integer,
+              gint64    integer_value)
 {
   PpJsonArena *arena = s->builder->arena;
   const char *text = pp_json_arena_strndup (arena, (const char *) s->data + start, s->pos - start);
   PpJsonValue *value;
 
   if (integer)
-    value = pp_json_value_new_int (arena, g_ascii_strtoll (text, NULL, 10));
+    value = pp_json_value_new_int (arena, integer_value);
   else
     value = pp_json_value_new_double (arena, g_ascii_strtod (text, NULL));
   value->u.number.text = text;
 
-  builder_deliver (s, value);
+  return value;
 }
 
-/* The innermost array or object opened */
-static void
-build_open (Scanner *s)
+/* The array or object at @level opened */
+static inline void
+build_open (Builder *b,
+            guint    level)
 {
-  s->builder->start[s->depth - 1] = s->builder->scratch_len;
+  b->start[level] = b->scratch_len;
+  if (level == b->levels)
+    {
+      b->names[level] = NULL;
+      b->levels++;
+    }
 }
 
-/* The innermost array or object closed: copied into the arena */
+/* The array or object at @level closed: copied into the arena */
 static PpJsonValue *
-build_close (Scanner *s)
+build_close (Builder      *b,
+             const guchar *stack,
+             guint         level)
 {
-  Builder *b = s->builder;
-  guint level = s->depth - 1;
   gsize first = b->start[level];
   guint n = (guint) (b->scratch_len - first);
   PpJsonValue *value;
 
-  if (s->stack[level] == '[')
+  if (stack[level] == '[')
     {
       value = pp_json_value_new_array (b->arena, n);
       for (guint i = 0; i < n; i++)
@@ -729,129 +941,158 @@ build_close (Scanner *s)
   return value;
 }
 
-/* Leaves the innermost array or object */
-static void
-close_value (Scanner *s)
-{
-  PpJsonValue *value = s->builder != NULL ? build_close (s) : NULL;
-
-  s->depth--;
-  if (value != NULL)
-    builder_deliver (s, value);
-}
-
 /* }}} */
 
-static gboolean
-scan (Scanner *s)
+/* Checks the text, and builds its values with @b unless NULL. The position
+ * and depth live in locals here: the scanner's position is set before
+ * anything else reads it, and read back after anything moves it. */
+G_ALWAYS_INLINE static inline gboolean
+scan (Scanner *s,
+      Builder *b)
 {
+  const guchar *data = s->data;
+  const gsize length = s->length;
+  guchar *stack = s->stack;
+  gsize pos = s->pos;
+  guint depth = 0;
   ScanState state = EXPECT_VALUE;
 
   for (;;)
     {
+      PpJsonValue *value = NULL;
       guchar c;
       gboolean ok;
-      gsize start;
 
-      skip_space (s);
+      pos = skip_space (data, pos, length);
 
       switch (state)
         {
         case EXPECT_VALUE:
-          if (s->pos >= s->length)
+          s->pos = pos;
+          if (pos >= length)
             return fail_unexpected (s, "a value");
 
-          c = s->data[s->pos];
-          if (c == '[' || c == '{')
+          c = data[pos];
+          if (c == '"')
             {
-              if (s->depth == PP_JSON_MAX_DEPTH)
-                return fail (s, s->pos, PP_JSON_ERROR_TOO_DEEP,
+              if (!scan_string (s, FALSE))
+                return FALSE;
+              if (b != NULL)
+                value = build_string (s, pos);
+              pos = s->pos;
+            }
+          else if (c == '[' || c == '{')
+            {
+              if (depth == PP_JSON_MAX_DEPTH)
+                return fail (s, pos, PP_JSON_ERROR_TOO_DEEP,
                              "arrays and objects nest deeper than %u levels",
                              (guint) PP_JSON_MAX_DEPTH);
 
-              s->stack[s->depth++] = c;
-              s->pos++;
-              if (s->builder != NULL)
-                build_open (s);
-              skip_space (s);
+              stack[depth++] = c;
+              if (b != NULL)
+                build_open (b, depth - 1);
+              pos = skip_space (data, pos + 1, length);
 
-              if (s->pos < s->length && s->data[s->pos] == (c == '[' ? ']' : '}'))
-                {
-                  close_value (s);
-                  s->pos++;
-                  state = AFTER_VALUE;
-                }
-              else
+              if (pos >= length || data[pos] != (c == '[' ? ']' : '}'))
                 {
                   state = c == '[' ? EXPECT_VALUE : EXPECT_MEMBER_NAME;
+                  continue;
                 }
-              continue;
-            }
 
-          start = s->pos;
-          if (c == '"')
-            {
-              ok = scan_string (s, FALSE);
-              if (ok && s->builder != NULL)
-                build_string (s, start);
+              /* empty */
+              pos++;
+              depth--;
+              if (b != NULL)
+                value = build_close (b, stack, depth);
             }
-          else if (c == '-' || g_ascii_isdigit (c))
-            ok = scan_number (s);
-          else if (c == 't')
-            ok = scan_literal (s, "true");
-          else if (c == 'f')
-            ok = scan_literal (s, "false");
-          else if (c == 'n')
-            ok = scan_literal (s, "null");
           else
-            ok = fail_unexpected (s, "a value");
+            {
+              if (c == '-' || g_ascii_isdigit (c))
+                ok = scan_number (s, &value);
+              else if (c == 't')
+                ok = scan_literal (s, "true");
+              else if (c == 'f')
+                ok = scan_literal (s, "false");
+              else if (c == 'n')
+                ok = scan_literal (s, "null");
+              else
+                ok = fail_unexpected (s, "a value");
 
-          if (!ok)
-            return FALSE;
-          if (s->builder != NULL && c != '"' && c != '-' && !g_ascii_isdigit (c))
-            builder_deliver (s, c == 'n' ? pp_json_value_null () : pp_json_value_boolean (c == 't'));
+              if (!ok)
+                return FALSE;
+              pos = s->pos;
+              if (c == 'n')
+                value = pp_json_value_null ();
+              else if (c == 't' || c == 'f')
+                value = pp_json_value_boolean (c == 't');
+            }
+
+          if (b != NULL)
+            builder_deliver (b, stack, depth, value);
           state = AFTER_VALUE;
           break;
 
         case EXPECT_MEMBER_NAME:
-          if (s->pos >= s->length || s->data[s->pos] != '"')
+          s->pos = pos;
+          if (pos >= length || data[pos] != '"')
             return fail_unexpected (s, "a member name");
-          start = s->pos;
           if (!scan_string (s, TRUE))
             return FALSE;
-          if (s->builder != NULL)
-            build_member_name (s, start);
+          if (b != NULL)
+            build_member_name (s, depth - 1, pos);
 
-          skip_space (s);
-          if (s->pos >= s->length || s->data[s->pos] != ':')
-            return fail_unexpected (s, "“:”");
-          s->pos++;
+          pos = skip_space (data, s->pos, length);
+          if (pos >= length || data[pos] != ':')
+            {
+              s->pos = pos;
+              return fail_unexpected (s, "“:”");
+            }
+          pos++;
           state = EXPECT_VALUE;
           break;
 
         case AFTER_VALUE:
         default:
-          if (s->depth == 0)
-            return s->pos == s->length || fail_unexpected (s, "the end of the text");
-
-          c = s->stack[s->depth - 1];
-          if (s->pos < s->length && s->data[s->pos] == ',')
+          if (depth == 0)
             {
-              s->pos++;
+              s->pos = pos;
+              return pos == length || fail_unexpected (s, "the end of the text");
+            }
+
+          c = stack[depth - 1];
+          if (pos < length && data[pos] == ',')
+            {
+              pos++;
               state = c == '[' ? EXPECT_VALUE : EXPECT_MEMBER_NAME;
             }
-          else if (s->pos < s->length && s->data[s->pos] == (c == '[' ? ']' : '}'))
+          else if (pos < length && data[pos] == (c == '[' ? ']' : '}'))
             {
-              s->pos++;
-              close_value (s);
+              pos++;
+              depth--;
+              if (b != NULL)
+                builder_deliver (b, stack, depth, build_close (b, stack, depth));
             }
           else
             {
+              s->pos = pos;
               return fail_unexpected (s, c == '[' ? "“,” or “]”" : "“,” or “}”");
             }
           break;
         }
     }
+}
+
+/* scan() specialised for checking only and for building */
+static gboolean
+scan_checking (Scanner *s)
+{
+  return scan (s, NULL);
+}
+
+static gboolean
+scan_building (Scanner *s)
+{
+  return scan (s, s->builder);
 }
 
 /* Checks @data, and builds its values with @builder unless NULL */
@@ -867,7 +1108,6 @@ scan_text (const char  *data,
   s->data = (const guchar *) (data != NULL ? data : "");
   s->length = length < 0 ? strlen (data) : (gsize) length;
   s->pos = 0;
-  s->depth = 0;
   s->escaped = FALSE;
   s->member_name = FALSE;
   s->builder = builder;
@@ -877,7 +1117,7 @@ scan_text (const char  *data,
   if (s->length >= 3 && memcmp (s->data, "\xEF\xBB\xBF", 3) == 0)
     s->pos = 3;
 
-  skip_space (s);
+  s->pos = skip_space (s->data, s->pos, s->length);
   if (s->pos == s->length)
     {
       g_set_error_literal (error, PP_JSON_ERROR, PP_JSON_ERROR_INVALID_SYNTAX,
@@ -885,7 +1125,7 @@ scan_text (const char  *data,
       return FALSE;
     }
 
-  return scan (s);
+  return builder != NULL ? scan_building (s) : scan_checking (s);
 }
 
 /*
@@ -909,18 +1149,27 @@ pp_json_value_parse (PpJsonArena  *arena,
   g_return_val_if_fail (data != NULL || length == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  b = g_new0 (Builder, 1);
+  /* not zeroed: its levels are set as they are first opened */
+  b = g_new (Builder, 1);
   b->arena = arena;
-  b->unescaped = g_string_new (NULL);
+  b->scratch = b->scratch_inline;
+  b->scratch_len = 0;
+  b->scratch_cap = SCRATCH_INLINE;
+  b->levels = 0;
+  b->unescaped = NULL;
+  b->root = NULL;
+  b->cached_names = 0;
 
   if (scan_text (data, length, b, error))
     root = b->root;
 
   /* an error may leave objects open */
-  for (guint i = 0; i < PP_JSON_MAX_DEPTH; i++)
+  for (guint i = 0; i < b->levels; i++)
     g_clear_pointer (&b->names[i], g_hash_table_unref);
-  g_string_free (b->unescaped, TRUE);
-  g_free (b->scratch);
+  if (b->unescaped != NULL)
+    g_string_free (b->unescaped, TRUE);
+  if (b->scratch != b->scratch_inline)
+    g_free (b->scratch);
   g_free (b);
 
   return root;

@@ -176,6 +176,193 @@ test_number_text (void)
   g_assert_null (pp_json_value_get_number_text (pp_json_value_new_int (arena, 3)));
 }
 
+/* integers are read exactly up to both ends of 64 bits */
+static void
+test_integer_values (void)
+{
+  static const struct {
+    const char *text;
+    gint64      value;
+  } cases[] = {
+    { "0", 0 },
+    { "-0", 0 },
+    { "7", 7 },
+    { "-1", -1 },
+    { "1234567890123456789", G_GINT64_CONSTANT (1234567890123456789) },
+    { "9223372036854775807", G_MAXINT64 },
+    { "-9223372036854775807", -G_MAXINT64 },
+    { "-9223372036854775808", G_MININT64 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+      g_autofree char *text = g_strdup_printf ("[%s]", cases[i].text);
+      PpJsonValue *value = pp_json_value_parse (arena, text, -1, NULL);
+      const PpJsonValue *number;
+
+      g_test_message ("%s", cases[i].text);
+      g_assert_nonnull (value);
+      number = pp_json_array_get (value, 0);
+      g_assert_cmpint (pp_json_value_get_type (number), ==, PP_JSON_TYPE_INT);
+      g_assert_cmpint (pp_json_value_get_int (number), ==, cases[i].value);
+      g_assert_cmpstr (pp_json_value_get_number_text (number), ==, cases[i].text);
+    }
+}
+
+/* Parses @text (@length bytes, copied to a block of exactly that size, so
+ * that reading past its end is caught under AddressSanitizer) and checks
+ * that pp_json_validate() agrees; returns the error message or NULL */
+static char *
+parse_exact_copy (PpJsonArena  *arena,
+                  const char   *text,
+                  gsize         length,
+                  PpJsonValue **value)
+{
+  g_autofree char *copy = g_memdup2 (text, length);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) validate_error = NULL;
+  gboolean valid = pp_json_validate (copy, length, &validate_error);
+
+  *value = pp_json_value_parse (arena, copy, length, &error);
+  g_assert_true ((*value != NULL) == valid);
+  if (*value != NULL)
+    return NULL;
+
+  g_assert_cmpstr (error->message, ==, validate_error->message);
+  return g_strdup (error->message);
+}
+
+/* a byte that ends a run of plain ASCII in a string is found wherever it
+ * stands, before, across and after blocks of 8 and 16 bytes, and at the
+ * very end of the text */
+static void
+test_string_stop_byte_anywhere (void)
+{
+  static const struct {
+    const char *bytes;     /* inserted into the string */
+    const char *content;   /* the string value, or NULL: refused */
+    const char *problem;   /* the start of the message when refused */
+  } stops[] = {
+    { "\x01", NULL, "the text is not JSON: unescaped control character U+0001 in a string" },
+    { "\x1F", NULL, "the text is not JSON: unescaped control character U+001F in a string" },
+    { "\xFF", NULL, "the text is not valid UTF-8" },
+    { "\xC3", NULL, "the text is not valid UTF-8" },
+    { "\xED\xA0\x80", NULL, "the text is not valid UTF-8" },
+    { "\xC3\xA9", "\xC3\xA9", NULL },
+    { "\xE6\x97\xA5\xF0\x9F\x98\x80", "\xE6\x97\xA5\xF0\x9F\x98\x80", NULL },
+    { "\\n", "\n", NULL },
+    { "\\\"", "\"", NULL },
+    { "\x7F", "\x7F", NULL },
+    { "~", "~", NULL },
+  };
+
+  for (guint before = 0; before <= 40; before++)
+    for (guint after = 0; after <= 20; after += 3)
+      for (guint i = 0; i < G_N_ELEMENTS (stops); i++)
+        {
+          g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+          g_autoptr(GString) text = g_string_new ("\"");
+          g_autoptr(GString) expected = g_string_new (NULL);
+          g_autofree char *message = NULL;
+          PpJsonValue *value;
+
+          for (guint j = 0; j < before; j++)
+            g_string_append_c (text, 'a' + j % 26);
+          g_string_append (expected, text->str + 1);
+          g_string_append (text, stops[i].bytes);
+          g_string_append (expected, stops[i].content != NULL ? stops[i].content : "");
+          for (guint j = 0; j < after; j++)
+            g_string_append_c (text, 'A' + j % 26);
+          g_string_append (expected, text->str + text->len - after);
+          g_string_append_c (text, '"');
+
+          message = parse_exact_copy (arena, text->str, text->len, &value);
+          if (stops[i].content != NULL)
+            {
+              g_assert_null (message);
+              g_assert_cmpmem (pp_json_value_get_string (value), pp_json_value_get_string_length (value),
+                               expected->str, expected->len);
+            }
+          else
+            {
+              g_autofree char *position = g_strdup_printf (" at offset %u (line 1, column %u)",
+                                                           1 + before, 2 + before);
+
+              g_assert_nonnull (message);
+              g_assert_true (g_str_has_prefix (message, stops[i].problem));
+              g_assert_true (g_str_has_suffix (message, position));
+            }
+
+          /* the same string not closed, the text ending right after it */
+          g_string_truncate (text, text->len - 1);
+          if (stops[i].content != NULL)
+            {
+              g_clear_pointer (&message, g_free);
+              message = parse_exact_copy (arena, text->str, text->len, &value);
+              g_assert_cmpstr (message, ==,
+                               "the text is not JSON: a string is not closed at offset 0 (line 1, column 1)");
+            }
+        }
+}
+
+/* member names are interned whatever their length and spelling, the same
+ * name in nested objects stays apart, and an object with more names than
+ * any lookaside holds still finds the names it repeats */
+static void
+test_member_names (void)
+{
+  g_autoptr(GString) text = g_string_new ("[");
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(GString) written = g_string_new (NULL);
+  g_autofree char *expected = NULL;
+  PpJsonValue *value;
+  guint n_members = 0;
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_string_append (text, "{\"\": 0, \"abcdefgh\": 1, \"abcdefghi\": 2, \"abcdefghijklmnop\": 3,"
+                       " \"abcdefghijklmnoq\": 4, \"abcdefghijklmnopq\": 5,"
+                       " \"\\u0061bcdefgh\": 6, \"caf\\u00e9\": 7, \"caf\xC3\xA9\": 8,"
+                       " \"a\": {\"a\": 9, \"b\": {\"a\": 10}, \"a\": 11}, \"b\": 12, \"a\": 13},");
+      /* more distinct names than are remembered, each twice */
+      g_string_append_c (text, '{');
+      for (guint i = 0; i < 300; i++)
+        g_string_append_printf (text, "\"name %u\": %u, ", (i * 7) % 150, i);
+      g_string_append (text, "\"last\": true},");
+    }
+  g_string_append (text, "{}]");
+
+  value = pp_json_value_parse (arena, text->str, text->len, NULL);
+  g_assert_nonnull (value);
+
+  /* the values of json-glib's tree, where a name that comes again takes
+   * the last value in its first place */
+  node = pp_json_parse (text->str, text->len, NULL);
+  expected = pp_jsonld_to_json (node, FALSE);
+  pp_json_value_write (written, value, PP_JSON_WRITE_NONE);
+  g_assert_cmpstr (written->str, ==, expected);
+
+  for (guint i = 0; i < pp_json_value_get_size (value); i++)
+    {
+      const PpJsonValue *object = pp_json_array_get (value, i);
+      const PpJsonMember *members = pp_json_object_get_members (object);
+
+      for (guint j = 0; j < pp_json_value_get_size (object); j++)
+        {
+          g_assert_true (members[j].key == pp_json_arena_lookup_interned (arena, members[j].key));
+          n_members++;
+        }
+    }
+  g_assert_cmpuint (n_members, ==, 3 * (9 + 151));
+  g_assert_nonnull (pp_json_arena_lookup_interned (arena, "abcdefgh"));
+  g_assert_cmpint (pp_json_value_get_int (pp_json_object_lookup (pp_json_array_get (value, 0),
+                                                                  "abcdefgh")), ==, 6);
+  g_assert_cmpint (pp_json_value_get_int (pp_json_object_lookup (pp_json_array_get (value, 0),
+                                                                  "caf\xC3\xA9")), ==, 8);
+}
+
 static char *
 nested_arrays (guint depth)
 {
@@ -646,6 +833,9 @@ main (int    argc,
   g_test_add_func ("/json-value/parse/repeated-member-first-place-last-value", test_repeated_member);
   g_test_add_func ("/json-value/intern/equal-strings-equal-pointers", test_interning);
   g_test_add_func ("/json-value/parse/number-source-text-kept", test_number_text);
+  g_test_add_func ("/json-value/parse/integers-exact-to-64-bits", test_integer_values);
+  g_test_add_func ("/json-value/parse/string-stop-byte-anywhere", test_string_stop_byte_anywhere);
+  g_test_add_func ("/json-value/parse/member-names-interned-and-repeated", test_member_names);
   g_test_add_func ("/json-value/parse/too-deep-refused", test_too_deep);
   g_test_add_func ("/json-value/parse/refused-as-validate-words-it", test_refused);
   g_test_add_func ("/json-value/json-node/checked-conversion", test_from_json_node_checks);
