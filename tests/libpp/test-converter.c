@@ -8,93 +8,11 @@
 #include <string.h>
 #include <libpp/libpp.h>
 
+#include "pp-test-converters.h"
+
 #define PERSON_TEXT "{\"@context\":\"https://schema.org\",\"@type\":\"Person\",\"name\":\"Ada Lovelace\"}"
 #define PERSON_EXPANDED "[{\"@type\":[\"http://schema.org/Person\"]," \
                         "\"http://schema.org/name\":[{\"@value\":\"Ada Lovelace\"}]}]"
-
-/* Implements convert only: a tree of PERSON_TEXT */
-#define TEST_TYPE_TREE_CONVERTER (test_tree_converter_get_type ())
-G_DECLARE_FINAL_TYPE (TestTreeConverter, test_tree_converter, TEST, TREE_CONVERTER, GObject)
-
-struct _TestTreeConverter
-{
-  GObject parent_instance;
-};
-
-static JsonNode *
-test_tree_converter_convert (PpConverter       *converter,
-                             PpConvertContext  *context,
-                             PpSegment         *segment,
-                             GCancellable      *cancellable,
-                             GError           **error)
-{
-  return pp_json_parse (PERSON_TEXT, -1, error);
-}
-
-static void
-test_tree_converter_iface_init (PpConverterInterface *iface)
-{
-  iface->convert = test_tree_converter_convert;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestTreeConverter, test_tree_converter, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (PP_TYPE_CONVERTER, test_tree_converter_iface_init))
-
-static void
-test_tree_converter_class_init (TestTreeConverterClass *klass)
-{
-}
-
-static void
-test_tree_converter_init (TestTreeConverter *self)
-{
-}
-
-/* Implements convert_bytes only: @text, and @expanded if set */
-#define TEST_TYPE_TEXT_CONVERTER (test_text_converter_get_type ())
-G_DECLARE_FINAL_TYPE (TestTextConverter, test_text_converter, TEST, TEXT_CONVERTER, GObject)
-
-struct _TestTextConverter
-{
-  GObject parent_instance;
-  const char *text;
-  const char *expanded;
-};
-
-static GBytes *
-test_text_converter_convert_bytes (PpConverter       *converter,
-                                   PpConvertContext  *context,
-                                   PpSegment         *segment,
-                                   GCancellable      *cancellable,
-                                   GBytes           **expanded,
-                                   GError           **error)
-{
-  TestTextConverter *self = TEST_TEXT_CONVERTER (converter);
-
-  if (expanded != NULL && self->expanded != NULL)
-    *expanded = g_bytes_new_static (self->expanded, strlen (self->expanded));
-
-  return g_bytes_new_static (self->text, strlen (self->text));
-}
-
-static void
-test_text_converter_iface_init (PpConverterInterface *iface)
-{
-  iface->convert_bytes = test_text_converter_convert_bytes;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestTextConverter, test_text_converter, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (PP_TYPE_CONVERTER, test_text_converter_iface_init))
-
-static void
-test_text_converter_class_init (TestTextConverterClass *klass)
-{
-}
-
-static void
-test_text_converter_init (TestTextConverter *self)
-{
-}
 
 typedef struct
 {
