@@ -12,13 +12,6 @@
 #include "pp-jsonld-iri-private.h"
 #include "pp-jsonld-util-private.h"
 
-static gboolean
-str_is (const char *str,
-        const char *keyword)
-{
-  return str != NULL && (str == keyword || strcmp (str, keyword) == 0);
-}
-
 gboolean
 pp_jsonld_expansion_add_reverse_values (PpJsonldExpansion  *e,
                                         PpJsonValue        *result,
@@ -221,7 +214,7 @@ pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
   gboolean mode_1_0 = active->processing_mode == PP_JSONLD_PROCESSING_MODE_1_0;
   PpJsonValue *expanded = NULL;
 
-  if (str_is (active_property, "@reverse"))
+  if (pp_jsonld_str_is (active_property, "@reverse"))
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_REVERSE_PROPERTY_MAP,
                            "a reverse property map cannot hold the keyword %s (key \"%s\")",
@@ -313,7 +306,7 @@ pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
 
   if (expanded_property == PP_JSON_KW (VALUE))
     {
-      if (str_is (input_type, "@json") && !mode_1_0)
+      if (pp_jsonld_str_is (input_type, "@json") && !mode_1_0)
         {
           pp_json_object_append (e->arena, result, PP_JSON_KW (VALUE), value);
           return TRUE;
@@ -383,7 +376,7 @@ pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
 
   if (expanded_property == PP_JSON_KW (LIST))
     {
-      if (active_property == NULL || str_is (active_property, "@graph"))
+      if (active_property == NULL || pp_jsonld_str_is (active_property, "@graph"))
         return TRUE;
 
       if (!pp_jsonld_expansion_expand_element (e, active, active_property, value, base_url,

@@ -11,13 +11,6 @@
 #include "pp-jsonld-expand-private.h"
 #include "pp-jsonld-util-private.h"
 
-static gboolean
-str_is (const char *str,
-        const char *keyword)
-{
-  return str != NULL && (str == keyword || strcmp (str, keyword) == 0);
-}
-
 PpJsonValue *
 pp_jsonld_expansion_expand_value (PpJsonldExpansion  *e,
                                   PpJsonldContext    *active,
@@ -32,7 +25,7 @@ pp_jsonld_expansion_expand_value (PpJsonldExpansion  *e,
   PpJsonValue *result;
 
   if (type != NULL && pp_json_value_is_string (value) &&
-      (str_is (type, "@id") || str_is (type, "@vocab")))
+      (pp_jsonld_str_is (type, "@id") || pp_jsonld_str_is (type, "@vocab")))
     {
       g_autoptr(GError) local_error = NULL;
       char *iri;
@@ -42,7 +35,7 @@ pp_jsonld_expansion_expand_value (PpJsonldExpansion  *e,
                                              active_property, error))
         return NULL;
       iri = pp_jsonld_expand_iri (active, pp_json_value_get_string (value), TRUE,
-                                  str_is (type, "@vocab"), &local_error);
+                                  pp_jsonld_str_is (type, "@vocab"), &local_error);
 
       if (local_error != NULL)
         {
@@ -55,7 +48,7 @@ pp_jsonld_expansion_expand_value (PpJsonldExpansion  *e,
                                                           : pp_json_value_null ());
     }
 
-  if (type != NULL && (str_is (type, "@id") || str_is (type, "@vocab") || str_is (type, "@none")))
+  if (type != NULL && (pp_jsonld_str_is (type, "@id") || pp_jsonld_str_is (type, "@vocab") || pp_jsonld_str_is (type, "@none")))
     type = NULL;
 
   if (type == NULL && pp_json_value_is_string (value))
@@ -105,7 +98,7 @@ pp_jsonld_expansion_expand_language_map (PpJsonldExpansion      *e,
       const char *language = g_ptr_array_index (languages, i);
       PpJsonValue *language_value = pp_json_object_get (value, language);
       const char *expanded_language = pp_jsonld_expansion_expand_key (e, active, language);
-      gboolean none = str_is (language, "@none") || expanded_language == PP_JSON_KW (NONE);
+      gboolean none = pp_jsonld_str_is (language, "@none") || expanded_language == PP_JSON_KW (NONE);
       PpJsonValue *language_string = NULL;
       gboolean is_array = pp_json_value_is_array (language_value);
       guint n = is_array ? pp_json_value_get_size (language_value) : 1;
@@ -160,7 +153,7 @@ add_map_key (PpJsonldExpansion      *e,
   guint container = def->container;
   gboolean none = expanded_index == PP_JSON_KW (NONE);
 
-  if ((container & PP_JSONLD_CONTAINER_INDEX) && !str_is (index_key, "@index") && !none)
+  if ((container & PP_JSONLD_CONTAINER_INDEX) && !pp_jsonld_str_is (index_key, "@index") && !none)
     {
       PpJsonValue *re_expanded;
       const char *expanded_index_key;

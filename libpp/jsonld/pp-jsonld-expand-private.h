@@ -6,6 +6,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <string.h>
 
 #include "pp-json-value-private.h"
 #include "pp-jsonld-context-private.h"
@@ -203,5 +204,15 @@ gboolean     pp_jsonld_expansion_expand_index_map    (PpJsonldExpansion      *e,
                                                       GError                **error);
 
 /* }}} */
+
+/* Whether @str (nullable) is @keyword: by pointer, then by its first
+ * character before the whole text, since most strings compared with a
+ * keyword are IRIs and terms that differ at once */
+static inline gboolean
+pp_jsonld_str_is (const char *str,
+                  const char *keyword)
+{
+  return str != NULL && (str == keyword || (str[0] == keyword[0] && strcmp (str, keyword) == 0));
+}
 
 G_END_DECLS

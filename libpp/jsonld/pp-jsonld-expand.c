@@ -290,13 +290,6 @@ pp_jsonld_expansion_object_with (PpJsonldExpansion *e,
   return object;
 }
 
-static gboolean
-str_is (const char *str,
-        const char *keyword)
-{
-  return str != NULL && (str == keyword || strcmp (str, keyword) == 0);
-}
-
 /* }}} */
 
 /* {{{ objects */
@@ -326,7 +319,7 @@ expand_property (PpJsonldExpansion      *e,
   guint container = def != NULL ? def->container : 0;
   PpJsonValue *expanded = NULL;
 
-  if (def != NULL && str_is (def->type, "@json"))
+  if (def != NULL && pp_jsonld_str_is (def->type, "@json"))
     {
       expanded = pp_json_value_new_object (e->arena, 2);
       pp_json_object_append (e->arena, expanded, PP_JSON_KW (VALUE), value);
@@ -586,7 +579,7 @@ finish_object (PpJsonldExpansion  *e,
           return FALSE;
         }
 
-      if (str_is (pp_json_value_get_string (type), "@json"))
+      if (pp_jsonld_str_is (pp_json_value_get_string (type), "@json"))
         return TRUE;
 
       value = pp_json_object_get (result, PP_JSON_KW (VALUE));
@@ -647,7 +640,7 @@ finish_object (PpJsonldExpansion  *e,
       return TRUE;
     }
 
-  if (active_property == NULL || str_is (active_property, "@graph"))
+  if (active_property == NULL || pp_jsonld_str_is (active_property, "@graph"))
     {
       if (size == 0 || pp_json_object_has (result, PP_JSON_KW (VALUE)) ||
           pp_json_object_has (result, PP_JSON_KW (LIST)) ||
@@ -877,7 +870,7 @@ pp_jsonld_expansion_expand_element (PpJsonldExpansion  *e,
       const PpJsonldTermDef *ap_def;
       g_autoptr(PpJsonldContext) scoped = NULL;
 
-      if (active_property == NULL || str_is (active_property, "@graph"))
+      if (active_property == NULL || pp_jsonld_str_is (active_property, "@graph"))
         return TRUE;
 
       ap_def = pp_jsonld_expansion_get_term (e, active, active_property);
