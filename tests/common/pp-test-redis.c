@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 #include <hiredis/hiredis.h>
 
+#include "pp-test-dir.h"
 #include "pp-test-redis.h"
 
 #define START_TIMEOUT_MS 20000
@@ -258,22 +259,11 @@ pp_test_redis_new_on_port (guint16     port,
 void
 pp_test_redis_free (PpTestRedis *redis)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   if (redis == NULL)
     return;
 
   pp_test_redis_kill (redis);
-
-  dir = g_dir_open (redis->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (redis->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (redis->dir);
+  pp_test_remove_tree (redis->dir);
 
   g_free (redis->dir);
   g_free (redis->password);

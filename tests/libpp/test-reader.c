@@ -11,6 +11,8 @@
 #include <glib/gstdio.h>
 #include <libpp/libpp.h>
 
+#include "pp-test-dir.h"
+
 typedef struct
 {
   char *dir;
@@ -30,16 +32,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  pp_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
 }
 

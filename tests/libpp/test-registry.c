@@ -12,6 +12,8 @@
 #include <glib/gstdio.h>
 #include <libpp/libpp.h>
 
+#include "pp-test-dir.h"
+
 static GPtrArray *warnings;   /* (element-type utf8) */
 static GPtrArray *debug_messages;   /* (element-type utf8) */
 static char *plugin_dir;
@@ -515,21 +517,6 @@ copy_file (const char *from,
   g_assert_no_error (error);
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-}
-
 /* The plugin caches: each test runs in a process of its own, which loads
  * the plugin directory it makes */
 
@@ -683,7 +670,7 @@ test_cache_loaded_on_first_use (void)
   g_assert_cmpuint (load_count ("PP_TEST_HIGH_LOADS"), >=, 1);
   g_assert_cmpuint (count_extensions (PP_CACHE_EXTENSION_POINT, "test-high"), ==, 1);
 
-  remove_dir (dir);
+  pp_test_remove_tree (dir);
 }
 
 static void
@@ -708,7 +695,7 @@ test_cache_stale_module_loaded (void)
   g_assert_cmpuint (load_count ("PP_TEST_HIGH_LOADS"), ==, 0);
   assert_registered ("test-low", 900);
 
-  remove_dir (dir);
+  pp_test_remove_tree (dir);
 }
 
 static void
@@ -735,7 +722,7 @@ test_cache_unlisted_module_loaded (void)
   g_assert_cmpuint (load_count ("PP_TEST_LOW_LOADS"), >=, 1);
   g_assert_cmpuint (load_count ("PP_TEST_HIGH_LOADS"), ==, 0);
 
-  remove_dir (dir);
+  pp_test_remove_tree (dir);
 }
 
 static void
@@ -763,7 +750,7 @@ test_cache_corrupt_ignored (void)
   cache = pp_registry_create (PP_CACHE_EXTENSION_POINT, NULL, &error, NULL);
   g_assert_no_error (error);
 
-  remove_dir (dir);
+  pp_test_remove_tree (dir);
 }
 
 static void
@@ -800,7 +787,7 @@ test_cache_corrupt_entry_ignored (void)
   assert_registered ("test-low", 900);
   assert_registered ("test-high", 1000);
 
-  remove_dir (dir);
+  pp_test_remove_tree (dir);
 }
 
 int
@@ -856,7 +843,7 @@ main (int   argc,
   ret = g_test_run ();
 
   if (plugin_dir != NULL)
-    remove_dir (plugin_dir);
+    pp_test_remove_tree (plugin_dir);
   g_free (plugin_dir);
   g_ptr_array_unref (warnings);
   g_ptr_array_unref (debug_messages);

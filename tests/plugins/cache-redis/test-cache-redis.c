@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <libpp/libpp.h>
 
+#include "pp-test-dir.h"
 #include "pp-test-redis.h"
 #include "pp-test-secret.h"
 #include "pp-test-server.h"
@@ -1447,21 +1448,6 @@ write_document (const char *dir)
   return g_steal_pointer (&path);
 }
 
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (path);
-}
-
 /* A second pp-convert process with the same Redis cache asks the server
  * nothing, and writes the same graph */
 static void
@@ -1492,7 +1478,7 @@ test_pp_convert_second_process_asks_nothing (Fixture       *fixture,
   g_assert_cmpuint (pp_test_server_get_request_count (server), ==, N_SEGMENTS);
   g_assert_cmpstr (second.out, ==, first.out);
 
-  remove_dir (dir);
+  pp_test_remove_tree (dir);
 }
 
 /* pp-convert with a Redis that is down converts all the same, and shows the
@@ -1528,7 +1514,7 @@ test_pp_convert_redis_down (void)
   pp_test_secret_assert_absent (verbose.err, PASSWORD);
   pp_test_secret_assert_absent (verbose.out, PASSWORD);
 
-  remove_dir (dir);
+  pp_test_remove_tree (dir);
 }
 
 /* With pp-cache, a process of its own */

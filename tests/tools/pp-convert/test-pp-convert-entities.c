@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
+#include "pp-test-dir.h"
 #include "pp-test-server.h"
 #include "pp-test-tool.h"
 
@@ -303,17 +304,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-  const char *name;
-
   pp_test_server_free (fixture->server);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  pp_test_remove_tree (fixture->dir);
   for (guint k = 0; k < G_N_ELEMENTS (entities); k++)
     {
       g_hash_table_unref (fixture->expected[k].values);

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <libpp/libpp.h>
 
+#include "pp-test-dir.h"
 #include "pp-test-server.h"
 #include "pp-test-tool.h"
 
@@ -21,24 +22,6 @@ typedef struct
   char *dir;        /* the documents */
   char *out;        /* --output-dir */
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 write_file (Fixture    *fixture,
@@ -115,8 +98,8 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  remove_tree (fixture->dir);
-  remove_tree (fixture->out);
+  pp_test_remove_tree (fixture->dir);
+  pp_test_remove_tree (fixture->out);
   g_free (fixture->dir);
   g_free (fixture->out);
   pp_test_server_free (fixture->server);

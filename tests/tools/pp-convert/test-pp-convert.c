@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <libpp/libpp.h>
 
+#include "pp-test-dir.h"
 #include "pp-test-server.h"
 #include "pp-test-tool.h"
 
@@ -42,16 +43,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  g_autoptr(GDir) dir = g_dir_open (fixture->dir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (fixture->dir);
+  pp_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
   pp_test_server_free (fixture->server);
 }
