@@ -28,6 +28,11 @@ typedef struct
   char *dir;
 } Fixture;
 
+/* The default cache of the pp-convert runs of the current test: in a
+ * directory of its own, beside the test's, so that no answer cached by another test, or by an earlier
+ * run whose server had the same port, is found */
+static char *cache_home;
+
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -37,6 +42,8 @@ fixture_set_up (Fixture       *fixture,
   fixture->server = pp_test_server_new ();
   fixture->dir = g_dir_make_tmp ("pp-convert-XXXXXX", &error);
   g_assert_no_error (error);
+  cache_home = g_dir_make_tmp ("pp-convert-cache-XXXXXX", &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -45,6 +52,8 @@ fixture_tear_down (Fixture       *fixture,
 {
   pp_test_remove_tree (fixture->dir);
   g_free (fixture->dir);
+  pp_test_remove_tree (cache_home);
+  g_clear_pointer (&cache_home, g_free);
   pp_test_server_free (fixture->server);
 }
 
@@ -99,6 +108,8 @@ spawn_tool (const char          *api_key,
     g_subprocess_launcher_set_child_setup (launcher, set_file_limit, (gpointer) file_limit, NULL);
   if (api_key != NULL)
     g_subprocess_launcher_setenv (launcher, "OPENAI_API_KEY", api_key, TRUE);
+  if (cache_home != NULL)
+    g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cache_home, TRUE);
 
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
