@@ -28,9 +28,9 @@
  * there; the default one, a [class@Pp.AimdLimiter], adapts the limit
  * between #PpProcessor:min-workers and #PpProcessor:max-workers to what the
  * endpoint tolerates (see #PpProcessor:adaptive and
- * #PpProcessor:concurrency-limit). The pool has a few more threads than
- * max-workers, so that parsing and validating an answer never keeps the
- * next request waiting. The bounds can change at any time: raising them
+ * #PpProcessor:concurrency-limit). The pool has one thread for each of
+ * max-workers' places: handling an answer is short against the wait for
+ * it. The bounds can change at any time: raising them
  * lets waiting tasks through at once; lowering them lets the requests in
  * flight finish and lets no more through than the new limit.
  *

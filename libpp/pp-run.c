@@ -16,12 +16,15 @@
  * A document's finished tasks go to its reconciler, whose graph completes
  * the run; the stream's go to the processor's results. */
 
-/* Threads beyond the most requests the limiter may let in flight, so that
- * answers are handled while the next requests are already in flight */
+/* One thread for each request the limiter may let in flight. Handling an
+ * answer takes a fraction of a millisecond, against the tens of
+ * milliseconds or more that a request waits for its answer: threads beyond
+ * the limit would keep almost no more requests in flight, and each would
+ * wait on the limiter and be woken for every answer. */
 guint
 pp_processor_pool_size_for (guint max_workers)
 {
-  return max_workers + MAX (4, max_workers / 4);
+  return max_workers;
 }
 
 /* Runs and tasks */
@@ -565,9 +568,11 @@ pp_processor_worker (gpointer data,
                                       attempt.cancellable, &expanded, &error);
   attempt_end (&attempt);
 
-  g_debug ("Segment %u of %s: %s after %.1f ms queued, %.1f ms converting (attempt %u)",
-           index, run->name, jsonld != NULL ? "done" : "failed",
-           waited / 1000.0, (g_get_monotonic_time () - start) / 1000.0, task->attempt + 1);
+  /* Once per segment: not even formatted unless someone reads it */
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    g_debug ("Segment %u of %s: %s after %.1f ms queued, %.1f ms converting (attempt %u)",
+             index, run->name, jsonld != NULL ? "done" : "failed",
+             waited / 1000.0, (g_get_monotonic_time () - start) / 1000.0, task->attempt + 1);
 
   if (jsonld == NULL && error == NULL)
     g_set_error (&error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,

@@ -63,14 +63,52 @@ pp_llm_openai_bodies_free (PpLlmOpenaiBodies *bodies)
   g_free (bodies);
 }
 
-/* Appends @node as JSON text */
+/* Appends the JSON string of @text, valid UTF-8: quotes, backslashes and
+ * control characters escaped, everything else as it is */
 static void
-append_node (GString  *out,
-             JsonNode *node)
+append_json_string (GString    *out,
+                    const char *text)
 {
-  g_autofree char *text = json_to_string (node, FALSE);
+  static const char hex[] = "0123456789abcdef";
+  const char *run = text;
+  const char *p;
 
-  g_string_append (out, text);
+  g_string_append_c (out, '"');
+  for (p = text; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+      char escape = 0;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
+      switch (c)
+        {
+        case '"': escape = '"'; break;
+        case '\\': escape = '\\'; break;
+        case '\b': escape = 'b'; break;
+        case '\f': escape = 'f'; break;
+        case '\n': escape = 'n'; break;
+        case '\r': escape = 'r'; break;
+        case '\t': escape = 't'; break;
+        default: break;
+        }
+      if (escape != 0)
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, escape);
+        }
+      else
+        {
+          g_string_append (out, "\\u00");
+          g_string_append_c (out, hex[c >> 4]);
+          g_string_append_c (out, hex[c & 0xf]);
+        }
+    }
+  g_string_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
 }
 
 /* The JSON string of @text; a server would refuse the whole request for
@@ -79,14 +117,15 @@ static char *
 to_json_string (const char *text)
 {
   g_autofree char *valid = NULL;
-  g_autoptr(JsonNode) node = json_node_alloc ();
+  GString *out;
 
   if (!g_utf8_validate (text, -1, NULL))
     text = valid = g_utf8_make_valid (text, -1);
 
-  json_node_init_string (node, text);
+  out = g_string_sized_new (strlen (text) + 2);
+  append_json_string (out, text);
 
-  return json_to_string (node, FALSE);
+  return g_string_free (out, FALSE);
 }
 
 /* (type GRefString) (transfer full): the JSON string of @system_prompt */
@@ -141,10 +180,10 @@ append_double_member (GString    *out,
                       const char *name,
                       double      value)
 {
-  g_autoptr(JsonNode) node = json_node_alloc ();
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
 
-  g_string_append_printf (out, ",\"%s\":", name);
-  append_node (out, json_node_init_double (node, value));
+  g_string_append_printf (out, ",\"%s\":%s", name,
+                          g_ascii_dtostr (number, sizeof number, value));
 }
 
 /**

@@ -155,6 +155,51 @@ test_success (void)
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 1), "content"), ==, user);
 }
 
+/* The texts of a request reach the server as they were: every control
+ * character, quote and backslash escaped, everything else kept */
+static void
+test_request_text_escaped (void)
+{
+  g_autoptr(PpTestServer) server = pp_test_server_new ();
+  g_autoptr(PpLlmClient) client = create_client_for (server);
+  g_autoptr(PpLlmRequest) request = NULL;
+  g_autoptr(PpLlmResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) bodies = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GString) user = g_string_new ("quote \" backslash \\ slash / ");
+  const char *system_prompt = "Say \"JSON\"\tonly:\r\n\\ \u00e9\u2603 \xf0\x9f\x98\x80";
+  JsonArray *messages;
+
+  for (guint c = 1; c < 0x20; c++)
+    g_string_append_c (user, (char) c);
+  g_string_append (user, "\x7f end");
+
+  request = pp_llm_request_new (system_prompt, user->str);
+  pp_llm_request_set_temperature (request, 0.1);
+  pp_llm_request_set_top_p (request, 1e-7);
+  pp_test_server_push_content (server, "plain text");
+
+  response = pp_llm_client_complete (client, request, NULL, &error);
+  g_assert_no_error (error);
+
+  bodies = pp_test_server_dup_request_bodies (server);
+  g_assert_cmpuint (bodies->len, ==, 1);
+  /* Control characters never appear raw in the body */
+  for (const char *p = bodies->pdata[0]; *p != '\0'; p++)
+    g_assert_cmpint ((guchar) *p, >=, 0x20);
+
+  messages = json_object_get_array_member (parse_object (parser, bodies->pdata[0]), "messages");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 0), "content"),
+                   ==, system_prompt);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (messages, 1), "content"),
+                   ==, user->str);
+  g_assert_cmpfloat (json_object_get_double_member (json_node_get_object (json_parser_get_root (parser)),
+                                                    "temperature"), ==, 0.1);
+  g_assert_cmpfloat (json_object_get_double_member (json_node_get_object (json_parser_get_root (parser)),
+                                                    "top_p"), ==, 1e-7);
+}
+
 /* A request's own model wins; optional settings stay out of the body */
 static void
 test_request_model (void)
@@ -1860,6 +1905,7 @@ main (int   argc,
   g_test_add_func ("/llm-openai/environment", test_environment);
   g_test_add_func ("/llm-openai/success", test_success);
   g_test_add_func ("/llm-openai/request-model", test_request_model);
+  g_test_add_func ("/llm-openai/request-text-escaped", test_request_text_escaped);
   for (gsize i = 0; i < G_N_ELEMENTS (error_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/llm-openai/error/%s", error_cases[i].name);
