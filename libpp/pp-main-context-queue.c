@@ -8,22 +8,24 @@
 #include "pp-main-context-queue-private.h"
 
 /* Events pushed from any thread are delivered to their owner on one
- * GMainContext, in the order they were pushed, from one idle source that
- * drains the queue: a burst of events wakes the context up once. One
- * dispatch delivers events for a bounded time, so that a long burst never
- * blocks the context.
+ * GMainContext, in the order they were pushed, from one source that
+ * drains the queue a millisecond after the first of them: a burst of
+ * events wakes the context up once, and a steady stream of them (thousands
+ * a second, from a hundred workers) at most once a millisecond, not once
+ * an event. One dispatch delivers events for a bounded time, so that a
+ * long burst never blocks the context.
  *
  * The context's thread shares no lock with the pushing threads, which are
  * many and busy: a thread that took a lock and lost its processor would
  * keep the context waiting until it runs again. A push links its event
- * onto a stack with one atomic exchange; the idle takes the whole stack at
+ * onto a stack with one atomic exchange; the source takes the whole stack at
  * once, puts it back in push order and delivers it from a list of its own.
- * The head of the stack also tells whether the idle is attached: IDLE
+ * The head of the stack also tells whether the source is attached: DETACHED
  * when it is not, so that the push that finds it attaches one.
  *
  * The queue refers to its owner weakly, so that events in the queue never
  * keep it alive: an event that arrives after the owner went away is freed
- * undelivered. The idle source holds a reference on the queue, so the
+ * undelivered. The source holds a reference on the queue, so the
  * owner may drop its own at any time. */
 
 typedef struct _Link Link;
@@ -34,9 +36,9 @@ struct _Link
   gpointer event;
 };
 
-/* The head of the stack when it is empty and no idle is attached */
-static Link idle_mark;
-#define IDLE (&idle_mark)
+/* The head of the stack when it is empty and no source is attached */
+static Link detached_mark;
+#define DETACHED (&detached_mark)
 
 struct _PpMainContextQueue
 {
@@ -49,8 +51,8 @@ struct _PpMainContextQueue
   GDestroyNotify free_event;
 
   Link *pushed;                    /* atomic: the events pushed, the last
-                                    * first; NULL: none, an idle is
-                                    * attached; IDLE: none, none is */
+                                    * first; NULL: none, a source is
+                                    * attached; DETACHED: none, none is */
   Link *taken;                     /* on the context: the events taken, in
                                     * push order */
 };
@@ -70,7 +72,7 @@ pp_main_context_queue_new (GMainContext                   *context,
   queue->source_name = source_name;
   queue->dispatch = dispatch;
   queue->free_event = free_event;
-  queue->pushed = IDLE;
+  queue->pushed = DETACHED;
 
   return queue;
 }
@@ -86,7 +88,7 @@ static void
 free_links (PpMainContextQueue *queue,
             Link               *link)
 {
-  while (link != NULL && link != IDLE)
+  while (link != NULL && link != DETACHED)
     {
       Link *next = link->next;
 
@@ -116,13 +118,13 @@ pp_main_context_queue_dup_owner (PpMainContextQueue *queue)
   return g_weak_ref_get (&queue->owner);
 }
 
-/* How long one dispatch of the idle source may deliver events: the events
+/* How long one dispatch of the source may deliver events: the events
  * left for later wait for the context's next iteration, so that its other
  * sources (an application's input, timeouts, redraws) run in between */
 #define DISPATCH_BUDGET_US (2 * G_TIME_SPAN_MILLISECOND)
 
 /* When no event taken waits, takes those pushed since, in push order;
- * returns whether any event waits. When none does, the idle is no longer
+ * returns whether any event waits. When none does, the source is no longer
  * attached, and the next push attaches another. */
 static gboolean
 take_events (PpMainContextQueue *queue)
@@ -146,8 +148,8 @@ take_events (PpMainContextQueue *queue)
   if (queue->taken != NULL)
     return TRUE;
 
-  /* Nothing waits: the idle goes, unless an event came in between */
-  return !g_atomic_pointer_compare_and_exchange (&queue->pushed, NULL, IDLE);
+  /* Nothing waits: the source goes, unless an event came in between */
+  return !g_atomic_pointer_compare_and_exchange (&queue->pushed, NULL, DETACHED);
 }
 
 static gboolean
@@ -181,6 +183,9 @@ drain_events (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* How long the events pushed after the first wait for it */
+#define GATHER_MS 1
+
 /* Takes @event; thread-safe */
 void
 pp_main_context_queue_push (PpMainContextQueue *queue,
@@ -193,13 +198,13 @@ pp_main_context_queue_push (PpMainContextQueue *queue,
   do
     {
       head = g_atomic_pointer_get (&queue->pushed);
-      link->next = head == IDLE ? NULL : head;
+      link->next = head == DETACHED ? NULL : head;
     }
   while (!g_atomic_pointer_compare_and_exchange (&queue->pushed, head, link));
 
-  if (head == IDLE)
+  if (head == DETACHED)
     {
-      g_autoptr(GSource) source = g_idle_source_new ();
+      g_autoptr(GSource) source = g_timeout_source_new (GATHER_MS);
 
       g_source_set_priority (source, G_PRIORITY_DEFAULT);
       g_source_set_static_name (source, queue->source_name);
