@@ -23,22 +23,25 @@ shorter_or_least (const char *candidate,
 
 /* Step 9: the shortest compact IRI "prefix:suffix" for @var (of
  * @var_length bytes) that is not a term already (unless, without a value,
- * a term for @var itself), or NULL. The candidates are built in
- * @candidate. */
+ * a term for @var itself), or NULL */
 static const char *
 best_compact_iri (PpJsonldCompaction *c,
                   PpJsonldContext    *context,
                   const char         *var,
                   gsize               var_length,
-                  const PpJsonValue  *value,
-                  GString            *candidate)
+                  const PpJsonValue  *value)
 {
-  guint n_prefixes;
-  const PpJsonldPrefix *prefixes =
-    pp_jsonld_inverse_context_get_prefixes (pp_jsonld_compaction_get_inverse (c, context),
-                                            &n_prefixes);
+  PpJsonldInverseContext *inverse = pp_jsonld_compaction_get_inverse (c, context);
+  g_autoptr(GString) candidate = NULL;
   g_autofree char *best = NULL;
   gsize best_length = 0;
+  const PpJsonldPrefix *prefixes;
+  guint n_prefixes;
+
+  if (!pp_jsonld_inverse_context_may_have_prefix (inverse, var))
+    return NULL;
+
+  prefixes = pp_jsonld_inverse_context_get_prefixes (inverse, &n_prefixes);
 
   for (guint i = 0; i < n_prefixes; i++)
     {
@@ -52,6 +55,8 @@ best_compact_iri (PpJsonldCompaction *c,
           memcmp (var, prefix->iri, length - 1) != 0)
         continue;
 
+      if (candidate == NULL)
+        candidate = g_string_sized_new (64);
       g_string_assign (candidate, prefix->term);
       g_string_append_c (candidate, ':');
       g_string_append_len (candidate, var + length, var_length - length);
@@ -59,7 +64,7 @@ best_compact_iri (PpJsonldCompaction *c,
       if (best != NULL && !shorter_or_least (candidate->str, candidate->len, best, best_length))
         continue;
 
-      candidate_def = pp_jsonld_compaction_get_term (context, candidate->str);
+      candidate_def = pp_jsonld_context_get_term (context, candidate->str);
       if (candidate_def == NULL ||
           (value == NULL && pp_jsonld_str_equal0 (candidate_def->iri, var)))
         {
@@ -82,7 +87,6 @@ compact_iri (PpJsonldCompaction  *c,
              gboolean             reverse,
              GError             **error)
 {
-  g_autoptr(GString) candidate = NULL;
   const char *best;
   const char *colon;
 
@@ -108,12 +112,11 @@ compact_iri (PpJsonldCompaction  *c,
       size_t length = strlen (context->vocab);
 
       if (strncmp (var, context->vocab, length) == 0 && var[length] != '\0' &&
-          pp_jsonld_compaction_get_term (context, var + length) == NULL)
+          pp_jsonld_context_get_term (context, var + length) == NULL)
         return pp_json_arena_intern (c->arena, var + length);
     }
 
-  candidate = g_string_sized_new (64);
-  best = best_compact_iri (c, context, var, strlen (var), value, candidate);
+  best = best_compact_iri (c, context, var, strlen (var), value);
   if (best != NULL)
     return best;
 
@@ -121,16 +124,14 @@ compact_iri (PpJsonldCompaction  *c,
   colon = strchr (var, ':');
   if (colon != NULL && colon != var && !g_str_has_prefix (colon + 1, "//"))
     {
-      const PpJsonldTermDef *def;
+      g_autofree char *scheme = g_strndup (var, colon - var);
+      const PpJsonldTermDef *def = pp_jsonld_context_get_term (context, scheme);
 
-      g_string_assign (candidate, "");
-      g_string_append_len (candidate, var, colon - var);
-      def = pp_jsonld_compaction_get_term (context, candidate->str);
       if (def != NULL && def->prefix)
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_IRI_CONFUSED_WITH_PREFIX,
                                "the IRI “%s” would be read as a compact IRI with "
-                               "the prefix “%s”", var, candidate->str);
+                               "the prefix “%s”", var, scheme);
           return NULL;
         }
     }
@@ -142,9 +143,9 @@ compact_iri (PpJsonldCompaction  *c,
 
       if (pp_jsonld_looks_like_keyword (relative))
         {
-          g_string_assign (candidate, "./");
-          g_string_append (candidate, relative);
-          return pp_json_arena_intern_len (c->arena, candidate->str, candidate->len);
+          g_autofree char *dotted = g_strconcat ("./", relative, NULL);
+
+          return pp_json_arena_intern (c->arena, dotted);
         }
       return pp_json_arena_intern (c->arena, relative);
     }
@@ -152,12 +153,52 @@ compact_iri (PpJsonldCompaction  *c,
   return pp_json_arena_intern (c->arena, var);
 }
 
-/* The memo of IRI Compaction with vocab and no value for @context: the
- * same keywords, types and property names come back for every node */
-static GHashTable *
-get_memo (PpJsonldCompaction *c,
-          PpJsonldContext    *context)
+/* {{{ the memo */
+
+/* The memo of IRI Compaction with vocab, for one active context: the same
+ * keywords, types and property names come back for every node, with
+ * values of a few shapes. Bounded: IRIs past MEMO_MAX_IRIS, and shapes
+ * past MEMO_MAX_SHAPES for one IRI, are compacted every time. */
+#define MEMO_MAX_IRIS 4096
+#define MEMO_MAX_SHAPES 8
+
+typedef struct {
+  PpJsonldValueShape  shape;
+  char               *detail;      /* the type or language, or NULL */
+  char               *compacted;
+  const char         *interned;    /* in the memo's arena, for generation */
+  guint               generation;
+} MemoResult;
+
+typedef struct {
+  gboolean    has_term;            /* a term maps to the IRI: only then does
+                                    * the value matter */
+  guint       n_results;
+  MemoResult  results[MEMO_MAX_SHAPES];
+} IriMemo;
+
+static void
+iri_memo_free (gpointer data)
 {
+  IriMemo *memo = data;
+
+  for (guint i = 0; i < memo->n_results; i++)
+    {
+      g_free (memo->results[i].detail);
+      g_free (memo->results[i].compacted);
+    }
+  g_free (memo);
+}
+
+/* The memo of @var for @context, made on first use; NULL when the memo
+ * is full */
+static IriMemo *
+get_iri_memo (PpJsonldCompaction *c,
+              PpJsonldContext    *context,
+              const char         *var)
+{
+  IriMemo *memo;
+
   if (context != c->memo_owner)
     {
       /* hold the context: an address must not come back for another one */
@@ -168,10 +209,43 @@ get_memo (PpJsonldCompaction *c,
     }
 
   if (c->memo == NULL)
-    c->memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    c->memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, iri_memo_free);
 
-  return c->memo;
+  memo = g_hash_table_lookup (c->memo, var);
+  if (memo != NULL || g_hash_table_size (c->memo) >= MEMO_MAX_IRIS)
+    return memo;
+
+  memo = g_new0 (IriMemo, 1);
+  memo->has_term = pp_jsonld_inverse_context_has_iri (pp_jsonld_compaction_get_inverse (c, context),
+                                                      var);
+  g_hash_table_insert (c->memo, g_strdup (var), memo);
+
+  return memo;
 }
+
+/* @result interned in the run's arena: once per arena */
+static const char *
+memo_result_intern (PpJsonldCompaction *c,
+                    MemoResult         *result)
+{
+  if (c->arena != c->memo_arena)
+    {
+      /* hold the arena: an address must not come back for another one */
+      g_clear_pointer (&c->memo_arena, pp_json_arena_unref);
+      c->memo_arena = pp_json_arena_ref (c->arena);
+      c->memo_generation++;
+    }
+
+  if (result->interned == NULL || result->generation != c->memo_generation)
+    {
+      result->interned = pp_json_arena_intern (c->arena, result->compacted);
+      result->generation = c->memo_generation;
+    }
+
+  return result->interned;
+}
+
+/* }}} */
 
 const char *
 pp_jsonld_compaction_compact_iri (PpJsonldCompaction  *c,
@@ -182,22 +256,51 @@ pp_jsonld_compaction_compact_iri (PpJsonldCompaction  *c,
                                   gboolean             reverse,
                                   GError             **error)
 {
-  GHashTable *memo;
+  PpJsonldValueShape shape = PP_JSONLD_VALUE_SHAPE_NONE;
+  const char *detail = NULL;
   const char *compacted;
+  IriMemo *memo;
+  MemoResult *result;
 
-  if (!vocab || value != NULL || reverse)
+  /* identifiers: seldom the same twice */
+  if (!vocab || (value == NULL && reverse))
     return compact_iri (c, context, var, value, vocab, reverse, error);
 
-  memo = get_memo (c, context);
-  compacted = g_hash_table_lookup (memo, var);
-  if (compacted != NULL)
-    return pp_json_arena_intern (c->arena, compacted);
+  memo = get_iri_memo (c, context, var);
+  if (memo == NULL)
+    return compact_iri (c, context, var, value, vocab, reverse, error);
 
-  compacted = compact_iri (c, context, var, NULL, TRUE, FALSE, error);
-  if (compacted != NULL)
-    g_hash_table_insert (memo, g_strdup (var), g_strdup (compacted));
+  /* without a term for @var, Term Selection is not run: the value and
+   * the reverse flag do not matter */
+  if (value != NULL && memo->has_term &&
+      !pp_jsonld_compaction_get_value_shape (c, context, value, reverse, &shape, &detail, error))
+    return NULL;
 
-  return compacted;
+  if (shape == PP_JSONLD_VALUE_SHAPE_OTHER)
+    return compact_iri (c, context, var, value, TRUE, reverse, error);
+
+  for (guint i = 0; i < memo->n_results; i++)
+    {
+      result = &memo->results[i];
+      if (result->shape == shape && g_strcmp0 (result->detail, detail) == 0)
+        return memo_result_intern (c, result);
+    }
+
+  if (shape == PP_JSONLD_VALUE_SHAPE_NONE)
+    compacted = compact_iri (c, context, var, NULL, TRUE, FALSE, error);
+  else
+    compacted = compact_iri (c, context, var, value, TRUE, reverse, error);
+
+  if (compacted == NULL || memo->n_results == MEMO_MAX_SHAPES)
+    return compacted;
+
+  result = &memo->results[memo->n_results++];
+  result->shape = shape;
+  result->detail = g_strdup (detail);
+  result->compacted = g_strdup (compacted);
+  result->interned = NULL;
+
+  return memo_result_intern (c, result);
 }
 
 const char *

@@ -66,6 +66,93 @@ value_language (PpJsonArena       *arena,
   return NULL;
 }
 
+/* Whether the identifier @id compacts, with vocab, to a term whose IRI
+ * mapping is @id: only an IRI some term maps to can */
+static gboolean
+id_compacts_to_own_term (PpJsonldCompaction  *c,
+                         PpJsonldContext     *context,
+                         const char          *id,
+                         gboolean            *own_term,
+                         GError             **error)
+{
+  const char *compacted;
+  const PpJsonldTermDef *def;
+
+  *own_term = FALSE;
+  if (!pp_jsonld_inverse_context_has_iri (pp_jsonld_compaction_get_inverse (c, context), id))
+    return TRUE;
+
+  compacted = pp_jsonld_compaction_compact_iri (c, context, id, NULL, TRUE, FALSE, error);
+  if (compacted == NULL)
+    return FALSE;
+
+  def = pp_jsonld_compaction_get_term (c, context, compacted);
+  *own_term = def != NULL && pp_jsonld_str_equal0 (def->iri, id);
+  return TRUE;
+}
+
+gboolean
+pp_jsonld_compaction_get_value_shape (PpJsonldCompaction  *c,
+                                      PpJsonldContext     *context,
+                                      const PpJsonValue   *value,
+                                      gboolean             reverse,
+                                      PpJsonldValueShape  *shape,
+                                      const char         **detail,
+                                      GError             **error)
+{
+  const char *id;
+  gboolean own_term;
+
+  *detail = NULL;
+
+  if (reverse)
+    {
+      *shape = PP_JSONLD_VALUE_SHAPE_OTHER;
+      return TRUE;
+    }
+
+  if (!pp_json_value_is_object (value))
+    {
+      *shape = PP_JSONLD_VALUE_SHAPE_NODE;
+      return TRUE;
+    }
+
+  if (pp_json_object_has (value, PP_JSON_KW (PRESERVE)) ||
+      pp_json_object_has (value, PP_JSON_KW (INDEX)) ||
+      pp_json_object_has (value, PP_JSON_KW (LIST)) ||
+      pp_json_value_is_graph_object (value))
+    {
+      *shape = PP_JSONLD_VALUE_SHAPE_OTHER;
+      return TRUE;
+    }
+
+  if (pp_json_value_is_value_object (value))
+    {
+      if ((*detail = value_language (c->arena, value)) != NULL)
+        *shape = PP_JSONLD_VALUE_SHAPE_LANGUAGE;
+      else if ((*detail = pp_json_object_get_string (value, PP_JSON_KW (TYPE))) != NULL)
+        *shape = PP_JSONLD_VALUE_SHAPE_TYPED;
+      else if (pp_json_value_get_size (value) == 1)
+        *shape = PP_JSONLD_VALUE_SHAPE_PLAIN;
+      else
+        *shape = PP_JSONLD_VALUE_SHAPE_OTHER;
+      return TRUE;
+    }
+
+  id = pp_json_object_get_string (value, PP_JSON_KW (ID));
+  if (id == NULL)
+    {
+      *shape = PP_JSONLD_VALUE_SHAPE_NODE;
+      return TRUE;
+    }
+
+  if (!id_compacts_to_own_term (c, context, id, &own_term, error))
+    return FALSE;
+
+  *shape = own_term ? PP_JSONLD_VALUE_SHAPE_NODE_VOCAB_ID : PP_JSONLD_VALUE_SHAPE_NODE_ID;
+  return TRUE;
+}
+
 const char *
 pp_jsonld_compaction_select_term (PpJsonldCompaction  *c,
                                   PpJsonldContext     *context,
@@ -292,15 +379,12 @@ pp_jsonld_compaction_select_term (PpJsonldCompaction  *c,
       pp_json_object_get_string (object, PP_JSON_KW (ID)) != NULL)
     {
       const char *id = pp_json_object_get_string (object, PP_JSON_KW (ID));
-      const char *compacted = pp_jsonld_compaction_compact_iri (c, context, id, NULL,
-                                                                TRUE, FALSE, error);
-      const PpJsonldTermDef *def;
+      gboolean own_term;
 
-      if (compacted == NULL)
+      if (!id_compacts_to_own_term (c, context, id, &own_term, error))
         return NULL;
 
-      def = pp_jsonld_compaction_get_term (context, compacted);
-      if (def != NULL && pp_jsonld_str_equal0 (def->iri, id))
+      if (own_term)
         {
           ADD_PREFERRED ("@vocab");
           ADD_PREFERRED ("@id");

@@ -120,7 +120,7 @@ pp_jsonld_compaction_compact_value (PpJsonldCompaction  *c,
                                     PpJsonValue        **result,
                                     GError             **error)
 {
-  const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (context, active_property);
+  const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (c, context, active_property);
   const char *type_mapping = def != NULL ? def->type : NULL;
   guint size = pp_json_value_get_size (element);
   const PpJsonValue *value = pp_json_object_get (element, PP_JSON_KW (VALUE));

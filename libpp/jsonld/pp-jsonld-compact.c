@@ -30,7 +30,11 @@ pp_jsonld_compaction_init (PpJsonldCompaction *c,
   c->inverse = NULL;
   c->memo_owner = NULL;
   c->memo = NULL;
+  c->memo_arena = NULL;
+  c->memo_generation = 0;
   c->arena = NULL;
+  memset (c->term_cache, 0, sizeof c->term_cache);
+  c->term_generation = 1;
 }
 
 void
@@ -41,6 +45,27 @@ pp_jsonld_compaction_clear (PpJsonldCompaction *c)
   c->inverse = NULL;
   g_clear_pointer (&c->memo_owner, pp_jsonld_context_unref);
   g_clear_pointer (&c->memo, g_hash_table_unref);
+  g_clear_pointer (&c->memo_arena, pp_json_arena_unref);
+  c->arena = NULL;
+}
+
+void
+pp_jsonld_compaction_begin (PpJsonldCompaction *c,
+                            PpJsonArena        *arena)
+{
+  c->arena = arena;
+
+  /* a new call: the addresses of its terms are its own */
+  if (++c->term_generation == 0)
+    {
+      memset (c->term_cache, 0, sizeof c->term_cache);
+      c->term_generation = 1;
+    }
+}
+
+void
+pp_jsonld_compaction_end (PpJsonldCompaction *c)
+{
   c->arena = NULL;
 }
 
@@ -233,8 +258,18 @@ member_order_init (MemberOrder       *order,
   for (guint i = 0; i < order->n; i++)
     order->members[i] = &members[i];
 
-  if (ordered && order->n > 1)
-    qsort (order->members, order->n, sizeof (const PpJsonMember *), compare_member_keys);
+  if (!ordered)
+    return;
+
+  /* the nodes of a flattened graph come in order already */
+  for (guint i = 1; i < order->n; i++)
+    {
+      if (strcmp (order->members[i - 1]->key, order->members[i]->key) > 0)
+        {
+          qsort (order->members, order->n, sizeof (const PpJsonMember *), compare_member_keys);
+          break;
+        }
+    }
 }
 
 static void
@@ -259,13 +294,13 @@ get_nest_result (PpJsonldCompaction  *c,
                  const char          *item_property,
                  GError             **error)
 {
-  const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (context, item_property);
+  const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (c, context, item_property);
   const PpJsonldTermDef *nest_def;
 
   if (def == NULL || def->nest == NULL)
     return result;
 
-  nest_def = pp_jsonld_compaction_get_term (context, def->nest);
+  nest_def = pp_jsonld_compaction_get_term (c, context, def->nest);
   if (strcmp (def->nest, "@nest") != 0 &&
       (nest_def == NULL || !pp_jsonld_str_equal0 (nest_def->iri, "@nest")))
     {
@@ -429,7 +464,7 @@ add_to_map (PpJsonldCompaction  *c,
             GError             **error)
 {
   PpJsonValue *map = get_or_add_object (c, nest_result, item_property);
-  const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (context, item_property);
+  const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (c, context, item_property);
   const char *index_key = def != NULL && def->index != NULL ? def->index : PP_JSON_KW (INDEX);
   PpJsonValue *compacted_object = pp_json_value_is_object (compacted_item) ? compacted_item : NULL;
   const char *container_keyword;
@@ -560,7 +595,7 @@ compact_property_item (PpJsonldCompaction  *c,
   if (nest_result == NULL)
     return FALSE;
 
-  container = pp_jsonld_compaction_get_container (context, item_property);
+  container = pp_jsonld_compaction_get_container (c, context, item_property);
   as_array = (container & PP_JSONLD_CONTAINER_SET) ||
              item_property == PP_JSON_KW (GRAPH) ||
              item_property == PP_JSON_KW (LIST) ||
@@ -620,7 +655,7 @@ compact_reverse (PpJsonldCompaction  *c,
   for (guint i = 0; i < pp_json_value_get_size (compacted); i++)
     {
       const PpJsonMember *member = &pp_json_object_get_members (compacted)[i];
-      const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (context, member->key);
+      const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (c, context, member->key);
 
       if (def != NULL && def->reverse)
         {
@@ -700,7 +735,7 @@ compact_types (PpJsonldCompaction  *c,
     return FALSE;
 
   as_array = (context->processing_mode != PP_JSONLD_PROCESSING_MODE_1_0 &&
-              (pp_jsonld_compaction_get_container (context, alias) & PP_JSONLD_CONTAINER_SET)) ||
+              (pp_jsonld_compaction_get_container (c, context, alias) & PP_JSONLD_CONTAINER_SET)) ||
              !c->compact_arrays;
   add_value (c, result, alias, compacted, as_array);
 
@@ -719,6 +754,12 @@ apply_type_scoped_contexts (PpJsonldCompaction  *c,
   g_autoptr(PpJsonldContext) active = pp_jsonld_context_ref (context);
   g_autoptr(GPtrArray) terms = NULL;
   guint n = pp_json_value_is_array (types) ? pp_json_value_get_size (types) : 1;
+
+  /* no type-scoped context to apply: the types are compacted in this
+   * context for the @type entry, which fails as this would */
+  if (type_scoped == context &&
+      !pp_jsonld_inverse_context_has_scoped_terms (pp_jsonld_compaction_get_inverse (c, context)))
+    return g_steal_pointer (&active);
 
   terms = g_ptr_array_sized_new (n);
   for (guint i = 0; i < n; i++)
@@ -739,7 +780,7 @@ apply_type_scoped_contexts (PpJsonldCompaction  *c,
 
   for (guint i = 0; i < terms->len; i++)
     {
-      const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (type_scoped,
+      const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (c, type_scoped,
                                                                   g_ptr_array_index (terms, i));
       PpJsonldContext *next;
 
@@ -819,7 +860,7 @@ compact_entry (PpJsonldCompaction  *c,
     }
 
   if (expanded_property == PP_JSON_KW (INDEX) &&
-      (pp_jsonld_compaction_get_container (context, active_property) & PP_JSONLD_CONTAINER_INDEX))
+      (pp_jsonld_compaction_get_container (c, context, active_property) & PP_JSONLD_CONTAINER_INDEX))
     return TRUE;
 
   /* keywords kept as they are, and what is not in expanded form */
@@ -875,7 +916,7 @@ compact_map (PpJsonldCompaction  *c,
              GError             **error)
 {
   g_autoptr(PpJsonldContext) context = pp_jsonld_context_ref (input_context);
-  const PpJsonldTermDef *property_def = pp_jsonld_compaction_get_term (input_context, active_property);
+  const PpJsonldTermDef *property_def = pp_jsonld_compaction_get_term (c, input_context, active_property);
   g_auto(MemberOrder) order = { 0, };
   const PpJsonValue *types;
   PpJsonValue *result;
@@ -907,7 +948,7 @@ compact_map (PpJsonldCompaction  *c,
       pp_json_object_has (element, PP_JSON_KW (ID)))
     {
       PpJsonValue *compacted = NULL;
-      const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (context, active_property);
+      const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (c, context, active_property);
 
       if (!pp_jsonld_compaction_compact_value (c, context, active_property, element,
                                                &compacted, error))
@@ -919,7 +960,7 @@ compact_map (PpJsonldCompaction  *c,
     }
 
   if (pp_json_value_is_list_object (element) &&
-      (pp_jsonld_compaction_get_container (context, active_property) & PP_JSONLD_CONTAINER_LIST))
+      (pp_jsonld_compaction_get_container (c, context, active_property) & PP_JSONLD_CONTAINER_LIST))
     return pp_jsonld_compaction_compact_element (c, context, active_property,
                                                  pp_json_object_get (element, PP_JSON_KW (LIST)),
                                                  depth + 1, error);
@@ -996,7 +1037,7 @@ pp_jsonld_compaction_compact_element (PpJsonldCompaction  *c,
             pp_json_array_append (c->arena, result, compacted);
         }
 
-      container = pp_jsonld_compaction_get_container (context, active_property);
+      container = pp_jsonld_compaction_get_container (c, context, active_property);
       if (pp_json_value_get_size (result) != 1 || !c->compact_arrays ||
           pp_jsonld_str_equal0 (active_property, "@graph") ||
           pp_jsonld_str_equal0 (active_property, "@set") ||

@@ -31,6 +31,17 @@ G_BEGIN_DECLS
  * so it nests up to twice as deep as the documents expansion accepts */
 #define PP_JSONLD_COMPACT_MAX_DEPTH (2 * PP_JSONLD_MAX_DEPTH + 2)
 
+/* The term definitions looked up by one call that compacts, by the
+ * address of the term and of the context */
+#define PP_JSONLD_TERM_CACHE_SIZE 64
+
+typedef struct {
+  PpJsonldContext        *context;
+  const char             *term;
+  const PpJsonldTermDef  *def;
+  guint                   generation;
+} PpJsonldTermCacheSlot;
+
 typedef struct {
   PpJsonldOptions        *options;
   GCancellable           *cancellable;
@@ -46,18 +57,32 @@ typedef struct {
   PpJsonldContext        *inverse_owner;
   PpJsonldInverseContext *inverse;
 
-  /* IRI Compaction with vocab and no value for memo_owner: IRI → result */
+  /* IRI Compaction with vocab for memo_owner: IRI → what it compacts to,
+   * for no value and for the values that Term Selection tells apart
+   * (pp-jsonld-compact-iri.c); the results interned in memo_arena are
+   * kept for memo_generation */
   PpJsonldContext        *memo_owner;
   GHashTable             *memo;
+  PpJsonArena            *memo_arena;
+  guint                   memo_generation;
 
   /* where the result is built: set for each call that compacts */
   PpJsonArena            *arena;
+
+  /* the slots of term_generation hold for the call that compacts */
+  PpJsonldTermCacheSlot   term_cache[PP_JSONLD_TERM_CACHE_SIZE];
+  guint                   term_generation;
 } PpJsonldCompaction;
 
 void                    pp_jsonld_compaction_init            (PpJsonldCompaction  *c,
                                                               PpJsonldOptions     *options,
                                                               GCancellable        *cancellable);
 void                    pp_jsonld_compaction_clear           (PpJsonldCompaction  *c);
+
+/* A call that compacts into @arena begins, and ends */
+void                    pp_jsonld_compaction_begin           (PpJsonldCompaction  *c,
+                                                              PpJsonArena         *arena);
+void                    pp_jsonld_compaction_end             (PpJsonldCompaction  *c);
 
 /* The inverse context of @context (transfer none) */
 PpJsonldInverseContext *pp_jsonld_compaction_get_inverse     (PpJsonldCompaction  *c,
@@ -81,6 +106,50 @@ const char             *pp_jsonld_compaction_compact_iri     (PpJsonldCompaction
                                                               const PpJsonValue   *value,
                                                               gboolean             vocab,
                                                               gboolean             reverse,
+                                                              GError             **error);
+
+/**
+ * PpJsonldValueShape:
+ * @PP_JSONLD_VALUE_SHAPE_NONE: no value
+ * @PP_JSONLD_VALUE_SHAPE_PLAIN: a value object with a value alone
+ * @PP_JSONLD_VALUE_SHAPE_TYPED: a value object with a type
+ * @PP_JSONLD_VALUE_SHAPE_LANGUAGE: a value object with a language or
+ *   direction
+ * @PP_JSONLD_VALUE_SHAPE_NODE: a node object without an identifier, or
+ *   not a map
+ * @PP_JSONLD_VALUE_SHAPE_NODE_ID: a node object with an identifier that
+ *   does not compact to a term of its own
+ * @PP_JSONLD_VALUE_SHAPE_NODE_VOCAB_ID: a node object with an identifier
+ *   that compacts to a term for it
+ * @PP_JSONLD_VALUE_SHAPE_OTHER: any other value (lists, graphs, indexed
+ *   or preserved values, reverse properties): Term Selection reads more
+ *   of it
+ *
+ * What Term Selection reads of a value, in an active context, besides
+ * the type or language it names (the shape's detail): two values of one
+ * shape and detail select the same term for an IRI.
+ */
+typedef enum {
+  PP_JSONLD_VALUE_SHAPE_NONE,
+  PP_JSONLD_VALUE_SHAPE_PLAIN,
+  PP_JSONLD_VALUE_SHAPE_TYPED,
+  PP_JSONLD_VALUE_SHAPE_LANGUAGE,
+  PP_JSONLD_VALUE_SHAPE_NODE,
+  PP_JSONLD_VALUE_SHAPE_NODE_ID,
+  PP_JSONLD_VALUE_SHAPE_NODE_VOCAB_ID,
+  PP_JSONLD_VALUE_SHAPE_OTHER,
+} PpJsonldValueShape;
+
+/* The shape of @value (not NULL) for Term Selection, and its detail (the
+ * type, or the language key, of a value object; NULL for the others,
+ * valid as long as @value and the run's arena); FALSE with @error set on
+ * failure */
+gboolean                pp_jsonld_compaction_get_value_shape (PpJsonldCompaction  *c,
+                                                              PpJsonldContext     *context,
+                                                              const PpJsonValue   *value,
+                                                              gboolean             reverse,
+                                                              PpJsonldValueShape  *shape,
+                                                              const char         **detail,
                                                               GError             **error);
 
 /* IRI Compaction of a keyword (or IRI) with vocab and no value */
@@ -118,19 +187,41 @@ pp_jsonld_str_equal0 (const char *a,
   return a != NULL && b != NULL && strcmp (a, b) == 0;
 }
 
+/* The definition of @term in @context, or NULL. @term is a string that
+ * keeps its address and contents through the call that compacts: one
+ * interned in the run's arena, a keyword, or one of a term definition;
+ * the same term is looked up in the same context once per call. */
 static inline const PpJsonldTermDef *
-pp_jsonld_compaction_get_term (PpJsonldContext *context,
-                               const char      *term)
+pp_jsonld_compaction_get_term (PpJsonldCompaction *c,
+                               PpJsonldContext    *context,
+                               const char         *term)
 {
-  return term != NULL ? pp_jsonld_context_get_term (context, term) : NULL;
+  PpJsonldTermCacheSlot *slot;
+
+  if (term == NULL)
+    return NULL;
+
+  slot = &c->term_cache[(((guintptr) term >> 3) ^ ((guintptr) context >> 6)) %
+                        PP_JSONLD_TERM_CACHE_SIZE];
+  if (slot->generation != c->term_generation || slot->term != term ||
+      slot->context != context)
+    {
+      slot->context = context;
+      slot->term = term;
+      slot->def = pp_jsonld_context_get_term (context, term);
+      slot->generation = c->term_generation;
+    }
+
+  return slot->def;
 }
 
 /* the container mapping of @term, 0 when it has none */
 static inline guint
-pp_jsonld_compaction_get_container (PpJsonldContext *context,
-                                    const char      *term)
+pp_jsonld_compaction_get_container (PpJsonldCompaction *c,
+                                    PpJsonldContext    *context,
+                                    const char         *term)
 {
-  const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (context, term);
+  const PpJsonldTermDef *def = pp_jsonld_compaction_get_term (c, context, term);
 
   return def != NULL ? def->container : PP_JSONLD_CONTAINER_NONE;
 }

@@ -205,10 +205,10 @@ compactor_compact (PpJsonldCompactor  *compactor,
 {
   PpJsonValue *compacted;
 
-  compactor->c.arena = arena;
+  pp_jsonld_compaction_begin (&compactor->c, arena);
   compacted = pp_jsonld_compaction_compact_element (&compactor->c, compactor->active, NULL,
                                                     element, depth, error);
-  compactor->c.arena = NULL;
+  pp_jsonld_compaction_end (&compactor->c);
 
   return compacted;
 }
@@ -237,10 +237,10 @@ compactor_get_graph_key (PpJsonldCompactor  *compactor,
   if (n_items == 0)
     return NULL;
 
-  compactor->c.arena = arena;
+  pp_jsonld_compaction_begin (&compactor->c, arena);
   alias = pp_jsonld_compaction_compact_keyword (&compactor->c, compactor->active,
                                                 PP_JSON_KW (GRAPH), error);
-  compactor->c.arena = NULL;
+  pp_jsonld_compaction_end (&compactor->c);
 
   return alias;
 }

@@ -53,6 +53,13 @@ const char             *pp_jsonld_inverse_context_select_term  (PpJsonldInverseC
 gboolean                pp_jsonld_inverse_context_has_iri      (PpJsonldInverseContext *inverse,
                                                                 const char             *iri);
 
+/* Whether a prefix of the context may start @iri: FALSE when none can */
+gboolean                pp_jsonld_inverse_context_may_have_prefix (PpJsonldInverseContext *inverse,
+                                                                   const char             *iri);
+
+/* Whether a term of the context has a scoped context */
+gboolean                pp_jsonld_inverse_context_has_scoped_terms (PpJsonldInverseContext *inverse);
+
 /**
  * PpJsonldPrefix:
  * @term: a term usable as the prefix of a compact IRI (a non-null IRI

@@ -33,6 +33,8 @@ typedef struct _PpJsonldInverseContext {
   GHashTable   *iris;      /* const char * IRI → GArray of InverseRecord */
   GStringChunk *keys;      /* the keys that are not constants */
   GArray       *prefixes;  /* PpJsonldPrefix, shortest term first */
+  guint32       prefix_starts[256 / 32];  /* the first bytes of their IRIs */
+  gboolean      has_scoped_terms;         /* a term has a scoped context */
 } InverseContext;
 
 static void
@@ -157,14 +159,19 @@ inverse_context_build (PpJsonldContext *context)
       guint container;
       GArray *records;
 
+      if (def != NULL && def->has_context)
+        inverse->has_scoped_terms = TRUE;
+
       if (def == NULL || def->iri == NULL)
         continue;
 
       if (def->prefix)
         {
           PpJsonldPrefix prefix = { def->term, def->iri, strlen (def->iri) };
+          guchar start = (guchar) def->iri[0];
 
           g_array_append_val (inverse->prefixes, prefix);
+          inverse->prefix_starts[start / 32] |= 1u << (start % 32);
         }
 
       /* the strings of a definition live as long as the context */
@@ -338,4 +345,39 @@ pp_jsonld_inverse_context_get_prefixes (PpJsonldInverseContext *inverse,
 
   *n_prefixes = inverse->prefixes->len;
   return (const PpJsonldPrefix *) (gpointer) inverse->prefixes->data;
+}
+
+/**
+ * pp_jsonld_inverse_context_may_have_prefix:
+ * @inverse: an inverse context
+ * @iri: an IRI
+ *
+ * Returns: %FALSE when no prefix of the context can start @iri, %TRUE
+ *   when one may
+ */
+gboolean
+pp_jsonld_inverse_context_may_have_prefix (PpJsonldInverseContext *inverse,
+                                           const char             *iri)
+{
+  guchar start;
+
+  g_return_val_if_fail (inverse != NULL, FALSE);
+  g_return_val_if_fail (iri != NULL, FALSE);
+
+  start = (guchar) iri[0];
+  return (inverse->prefix_starts[start / 32] & (1u << (start % 32))) != 0;
+}
+
+/**
+ * pp_jsonld_inverse_context_has_scoped_terms:
+ * @inverse: an inverse context
+ *
+ * Returns: whether a term of the context has a scoped context
+ */
+gboolean
+pp_jsonld_inverse_context_has_scoped_terms (PpJsonldInverseContext *inverse)
+{
+  g_return_val_if_fail (inverse != NULL, FALSE);
+
+  return inverse->has_scoped_terms;
 }

@@ -205,6 +205,109 @@ test_compactor_tree_items (void)
   g_assert_cmpstr (got, ==, expected);
 }
 
+/* Compacts each item of @expanded_text through one compactor, every item
+ * into an arena of its own, and checks each against the item compacted
+ * alone, by a compactor of its own, and against @expected */
+static void
+check_items_one_by_one (const char         *context_text_,
+                        const char         *expanded_text,
+                        const char * const *expected)
+{
+  g_autoptr(JsonNode) context = parse (context_text_, TRUE);
+  g_autoptr(JsonNode) expanded = parse (expanded_text, FALSE);
+  g_autoptr(PpJsonldCompactor) compactor = NULL;
+  g_autoptr(PpJsonArena) input_arena = pp_json_arena_new ();
+  g_autoptr(GError) error = NULL;
+  PpJsonValue *input;
+
+  compactor = pp_jsonld_compactor_new (context, NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  input = pp_json_value_from_json_node (input_arena, expanded, 64, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < pp_json_value_get_size (input); i++)
+    {
+      g_autoptr(PpJsonArena) item_arena = pp_json_arena_new ();
+      g_autoptr(PpJsonArena) alone_arena = pp_json_arena_new ();
+      g_autoptr(PpJsonldCompactor) alone_compactor = NULL;
+      g_autofree char *got = NULL;
+      g_autofree char *alone = NULL;
+      PpJsonValue *item;
+
+      item = pp_jsonld_compactor_compact_item_value (compactor, item_arena,
+                                                     pp_json_array_get (input, i), &error);
+      g_assert_no_error (error);
+      got = value_to_string (item);
+
+      alone_compactor = pp_jsonld_compactor_new (context, NULL, NULL, &error);
+      g_assert_no_error (error);
+      item = pp_jsonld_compactor_compact_item_value (alone_compactor, alone_arena,
+                                                     pp_json_array_get (input, i), &error);
+      g_assert_no_error (error);
+      alone = value_to_string (item);
+
+      g_assert_cmpstr (got, ==, alone);
+      g_assert_cmpstr (got, ==, expected[i]);
+    }
+}
+
+/* one IRI with values that select different terms, one after another:
+ * what was selected for one value is not taken for another */
+static void
+test_compactor_value_shapes (void)
+{
+  static const char *shapes_context =
+    "{\"@vocab\": \"http://ex.org/\","
+    " \"xsd\": \"http://www.w3.org/2001/XMLSchema#\","
+    " \"name\": {\"@id\": \"http://ex.org/name\", \"@language\": \"en\"},"
+    " \"nameDate\": {\"@id\": \"http://ex.org/name\", \"@type\": \"xsd:date\"},"
+    " \"nameRef\": {\"@id\": \"http://ex.org/name\", \"@type\": \"@id\"},"
+    " \"nameVocab\": {\"@id\": \"http://ex.org/name\", \"@type\": \"@vocab\"},"
+    " \"Bob\": \"http://ex.org/Bob\"}";
+  static const char *expanded_text =
+    "[{\"http://ex.org/name\": [{\"@value\": \"Ann\", \"@language\": \"en\"}]},"
+    " {\"http://ex.org/name\": [{\"@value\": \"Ann\"}]},"
+    " {\"http://ex.org/name\": [{\"@value\": \"2020-01-01\","
+    "                            \"@type\": \"http://www.w3.org/2001/XMLSchema#date\"}]},"
+    " {\"http://ex.org/name\": [{\"@id\": \"http://ex.org/Bob\"}]},"
+    " {\"http://ex.org/name\": [{\"@id\": \"http://ex.org/carol\"}]},"
+    " {\"http://ex.org/name\": [{\"@value\": \"Anna\", \"@language\": \"DE\"}]},"
+    " {\"http://ex.org/name\": [{\"@value\": \"Ann\", \"@language\": \"EN\"}]}]";
+  static const char * const expected[] = {
+    "{\"name\":\"Ann\"}",
+    "{\"http://ex.org/name\":\"Ann\"}",
+    "{\"nameDate\":\"2020-01-01\"}",
+    "{\"nameVocab\":\"Bob\"}",
+    "{\"nameRef\":\"http://ex.org/carol\"}",
+    "{\"http://ex.org/name\":{\"@value\":\"Anna\",\"@language\":\"DE\"}}",
+    "{\"name\":\"Ann\"}",
+  };
+
+  check_items_one_by_one (shapes_context, expanded_text, expected);
+}
+
+/* one IRI in two active contexts, a scoped context giving it a term of
+ * its own: what it compacts to in one is not taken for the other */
+static void
+test_compactor_scoped_context (void)
+{
+  static const char *scoped_context =
+    "{\"@vocab\": \"http://ex.org/\","
+    " \"outer\": {\"@id\": \"http://ex.org/outer\","
+    "             \"@context\": {\"label\": \"http://ex.org/name\"}}}";
+  static const char *expanded_text =
+    "[{\"http://ex.org/name\": [{\"@value\": \"a\"}],"
+    "  \"http://ex.org/outer\": [{\"http://ex.org/name\": [{\"@value\": \"b\"}]}]},"
+    " {\"http://ex.org/outer\": [{\"http://ex.org/name\": [{\"@value\": \"c\"}]}],"
+    "  \"http://ex.org/name\": [{\"@value\": \"d\"}]}]";
+  static const char * const expected[] = {
+    "{\"name\":\"a\",\"outer\":{\"label\":\"b\"}}",
+    "{\"outer\":{\"label\":\"c\"},\"name\":\"d\"}",
+  };
+
+  check_items_one_by_one (scoped_context, expanded_text, expected);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -215,6 +318,8 @@ main (int    argc,
   g_test_add_func ("/jsonld/compact-value/shares-nothing-with-input", test_shares_nothing);
   g_test_add_func ("/jsonld/compactor/items-as-values", test_compactor_items);
   g_test_add_func ("/jsonld/compactor/items-as-trees", test_compactor_tree_items);
+  g_test_add_func ("/jsonld/compactor/memo/value-shapes", test_compactor_value_shapes);
+  g_test_add_func ("/jsonld/compactor/memo/scoped-context", test_compactor_scoped_context);
 
   return g_test_run ();
 }
