@@ -41,10 +41,10 @@
  * string kept (identifiers, types, names, keys) is interned in the
  * resolver's arena, once however many nodes have it, so that two are
  * equal exactly when their pointers are; the arrays of an entity live in
- * the arena too. The entities are kept in the order of their
- * identifiers, and the entities that share a name or a link, and the
- * longer names each name's last words end, are gathered in buckets, all as
- * the nodes arrive. Once the last segment is in, the groups are found with
+ * the arena too. The entities that share a name or a link, and the
+ * longer names each name's last words end, are gathered in buckets as the
+ * nodes arrive. Once the last segment is in, the entities are put in the
+ * order of their identifiers, and the groups are found with
  * union-find over those records, visiting nodes and keys in sorted order,
  * so they depend only on the merged graph, never on the order the segments
  * arrived in: only the buckets that several entities share are visited,
@@ -73,13 +73,13 @@ typedef struct
 typedef struct
 {
   const char *id;              /* interned */
-  gboolean blank;              /* has no IRI of its author's: a blank
+  guint blank : 1;             /* has no IRI of its author's: a blank
                                 * node, or minted */
-  gboolean minted;             /* its @id was minted by libpp, in a graph
+  guint minted : 1;            /* its @id was minted by libpp, in a graph
                                 * merged again (is_minted_id()) */
-  gboolean described;          /* says more than its @id somewhere */
-  gboolean indexed;            /* has an @index somewhere */
-  gboolean joined;             /* in a provisional group with another */
+  guint described : 1;         /* says more than its @id somewhere */
+  guint indexed : 1;           /* has an @index somewhere */
+  guint joined : 1;            /* in a provisional group with another */
   Strings types;               /* IRIs */
   const char *signature;       /* the types, sorted, one per line;
                                 * interned */
@@ -161,13 +161,14 @@ struct _PpEntityResolver
   PpJsonArena *arena;
   GString *scratch;            /* for a key being built */
 
-  /* What the segments brought, gathered as they arrive */
+  /* What the segments brought, gathered as they arrive; the tables and
+   * the provisional groups are freed once grouped, when only the groups
+   * are left to use */
   GHashTable *by_id;           /* interned id → Entity (in the arena),
                                 * until grouped */
-  GPtrArray *arrived;          /* (element-type Entity): by slot */
-  GSequence *by_identifier;    /* (element-type Entity) (not owned): the
-                                * same, in the order of their identifiers,
-                                * until grouped */
+  GPtrArray *arrived;          /* (element-type Entity): by slot, until
+                                * grouped, when its array is sorted into
+                                * @entities */
   GHashTable *name_keys;       /* an interned name as written → its
                                 * interned key, or NULL */
   PpMergeCandidateIndex *candidate_index;
@@ -200,7 +201,7 @@ struct _PpEntityResolver
 
   /* Once grouped */
   PpJsonldNodeMap *map;
-  Entity *entities;            /* by identifier */
+  Entity **entities;           /* by identifier (in the arena) */
   GHashTable *left_out;        /* the interned ids of the other nodes:
                                 * bare references, nodes with an @index */
   guint n_entities;
@@ -244,7 +245,8 @@ strings_add (Resolver   *self,
 {
   if (strings->n == strings->cap)
     {
-      guint cap = MAX (2, strings->cap * 2);
+      /* most entities have one type, one name */
+      guint cap = strings->cap == 0 ? 1 : strings->cap * 2;
 
       strings->items = pp_json_arena_grow (self->arena, strings->items,
                                            strings->cap * sizeof (char *), cap * sizeof (char *));
@@ -627,7 +629,7 @@ unite_sharing (Resolver       *self,
   for (guint i = 0; i < entries->len; i++)
     {
       guint entry = g_array_index (entries, guint, i);
-      const Entity *entity = &self->entities[entry / 2];
+      const Entity *entity = self->entities[entry / 2];
       Kind *kind = NULL;
 
       for (guint k = 0; k < kinds->len && kind == NULL; k++)
@@ -722,7 +724,7 @@ find_longer_name (Resolver     *self,
         {
           guint other = g_array_index (carriers, guint, c);
 
-          if (!types_compatible (entity, &self->entities[other]))
+          if (!types_compatible (entity, self->entities[other]))
             continue;
           if (group == G_MAXUINT)
             {
@@ -748,7 +750,7 @@ unite_by_short_names (Resolver *self)
 
   for (guint i = 0; i < self->n_entities; i++)
     {
-      Entity *entity = &self->entities[i];
+      Entity *entity = self->entities[i];
 
       for (guint k = 0; k < entity->names.n; k++)
         {
@@ -944,12 +946,12 @@ is_minted_id (const char *id)
   return id[16] == '#';
 }
 
+/* Orders pointers to entities by identifier */
 static int
-compare_entity_ids (gconstpointer a,
-                    gconstpointer b,
-                    gpointer      user_data)
+compare_entity_ids (const void *a,
+                    const void *b)
 {
-  return strcmp (((const Entity *) a)->id, ((const Entity *) b)->id);
+  return strcmp ((*(Entity * const *) a)->id, (*(Entity * const *) b)->id);
 }
 
 
@@ -980,7 +982,6 @@ lookup_entity (Resolver   *self,
     }
 
   g_ptr_array_add (self->arrived, entity);
-  g_sequence_insert_sorted (self->by_identifier, entity, compare_entity_ids, NULL);
   g_array_append_val (self->provisional_parent, entity->slot);
   g_hash_table_insert (self->by_id, (gpointer) entity->id, entity);
 
@@ -1119,7 +1120,6 @@ pp_entity_resolver_new (void)
   self->scratch = g_string_new (NULL);
   self->by_id = g_hash_table_new (NULL, NULL);
   self->arrived = g_ptr_array_new ();
-  self->by_identifier = g_sequence_new (NULL);
   self->name_keys = g_hash_table_new (NULL, NULL);
   self->candidate_index = pp_merge_candidate_index_new ();
   /* by string: a minted identifier is looked up too */
@@ -1203,10 +1203,13 @@ gboolean
 pp_entity_resolver_is_joined (PpEntityResolver *self,
                               const char       *id)
 {
-  const char *interned = pp_json_arena_lookup_interned (self->arena, id);
-  Entity *entity = interned != NULL ? g_hash_table_lookup (self->by_id, interned) : NULL;
+  const char *interned;
+  Entity *entity;
 
   g_return_val_if_fail (self->entities == NULL, FALSE);
+
+  interned = pp_json_arena_lookup_interned (self->arena, id);
+  entity = interned != NULL ? g_hash_table_lookup (self->by_id, interned) : NULL;
 
   return entity != NULL && entity->joined;
 }
@@ -1249,7 +1252,7 @@ describe_group (Resolver    *self,
 
   for (guint m = 0; m < n_members; m++)
     {
-      Entity *entity = &self->entities[members[m]];
+      Entity *entity = self->entities[members[m]];
       const char *candidate, *written;
 
       *family = pp_schema_types_prefer_family (*family, entity->family);
@@ -1339,10 +1342,13 @@ char *
 pp_entity_resolver_dup_provisional_id (PpEntityResolver *self,
                                        const char       *id)
 {
-  const char *interned = pp_json_arena_lookup_interned (self->arena, id);
-  Entity *entity = interned != NULL ? g_hash_table_lookup (self->by_id, interned) : NULL;
+  const char *interned;
+  Entity *entity;
 
   g_return_val_if_fail (self->entities == NULL, NULL);
+
+  interned = pp_json_arena_lookup_interned (self->arena, id);
+  entity = interned != NULL ? g_hash_table_lookup (self->by_id, interned) : NULL;
 
   if (entity == NULL || !self->mint_ids || !entity->blank || entity->minted || !entity->described ||
       entity->indexed || entity->family == NULL || entity->best_name == G_MAXUINT)
@@ -1350,15 +1356,6 @@ pp_entity_resolver_dup_provisional_id (PpEntityResolver *self,
 
   return format_minted_id (self->mint_prefix, entity->family,
                            entity->names.items[entity->best_name], 1);
-}
-
-/* Adds a copy of @id to the set @ids, unless it has it */
-static void
-add_id (GHashTable *ids,
-        const char *id)
-{
-  if (!g_hash_table_contains (ids, id))
-    g_hash_table_add (ids, g_strdup (id));
 }
 
 /* Adds @id to @changed, and the nodes that refer to it, also to
@@ -1371,10 +1368,10 @@ add_changed (GHashTable *changed,
 {
   GPtrArray *ids = g_hash_table_lookup (referrers, id);
 
-  add_id (changed, id);
+  g_hash_table_add (changed, (gpointer) id);
   for (guint i = 0; ids != NULL && i < ids->len; i++)
     {
-      add_id (changed, ids->pdata[i]);
+      g_hash_table_add (changed, ids->pdata[i]);
       if (referring != NULL)
         g_hash_table_add (referring, ids->pdata[i]);
     }
@@ -1401,8 +1398,8 @@ find_minted (Resolver    *self,
              guint        n_members)
 {
   for (guint i = 0; i < n_members; i++)
-    if (self->entities[members[i]].minted)
-      return self->entities[members[i]].id;
+    if (self->entities[members[i]]->minted)
+      return self->entities[members[i]]->id;
 
   return NULL;
 }
@@ -1445,7 +1442,7 @@ groups_init (Groups   *groups,
     {
       taken = g_hash_table_new (g_str_hash, g_str_equal);
       for (guint i = 0; i < n; i++)
-        g_hash_table_add (taken, (gpointer) self->entities[i].id);
+        g_hash_table_add (taken, (gpointer) self->entities[i]->id);
     }
 
   /* In the order of the roots, so that a clash of minted identifiers is
@@ -1478,7 +1475,7 @@ groups_init (Groups   *groups,
           groups->targets[root] = id;
         }
       else
-        groups->targets[root] = self->entities[root].id;
+        groups->targets[root] = self->entities[root]->id;
     }
 }
 
@@ -1504,7 +1501,8 @@ merge_groups (Resolver   *self,
               GHashTable *renamed)
 {
   Groups *groups = ensure_groups (self);
-  GHashTable *changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* the identifiers are the resolver's own, or its groups' */
+  GHashTable *changed = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) referring = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GArray) moved = g_array_new (FALSE, FALSE, sizeof (guint));
 
@@ -1519,12 +1517,12 @@ merge_groups (Resolver   *self,
         continue;
 
       if (renamed != NULL && groups->size[root] == 1 &&
-          !g_str_equal (self->entities[root].id, target))
+          !g_str_equal (self->entities[root]->id, target))
         alone = !g_hash_table_contains (self->left_out, target);
 
       for (guint m = 0; m < groups->size[root]; m++)
         {
-          const char *id = self->entities[members[m]].id;
+          const char *id = self->entities[members[m]]->id;
           g_autoptr(GError) error = NULL;
 
           if (g_str_equal (id, target))
@@ -1551,9 +1549,9 @@ merge_groups (Resolver   *self,
     {
       guint root = g_array_index (moved, guint, i);
 
-      if (!g_hash_table_contains (referring, self->entities[root].id))
-        g_hash_table_insert (renamed, g_strdup (self->entities[root].id),
-                             g_strdup (groups->targets[root]));
+      if (!g_hash_table_contains (referring, self->entities[root]->id))
+        g_hash_table_insert (renamed, (gpointer) self->entities[root]->id,
+                             (gpointer) groups->targets[root]);
     }
 
   return changed;
@@ -1581,6 +1579,7 @@ pp_entity_resolver_group (PpEntityResolver *self,
 {
   g_autoptr(GPtrArray) link_keys = NULL;
   g_autoptr(GPtrArray) name_keys = NULL;
+  guint n_arrived;
   guint n = 0;
 
   g_return_if_fail (self->entities == NULL);
@@ -1589,19 +1588,23 @@ pp_entity_resolver_group (PpEntityResolver *self,
   self->map = map;
   pp_entity_resolver_set_minting (self, document_iri, mint_ids);
 
-  /* The entities move to an array by identifier, kept in order as they
-   * arrived; the arrival order and the provisional groups are done with */
-  self->entities = g_new0 (Entity, MAX (self->arrived->len, 1));
-  self->index_of_slot = g_new (guint, MAX (self->arrived->len, 1));
-  for (GSequenceIter *iter = g_sequence_get_begin_iter (self->by_identifier);
-       !g_sequence_iter_is_end (iter); iter = g_sequence_iter_next (iter))
+  /* The entities, in the order they arrived, are put in the order of
+   * their identifiers, in place, those left out dropped; the arrival order
+   * and the provisional groups are done with */
+  n_arrived = self->arrived->len;
+  self->entities = (Entity **) g_ptr_array_steal (self->arrived, NULL);
+  if (self->entities == NULL)
+    self->entities = g_new0 (Entity *, 1);
+  qsort (self->entities, n_arrived, sizeof (Entity *), compare_entity_ids);
+  self->index_of_slot = g_new (guint, MAX (n_arrived, 1));
+  for (guint i = 0; i < n_arrived; i++)
     {
-      Entity *entity = g_sequence_get (iter);
+      Entity *entity = self->entities[i];
 
       if (entity->described && !entity->indexed)
         {
           self->index_of_slot[entity->slot] = n;
-          self->entities[n++] = *entity;
+          self->entities[n++] = entity;
         }
       else
         {
@@ -1611,16 +1614,19 @@ pp_entity_resolver_group (PpEntityResolver *self,
     }
   self->n_entities = n;
   g_clear_pointer (&self->arrived, g_ptr_array_unref);
-  g_clear_pointer (&self->by_identifier, g_sequence_free);
-  g_hash_table_remove_all (self->by_id);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->name_keys, g_hash_table_unref);
+  g_clear_pointer (&self->provisional_parent, g_array_unref);
+  g_clear_pointer (&self->provisional_links, g_hash_table_unref);
+  g_clear_pointer (&self->provisional_names, g_hash_table_unref);
 
   self->parent = g_new (guint, MAX (n, 1));
   self->iri = g_new0 (const char *, MAX (n, 1));
   for (guint i = 0; i < n; i++)
     {
       self->parent[i] = i;
-      if (!self->entities[i].blank)
-        self->iri[i] = self->entities[i].id;
+      if (!self->entities[i]->blank)
+        self->iri[i] = self->entities[i]->id;
     }
 
   /* The buckets gathered as the nodes arrived, in the order of their
@@ -1634,6 +1640,11 @@ pp_entity_resolver_group (PpEntityResolver *self,
    * alternateName */
   unite_by_buckets (self, self->name_buckets, name_keys, types_compatible);
   unite_by_short_names (self);
+
+  /* The buckets are done with too: only the groups are left to use */
+  g_clear_pointer (&self->link_buckets, g_hash_table_unref);
+  g_clear_pointer (&self->name_buckets, g_hash_table_unref);
+  g_clear_pointer (&self->endings, g_hash_table_unref);
 }
 
 void
@@ -1646,20 +1657,19 @@ pp_entity_resolver_free (PpEntityResolver *self)
   g_hash_table_unref (self->left_out);
   groups_clear (&self->groups);
   g_clear_pointer (&self->arrived, g_ptr_array_unref);
-  g_clear_pointer (&self->by_identifier, g_sequence_free);
-  g_hash_table_unref (self->by_id);
-  g_hash_table_unref (self->name_keys);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->name_keys, g_hash_table_unref);
   g_clear_pointer (&self->candidate_index, pp_merge_candidate_index_free);
-  g_array_unref (self->provisional_parent);
-  g_hash_table_unref (self->provisional_links);
-  g_hash_table_unref (self->provisional_names);
+  g_clear_pointer (&self->provisional_parent, g_array_unref);
+  g_clear_pointer (&self->provisional_links, g_hash_table_unref);
+  g_clear_pointer (&self->provisional_names, g_hash_table_unref);
   g_free (self->parent);
   g_free (self->iri);
   g_free (self->mint_prefix);
   g_hash_table_unref (self->referrers);
-  g_hash_table_unref (self->endings);
-  g_hash_table_unref (self->link_buckets);
-  g_hash_table_unref (self->name_buckets);
+  g_clear_pointer (&self->endings, g_hash_table_unref);
+  g_clear_pointer (&self->link_buckets, g_hash_table_unref);
+  g_clear_pointer (&self->name_buckets, g_hash_table_unref);
   g_free (self->index_of_slot);
   g_clear_pointer (&self->candidate_roots, g_array_unref);
   g_string_free (self->scratch, TRUE);
@@ -1669,7 +1679,7 @@ pp_entity_resolver_free (PpEntityResolver *self)
 
 /**
  * pp_entity_resolver_find_candidates:
- * @self: a resolver
+ * @self: a resolver, grouped, not merged yet
  *
  * Finds the groups that the rules left apart but that look alike (see
  * pp_merge_candidates_find()), each node named by the identifier it gets
@@ -1684,6 +1694,8 @@ pp_entity_resolver_find_candidates (PpEntityResolver *self)
   g_autoptr(GArray) entities = g_array_new (FALSE, TRUE, sizeof (PpMergeCandidateEntity));
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   Groups *groups = ensure_groups (self);
+
+  g_return_val_if_fail (self->candidate_index != NULL, NULL);
 
   g_clear_pointer (&self->candidate_roots, g_array_unref);
   self->candidate_roots = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -1702,7 +1714,7 @@ pp_entity_resolver_find_candidates (PpEntityResolver *self)
       group_keys = g_ptr_array_new ();
       for (guint m = 0; m < groups->size[root]; m++)
         {
-          Entity *member = &self->entities[members[m]];
+          Entity *member = self->entities[members[m]];
 
           for (guint k = 0; k < member->names.n; k++)
             if (!g_ptr_array_find (group_keys, member->names.items[k], NULL))
@@ -1767,21 +1779,26 @@ pp_entity_resolver_confirm (PpEntityResolver      *self,
  * @self: a resolver
  *
  * @renamed: (nullable) (element-type utf8 utf8): a table for the nodes
- *   that only change their identifier, or %NULL
+ *   that only change their identifier, or %NULL; it gets strings of the
+ *   resolver's, alive as long as it is, and frees none
  *
  * Merges the nodes of every group into one, under the group's IRI or
  * minted identifier. The nodes that are a group of their own, get a
  * minted identifier, and refer to no node that changes, keep what they
  * say: @renamed gets their old identifier → their new one, so that what
- * was made of them can be kept.
+ * was made of them can be kept. The index of the name keys goes first:
+ * no candidate can be found after.
  *
- * Returns: (transfer full) (element-type utf8): the identifiers of the
- *   nodes whose output may have changed: the nodes merged, the nodes they
- *   were merged into, and the nodes that refer to them
+ * Returns: (transfer container) (element-type utf8): the identifiers of
+ *   the nodes whose output may have changed: the nodes merged, the nodes
+ *   they were merged into, and the nodes that refer to them; the strings
+ *   are the resolver's, alive as long as it is
  */
 GHashTable *
 pp_entity_resolver_merge (PpEntityResolver *self,
                           GHashTable       *renamed)
 {
+  g_clear_pointer (&self->candidate_index, pp_merge_candidate_index_free);
+
   return merge_groups (self, renamed);
 }

@@ -47,6 +47,8 @@
  * merged with others, the nodes that refer to them and those whose
  * identifier turns out otherwise, a minority, are compacted at the end,
  * with their final values, so each node is compacted at most twice. A node
+ * compacted ahead is kept as the JSON text it is written as, a fraction of
+ * its values, and read back once the map and the resolver are gone. A node
  * that is one entity with another by the time it arrives
  * (pp_entity_resolver_is_joined()) is not compacted ahead: it is merged
  * in the end. Compacting a node of a flattened graph needs nothing but
@@ -81,16 +83,19 @@ struct _PpMergedGraph
 
   /* Compaction ahead; compactor is NULL when off */
   PpJsonldCompactor *compactor;
-  PpJsonArena *compacted_arena; /* the nodes compacted, and the document */
-  GHashTable *compacted;       /* id → compacted node (a value of
-                                * compacted_arena), NULL for a node
-                                * flattening leaves out, or CHANGED for a
-                                * node that changed since: every node
-                                * compacted once */
+  PpJsonArena *compacted_text; /* the texts of the nodes compacted */
+  GHashTable *compacted;       /* id → the text of its compacted node (in
+                                * compacted_text, as PP_JSON_WRITE_NONE
+                                * writes it), NULL for a node flattening
+                                * leaves out, or CHANGED for a node that
+                                * changed since: every node compacted
+                                * once */
   GHashTable *compacted_as;    /* id → the identifier its node was
                                 * compacted under, where not its own */
-  PpJsonArena *scratch;        /* the nodes flattened to be compacted,
-                                * which no result refers to */
+  PpJsonArena *scratch;        /* the nodes flattened and compacted ahead,
+                                * once written no longer needed */
+  GString *writer;             /* a compacted node being written */
+  guint n_entities;            /* once the resolver is gone */
 };
 
 /* The scratch arena is shared by the segments, and made again once it
@@ -99,8 +104,8 @@ struct _PpMergedGraph
 
 /* In the nodes compacted ahead, a node compacted once that changed since:
  * compacted again at the end */
-static PpJsonValue changed_since_compacted;
-#define CHANGED (&changed_since_compacted)
+static const char changed_since_compacted[] = "";
+#define CHANGED changed_since_compacted
 
 /* One sealed node for the process, so that compaction finds the context it
  * processed before: schema.org, and with provenance the `pp:` prefix too */
@@ -170,9 +175,11 @@ stop_compacting_ahead (PpMergedGraph *self)
 {
   g_clear_pointer (&self->compactor, pp_jsonld_compactor_free);
   g_clear_pointer (&self->compacted, g_hash_table_unref);
-  g_clear_pointer (&self->compacted_arena, pp_json_arena_unref);
+  g_clear_pointer (&self->compacted_text, pp_json_arena_unref);
   g_clear_pointer (&self->compacted_as, g_hash_table_unref);
   g_clear_pointer (&self->scratch, pp_json_arena_unref);
+  if (self->writer != NULL)
+    g_string_free (g_steal_pointer (&self->writer), TRUE);
 }
 
 /* The arena to flatten the nodes compacted ahead into */
@@ -210,7 +217,8 @@ pp_merged_graph_new (PpOutputForm form,
         g_debug ("Compacting at the end only: %s", error->message);
       else
         {
-          self->compacted_arena = pp_json_arena_new ();
+          self->compacted_text = pp_json_arena_new ();
+          self->writer = g_string_new (NULL);
           self->compacted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
           self->compacted_as = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
         }
@@ -271,13 +279,14 @@ drop_supertypes (PpJsonArena *arena,
     pp_json_object_set (arena, node, PP_JSON_KW (TYPE), kept);
 }
 
-/* The node @id of the map, compacted into the arena of the nodes
- * compacted, under the identifier @as_id if not %NULL; %NULL with @error
- * unset when flattening leaves it out. The node is flattened into
- * @scratch, which the result does not refer to. */
+/* The node @id of the map, compacted into @arena, under the identifier
+ * @as_id if not %NULL; %NULL with @error unset when flattening leaves it
+ * out. The node is flattened into @scratch, which the result does not
+ * refer to unless it is @arena. */
 static PpJsonValue *
 compact_node (PpMergedGraph  *self,
               PpJsonArena    *scratch,
+              PpJsonArena    *arena,
               const char     *id,
               const char     *as_id,
               GError        **error)
@@ -292,8 +301,19 @@ compact_node (PpMergedGraph  *self,
   if (as_id != NULL)
     pp_json_object_set (scratch, node, PP_JSON_KW (ID), pp_json_value_new_string (scratch, as_id));
 
-  return pp_jsonld_compactor_compact_item_value (self->compactor, self->compacted_arena,
-                                                 node, error);
+  return pp_jsonld_compactor_compact_item_value (self->compactor, arena, node, error);
+}
+
+/* The text of @compacted, a compacted node, kept in the texts of the nodes
+ * compacted ahead */
+static const char *
+keep_compacted_text (PpMergedGraph     *self,
+                     const PpJsonValue *compacted)
+{
+  g_string_truncate (self->writer, 0);
+  pp_json_value_write (self->writer, compacted, PP_JSON_WRITE_NONE);
+
+  return pp_json_arena_strndup (self->compacted_text, self->writer->str, self->writer->len);
 }
 
 /* The nodes @segment_map brought were just merged into the map */
@@ -320,11 +340,12 @@ compact_ahead (PpMergedGraph   *self,
       g_autoptr(GError) error = NULL;
       g_autofree char *as_id = NULL;
       PpJsonValue *compacted;
+      const char *text = NULL;
 
       if (g_hash_table_contains (self->compacted, id))
         {
           /* Changed since: compacted at the end */
-          g_hash_table_insert (self->compacted, g_strdup (id), CHANGED);
+          g_hash_table_insert (self->compacted, g_strdup (id), (gpointer) CHANGED);
           continue;
         }
 
@@ -336,14 +357,16 @@ compact_ahead (PpMergedGraph   *self,
       as_id = pp_entity_resolver_dup_provisional_id (self->resolver, id);
       if (g_str_equal (as_id, id))
         g_clear_pointer (&as_id, g_free);
-      compacted = compact_node (self, scratch, id, as_id, &error);
+      compacted = compact_node (self, scratch, scratch, id, as_id, &error);
       if (error != NULL)
         {
           g_debug ("Compacting at the end: %s", error->message);
           stop_compacting_ahead (self);
           return;
         }
-      g_hash_table_insert (self->compacted, g_strdup (id), compacted);
+      if (compacted != NULL)
+        text = keep_compacted_text (self, compacted);
+      g_hash_table_insert (self->compacted, g_strdup (id), (gpointer) text);
       if (as_id != NULL)
         g_hash_table_insert (self->compacted_as, g_strdup (id), g_steal_pointer (&as_id));
     }
@@ -601,6 +624,9 @@ drop_all_supertypes (PpJsonArena *arena,
 guint
 pp_merged_graph_get_n_entities (PpMergedGraph *self)
 {
+  if (self->resolver == NULL)
+    return self->n_entities;
+
   return pp_entity_resolver_get_n_entities (self->resolver) - self->n_segment_refs;
 }
 
@@ -659,7 +685,7 @@ keep_compacted_ahead (PpMergedGraph *self,
   while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &as_id))
     {
       g_autofree char *stolen_id = NULL;
-      PpJsonValue *compacted = NULL;
+      const char *compacted = NULL;
 
       if (!g_hash_table_steal_extended (self->compacted, id, (gpointer *) &stolen_id,
                                         (gpointer *) &compacted))
@@ -668,7 +694,7 @@ keep_compacted_ahead (PpMergedGraph *self,
           g_strcmp0 (g_hash_table_lookup (renamed, id), as_id) == 0)
         {
           g_ptr_array_add (kept, (gpointer) as_id);
-          g_ptr_array_add (kept, compacted);
+          g_ptr_array_add (kept, (gpointer) compacted);
         }
     }
 
@@ -683,13 +709,14 @@ keep_compacted_ahead (PpMergedGraph *self,
 
 /* Merges the nodes that describe the same entity, and those of the
  * candidate groups the candidates function confirms; the nodes compacted
- * ahead that it changes are compacted again */
+ * ahead that it changes are compacted again. The resolver is done with
+ * then, and goes. */
 static void
 resolve_entities (PpMergedGraph *self)
 {
   PpEntityResolver *resolver = self->resolver;
   g_autoptr(GHashTable) changed = NULL;
-  g_autoptr(GHashTable) renamed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) renamed = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 start = g_get_monotonic_time ();
 
   pp_entity_resolver_group (resolver, self->map, self->document_iri, self->mint_ids);
@@ -710,40 +737,89 @@ resolve_entities (PpMergedGraph *self)
 
   if (self->compactor != NULL)
     keep_compacted_ahead (self, changed, renamed);
+
+  /* The identifiers in the tables are the resolver's: they go first */
+  g_clear_pointer (&changed, g_hash_table_unref);
+  g_clear_pointer (&renamed, g_hash_table_unref);
+  self->n_entities = pp_merged_graph_get_n_entities (self);
+  g_clear_pointer (&self->resolver, pp_entity_resolver_free);
 }
 
-/* The compacted document from the nodes compacted ahead, and the others
- * compacted now, in the arena of the nodes compacted */
+/* A node of the compacted document: compacted at the end, or the text of
+ * the one compacted ahead */
+typedef struct
+{
+  PpJsonValue *value;
+  const char *text;
+} CompactedItem;
+
+/* The map is done with once every node is compacted: it goes before the
+ * nodes compacted ahead are read back, so that it and the document are
+ * never alive together */
+static void
+drop_sources (PpMergedGraph *self)
+{
+  g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
+  g_clear_pointer (&self->scratch, pp_json_arena_unref);
+}
+
+/* The compacted document in @arena, from the nodes compacted ahead, read
+ * back, and the others compacted now */
 static PpJsonValue *
 finish_compacted_ahead (PpMergedGraph  *self,
+                        PpJsonArena    *arena,
                         GError        **error)
 {
-  g_autoptr(GPtrArray) ids = pp_jsonld_node_map_get_node_ids (self->map, NULL, TRUE);
-  g_autoptr(PpJsonArena) scratch = pp_json_arena_new ();
-  PpJsonArena *arena = self->compacted_arena;
-  PpJsonValue *items = pp_json_value_new_array (arena, ids->len);
+  g_autoptr(GArray) items = NULL;
+  PpJsonValue *values;
   PpJsonValue *compacted;
 
-  for (guint i = 0; i < ids->len; i++)
+  {
+    g_autoptr(GPtrArray) ids = pp_jsonld_node_map_get_node_ids (self->map, NULL, TRUE);
+    g_autoptr(PpJsonArena) scratch = pp_json_arena_new ();
+
+    items = g_array_sized_new (FALSE, FALSE, sizeof (CompactedItem), ids->len);
+    for (guint i = 0; i < ids->len; i++)
+      {
+        const char *id = g_ptr_array_index (ids, i);
+        CompactedItem item = { NULL, NULL };
+
+        if (g_hash_table_lookup_extended (self->compacted, id, NULL, (gpointer *) &item.text) &&
+            item.text != CHANGED)
+          {
+            if (item.text != NULL)
+              g_array_append_val (items, item);
+            continue;
+          }
+
+        item.text = NULL;
+        item.value = compact_node (self, scratch, arena, id, NULL, error);
+        if (item.value != NULL)
+          g_array_append_val (items, item);
+        else if (error != NULL && *error != NULL)
+          return NULL;
+      }
+  }
+
+  drop_sources (self);
+
+  values = pp_json_value_new_array (arena, items->len);
+  for (guint i = 0; i < items->len; i++)
     {
-      const char *id = g_ptr_array_index (ids, i);
+      CompactedItem *item = &g_array_index (items, CompactedItem, i);
+      PpJsonValue *value = item->value;
 
-      if (g_hash_table_lookup_extended (self->compacted, id, NULL, (gpointer *) &compacted) &&
-          compacted != CHANGED)
-        {
-          if (compacted != NULL)
-            pp_json_array_append (arena, items, compacted);
-          continue;
-        }
-
-      compacted = compact_node (self, scratch, id, NULL, error);
-      if (compacted != NULL)
-        pp_json_array_append (arena, items, compacted);
-      else if (error != NULL && *error != NULL)
+      if (value == NULL)
+        value = pp_json_value_parse (arena, item->text, -1, error);
+      if (value == NULL)
         return NULL;
+      pp_json_array_append (arena, values, value);
     }
+  g_clear_pointer (&items, g_array_unref);
+  g_hash_table_remove_all (self->compacted);
+  g_clear_pointer (&self->compacted_text, pp_json_arena_unref);
 
-  compacted = pp_jsonld_compactor_finish_value (self->compactor, arena, items, error);
+  compacted = pp_jsonld_compactor_finish_value (self->compactor, arena, values, error);
 
   return compacted != NULL ? wrap_in_graph (arena, compacted) : NULL;
 }
@@ -764,19 +840,12 @@ finish_value (PpMergedGraph  *self,
 
   resolve_entities (self);
 
+  /* The document shares nothing with the map, which is gone before a
+   * tree or bytes are made of the document */
   if (self->compactor != NULL)
     {
-      PpJsonValue *document = finish_compacted_ahead (self, error);
-
-      /* The document shares nothing with the map: the map goes before a
-       * tree or bytes are made of the document, so that the two are never
-       * both alive */
-      *arena = pp_json_arena_ref (self->compacted_arena);
-      g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
-      g_clear_pointer (&self->scratch, pp_json_arena_unref);
-      g_hash_table_remove_all (self->compacted);
-
-      return document;
+      *arena = pp_json_arena_new ();
+      return finish_compacted_ahead (self, *arena, error);
     }
 
   *arena = pp_json_arena_new ();

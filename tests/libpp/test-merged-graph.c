@@ -163,6 +163,43 @@ count_occurrences (const char *text,
   return n;
 }
 
+/* Literals the nodes compacted ahead keep as they were compacted:
+ * escapes, characters beyond ASCII, numbers of every shape, booleans, a
+ * language, a type */
+static const char * const literal_answers[] = {
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Person\","
+  " \"name\": \"Ada \\\"the Enchantress\\\" King\","
+  " \"description\": \"line one\\nline two\\t\\\\ \\u00e9\\u2603 \\ud83d\\ude00 \\u001f\","
+  " \"height\": 1.5, \"weight\": 1e21, \"birthDate\": {\"@value\": \"1815-12-10\", \"@type\": \"Date\"},"
+  " \"numberOfEmployees\": -0.0, \"award\": [12345678901234567, 0.000001, 1e-7, true, false],"
+  " \"jobTitle\": {\"@value\": \"math\\u00e9maticienne\", \"@language\": \"fr\"}}",
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Place\", \"name\": \"S\\u00e3o Paulo\","
+  " \"latitude\": -23.55, \"longitude\": -46.633333333333333}",
+};
+
+/* The text of the document that compacting the flattened graph of
+ * @texts gives */
+static char *
+compact_flattened (const char * const *texts,
+                   guint               n_texts)
+{
+  g_autoptr(PpMergedGraph) flattened = merged_graph_new_with (PP_OUTPUT_FORM_FLATTENED, texts, n_texts);
+  g_autoptr(JsonNode) flat = NULL;
+  g_autoptr(JsonNode) context = json_from_string ("[\"https://schema.org\", {\"pp\": \"https://libpp.org/ns#\","
+                                                  " \"pp:derivedFrom\": {\"@type\": \"@id\"}}]", NULL);
+  g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
+  g_autoptr(JsonNode) expected_tree = NULL;
+  g_autoptr(GError) error = NULL;
+
+  flat = pp_merged_graph_finish (flattened, &error);
+  g_assert_no_error (error);
+  pp_jsonld_options_set_ordered (options, TRUE);
+  expected_tree = pp_jsonld_compact (flat, context, options, NULL, &error);
+  g_assert_no_error (error);
+
+  return pp_jsonld_to_json (expected_tree, TRUE);
+}
+
 /* The nodes compacted as the segments arrive, those merged at the end
  * compacted then, make the document compacting the flattened graph
  * gives */
@@ -171,25 +208,9 @@ test_compacted_as_flattened (void)
 {
   g_autoptr(PpMergedGraph) compacted = merged_graph_new_with (PP_OUTPUT_FORM_COMPACTED, joined_answers,
                                                               G_N_ELEMENTS (joined_answers));
-  g_autoptr(PpMergedGraph) flattened = merged_graph_new_with (PP_OUTPUT_FORM_FLATTENED, joined_answers,
-                                                              G_N_ELEMENTS (joined_answers));
-  g_autoptr(JsonNode) flat = NULL;
-  g_autoptr(JsonNode) context = json_from_string ("[\"https://schema.org\", {\"pp\": \"https://libpp.org/ns#\","
-                                                  " \"pp:derivedFrom\": {\"@type\": \"@id\"}}]", NULL);
-  g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
-  g_autoptr(JsonNode) expected_tree = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *expected = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *expected = compact_flattened (joined_answers, G_N_ELEMENTS (joined_answers));
+  g_autofree char *text = finish_as_text (compacted);
 
-  flat = pp_merged_graph_finish (flattened, &error);
-  g_assert_no_error (error);
-  pp_jsonld_options_set_ordered (options, TRUE);
-  expected_tree = pp_jsonld_compact (flat, context, options, NULL, &error);
-  g_assert_no_error (error);
-  expected = pp_jsonld_to_json (expected_tree, TRUE);
-
-  text = finish_as_text (compacted);
   g_assert_cmpstr (text, ==, expected);
 
   /* Boston once; the two with identifier 7 one node; Massachusetts
@@ -198,6 +219,48 @@ test_compacted_as_flattened (void)
   g_assert_cmpuint (count_occurrences (text, "\"identifier\": 7"), ==, 1);
   g_assert_cmpuint (count_occurrences (text, "\"type\": \"State\""), ==, 1);
   g_assert_cmpuint (count_occurrences (text, "\"type\": \"Person\""), ==, 2);
+}
+
+/* The nodes compacted ahead, kept as text until the end, give their
+ * literals as compacting the flattened graph does, as a tree and as
+ * bytes */
+static void
+test_compacted_literals (void)
+{
+  g_autoptr(PpMergedGraph) as_tree = merged_graph_new_with (PP_OUTPUT_FORM_COMPACTED, literal_answers,
+                                                            G_N_ELEMENTS (literal_answers));
+  g_autoptr(PpMergedGraph) as_bytes = merged_graph_new_with (PP_OUTPUT_FORM_COMPACTED, literal_answers,
+                                                             G_N_ELEMENTS (literal_answers));
+  g_autofree char *expected = compact_flattened (literal_answers, G_N_ELEMENTS (literal_answers));
+  g_autofree char *text = finish_as_text (as_tree);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+  const char *data;
+
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_nonnull (strstr (text, "\"S\u00e3o Paulo\""));
+  g_assert_nonnull (strstr (text, "1e+21"));
+
+  bytes = pp_merged_graph_finish_bytes (as_bytes, TRUE, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (bytes, &length);
+  g_assert_cmpmem (data, length, expected, strlen (expected));
+}
+
+/* The number of entities stays known once the graph is finished, what
+ * it was counted from gone */
+static void
+test_entities_counted_after_finish (gconstpointer data)
+{
+  PpOutputForm form = GPOINTER_TO_INT (data);
+  g_autoptr(PpMergedGraph) merged = merged_graph_new_with (form, joined_answers,
+                                                           G_N_ELEMENTS (joined_answers));
+  guint n_entities = pp_merged_graph_get_n_entities (merged);
+  g_autofree char *text = finish_as_text (merged);
+
+  g_assert_cmpuint (n_entities, >, 0);
+  g_assert_cmpuint (pp_merged_graph_get_n_entities (merged), ==, n_entities);
 }
 
 /* The node map of @text, expanded, its blank nodes labelled with @prefix */
@@ -265,7 +328,12 @@ main (int   argc,
                         GINT_TO_POINTER (PP_OUTPUT_FORM_EXPANDED), test_finish_bytes_as_tree);
   g_test_add_func ("/merged-graph/add-value/expanded-as-given", test_add_value_expanded);
   g_test_add_func ("/merged-graph/compacted/as-compacting-flattened", test_compacted_as_flattened);
+  g_test_add_func ("/merged-graph/compacted/literals-as-compacting-flattened", test_compacted_literals);
   g_test_add_func ("/merged-graph/entities/joined", test_entities_joined);
+  g_test_add_data_func ("/merged-graph/entities/counted-after-finish/compacted",
+                        GINT_TO_POINTER (PP_OUTPUT_FORM_COMPACTED), test_entities_counted_after_finish);
+  g_test_add_data_func ("/merged-graph/entities/counted-after-finish/flattened",
+                        GINT_TO_POINTER (PP_OUTPUT_FORM_FLATTENED), test_entities_counted_after_finish);
 
   return g_test_run ();
 }
