@@ -320,8 +320,9 @@ pp_json_value_copy (PpJsonArena       *arena,
         {
           const PpJsonMember *member = &value->u.members[i];
 
-          /* keywords intern to themselves */
-          copy->u.members[i].key = pp_json_arena_intern (arena, member->key);
+          /* keywords intern to themselves, without a lookup */
+          copy->u.members[i].key = pp_json_is_interned_keyword (member->key)
+                                   ? member->key : pp_json_arena_intern (arena, member->key);
           copy->u.members[i].value = pp_json_value_copy (arena, member->value);
         }
       copy->n = value->n;
@@ -490,10 +491,18 @@ pp_json_value_hash (const PpJsonValue *value)
       {
         /* 1 and 1.0 are equal, so hash the double */
         double d = pp_json_value_get_double (value);
+        guint64 bits;
 
         if (d == 0)
           d = 0;  /* -0 */
-        return g_double_hash (&d);
+
+        /* the bits of small integers differ only at the top: mixed, so
+         * that the low bits of the hash, which tables index by, differ */
+        memcpy (&bits, &d, sizeof bits);
+        bits ^= bits >> 33;
+        bits *= 0xFF51AFD7ED558CCDu;
+        bits ^= bits >> 33;
+        return (guint) bits;
       }
     case PP_JSON_TYPE_STRING:
       return pp_json_string_hash (value->u.string.str, value->u.string.len);

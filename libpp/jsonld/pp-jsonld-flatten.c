@@ -144,6 +144,7 @@ flatten_value (PpJsonArena        *input_arena,
   expansion = pp_json_arena_new ();
   *map = pp_jsonld_node_map_new ();
   builder = pp_jsonld_node_map_builder_new (*map, NULL, NULL, cancellable);
+  pp_jsonld_node_map_builder_set_names (builder, expansion);
   if (!pp_jsonld_expand_value_foreach (expansion, input, options, cancellable, add_to_node_map,
                                        builder, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error))

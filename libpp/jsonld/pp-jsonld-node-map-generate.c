@@ -22,6 +22,7 @@
 typedef struct {
   const char *name;    /* of the document */
   const char *interned; /* in the map */
+  gboolean    stable;  /* @name is interned in the builder's names arena */
 } NameCacheEntry;
 
 /* the state of one document being added: PpJsonldNodeMapBuilder */
@@ -37,6 +38,7 @@ struct _PpJsonldNodeMapBuilder {
   guint64          counter;
   GCancellable    *cancellable;
   guint            steps;
+  PpJsonArena     *names_arena;     /* where the elements' names are interned */
   NameCacheEntry   names[NAME_CACHE_SIZE];
 };
 
@@ -46,17 +48,20 @@ typedef PpJsonldNodeMapBuilder Builder;
  * pointer for the same name) interned in the map.  The strings of an
  * element added earlier may be gone, and their memory reused for other
  * strings: a pointer seen before is the same name only when the text is
- * the same too. */
+ * the same too, or when it is interned in the names arena the builder
+ * keeps alive (pp_jsonld_node_map_builder_set_names()). */
 static const char *
 builder_intern (Builder    *b,
                 const char *name)
 {
   NameCacheEntry *entry = &b->names[(GPOINTER_TO_SIZE (name) >> 3) % NAME_CACHE_SIZE];
 
-  if (entry->name != name || strcmp (entry->interned, name) != 0)
+  if (entry->name != name || (!entry->stable && strcmp (entry->interned, name) != 0))
     {
       entry->name = name;
       entry->interned = pp_node_map_intern (b->map, name);
+      entry->stable = b->names_arena != NULL &&
+                      pp_json_arena_lookup_interned (b->names_arena, name) == name;
     }
 
   return entry->interned;
@@ -272,6 +277,10 @@ value_identical (const PpJsonValue *a,
       return pp_json_value_equal (a, b) &&
              g_strcmp0 (pp_json_value_get_number_text (a), pp_json_value_get_number_text (b)) == 0;
 
+    case PP_JSON_TYPE_STRING:
+      return a->u.string.len == b->u.string.len &&
+             memcmp (a->u.string.str, b->u.string.str, a->u.string.len) == 0;
+
     case PP_JSON_TYPE_ARRAY:
       if (pp_json_value_get_size (a) != pp_json_value_get_size (b))
         return FALSE;
@@ -296,7 +305,6 @@ value_identical (const PpJsonValue *a,
 
     case PP_JSON_TYPE_NULL:
     case PP_JSON_TYPE_BOOLEAN:
-    case PP_JSON_TYPE_STRING:
     default:
       return pp_json_value_equal (a, b);
     }
@@ -310,16 +318,26 @@ typedef struct {
   const PpJsonValue *value;  /* NULL: an empty slot */
 } KeptSlot;
 
+/* how many of the values kept last are remembered in a table small
+ * enough to stay in the processor's cache: the values a document repeats
+ * (dates, numbers, places) are found there without reaching into the
+ * large set of every value kept, which a unique value always misses.
+ * Only a map of more values than that has the table: the set of a small
+ * one is in the cache already. */
+#define RECENT_SIZE 4096
+
 struct _PpNodeMapKeptValues {
   KeptSlot *slots;
   guint     mask;
   guint     n;
+  KeptSlot *recent;  /* RECENT_SIZE copies of slots, by hash, or NULL */
 };
 
 void
 pp_node_map_kept_values_free (PpNodeMapKeptValues *kept)
 {
   g_free (kept->slots);
+  g_free (kept->recent);
   g_free (kept);
 }
 
@@ -356,10 +374,23 @@ pp_node_map_keep_value (PpJsonldNodeMap   *map,
 {
   PpNodeMapKeptValues *kept = map->kept_values;
   guint hash = pp_json_value_hash (value);
+  KeptSlot unused;
+  KeptSlot *recent = &unused;
   guint slot;
 
   if (kept == NULL)
     kept = map->kept_values = g_new0 (PpNodeMapKeptValues, 1);
+
+  if (G_UNLIKELY (kept->recent == NULL) && kept->n >= RECENT_SIZE)
+    kept->recent = g_new0 (KeptSlot, RECENT_SIZE);
+
+  if (kept->recent != NULL)
+    {
+      /* the high bits: the low ones pick the slot of the large set */
+      recent = &kept->recent[(hash * 2654435761u) >> 20];
+      if (recent->value != NULL && recent->hash == hash && value_identical (recent->value, value))
+        return recent->value;
+    }
 
   /* at most half full */
   if ((kept->n + 1) * 2 > (kept->slots != NULL ? kept->mask + 1 : 0))
@@ -367,12 +398,16 @@ pp_node_map_keep_value (PpJsonldNodeMap   *map,
 
   for (slot = hash & kept->mask; kept->slots[slot].value != NULL; slot = (slot + 1) & kept->mask)
     if (kept->slots[slot].hash == hash && value_identical (kept->slots[slot].value, value))
-      return kept->slots[slot].value;
+      {
+        *recent = kept->slots[slot];
+        return recent->value;
+      }
 
   kept->slots[slot].hash = hash;
   kept->slots[slot].value = pp_json_value_copy (map->arena, value);
   kept->n++;
-  return kept->slots[slot].value;
+  *recent = kept->slots[slot];
+  return recent->value;
 }
 
 /* A value of the document as the map keeps it: itself, or a copy
@@ -455,7 +490,7 @@ generate_subject (Builder     *b,
       gsize size = (b->prefix != NULL ? strlen (b->prefix) : 0) + 32;
       char *label = size > sizeof generated ? (heap = g_malloc (size)) : generated;
 
-      return pp_node_map_graph_ensure_node (b->map, graph, builder_generate (b, label, size));
+      return pp_node_map_graph_add_fresh_node (b->map, graph, builder_generate (b, label, size));
     }
 }
 
@@ -720,6 +755,29 @@ pp_jsonld_node_map_builder_new (PpJsonldNodeMap *map,
   return b;
 }
 
+/**
+ * pp_jsonld_node_map_builder_set_names:
+ * @builder: a node map builder
+ * @names: the arena where the member names and IRIs of the elements to be
+ *   added are interned, which @builder keeps alive
+ *
+ * Tells @builder where the elements' names are interned, so that a name
+ * interned there is known again by its pointer alone, without comparing
+ * its text: @builder keeps @names alive, so its strings are never reused
+ * for others.  Names interned anywhere else are still compared by text.
+ */
+void
+pp_jsonld_node_map_builder_set_names (PpJsonldNodeMapBuilder *builder,
+                                      PpJsonArena            *names)
+{
+  g_return_if_fail (builder != NULL);
+  g_return_if_fail (names != NULL);
+
+  /* the names cached so far were checked against no arena */
+  g_clear_pointer (&builder->names_arena, pp_json_arena_unref);
+  builder->names_arena = pp_json_arena_ref (names);
+}
+
 /* adds @element at @depth, as part of the document's top-level array */
 static gboolean
 builder_add (Builder            *b,
@@ -770,6 +828,7 @@ builder_free (Builder  *b,
     pp_node_map_reset (b->destination, b->destination_counter);
 
   g_hash_table_unref (b->identifier_map);
+  g_clear_pointer (&b->names_arena, pp_json_arena_unref);
   pp_jsonld_node_map_unref (b->map);
   pp_jsonld_node_map_unref (b->destination);
   g_free (b);

@@ -88,6 +88,8 @@ PpJsonldNodeMapBuilder *pp_jsonld_node_map_builder_new   (PpJsonldNodeMap       
                                                           PpJsonArena             *arena,
                                                           const char              *blank_node_prefix,
                                                           GCancellable            *cancellable);
+void             pp_jsonld_node_map_builder_set_names    (PpJsonldNodeMapBuilder  *builder,
+                                                          PpJsonArena             *names);
 gboolean         pp_jsonld_node_map_builder_add          (PpJsonldNodeMapBuilder  *builder,
                                                           const PpJsonValue       *element,
                                                           GError                 **error);

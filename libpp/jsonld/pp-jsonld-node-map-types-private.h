@@ -81,8 +81,12 @@ typedef struct {
   const char *name;     /* in the map's arena */
   NodeSlot   *slots;    /* id -> Node, at most half full */
   guint       mask;
-  guint       n_nodes;
+  guint       n_nodes;  /* in slots */
   GPtrArray  *order;    /* of Node, in order of appearance */
+  Node      **fresh;    /* blank nodes with a label just generated, not in
+                         * slots until a blank node identifier is looked
+                         * up; malloc'd */
+  guint       n_fresh, cap_fresh;
 } Graph;
 
 struct _PpJsonldNodeMap {
@@ -180,6 +184,11 @@ Node      *pp_node_map_graph_find_node   (Graph           *graph,
 Node      *pp_node_map_graph_ensure_node (PpJsonldNodeMap *map,
                                           Graph           *graph,
                                           const char      *id);
+/* a new node named @id, a blank node identifier just generated, which no
+ * node of @graph has: made without a lookup */
+Node      *pp_node_map_graph_add_fresh_node (PpJsonldNodeMap *map,
+                                             Graph           *graph,
+                                             const char      *id);
 const char *pp_node_map_intern           (PpJsonldNodeMap *map,
                                           const char      *str);
 /* a copy of @value in the map's arena, shared by the identical values

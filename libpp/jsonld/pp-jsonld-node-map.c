@@ -304,6 +304,7 @@ graph_free (gpointer data)
   for (guint i = 0; i < graph->order->len; i++)
     pp_node_map_node_clear (g_ptr_array_index (graph->order, i));
   g_free (graph->slots);
+  g_free (graph->fresh);
   g_ptr_array_unref (graph->order);
   g_free (graph);
 }
@@ -332,6 +333,37 @@ graph_grow (Graph *graph)
   g_free (old);
 }
 
+/* puts @node, whose id is hashed to @hash and in no slot yet, in a slot */
+static void
+graph_index_node (Graph *graph,
+                  Node  *node,
+                  guint  hash)
+{
+  guint slot;
+
+  if ((graph->n_nodes + 1) * 2 > graph->mask + 1)
+    graph_grow (graph);
+
+  for (slot = hash & graph->mask; graph->slots[slot].node != NULL; slot = (slot + 1) & graph->mask)
+    ;
+  graph->slots[slot].hash = hash;
+  graph->slots[slot].node = node;
+  graph->n_nodes++;
+}
+
+/* the fresh blank nodes of @graph put in slots */
+static void
+graph_index_fresh (Graph *graph)
+{
+  for (guint i = 0; i < graph->n_fresh; i++)
+    {
+      const char *id = graph->fresh[i]->id;
+
+      graph_index_node (graph, graph->fresh[i], pp_json_string_hash (id, strlen (id)));
+    }
+  graph->n_fresh = 0;
+}
+
 /* the slot of @id (of @len bytes, hashed to @hash): its node's, or the
  * empty one where it goes */
 static NodeSlot *
@@ -341,6 +373,10 @@ graph_find_slot (Graph      *graph,
                  guint       hash)
 {
   guint slot;
+
+  /* a fresh blank node can only be named by a blank node identifier */
+  if (G_UNLIKELY (graph->n_fresh > 0) && id[0] == '_' && id[1] == ':')
+    graph_index_fresh (graph);
 
   for (slot = hash & graph->mask; graph->slots[slot].node != NULL; slot = (slot + 1) & graph->mask)
     {
@@ -371,6 +407,21 @@ pp_node_map_graph_lookup_node (Graph      *graph,
   return node != NULL ? pp_node_map_node_resolve (node) : NULL;
 }
 
+/* a new node named @id (of @len bytes) at the end of @graph's order, in
+ * no slot yet */
+static Node *
+graph_new_node (PpJsonldNodeMap *map,
+                Graph           *graph,
+                const char      *id,
+                gsize            len)
+{
+  Node *node = pp_json_arena_alloc (map->arena, sizeof (Node));
+
+  pp_node_map_node_init (node, pp_json_arena_strndup (map->arena, id, len));
+  g_ptr_array_add (graph->order, node);
+  return node;
+}
+
 Node *
 pp_node_map_graph_ensure_node (PpJsonldNodeMap *map,
                                Graph           *graph,
@@ -378,24 +429,33 @@ pp_node_map_graph_ensure_node (PpJsonldNodeMap *map,
 {
   gsize len = strlen (id);
   guint hash = pp_json_string_hash (id, len);
-  NodeSlot *slot = graph_find_slot (graph, id, len, hash);
-  Node *node = slot->node;
+  Node *node = graph_find_slot (graph, id, len, hash)->node;
 
   if (node != NULL)
     return pp_node_map_node_resolve (node);
 
-  if ((graph->n_nodes + 1) * 2 > graph->mask + 1)
-    {
-      graph_grow (graph);
-      slot = graph_find_slot (graph, id, len, hash);
-    }
+  node = graph_new_node (map, graph, id, len);
+  graph_index_node (graph, node, hash);
+  return node;
+}
 
-  node = pp_json_arena_alloc (map->arena, sizeof (Node));
-  pp_node_map_node_init (node, pp_json_arena_strndup (map->arena, id, len));
-  slot->hash = hash;
-  slot->node = node;
-  graph->n_nodes++;
-  g_ptr_array_add (graph->order, node);
+/* Generated labels name the nodes a document leaves unnamed, often half
+ * of them; they are put in slots only once a blank node identifier is
+ * looked up, which a document without blank node labels never does, so
+ * that they do not cost a probe each of a table twice as large. */
+Node *
+pp_node_map_graph_add_fresh_node (PpJsonldNodeMap *map,
+                                  Graph           *graph,
+                                  const char      *id)
+{
+  Node *node = graph_new_node (map, graph, id, strlen (id));
+
+  if (graph->n_fresh == graph->cap_fresh)
+    {
+      graph->cap_fresh = MAX (64, graph->cap_fresh * 2);
+      graph->fresh = g_renew (Node *, graph->fresh, graph->cap_fresh);
+    }
+  graph->fresh[graph->n_fresh++] = node;
   return node;
 }
 

@@ -352,6 +352,99 @@ test_builder_blank_node_across_elements (void)
                    "{\"@id\":\"_:b1\",\"http://schema.org/name\":[{\"@value\":\"B\"}]}]");
 }
 
+/* The labels generated for nodes without @id name those nodes: they are
+ * found by label, merged by label, and a document added later gets labels
+ * of its own */
+static void
+test_builder_generated_labels_found (void)
+{
+  const char *first = "[{\"http://schema.org/name\": [{\"@value\": \"A\"}]},"
+                      " {\"http://schema.org/name\": [{\"@value\": \"B\"}]}]";
+  const char *second = "[{\"http://schema.org/name\": [{\"@value\": \"C\"}]}]";
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  PpJsonValue *element;
+
+  element = pp_json_value_parse (arena, first, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, element, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  node = pp_jsonld_node_map_get_node (map, NULL, "_:b1");
+  g_assert_nonnull (node);
+  text = pp_jsonld_to_json (node, FALSE);
+  g_assert_cmpstr (text, ==, "{\"@id\":\"_:b1\",\"http://schema.org/name\":[{\"@value\":\"B\"}]}");
+  g_clear_pointer (&text, g_free);
+
+  element = pp_json_value_parse (arena, second, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, element, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (pp_jsonld_node_map_get_n_nodes (map, NULL), ==, 3);
+
+  g_assert_true (pp_jsonld_node_map_merge_nodes (map, NULL, "_:b2", "_:b0", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (pp_jsonld_node_map_get_n_nodes (map, NULL), ==, 2);
+  text = flatten_to_text (map);
+  g_assert_cmpstr (text, ==,
+                   "[{\"@id\":\"_:b0\",\"http://schema.org/name\":[{\"@value\":\"A\"},"
+                   "{\"@value\":\"C\"}]},"
+                   "{\"@id\":\"_:b1\",\"http://schema.org/name\":[{\"@value\":\"B\"}]}]");
+}
+
+/* A builder told where names are interned knows those by pointer, and
+ * still compares by text the names interned elsewhere, whose memory the
+ * next element may reuse for another name */
+static void
+test_builder_names_arena (void)
+{
+  const char *elements[] = {
+    "{\"@id\": \"http://example.org/a\", \"http://schema.org/aaaa\": [{\"@value\": 1}]}",
+    "{\"@id\": \"http://example.org/a\", \"http://schema.org/bbbb\": [{\"@value\": 2}]}",
+  };
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(PpJsonArena) names = pp_json_arena_new ();
+  g_autoptr(PpJsonArena) scratch = pp_json_arena_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  PpJsonldNodeMapBuilder *builder = pp_jsonld_node_map_builder_new (map, NULL, NULL, NULL);
+  const char *name_key = pp_json_arena_intern (names, "http://schema.org/name");
+
+  pp_jsonld_node_map_builder_set_names (builder, names);
+  for (guint i = 0; i < G_N_ELEMENTS (elements); i++)
+    {
+      PpJsonValue *element;
+      PpJsonValue *value;
+      PpJsonValue *values;
+
+      /* the same memory for each element, as the expansion reuses it */
+      pp_json_arena_reset (scratch);
+      element = pp_json_value_parse (scratch, elements[i], -1, &error);
+      g_assert_no_error (error);
+
+      value = pp_json_value_new_object (scratch, 1);
+      values = pp_json_value_new_array (scratch, 1);
+      pp_json_object_append (scratch, value, PP_JSON_KW (VALUE),
+                             pp_json_value_new_string (scratch, i == 0 ? "A" : "B"));
+      pp_json_array_append (scratch, values, value);
+      pp_json_object_append (scratch, element, name_key, values);
+
+      g_assert_true (pp_jsonld_node_map_builder_add (builder, element, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (pp_jsonld_node_map_builder_finish (builder, &error));
+  g_assert_no_error (error);
+
+  text = flatten_to_text (map);
+  g_assert_cmpstr (text, ==,
+                   "[{\"@id\":\"http://example.org/a\",\"http://schema.org/aaaa\":[{\"@value\":1}],"
+                   "\"http://schema.org/bbbb\":[{\"@value\":2}],"
+                   "\"http://schema.org/name\":[{\"@value\":\"A\"},{\"@value\":\"B\"}]}]");
+}
+
 /* A builder freed without finishing leaves the map as it was, empty or
  * not */
 static void
@@ -414,6 +507,9 @@ main (int    argc,
   g_test_add_func ("/jsonld/node-map/builder/blank-node-across-elements",
                    test_builder_blank_node_across_elements);
   g_test_add_func ("/jsonld/node-map/builder/free-leaves-map", test_builder_free_leaves_map);
+  g_test_add_func ("/jsonld/node-map/builder/generated-labels-found",
+                   test_builder_generated_labels_found);
+  g_test_add_func ("/jsonld/node-map/builder/names-arena", test_builder_names_arena);
   g_test_add_func ("/jsonld/node-map/flatten/canonical-order-after-nul",
                    test_canonical_order_after_nul);
 
