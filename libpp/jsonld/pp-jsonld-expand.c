@@ -29,8 +29,13 @@
  * contexts, and this spares the context's hash table, its lock and the
  * interning for each of them. Each entry holds a reference on its
  * context, so a pointer seen again is the same context, and a key owned by
- * that context is the same key. */
-#define KEY_CACHE_SIZE 512
+ * that context is the same key.
+ *
+ * The tables start small, since most documents (an LLM's answer) have a
+ * few dozen keys and a run that zeroed room for hundreds would spend more
+ * on it than on the document, and grow when they miss often. */
+#define KEY_CACHE_MIN 32
+#define KEY_CACHE_MAX 512
 
 typedef struct {
   PpJsonldContext       *context;
@@ -41,7 +46,8 @@ typedef struct {
 
 /* The same for the strings expanded as types (@type values): not
  * interned, so known by their text */
-#define TYPE_CACHE_SIZE 256
+#define TYPE_CACHE_MIN 16
+#define TYPE_CACHE_MAX 256
 
 typedef struct {
   PpJsonldContext *context;
@@ -52,8 +58,12 @@ typedef struct {
 } TypeCacheEntry;
 
 struct _PpJsonldExpandKeyCache {
-  KeyCacheEntry  entries[KEY_CACHE_SIZE];
-  TypeCacheEntry types[TYPE_CACHE_SIZE];
+  KeyCacheEntry  *entries;
+  guint           n_entries;   /* a power of 2 */
+  guint           entry_misses;
+  TypeCacheEntry *types;
+  guint           n_types;     /* a power of 2 */
+  guint           type_misses;
 };
 
 /* a NULL expansion in the key cache */
@@ -62,20 +72,69 @@ static const char null_key[] = "";
 static PpJsonldExpandKeyCache *
 key_cache_new (void)
 {
-  return g_new0 (PpJsonldExpandKeyCache, 1);
+  PpJsonldExpandKeyCache *cache = g_new0 (PpJsonldExpandKeyCache, 1);
+
+  cache->n_entries = KEY_CACHE_MIN;
+  cache->entries = g_new0 (KeyCacheEntry, cache->n_entries);
+  cache->n_types = TYPE_CACHE_MIN;
+  cache->types = g_new0 (TypeCacheEntry, cache->n_types);
+
+  return cache;
+}
+
+static void
+clear_entries (KeyCacheEntry *entries,
+               guint          n_entries)
+{
+  for (guint i = 0; i < n_entries; i++)
+    g_clear_pointer (&entries[i].context, pp_jsonld_context_unref);
+  g_free (entries);
+}
+
+static void
+clear_types (TypeCacheEntry *types,
+             guint           n_types)
+{
+  for (guint i = 0; i < n_types; i++)
+    {
+      g_clear_pointer (&types[i].context, pp_jsonld_context_unref);
+      g_free (types[i].value);
+    }
+  g_free (types);
 }
 
 static void
 key_cache_free (PpJsonldExpandKeyCache *cache)
 {
-  for (guint i = 0; i < KEY_CACHE_SIZE; i++)
-    g_clear_pointer (&cache->entries[i].context, pp_jsonld_context_unref);
-  for (guint i = 0; i < TYPE_CACHE_SIZE; i++)
-    {
-      g_clear_pointer (&cache->types[i].context, pp_jsonld_context_unref);
-      g_free (cache->types[i].value);
-    }
+  clear_entries (cache->entries, cache->n_entries);
+  clear_types (cache->types, cache->n_types);
   g_free (cache);
+}
+
+/* After a miss: a table that misses more than twice its size is replaced
+ * by an empty one four times as large */
+static void
+key_cache_missed_entry (PpJsonldExpandKeyCache *cache)
+{
+  if (++cache->entry_misses <= 2 * cache->n_entries || cache->n_entries >= KEY_CACHE_MAX)
+    return;
+
+  clear_entries (cache->entries, cache->n_entries);
+  cache->n_entries = MIN (4 * cache->n_entries, KEY_CACHE_MAX);
+  cache->entries = g_new0 (KeyCacheEntry, cache->n_entries);
+  cache->entry_misses = 0;
+}
+
+static void
+key_cache_missed_type (PpJsonldExpandKeyCache *cache)
+{
+  if (++cache->type_misses <= 2 * cache->n_types || cache->n_types >= TYPE_CACHE_MAX)
+    return;
+
+  clear_types (cache->types, cache->n_types);
+  cache->n_types = MIN (4 * cache->n_types, TYPE_CACHE_MAX);
+  cache->types = g_new0 (TypeCacheEntry, cache->n_types);
+  cache->type_misses = 0;
 }
 
 /* @key: a key of the document, a keyword, or a string of @active */
@@ -85,13 +144,17 @@ key_cache_lookup (PpJsonldExpansion *e,
                   const char        *key)
 {
   guint slot = (guint) (((GPOINTER_TO_SIZE (key) >> 3) ^
-                         (GPOINTER_TO_SIZE (active) >> 4) * 2654435761u) % KEY_CACHE_SIZE);
+                         (GPOINTER_TO_SIZE (active) >> 4) * 2654435761u) & (e->keys->n_entries - 1));
   KeyCacheEntry *entry = &e->keys->entries[slot];
   const char *expanded;
 
   if (entry->context == active && entry->key == key)
     return entry;
 
+  key_cache_missed_entry (e->keys);
+  slot = (guint) (((GPOINTER_TO_SIZE (key) >> 3) ^
+                   (GPOINTER_TO_SIZE (active) >> 4) * 2654435761u) & (e->keys->n_entries - 1));
+  entry = &e->keys->entries[slot];
   expanded = pp_jsonld_context_expand_vocab (active, key);
 
   if (entry->context != active)
@@ -123,12 +186,14 @@ pp_jsonld_expansion_expand_vocab (PpJsonldExpansion *e,
                                   gboolean          *unchanged)
 {
   guint hash = g_str_hash (value);
-  guint slot = (guint) ((hash ^ (GPOINTER_TO_SIZE (active) >> 4) * 2654435761u) % TYPE_CACHE_SIZE);
-  TypeCacheEntry *entry = &e->keys->types[slot];
+  guint mix = (guint) (hash ^ (GPOINTER_TO_SIZE (active) >> 4) * 2654435761u);
+  TypeCacheEntry *entry = &e->keys->types[mix & (e->keys->n_types - 1)];
   const char *expanded;
 
   if (entry->context != active || entry->hash != hash || strcmp (entry->value, value) != 0)
     {
+      key_cache_missed_type (e->keys);
+      entry = &e->keys->types[mix & (e->keys->n_types - 1)];
       expanded = pp_jsonld_context_expand_vocab (active, value);
 
       if (entry->context != active)
