@@ -84,20 +84,31 @@ typedef struct {
 /* Members of open values that a small text keeps in the builder itself */
 #define SCRATCH_INLINE 64
 
+/* Levels of nesting that the builder itself has room for: deeper texts
+ * (up to PP_JSON_MAX_DEPTH) get room of their own */
+#define LEVELS_INLINE 32
+
+/* Small enough to live on the stack of pp_json_value_parse(): a text is
+ * parsed by the hundred per second, on many threads, and a builder from
+ * the heap cost more than parsing a short text */
 typedef struct {
   PpJsonArena  *arena;
   PpJsonMember *scratch;      /* members (elements: no key) of open values */
   gsize         scratch_len;
   gsize         scratch_cap;
   guint         levels;       /* levels of start/pending/names set so far */
-  gsize         start[PP_JSON_MAX_DEPTH];    /* of each open value's members */
-  gsize         pending[PP_JSON_MAX_DEPTH];  /* the member awaiting its value */
-  GHashTable   *names[PP_JSON_MAX_DEPTH];    /* key -> position + 1, or NULL */
-  GString      *unescaped;                   /* made on the first escape */
+  guint         levels_cap;   /* room in start/pending/names */
+  gsize        *start;        /* of each open value's members */
+  gsize        *pending;      /* the member awaiting its value */
+  GHashTable  **names;        /* key -> position + 1, or NULL */
+  GString      *unescaped;    /* made on the first escape */
   PpJsonValue  *root;
-  guint64       cached_names;                /* the slots of name_cache in use */
+  guint64       cached_names; /* the slots of name_cache in use */
   CachedName    name_cache[NAME_CACHE_SIZE];
   PpJsonMember  scratch_inline[SCRATCH_INLINE];  /* the first scratch */
+  gsize         start_inline[LEVELS_INLINE];
+  gsize         pending_inline[LEVELS_INLINE];
+  GHashTable   *names_inline[LEVELS_INLINE];
 } Builder;
 
 typedef struct {
@@ -899,11 +910,32 @@ build_number (Scanner  *s,
   return value;
 }
 
+/* Room for twice as many levels; the scanner stops texts nested deeper
+ * than PP_JSON_MAX_DEPTH before they get here */
+static G_GNUC_NO_INLINE void
+build_grow_levels (Builder *b)
+{
+  guint cap = b->levels_cap * 2;
+
+  if (b->start == b->start_inline)
+    {
+      b->start = g_memdup2 (b->start_inline, sizeof (gsize) * b->levels_cap);
+      b->pending = g_memdup2 (b->pending_inline, sizeof (gsize) * b->levels_cap);
+      b->names = g_memdup2 (b->names_inline, sizeof (GHashTable *) * b->levels_cap);
+    }
+  b->start = g_renew (gsize, b->start, cap);
+  b->pending = g_renew (gsize, b->pending, cap);
+  b->names = g_renew (GHashTable *, b->names, cap);
+  b->levels_cap = cap;
+}
+
 /* The array or object at @level opened */
 static inline void
 build_open (Builder *b,
             guint    level)
 {
+  if (G_UNLIKELY (level == b->levels_cap))
+    build_grow_levels (b);
   b->start[level] = b->scratch_len;
   if (level == b->levels)
     {
@@ -1142,7 +1174,8 @@ pp_json_value_parse (PpJsonArena  *arena,
                      gssize        length,
                      GError      **error)
 {
-  Builder *b;
+  Builder builder;
+  Builder *b = &builder;
   PpJsonValue *root = NULL;
 
   g_return_val_if_fail (arena != NULL, NULL);
@@ -1150,8 +1183,11 @@ pp_json_value_parse (PpJsonArena  *arena,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   /* not zeroed: its levels are set as they are first opened */
-  b = g_new (Builder, 1);
   b->arena = arena;
+  b->levels_cap = LEVELS_INLINE;
+  b->start = b->start_inline;
+  b->pending = b->pending_inline;
+  b->names = b->names_inline;
   b->scratch = b->scratch_inline;
   b->scratch_len = 0;
   b->scratch_cap = SCRATCH_INLINE;
@@ -1170,7 +1206,12 @@ pp_json_value_parse (PpJsonArena  *arena,
     g_string_free (b->unescaped, TRUE);
   if (b->scratch != b->scratch_inline)
     g_free (b->scratch);
-  g_free (b);
+  if (b->start != b->start_inline)
+    {
+      g_free (b->start);
+      g_free (b->pending);
+      g_free (b->names);
+    }
 
   return root;
 }

@@ -376,6 +376,55 @@ nested_arrays (guint depth)
   return g_string_free (text, FALSE);
 }
 
+/* Objects nested deeper than a builder has room for at first keep every
+ * member at every level, many-membered ones (found by hash) included, and
+ * a text cut short at the deepest level leaves nothing behind */
+static void
+test_deep_objects (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const guint depth = 200;
+  const PpJsonValue *level;
+  PpJsonValue *value;
+
+  for (guint i = 0; i < depth; i++)
+    {
+      g_string_append_printf (text, "{\"a\":%u,", i);
+      /* more members than are searched linearly, at some levels */
+      if (i % 50 == 0)
+        for (guint m = 0; m < 20; m++)
+          g_string_append_printf (text, "\"m%u\":%u,", m, m);
+      g_string_append (text, "\"k\":");
+    }
+  g_string_append (text, "null");
+  for (guint i = 0; i < depth; i++)
+    g_string_append_printf (text, ",\"z\":%u}", i);
+
+  value = pp_json_value_parse (arena, text->str, text->len, &error);
+  g_assert_no_error (error);
+
+  level = value;
+  for (guint i = 0; i < depth; i++)
+    {
+      g_assert_true (pp_json_value_is_object (level));
+      g_assert_cmpint (pp_json_value_get_int (pp_json_object_lookup (level, "a")), ==, i);
+      /* the closing members were written innermost first */
+      g_assert_cmpint (pp_json_value_get_int (pp_json_object_lookup (level, "z")), ==, depth - 1 - i);
+      if (i % 50 == 0)
+        g_assert_cmpint (pp_json_value_get_int (pp_json_object_lookup (level, "m19")), ==, 19);
+      level = pp_json_object_lookup (level, "k");
+    }
+  g_assert_true (pp_json_value_is_null (level));
+
+  /* cut short with many levels open, some with tables of names: refused,
+   * and nothing of the open levels is left (the sanitizers see to that) */
+  g_string_truncate (text, text->len / 2);
+  g_assert_null (pp_json_value_parse (arena, text->str, text->len, &error));
+  g_assert_error (error, PP_JSON_ERROR, PP_JSON_ERROR_INVALID_SYNTAX);
+}
+
 static void
 test_too_deep (void)
 {
@@ -837,6 +886,7 @@ main (int    argc,
   g_test_add_func ("/json-value/parse/string-stop-byte-anywhere", test_string_stop_byte_anywhere);
   g_test_add_func ("/json-value/parse/member-names-interned-and-repeated", test_member_names);
   g_test_add_func ("/json-value/parse/too-deep-refused", test_too_deep);
+  g_test_add_func ("/json-value/parse/deep-objects", test_deep_objects);
   g_test_add_func ("/json-value/parse/refused-as-validate-words-it", test_refused);
   g_test_add_func ("/json-value/json-node/checked-conversion", test_from_json_node_checks);
   g_test_add_func ("/json-value/parse/escaped-nul-kept-and-written-back", test_escaped_nul_kept);
