@@ -16,6 +16,7 @@
 #include <libpp/pp-document-builder.h>
 #include <libpp/pp-reader.h>
 #include <libpp/pp-json-parse.h>
+#include <libpp/pp-json-write.h>
 #include <libpp/pp-segment.h>
 #include <libpp/pp-segmenter.h>
 #include <libpp/pp-llm-request.h>

@@ -9,6 +9,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include <libpp/libpp.h>
+
 #include "pp-llm-openai-body.h"
 
 /* A client's requests share their long parts: the system prompt of a
@@ -63,54 +65,6 @@ pp_llm_openai_bodies_free (PpLlmOpenaiBodies *bodies)
   g_free (bodies);
 }
 
-/* Appends the JSON string of @text, valid UTF-8: quotes, backslashes and
- * control characters escaped, everything else as it is */
-static void
-append_json_string (GString    *out,
-                    const char *text)
-{
-  static const char hex[] = "0123456789abcdef";
-  const char *run = text;
-  const char *p;
-
-  g_string_append_c (out, '"');
-  for (p = text; *p != '\0'; p++)
-    {
-      guchar c = (guchar) *p;
-      char escape = 0;
-
-      if (c >= 0x20 && c != '"' && c != '\\')
-        continue;
-
-      g_string_append_len (out, run, p - run);
-      run = p + 1;
-      switch (c)
-        {
-        case '"': escape = '"'; break;
-        case '\\': escape = '\\'; break;
-        case '\b': escape = 'b'; break;
-        case '\f': escape = 'f'; break;
-        case '\n': escape = 'n'; break;
-        case '\r': escape = 'r'; break;
-        case '\t': escape = 't'; break;
-        default: break;
-        }
-      if (escape != 0)
-        {
-          g_string_append_c (out, '\\');
-          g_string_append_c (out, escape);
-        }
-      else
-        {
-          g_string_append (out, "\\u00");
-          g_string_append_c (out, hex[c >> 4]);
-          g_string_append_c (out, hex[c & 0xf]);
-        }
-    }
-  g_string_append_len (out, run, p - run);
-  g_string_append_c (out, '"');
-}
-
 /* The JSON string of @text; a server would refuse the whole request for
  * one bad byte, so invalid UTF-8 is mended first */
 static char *
@@ -123,9 +77,8 @@ to_json_string (const char *text)
     text = valid = g_utf8_make_valid (text, -1);
 
   out = g_string_sized_new (strlen (text) + 2);
-  append_json_string (out, text);
 
-  return g_string_free (out, FALSE);
+  return g_string_free (pp_json_string_append_quoted (out, text, -1), FALSE);
 }
 
 /* (type GRefString) (transfer full): the JSON string of @system_prompt */
