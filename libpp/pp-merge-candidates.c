@@ -47,14 +47,14 @@ static const char * const function_words[] = {
   "la", "le", "of", "on", "the", "und", "van", "von",
 };
 
-/* A distinct name key, and what the searches need of it, worked out once */
+/* A distinct name key, and what the searches need of it, worked out once;
+ * its strings are the index's (PpMergeCandidateIndex:strings) */
 typedef struct
 {
-  char *key;
+  const char *key;
   glong n_chars;
-  GStrv tokens;                /* distinct, sorted */
-  char *acronym;               /* how it reads as an acronym, or NULL */
-  char *initials[2];           /* (nullable): the initials of its words,
+  const char *acronym;         /* how it reads as an acronym, or NULL */
+  const char *initials[2];     /* (nullable): the initials of its words,
                                 * with its function words, then without
                                 * (initials_of()), when it has two words or
                                 * more and reads as no acronym */
@@ -65,10 +65,30 @@ typedef struct
                                 * of 16 classes, 4 bits each (decode()) */
   guint compared_with;         /* the id plus one of the last key it was
                                 * compared with (compare_pieces()) */
+  const char *tokens[];        /* distinct, sorted, interned in the
+                                * index's strings; NULL-terminated */
 } KeyInfo;
+
+/* The keys that have a word: a list of Posting, newest first */
+typedef struct
+{
+  guint head;                  /* a position in @postings */
+  guint n_keys;
+} TokenKeys;
+
+typedef struct
+{
+  guint key;                   /* the key's id */
+  guint next;                  /* the posting before it of the same word, or
+                                * NO_POSTING */
+} Posting;
+
+#define NO_POSTING G_MAXUINT
 
 struct _PpMergeCandidateIndex
 {
+  GStringChunk *strings;       /* the keys, their words, acronyms and
+                                * initials, the words once each */
   GHashTable *ids;             /* key → its id plus one */
   GPtrArray *keys;             /* (element-type KeyInfo): by id */
   /* the pieces of the keys (index_pieces()): an open-addressing table of
@@ -78,8 +98,10 @@ struct _PpMergeCandidateIndex
   gsize slot_mask;             /* the number of slots, a power of 2, less 1 */
   gsize n_slots_used;
   GArray *pieces;              /* (element-type Piece) */
-  GHashTable *postings;        /* a token → (element-type guint) the ids of
-                                * the keys that have it */
+  GHashTable *token_ids;       /* a word (interned in @strings) → its
+                                * position in @token_keys plus one */
+  GArray *token_keys;          /* (element-type TokenKeys) */
+  GArray *postings;            /* (element-type Posting) */
 };
 
 /* One name key of one entity */
@@ -107,26 +129,29 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-static GStrv
-distinct_tokens (const char *key)
+/* The distinct words of @key, sorted, interned in @strings (element-type
+ * utf8, transfer container) */
+static GPtrArray *
+distinct_tokens (GStringChunk *strings,
+                 const char   *key)
 {
   g_auto(GStrv) split = g_strsplit (key, " ", -1);
-  g_autoptr(GPtrArray) tokens = g_ptr_array_new ();
+  GPtrArray *tokens = g_ptr_array_new ();
 
   for (guint i = 0; split[i] != NULL; i++)
     if (split[i][0] != '\0')
-      g_ptr_array_add (tokens, g_strdup (split[i]));
+      g_ptr_array_add (tokens, g_string_chunk_insert_const (strings, split[i]));
   g_ptr_array_sort (tokens, compare_strings);
   for (guint i = 1; i < tokens->len;)
     {
-      if (g_str_equal (tokens->pdata[i], tokens->pdata[i - 1]))
-        g_free (g_ptr_array_steal_index (tokens, i));
+      /* interned: equal words, equal pointers */
+      if (tokens->pdata[i] == tokens->pdata[i - 1])
+        g_ptr_array_remove_index (tokens, i);
       else
         i++;
     }
-  g_ptr_array_add (tokens, NULL);
 
-  return (GStrv) g_ptr_array_free (g_steal_pointer (&tokens), FALSE);
+  return tokens;
 }
 
 static gboolean
@@ -625,20 +650,25 @@ static GArray *
 find_supersets (Finder        *self,
                 const KeyInfo *info)
 {
+  PpMergeCandidateIndex *index = self->index;
   GArray *supersets = g_array_new (FALSE, FALSE, sizeof (gpointer));
-  GArray *rarest = NULL;
+  const TokenKeys *rarest = NULL;
 
   for (guint t = 0; info->tokens[t] != NULL; t++)
     {
-      GArray *keys = g_hash_table_lookup (self->index->postings, info->tokens[t]);
+      guint token = GPOINTER_TO_UINT (g_hash_table_lookup (index->token_ids, info->tokens[t])) - 1;
+      const TokenKeys *keys = &g_array_index (index->token_keys, TokenKeys, token);
 
-      if (rarest == NULL || keys->len < rarest->len)
+      if (rarest == NULL || keys->n_keys < rarest->n_keys)
         rarest = keys;
     }
 
-  for (guint i = 0; rarest != NULL && i < rarest->len; i++)
+  for (guint p = rarest != NULL ? rarest->head : NO_POSTING; p != NO_POSTING;)
     {
-      const KeyInfo *other = self->index->keys->pdata[g_array_index (rarest, guint, i)];
+      const Posting *posting = &g_array_index (index->postings, Posting, p);
+      const KeyInfo *other = index->keys->pdata[posting->key];
+
+      p = posting->next;
 
       if (is_strict_subset ((const char * const *) info->tokens,
                             (const char * const *) other->tokens))
@@ -736,15 +766,17 @@ initials_of (const char *key,
 }
 
 /* How @key reads as an acronym: one word of 2 to 10 characters ("ibm"),
- * or letters one by one ("i b m", from "I.B.M."); NULL otherwise */
-static char *
-acronym_form (const KeyInfo *info)
+ * or letters one by one ("i b m", from "I.B.M."); NULL otherwise. In
+ * @strings: the key itself, or its initials. */
+static const char *
+acronym_form (GStringChunk  *strings,
+              const KeyInfo *info)
 {
-  guint n_tokens = g_strv_length (info->tokens);
+  guint n_tokens = g_strv_length ((GStrv) info->tokens);
+  g_autofree char *initials = NULL;
 
   if (!strchr (info->key, ' '))
-    return n_tokens == 1 && info->n_chars >= 2 && info->n_chars <= 10 ?
-           g_strdup (info->key) : NULL;
+    return n_tokens == 1 && info->n_chars >= 2 && info->n_chars <= 10 ? info->key : NULL;
 
   for (const char *p = info->key; *p != '\0';)
     {
@@ -755,7 +787,9 @@ acronym_form (const KeyInfo *info)
       p = *next == ' ' ? next + 1 : next;
     }
 
-  return initials_of (info->key, FALSE);
+  initials = initials_of (info->key, FALSE);
+
+  return initials != NULL ? g_string_chunk_insert_const (strings, initials) : NULL;
 }
 
 static void
@@ -776,7 +810,7 @@ find_acronym_pairs (Finder *self)
       if (entries == NULL)
         {
           entries = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_hash_table_insert (acronyms, info->acronym, entries);
+          g_hash_table_insert (acronyms, (gpointer) info->acronym, entries);
         }
       g_array_append_val (entries, e);
     }
@@ -923,11 +957,6 @@ build_groups (Finder *self)
 static void
 key_info_free (KeyInfo *info)
 {
-  g_free (info->key);
-  g_strfreev (info->tokens);
-  g_free (info->acronym);
-  g_free (info->initials[0]);
-  g_free (info->initials[1]);
   g_clear_pointer (&info->similar, g_array_unref);
   g_free (info);
 }
@@ -948,14 +977,16 @@ pp_merge_candidate_index_new (void)
 {
   PpMergeCandidateIndex *self = g_new0 (PpMergeCandidateIndex, 1);
 
+  self->strings = g_string_chunk_new (16 * 1024);
   self->ids = g_hash_table_new (g_str_hash, g_str_equal);
   self->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) key_info_free);
   self->slot_mask = 63;
   self->slot_hashes = g_new0 (guint64, self->slot_mask + 1);
   self->slot_heads = g_new (guint, self->slot_mask + 1);
   self->pieces = g_array_new (FALSE, FALSE, sizeof (Piece));
-  self->postings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                          (GDestroyNotify) g_array_unref);
+  self->token_ids = g_hash_table_new (NULL, NULL);
+  self->token_keys = g_array_new (FALSE, FALSE, sizeof (TokenKeys));
+  self->postings = g_array_new (FALSE, FALSE, sizeof (Posting));
 
   return self;
 }
@@ -969,9 +1000,12 @@ pp_merge_candidate_index_free (PpMergeCandidateIndex *self)
   g_free (self->slot_hashes);
   g_free (self->slot_heads);
   g_array_unref (self->pieces);
-  g_hash_table_unref (self->postings);
+  g_array_unref (self->postings);
+  g_array_unref (self->token_keys);
+  g_hash_table_unref (self->token_ids);
   g_hash_table_unref (self->ids);
   g_ptr_array_unref (self->keys);
+  g_string_chunk_free (self->strings);
   g_free (self);
 }
 
@@ -981,33 +1015,51 @@ index_key (PpMergeCandidateIndex *self,
            const char            *key)
 {
   guint id = GPOINTER_TO_UINT (g_hash_table_lookup (self->ids, key));
+  g_autoptr(GPtrArray) tokens = NULL;
+  guint key_id;
   KeyInfo *info;
 
   if (id != 0)
     return self->keys->pdata[id - 1];
 
-  info = g_new0 (KeyInfo, 1);
-  info->key = g_strdup (key);
+  /* One block for the key's entry and its words */
+  tokens = distinct_tokens (self->strings, key);
+  info = g_malloc0 (sizeof (KeyInfo) + (tokens->len + 1) * sizeof (const char *));
+  memcpy (info->tokens, tokens->pdata, tokens->len * sizeof (const char *));
+  info->key = g_string_chunk_insert (self->strings, key);
   info->n_chars = g_utf8_strlen (key, -1);
-  info->tokens = distinct_tokens (key);
-  info->acronym = acronym_form (info);
-  if (g_strv_length (info->tokens) >= 2 && info->acronym == NULL)
+  info->acronym = acronym_form (self->strings, info);
+  if (tokens->len >= 2 && info->acronym == NULL)
     for (guint skip = 0; skip < 2; skip++)
-      info->initials[skip] = initials_of (key, skip == 1);
-  g_ptr_array_add (self->keys, info);
-  g_hash_table_insert (self->ids, info->key, GUINT_TO_POINTER (self->keys->len));
-  for (guint t = 0; info->tokens[t] != NULL; t++)
-    {
-      GArray *ids = g_hash_table_lookup (self->postings, info->tokens[t]);
-      guint key_id = self->keys->len - 1;
+      {
+        g_autofree char *initials = initials_of (key, skip == 1);
 
-      if (ids == NULL)
+        if (initials != NULL)
+          info->initials[skip] = g_string_chunk_insert_const (self->strings, initials);
+      }
+  g_ptr_array_add (self->keys, info);
+  key_id = self->keys->len - 1;
+  g_hash_table_insert (self->ids, (gpointer) info->key, GUINT_TO_POINTER (key_id + 1));
+
+  for (guint t = 0; t < tokens->len; t++)
+    {
+      guint token = GPOINTER_TO_UINT (g_hash_table_lookup (self->token_ids, tokens->pdata[t]));
+      Posting posting = { key_id, NO_POSTING };
+      TokenKeys *keys;
+
+      if (token == 0)
         {
-          ids = g_array_new (FALSE, FALSE, sizeof (guint));
-          /* the token's own storage is the key's, alive as long */
-          g_hash_table_insert (self->postings, info->tokens[t], ids);
+          TokenKeys empty = { NO_POSTING, 0 };
+
+          g_array_append_val (self->token_keys, empty);
+          token = self->token_keys->len;
+          g_hash_table_insert (self->token_ids, tokens->pdata[t], GUINT_TO_POINTER (token));
         }
-      g_array_append_val (ids, key_id);
+      keys = &g_array_index (self->token_keys, TokenKeys, token - 1);
+      posting.next = keys->head;
+      keys->head = self->postings->len;
+      keys->n_keys++;
+      g_array_append_val (self->postings, posting);
     }
   index_pieces (self, self->keys->len - 1);
 

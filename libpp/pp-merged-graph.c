@@ -6,12 +6,16 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "pp-merged-graph-private.h"
 #include "pp-entity-resolver-private.h"
+#include "pp-json-text-indent-private.h"
 #include "pp-node-embedding-private.h"
 #include "pp-jsonld.h"
 #include "pp-jsonld-compact-private.h"
 #include "pp-jsonld-expand-private.h"
+#include "pp-jsonld-json-writer-private.h"
 #include "pp-jsonld-node-map-private.h"
 #include "pp-jsonld-util-private.h"
 #include "pp-schema-types-private.h"
@@ -48,7 +52,9 @@
  * identifier turns out otherwise, a minority, are compacted at the end,
  * with their final values, so each node is compacted at most twice. A node
  * compacted ahead is kept as the JSON text it is written as, a fraction of
- * its values, and read back once the map and the resolver are gone. A node
+ * its values; once the map and the resolver are gone, the texts are copied
+ * into the output bytes (indented as they are copied when the output is),
+ * or read back for a caller that asks for a tree. A node
  * that is one entity with another by the time it arrives
  * (pp_entity_resolver_is_joined()) is not compacted ahead: it is merged
  * in the end. Compacting a node of a flattened graph needs nothing but
@@ -754,13 +760,101 @@ typedef struct
 } CompactedItem;
 
 /* The map is done with once every node is compacted: it goes before the
- * nodes compacted ahead are read back, so that it and the document are
- * never alive together */
+ * document is made, so that it and the document are never alive
+ * together */
 static void
 drop_sources (PpMergedGraph *self)
 {
   g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
   g_clear_pointer (&self->scratch, pp_json_arena_unref);
+}
+
+/* The nodes of the compacted document, in canonical order (element-type
+ * CompactedItem): the texts of those compacted ahead, the others compacted
+ * now into @arena. The map goes then. */
+static GArray *
+compact_remaining (PpMergedGraph  *self,
+                   PpJsonArena    *arena,
+                   GError        **error)
+{
+  g_autoptr(GPtrArray) ids = pp_jsonld_node_map_get_node_ids (self->map, NULL, TRUE);
+  g_autoptr(PpJsonArena) scratch = pp_json_arena_new ();
+  g_autoptr(GArray) items = g_array_sized_new (FALSE, FALSE, sizeof (CompactedItem), ids->len);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (ids, i);
+      CompactedItem item = { NULL, NULL };
+
+      if (g_hash_table_lookup_extended (self->compacted, id, NULL, (gpointer *) &item.text) &&
+          item.text != CHANGED)
+        {
+          if (item.text != NULL)
+            g_array_append_val (items, item);
+          continue;
+        }
+
+      item.text = NULL;
+      item.value = compact_node (self, scratch, arena, id, NULL, error);
+      if (item.value != NULL)
+        g_array_append_val (items, item);
+      else if (error != NULL && *error != NULL)
+        return NULL;
+    }
+
+  g_clear_pointer (&ids, g_ptr_array_unref);
+  drop_sources (self);
+  g_hash_table_remove_all (self->compacted);
+
+  return g_steal_pointer (&items);
+}
+
+/* The texts of @items kept from compacting ahead read back into @arena:
+ * each item a value then */
+static gboolean
+read_back_texts (PpMergedGraph  *self,
+                 PpJsonArena    *arena,
+                 GArray         *items,
+                 GError        **error)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      CompactedItem *item = &g_array_index (items, CompactedItem, i);
+
+      if (item->value == NULL)
+        item->value = pp_json_value_parse (arena, item->text, -1, error);
+      if (item->value == NULL)
+        return FALSE;
+      item->text = NULL;
+    }
+  g_clear_pointer (&self->compacted_text, pp_json_arena_unref);
+
+  return TRUE;
+}
+
+/* The compacted document in @arena, its node objects in @nodes (@items,
+ * their values, or an empty object standing for each text) */
+static PpJsonValue *
+compacted_document (PpMergedGraph  *self,
+                    PpJsonArena    *arena,
+                    GArray         *items,
+                    PpJsonValue   **nodes,
+                    GError        **error)
+{
+  PpJsonValue *compacted;
+
+  *nodes = pp_json_value_new_array (arena, items->len);
+  for (guint i = 0; i < items->len; i++)
+    {
+      CompactedItem *item = &g_array_index (items, CompactedItem, i);
+
+      pp_json_array_append (arena, *nodes, item->value != NULL ? item->value :
+                                           pp_json_value_new_object (arena, 0));
+    }
+
+  compacted = pp_jsonld_compactor_finish_value (self->compactor, arena, *nodes, error);
+
+  return compacted != NULL ? wrap_in_graph (arena, compacted) : NULL;
 }
 
 /* The compacted document in @arena, from the nodes compacted ahead, read
@@ -770,58 +864,138 @@ finish_compacted_ahead (PpMergedGraph  *self,
                         PpJsonArena    *arena,
                         GError        **error)
 {
-  g_autoptr(GArray) items = NULL;
-  PpJsonValue *values;
-  PpJsonValue *compacted;
+  g_autoptr(GArray) items = compact_remaining (self, arena, error);
+  PpJsonValue *nodes;
 
-  {
-    g_autoptr(GPtrArray) ids = pp_jsonld_node_map_get_node_ids (self->map, NULL, TRUE);
-    g_autoptr(PpJsonArena) scratch = pp_json_arena_new ();
+  if (items == NULL || !read_back_texts (self, arena, items, error))
+    return NULL;
 
-    items = g_array_sized_new (FALSE, FALSE, sizeof (CompactedItem), ids->len);
-    for (guint i = 0; i < ids->len; i++)
-      {
-        const char *id = g_ptr_array_index (ids, i);
-        CompactedItem item = { NULL, NULL };
+  return compacted_document (self, arena, items, &nodes, error);
+}
 
-        if (g_hash_table_lookup_extended (self->compacted, id, NULL, (gpointer *) &item.text) &&
-            item.text != CHANGED)
-          {
-            if (item.text != NULL)
-              g_array_append_val (items, item);
-            continue;
-          }
+/* Appends @value, at nesting @level, to @out: indented when @pretty */
+static void
+write_value (GString           *out,
+             GString           *scratch,
+             const PpJsonValue *value,
+             guint              level,
+             gboolean           pretty)
+{
+  if (!pretty)
+    {
+      pp_json_value_write (out, value, PP_JSON_WRITE_NONE);
+      return;
+    }
 
-        item.text = NULL;
-        item.value = compact_node (self, scratch, arena, id, NULL, error);
-        if (item.value != NULL)
-          g_array_append_val (items, item);
-        else if (error != NULL && *error != NULL)
-          return NULL;
-      }
-  }
+  g_string_truncate (scratch, 0);
+  pp_json_value_write (scratch, value, PP_JSON_WRITE_NONE);
+  pp_json_text_append_indented (out, scratch->str, scratch->len, level);
+}
 
-  drop_sources (self);
-
-  values = pp_json_value_new_array (arena, items->len);
+/* Appends the node objects of @items, the elements of the array at
+ * nesting @level, to @out: the texts kept from compacting ahead copied as
+ * they are, or indented when @pretty */
+static void
+write_nodes (GString *out,
+             GString *scratch,
+             GArray  *items,
+             guint    level,
+             gboolean pretty)
+{
+  g_string_append_c (out, '[');
   for (guint i = 0; i < items->len; i++)
     {
       CompactedItem *item = &g_array_index (items, CompactedItem, i);
-      PpJsonValue *value = item->value;
 
-      if (value == NULL)
-        value = pp_json_value_parse (arena, item->text, -1, error);
-      if (value == NULL)
-        return NULL;
-      pp_json_array_append (arena, values, value);
+      if (i > 0)
+        g_string_append_c (out, ',');
+      if (pretty)
+        pp_json_text_append_newline (out, level + 1);
+      if (item->value != NULL)
+        write_value (out, scratch, item->value, level + 1, pretty);
+      else if (pretty)
+        pp_json_text_append_indented (out, item->text, strlen (item->text), level + 1);
+      else
+        g_string_append (out, item->text);
     }
-  g_clear_pointer (&items, g_array_unref);
-  g_hash_table_remove_all (self->compacted);
+  if (pretty)
+    pp_json_text_append_newline (out, level);
+  g_string_append_c (out, ']');
+}
+
+/* Whether @value is the value of a member of @object */
+static gboolean
+holds_member (const PpJsonValue *object,
+              const PpJsonValue *value)
+{
+  const PpJsonMember *members = pp_json_object_get_members (object);
+
+  for (guint i = 0; i < pp_json_value_get_size (object); i++)
+    if (members[i].value == value)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The compacted document as bytes, as pp_json_value_write() writes it
+ * (indented when @pretty), from the nodes compacted ahead, whose texts are
+ * copied into it, and the others compacted now */
+static GBytes *
+finish_compacted_ahead_bytes (PpMergedGraph  *self,
+                              gboolean        pretty,
+                              GError        **error)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(GArray) items = compact_remaining (self, arena, error);
+  g_autoptr(GString) scratch = NULL;
+  /* the texts take about as much room in the output, twice indented */
+  gsize estimate = pp_json_arena_get_size (self->compacted_text) * (pretty ? 2 : 1);
+  GString *out;
+  PpJsonValue *document;
+  PpJsonValue *nodes;
+  const PpJsonMember *members;
+
+  if (items == NULL)
+    return NULL;
+
+  document = compacted_document (self, arena, items, &nodes, error);
+  if (document == NULL)
+    return NULL;
+
+  /* A lone node is the document itself: its text is read back */
+  if (!holds_member (document, nodes))
+    {
+      if (!read_back_texts (self, arena, items, error))
+        return NULL;
+      document = compacted_document (self, arena, items, &nodes, error);
+      if (document == NULL)
+        return NULL;
+    }
+
+  scratch = g_string_new (NULL);
+  out = g_string_sized_new (estimate);
+  members = pp_json_object_get_members (document);
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < pp_json_value_get_size (document); i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      if (pretty)
+        pp_json_text_append_newline (out, 1);
+      pp_json_append_string (out, members[i].key);
+      g_string_append (out, pretty ? ": " : ":");
+      if (members[i].value == nodes)
+        write_nodes (out, scratch, items, 1, pretty);
+      else
+        write_value (out, scratch, members[i].value, 1, pretty);
+    }
+  if (pretty && pp_json_value_get_size (document) > 0)
+    pp_json_text_append_newline (out, 0);
+  g_string_append_c (out, '}');
+
   g_clear_pointer (&self->compacted_text, pp_json_arena_unref);
 
-  compacted = pp_jsonld_compactor_finish_value (self->compactor, arena, values, error);
-
-  return compacted != NULL ? wrap_in_graph (arena, compacted) : NULL;
+  return g_string_free_to_bytes (out);
 }
 
 /* The merged graph in a form other than expanded, as values of *@arena
@@ -914,6 +1088,12 @@ pp_merged_graph_finish_bytes (PpMergedGraph  *self,
       char *text = pp_jsonld_to_json (expanded, pretty);
 
       return g_bytes_new_take (text, strlen (text));
+    }
+
+  if (self->compactor != NULL)
+    {
+      resolve_entities (self);
+      return finish_compacted_ahead_bytes (self, pretty, error);
     }
 
   graph = finish_value (self, &arena, error);

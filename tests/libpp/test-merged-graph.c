@@ -118,6 +118,75 @@ test_finish_bytes_as_tree (gconstpointer data)
   g_assert_nonnull (strstr (expected, "Charles Babbage"));
 }
 
+/* The compacted bytes, the texts of the nodes compacted ahead copied into
+ * them, are what writing the tree gives, indented or not, for one node
+ * (the document is the node) as for several */
+typedef struct
+{
+  const char * const *texts;
+  guint n_texts;
+  gboolean pretty;
+} BytesCase;
+
+static const char * const lone_node_answers[] = {
+  "{\"@context\": \"https://schema.org\", \"@id\": \"https://example.org/ada\","
+  " \"@type\": \"Person\", \"name\": \"Ada Lovelace\"}",
+};
+
+static const BytesCase bytes_cases[] = {
+  { answers, G_N_ELEMENTS (answers), FALSE },
+  { joined_answers, G_N_ELEMENTS (joined_answers), TRUE },
+  { joined_answers, G_N_ELEMENTS (joined_answers), FALSE },
+  { lone_node_answers, G_N_ELEMENTS (lone_node_answers), TRUE },
+  { lone_node_answers, G_N_ELEMENTS (lone_node_answers), FALSE },
+};
+
+static void
+test_compacted_bytes_as_tree (gconstpointer data)
+{
+  const BytesCase *bytes_case = data;
+  g_autoptr(PpMergedGraph) as_tree = NULL;
+  g_autoptr(PpMergedGraph) as_bytes = NULL;
+  g_autoptr(JsonNode) tree = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  const char *text;
+  gsize length;
+
+  /* Provenance off for the lone node: else its segment is a node too */
+  if (bytes_case->texts == lone_node_answers)
+    {
+      as_tree = pp_merged_graph_new (PP_OUTPUT_FORM_COMPACTED, FALSE);
+      as_bytes = pp_merged_graph_new (PP_OUTPUT_FORM_COMPACTED, FALSE);
+      for (guint i = 0; i < 2; i++)
+        {
+          PpMergedGraph *merged = i == 0 ? as_tree : as_bytes;
+          g_autoptr(JsonNode) answer = json_from_string (bytes_case->texts[0], &error);
+          g_autoptr(PpSegment) segment = segment_new (0, bytes_case->texts[0]);
+
+          g_assert_no_error (error);
+          g_assert_true (pp_merged_graph_add (merged, segment, answer, &error));
+          g_assert_no_error (error);
+        }
+    }
+  else
+    {
+      as_tree = merged_graph_new_with (PP_OUTPUT_FORM_COMPACTED, bytes_case->texts, bytes_case->n_texts);
+      as_bytes = merged_graph_new_with (PP_OUTPUT_FORM_COMPACTED, bytes_case->texts, bytes_case->n_texts);
+    }
+
+  tree = pp_merged_graph_finish (as_tree, &error);
+  g_assert_no_error (error);
+  expected = pp_jsonld_to_json (tree, bytes_case->pretty);
+
+  bytes = pp_merged_graph_finish_bytes (as_bytes, bytes_case->pretty, &error);
+  g_assert_no_error (error);
+  text = g_bytes_get_data (bytes, &length);
+  g_assert_cmpmem (text, length, expected, strlen (expected));
+  g_assert_cmpint (text[length], ==, '\0');
+}
+
 /* A graph handed over expanded already is merged as the same graph given
  * as a tree */
 static void
@@ -326,6 +395,16 @@ main (int   argc,
                         GINT_TO_POINTER (PP_OUTPUT_FORM_FLATTENED), test_finish_bytes_as_tree);
   g_test_add_data_func ("/merged-graph/finish-bytes/expanded",
                         GINT_TO_POINTER (PP_OUTPUT_FORM_EXPANDED), test_finish_bytes_as_tree);
+  g_test_add_data_func ("/merged-graph/finish-bytes/compacted-unindented",
+                        &bytes_cases[0], test_compacted_bytes_as_tree);
+  g_test_add_data_func ("/merged-graph/finish-bytes/compacted-joined-indented",
+                        &bytes_cases[1], test_compacted_bytes_as_tree);
+  g_test_add_data_func ("/merged-graph/finish-bytes/compacted-joined-unindented",
+                        &bytes_cases[2], test_compacted_bytes_as_tree);
+  g_test_add_data_func ("/merged-graph/finish-bytes/compacted-lone-node-indented",
+                        &bytes_cases[3], test_compacted_bytes_as_tree);
+  g_test_add_data_func ("/merged-graph/finish-bytes/compacted-lone-node-unindented",
+                        &bytes_cases[4], test_compacted_bytes_as_tree);
   g_test_add_func ("/merged-graph/add-value/expanded-as-given", test_add_value_expanded);
   g_test_add_func ("/merged-graph/compacted/as-compacting-flattened", test_compacted_as_flattened);
   g_test_add_func ("/merged-graph/compacted/literals-as-compacting-flattened", test_compacted_literals);
