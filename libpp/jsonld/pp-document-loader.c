@@ -27,8 +27,10 @@
  * IRI prefixes with pp_document_loader_add_prefix_mapping(). It fetches over
  * HTTP(S) only from the hosts allowed with pp_document_loader_allow_host().
  *
- * Loaded documents are parsed once, sealed and cached: the nodes it returns
- * are shared, read-only, between every caller and thread. Read them with the
+ * Loaded documents are parsed once and cached (a bundled context only
+ * until the context it defines is processed, which then stands for it; it
+ * is read again when asked for): the nodes it returns are shared,
+ * read-only, between every caller and thread. Read them with the
  * non-reference getters only (json_node_get_object(), json_object_get_member()
  * and the like), never json_node_dup_object() nor json_object_ref() on their
  * insides, and make a deep copy of them before changing anything.
@@ -40,9 +42,14 @@
 
 #define SCHEMAORG_CONTEXT_FILE "schemaorg-30.0.jsonld"
 
+/* A loaded document, as libpp's values and as a sealed json-glib tree:
+ * either is made from the other on first use (under the loader's lock),
+ * so that the algorithms, which read values, never pay for a tree */
 typedef struct {
-  char     *url;
-  JsonNode *document;
+  char        *url;
+  JsonNode    *document;  /* nullable */
+  PpJsonArena *arena;     /* nullable, with value */
+  PpJsonValue *value;
 } CacheEntry;
 
 typedef struct {
@@ -82,7 +89,8 @@ cache_entry_free (gpointer data)
   CacheEntry *entry = data;
 
   g_free (entry->url);
-  json_node_unref (entry->document);
+  g_clear_pointer (&entry->document, json_node_unref);
+  g_clear_pointer (&entry->arena, pp_json_arena_unref);
   g_free (entry);
 }
 
@@ -478,7 +486,9 @@ resolve_mapped_file (const char  *iri,
   return g_file_new_for_path (real_path);
 }
 
-static JsonNode *
+/* A new cache entry for the document @data, read into libpp's values; no
+ * tree is made until a caller of pp_document_loader_load() asks for one */
+static CacheEntry *
 parse_document (const char  *iri,
                 const char  *data,
                 gsize        length,
@@ -487,31 +497,29 @@ parse_document (const char  *iri,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(PpJsonArena) arena = NULL;
   PpJsonValue *value = NULL;
-  JsonNode *root = NULL;
+  CacheEntry *entry;
 
   /* checks UTF-8 and depth once here, so the algorithms can trust cached
    * documents, with pp_json_parse()'s errors (a tree cannot hold an escaped
-   * NUL); then read into libpp's values and made one tree, which is several
-   * times quicker than json-glib's parser for a context of thousands of
-   * terms */
+   * NUL) */
   arena = pp_json_arena_new ();
   if (length <= G_MAXSSIZE && pp_json_validate (data, (gssize) length, &local_error))
     value = pp_json_value_parse (arena, data, (gssize) length, &local_error);
-  if (value != NULL)
-    root = pp_json_value_to_json_node (value);
-  if (root == NULL)
+  if (value == NULL)
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED, "%s: %s", iri,
                            local_error != NULL ? local_error->message : "the text is too long");
       return NULL;
     }
 
-  json_node_seal (root);
+  entry = g_new0 (CacheEntry, 1);
+  entry->arena = g_steal_pointer (&arena);
+  entry->value = value;
 
-  return root;
+  return entry;
 }
 
-static JsonNode *
+static CacheEntry *
 load_file (const char    *iri,
            GFile         *file,
            GCancellable  *cancellable,
@@ -531,7 +539,7 @@ load_file (const char    *iri,
   return parse_document (iri, contents, length, error);
 }
 
-static JsonNode *
+static CacheEntry *
 fetch (PpDocumentLoader  *self,
        const char        *iri,
        char             **final_url,
@@ -610,25 +618,152 @@ host_allowed (PpDocumentLoader *self,
   return allowed;
 }
 
-static JsonNode *
+/* The document of @entry as the caller asks for it: a new reference on its
+ * tree (*document) or on the arena of its values (*arena, the values in
+ * *value), made on first use; called under the lock */
+static void
+cache_entry_take (CacheEntry   *entry,
+                  JsonNode    **document,
+                  PpJsonArena **arena,
+                  PpJsonValue **value,
+                  char        **document_url)
+{
+  if (document != NULL)
+    {
+      if (entry->document == NULL)
+        {
+          entry->document = pp_json_value_to_json_node (entry->value);
+          json_node_seal (entry->document);
+        }
+      *document = json_node_ref (entry->document);
+    }
+
+  if (arena != NULL)
+    {
+      if (entry->value == NULL)
+        {
+          entry->arena = pp_json_arena_new ();
+          entry->value = pp_json_value_from_json_node_unchecked (entry->arena,
+                                                                 entry->document);
+        }
+      *arena = pp_json_arena_ref (entry->arena);
+      *value = entry->value;
+    }
+
+  if (document_url != NULL)
+    *document_url = g_strdup (entry->url);
+}
+
+static gboolean
 lookup_cache (PpDocumentLoader  *self,
               const char        *iri,
+              JsonNode         **document,
+              PpJsonArena      **arena,
+              PpJsonValue      **value,
               char             **document_url)
 {
   CacheEntry *entry;
-  JsonNode *document = NULL;
 
   g_mutex_lock (&self->lock);
   entry = g_hash_table_lookup (self->cache, iri);
   if (entry != NULL)
-    {
-      document = json_node_ref (entry->document);
-      if (document_url != NULL)
-        *document_url = g_strdup (entry->url);
-    }
+    cache_entry_take (entry, document, arena, value, document_url);
   g_mutex_unlock (&self->lock);
 
-  return document;
+  return entry != NULL;
+}
+
+/* Loads @iri into the cache, unless another thread did meanwhile, and
+ * takes its document as cache_entry_take() does */
+static gboolean
+load (PpDocumentLoader  *loader,
+      const char        *iri,
+      JsonNode         **document,
+      PpJsonArena      **arena,
+      PpJsonValue      **value,
+      char             **document_url,
+      GCancellable      *cancellable,
+      GError           **error)
+{
+  g_autofree char *final_url = NULL;
+  g_autoptr(GFile) file = NULL;
+  CacheEntry *entry = NULL;
+
+  if (document_url != NULL)
+    *document_url = NULL;
+
+  if (!g_utf8_validate (iri, -1, NULL))
+    {
+      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                           "the IRI is not valid UTF-8");
+      return FALSE;
+    }
+
+  if (lookup_cache (loader, iri, document, arena, value, document_url))
+    return TRUE;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  g_mutex_lock (&loader->load_lock);
+
+  /* another thread may have loaded it meanwhile */
+  if (lookup_cache (loader, iri, document, arena, value, document_url))
+    {
+      g_mutex_unlock (&loader->load_lock);
+      return TRUE;
+    }
+
+  if (is_schemaorg_context (iri))
+    file = get_contexts_file (SCHEMAORG_CONTEXT_FILE);
+  else
+    {
+      g_autoptr(GFile) directory = NULL;
+      const char *rest = NULL;
+
+      g_mutex_lock (&loader->lock);
+      directory = lookup_mapping (loader, iri, &rest);
+      g_mutex_unlock (&loader->lock);
+
+      if (directory != NULL)
+        {
+          file = resolve_mapped_file (iri, directory, rest, error);
+          if (file == NULL)
+            {
+              g_mutex_unlock (&loader->load_lock);
+              return FALSE;
+            }
+        }
+    }
+
+  if (file != NULL)
+    {
+      entry = load_file (iri, file, cancellable, error);
+      final_url = g_strdup (iri);
+    }
+  else if (host_allowed (loader, iri))
+    entry = fetch (loader, iri, &final_url, cancellable, error);
+  else
+    pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
+                         "%s is not available offline (allow its host to fetch it)",
+                         iri);
+
+  if (entry == NULL)
+    {
+      g_mutex_unlock (&loader->load_lock);
+      return FALSE;
+    }
+
+  entry->url = g_steal_pointer (&final_url);
+
+  g_mutex_lock (&loader->lock);
+  cache_entry_take (entry, document, arena, value, document_url);
+  g_hash_table_replace (loader->cache, g_strdup (iri), entry);
+  g_mutex_unlock (&loader->lock);
+
+  g_mutex_unlock (&loader->load_lock);
+
+  return TRUE;
 }
 
 /**
@@ -658,96 +793,53 @@ pp_document_loader_load (PpDocumentLoader  *loader,
                          GCancellable      *cancellable,
                          GError           **error)
 {
-  g_autofree char *final_url = NULL;
-  g_autoptr(GFile) file = NULL;
-  JsonNode *document;
-  CacheEntry *entry;
+  JsonNode *document = NULL;
 
   g_return_val_if_fail (PP_IS_DOCUMENT_LOADER (loader), NULL);
   g_return_val_if_fail (iri != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (document_url != NULL)
-    *document_url = NULL;
-
-  if (!g_utf8_validate (iri, -1, NULL))
-    {
-      pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
-                           "the IRI is not valid UTF-8");
-      return NULL;
-    }
-
-  document = lookup_cache (loader, iri, document_url);
-  if (document != NULL)
-    return document;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (!load (loader, iri, &document, NULL, NULL, document_url, cancellable, error))
     return NULL;
 
-  g_mutex_lock (&loader->load_lock);
-
-  /* another thread may have loaded it meanwhile */
-  document = lookup_cache (loader, iri, document_url);
-  if (document != NULL)
-    {
-      g_mutex_unlock (&loader->load_lock);
-      return document;
-    }
-
-  if (is_schemaorg_context (iri))
-    file = get_contexts_file (SCHEMAORG_CONTEXT_FILE);
-  else
-    {
-      g_autoptr(GFile) directory = NULL;
-      const char *rest = NULL;
-
-      g_mutex_lock (&loader->lock);
-      directory = lookup_mapping (loader, iri, &rest);
-      g_mutex_unlock (&loader->lock);
-
-      if (directory != NULL)
-        {
-          file = resolve_mapped_file (iri, directory, rest, error);
-          if (file == NULL)
-            {
-              g_mutex_unlock (&loader->load_lock);
-              return NULL;
-            }
-        }
-    }
-
-  if (file != NULL)
-    {
-      document = load_file (iri, file, cancellable, error);
-      final_url = g_strdup (iri);
-    }
-  else if (host_allowed (loader, iri))
-    document = fetch (loader, iri, &final_url, cancellable, error);
-  else
-    pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED,
-                         "%s is not available offline (allow its host to fetch it)",
-                         iri);
-
-  if (document == NULL)
-    {
-      g_mutex_unlock (&loader->load_lock);
-      return NULL;
-    }
-
-  entry = g_new0 (CacheEntry, 1);
-  entry->url = g_strdup (final_url);
-  entry->document = json_node_ref (document);
-
-  g_mutex_lock (&loader->lock);
-  g_hash_table_replace (loader->cache, g_strdup (iri), entry);
-  g_mutex_unlock (&loader->lock);
-
-  g_mutex_unlock (&loader->load_lock);
-
-  if (document_url != NULL)
-    *document_url = g_steal_pointer (&final_url);
-
   return document;
+}
+
+/*
+ * pp_document_loader_load_value:
+ * @loader: a #PpDocumentLoader
+ * @iri: the absolute IRI of the document
+ * @document_url: (out) (optional) (transfer full): the final URL of the
+ *   document
+ * @arena: (out) (transfer full): the arena the document lives in
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * pp_document_loader_load() for the algorithms, without a tree.
+ *
+ * Returns: (transfer none) (nullable): the document, read-only, living as
+ *   long as *@arena
+ */
+const PpJsonValue *
+pp_document_loader_load_value (PpDocumentLoader  *loader,
+                               const char        *iri,
+                               char             **document_url,
+                               PpJsonArena      **arena,
+                               GCancellable      *cancellable,
+                               GError           **error)
+{
+  PpJsonValue *value = NULL;
+
+  g_return_val_if_fail (PP_IS_DOCUMENT_LOADER (loader), NULL);
+  g_return_val_if_fail (iri != NULL, NULL);
+  g_return_val_if_fail (arena != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  *arena = NULL;
+  if (!load (loader, iri, NULL, arena, &value, document_url, cancellable, error))
+    return NULL;
+
+  return value;
 }
 
 /*
@@ -782,14 +874,18 @@ pp_document_loader_get_derived (PpDocumentLoader *loader,
  * pp_document_loader_set_derived:
  * @loader: a #PpDocumentLoader
  * @key: the key of the result
+ * @source_iri: (nullable): the IRI of the document @value is derived from
  * @value: (transfer full): the result
  * @destroy: releases @value
  *
- * Stores a result derived from the documents of @loader.
+ * Stores a result derived from the documents of @loader. When @source_iri
+ * names a bundled context, its document is dropped from the cache: the
+ * result stands for it, and the file is there to be read again.
  */
 void
 pp_document_loader_set_derived (PpDocumentLoader *loader,
                                 const char       *key,
+                                const char       *source_iri,
                                 gpointer          value,
                                 GDestroyNotify    destroy)
 {
@@ -806,5 +902,7 @@ pp_document_loader_set_derived (PpDocumentLoader *loader,
   if (g_hash_table_size (loader->derived) >= MAX_DERIVED)
     g_hash_table_remove_all (loader->derived);
   g_hash_table_replace (loader->derived, g_strdup (key), derived);
+  if (source_iri != NULL && is_schemaorg_context (source_iri))
+    g_hash_table_remove (loader->cache, source_iri);
   g_mutex_unlock (&loader->lock);
 }

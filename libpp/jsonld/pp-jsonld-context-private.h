@@ -69,24 +69,27 @@ const char *pp_jsonld_direction_to_string (PpJsonldDirection direction);
  * @type: (nullable): the type mapping: an IRI, "@id", "@vocab", "@json" or
  *   "@none"
  *
- * A term definition. Immutable once its context is processed.
+ * A term definition. Immutable once its context is processed. Laid out
+ * to be small, as a context holds thousands: @term is stored with it, and
+ * a @type that is a keyword is the static string of the keyword.
  */
 typedef struct _PpJsonldTermDef {
-  char              *term;
+  const char        *term;
   char              *iri;
-  gboolean           prefix;
-  gboolean           protected_;
-  gboolean           reverse;
   char              *base_url;
   JsonNode          *context;
-  gboolean           has_context;
-  guint              container;
-  PpJsonldDirection  direction;
   char              *index;
-  gboolean           has_language;
   char              *language;
   char              *nest;
   char              *type;
+
+  guint              container : 8;
+  PpJsonldDirection  direction : 3;
+  guint              prefix : 1;
+  guint              protected_ : 1;
+  guint              reverse : 1;
+  guint              has_context : 1;
+  guint              has_language : 1;
 
   /*< private >*/
   gint               ref_count;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "pp-document-loader.h"
+#include "pp-json-value-private.h"
 #include "pp-jsonld-context-private.h"
 #include "pp-jsonld-iri-private.h"
 #include "pp-jsonld-util-private.h"
@@ -25,12 +26,19 @@ typedef struct {
   guint                *n_processed;
 } ProcessState;
 
+/* an entry of the local context being processed and how far its term is
+ * defined: 0, DEFINING or DEFINED */
+typedef struct {
+  const char        *term;
+  const PpJsonValue *value;
+  int                state;
+} LocalTerm;
+
 /* the state of Create Term Definition for one local context
  * (pp-jsonld-term-definition.c) */
 typedef struct {
   ProcessState *state;
-  JsonObject   *local;
-  GHashTable   *defined;  /* term → 1 while being defined, 2 once defined */
+  GHashTable   *local;    /* term → LocalTerm, one per entry of the context */
   const char   *base_url;
   gboolean      protected_;
   gboolean      override_protected;
@@ -75,15 +83,15 @@ gboolean         pp_jsonld_context_create_term (LocalState       *ls,
                                                 const char       *term,
                                                 GError          **error);
 
-/* The Context Processing algorithm within a call */
-PpJsonldContext *pp_jsonld_context_process_state (ProcessState     *state,
-                                                  PpJsonldContext  *active,
-                                                  JsonNode         *local_context,
-                                                  const char       *base_url,
-                                                  GPtrArray        *remote_contexts,
-                                                  gboolean          override_protected,
-                                                  gboolean          propagate,
-                                                  gboolean          validate_scoped,
-                                                  GError          **error);
+/* The Context Processing algorithm within a call, on libpp's values */
+PpJsonldContext *pp_jsonld_context_process_state (ProcessState       *state,
+                                                  PpJsonldContext    *active,
+                                                  const PpJsonValue  *local_context,
+                                                  const char         *base_url,
+                                                  GPtrArray          *remote_contexts,
+                                                  gboolean            override_protected,
+                                                  gboolean            propagate,
+                                                  gboolean            validate_scoped,
+                                                  GError            **error);
 
 G_END_DECLS

@@ -36,19 +36,23 @@ typedef struct {
   PpJsonldContext *result;
 } CacheEntry;
 
-static JsonNode *
+/* The @context of the document at @iri, living in *arena (a new
+ * reference), read-only */
+static const PpJsonValue *
 load_context_document (ProcessState  *state,
                        const char    *iri,
                        gboolean       import,
                        char         **document_url,
+                       PpJsonArena  **arena,
                        GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(JsonNode) document = NULL;
-  JsonNode *context;
+  g_autoptr(PpJsonArena) document_arena = NULL;
+  const PpJsonValue *document;
+  const PpJsonValue *context;
 
-  document = pp_document_loader_load (state->loader, iri, document_url,
-                                      state->cancellable, &local_error);
+  document = pp_document_loader_load_value (state->loader, iri, document_url, &document_arena,
+                                            state->cancellable, &local_error);
   if (document == NULL)
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -59,24 +63,24 @@ load_context_document (ProcessState  *state,
       return NULL;
     }
 
-  if (!JSON_NODE_HOLDS_OBJECT (document) ||
-      (context = json_object_get_member (json_node_get_object (document), "@context")) == NULL)
+  context = pp_json_object_get (document, PP_JSON_KW (CONTEXT));
+  if (context == NULL)
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_REMOTE_CONTEXT,
                            "%s is not an object with an @context entry", iri);
       return NULL;
     }
 
-  if (import && !JSON_NODE_HOLDS_OBJECT (context))
+  if (import && !pp_json_value_is_object (context))
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_REMOTE_CONTEXT,
                            "the @context of the imported %s is not an object", iri);
       return NULL;
     }
 
-  /* document is sealed and shared: its members live as long as it does,
-   * and the loader's cache keeps it */
-  return json_node_ref (context);
+  /* the document is shared read-only: it lives as long as its arena */
+  *arena = g_steal_pointer (&document_arena);
+  return context;
 }
 
 static guint
@@ -142,13 +146,13 @@ pp_jsonld_context_cache_free (PpJsonldContextCache *cache)
 }
 
 static gboolean
-set_base (PpJsonldContext  *result,
-          JsonNode         *node,
-          GError          **error)
+set_base (PpJsonldContext    *result,
+          const PpJsonValue  *node,
+          GError            **error)
 {
-  const char *base = pp_jsonld_node_get_string_or_null (node);
+  const char *base = pp_json_value_get_string (node);
 
-  if (pp_jsonld_node_is_null (node))
+  if (pp_json_value_is_null (node))
     {
       g_clear_pointer (&result->base, g_free);
       return TRUE;
@@ -185,15 +189,14 @@ set_base (PpJsonldContext  *result,
 }
 
 static gboolean
-set_vocab (ProcessState     *state,
-           PpJsonldContext  *result,
-           JsonNode         *node,
-           GError          **error)
+set_vocab (PpJsonldContext    *result,
+           const PpJsonValue  *node,
+           GError            **error)
 {
-  const char *vocab = pp_jsonld_node_get_string_or_null (node);
+  const char *vocab = pp_json_value_get_string (node);
   char *expanded = NULL;
 
-  if (pp_jsonld_node_is_null (node))
+  if (pp_json_value_is_null (node))
     {
       g_clear_pointer (&result->vocab, g_free);
       return TRUE;
@@ -230,31 +233,46 @@ set_vocab (ProcessState     *state,
   return TRUE;
 }
 
+/* Sets the members of @object on @merged, a new object of @arena */
+static void
+merge_members (PpJsonArena       *arena,
+               PpJsonValue       *merged,
+               const PpJsonValue *object)
+{
+  const PpJsonMember *members = pp_json_object_get_members (object);
+  guint n = pp_json_value_get_size (object);
+
+  for (guint i = 0; i < n; i++)
+    pp_json_object_set (arena, merged, pp_json_arena_intern (arena, members[i].key),
+                        members[i].value);
+}
+
 static gboolean
-process_definition (ProcessState     *state,
-                    PpJsonldContext  *result,
-                    JsonObject       *context,
-                    const char       *base_url,
-                    GPtrArray        *remote_contexts,
-                    gboolean          from_remote,
-                    gboolean          override_protected,
-                    GError          **error)
+process_definition (ProcessState       *state,
+                    PpJsonldContext    *result,
+                    const PpJsonValue  *context,
+                    const char         *base_url,
+                    GPtrArray          *remote_contexts,
+                    gboolean            from_remote,
+                    gboolean            override_protected,
+                    GError            **error)
 {
   gboolean mode_1_0 = result->processing_mode == PP_JSONLD_PROCESSING_MODE_1_0;
-  g_autoptr(JsonNode) imported = NULL;
-  g_autoptr(JsonObject) merged = NULL;
-  g_autoptr(GHashTable) defined = NULL;
-  JsonObject *definition = context;
-  JsonNode *member;
-  JsonObjectIter iter;
-  const char *key;
+  g_autoptr(PpJsonArena) imported_arena = NULL;
+  g_autoptr(PpJsonArena) merged_arena = NULL;
+  g_autoptr(GHashTable) local = NULL;
+  g_autofree LocalTerm *terms = NULL;
+  const PpJsonValue *definition = context;
+  const PpJsonMember *members;
+  const PpJsonValue *member;
   LocalState ls;
+  guint i, n;
 
   /* @version */
-  member = json_object_get_member (context, "@version");
+  member = pp_json_object_get (context, PP_JSON_KW (VERSION));
   if (member != NULL)
     {
-      if (!pp_jsonld_node_is_number (member) || json_node_get_double (member) != 1.1)
+      if (!pp_json_value_is_number (member) || pp_json_value_get_double (member) != 1.1)
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_VERSION_VALUE,
                                "@version must be the number 1.1");
@@ -269,12 +287,13 @@ process_definition (ProcessState     *state,
     }
 
   /* @import */
-  member = json_object_get_member (context, "@import");
+  member = pp_json_object_get (context, PP_JSON_KW (IMPORT));
   if (member != NULL)
     {
-      const char *import = pp_jsonld_node_get_string_or_null (member);
+      const char *import = pp_json_value_get_string (member);
       g_autofree char *iri = NULL;
-      JsonObject *imported_object;
+      const PpJsonValue *imported;
+      PpJsonValue *merged;
 
       if (mode_1_0)
         {
@@ -290,12 +309,11 @@ process_definition (ProcessState     *state,
         }
 
       iri = pp_jsonld_iri_resolve (base_url, import);
-      imported = load_context_document (state, iri, TRUE, NULL, error);
+      imported = load_context_document (state, iri, TRUE, NULL, &imported_arena, error);
       if (imported == NULL)
         return FALSE;
 
-      imported_object = json_node_get_object (imported);
-      if (json_object_has_member (imported_object, "@import"))
+      if (pp_json_object_has (imported, PP_JSON_KW (IMPORT)))
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_CONTEXT_ENTRY,
                                "the imported context %s has an @import itself", iri);
@@ -303,19 +321,17 @@ process_definition (ProcessState     *state,
         }
 
       /* the entries of context override those of the imported one; the
-       * members are shared read-only, never changed */
-      merged = json_object_new ();
-      json_object_iter_init (&iter, imported_object);
-      while (json_object_iter_next (&iter, &key, &member))
-        json_object_set_member (merged, key, json_node_ref (member));
-      json_object_iter_init (&iter, context);
-      while (json_object_iter_next (&iter, &key, &member))
-        json_object_set_member (merged, key, json_node_ref (member));
+       * values are shared read-only, never changed */
+      merged_arena = pp_json_arena_new ();
+      merged = pp_json_value_new_object (merged_arena, pp_json_value_get_size (imported) +
+                                                       pp_json_value_get_size (context));
+      merge_members (merged_arena, merged, imported);
+      merge_members (merged_arena, merged, context);
       definition = merged;
     }
 
   /* @base, only in contexts that are not remote */
-  member = json_object_get_member (definition, "@base");
+  member = pp_json_object_get (definition, PP_JSON_KW (BASE));
   if (member != NULL && !from_remote)
     {
       if (!set_base (result, member, error))
@@ -323,20 +339,20 @@ process_definition (ProcessState     *state,
     }
 
   /* @vocab */
-  member = json_object_get_member (definition, "@vocab");
-  if (member != NULL && !set_vocab (state, result, member, error))
+  member = pp_json_object_get (definition, PP_JSON_KW (VOCAB));
+  if (member != NULL && !set_vocab (result, member, error))
     return FALSE;
 
   /* @language */
-  member = json_object_get_member (definition, "@language");
+  member = pp_json_object_get (definition, PP_JSON_KW (LANGUAGE));
   if (member != NULL)
     {
-      if (pp_jsonld_node_is_null (member))
+      if (pp_json_value_is_null (member))
         g_clear_pointer (&result->default_language, g_free);
-      else if (pp_jsonld_node_is_string (member))
+      else if (pp_json_value_is_string (member))
         {
           g_free (result->default_language);
-          result->default_language = g_ascii_strdown (json_node_get_string (member), -1);
+          result->default_language = g_ascii_strdown (pp_json_value_get_string (member), -1);
         }
       else
         {
@@ -347,10 +363,10 @@ process_definition (ProcessState     *state,
     }
 
   /* @direction */
-  member = json_object_get_member (definition, "@direction");
+  member = pp_json_object_get (definition, PP_JSON_KW (DIRECTION));
   if (member != NULL)
     {
-      const char *direction = pp_jsonld_node_get_string_or_null (member);
+      const char *direction = pp_json_value_get_string (member);
 
       if (mode_1_0)
         {
@@ -358,7 +374,7 @@ process_definition (ProcessState     *state,
                                "@direction is not allowed in JSON-LD 1.0");
           return FALSE;
         }
-      if (pp_jsonld_node_is_null (member))
+      if (pp_json_value_is_null (member))
         result->default_direction = PP_JSONLD_DIRECTION_UNSET;
       else if (g_strcmp0 (direction, "ltr") == 0)
         result->default_direction = PP_JSONLD_DIRECTION_LTR;
@@ -373,7 +389,7 @@ process_definition (ProcessState     *state,
     }
 
   /* @propagate: its value was used by the caller */
-  member = json_object_get_member (definition, "@propagate");
+  member = pp_json_object_get (definition, PP_JSON_KW (PROPAGATE));
   if (member != NULL)
     {
       if (mode_1_0)
@@ -382,7 +398,7 @@ process_definition (ProcessState     *state,
                                "@propagate is not allowed in JSON-LD 1.0");
           return FALSE;
         }
-      if (!pp_jsonld_node_is_boolean (member))
+      if (!pp_json_value_is_boolean (member))
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_PROPAGATE_VALUE,
                                "@propagate must be true or false");
@@ -391,31 +407,42 @@ process_definition (ProcessState     *state,
     }
 
   /* @protected */
-  member = json_object_get_member (definition, "@protected");
-  if (member != NULL && !pp_jsonld_node_is_boolean (member))
+  member = pp_json_object_get (definition, PP_JSON_KW (PROTECTED));
+  if (member != NULL && !pp_json_value_is_boolean (member))
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_PROTECTED_VALUE,
                            "@protected must be true or false");
       return FALSE;
     }
 
-  defined = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* the terms to define, found by name (member names are unique) */
+  members = pp_json_object_get_members (definition);
+  n = pp_json_value_get_size (definition);
+  terms = g_new (LocalTerm, n);
+  local = g_hash_table_new (g_str_hash, g_str_equal);
+  for (i = 0; i < n; i++)
+    {
+      terms[i].term = members[i].key;
+      terms[i].value = members[i].value;
+      terms[i].state = 0;
+      g_hash_table_insert (local, (gpointer) terms[i].term, &terms[i]);
+    }
 
   ls.state = state;
-  ls.local = definition;
-  ls.defined = defined;
+  ls.local = local;
   ls.base_url = base_url;
-  ls.protected_ = member != NULL && json_node_get_boolean (member);
+  ls.protected_ = pp_json_value_get_boolean (member);
   ls.override_protected = override_protected;
   ls.remote_contexts = remote_contexts;
 
-  json_object_iter_init (&iter, definition);
-  while (json_object_iter_next (&iter, &key, NULL))
+  for (i = 0; i < n; i++)
     {
-      if (strcmp (key, "@base") == 0 || strcmp (key, "@direction") == 0 ||
-          strcmp (key, "@import") == 0 || strcmp (key, "@language") == 0 ||
-          strcmp (key, "@propagate") == 0 || strcmp (key, "@protected") == 0 ||
-          strcmp (key, "@version") == 0 || strcmp (key, "@vocab") == 0)
+      const char *key = members[i].key;
+
+      if (key == PP_JSON_KW (BASE) || key == PP_JSON_KW (DIRECTION) ||
+          key == PP_JSON_KW (IMPORT) || key == PP_JSON_KW (LANGUAGE) ||
+          key == PP_JSON_KW (PROPAGATE) || key == PP_JSON_KW (PROTECTED) ||
+          key == PP_JSON_KW (VERSION) || key == PP_JSON_KW (VOCAB))
         continue;
 
       if (!pp_jsonld_context_create_term (&ls, result, key, error))
@@ -427,26 +454,26 @@ process_definition (ProcessState     *state,
 
 /* the local context as a cache key: only sealed nodes, which cannot change */
 static PpJsonldContext *
-cache_lookup (ProcessState    *state,
-              CacheEntry      *key)
+cache_lookup (PpJsonldContextCache *cache,
+              CacheEntry           *key)
 {
   CacheEntry *entry;
 
-  if (state->cache == NULL || !json_node_is_immutable (key->local))
+  if (cache == NULL || !json_node_is_immutable (key->local))
     return NULL;
 
-  entry = g_hash_table_lookup (state->cache->table, key);
+  entry = g_hash_table_lookup (cache->table, key);
   return entry != NULL ? pp_jsonld_context_ref (entry->result) : NULL;
 }
 
 static void
-cache_store (ProcessState    *state,
-             CacheEntry      *key,
-             PpJsonldContext *result)
+cache_store (PpJsonldContextCache *cache,
+             CacheEntry           *key,
+             PpJsonldContext      *result)
 {
   CacheEntry *entry;
 
-  if (state->cache == NULL || !json_node_is_immutable (key->local))
+  if (cache == NULL || !json_node_is_immutable (key->local))
     return;
 
   entry = g_new0 (CacheEntry, 1);
@@ -455,7 +482,7 @@ cache_store (ProcessState    *state,
   entry->base_url = g_strdup (key->base_url);
   entry->flags = key->flags;
   entry->result = pp_jsonld_context_ref (result);
-  g_hash_table_replace (state->cache->table, entry, entry);
+  g_hash_table_replace (cache->table, entry, entry);
 }
 
 /* whether @ctx is a context before any local context */
@@ -477,22 +504,39 @@ context_ref_func (gpointer data)
   return pp_jsonld_context_ref (data);
 }
 
+/* The key under which the loader keeps the remote context @iri processed
+ * on the initial context @initial; made for every document that names it,
+ * so without printf */
+static char *
+initial_remote_key (PpJsonldContext *initial,
+                    gboolean         validate_scoped,
+                    const char      *iri)
+{
+  char flags[3];
+
+  flags[0] = (char) ('0' + (int) initial->processing_mode);
+  flags[1] = validate_scoped ? '1' : '0';
+  flags[2] = '\0';
+
+  return g_strconcat ("context|", flags, "|", initial->base != NULL ? initial->base : "",
+                      "|", iri, NULL);
+}
+
 PpJsonldContext *
-pp_jsonld_context_process_state (ProcessState     *state,
-                                 PpJsonldContext  *active,
-                                 JsonNode         *local_context,
-                                 const char       *base_url,
-                                 GPtrArray        *remote_contexts_in,
-                                 gboolean          override_protected,
-                                 gboolean          propagate,
-                                 gboolean          validate_scoped,
-                                 GError          **error)
+pp_jsonld_context_process_state (ProcessState       *state,
+                                 PpJsonldContext    *active,
+                                 const PpJsonValue  *local_context,
+                                 const char         *base_url,
+                                 GPtrArray          *remote_contexts_in,
+                                 gboolean            override_protected,
+                                 gboolean            propagate,
+                                 gboolean            validate_scoped,
+                                 GError            **error)
 {
   g_autoptr(PpJsonldContext) result = NULL;
   g_autoptr(GPtrArray) remote_contexts = NULL;
   gboolean writable = FALSE;
-  CacheEntry key = { 0, };
-  JsonArray *array = NULL;
+  PpJsonValue * const *items = NULL;
   guint i, n;
 
   if (g_cancellable_set_error_if_cancelled (state->cancellable, error))
@@ -512,33 +556,24 @@ pp_jsonld_context_process_state (ProcessState     *state,
       return NULL;
     }
 
-  key.active = active;
-  key.local = local_context;
-  key.base_url = (char *) base_url;
-  key.flags = (override_protected ? 1 : 0) | (propagate ? 2 : 0) | (validate_scoped ? 4 : 0);
-  result = cache_lookup (state, &key);
-  if (result != NULL)
-    return g_steal_pointer (&result);
-
   remote_contexts = g_ptr_array_new_with_free_func (g_free);
   if (remote_contexts_in != NULL)
     for (i = 0; i < remote_contexts_in->len; i++)
       g_ptr_array_add (remote_contexts, g_strdup (g_ptr_array_index (remote_contexts_in, i)));
 
-  if (JSON_NODE_HOLDS_OBJECT (local_context))
+  if (pp_json_value_is_object (local_context))
     {
-      JsonNode *member = json_object_get_member (json_node_get_object (local_context),
-                                                 "@propagate");
+      const PpJsonValue *member = pp_json_object_get (local_context, PP_JSON_KW (PROPAGATE));
 
       if (member != NULL)
         {
-          if (!pp_jsonld_node_is_boolean (member))
+          if (!pp_json_value_is_boolean (member))
             {
               pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_PROPAGATE_VALUE,
                                    "@propagate must be true or false");
               return NULL;
             }
-          propagate = json_node_get_boolean (member);
+          propagate = pp_json_value_get_boolean (member);
         }
     }
 
@@ -553,19 +588,19 @@ pp_jsonld_context_process_state (ProcessState     *state,
       writable = TRUE;
     }
 
-  if (JSON_NODE_HOLDS_ARRAY (local_context))
+  if (pp_json_value_is_array (local_context))
     {
-      array = json_node_get_array (local_context);
-      n = json_array_get_length (array);
+      items = pp_json_array_get_elements (local_context);
+      n = pp_json_value_get_size (local_context);
     }
   else
     n = 1;
 
   for (i = 0; i < n; i++)
     {
-      JsonNode *context = array != NULL ? json_array_get_element (array, i) : local_context;
+      const PpJsonValue *context = items != NULL ? items[i] : local_context;
 
-      if (pp_jsonld_node_is_null (context))
+      if (pp_json_value_is_null (context))
         {
           PpJsonldContext *fresh;
 
@@ -587,13 +622,14 @@ pp_jsonld_context_process_state (ProcessState     *state,
           result = fresh;
           writable = TRUE;
         }
-      else if (pp_jsonld_node_is_string (context))
+      else if (pp_json_value_is_string (context))
         {
-          const char *str = json_node_get_string (context);
+          const char *str = pp_json_value_get_string (context);
           g_autofree char *iri = pp_jsonld_iri_resolve (base_url, str);
           g_autofree char *document_url = NULL;
           g_autofree char *derived_key = NULL;
-          g_autoptr(JsonNode) loaded = NULL;
+          g_autoptr(PpJsonArena) loaded_arena = NULL;
+          const PpJsonValue *loaded;
           PpJsonldContext *processed;
           gboolean seen = FALSE;
           guint j;
@@ -618,9 +654,7 @@ pp_jsonld_context_process_state (ProcessState     *state,
            * is processed once per loader: remember it there */
           if (context_is_initial (result))
             {
-              derived_key = g_strdup_printf ("context|%d|%d|%s|%s", result->processing_mode,
-                                             validate_scoped, result->base != NULL ?
-                                             result->base : "", iri);
+              derived_key = initial_remote_key (result, validate_scoped, iri);
               processed = pp_document_loader_get_derived (state->loader, derived_key,
                                                           context_ref_func);
               if (processed != NULL)
@@ -650,7 +684,7 @@ pp_jsonld_context_process_state (ProcessState     *state,
                 }
             }
 
-          loaded = load_context_document (state, iri, FALSE, &document_url, error);
+          loaded = load_context_document (state, iri, FALSE, &document_url, &loaded_arena, error);
           if (loaded != NULL)
             {
               state->depth++;
@@ -663,7 +697,7 @@ pp_jsonld_context_process_state (ProcessState     *state,
             processed = NULL;
 
           if (processed != NULL && derived_key != NULL)
-            pp_document_loader_set_derived (state->loader, derived_key,
+            pp_document_loader_set_derived (state->loader, derived_key, iri,
                                             pp_jsonld_context_ref (processed),
                                             (GDestroyNotify) pp_jsonld_context_unref);
           if (derived_key != NULL)
@@ -675,7 +709,7 @@ pp_jsonld_context_process_state (ProcessState     *state,
           result = processed;
           writable = FALSE;
         }
-      else if (JSON_NODE_HOLDS_OBJECT (context))
+      else if (pp_json_value_is_object (context))
         {
           if (!writable)
             {
@@ -690,7 +724,7 @@ pp_jsonld_context_process_state (ProcessState     *state,
           g_clear_pointer (&result->vocab_cache, g_hash_table_unref);
           g_clear_pointer (&result->sorted_terms, g_ptr_array_unref);
 
-          if (!process_definition (state, result, json_node_get_object (context), base_url,
+          if (!process_definition (state, result, context, base_url,
                                    remote_contexts,
                                    remote_contexts_in != NULL && remote_contexts_in->len > 0,
                                    override_protected, error))
@@ -704,9 +738,44 @@ pp_jsonld_context_process_state (ProcessState     *state,
         }
     }
 
-  cache_store (state, &key, result);
-
   return g_steal_pointer (&result);
+}
+
+/* Processes @local_context, a tree, as libpp's values; with @cache
+ * (nullable), whose results are reused for sealed trees */
+static PpJsonldContext *
+process_tree (ProcessState     *state,
+              PpJsonldContext  *active,
+              JsonNode         *local_context,
+              const char       *base_url,
+              GPtrArray        *remote_contexts,
+              gboolean          override_protected,
+              gboolean          propagate,
+              gboolean          validate_scoped,
+              GError          **error)
+{
+  g_autoptr(PpJsonArena) arena = NULL;
+  const PpJsonValue *value;
+  CacheEntry key = { 0, };
+  PpJsonldContext *result;
+
+  key.active = active;
+  key.local = local_context;
+  key.base_url = (char *) base_url;
+  key.flags = (override_protected ? 1 : 0) | (propagate ? 2 : 0) | (validate_scoped ? 4 : 0);
+  result = cache_lookup (state->cache, &key);
+  if (result != NULL)
+    return result;
+
+  arena = pp_json_arena_new ();
+  value = pp_json_value_from_json_node_unchecked (arena, local_context);
+  result = pp_jsonld_context_process_state (state, active, value, base_url, remote_contexts,
+                                            override_protected, propagate, validate_scoped,
+                                            error);
+  if (result != NULL)
+    cache_store (state->cache, &key, result);
+
+  return result;
 }
 
 static PpDocumentLoader *
@@ -753,8 +822,8 @@ pp_jsonld_context_process_cached (PpJsonldContextCache *cache,
   g_return_val_if_fail (active != NULL, NULL);
   g_return_val_if_fail (local_context != NULL, NULL);
 
-  return pp_jsonld_context_process_state (&state, active, local_context, base_url, NULL,
-                                          override_protected, propagate, TRUE, error);
+  return process_tree (&state, active, local_context, base_url, NULL,
+                       override_protected, propagate, TRUE, error);
 }
 
 /**
@@ -803,6 +872,6 @@ pp_jsonld_context_process (PpJsonldContext  *active,
       !pp_jsonld_node_validate_utf8 (local_context, PP_JSONLD_MAX_DEPTH, error))
     return NULL;
 
-  return pp_jsonld_context_process_state (&state, active, local_context, base_url, remote_contexts,
-                                          override_protected, propagate, validate_scoped, error);
+  return process_tree (&state, active, local_context, base_url, remote_contexts,
+                       override_protected, propagate, validate_scoped, error);
 }

@@ -24,10 +24,13 @@ free_cached_iri (gpointer data)
 PpJsonldTermDef *
 pp_jsonld_term_def_new (const char *term)
 {
-  PpJsonldTermDef *def = g_new0 (PpJsonldTermDef, 1);
+  gsize length = strlen (term);
+  PpJsonldTermDef *def = g_malloc0 (sizeof (PpJsonldTermDef) + length + 1);
 
+  /* the term right after the definition, in the same block */
+  memcpy (def + 1, term, length + 1);
+  def->term = (const char *) (def + 1);
   def->ref_count = 1;
-  def->term = g_strdup (term);
   def->direction = PP_JSONLD_DIRECTION_UNSET;
 
   return def;
@@ -48,14 +51,14 @@ pp_jsonld_term_def_unref (gpointer data)
   if (!g_atomic_int_dec_and_test (&def->ref_count))
     return;
 
-  g_free (def->term);
   g_free (def->iri);
   g_free (def->base_url);
   g_clear_pointer (&def->context, json_node_unref);
   g_free (def->index);
   g_free (def->language);
   g_free (def->nest);
-  g_free (def->type);
+  if (!pp_json_is_interned_keyword (def->type))
+    g_free (def->type);
   g_free (def);
 }
 
@@ -147,12 +150,13 @@ pp_jsonld_context_copy (PpJsonldContext *src)
   GHashTableIter iter;
   gpointer value;
 
+  /* the definitions are shared, immutable */
   g_hash_table_iter_init (&iter, src->terms);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
       PpJsonldTermDef *def = value;
 
-      g_hash_table_insert (ctx->terms, def->term, pp_jsonld_term_def_ref (def));
+      g_hash_table_insert (ctx->terms, (gpointer) def->term, pp_jsonld_term_def_ref (def));
     }
 
   ctx->base = g_strdup (src->base);
@@ -314,6 +318,22 @@ pp_jsonld_context_get_inverse (PpJsonldContext *context,
 
 /* IRI expansion */
 
+/* Defines @term first if the local context of @ls (nullable) has it and
+ * it is not defined yet */
+static gboolean
+define_local_term (LocalState       *ls,
+                   PpJsonldContext  *active,
+                   const char       *term,
+                   GError          **error)
+{
+  LocalTerm *lt = ls != NULL ? g_hash_table_lookup (ls->local, term) : NULL;
+
+  if (lt == NULL || lt->state == DEFINED)
+    return TRUE;
+
+  return pp_jsonld_context_create_term (ls, active, lt->term, error);
+}
+
 /*
  * pp_jsonld_context_expand_iri_local:
  *
@@ -346,12 +366,8 @@ pp_jsonld_context_expand_iri_local (LocalState       *ls,
   if (pp_jsonld_looks_like_keyword (value))
     return TRUE;
 
-  if (ls != NULL && json_object_has_member (ls->local, value) &&
-      GPOINTER_TO_INT (g_hash_table_lookup (ls->defined, value)) != DEFINED)
-    {
-      if (!pp_jsonld_context_create_term (ls, active, value, error))
-        return FALSE;
-    }
+  if (!define_local_term (ls, active, value, error))
+    return FALSE;
 
   def = g_hash_table_lookup (active->terms, value);
   if (def != NULL && def->iri != NULL && pp_jsonld_is_keyword (def->iri))
@@ -387,12 +403,8 @@ pp_jsonld_context_expand_iri_local (LocalState       *ls,
           return TRUE;
         }
 
-      if (ls != NULL && json_object_has_member (ls->local, prefix) &&
-          GPOINTER_TO_INT (g_hash_table_lookup (ls->defined, prefix)) != DEFINED)
-        {
-          if (!pp_jsonld_context_create_term (ls, active, prefix, error))
-            return FALSE;
-        }
+      if (!define_local_term (ls, active, prefix, error))
+        return FALSE;
 
       prefix_def = g_hash_table_lookup (active->terms, prefix);
       if (prefix_def != NULL && prefix_def->iri != NULL && prefix_def->prefix)

@@ -29,12 +29,31 @@ typedef struct {
   const char *term;
 } InverseRecord;
 
+/* The records of one IRI: records[start, start + length) once built;
+ * while building, the chain of its records from @first to @last */
+typedef struct {
+  guint start;
+  guint length;
+  guint first;
+  guint last;
+} RecordSpan;
+
+/* A record while the inverse context is built, and the next record of
+ * the same IRI (G_MAXUINT for none) */
+typedef struct {
+  InverseRecord record;
+  guint         next;
+} ChainedRecord;
+
 typedef struct _PpJsonldInverseContext {
-  GHashTable   *iris;      /* const char * IRI → GArray of InverseRecord */
-  GStringChunk *keys;      /* the keys that are not constants */
-  GArray       *prefixes;  /* PpJsonldPrefix, shortest term first */
-  guint32       prefix_starts[256 / 32];  /* the first bytes of their IRIs */
-  gboolean      has_scoped_terms;         /* a term has a scoped context */
+  GHashTable    *iris;     /* const char * IRI → index of its span + 1 */
+  InverseRecord *records;  /* of every IRI, one IRI after the other */
+  GArray        *spans;    /* RecordSpan */
+  GArray        *chained;  /* ChainedRecord, while building */
+  GStringChunk  *keys;     /* the keys that are not constants */
+  GArray        *prefixes; /* PpJsonldPrefix, shortest term first */
+  guint32        prefix_starts[256 / 32];  /* the first bytes of their IRIs */
+  gboolean       has_scoped_terms;         /* a term has a scoped context */
 } InverseContext;
 
 static void
@@ -43,56 +62,132 @@ inverse_context_free (gpointer data)
   InverseContext *inverse = data;
 
   g_hash_table_unref (inverse->iris);
+  g_free (inverse->records);
+  g_array_unref (inverse->spans);
   g_string_chunk_free (inverse->keys);
   g_array_unref (inverse->prefixes);
   g_free (inverse);
 }
 
+/* Appends @record to the records of the IRI of @span, while building */
+static void
+append_record (InverseContext      *inverse,
+               RecordSpan          *span,
+               const InverseRecord *record)
+{
+  ChainedRecord chained = { *record, G_MAXUINT };
+  guint index = inverse->chained->len;
+
+  g_array_append_val (inverse->chained, chained);
+  if (span->length == 0)
+    span->first = index;
+  else
+    g_array_index (inverse->chained, ChainedRecord, span->last).next = index;
+  span->last = index;
+  span->length++;
+}
+
 /* Records @term for (@container, @kind, @key) unless a shorter term, one
  * processed earlier, has it already. */
 static void
-add_if_absent (GArray     *records,
-               guint       container,
-               guint       kind,
-               const char *key,
-               const char *term)
+add_if_absent (InverseContext *inverse,
+               guint           span_index,
+               guint           container,
+               guint           kind,
+               const char     *key,
+               const char     *term)
 {
+  RecordSpan *span = &g_array_index (inverse->spans, RecordSpan, span_index);
   InverseRecord record = { container, kind, key, term };
 
-  for (guint i = 0; i < records->len; i++)
+  for (guint i = span->first, n = 0; n < span->length; n++)
     {
-      const InverseRecord *r = &g_array_index (records, InverseRecord, i);
+      const ChainedRecord *r = &g_array_index (inverse->chained, ChainedRecord, i);
 
-      if (r->container == container && r->kind == kind && strcmp (r->key, key) == 0)
+      if (r->record.container == container && r->record.kind == kind &&
+          strcmp (r->record.key, key) == 0)
         return;
+      i = r->next;
     }
 
-  g_array_append_val (records, record);
+  append_record (inverse, span, &record);
 }
 
-/* The records of @iri, with the `@any` record of @container added when the
+/* The span of @iri, with the `@any` record of @container added when the
  * container entry is new */
-static GArray *
+static guint
 inverse_get_records (InverseContext *inverse,
                      const char     *iri,
                      guint           container,
                      const char     *term)
 {
-  GArray *records = g_hash_table_lookup (inverse->iris, iri);
+  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (inverse->iris, iri));
   InverseRecord any = { container, PP_JSONLD_SELECT_ANY, "@none", term };
+  RecordSpan *span;
 
-  if (records == NULL)
+  if (index == 0)
     {
-      records = g_array_sized_new (FALSE, FALSE, sizeof (InverseRecord), 4);
-      g_hash_table_insert (inverse->iris, (gpointer) iri, records);
+      RecordSpan empty = { 0, 0, 0, 0 };
+
+      g_array_append_val (inverse->spans, empty);
+      index = inverse->spans->len;
+      g_hash_table_insert (inverse->iris, (gpointer) iri, GUINT_TO_POINTER (index));
     }
 
-  for (guint i = 0; i < records->len; i++)
-    if (g_array_index (records, InverseRecord, i).container == container)
-      return records;
+  span = &g_array_index (inverse->spans, RecordSpan, index - 1);
+  for (guint i = span->first, n = 0; n < span->length; n++)
+    {
+      const ChainedRecord *r = &g_array_index (inverse->chained, ChainedRecord, i);
 
-  g_array_append_val (records, any);
-  return records;
+      if (r->record.container == container)
+        return index - 1;
+      i = r->next;
+    }
+
+  append_record (inverse, span, &any);
+  return index - 1;
+}
+
+/* Lays the records out one IRI after the other, in one block: smaller and
+ * quicker to read than an array each */
+static void
+inverse_context_pack (InverseContext *inverse)
+{
+  guint next = 0;
+
+  inverse->records = g_new (InverseRecord, MAX (inverse->chained->len, 1));
+  for (guint s = 0; s < inverse->spans->len; s++)
+    {
+      RecordSpan *span = &g_array_index (inverse->spans, RecordSpan, s);
+
+      span->start = next;
+      for (guint i = span->first, n = 0; n < span->length; n++)
+        {
+          const ChainedRecord *r = &g_array_index (inverse->chained, ChainedRecord, i);
+
+          inverse->records[next++] = r->record;
+          i = r->next;
+        }
+    }
+
+  g_clear_pointer (&inverse->chained, g_array_unref);
+}
+
+/* the records of @iri, or NULL */
+static const InverseRecord *
+inverse_lookup (InverseContext *inverse,
+                const char     *iri,
+                guint          *n_records)
+{
+  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (inverse->iris, iri));
+  const RecordSpan *span;
+
+  if (index == 0)
+    return NULL;
+
+  span = &g_array_index (inverse->spans, RecordSpan, index - 1);
+  *n_records = span->length;
+  return &inverse->records[span->start];
 }
 
 /* @str in lower case, kept in @inverse */
@@ -137,8 +232,9 @@ inverse_context_build (PpJsonldContext *context)
   const char *default_language;
   const char *default_language_direction = NULL;
 
-  inverse->iris = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                         (GDestroyNotify) g_array_unref);
+  inverse->iris = g_hash_table_new (g_str_hash, g_str_equal);
+  inverse->spans = g_array_new (FALSE, FALSE, sizeof (RecordSpan));
+  inverse->chained = g_array_new (FALSE, FALSE, sizeof (ChainedRecord));
   inverse->keys = g_string_chunk_new (256);
   inverse->prefixes = g_array_new (FALSE, FALSE, sizeof (PpJsonldPrefix));
 
@@ -157,7 +253,7 @@ inverse_context_build (PpJsonldContext *context)
                                                         g_ptr_array_index (terms, i));
       const char *term;
       guint container;
-      GArray *records;
+      guint records;
 
       if (def != NULL && def->has_context)
         inverse->has_scoped_terms = TRUE;
@@ -180,9 +276,9 @@ inverse_context_build (PpJsonldContext *context)
       records = inverse_get_records (inverse, def->iri, container, term);
 
 #define ADD_LANGUAGE(key) \
-      add_if_absent (records, container, PP_JSONLD_SELECT_LANGUAGE, (key), term)
+      add_if_absent (inverse, records, container, PP_JSONLD_SELECT_LANGUAGE, (key), term)
 #define ADD_TYPE(key) \
-      add_if_absent (records, container, PP_JSONLD_SELECT_TYPE, (key), term)
+      add_if_absent (inverse, records, container, PP_JSONLD_SELECT_TYPE, (key), term)
 
       if (def->reverse)
         {
@@ -228,6 +324,8 @@ inverse_context_build (PpJsonldContext *context)
 #undef ADD_LANGUAGE
 #undef ADD_TYPE
     }
+
+  inverse_context_pack (inverse);
 
   return inverse;
 }
@@ -277,12 +375,13 @@ pp_jsonld_inverse_context_select_term (PpJsonldInverseContext *inverse,
                                        const char * const     *preferred,
                                        guint                   n_preferred)
 {
-  GArray *records;
+  const InverseRecord *records;
+  guint n_records = 0;
 
   g_return_val_if_fail (inverse != NULL, NULL);
   g_return_val_if_fail (iri != NULL, NULL);
 
-  records = g_hash_table_lookup (inverse->iris, iri);
+  records = inverse_lookup (inverse, iri, &n_records);
   if (records == NULL)
     return NULL;
 
@@ -290,16 +389,16 @@ pp_jsonld_inverse_context_select_term (PpJsonldInverseContext *inverse,
     {
       gboolean has_container = FALSE;
 
-      for (guint r = 0; r < records->len && !has_container; r++)
-        has_container = g_array_index (records, InverseRecord, r).container == containers[c];
+      for (guint r = 0; r < n_records && !has_container; r++)
+        has_container = records[r].container == containers[c];
       if (!has_container)
         continue;
 
       for (guint p = 0; p < n_preferred; p++)
         {
-          for (guint r = 0; r < records->len; r++)
+          for (guint r = 0; r < n_records; r++)
             {
-              const InverseRecord *record = &g_array_index (records, InverseRecord, r);
+              const InverseRecord *record = &records[r];
 
               if (record->container == containers[c] &&
                   record->kind == (guint) type_or_language &&

@@ -26,36 +26,36 @@ has_colon_inside (const char *term)
 static gboolean
 parse_container (LocalState       *ls,
                  PpJsonldContext  *active,
-                 const char       *term,
-                 JsonNode         *node,
-                 guint            *container,
-                 GError          **error)
+                 const char        *term,
+                 const PpJsonValue *node,
+                 guint             *container,
+                 GError           **error)
 {
   gboolean mode_1_0 = active->processing_mode == PP_JSONLD_PROCESSING_MODE_1_0;
   guint flags = 0, count = 0, i, n;
-  JsonArray *array = NULL;
+  PpJsonValue * const *items = NULL;
   gboolean valid = TRUE;
 
-  if (pp_jsonld_node_is_null (node))
+  if (pp_json_value_is_null (node))
     {
       *container = 0;
       return TRUE;
     }
 
-  if (JSON_NODE_HOLDS_ARRAY (node) && !mode_1_0)
+  if (pp_json_value_is_array (node) && !mode_1_0)
     {
-      array = json_node_get_array (node);
-      n = json_array_get_length (array);
+      items = pp_json_array_get_elements (node);
+      n = pp_json_value_get_size (node);
     }
-  else if (pp_jsonld_node_is_string (node))
+  else if (pp_json_value_is_string (node))
     n = 1;
   else
     goto invalid;
 
   for (i = 0; i < n; i++)
     {
-      JsonNode *item = array != NULL ? json_array_get_element (array, i) : node;
-      const char *str = pp_jsonld_node_get_string_or_null (item);
+      const PpJsonValue *item = items != NULL ? items[i] : node;
+      const char *str = pp_json_value_get_string (item);
       guint flag;
 
       if (str == NULL)
@@ -101,41 +101,122 @@ parse_container (LocalState       *ls,
 
 invalid:
   {
-    g_autofree char *text = json_to_string (node, FALSE);
+    g_autoptr(GString) text = g_string_new (NULL);
 
+    pp_json_value_write (text, node, PP_JSON_WRITE_NONE);
     pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_CONTAINER_MAPPING,
                          "the @container %s of term \"%s\" is not valid%s",
-                         text, term, mode_1_0 ? " in JSON-LD 1.0" : "");
+                         text->str, term, mode_1_0 ? " in JSON-LD 1.0" : "");
     return FALSE;
   }
 }
 
 
+/* @expanded (transfer full) as the type mapping of a term definition: the
+ * static string of the keyword when it is one, so that the thousands of
+ * terms of a context that map to @id do not each hold a copy */
+static char *
+type_mapping (char *expanded)
+{
+  static const PpJsonKeyword keywords[] = {
+    PP_JSON_KEYWORD_ID, PP_JSON_KEYWORD_VOCAB, PP_JSON_KEYWORD_JSON, PP_JSON_KEYWORD_NONE,
+  };
+
+  if (expanded == NULL || expanded[0] != '@')
+    return expanded;
+
+  for (guint i = 0; i < G_N_ELEMENTS (keywords); i++)
+    if (strcmp (expanded, pp_json_keywords[keywords[i]]) == 0)
+      {
+        g_free (expanded);
+        return (char *) pp_json_keywords[keywords[i]];
+      }
+
+  return expanded;
+}
+
+/* The entries of a term definition: NULL for those it has not */
+typedef struct {
+  const PpJsonValue *id;
+  const PpJsonValue *reverse;
+  const PpJsonValue *container;
+  const PpJsonValue *context;
+  const PpJsonValue *direction;
+  const PpJsonValue *index;
+  const PpJsonValue *language;
+  const PpJsonValue *nest;
+  const PpJsonValue *prefix;
+  const PpJsonValue *protected_;
+  const PpJsonValue *type;
+} TermEntries;
+
+/* Reads the entries of the expanded term definition @object into
+ * @entries; returns the first unknown entry, or NULL, so that it is
+ * reported whatever else is wrong */
+static const char *
+read_term_entries (const PpJsonValue *object,
+                   TermEntries       *entries)
+{
+  const PpJsonMember *members = pp_json_object_get_members (object);
+  guint n = pp_json_value_get_size (object);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *key = members[i].key;
+      const PpJsonValue **slot;
+
+      /* keys are interned, keywords as the same pointers in every arena */
+      if (key == PP_JSON_KW (ID))
+        slot = &entries->id;
+      else if (key == PP_JSON_KW (REVERSE))
+        slot = &entries->reverse;
+      else if (key == PP_JSON_KW (CONTAINER))
+        slot = &entries->container;
+      else if (key == PP_JSON_KW (CONTEXT))
+        slot = &entries->context;
+      else if (key == PP_JSON_KW (DIRECTION))
+        slot = &entries->direction;
+      else if (key == PP_JSON_KW (INDEX))
+        slot = &entries->index;
+      else if (key == PP_JSON_KW (LANGUAGE))
+        slot = &entries->language;
+      else if (key == PP_JSON_KW (NEST))
+        slot = &entries->nest;
+      else if (key == PP_JSON_KW (PREFIX))
+        slot = &entries->prefix;
+      else if (key == PP_JSON_KW (PROTECTED))
+        slot = &entries->protected_;
+      else if (key == PP_JSON_KW (TYPE))
+        slot = &entries->type;
+      else
+        return key;
+
+      *slot = members[i].value;
+    }
+
+  return NULL;
+}
+
 /* Create Term Definition; call it through pp_jsonld_context_create_term() */
 static gboolean
 define_term (LocalState       *ls,
              PpJsonldContext  *active,
-             const char       *term,
+             LocalTerm        *lt,
              GError          **error)
 {
   gboolean mode_1_0 = active->processing_mode == PP_JSONLD_PROCESSING_MODE_1_0;
+  const char *term = lt->term;
+  const PpJsonValue *value_node = lt->value;
   PpJsonldTermDef *previous = NULL;
   PpJsonldTermDef *def = NULL;
-  /* The definition may belong to a context document shared between
-   * threads: borrow it, never ref it (JsonObject refcounts are not atomic) */
-  g_autoptr(JsonObject) owned_value = NULL;
-  JsonObject *value = NULL;
-  JsonNode *value_node, *member;
+  TermEntries value;
+  const PpJsonValue *member;
   gboolean simple_term = FALSE;
-  JsonObjectIter iter;
-  const char *key;
-  int state;
   gboolean ok = FALSE;
 
-  state = GPOINTER_TO_INT (g_hash_table_lookup (ls->defined, term));
-  if (state == DEFINED)
+  if (lt->state == DEFINED)
     return TRUE;
-  if (state == DEFINING)
+  if (lt->state == DEFINING)
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_CYCLIC_IRI_MAPPING,
                            "the definition of term \"%s\" depends on itself", term);
@@ -149,23 +230,20 @@ define_term (LocalState       *ls,
       return FALSE;
     }
 
-  g_hash_table_insert (ls->defined, g_strdup (term), GINT_TO_POINTER (DEFINING));
+  lt->state = DEFINING;
 
-  value_node = json_object_get_member (ls->local, term);
-
-  if (strcmp (term, "@type") == 0 && !mode_1_0 && value_node != NULL &&
-      JSON_NODE_HOLDS_OBJECT (value_node))
+  if (strcmp (term, "@type") == 0 && !mode_1_0 && pp_json_value_is_object (value_node))
     {
-      JsonObject *object = json_node_get_object (value_node);
-      const char *container = pp_jsonld_object_get_string (object, "@container");
-      gboolean valid = json_object_get_size (object) > 0;
+      const PpJsonMember *members = pp_json_object_get_members (value_node);
+      guint n = pp_json_value_get_size (value_node);
+      const PpJsonValue *container = pp_json_object_get (value_node, PP_JSON_KW (CONTAINER));
+      gboolean valid = n > 0;
 
-      json_object_iter_init (&iter, object);
-      while (json_object_iter_next (&iter, &key, NULL))
-        if (strcmp (key, "@container") != 0 && strcmp (key, "@protected") != 0)
+      for (guint i = 0; i < n; i++)
+        if (members[i].key != PP_JSON_KW (CONTAINER) && members[i].key != PP_JSON_KW (PROTECTED))
           valid = FALSE;
-      if (json_object_has_member (object, "@container") &&
-          g_strcmp0 (container, "@set") != 0)
+      if (container != NULL &&
+          g_strcmp0 (pp_json_value_get_string (container), "@set") != 0)
         valid = FALSE;
 
       if (!valid)
@@ -185,7 +263,7 @@ define_term (LocalState       *ls,
   else if (pp_jsonld_looks_like_keyword (term))
     {
       /* reserved for future keywords: ignored */
-      g_hash_table_insert (ls->defined, g_strdup (term), GINT_TO_POINTER (DEFINED));
+      lt->state = DEFINED;
       return TRUE;
     }
 
@@ -196,19 +274,26 @@ define_term (LocalState       *ls,
       g_hash_table_remove (active->terms, term);
     }
 
-  if (pp_jsonld_node_is_null (value_node))
+  memset (&value, 0, sizeof value);
+  if (pp_json_value_is_null (value_node))
+    value.id = value_node;
+  else if (pp_json_value_is_string (value_node))
     {
-      value = owned_value = json_object_new ();
-      json_object_set_null_member (value, "@id");
-    }
-  else if (pp_jsonld_node_is_string (value_node))
-    {
-      value = owned_value = json_object_new ();
-      json_object_set_string_member (value, "@id", json_node_get_string (value_node));
+      value.id = value_node;
       simple_term = TRUE;
     }
-  else if (JSON_NODE_HOLDS_OBJECT (value_node))
-    value = json_node_get_object (value_node);
+  else if (pp_json_value_is_object (value_node))
+    {
+      const char *unknown = read_term_entries (value_node, &value);
+
+      if (unknown != NULL)
+        {
+          pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_TERM_DEFINITION,
+                               "the definition of term \"%s\" has an unknown entry \"%s\"",
+                               term, unknown);
+          goto out;
+        }
+    }
   else
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_TERM_DEFINITION,
@@ -219,32 +304,8 @@ define_term (LocalState       *ls,
 
   def = pp_jsonld_term_def_new (term);
 
-  /* unknown entries first, so they are reported whatever else is wrong */
-  json_object_iter_init (&iter, value);
-  while (json_object_iter_next (&iter, &key, NULL))
-    {
-      static const char * const allowed[] = {
-        "@id", "@reverse", "@container", "@context", "@direction", "@index",
-        "@language", "@nest", "@prefix", "@protected", "@type",
-      };
-      gboolean known = FALSE;
-      guint i;
-
-      for (i = 0; i < G_N_ELEMENTS (allowed); i++)
-        if (strcmp (key, allowed[i]) == 0)
-          known = TRUE;
-
-      if (!known)
-        {
-          pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_TERM_DEFINITION,
-                               "the definition of term \"%s\" has an unknown entry \"%s\"",
-                               term, key);
-          goto out;
-        }
-    }
-
   /* @protected */
-  member = json_object_get_member (value, "@protected");
+  member = value.protected_;
   if (member != NULL)
     {
       if (mode_1_0)
@@ -253,22 +314,22 @@ define_term (LocalState       *ls,
                                "@protected in term \"%s\" is not allowed in JSON-LD 1.0", term);
           goto out;
         }
-      if (!pp_jsonld_node_is_boolean (member))
+      if (!pp_json_value_is_boolean (member))
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_PROTECTED_VALUE,
                                "@protected of term \"%s\" must be true or false", term);
           goto out;
         }
-      def->protected_ = json_node_get_boolean (member);
+      def->protected_ = pp_json_value_get_boolean (member);
     }
   else
     def->protected_ = ls->protected_;
 
   /* @type */
-  member = json_object_get_member (value, "@type");
+  member = value.type;
   if (member != NULL)
     {
-      const char *type = pp_jsonld_node_get_string_or_null (member);
+      const char *type = pp_json_value_get_string (member);
       char *expanded = NULL;
 
       if (type == NULL)
@@ -280,7 +341,7 @@ define_term (LocalState       *ls,
 
       if (!pp_jsonld_context_expand_iri_local (ls, active, type, FALSE, TRUE, &expanded, error))
         goto out;
-      def->type = expanded;
+      def->type = expanded = type_mapping (expanded);
 
       if (expanded == NULL ||
           (mode_1_0 && (strcmp (expanded, "@json") == 0 || strcmp (expanded, "@none") == 0)) ||
@@ -297,13 +358,13 @@ define_term (LocalState       *ls,
     }
 
   /* @reverse */
-  member = json_object_get_member (value, "@reverse");
+  member = value.reverse;
   if (member != NULL)
     {
-      const char *reverse = pp_jsonld_node_get_string_or_null (member);
+      const char *reverse = pp_json_value_get_string (member);
       char *expanded = NULL;
 
-      if (json_object_has_member (value, "@id") || json_object_has_member (value, "@nest"))
+      if (value.id != NULL || value.nest != NULL)
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_REVERSE_PROPERTY,
                                "term \"%s\" has @reverse with @id or @nest", term);
@@ -332,12 +393,12 @@ define_term (LocalState       *ls,
           goto out;
         }
 
-      member = json_object_get_member (value, "@container");
+      member = value.container;
       if (member != NULL)
         {
-          const char *container = pp_jsonld_node_get_string_or_null (member);
+          const char *container = pp_json_value_get_string (member);
 
-          if (!pp_jsonld_node_is_null (member) &&
+          if (!pp_json_value_is_null (member) &&
               g_strcmp0 (container, "@set") != 0 && g_strcmp0 (container, "@index") != 0)
             {
               pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_REVERSE_PROPERTY,
@@ -354,15 +415,15 @@ define_term (LocalState       *ls,
   else
     {
       /* @id */
-      member = json_object_get_member (value, "@id");
-      if (member != NULL && !(pp_jsonld_node_is_string (member) &&
-                              strcmp (json_node_get_string (member), term) == 0))
+      member = value.id;
+      if (member != NULL && !(pp_json_value_is_string (member) &&
+                              strcmp (pp_json_value_get_string (member), term) == 0))
         {
-          if (pp_jsonld_node_is_null (member))
+          if (pp_json_value_is_null (member))
             def->iri = NULL;
           else
             {
-              const char *id = pp_jsonld_node_get_string_or_null (member);
+              const char *id = pp_json_value_get_string (member);
               char *expanded = NULL;
 
               if (id == NULL)
@@ -400,7 +461,7 @@ define_term (LocalState       *ls,
                 {
                   g_autofree char *term_iri = NULL;
 
-                  g_hash_table_insert (ls->defined, g_strdup (term), GINT_TO_POINTER (DEFINED));
+                  lt->state = DEFINED;
                   if (!pp_jsonld_context_expand_iri_local (ls, active, term, FALSE, TRUE, &term_iri, error))
                     goto out;
                   if (g_strcmp0 (term_iri, expanded) != 0)
@@ -411,7 +472,7 @@ define_term (LocalState       *ls,
                                            term_iri != NULL ? term_iri : "null", expanded);
                       goto out;
                     }
-                  g_hash_table_insert (ls->defined, g_strdup (term), GINT_TO_POINTER (DEFINING));
+                  lt->state = DEFINING;
                 }
 
               if (strchr (term, ':') == NULL && strchr (term, '/') == NULL && simple_term &&
@@ -426,7 +487,7 @@ define_term (LocalState       *ls,
           g_autofree char *prefix = g_strndup (term, colon - term);
           const PpJsonldTermDef *prefix_def;
 
-          if (json_object_has_member (ls->local, prefix))
+          if (g_hash_table_contains (ls->local, prefix))
             {
               if (!pp_jsonld_context_create_term (ls, active, prefix, error))
                 goto out;
@@ -467,16 +528,19 @@ define_term (LocalState       *ls,
     }
 
   /* @container */
-  member = json_object_get_member (value, "@container");
+  member = value.container;
   if (member != NULL && !def->reverse)
     {
-      if (!parse_container (ls, active, term, member, &def->container, error))
+      guint container;
+
+      if (!parse_container (ls, active, term, member, &container, error))
         goto out;
+      def->container = container;
 
       if (def->container & PP_JSONLD_CONTAINER_TYPE)
         {
           if (def->type == NULL)
-            def->type = g_strdup ("@id");
+            def->type = (char *) PP_JSON_KW (ID);
           else if (strcmp (def->type, "@id") != 0 && strcmp (def->type, "@vocab") != 0)
             {
               pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_TYPE_MAPPING,
@@ -488,10 +552,10 @@ define_term (LocalState       *ls,
     }
 
   /* @index */
-  member = json_object_get_member (value, "@index");
+  member = value.index;
   if (member != NULL)
     {
-      const char *index = pp_jsonld_node_get_string_or_null (member);
+      const char *index = pp_json_value_get_string (member);
       g_autofree char *expanded = NULL;
 
       if (mode_1_0 || !(def->container & PP_JSONLD_CONTAINER_INDEX))
@@ -513,7 +577,7 @@ define_term (LocalState       *ls,
     }
 
   /* @context */
-  member = json_object_get_member (value, "@context");
+  member = value.context;
   if (member != NULL)
     {
       g_autoptr(PpJsonldContext) validated = NULL;
@@ -546,39 +610,34 @@ define_term (LocalState       *ls,
           goto out;
         }
 
-      if (json_node_is_immutable (member))
-        def->context = json_node_ref (member);
-      else
-        {
-          def->context = pp_jsonld_node_copy_deep (member);
-          json_node_seal (def->context);
-        }
+      def->context = pp_json_value_to_json_node (member);
+      json_node_seal (def->context);
       def->has_context = TRUE;
       def->base_url = g_strdup (ls->base_url);
     }
 
   /* @language */
-  member = json_object_get_member (value, "@language");
-  if (member != NULL && !json_object_has_member (value, "@type"))
+  member = value.language;
+  if (member != NULL && value.type == NULL)
     {
-      if (!pp_jsonld_node_is_null (member) && !pp_jsonld_node_is_string (member))
+      if (!pp_json_value_is_null (member) && !pp_json_value_is_string (member))
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_LANGUAGE_MAPPING,
                                "the @language of term \"%s\" is not a string nor null", term);
           goto out;
         }
       def->has_language = TRUE;
-      if (pp_jsonld_node_is_string (member))
-        def->language = g_ascii_strdown (json_node_get_string (member), -1);
+      if (pp_json_value_is_string (member))
+        def->language = g_ascii_strdown (pp_json_value_get_string (member), -1);
     }
 
   /* @direction */
-  member = json_object_get_member (value, "@direction");
-  if (member != NULL && !json_object_has_member (value, "@type"))
+  member = value.direction;
+  if (member != NULL && value.type == NULL)
     {
-      const char *direction = pp_jsonld_node_get_string_or_null (member);
+      const char *direction = pp_json_value_get_string (member);
 
-      if (pp_jsonld_node_is_null (member))
+      if (pp_json_value_is_null (member))
         def->direction = PP_JSONLD_DIRECTION_NULL;
       else if (g_strcmp0 (direction, "ltr") == 0)
         def->direction = PP_JSONLD_DIRECTION_LTR;
@@ -594,10 +653,10 @@ define_term (LocalState       *ls,
     }
 
   /* @nest */
-  member = json_object_get_member (value, "@nest");
+  member = value.nest;
   if (member != NULL)
     {
-      const char *nest = pp_jsonld_node_get_string_or_null (member);
+      const char *nest = pp_json_value_get_string (member);
 
       if (mode_1_0)
         {
@@ -615,7 +674,7 @@ define_term (LocalState       *ls,
     }
 
   /* @prefix */
-  member = json_object_get_member (value, "@prefix");
+  member = value.prefix;
   if (member != NULL)
     {
       if (mode_1_0 || strchr (term, ':') != NULL || strchr (term, '/') != NULL)
@@ -624,13 +683,13 @@ define_term (LocalState       *ls,
                                "term \"%s\" cannot have @prefix", term);
           goto out;
         }
-      if (!pp_jsonld_node_is_boolean (member))
+      if (!pp_json_value_is_boolean (member))
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_PREFIX_VALUE,
                                "the @prefix of term \"%s\" must be true or false", term);
           goto out;
         }
-      def->prefix = json_node_get_boolean (member);
+      def->prefix = pp_json_value_get_boolean (member);
       if (def->prefix && def->iri != NULL && pp_jsonld_is_keyword (def->iri))
         {
           pp_jsonld_set_error (error, PP_JSONLD_ERROR_INVALID_TERM_DEFINITION,
@@ -655,17 +714,17 @@ define_term (LocalState       *ls,
 
   if (def->protected_)
     active->has_protected = TRUE;
-  g_hash_table_replace (active->terms, def->term, def);
+  g_hash_table_replace (active->terms, (gpointer) def->term, def);
   def = NULL;
-  g_hash_table_insert (ls->defined, g_strdup (term), GINT_TO_POINTER (DEFINED));
+  lt->state = DEFINED;
   ok = TRUE;
   goto out;
 
 defined_without_definition:
   /* the term stays undefined */
   if (previous != NULL)
-    g_hash_table_replace (active->terms, previous->term, pp_jsonld_term_def_ref (previous));
-  g_hash_table_insert (ls->defined, g_strdup (term), GINT_TO_POINTER (DEFINED));
+    g_hash_table_replace (active->terms, (gpointer) previous->term, pp_jsonld_term_def_ref (previous));
+  lt->state = DEFINED;
 
 out:
   if (def != NULL)
@@ -684,7 +743,10 @@ pp_jsonld_context_create_term (LocalState       *ls,
                                const char       *term,
                                GError          **error)
 {
+  LocalTerm *lt = g_hash_table_lookup (ls->local, term);
   gboolean ok;
+
+  g_return_val_if_fail (lt != NULL, FALSE);
 
   if (ls->state->term_chain >= MAX_TERM_CHAIN)
     {
@@ -696,7 +758,7 @@ pp_jsonld_context_create_term (LocalState       *ls,
     }
 
   ls->state->term_chain++;
-  ok = define_term (ls, active, term, error);
+  ok = define_term (ls, active, lt, error);
   ls->state->term_chain--;
 
   return ok;

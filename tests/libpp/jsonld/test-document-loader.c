@@ -1,4 +1,5 @@
-/* test-document-loader.c: the document loader's directories mapped to IRI prefixes
+/* test-document-loader.c: the document loader's directories mapped to IRI
+ * prefixes, and the documents it serves as trees and to context processing
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -297,6 +298,138 @@ test_remote_context (Fixture       *fixture,
   g_assert_null (strstr (error->message, OUTSIDE_TOKEN));
 }
 
+/* The first "name" IRI of @input expanded with @loader */
+static char *
+expand_name_iri (PpDocumentLoader *loader,
+                 const char       *input)
+{
+  g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) expanded = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *node;
+  GList *members;
+  char *iri;
+
+  pp_jsonld_options_set_document_loader (options, loader);
+  json_parser_load_from_data (parser, input, -1, &error);
+  g_assert_no_error (error);
+
+  expanded = pp_jsonld_expand (json_parser_get_root (parser), options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (expanded));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (expanded)), ==, 1);
+
+  node = json_array_get_object_element (json_node_get_array (expanded), 0);
+  members = json_object_get_members (node);
+  g_assert_cmpuint (g_list_length (members), ==, 1);
+  iri = g_strdup (members->data);
+  g_list_free (members);
+
+  return iri;
+}
+
+static void
+assert_tree_equals (JsonNode   *document,
+                    const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_is_immutable (document));
+  g_assert_true (json_node_equal (document, json_parser_get_root (parser)));
+}
+
+/* a context read from a file for context processing is served as a tree
+ * too, whole and sealed, once */
+static void
+test_tree_after_context_use (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autofree char *iri = NULL;
+  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  iri = expand_name_iri (fixture->loader,
+                         "{\"@context\": \"" PREFIX "context.jsonld\", \"name\": \"x\"}");
+  g_assert_cmpstr (iri, ==, "http://schema.org/name");
+
+  document = pp_document_loader_load (fixture->loader, PREFIX "context.jsonld", NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_tree_equals (document, CONTEXT_DOCUMENT);
+
+  again = pp_document_loader_load (fixture->loader, PREFIX "context.jsonld", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (again == document);
+}
+
+/* a preloaded document serves context processing, and a document
+ * preloaded again for the same IRI replaces it there */
+static void
+test_added_document_as_context (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  static const char input[] = "{\"@context\": \"http://example.com/added\", \"name\": \"x\"}";
+  static const char first[] = "{\"@context\": {\"name\": \"http://example.com/first\"}}";
+  static const char second[] = "{\"@context\": {\"name\": \"http://example.com/second\"}}";
+  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *iri = NULL;
+
+  document = json_from_string (first, &error);
+  g_assert_no_error (error);
+  pp_document_loader_add_document (fixture->loader, "http://example.com/added", document);
+  iri = expand_name_iri (fixture->loader, input);
+  g_assert_cmpstr (iri, ==, "http://example.com/first");
+
+  g_clear_pointer (&document, json_node_unref);
+  document = json_from_string (second, &error);
+  g_assert_no_error (error);
+  pp_document_loader_add_document (fixture->loader, "http://example.com/added", document);
+  g_clear_pointer (&iri, g_free);
+  iri = expand_name_iri (fixture->loader, input);
+  g_assert_cmpstr (iri, ==, "http://example.com/second");
+
+  g_clear_pointer (&document, json_node_unref);
+  document = pp_document_loader_load (fixture->loader, "http://example.com/added", NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_tree_equals (document, second);
+}
+
+/* the bundled schema.org context, once processed, is still served as a
+ * tree: read again, whole */
+static void
+test_bundled_after_context_use (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autofree char *iri = NULL;
+  g_autoptr(JsonNode) document = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonNode *context;
+
+  iri = expand_name_iri (fixture->loader, "{\"@context\": \"https://schema.org\", \"name\": \"x\"}");
+  g_assert_cmpstr (iri, ==, "http://schema.org/name");
+
+  document = pp_document_loader_load (fixture->loader, "https://schema.org", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (json_node_is_immutable (document));
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (document));
+  context = json_object_get_member (json_node_get_object (document), "@context");
+  g_assert_nonnull (context);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (context));
+  g_assert_true (json_object_has_member (json_node_get_object (context), "name"));
+  g_assert_cmpuint (json_object_get_size (json_node_get_object (context)), >, 1000);
+
+  /* and processed again from there by a loader that forgot its contexts */
+  pp_document_loader_add_document (fixture->loader, "http://example.com/unrelated", document);
+  g_clear_pointer (&iri, g_free);
+  iri = expand_name_iri (fixture->loader, "{\"@context\": \"https://schema.org\", \"name\": \"x\"}");
+  g_assert_cmpstr (iri, ==, "http://schema.org/name");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -319,6 +452,13 @@ main (int   argc,
   ADD ("remote-context", test_remote_context);
 
 #undef ADD
+
+  g_test_add ("/document-loader/load/tree-after-context-use", Fixture, NULL,
+              fixture_set_up, test_tree_after_context_use, fixture_tear_down);
+  g_test_add ("/document-loader/load/bundled-after-context-use", Fixture, NULL,
+              fixture_set_up, test_bundled_after_context_use, fixture_tear_down);
+  g_test_add ("/document-loader/add-document/used-as-context", Fixture, NULL,
+              fixture_set_up, test_added_document_as_context, fixture_tear_down);
 
   return g_test_run ();
 }
