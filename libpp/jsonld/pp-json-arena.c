@@ -37,6 +37,9 @@ struct _PpJsonArena {
   guchar          *pos;          /* free memory of the current chunk */
   guchar          *end;
   Chunk           *chunks;       /* the current one first */
+  Chunk           *spare;        /* the memory of arenas given up
+                                  * (pp_json_arena_take_memory()), used
+                                  * before any more is allocated */
   gsize            next_chunk;
   gsize            size;
   InternEntry     *interned;     /* open addressing, linear probing */
@@ -91,12 +94,47 @@ pp_json_is_interned_keyword (const char *interned)
 /* {{{ memory */
 
 static void
-arena_add_chunk (PpJsonArena *arena,
-                 gsize        size)
+free_chunks (Chunk *chunk)
 {
-  Chunk *chunk = g_malloc (CHUNK_HEADER + size);
+  while (chunk != NULL)
+    {
+      Chunk *next = chunk->next;
 
-  chunk->size = size;
+      g_free (chunk);
+      chunk = next;
+    }
+}
+
+/* A spare chunk of @size bytes or more, or NULL.  Spare chunks are
+ * memory the system has handed out already: using them rather than new
+ * memory saves the faults of its first touch. */
+static Chunk *
+arena_take_spare (PpJsonArena *arena,
+                  gsize        size)
+{
+  Chunk *chunk = arena->spare;
+
+  if (chunk == NULL || chunk->size < size)
+    return NULL;
+
+  arena->spare = chunk->next;
+  return chunk;
+}
+
+static void
+arena_add_chunk (PpJsonArena *arena,
+                 gsize        size,
+                 gsize        needed)
+{
+  Chunk *chunk = arena_take_spare (arena, needed);
+
+  if (chunk == NULL)
+    {
+      chunk = g_malloc (CHUNK_HEADER + size);
+      chunk->size = size;
+    }
+
+  size = chunk->size;
   chunk->next = arena->chunks;
   arena->chunks = chunk;
   arena->pos = (guchar *) chunk + CHUNK_HEADER;
@@ -143,7 +181,7 @@ pp_json_arena_alloc (PpJsonArena *arena,
       if (size > arena->next_chunk / 4)
         return arena_alloc_large (arena, size);
 
-      arena_add_chunk (arena, arena->next_chunk);
+      arena_add_chunk (arena, arena->next_chunk, size);
       if (arena->next_chunk < MAX_CHUNK)
         arena->next_chunk *= 2;
     }
@@ -388,7 +426,6 @@ void
 pp_json_arena_reset (PpJsonArena *arena)
 {
   Chunk *kept;
-  Chunk *chunk;
 
   g_return_if_fail (arena != NULL);
   g_return_if_fail (g_atomic_ref_count_compare (&arena->ref_count, 1));
@@ -397,15 +434,8 @@ pp_json_arena_reset (PpJsonArena *arena)
   if (kept == NULL)
     return;
 
-  chunk = kept->next;
-  while (chunk != NULL)
-    {
-      Chunk *next = chunk->next;
-
-      g_free (chunk);
-      chunk = next;
-    }
-
+  g_clear_pointer (&arena->spare, free_chunks);
+  free_chunks (kept->next);
   kept->next = NULL;
   arena->size = CHUNK_HEADER + kept->size;
   arena->pos = (guchar *) kept + CHUNK_HEADER;
@@ -427,22 +457,56 @@ pp_json_arena_ref (PpJsonArena *arena)
 void
 pp_json_arena_unref (PpJsonArena *arena)
 {
-  Chunk *chunk;
-
   g_return_if_fail (arena != NULL);
 
   if (!g_atomic_ref_count_dec (&arena->ref_count))
     return;
 
-  chunk = arena->chunks;
-  while (chunk != NULL)
-    {
-      Chunk *next = chunk->next;
-
-      g_free (chunk);
-      chunk = next;
-    }
-
+  free_chunks (arena->chunks);
+  free_chunks (arena->spare);
   g_free (arena->interned);
   g_free (arena);
+}
+
+/* Releases @donor, of which the caller holds the last reference,
+ * keeping its memory in @arena for the values @arena is given next.
+ * When someone else still holds @donor, it is only unreferenced. */
+void
+pp_json_arena_take_memory (PpJsonArena *arena,
+                           PpJsonArena *donor)
+{
+  Chunk **tail;
+
+  g_return_if_fail (arena != NULL);
+  g_return_if_fail (donor != NULL);
+  g_return_if_fail (donor != arena);
+
+  if (!g_atomic_ref_count_compare (&donor->ref_count, 1) || donor->chunks == NULL)
+    {
+      pp_json_arena_unref (donor);
+      return;
+    }
+
+  /* the donor's chunks (the current one, the largest, first), its spare
+   * ones, then @arena's own spare ones */
+  tail = &donor->chunks;
+  while (*tail != NULL)
+    tail = &(*tail)->next;
+  *tail = donor->spare;
+  while (*tail != NULL)
+    tail = &(*tail)->next;
+  *tail = arena->spare;
+  arena->spare = g_steal_pointer (&donor->chunks);
+  donor->spare = NULL;
+
+  pp_json_arena_unref (donor);
+}
+
+/* Frees the memory @arena took from others and has not used */
+void
+pp_json_arena_release_spare (PpJsonArena *arena)
+{
+  g_return_if_fail (arena != NULL);
+
+  g_clear_pointer (&arena->spare, free_chunks);
 }

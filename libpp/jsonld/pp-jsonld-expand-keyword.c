@@ -233,8 +233,7 @@ pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
 
   if (expanded_property == PP_JSON_KW (ID))
     {
-      g_autoptr(GError) local_error = NULL;
-      char *id;
+      PpJsonValue *id;
 
       if (!pp_json_value_is_string (value))
         {
@@ -244,16 +243,11 @@ pp_jsonld_expansion_expand_keyword (PpJsonldExpansion  *e,
         }
       if (!pp_jsonld_expansion_check_no_nul (value, PP_JSONLD_ERROR_INVALID_ID_VALUE, key, error))
         return FALSE;
-      id = pp_jsonld_expand_iri (active, pp_json_value_get_string (value), TRUE, FALSE,
-                                 &local_error);
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      pp_json_object_append (e->arena, result, PP_JSON_KW (ID),
-                             id != NULL ? pp_jsonld_expansion_take_string (e, id)
-                                        : pp_json_value_null ());
+      id = pp_jsonld_expansion_expand_id (e, active, pp_json_value_get_string (value), FALSE,
+                                          error);
+      if (id == NULL)
+        return FALSE;
+      pp_json_object_append (e->arena, result, PP_JSON_KW (ID), id);
       return TRUE;
     }
 

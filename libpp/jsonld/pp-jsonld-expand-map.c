@@ -27,25 +27,18 @@ pp_jsonld_expansion_expand_value (PpJsonldExpansion  *e,
   if (type != NULL && pp_json_value_is_string (value) &&
       (pp_jsonld_str_is (type, "@id") || pp_jsonld_str_is (type, "@vocab")))
     {
-      g_autoptr(GError) local_error = NULL;
-      char *iri;
+      PpJsonValue *iri;
 
       /* the value becomes the @id of a node reference */
       if (!pp_jsonld_expansion_check_no_nul (value, PP_JSONLD_ERROR_INVALID_ID_VALUE,
                                              active_property, error))
         return NULL;
-      iri = pp_jsonld_expand_iri (active, pp_json_value_get_string (value), TRUE,
-                                  pp_jsonld_str_is (type, "@vocab"), &local_error);
+      iri = pp_jsonld_expansion_expand_id (e, active, pp_json_value_get_string (value),
+                                           pp_jsonld_str_is (type, "@vocab"), error);
+      if (iri == NULL)
+        return NULL;
 
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-
-      return pp_jsonld_expansion_object_with (e, PP_JSON_KW (ID),
-                                              iri != NULL ? pp_jsonld_expansion_take_string (e, iri)
-                                                          : pp_json_value_null ());
+      return pp_jsonld_expansion_object_with (e, PP_JSON_KW (ID), iri);
     }
 
   if (type != NULL && (pp_jsonld_str_is (type, "@id") || pp_jsonld_str_is (type, "@vocab") || pp_jsonld_str_is (type, "@none")))
@@ -192,17 +185,11 @@ add_map_key (PpJsonldExpansion      *e,
   else if ((container & PP_JSONLD_CONTAINER_ID) &&
            !pp_json_object_has (object, PP_JSON_KW (ID)) && !none)
     {
-      g_autoptr(GError) local_error = NULL;
-      char *id = pp_jsonld_expand_iri (active, index, TRUE, FALSE, &local_error);
+      PpJsonValue *id = pp_jsonld_expansion_expand_id (e, active, index, FALSE, error);
 
-      if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      pp_json_object_append (e->arena, object, PP_JSON_KW (ID),
-                             id != NULL ? pp_jsonld_expansion_take_string (e, id)
-                                        : pp_json_value_null ());
+      if (id == NULL)
+        return FALSE;
+      pp_json_object_append (e->arena, object, PP_JSON_KW (ID), id);
     }
   else if ((container & PP_JSONLD_CONTAINER_TYPE) && !none && expanded_index != NULL)
     {

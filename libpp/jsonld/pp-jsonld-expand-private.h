@@ -145,6 +145,15 @@ gboolean     pp_jsonld_expansion_check_no_nul   (const PpJsonValue  *value,
                                                  const char         *key,
                                                  GError            **error);
 
+/* IRI Expansion of @value (a string without NUL) as an identifier:
+ * relative to the document, with @vocab as given; a string value of the
+ * result, pp_json_value_null() when it expands to null, or NULL with
+ * @error set */
+PpJsonValue *pp_jsonld_expansion_expand_id      (PpJsonldExpansion  *e,
+                                                 PpJsonldContext    *active,
+                                                 const char         *value,
+                                                 gboolean            vocab,
+                                                 GError            **error);
 /* a string value of the result, its string interned in the run's names */
 PpJsonValue *pp_jsonld_expansion_new_string     (PpJsonldExpansion  *e,
                                                  const char         *str);

@@ -57,7 +57,27 @@ typedef struct {
   gboolean         unchanged;  /* the expansion was the value itself */
 } TypeCacheEntry;
 
+/* The prefixes of the compact IRIs expanded as identifiers (@id values):
+ * a document names its nodes "ex:person/1", "ex:person/2"…, all of one
+ * prefix, whose definition is looked up once per context instead of
+ * once per identifier */
+#define PREFIX_CACHE_SIZE 64
+
+typedef struct {
+  PpJsonldContext *context;
+  char            *prefix;      /* a copy */
+  gsize            prefix_len;
+  const char      *iri;         /* owned by @context: a compact IRI of
+                                 * @prefix expands to it followed by the
+                                 * suffix; NULL when it does not */
+  gsize            iri_len;
+} PrefixCacheEntry;
+
 struct _PpJsonldExpandKeyCache {
+  PrefixCacheEntry prefixes[PREFIX_CACHE_SIZE];
+  PpJsonldContext *checked;     /* the context last checked for terms that
+                                 * stand in the way of the prefixes */
+  gboolean         checked_has_keyword;
   KeyCacheEntry  *entries;
   guint           n_entries;   /* a power of 2 */
   guint           entry_misses;
@@ -106,6 +126,12 @@ clear_types (TypeCacheEntry *types,
 static void
 key_cache_free (PpJsonldExpandKeyCache *cache)
 {
+  for (guint i = 0; i < PREFIX_CACHE_SIZE; i++)
+    {
+      g_clear_pointer (&cache->prefixes[i].context, pp_jsonld_context_unref);
+      g_free (cache->prefixes[i].prefix);
+    }
+  g_clear_pointer (&cache->checked, pp_jsonld_context_unref);
   clear_entries (cache->entries, cache->n_entries);
   clear_types (cache->types, cache->n_types);
   g_free (cache);
@@ -325,6 +351,120 @@ pp_jsonld_expansion_check_no_nul (const PpJsonValue  *value,
 
   pp_jsonld_set_error (error, code, "the value of \"%s\" holds a NUL character (U+0000)", key);
   return FALSE;
+}
+
+/* Whether a term of @active that holds a colon expands to a keyword: IRI
+ * Expansion gives that keyword for the term rather than expanding it as
+ * a compact IRI.  Remembered for the last context asked about. */
+static gboolean
+context_has_compact_iri_keyword (PpJsonldExpansion *e,
+                                 PpJsonldContext   *active)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (e->keys->checked == active)
+    return e->keys->checked_has_keyword;
+
+  g_clear_pointer (&e->keys->checked, pp_jsonld_context_unref);
+  e->keys->checked = pp_jsonld_context_ref (active);
+  e->keys->checked_has_keyword = FALSE;
+
+  g_hash_table_iter_init (&iter, active->terms);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const PpJsonldTermDef *def = value;
+
+      if (def != NULL && def->iri != NULL && strchr (key, ':') != NULL &&
+          pp_jsonld_is_keyword (def->iri))
+        {
+          e->keys->checked_has_keyword = TRUE;
+          break;
+        }
+    }
+
+  return e->keys->checked_has_keyword;
+}
+
+/* the cache entry of the first @prefix_len bytes of @value (the prefix of
+ * a compact IRI) in @active */
+static const PrefixCacheEntry *
+prefix_cache_lookup (PpJsonldExpansion *e,
+                     PpJsonldContext   *active,
+                     const char        *value,
+                     gsize              prefix_len)
+{
+  guint hash = 5381;
+  PrefixCacheEntry *entry;
+  const PpJsonldTermDef *def;
+
+  for (gsize i = 0; i < prefix_len; i++)
+    hash = hash * 33 + (guchar) value[i];
+  hash ^= (guint) (GPOINTER_TO_SIZE (active) >> 4) * 2654435761u;
+  entry = &e->keys->prefixes[(hash >> 8) % PREFIX_CACHE_SIZE];
+
+  if (entry->context == active && entry->prefix_len == prefix_len &&
+      memcmp (entry->prefix, value, prefix_len) == 0)
+    return entry;
+
+  if (entry->context != active)
+    {
+      g_clear_pointer (&entry->context, pp_jsonld_context_unref);
+      entry->context = pp_jsonld_context_ref (active);
+    }
+  g_free (entry->prefix);
+  entry->prefix = g_strndup (value, prefix_len);
+  entry->prefix_len = prefix_len;
+
+  /* as IRI Expansion reads a compact IRI: "_" is a blank node, and the
+   * prefix must be a term defined as a prefix */
+  def = pp_jsonld_context_get_term (active, entry->prefix);
+  entry->iri = NULL;
+  if (strcmp (entry->prefix, "_") != 0 && def != NULL && def->iri != NULL && def->prefix &&
+      !context_has_compact_iri_keyword (e, active))
+    entry->iri = def->iri;
+  entry->iri_len = entry->iri != NULL ? strlen (entry->iri) : 0;
+
+  return entry;
+}
+
+PpJsonValue *
+pp_jsonld_expansion_expand_id (PpJsonldExpansion  *e,
+                               PpJsonldContext    *active,
+                               const char         *value,
+                               gboolean            vocab,
+                               GError            **error)
+{
+  GError *local_error = NULL;
+  const char *colon;
+  char *iri;
+
+  /* a compact IRI whose prefix is defined: no term lookup of the whole
+   * value, and no copy but the result's */
+  colon = !vocab && value[0] != '@' && value[0] != '\0' ? strchr (value + 1, ':') : NULL;
+  if (colon != NULL && !(colon[1] == '/' && colon[2] == '/'))
+    {
+      const PrefixCacheEntry *entry = prefix_cache_lookup (e, active, value, colon - value);
+
+      if (entry->iri != NULL)
+        {
+          gsize suffix_len = strlen (colon + 1);
+          char *str = pp_json_arena_alloc (e->arena, entry->iri_len + suffix_len + 1);
+
+          memcpy (str, entry->iri, entry->iri_len);
+          memcpy (str + entry->iri_len, colon + 1, suffix_len + 1);
+          return pp_json_value_new_string_static (e->arena, str);
+        }
+    }
+
+  iri = pp_jsonld_expand_iri (active, value, TRUE, vocab, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+
+  return iri != NULL ? pp_jsonld_expansion_take_string (e, iri) : pp_json_value_null ();
 }
 
 PpJsonValue *

@@ -116,7 +116,7 @@ add_to_node_map (const PpJsonValue  *element,
  * it is expanded (pp_jsonld_expand_value_foreach()), the map copying what
  * it keeps, so the expanded document is not in memory as a whole.
  * @input_arena is released as soon as the node map holds all it keeps of
- * the input, before the output is built.  The result lives in *@map,
+ * the input, before the output is built, which reuses its memory.  The result lives in *@map,
  * whether it was compacted or not. */
 static PpJsonValue *
 flatten_value (PpJsonArena        *input_arena,
@@ -154,23 +154,30 @@ flatten_value (PpJsonArena        *input_arena,
     }
   if (!pp_jsonld_node_map_builder_finish (builder, error))
     return NULL;
-  g_clear_pointer (&expansion, pp_json_arena_unref);
-  g_clear_pointer (&owned_input, pp_json_arena_unref);
+
+  /* the output is built in the memory of the input and its expansion,
+   * which is resident already, rather than in new memory */
+  arena = (*map)->arena;
+  pp_json_arena_take_memory (arena, g_steal_pointer (&expansion));
+  pp_json_arena_take_memory (arena, g_steal_pointer (&owned_input));
 
   flattened = pp_jsonld_node_map_flatten_value (*map, flags);
 
   if (context == NULL || JSON_NODE_HOLDS_NULL (context))
-    return flattened;
+    {
+      pp_json_arena_release_spare (arena);
+      return flattened;
+    }
 
   /* already expanded: compaction must not expand it again */
-  arena = (*map)->arena;
   compacted = pp_jsonld_compact_expanded_value (arena, flattened, context, options,
                                                 cancellable, error);
-  if (compacted == NULL)
-    return NULL;
+  if (compacted != NULL)
+    compacted = wrap_in_graph (arena, compacted, context, options,
+                               pp_json_value_get_size (flattened), cancellable, error);
 
-  return wrap_in_graph (arena, compacted, context, options, pp_json_value_get_size (flattened),
-                        cancellable, error);
+  pp_json_arena_release_spare (arena);
+  return compacted;
 }
 
 /**

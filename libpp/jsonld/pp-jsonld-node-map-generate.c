@@ -310,34 +310,47 @@ value_identical (const PpJsonValue *a,
     }
 }
 
-/* The copies of value objects a map keeps, one per identical value: an
- * open-addressing set of (hash, copy), so that a value is hashed once
- * whether it is found or added */
+/* The copies of value objects a map keeps, one per value that repeats.
+ * Most values of a large document appear once (names, street addresses):
+ * looking each up in a set of every value kept would cost a cache miss
+ * and keep the set as large as the document.  So the values seen are
+ * first remembered only as two bits of a filter (a blocked Bloom filter,
+ * a word of 64 bits per hash): a value whose bits are not both set was
+ * never seen, and is copied without a lookup.  A value whose bits are
+ * set may have been seen: it is looked up in the set of the values seen
+ * again, an open-addressing set of (hash, copy), and goes in there when
+ * it is not found.  The set holds the values that repeat and the few
+ * that the filter mistakes for seen, and stays small enough to be in the
+ * processor's cache; a repeated value costs one copy more than it would
+ * with a set of every value, its first. */
 typedef struct {
   guint              hash;
   const PpJsonValue *value;  /* NULL: an empty slot */
 } KeptSlot;
 
-/* how many of the values kept last are remembered in a table small
- * enough to stay in the processor's cache: the values a document repeats
- * (dates, numbers, places) are found there without reaching into the
- * large set of every value kept, which a unique value always misses.
- * Only a map of more values than that has the table: the set of a small
- * one is in the cache already. */
-#define RECENT_SIZE 4096
+/* the filter starts with that many words, and doubles once it holds more
+ * than a value per SEEN_BITS_PER_VALUE bits (about 1 in 50 values never
+ * seen is then taken for seen) */
+#define SEEN_FIRST_WORDS    64
+#define SEEN_BITS_PER_VALUE 16
+/* the word of a hash comes from its low bits, the two bits in the word
+ * from its top twelve: the filter stops growing before they overlap */
+#define SEEN_MAX_WORDS      (1u << 20)
 
 struct _PpNodeMapKeptValues {
-  KeptSlot *slots;
+  KeptSlot *slots;      /* the values seen again */
   guint     mask;
   guint     n;
-  KeptSlot *recent;  /* RECENT_SIZE copies of slots, by hash, or NULL */
+  guint64  *seen;       /* the filter of the values seen */
+  guint     seen_mask;  /* words - 1 */
+  guint     n_seen;
 };
 
 void
 pp_node_map_kept_values_free (PpNodeMapKeptValues *kept)
 {
   g_free (kept->slots);
-  g_free (kept->recent);
+  g_free (kept->seen);
   g_free (kept);
 }
 
@@ -365,32 +378,82 @@ kept_values_grow (PpNodeMapKeptValues *kept)
   g_free (old);
 }
 
+/* @hash mixed, so that its low and its top bits both depend on all of it */
+static inline guint32
+seen_mix (guint32 hash)
+{
+  hash ^= hash >> 16;
+  hash *= 0x85EBCA6Bu;
+  hash ^= hash >> 13;
+  hash *= 0xC2B2AE35u;
+  hash ^= hash >> 16;
+  return hash;
+}
+
+/* Doubles the filter: word i of the new filter is word i of the old one
+ * with the top bit of the index ignored, so every hash the old filter
+ * held is held by the new one, whose word comes from one more low bit */
+static void
+seen_grow (PpNodeMapKeptValues *kept)
+{
+  guint words = kept->seen != NULL ? kept->seen_mask + 1 : 0;
+
+  if (words == 0)
+    {
+      kept->seen = g_new0 (guint64, SEEN_FIRST_WORDS);
+      kept->seen_mask = SEEN_FIRST_WORDS - 1;
+      return;
+    }
+
+  kept->seen = g_renew (guint64, kept->seen, words * 2);
+  memcpy (kept->seen + words, kept->seen, words * sizeof (guint64));
+  kept->seen_mask = words * 2 - 1;
+}
+
+/* Marks @hash seen in the filter; returns whether it may have been seen
+ * before (it was, or a hash of the same bits was) */
+static gboolean
+seen_test_and_add (PpNodeMapKeptValues *kept,
+                   guint                hash)
+{
+  guint32 mixed = seen_mix (hash);
+  guint64 bits = (G_GUINT64_CONSTANT (1) << (mixed >> 26)) |
+                 (G_GUINT64_CONSTANT (1) << ((mixed >> 20) & 63));
+  guint64 *word;
+
+  if (kept->seen == NULL ||
+      ((kept->n_seen + 1) * (guint64) SEEN_BITS_PER_VALUE > (guint64) (kept->seen_mask + 1) * 64 &&
+       kept->seen_mask + 1 < SEEN_MAX_WORDS))
+    seen_grow (kept);
+
+  word = &kept->seen[mixed & kept->seen_mask];
+  if ((*word & bits) == bits)
+    return TRUE;
+
+  *word |= bits;
+  kept->n_seen++;
+  return FALSE;
+}
+
 /* A copy of @value in the map's arena, one for all the identical values
- * (documents repeat the same dates, places and numbers: a copy each would
- * cost a third of the map) */
+ * that repeat (documents repeat the same dates, places and numbers: a
+ * copy each would cost a third of the map) */
 const PpJsonValue *
 pp_node_map_keep_value (PpJsonldNodeMap   *map,
                         const PpJsonValue *value)
 {
   PpNodeMapKeptValues *kept = map->kept_values;
   guint hash = pp_json_value_hash (value);
-  KeptSlot unused;
-  KeptSlot *recent = &unused;
+  const PpJsonValue *copy;
   guint slot;
 
   if (kept == NULL)
     kept = map->kept_values = g_new0 (PpNodeMapKeptValues, 1);
 
-  if (G_UNLIKELY (kept->recent == NULL) && kept->n >= RECENT_SIZE)
-    kept->recent = g_new0 (KeptSlot, RECENT_SIZE);
-
-  if (kept->recent != NULL)
-    {
-      /* the high bits: the low ones pick the slot of the large set */
-      recent = &kept->recent[(hash * 2654435761u) >> 20];
-      if (recent->value != NULL && recent->hash == hash && value_identical (recent->value, value))
-        return recent->value;
-    }
+  /* never seen: nothing to look up, and nothing to find it by later but
+   * the filter */
+  if (!seen_test_and_add (kept, hash))
+    return pp_json_value_copy (map->arena, value);
 
   /* at most half full */
   if ((kept->n + 1) * 2 > (kept->slots != NULL ? kept->mask + 1 : 0))
@@ -398,16 +461,13 @@ pp_node_map_keep_value (PpJsonldNodeMap   *map,
 
   for (slot = hash & kept->mask; kept->slots[slot].value != NULL; slot = (slot + 1) & kept->mask)
     if (kept->slots[slot].hash == hash && value_identical (kept->slots[slot].value, value))
-      {
-        *recent = kept->slots[slot];
-        return recent->value;
-      }
+      return kept->slots[slot].value;
 
+  copy = pp_json_value_copy (map->arena, value);
   kept->slots[slot].hash = hash;
-  kept->slots[slot].value = pp_json_value_copy (map->arena, value);
+  kept->slots[slot].value = copy;
   kept->n++;
-  *recent = kept->slots[slot];
-  return recent->value;
+  return copy;
 }
 
 /* A value of the document as the map keeps it: itself, or a copy

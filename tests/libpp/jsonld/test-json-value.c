@@ -871,6 +871,65 @@ test_flatten_bytes_compacted (void)
   g_assert_nonnull (strstr (expected, "\"@graph\":[{\"@id\":\"ex:a\""));
 }
 
+/* The memory of an arena given up serves the next chunk another arena
+ * needs, before any new memory */
+static void
+test_arena_take_memory_reused (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  PpJsonArena *donor = pp_json_arena_new ();
+  gpointer donated = pp_json_arena_alloc (donor, 1000);
+  gsize size;
+
+  memset (donated, 1, 1000);
+  /* the first chunk full */
+  for (guint i = 0; i < 8; i++)
+    pp_json_arena_alloc (arena, 1000);
+  size = pp_json_arena_get_size (arena);
+
+  pp_json_arena_take_memory (arena, donor);
+  g_assert_true (pp_json_arena_alloc (arena, 1000) == donated);
+  g_assert_cmpuint (pp_json_arena_get_size (arena), >, size);
+  pp_json_arena_release_spare (arena);
+}
+
+/* An arena someone else still holds keeps its memory and its values */
+static void
+test_arena_take_memory_shared_donor (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(PpJsonArena) donor = pp_json_arena_new ();
+  PpJsonValue *value = pp_json_value_new_string (donor, "kept");
+
+  pp_json_arena_take_memory (arena, pp_json_arena_ref (donor));
+  for (guint i = 0; i < 64; i++)
+    memset (pp_json_arena_alloc (arena, 1000), 0, 1000);
+
+  g_assert_cmpstr (pp_json_value_get_string (value), ==, "kept");
+}
+
+/* Spare memory not used is freed; an arena that took memory and was
+ * reset or freed frees it too (checked under a leak checker) */
+static void
+test_arena_release_spare (void)
+{
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  PpJsonArena *donor = pp_json_arena_new ();
+  PpJsonArena *other = pp_json_arena_new ();
+  gsize size;
+
+  pp_json_arena_alloc (donor, 100000);
+  pp_json_arena_alloc (other, 100);
+  size = pp_json_arena_get_size (arena);
+  pp_json_arena_take_memory (arena, donor);
+  pp_json_arena_release_spare (arena);
+  memset (pp_json_arena_alloc (arena, 16000), 0, 16000);
+  g_assert_cmpuint (pp_json_arena_get_size (arena), >, size);
+
+  pp_json_arena_take_memory (arena, other);
+  pp_json_arena_reset (arena);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -897,6 +956,9 @@ main (int    argc,
   g_test_add_func ("/json-value/json-node/escaped-nul-refused-by-pointer", test_escaped_nul_to_json_node);
   g_test_add_func ("/json-value/build/members-arrays-copies", test_building);
   g_test_add_func ("/json-value/equal/members-in-any-order", test_equal);
+  g_test_add_func ("/json-value/arena/take-memory/reused-before-new", test_arena_take_memory_reused);
+  g_test_add_func ("/json-value/arena/take-memory/shared-donor-kept", test_arena_take_memory_shared_donor);
+  g_test_add_func ("/json-value/arena/take-memory/spare-released", test_arena_release_spare);
   g_test_add_func ("/jsonld/flatten-bytes/same-as-tree", test_flatten_bytes);
   g_test_add_func ("/jsonld/flatten-bytes/compacted-same-as-tree", test_flatten_bytes_compacted);
   g_test_add_func ("/json-value/write/stream-in-chunks-same-bytes", test_write_to_stream_in_chunks);

@@ -395,6 +395,56 @@ test_expand_type_in_its_context (void)
     }
 }
 
+/* A compact IRI given as an identifier expands with the prefix of the
+ * context it is in, however many contexts define the same prefix */
+static void
+test_expand_id_compact_iri_in_its_context (void)
+{
+  g_autoptr(GString) text = g_string_new ("{\"@context\": {\"ex\": \"http://example.org/outer/\", "
+                                          "\"knows\": {\"@id\": \"http://schema.org/knows\", "
+                                          "\"@type\": \"@id\"}}, \"@graph\": [");
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(GError) error = NULL;
+  PpJsonValue *input;
+  PpJsonValue *expanded;
+  guint n = 300;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "%s{\"@context\": {\"ex\": \"http://example.org/c%u/\"}, "
+                                  "\"@id\": \"ex:n%u\", \"knows\": \"ex:k\"}, "
+                                  "{\"@id\": \"ex:m%u\", \"knows\": [\"_:b\", \"ex://host/\"]}",
+                            i > 0 ? ", " : "", i, i, i);
+  g_string_append (text, "]}");
+
+  input = pp_json_value_parse (arena, text->str, (gssize) text->len, &error);
+  g_assert_no_error (error);
+
+  expanded = pp_jsonld_expand_value (arena, input, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pp_json_value_get_size (expanded), ==, 2 * n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("http://example.org/c%u/n%u", i, i);
+      g_autofree char *known = g_strdup_printf ("http://example.org/c%u/k", i);
+      g_autofree char *outer = g_strdup_printf ("http://example.org/outer/m%u", i);
+      PpJsonValue *node = pp_json_array_get (expanded, 2 * i);
+      PpJsonValue *knows = pp_json_object_get (node, pp_json_arena_intern (arena, "http://schema.org/knows"));
+
+      g_assert_cmpstr (pp_json_value_get_string (pp_json_object_get (node, PP_JSON_KW (ID))), ==, id);
+      g_assert_cmpstr (pp_json_value_get_string (pp_json_object_get (pp_json_array_get (knows, 0),
+                                                                     PP_JSON_KW (ID))), ==, known);
+
+      node = pp_json_array_get (expanded, 2 * i + 1);
+      knows = pp_json_object_get (node, pp_json_arena_intern (arena, "http://schema.org/knows"));
+      g_assert_cmpstr (pp_json_value_get_string (pp_json_object_get (node, PP_JSON_KW (ID))), ==, outer);
+      g_assert_cmpstr (pp_json_value_get_string (pp_json_object_get (pp_json_array_get (knows, 0),
+                                                                     PP_JSON_KW (ID))), ==, "_:b");
+      g_assert_cmpstr (pp_json_value_get_string (pp_json_object_get (pp_json_array_get (knows, 1),
+                                                                     PP_JSON_KW (ID))), ==, "ex://host/");
+    }
+}
+
 /* A string holding NUL where the document gives an IRI, a term or a
  * keyword value */
 typedef struct {
@@ -532,6 +582,8 @@ main (int    argc,
   g_test_add_func ("/jsonld/expand/member-order", test_expand_member_order);
   g_test_add_func ("/jsonld/expand/key-in-its-context", test_expand_key_in_its_context);
   g_test_add_func ("/jsonld/expand/type-in-its-context", test_expand_type_in_its_context);
+  g_test_add_func ("/jsonld/expand/id-compact-iri-in-its-context",
+                   test_expand_id_compact_iri_in_its_context);
   g_test_add_func ("/jsonld/expand-foreach/same-as-expand", test_expand_foreach_same_as_expand);
   g_test_add_func ("/jsonld/expand-foreach/node-at-a-time", test_expand_foreach_node_at_a_time);
   g_test_add_func ("/jsonld/expand-foreach/expansion-error-first",

@@ -487,6 +487,38 @@ test_builder_free_leaves_map (void)
     }
 }
 
+/* A value seen once early, then after enough values seen once to grow
+ * the filter of values seen many times over, is known again: from its
+ * third time on it is the same copy */
+static void
+test_keep_value_repeat_after_filter_grows (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  PpJsonValue *repeated = pp_json_value_new_string (arena, "1970-01-01");
+  const PpJsonValue *first;
+  const PpJsonValue *second;
+  const PpJsonValue *third;
+
+  first = pp_node_map_keep_value (map, repeated);
+  for (guint i = 0; i < 200000; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Person %u", i);
+      PpJsonValue *unique = pp_json_value_new_string (arena, text);
+      const PpJsonValue *kept = pp_node_map_keep_value (map, unique);
+
+      g_assert_true (kept != unique);
+      g_assert_true (pp_json_value_equal (kept, unique));
+    }
+  second = pp_node_map_keep_value (map, repeated);
+  third = pp_node_map_keep_value (map, repeated);
+
+  g_assert_true (pp_json_value_equal (first, repeated));
+  g_assert_true (pp_json_value_equal (second, repeated));
+  g_assert_true (third == second);
+}
+
+
 int
 main (int    argc,
       char **argv)
@@ -513,5 +545,7 @@ main (int    argc,
   g_test_add_func ("/jsonld/node-map/flatten/canonical-order-after-nul",
                    test_canonical_order_after_nul);
 
+  g_test_add_func ("/jsonld/node-map/keep-value/repeat-known-after-filter-grows",
+                   test_keep_value_repeat_after_filter_grows);
   return g_test_run ();
 }
