@@ -17,6 +17,7 @@
 #include "pp-jsonld-expand-private.h"
 #include "pp-jsonld-json-writer-private.h"
 #include "pp-jsonld-node-map-private.h"
+#include "pp-jsonld-node-map-types-private.h"
 #include "pp-jsonld-util-private.h"
 #include "pp-schema-types-private.h"
 
@@ -77,6 +78,8 @@ struct _PpMergedGraph
   gboolean provenance;
   PpJsonldOptions *options;
   PpJsonldNodeMap *map;
+  PpJsonldNodeMap *segment_map; /* a segment's graph on its way into map:
+                                 * emptied for the next one */
 
   /* Entity resolution: the nodes are read as they arrive */
   PpEntityResolver *resolver;
@@ -241,6 +244,7 @@ pp_merged_graph_free (PpMergedGraph *self)
 
   stop_compacting_ahead (self);
   g_clear_pointer (&self->resolver, pp_entity_resolver_free);
+  g_clear_pointer (&self->segment_map, pp_jsonld_node_map_unref);
   g_clear_pointer (&self->map, pp_jsonld_node_map_unref);
   g_clear_pointer (&self->options, pp_jsonld_options_unref);
   g_free (self->document_iri);
@@ -537,10 +541,11 @@ pp_merged_graph_add_value (PpMergedGraph  *self,
                            gboolean        is_expanded,
                            GError        **error)
 {
-  g_autoptr(PpJsonldNodeMap) segment_map = pp_jsonld_node_map_new ();
   g_autofree char *prefix = g_strdup_printf ("_:s%u-", pp_segment_get_index (segment));
+  PpJsonldNodeMap *segment_map;
   PpJsonValue *expanded = document;
   gboolean segment_ref = FALSE;
+  gboolean added;
 
   if (!is_expanded)
     expanded = pp_jsonld_expand_value (arena, document, self->options, NULL, error);
@@ -548,19 +553,26 @@ pp_merged_graph_add_value (PpMergedGraph  *self,
     return FALSE;
   if (self->provenance)
     segment_ref = add_provenance (self, arena, expanded, segment);
-  if (!pp_jsonld_node_map_add_document_value (segment_map, NULL, expanded, prefix, NULL, error) ||
-      !pp_jsonld_node_map_add_map (self->map, segment_map, error))
-    return FALSE;
 
-  /* The segment's nodes, read for entity resolution while they are few */
-  pp_entity_resolver_add_nodes (self->resolver, segment_map);
-  if (segment_ref)
-    self->n_segment_refs++;
+  if (self->segment_map == NULL)
+    self->segment_map = pp_jsonld_node_map_new ();
+  segment_map = self->segment_map;
+  added = pp_jsonld_node_map_add_document_value (segment_map, NULL, expanded, prefix, NULL, error) &&
+          pp_jsonld_node_map_add_map (self->map, segment_map, error);
+  if (added)
+    {
+      /* The segment's nodes, read for entity resolution while they are few */
+      pp_entity_resolver_add_nodes (self->resolver, segment_map);
+      if (segment_ref)
+        self->n_segment_refs++;
 
-  if (self->compactor != NULL)
-    compact_ahead (self, segment_map);
+      if (self->compactor != NULL)
+        compact_ahead (self, segment_map);
+    }
 
-  return TRUE;
+  pp_node_map_reset (segment_map, 0);
+
+  return added;
 }
 
 /* Adds @graph, the JSON-LD of @segment as a tree, converted once */
@@ -724,6 +736,9 @@ resolve_entities (PpMergedGraph *self)
   g_autoptr(GHashTable) changed = NULL;
   g_autoptr(GHashTable) renamed = g_hash_table_new (g_str_hash, g_str_equal);
   gint64 start = g_get_monotonic_time ();
+
+  /* The last segment is in */
+  g_clear_pointer (&self->segment_map, pp_jsonld_node_map_unref);
 
   pp_entity_resolver_group (resolver, self->map, self->document_iri, self->mint_ids);
   g_debug ("Grouped the entities in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);

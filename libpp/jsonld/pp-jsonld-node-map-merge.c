@@ -74,6 +74,10 @@ node_merge_into (Node            *from,
       into->index = copy_values ? pp_node_map_keep_value (map, from->index) : from->index;
     }
 
+  /* a node made for the merge gets room for what it receives, no more */
+  if (into->n_props == 0)
+    pp_node_map_node_reserve_props (map, into, from->n_props);
+
   for (guint i = 0; i < from->n_props; i++)
     {
       Prop *prop = &from->props[i];
@@ -130,7 +134,10 @@ pp_node_map_merge_from (PpJsonldNodeMap  *map,
   for (guint i = 0; i < other->arenas->len; i++)
     pp_node_map_keep_arena (map, g_ptr_array_index (other->arenas, i));
   if (!copy_values)
-    pp_node_map_keep_arena (map, other->arena);
+    {
+      pp_node_map_keep_arena (map, other->arena);
+      other->arena_shared = TRUE;
+    }
 
   for (guint i = 0; i < other->graph_order->len; i++)
     {
@@ -203,6 +210,7 @@ pp_jsonld_node_map_merge_graphs (PpJsonldNodeMap      *map,
   for (guint i = 0; i < map->arenas->len; i++)
     pp_node_map_keep_arena (merged, g_ptr_array_index (map->arenas, i));
   pp_node_map_keep_arena (merged, map->arena);
+  map->arena_shared = TRUE;
 
   for (guint i = 0; i < map->graph_order->len; i++)
     {
@@ -224,6 +232,32 @@ pp_jsonld_node_map_merge_graphs (PpJsonldNodeMap      *map,
 
   json = pp_jsonld_node_map_to_json (merged, flags);
   return json_node_ref (json_object_get_member (json_node_get_object (json), "@default"));
+}
+
+/* gives @into, a node with nothing but its identifier, the types, index
+ * and properties of @from, a node of the same graph, which is left with
+ * nothing but its identifier: what merging @from into @into gives, without
+ * a copy */
+static void
+node_move_into (Node *from,
+                Node *into)
+{
+  pp_node_map_node_clear (into);
+
+  into->index = from->index;
+  into->types = from->types;
+  into->props = from->props;
+  into->n_props = from->n_props;
+  into->cap_props = from->cap_props;
+  into->prop_index = from->prop_index;
+
+  from->index = NULL;
+  from->types.values = NULL;
+  from->types.index = NULL;
+  from->types.n = from->types.cap = 0;
+  from->props = NULL;
+  from->n_props = from->cap_props = 0;
+  from->prop_index = NULL;
 }
 
 /**
@@ -267,7 +301,11 @@ pp_jsonld_node_map_merge_nodes (PpJsonldNodeMap  *map,
   if (from == NULL || from == into)
     return TRUE;
 
-  if (!node_merge_into (from, into, map, graph, FALSE, FALSE, error))
+  /* a node merged into a new identifier, alone or first of its group,
+   * moves there rather than being copied */
+  if (pp_node_map_node_is_only_id (into))
+    node_move_into (from, into);
+  else if (!node_merge_into (from, into, map, graph, FALSE, FALSE, error))
     return FALSE;
 
   from->merged_into = into;

@@ -48,14 +48,20 @@ struct _ValueList {
   Value *items;
 };
 
-/* the values of one property of a node, with an open-addressing set of
- * their positions once there are more than a handful of them */
+/* an open-addressing set of the positions of a property's values */
+typedef struct {
+  guint size;     /* a power of two */
+  guint slots[];  /* position + 1, 0 for an empty slot */
+} PropIndex;
+
+/* the values of one property of a node, with a set of their positions
+ * once there are more than a handful of them: 32 bytes, as many nodes
+ * have a few properties of one value each */
 typedef struct {
   const char *name;    /* interned in the map */
-  guint       n, cap;
   Value      *values;
-  guint      *index;   /* position + 1, 0 for an empty slot; malloc'd */
-  guint       index_cap;
+  PropIndex  *index;   /* malloc'd */
+  guint       n, cap;
 } Prop;
 
 struct _Node {
@@ -96,9 +102,10 @@ struct _PpJsonldNodeMap {
   GHashTable   *graphs;       /* name -> Graph */
   GPtrArray    *graph_order;  /* of Graph, owned */
   GHashTable   *string_values; /* interned string -> its string value, once written */
-  PpNodeMapKeptValues *kept_values; /* the copies of value objects, one per identical value */
+  PpNodeMapKeptValues *kept_values; /* the copies of value objects: one per value that repeats (its first occurrence copied on its own) */
   guint64       counter;      /* of the default blank node generator */
   gboolean      has_merged_nodes;
+  gboolean      arena_shared; /* another map keeps @arena alive too */
 };
 
 /* values */
@@ -199,7 +206,8 @@ void       pp_node_map_kept_values_free  (PpNodeMapKeptValues *kept);
 /* the map keeps @arena alive: values of it may be added */
 void       pp_node_map_keep_arena        (PpJsonldNodeMap *map,
                                           PpJsonArena     *arena);
-/* back to an empty map whose generator is at @counter */
+/* back to an empty map whose generator is at @counter, keeping the memory
+ * of its tables and of its arena for the next document */
 void       pp_node_map_reset             (PpJsonldNodeMap *map,
                                           guint64          counter);
 /* the live nodes of @graph, in the order asked for (transfer container) */

@@ -97,30 +97,32 @@ prop_clear (Prop *prop)
 {
   g_clear_pointer (&prop->index, g_free);
   prop->values = NULL;
-  prop->n = prop->cap = prop->index_cap = 0;
+  prop->n = prop->cap = 0;
 }
 
 static void
 prop_index_insert (Prop  *prop,
                    guint  position)
 {
-  guint mask = prop->index_cap - 1;
+  guint mask = prop->index->size - 1;
   guint slot = pp_node_map_value_hash (&prop->values[position]) & mask;
 
-  while (prop->index[slot] != 0)
+  while (prop->index->slots[slot] != 0)
     slot = (slot + 1) & mask;
-  prop->index[slot] = position + 1;
+  prop->index->slots[slot] = position + 1;
 }
 
 static void
 prop_index_rebuild (Prop *prop)
 {
-  prop->index_cap = 16;
-  while (prop->index_cap < prop->n * 4)
-    prop->index_cap *= 2;
+  guint size = 16;
+
+  while (size < prop->n * 4)
+    size *= 2;
 
   g_free (prop->index);
-  prop->index = g_new0 (guint, prop->index_cap);
+  prop->index = g_malloc0 (sizeof (PropIndex) + size * sizeof (guint));
+  prop->index->size = size;
 
   for (guint i = 0; i < prop->n; i++)
     if (prop->values[i].kind != VALUE_LIST)
@@ -133,11 +135,12 @@ prop_contains (Prop        *prop,
 {
   if (prop->index != NULL)
     {
-      guint mask = prop->index_cap - 1;
+      const guint *slots = prop->index->slots;
+      guint mask = prop->index->size - 1;
       guint slot = pp_node_map_value_hash (value) & mask;
 
-      for (; prop->index[slot] != 0; slot = (slot + 1) & mask)
-        if (pp_node_map_value_equal (&prop->values[prop->index[slot] - 1], value))
+      for (; slots[slot] != 0; slot = (slot + 1) & mask)
+        if (pp_node_map_value_equal (&prop->values[slots[slot] - 1], value))
           return TRUE;
 
       return FALSE;
@@ -168,7 +171,7 @@ pp_node_map_prop_append (PpJsonldNodeMap *map,
   if (value.kind == VALUE_LIST)
     return;
 
-  if (prop->index != NULL && prop->n * 2 <= prop->index_cap)
+  if (prop->index != NULL && prop->n * 2 <= prop->index->size)
     prop_index_insert (prop, prop->n - 1);
   else if (prop->n > LINEAR_MAX)
     prop_index_rebuild (prop);
@@ -280,6 +283,13 @@ pp_node_map_node_ensure_prop (PpJsonldNodeMap *map,
 
 /* {{{ graphs and the map */
 
+/* the slots of a new graph, enough for a small document: most are the
+ * graph of one segment */
+#define GRAPH_FIRST_SLOTS 16
+
+/* the most slots a graph emptied for reuse keeps */
+#define GRAPH_KEPT_SLOTS 256
+
 static Graph *
 graph_new (PpJsonldNodeMap *map,
            const char      *name)
@@ -287,10 +297,39 @@ graph_new (PpJsonldNodeMap *map,
   Graph *graph = g_new0 (Graph, 1);
 
   graph->name = pp_json_arena_strndup (map->arena, name, strlen (name));
-  graph->mask = 15;
-  graph->slots = g_new0 (NodeSlot, graph->mask + 1);
+  graph->mask = GRAPH_FIRST_SLOTS - 1;
+  graph->slots = g_new0 (NodeSlot, GRAPH_FIRST_SLOTS);
   graph->order = g_ptr_array_new ();
   return graph;
+}
+
+static void
+graph_clear_nodes (Graph *graph)
+{
+  for (guint i = 0; i < graph->order->len; i++)
+    pp_node_map_node_clear (g_ptr_array_index (graph->order, i));
+}
+
+/* empties @graph, keeping its tables unless they grew large; its name
+ * is in the map's arena, given again by the caller */
+static void
+graph_reset (Graph *graph)
+{
+  graph_clear_nodes (graph);
+  g_ptr_array_set_size (graph->order, 0);
+  graph->n_nodes = 0;
+  graph->n_fresh = 0;
+
+  if (graph->mask + 1 > GRAPH_KEPT_SLOTS)
+    {
+      g_free (graph->slots);
+      graph->mask = GRAPH_FIRST_SLOTS - 1;
+      graph->slots = g_new0 (NodeSlot, GRAPH_FIRST_SLOTS);
+    }
+  else
+    {
+      memset (graph->slots, 0, (graph->mask + 1) * sizeof (NodeSlot));
+    }
 }
 
 static void
@@ -301,8 +340,7 @@ graph_free (gpointer data)
   if (graph == NULL)
     return;
 
-  for (guint i = 0; i < graph->order->len; i++)
-    pp_node_map_node_clear (g_ptr_array_index (graph->order, i));
+  graph_clear_nodes (graph);
   g_free (graph->slots);
   g_free (graph->fresh);
   g_ptr_array_unref (graph->order);
@@ -510,6 +548,7 @@ map_init (PpJsonldNodeMap *map)
   map->graphs = g_hash_table_new (g_str_hash, g_str_equal);
   map->graph_order = g_ptr_array_new_with_free_func (graph_free);
   map->has_merged_nodes = FALSE;
+  map->arena_shared = FALSE;
   pp_node_map_ensure_graph (map, "@default");
 }
 
@@ -524,13 +563,44 @@ map_finalize (PpJsonldNodeMap *map)
   g_clear_pointer (&map->arena, pp_json_arena_unref);
 }
 
+/* Empties @map in place: its default graph, its tables and the current
+ * chunk of its arena are kept, so that a map emptied after each of many
+ * small documents (the graph of each segment) allocates little again */
 void
 pp_node_map_reset (PpJsonldNodeMap *map,
                    guint64          counter)
 {
-  map_finalize (map);
-  map_init (map);
+  Graph *graph = pp_node_map_lookup_graph (map, "@default");
+
+  /* the default graph is the first: it stays, the others go */
+  g_assert (g_ptr_array_index (map->graph_order, 0) == graph);
+  map->graph_order->pdata[0] = NULL;
+  g_ptr_array_set_size (map->graph_order, 0);
+  g_hash_table_remove_all (map->graphs);
+  graph_reset (graph);
+
+  g_clear_pointer (&map->string_values, g_hash_table_unref);
+  g_clear_pointer (&map->kept_values, pp_node_map_kept_values_free);
+  g_ptr_array_set_size (map->arenas, 0);
+
+  /* what another map keeps cannot be emptied */
+  if (map->arena_shared)
+    {
+      pp_json_arena_unref (map->arena);
+      map->arena = pp_json_arena_new ();
+      map->arena_shared = FALSE;
+    }
+  else
+    {
+      pp_json_arena_reset (map->arena);
+    }
+
+  graph->name = pp_json_arena_strndup (map->arena, "@default", strlen ("@default"));
+  g_hash_table_insert (map->graphs, (gpointer) graph->name, graph);
+  g_ptr_array_add (map->graph_order, graph);
+
   map->counter = counter;
+  map->has_merged_nodes = FALSE;
 }
 
 /**

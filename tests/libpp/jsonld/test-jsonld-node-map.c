@@ -518,6 +518,204 @@ test_keep_value_repeat_after_filter_grows (void)
   g_assert_true (third == second);
 }
 
+/* A node merged into an identifier no node has yet is moved there, its
+ * values not copied; it reads as the merge into an existing node would
+ * have it, and the references to it, those added later too, point at its
+ * new identifier */
+static void
+test_merge_nodes_into_new_id (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(PpJsonldNodeMap) later = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) referrer = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *referrer_text = NULL;
+  PpJsonArena *arena;
+  PpJsonValue *expanded = expand_text (document, &arena);
+  Graph *graph;
+  Node *from;
+  Node *into;
+  Prop *props;
+
+  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  pp_json_arena_unref (arena);
+
+  graph = pp_node_map_lookup_graph (map, NULL);
+  from = pp_node_map_graph_lookup_node (graph, "http://example.org/a");
+  props = from->props;
+
+  g_assert_true (pp_jsonld_node_map_merge_nodes (map, NULL, "http://example.org/a",
+                                                 "http://example.org/minted", &error));
+  g_assert_no_error (error);
+
+  into = pp_node_map_graph_lookup_node (graph, "http://example.org/minted");
+  g_assert_true (pp_node_map_graph_lookup_node (graph, "http://example.org/a") == into);
+  g_assert_true (into->props == props);
+  g_assert_true (pp_node_map_node_is_only_id (from));
+  g_assert_cmpuint (pp_jsonld_node_map_get_n_nodes (map, NULL), ==, 3);
+
+  node = pp_jsonld_node_map_get_node (map, NULL, "http://example.org/a");
+  text = pp_jsonld_to_json (node, FALSE);
+  g_assert_nonnull (strstr (text, "\"@id\":\"http://example.org/minted\""));
+  g_assert_nonnull (strstr (text, "\"@type\":[\"http://schema.org/Person\"]"));
+  g_assert_nonnull (strstr (text, "\"@value\":30"));
+  g_assert_nonnull (strstr (text, "\"http://schema.org/knows\":[{\"@id\":\"http://example.org/b\"}]"));
+  g_assert_null (pp_jsonld_node_map_get_node (map, NULL, "http://example.org/nobody"));
+
+  /* a reference to the old identifier, added after the merge */
+  expanded = expand_text ("{\"@id\": \"http://example.org/c\","
+                          " \"http://schema.org/knows\": {\"@id\": \"http://example.org/a\"}}",
+                          &arena);
+  g_assert_true (pp_jsonld_node_map_add_document_value (later, NULL, expanded, "_:e-", NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  pp_json_arena_unref (arena);
+  g_assert_true (pp_jsonld_node_map_add_map (map, later, &error));
+  g_assert_no_error (error);
+
+  referrer = pp_jsonld_node_map_get_node (map, NULL, "http://example.org/c");
+  referrer_text = pp_jsonld_to_json (referrer, FALSE);
+  g_assert_cmpstr (referrer_text, ==,
+                   "{\"@id\":\"http://example.org/c\","
+                   "\"http://schema.org/knows\":[{\"@id\":\"http://example.org/minted\"}]}");
+}
+
+/* A node merged into a new identifier and then joined by another reads
+ * as the two merged into an existing node do */
+static void
+test_merge_nodes_into_new_id_then_join (void)
+{
+  g_autofree char *moved = NULL;
+  g_autofree char *copied = NULL;
+
+  for (guint existing = 0; existing < 2; existing++)
+    {
+      g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(JsonNode) flattened = NULL;
+      PpJsonArena *arena;
+      PpJsonValue *expanded = expand_text (document, &arena);
+
+      g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
+                                                            &error));
+      g_assert_no_error (error);
+      pp_json_arena_unref (arena);
+
+      /* the target made first with a value, so that a is copied into it */
+      if (existing)
+        {
+          g_assert_true (pp_jsonld_node_map_merge_nodes (map, NULL, "_:d-0",
+                                                         "http://example.org/m", &error));
+          g_assert_no_error (error);
+        }
+      g_assert_true (pp_jsonld_node_map_merge_nodes (map, NULL, "http://example.org/a",
+                                                     "http://example.org/m", &error));
+      g_assert_no_error (error);
+      if (!existing)
+        {
+          g_assert_true (pp_jsonld_node_map_merge_nodes (map, NULL, "_:d-0",
+                                                         "http://example.org/m", &error));
+          g_assert_no_error (error);
+        }
+      g_assert_true (pp_jsonld_node_map_merge_nodes (map, NULL, "http://example.org/b",
+                                                     "http://example.org/m", &error));
+      g_assert_no_error (error);
+
+      g_assert_cmpuint (pp_jsonld_node_map_get_n_nodes (map, NULL), ==, 1);
+      flattened = pp_jsonld_node_map_flatten (map, PP_JSONLD_FLATTEN_CANONICAL);
+      *(existing ? &copied : &moved) = pp_jsonld_to_json (flattened, FALSE);
+    }
+
+  g_assert_cmpstr (moved, ==, copied);
+}
+
+/* A map emptied for reuse takes a document as a new map does: the graphs
+ * of the one before are gone, its default graph and tables are kept */
+static void
+test_reset_reuse (void)
+{
+  const char *named =
+    "{\"@id\": \"http://example.org/g\", \"@graph\": {\"@id\": \"http://example.org/x\","
+    " \"http://schema.org/name\": \"X\"}}";
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(PpJsonldNodeMap) fresh = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) names = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *label = NULL;
+  Graph *graph = pp_node_map_lookup_graph (map, NULL);
+  PpJsonArena *arena;
+  PpJsonValue *expanded = expand_text (named, &arena);
+
+  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  pp_json_arena_unref (arena);
+  g_assert_true (pp_jsonld_node_map_merge_nodes (map, "http://example.org/g",
+                                                 "http://example.org/x",
+                                                 "http://example.org/y", &error));
+  g_assert_no_error (error);
+
+  pp_node_map_reset (map, 0);
+  names = pp_jsonld_node_map_get_graph_names (map, FALSE);
+  g_assert_cmpuint (names->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (names, 0), ==, "@default");
+  g_assert_cmpuint (pp_jsonld_node_map_get_n_nodes (map, NULL), ==, 0);
+  g_assert_true (pp_node_map_lookup_graph (map, NULL) == graph);
+
+  expanded = expand_text (document, &arena);
+  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  g_assert_true (pp_jsonld_node_map_add_document_value (fresh, NULL, expanded, "_:d-", NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  pp_json_arena_unref (arena);
+
+  text = flatten_to_text (map);
+  expected = flatten_to_text (fresh);
+  g_assert_cmpstr (text, ==, expected);
+  label = pp_jsonld_node_map_generate_blank_node (map);
+  g_assert_cmpstr (label, ==, "_:b0");
+}
+
+/* A map whose arena another map keeps can be emptied: the other keeps
+ * what it points at */
+static void
+test_reset_shared_arena (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(PpJsonldNodeMap) other = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = flatten_tree ();
+  g_autofree char *text = NULL;
+  PpJsonArena *arena;
+  PpJsonValue *expanded = expand_text (document, &arena);
+
+  /* values kept in their arena: merging them shares the arena of @other */
+  g_assert_true (pp_jsonld_node_map_add_document_value (other, arena, expanded, "_:d-", NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  pp_json_arena_unref (arena);
+  g_assert_true (pp_jsonld_node_map_add_map (map, other, &error));
+  g_assert_no_error (error);
+
+  pp_node_map_reset (other, 0);
+  expanded = expand_text ("{\"@id\": \"http://example.org/z\", \"http://schema.org/name\": \"Z\"}",
+                          &arena);
+  g_assert_true (pp_jsonld_node_map_add_document_value (other, NULL, expanded, "_:e-", NULL,
+                                                        &error));
+  g_assert_no_error (error);
+  pp_json_arena_unref (arena);
+
+  text = flatten_to_text (map);
+  g_assert_cmpstr (text, ==, expected);
+}
 
 int
 main (int    argc,
@@ -535,6 +733,11 @@ main (int    argc,
   g_test_add_func ("/jsonld/node-map/add-map/copies-copied-values",
                    test_add_map_copies_copied_values);
   g_test_add_func ("/jsonld/node-map/merge-nodes", test_merge_nodes);
+  g_test_add_func ("/jsonld/node-map/merge-nodes/into-new-id/moves", test_merge_nodes_into_new_id);
+  g_test_add_func ("/jsonld/node-map/merge-nodes/into-new-id/then-join",
+                   test_merge_nodes_into_new_id_then_join);
+  g_test_add_func ("/jsonld/node-map/reset/reuse", test_reset_reuse);
+  g_test_add_func ("/jsonld/node-map/reset/shared-arena", test_reset_shared_arena);
   g_test_add_func ("/jsonld/node-map/builder/same-as-document", test_builder_same_as_document);
   g_test_add_func ("/jsonld/node-map/builder/blank-node-across-elements",
                    test_builder_blank_node_across_elements);
@@ -542,10 +745,10 @@ main (int    argc,
   g_test_add_func ("/jsonld/node-map/builder/generated-labels-found",
                    test_builder_generated_labels_found);
   g_test_add_func ("/jsonld/node-map/builder/names-arena", test_builder_names_arena);
+  g_test_add_func ("/jsonld/node-map/keep-value/repeat-known-after-filter-grows",
+                   test_keep_value_repeat_after_filter_grows);
   g_test_add_func ("/jsonld/node-map/flatten/canonical-order-after-nul",
                    test_canonical_order_after_nul);
 
-  g_test_add_func ("/jsonld/node-map/keep-value/repeat-known-after-filter-grows",
-                   test_keep_value_repeat_after_filter_grows);
   return g_test_run ();
 }
