@@ -39,6 +39,9 @@ struct _PpJsonldNodeMapBuilder {
   GCancellable    *cancellable;
   guint            steps;
   PpJsonArena     *names_arena;     /* where the elements' names are interned */
+  guint64          names_filled[NAME_CACHE_SIZE / 64];  /* a bit per entry */
+  /* last, and not zeroed: a document of a few nodes (an LLM's answer,
+   * merged by the thousand) fills a few entries */
   NameCacheEntry   names[NAME_CACHE_SIZE];
 };
 
@@ -54,10 +57,14 @@ static const char *
 builder_intern (Builder    *b,
                 const char *name)
 {
-  NameCacheEntry *entry = &b->names[(GPOINTER_TO_SIZE (name) >> 3) % NAME_CACHE_SIZE];
+  guint slot = (guint) ((GPOINTER_TO_SIZE (name) >> 3) % NAME_CACHE_SIZE);
+  NameCacheEntry *entry = &b->names[slot];
+  guint64 bit = G_GUINT64_CONSTANT (1) << (slot % 64);
 
-  if (entry->name != name || (!entry->stable && strcmp (entry->interned, name) != 0))
+  if ((b->names_filled[slot / 64] & bit) == 0 ||
+      entry->name != name || (!entry->stable && strcmp (entry->interned, name) != 0))
     {
+      b->names_filled[slot / 64] |= bit;
       entry->name = name;
       entry->interned = pp_node_map_intern (b->map, name);
       entry->stable = b->names_arena != NULL &&
@@ -799,7 +806,8 @@ pp_jsonld_node_map_builder_new (PpJsonldNodeMap *map,
   empty = map->graph_order->len == 1 &&
           pp_node_map_lookup_graph (map, "@default")->order->len == 0;
 
-  b = g_new0 (Builder, 1);
+  b = g_malloc (sizeof (Builder));
+  memset (b, 0, G_STRUCT_OFFSET (Builder, names));
   b->destination = pp_jsonld_node_map_ref (map);
   b->destination_counter = map->counter;
   b->map = empty ? pp_jsonld_node_map_ref (map) : pp_jsonld_node_map_new ();
