@@ -353,6 +353,27 @@ test_expand_foreach_expansion_error_first (void)
   g_assert_cmpuint (pp_json_value_get_size (collected.elements), ==, 1);
 }
 
+/* The expansion of the document @text, which has @n_elements top-level
+ * elements */
+static PpJsonValue *
+expand_elements (PpJsonArena *arena,
+                 GString     *text,
+                 guint        n_elements)
+{
+  g_autoptr(GError) error = NULL;
+  PpJsonValue *input;
+  PpJsonValue *expanded;
+
+  input = pp_json_value_parse (arena, text->str, (gssize) text->len, &error);
+  g_assert_no_error (error);
+
+  expanded = pp_jsonld_expand_value (arena, input, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pp_json_value_get_size (expanded), ==, n_elements);
+
+  return expanded;
+}
+
 /* The same type under many contexts, more than the expansion remembers
  * at once, expands under the context it is in */
 static void
@@ -361,8 +382,6 @@ test_expand_type_in_its_context (void)
   g_autoptr(GString) text = g_string_new ("{\"@context\": {\"@vocab\": \"http://schema.org/\"}, "
                                           "\"@graph\": [");
   g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
-  g_autoptr(GError) error = NULL;
-  PpJsonValue *input;
   PpJsonValue *expanded;
   guint n = 700;
 
@@ -373,12 +392,7 @@ test_expand_type_in_its_context (void)
                             i > 0 ? ", " : "", i, i, i);
   g_string_append (text, "]}");
 
-  input = pp_json_value_parse (arena, text->str, (gssize) text->len, &error);
-  g_assert_no_error (error);
-
-  expanded = pp_jsonld_expand_value (arena, input, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (pp_json_value_get_size (expanded), ==, 2 * n);
+  expanded = expand_elements (arena, text, 2 * n);
 
   for (guint i = 0; i < n; i++)
     {
@@ -404,8 +418,6 @@ test_expand_id_compact_iri_in_its_context (void)
                                           "\"knows\": {\"@id\": \"http://schema.org/knows\", "
                                           "\"@type\": \"@id\"}}, \"@graph\": [");
   g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
-  g_autoptr(GError) error = NULL;
-  PpJsonValue *input;
   PpJsonValue *expanded;
   guint n = 300;
 
@@ -416,12 +428,7 @@ test_expand_id_compact_iri_in_its_context (void)
                             i > 0 ? ", " : "", i, i, i);
   g_string_append (text, "]}");
 
-  input = pp_json_value_parse (arena, text->str, (gssize) text->len, &error);
-  g_assert_no_error (error);
-
-  expanded = pp_jsonld_expand_value (arena, input, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (pp_json_value_get_size (expanded), ==, 2 * n);
+  expanded = expand_elements (arena, text, 2 * n);
 
   for (guint i = 0; i < n; i++)
     {

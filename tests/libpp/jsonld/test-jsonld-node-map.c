@@ -352,6 +352,20 @@ test_builder_blank_node_across_elements (void)
                    "{\"@id\":\"_:b1\",\"http://schema.org/name\":[{\"@value\":\"B\"}]}]");
 }
 
+/* Adds the document @text, parsed into @arena, to @map */
+static void
+add_document_text (PpJsonldNodeMap *map,
+                   PpJsonArena     *arena,
+                   const char      *text)
+{
+  g_autoptr(GError) error = NULL;
+  PpJsonValue *value = pp_json_value_parse (arena, text, -1, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, value, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* The labels generated for nodes without @id name those nodes: they are
  * found by label, merged by label, and a document added later gets labels
  * of its own */
@@ -366,12 +380,8 @@ test_builder_generated_labels_found (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
-  PpJsonValue *element;
 
-  element = pp_json_value_parse (arena, first, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, element, NULL, NULL, &error));
-  g_assert_no_error (error);
+  add_document_text (map, arena, first);
 
   node = pp_jsonld_node_map_get_node (map, NULL, "_:b1");
   g_assert_nonnull (node);
@@ -379,10 +389,7 @@ test_builder_generated_labels_found (void)
   g_assert_cmpstr (text, ==, "{\"@id\":\"_:b1\",\"http://schema.org/name\":[{\"@value\":\"B\"}]}");
   g_clear_pointer (&text, g_free);
 
-  element = pp_json_value_parse (arena, second, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, element, NULL, NULL, &error));
-  g_assert_no_error (error);
+  add_document_text (map, arena, second);
   g_assert_cmpuint (pp_jsonld_node_map_get_n_nodes (map, NULL), ==, 3);
 
   g_assert_true (pp_jsonld_node_map_merge_nodes (map, NULL, "_:b2", "_:b0", &error));
