@@ -80,18 +80,19 @@ typedef struct
   guint described : 1;         /* says more than its @id somewhere */
   guint indexed : 1;           /* has an @index somewhere */
   guint joined : 1;            /* in a provisional group with another */
+  guint slot;                  /* its place in the order of arrival */
   Strings types;               /* IRIs */
   const char *signature;       /* the types, sorted, one per line;
                                 * interned */
-  Strings names;               /* name keys */
-  Strings written_names;       /* the names, as written, one per key */
+  Strings names;               /* a pair per distinct name: its key, then
+                                * the name as written */
   Strings alternate_names;     /* name keys */
   Strings links;               /* sameAs, url and identifier keys */
-  guint slot;                  /* its place in the order of arrival */
   const char *family;          /* (nullable): the preferred family of its
                                 * types (pp_schema_types_prefer_family()) */
-  guint best_name;             /* the index of its preferred name
-                                * (name_precedes()), or G_MAXUINT */
+  guint best_name;             /* the index in @names of the key of its
+                                * preferred name (name_precedes()), or
+                                * G_MAXUINT */
 } Entity;
 
 /* The groups as they stand, and the identifier of each: the members of
@@ -117,13 +118,19 @@ typedef struct
 typedef struct
 {
   const char *key;             /* interned */
-  GArray *entries;             /* (element-type guint): by slot in the
-                                * order of arrival, then once settled
-                                * (bucket_settle()) by index, in order,
-                                * without the entities left out */
+  guint *entries;              /* by slot in the order of arrival, then
+                                * once settled (bucket_settle()) by
+                                * index, in order, without the entities
+                                * left out */
+  guint n_entries;
   GArray *named;               /* (element-type guint) (nullable): once
                                 * settled, the indexes of the entities
                                 * that have it as a name, in order */
+  guint *provisional;          /* (nullable): for the provisional groups,
+                                * an entry (slot times two, plus one for
+                                * an alternateName) per signature and kind
+                                * of key */
+  guint n_provisional;
   gboolean settled;
   gboolean has_endings;        /* its key's last words are in the endings */
 } Bucket;
@@ -131,7 +138,8 @@ typedef struct
 /* The longer names a name's last words end */
 typedef struct
 {
-  GPtrArray *longer;           /* (element-type utf8): interned name keys */
+  const char **longer;         /* interned name keys */
+  guint n_longer;
   gboolean sorted;
 } Ending;
 
@@ -176,22 +184,17 @@ struct _PpEntityResolver
                                 * interned ids of the nodes that refer to
                                 * it */
   GHashTable *link_buckets;    /* an interned sameAs, url or identifier
-                                * key → (owned) Bucket */
+                                * key → (owned) Bucket, with the entries
+                                * of the provisional groups too */
   GHashTable *name_buckets;    /* an interned name key → (owned) Bucket,
                                 * with the entities that have it as a name
-                                * or as an alternateName */
+                                * or as an alternateName, and the entries
+                                * of the provisional groups */
   GHashTable *endings;         /* the last words of a name key → (owned)
                                 * Ending */
 
   /* The provisional groups, in the order of arrival */
   GArray *provisional_parent;  /* (element-type guint): by slot */
-  GHashTable *provisional_links; /* interned link key → (element-type
-                                  * guint) an entry (slot times two) per
-                                  * signature */
-  GHashTable *provisional_names; /* interned name key → (element-type
-                                  * guint) an entry (slot times two, plus
-                                  * one for an alternateName) per
-                                  * signature and kind of name */
   guint n_provisional;
 
   /* The identifiers minted, provisionally as the nodes arrive, then
@@ -302,11 +305,24 @@ value_text (const Value *value,
   return NULL;
 }
 
+/* Whether the pairs of name keys and names as written @names have the
+ * name @written (interned) */
+static gboolean
+has_written_name (const Strings *names,
+                  const char    *written)
+{
+  for (guint k = 1; k < names->n; k += 2)
+    if (names->items[k] == written)
+      return TRUE;
+
+  return FALSE;
+}
+
 /* Adds the values of @prop, a property of a node, that @out lacks:
  * strings, numbers and, when @with_ids, the IRIs of references, with
  * @prefix. With @as_keys, the values are names, and @out gets their keys
- * (a name without one is left out), and @written, if given, the names as
- * written, a pair per distinct name. */
+ * (a name without one is left out), or with @with_written a pair per
+ * distinct name: its key, then the name as written. */
 static void
 collect_values (Resolver    *self,
                 const Prop  *prop,
@@ -314,7 +330,7 @@ collect_values (Resolver    *self,
                 const char  *prefix,
                 gboolean     as_keys,
                 Strings     *out,
-                Strings     *written)
+                gboolean     with_written)
 {
   for (guint i = 0; prop != NULL && i < prop->n; i++)
     {
@@ -339,16 +355,16 @@ collect_values (Resolver    *self,
       key = name_key (self, text);
       if (key == NULL)
         continue;
-      if (written == NULL)
+      if (!with_written)
         {
           if (!strings_has (out, key))
             strings_add (self, out, key);
           continue;
         }
-      if (strings_has (written, text))
+      if (has_written_name (out, text))
         continue;
       strings_add (self, out, key);
-      strings_add (self, written, text);
+      strings_add (self, out, text);
     }
 }
 
@@ -453,18 +469,33 @@ unite (Resolver *self,
   return TRUE;
 }
 
+/* Makes room in @items, an array of @n elements of @size bytes, for one
+ * more: its capacity is @n rounded up to a power of two, as most keys
+ * have one entry. Returns the array. */
+static gpointer
+grow_for_one (gpointer items,
+              guint    n,
+              gsize    size)
+{
+  if ((n & (n - 1)) != 0)
+    return items;
+
+  return g_realloc_n (items, MAX (n * 2, 1), size);
+}
+
 static void
 bucket_free (Bucket *bucket)
 {
-  g_array_unref (bucket->entries);
+  g_free (bucket->entries);
   g_clear_pointer (&bucket->named, g_array_unref);
+  g_free (bucket->provisional);
   g_free (bucket);
 }
 
 static void
 ending_free (Ending *ending)
 {
-  g_ptr_array_unref (ending->longer);
+  g_free (ending->longer);
   g_free (ending);
 }
 
@@ -481,10 +512,10 @@ bucket_add (GHashTable *buckets,
     {
       bucket = g_new0 (Bucket, 1);
       bucket->key = key;
-      bucket->entries = g_array_new (FALSE, FALSE, sizeof (guint));
       g_hash_table_insert (buckets, (gpointer) bucket->key, bucket);
     }
-  g_array_append_val (bucket->entries, entry);
+  bucket->entries = grow_for_one (bucket->entries, bucket->n_entries, sizeof (guint));
+  bucket->entries[bucket->n_entries++] = entry;
 
   return bucket;
 }
@@ -510,11 +541,11 @@ name_bucket_add (Resolver   *self,
       if (ending == NULL)
         {
           ending = g_new0 (Ending, 1);
-          ending->longer = g_ptr_array_new ();
           /* the key is interned: alive as long as the resolver */
           g_hash_table_insert (self->endings, (char *) p + 1, ending);
         }
-      g_ptr_array_add (ending->longer, (gpointer) bucket->key);
+      ending->longer = grow_for_one (ending->longer, ending->n_longer, sizeof (char *));
+      ending->longer[ending->n_longer++] = bucket->key;
       ending->sorted = FALSE;
     }
 }
@@ -536,23 +567,23 @@ static void
 bucket_settle (Bucket      *bucket,
                const guint *index_of_slot)
 {
-  guint *entries = (guint *) (gpointer) bucket->entries->data;
+  guint *entries = bucket->entries;
   guint n = 0;
 
   if (bucket->settled)
     return;
   bucket->settled = TRUE;
 
-  for (guint i = 0; i < bucket->entries->len; i++)
+  for (guint i = 0; i < bucket->n_entries; i++)
     {
       guint index = index_of_slot[entries[i] / 2];
 
       if (index != G_MAXUINT)
         entries[n++] = index * 2 + (entries[i] & 1);
     }
-  g_array_set_size (bucket->entries, n);
+  bucket->n_entries = n;
   if (n > 1)
-    g_array_sort (bucket->entries, compare_guints);
+    qsort (entries, n, sizeof (guint), compare_guints);
 
   bucket->named = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint i = 0; i < n; i++)
@@ -579,7 +610,7 @@ sorted_shared_keys (GHashTable *buckets)
 
   g_hash_table_iter_init (&iter, buckets);
   while (g_hash_table_iter_next (&iter, &key, (gpointer *) &bucket))
-    if (bucket->entries->len > 1)
+    if (bucket->n_entries > 1)
       g_ptr_array_add (keys, key);
   g_ptr_array_sort (keys, compare_strings);
   return keys;
@@ -618,7 +649,8 @@ kind_clear (Kind *kind)
  * not another alternateName */
 static void
 unite_sharing (Resolver       *self,
-               GArray         *entries,
+               const guint    *entries,
+               guint           n_entries,
                CompatibleFunc  compatible)
 {
   g_autoptr(GArray) kinds = g_array_new (FALSE, TRUE, sizeof (Kind));
@@ -626,9 +658,9 @@ unite_sharing (Resolver       *self,
   g_array_set_clear_func (kinds, (GDestroyNotify) kind_clear);
 
   /* Entries sorted by entity, kinds by their first entry */
-  for (guint i = 0; i < entries->len; i++)
+  for (guint i = 0; i < n_entries; i++)
     {
-      guint entry = g_array_index (entries, guint, i);
+      guint entry = entries[i];
       const Entity *entity = self->entities[entry / 2];
       Kind *kind = NULL;
 
@@ -699,22 +731,22 @@ unite_by_buckets (Resolver       *self,
       Bucket *bucket = g_hash_table_lookup (buckets, keys->pdata[k]);
 
       bucket_settle (bucket, self->index_of_slot);
-      unite_sharing (self, bucket->entries, compatible);
+      unite_sharing (self, bucket->entries, bucket->n_entries, compatible);
     }
 }
 
-/* A node of the one group of @entity's family that has one of the names
- * @longer, or G_MAXUINT if there is none or several */
+/* A node of the one group of @entity's family that has one of the longer
+ * names of @ending, or G_MAXUINT if there is none or several */
 static guint
 find_longer_name (Resolver     *self,
                   const Entity *entity,
-                  GPtrArray    *longer)
+                  const Ending *ending)
 {
   guint group = G_MAXUINT, member = G_MAXUINT;
 
-  for (guint l = 0; l < longer->len; l++)
+  for (guint l = 0; l < ending->n_longer; l++)
     {
-      Bucket *bucket = g_hash_table_lookup (self->name_buckets, longer->pdata[l]);
+      Bucket *bucket = g_hash_table_lookup (self->name_buckets, ending->longer[l]);
       GArray *carriers;
 
       bucket_settle (bucket, self->index_of_slot);
@@ -752,10 +784,9 @@ unite_by_short_names (Resolver *self)
     {
       Entity *entity = self->entities[i];
 
-      for (guint k = 0; k < entity->names.n; k++)
+      for (guint k = 0; k < entity->names.n; k += 2)
         {
           Ending *ending = g_hash_table_lookup (self->endings, entity->names.items[k]);
-          GPtrArray *longer;
           g_autofree char *question = NULL;
           gpointer answer;
           guint member;
@@ -764,10 +795,9 @@ unite_by_short_names (Resolver *self)
             continue;
 
           /* The longer names in order; those of no entity are no one's */
-          longer = ending->longer;
           if (!ending->sorted)
             {
-              g_ptr_array_sort (longer, compare_strings);
+              qsort (ending->longer, ending->n_longer, sizeof (char *), compare_strings);
               ending->sorted = TRUE;
             }
 
@@ -777,7 +807,7 @@ unite_by_short_names (Resolver *self)
             member = GPOINTER_TO_UINT (answer);
           else
             {
-              member = find_longer_name (self, entity, longer);
+              member = find_longer_name (self, entity, ending);
               g_hash_table_insert (decisions, g_steal_pointer (&question), GUINT_TO_POINTER (member));
             }
 
@@ -836,30 +866,24 @@ provisional_unite (Resolver *self,
 }
 
 /* Joins @entity to the provisional groups of the entities with @key
- * (interned: a name, an alternateName or a link) in @keys that
- * @compatible allows; the entries of the key are one per signature and
- * kind of key */
+ * (interned: a name, an alternateName or a link, which has its bucket in
+ * @buckets already) that @compatible allows; the provisional entries of
+ * the key are one per signature and kind of key */
 static void
 provisional_add (Resolver       *self,
                  const Entity   *entity,
-                 GHashTable     *keys,
+                 GHashTable     *buckets,
                  const char     *key,
                  gboolean        alternate,
                  CompatibleFunc  compatible)
 {
-  GArray *entries = g_hash_table_lookup (keys, key);
+  Bucket *bucket = g_hash_table_lookup (buckets, key);
   guint entry = entity->slot * 2 + (alternate ? 1 : 0);
   gboolean known = FALSE;
 
-  if (entries == NULL)
+  for (guint i = 0; i < bucket->n_provisional; i++)
     {
-      entries = g_array_new (FALSE, FALSE, sizeof (guint));
-      g_hash_table_insert (keys, (gpointer) key, entries);
-    }
-
-  for (guint i = 0; i < entries->len; i++)
-    {
-      guint other_entry = g_array_index (entries, guint, i);
+      guint other_entry = bucket->provisional[i];
       const Entity *other = self->arrived->pdata[other_entry / 2];
 
       known |= (other_entry & 1) == (entry & 1) && other->signature == entity->signature;
@@ -868,7 +892,10 @@ provisional_add (Resolver       *self,
         provisional_unite (self, entity->slot, other_entry / 2);
     }
   if (!known)
-    g_array_append_val (entries, entry);
+    {
+      bucket->provisional = grow_for_one (bucket->provisional, bucket->n_provisional, sizeof (guint));
+      bucket->provisional[bucket->n_provisional++] = entry;
+    }
 }
 
 /* Sorts the types of @entity, and works out its signature and family
@@ -916,17 +943,17 @@ name_precedes (const char *key,
   return order > 0;
 }
 
-/* The names of @entity from the @n_known-th on are new: the name it is
- * named by may be one of them */
+/* The names of @entity from the item @n_known of its names on are new:
+ * the name it is named by may be one of them */
 static void
 update_best_name (Entity *entity,
                   guint   n_known)
 {
-  for (guint k = n_known; k < entity->names.n; k++)
+  for (guint k = n_known; k < entity->names.n; k += 2)
     if (entity->best_name == G_MAXUINT ||
-        name_precedes (entity->names.items[k], entity->written_names.items[k],
+        name_precedes (entity->names.items[k], entity->names.items[k + 1],
                        entity->names.items[entity->best_name],
-                       entity->written_names.items[entity->best_name]))
+                       entity->names.items[entity->best_name + 1]))
       entity->best_name = k;
 }
 
@@ -1012,12 +1039,12 @@ collect_property (Resolver            *self,
                   const char          *prefix,
                   gboolean             as_keys,
                   Strings             *out,
-                  Strings             *written)
+                  gboolean             with_written)
 {
   for (guint n = 0; n < 2; n++)
     if (names[property][n] != NULL)
       collect_values (self, pp_node_map_node_lookup_prop (node, names[property][n]),
-                      with_ids, prefix, as_keys, out, written);
+                      with_ids, prefix, as_keys, out, with_written);
 }
 
 /* Adds what @node, a node of a segment's node map, says of its entity:
@@ -1061,19 +1088,19 @@ entity_add (Resolver            *self,
     }
 
   collect_property (self, node, names, PROPERTY_NAME, FALSE, "", TRUE,
-                    &entity->names, &entity->written_names);
+                    &entity->names, TRUE);
   collect_property (self, node, names, PROPERTY_ALTERNATE_NAME, FALSE, "", TRUE,
-                    &entity->alternate_names, NULL);
+                    &entity->alternate_names, FALSE);
   collect_property (self, node, names, PROPERTY_SAME_AS, TRUE, "link:", FALSE,
-                    &entity->links, NULL);
+                    &entity->links, FALSE);
   collect_property (self, node, names, PROPERTY_URL, TRUE, "link:", FALSE,
-                    &entity->links, NULL);
+                    &entity->links, FALSE);
   collect_property (self, node, names, PROPERTY_IDENTIFIER, TRUE, "identifier:", FALSE,
-                    &entity->links, NULL);
+                    &entity->links, FALSE);
 
   for (guint k = n_links; k < entity->links.n; k++)
     bucket_add (self->link_buckets, entity->links.items[k], entity->slot * 2);
-  for (guint k = n_names; k < entity->names.n; k++)
+  for (guint k = n_names; k < entity->names.n; k += 2)
     {
       name_bucket_add (self, entity->names.items[k], entity->slot * 2);
       pp_merge_candidate_index_add (self->candidate_index, entity->names.items[k]);
@@ -1092,13 +1119,13 @@ entity_add (Resolver            *self,
       n_names = n_alternate_names = n_links = 0;
     }
   for (guint k = n_links; k < entity->links.n; k++)
-    provisional_add (self, entity, self->provisional_links, entity->links.items[k], FALSE,
+    provisional_add (self, entity, self->link_buckets, entity->links.items[k], FALSE,
                      may_link);
-  for (guint k = n_names; k < entity->names.n; k++)
-    provisional_add (self, entity, self->provisional_names, entity->names.items[k], FALSE,
+  for (guint k = n_names; k < entity->names.n; k += 2)
+    provisional_add (self, entity, self->name_buckets, entity->names.items[k], FALSE,
                      types_compatible);
   for (guint k = n_alternate_names; k < entity->alternate_names.n; k++)
-    provisional_add (self, entity, self->provisional_names, entity->alternate_names.items[k],
+    provisional_add (self, entity, self->name_buckets, entity->alternate_names.items[k],
                      TRUE, types_compatible);
 }
 
@@ -1132,8 +1159,6 @@ pp_entity_resolver_new (void)
   self->mint_prefix = pp_entity_resolver_mint_prefix (NULL);
   self->mint_ids = TRUE;
   self->provisional_parent = g_array_new (FALSE, FALSE, sizeof (guint));
-  self->provisional_links = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
-  self->provisional_names = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 
   return self;
 }
@@ -1260,7 +1285,7 @@ describe_group (Resolver    *self,
         continue;
 
       candidate = entity->names.items[entity->best_name];
-      written = entity->written_names.items[entity->best_name];
+      written = entity->names.items[entity->best_name + 1];
       if (*name == NULL || name_precedes (candidate, written, *name, *written_name))
         {
           *name = candidate;
@@ -1617,8 +1642,6 @@ pp_entity_resolver_group (PpEntityResolver *self,
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->name_keys, g_hash_table_unref);
   g_clear_pointer (&self->provisional_parent, g_array_unref);
-  g_clear_pointer (&self->provisional_links, g_hash_table_unref);
-  g_clear_pointer (&self->provisional_names, g_hash_table_unref);
 
   self->parent = g_new (guint, MAX (n, 1));
   self->iri = g_new0 (const char *, MAX (n, 1));
@@ -1661,8 +1684,6 @@ pp_entity_resolver_free (PpEntityResolver *self)
   g_clear_pointer (&self->name_keys, g_hash_table_unref);
   g_clear_pointer (&self->candidate_index, pp_merge_candidate_index_free);
   g_clear_pointer (&self->provisional_parent, g_array_unref);
-  g_clear_pointer (&self->provisional_links, g_hash_table_unref);
-  g_clear_pointer (&self->provisional_names, g_hash_table_unref);
   g_free (self->parent);
   g_free (self->iri);
   g_free (self->mint_prefix);
@@ -1716,7 +1737,7 @@ pp_entity_resolver_find_candidates (PpEntityResolver *self)
         {
           Entity *member = self->entities[members[m]];
 
-          for (guint k = 0; k < member->names.n; k++)
+          for (guint k = 0; k < member->names.n; k += 2)
             if (!g_ptr_array_find (group_keys, member->names.items[k], NULL))
               g_ptr_array_add (group_keys, (gpointer) member->names.items[k]);
         }

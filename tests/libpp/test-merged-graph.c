@@ -383,6 +383,45 @@ test_entities_joined (void)
   g_assert_false (pp_entity_resolver_is_joined (resolver, "_:nowhere"));
 }
 
+/* The entities of one name, of several types, arriving one by one */
+static const char * const shared_name_answers[] = {
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Ada Lovelace\"}",
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Place\", \"name\": \"Ada Lovelace\"}",
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"ada  lovelace\"}",
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Book\", \"name\": \"Ada Lovelace\"}",
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Place\", \"name\": \"Ada Lovelace\"}",
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Augusta King\","
+  " \"alternateName\": \"Ada Lovelace\"}",
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Event\", \"name\": \"Ada Lovelace\"}",
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Book\", \"name\": \"Ada Lovelace\"}",
+};
+
+/* A name shared by entities of several types joins each to the ones of
+ * its own type only, whatever comes between them */
+static void
+test_entities_shared_name (void)
+{
+  static const guint n_entities[] = { 1, 2, 2, 3, 3, 3, 4, 4 };
+  static const gboolean joined[] = { TRUE, TRUE, TRUE, TRUE, TRUE, TRUE, FALSE, TRUE };
+  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (shared_name_answers); i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("_:s%u-", i);
+      g_autoptr(PpJsonldNodeMap) map = node_map_new (shared_name_answers[i], prefix);
+
+      pp_entity_resolver_add_nodes (resolver, map);
+      g_assert_cmpuint (pp_entity_resolver_get_n_entities (resolver), ==, n_entities[i]);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (shared_name_answers); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("_:s%u-0", i);
+
+      g_assert_cmpint (pp_entity_resolver_is_joined (resolver, id), ==, joined[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -409,6 +448,7 @@ main (int   argc,
   g_test_add_func ("/merged-graph/compacted/as-compacting-flattened", test_compacted_as_flattened);
   g_test_add_func ("/merged-graph/compacted/literals-as-compacting-flattened", test_compacted_literals);
   g_test_add_func ("/merged-graph/entities/joined", test_entities_joined);
+  g_test_add_func ("/merged-graph/entities/shared-name-by-type", test_entities_shared_name);
   g_test_add_data_func ("/merged-graph/entities/counted-after-finish/compacted",
                         GINT_TO_POINTER (PP_OUTPUT_FORM_COMPACTED), test_entities_counted_after_finish);
   g_test_add_data_func ("/merged-graph/entities/counted-after-finish/flattened",
