@@ -71,21 +71,32 @@ flatten_tree (void)
   return flatten_to_text (map);
 }
 
+/* Adds @value (of @arena, or copied when @arena is NULL) to @map, with
+ * blank node labels from @prefix (NULL: the map's own) */
+static void
+add_value (PpJsonldNodeMap   *map,
+           PpJsonArena       *arena,
+           const PpJsonValue *value,
+           const char        *prefix)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (pp_jsonld_node_map_add_document_value (map, arena, value, prefix, NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* Added without an arena, the map copies what it keeps: the document can
  * be freed at once */
 static void
 test_add_document_value_copies (void)
 {
   g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
-  g_autoptr(GError) error = NULL;
   g_autofree char *expected = flatten_tree ();
   g_autofree char *text = NULL;
   PpJsonArena *arena;
   PpJsonValue *expanded = expand_text (document, &arena);
 
-  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
-                                                        &error));
-  g_assert_no_error (error);
+  add_value (map, NULL, expanded, "_:d-");
   pp_json_arena_unref (arena);
 
   text = flatten_to_text (map);
@@ -97,15 +108,12 @@ static void
 test_add_document_value_keeps_arena (void)
 {
   g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
-  g_autoptr(GError) error = NULL;
   g_autofree char *expected = flatten_tree ();
   g_autofree char *text = NULL;
   PpJsonArena *arena;
   PpJsonValue *expanded = expand_text (document, &arena);
 
-  g_assert_true (pp_jsonld_node_map_add_document_value (map, arena, expanded, "_:d-", NULL,
-                                                        &error));
-  g_assert_no_error (error);
+  add_value (map, arena, expanded, "_:d-");
   pp_json_arena_unref (arena);
 
   text = flatten_to_text (map);
@@ -124,9 +132,7 @@ test_add_map_outlives_other (void)
   PpJsonArena *arena;
   PpJsonValue *expanded = expand_text (document, &arena);
 
-  g_assert_true (pp_jsonld_node_map_add_document_value (other, arena, expanded, "_:d-", NULL,
-                                                        &error));
-  g_assert_no_error (error);
+  add_value (other, arena, expanded, "_:d-");
   pp_json_arena_unref (arena);
 
   g_assert_true (pp_jsonld_node_map_add_map (map, other, &error));
@@ -151,9 +157,7 @@ test_add_map_copies_copied_values (void)
   PpJsonArena *arena;
   PpJsonValue *expanded = expand_text (document, &arena);
 
-  g_assert_true (pp_jsonld_node_map_add_document_value (other, NULL, expanded, "_:d-", NULL,
-                                                        &error));
-  g_assert_no_error (error);
+  add_value (other, NULL, expanded, "_:d-");
   pp_json_arena_unref (arena);
 
   g_assert_true (pp_jsonld_node_map_add_map (map, other, &error));
@@ -181,9 +185,7 @@ test_add_document_value_atomic (void)
                                        " \"http://schema.org/name\": \"Other\"}",
                                        &conflict_arena);
 
-  g_assert_true (pp_jsonld_node_map_add_document_value (map, arena, expanded, "_:d-", NULL,
-                                                        &error));
-  g_assert_no_error (error);
+  add_value (map, arena, expanded, "_:d-");
   before = flatten_to_text (map);
 
   g_assert_false (pp_jsonld_node_map_add_document_value (map, conflict_arena, conflict, "_:e-",
@@ -202,7 +204,6 @@ static void
 test_add_document_value_numbers_apart (void)
 {
   g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
-  g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) a = NULL;
   g_autoptr(JsonNode) b = NULL;
   g_autoptr(JsonNode) c = NULL;
@@ -216,9 +217,7 @@ test_add_document_value_numbers_apart (void)
                                        &arena);
   JsonNode *value;
 
-  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, NULL, NULL,
-                                                        &error));
-  g_assert_no_error (error);
+  add_value (map, NULL, expanded, NULL);
   pp_json_arena_unref (arena);
 
   a = pp_jsonld_node_map_get_node (map, NULL, "http://example.org/a");
@@ -245,9 +244,7 @@ test_merge_nodes (void)
   PpJsonArena *arena;
   PpJsonValue *expanded = expand_text (document, &arena);
 
-  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
-                                                        &error));
-  g_assert_no_error (error);
+  add_value (map, NULL, expanded, "_:d-");
   pp_json_arena_unref (arena);
 
   g_assert_true (pp_jsonld_node_map_merge_nodes (map, NULL, "http://example.org/a",
@@ -270,7 +267,6 @@ test_canonical_order_after_nul (void)
 {
   g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
   g_autoptr(PpJsonArena) arena = NULL;
-  g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) written = NULL;
   g_autofree char *text = NULL;
   PpJsonValue *expanded;
@@ -278,8 +274,7 @@ test_canonical_order_after_nul (void)
   expanded = expand_text ("{\"@id\": \"http://example.org/a\","
                           " \"http://schema.org/name\": [\"a\\u0000c\", \"a\\u0000b\", \"a\"]}",
                           &arena);
-  g_assert_true (pp_jsonld_node_map_add_document_value (map, arena, expanded, NULL, NULL, &error));
-  g_assert_no_error (error);
+  add_value (map, arena, expanded, NULL);
 
   written = pp_json_value_to_bytes (pp_jsonld_node_map_flatten_value (map, PP_JSONLD_FLATTEN_CANONICAL),
                                     PP_JSON_WRITE_NONE);
@@ -362,8 +357,7 @@ add_document_text (PpJsonldNodeMap *map,
   PpJsonValue *value = pp_json_value_parse (arena, text, -1, &error);
 
   g_assert_no_error (error);
-  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, value, NULL, NULL, &error));
-  g_assert_no_error (error);
+  add_value (map, NULL, value, NULL);
 }
 
 /* The labels generated for nodes without @id name those nodes: they are
@@ -471,9 +465,7 @@ test_builder_free_leaves_map (void)
 
       if (filled)
         {
-          g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
-                                                                &error));
-          g_assert_no_error (error);
+          add_value (map, NULL, expanded, "_:d-");
         }
       before = flatten_to_text (map);
 
@@ -546,9 +538,7 @@ test_merge_nodes_into_new_id (void)
   Node *into;
   Prop *props;
 
-  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
-                                                        &error));
-  g_assert_no_error (error);
+  add_value (map, NULL, expanded, "_:d-");
   pp_json_arena_unref (arena);
 
   graph = pp_node_map_lookup_graph (map, NULL);
@@ -577,9 +567,7 @@ test_merge_nodes_into_new_id (void)
   expanded = expand_text ("{\"@id\": \"http://example.org/c\","
                           " \"http://schema.org/knows\": {\"@id\": \"http://example.org/a\"}}",
                           &arena);
-  g_assert_true (pp_jsonld_node_map_add_document_value (later, NULL, expanded, "_:e-", NULL,
-                                                        &error));
-  g_assert_no_error (error);
+  add_value (later, NULL, expanded, "_:e-");
   pp_json_arena_unref (arena);
   g_assert_true (pp_jsonld_node_map_add_map (map, later, &error));
   g_assert_no_error (error);
@@ -607,9 +595,7 @@ test_merge_nodes_into_new_id_then_join (void)
       PpJsonArena *arena;
       PpJsonValue *expanded = expand_text (document, &arena);
 
-      g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
-                                                            &error));
-      g_assert_no_error (error);
+      add_value (map, NULL, expanded, "_:d-");
       pp_json_arena_unref (arena);
 
       /* the target made first with a value, so that a is copied into it */
@@ -659,9 +645,7 @@ test_reset_reuse (void)
   PpJsonArena *arena;
   PpJsonValue *expanded = expand_text (named, &arena);
 
-  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
-                                                        &error));
-  g_assert_no_error (error);
+  add_value (map, NULL, expanded, "_:d-");
   pp_json_arena_unref (arena);
   g_assert_true (pp_jsonld_node_map_merge_nodes (map, "http://example.org/g",
                                                  "http://example.org/x",
@@ -676,12 +660,8 @@ test_reset_reuse (void)
   g_assert_true (pp_node_map_lookup_graph (map, NULL) == graph);
 
   expanded = expand_text (document, &arena);
-  g_assert_true (pp_jsonld_node_map_add_document_value (map, NULL, expanded, "_:d-", NULL,
-                                                        &error));
-  g_assert_no_error (error);
-  g_assert_true (pp_jsonld_node_map_add_document_value (fresh, NULL, expanded, "_:d-", NULL,
-                                                        &error));
-  g_assert_no_error (error);
+  add_value (map, NULL, expanded, "_:d-");
+  add_value (fresh, NULL, expanded, "_:d-");
   pp_json_arena_unref (arena);
 
   text = flatten_to_text (map);
@@ -705,9 +685,7 @@ test_reset_shared_arena (void)
   PpJsonValue *expanded = expand_text (document, &arena);
 
   /* values kept in their arena: merging them shares the arena of @other */
-  g_assert_true (pp_jsonld_node_map_add_document_value (other, arena, expanded, "_:d-", NULL,
-                                                        &error));
-  g_assert_no_error (error);
+  add_value (other, arena, expanded, "_:d-");
   pp_json_arena_unref (arena);
   g_assert_true (pp_jsonld_node_map_add_map (map, other, &error));
   g_assert_no_error (error);
@@ -715,9 +693,7 @@ test_reset_shared_arena (void)
   pp_node_map_reset (other, 0);
   expanded = expand_text ("{\"@id\": \"http://example.org/z\", \"http://schema.org/name\": \"Z\"}",
                           &arena);
-  g_assert_true (pp_jsonld_node_map_add_document_value (other, NULL, expanded, "_:e-", NULL,
-                                                        &error));
-  g_assert_no_error (error);
+  add_value (other, NULL, expanded, "_:e-");
   pp_json_arena_unref (arena);
 
   text = flatten_to_text (map);
