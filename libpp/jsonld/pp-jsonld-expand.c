@@ -169,18 +169,16 @@ key_cache_lookup (PpJsonldExpansion *e,
                   PpJsonldContext   *active,
                   const char        *key)
 {
-  guint slot = (guint) (((GPOINTER_TO_SIZE (key) >> 3) ^
-                         (GPOINTER_TO_SIZE (active) >> 4) * 2654435761u) & (e->keys->n_entries - 1));
-  KeyCacheEntry *entry = &e->keys->entries[slot];
+  guint mix = (guint) ((GPOINTER_TO_SIZE (key) >> 3) ^ (GPOINTER_TO_SIZE (active) >> 4) * 2654435761u);
+  KeyCacheEntry *entry = &e->keys->entries[mix & (e->keys->n_entries - 1)];
   const char *expanded;
 
   if (entry->context == active && entry->key == key)
     return entry;
 
+  /* the table may have grown */
   key_cache_missed_entry (e->keys);
-  slot = (guint) (((GPOINTER_TO_SIZE (key) >> 3) ^
-                   (GPOINTER_TO_SIZE (active) >> 4) * 2654435761u) & (e->keys->n_entries - 1));
-  entry = &e->keys->entries[slot];
+  entry = &e->keys->entries[mix & (e->keys->n_entries - 1)];
   expanded = pp_jsonld_context_expand_vocab (active, key);
 
   if (entry->context != active)
@@ -218,6 +216,7 @@ pp_jsonld_expansion_expand_vocab (PpJsonldExpansion *e,
 
   if (entry->context != active || entry->hash != hash || strcmp (entry->value, value) != 0)
     {
+      /* the table may have grown */
       key_cache_missed_type (e->keys);
       entry = &e->keys->types[mix & (e->keys->n_types - 1)];
       expanded = pp_jsonld_context_expand_vocab (active, value);
