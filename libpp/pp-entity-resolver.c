@@ -40,9 +40,10 @@
  * union-find in the order of arrival counts the entities so far. Every
  * string kept (identifiers, types, names, keys) is interned in the
  * resolver's arena, once however many nodes have it, so that two are
- * equal exactly when their pointers are; the arrays of an entity live in
- * the arena too. The entities that share a name or a link, and the
- * longer names each name's last words end, are gathered in buckets as the
+ * equal exactly when their pointers are, and the tables of identifiers
+ * hash pointers; the arrays of an entity, the buckets below and the lists
+ * of referrers live in the arena too, and so do the identifiers minted.
+ * The entities that share a name or a link, and the longer names each name's last words end, are gathered in buckets as the
  * nodes arrive. Once the last segment is in, the entities are put in the
  * order of their identifiers, and the groups are found with
  * union-find over those records, visiting nodes and keys in sorted order,
@@ -60,6 +61,16 @@
 
 #define SCHEMA_HTTP "http://schema.org/"
 #define SCHEMA_HTTPS "https://schema.org/"
+
+/* A node that refers to another, in the list of those that refer to it,
+ * in the arena */
+typedef struct _Referrer Referrer;
+
+struct _Referrer
+{
+  const char *id;              /* interned */
+  Referrer *next;
+};
 
 /* Strings interned in the resolver's arena, in the order they were added,
  * in an array of the arena */
@@ -104,12 +115,12 @@ typedef struct
   guint *start;                /* per root */
   guint *size;                 /* per root; 0 for an entity that is no
                                 * root */
-  const char **targets;        /* per root: the identifier its node gets */
+  const char **targets;        /* per root: the identifier its node gets,
+                                * interned */
   const char **families;       /* per root: its family, if it has a name */
   const char **names;          /* per root: its name key, if it has a
                                 * family */
   const char **written_names;  /* per root: its name as written, likewise */
-  GPtrArray *minted;           /* (element-type utf8): the minted ones */
 } Groups;
 
 /* The entities that have a key, gathered as they arrive. An entry is an
@@ -179,19 +190,20 @@ struct _PpEntityResolver
                                 * @entities */
   GHashTable *name_keys;       /* an interned name as written → its
                                 * interned key, or NULL */
+  GHashTable *families;        /* an interned type → its family
+                                * (pp_schema_types_get_family()), or NULL */
   PpMergeCandidateIndex *candidate_index;
-  GHashTable *referrers;       /* interned id → (element-type utf8)
-                                * interned ids of the nodes that refer to
-                                * it */
+  GHashTable *referrers;       /* interned id → the Referrer list of the
+                                * nodes that refer to it */
   GHashTable *link_buckets;    /* an interned sameAs, url or identifier
-                                * key → (owned) Bucket, with the entries
-                                * of the provisional groups too */
-  GHashTable *name_buckets;    /* an interned name key → (owned) Bucket,
-                                * with the entities that have it as a name
-                                * or as an alternateName, and the entries
-                                * of the provisional groups */
-  GHashTable *endings;         /* the last words of a name key → (owned)
-                                * Ending */
+                                * key → Bucket (in the arena), with the
+                                * entries of the provisional groups too */
+  GHashTable *name_buckets;    /* an interned name key → Bucket (in the
+                                * arena), with the entities that have it
+                                * as a name or as an alternateName, and
+                                * the entries of the provisional groups */
+  GHashTable *endings;         /* the last words of a name key → Ending
+                                * (in the arena) */
 
   /* The provisional groups, in the order of arrival */
   GArray *provisional_parent;  /* (element-type guint): by slot */
@@ -374,16 +386,12 @@ add_referrer (Resolver   *self,
               const char *target,
               const char *referrer)
 {
-  GPtrArray *ids;
+  Referrer *added = pp_json_arena_alloc (self->arena, sizeof (Referrer));
 
   target = intern (self, target);
-  ids = g_hash_table_lookup (self->referrers, target);
-  if (ids == NULL)
-    {
-      ids = g_ptr_array_new ();
-      g_hash_table_insert (self->referrers, (gpointer) target, ids);
-    }
-  g_ptr_array_add (ids, (gpointer) referrer);
+  added->id = referrer;
+  added->next = g_hash_table_lookup (self->referrers, target);
+  g_hash_table_insert (self->referrers, (gpointer) target, added);
 }
 
 /* Records that @referrer refers to every node that @values names: the
@@ -469,40 +477,41 @@ unite (Resolver *self,
   return TRUE;
 }
 
-/* Makes room in @items, an array of @n elements of @size bytes, for one
- * more: its capacity is @n rounded up to a power of two, as most keys
- * have one entry. Returns the array. */
+/* Makes room in @items, an array of the arena of @n elements of @size
+ * bytes, for one more: its capacity is @n rounded up to a power of two,
+ * as most keys have one entry. Returns the array. */
 static gpointer
-grow_for_one (gpointer items,
-              guint    n,
-              gsize    size)
+grow_for_one (Resolver *self,
+              gpointer  items,
+              guint     n,
+              gsize     size)
 {
   if ((n & (n - 1)) != 0)
     return items;
 
-  return g_realloc_n (items, MAX (n * 2, 1), size);
+  return pp_json_arena_grow (self->arena, items, n * size, MAX (n * 2, 1) * size);
 }
 
-static void
-bucket_free (Bucket *bucket)
+/* A zeroed block of @size bytes of the arena */
+static gpointer
+arena_alloc0 (Resolver *self,
+              gsize     size)
 {
-  g_free (bucket->entries);
+  return memset (pp_json_arena_alloc (self->arena, size), 0, size);
+}
+
+/* The arena has the rest of a bucket */
+static void
+bucket_clear (Bucket *bucket)
+{
   g_clear_pointer (&bucket->named, g_array_unref);
-  g_free (bucket->provisional);
-  g_free (bucket);
-}
-
-static void
-ending_free (Ending *ending)
-{
-  g_free (ending->longer);
-  g_free (ending);
 }
 
 /* Adds @entry to the bucket of @key (interned) in @buckets, and returns
  * the bucket */
 static Bucket *
-bucket_add (GHashTable *buckets,
+bucket_add (Resolver   *self,
+            GHashTable *buckets,
             const char *key,
             guint       entry)
 {
@@ -510,11 +519,11 @@ bucket_add (GHashTable *buckets,
 
   if (bucket == NULL)
     {
-      bucket = g_new0 (Bucket, 1);
+      bucket = arena_alloc0 (self, sizeof (Bucket));
       bucket->key = key;
       g_hash_table_insert (buckets, (gpointer) bucket->key, bucket);
     }
-  bucket->entries = grow_for_one (bucket->entries, bucket->n_entries, sizeof (guint));
+  bucket->entries = grow_for_one (self, bucket->entries, bucket->n_entries, sizeof (guint));
   bucket->entries[bucket->n_entries++] = entry;
 
   return bucket;
@@ -528,7 +537,7 @@ name_bucket_add (Resolver   *self,
                  const char *key,
                  guint       entry)
 {
-  Bucket *bucket = bucket_add (self->name_buckets, key, entry);
+  Bucket *bucket = bucket_add (self, self->name_buckets, key, entry);
 
   if ((entry & 1) != 0 || bucket->has_endings)
     return;
@@ -540,11 +549,11 @@ name_bucket_add (Resolver   *self,
 
       if (ending == NULL)
         {
-          ending = g_new0 (Ending, 1);
+          ending = arena_alloc0 (self, sizeof (Ending));
           /* the key is interned: alive as long as the resolver */
           g_hash_table_insert (self->endings, (char *) p + 1, ending);
         }
-      ending->longer = grow_for_one (ending->longer, ending->n_longer, sizeof (char *));
+      ending->longer = grow_for_one (self, ending->longer, ending->n_longer, sizeof (char *));
       ending->longer[ending->n_longer++] = bucket->key;
       ending->sorted = FALSE;
     }
@@ -893,9 +902,26 @@ provisional_add (Resolver       *self,
     }
   if (!known)
     {
-      bucket->provisional = grow_for_one (bucket->provisional, bucket->n_provisional, sizeof (guint));
+      bucket->provisional = grow_for_one (self, bucket->provisional, bucket->n_provisional,
+                                          sizeof (guint));
       bucket->provisional[bucket->n_provisional++] = entry;
     }
+}
+
+/* The family of @type (interned), looked up once per type */
+static const char *
+type_family (Resolver   *self,
+             const char *type)
+{
+  gpointer family;
+
+  if (!g_hash_table_lookup_extended (self->families, type, NULL, &family))
+    {
+      family = (gpointer) pp_schema_types_get_family (type);
+      g_hash_table_insert (self->families, (gpointer) type, family);
+    }
+
+  return family;
 }
 
 /* Sorts the types of @entity, and works out its signature and family
@@ -918,7 +944,7 @@ sort_types (Resolver *self,
   entity->family = NULL;
   for (guint t = 0; t < entity->types.n; t++)
     entity->family = pp_schema_types_prefer_family (entity->family,
-                                                    pp_schema_types_get_family (entity->types.items[t]));
+                                                    type_family (self, entity->types.items[t]));
 }
 
 /* Whether the name @key, written @written, names an entity better than
@@ -992,8 +1018,7 @@ lookup_entity (Resolver   *self,
   if (entity != NULL)
     return entity;
 
-  entity = pp_json_arena_alloc (self->arena, sizeof (Entity));
-  memset (entity, 0, sizeof (Entity));
+  entity = arena_alloc0 (self, sizeof (Entity));
   entity->id = id;
   entity->minted = is_minted_id (id);
   entity->blank = g_str_has_prefix (id, "_:") || entity->minted;
@@ -1005,7 +1030,7 @@ lookup_entity (Resolver   *self,
       g_string_assign (self->scratch, "link:");
       g_string_append (self->scratch, id);
       strings_add (self, &entity->links, intern (self, self->scratch->str));
-      bucket_add (self->link_buckets, entity->links.items[0], entity->slot * 2);
+      bucket_add (self, self->link_buckets, entity->links.items[0], entity->slot * 2);
     }
 
   g_ptr_array_add (self->arrived, entity);
@@ -1099,7 +1124,7 @@ entity_add (Resolver            *self,
                     &entity->links, FALSE);
 
   for (guint k = n_links; k < entity->links.n; k++)
-    bucket_add (self->link_buckets, entity->links.items[k], entity->slot * 2);
+    bucket_add (self, self->link_buckets, entity->links.items[k], entity->slot * 2);
   for (guint k = n_names; k < entity->names.n; k += 2)
     {
       name_bucket_add (self, entity->names.items[k], entity->slot * 2);
@@ -1148,14 +1173,14 @@ pp_entity_resolver_new (void)
   self->by_id = g_hash_table_new (NULL, NULL);
   self->arrived = g_ptr_array_new ();
   self->name_keys = g_hash_table_new (NULL, NULL);
+  self->families = g_hash_table_new (NULL, NULL);
   self->candidate_index = pp_merge_candidate_index_new ();
-  /* by string: a minted identifier is looked up too */
-  self->referrers = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                           (GDestroyNotify) g_ptr_array_unref);
-  self->link_buckets = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) bucket_free);
-  self->name_buckets = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) bucket_free);
-  self->endings = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) ending_free);
-  self->left_out = g_hash_table_new (g_str_hash, g_str_equal);
+  self->referrers = g_hash_table_new (NULL, NULL);
+  self->link_buckets = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) bucket_clear);
+  self->name_buckets = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) bucket_clear);
+  /* the endings are in the arena */
+  self->endings = g_hash_table_new (g_str_hash, g_str_equal);
+  self->left_out = g_hash_table_new (NULL, NULL);
   self->mint_prefix = pp_entity_resolver_mint_prefix (NULL);
   self->mint_ids = TRUE;
   self->provisional_parent = g_array_new (FALSE, FALSE, sizeof (guint));
@@ -1286,6 +1311,9 @@ describe_group (Resolver    *self,
 
       candidate = entity->names.items[entity->best_name];
       written = entity->names.items[entity->best_name + 1];
+      /* interned: the same name, as most members of a group have */
+      if (candidate == *name && written == *written_name)
+        continue;
       if (*name == NULL || name_precedes (candidate, written, *name, *written_name))
         {
           *name = candidate;
@@ -1296,36 +1324,43 @@ describe_group (Resolver    *self,
   return *family != NULL && *name != NULL;
 }
 
-/* The identifier minted for an entity of @family named @name, the @n-th
- * to get it (from 1) */
-static char *
-format_minted_id (const char *prefix,
+/* Sets @out to the identifier minted for an entity of @family named
+ * @name, the @n-th to get it (from 1):
+ * `<prefix>#<family in lower case>/<slug of the name>[-<n>]` */
+static void
+format_minted_id (GString    *out,
+                  const char *prefix,
                   const char *family,
                   const char *name,
                   guint       n)
 {
-  g_autofree char *kind = g_ascii_strdown (family, -1);
-  g_autofree char *slug = pp_name_key_to_slug (name);
-
+  g_string_assign (out, prefix);
+  g_string_append_c (out, '#');
+  for (const char *p = family; *p != '\0'; p++)
+    g_string_append_c (out, g_ascii_tolower (*p));
+  g_string_append_c (out, '/');
+  pp_name_key_append_slug (out, name);
   if (n > 1)
-    return g_strdup_printf ("%s#%s/%s-%u", prefix, kind, slug, n);
-
-  return g_strdup_printf ("%s#%s/%s", prefix, kind, slug);
+    g_string_append_printf (out, "-%u", n);
 }
 
-static char *
-mint_id (const char *prefix,
+/* The identifier minted for a group of @family named @name, interned: the
+ * first of its forms that is not in @taken (interned identifiers), which
+ * gets it */
+static const char *
+mint_id (Resolver   *self,
          const char *family,
          const char *name,
          GHashTable *taken)
 {
-  char *id = format_minted_id (prefix, family, name, 1);
+  const char *id = NULL;
 
-  for (guint n = 2; g_hash_table_contains (taken, id); n++)
+  for (guint n = 1; id == NULL || g_hash_table_contains (taken, id); n++)
     {
-      g_free (id);
-      id = format_minted_id (prefix, family, name, n);
+      format_minted_id (self->scratch, self->mint_prefix, family, name, n);
+      id = pp_json_arena_intern_len (self->arena, self->scratch->str, self->scratch->len);
     }
+  g_hash_table_add (taken, (gpointer) id);
 
   return id;
 }
@@ -1379,26 +1414,25 @@ pp_entity_resolver_dup_provisional_id (PpEntityResolver *self,
       entity->indexed || entity->family == NULL || entity->best_name == G_MAXUINT)
     return g_strdup (id);
 
-  return format_minted_id (self->mint_prefix, entity->family,
-                           entity->names.items[entity->best_name], 1);
+  format_minted_id (self->scratch, self->mint_prefix, entity->family,
+                    entity->names.items[entity->best_name], 1);
+
+  return g_strndup (self->scratch->str, self->scratch->len);
 }
 
-/* Adds @id to @changed, and the nodes that refer to it, also to
- * @referring if given */
+/* Adds @id (interned) to @changed, and the nodes that refer to it, also
+ * to @referring */
 static void
 add_changed (GHashTable *changed,
              GHashTable *referring,
              GHashTable *referrers,
              const char *id)
 {
-  GPtrArray *ids = g_hash_table_lookup (referrers, id);
-
   g_hash_table_add (changed, (gpointer) id);
-  for (guint i = 0; ids != NULL && i < ids->len; i++)
+  for (const Referrer *r = g_hash_table_lookup (referrers, id); r != NULL; r = r->next)
     {
-      g_hash_table_add (changed, ids->pdata[i]);
-      if (referring != NULL)
-        g_hash_table_add (referring, ids->pdata[i]);
+      g_hash_table_add (changed, (gpointer) r->id);
+      g_hash_table_add (referring, (gpointer) r->id);
     }
 }
 
@@ -1412,7 +1446,6 @@ groups_clear (Groups *groups)
   g_clear_pointer (&groups->families, g_free);
   g_clear_pointer (&groups->names, g_free);
   g_clear_pointer (&groups->written_names, g_free);
-  g_clear_pointer (&groups->minted, g_ptr_array_unref);
 }
 
 /* The first of @members, by identifier, whose identifier was minted
@@ -1447,7 +1480,6 @@ groups_init (Groups   *groups,
   groups->families = g_new0 (const char *, MAX (n, 1));
   groups->names = g_new0 (const char *, MAX (n, 1));
   groups->written_names = g_new0 (const char *, MAX (n, 1));
-  groups->minted = g_ptr_array_new_with_free_func (g_free);
 
   /* The members of each group, by identifier, one after the other */
   for (guint i = 0; i < n; i++)
@@ -1463,11 +1495,14 @@ groups_init (Groups   *groups,
   for (guint i = 0; i < n; i++)
     groups->members[groups->start[roots[i]] + filled[roots[i]]++] = i;
 
+  /* Interned: equal identifiers, equal pointers. Only an identifier
+   * minted before has the shape of a minted one. */
   if (self->mint_ids)
     {
-      taken = g_hash_table_new (g_str_hash, g_str_equal);
+      taken = g_hash_table_new (NULL, NULL);
       for (guint i = 0; i < n; i++)
-        g_hash_table_add (taken, (gpointer) self->entities[i]->id);
+        if (self->entities[i]->minted)
+          g_hash_table_add (taken, (gpointer) self->entities[i]->id);
     }
 
   /* In the order of the roots, so that a clash of minted identifiers is
@@ -1492,13 +1527,7 @@ groups_init (Groups   *groups,
                                       groups->size[root])) != NULL)
         groups->targets[root] = minted;
       else if (self->mint_ids && described)
-        {
-          char *id = mint_id (self->mint_prefix, groups->families[root], groups->names[root], taken);
-
-          g_ptr_array_add (groups->minted, id);
-          g_hash_table_add (taken, id);
-          groups->targets[root] = id;
-        }
+        groups->targets[root] = mint_id (self, groups->families[root], groups->names[root], taken);
       else
         groups->targets[root] = self->entities[root]->id;
     }
@@ -1526,9 +1555,10 @@ merge_groups (Resolver   *self,
               GHashTable *renamed)
 {
   Groups *groups = ensure_groups (self);
-  /* the identifiers are the resolver's own, or its groups' */
-  GHashTable *changed = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GHashTable) referring = g_hash_table_new (g_str_hash, g_str_equal);
+  /* the identifiers are the resolver's, interned: equal identifiers,
+   * equal pointers */
+  GHashTable *changed = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) referring = g_hash_table_new (NULL, NULL);
   g_autoptr(GArray) moved = g_array_new (FALSE, FALSE, sizeof (guint));
 
   for (guint root = 0; root < self->n_entities; root++)
@@ -1541,8 +1571,7 @@ merge_groups (Resolver   *self,
       if (groups->size[root] == 0)
         continue;
 
-      if (renamed != NULL && groups->size[root] == 1 &&
-          !g_str_equal (self->entities[root]->id, target))
+      if (renamed != NULL && groups->size[root] == 1 && self->entities[root]->id != target)
         alone = !g_hash_table_contains (self->left_out, target);
 
       for (guint m = 0; m < groups->size[root]; m++)
@@ -1550,7 +1579,7 @@ merge_groups (Resolver   *self,
           const char *id = self->entities[members[m]]->id;
           g_autoptr(GError) error = NULL;
 
-          if (g_str_equal (id, target))
+          if (id == target)
             continue;
 
           /* Nodes with an @index are left out: this cannot fail */
@@ -1641,6 +1670,7 @@ pp_entity_resolver_group (PpEntityResolver *self,
   g_clear_pointer (&self->arrived, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->name_keys, g_hash_table_unref);
+  g_clear_pointer (&self->families, g_hash_table_unref);
   g_clear_pointer (&self->provisional_parent, g_array_unref);
 
   self->parent = g_new (guint, MAX (n, 1));
@@ -1682,6 +1712,7 @@ pp_entity_resolver_free (PpEntityResolver *self)
   g_clear_pointer (&self->arrived, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->name_keys, g_hash_table_unref);
+  g_clear_pointer (&self->families, g_hash_table_unref);
   g_clear_pointer (&self->candidate_index, pp_merge_candidate_index_free);
   g_clear_pointer (&self->provisional_parent, g_array_unref);
   g_free (self->parent);
@@ -1812,8 +1843,9 @@ pp_entity_resolver_confirm (PpEntityResolver      *self,
  *
  * Returns: (transfer container) (element-type utf8): the identifiers of
  *   the nodes whose output may have changed: the nodes merged, the nodes
- *   they were merged into, and the nodes that refer to them; the strings
- *   are the resolver's, alive as long as it is
+ *   they were merged into, and the nodes that refer to them, as a set of
+ *   the resolver's strings by pointer (to iterate, not to look up); the
+ *   strings are alive as long as the resolver is
  */
 GHashTable *
 pp_entity_resolver_merge (PpEntityResolver *self,

@@ -65,6 +65,8 @@ typedef struct
                                 * of 16 classes, 4 bits each (decode()) */
   guint compared_with;         /* the id plus one of the last key it was
                                 * compared with (compare_pieces()) */
+  guint carriers;              /* during a search, the last entry with the
+                                * key plus one, or 0 (Entry:next_carrier) */
   const char *tokens[];        /* distinct, sorted, interned in the
                                 * index's strings; NULL-terminated */
 } KeyInfo;
@@ -89,6 +91,8 @@ struct _PpMergeCandidateIndex
 {
   GStringChunk *strings;       /* the keys, their words, acronyms and
                                 * initials, the words once each */
+  GString *scratch;            /* for a word or initials being read */
+  GPtrArray *tokens;           /* the words of the key being indexed */
   GHashTable *ids;             /* key → its id plus one */
   GPtrArray *keys;             /* (element-type KeyInfo): by id */
   /* the pieces of the keys (index_pieces()): an open-addressing table of
@@ -102,14 +106,19 @@ struct _PpMergeCandidateIndex
                                 * position in @token_keys plus one */
   GArray *token_keys;          /* (element-type TokenKeys) */
   GArray *postings;            /* (element-type Posting) */
+  GHashTable *shapes;          /* the shapes (key_shape()) of the keys
+                                * whose pieces are recorded */
 };
 
 /* One name key of one entity */
 typedef struct
 {
   guint entity;
-  const KeyInfo *info;
+  KeyInfo *info;
+  guint next_carrier;          /* the entry before it with the same key
+                                * plus one, or 0 */
 } Entry;
+
 
 typedef struct
 {
@@ -117,8 +126,6 @@ typedef struct
   guint n_entities;
   PpMergeCandidateIndex *index;
   GArray *entries;             /* (element-type Entry) */
-  GHashTable *carriers;        /* a KeyInfo → (element-type guint) the
-                                * entries with its key */
   GHashTable *pairs;           /* (a << 32 | b, a < b) → reason + 1 */
 } Finder;
 
@@ -129,19 +136,30 @@ compare_strings (gconstpointer a,
   return strcmp (*(const char * const *) a, *(const char * const *) b);
 }
 
-/* The distinct words of @key, sorted, interned in @strings (element-type
- * utf8, transfer container) */
-static GPtrArray *
+/* Sets @tokens to the distinct words of @key, sorted, interned in
+ * @strings; @scratch is for a word being read */
+static void
 distinct_tokens (GStringChunk *strings,
-                 const char   *key)
+                 GString      *scratch,
+                 const char   *key,
+                 GPtrArray    *tokens)
 {
-  g_auto(GStrv) split = g_strsplit (key, " ", -1);
-  GPtrArray *tokens = g_ptr_array_new ();
+  g_ptr_array_set_size (tokens, 0);
+  for (const char *word = key; *word != '\0';)
+    {
+      const char *end = strchr (word, ' ');
+      gsize length = end != NULL ? (gsize) (end - word) : strlen (word);
 
-  for (guint i = 0; split[i] != NULL; i++)
-    if (split[i][0] != '\0')
-      g_ptr_array_add (tokens, g_string_chunk_insert_const (strings, split[i]));
-  g_ptr_array_sort (tokens, compare_strings);
+      if (length > 0)
+        {
+          g_string_truncate (scratch, 0);
+          g_string_append_len (scratch, word, length);
+          g_ptr_array_add (tokens, g_string_chunk_insert_const (strings, scratch->str));
+        }
+      word += end != NULL ? length + 1 : length;
+    }
+  if (tokens->len > 1)
+    g_ptr_array_sort (tokens, compare_strings);
   for (guint i = 1; i < tokens->len;)
     {
       /* interned: equal words, equal pointers */
@@ -150,8 +168,15 @@ distinct_tokens (GStringChunk *strings,
       else
         i++;
     }
+}
 
-  return tokens;
+/* The entries with a key, last first: from KeyInfo:carriers on, each
+ * entry plus one is followed by next_carrier() of it, until 0 */
+static guint
+next_carrier (Finder *self,
+              guint   carrier)
+{
+  return g_array_index (self->entries, Entry, carrier - 1).next_carrier;
 }
 
 static gboolean
@@ -212,9 +237,10 @@ add_pair (Finder        *self,
  * MAX_EDIT_DISTANCE. The pieces of each key are recorded under a 64-bit
  * hash of their characters, the key's length and digits, and the piece's
  * number (piece_hash()); a new key looks up, for each length within the
- * distance of its own, each piece at each place in it where it may have
- * moved to, and compares the keys found with itself. Keys with other
- * digits are never found, and a hash collision only costs a comparison.
+ * distance of its own that a key with its digits has (key_shape()), each
+ * piece at each place in it where it may have moved to, and compares the
+ * keys found with itself. Keys with other digits are never found, and a
+ * hash collision only costs a comparison.
  *
  * Keys that share a piece but differ elsewhere (names that begin alike)
  * are mostly told apart before they are compared by how many of their
@@ -534,6 +560,20 @@ compare_pieces (PpMergeCandidateIndex *self,
     }
 }
 
+/* The shape of keys of @n_chars characters and the digits whose hash is
+ * @digits_hash: a piece is only ever found in a key of the shape it was
+ * recorded with (piece_hash()), so that the lengths no key of its digits
+ * has are not looked up. Two shapes may share a value: that only costs
+ * a look-up. */
+static gpointer
+key_shape (guint64 digits_hash,
+           guint   n_chars)
+{
+  guint64 shape = (digits_hash ^ n_chars) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
+
+  return GSIZE_TO_POINTER ((gsize) (shape ^ (shape >> 32)));
+}
+
 /* Records the pieces of key @id, and the keys already indexed that are
  * within the distance */
 static void
@@ -562,6 +602,9 @@ index_pieces (PpMergeCandidateIndex *self,
       int lowest = -((MAX_EDIT_DISTANCE - d) / 2);
       int highest = (MAX_EDIT_DISTANCE + d) / 2;
 
+      if (!g_hash_table_contains (self->shapes, key_shape (decoded.digits_hash, lb)))
+        continue;
+
       for (guint i = 0; i < N_PIECES; i++)
         {
           guint start, length;
@@ -586,40 +629,36 @@ index_pieces (PpMergeCandidateIndex *self,
       piece_of (la, i, &start, &length);
       record_piece (self, piece_hash (&decoded, powers, la, i, start, length), id);
     }
+  g_hash_table_add (self->shapes, key_shape (decoded.digits_hash, la));
 }
 
 static void
 find_edit_distance_pairs (Finder *self)
 {
-  GHashTable *carriers = self->carriers;
-
   for (guint e = 0; e < self->entries->len; e++)
     {
       Entry *entry = &g_array_index (self->entries, Entry, e);
       const KeyInfo *info = entry->info;
-      GArray *same = g_hash_table_lookup (carriers, info);
 
       if (info->n_chars < MIN_EDIT_LENGTH || info->n_chars > MAX_EDIT_LENGTH)
         continue;
 
-      /* The same key: distance 0 */
-      for (guint i = 0; i < same->len; i++)
-        if (g_array_index (same, guint, i) > e)
-          add_pair (self, entry->entity,
-                    g_array_index (self->entries, Entry, g_array_index (same, guint, i)).entity,
+      /* The same key: distance 0; the entries after it, as the entries
+       * before it pair with it */
+      for (guint c = info->carriers; c != 0; c = next_carrier (self, c))
+        if (c - 1 > e)
+          add_pair (self, entry->entity, g_array_index (self->entries, Entry, c - 1).entity,
                     PP_MERGE_REASON_EDIT_DISTANCE);
 
       for (guint s = 0; info->similar != NULL && s < info->similar->len; s++)
         {
           const KeyInfo *other = self->index->keys->pdata[g_array_index (info->similar, guint, s)];
-          GArray *others = g_hash_table_lookup (carriers, other);
 
           /* each pair of keys once */
-          if (others == NULL || strcmp (info->key, other->key) > 0)
+          if (other->carriers == 0 || strcmp (info->key, other->key) > 0)
             continue;
-          for (guint i = 0; i < others->len; i++)
-            add_pair (self, entry->entity,
-                      g_array_index (self->entries, Entry, g_array_index (others, guint, i)).entity,
+          for (guint c = other->carriers; c != 0; c = next_carrier (self, c))
+            add_pair (self, entry->entity, g_array_index (self->entries, Entry, c - 1).entity,
                       PP_MERGE_REASON_EDIT_DISTANCE);
         }
     }
@@ -645,15 +684,17 @@ is_strict_subset (const char * const *small,
   return TRUE;
 }
 
-/* The keys of the index whose words @info's are some, not all, of */
-static GArray *
+/* Sets @supersets to the keys of the index whose words @info's are some,
+ * not all, of */
+static void
 find_supersets (Finder        *self,
-                const KeyInfo *info)
+                const KeyInfo *info,
+                GArray        *supersets)
 {
   PpMergeCandidateIndex *index = self->index;
-  GArray *supersets = g_array_new (FALSE, FALSE, sizeof (gpointer));
   const TokenKeys *rarest = NULL;
 
+  g_array_set_size (supersets, 0);
   for (guint t = 0; info->tokens[t] != NULL; t++)
     {
       guint token = GPOINTER_TO_UINT (g_hash_table_lookup (index->token_ids, info->tokens[t])) - 1;
@@ -674,53 +715,55 @@ find_supersets (Finder        *self,
                             (const char * const *) other->tokens))
         g_array_append_val (supersets, other);
     }
-
-  return supersets;
 }
 
 static void
 find_token_subset_pairs (Finder *self)
 {
-  /* a KeyInfo → (element-type KeyInfo) its supersets (find_supersets()) */
-  g_autoptr(GHashTable) supersets = g_hash_table_new_full (NULL, NULL, NULL,
-                                                           (GDestroyNotify) g_array_unref);
+  g_autoptr(GArray) larger = g_array_new (FALSE, FALSE, sizeof (gpointer));
+  g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  for (guint e = 0; e < self->entries->len; e++)
+  /* Each key once, at its last entry, with its supersets found once */
+  for (guint last = 0; last < self->entries->len; last++)
     {
-      Entry *entry = &g_array_index (self->entries, Entry, e);
-      g_autoptr(GArray) matches = g_array_new (FALSE, FALSE, sizeof (guint));
-      GArray *larger = g_hash_table_lookup (supersets, entry->info);
+      const KeyInfo *info = g_array_index (self->entries, Entry, last).info;
 
-      if (larger == NULL)
-        {
-          larger = find_supersets (self, entry->info);
-          g_hash_table_insert (supersets, (gpointer) entry->info, larger);
-        }
-
-      for (guint l = 0; l < larger->len; l++)
-        {
-          GArray *others = g_hash_table_lookup (self->carriers, g_array_index (larger, gpointer, l));
-
-          for (guint i = 0; others != NULL && i < others->len; i++)
-            {
-              Entry *other = &g_array_index (self->entries, Entry, g_array_index (others, guint, i));
-              gboolean known = FALSE;
-
-              if (!may_pair (self, entry->entity, other->entity))
-                continue;
-
-              for (guint m = 0; m < matches->len && !known; m++)
-                known = g_array_index (matches, guint, m) == other->entity;
-              if (!known)
-                g_array_append_val (matches, other->entity);
-            }
-        }
-
-      if (matches->len > MAX_SUBSET_MATCHES)
+      if (info->carriers != last + 1)
         continue;
-      for (guint m = 0; m < matches->len; m++)
-        add_pair (self, entry->entity, g_array_index (matches, guint, m),
-                  PP_MERGE_REASON_TOKEN_SUBSET);
+      find_supersets (self, info, larger);
+      if (larger->len == 0)
+        continue;
+
+      for (guint c = info->carriers; c != 0; c = next_carrier (self, c))
+        {
+          Entry *entry = &g_array_index (self->entries, Entry, c - 1);
+
+          g_array_set_size (matches, 0);
+          for (guint l = 0; l < larger->len; l++)
+            {
+              const KeyInfo *other_info = g_array_index (larger, const KeyInfo *, l);
+
+              for (guint o = other_info->carriers; o != 0; o = next_carrier (self, o))
+                {
+                  Entry *other = &g_array_index (self->entries, Entry, o - 1);
+                  gboolean known = FALSE;
+
+                  if (!may_pair (self, entry->entity, other->entity))
+                    continue;
+
+                  for (guint m = 0; m < matches->len && !known; m++)
+                    known = g_array_index (matches, guint, m) == other->entity;
+                  if (!known)
+                    g_array_append_val (matches, other->entity);
+                }
+            }
+
+          if (matches->len > MAX_SUBSET_MATCHES)
+            continue;
+          for (guint m = 0; m < matches->len; m++)
+            add_pair (self, entry->entity, g_array_index (matches, guint, m),
+                      PP_MERGE_REASON_TOKEN_SUBSET);
+        }
     }
 }
 
@@ -740,14 +783,18 @@ is_function_word (const char *word,
 }
 
 /* The initials of the words of @key, with its function words or without,
- * in order; NULL when it has fewer than two words to take them from */
-static char *
-initials_of (const char *key,
-             gboolean    skip_function_words)
+ * in order, interned in @strings; NULL when it has fewer than two words to
+ * take them from. @scratch is for the initials being read. */
+static const char *
+initials_of (GStringChunk *strings,
+             GString      *scratch,
+             const char   *key,
+             gboolean      skip_function_words)
 {
-  g_autoptr(GString) initials = g_string_new (NULL);
+  GString *initials = scratch;
   guint n = 0;
 
+  g_string_truncate (initials, 0);
   for (const char *word = key; *word != '\0';)
     {
       const char *end = strchr (word, ' ');
@@ -761,8 +808,7 @@ initials_of (const char *key,
       word += end != NULL ? length + 1 : length;
     }
 
-  /* a copy of its size: a GString holds more */
-  return n >= 2 ? g_strndup (initials->str, initials->len) : NULL;
+  return n >= 2 ? g_string_chunk_insert_const (strings, initials->str) : NULL;
 }
 
 /* How @key reads as an acronym: one word of 2 to 10 characters ("ibm"),
@@ -770,10 +816,10 @@ initials_of (const char *key,
  * @strings: the key itself, or its initials. */
 static const char *
 acronym_form (GStringChunk  *strings,
+              GString       *scratch,
               const KeyInfo *info)
 {
   guint n_tokens = g_strv_length ((GStrv) info->tokens);
-  g_autofree char *initials = NULL;
 
   if (!strchr (info->key, ' '))
     return n_tokens == 1 && info->n_chars >= 2 && info->n_chars <= 10 ? info->key : NULL;
@@ -787,9 +833,7 @@ acronym_form (GStringChunk  *strings,
       p = *next == ' ' ? next + 1 : next;
     }
 
-  initials = initials_of (info->key, FALSE);
-
-  return initials != NULL ? g_string_chunk_insert_const (strings, initials) : NULL;
+  return initials_of (strings, scratch, info->key, FALSE);
 }
 
 static void
@@ -978,6 +1022,9 @@ pp_merge_candidate_index_new (void)
   PpMergeCandidateIndex *self = g_new0 (PpMergeCandidateIndex, 1);
 
   self->strings = g_string_chunk_new (16 * 1024);
+  self->scratch = g_string_new (NULL);
+  self->tokens = g_ptr_array_new ();
+  self->shapes = g_hash_table_new (NULL, NULL);
   self->ids = g_hash_table_new (g_str_hash, g_str_equal);
   self->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) key_info_free);
   self->slot_mask = 63;
@@ -1006,6 +1053,9 @@ pp_merge_candidate_index_free (PpMergeCandidateIndex *self)
   g_hash_table_unref (self->ids);
   g_ptr_array_unref (self->keys);
   g_string_chunk_free (self->strings);
+  g_string_free (self->scratch, TRUE);
+  g_ptr_array_unref (self->tokens);
+  g_hash_table_unref (self->shapes);
   g_free (self);
 }
 
@@ -1015,7 +1065,7 @@ index_key (PpMergeCandidateIndex *self,
            const char            *key)
 {
   guint id = GPOINTER_TO_UINT (g_hash_table_lookup (self->ids, key));
-  g_autoptr(GPtrArray) tokens = NULL;
+  GPtrArray *tokens = self->tokens;
   guint key_id;
   KeyInfo *info;
 
@@ -1023,20 +1073,15 @@ index_key (PpMergeCandidateIndex *self,
     return self->keys->pdata[id - 1];
 
   /* One block for the key's entry and its words */
-  tokens = distinct_tokens (self->strings, key);
+  distinct_tokens (self->strings, self->scratch, key, tokens);
   info = g_malloc0 (sizeof (KeyInfo) + (tokens->len + 1) * sizeof (const char *));
   memcpy (info->tokens, tokens->pdata, tokens->len * sizeof (const char *));
   info->key = g_string_chunk_insert (self->strings, key);
   info->n_chars = g_utf8_strlen (key, -1);
-  info->acronym = acronym_form (self->strings, info);
+  info->acronym = acronym_form (self->strings, self->scratch, info);
   if (tokens->len >= 2 && info->acronym == NULL)
     for (guint skip = 0; skip < 2; skip++)
-      {
-        g_autofree char *initials = initials_of (key, skip == 1);
-
-        if (initials != NULL)
-          info->initials[skip] = g_string_chunk_insert_const (self->strings, initials);
-      }
+      info->initials[skip] = initials_of (self->strings, self->scratch, key, skip == 1);
   g_ptr_array_add (self->keys, info);
   key_id = self->keys->len - 1;
   g_hash_table_insert (self->ids, (gpointer) info->key, GUINT_TO_POINTER (key_id + 1));
@@ -1100,12 +1145,11 @@ pp_merge_candidates_find (PpMergeCandidateIndex        *index,
                           const PpMergeCandidateEntity *entities,
                           guint                         n_entities)
 {
-  Finder self = { entities, n_entities, index, NULL, NULL, NULL };
+  Finder self = { entities, n_entities, index, NULL, NULL };
   GPtrArray *groups;
 
   self.entries = g_array_new (FALSE, TRUE, sizeof (Entry));
   self.pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  self.carriers = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 
   for (guint i = 0; i < n_entities; i++)
     {
@@ -1114,16 +1158,11 @@ pp_merge_candidates_find (PpMergeCandidateIndex        *index,
 
       for (guint k = 0; k < entities[i].keys->len; k++)
         {
-          Entry entry = { i, index_key (index, entities[i].keys->pdata[k]) };
-          GArray *carriers = g_hash_table_lookup (self.carriers, entry.info);
+          KeyInfo *info = index_key (index, entities[i].keys->pdata[k]);
+          Entry entry = { i, info, info->carriers };
 
-          if (carriers == NULL)
-            {
-              carriers = g_array_new (FALSE, FALSE, sizeof (guint));
-              g_hash_table_insert (self.carriers, (gpointer) entry.info, carriers);
-            }
-          g_array_append_vals (carriers, &self.entries->len, 1);
           g_array_append_val (self.entries, entry);
+          info->carriers = self.entries->len;
         }
     }
 
@@ -1132,8 +1171,10 @@ pp_merge_candidates_find (PpMergeCandidateIndex        *index,
   find_token_subset_pairs (&self);
   groups = build_groups (&self);
 
+  /* The index is left as it was, for another search */
+  for (guint e = 0; e < self.entries->len; e++)
+    g_array_index (self.entries, Entry, e).info->carriers = 0;
   g_array_unref (self.entries);
-  g_hash_table_unref (self.carriers);
   g_hash_table_unref (self.pairs);
 
   return groups;

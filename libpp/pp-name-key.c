@@ -32,16 +32,16 @@ pp_name_key_new (const char *name)
   g_autofree char *decomposed = NULL;
   g_autoptr(GString) key = NULL;
   gboolean pending_space = FALSE;
+  const char *text = name;
   gboolean ascii;
 
   g_return_val_if_fail (name != NULL, NULL);
 
   /* ASCII is its own NFKC, NFD and NFC, and has no mark: lower case is
-   * all it needs, the normalisations are skipped */
+   * all it needs, the normalisations are skipped, and its letters and
+   * digits are the ASCII ones */
   ascii = g_str_is_ascii (name);
-  if (ascii)
-    decomposed = g_ascii_strdown (name, -1);
-  else
+  if (!ascii)
     {
       if (!g_utf8_validate (name, -1, NULL))
         return NULL;
@@ -50,17 +50,18 @@ pp_name_key_new (const char *name)
       folded = g_utf8_casefold (composed, -1);
       /* Diacritics are the combining marks of the canonical decomposition */
       decomposed = g_utf8_normalize (folded, -1, G_NORMALIZE_NFD);
+      text = decomposed;
     }
 
-  key = g_string_sized_new (strlen (decomposed));
-  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
+  key = g_string_sized_new (strlen (text));
+  for (const char *p = text; *p != '\0'; p = ascii ? p + 1 : g_utf8_next_char (p))
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar c = ascii ? (gunichar) g_ascii_tolower (*p) : g_utf8_get_char (p);
 
-      if (g_unichar_ismark (c))
+      if (!ascii && g_unichar_ismark (c))
         continue;
 
-      if (!g_unichar_isalnum (c))
+      if (!(ascii ? g_ascii_isalnum (*p) : g_unichar_isalnum (c)))
         {
           pending_space = key->len > 0;
           continue;
@@ -69,7 +70,10 @@ pp_name_key_new (const char *name)
       if (pending_space)
         g_string_append_c (key, ' ');
       pending_space = FALSE;
-      g_string_append_unichar (key, c);
+      if (ascii)
+        g_string_append_c (key, (char) c);
+      else
+        g_string_append_unichar (key, c);
     }
 
   if (key->len == 0)
@@ -133,5 +137,24 @@ pp_name_key_n_tokens (const char *key)
 char *
 pp_name_key_to_slug (const char *key)
 {
-  return g_strdelimit (g_strdup (key), " ", '-');
+  GString *slug = g_string_sized_new (strlen (key));
+
+  pp_name_key_append_slug (slug, key);
+
+  return g_string_free (slug, FALSE);
+}
+
+/**
+ * pp_name_key_append_slug:
+ * @out: a string
+ * @key: a name key
+ *
+ * Appends the slug of @key (pp_name_key_to_slug()) to @out.
+ */
+void
+pp_name_key_append_slug (GString    *out,
+                         const char *key)
+{
+  for (const char *p = key; *p != '\0'; p++)
+    g_string_append_c (out, *p == ' ' ? '-' : *p);
 }

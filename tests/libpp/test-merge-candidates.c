@@ -534,6 +534,43 @@ test_random (void)
   g_assert_cmpstr (second, ==, expected);
 }
 
+/* A key is only looked for among the lengths that keys with its digits
+ * have: keys with the same digits up to two characters longer or shorter,
+ * among keys of those lengths with other digits, are all found, whichever
+ * comes first */
+static void
+test_digits_and_lengths (void)
+{
+  static const char * const written[] = {
+    "grace12hop", "grace12ho", "grace12h", "grce12hop", "grace12hopp", "grace12hoppe",
+    "xgrace12hopx", "grace12hoppers", "grace13hop", "grace13ho", "grace13hopp",
+    "grace1hop", "grace12hop7", "grace21hop", "gracehop", "gracehopp",
+  };
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+  guint n = G_N_ELEMENTS (written);
+  g_autofree guint *order = g_new (guint, n);
+  g_autofree guint *reversed = g_new (guint, n);
+  g_autofree char *expected = NULL;
+  g_autofree char *forward = NULL;
+  g_autofree char *backward = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_ptr_array_add (names, (gpointer) written[i]);
+      order[i] = i;
+      reversed[i] = n - 1 - i;
+    }
+  expected = expected_groups_text (names);
+  /* the pairs of the same digits, two characters apart at most */
+  g_assert_nonnull (strstr (expected, "\"grace12hoppe\""));
+  g_assert_nonnull (strstr (expected, "\"grace12h\""));
+
+  forward = find_groups_text (names, order, order);
+  g_assert_cmpstr (forward, ==, expected);
+  backward = find_groups_text (names, order, reversed);
+  g_assert_cmpstr (backward, ==, expected);
+}
+
 /* Randomized, by pairs: entities two by two, their keys in an index that
  * holds all the names */
 static void
@@ -704,6 +741,8 @@ main (int   argc,
   g_test_add_func ("/merge-candidates/edit-distance/length-bounds", test_lengths);
   g_test_add_func ("/merge-candidates/edit-distance/every-place", test_every_place);
   g_test_add_func ("/merge-candidates/groups/family-and-iris", test_groups);
+  g_test_add_func ("/merge-candidates/edit-distance/same-digits-lengths-around",
+                   test_digits_and_lengths);
   g_test_add_func ("/merge-candidates/edit-distance/random-groups-any-order", test_random);
   g_test_add_func ("/merge-candidates/edit-distance/random-pairs", test_random_pairs);
 

@@ -1,0 +1,134 @@
+/* test-entity-resolver.c: the nodes of a graph that describe the same
+ * entity, merged
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <libpp/libpp.h>
+
+#include "pp-entity-resolver-private.h"
+#include "pp-jsonld-expand-private.h"
+
+#define DOCUMENT_IRI "file:///home/ada/notes.md"
+
+/* The node map of the graph @text, expanded */
+static PpJsonldNodeMap *
+node_map_new (const char *text)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(JsonNode) tree = json_from_string (text, NULL);
+  g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
+  g_autoptr(JsonNode) expanded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  expanded = pp_jsonld_expand (tree, options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (pp_jsonld_node_map_add_document (map, expanded, "_:s0-", NULL, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&map);
+}
+
+/* Whether the default graph of @map has a node @id */
+static gboolean
+has_node (PpJsonldNodeMap *map,
+          const char      *id)
+{
+  g_autoptr(GPtrArray) ids = pp_jsonld_node_map_get_node_ids (map, NULL, TRUE);
+
+  for (guint i = 0; i < ids->len; i++)
+    if (g_str_equal (ids->pdata[i], id))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* Whether @set, a set of the resolver's strings by pointer, has @id */
+static gboolean
+set_has (GHashTable *set,
+         const char *id)
+{
+  GHashTableIter iter;
+  const char *member;
+
+  g_hash_table_iter_init (&iter, set);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &member, NULL))
+    if (g_str_equal (member, id))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* A node whose identifier has the form of a minted one, of another
+ * entity, keeps it: the group that would be minted the same identifier
+ * gets the next one */
+static void
+test_mint_taken_by_node (void)
+{
+  g_autofree char *prefix = pp_entity_resolver_mint_prefix (DOCUMENT_IRI);
+  g_autofree char *taken = g_strconcat (prefix, "#person/ada-lovelace", NULL);
+  g_autofree char *next = g_strconcat (prefix, "#person/ada-lovelace-2", NULL);
+  g_autofree char *text = g_strdup_printf ("{\"@context\": \"https://schema.org\", \"@graph\": ["
+                                           "{\"@id\": \"%s\", \"@type\": \"Place\", \"name\": \"Analytical\"},"
+                                           "{\"@type\": \"Person\", \"name\": \"Ada Lovelace\"}]}",
+                                           taken);
+  g_autoptr(PpJsonldNodeMap) map = node_map_new (text);
+  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new ();
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GHashTable) changed = NULL;
+
+  pp_entity_resolver_add_nodes (resolver, map);
+  pp_entity_resolver_group (resolver, map, DOCUMENT_IRI, TRUE);
+  candidates = pp_entity_resolver_find_candidates (resolver);
+  g_assert_cmpuint (candidates->len, ==, 0);
+  changed = pp_entity_resolver_merge (resolver, NULL);
+
+  g_assert_true (has_node (map, taken));
+  g_assert_true (has_node (map, next));
+  g_assert_false (has_node (map, "_:s0-0"));
+  g_assert_false (has_node (map, "_:s0-1"));
+}
+
+/* Two groups of one family and one name, kept apart by their IRIs'
+ * author, and a third without one: the minted identifiers of the ones
+ * without an IRI follow the order of the groups */
+static void
+test_mint_same_name_twice (void)
+{
+  g_autofree char *prefix = pp_entity_resolver_mint_prefix (DOCUMENT_IRI);
+  g_autofree char *first = g_strconcat (prefix, "#person/ada-lovelace", NULL);
+  g_autoptr(PpJsonldNodeMap) map =
+    node_map_new ("{\"@context\": \"https://schema.org\", \"@graph\": ["
+                  "{\"@type\": \"Person\", \"name\": \"Ada Lovelace\", \"@index\": \"a\"},"
+                  "{\"@type\": \"Person\", \"name\": \"Ada Lovelace\", \"email\": \"ada@example.org\"}]}");
+  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new ();
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GHashTable) changed = NULL;
+  g_autoptr(GHashTable) renamed = g_hash_table_new (g_str_hash, g_str_equal);
+
+  pp_entity_resolver_add_nodes (resolver, map);
+  pp_entity_resolver_group (resolver, map, DOCUMENT_IRI, TRUE);
+  candidates = pp_entity_resolver_find_candidates (resolver);
+  changed = pp_entity_resolver_merge (resolver, renamed);
+
+  /* the node with an @index is left alone; the other is minted, alone */
+  g_assert_true (has_node (map, first));
+  g_assert_cmpstr (g_hash_table_lookup (renamed, "_:s0-1"), ==, first);
+  g_assert_true (set_has (changed, "_:s0-1"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/entity-resolver/mint/taken-by-a-node", test_mint_taken_by_node);
+  g_test_add_func ("/entity-resolver/mint/left-out-node-apart", test_mint_same_name_twice);
+
+  return g_test_run ();
+}
