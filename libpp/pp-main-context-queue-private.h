@@ -25,6 +25,7 @@ void                pp_main_context_queue_unref     (PpMainContextQueue         
 void                pp_main_context_queue_push      (PpMainContextQueue             *queue,
                                                      gpointer                        event);
 gpointer            pp_main_context_queue_dup_owner (PpMainContextQueue             *queue);
+gboolean            pp_main_context_queue_is_idle   (PpMainContextQueue             *queue);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpMainContextQueue, pp_main_context_queue_unref)
 

@@ -8,12 +8,17 @@
 #include "pp-main-context-queue-private.h"
 
 /* Events pushed from any thread are delivered to their owner on one
- * GMainContext, in the order they were pushed, from one source that
- * drains the queue a millisecond after the first of them: a burst of
- * events wakes the context up once, and a steady stream of them (thousands
- * a second, from a hundred workers) at most once a millisecond, not once
- * an event. One dispatch delivers events for a bounded time, so that a
- * long burst never blocks the context.
+ * GMainContext, in the order they were pushed, from one source. The push
+ * that finds the queue idle attaches the source, ready at once: that wakes
+ * the context up, which delivers the event. Once it has delivered events,
+ * the source stays attached and gathers those that come next for two
+ * milliseconds before it delivers them, so that a steady stream of events
+ * (thousands a second, from a hundred workers) wakes the context up once
+ * in two milliseconds, not once an event, and the pushes in between never
+ * wake it: the context sleeps until the source's ready time, which it
+ * knows. When that while brought nothing, the source goes, and the queue
+ * is idle again. One dispatch delivers events for a bounded time, so that
+ * a long burst never blocks the context.
  *
  * The context's thread shares no lock with the pushing threads, which are
  * many and busy: a thread that took a lock and lost its processor would
@@ -118,14 +123,30 @@ pp_main_context_queue_dup_owner (PpMainContextQueue *queue)
   return g_weak_ref_get (&queue->owner);
 }
 
+/* Whether no source of the queue is attached: no event waits, and the
+ * next push wakes the context up */
+gboolean
+pp_main_context_queue_is_idle (PpMainContextQueue *queue)
+{
+  return g_atomic_pointer_get (&queue->pushed) == DETACHED;
+}
+
 /* How long one dispatch of the source may deliver events: the events
  * left for later wait for the context's next iteration, so that its other
  * sources (an application's input, timeouts, redraws) run in between */
 #define DISPATCH_BUDGET_US (2 * G_TIME_SPAN_MILLISECOND)
 
+/* How long the source gathers events after it delivered some */
+#define GATHER_US (2 * G_TIME_SPAN_MILLISECOND)
+
+typedef struct
+{
+  GSource source;
+  PpMainContextQueue *queue;
+} QueueSource;
+
 /* When no event taken waits, takes those pushed since, in push order;
- * returns whether any event waits. When none does, the source is no longer
- * attached, and the next push attaches another. */
+ * returns whether any event waits */
 static gboolean
 take_events (PpMainContextQueue *queue)
 {
@@ -145,20 +166,24 @@ take_events (PpMainContextQueue *queue)
       stack = next;
     }
 
-  if (queue->taken != NULL)
-    return TRUE;
-
-  /* Nothing waits: the source goes, unless an event came in between */
-  return !g_atomic_pointer_compare_and_exchange (&queue->pushed, NULL, DETACHED);
+  return queue->taken != NULL;
 }
 
 static gboolean
-drain_events (gpointer data)
+dispatch_events (GSource     *source,
+                 GSourceFunc  callback,
+                 gpointer     user_data)
 {
-  PpMainContextQueue *queue = data;
+  PpMainContextQueue *queue = ((QueueSource *) source)->queue;
   gint64 deadline = g_get_monotonic_time () + DISPATCH_BUDGET_US;
 
-  while (take_events (queue))
+  /* Nothing came since the last dispatch: the source goes, unless an
+   * event comes in between, and the next push attaches another */
+  if (!take_events (queue) &&
+      g_atomic_pointer_compare_and_exchange (&queue->pushed, NULL, DETACHED))
+    return G_SOURCE_REMOVE;
+
+  do
     {
       Link *link;
 
@@ -175,16 +200,34 @@ drain_events (gpointer data)
             queue->dispatch (owner, link->event);
           free_links (queue, link);
 
+          /* The rest in the context's next iteration, once its other
+           * sources had their turn. (The source is blocked while it is
+           * dispatched: setting its ready time does not wake the context
+           * up.) */
           if (g_get_monotonic_time () >= deadline)
-            return take_events (queue) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+            {
+              g_source_set_ready_time (source, 0);
+              return G_SOURCE_CONTINUE;
+            }
         }
     }
+  while (take_events (queue));
 
-  return G_SOURCE_REMOVE;
+  g_source_set_ready_time (source, g_get_monotonic_time () + GATHER_US);
+
+  return G_SOURCE_CONTINUE;
 }
 
-/* How long the events pushed after the first wait for it */
-#define GATHER_MS 1
+static void
+finalize_queue_source (GSource *source)
+{
+  pp_main_context_queue_unref (((QueueSource *) source)->queue);
+}
+
+static GSourceFuncs queue_source_funcs = {
+  .dispatch = dispatch_events,
+  .finalize = finalize_queue_source,
+};
 
 /* Takes @event; thread-safe */
 void
@@ -204,12 +247,12 @@ pp_main_context_queue_push (PpMainContextQueue *queue,
 
   if (head == DETACHED)
     {
-      g_autoptr(GSource) source = g_timeout_source_new (GATHER_MS);
+      g_autoptr(GSource) source = g_source_new (&queue_source_funcs, sizeof (QueueSource));
 
+      ((QueueSource *) source)->queue = pp_main_context_queue_ref (queue);
       g_source_set_priority (source, G_PRIORITY_DEFAULT);
       g_source_set_static_name (source, queue->source_name);
-      g_source_set_callback (source, drain_events, pp_main_context_queue_ref (queue),
-                             (GDestroyNotify) pp_main_context_queue_unref);
+      g_source_set_ready_time (source, 0);
       g_source_attach (source, queue->context);
     }
 }

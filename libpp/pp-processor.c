@@ -88,9 +88,10 @@
  *
  * Signals are emitted on the #GMainContext that was thread-default when the
  * processor was created, from a source attached to it, in the order the
- * events happened: never from a worker thread. Events are gathered for a
- * millisecond before the context is woken up, so that a hundred workers
- * finishing segments wake it about once a millisecond, not once an event. The JSON trees they
+ * events happened: never from a worker thread. The first event after a
+ * quiet while is delivered at once; those that follow it are gathered for
+ * two milliseconds at a time, so that a hundred workers finishing segments
+ * wake the context up once in two milliseconds, not once an event. The JSON trees they
  * carry are copies that belong to that context's thread. An event reaches
  * the handlers that were connected when it happened; with none connected,
  * the context is not woken up for it.

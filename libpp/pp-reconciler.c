@@ -9,6 +9,7 @@
 
 #include "pp-reconciler.h"
 #include "pp-reconciler-private.h"
+#include "pp-linger-queue-private.h"
 #include "pp-main-context-queue-private.h"
 #include "pp-merged-graph-private.h"
 #include "pp-merge-candidates-private.h"
@@ -172,13 +173,20 @@ typedef struct
   gint64 arrival_time;
 } Item;
 
+/* How long the reconciler's thread, having merged a segment, waits for
+ * more before it takes what came: the segments arrive in bursts (a hundred
+ * answers within a few milliseconds), which it so merges with a handful of
+ * wake-ups, not one a segment. A failure, the last segment and a stop
+ * do not wait: the graph is never late for it. */
+#define LINGER_US (2 * G_TIME_SPAN_MILLISECOND)
+
 /* What the reconciler's thread shares with the object: the object can go
  * away while the thread runs */
 typedef struct
 {
   gatomicrefcount ref_count;
 
-  GAsyncQueue *queue;          /* (element-type Item) */
+  PpLingerQueue *queue;        /* (element-type Item) */
   PpMainContextQueue *emissions; /* (element-type Emission): the signals */
   guint n_segments;
   PpOutputForm form;
@@ -263,7 +271,7 @@ state_unref (State *state)
   if (state->candidates_destroy != NULL)
     state->candidates_destroy (state->candidates_data);
   g_clear_pointer (&state->candidates, g_ptr_array_unref);
-  g_clear_pointer (&state->queue, g_async_queue_unref);
+  g_clear_pointer (&state->queue, pp_linger_queue_free);
   g_clear_pointer (&state->emissions, pp_main_context_queue_unref);
   g_clear_pointer (&state->graph, json_node_unref);
   g_free (state->document_iri);
@@ -380,12 +388,12 @@ reconcile_thread (gpointer data)
   g_mutex_lock (&state->lock);
   provenance = state->provenance;
   g_mutex_unlock (&state->lock);
-  if (state->form == PP_OUTPUT_FORM_COMPACTED && g_async_queue_length (state->queue) == 0)
+  if (state->form == PP_OUTPUT_FORM_COMPACTED && pp_linger_queue_is_empty (state->queue))
     pp_merged_graph_prepare_output_context (provenance);
 
   while (done + failed < state->n_segments)
     {
-      Item *item = g_async_queue_pop (state->queue);
+      Item *item = pp_linger_queue_pop (state->queue);
 
       if (item->kind == ITEM_STOP)
         {
@@ -735,7 +743,7 @@ pp_reconciler_new (guint        n_segments,
   State *state = self->state;
   g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
 
-  state->queue = g_async_queue_new_full ((GDestroyNotify) item_free);
+  state->queue = pp_linger_queue_new (n_segments, LINGER_US, (GDestroyNotify) item_free);
   state->emissions = pp_main_context_queue_new (context, self, "[libpp] reconciler signals",
                                                 emit_in_context, (GDestroyNotify) emission_free);
   state->n_segments = n_segments;
@@ -817,7 +825,7 @@ pp_reconciler_add_graph (PpReconciler *reconciler,
   item->segment = pp_segment_ref (segment);
   item->graph = graph;
   item->arrival_time = g_get_monotonic_time ();
-  g_async_queue_push (reconciler->state->queue, item);
+  pp_linger_queue_push (reconciler->state->queue, item, FALSE);
 }
 
 void
@@ -833,7 +841,7 @@ pp_reconciler_add_bytes (PpReconciler *reconciler,
   item->jsonld = jsonld;
   item->is_expanded = is_expanded;
   item->arrival_time = g_get_monotonic_time ();
-  g_async_queue_push (reconciler->state->queue, item);
+  pp_linger_queue_push (reconciler->state->queue, item, FALSE);
 }
 
 /**
@@ -862,7 +870,7 @@ pp_reconciler_add_failure (PpReconciler *reconciler,
   item->segment = pp_segment_ref (segment);
   item->error_message = g_strdup (error->message);
   item->arrival_time = g_get_monotonic_time ();
-  g_async_queue_push (reconciler->state->queue, item);
+  pp_linger_queue_push (reconciler->state->queue, item, TRUE);
 }
 
 /**
@@ -887,7 +895,7 @@ pp_reconciler_cancel (PpReconciler *reconciler)
 
   item = g_new0 (Item, 1);
   item->kind = ITEM_STOP;
-  g_async_queue_push_front (reconciler->state->queue, item);
+  pp_linger_queue_push_front (reconciler->state->queue, item);
 }
 
 /**

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <libpp/libpp.h>
 
 #include "pp-main-context-queue-private.h"
@@ -36,6 +38,18 @@ dispatch_slow_event (gpointer owner,
     ;
 
   g_array_append_val (fixture->delivered, index);
+}
+
+/* Once every event is delivered, the queue's source goes: nothing is left
+ * pending */
+static void
+wait_idle (GMainContext       *context,
+           PpMainContextQueue *queue)
+{
+  while (!pp_main_context_queue_is_idle (queue))
+    g_main_context_iteration (context, TRUE);
+
+  g_assert_false (g_main_context_pending (context));
 }
 
 static gboolean
@@ -81,8 +95,7 @@ test_dispatch_bounded (void)
   for (guint i = 0; i < fixture.n_events; i++)
     g_assert_cmpuint (g_array_index (fixture.delivered, guint, i), ==, i);
 
-  /* Nothing is left pending */
-  g_assert_false (g_main_context_pending (context));
+  wait_idle (context, queue);
 
   g_main_context_pop_thread_default (context);
   g_array_unref (fixture.delivered);
@@ -121,7 +134,7 @@ test_dispatch_later_pushes (void)
 
   for (guint i = 0; i < 30; i++)
     g_assert_cmpuint (g_array_index (fixture.delivered, guint, i), ==, i);
-  g_assert_false (g_main_context_pending (context));
+  wait_idle (context, queue);
 
   g_array_unref (fixture.delivered);
 }
@@ -148,7 +161,7 @@ push_events (gpointer data)
 }
 
 /* Events pushed by several threads at once are all delivered, each
- * thread's in the order it pushed them, and the idle goes once they are */
+ * thread's in the order it pushed them, and the source goes once they are */
 static void
 test_dispatch_concurrent_pushes (void)
 {
@@ -182,8 +195,125 @@ test_dispatch_concurrent_pushes (void)
       g_assert_cmpuint (event % N_PUSHED, ==, next[t]);
       next[t]++;
     }
-  g_assert_false (g_main_context_pending (context));
+  wait_idle (context, queue);
 
+  g_array_unref (fixture.delivered);
+}
+
+/* The first event pushed to an idle queue is delivered in the context's
+ * next iteration: the context is woken up once for it, not once to learn
+ * of a source and again when the source is ready */
+static void
+test_push_idle_delivered_next_iteration (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(PpMainContextQueue) queue = NULL;
+  Fixture fixture = { g_array_new (FALSE, FALSE, sizeof (guint)), 0, 0, FALSE };
+
+  g_object_set_data (owner, "fixture", &fixture);
+  queue = pp_main_context_queue_new (context, owner, "[test] events", dispatch_count, free_event);
+
+  g_assert_true (pp_main_context_queue_is_idle (queue));
+  pp_main_context_queue_push (queue, GUINT_TO_POINTER (1));
+  g_assert_false (pp_main_context_queue_is_idle (queue));
+  g_main_context_iteration (context, FALSE);
+  g_assert_cmpuint (fixture.delivered->len, ==, 1);
+
+  wait_idle (context, queue);
+  g_array_unref (fixture.delivered);
+}
+
+/* What the poll function of the context of the test below shares with it */
+static struct
+{
+  PpMainContextQueue *queue;
+  gboolean push;              /* push an event during the next poll that waits */
+  guint n_pushed;
+  guint n_pushed_gathering;   /* while the source was attached */
+  guint n_woken;              /* polls that returned for a file descriptor:
+                               * the context's wake-up */
+  guint n_woken_gathering;    /* of which after a push while the source was
+                               * attached */
+} poll_state;
+
+static gpointer
+push_one (gpointer data)
+{
+  pp_main_context_queue_push (poll_state.queue, GUINT_TO_POINTER (poll_state.n_pushed + 1));
+
+  return NULL;
+}
+
+/* Pushes an event from another thread while the context waits, when the
+ * test asks for one */
+static gint
+poll_pushing (GPollFD *fds,
+              guint    n_fds,
+              gint     timeout)
+{
+  gboolean gathering = FALSE;
+  gint ready;
+
+  if (poll_state.push && timeout != 0)
+    {
+      gathering = !pp_main_context_queue_is_idle (poll_state.queue);
+      g_thread_join (g_thread_new ("pusher", push_one, NULL));
+      poll_state.push = FALSE;
+      poll_state.n_pushed++;
+      if (gathering)
+        poll_state.n_pushed_gathering++;
+    }
+
+  ready = g_poll (fds, n_fds, timeout);
+  if (ready > 0)
+    {
+      poll_state.n_woken++;
+      if (gathering)
+        poll_state.n_woken_gathering++;
+    }
+
+  return ready;
+}
+
+/* An event pushed while the queue's source gathers events does not wake
+ * the context up: the context waits until the source is ready */
+static void
+test_push_gathering_no_wakeup (void)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autoptr(PpMainContextQueue) queue = NULL;
+  Fixture fixture = { g_array_new (FALSE, FALSE, sizeof (guint)), 0, 0, FALSE };
+
+  g_object_set_data (owner, "fixture", &fixture);
+  queue = pp_main_context_queue_new (context, owner, "[test] events", dispatch_count, free_event);
+  memset (&poll_state, 0, sizeof poll_state);
+  poll_state.queue = queue;
+  g_main_context_set_poll_func (context, poll_pushing);
+
+  /* After an event is delivered, the next is pushed while the context
+   * waits: while the source gathers events, unless the context came to
+   * wait only once the source had gone. A hundred rounds at most, until
+   * three pushes came while the source gathered. */
+  pp_main_context_queue_push (queue, GUINT_TO_POINTER (++poll_state.n_pushed));
+  while (fixture.delivered->len < poll_state.n_pushed)
+    g_main_context_iteration (context, TRUE);
+  while (poll_state.n_pushed < 100 && poll_state.n_pushed_gathering < 3)
+    {
+      guint n_delivered = fixture.delivered->len;
+
+      poll_state.push = TRUE;
+      while (fixture.delivered->len == n_delivered)
+        g_main_context_iteration (context, TRUE);
+    }
+
+  g_assert_cmpuint (poll_state.n_pushed_gathering, ==, 3);
+  g_assert_cmpuint (poll_state.n_woken_gathering, ==, 0);
+  for (guint i = 0; i < fixture.delivered->len; i++)
+    g_assert_cmpuint (g_array_index (fixture.delivered, guint, i), ==, i);
+
+  wait_idle (context, queue);
   g_array_unref (fixture.delivered);
 }
 
@@ -196,6 +326,9 @@ main (int   argc,
   g_test_add_func ("/main-context-queue/dispatch/bounded", test_dispatch_bounded);
   g_test_add_func ("/main-context-queue/dispatch/concurrent-pushes", test_dispatch_concurrent_pushes);
   g_test_add_func ("/main-context-queue/dispatch/later-pushes", test_dispatch_later_pushes);
+  g_test_add_func ("/main-context-queue/push/idle-delivered-next-iteration",
+                   test_push_idle_delivered_next_iteration);
+  g_test_add_func ("/main-context-queue/push/gathering-no-wakeup", test_push_gathering_no_wakeup);
 
   return g_test_run ();
 }

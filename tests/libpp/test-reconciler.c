@@ -1253,6 +1253,191 @@ test_segment_merged (void)
   g_array_unref (merges.n_entities);
 }
 
+#define N_ADDERS 8
+#define N_ADDED 400
+
+typedef struct
+{
+  PpReconciler *reconciler;
+  guint adder;
+  guint n_added;          /* the segments it adds, at most */
+} Adder;
+
+/* Adds the segments i with i % N_ADDERS == adder, in order: every 10th
+ * fails, the others describe one thing with an IRI of its own */
+static gpointer
+add_segments (gpointer data)
+{
+  Adder *adder = data;
+
+  for (guint i = adder->adder; i < adder->n_added; i += N_ADDERS)
+    {
+      g_autoptr(PpSegment) segment = pp_segment_new (i, "text", -1, 100 * i, heading_path (i));
+
+      if (i % 10 == 9)
+        {
+          g_autoptr(GError) error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "no answer %u", i);
+
+          pp_reconciler_add_failure (adder->reconciler, segment, error);
+        }
+      else
+        {
+          g_autofree char *text = g_strdup_printf ("{\"@context\": \"https://schema.org\","
+                                                   " \"@id\": \"https://example.org/thing/%u\","
+                                                   " \"@type\": \"Thing\", \"name\": \"Thing %u\"}",
+                                                   i, i);
+
+          pp_reconciler_add_graph (adder->reconciler, segment, parse (text));
+        }
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  GArray *merged;           /* (element-type guint): segment-merged indexes */
+  guint n_progress;
+  guint last_done;
+  guint last_failed;
+  gboolean progress_in_order;
+  JsonNode *graph;
+} Adds;
+
+static void
+on_adds_merged (PpReconciler *reconciler,
+                guint         index,
+                guint         n_entities,
+                Adds         *adds)
+{
+  g_array_append_val (adds->merged, index);
+}
+
+static void
+on_adds_progress (PpReconciler *reconciler,
+                  guint         done,
+                  guint         failed,
+                  guint         total,
+                  Adds         *adds)
+{
+  /* one emission a segment, each counting one more */
+  adds->progress_in_order &= done + failed == adds->last_done + adds->last_failed + 1;
+  adds->n_progress++;
+  adds->last_done = done;
+  adds->last_failed = failed;
+}
+
+static void
+on_adds_finished (PpReconciler *reconciler,
+                  JsonNode     *graph,
+                  Adds         *adds)
+{
+  adds->graph = json_node_ref (graph);
+  g_main_loop_quit (adds->loop);
+}
+
+/* Segments and failures added by many threads at once are all merged or
+ * counted, each thread's in the order it added them, and the reconciler
+ * finishes with the last of them */
+static void
+test_add_many_threads (void)
+{
+  g_autoptr(PpReconciler) reconciler = pp_reconciler_new (N_ADDED, PP_OUTPUT_FORM_EXPANDED);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  Adds adds = { loop, g_array_new (FALSE, FALSE, sizeof (guint)), 0, 0, 0, TRUE, NULL };
+  Adder adders[N_ADDERS];
+  GThread *threads[N_ADDERS];
+  guint last_of[N_ADDERS];
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *nodes;
+
+  g_object_set (reconciler, "provenance", FALSE, NULL);
+  g_signal_connect (reconciler, "segment-merged", G_CALLBACK (on_adds_merged), &adds);
+  g_signal_connect (reconciler, "progress", G_CALLBACK (on_adds_progress), &adds);
+  g_signal_connect (reconciler, "finished", G_CALLBACK (on_adds_finished), &adds);
+
+  for (guint t = 0; t < N_ADDERS; t++)
+    {
+      adders[t] = (Adder) { reconciler, t, N_ADDED };
+      threads[t] = g_thread_new ("adder", add_segments, &adders[t]);
+    }
+  g_main_loop_run (loop);
+  for (guint t = 0; t < N_ADDERS; t++)
+    g_thread_join (threads[t]);
+
+  g_assert_cmpuint (adds.n_progress, ==, N_ADDED);
+  g_assert_true (adds.progress_in_order);
+  g_assert_cmpuint (adds.last_done, ==, N_ADDED - N_ADDED / 10);
+  g_assert_cmpuint (adds.last_failed, ==, N_ADDED / 10);
+
+  g_assert_cmpuint (adds.merged->len, ==, N_ADDED - N_ADDED / 10);
+  for (guint t = 0; t < N_ADDERS; t++)
+    last_of[t] = G_MAXUINT;
+  for (guint i = 0; i < adds.merged->len; i++)
+    {
+      guint index = g_array_index (adds.merged, guint, i);
+      guint t = index % N_ADDERS;
+
+      g_assert_true (last_of[t] == G_MAXUINT || last_of[t] < index);
+      last_of[t] = index;
+    }
+
+  g_assert_nonnull (adds.graph);
+  nodes = json_node_get_array (adds.graph);
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    {
+      JsonObject *node = json_array_get_object_element (nodes, i);
+
+      g_hash_table_add (ids, g_strdup (json_object_get_string_member (node, "@id")));
+    }
+  g_assert_cmpuint (g_hash_table_size (ids), ==, N_ADDED - N_ADDED / 10);
+  for (guint i = 0; i < N_ADDED; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("https://example.org/thing/%u", i);
+
+      g_assert_true (g_hash_table_contains (ids, id) == (i % 10 != 9));
+    }
+
+  json_node_unref (adds.graph);
+  g_array_unref (adds.merged);
+}
+
+static void
+on_cancelled_finished (PpReconciler *reconciler,
+                       JsonNode     *graph,
+                       gpointer      user_data)
+{
+  g_assert_not_reached ();
+}
+
+/* A reconciler cancelled while threads add segments stops without a
+ * graph, whatever is added after */
+static void
+test_cancel_while_adding (void)
+{
+  g_autoptr(PpReconciler) reconciler = pp_reconciler_new (N_ADDED, PP_OUTPUT_FORM_COMPACTED);
+  g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
+  Adder adders[N_ADDERS];
+  GThread *threads[N_ADDERS];
+
+  g_signal_connect (reconciler, "finished", G_CALLBACK (on_cancelled_finished), NULL);
+
+  /* Half the segments, so that the reconciler waits for more */
+  for (guint t = 0; t < N_ADDERS; t++)
+    {
+      adders[t] = (Adder) { reconciler, t, N_ADDED / 2 };
+      threads[t] = g_thread_new ("adder", add_segments, &adders[t]);
+    }
+  pp_reconciler_cancel (reconciler);
+  for (guint t = 0; t < N_ADDERS; t++)
+    g_thread_join (threads[t]);
+
+  while (g_main_context_pending (context))
+    g_main_context_iteration (context, FALSE);
+  g_assert_null (pp_reconciler_dup_graph (reconciler));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1287,6 +1472,8 @@ main (int   argc,
                    test_candidates_near_duplicates_order_independent);
   g_test_add_func ("/reconciler/form/expanded", test_form_expanded);
   g_test_add_func ("/reconciler/segment-merged", test_segment_merged);
+  g_test_add_func ("/reconciler/add/many-threads", test_add_many_threads);
+  g_test_add_func ("/reconciler/cancel/while-adding", test_cancel_while_adding);
 
   return g_test_run ();
 }
