@@ -92,7 +92,8 @@ struct _PpMergedGraph
 
   /* Compaction ahead; compactor is NULL when off */
   PpJsonldCompactor *compactor;
-  PpJsonArena *compacted_text; /* the texts of the nodes compacted */
+  PpJsonArena *compacted_text; /* the texts of the nodes compacted, and
+                                * the identifiers of the two tables */
   GHashTable *compacted;       /* id → the text of its compacted node (in
                                 * compacted_text, as PP_JSON_WRITE_NONE
                                 * writes it), NULL for a node flattening
@@ -106,10 +107,6 @@ struct _PpMergedGraph
   GString *writer;             /* a compacted node being written */
   guint n_entities;            /* once the resolver is gone */
 };
-
-/* The scratch arena is shared by the segments, and made again once it
- * holds this many bytes */
-#define SCRATCH_MAX_SIZE (64 * 1024)
 
 /* In the nodes compacted ahead, a node compacted once that changed since:
  * compacted again at the end */
@@ -183,13 +180,19 @@ static void
 stop_compacting_ahead (PpMergedGraph *self)
 {
   g_clear_pointer (&self->compactor, pp_jsonld_compactor_free);
+  /* the tables' identifiers are in the texts' arena */
   g_clear_pointer (&self->compacted, g_hash_table_unref);
-  g_clear_pointer (&self->compacted_text, pp_json_arena_unref);
   g_clear_pointer (&self->compacted_as, g_hash_table_unref);
+  g_clear_pointer (&self->compacted_text, pp_json_arena_unref);
   g_clear_pointer (&self->scratch, pp_json_arena_unref);
   if (self->writer != NULL)
     g_string_free (g_steal_pointer (&self->writer), TRUE);
 }
+
+/* The scratch arena is shared by the segments, and made again once it
+ * holds this many bytes (not emptied: the compactor holds the arena it
+ * last interned its results in) */
+#define SCRATCH_MAX_SIZE (64 * 1024)
 
 /* The arena to flatten the nodes compacted ahead into */
 static PpJsonArena *
@@ -201,6 +204,15 @@ scratch_arena (PpMergedGraph *self)
     self->scratch = pp_json_arena_new ();
 
   return self->scratch;
+}
+
+/* @id kept as long as the nodes compacted ahead, as a key of their
+ * tables: in the arena of their texts, which goes with the tables */
+static char *
+keep_id (PpMergedGraph *self,
+         const char    *id)
+{
+  return pp_json_arena_strndup (self->compacted_text, id, strlen (id));
 }
 
 PpMergedGraph *
@@ -228,8 +240,8 @@ pp_merged_graph_new (PpOutputForm form,
         {
           self->compacted_text = pp_json_arena_new ();
           self->writer = g_string_new (NULL);
-          self->compacted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-          self->compacted_as = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+          self->compacted = g_hash_table_new (g_str_hash, g_str_equal);
+          self->compacted_as = g_hash_table_new (g_str_hash, g_str_equal);
         }
     }
 
@@ -351,11 +363,12 @@ compact_ahead (PpMergedGraph   *self,
       g_autofree char *as_id = NULL;
       PpJsonValue *compacted;
       const char *text = NULL;
+      char *kept_id;
 
-      if (g_hash_table_contains (self->compacted, id))
+      if (g_hash_table_lookup_extended (self->compacted, id, (gpointer *) &kept_id, NULL))
         {
           /* Changed since: compacted at the end */
-          g_hash_table_insert (self->compacted, g_strdup (id), (gpointer) CHANGED);
+          g_hash_table_insert (self->compacted, kept_id, (gpointer) CHANGED);
           continue;
         }
 
@@ -376,9 +389,10 @@ compact_ahead (PpMergedGraph   *self,
         }
       if (compacted != NULL)
         text = keep_compacted_text (self, compacted);
-      g_hash_table_insert (self->compacted, g_strdup (id), (gpointer) text);
+      kept_id = keep_id (self, id);
+      g_hash_table_insert (self->compacted, kept_id, (gpointer) text);
       if (as_id != NULL)
-        g_hash_table_insert (self->compacted_as, g_strdup (id), g_steal_pointer (&as_id));
+        g_hash_table_insert (self->compacted_as, kept_id, keep_id (self, as_id));
     }
 }
 
@@ -541,12 +555,13 @@ pp_merged_graph_add_value (PpMergedGraph  *self,
                            gboolean        is_expanded,
                            GError        **error)
 {
-  g_autofree char *prefix = g_strdup_printf ("_:s%u-", pp_segment_get_index (segment));
+  char prefix[32];
   PpJsonldNodeMap *segment_map;
   PpJsonValue *expanded = document;
   gboolean segment_ref = FALSE;
   gboolean added;
 
+  g_snprintf (prefix, sizeof prefix, "_:s%u-", pp_segment_get_index (segment));
   if (!is_expanded)
     expanded = pp_jsonld_expand_value (arena, document, self->options, NULL, error);
   if (expanded == NULL)
@@ -557,8 +572,10 @@ pp_merged_graph_add_value (PpMergedGraph  *self,
   if (self->segment_map == NULL)
     self->segment_map = pp_jsonld_node_map_new ();
   segment_map = self->segment_map;
-  added = pp_jsonld_node_map_add_document_value (segment_map, NULL, expanded, prefix, NULL, error) &&
-          pp_jsonld_node_map_add_map (self->map, segment_map, error);
+  /* The segment's map points at the values of @arena, which the map
+   * copies what it keeps of */
+  added = pp_jsonld_node_map_add_document_value (segment_map, arena, expanded, prefix, NULL, error) &&
+          pp_jsonld_node_map_add_map_copied (self->map, segment_map, error);
   if (added)
     {
       /* The segment's nodes, read for entity resolution while they are few */
@@ -702,11 +719,9 @@ keep_compacted_ahead (PpMergedGraph *self,
   g_hash_table_iter_init (&iter, self->compacted_as);
   while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &as_id))
     {
-      g_autofree char *stolen_id = NULL;
       const char *compacted = NULL;
 
-      if (!g_hash_table_steal_extended (self->compacted, id, (gpointer *) &stolen_id,
-                                        (gpointer *) &compacted))
+      if (!g_hash_table_steal_extended (self->compacted, id, NULL, (gpointer *) &compacted))
         continue;
       if (compacted != NULL && compacted != CHANGED &&
           g_strcmp0 (g_hash_table_lookup (renamed, id), as_id) == 0)
@@ -721,7 +736,8 @@ keep_compacted_ahead (PpMergedGraph *self,
     g_hash_table_remove (self->compacted, id);
 
   for (guint i = 0; i < kept->len; i += 2)
-    g_hash_table_insert (self->compacted, g_strdup (kept->pdata[i]), kept->pdata[i + 1]);
+    g_hash_table_insert (self->compacted, kept->pdata[i], kept->pdata[i + 1]);
+  g_hash_table_remove_all (self->compacted_as);
   g_debug ("Kept %u nodes compacted ahead under their new identifier", kept->len / 2);
 }
 

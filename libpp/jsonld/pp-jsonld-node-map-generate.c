@@ -937,7 +937,7 @@ pp_jsonld_node_map_builder_finish (PpJsonldNodeMapBuilder  *builder,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   ok = builder->map == builder->destination ||
-       pp_node_map_merge_from (builder->destination, builder->map, error);
+       pp_node_map_merge_from (builder->destination, builder->map, FALSE, error);
 
   builder_free (builder, !ok);
   return ok;

@@ -56,6 +56,10 @@ node_merge_into (Node            *from,
                  gboolean         copy_values,
                  GError         **error)
 {
+  /* a node or a property made for the merge gets room for what it
+   * receives, no more: a merged map keeps no slack, nor the smaller
+   * arrays it outgrew, for each of its nodes */
+  pp_node_map_prop_reserve (map, &into->types, from->types.n);
   for (guint i = 0; i < from->types.n; i++)
     pp_node_map_prop_add_unique (map, &into->types,
                                  value_copy_into (&from->types.values[i], map, target,
@@ -74,7 +78,6 @@ node_merge_into (Node            *from,
       into->index = copy_values ? pp_node_map_keep_value (map, from->index) : from->index;
     }
 
-  /* a node made for the merge gets room for what it receives, no more */
   if (into->n_props == 0)
     pp_node_map_node_reserve_props (map, into, from->n_props);
 
@@ -83,7 +86,7 @@ node_merge_into (Node            *from,
       Prop *prop = &from->props[i];
       const char *name = pp_node_map_intern (map, prop->name);
 
-      pp_node_map_node_ensure_prop (map, into, name);
+      pp_node_map_prop_reserve (map, pp_node_map_node_ensure_prop (map, into, name), prop->n);
       for (guint j = 0; j < prop->n; j++)
         {
           Value copy = value_copy_into (&prop->values[j], map, target, copy_values);
@@ -99,6 +102,7 @@ node_merge_into (Node            *from,
 gboolean
 pp_node_map_merge_from (PpJsonldNodeMap  *map,
                         PpJsonldNodeMap  *other,
+                        gboolean          copy_all,
                         GError          **error)
 {
   gboolean copy_values;
@@ -130,8 +134,8 @@ pp_node_map_merge_from (PpJsonldNodeMap  *map,
   /* the values of @other point into these; those of its own arena alone
    * (it copied the values of its documents) are copied in turn, so that a
    * map of many small documents does not keep an arena for each */
-  copy_values = other->arenas->len == 0;
-  for (guint i = 0; i < other->arenas->len; i++)
+  copy_values = copy_all || other->arenas->len == 0;
+  for (guint i = 0; !copy_values && i < other->arenas->len; i++)
     pp_node_map_keep_arena (map, g_ptr_array_index (other->arenas, i));
   if (!copy_values)
     {
@@ -181,7 +185,33 @@ pp_jsonld_node_map_add_map (PpJsonldNodeMap  *map,
   g_return_val_if_fail (other != NULL && other != map, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return pp_node_map_merge_from (map, other, error);
+  return pp_node_map_merge_from (map, other, FALSE, error);
+}
+
+/**
+ * pp_jsonld_node_map_add_map_copied:
+ * @map: a node map
+ * @other: the node map to add to @map
+ * @error: return location for a #GError
+ *
+ * pp_jsonld_node_map_add_map(), copying every value object @map keeps of
+ * @other into its own memory (each distinct value once): @map keeps
+ * neither @other's arena nor those of its documents alive, so that a map
+ * that points at the values of its document, without copying them, can
+ * pass them on to @map and be emptied for the next document.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+pp_jsonld_node_map_add_map_copied (PpJsonldNodeMap  *map,
+                                   PpJsonldNodeMap  *other,
+                                   GError          **error)
+{
+  g_return_val_if_fail (map != NULL, FALSE);
+  g_return_val_if_fail (other != NULL && other != map, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return pp_node_map_merge_from (map, other, TRUE, error);
 }
 
 /**

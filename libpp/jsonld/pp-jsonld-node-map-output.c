@@ -28,12 +28,20 @@ output_key (PpJsonldNodeMap *map,
 }
 
 /* The values written for a node's @id, a reference to it and a type
- * are made once, in the map's arena, and shared by every place they
- * appear: the output is read-only, and the map outlives it. */
+ * are made once in the map's arena, and shared by every place they
+ * appear in the output built there: the output is read-only, and the map
+ * outlives it.  The output built in another arena (a node flattened on
+ * its own, a tree) gets its own, so that the map does not keep them: a
+ * map whose nodes are flattened one by one as they arrive would keep an
+ * @id and a reference per node it will never write again. */
 static PpJsonValue *
 node_id_value (PpJsonldNodeMap *map,
+               PpJsonArena     *arena,
                Node            *node)
 {
+  if (arena != map->arena)
+    return pp_json_value_new_string_static (arena, node->id);
+
   if (node->id_value == NULL)
     node->id_value = pp_json_value_new_string_static (map->arena, node->id);
   return node->id_value;
@@ -41,22 +49,30 @@ node_id_value (PpJsonldNodeMap *map,
 
 static PpJsonValue *
 node_reference (PpJsonldNodeMap *map,
+                PpJsonArena     *arena,
                 Node            *node)
 {
-  if (node->reference == NULL)
-    {
-      node->reference = pp_json_value_new_object (map->arena, 1);
-      pp_json_object_append (map->arena, node->reference, PP_JSON_KW (ID),
-                             node_id_value (map, node));
-    }
-  return node->reference;
+  PpJsonValue *reference;
+
+  if (arena == map->arena && node->reference != NULL)
+    return node->reference;
+
+  reference = pp_json_value_new_object (arena, 1);
+  pp_json_object_append (arena, reference, PP_JSON_KW (ID), node_id_value (map, arena, node));
+  if (arena == map->arena)
+    node->reference = reference;
+  return reference;
 }
 
 static PpJsonValue *
 string_value (PpJsonldNodeMap *map,
+              PpJsonArena     *arena,
               const char      *str)
 {
   PpJsonValue *value;
+
+  if (arena != map->arena)
+    return pp_json_value_new_string_static (arena, str);
 
   if (map->string_values == NULL)
     map->string_values = g_hash_table_new (NULL, NULL);
@@ -78,13 +94,13 @@ value_to_value (PpJsonldNodeMap *map,
   switch (value->kind)
     {
     case VALUE_REF:
-      return node_reference (map, pp_node_map_node_resolve (value->v.ref));
+      return node_reference (map, arena, pp_node_map_node_resolve (value->v.ref));
 
     case VALUE_JSON:
       return (PpJsonValue *) value->v.json;
 
     case VALUE_STRING:
-      return string_value (map, value->v.str);
+      return string_value (map, arena, value->v.str);
 
     case VALUE_LIST:
     default:
@@ -288,7 +304,7 @@ pp_node_map_node_to_value (PpJsonldNodeMap      *map,
   PpJsonValue *object = pp_json_value_new_object (arena, 1 + (node->types.n > 0) +
                                                          (node->index != NULL) + node->n_props + 1);
 
-  pp_json_object_append (arena, object, PP_JSON_KW (ID), node_id_value (map, node));
+  pp_json_object_append (arena, object, PP_JSON_KW (ID), node_id_value (map, arena, node));
 
   if (node->types.n > 0)
     pp_json_object_append (arena, object, PP_JSON_KW (TYPE),

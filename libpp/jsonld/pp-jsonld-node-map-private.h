@@ -100,6 +100,9 @@ void             pp_jsonld_node_map_builder_free         (PpJsonldNodeMapBuilder
 gboolean         pp_jsonld_node_map_add_map              (PpJsonldNodeMap      *map,
                                                           PpJsonldNodeMap      *other,
                                                           GError              **error);
+gboolean         pp_jsonld_node_map_add_map_copied       (PpJsonldNodeMap      *map,
+                                                          PpJsonldNodeMap      *other,
+                                                          GError              **error);
 
 char            *pp_jsonld_node_map_generate_blank_node  (PpJsonldNodeMap      *map);
 

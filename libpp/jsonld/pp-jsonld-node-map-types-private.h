@@ -157,6 +157,10 @@ gboolean   pp_node_map_value_equal       (const Value     *a,
 void       pp_node_map_prop_append       (PpJsonldNodeMap *map,
                                           Prop            *prop,
                                           Value            value);
+/* room for @n values in @prop, exactly, if it has none yet */
+void       pp_node_map_prop_reserve      (PpJsonldNodeMap *map,
+                                          Prop            *prop,
+                                          guint            n);
 /* appends @value unless an equal value is there */
 void       pp_node_map_prop_add_unique   (PpJsonldNodeMap *map,
                                           Prop            *prop,
@@ -215,8 +219,11 @@ GPtrArray *pp_node_map_graph_get_nodes   (Graph                *graph,
                                           PpJsonldFlattenFlags  flags);
 
 /* merging (pp-jsonld-node-map-merge.c) */
+/* @copy_all: every value object copied into @map, which then keeps no
+ * arena of @other */
 gboolean   pp_node_map_merge_from        (PpJsonldNodeMap  *map,
                                           PpJsonldNodeMap  *other,
+                                          gboolean          copy_all,
                                           GError          **error);
 
 /* output (pp-jsonld-node-map-output.c): @node as a node object of @arena */

@@ -178,6 +178,18 @@ pp_node_map_prop_append (PpJsonldNodeMap *map,
 }
 
 void
+pp_node_map_prop_reserve (PpJsonldNodeMap *map,
+                          Prop            *prop,
+                          guint            n)
+{
+  if (prop->cap > 0 || n == 0)
+    return;
+
+  prop->values = pp_json_arena_alloc (map->arena, n * sizeof (Value));
+  prop->cap = n;
+}
+
+void
 pp_node_map_prop_add_unique (PpJsonldNodeMap *map,
                              Prop            *prop,
                              Value            value)

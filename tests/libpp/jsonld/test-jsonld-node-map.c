@@ -143,6 +143,62 @@ test_add_map_outlives_other (void)
   g_assert_cmpstr (text, ==, expected);
 }
 
+/* A map that points at its document's values passes copies of them on:
+ * the map merged into keeps neither arena, and the other map can be
+ * emptied for its next document */
+static void
+test_add_map_copied_keeps_no_arena (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(PpJsonldNodeMap) other = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = flatten_tree ();
+  g_autofree char *text = NULL;
+  PpJsonArena *arena;
+  PpJsonValue *expanded = expand_text (document, &arena);
+
+  add_value (other, arena, expanded, "_:d-");
+  pp_json_arena_unref (arena);
+
+  g_assert_true (pp_jsonld_node_map_add_map_copied (map, other, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (map->arenas->len, ==, 0);
+  g_assert_false (other->arena_shared);
+  pp_node_map_reset (other, 0);
+
+  text = flatten_to_text (map);
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* A node flattened into another arena leaves nothing in the map: the
+ * values written for its @id, its references and its types are made in
+ * that arena, not kept in the map for a node written once */
+static void
+test_flatten_node_value_keeps_nothing (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(PpJsonArena) scratch = pp_json_arena_new ();
+  PpJsonArena *arena;
+  PpJsonValue *expanded = expand_text (document, &arena);
+  PpJsonValue *node;
+  Node *a, *b;
+
+  add_value (map, NULL, expanded, "_:d-");
+  pp_json_arena_unref (arena);
+
+  node = pp_jsonld_node_map_flatten_node_value (map, scratch, "http://example.org/a",
+                                                PP_JSONLD_FLATTEN_CANONICAL);
+  g_assert_nonnull (node);
+  g_assert_cmpstr (pp_json_value_get_string (pp_json_object_get (node, PP_JSON_KW (ID))), ==,
+                   "http://example.org/a");
+
+  a = pp_node_map_graph_find_node (pp_node_map_lookup_graph (map, "@default"), "http://example.org/a");
+  b = pp_node_map_graph_find_node (pp_node_map_lookup_graph (map, "@default"), "http://example.org/b");
+  g_assert_null (a->id_value);
+  g_assert_null (b->reference);
+  g_assert_null (map->string_values);
+}
+
 /* A map that copied the values of its documents is copied in turn when
  * merged: the map keeps no arena of it (one per document merged, mostly
  * empty, would be most of the memory of a map of many small documents) */
@@ -715,6 +771,10 @@ main (int    argc,
   g_test_add_func ("/jsonld/node-map/add-map/outlives-other", test_add_map_outlives_other);
   g_test_add_func ("/jsonld/node-map/add-map/copies-copied-values",
                    test_add_map_copies_copied_values);
+  g_test_add_func ("/jsonld/node-map/add-map-copied/keeps-no-arena",
+                   test_add_map_copied_keeps_no_arena);
+  g_test_add_func ("/jsonld/node-map/flatten-node-value/keeps-nothing-in-map",
+                   test_flatten_node_value_keeps_nothing);
   g_test_add_func ("/jsonld/node-map/merge-nodes", test_merge_nodes);
   g_test_add_func ("/jsonld/node-map/merge-nodes/into-new-id/moves", test_merge_nodes_into_new_id);
   g_test_add_func ("/jsonld/node-map/merge-nodes/into-new-id/then-join",
