@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pp-document-loader-private.h"
+#include "pp-jsonld-scratch-private.h"
 #include "pp-jsonld-error.h"
 
 /* how many remote contexts may be nested in one another */
@@ -754,7 +755,7 @@ process_tree (ProcessState     *state,
               gboolean          validate_scoped,
               GError          **error)
 {
-  g_autoptr(PpJsonArena) arena = NULL;
+  PpJsonArena *arena;
   const PpJsonValue *value;
   CacheEntry key = { 0, };
   PpJsonldContext *result;
@@ -767,11 +768,13 @@ process_tree (ProcessState     *state,
   if (result != NULL)
     return result;
 
-  arena = pp_json_arena_new ();
+  /* the processed context keeps nothing of the values */
+  arena = pp_jsonld_scratch_arena_take ();
   value = pp_json_value_from_json_node_unchecked (arena, local_context);
   result = pp_jsonld_context_process_state (state, active, value, base_url, remote_contexts,
                                             override_protected, propagate, validate_scoped,
                                             error);
+  pp_jsonld_scratch_arena_give (arena);
   if (result != NULL)
     cache_store (state->cache, &key, result);
 

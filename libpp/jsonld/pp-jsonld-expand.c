@@ -10,6 +10,7 @@
 #include "pp-jsonld.h"
 #include "pp-jsonld-expand-private.h"
 #include "pp-jsonld-iri-private.h"
+#include "pp-jsonld-scratch-private.h"
 #include "pp-jsonld-util-private.h"
 
 /* The expansion works on JSON values (pp-json-value-private.h): the result
@@ -108,7 +109,7 @@ clear_entries (KeyCacheEntry *entries,
 {
   for (guint i = 0; i < n_entries; i++)
     g_clear_pointer (&entries[i].context, pp_jsonld_context_unref);
-  g_free (entries);
+  memset (entries, 0, n_entries * sizeof (KeyCacheEntry));
 }
 
 static void
@@ -120,21 +121,54 @@ clear_types (TypeCacheEntry *types,
       g_clear_pointer (&types[i].context, pp_jsonld_context_unref);
       g_free (types[i].value);
     }
-  g_free (types);
+  memset (types, 0, n_types * sizeof (TypeCacheEntry));
+}
+
+/* Empties @cache: nothing of a run is known to the next one */
+static void
+key_cache_clear (PpJsonldExpandKeyCache *cache)
+{
+  for (guint i = 0; i < PREFIX_CACHE_SIZE; i++)
+    {
+      g_clear_pointer (&cache->prefixes[i].context, pp_jsonld_context_unref);
+      g_clear_pointer (&cache->prefixes[i].prefix, g_free);
+    }
+  memset (cache->prefixes, 0, sizeof cache->prefixes);
+  g_clear_pointer (&cache->checked, pp_jsonld_context_unref);
+  cache->checked_has_keyword = FALSE;
+  clear_entries (cache->entries, cache->n_entries);
+  cache->entry_misses = 0;
+  clear_types (cache->types, cache->n_types);
+  cache->type_misses = 0;
 }
 
 static void
 key_cache_free (PpJsonldExpandKeyCache *cache)
 {
-  for (guint i = 0; i < PREFIX_CACHE_SIZE; i++)
-    {
-      g_clear_pointer (&cache->prefixes[i].context, pp_jsonld_context_unref);
-      g_free (cache->prefixes[i].prefix);
-    }
-  g_clear_pointer (&cache->checked, pp_jsonld_context_unref);
-  clear_entries (cache->entries, cache->n_entries);
-  clear_types (cache->types, cache->n_types);
+  key_cache_clear (cache);
+  g_free (cache->entries);
+  g_free (cache->types);
   g_free (cache);
+}
+
+/* The caches of runs that ended, emptied: most runs expand a small
+ * document, for which allocating the tables costs more than using them */
+static PpJsonldScratchPool spare_key_caches;
+
+static PpJsonldExpandKeyCache *
+key_cache_take (void)
+{
+  PpJsonldExpandKeyCache *cache = pp_jsonld_scratch_pool_take (&spare_key_caches);
+
+  return cache != NULL ? cache : key_cache_new ();
+}
+
+static void
+key_cache_give (PpJsonldExpandKeyCache *cache)
+{
+  key_cache_clear (cache);
+  if (!pp_jsonld_scratch_pool_give (&spare_key_caches, cache))
+    key_cache_free (cache);
 }
 
 /* After a miss: a table that misses more than twice its size is replaced
@@ -146,6 +180,7 @@ key_cache_missed_entry (PpJsonldExpandKeyCache *cache)
     return;
 
   clear_entries (cache->entries, cache->n_entries);
+  g_free (cache->entries);
   cache->n_entries = MIN (4 * cache->n_entries, KEY_CACHE_MAX);
   cache->entries = g_new0 (KeyCacheEntry, cache->n_entries);
   cache->entry_misses = 0;
@@ -158,6 +193,7 @@ key_cache_missed_type (PpJsonldExpandKeyCache *cache)
     return;
 
   clear_types (cache->types, cache->n_types);
+  g_free (cache->types);
   cache->n_types = MIN (4 * cache->n_types, TYPE_CACHE_MAX);
   cache->types = g_new0 (TypeCacheEntry, cache->n_types);
   cache->type_misses = 0;
@@ -1147,7 +1183,7 @@ typedef struct {
 static void
 run_clear (Run *run)
 {
-  g_clear_pointer (&run->e.keys, key_cache_free);
+  g_clear_pointer (&run->e.keys, key_cache_give);
   g_clear_pointer (&run->e.contexts, g_hash_table_unref);
   g_clear_pointer (&run->e.cache, pp_jsonld_context_cache_free);
   g_clear_pointer (&run->active, pp_jsonld_context_unref);
@@ -1186,7 +1222,7 @@ run_init (Run              *run,
   e->cache = pp_jsonld_context_cache_new ();
   e->contexts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                        (GDestroyNotify) json_node_unref);
-  e->keys = key_cache_new ();
+  e->keys = key_cache_take ();
   e->ordered = pp_jsonld_options_get_ordered (options);
   run->active = pp_jsonld_context_new (options);
 
@@ -1545,24 +1581,25 @@ pp_jsonld_expand_bytes (GBytes           *input,
                         GCancellable     *cancellable,
                         GError          **error)
 {
-  g_autoptr(PpJsonArena) arena = NULL;
+  PpJsonArena *arena;
   PpJsonValue *document;
-  PpJsonValue *expanded;
+  PpJsonValue *expanded = NULL;
+  GBytes *bytes = NULL;
 
   g_return_val_if_fail (input != NULL, NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  arena = pp_json_arena_new ();
+  /* Nothing of the arena outlives the call: the result is written out */
+  arena = pp_jsonld_scratch_arena_take ();
   document = pp_jsonld_parse_document (arena, input, error);
-  if (document == NULL)
-    return NULL;
+  if (document != NULL)
+    expanded = pp_jsonld_expand_value (arena, document, options, cancellable, error);
+  if (expanded != NULL)
+    bytes = pp_json_value_to_bytes (expanded, pretty ? PP_JSON_WRITE_PRETTY : PP_JSON_WRITE_NONE);
+  pp_jsonld_scratch_arena_give (arena);
 
-  expanded = pp_jsonld_expand_value (arena, document, options, cancellable, error);
-  if (expanded == NULL)
-    return NULL;
-
-  return pp_json_value_to_bytes (expanded, pretty ? PP_JSON_WRITE_PRETTY : PP_JSON_WRITE_NONE);
+  return bytes;
 }
 
 /* }}} */

@@ -91,6 +91,59 @@ test_expand_bytes_not_json (void)
   g_assert_true (g_str_has_prefix (error->message, "loading document failed: "));
 }
 
+/* Documents of one shared context (schema.org, processed once for all
+ * expansions) whose keys take the same place in memory and mean other
+ * things: expansions that reuse the memory and caches of earlier ones must
+ * know nothing of them */
+static const char * const alike_documents[] = {
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"A\"}",
+  "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"email\": \"A\"}",
+  "{\"@context\": {\"@vocab\": \"http://example.com/vocab#\"}, \"@type\": \"Person\", \"name\": \"A\"}",
+};
+
+static const char * const alike_expanded[] = {
+  "[{\"@type\":[\"http://schema.org/Person\"],\"http://schema.org/name\":[{\"@value\":\"A\"}]}]",
+  "[{\"@type\":[\"http://schema.org/Person\"],\"http://schema.org/email\":[{\"@value\":\"A\"}]}]",
+  "[{\"@type\":[\"http://example.com/vocab#Person\"],\"http://example.com/vocab#name\":[{\"@value\":\"A\"}]}]",
+};
+
+#define ALIKE_ROUNDS 50
+
+static gpointer
+expand_alike_documents (gpointer data)
+{
+  for (guint round = 0; round < ALIKE_ROUNDS; round++)
+    {
+      guint i = (round + GPOINTER_TO_UINT (data)) % G_N_ELEMENTS (alike_documents);
+      g_autoptr(GBytes) input = g_bytes_new_static (alike_documents[i], strlen (alike_documents[i]));
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = NULL;
+
+      bytes = pp_jsonld_expand_bytes (input, NULL, FALSE, NULL, &error);
+      g_assert_no_error (error);
+      text = bytes_to_string (bytes);
+      g_assert_cmpstr (text, ==, alike_expanded[i]);
+    }
+
+  return NULL;
+}
+
+/* Documents expanded one after another, and on several threads at once,
+ * each as if it were the first */
+static void
+test_expand_bytes_one_after_another (void)
+{
+  GThread *threads[4];
+
+  expand_alike_documents (GUINT_TO_POINTER (0));
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    threads[i] = g_thread_new ("expand", expand_alike_documents, GUINT_TO_POINTER (i));
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+}
+
 /* pp_jsonld_flatten_bytes() writes what pp_jsonld_flatten() gives */
 static void
 test_flatten_bytes_same_as_tree (void)
@@ -585,6 +638,7 @@ main (int    argc,
 
   g_test_add_func ("/jsonld/expand-bytes/same-as-tree", test_expand_bytes_same_as_tree);
   g_test_add_func ("/jsonld/expand-bytes/not-json", test_expand_bytes_not_json);
+  g_test_add_func ("/jsonld/expand-bytes/one-after-another", test_expand_bytes_one_after_another);
   g_test_add_func ("/jsonld/flatten-bytes/same-as-tree", test_flatten_bytes_same_as_tree);
   g_test_add_func ("/jsonld/expand/member-order", test_expand_member_order);
   g_test_add_func ("/jsonld/expand/key-in-its-context", test_expand_key_in_its_context);
