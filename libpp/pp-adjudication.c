@@ -152,8 +152,9 @@ wait_for_retry (Adjudication *adjudication,
 
   add_wake_up (context, g_timeout_source_new (delay_ms), &woken);
   add_wake_up (context, g_cancellable_source_new (adjudication->run->dispatch->stopped), &woken);
-  if (adjudication->run->cancellable != NULL)
-    add_wake_up (context, g_cancellable_source_new (adjudication->run->cancellable), &woken);
+  if (pp_run_get_requests_cancellable (adjudication->run) != NULL)
+    add_wake_up (context, g_cancellable_source_new (pp_run_get_requests_cancellable (adjudication->run)),
+                 &woken);
 
   while (!woken)
     g_main_context_iteration (context, TRUE);
@@ -167,7 +168,7 @@ ask (Adjudication      *adjudication,
      GError           **error)
 {
   PpProcessor *self = adjudication->self;
-  GCancellable *cancellable = adjudication->run->cancellable;
+  GCancellable *cancellable = pp_run_get_requests_cancellable (adjudication->run);
   guint attempt = 0;
 
   for (;;)

@@ -60,6 +60,9 @@ struct _PpProcessor
   GQueue backlog;               /* (element-type Task): waiting for room */
   Run *stream;                  /* the run of pp_processor_submit() */
   Dispatch *dispatch;           /* what pp_processor_stop() ends next */
+  GPtrArray *runs;              /* (element-type Run): the documents' runs
+                                 * under way, whose requests
+                                 * pp_processor_stop_now() aborts */
 
   /* The request path (pp-request-gate.c). limiter_lock guards limiter
    * and adaptive; a request holds its own reference to the limiter it
@@ -94,6 +97,10 @@ struct _Run
   Dispatch *dispatch;           /* documents: the one of their tasks, the
                                  * processor's when the call was made */
   GCancellable *cancellable;    /* (nullable): the caller's */
+  GCancellable *requests;       /* (nullable): documents: the one their
+                                 * requests are sent with, cancelled with
+                                 * the caller's, or to abort them
+                                 * (pp_processor_stop_now()) */
   PpReconciler *reconciler;
   gint64 start_time;
 
@@ -108,6 +115,13 @@ struct _Run
   JsonNode *result;             /* synchronous runs */
   GError *error;
 };
+
+/* What a run's requests are sent with */
+static inline GCancellable *
+pp_run_get_requests_cancellable (Run *run)
+{
+  return run->requests != NULL ? run->requests : run->cancellable;
+}
 
 /* One segment of a run, from admission to its result */
 struct _Task
@@ -145,6 +159,8 @@ void      pp_processor_stop_dispatch        (PpProcessor   *self,
                                              Dispatch      *dispatch,
                                              const GError  *reason);
 GError   *pp_task_new_stopped_error         (Task          *task);
+gboolean  pp_task_was_aborted               (Task          *task,
+                                             const GError  *error);
 gboolean  pp_task_may_send                  (gpointer       task,
                                              GError       **error);
 void      pp_task_send_failed               (gpointer       task,

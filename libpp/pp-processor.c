@@ -412,6 +412,7 @@ pp_processor_finalize (GObject *object)
 
   g_clear_pointer (&self->stream, pp_run_unref);
   g_clear_pointer (&self->dispatch, pp_dispatch_unref);
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
   g_async_queue_unref (self->results);
   pp_main_context_queue_unref (self->events);
   g_hash_table_unref (self->flights);
@@ -870,6 +871,7 @@ pp_processor_init (PpProcessor *self)
   self->results = g_async_queue_new_full ((GDestroyNotify) pp_result_free);
   self->flights = pp_processor_new_flight_table ();
   self->dispatch = pp_dispatch_new ();
+  self->runs = g_ptr_array_new ();
   g_mutex_init (&self->lock);
   g_mutex_init (&self->flight_lock);
   g_mutex_init (&self->limiter_lock);

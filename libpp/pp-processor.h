@@ -198,6 +198,8 @@ GBytes      *pp_processor_process_document_bytes_finish (PpProcessor         *pr
 
 PP_AVAILABLE_IN_0_2
 void         pp_processor_stop                     (PpProcessor          *processor);
+PP_AVAILABLE_IN_0_2
+void         pp_processor_stop_now                 (PpProcessor          *processor);
 
 PP_AVAILABLE_IN_0_2
 void         pp_processor_set_limiter              (PpProcessor          *processor,

@@ -43,6 +43,7 @@ pp_run_unref (Run *run)
     return;
 
   g_clear_object (&run->reconciler);
+  g_clear_object (&run->requests);
   g_clear_object (&run->cancellable);
   g_clear_object (&run->task);
   g_clear_pointer (&run->result, json_node_unref);
@@ -221,6 +222,8 @@ run_complete (Run      *run,
       return;
     }
   run->completed = TRUE;
+  if (run->requests != NULL)
+    g_ptr_array_remove_fast (self->runs, run);
   done = run->done;
   failed = run->failed;
   total = run->total;
@@ -305,6 +308,7 @@ run_cancelled (GCancellable *cancellable,
 {
   Run *run = user_data;
 
+  g_cancellable_cancel (run->requests);
   if (run->reconciler != NULL)
     pp_reconciler_cancel (run->reconciler);
 
@@ -413,7 +417,7 @@ attempt_begin (Attempt *attempt,
 {
   gint64 remaining_us;
 
-  attempt->run_cancellable = task->run->cancellable;
+  attempt->run_cancellable = pp_run_get_requests_cancellable (task->run);
   if (task->deadline == 0)
     {
       attempt->cancellable = attempt->run_cancellable != NULL ? g_object_ref (attempt->run_cancellable) : NULL;
@@ -584,6 +588,13 @@ pp_processor_worker (gpointer data,
   if (error != NULL)
     pp_processor_redact_error (self, error);
 
+  /* A request aborted by pp_processor_stop_now(): its segment is stopped */
+  if (jsonld == NULL && pp_task_was_aborted (task, error))
+    {
+      g_clear_error (&error);
+      error = pp_task_new_stopped_error (task);
+    }
+
   if (jsonld == NULL && task_missed_deadline (task, error))
     {
       GError *deadline_error = pp_task_new_deadline_error (task, error);
@@ -697,6 +708,7 @@ document_start_run (DocumentStart  *start,
   run = pp_run_new (self, pp_document_get_name (document), segments->len, start->cancellable, FALSE);
   run->task = start->gtask != NULL ? g_object_ref (start->gtask) : NULL;
   run->dispatch = pp_dispatch_ref (start->dispatch);
+  run->requests = g_cancellable_new ();
   run->reconciler = pp_reconciler_new (segments->len, start->output_form);
   g_object_set (run->reconciler,
                 "document-iri", pp_document_get_base_iri (document) != NULL
@@ -728,6 +740,9 @@ document_start_run (DocumentStart  *start,
     }
 
   g_mutex_lock (&self->lock);
+  /* Until it completes (run_complete()) */
+  if (!run->completed)
+    g_ptr_array_add (self->runs, run);
   for (guint i = 0; i < segments->len; i++)
     g_queue_push_tail (&self->backlog, pp_task_new (run, segments->pdata[i]));
   /* Pushing a task to the pool may start a thread: this thread starts

@@ -14,7 +14,13 @@
  * sends no request (the check of pp_convert_context_ask_client()), while
  * the requests already sent finish. An LLM error that no request can
  * escape (pp_llm_error_is_fatal()) stops it the same way and becomes the
- * error of its runs. */
+ * error of its runs.
+ *
+ * A document's requests are sent with a cancellable of its run's own
+ * (Run:requests), cancelled when the caller's is: pp_processor_stop_now()
+ * cancels it too, without the caller's, so that the segments whose
+ * requests it aborts fail as stopped and the run completes with the
+ * graph of the others, as after pp_processor_stop(). */
 
 Dispatch *
 pp_dispatch_new (void)
@@ -95,6 +101,19 @@ pp_task_new_stopped_error (Task *task)
                       pp_segment_get_index (task->segment), task->run->name);
 }
 
+/* Whether @error, the failure of an attempt at @task, is the abort of its
+ * request by pp_processor_stop_now(), not a cancel of the caller's */
+gboolean
+pp_task_was_aborted (Task         *task,
+                     const GError *error)
+{
+  Run *run = task->run;
+
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+         run->requests != NULL && g_cancellable_is_cancelled (run->requests) &&
+         !g_cancellable_is_cancelled (run->cancellable);
+}
+
 /* The PpConvertContextMaySendFunc of a task's conversion: a request is
  * sent only while the task's dispatch goes on */
 gboolean
@@ -165,4 +184,50 @@ pp_processor_stop (PpProcessor *processor)
   g_return_if_fail (PP_IS_PROCESSOR (processor));
 
   pp_processor_stop_dispatch (processor, NULL, NULL);
+}
+
+/**
+ * pp_processor_stop_now:
+ * @processor: a #PpProcessor
+ *
+ * Stops dispatch as [method@Pp.Processor.stop] does, and aborts the
+ * requests in flight of the documents under way, including those of
+ * documents stopped before: their segments fail with
+ * %PP_PROCESSOR_ERROR_STOPPED too. Each document under way then
+ * completes at once with the graph of the segments that were converted,
+ * or, when none was, with the error %PP_PROCESSOR_ERROR_STOPPED.
+ *
+ * Cancelling a run's #GCancellable aborts its requests as well, but the
+ * run then ends with %G_IO_ERROR_CANCELLED and no graph: this is the way
+ * to stop at once and keep what was done, say on a second Ctrl+C.
+ * Segments given with [method@Pp.Processor.submit] are stopped as by
+ * [method@Pp.Processor.stop]: their requests in flight finish.
+ *
+ * Thread-safe.
+ *
+ * Since: 0.2
+ */
+void
+pp_processor_stop_now (PpProcessor *processor)
+{
+  g_autoptr(GPtrArray) runs = NULL;
+
+  g_return_if_fail (PP_IS_PROCESSOR (processor));
+
+  pp_processor_stop_dispatch (processor, NULL, NULL);
+
+  g_mutex_lock (&processor->lock);
+  runs = g_ptr_array_copy (processor->runs, (GCopyFunc) pp_run_ref, NULL);
+  g_mutex_unlock (&processor->lock);
+  g_ptr_array_set_free_func (runs, (GDestroyNotify) pp_run_unref);
+
+  if (runs->len > 0)
+    g_info ("Aborting the requests in flight of %u %s", runs->len,
+            runs->len == 1 ? "document" : "documents");
+  for (guint i = 0; i < runs->len; i++)
+    {
+      Run *run = runs->pdata[i];
+
+      g_cancellable_cancel (run->requests);
+    }
 }

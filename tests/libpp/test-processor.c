@@ -2014,6 +2014,104 @@ test_stop_mid_run (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (fixture->processor, &failures);
 }
 
+/* An answer whose body never ends: its request stays in flight until the
+ * client gives it up */
+static void
+push_endless_answer (PpTestServer *server)
+{
+  pp_test_server_push_endless_reply (server,
+                                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                     "Content-Length: 100000\r\n\r\n",
+                                     " ", 50);
+}
+
+/* Stopping now aborts the requests in flight: their segments fail with
+ * STOPPED as the ones not started do, and the run completes at once with
+ * the graph of the segments converted before */
+static void
+test_stop_now_aborts_requests (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (6);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GHashTable) names = NULL;
+  Failures failures = { 0, };
+  guint finished = 0;
+
+  /* Two answers, then two that never end */
+  pp_processor_set_max_workers (fixture->processor, 2);
+  pp_test_server_push_content (fixture->server,
+                               "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Ada\"}");
+  pp_test_server_push_content (fixture->server,
+                               "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Grace\"}");
+  push_endless_answer (fixture->server);
+  push_endless_answer (fixture->server);
+  g_signal_connect (fixture->processor, "segment-failed", G_CALLBACK (count_failure), &failures);
+  g_signal_connect (fixture->processor, "progress", G_CALLBACK (count_progress), &finished);
+
+  pp_processor_process_document_async (fixture->processor, document, NULL, document_done, &result);
+  g_assert_true (pp_test_server_wait_for_requests (fixture->server, 4, 10000));
+  while (finished < 2)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (result);
+
+  pp_processor_stop_now (fixture->processor);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  graph = pp_processor_process_document_finish (fixture->processor, result, &error);
+  g_assert_no_error (error);
+  names = collect_names (graph);
+  g_assert_cmpuint (g_hash_table_size (names), ==, 2);
+  g_assert_true (g_hash_table_contains (names, "Ada"));
+  g_assert_true (g_hash_table_contains (names, "Grace"));
+
+  wait_for_failures (&failures, 4);
+  g_assert_cmpuint (failures.stopped, ==, 4);
+  g_assert_cmpuint (failures.total, ==, 4);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 4);
+  /* The client gave the two endless answers up */
+  g_assert_true (pp_test_server_wait_for_raw_replies_done (fixture->server, 10000));
+  g_signal_handlers_disconnect_by_data (fixture->processor, &failures);
+  g_signal_handlers_disconnect_by_data (fixture->processor, &finished);
+}
+
+/* After a stop, stopping now still aborts the requests that the stop let
+ * finish */
+static void
+test_stop_now_after_stop (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (1);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  Failures failures = { 0, };
+
+  push_endless_answer (fixture->server);
+  g_signal_connect (fixture->processor, "segment-failed", G_CALLBACK (count_failure), &failures);
+
+  pp_processor_process_document_async (fixture->processor, document, NULL, document_done, &result);
+  g_assert_true (pp_test_server_wait_for_requests (fixture->server, 1, 10000));
+  pp_processor_stop (fixture->processor);
+  g_assert_null (result);
+
+  pp_processor_stop_now (fixture->processor);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* Nothing was converted */
+  graph = pp_processor_process_document_finish (fixture->processor, result, &error);
+  g_assert_error (error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_STOPPED);
+  g_assert_null (graph);
+  wait_for_failures (&failures, 1);
+  g_assert_cmpuint (failures.stopped, ==, 1);
+  g_assert_cmpuint (pp_test_server_get_request_count (fixture->server), ==, 1);
+  g_signal_handlers_disconnect_by_data (fixture->processor, &failures);
+}
+
 /* A retry waiting when the processor stops does not keep the run waiting:
  * the run completes with STOPPED, nothing having been converted */
 static void
@@ -2864,6 +2962,8 @@ main (int   argc,
   ADD ("fatal/quota-stops-run", test_fatal_quota, FALSE);
   ADD ("fatal/next-run-goes-on", test_fatal_next_run, FALSE);
   ADD ("stop/mid-run", test_stop_mid_run, FALSE);
+  ADD ("stop/now-aborts-requests", test_stop_now_aborts_requests, FALSE);
+  ADD ("stop/now-after-stop", test_stop_now_after_stop, FALSE);
   ADD ("stop/while-retry-waits", test_stop_while_retry_waits, FALSE);
   ADD ("segment-timeout/keeps-failing", test_segment_timeout_retries, FALSE);
   ADD ("segment-timeout/aborts-attempt", test_segment_timeout_aborts_attempt, FALSE);

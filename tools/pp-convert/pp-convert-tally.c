@@ -5,39 +5,54 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "pp-convert-tally.h"
 
 /* While a document is converted, the tally keeps, from the processor's
- * signals, the JSON-LD of each segment done, as the converter's JSON text,
- * and which segments failed for good. When the run is interrupted, what is left is the segments neither
- * done nor failed: the tally lists them, and, when the run was cancelled
- * and so gave no graph, merges the graphs of the segments done into the
- * graph the processor would have made of them. */
+ * signals, which segments were done and which failed for good. When the
+ * run is interrupted, what is left is the segments neither done nor
+ * failed: the tally lists them, and, when the run was stopped before any
+ * segment was converted and so gave no graph, makes the graph of none,
+ * as the processor's own reconciler would have made it. The graphs of the
+ * segments done are the run's to keep: a run stopped at once
+ * (pp_processor_stop_now()) still completes with them.
+ *
+ * How many segments the document makes is asked of the segmenter only
+ * then: splitting the document is the run's first work, and splitting it
+ * here as well, before the run starts, would delay the first request. */
+
+typedef enum
+{
+  SEGMENT_MISSING,
+  SEGMENT_DONE,
+  SEGMENT_FAILED,
+} SegmentState;
 
 struct _Tally
 {
   char *name;
-  guint n_segments;
-  PpSegment **segments;        /* by index: the segments done */
-  GBytes **graphs;             /* by index: their JSON-LD, until merged */
-  gboolean *failed;            /* by index: whether it failed for good */
+  PpSegmenter *segmenter;
+  PpDocument *document;
+  gboolean counted;
+  guint n_segments;            /* once counted */
+  GByteArray *states;          /* of SegmentState, by index */
   PpReconciler *reconciler;    /* merging, or NULL */
   TallyMergedFunc merged_func;
   gpointer merged_data;
 };
 
-/* @n_segments: the segments of the document @name */
+/* The segments of @document, as @segmenter splits it */
 Tally *
-tally_new (const char *name,
-           guint       n_segments)
+tally_new (PpSegmenter *segmenter,
+           PpDocument  *document)
 {
   Tally *tally = g_new0 (Tally, 1);
 
-  tally->name = g_strdup (name);
-  tally->n_segments = n_segments;
-  tally->segments = g_new0 (PpSegment *, n_segments);
-  tally->graphs = g_new0 (GBytes *, n_segments);
-  tally->failed = g_new0 (gboolean, n_segments);
+  tally->name = g_strdup (pp_document_get_name (document));
+  tally->segmenter = g_object_ref (segmenter);
+  tally->document = g_object_ref (document);
+  tally->states = g_byte_array_new ();
 
   return tally;
 }
@@ -54,43 +69,69 @@ tally_free (Tally *tally)
       pp_reconciler_cancel (tally->reconciler);
       g_object_unref (tally->reconciler);
     }
-  for (guint i = 0; i < tally->n_segments; i++)
-    {
-      g_clear_pointer (&tally->segments[i], pp_segment_unref);
-      g_clear_pointer (&tally->graphs[i], g_bytes_unref);
-    }
-  g_free (tally->segments);
-  g_free (tally->graphs);
-  g_free (tally->failed);
+  g_byte_array_unref (tally->states);
+  g_object_unref (tally->document);
+  g_object_unref (tally->segmenter);
   g_free (tally->name);
   g_free (tally);
 }
 
-static gboolean
-is_known (Tally     *tally,
-          PpSegment *segment)
+/* Makes room for the first @n_segments segments, missing until told */
+static void
+tally_grow (Tally *tally,
+            guint  n_segments)
+{
+  guint before = tally->states->len;
+
+  if (n_segments <= before)
+    return;
+
+  g_byte_array_set_size (tally->states, n_segments);
+  memset (tally->states->data + before, SEGMENT_MISSING, n_segments - before);
+}
+
+/* How many segments the document makes: counted the first time it is
+ * asked */
+static guint
+tally_get_n_segments (Tally *tally)
+{
+  if (!tally->counted)
+    {
+      g_autoptr(GPtrArray) segments = pp_segmenter_split_document (tally->segmenter,
+                                                                   tally->document);
+
+      tally->n_segments = segments->len;
+      tally->counted = TRUE;
+      tally_grow (tally, tally->n_segments);
+    }
+
+  return tally->n_segments;
+}
+
+/* Records that @segment became @state, unless something did before */
+static void
+tally_set_state (Tally        *tally,
+                 PpSegment    *segment,
+                 SegmentState  state)
 {
   guint index = pp_segment_get_index (segment);
 
   /* Once merging began, what comes late is left out, as it is of the list
    * of the missing */
-  return index < tally->n_segments && tally->reconciler == NULL;
-}
-
-/* @jsonld: the segment's JSON-LD, as #PpProcessor::segment-done-bytes
- * gives it */
-void
-tally_add_done (Tally     *tally,
-                PpSegment *segment,
-                GBytes    *jsonld)
-{
-  guint index = pp_segment_get_index (segment);
-
-  if (!is_known (tally, segment) || tally->segments[index] != NULL)
+  if (tally->reconciler != NULL)
     return;
 
-  tally->segments[index] = pp_segment_ref (segment);
-  tally->graphs[index] = g_bytes_ref (jsonld);
+  tally_grow (tally, index + 1);
+  if (tally->states->data[index] == SEGMENT_MISSING)
+    tally->states->data[index] = state;
+}
+
+/* @segment was converted */
+void
+tally_add_done (Tally     *tally,
+                PpSegment *segment)
+{
+  tally_set_state (tally, segment, SEGMENT_DONE);
 }
 
 /* @segment failed for good: it is not missing */
@@ -98,23 +139,23 @@ void
 tally_add_failed (Tally     *tally,
                   PpSegment *segment)
 {
-  if (is_known (tally, segment))
-    tally->failed[pp_segment_get_index (segment)] = TRUE;
+  tally_set_state (tally, segment, SEGMENT_FAILED);
 }
 
 static gboolean
 is_missing (Tally *tally,
             guint  index)
 {
-  return tally->segments[index] == NULL && !tally->failed[index];
+  return tally->states->data[index] == SEGMENT_MISSING;
 }
 
 guint
 tally_get_n_missing (Tally *tally)
 {
+  guint n_segments = tally_get_n_segments (tally);
   guint n = 0;
 
-  for (guint i = 0; i < tally->n_segments; i++)
+  for (guint i = 0; i < n_segments; i++)
     n += is_missing (tally, i);
 
   return n;
@@ -153,8 +194,9 @@ tally_describe_missing (Tally *tally)
 {
   g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autofree char *ranges = NULL;
+  guint n_segments = tally_get_n_segments (tally);
 
-  for (guint i = 0; i < tally->n_segments; i++)
+  for (guint i = 0; i < n_segments; i++)
     if (is_missing (tally, i))
       g_array_append_val (missing, i);
 
@@ -163,7 +205,7 @@ tally_describe_missing (Tally *tally)
 
   ranges = format_ranges ((const guint *) (gpointer) missing->data, missing->len);
   return g_strdup_printf ("%s: %u of %u segments not converted: %s",
-                          tally->name, missing->len, tally->n_segments, ranges);
+                          tally->name, missing->len, n_segments, ranges);
 }
 
 static void
@@ -174,45 +216,35 @@ on_merged (PpReconciler *reconciler,
   tally->merged_func (json_node_ref (graph), tally->merged_data);
 }
 
-/* Merges the graphs of the segments done, in @form, with their provenance
- * if @provenance, as the processor does, and gives the graph to @func on
- * the main context. Once. */
+/* Makes the graph of a document none of whose segments was converted,
+ * in @form, with provenance if @provenance, as the processor's reconciler
+ * would have made it, and gives it to @func on the main context. Once. */
 void
-tally_merge (Tally           *tally,
-             PpOutputForm     form,
-             gboolean         provenance,
-             TallyMergedFunc  func,
-             gpointer         user_data)
+tally_merge_none (Tally           *tally,
+                  PpOutputForm     form,
+                  gboolean         provenance,
+                  TallyMergedFunc  func,
+                  gpointer         user_data)
 {
   g_autoptr(GError) not_converted = NULL;
+  guint n_segments;
 
   g_return_if_fail (tally->reconciler == NULL);
 
+  n_segments = tally_get_n_segments (tally);
+
   tally->merged_func = func;
   tally->merged_data = user_data;
-  tally->reconciler = pp_reconciler_new (tally->n_segments, form);
-  /* Entities minted their identifiers from the document, as in the
-   * processor's own reconciler */
+  tally->reconciler = pp_reconciler_new (n_segments, form);
   g_object_set (tally->reconciler, "document-iri", tally->name, "provenance", provenance, NULL);
   g_signal_connect (tally->reconciler, "finished", G_CALLBACK (on_merged), tally);
 
   not_converted = g_error_new (PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_STOPPED,
                                "%s: not converted", tally->name);
-  for (guint i = 0; i < tally->n_segments; i++)
+  for (guint i = 0; i < n_segments; i++)
     {
-      g_autoptr(GBytes) jsonld = g_steal_pointer (&tally->graphs[i]);
-      JsonNode *graph = NULL;
+      g_autoptr(PpSegment) placeholder = pp_segment_new (i, "", 0, 0, NULL);
 
-      if (jsonld != NULL)
-        graph = pp_json_parse (g_bytes_get_data (jsonld, NULL), (gssize) g_bytes_get_size (jsonld), NULL);
-
-      if (graph != NULL)
-        pp_reconciler_add_graph (tally->reconciler, tally->segments[i], graph);
-      else
-        {
-          g_autoptr(PpSegment) placeholder = pp_segment_new (i, "", 0, 0, NULL);
-
-          pp_reconciler_add_failure (tally->reconciler, placeholder, not_converted);
-        }
+      pp_reconciler_add_failure (tally->reconciler, placeholder, not_converted);
     }
 }

@@ -11,22 +11,21 @@ G_BEGIN_DECLS
 
 typedef struct _Tally Tally;
 
-/* Called on the main context with the merged graph, owned by the callee,
- * or NULL if it could not be made */
+/* Called on the main context with the graph, owned by the callee, or NULL
+ * if it could not be made */
 typedef void (*TallyMergedFunc) (JsonNode *graph,
                                  gpointer  user_data);
 
-Tally *tally_new               (const char      *name,
-                                guint            n_segments);
+Tally *tally_new               (PpSegmenter     *segmenter,
+                                PpDocument      *document);
 void   tally_free              (Tally           *tally);
 void   tally_add_done          (Tally           *tally,
-                                PpSegment       *segment,
-                                GBytes          *jsonld);
+                                PpSegment       *segment);
 void   tally_add_failed        (Tally           *tally,
                                 PpSegment       *segment);
 guint  tally_get_n_missing     (Tally           *tally);
 char  *tally_describe_missing  (Tally           *tally);
-void   tally_merge             (Tally           *tally,
+void   tally_merge_none        (Tally           *tally,
                                 PpOutputForm     form,
                                 gboolean         provenance,
                                 TallyMergedFunc  func,

@@ -59,7 +59,6 @@ typedef struct
 
   /* Interruption: the first SIGINT or SIGTERM stops dispatch, the second
    * aborts the requests in flight too, the third ends the process */
-  GCancellable *cancellable;   /* of the documents' runs */
   guint n_interrupts;
   int interrupted_by;          /* the first signal's number, or 0 */
   gboolean incomplete;         /* some segment was left out for it */
@@ -292,7 +291,7 @@ on_segment_done (PpProcessor *processor,
                  GBytes      *jsonld,
                  Job         *job)
 {
-  tally_add_done (job->tally, segment, jsonld);
+  tally_add_done (job->tally, segment);
 }
 
 /* Failures are reported one by one up to this many, then counted */
@@ -487,7 +486,7 @@ partial_graph_merged (JsonNode *graph,
   if (graph == NULL)
     {
       g_set_error (&job->error, PP_PROCESSOR_ERROR, PP_PROCESSOR_ERROR_RECONCILE,
-                   "%s: the graphs of the segments converted could not be merged",
+                   "%s: the graph of no segment could not be made",
                    pp_document_get_name (current_document (job)));
       g_main_loop_quit (job->loop);
       return;
@@ -511,12 +510,11 @@ document_done (GObject      *source,
   else
     graph = pp_processor_process_document_finish (job->processor, result, &error);
 
-  /* Interrupted before any segment was converted, or with the requests in
-   * flight aborted: the run gave no graph, the graph is made of the
-   * segments converted, as the run would have made it */
+  /* Interrupted before any segment was converted: the run gave no graph,
+   * the output is the graph of none */
   if (error != NULL && job->interrupted_by != 0 && is_not_converted_error (error))
     {
-      tally_merge (job->tally, job->form, job->provenance, partial_graph_merged, job);
+      tally_merge_none (job->tally, job->form, job->provenance, partial_graph_merged, job);
       return;
     }
 
@@ -570,15 +568,14 @@ process_next (Job *job)
   document = job->documents->pdata[job->next++];
 
   /* The run splits the document on libpp's threads, after the call
-   * returns: the tally counts its segments the same way beforehand */
+   * returns: the tally counts its segments the same way, if it must */
   g_clear_pointer (&job->tally, tally_free);
-  job->tally = tally_new (pp_document_get_name (document),
-                          count_document_segments (pp_processor_get_segmenter (job->processor), document));
+  job->tally = tally_new (pp_processor_get_segmenter (job->processor), document);
   if (job->writes_bytes)
-    pp_processor_process_document_bytes_async (job->processor, document, job->cancellable,
+    pp_processor_process_document_bytes_async (job->processor, document, NULL,
                                                document_done, job);
   else
-    pp_processor_process_document_async (job->processor, document, job->cancellable,
+    pp_processor_process_document_async (job->processor, document, NULL,
                                          document_done, job);
 }
 
@@ -741,7 +738,8 @@ interrupt (Job *job,
       break;
 
     case 2:
-      g_cancellable_cancel (job->cancellable);
+      /* The runs complete with the graph of what was converted */
+      pp_processor_stop_now (job->processor);
       print_note ("interrupted again: aborting the requests in flight");
       break;
 
@@ -973,7 +971,6 @@ main (int   argc,
   g_autoptr(JsonNode) graph = NULL;
   g_autofree char *endpoint_error = NULL;
   g_autofree char *limits_error = NULL;
-  g_autoptr(GCancellable) cancellable = NULL;
   PpOutputForm form;
   gboolean nquads;
   gboolean takes_source;
@@ -1201,7 +1198,6 @@ main (int   argc,
       g_object_set (merger, "provenance", !opt_no_provenance, NULL);
     }
 
-  cancellable = g_cancellable_new ();
   job.loop = loop;
   job.processor = processor;
   job.merger = merger;
@@ -1211,9 +1207,8 @@ main (int   argc,
   job.writes_bytes = !nquads && merger == NULL;
   job.provenance = !opt_no_provenance;
   job.verbose = opt_verbose;
-  job.cancellable = cancellable;
 
-  /* The segments' JSON-LD as text: no tree is built for the tally */
+  /* The segments done, as text: no tree is built for the tally */
   g_signal_connect (processor, "segment-done-bytes", G_CALLBACK (on_segment_done), &job);
   g_signal_connect (processor, "segment-failed", G_CALLBACK (on_segment_failed), &job);
   if (merger != NULL)
