@@ -8,6 +8,9 @@
 #include <errno.h>
 #include <locale.h>
 #include <signal.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -953,6 +956,20 @@ check_range (const char *option,
   return FALSE;
 }
 
+/* Large blocks (the tables that grow with the merged graph) come from mmap
+ * and go back to the system when they are freed. glibc raises its mmap
+ * threshold to the size of each such block freed, and the blocks under it
+ * come from the heap from then on, where the space they leave once freed
+ * stays the process's: a long run keeps megabytes it no longer uses (3 MB
+ * at 10,000 segments). Setting the threshold keeps it where it starts. */
+static void
+tune_allocator (void)
+{
+#ifdef __GLIBC__
+  mallopt (M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -978,6 +995,7 @@ main (int   argc,
   Job job = { 0, };
   int status = EXIT_FAILED;
 
+  tune_allocator ();
   setlocale (LC_ALL, "");
 
   option_context = g_option_context_new (NULL);
