@@ -44,8 +44,9 @@
  * hash pointers; the arrays of an entity, the buckets below and the lists
  * of referrers live in the arena too, and so do the identifiers minted.
  * The entities that share a name or a link, and the longer names each name's last words end, are gathered in buckets as the
- * nodes arrive. Once the last segment is in, the entities are put in the
- * order of their identifiers, and the groups are found with
+ * nodes arrive, and the entities in a few runs sorted by identifier,
+ * merged as they grow. Once the last segment is in, the runs are merged
+ * into the order of their identifiers, and the groups are found with
  * union-find over those records, visiting nodes and keys in sorted order,
  * so they depend only on the merged graph, never on the order the segments
  * arrived in: only the buckets that several entities share are visited,
@@ -186,8 +187,14 @@ struct _PpEntityResolver
   GHashTable *by_id;           /* interned id → Entity (in the arena),
                                 * until grouped */
   GPtrArray *arrived;          /* (element-type Entity): by slot, until
-                                * grouped, when its array is sorted into
+                                * grouped */
+  GPtrArray *by_id_runs;       /* (element-type Entity): the same, in runs
+                                * sorted by identifier, merged as they
+                                * grow (add_sorted_run()); once grouped,
+                                * merged into one and its array made
                                 * @entities */
+  GArray *run_ends;            /* (element-type guint): where each run of
+                                * @by_id_runs ends */
   GHashTable *name_keys;       /* an interned name as written → its
                                 * interned key, or NULL */
   GHashTable *families;        /* an interned type → its family
@@ -1008,6 +1015,62 @@ compare_entity_ids (const void *a,
 }
 
 
+/* Merges the last two runs of @by_id_runs into one */
+static void
+merge_last_runs (Resolver *self)
+{
+  guint n_runs = self->run_ends->len;
+  guint end = g_array_index (self->run_ends, guint, n_runs - 1);
+  guint middle = g_array_index (self->run_ends, guint, n_runs - 2);
+  guint start = n_runs > 2 ? g_array_index (self->run_ends, guint, n_runs - 3) : 0;
+  Entity **items = (Entity **) self->by_id_runs->pdata;
+  /* the first run moves aside; the merged one fills its place from the
+   * start, never overtaking the second run it reads */
+  g_autofree Entity **first = g_memdup2 (items + start, (middle - start) * sizeof (Entity *));
+  guint i = 0, j = middle, at = start;
+
+  while (i < middle - start && j < end)
+    items[at++] = compare_entity_ids (&first[i], &items[j]) <= 0 ? first[i++] : items[j++];
+  while (i < middle - start)
+    items[at++] = first[i++];
+
+  g_array_index (self->run_ends, guint, n_runs - 2) = end;
+  g_array_set_size (self->run_ends, n_runs - 1);
+}
+
+/* Adds the entities that arrived since the last call, in @arrived from
+ * @from, to @by_id_runs: a run sorted by identifier, merged with the runs
+ * before it no longer than itself, so that the runs are few and sorting
+ * the whole once grouped costs a few merges rather than a sort */
+static void
+add_sorted_run (Resolver *self,
+                guint     from)
+{
+  guint n = self->arrived->len - from;
+
+  if (n == 0)
+    return;
+
+  for (guint i = from; i < self->arrived->len; i++)
+    g_ptr_array_add (self->by_id_runs, self->arrived->pdata[i]);
+  if (n > 1)
+    qsort (self->by_id_runs->pdata + self->by_id_runs->len - n, n, sizeof (Entity *),
+           compare_entity_ids);
+  g_array_append_val (self->run_ends, self->by_id_runs->len);
+
+  while (self->run_ends->len > 1)
+    {
+      guint n_runs = self->run_ends->len;
+      guint end = g_array_index (self->run_ends, guint, n_runs - 1);
+      guint middle = g_array_index (self->run_ends, guint, n_runs - 2);
+      guint start = n_runs > 2 ? g_array_index (self->run_ends, guint, n_runs - 3) : 0;
+
+      if (end - middle < middle - start)
+        break;
+      merge_last_runs (self);
+    }
+}
+
 /* The entity of the node @id, interned, made when first seen */
 static Entity *
 lookup_entity (Resolver   *self,
@@ -1172,6 +1235,8 @@ pp_entity_resolver_new (void)
   self->scratch = g_string_new (NULL);
   self->by_id = g_hash_table_new (NULL, NULL);
   self->arrived = g_ptr_array_new ();
+  self->by_id_runs = g_ptr_array_new ();
+  self->run_ends = g_array_new (FALSE, FALSE, sizeof (guint));
   self->name_keys = g_hash_table_new (NULL, NULL);
   self->families = g_hash_table_new (NULL, NULL);
   self->candidate_index = pp_merge_candidate_index_new ();
@@ -1205,6 +1270,7 @@ pp_entity_resolver_add_nodes (PpEntityResolver *self,
 {
   Graph *graph = pp_node_map_lookup_graph (map, NULL);
   PropertyNames names;
+  guint from;
 
   g_return_if_fail (self->entities == NULL);
 
@@ -1212,6 +1278,7 @@ pp_entity_resolver_add_nodes (PpEntityResolver *self,
     return;
 
   property_names_init (names, map);
+  from = self->arrived->len;
   for (guint i = 0; i < graph->order->len; i++)
     {
       Node *node = g_ptr_array_index (graph->order, i);
@@ -1219,6 +1286,7 @@ pp_entity_resolver_add_nodes (PpEntityResolver *self,
       if (node->merged_into == NULL)
         entity_add (self, node, names);
     }
+  add_sorted_run (self, from);
 }
 
 /**
@@ -1646,10 +1714,11 @@ pp_entity_resolver_group (PpEntityResolver *self,
    * their identifiers, in place, those left out dropped; the arrival order
    * and the provisional groups are done with */
   n_arrived = self->arrived->len;
-  self->entities = (Entity **) g_ptr_array_steal (self->arrived, NULL);
+  while (self->run_ends->len > 1)
+    merge_last_runs (self);
+  self->entities = (Entity **) g_ptr_array_steal (self->by_id_runs, NULL);
   if (self->entities == NULL)
     self->entities = g_new0 (Entity *, 1);
-  qsort (self->entities, n_arrived, sizeof (Entity *), compare_entity_ids);
   self->index_of_slot = g_new (guint, MAX (n_arrived, 1));
   for (guint i = 0; i < n_arrived; i++)
     {
@@ -1668,6 +1737,8 @@ pp_entity_resolver_group (PpEntityResolver *self,
     }
   self->n_entities = n;
   g_clear_pointer (&self->arrived, g_ptr_array_unref);
+  g_clear_pointer (&self->by_id_runs, g_ptr_array_unref);
+  g_clear_pointer (&self->run_ends, g_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->name_keys, g_hash_table_unref);
   g_clear_pointer (&self->families, g_hash_table_unref);
@@ -1710,6 +1781,8 @@ pp_entity_resolver_free (PpEntityResolver *self)
   g_hash_table_unref (self->left_out);
   groups_clear (&self->groups);
   g_clear_pointer (&self->arrived, g_ptr_array_unref);
+  g_clear_pointer (&self->by_id_runs, g_ptr_array_unref);
+  g_clear_pointer (&self->run_ends, g_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_clear_pointer (&self->name_keys, g_hash_table_unref);
   g_clear_pointer (&self->families, g_hash_table_unref);

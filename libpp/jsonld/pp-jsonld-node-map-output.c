@@ -147,18 +147,21 @@ canonical_append (GString           *out,
     {
     case PP_JSON_TYPE_OBJECT:
       {
-        g_autoptr(GPtrArray) keys = pp_json_object_get_keys_sorted (value);
+        guint n = pp_json_value_get_size (value);
+        const PpJsonMember *members = pp_json_object_get_members (value);
+        /* one member is in order already: a reference, most often */
+        g_autoptr(GPtrArray) keys = n > 1 ? pp_json_object_get_keys_sorted (value) : NULL;
 
         g_string_append_c (out, '{');
-        for (guint i = 0; i < keys->len; i++)
+        for (guint i = 0; i < n; i++)
           {
-            const char *key = g_ptr_array_index (keys, i);
+            const char *key = keys != NULL ? g_ptr_array_index (keys, i) : members[i].key;
 
             if (i > 0)
               g_string_append_c (out, ',');
             canonical_append_string (out, key, strlen (key));
             g_string_append_c (out, ':');
-            canonical_append (out, pp_json_object_get (value, key));
+            canonical_append (out, keys != NULL ? pp_json_object_get (value, key) : members[i].value);
           }
         g_string_append_c (out, '}');
         break;
@@ -204,7 +207,8 @@ canonical_append (GString           *out,
 }
 
 typedef struct {
-  char        *key;
+  const char  *key;     /* in the buffer of the keys, once it is written */
+  gsize        offset;  /* of @key in that buffer */
   PpJsonValue *value;
 } SortItem;
 
@@ -248,7 +252,8 @@ prop_to_value (PpJsonldNodeMap      *map,
   if ((flags & PP_JSONLD_FLATTEN_CANONICAL) && n > 1)
     {
       g_autofree SortItem *items = g_new (SortItem, n);
-      g_autoptr(GString) buf = g_string_new (NULL);
+      /* the keys one after the other, each ended by a NUL */
+      g_autoptr(GString) keys = g_string_new (NULL);
       guint n_items = 0;
 
       for (guint i = 0; i < n; i++)
@@ -259,18 +264,17 @@ prop_to_value (PpJsonldNodeMap      *map,
             continue;
 
           items[n_items].value = value_to_value (map, arena, value);
-          g_string_truncate (buf, 0);
-          canonical_append (buf, items[n_items].value);
-          items[n_items].key = g_strdup (buf->str);
+          items[n_items].offset = keys->len;
+          canonical_append (keys, items[n_items].value);
+          g_string_append_c (keys, '\0');
           n_items++;
         }
 
+      for (guint i = 0; i < n_items; i++)
+        items[i].key = keys->str + items[i].offset;
       qsort (items, n_items, sizeof (SortItem), compare_sort_items);
       for (guint i = 0; i < n_items; i++)
-        {
-          pp_json_array_append (arena, array, items[i].value);
-          g_free (items[i].key);
-        }
+        pp_json_array_append (arena, array, items[i].value);
     }
   else
     {

@@ -15,9 +15,11 @@
 
 #define DOCUMENT_IRI "file:///home/ada/notes.md"
 
-/* The node map of the graph @text, expanded */
+/* The node map of the graph @text, expanded, its blank nodes labelled
+ * with @prefix */
 static PpJsonldNodeMap *
-node_map_new (const char *text)
+node_map_new_with_prefix (const char *text,
+                          const char *prefix)
 {
   g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
   g_autoptr(JsonNode) tree = json_from_string (text, NULL);
@@ -27,10 +29,17 @@ node_map_new (const char *text)
 
   expanded = pp_jsonld_expand (tree, options, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (pp_jsonld_node_map_add_document (map, expanded, "_:s0-", NULL, &error));
+  g_assert_true (pp_jsonld_node_map_add_document (map, expanded, prefix, NULL, &error));
   g_assert_no_error (error);
 
   return g_steal_pointer (&map);
+}
+
+/* The node map of the graph @text, expanded, as the first segment's */
+static PpJsonldNodeMap *
+node_map_new (const char *text)
+{
+  return node_map_new_with_prefix (text, "_:s0-");
 }
 
 /* Whether the default graph of @map has a node @id */
@@ -121,6 +130,83 @@ test_mint_same_name_twice (void)
   g_assert_true (set_has (changed, "_:s0-1"));
 }
 
+#define N_SEGMENTS 40
+
+/* The identifiers of the merged graph's nodes, one a line, once the
+ * segments' graphs arrived in @order (segment indexes) and their nodes
+ * were resolved, without minted identifiers: each group keeps its first
+ * blank node by identifier */
+static char *
+resolve_segments (const guint *order)
+{
+  g_autoptr(PpJsonldNodeMap) merged = pp_jsonld_node_map_new ();
+  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new ();
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GHashTable) changed = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < N_SEGMENTS; i++)
+    {
+      /* segments 3, 10, 17… describe one person; every segment the
+       * place */
+      g_autofree char *text = g_strdup_printf ("{\"@context\": \"https://schema.org\", \"@graph\": ["
+                                               "{\"@type\": \"Person\", \"name\": \"Ada %u\"},"
+                                               "{\"@type\": \"Place\", \"name\": \"Boston\"}]}",
+                                               order[i] % 7);
+      g_autofree char *prefix = g_strdup_printf ("_:s%u-", order[i]);
+      g_autoptr(PpJsonldNodeMap) map = node_map_new_with_prefix (text, prefix);
+
+      g_assert_true (pp_jsonld_node_map_add_map_copied (merged, map, &error));
+      g_assert_no_error (error);
+      pp_entity_resolver_add_nodes (resolver, map);
+    }
+
+  pp_entity_resolver_group (resolver, merged, DOCUMENT_IRI, FALSE);
+  candidates = pp_entity_resolver_find_candidates (resolver);
+  changed = pp_entity_resolver_merge (resolver, NULL);
+
+  ids = pp_jsonld_node_map_get_node_ids (merged, NULL, TRUE);
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (out, "%s\n", (const char *) ids->pdata[i]);
+
+  return g_string_free (out, FALSE);
+}
+
+/* The groups, and the node each is merged into, depend on the nodes, not
+ * on the order their segments arrived in, however many segments */
+static void
+test_groups_whatever_the_order (void)
+{
+  guint forward[N_SEGMENTS], backward[N_SEGMENTS], shuffled[N_SEGMENTS];
+  g_autofree char *expected = NULL;
+  g_autofree char *from_backward = NULL;
+  g_autofree char *from_shuffled = NULL;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+
+  for (guint i = 0; i < N_SEGMENTS; i++)
+    forward[i] = backward[N_SEGMENTS - 1 - i] = shuffled[i] = i;
+  for (guint i = N_SEGMENTS - 1; i > 0; i--)
+    {
+      guint j = g_rand_int_range (rand, 0, i + 1);
+      guint swap = shuffled[i];
+
+      shuffled[i] = shuffled[j];
+      shuffled[j] = swap;
+    }
+
+  /* the groups' first nodes by identifier: "_:s10-…" before "_:s3-…",
+   * "_:s16-…" before "_:s2-…" */
+  expected = resolve_segments (forward);
+  g_assert_cmpstr (expected, ==,
+                   "_:s0-0\n_:s0-1\n_:s1-0\n_:s10-0\n_:s11-0\n_:s12-0\n_:s13-0\n_:s16-0\n");
+  from_backward = resolve_segments (backward);
+  g_assert_cmpstr (from_backward, ==, expected);
+  from_shuffled = resolve_segments (shuffled);
+  g_assert_cmpstr (from_shuffled, ==, expected);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -129,6 +215,7 @@ main (int   argc,
 
   g_test_add_func ("/entity-resolver/mint/taken-by-a-node", test_mint_taken_by_node);
   g_test_add_func ("/entity-resolver/mint/left-out-node-apart", test_mint_same_name_twice);
+  g_test_add_func ("/entity-resolver/group/whatever-the-order", test_groups_whatever_the_order);
 
   return g_test_run ();
 }
