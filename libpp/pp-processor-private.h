@@ -110,6 +110,8 @@ struct _Run
   guint total;
   guint done;
   guint failed;
+  guint n_started;              /* tasks that began a first attempt */
+  guint first_wave;             /* how many begin before the first answer */
   char *first_error;
   gboolean completed;
   JsonNode *result;             /* synchronous runs */

@@ -55,6 +55,18 @@ void pp_reconciler_add_bytes (PpReconciler *reconciler,
                               GBytes       *jsonld,
                               gboolean      is_expanded);
 
+/* Like pp_reconciler_new(); unless @prepares_at_start, the thread prepares
+ * the output context only when pp_reconciler_prepare_output_context() asks,
+ * and not at all once a segment came: a run asks once its first requests
+ * are out, so that they do not compete with it for the CPUs */
+PpReconciler *pp_reconciler_new_full (guint        n_segments,
+                                      PpOutputForm form,
+                                      gboolean     prepares_at_start);
+
+/* Has the thread prepare the output context now, unless a segment came
+ * before. Thread-safe. */
+void pp_reconciler_prepare_output_context (PpReconciler *reconciler);
+
 void pp_reconciler_set_done_func (PpReconciler         *reconciler,
                                   PpReconcilerDoneFunc  func,
                                   gpointer              user_data,

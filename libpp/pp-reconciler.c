@@ -160,6 +160,7 @@ typedef enum {
   ITEM_GRAPH,
   ITEM_FAILURE,
   ITEM_STOP,
+  ITEM_PREPARE,                /* prepare the output context now */
 } ItemKind;
 
 typedef struct
@@ -190,6 +191,7 @@ typedef struct
   PpMainContextQueue *emissions; /* (element-type Emission): the signals */
   guint n_segments;
   PpOutputForm form;
+  gboolean prepares_at_start;  /* or when asked (ITEM_PREPARE) */
 
   GMutex lock;
   char *document_iri;          /* for the minted identifiers */
@@ -367,6 +369,20 @@ merge_item (PpMergedGraph  *merged,
          pp_merged_graph_add_value (merged, item->segment, arena, document, item->is_expanded, error);
 }
 
+static void
+prepare_output_context (State *state)
+{
+  gboolean provenance;
+
+  if (state->form != PP_OUTPUT_FORM_COMPACTED)
+    return;
+
+  g_mutex_lock (&state->lock);
+  provenance = state->provenance;
+  g_mutex_unlock (&state->lock);
+  pp_merged_graph_prepare_output_context (provenance);
+}
+
 static gpointer
 reconcile_thread (gpointer data)
 {
@@ -379,17 +395,13 @@ reconcile_thread (gpointer data)
   guint failed = 0;
   gint64 merge_start;
   gint64 last_arrival = 0;
-  gboolean provenance;
   gboolean needs_tree;
 
   /* Until the first graph arrives, prepare the output context (processed
    * once per process, then shared): the converters' first answers need it
-   * too, and would otherwise wait for it */
-  g_mutex_lock (&state->lock);
-  provenance = state->provenance;
-  g_mutex_unlock (&state->lock);
-  if (state->form == PP_OUTPUT_FORM_COMPACTED && pp_linger_queue_is_empty (state->queue))
-    pp_merged_graph_prepare_output_context (provenance);
+   * too, and would otherwise wait for it. At the start, or when asked */
+  if (state->prepares_at_start && pp_linger_queue_is_empty (state->queue))
+    prepare_output_context (state);
 
   while (done + failed < state->n_segments)
     {
@@ -399,6 +411,15 @@ reconcile_thread (gpointer data)
         {
           item_free (item);
           goto out;
+        }
+
+      /* A graph merged already needed the context, and processed it */
+      if (item->kind == ITEM_PREPARE)
+        {
+          if (merged == NULL)
+            prepare_output_context (state);
+          item_free (item);
+          continue;
         }
 
       /* Made when the first segment arrives, with the properties set by
@@ -739,6 +760,14 @@ PpReconciler *
 pp_reconciler_new (guint        n_segments,
                    PpOutputForm form)
 {
+  return pp_reconciler_new_full (n_segments, form, TRUE);
+}
+
+PpReconciler *
+pp_reconciler_new_full (guint        n_segments,
+                        PpOutputForm form,
+                        gboolean     prepares_at_start)
+{
   PpReconciler *self = g_object_new (PP_TYPE_RECONCILER, NULL);
   State *state = self->state;
   g_autoptr(GMainContext) context = g_main_context_ref_thread_default ();
@@ -748,6 +777,7 @@ pp_reconciler_new (guint        n_segments,
                                                 emit_in_context, (GDestroyNotify) emission_free);
   state->n_segments = n_segments;
   state->form = form;
+  state->prepares_at_start = prepares_at_start;
 
   self->thread = g_thread_new ("pp-reconciler", reconcile_thread, state_ref (state));
 
@@ -895,6 +925,19 @@ pp_reconciler_cancel (PpReconciler *reconciler)
 
   item = g_new0 (Item, 1);
   item->kind = ITEM_STOP;
+  pp_linger_queue_push_front (reconciler->state->queue, item);
+}
+
+void
+pp_reconciler_prepare_output_context (PpReconciler *reconciler)
+{
+  Item *item;
+
+  g_return_if_fail (PP_IS_RECONCILER (reconciler));
+
+  /* At the front, and not counted with the segments */
+  item = g_new0 (Item, 1);
+  item->kind = ITEM_PREPARE;
   pp_linger_queue_push_front (reconciler->state->queue, item);
 }
 

@@ -517,6 +517,7 @@ pp_processor_worker (gpointer data,
   GQueue to_return = G_QUEUE_INIT;
   Attempt attempt = { NULL, };
   gboolean run_over;
+  gboolean first_wave_out = FALSE;
 
   /* Finishing the task may drop the last reference of the run, and so of
    * the processor */
@@ -533,10 +534,17 @@ pp_processor_worker (gpointer data,
       task->started_time = start;
       if (self->segment_timeout_s > 0)
         task->deadline = start + (gint64) self->segment_timeout_s * G_USEC_PER_SEC;
+      first_wave_out = ++run->n_started == run->first_wave;
     }
   g_mutex_unlock (&self->lock);
   pp_processor_push_admitted (self, &admitted);
   pp_processor_return_admitted (&to_return);
+
+  /* The run's first requests are on their way, and their answers are
+   * tens of milliseconds off: the CPUs are free for the output
+   * context until then */
+  if (first_wave_out && run->reconciler != NULL)
+    pp_reconciler_prepare_output_context (run->reconciler);
 
   g_mutex_lock (&self->stats.lock);
   self->stats.running++;
@@ -709,7 +717,8 @@ document_start_run (DocumentStart  *start,
   run->task = start->gtask != NULL ? g_object_ref (start->gtask) : NULL;
   run->dispatch = pp_dispatch_ref (start->dispatch);
   run->requests = g_cancellable_new ();
-  run->reconciler = pp_reconciler_new (segments->len, start->output_form);
+  run->first_wave = MIN (segments->len, (guint) g_atomic_int_get (&self->max_workers));
+  run->reconciler = pp_reconciler_new_full (segments->len, start->output_form, FALSE);
   g_object_set (run->reconciler,
                 "document-iri", pp_document_get_base_iri (document) != NULL
                                   ? pp_document_get_base_iri (document)

@@ -248,6 +248,45 @@ test_process_document_bytes_same_as_tree (Fixture       *fixture,
       }
 }
 
+/* How many times @needle occurs in @haystack */
+static guint
+count_occurrences (const char *haystack,
+                   const char *needle)
+{
+  guint n = 0;
+
+  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
+    n++;
+
+  return n;
+}
+
+/* A run asks its reconciler for the output context once its first wave
+ * of requests is out, while the other segments are still to come: the
+ * request is not counted as a segment, and every segment is merged */
+static void
+test_process_document_output_context_asked_mid_run (Fixture       *fixture,
+                                                    gconstpointer  user_data)
+{
+  g_autoptr(PpDocument) document = make_document (24);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) graph = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *text = NULL;
+
+  g_object_set (fixture->processor, "output-form", PP_OUTPUT_FORM_COMPACTED, "provenance", TRUE, NULL);
+
+  graph = pp_processor_process_document (fixture->processor, document, NULL, &error);
+  g_assert_no_error (error);
+  text = pp_jsonld_to_json (graph, TRUE);
+  g_assert_cmpuint (count_occurrences (text, "\"pp:SegmentRef\""), ==, 24);
+
+  bytes = process_bytes_async (fixture->processor, document, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   text, strlen (text));
+}
+
 static void
 on_finished_keep_graph (PpProcessor *processor,
                         JsonNode    *graph,
@@ -2932,6 +2971,7 @@ main (int   argc,
   ADD ("process-document-bytes/same-as-tree", test_process_document_bytes_same_as_tree, FALSE);
   ADD ("process-document-bytes/finished-signal", test_process_document_bytes_finished_signal, FALSE);
   ADD ("process-document-bytes/all-failed", test_process_document_bytes_all_failed, FALSE);
+  ADD ("process-document/output-context-asked-mid-run", test_process_document_output_context_asked_mid_run, FALSE);
   ADD ("signals/main-thread", test_signals_main_thread, FALSE);
   ADD ("signals/other-thread", test_signals_thread, FALSE);
   ADD ("signals/segment-merged", test_signals_segment_merged, FALSE);
