@@ -14,6 +14,7 @@
 #include "pp-json-value-private.h"
 #include "pp-jsonld-expand-private.h"
 #include "pp-merged-graph-private.h"
+#include "pp-test-text.h"
 
 static const char * const answers[] = {
   "{\"@context\": \"https://schema.org\", \"@type\": \"Person\", \"name\": \"Ada Lovelace\","
@@ -220,18 +221,6 @@ test_add_value_expanded (void)
   g_assert_cmpstr (text, ==, expected);
 }
 
-static guint
-count_occurrences (const char *text,
-                   const char *needle)
-{
-  guint n = 0;
-
-  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-
-  return n;
-}
-
 /* Literals the nodes compacted ahead keep as they were compacted:
  * escapes, characters beyond ASCII, numbers of every shape, booleans, a
  * language, a type */
@@ -284,10 +273,10 @@ test_compacted_as_flattened (void)
 
   /* Boston once; the two with identifier 7 one node; Massachusetts
    * described twice, one node; Hopper is Grace Hopper */
-  g_assert_cmpuint (count_occurrences (text, "\"Boston\""), ==, 1);
-  g_assert_cmpuint (count_occurrences (text, "\"identifier\": 7"), ==, 1);
-  g_assert_cmpuint (count_occurrences (text, "\"type\": \"State\""), ==, 1);
-  g_assert_cmpuint (count_occurrences (text, "\"type\": \"Person\""), ==, 2);
+  g_assert_cmpuint (pp_test_count_occurrences (text, "\"Boston\""), ==, 1);
+  g_assert_cmpuint (pp_test_count_occurrences (text, "\"identifier\": 7"), ==, 1);
+  g_assert_cmpuint (pp_test_count_occurrences (text, "\"type\": \"State\""), ==, 1);
+  g_assert_cmpuint (pp_test_count_occurrences (text, "\"type\": \"Person\""), ==, 2);
 }
 
 /* The nodes compacted ahead, kept as text until the end, give their

@@ -11,6 +11,7 @@
 #include "pp-mock-answer.h"
 #include "pp-test-converters.h"
 #include "pp-test-server.h"
+#include "pp-test-text.h"
 
 #define N_PARAGRAPHS 60
 
@@ -248,19 +249,6 @@ test_process_document_bytes_same_as_tree (Fixture       *fixture,
       }
 }
 
-/* How many times @needle occurs in @haystack */
-static guint
-count_occurrences (const char *haystack,
-                   const char *needle)
-{
-  guint n = 0;
-
-  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-
-  return n;
-}
-
 /* A run asks its reconciler for the output context once its first wave
  * of requests is out, while the other segments are still to come: the
  * request is not counted as a segment, and every segment is merged */
@@ -279,7 +267,7 @@ test_process_document_output_context_asked_mid_run (Fixture       *fixture,
   graph = pp_processor_process_document (fixture->processor, document, NULL, &error);
   g_assert_no_error (error);
   text = pp_jsonld_to_json (graph, TRUE);
-  g_assert_cmpuint (count_occurrences (text, "\"pp:SegmentRef\""), ==, 24);
+  g_assert_cmpuint (pp_test_count_occurrences (text, "\"pp:SegmentRef\""), ==, 24);
 
   bytes = process_bytes_async (fixture->processor, document, &error);
   g_assert_no_error (error);

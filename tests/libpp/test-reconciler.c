@@ -9,6 +9,8 @@
 
 #include <libpp/libpp.h>
 
+#include "pp-test-text.h"
+
 /* Segments whose graphs share nodes: a node is described again by later
  * segments, a node first seen as a bare reference gets properties later,
  * blank nodes, lists, language-tagged and typed values */
@@ -155,19 +157,6 @@ reconcile (const char * const *texts,
   return reconcile_document (texts, order, n, form, NULL, TRUE);
 }
 
-/* How many times @needle occurs in @haystack */
-static guint
-count (const char *haystack,
-       const char *needle)
-{
-  guint n = 0;
-
-  for (const char *p = strstr (haystack, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-
-  return n;
-}
-
 /* The compacted graph is compacted node by node while the segments
  * arrive; it must be what compacting the whole flattened graph gives */
 static void
@@ -219,11 +208,11 @@ test_arrival_order (void)
   g_assert_nonnull (strstr (first, "\"Anonymous\""));
   g_assert_nonnull (strstr (first, "\"Launch\""));
   g_assert_nonnull (strstr (first, "\"https://acme.example\""));
-  g_assert_cmpuint (count (first, "\"id\": \"https://example.org/acme\","), ==, 1);
-  g_assert_cmpuint (count (first, "\"id\": \"https://example.org/bob\","), ==, 1);
+  g_assert_cmpuint (pp_test_count_occurrences (first, "\"id\": \"https://example.org/acme\","), ==, 1);
+  g_assert_cmpuint (pp_test_count_occurrences (first, "\"id\": \"https://example.org/bob\","), ==, 1);
   /* With the provenance of every segment, which does not depend on the
    * order either */
-  g_assert_cmpuint (count (first, "\"type\": \"pp:SegmentRef\""), ==, 6);
+  g_assert_cmpuint (pp_test_count_occurrences (first, "\"type\": \"pp:SegmentRef\""), ==, 6);
   g_assert_nonnull (strstr (first, "\"pp:section\": \"Guide / Part Two\""));
 
   for (gsize i = 1; i < G_N_ELEMENTS (orders); i++)
@@ -396,7 +385,7 @@ test_provenance_segments (void)
   g_assert_cmpstr (ada, ==, "0 0 4 Guide; 1 100 104 Guide / Part Two");
   g_assert_cmpstr (charles, ==, "0 0 4 Guide");
   g_assert_cmpstr (engine, ==, "2 200 204 Guide");
-  g_assert_cmpuint (count (text, "\"type\": \"pp:SegmentRef\""), ==, 3);
+  g_assert_cmpuint (pp_test_count_occurrences (text, "\"type\": \"pp:SegmentRef\""), ==, 3);
 }
 
 /* Without provenance, nothing of it is in the output */
@@ -441,7 +430,7 @@ resolve (const char * const *texts,
   first = reconcile_document (texts, order, n, PP_OUTPUT_FORM_COMPACTED, DOCUMENT_IRI, mint_ids);
   first_flattened = reconcile_document (texts, order, n, PP_OUTPUT_FORM_FLATTENED,
                                         DOCUMENT_IRI, mint_ids);
-  check_compaction = count (first, "\n      \"id\": ") > 1;
+  check_compaction = pp_test_count_occurrences (first, "\n      \"id\": ") > 1;
   if (check_compaction)
     assert_compacted_matches_flattened (texts, order, n);
 

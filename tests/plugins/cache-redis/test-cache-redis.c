@@ -13,6 +13,7 @@
 #include "pp-test-redis.h"
 #include "pp-test-secret.h"
 #include "pp-test-server.h"
+#include "pp-test-text.h"
 
 #define PLUGIN_DOMAIN "libpp-cache-redis"
 
@@ -1425,18 +1426,6 @@ run_tool (Run        *run,
   run->status = g_subprocess_get_exit_status (process);
 }
 
-static guint
-count_occurrences (const char *text,
-                   const char *needle)
-{
-  guint n = 0;
-
-  for (const char *p = strstr (text, needle); p != NULL; p = strstr (p + 1, needle))
-    n++;
-
-  return n;
-}
-
 static char *
 write_document (const char *dir)
 {
@@ -1502,7 +1491,7 @@ test_pp_convert_redis_down (void)
   g_assert_cmpint (quiet.status, ==, 0);
   g_assert_cmpuint (pp_test_server_get_request_count (server), ==, N_SEGMENTS);
   g_assert_nonnull (strstr (quiet.err, "redis://alice:***@127.0.0.1:"));
-  g_assert_cmpuint (count_occurrences (quiet.err, PLUGIN_DOMAIN "-WARNING"), ==, 1);
+  g_assert_cmpuint (pp_test_count_occurrences (quiet.err, PLUGIN_DOMAIN "-WARNING"), ==, 1);
   pp_test_secret_assert_absent (quiet.err, PASSWORD);
   pp_test_secret_assert_absent (quiet.out, PASSWORD);
   g_assert_true (g_file_get_contents (stats_path, &stats, NULL, NULL));
