@@ -14,6 +14,7 @@
 #include "pp-merged-graph-private.h"
 #include "pp-merge-candidates-private.h"
 #include "pp-jsonld.h"
+#include "pp-jsonld-scratch-private.h"
 #include "pp-jsonld-util-private.h"
 
 /**
@@ -347,26 +348,30 @@ has_handler (State *state,
 }
 
 /* Merges the graph of @item into @merged: read from its text straight into
- * values, when it came as text */
+ * values, when it came as text, in an arena borrowed for the call (the
+ * merged graph copies what it keeps and holds no reference on it) */
 static gboolean
 merge_item (PpMergedGraph  *merged,
             Item           *item,
             GError        **error)
 {
-  g_autoptr(PpJsonArena) arena = NULL;
+  PpJsonArena *arena;
   PpJsonValue *document;
   const char *data;
   gsize size;
+  gboolean added;
 
   if (item->graph != NULL)
     return pp_merged_graph_add (merged, item->segment, item->graph, error);
 
-  arena = pp_json_arena_new ();
+  arena = pp_jsonld_scratch_arena_take ();
   data = g_bytes_get_data (item->jsonld, &size);
   document = pp_json_value_parse (arena, data != NULL ? data : "", (gssize) MIN (size, G_MAXSSIZE), error);
+  added = document != NULL &&
+          pp_merged_graph_add_value (merged, item->segment, arena, document, item->is_expanded, error);
+  pp_jsonld_scratch_arena_give (arena);
 
-  return document != NULL &&
-         pp_merged_graph_add_value (merged, item->segment, arena, document, item->is_expanded, error);
+  return added;
 }
 
 static void

@@ -218,6 +218,14 @@ PpJsonldContext        *pp_jsonld_context_process_cached (PpJsonldContextCache *
                                                           GCancellable     *cancellable,
                                                           GError          **error);
 
+/* The context a document's string @context makes of the initial context
+ * @active, when the document loader of @options has processed it already;
+ * %NULL when it is to be processed */
+PpJsonldContext        *pp_jsonld_context_lookup_remote (PpJsonldContext  *active,
+                                                         const char       *iri_reference,
+                                                         const char       *base_url,
+                                                         PpJsonldOptions  *options);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpJsonldContext, pp_jsonld_context_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpJsonldContextCache, pp_jsonld_context_cache_free)
 

@@ -790,6 +790,45 @@ get_loader (PpJsonldOptions *options)
 }
 
 /**
+ * pp_jsonld_context_lookup_remote:
+ * @active: the active context
+ * @iri_reference: a local context that is a string: the IRI of a remote
+ *   context, maybe relative to @base_url
+ * @base_url: (nullable): the base URL of the local context
+ * @options: (nullable): the options, for the document loader
+ *
+ * What the Context Processing algorithm makes of @iri_reference on top of
+ * @active (propagated, protected terms kept, scoped contexts validated)
+ * when @active is an initial context and the document loader keeps the
+ * result from an earlier document: the usual local context of an LLM's
+ * answer, found without converting it to a tree or copying anything.
+ *
+ * Returns: (transfer full) (nullable): the new active context, or %NULL
+ *   when it is to be processed
+ */
+PpJsonldContext *
+pp_jsonld_context_lookup_remote (PpJsonldContext  *active,
+                                 const char       *iri_reference,
+                                 const char       *base_url,
+                                 PpJsonldOptions  *options)
+{
+  g_autofree char *iri = NULL;
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (active != NULL, NULL);
+  g_return_val_if_fail (iri_reference != NULL, NULL);
+
+  if (!context_is_initial (active))
+    return NULL;
+
+  /* as pp_jsonld_context_process_state() names it */
+  iri = pp_jsonld_iri_resolve (base_url, iri_reference);
+  key = initial_remote_key (active, TRUE, iri);
+
+  return pp_document_loader_get_derived (get_loader (options), key, context_ref_func);
+}
+
+/**
  * pp_jsonld_context_process_cached:
  * @cache: (nullable): a cache of processed contexts
  * @active: the active context

@@ -290,6 +290,10 @@ pp_jsonld_expansion_apply_context (PpJsonldExpansion  *e,
                                    gboolean            propagate,
                                    GError            **error)
 {
+  /* made for the first document that needs it: most need none */
+  if (e->cache == NULL)
+    e->cache = pp_jsonld_context_cache_new ();
+
   return pp_jsonld_context_process_cached (e->cache, active, local, base_url,
                                            override_protected, propagate, e->options,
                                            e->cancellable, error);
@@ -303,8 +307,13 @@ context_node (PpJsonldExpansion  *e,
               const PpJsonValue  *value,
               GError            **error)
 {
-  JsonNode *node = g_hash_table_lookup (e->contexts, value);
+  JsonNode *node;
 
+  if (e->contexts == NULL)
+    e->contexts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
+                                         (GDestroyNotify) json_node_unref);
+
+  node = g_hash_table_lookup (e->contexts, value);
   if (node == NULL)
     {
       g_autoptr(GError) local_error = NULL;
@@ -331,8 +340,23 @@ apply_local_context (PpJsonldExpansion  *e,
                      const char         *base_url,
                      GError            **error)
 {
-  JsonNode *local = context_node (e, value, error);
+  JsonNode *local;
 
+  /* A string, such as "https://schema.org", names a context that the
+   * document loader has most often processed for an earlier document */
+  if (pp_json_value_is_string (value) &&
+      strlen (pp_json_value_get_string (value)) == pp_json_value_get_string_length (value) &&
+      !g_cancellable_is_cancelled (e->cancellable))
+    {
+      PpJsonldContext *known = pp_jsonld_context_lookup_remote (active,
+                                                                pp_json_value_get_string (value),
+                                                                base_url, e->options);
+
+      if (known != NULL)
+        return known;
+    }
+
+  local = context_node (e, value, error);
   if (local == NULL)
     return NULL;
 
@@ -1219,9 +1243,6 @@ run_init (Run              *run,
   e->names = arena;
   e->options = options;
   e->cancellable = cancellable;
-  e->cache = pp_jsonld_context_cache_new ();
-  e->contexts = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
-                                       (GDestroyNotify) json_node_unref);
   e->keys = key_cache_take ();
   e->ordered = pp_jsonld_options_get_ordered (options);
   run->active = pp_jsonld_context_new (options);
@@ -1238,9 +1259,8 @@ run_init (Run              *run,
       if (!pp_jsonld_node_validate_utf8 (expand_context, PP_JSONLD_MAX_DEPTH, error))
         return FALSE;
 
-      processed = pp_jsonld_context_process_cached (e->cache, run->active, expand_context,
-                                                    run->base, FALSE, TRUE, options,
-                                                    cancellable, error);
+      processed = pp_jsonld_expansion_apply_context (e, run->active, expand_context,
+                                                     run->base, FALSE, TRUE, error);
       if (processed == NULL)
         return FALSE;
       g_clear_pointer (&run->active, pp_jsonld_context_unref);

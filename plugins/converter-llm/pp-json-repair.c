@@ -455,6 +455,32 @@ find_fenced_block (const char  *text,
   return TRUE;
 }
 
+/* The answer as it is, without the space around it, when it is an object
+ * or an array of objects that is JSON already: what the search below
+ * would find in it, found without copying it character by character.
+ * %NULL, with nothing reported, when the answer needs the search: it has
+ * a code fence, prose around the value or something to mend. */
+static GString *
+take_whole_answer (const char *text,
+                   const char *end)
+{
+  const char *start = text;
+
+  while (start < end && g_ascii_isspace (*start))
+    start++;
+  while (end > start && g_ascii_isspace (end[-1]))
+    end--;
+
+  if (start == end || find_opening_bracket (start, end, TRUE) != start ||
+      (end[-1] != '}' && end[-1] != ']') ||
+      (gsize) (end - start) > G_MAXSSIZE ||
+      memmem (start, end - start, "```", 3) != NULL ||
+      !pp_json_validate (start, end - start, NULL))
+    return NULL;
+
+  return g_string_new_len (start, end - start);
+}
+
 /**
  * pp_json_repair:
  * @text: an LLM's answer
@@ -479,15 +505,21 @@ pp_json_repair (const char  *text,
   const char *end = text + strlen (text);
   const char *block_start;
   const char *block_end;
+  GString *root;
 
   g_return_val_if_fail (text != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  root = take_whole_answer (text, end);
+  if (root != NULL)
+    return root;
 
   if (find_fenced_block (text, &block_start, &block_end) &&
       find_opening_bracket (block_start, block_end, FALSE) != NULL)
     {
       g_autoptr(GError) block_error = NULL;
-      GString *root = parse_first_value (block_start, block_end, &block_error);
+
+      root = parse_first_value (block_start, block_end, &block_error);
 
       if (root != NULL)
         return root;

@@ -144,6 +144,137 @@ test_expand_bytes_one_after_another (void)
     g_thread_join (threads[i]);
 }
 
+/* Documents whose @context is a string, naming contexts that give "name"
+ * other meanings, directly or relative to the base of the document: each
+ * expands with its own context, the first time (processed) and afterwards
+ * (found processed), on several threads at once */
+typedef struct {
+  const char *base;
+  const char *context;
+  const char *expanded;
+} StringContextCase;
+
+static const StringContextCase string_context_cases[] = {
+  { NULL, "http://example.org/a.jsonld",
+    "[{\"http://example.org/a#name\":[{\"@value\":\"A\"}]}]" },
+  { NULL, "http://example.org/b.jsonld",
+    "[{\"http://example.org/b#name\":[{\"@value\":\"A\"}]}]" },
+  { "http://example.org/", "a.jsonld",
+    "[{\"http://example.org/a#name\":[{\"@value\":\"A\"}]}]" },
+  { "http://example.net/", "a.jsonld",
+    "[{\"http://example.net/a#name\":[{\"@value\":\"A\"}]}]" },
+  { NULL, "https://schema.org",
+    "[{\"http://schema.org/name\":[{\"@value\":\"A\"}]}]" },
+};
+
+static const char * const string_context_documents[][2] = {
+  { "http://example.org/a.jsonld", "{\"@context\": {\"name\": \"http://example.org/a#name\"}}" },
+  { "http://example.org/b.jsonld", "{\"@context\": {\"name\": \"http://example.org/b#name\"}}" },
+  { "http://example.net/a.jsonld", "{\"@context\": {\"name\": \"http://example.net/a#name\"}}" },
+};
+
+#define STRING_CONTEXT_ROUNDS 40
+
+typedef struct {
+  PpDocumentLoader *loader;
+  guint             first;
+} StringContextRun;
+
+static gpointer
+expand_string_context_documents (gpointer data)
+{
+  StringContextRun *run = data;
+
+  for (guint round = 0; round < STRING_CONTEXT_ROUNDS; round++)
+    {
+      const StringContextCase *c = &string_context_cases[(round + run->first) %
+                                                         G_N_ELEMENTS (string_context_cases)];
+      char *text = g_strdup_printf ("{\"@context\": \"%s\", \"name\": \"A\"}", c->context);
+      gsize length = strlen (text);
+      g_autoptr(GBytes) input = g_bytes_new_take (text, length);
+      g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *result = NULL;
+
+      pp_jsonld_options_set_document_loader (options, run->loader);
+      if (c->base != NULL)
+        pp_jsonld_options_set_base (options, c->base);
+
+      bytes = pp_jsonld_expand_bytes (input, options, FALSE, NULL, &error);
+      g_assert_no_error (error);
+      result = bytes_to_string (bytes);
+      g_assert_cmpstr (result, ==, c->expanded);
+    }
+
+  return NULL;
+}
+
+static void
+test_expand_bytes_string_contexts (void)
+{
+  g_autoptr(PpDocumentLoader) loader = pp_document_loader_new ();
+  StringContextRun runs[4];
+  GThread *threads[G_N_ELEMENTS (runs)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (string_context_documents); i++)
+    {
+      g_autoptr(JsonNode) context = parse_tree (string_context_documents[i][1]);
+
+      pp_document_loader_add_document (loader, string_context_documents[i][0], context);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      runs[i].loader = loader;
+      runs[i].first = i;
+      threads[i] = g_thread_new ("expand", expand_string_context_documents, &runs[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    g_thread_join (threads[i]);
+}
+
+/* A string @context names the document the loader has now, not the one it
+ * had when the context was processed for an earlier document */
+static void
+test_expand_bytes_string_context_replaced (void)
+{
+  const char *text = "{\"@context\": \"http://example.org/a.jsonld\", \"name\": \"A\"}";
+  const char *contexts[] = {
+    "{\"@context\": {\"name\": \"http://example.org/a#name\"}}",
+    "{\"@context\": {\"name\": \"http://example.org/other#name\"}}",
+  };
+  const char *expected[] = {
+    "[{\"http://example.org/a#name\":[{\"@value\":\"A\"}]}]",
+    "[{\"http://example.org/other#name\":[{\"@value\":\"A\"}]}]",
+  };
+  g_autoptr(PpDocumentLoader) loader = pp_document_loader_new ();
+  g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
+  g_autoptr(GBytes) input = g_bytes_new_static (text, strlen (text));
+
+  pp_jsonld_options_set_document_loader (options, loader);
+
+  for (guint i = 0; i < G_N_ELEMENTS (contexts); i++)
+    {
+      g_autoptr(JsonNode) context = parse_tree (contexts[i]);
+
+      pp_document_loader_add_document (loader, "http://example.org/a.jsonld", context);
+
+      /* twice: processed, then found processed */
+      for (guint j = 0; j < 2; j++)
+        {
+          g_autoptr(GBytes) bytes = NULL;
+          g_autoptr(GError) error = NULL;
+          g_autofree char *result = NULL;
+
+          bytes = pp_jsonld_expand_bytes (input, options, FALSE, NULL, &error);
+          g_assert_no_error (error);
+          result = bytes_to_string (bytes);
+          g_assert_cmpstr (result, ==, expected[i]);
+        }
+    }
+}
+
 /* pp_jsonld_flatten_bytes() writes what pp_jsonld_flatten() gives */
 static void
 test_flatten_bytes_same_as_tree (void)
@@ -639,6 +770,10 @@ main (int    argc,
   g_test_add_func ("/jsonld/expand-bytes/same-as-tree", test_expand_bytes_same_as_tree);
   g_test_add_func ("/jsonld/expand-bytes/not-json", test_expand_bytes_not_json);
   g_test_add_func ("/jsonld/expand-bytes/one-after-another", test_expand_bytes_one_after_another);
+  g_test_add_func ("/jsonld/expand-bytes/string-context/several-on-threads",
+                   test_expand_bytes_string_contexts);
+  g_test_add_func ("/jsonld/expand-bytes/string-context/document-replaced",
+                   test_expand_bytes_string_context_replaced);
   g_test_add_func ("/jsonld/flatten-bytes/same-as-tree", test_flatten_bytes_same_as_tree);
   g_test_add_func ("/jsonld/expand/member-order", test_expand_member_order);
   g_test_add_func ("/jsonld/expand/key-in-its-context", test_expand_key_in_its_context);

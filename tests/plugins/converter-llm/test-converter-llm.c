@@ -504,6 +504,27 @@ test_convert_bytes_gives_expansion (Fixture       *fixture,
   g_assert_nonnull (strstr (g_bytes_get_data (expanded, NULL), "http://schema.org/Person"));
 }
 
+/* An answer that is JSON already is kept as it is, without the space
+ * around it; an array whose first element is no object is searched for
+ * an object */
+static void
+test_json_answer_kept (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GBytes) expanded = NULL;
+  g_autofree char *text = NULL;
+
+  text = convert_to_text (fixture, " \n\t" VALID_ANSWER "\n\n ", &expanded);
+  g_assert_cmpstr (text, ==, VALID_ANSWER);
+  g_assert_nonnull (strstr (g_bytes_get_data (expanded, NULL), "http://schema.org/Person"));
+
+  g_clear_pointer (&text, g_free);
+  g_clear_pointer (&expanded, g_bytes_unref);
+  text = convert_to_text (fixture, "[1, {\"@context\": \"https://schema.org\", \"@type\": \"Person\"}]",
+                          &expanded);
+  g_assert_cmpstr (text, ==, "{\"@context\": \"https://schema.org\", \"@type\": \"Person\"}");
+}
+
 /* A context whose name is written with escapes is the object's context:
  * no other is added */
 static void
@@ -1206,6 +1227,7 @@ main (int   argc,
   ADD ("missing-context/escaped-name", test_missing_context_escaped_name, FALSE);
   ADD ("missing-context/empty-object", test_missing_context_empty_object, FALSE);
   ADD ("convert-bytes/gives-expansion", test_convert_bytes_gives_expansion, FALSE);
+  ADD ("convert-bytes/json-answer-kept", test_json_answer_kept, FALSE);
   ADD ("array-answer", test_array_answer, FALSE);
   ADD ("reask-after-non-json", test_reask_after_non_json, FALSE);
   ADD ("reask-after-invalid-jsonld", test_reask_after_invalid_jsonld, FALSE);
