@@ -12,34 +12,15 @@
 
 #include "pp-entity-resolver-private.h"
 #include "pp-jsonld-expand-private.h"
+#include "pp-test-node-map.h"
 
 #define DOCUMENT_IRI "file:///home/ada/notes.md"
-
-/* The node map of the graph @text, expanded, its blank nodes labelled
- * with @prefix */
-static PpJsonldNodeMap *
-node_map_new_with_prefix (const char *text,
-                          const char *prefix)
-{
-  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
-  g_autoptr(JsonNode) tree = json_from_string (text, NULL);
-  g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
-  g_autoptr(JsonNode) expanded = NULL;
-  g_autoptr(GError) error = NULL;
-
-  expanded = pp_jsonld_expand (tree, options, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (pp_jsonld_node_map_add_document (map, expanded, prefix, NULL, &error));
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&map);
-}
 
 /* The node map of the graph @text, expanded, as the first segment's */
 static PpJsonldNodeMap *
 node_map_new (const char *text)
 {
-  return node_map_new_with_prefix (text, "_:s0-");
+  return pp_test_node_map_new (text, "_:s0-");
 }
 
 /* Whether the default graph of @map has a node @id */
@@ -156,7 +137,7 @@ resolve_segments (const guint *order)
                                                "{\"@type\": \"Place\", \"name\": \"Boston\"}]}",
                                                order[i] % 7);
       g_autofree char *prefix = g_strdup_printf ("_:s%u-", order[i]);
-      g_autoptr(PpJsonldNodeMap) map = node_map_new_with_prefix (text, prefix);
+      g_autoptr(PpJsonldNodeMap) map = pp_test_node_map_new (text, prefix);
 
       g_assert_true (pp_jsonld_node_map_add_map_copied (merged, map, &error));
       g_assert_no_error (error);

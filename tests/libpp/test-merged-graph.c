@@ -14,6 +14,7 @@
 #include "pp-json-value-private.h"
 #include "pp-jsonld-expand-private.h"
 #include "pp-merged-graph-private.h"
+#include "pp-test-node-map.h"
 #include "pp-test-text.h"
 
 static const char * const answers[] = {
@@ -321,34 +322,15 @@ test_entities_counted_after_finish (gconstpointer data)
   g_assert_cmpuint (pp_merged_graph_get_n_entities (merged), ==, n_entities);
 }
 
-/* The node map of @text, expanded, its blank nodes labelled with @prefix */
-static PpJsonldNodeMap *
-node_map_new (const char *text,
-              const char *prefix)
-{
-  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
-  g_autoptr(JsonNode) tree = json_from_string (text, NULL);
-  g_autoptr(PpJsonldOptions) options = pp_jsonld_options_new ();
-  g_autoptr(JsonNode) expanded = NULL;
-  g_autoptr(GError) error = NULL;
-
-  expanded = pp_jsonld_expand (tree, options, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (pp_jsonld_node_map_add_document (map, expanded, prefix, NULL, &error));
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&map);
-}
-
 /* A node is joined once another node of the same entity arrives, the
  * node it joins too; a node alone is not */
 static void
 test_entities_joined (void)
 {
   g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new ();
-  g_autoptr(PpJsonldNodeMap) first = node_map_new (joined_answers[0], "_:s0-");
-  g_autoptr(PpJsonldNodeMap) second = node_map_new (joined_answers[3], "_:s3-");
-  g_autoptr(PpJsonldNodeMap) third = node_map_new (joined_answers[4], "_:s4-");
+  g_autoptr(PpJsonldNodeMap) first = pp_test_node_map_new (joined_answers[0], "_:s0-");
+  g_autoptr(PpJsonldNodeMap) second = pp_test_node_map_new (joined_answers[3], "_:s3-");
+  g_autoptr(PpJsonldNodeMap) third = pp_test_node_map_new (joined_answers[4], "_:s4-");
 
   pp_entity_resolver_add_nodes (resolver, first);
   /* Grace Hopper, and her home with the other Boston */
@@ -397,7 +379,7 @@ test_entities_shared_name (void)
   for (guint i = 0; i < G_N_ELEMENTS (shared_name_answers); i++)
     {
       g_autofree char *prefix = g_strdup_printf ("_:s%u-", i);
-      g_autoptr(PpJsonldNodeMap) map = node_map_new (shared_name_answers[i], prefix);
+      g_autoptr(PpJsonldNodeMap) map = pp_test_node_map_new (shared_name_answers[i], prefix);
 
       pp_entity_resolver_add_nodes (resolver, map);
       g_assert_cmpuint (pp_entity_resolver_get_n_entities (resolver), ==, n_entities[i]);
