@@ -78,59 +78,65 @@ consumer_clear (Consumer *consumer)
   g_mutex_clear (&consumer->lock);
 }
 
-/* The consumer, lingering after it took the first item, takes the last
- * item expected at once */
+typedef void (*PushFunc) (PpLingerQueue *queue,
+                          gpointer       item);
+
+/* A queue expecting @n_expected items: the consumer takes the first, and,
+ * lingering after it, the second, pushed with @push_second, at once (with
+ * a linger of an hour, a test of an item that waits times out) */
 static void
-test_pop_last_expected_not_lingered (void)
+assert_second_taken_at_once (guint    n_expected,
+                             PushFunc push_second)
 {
-  g_autoptr(PpLingerQueue) queue = pp_linger_queue_new (2, FOREVER_US, free_item);
+  g_autoptr(PpLingerQueue) queue = pp_linger_queue_new (n_expected, FOREVER_US, free_item);
   Consumer consumer;
   GThread *thread = consumer_start (&consumer, queue, 2);
 
   pp_linger_queue_push (queue, GUINT_TO_POINTER (1), FALSE);
   consumer_wait_taken (&consumer, 1);
-  pp_linger_queue_push (queue, GUINT_TO_POINTER (2), FALSE);
+  push_second (queue, GUINT_TO_POINTER (2));
   g_thread_join (thread);
 
+  g_assert_cmpuint (consumer.taken->len, ==, 2);
   g_assert_cmpuint (g_array_index (consumer.taken, guint, 0), ==, 0);
   g_assert_cmpuint (g_array_index (consumer.taken, guint, 1), ==, 1);
   consumer_clear (&consumer);
 }
 
-/* The consumer, lingering after it took the first item, takes an urgent
- * item at once, though more are expected */
+static void
+push_not_urgent (PpLingerQueue *queue,
+                 gpointer       item)
+{
+  pp_linger_queue_push (queue, item, FALSE);
+}
+
+static void
+push_urgent (PpLingerQueue *queue,
+             gpointer       item)
+{
+  pp_linger_queue_push (queue, item, TRUE);
+}
+
+/* The last item expected is taken at once */
+static void
+test_pop_last_expected_not_lingered (void)
+{
+  assert_second_taken_at_once (2, push_not_urgent);
+}
+
+/* An urgent item is taken at once, though more are expected */
 static void
 test_pop_urgent_not_lingered (void)
 {
-  g_autoptr(PpLingerQueue) queue = pp_linger_queue_new (10, FOREVER_US, free_item);
-  Consumer consumer;
-  GThread *thread = consumer_start (&consumer, queue, 2);
-
-  pp_linger_queue_push (queue, GUINT_TO_POINTER (1), FALSE);
-  consumer_wait_taken (&consumer, 1);
-  pp_linger_queue_push (queue, GUINT_TO_POINTER (2), TRUE);
-  g_thread_join (thread);
-
-  g_assert_cmpuint (consumer.taken->len, ==, 2);
-  consumer_clear (&consumer);
+  assert_second_taken_at_once (10, push_urgent);
 }
 
-/* The consumer, lingering after it took the first item, takes an item
- * pushed to the front at once, though more are expected */
+/* An item pushed to the front is taken at once, though more are
+ * expected */
 static void
 test_pop_front_not_lingered (void)
 {
-  g_autoptr(PpLingerQueue) queue = pp_linger_queue_new (10, FOREVER_US, free_item);
-  Consumer consumer;
-  GThread *thread = consumer_start (&consumer, queue, 2);
-
-  pp_linger_queue_push (queue, GUINT_TO_POINTER (1), FALSE);
-  consumer_wait_taken (&consumer, 1);
-  pp_linger_queue_push_front (queue, GUINT_TO_POINTER (2));
-  g_thread_join (thread);
-
-  g_assert_cmpuint (consumer.taken->len, ==, 2);
-  consumer_clear (&consumer);
+  assert_second_taken_at_once (10, pp_linger_queue_push_front);
 }
 
 /* An item pushed to the front is taken before those that wait, and does
