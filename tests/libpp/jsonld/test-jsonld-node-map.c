@@ -85,6 +85,19 @@ add_value (PpJsonldNodeMap   *map,
   g_assert_no_error (error);
 }
 
+/* Adds @text, expanded, to @map, which keeps the values in their arena */
+static void
+add_text_keeping_arena (PpJsonldNodeMap *map,
+                        const char      *text,
+                        const char      *prefix)
+{
+  PpJsonArena *arena;
+  PpJsonValue *expanded = expand_text (text, &arena);
+
+  add_value (map, arena, expanded, prefix);
+  pp_json_arena_unref (arena);
+}
+
 /* Added without an arena, the map copies what it keeps: the document can
  * be freed at once */
 static void
@@ -129,11 +142,8 @@ test_add_map_outlives_other (void)
   g_autofree char *expected = flatten_tree ();
   g_autofree char *text = NULL;
   PpJsonldNodeMap *other = pp_jsonld_node_map_new ();
-  PpJsonArena *arena;
-  PpJsonValue *expanded = expand_text (document, &arena);
 
-  add_value (other, arena, expanded, "_:d-");
-  pp_json_arena_unref (arena);
+  add_text_keeping_arena (other, document, "_:d-");
 
   g_assert_true (pp_jsonld_node_map_add_map (map, other, &error));
   g_assert_no_error (error);
@@ -154,11 +164,8 @@ test_add_map_copied_keeps_no_arena (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *expected = flatten_tree ();
   g_autofree char *text = NULL;
-  PpJsonArena *arena;
-  PpJsonValue *expanded = expand_text (document, &arena);
 
-  add_value (other, arena, expanded, "_:d-");
-  pp_json_arena_unref (arena);
+  add_text_keeping_arena (other, document, "_:d-");
 
   g_assert_true (pp_jsonld_node_map_add_map_copied (map, other, &error));
   g_assert_no_error (error);
@@ -738,11 +745,10 @@ test_reset_shared_arena (void)
   g_autofree char *expected = flatten_tree ();
   g_autofree char *text = NULL;
   PpJsonArena *arena;
-  PpJsonValue *expanded = expand_text (document, &arena);
+  PpJsonValue *expanded;
 
   /* values kept in their arena: merging them shares the arena of @other */
-  add_value (other, arena, expanded, "_:d-");
-  pp_json_arena_unref (arena);
+  add_text_keeping_arena (other, document, "_:d-");
   g_assert_true (pp_jsonld_node_map_add_map (map, other, &error));
   g_assert_no_error (error);
 
