@@ -10,6 +10,7 @@
 #include "pp-reconciler-private.h"
 #include "pp-json-parse.h"
 #include "pp-jsonld-util-private.h"
+#include "pp-marshal.h"
 
 /* Workers report what happens as events; the processor's event queue
  * carries them to the context that was thread-default when it was made,
@@ -356,7 +357,9 @@ pp_processor_class_add_signals (GObjectClass *object_class)
    */
   signals[PP_PROCESSOR_SIGNAL_SEGMENT_STARTED] =
     g_signal_new ("segment-started", type, G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, PP_TYPE_SEGMENT);
+                  0, NULL, NULL, g_cclosure_marshal_VOID__BOXED, G_TYPE_NONE, 1, PP_TYPE_SEGMENT);
+  g_signal_set_va_marshaller (signals[PP_PROCESSOR_SIGNAL_SEGMENT_STARTED], type,
+                              g_cclosure_marshal_VOID__BOXEDv);
 
   /**
    * PpProcessor::segment-done:
@@ -375,7 +378,10 @@ pp_processor_class_add_signals (GObjectClass *object_class)
    */
   signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE] =
     g_signal_new ("segment-done", type, G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, PP_TYPE_SEGMENT, JSON_TYPE_NODE);
+                  0, NULL, NULL, _pp_marshal_VOID__BOXED_BOXED,
+                  G_TYPE_NONE, 2, PP_TYPE_SEGMENT, JSON_TYPE_NODE);
+  g_signal_set_va_marshaller (signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE], type,
+                              _pp_marshal_VOID__BOXED_BOXEDv);
 
   /**
    * PpProcessor::segment-done-bytes:
@@ -393,7 +399,10 @@ pp_processor_class_add_signals (GObjectClass *object_class)
    */
   signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE_BYTES] =
     g_signal_new ("segment-done-bytes", type, G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, PP_TYPE_SEGMENT, G_TYPE_BYTES);
+                  0, NULL, NULL, _pp_marshal_VOID__BOXED_BOXED,
+                  G_TYPE_NONE, 2, PP_TYPE_SEGMENT, G_TYPE_BYTES);
+  g_signal_set_va_marshaller (signals[PP_PROCESSOR_SIGNAL_SEGMENT_DONE_BYTES], type,
+                              _pp_marshal_VOID__BOXED_BOXEDv);
 
   /**
    * PpProcessor::segment-failed:
@@ -407,7 +416,10 @@ pp_processor_class_add_signals (GObjectClass *object_class)
    */
   signals[PP_PROCESSOR_SIGNAL_SEGMENT_FAILED] =
     g_signal_new ("segment-failed", type, G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, PP_TYPE_SEGMENT, G_TYPE_ERROR);
+                  0, NULL, NULL, _pp_marshal_VOID__BOXED_BOXED,
+                  G_TYPE_NONE, 2, PP_TYPE_SEGMENT, G_TYPE_ERROR);
+  g_signal_set_va_marshaller (signals[PP_PROCESSOR_SIGNAL_SEGMENT_FAILED], type,
+                              _pp_marshal_VOID__BOXED_BOXEDv);
 
   /**
    * PpProcessor::progress:
@@ -422,7 +434,10 @@ pp_processor_class_add_signals (GObjectClass *object_class)
    */
   signals[PP_PROCESSOR_SIGNAL_PROGRESS] =
     g_signal_new ("progress", type, G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
+                  0, NULL, NULL, _pp_marshal_VOID__UINT_UINT_UINT,
+                  G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
+  g_signal_set_va_marshaller (signals[PP_PROCESSOR_SIGNAL_PROGRESS], type,
+                              _pp_marshal_VOID__UINT_UINT_UINTv);
 
   /**
    * PpProcessor::finished:
@@ -437,7 +452,9 @@ pp_processor_class_add_signals (GObjectClass *object_class)
    */
   signals[PP_PROCESSOR_SIGNAL_FINISHED] =
     g_signal_new ("finished", type, G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, JSON_TYPE_NODE);
+                  0, NULL, NULL, g_cclosure_marshal_VOID__BOXED, G_TYPE_NONE, 1, JSON_TYPE_NODE);
+  g_signal_set_va_marshaller (signals[PP_PROCESSOR_SIGNAL_FINISHED], type,
+                              g_cclosure_marshal_VOID__BOXEDv);
 
   /**
    * PpProcessor::segment-merged:
@@ -456,5 +473,8 @@ pp_processor_class_add_signals (GObjectClass *object_class)
    */
   signals[PP_PROCESSOR_SIGNAL_SEGMENT_MERGED] =
     g_signal_new ("segment-merged", type, G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+                  0, NULL, NULL, _pp_marshal_VOID__UINT_UINT,
+                  G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  g_signal_set_va_marshaller (signals[PP_PROCESSOR_SIGNAL_SEGMENT_MERGED], type,
+                              _pp_marshal_VOID__UINT_UINTv);
 }

@@ -10,6 +10,7 @@
 #include "pp-reconciler.h"
 #include "pp-reconciler-private.h"
 #include "pp-linger-queue-private.h"
+#include "pp-marshal.h"
 #include "pp-main-context-queue-private.h"
 #include "pp-merged-graph-private.h"
 #include "pp-merge-candidates-private.h"
@@ -691,8 +692,10 @@ pp_reconciler_class_init (PpReconcilerClass *klass)
    */
   signals[SIGNAL_PROGRESS] =
     g_signal_new ("progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
+                  0, NULL, NULL, _pp_marshal_VOID__UINT_UINT_UINT,
                   G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_UINT);
+  g_signal_set_va_marshaller (signals[SIGNAL_PROGRESS], G_TYPE_FROM_CLASS (klass),
+                              _pp_marshal_VOID__UINT_UINT_UINTv);
 
   /**
    * PpReconciler::finished:
@@ -707,8 +710,10 @@ pp_reconciler_class_init (PpReconcilerClass *klass)
    */
   signals[SIGNAL_FINISHED] =
     g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
+                  0, NULL, NULL, g_cclosure_marshal_VOID__BOXED,
                   G_TYPE_NONE, 1, JSON_TYPE_NODE);
+  g_signal_set_va_marshaller (signals[SIGNAL_FINISHED], G_TYPE_FROM_CLASS (klass),
+                              g_cclosure_marshal_VOID__BOXEDv);
 
   /**
    * PpReconciler::segment-merged:
@@ -734,8 +739,10 @@ pp_reconciler_class_init (PpReconcilerClass *klass)
    */
   signals[SIGNAL_SEGMENT_MERGED] =
     g_signal_new ("segment-merged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL,
+                  0, NULL, NULL, _pp_marshal_VOID__UINT_UINT,
                   G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  g_signal_set_va_marshaller (signals[SIGNAL_SEGMENT_MERGED], G_TYPE_FROM_CLASS (klass),
+                              _pp_marshal_VOID__UINT_UINTv);
 }
 
 static void
