@@ -122,10 +122,19 @@ compact_iri (PpJsonldCompaction  *c,
 
   /* an IRI whose scheme is a prefix would read back as a compact IRI */
   colon = strchr (var, ':');
-  if (colon != NULL && colon != var && !g_str_has_prefix (colon + 1, "//"))
+  if (colon != NULL && colon != var && !(colon[1] == '/' && colon[2] == '/'))
     {
-      g_autofree char *scheme = g_strndup (var, colon - var);
-      const PpJsonldTermDef *def = pp_jsonld_context_get_term (context, scheme);
+      /* most schemes are short: no allocation for them */
+      char short_scheme[64];
+      g_autofree char *long_scheme = NULL;
+      gsize scheme_length = colon - var;
+      char *scheme = scheme_length < sizeof short_scheme ?
+                     short_scheme : (long_scheme = g_malloc (scheme_length + 1));
+      const PpJsonldTermDef *def;
+
+      memcpy (scheme, var, scheme_length);
+      scheme[scheme_length] = '\0';
+      def = pp_jsonld_context_get_term (context, scheme);
 
       if (def != NULL && def->prefix)
         {
@@ -209,7 +218,7 @@ get_iri_memo (PpJsonldCompaction *c,
     }
 
   if (c->memo == NULL)
-    c->memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, iri_memo_free);
+    c->memo = g_hash_table_new_full (pp_jsonld_str_hash, g_str_equal, g_free, iri_memo_free);
 
   memo = g_hash_table_lookup (c->memo, var);
   if (memo != NULL || g_hash_table_size (c->memo) >= MEMO_MAX_IRIS)
@@ -223,18 +232,13 @@ get_iri_memo (PpJsonldCompaction *c,
   return memo;
 }
 
-/* @result interned in the run's arena: once per arena */
+/* @result interned in the run's arena: once per arena (see
+ * pp_jsonld_compaction_begin()) */
 static const char *
 memo_result_intern (PpJsonldCompaction *c,
                     MemoResult         *result)
 {
-  if (c->arena != c->memo_arena)
-    {
-      /* hold the arena: an address must not come back for another one */
-      g_clear_pointer (&c->memo_arena, pp_json_arena_unref);
-      c->memo_arena = pp_json_arena_ref (c->arena);
-      c->memo_generation++;
-    }
+  g_assert (c->arena == c->memo_arena);
 
   if (result->interned == NULL || result->generation != c->memo_generation)
     {

@@ -55,7 +55,15 @@ pp_jsonld_compaction_begin (PpJsonldCompaction *c,
 {
   c->arena = arena;
 
-  /* a new call: the addresses of its terms are its own */
+  if (arena == c->memo_arena)
+    return;
+
+  /* a new arena: the addresses of its strings are its own. Hold it, so
+   * that an address does not come back for another arena; the contexts
+   * of the slots live as long as the run (the scoped ones in its cache). */
+  g_clear_pointer (&c->memo_arena, pp_json_arena_unref);
+  c->memo_arena = pp_json_arena_ref (arena);
+  c->memo_generation++;
   if (++c->term_generation == 0)
     {
       memset (c->term_cache, 0, sizeof c->term_cache);

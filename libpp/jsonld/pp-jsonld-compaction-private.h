@@ -59,8 +59,8 @@ typedef struct {
 
   /* IRI Compaction with vocab for memo_owner: IRI → what it compacts to,
    * for no value and for the values that Term Selection tells apart
-   * (pp-jsonld-compact-iri.c); the results interned in memo_arena are
-   * kept for memo_generation */
+   * (pp-jsonld-compact-iri.c); the results interned in memo_arena, the
+   * arena of the calls since memo_generation began, are kept for it */
   PpJsonldContext        *memo_owner;
   GHashTable             *memo;
   PpJsonArena            *memo_arena;
@@ -69,7 +69,7 @@ typedef struct {
   /* where the result is built: set for each call that compacts */
   PpJsonArena            *arena;
 
-  /* the slots of term_generation hold for the call that compacts */
+  /* the slots of term_generation hold for the calls into memo_arena */
   PpJsonldTermCacheSlot   term_cache[PP_JSONLD_TERM_CACHE_SIZE];
   guint                   term_generation;
 } PpJsonldCompaction;
@@ -188,9 +188,10 @@ pp_jsonld_str_equal0 (const char *a,
 }
 
 /* The definition of @term in @context, or NULL. @term is a string that
- * keeps its address and contents through the call that compacts: one
- * interned in the run's arena, a keyword, or one of a term definition;
- * the same term is looked up in the same context once per call. */
+ * keeps its address and contents as long as the run's arena: one
+ * interned there, a keyword, or one of a term definition; the same term
+ * is looked up in the same context once for all the calls that compact
+ * into one arena (the contexts of a run live as long as it). */
 static inline const PpJsonldTermDef *
 pp_jsonld_compaction_get_term (PpJsonldCompaction *c,
                                PpJsonldContext    *context,

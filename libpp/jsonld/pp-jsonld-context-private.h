@@ -160,6 +160,9 @@ PpJsonldContext        *pp_jsonld_context_process      (PpJsonldContext  *active
                                                         GCancellable     *cancellable,
                                                         GError          **error);
 
+/* The hash of a term or IRI, for the tables keyed by them */
+guint                   pp_jsonld_str_hash             (gconstpointer     str);
+
 /* The definition of @term, or NULL; owned by @context */
 const PpJsonldTermDef  *pp_jsonld_context_get_term     (PpJsonldContext  *context,
                                                         const char       *term);

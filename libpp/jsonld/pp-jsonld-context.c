@@ -19,6 +19,22 @@ free_cached_iri (gpointer data)
     g_free (data);
 }
 
+/**
+ * pp_jsonld_str_hash:
+ * @str: a NUL-terminated string
+ *
+ * A hash of @str for tables keyed by terms and IRIs: a word at a time, as
+ * IRIs are long and share their beginning (g_str_hash() takes a byte at a
+ * time).
+ *
+ * Returns: the hash of @str
+ */
+guint
+pp_jsonld_str_hash (gconstpointer str)
+{
+  return pp_json_string_hash (str, strlen (str));
+}
+
 /* Term definitions */
 
 PpJsonldTermDef *
@@ -111,7 +127,8 @@ pp_jsonld_context_alloc (void)
   PpJsonldContext *ctx = g_new0 (PpJsonldContext, 1);
 
   ctx->ref_count = 1;
-  ctx->terms = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, pp_jsonld_term_def_unref);
+  ctx->terms = g_hash_table_new_full (pp_jsonld_str_hash, g_str_equal, NULL,
+                                      pp_jsonld_term_def_unref);
   ctx->default_direction = PP_JSONLD_DIRECTION_UNSET;
   g_mutex_init (&ctx->lock);
   g_mutex_init (&ctx->inverse_lock);
@@ -519,7 +536,7 @@ pp_jsonld_context_expand_vocab (PpJsonldContext *context,
 
   g_mutex_lock (&context->lock);
   if (context->vocab_cache == NULL)
-    context->vocab_cache = g_hash_table_new_full (g_str_hash, g_str_equal,
+    context->vocab_cache = g_hash_table_new_full (pp_jsonld_str_hash, g_str_equal,
                                                   g_free, free_cached_iri);
   /* another thread may have expanded it meanwhile */
   cached = g_hash_table_lookup (context->vocab_cache, value);

@@ -232,7 +232,7 @@ inverse_context_build (PpJsonldContext *context)
   const char *default_language;
   const char *default_language_direction = NULL;
 
-  inverse->iris = g_hash_table_new (g_str_hash, g_str_equal);
+  inverse->iris = g_hash_table_new (pp_jsonld_str_hash, g_str_equal);
   inverse->spans = g_array_new (FALSE, FALSE, sizeof (RecordSpan));
   inverse->chained = g_array_new (FALSE, FALSE, sizeof (ChainedRecord));
   inverse->keys = g_string_chunk_new (256);

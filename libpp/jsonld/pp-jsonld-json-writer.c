@@ -95,8 +95,51 @@ pp_json_append_number (GString *out,
     }
 }
 
+/* Whether one of the 8 bytes of @word needs escaping in a JSON string: a
+ * control character, a quotation mark or a backslash (exact, with no
+ * false alarm: each test finds a byte only where there is one) */
+static inline gboolean
+word_needs_escape (guint64 word)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+  guint64 quotes = word ^ (ones * '"');
+  guint64 backslashes = word ^ (ones * '\\');
+
+  guint64 found = ((word - ones * 0x20) & ~word) |
+                  ((quotes - ones) & ~quotes) |
+                  ((backslashes - ones) & ~backslashes);
+
+  return (found & highs) != 0;
+}
+
+/* How many bytes of @str, from the start, need no escaping: a word at a
+ * time, then a byte at a time */
+static gsize
+plain_prefix_length (const guchar *str,
+                     gsize         len)
+{
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 word;
+
+      memcpy (&word, str + i, 8);
+      if (word_needs_escape (word))
+        break;
+    }
+
+  for (; i < len; i++)
+    if (str[i] < 0x20 || str[i] == '"' || str[i] == '\\')
+      break;
+
+  return i;
+}
+
 /* A JSON string of @len bytes: the escapes JSON requires (a NUL inside as
- * \u0000), other characters as they are, copied a run at a time */
+ * \u0000), other characters as they are, copied a run at a time; a string
+ * that needs no escape, as most do, in one copy */
 void
 pp_json_append_string_len (GString    *out,
                            const char *str,
@@ -104,10 +147,22 @@ pp_json_append_string_len (GString    *out,
 {
   const guchar *run = (const guchar *) str;
   const guchar *end = run + len;
+  gsize plain = plain_prefix_length (run, len);
   const guchar *p;
 
+  if (plain == len)
+    {
+      gsize start = out->len;
+
+      g_string_set_size (out, start + len + 2);
+      out->str[start] = '"';
+      memcpy (out->str + start + 1, str, len);
+      out->str[start + len + 1] = '"';
+      return;
+    }
+
   g_string_append_c (out, '"');
-  for (p = run; p < end; p++)
+  for (p = run + plain; p < end; p++)
     {
       const char *escape;
       char control[8];

@@ -56,6 +56,60 @@ test_quoted_length (void)
   g_assert_cmpstr (out->str, ==, "\"\"");
 }
 
+/* The escape of the byte @c in a JSON string, one byte at a time */
+static void
+append_escaped_byte (GString *out,
+                     guchar   c)
+{
+  switch (c)
+    {
+    case '"': g_string_append (out, "\\\""); break;
+    case '\\': g_string_append (out, "\\\\"); break;
+    case '\b': g_string_append (out, "\\b"); break;
+    case '\f': g_string_append (out, "\\f"); break;
+    case '\n': g_string_append (out, "\\n"); break;
+    case '\r': g_string_append (out, "\\r"); break;
+    case '\t': g_string_append (out, "\\t"); break;
+    default:
+      if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, (char) c);
+      break;
+    }
+}
+
+/* Text is scanned several bytes at a time: a byte to escape, or one that
+ * is next to those in value, is written right at every place of a word
+ * and of the bytes after the last whole word */
+static void
+test_quoted_every_position (void)
+{
+  static const guchar bytes[] = {
+    '"', '\\', '\n', '\0', 0x01, 0x1f, 0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0xc3,
+  };
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  char text[24];
+
+  for (gsize length = 1; length <= sizeof text; length++)
+    for (gsize at = 0; at < length; at++)
+      for (gsize b = 0; b < G_N_ELEMENTS (bytes); b++)
+        {
+          memset (text, 'a', length);
+          text[at] = (char) bytes[b];
+
+          g_string_assign (expected, "\"");
+          for (gsize i = 0; i < length; i++)
+            append_escaped_byte (expected, (guchar) text[i]);
+          g_string_append_c (expected, '"');
+
+          g_string_truncate (out, 0);
+          pp_json_string_append_quoted (out, text, length);
+          g_assert_cmpstr (out->str, ==, expected->str);
+        }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -64,6 +118,7 @@ main (int   argc,
 
   g_test_add_func ("/json-write/quoted/read-back", test_quoted_read_back);
   g_test_add_func ("/json-write/quoted/length", test_quoted_length);
+  g_test_add_func ("/json-write/quoted/escape-at-every-position", test_quoted_every_position);
 
   return g_test_run ();
 }

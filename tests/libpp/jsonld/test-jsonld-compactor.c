@@ -206,17 +206,20 @@ test_compactor_tree_items (void)
 }
 
 /* Compacts each item of @expanded_text through one compactor, every item
- * into an arena of its own, and checks each against the item compacted
- * alone, by a compactor of its own, and against @expected */
+ * into an arena of its own, or all into one arena when @one_arena, and
+ * checks each against the item compacted alone, by a compactor of its
+ * own, and against @expected */
 static void
 check_items_one_by_one (const char         *context_text_,
                         const char         *expanded_text,
-                        const char * const *expected)
+                        const char * const *expected,
+                        gboolean            one_arena)
 {
   g_autoptr(JsonNode) context = parse (context_text_, TRUE);
   g_autoptr(JsonNode) expanded = parse (expanded_text, FALSE);
   g_autoptr(PpJsonldCompactor) compactor = NULL;
   g_autoptr(PpJsonArena) input_arena = pp_json_arena_new ();
+  g_autoptr(PpJsonArena) shared_arena = pp_json_arena_new ();
   g_autoptr(GError) error = NULL;
   PpJsonValue *input;
 
@@ -234,7 +237,8 @@ check_items_one_by_one (const char         *context_text_,
       g_autofree char *alone = NULL;
       PpJsonValue *item;
 
-      item = pp_jsonld_compactor_compact_item_value (compactor, item_arena,
+      item = pp_jsonld_compactor_compact_item_value (compactor,
+                                                     one_arena ? shared_arena : item_arena,
                                                      pp_json_array_get (input, i), &error);
       g_assert_no_error (error);
       got = value_to_string (item);
@@ -254,7 +258,7 @@ check_items_one_by_one (const char         *context_text_,
 /* one IRI with values that select different terms, one after another:
  * what was selected for one value is not taken for another */
 static void
-test_compactor_value_shapes (void)
+check_value_shapes (gboolean one_arena)
 {
   static const char *shapes_context =
     "{\"@vocab\": \"http://ex.org/\","
@@ -283,7 +287,21 @@ test_compactor_value_shapes (void)
     "{\"name\":\"Ann\"}",
   };
 
-  check_items_one_by_one (shapes_context, expanded_text, expected);
+  check_items_one_by_one (shapes_context, expanded_text, expected, one_arena);
+}
+
+static void
+test_compactor_value_shapes (void)
+{
+  check_value_shapes (FALSE);
+}
+
+/* the same into one arena, where the compacted terms keep their
+ * addresses from one item to the next */
+static void
+test_compactor_one_arena_value_shapes (void)
+{
+  check_value_shapes (TRUE);
 }
 
 /* one IRI in two active contexts, a scoped context giving it a term of
@@ -305,7 +323,44 @@ test_compactor_scoped_context (void)
     "{\"outer\":{\"label\":\"c\"},\"name\":\"d\"}",
   };
 
-  check_items_one_by_one (scoped_context, expanded_text, expected);
+  check_items_one_by_one (scoped_context, expanded_text, expected, FALSE);
+  check_items_one_by_one (scoped_context, expanded_text, expected, TRUE);
+}
+
+/* Into one arena, one term in several active contexts: a protected term
+ * that a property-scoped context redefines with a container, and a term
+ * that only a type-scoped context has. What a term is in one context is not taken
+ * for another, from one item to the next. */
+static void
+test_compactor_one_arena_scoped_terms (void)
+{
+  static const char *terms_context =
+    "{\"@vocab\": \"http://ex.org/\","
+    " \"name\": {\"@id\": \"http://ex.org/name\", \"@protected\": true},"
+    " \"about\": {\"@id\": \"http://ex.org/about\","
+    "             \"@context\": {\"name\": {\"@id\": \"http://ex.org/label\","
+    "                                    \"@container\": \"@set\"}}},"
+    " \"Book\": {\"@id\": \"http://ex.org/Book\","
+    "            \"@context\": {\"t\": \"http://ex.org/name\"}}}";
+  static const char *expanded_text =
+    "[{\"http://ex.org/name\": [{\"@value\": \"a\"}]},"
+    " {\"@type\": [\"http://ex.org/Book\"], \"http://ex.org/name\": [{\"@value\": \"b\"}]},"
+    " {\"http://ex.org/about\": [{\"http://ex.org/label\": [{\"@value\": \"c\"}],"
+    "                             \"http://ex.org/name\": [{\"@value\": \"d\"}]}],"
+    "  \"http://ex.org/name\": [{\"@value\": \"e\"}]},"
+    " {\"http://ex.org/name\": [{\"@value\": \"f\"}],"
+    "  \"http://ex.org/about\": [{\"@type\": [\"http://ex.org/Book\"],"
+    "                             \"http://ex.org/name\": [{\"@value\": \"g\"}]}]},"
+    " {\"@type\": [\"http://ex.org/Book\"], \"http://ex.org/name\": [{\"@value\": \"h\"}]}]";
+  static const char * const expected[] = {
+    "{\"name\":\"a\"}",
+    "{\"@type\":\"Book\",\"t\":\"b\"}",
+    "{\"about\":{\"name\":[\"c\"],\"http://ex.org/name\":\"d\"},\"name\":\"e\"}",
+    "{\"name\":\"f\",\"about\":{\"@type\":\"Book\",\"t\":\"g\"}}",
+    "{\"@type\":\"Book\",\"t\":\"h\"}",
+  };
+
+  check_items_one_by_one (terms_context, expanded_text, expected, TRUE);
 }
 
 int
@@ -320,6 +375,10 @@ main (int    argc,
   g_test_add_func ("/jsonld/compactor/items-as-trees", test_compactor_tree_items);
   g_test_add_func ("/jsonld/compactor/memo/value-shapes", test_compactor_value_shapes);
   g_test_add_func ("/jsonld/compactor/memo/scoped-context", test_compactor_scoped_context);
+  g_test_add_func ("/jsonld/compactor/one-arena/value-shapes",
+                   test_compactor_one_arena_value_shapes);
+  g_test_add_func ("/jsonld/compactor/one-arena/scoped-terms",
+                   test_compactor_one_arena_scoped_terms);
 
   return g_test_run ();
 }
