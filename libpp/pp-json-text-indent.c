@@ -17,12 +17,47 @@
  * the compact text with that whitespace added gives the indented text
  * without reading the text back into values. */
 
-/* The bytes that the whitespace goes around, outside strings, and the
- * quote that starts a string; 0 for the others */
-static const guint8 structural[256] = {
-  ['"'] = '"', ['{'] = '{', ['['] = '[', ['}'] = '}', [']'] = ']',
-  [','] = ',', [':'] = ':',
+/* What a byte of the text is to the indentation, outside strings */
+enum
+{
+  BYTE_COPIED,    /* copied as it is: a byte of a number or literal */
+  BYTE_QUOTE,     /* the quote that starts a string */
+  BYTE_OPEN,      /* an opening bracket */
+  BYTE_CLOSE,     /* a closing bracket */
+  BYTE_COMMA,
+  BYTE_COLON,
 };
+
+static const guint8 byte_kind[256] = {
+  ['"'] = BYTE_QUOTE, ['{'] = BYTE_OPEN, ['['] = BYTE_OPEN, ['}'] = BYTE_CLOSE,
+  [']'] = BYTE_CLOSE, [','] = BYTE_COMMA, [':'] = BYTE_COLON,
+};
+
+/* Past the end of the string that starts with the quote at @p: the first
+ * quote after it that an odd number of backslashes does not escape, found
+ * with memchr() rather than a byte at a time */
+static inline const char *
+skip_string (const char *p,
+             const char *end)
+{
+  const char *quote = p + 1;
+
+  for (;;)
+    {
+      const char *escape;
+
+      quote = memchr (quote, '"', end - quote);
+      if (quote == NULL)
+        return end;
+
+      /* the opening quote stops the walk back */
+      for (escape = quote; escape[-1] == '\\'; escape--)
+        ;
+      if ((quote - escape) % 2 == 0)
+        return quote + 1;
+      quote++;
+    }
+}
 
 /* Room in @out for @extra more bytes after @w, a position in its text:
  * the position, the text moved if it had to grow */
@@ -51,6 +86,24 @@ put_newline (char  *w,
   memset (w, ' ', 2 * (gsize) level);
 
   return w + 2 * (gsize) level;
+}
+
+/* Copies the run of bytes from @run to @p, which are copied as they are,
+ * to @w, with room made after them for a newline and the indentation of
+ * @level and the rest of the text, up to @end: the position after the
+ * run */
+static inline char *
+copy_run (GString    *out,
+          char       *w,
+          const char *run,
+          const char *p,
+          const char *end,
+          guint       level)
+{
+  memcpy (w, run, p - run);
+  w += p - run;
+
+  return reserve (out, w, (gsize) (end - p) + 1 + 2 * (gsize) level);
 }
 
 /**
@@ -92,6 +145,9 @@ pp_json_text_append_indented (GString    *out,
 {
   const char *p = text;
   const char *end = text + length;
+  /* the bytes read but not yet copied: strings, literals, empty
+   * containers and the brackets, commas and colons before whitespace */
+  const char *run = text;
   /* Every byte written is a byte of @text or whitespace added at a
    * bracket, comma or colon: the room for the rest of @text and the
    * whitespace about to be added is made there, and nowhere else */
@@ -99,68 +155,59 @@ pp_json_text_append_indented (GString    *out,
 
   while (p < end)
     {
-      switch (structural[(guchar) *p])
+      switch (byte_kind[(guchar) *p])
         {
-        case '"':
-          {
-            /* to the closing quote, past the escaped characters */
-            const char *run = p++;
+        case BYTE_COPIED:
+          p++;
+          continue;
 
-            while (p < end && *p != '"')
-              p += *p == '\\' ? 2 : 1;
-            p = MIN (p + 1, end);
-            memcpy (w, run, p - run);
-            w += p - run;
-            break;
-          }
+        case BYTE_QUOTE:
+          p = skip_string (p, end);
+          continue;
 
-        case '{':
-        case '[':
-          if (p + 1 < end && (p[1] == '}' || p[1] == ']'))
-            {
-              *w++ = *p++;
-              *w++ = *p++;
-              break;
-            }
-          *w++ = *p++;
-          level++;
-          w = reserve (out, w, (gsize) (end - p) + 1 + 2 * (gsize) level);
-          w = put_newline (w, level);
-          break;
-
-        case '}':
-        case ']':
+        case BYTE_CLOSE:
+          /* the newline goes before the bracket, which starts the next
+           * run */
           level = level > 0 ? level - 1 : 0;
-          w = reserve (out, w, (gsize) (end - p) + 1 + 2 * (gsize) level);
+          w = copy_run (out, w, run, p, end, level);
           w = put_newline (w, level);
-          *w++ = *p++;
-          break;
+          run = p++;
+          continue;
 
-        case ',':
-          *w++ = *p++;
-          w = reserve (out, w, (gsize) (end - p) + 1 + 2 * (gsize) level);
+        case BYTE_OPEN:
+          if (p + 1 < end && byte_kind[(guchar) p[1]] == BYTE_CLOSE)
+            {
+              p += 2;
+              continue;
+            }
+          level++;
+          p++;
+          w = copy_run (out, w, run, p, end, level);
           w = put_newline (w, level);
-          break;
+          run = p;
+          continue;
 
-        case ':':
-          *w++ = *p++;
-          w = reserve (out, w, (gsize) (end - p) + 1);
+        case BYTE_COMMA:
+          p++;
+          w = copy_run (out, w, run, p, end, level);
+          w = put_newline (w, level);
+          run = p;
+          continue;
+
+        case BYTE_COLON:
+          p++;
+          w = copy_run (out, w, run, p, end, 0);
           *w++ = ' ';
-          break;
+          run = p;
+          continue;
 
         default:
-          {
-            const char *run = p++;
-
-            while (p < end && structural[(guchar) *p] == 0)
-              p++;
-            memcpy (w, run, p - run);
-            w += p - run;
-            break;
-          }
+          g_assert_not_reached ();
         }
     }
 
+  memcpy (w, run, p - run);
+  w += p - run;
   out->len = w - out->str;
   *w = '\0';
 }

@@ -206,6 +206,15 @@ scratch_arena (PpMergedGraph *self)
   return self->scratch;
 }
 
+/* The hash of an identifier, a key of the tables of the nodes compacted
+ * ahead: a word at a time, as identifiers are long and share their
+ * beginning (g_str_hash() takes a byte at a time) */
+static guint
+id_hash (gconstpointer id)
+{
+  return pp_json_string_hash (id, strlen (id));
+}
+
 /* @id kept as long as the nodes compacted ahead, as a key of their
  * tables: in the arena of their texts, which goes with the tables */
 static char *
@@ -240,8 +249,8 @@ pp_merged_graph_new (PpOutputForm form,
         {
           self->compacted_text = pp_json_arena_new ();
           self->writer = g_string_new (NULL);
-          self->compacted = g_hash_table_new (g_str_hash, g_str_equal);
-          self->compacted_as = g_hash_table_new (g_str_hash, g_str_equal);
+          self->compacted = g_hash_table_new (id_hash, g_str_equal);
+          self->compacted_as = g_hash_table_new (id_hash, g_str_equal);
         }
     }
 
@@ -737,7 +746,7 @@ keep_compacted_ahead (PpMergedGraph *self,
 
   for (guint i = 0; i < kept->len; i += 2)
     g_hash_table_insert (self->compacted, kept->pdata[i], kept->pdata[i + 1]);
-  g_hash_table_remove_all (self->compacted_as);
+  /* not read again, as the tables go with @self */
   g_debug ("Kept %u nodes compacted ahead under their new identifier", kept->len / 2);
 }
 
@@ -750,7 +759,7 @@ resolve_entities (PpMergedGraph *self)
 {
   PpEntityResolver *resolver = self->resolver;
   g_autoptr(GHashTable) changed = NULL;
-  g_autoptr(GHashTable) renamed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) renamed = g_hash_table_new (id_hash, g_str_equal);
   gint64 start = g_get_monotonic_time ();
 
   /* The last segment is in */
@@ -835,7 +844,8 @@ compact_remaining (PpMergedGraph  *self,
 
   g_clear_pointer (&ids, g_ptr_array_unref);
   drop_sources (self);
-  g_hash_table_remove_all (self->compacted);
+  /* the table is not read again: it goes with @self, once the bytes are
+   * handed over */
 
   return g_steal_pointer (&items);
 }

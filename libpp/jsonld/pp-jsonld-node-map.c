@@ -513,7 +513,11 @@ Graph *
 pp_node_map_lookup_graph (PpJsonldNodeMap *map,
                           const char      *name)
 {
-  return g_hash_table_lookup (map->graphs, name != NULL ? name : "@default");
+  /* the default graph, made first and kept first, without a hash */
+  if (name == NULL || strcmp (name, "@default") == 0)
+    return map->graph_order->len > 0 ? g_ptr_array_index (map->graph_order, 0) : NULL;
+
+  return g_hash_table_lookup (map->graphs, name);
 }
 
 Graph *

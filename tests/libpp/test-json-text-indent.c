@@ -24,6 +24,19 @@ static const char * const texts[] = {
   "{\"a{b\": \"[c,d]:e\", \"f\\\"g\": \"h\\\\\", \"i\\\\\": \"\\\"}]\", \"j\": [true, false, null]}",
   "[\"\\\\\\\"\", \"\\\\\", \"\\u0000\\n\\t\", \"\\u00e9\\u2603\", 1e+21, 0.000001]",
   "[[[[[[[[[[[[[[[[[[[[{\"deep\": [1, {\"deeper\": {}}]}]]]]]]]]]]]]]]]]]]]]",
+  /* empty strings, keys and containers next to one another */
+  "{\"\": \"\", \"e\": [[], [[]], {}, [{}], \"\"], \"o\": {\"\": {}}}",
+  /* quotes escaped at the start and the end of a string, and after
+   * backslashes escaped themselves */
+  "[\"\\\"x\", \"x\\\"\", \"\\\\\\\\\", \"\\\\\\\\\\\"\\\\\", \"\\\"\\\"\\\"\"]",
+  /* strings longer than a vector, quotes and brackets in them at every
+   * place */
+  "{\"a long key with [brackets], {braces}, commas, and: colons\": "
+  "\"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\\\"}]0123456789abcdef"
+  "0123456789abcdef0123456789abcdef0123456789abcdef\", \"k\": [\"x\", 1, -2.5, true, false, null]}",
+  /* UTF-8 as it is, and escaped */
+  "{\"caf\\u00e9\": \"\\u2603 \\ud83d\\ude00 {\\u65e5}\", \"\\u00e9\": [\"[\\u00e9]\"]}",
+  "{\"caf\xc3\xa9\": \"\xe2\x98\x83 \xf0\x9f\x98\x80 {\xe6\x97\xa5}\", \"\xc3\xa9\": [\"[\xc3\xa9]\"]}",
 };
 
 /* The text of @value written with @flags */
