@@ -105,6 +105,11 @@ typedef struct
   guint best_name;             /* the index in @names of the key of its
                                 * preferred name (name_precedes()), or
                                 * G_MAXUINT */
+  const char *minted_form;     /* (nullable): the first identifier minted
+                                * from its family and preferred name
+                                * (format_minted_id()), interned, once
+                                * asked for; NULL again when either
+                                * changes */
 } Entity;
 
 /* The groups as they stand, and the identifier of each: the members of
@@ -167,12 +172,8 @@ typedef enum
   N_PROPERTIES
 } Property;
 
-static const char * const property_iris[N_PROPERTIES][2] = {
-  { SCHEMA_HTTP "name", SCHEMA_HTTPS "name" },
-  { SCHEMA_HTTP "alternateName", SCHEMA_HTTPS "alternateName" },
-  { SCHEMA_HTTP "sameAs", SCHEMA_HTTPS "sameAs" },
-  { SCHEMA_HTTP "url", SCHEMA_HTTPS "url" },
-  { SCHEMA_HTTP "identifier", SCHEMA_HTTPS "identifier" },
+static const char * const property_local_names[N_PROPERTIES] = {
+  "name", "alternateName", "sameAs", "url", "identifier",
 };
 
 struct _PpEntityResolver
@@ -538,7 +539,7 @@ bucket_add (Resolver   *self,
 
 /* Adds @entry to the bucket of the name key @key; the first time @key is
  * a name (not an alternateName), it joins the longer names of its last
- * words */
+ * words and the index of the merge candidates */
 static void
 name_bucket_add (Resolver   *self,
                  const char *key,
@@ -549,6 +550,7 @@ name_bucket_add (Resolver   *self,
   if ((entry & 1) != 0 || bucket->has_endings)
     return;
   bucket->has_endings = TRUE;
+  pp_merge_candidate_index_add (self->candidate_index, bucket->key);
 
   for (const char *p = strchr (bucket->key, ' '); p != NULL; p = strchr (p + 1, ' '))
     {
@@ -937,16 +939,24 @@ static void
 sort_types (Resolver *self,
             Entity   *entity)
 {
-  qsort (entity->types.items, entity->types.n, sizeof (char *), compare_strings);
-
-  g_string_truncate (self->scratch, 0);
-  for (guint t = 0; t < entity->types.n; t++)
+  if (entity->types.n == 1)
     {
-      if (t > 0)
-        g_string_append_c (self->scratch, '\n');
-      g_string_append (self->scratch, entity->types.items[t]);
+      /* one type, interned: its own signature */
+      entity->signature = entity->types.items[0];
     }
-  entity->signature = intern (self, self->scratch->str);
+  else
+    {
+      qsort (entity->types.items, entity->types.n, sizeof (char *), compare_strings);
+
+      g_string_truncate (self->scratch, 0);
+      for (guint t = 0; t < entity->types.n; t++)
+        {
+          if (t > 0)
+            g_string_append_c (self->scratch, '\n');
+          g_string_append (self->scratch, entity->types.items[t]);
+        }
+      entity->signature = intern (self, self->scratch->str);
+    }
 
   entity->family = NULL;
   for (guint t = 0; t < entity->types.n; t++)
@@ -995,7 +1005,7 @@ update_best_name (Entity *entity,
 static gboolean
 is_minted_id (const char *id)
 {
-  if (!g_str_has_prefix (id, "urn:pp:"))
+  if (strncmp (id, "urn:pp:", strlen ("urn:pp:")) != 0)
     return FALSE;
 
   id += strlen ("urn:pp:");
@@ -1004,6 +1014,13 @@ is_minted_id (const char *id)
       return FALSE;
 
   return id[16] == '#';
+}
+
+/* Whether @id names a blank node */
+static gboolean
+is_blank_id (const char *id)
+{
+  return id[0] == '_' && id[1] == ':';
 }
 
 /* Orders pointers to entities by identifier */
@@ -1084,11 +1101,11 @@ lookup_entity (Resolver   *self,
   entity = arena_alloc0 (self, sizeof (Entity));
   entity->id = id;
   entity->minted = is_minted_id (id);
-  entity->blank = g_str_has_prefix (id, "_:") || entity->minted;
+  entity->blank = is_blank_id (id) || entity->minted;
   entity->signature = intern (self, "");
   entity->slot = self->arrived->len;
   entity->best_name = G_MAXUINT;
-  if (!g_str_has_prefix (id, "_:"))
+  if (!is_blank_id (id))
     {
       g_string_assign (self->scratch, "link:");
       g_string_append (self->scratch, id);
@@ -1103,47 +1120,68 @@ lookup_entity (Resolver   *self,
   return entity;
 }
 
-/* The names, interned in a segment's node map, of the properties an
- * entity is read from; NULL for those no node of the map has */
-typedef const char *PropertyNames[N_PROPERTIES][2];
+/* The properties of a node an entity is read from, each in both
+ * namespaces; NULL for those the node lacks */
+typedef const Prop *EntityProps[N_PROPERTIES][2];
 
+/* Puts @prop in @props if it is one an entity is read from: its IRI is
+ * read once, however many properties there are to look for */
 static void
-property_names_init (PropertyNames    names,
-                     PpJsonldNodeMap *map)
+entity_props_add (EntityProps  props,
+                  const Prop  *prop)
 {
+  const char *local;
+  guint ns;
+
+  if (strncmp (prop->name, SCHEMA_HTTP, strlen (SCHEMA_HTTP)) == 0)
+    {
+      local = prop->name + strlen (SCHEMA_HTTP);
+      ns = 0;
+    }
+  else if (strncmp (prop->name, SCHEMA_HTTPS, strlen (SCHEMA_HTTPS)) == 0)
+    {
+      local = prop->name + strlen (SCHEMA_HTTPS);
+      ns = 1;
+    }
+  else
+    return;
+
   for (guint p = 0; p < N_PROPERTIES; p++)
-    for (guint n = 0; n < 2; n++)
-      names[p][n] = pp_json_arena_lookup_interned (map->arena, property_iris[p][n]);
+    if (local[0] == property_local_names[p][0] && strcmp (local, property_local_names[p]) == 0)
+      {
+        props[p][ns] = prop;
+        return;
+      }
 }
 
-/* The values of the property @property of @node, in both namespaces, as
+/* The values of the property @property of a node, in both namespaces, as
  * collect_values() adds them */
 static void
-collect_property (Resolver            *self,
-                  Node                *node,
-                  const PropertyNames  names,
-                  Property             property,
-                  gboolean             with_ids,
-                  const char          *prefix,
-                  gboolean             as_keys,
-                  Strings             *out,
-                  gboolean             with_written)
+collect_property (Resolver          *self,
+                  const EntityProps  props,
+                  Property           property,
+                  gboolean           with_ids,
+                  const char        *prefix,
+                  gboolean           as_keys,
+                  Strings           *out,
+                  gboolean           with_written)
 {
   for (guint n = 0; n < 2; n++)
-    if (names[property][n] != NULL)
-      collect_values (self, pp_node_map_node_lookup_prop (node, names[property][n]),
-                      with_ids, prefix, as_keys, out, with_written);
+    if (props[property][n] != NULL)
+      collect_values (self, props[property][n], with_ids, prefix, as_keys, out, with_written);
 }
 
 /* Adds what @node, a node of a segment's node map, says of its entity:
  * the entity gathers the types and keys of every segment that describes
  * it, as the merged node gathers their values */
 static void
-entity_add (Resolver            *self,
-            Node                *node,
-            const PropertyNames  names)
+entity_add (Resolver *self,
+            Node     *node)
 {
+  EntityProps props = { { NULL, }, };
   Entity *entity = lookup_entity (self, intern (self, node->id));
+  const char *family = entity->family;
+  guint best_name = entity->best_name;
   gboolean was_counted = entity->described && !entity->indexed;
   guint n_names = entity->names.n;
   guint n_alternate_names = entity->alternate_names.n;
@@ -1151,7 +1189,10 @@ entity_add (Resolver            *self,
 
   for (guint i = 0; i < node->n_props; i++)
     if (node->props[i].name[0] != '@')
-      collect_references (self, entity->id, node->props[i].values, node->props[i].n);
+      {
+        collect_references (self, entity->id, node->props[i].values, node->props[i].n);
+        entity_props_add (props, &node->props[i]);
+      }
 
   /* A bare reference is no description; an @index could conflict */
   entity->described |= !pp_node_map_node_is_only_id (node);
@@ -1175,27 +1216,26 @@ entity_add (Resolver            *self,
         sort_types (self, entity);
     }
 
-  collect_property (self, node, names, PROPERTY_NAME, FALSE, "", TRUE,
+  collect_property (self, props, PROPERTY_NAME, FALSE, "", TRUE,
                     &entity->names, TRUE);
-  collect_property (self, node, names, PROPERTY_ALTERNATE_NAME, FALSE, "", TRUE,
+  collect_property (self, props, PROPERTY_ALTERNATE_NAME, FALSE, "", TRUE,
                     &entity->alternate_names, FALSE);
-  collect_property (self, node, names, PROPERTY_SAME_AS, TRUE, "link:", FALSE,
+  collect_property (self, props, PROPERTY_SAME_AS, TRUE, "link:", FALSE,
                     &entity->links, FALSE);
-  collect_property (self, node, names, PROPERTY_URL, TRUE, "link:", FALSE,
+  collect_property (self, props, PROPERTY_URL, TRUE, "link:", FALSE,
                     &entity->links, FALSE);
-  collect_property (self, node, names, PROPERTY_IDENTIFIER, TRUE, "identifier:", FALSE,
+  collect_property (self, props, PROPERTY_IDENTIFIER, TRUE, "identifier:", FALSE,
                     &entity->links, FALSE);
 
   for (guint k = n_links; k < entity->links.n; k++)
     bucket_add (self, self->link_buckets, entity->links.items[k], entity->slot * 2);
   for (guint k = n_names; k < entity->names.n; k += 2)
-    {
-      name_bucket_add (self, entity->names.items[k], entity->slot * 2);
-      pp_merge_candidate_index_add (self->candidate_index, entity->names.items[k]);
-    }
+    name_bucket_add (self, entity->names.items[k], entity->slot * 2);
   for (guint k = n_alternate_names; k < entity->alternate_names.n; k++)
     name_bucket_add (self, entity->alternate_names.items[k], entity->slot * 2 + 1);
   update_best_name (entity, n_names);
+  if (entity->family != family || entity->best_name != best_name)
+    entity->minted_form = NULL;
 
   if (!entity->described || entity->indexed)
     return;
@@ -1269,7 +1309,6 @@ pp_entity_resolver_add_nodes (PpEntityResolver *self,
                               PpJsonldNodeMap  *map)
 {
   Graph *graph = pp_node_map_lookup_graph (map, NULL);
-  PropertyNames names;
   guint from;
 
   g_return_if_fail (self->entities == NULL);
@@ -1277,14 +1316,13 @@ pp_entity_resolver_add_nodes (PpEntityResolver *self,
   if (graph == NULL)
     return;
 
-  property_names_init (names, map);
   from = self->arrived->len;
   for (guint i = 0; i < graph->order->len; i++)
     {
       Node *node = g_ptr_array_index (graph->order, i);
 
       if (node->merged_into == NULL)
-        entity_add (self, node, names);
+        entity_add (self, node);
     }
   add_sorted_run (self, from);
 }
@@ -1412,22 +1450,46 @@ format_minted_id (GString    *out,
     g_string_append_printf (out, "-%u", n);
 }
 
+/* The first identifier minted for an entity of @family named @name,
+ * interned */
+static const char *
+intern_minted_id (Resolver   *self,
+                  const char *family,
+                  const char *name,
+                  guint       n)
+{
+  format_minted_id (self->scratch, self->mint_prefix, family, name, n);
+
+  return pp_json_arena_intern_len (self->arena, self->scratch->str, self->scratch->len);
+}
+
+/* The first identifier minted for @entity from its family and preferred
+ * name, made once */
+static const char *
+entity_minted_form (Resolver *self,
+                    Entity   *entity)
+{
+  if (entity->minted_form == NULL)
+    entity->minted_form = intern_minted_id (self, entity->family,
+                                            entity->names.items[entity->best_name], 1);
+
+  return entity->minted_form;
+}
+
 /* The identifier minted for a group of @family named @name, interned: the
  * first of its forms that is not in @taken (interned identifiers), which
- * gets it */
+ * gets it. @first_form, if not NULL, is the first form, made before. */
 static const char *
 mint_id (Resolver   *self,
          const char *family,
          const char *name,
+         const char *first_form,
          GHashTable *taken)
 {
-  const char *id = NULL;
+  const char *id = first_form;
 
-  for (guint n = 1; id == NULL || g_hash_table_contains (taken, id); n++)
-    {
-      format_minted_id (self->scratch, self->mint_prefix, family, name, n);
-      id = pp_json_arena_intern_len (self->arena, self->scratch->str, self->scratch->len);
-    }
+  for (guint n = id != NULL ? 2 : 1; id == NULL || g_hash_table_contains (taken, id); n++)
+    id = intern_minted_id (self, family, name, n);
   g_hash_table_add (taken, (gpointer) id);
 
   return id;
@@ -1448,9 +1510,20 @@ pp_entity_resolver_set_minting (PpEntityResolver *self,
                                 const char       *document_iri,
                                 gboolean          mint_ids)
 {
-  g_free (self->mint_prefix);
-  self->mint_prefix = pp_entity_resolver_mint_prefix (document_iri);
+  g_autofree char *prefix = pp_entity_resolver_mint_prefix (document_iri);
+
   self->mint_ids = mint_ids;
+  if (g_str_equal (prefix, self->mint_prefix))
+    return;
+
+  g_free (self->mint_prefix);
+  self->mint_prefix = g_steal_pointer (&prefix);
+
+  /* the identifiers minted before have another prefix */
+  for (guint i = 0; self->arrived != NULL && i < self->arrived->len; i++)
+    ((Entity *) self->arrived->pdata[i])->minted_form = NULL;
+  for (guint i = 0; self->entities != NULL && i < self->n_entities; i++)
+    self->entities[i]->minted_form = NULL;
 }
 
 /**
@@ -1482,10 +1555,7 @@ pp_entity_resolver_dup_provisional_id (PpEntityResolver *self,
       entity->indexed || entity->family == NULL || entity->best_name == G_MAXUINT)
     return g_strdup (id);
 
-  format_minted_id (self->scratch, self->mint_prefix, entity->family,
-                    entity->names.items[entity->best_name], 1);
-
-  return g_strndup (self->scratch->str, self->scratch->len);
+  return g_strdup (entity_minted_form (self, entity));
 }
 
 /* Adds @id (interned) to @changed, and the nodes that refer to it, also
@@ -1526,6 +1596,28 @@ find_minted (Resolver    *self,
   for (guint i = 0; i < n_members; i++)
     if (self->entities[members[i]]->minted)
       return self->entities[members[i]]->id;
+
+  return NULL;
+}
+
+/* The first identifier minted from @family and @name that one of
+ * @members made before (pp_entity_resolver_dup_provisional_id()), or
+ * NULL */
+static const char *
+find_minted_form (Resolver    *self,
+                  const guint *members,
+                  guint        n_members,
+                  const char  *family,
+                  const char  *name)
+{
+  for (guint i = 0; i < n_members; i++)
+    {
+      const Entity *entity = self->entities[members[i]];
+
+      if (entity->minted_form != NULL && entity->family == family &&
+          entity->names.items[entity->best_name] == name)
+        return entity->minted_form;
+    }
 
   return NULL;
 }
@@ -1595,7 +1687,11 @@ groups_init (Groups   *groups,
                                       groups->size[root])) != NULL)
         groups->targets[root] = minted;
       else if (self->mint_ids && described)
-        groups->targets[root] = mint_id (self, groups->families[root], groups->names[root], taken);
+        groups->targets[root] = mint_id (self, groups->families[root], groups->names[root],
+                                         find_minted_form (self, groups->members + groups->start[root],
+                                                           groups->size[root], groups->families[root],
+                                                           groups->names[root]),
+                                         taken);
       else
         groups->targets[root] = self->entities[root]->id;
     }

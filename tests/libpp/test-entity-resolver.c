@@ -111,6 +111,103 @@ test_mint_same_name_twice (void)
   g_assert_true (set_has (changed, "_:s0-1"));
 }
 
+/* The identifier a node gets at the end, after the one it was said to
+ * get as it arrived (pp_entity_resolver_dup_provisional_id()) for
+ * @document_iri, named @name, then named @later_name as well by a later
+ * segment */
+static char *
+mint_after_provisional (const char *document_iri,
+                        const char *name,
+                        const char *later_name)
+{
+  g_autofree char *first_text = g_strdup_printf ("{\"@context\": \"https://schema.org\","
+                                                 " \"@type\": \"Person\", \"name\": \"%s\"}",
+                                                 name);
+  g_autoptr(PpJsonldNodeMap) first = node_map_new (first_text);
+  g_autoptr(PpJsonldNodeMap) merged = pp_jsonld_node_map_new ();
+  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new ();
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GHashTable) changed = NULL;
+  g_autoptr(GHashTable) renamed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *provisional = NULL;
+
+  g_assert_true (pp_jsonld_node_map_add_map_copied (merged, first, &error));
+  g_assert_no_error (error);
+  pp_entity_resolver_set_minting (resolver, document_iri, TRUE);
+  pp_entity_resolver_add_nodes (resolver, first);
+  provisional = pp_entity_resolver_dup_provisional_id (resolver, "_:s0-0");
+
+  if (later_name != NULL)
+    {
+      g_autofree char *later_text = g_strdup_printf ("{\"@context\": \"https://schema.org\","
+                                                     " \"@type\": \"Person\", \"name\": \"%s\"}",
+                                                     later_name);
+      g_autoptr(PpJsonldNodeMap) later = node_map_new (later_text);
+
+      g_assert_true (pp_jsonld_node_map_add_map_copied (merged, later, &error));
+      g_assert_no_error (error);
+      pp_entity_resolver_add_nodes (resolver, later);
+    }
+
+  pp_entity_resolver_group (resolver, merged, DOCUMENT_IRI, TRUE);
+  candidates = pp_entity_resolver_find_candidates (resolver);
+  changed = pp_entity_resolver_merge (resolver, renamed);
+
+  /* the one the node was said to get, while nothing changed */
+  if (later_name == NULL && g_strcmp0 (document_iri, DOCUMENT_IRI) == 0)
+    g_assert_cmpstr (g_hash_table_lookup (renamed, "_:s0-0"), ==, provisional);
+
+  return g_strdup (g_hash_table_lookup (renamed, "_:s0-0"));
+}
+
+/* The identifier minted as a node arrives is the one it gets at the end,
+ * unless its name or the document changes in between */
+static void
+test_mint_after_provisional (void)
+{
+  g_autofree char *prefix = pp_entity_resolver_mint_prefix (DOCUMENT_IRI);
+  g_autofree char *ada = g_strconcat (prefix, "#person/ada", NULL);
+  g_autofree char *ada_lovelace = g_strconcat (prefix, "#person/ada-lovelace", NULL);
+  g_autofree char *same = mint_after_provisional (DOCUMENT_IRI, "Ada", NULL);
+  g_autofree char *longer_name = mint_after_provisional (DOCUMENT_IRI, "Ada", "Ada Lovelace");
+  g_autofree char *other_document = mint_after_provisional ("file:///home/ada/draft.md", "Ada",
+                                                            NULL);
+
+  g_assert_cmpstr (same, ==, ada);
+  g_assert_cmpstr (longer_name, ==, ada_lovelace);
+  g_assert_cmpstr (other_document, ==, ada);
+}
+
+/* A name in either namespace of schema.org is a name: the two nodes are
+ * one */
+static void
+test_group_names_in_both_namespaces (void)
+{
+  g_autoptr(PpJsonldNodeMap) map =
+    node_map_new ("[{\"@type\": \"http://schema.org/Person\","
+                  " \"https://schema.org/name\": \"Ada Lovelace\"},"
+                  "{\"@type\": \"http://schema.org/Person\","
+                  " \"http://schema.org/name\": \"Ada Lovelace\","
+                  " \"https://schema.org/alternateName\": \"Ada King\"},"
+                  "{\"@type\": \"http://schema.org/Person\","
+                  " \"http://schema.org/name\": \"Ada King\"}]");
+  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new ();
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GHashTable) changed = NULL;
+  g_autoptr(GPtrArray) ids = NULL;
+
+  pp_entity_resolver_add_nodes (resolver, map);
+  g_assert_cmpuint (pp_entity_resolver_get_n_entities (resolver), ==, 1);
+  pp_entity_resolver_group (resolver, map, DOCUMENT_IRI, FALSE);
+  candidates = pp_entity_resolver_find_candidates (resolver);
+  changed = pp_entity_resolver_merge (resolver, NULL);
+
+  ids = pp_jsonld_node_map_get_node_ids (map, NULL, TRUE);
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpstr (ids->pdata[0], ==, "_:s0-0");
+}
+
 #define N_SEGMENTS 40
 
 /* The identifiers of the merged graph's nodes, one a line, once the
@@ -196,7 +293,10 @@ main (int   argc,
 
   g_test_add_func ("/entity-resolver/mint/taken-by-a-node", test_mint_taken_by_node);
   g_test_add_func ("/entity-resolver/mint/left-out-node-apart", test_mint_same_name_twice);
+  g_test_add_func ("/entity-resolver/mint/after-provisional", test_mint_after_provisional);
   g_test_add_func ("/entity-resolver/group/whatever-the-order", test_groups_whatever_the_order);
+  g_test_add_func ("/entity-resolver/group/names-in-both-namespaces",
+                   test_group_names_in_both_namespaces);
 
   return g_test_run ();
 }
