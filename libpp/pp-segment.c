@@ -7,8 +7,9 @@
 
 #include <string.h>
 
-#include "pp-segment.h"
+#include "pp-segment-private.h"
 
+/* The text lives in the same block, after the structure */
 struct _PpSegment
 {
   guint index;
@@ -25,7 +26,6 @@ G_DEFINE_BOXED_TYPE (PpSegment, pp_segment, pp_segment_ref, pp_segment_unref)
 static void
 pp_segment_clear (PpSegment *segment)
 {
-  g_free (segment->text);
   g_strfreev (segment->heading_path);
   g_free (segment->hash);
 }
@@ -82,19 +82,39 @@ pp_segment_new_full (guint               index,
                      const char * const *heading_path,
                      guint               page)
 {
-  PpSegment *segment;
-
   g_return_val_if_fail (text != NULL, NULL);
 
   if (length < 0)
     length = strlen (text);
 
-  segment = g_atomic_rc_box_new0 (PpSegment);
+  return pp_segment_new_take_path (index, text, length, offset,
+                                   heading_path != NULL ? g_strdupv ((char **) heading_path) : NULL,
+                                   page);
+}
+
+/*
+ * pp_segment_new_take_path:
+ *
+ * Declared in pp-segment-private.h: pp_segment_new_full() taking
+ * @heading_path (or none when %NULL) rather than copying it.
+ */
+PpSegment *
+pp_segment_new_take_path (guint        index,
+                          const char  *text,
+                          gsize        length,
+                          gsize        offset,
+                          char       **heading_path,
+                          guint        page)
+{
+  PpSegment *segment;
+
+  segment = g_atomic_rc_box_alloc0 (sizeof (PpSegment) + length + 1);
   segment->index = index;
-  segment->text = g_strndup (text, length);
+  segment->text = (char *) (segment + 1);
+  memcpy (segment->text, text, length);
   segment->length = length;
   segment->offset = offset;
-  segment->heading_path = heading_path != NULL ? g_strdupv ((char **) heading_path) : g_new0 (char *, 1);
+  segment->heading_path = heading_path != NULL ? heading_path : g_new0 (char *, 1);
   segment->page = page;
 
   return segment;

@@ -9,6 +9,7 @@
 
 #include "pp-segmenter.h"
 #include "pp-document-private.h"
+#include "pp-segment-private.h"
 
 /**
  * PpSegmenter:
@@ -85,12 +86,20 @@ typedef struct
   guint budget;             /* characters for packing, leaving room for the overlap */
 } Packer;
 
+/* The characters of a range of valid UTF-8: its bytes that start one */
 static gsize
 count_chars (const char *text,
              gsize       start,
              gsize       end)
 {
-  return g_utf8_strlen (text + start, end - start);
+  const guchar *p = (const guchar *) text + start;
+  gsize n = end - start;
+  gsize continuations = 0;
+
+  for (gsize i = 0; i < n; i++)
+    continuations += (p[i] & 0xC0) == 0x80;
+
+  return n - continuations;
 }
 
 static gboolean
@@ -254,11 +263,11 @@ packer_emit (Packer *packer)
             range_start++;
         }
 
-      segment = pp_segment_new_full (packer->segments->len,
-                                     packer->text + range_start, end - range_start,
-                                     range_start,
-                                     (const char * const *) packer->segment_headings,
-                                     packer->segment_page);
+      segment = pp_segment_new_take_path (packer->segments->len,
+                                          packer->text + range_start, end - range_start,
+                                          range_start,
+                                          g_steal_pointer (&packer->segment_headings),
+                                          packer->segment_page);
       g_ptr_array_add (packer->segments, segment);
       packer->last_emitted_start = start;
     }
@@ -289,7 +298,10 @@ packer_add (Packer *packer,
             gsize   end,
             gsize   chars)
 {
-  if (packer->have_segment && packer->seg_chars + chars + 1 > packer->budget)
+  /* the segment's text holds what separates the pieces too */
+  gsize separator = packer->have_segment ? count_chars (packer->text, packer->seg_end, start) : 0;
+
+  if (packer->have_segment && packer->seg_chars + separator + chars > packer->budget)
     packer_emit (packer);
 
   if (!packer->have_segment)
@@ -300,7 +312,7 @@ packer_add (Packer *packer,
       packer_snapshot_headings (packer);
     }
   else
-    packer->seg_chars += 1;   /* the separator between pieces */
+    packer->seg_chars += separator;
 
   packer->seg_end = end;
   packer->seg_chars += chars;
@@ -491,6 +503,38 @@ packer_finish (Packer *packer)
   return packer->segments;
 }
 
+/* Splits @text, which pp_text_check() passed */
+static GPtrArray *
+split_text (PpSegmenter  *segmenter,
+            const char   *text,
+            gsize         length,
+            PpTextFormat  format)
+{
+  g_autoptr(GArray) blocks = NULL;
+  g_autoptr(GPtrArray) headings = NULL;
+  Packer packer = { 0, };
+
+  headings = g_ptr_array_new_with_free_func (g_free);
+  packer_init (&packer, segmenter, text, length, headings);
+
+  blocks = split_blocks (text, length, format);
+  for (guint i = 0; i < blocks->len; i++)
+    {
+      const Block *block = &g_array_index (blocks, Block, i);
+
+      if (block->kind == BLOCK_HEADING)
+        {
+          /* A heading starts a new segment, which it opens */
+          packer_emit (&packer);
+          packer_enter_heading (&packer, block);
+        }
+
+      packer_add_block (&packer, block->start, block->end);
+    }
+
+  return packer_finish (&packer);
+}
+
 /**
  * pp_segmenter_split:
  * @segmenter: a #PpSegmenter
@@ -515,10 +559,6 @@ pp_segmenter_split (PpSegmenter  *segmenter,
                     PpTextFormat  format,
                     GError      **error)
 {
-  g_autoptr(GArray) blocks = NULL;
-  g_autoptr(GPtrArray) headings = NULL;
-  Packer packer = { 0, };
-
   g_return_val_if_fail (PP_IS_SEGMENTER (segmenter), NULL);
   g_return_val_if_fail (text != NULL || length == 0, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -529,25 +569,7 @@ pp_segmenter_split (PpSegmenter  *segmenter,
   if (!pp_text_check (text, length, error))
     return NULL;
 
-  headings = g_ptr_array_new_with_free_func (g_free);
-  packer_init (&packer, segmenter, text, length, headings);
-
-  blocks = split_blocks (text, length, format);
-  for (guint i = 0; i < blocks->len; i++)
-    {
-      const Block *block = &g_array_index (blocks, Block, i);
-
-      if (block->kind == BLOCK_HEADING)
-        {
-          /* A heading starts a new segment, which it opens */
-          packer_emit (&packer);
-          packer_enter_heading (&packer, block);
-        }
-
-      packer_add_block (&packer, block->start, block->end);
-    }
-
-  return packer_finish (&packer);
+  return split_text (segmenter, text, length, format);
 }
 
 /**
@@ -576,11 +598,12 @@ pp_segmenter_split_document (PpSegmenter *segmenter,
   g_return_val_if_fail (PP_IS_SEGMENTER (segmenter), NULL);
   g_return_val_if_fail (PP_IS_DOCUMENT (document), NULL);
 
+  /* a document's text passed pp_text_check() when it was made */
   blocks = pp_document_get_blocks (document);
   if (blocks == NULL)
-    return pp_segmenter_split (segmenter, pp_document_get_text (document),
-                               pp_document_get_length (document),
-                               pp_document_get_format (document), NULL);
+    return split_text (segmenter, pp_document_get_text (document),
+                       pp_document_get_length (document),
+                       pp_document_get_format (document));
 
   packer_init (&packer, segmenter, pp_document_get_text (document),
                pp_document_get_length (document), NULL);

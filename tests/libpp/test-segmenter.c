@@ -111,6 +111,32 @@ test_utf8_boundaries (void)
   g_assert_cmpuint (total, ==, text->len);
 }
 
+/* Paragraphs are packed by characters, not bytes: "é漢😀é漢" is 5
+ * characters in 14 bytes; with the blank line and a paragraph of 9,
+ * 16 characters, the budget exactly */
+static void
+test_multibyte_packing (void)
+{
+  const char *text = "é漢😀é漢\n\né漢😀é漢é漢😀é\n";
+  g_autoptr(GPtrArray) segments = split (16, 0, text, PP_TEXT_FORMAT_PLAIN);
+
+  g_assert_cmpuint (segments->len, ==, 1);
+  g_assert_cmpstr (pp_segment_get_text (segments->pdata[0]), ==, "é漢😀é漢\n\né漢😀é漢é漢😀é");
+  assert_segments_sound (segments, text, 16);
+}
+
+/* The text between two packed paragraphs counts within the budget as it
+ * is: 5 + 2 + 10 characters do not fit in 16 */
+static void
+test_separator_within_budget (void)
+{
+  const char *text = "é漢😀é漢\n\né漢😀é漢é漢😀é漢\n";
+  g_autoptr(GPtrArray) segments = split (16, 0, text, PP_TEXT_FORMAT_PLAIN);
+
+  assert_segments_sound (segments, text, 16);
+  g_assert_cmpuint (segments->len, ==, 2);
+}
+
 static void
 test_markdown_headings (void)
 {
@@ -242,6 +268,8 @@ main (int   argc,
   g_test_add_func ("/segmenter/paragraph-packing", test_paragraph_packing);
   g_test_add_func ("/segmenter/sentence-split", test_sentence_split);
   g_test_add_func ("/segmenter/utf8-boundaries", test_utf8_boundaries);
+  g_test_add_func ("/segmenter/paragraph-packing/multibyte", test_multibyte_packing);
+  g_test_add_func ("/segmenter/paragraph-packing/separator-within-budget", test_separator_within_budget);
   g_test_add_func ("/segmenter/markdown-headings", test_markdown_headings);
   g_test_add_func ("/segmenter/overlap", test_overlap);
   g_test_add_func ("/segmenter/empty-and-invalid", test_empty_and_invalid);
