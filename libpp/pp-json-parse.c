@@ -118,6 +118,7 @@ typedef struct {
   guchar        stack[PP_JSON_MAX_DEPTH];  /* '[' or '{', innermost last */
   gboolean      escaped;                   /* the last string had escapes */
   gboolean      member_name;               /* the string scanned is a member name */
+  gboolean      keeps_nul;                 /* a string value may hold an escaped NUL */
   Builder      *builder;                   /* NULL: only check */
   GError      **error;
 } Scanner;
@@ -331,7 +332,7 @@ scan_escape (Scanner *s)
 
       /* json-glib cuts a string there; values keep it (their strings
        * have a length), but not in a member name, which becomes a C string */
-      if (unit == 0 && s->builder == NULL)
+      if (unit == 0 && !s->keeps_nul)
         return fail (s, start, PP_JSON_ERROR_UNSUPPORTED_VALUE,
                      "unsupported escaped NUL character (\\u0000) in a string");
       if (unit == 0 && s->member_name)
@@ -1132,6 +1133,7 @@ static gboolean
 scan_text (const char  *data,
            gssize       length,
            Builder     *builder,
+           gboolean     keeps_nul,
            GError     **error)
 {
   Scanner scanner;
@@ -1142,6 +1144,7 @@ scan_text (const char  *data,
   s->pos = 0;
   s->escaped = FALSE;
   s->member_name = FALSE;
+  s->keeps_nul = keeps_nul;
   s->builder = builder;
   s->error = error;
 
@@ -1160,27 +1163,18 @@ scan_text (const char  *data,
   return builder != NULL ? scan_building (s) : scan_checking (s);
 }
 
-/*
- * pp_json_value_parse:
- *
- * Declared in pp-json-value-private.h: the scanner of pp_json_validate()
- * building the values of @data in @arena as it checks them, except that a
- * string value may hold an escaped NUL (kept as a NUL byte, counted in its
- * length).
- */
-PpJsonValue *
-pp_json_value_parse (PpJsonArena  *arena,
-                     const char   *data,
-                     gssize        length,
-                     GError      **error)
+/* Builds the values of @data in @arena as the scanner checks them; a
+ * string value may hold an escaped NUL only when @keeps_nul */
+static PpJsonValue *
+parse_values (PpJsonArena  *arena,
+              const char   *data,
+              gssize        length,
+              gboolean      keeps_nul,
+              GError      **error)
 {
   Builder builder;
   Builder *b = &builder;
   PpJsonValue *root = NULL;
-
-  g_return_val_if_fail (arena != NULL, NULL);
-  g_return_val_if_fail (data != NULL || length == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   /* not zeroed: its levels are set as they are first opened */
   b->arena = arena;
@@ -1196,7 +1190,7 @@ pp_json_value_parse (PpJsonArena  *arena,
   b->root = NULL;
   b->cached_names = 0;
 
-  if (scan_text (data, length, b, error))
+  if (scan_text (data, length, b, keeps_nul, error))
     root = b->root;
 
   /* an error may leave objects open */
@@ -1214,6 +1208,47 @@ pp_json_value_parse (PpJsonArena  *arena,
     }
 
   return root;
+}
+
+/*
+ * pp_json_value_parse:
+ *
+ * Declared in pp-json-value-private.h: the scanner of pp_json_validate()
+ * building the values of @data in @arena as it checks them, except that a
+ * string value may hold an escaped NUL (kept as a NUL byte, counted in its
+ * length).
+ */
+PpJsonValue *
+pp_json_value_parse (PpJsonArena  *arena,
+                     const char   *data,
+                     gssize        length,
+                     GError      **error)
+{
+  g_return_val_if_fail (arena != NULL, NULL);
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return parse_values (arena, data, length, TRUE, error);
+}
+
+/*
+ * pp_json_value_parse_validated:
+ *
+ * Declared in pp-json-value-private.h: pp_json_value_parse() refusing
+ * what pp_json_validate() refuses, an escaped NUL in any string included,
+ * with its error; one pass where the two would take two.
+ */
+PpJsonValue *
+pp_json_value_parse_validated (PpJsonArena  *arena,
+                               const char   *data,
+                               gssize        length,
+                               GError      **error)
+{
+  g_return_val_if_fail (arena != NULL, NULL);
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return parse_values (arena, data, length, FALSE, error);
 }
 
 /**
@@ -1244,7 +1279,7 @@ pp_json_validate (const char  *data,
   g_return_val_if_fail (data != NULL || length == 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return scan_text (data, length, NULL, error);
+  return scan_text (data, length, NULL, FALSE, error);
 }
 
 /**

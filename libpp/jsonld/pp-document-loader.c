@@ -503,8 +503,8 @@ parse_document (const char  *iri,
    * documents, with pp_json_parse()'s errors (a tree cannot hold an escaped
    * NUL) */
   arena = pp_json_arena_new ();
-  if (length <= G_MAXSSIZE && pp_json_validate (data, (gssize) length, &local_error))
-    value = pp_json_value_parse (arena, data, (gssize) length, &local_error);
+  if (length <= G_MAXSSIZE)
+    value = pp_json_value_parse_validated (arena, data, (gssize) length, &local_error);
   if (value == NULL)
     {
       pp_jsonld_set_error (error, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED, "%s: %s", iri,

@@ -473,6 +473,12 @@ PpJsonValue  *pp_json_value_parse            (PpJsonArena  *arena,
                                               const char   *data,
                                               gssize        length,
                                               GError      **error);
+/* The same, refusing an escaped NUL in a string value too: the values of
+ * a text that pp_json_validate() passes, in one pass */
+PpJsonValue  *pp_json_value_parse_validated  (PpJsonArena  *arena,
+                                              const char   *data,
+                                              gssize        length,
+                                              GError      **error);
 
 typedef enum {
   PP_JSON_WRITE_NONE   = 0,

@@ -274,6 +274,26 @@ test_not_json_unquoted (Fixture       *fixture,
   g_assert_null (strstr (error->message, "inside-token"));
 }
 
+/* A document is checked as pp_json_validate() checks a text: a string
+ * value with an escaped NUL, which the values could hold, is refused */
+static void
+test_escaped_nul_refused (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) document = NULL;
+
+  write_file (fixture->mapped, "escaped-nul.jsonld",
+              "{\"@context\": {\"name\": \"http://schema.org/na\\u0000me\"}}");
+
+  document = pp_document_loader_load (fixture->loader, PREFIX "escaped-nul.jsonld", NULL, NULL, &error);
+  g_assert_null (document);
+  g_assert_error (error, PP_JSONLD_ERROR, PP_JSONLD_ERROR_LOADING_DOCUMENT_FAILED);
+  g_assert_nonnull (strstr (error->message, PREFIX "escaped-nul.jsonld: "));
+  g_assert_nonnull (strstr (error->message,
+                            "unsupported escaped NUL character (\\u0000) in a string at offset 43"));
+}
+
 /* The same through the JSON-LD API, as `pp-jsonld --loader-map` uses it */
 static void
 test_remote_context (Fixture       *fixture,
@@ -453,6 +473,8 @@ main (int   argc,
 
 #undef ADD
 
+  g_test_add ("/document-loader/load/escaped-nul-refused", Fixture, NULL,
+              fixture_set_up, test_escaped_nul_refused, fixture_tear_down);
   g_test_add ("/document-loader/load/tree-after-context-use", Fixture, NULL,
               fixture_set_up, test_tree_after_context_use, fixture_tear_down);
   g_test_add ("/document-loader/load/bundled-after-context-use", Fixture, NULL,
