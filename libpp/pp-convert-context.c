@@ -27,7 +27,8 @@ struct _PpConvertContext
 
   PpLlmClient *client;
   PpCache *cache;
-  char *client_id;
+  char *client_id;           /* (nullable): made with the context only
+                              * when it has a cache */
   char *model;
   char *document_name;
 
@@ -42,8 +43,9 @@ struct _PpConvertContext
   /* Answers of the conversion under way, stored in the cache only once the
    * converter made valid JSON-LD of them */
   GMutex pending_lock;
-  GPtrArray *pending_keys;        /* (element-type utf8) */
-  GPtrArray *pending_responses;   /* (element-type PpLlmResponse) */
+  GPtrArray *pending_keys;        /* (element-type utf8) (nullable): made
+                                   * with the first answer kept */
+  GPtrArray *pending_responses;   /* (element-type PpLlmResponse) (nullable) */
 };
 
 G_DEFINE_FINAL_TYPE (PpConvertContext, pp_convert_context, G_TYPE_OBJECT)
@@ -58,8 +60,8 @@ pp_convert_context_finalize (GObject *object)
   g_clear_pointer (&self->client_id, g_free);
   g_clear_pointer (&self->model, g_free);
   g_clear_pointer (&self->document_name, g_free);
-  g_ptr_array_unref (self->pending_keys);
-  g_ptr_array_unref (self->pending_responses);
+  g_clear_pointer (&self->pending_keys, g_ptr_array_unref);
+  g_clear_pointer (&self->pending_responses, g_ptr_array_unref);
   g_mutex_clear (&self->pending_lock);
 
   G_OBJECT_CLASS (pp_convert_context_parent_class)->finalize (object);
@@ -75,8 +77,6 @@ static void
 pp_convert_context_init (PpConvertContext *self)
 {
   g_mutex_init (&self->pending_lock);
-  self->pending_keys = g_ptr_array_new_with_free_func (g_free);
-  self->pending_responses = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_llm_response_unref);
 }
 
 PpConvertContext *
@@ -94,7 +94,10 @@ pp_convert_context_new_full (PpLlmClient                  *client,
   self = g_object_new (PP_TYPE_CONVERT_CONTEXT, NULL);
   self->client = g_object_ref (client);
   self->cache = cache != NULL ? g_object_ref (cache) : NULL;
-  self->client_id = pp_llm_client_dup_id (client);
+  /* The identifier goes into cache keys, which are made only to ask and
+   * fill a cache */
+  if (cache != NULL)
+    self->client_id = pp_llm_client_dup_id (client);
   self->model = g_strdup (model);
   self->complete_func = complete_func;
   self->complete_data = user_data;
@@ -242,7 +245,12 @@ char *
 pp_convert_context_dup_cache_key (PpConvertContext *context,
                                   PpLlmRequest     *request)
 {
-  return pp_llm_request_get_cache_key (request, context->client_id);
+  g_autofree char *client_id = NULL;
+
+  if (context->client_id == NULL)
+    client_id = pp_llm_client_dup_id (context->client);
+
+  return pp_llm_request_get_cache_key (request, context->client_id != NULL ? context->client_id : client_id);
 }
 
 /* How long the answers stored from now on stay valid, in seconds (0: for
@@ -379,6 +387,11 @@ pp_convert_context_add_answer (PpConvertContext *context,
     return;
 
   g_mutex_lock (&context->pending_lock);
+  if (context->pending_keys == NULL)
+    {
+      context->pending_keys = g_ptr_array_new_with_free_func (g_free);
+      context->pending_responses = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_llm_response_unref);
+    }
   g_ptr_array_add (context->pending_keys, g_strdup (key));
   g_ptr_array_add (context->pending_responses, pp_llm_response_ref (response));
   g_mutex_unlock (&context->pending_lock);
@@ -405,7 +418,7 @@ pp_convert_context_reject_answer (PpConvertContext *context,
   g_return_if_fail (response != NULL);
 
   g_mutex_lock (&context->pending_lock);
-  for (guint i = context->pending_responses->len; i > 0; i--)
+  for (guint i = context->pending_responses != NULL ? context->pending_responses->len : 0; i > 0; i--)
     {
       if (context->pending_responses->pdata[i - 1] == response)
         {
@@ -430,11 +443,9 @@ pp_convert_context_end_conversion (PpConvertContext *context,
   g_mutex_lock (&context->pending_lock);
   keys = g_steal_pointer (&context->pending_keys);
   responses = g_steal_pointer (&context->pending_responses);
-  context->pending_keys = g_ptr_array_new_with_free_func (g_free);
-  context->pending_responses = g_ptr_array_new_with_free_func ((GDestroyNotify) pp_llm_response_unref);
   g_mutex_unlock (&context->pending_lock);
 
-  if (!succeeded)
+  if (!succeeded || keys == NULL)
     return;
 
   for (guint i = 0; i < keys->len; i++)

@@ -20,6 +20,8 @@ void          pp_rate_budget_set_per_minute (PpRateBudget *budget,
                                              guint         per_minute,
                                              gint64        now);
 guint         pp_rate_budget_get_per_minute (PpRateBudget *budget);
+gboolean      pp_rate_budget_counts_cost    (PpRateBudget *budget,
+                                             gint64        now);
 gint64        pp_rate_budget_take           (PpRateBudget *budget,
                                              guint64       cost,
                                              gint64        now);

@@ -117,6 +117,30 @@ time_to_fill (PpRateBudget *budget,
 }
 
 /*
+ * pp_rate_budget_counts_cost:
+ *
+ * Whether what a request costs matters to the budget now: it has a
+ * configured rate, or the endpoint said what it has left. When it does
+ * not, pp_rate_budget_take() lets any cost through and takes nothing, and
+ * the cost need not be worked out.
+ *
+ * Returns: %TRUE when the cost of a request is counted
+ */
+gboolean
+pp_rate_budget_counts_cost (PpRateBudget *budget,
+                            gint64        now)
+{
+  gboolean counts;
+
+  g_mutex_lock (&budget->lock);
+  refill_locked (budget, now);
+  counts = budget->per_minute > 0 || budget->has_hint;
+  g_mutex_unlock (&budget->lock);
+
+  return counts;
+}
+
+/*
  * pp_rate_budget_take:
  * @cost: what the request costs, or an estimate of it
  * @now: the monotonic time

@@ -29,6 +29,8 @@ typedef struct
   PpConvertContext *context;    /* of the request, while it is in flight */
   PpLlmRequest *request;
   char *key;                    /* the cache key, once computed */
+  guint hash;                   /* of the user message: the table asks for
+                                 * it on each lookup, add and remove */
   gboolean done;                /* under flight_lock, as the rest */
   PpLlmResponse *response;
   GError *error;
@@ -46,6 +48,7 @@ flight_new (PpConvertContext *context,
   flight->context = g_object_ref (context);
   flight->request = pp_llm_request_ref (request);
   flight->key = g_strdup (key);
+  flight->hash = g_str_hash (pp_llm_request_get_user_message (request));
 
   return flight;
 }
@@ -84,7 +87,7 @@ flight_get_key (Flight *flight)
 static guint
 flight_hash (gconstpointer flight)
 {
-  return g_str_hash (pp_llm_request_get_user_message (((Flight *) flight)->request));
+  return ((const Flight *) flight)->hash;
 }
 
 /* Whether two flights carry the same request: the same user message, and
@@ -345,10 +348,13 @@ sleep_unless_cancelled (gint64         wait,
 }
 
 /* Takes one request of @tokens from both budgets if they allow it now;
- * otherwise, taking nothing, returns how long to wait before asking again */
+ * otherwise, taking nothing, returns how long to wait before asking again.
+ * @tokens is 0 until @request's tokens are estimated: the estimate reads
+ * the whole prompt, so it is made only once a budget counts tokens */
 static gint64
-take_budget (PpProcessor *self,
-             guint64      tokens)
+take_budget (PpProcessor  *self,
+             PpLlmRequest *request,
+             guint64      *tokens)
 {
   gint64 now = g_get_monotonic_time ();
   gint64 wait = pp_rate_budget_take (self->request_budget, 1, now);
@@ -356,7 +362,10 @@ take_budget (PpProcessor *self,
   if (wait > 0)
     return wait;
 
-  wait = pp_rate_budget_take (self->token_budget, tokens, now);
+  if (*tokens == 0 && pp_rate_budget_counts_cost (self->token_budget, now))
+    *tokens = estimate_tokens (request);
+
+  wait = pp_rate_budget_take (self->token_budget, *tokens, now);
   if (wait > 0)
     pp_rate_budget_adjust (self->request_budget, 1, now);
 
@@ -415,7 +424,7 @@ send_request (PpProcessor       *self,
   g_autoptr(PpConcurrencyLimiter) limiter = NULL;
   g_autoptr(GError) local_error = NULL;
   PpLlmResponse *response = NULL;
-  guint64 tokens = estimate_tokens (request);
+  guint64 tokens = 0;            /* not estimated yet */
   guint64 ticket;
   gboolean admitted, probe;
   guint backlog;
@@ -434,7 +443,7 @@ send_request (PpProcessor       *self,
       if (!pp_concurrency_limiter_acquire (limiter, cancellable, &ticket, error))
         return NULL;
 
-      wait = take_budget (self, tokens);
+      wait = take_budget (self, request, &tokens);
       if (wait == 0)
         break;
 

@@ -74,16 +74,22 @@ typedef struct {
   gsize            iri_len;
 } PrefixCacheEntry;
 
+/* Each table counts its entries that hold a context, so that emptying a
+ * table stops once it has let go of them all, and a table never used is
+ * left alone */
 struct _PpJsonldExpandKeyCache {
   PrefixCacheEntry prefixes[PREFIX_CACHE_SIZE];
+  guint            n_prefixes_held;
   PpJsonldContext *checked;     /* the context last checked for terms that
                                  * stand in the way of the prefixes */
   gboolean         checked_has_keyword;
   KeyCacheEntry  *entries;
   guint           n_entries;   /* a power of 2 */
+  guint           n_entries_held;
   guint           entry_misses;
   TypeCacheEntry *types;
   guint           n_types;     /* a power of 2 */
+  guint           n_types_held;
   guint           type_misses;
 };
 
@@ -103,42 +109,90 @@ key_cache_new (void)
   return cache;
 }
 
+/* An entry holds a context from the first time it is filled */
+static void
+hold_context (PpJsonldContext **held,
+              PpJsonldContext  *context,
+              guint            *n_held)
+{
+  if (*held == context)
+    return;
+
+  if (*held != NULL)
+    pp_jsonld_context_unref (*held);
+  else
+    (*n_held)++;
+  *held = pp_jsonld_context_ref (context);
+}
+
 static void
 clear_entries (KeyCacheEntry *entries,
-               guint          n_entries)
+               guint          n_entries,
+               guint         *n_held)
 {
-  for (guint i = 0; i < n_entries; i++)
-    g_clear_pointer (&entries[i].context, pp_jsonld_context_unref);
+  if (*n_held == 0)
+    return;
+
+  for (guint i = 0; i < n_entries && *n_held > 0; i++)
+    {
+      if (entries[i].context != NULL)
+        {
+          g_clear_pointer (&entries[i].context, pp_jsonld_context_unref);
+          (*n_held)--;
+        }
+    }
   memset (entries, 0, n_entries * sizeof (KeyCacheEntry));
 }
 
 static void
 clear_types (TypeCacheEntry *types,
-             guint           n_types)
+             guint           n_types,
+             guint          *n_held)
 {
-  for (guint i = 0; i < n_types; i++)
+  if (*n_held == 0)
+    return;
+
+  for (guint i = 0; i < n_types && *n_held > 0; i++)
     {
-      g_clear_pointer (&types[i].context, pp_jsonld_context_unref);
-      g_free (types[i].value);
+      if (types[i].context != NULL)
+        {
+          g_clear_pointer (&types[i].context, pp_jsonld_context_unref);
+          g_free (types[i].value);
+          (*n_held)--;
+        }
     }
   memset (types, 0, n_types * sizeof (TypeCacheEntry));
+}
+
+static void
+clear_prefixes (PrefixCacheEntry *prefixes,
+                guint            *n_held)
+{
+  if (*n_held == 0)
+    return;
+
+  for (guint i = 0; i < PREFIX_CACHE_SIZE && *n_held > 0; i++)
+    {
+      if (prefixes[i].context != NULL)
+        {
+          g_clear_pointer (&prefixes[i].context, pp_jsonld_context_unref);
+          g_free (prefixes[i].prefix);
+          (*n_held)--;
+        }
+    }
+  memset (prefixes, 0, PREFIX_CACHE_SIZE * sizeof (PrefixCacheEntry));
 }
 
 /* Empties @cache: nothing of a run is known to the next one */
 static void
 key_cache_clear (PpJsonldExpandKeyCache *cache)
 {
-  for (guint i = 0; i < PREFIX_CACHE_SIZE; i++)
-    {
-      g_clear_pointer (&cache->prefixes[i].context, pp_jsonld_context_unref);
-      g_clear_pointer (&cache->prefixes[i].prefix, g_free);
-    }
-  memset (cache->prefixes, 0, sizeof cache->prefixes);
+  clear_prefixes (cache->prefixes, &cache->n_prefixes_held);
   g_clear_pointer (&cache->checked, pp_jsonld_context_unref);
   cache->checked_has_keyword = FALSE;
-  clear_entries (cache->entries, cache->n_entries);
+  clear_entries (cache->entries, cache->n_entries, &cache->n_entries_held);
   cache->entry_misses = 0;
-  clear_types (cache->types, cache->n_types);
+  clear_types (cache->types, cache->n_types, &cache->n_types_held);
   cache->type_misses = 0;
 }
 
@@ -179,7 +233,7 @@ key_cache_missed_entry (PpJsonldExpandKeyCache *cache)
   if (++cache->entry_misses <= 2 * cache->n_entries || cache->n_entries >= KEY_CACHE_MAX)
     return;
 
-  clear_entries (cache->entries, cache->n_entries);
+  clear_entries (cache->entries, cache->n_entries, &cache->n_entries_held);
   g_free (cache->entries);
   cache->n_entries = MIN (4 * cache->n_entries, KEY_CACHE_MAX);
   cache->entries = g_new0 (KeyCacheEntry, cache->n_entries);
@@ -192,7 +246,7 @@ key_cache_missed_type (PpJsonldExpandKeyCache *cache)
   if (++cache->type_misses <= 2 * cache->n_types || cache->n_types >= TYPE_CACHE_MAX)
     return;
 
-  clear_types (cache->types, cache->n_types);
+  clear_types (cache->types, cache->n_types, &cache->n_types_held);
   g_free (cache->types);
   cache->n_types = MIN (4 * cache->n_types, TYPE_CACHE_MAX);
   cache->types = g_new0 (TypeCacheEntry, cache->n_types);
@@ -217,11 +271,7 @@ key_cache_lookup (PpJsonldExpansion *e,
   entry = &e->keys->entries[mix & (e->keys->n_entries - 1)];
   expanded = pp_jsonld_context_expand_vocab (active, key);
 
-  if (entry->context != active)
-    {
-      g_clear_pointer (&entry->context, pp_jsonld_context_unref);
-      entry->context = pp_jsonld_context_ref (active);
-    }
+  hold_context (&entry->context, active, &e->keys->n_entries_held);
   entry->key = key;
   entry->expanded = expanded != NULL ? pp_json_arena_intern (e->names, expanded) : null_key;
   entry->def = pp_jsonld_context_get_term (active, key);
@@ -257,11 +307,7 @@ pp_jsonld_expansion_expand_vocab (PpJsonldExpansion *e,
       entry = &e->keys->types[mix & (e->keys->n_types - 1)];
       expanded = pp_jsonld_context_expand_vocab (active, value);
 
-      if (entry->context != active)
-        {
-          g_clear_pointer (&entry->context, pp_jsonld_context_unref);
-          entry->context = pp_jsonld_context_ref (active);
-        }
+      hold_context (&entry->context, active, &e->keys->n_types_held);
       entry->hash = hash;
       g_free (entry->value);
       entry->value = g_strdup (value);
@@ -466,11 +512,7 @@ prefix_cache_lookup (PpJsonldExpansion *e,
       memcmp (entry->prefix, value, prefix_len) == 0)
     return entry;
 
-  if (entry->context != active)
-    {
-      g_clear_pointer (&entry->context, pp_jsonld_context_unref);
-      entry->context = pp_jsonld_context_ref (active);
-    }
+  hold_context (&entry->context, active, &e->keys->n_prefixes_held);
   g_free (entry->prefix);
   entry->prefix = g_strndup (value, prefix_len);
   entry->prefix_len = prefix_len;

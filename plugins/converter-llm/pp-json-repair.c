@@ -455,6 +455,23 @@ find_fenced_block (const char  *text,
   return TRUE;
 }
 
+/* Whether a code fence is between @start and @end: a backtick, which JSON
+ * rarely holds, is looked for first */
+static gboolean
+has_fence (const char *start,
+           const char *end)
+{
+  for (const char *p = memchr (start, '`', (gsize) (end - start));
+       p != NULL;
+       p = memchr (p + 1, '`', (gsize) (end - p - 1)))
+    {
+      if (end - p >= 3 && p[1] == '`' && p[2] == '`')
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* The answer as it is, without the space around it, when it is an object
  * or an array of objects that is JSON already: what the search below
  * would find in it, found without copying it character by character.
@@ -474,7 +491,7 @@ take_whole_answer (const char *text,
   if (start == end || find_opening_bracket (start, end, TRUE) != start ||
       (end[-1] != '}' && end[-1] != ']') ||
       (gsize) (end - start) > G_MAXSSIZE ||
-      memmem (start, end - start, "```", 3) != NULL ||
+      has_fence (start, end) ||
       !pp_json_validate (start, end - start, NULL))
     return NULL;
 

@@ -156,21 +156,28 @@ describe_value (char first)
     }
 }
 
-/* Notes where the object at @i needs the context, if it lacks one */
-static void
-add_insertion (const Text *t,
-               gsize       i,
-               GArray     *closings,
-               GArray     *empties)
+/* Where an object without a context gets one */
+typedef struct
 {
-  gsize closing;
+  gsize closing;        /* its closing brace */
   gboolean is_empty;
+} Insertion;
 
-  if (object_has_context (t, i, &closing, &is_empty))
+/* Notes where the object at @i needs the context, if it lacks one;
+ * @insertions is made for the first */
+static void
+add_insertion (const Text  *t,
+               gsize        i,
+               GArray     **insertions)
+{
+  Insertion insertion;
+
+  if (object_has_context (t, i, &insertion.closing, &insertion.is_empty))
     return;
 
-  g_array_append_val (closings, closing);
-  g_array_append_val (empties, is_empty);
+  if (*insertions == NULL)
+    *insertions = g_array_new (FALSE, FALSE, sizeof (Insertion));
+  g_array_append_val (*insertions, insertion);
 }
 
 /*
@@ -193,8 +200,7 @@ pp_json_top_level_add_context (GString     *json,
                                GError     **error)
 {
   Text t = { json->str, json->len };
-  g_autoptr(GArray) closings = g_array_new (FALSE, FALSE, sizeof (gsize));
-  g_autoptr(GArray) empties = g_array_new (FALSE, FALSE, sizeof (gboolean));
+  g_autoptr(GArray) insertions = NULL;
   gsize i = skip_space (&t, 0);
 
   if (i < t.length && t.text[i] == '[')
@@ -210,14 +216,14 @@ pp_json_top_level_add_context (GString     *json,
               return FALSE;
             }
 
-          add_insertion (&t, i, closings, empties);
+          add_insertion (&t, i, &insertions);
           i = skip_space (&t, skip_value (&t, i));
           if (i < t.length && t.text[i] == ',')
             i = skip_space (&t, i + 1);
         }
     }
   else if (i < t.length && t.text[i] == '{')
-    add_insertion (&t, i, closings, empties);
+    add_insertion (&t, i, &insertions);
   else
     {
       g_set_error (error, PP_CONVERTER_ERROR, PP_CONVERTER_ERROR_INVALID_OUTPUT,
@@ -226,13 +232,14 @@ pp_json_top_level_add_context (GString     *json,
     }
 
   /* From the last, so that the positions before stay where they are */
-  for (guint k = closings->len; k > 0; k--)
+  for (guint k = insertions != NULL ? insertions->len : 0; k > 0; k--)
     {
+      const Insertion *insertion = &g_array_index (insertions, Insertion, k - 1);
       g_autofree char *member = g_strdup_printf ("%s\"@context\":%s",
-                                                 g_array_index (empties, gboolean, k - 1) ? "" : ",",
+                                                 insertion->is_empty ? "" : ",",
                                                  context);
 
-      g_string_insert (json, (gssize) g_array_index (closings, gsize, k - 1), member);
+      g_string_insert (json, (gssize) insertion->closing, member);
     }
 
   return TRUE;

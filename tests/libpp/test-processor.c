@@ -2669,17 +2669,12 @@ test_requests_per_minute_spaces_requests (Fixture       *fixture,
       }
 }
 
-/* An answer saying the endpoint has no request left for 500 ms holds the
- * next request back until then */
+/* An answer whose @headers say the endpoint has too little left for 500
+ * ms holds the next request back until then */
 static void
-test_endpoint_remaining_holds_back (Fixture       *fixture,
-                                    gconstpointer  user_data)
+assert_endpoint_word_holds_back (Fixture            *fixture,
+                                 const char * const *headers)
 {
-  const char *headers[] = {
-    "x-ratelimit-remaining-requests", "0",
-    "x-ratelimit-reset-requests", "500ms",
-    NULL
-  };
   g_autoptr(PpDocument) two = make_document (2);
   g_autofree char *body = NULL;
   g_autoptr(GError) error = NULL;
@@ -2699,6 +2694,35 @@ test_endpoint_remaining_holds_back (Fixture       *fixture,
   g_assert_cmpuint (arrivals->len, ==, 2);
   gap = g_array_index (arrivals, gint64, 1) - g_array_index (arrivals, gint64, 0);
   g_assert_cmpint (gap, >=, 500 * G_TIME_SPAN_MILLISECOND);
+}
+
+/* No request left */
+static void
+test_endpoint_remaining_holds_back (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  const char *headers[] = {
+    "x-ratelimit-remaining-requests", "0",
+    "x-ratelimit-reset-requests", "500ms",
+    NULL
+  };
+
+  assert_endpoint_word_holds_back (fixture, headers);
+}
+
+/* Fewer tokens left than the next request's prompt holds: its tokens are
+ * estimated, though no token budget is configured */
+static void
+test_endpoint_remaining_tokens_hold_back (Fixture       *fixture,
+                                          gconstpointer  user_data)
+{
+  const char *headers[] = {
+    "x-ratelimit-remaining-tokens", "10",
+    "x-ratelimit-reset-tokens", "500ms",
+    NULL
+  };
+
+  assert_endpoint_word_holds_back (fixture, headers);
 }
 
 typedef struct
@@ -3007,6 +3031,7 @@ main (int   argc,
   ADD ("circuit-breaker/open-spends-no-retries", test_circuit_open_spends_no_retries, FALSE);
   ADD ("rate-budget/requests-per-minute-spaces-requests", test_requests_per_minute_spaces_requests, FALSE);
   ADD ("rate-budget/endpoint-remaining-holds-back", test_endpoint_remaining_holds_back, FALSE);
+  ADD ("rate-budget/endpoint-remaining-tokens-hold-back", test_endpoint_remaining_tokens_hold_back, FALSE);
 
 #undef ADD
 

@@ -181,6 +181,25 @@ test_rate_change (void)
   assert_wait (budget, 1, T0, 1 * SECOND);
 }
 
+/* A budget counts what a request costs only while it has a rate or the
+ * endpoint's word, which holds until the reset it gave */
+static void
+test_counts_cost (void)
+{
+  g_autoptr(PpRateBudget) budget = pp_rate_budget_new ();
+
+  g_assert_false (pp_rate_budget_counts_cost (budget, T0));
+
+  pp_rate_budget_set_per_minute (budget, 60, T0);
+  g_assert_true (pp_rate_budget_counts_cost (budget, T0));
+  pp_rate_budget_set_per_minute (budget, 0, T0);
+  g_assert_false (pp_rate_budget_counts_cost (budget, T0));
+
+  pp_rate_budget_tighten (budget, 1000, 500, T0);
+  g_assert_true (pp_rate_budget_counts_cost (budget, T0 + 499 * MS));
+  g_assert_false (pp_rate_budget_counts_cost (budget, T0 + 500 * MS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -195,6 +214,7 @@ main (int   argc,
   g_test_add_func ("/rate-budget/header-tightening", test_header_tightening);
   g_test_add_func ("/rate-budget/header-without-budget", test_header_without_budget);
   g_test_add_func ("/rate-budget/rate-change", test_rate_change);
+  g_test_add_func ("/rate-budget/counts-cost", test_counts_cost);
 
   return g_test_run ();
 }

@@ -525,6 +525,31 @@ test_json_answer_kept (Fixture       *fixture,
   g_assert_cmpstr (text, ==, "{\"@context\": \"https://schema.org\", \"@type\": \"Person\"}");
 }
 
+/* Backticks in the strings of an answer that is JSON already are no code
+ * fence, and a fence quoted in a string is not taken for one: the answer
+ * is kept as it is */
+static void
+test_backticks_answer_kept (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  const char * const answers[] = {
+    "{\"@context\": \"https://schema.org\", \"@type\": \"SoftwareSourceCode\", "
+    "\"name\": \"`ls` and ``cd``\", \"text\": \"ends with two``\"}",
+    "{\"@context\": \"https://schema.org\", \"@type\": \"SoftwareSourceCode\", "
+    "\"text\": \"```sh\\nls\\n```\"}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autoptr(GBytes) expanded = NULL;
+      g_autofree char *text = NULL;
+
+      text = convert_to_text (fixture, answers[i], &expanded);
+      g_assert_cmpstr (text, ==, answers[i]);
+      g_assert_nonnull (strstr (g_bytes_get_data (expanded, NULL), "http://schema.org/SoftwareSourceCode"));
+    }
+}
+
 /* A context whose name is written with escapes is the object's context:
  * no other is added */
 static void
@@ -1228,6 +1253,7 @@ main (int   argc,
   ADD ("missing-context/empty-object", test_missing_context_empty_object, FALSE);
   ADD ("convert-bytes/gives-expansion", test_convert_bytes_gives_expansion, FALSE);
   ADD ("convert-bytes/json-answer-kept", test_json_answer_kept, FALSE);
+  ADD ("convert-bytes/backticks-answer-kept", test_backticks_answer_kept, FALSE);
   ADD ("array-answer", test_array_answer, FALSE);
   ADD ("reask-after-non-json", test_reask_after_non_json, FALSE);
   ADD ("reask-after-invalid-jsonld", test_reask_after_invalid_jsonld, FALSE);
