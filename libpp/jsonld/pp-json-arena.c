@@ -238,17 +238,29 @@ pp_json_arena_get_size (PpJsonArena *arena)
 
 /* {{{ interned strings */
 
-/* FNV-1a */
+/* An interned string: its hash and length before its bytes, so that
+ * interning it in another arena (pp_json_arena_intern_interned()) or
+ * hashing it again (pp_json_interned_hash()) reads them rather than the
+ * string.  Keywords are static and have none. */
+typedef struct {
+  guint32 hash;
+  guint32 len;
+  char    str[];
+} InternedString;
+
+static inline const InternedString *
+interned_string (const char *interned)
+{
+  return (const InternedString *) (gconstpointer) (interned - G_STRUCT_OFFSET (InternedString, str));
+}
+
+/* the hash of every interned string: the one of the strings of values,
+ * so that a table of interned strings can take it from the string */
 static inline guint32
 hash_bytes (const char *str,
             gsize       len)
 {
-  guint32 h = 2166136261u;
-
-  for (gsize i = 0; i < len; i++)
-    h = (h ^ (guchar) str[i]) * 16777619u;
-
-  return h;
+  return pp_json_string_hash (str, len);
 }
 
 static void
@@ -293,7 +305,8 @@ intern_find (PpJsonArena *arena,
 
       if (entry->str == NULL)
         return NULL;
-      if (entry->hash == hash && entry->len == len && memcmp (entry->str, str, len) == 0)
+      if (entry->hash == hash && entry->len == len &&
+          (entry->str == str || memcmp (entry->str, str, len) == 0))
         return entry->str;
       i = (i + 1) & arena->interned_mask;
     }
@@ -316,10 +329,29 @@ intern_add (PpJsonArena *arena,
   return str;
 }
 
-const char *
-pp_json_arena_intern_len (PpJsonArena *arena,
-                          const char  *str,
-                          gsize        len)
+/* A copy of @str in @arena, with its header, added as the interned one */
+static const char *
+intern_add_copy (PpJsonArena *arena,
+                 const char  *str,
+                 gsize        len,
+                 guint32      hash)
+{
+  InternedString *copy = pp_json_arena_alloc (arena, sizeof (InternedString) + len + 1);
+
+  copy->hash = hash;
+  copy->len = (guint32) len;
+  memcpy (copy->str, str, len);
+  copy->str[len] = '\0';
+
+  return intern_add (arena, copy->str, len, hash);
+}
+
+/* pp_json_arena_intern_len(), inlined in pp_json_arena_intern() too: the
+ * strings of every document go through one or the other, several times */
+static inline const char *
+intern_text (PpJsonArena *arena,
+             const char  *str,
+             gsize        len)
 {
   guint32 hash;
   const char *found;
@@ -333,14 +365,56 @@ pp_json_arena_intern_len (PpJsonArena *arena,
   if (found != NULL)
     return found;
 
-  return intern_add (arena, pp_json_arena_strndup (arena, str, len), len, hash);
+  return intern_add_copy (arena, str, len, hash);
+}
+
+const char *
+pp_json_arena_intern_len (PpJsonArena *arena,
+                          const char  *str,
+                          gsize        len)
+{
+  return intern_text (arena, str, len);
 }
 
 const char *
 pp_json_arena_intern (PpJsonArena *arena,
                       const char  *str)
 {
-  return pp_json_arena_intern_len (arena, str, strlen (str));
+  return intern_text (arena, str, strlen (str));
+}
+
+/* The copy in @arena of @interned, a string interned in any arena: its
+ * hash and length are read from it, not computed */
+const char *
+pp_json_arena_intern_interned (PpJsonArena *arena,
+                               const char  *interned)
+{
+  const InternedString *header;
+  const char *found;
+
+  if (pp_json_is_interned_keyword (interned))
+    return interned;
+
+  header = interned_string (interned);
+  /* a string that was never interned has no header: its length would
+   * most likely not end at its NUL */
+  g_assert (interned[header->len] == '\0');
+
+  found = intern_find (arena, interned, header->len, header->hash);
+  if (found != NULL)
+    return found;
+
+  return intern_add_copy (arena, interned, header->len, header->hash);
+}
+
+guint
+pp_json_interned_hash (const char *interned)
+{
+  if (pp_json_is_interned_keyword (interned))
+    return pp_json_string_hash (interned, strlen (interned));
+
+  g_assert (interned[interned_string (interned)->len] == '\0');
+  return interned_string (interned)->hash;
 }
 
 const char *

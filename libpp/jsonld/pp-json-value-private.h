@@ -131,6 +131,14 @@ const char   *pp_json_arena_intern           (PpJsonArena  *arena,
 const char   *pp_json_arena_intern_len       (PpJsonArena  *arena,
                                               const char   *str,
                                               gsize         len);
+/* pp_json_arena_intern() for @interned, a string interned in any arena (a
+ * member name, say) or a keyword: its hash and length are kept with it,
+ * not computed again */
+const char   *pp_json_arena_intern_interned  (PpJsonArena  *arena,
+                                              const char   *interned);
+/* pp_json_string_hash() of @interned, a string interned in any arena or
+ * a keyword, read rather than computed */
+guint         pp_json_interned_hash          (const char   *interned);
 /* The interned copy of @str if @arena has one, else NULL without adding it:
  * no object of @arena has a key that was never interned */
 const char   *pp_json_arena_lookup_interned  (PpJsonArena  *arena,

@@ -152,6 +152,66 @@ test_interning (void)
   g_assert_cmpstr (pp_json_object_get_string (pp_json_array_get (value, 1), PP_JSON_KW (ID)), ==, "y");
 }
 
+/* A string interned in one arena is interned in another by the hash and
+ * length it keeps: the same copy as interning its text finds or makes */
+static void
+test_intern_interned (void)
+{
+  g_autoptr(PpJsonArena) source = pp_json_arena_new ();
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(GString) text = g_string_new (NULL);
+  const PpJsonMember *members;
+  PpJsonValue *value;
+
+  for (guint round = 0; round < 2; round++)
+    {
+      g_string_truncate (text, 0);
+      for (guint len = 0; len < 80; len++)
+        {
+          const char *interned = pp_json_arena_intern_len (source, text->str, text->len);
+          const char *copy;
+
+          g_assert_true (pp_json_arena_intern_interned (source, interned) == interned);
+          g_assert_cmpuint (pp_json_interned_hash (interned), ==,
+                            pp_json_string_hash (text->str, text->len));
+
+          /* every other string is in @arena already */
+          if (len % 2 == 0)
+            {
+              copy = pp_json_arena_intern (arena, text->str);
+              g_assert_true (pp_json_arena_intern_interned (arena, interned) == copy);
+            }
+          else
+            {
+              copy = pp_json_arena_intern_interned (arena, interned);
+              g_assert_true (copy != interned);
+              g_assert_cmpstr (copy, ==, text->str);
+              g_assert_true (pp_json_arena_intern (arena, text->str) == copy);
+            }
+          g_assert_true (pp_json_arena_lookup_interned (arena, text->str) == copy);
+          g_assert_cmpuint (pp_json_interned_hash (copy), ==, pp_json_interned_hash (interned));
+
+          g_string_append_c (text, (char) ('a' + len % 26));
+        }
+
+      /* emptied, the arena interns them anew */
+      pp_json_arena_reset (arena);
+      g_assert_null (pp_json_arena_lookup_interned (arena, "a"));
+    }
+
+  /* keywords are the same everywhere */
+  g_assert_true (pp_json_arena_intern_interned (arena, PP_JSON_KW (ID)) == PP_JSON_KW (ID));
+  g_assert_cmpuint (pp_json_interned_hash (PP_JSON_KW (VALUE)), ==, pp_json_string_hash ("@value", 6));
+
+  /* member names are interned */
+  value = pp_json_value_parse (source, "{\"@id\": \"x\", \"http://schema.org/name\": 1, "
+                                       "\"n\": 2, \"caf\u00e9\": 3}", -1, NULL);
+  members = pp_json_object_get_members (value);
+  for (guint i = 0; i < pp_json_value_get_size (value); i++)
+    g_assert_true (pp_json_arena_intern_interned (arena, members[i].key) ==
+                   pp_json_arena_intern (arena, members[i].key));
+}
+
 static void
 test_number_text (void)
 {
@@ -940,6 +1000,7 @@ main (int    argc,
   g_test_add_func ("/json-value/write/sorted-members", test_sorted_write);
   g_test_add_func ("/json-value/parse/repeated-member-first-place-last-value", test_repeated_member);
   g_test_add_func ("/json-value/intern/equal-strings-equal-pointers", test_interning);
+  g_test_add_func ("/json-value/intern/interned-elsewhere-by-kept-hash", test_intern_interned);
   g_test_add_func ("/json-value/parse/number-source-text-kept", test_number_text);
   g_test_add_func ("/json-value/parse/integers-exact-to-64-bits", test_integer_values);
   g_test_add_func ("/json-value/parse/string-stop-byte-anywhere", test_string_stop_byte_anywhere);
