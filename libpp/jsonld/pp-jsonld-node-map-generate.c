@@ -19,6 +19,16 @@
  * in the map */
 #define NAME_CACHE_SIZE 256
 
+/* how many blank node labels of a document are looked up linearly before
+ * a hash table is made for the others: a document has few, if any */
+#define LABELS_INLINE 8
+
+/* a blank node label of the document and the label it was given */
+typedef struct {
+  char       *identifier;  /* a copy */
+  const char *label;       /* in the map */
+} Relabelled;
+
 typedef struct {
   const char *name;    /* of the document */
   const char *interned; /* in the map */
@@ -32,7 +42,11 @@ struct _PpJsonldNodeMapBuilder {
   PpJsonldNodeMap *destination;     /* the map the document is added to */
   guint64          destination_counter;
   Graph           *default_graph;   /* of map */
-  GHashTable      *identifier_map;  /* input label (a copy) -> new label (in the map) */
+  Relabelled       labels[LABELS_INLINE];  /* the first labels met */
+  guint            n_labels;
+  GHashTable      *identifier_map;  /* (nullable): the labels met after
+                                     * the first LABELS_INLINE, input label
+                                     * (a copy) -> new label (in the map) */
   const char      *prefix;          /* NULL: the map's own generator */
   gboolean         copy;            /* values copied into the map's arena */
   guint64          counter;
@@ -48,14 +62,16 @@ struct _PpJsonldNodeMapBuilder {
 typedef PpJsonldNodeMapBuilder Builder;
 
 /* @name (a string of the document, usually interned there: the same
- * pointer for the same name) interned in the map.  The strings of an
- * element added earlier may be gone, and their memory reused for other
+ * pointer for the same name) interned in the map; @is_key when @name is a
+ * member name, interned in the document's arena for sure.  The strings of
+ * an element added earlier may be gone, and their memory reused for other
  * strings: a pointer seen before is the same name only when the text is
  * the same too, or when it is interned in the names arena the builder
  * keeps alive (pp_jsonld_node_map_builder_set_names()). */
 static const char *
 builder_intern (Builder    *b,
-                const char *name)
+                const char *name,
+                gboolean    is_key)
 {
   guint slot = (guint) ((GPOINTER_TO_SIZE (name) >> 3) % NAME_CACHE_SIZE);
   NameCacheEntry *entry = &b->names[slot];
@@ -66,7 +82,8 @@ builder_intern (Builder    *b,
     {
       b->names_filled[slot / 64] |= bit;
       entry->name = name;
-      entry->interned = pp_node_map_intern (b->map, name);
+      entry->interned = is_key ? pp_json_arena_intern_interned (b->map->arena, name)
+                               : pp_node_map_intern (b->map, name);
       entry->stable = b->names_arena != NULL &&
                       pp_json_arena_lookup_interned (b->names_arena, name) == name;
     }
@@ -120,15 +137,35 @@ static const char *
 builder_relabel (Builder    *b,
                  const char *identifier)
 {
-  const char *label = g_hash_table_lookup (b->identifier_map, identifier);
+  const char *label;
+  gsize size;
+  char generated[128];
+  g_autofree char *heap = NULL;
+  char *buf;
 
-  if (label == NULL)
+  for (guint i = 0; i < b->n_labels; i++)
+    if (strcmp (b->labels[i].identifier, identifier) == 0)
+      return b->labels[i].label;
+
+  if (b->identifier_map != NULL &&
+      (label = g_hash_table_lookup (b->identifier_map, identifier)) != NULL)
+    return label;
+
+  size = (b->prefix != NULL ? strlen (b->prefix) : 0) + 32;
+  buf = size > sizeof generated ? (heap = g_malloc (size)) : generated;
+  label = pp_node_map_intern (b->map, builder_generate (b, buf, size));
+
+  /* the document's strings may be gone before the next label comes */
+  if (b->n_labels < LABELS_INLINE)
     {
-      gsize size = (b->prefix != NULL ? strlen (b->prefix) : 0) + 32;
-      g_autofree char *buf = g_malloc (size);
-
-      /* the document's strings may be gone before the next label comes */
-      label = pp_node_map_intern (b->map, builder_generate (b, buf, size));
+      b->labels[b->n_labels].identifier = g_strdup (identifier);
+      b->labels[b->n_labels].label = label;
+      b->n_labels++;
+    }
+  else
+    {
+      if (b->identifier_map == NULL)
+        b->identifier_map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       g_hash_table_insert (b->identifier_map, g_strdup (identifier), (gpointer) label);
     }
 
@@ -610,7 +647,7 @@ generate_node_object (Builder     *b,
           if (type == NULL)
             continue;
           type = pp_jsonld_is_blank_node_id (type) ? builder_relabel (b, type)
-                                                   : builder_intern (b, type);
+                                                   : builder_intern (b, type, FALSE);
 
           pp_node_map_prop_add_unique (map, &node->types, pp_node_map_value_string (type));
         }
@@ -636,7 +673,7 @@ generate_node_object (Builder     *b,
         {
           const char *name = members[i].key;
           const char *reverse_property = pp_jsonld_is_blank_node_id (name)
-                                         ? builder_relabel (b, name) : builder_intern (b, name);
+                                         ? builder_relabel (b, name) : builder_intern (b, name, TRUE);
 
           if (!generate (b, members[i].value, graph, node, reverse_property, TRUE, NULL,
                          depth + 1, error))
@@ -662,7 +699,7 @@ generate_node_object (Builder     *b,
     {
       const char *key = m->props[i].key;
       const char *prop_name = pp_jsonld_is_blank_node_id (key) ? builder_relabel (b, key)
-                                                               : builder_intern (b, key);
+                                                               : builder_intern (b, key, TRUE);
 
       pp_node_map_node_ensure_prop (map, node, prop_name);
 
@@ -766,6 +803,67 @@ generate (Builder            *b,
                           depth, error);
 }
 
+/* Sets up @b, which may be on the stack: see
+ * pp_jsonld_node_map_builder_new() */
+static void
+builder_init (Builder         *b,
+              PpJsonldNodeMap *map,
+              PpJsonArena     *arena,
+              const char      *blank_node_prefix,
+              GCancellable    *cancellable)
+{
+  gboolean empty;
+
+  /* Into an empty map the document goes straight in, and a failure
+   * empties the map again.  Otherwise it goes into a scratch map first,
+   * merged in only once it is complete, so that a document that fails
+   * leaves nothing behind. */
+  empty = map->graph_order->len == 1 &&
+          pp_node_map_lookup_graph (map, "@default")->order->len == 0;
+
+  memset (b, 0, G_STRUCT_OFFSET (Builder, names));
+  b->destination = pp_jsonld_node_map_ref (map);
+  b->destination_counter = map->counter;
+  b->map = empty ? pp_jsonld_node_map_ref (map) : pp_jsonld_node_map_new ();
+  b->map->counter = map->counter;
+  b->default_graph = pp_node_map_lookup_graph (b->map, "@default");
+  if (arena != NULL)
+    pp_node_map_keep_arena (b->map, arena);
+  b->prefix = blank_node_prefix;
+  b->copy = arena == NULL;
+  b->cancellable = cancellable;
+}
+
+/* Releases what @b holds; with @undo, the document it added to its
+ * destination is taken out again */
+static void
+builder_clear (Builder  *b,
+               gboolean  undo)
+{
+  if (undo && b->map == b->destination)
+    pp_node_map_reset (b->destination, b->destination_counter);
+
+  for (guint i = 0; i < b->n_labels; i++)
+    g_free (b->labels[i].identifier);
+  g_clear_pointer (&b->identifier_map, g_hash_table_unref);
+  g_clear_pointer (&b->names_arena, pp_json_arena_unref);
+  pp_jsonld_node_map_unref (b->map);
+  pp_jsonld_node_map_unref (b->destination);
+}
+
+/* Merges the document @b added into its destination, unless it went
+ * there straight, and clears @b: undoing what it added when it fails */
+static gboolean
+builder_complete (Builder  *b,
+                  GError  **error)
+{
+  gboolean ok = b->map == b->destination ||
+                pp_node_map_merge_from (b->destination, b->map, FALSE, error);
+
+  builder_clear (b, !ok);
+  return ok;
+}
+
 /**
  * pp_jsonld_node_map_builder_new:
  * @map: a node map
@@ -791,7 +889,6 @@ pp_jsonld_node_map_builder_new (PpJsonldNodeMap *map,
                                 GCancellable    *cancellable)
 {
   Builder *b;
-  gboolean empty;
 
   g_return_val_if_fail (map != NULL, NULL);
   g_return_val_if_fail (blank_node_prefix == NULL ||
@@ -799,26 +896,8 @@ pp_jsonld_node_map_builder_new (PpJsonldNodeMap *map,
                          strcmp (blank_node_prefix, "_:b") != 0), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
 
-  /* Into an empty map the document goes straight in, and a failure
-   * empties the map again.  Otherwise it goes into a scratch map first,
-   * merged in only once it is complete, so that a document that fails
-   * leaves nothing behind. */
-  empty = map->graph_order->len == 1 &&
-          pp_node_map_lookup_graph (map, "@default")->order->len == 0;
-
   b = g_malloc (sizeof (Builder));
-  memset (b, 0, G_STRUCT_OFFSET (Builder, names));
-  b->destination = pp_jsonld_node_map_ref (map);
-  b->destination_counter = map->counter;
-  b->map = empty ? pp_jsonld_node_map_ref (map) : pp_jsonld_node_map_new ();
-  b->map->counter = map->counter;
-  b->default_graph = pp_node_map_lookup_graph (b->map, "@default");
-  if (arena != NULL)
-    pp_node_map_keep_arena (b->map, arena);
-  b->identifier_map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  b->prefix = blank_node_prefix;
-  b->copy = arena == NULL;
-  b->cancellable = cancellable;
+  builder_init (b, map, arena, blank_node_prefix, cancellable);
 
   return b;
 }
@@ -886,22 +965,6 @@ pp_jsonld_node_map_builder_add (PpJsonldNodeMapBuilder  *builder,
   return builder_add (builder, element, 1, error);
 }
 
-/* frees @b; with @undo, the document it added to its destination is
- * taken out again */
-static void
-builder_free (Builder  *b,
-              gboolean  undo)
-{
-  if (undo && b->map == b->destination)
-    pp_node_map_reset (b->destination, b->destination_counter);
-
-  g_hash_table_unref (b->identifier_map);
-  g_clear_pointer (&b->names_arena, pp_json_arena_unref);
-  pp_jsonld_node_map_unref (b->map);
-  pp_jsonld_node_map_unref (b->destination);
-  g_free (b);
-}
-
 /**
  * pp_jsonld_node_map_builder_free:
  * @builder: (transfer full): a node map builder
@@ -914,7 +977,8 @@ pp_jsonld_node_map_builder_free (PpJsonldNodeMapBuilder *builder)
 {
   g_return_if_fail (builder != NULL);
 
-  builder_free (builder, TRUE);
+  builder_clear (builder, TRUE);
+  g_free (builder);
 }
 
 /**
@@ -936,10 +1000,8 @@ pp_jsonld_node_map_builder_finish (PpJsonldNodeMapBuilder  *builder,
   g_return_val_if_fail (builder != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  ok = builder->map == builder->destination ||
-       pp_node_map_merge_from (builder->destination, builder->map, FALSE, error);
-
-  builder_free (builder, !ok);
+  ok = builder_complete (builder, error);
+  g_free (builder);
   return ok;
 }
 
@@ -969,7 +1031,8 @@ pp_jsonld_node_map_add_document_value (PpJsonldNodeMap    *map,
                                        GCancellable       *cancellable,
                                        GError            **error)
 {
-  Builder *b;
+  /* on the stack: documents come by the thousand, a few nodes each */
+  Builder b;
 
   g_return_val_if_fail (map != NULL, FALSE);
   g_return_val_if_fail (expanded != NULL, FALSE);
@@ -982,14 +1045,14 @@ pp_jsonld_node_map_add_document_value (PpJsonldNodeMap    *map,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  b = pp_jsonld_node_map_builder_new (map, arena, blank_node_prefix, cancellable);
-  if (!builder_add (b, expanded, 0, error))
+  builder_init (&b, map, arena, blank_node_prefix, cancellable);
+  if (!builder_add (&b, expanded, 0, error))
     {
-      pp_jsonld_node_map_builder_free (b);
+      builder_clear (&b, TRUE);
       return FALSE;
     }
 
-  return pp_jsonld_node_map_builder_finish (b, error);
+  return builder_complete (&b, error);
 }
 
 /**

@@ -11,7 +11,10 @@
 #include <string.h>
 
 /* a copy of @value whose references point at nodes of @target, and whose
- * value objects are copied into @map when @copy_values */
+ * value objects are copied into @map when @copy_values; with @target
+ * %NULL, @value is a value of a node of @map and the copy is for another
+ * node of the same graph: its references point at the nodes they resolve
+ * to, its strings are interned in @map already */
 static Value
 value_copy_into (const Value     *value,
                  PpJsonldNodeMap *map,
@@ -21,14 +24,21 @@ value_copy_into (const Value     *value,
   switch (value->kind)
     {
     case VALUE_REF:
-      return pp_node_map_value_ref (pp_node_map_graph_ensure_node (map, target,
-                                                                   pp_node_map_node_resolve (value->v.ref)->id));
+      {
+        Node *node = pp_node_map_node_resolve (value->v.ref);
+
+        if (target == NULL)
+          return pp_node_map_value_ref (node);
+        return pp_node_map_value_ref (pp_node_map_graph_ensure_node (map, target, node->id));
+      }
 
     case VALUE_JSON:
       return pp_node_map_value_json (copy_values ? pp_node_map_keep_value (map, value->v.json)
                                                  : value->v.json);
 
     case VALUE_STRING:
+      if (target == NULL)
+        return *value;
       return pp_node_map_value_string (pp_node_map_intern (map, value->v.str));
 
     case VALUE_LIST:
@@ -46,7 +56,8 @@ value_copy_into (const Value     *value,
 }
 
 /* adds the types, index and properties of @from to @into; @into belongs to
- * @target, whose nodes the copied references point at */
+ * @target, whose nodes the copied references point at, or, with @target
+ * %NULL, to the graph of @from in the same map */
 static gboolean
 node_merge_into (Node            *from,
                  Node            *into,
@@ -84,7 +95,7 @@ node_merge_into (Node            *from,
   for (guint i = 0; i < from->n_props; i++)
     {
       Prop *prop = &from->props[i];
-      const char *name = pp_node_map_intern (map, prop->name);
+      const char *name = target == NULL ? prop->name : pp_node_map_intern (map, prop->name);
 
       pp_node_map_prop_reserve (map, pp_node_map_node_ensure_prop (map, into, name), prop->n);
       for (guint j = 0; j < prop->n; j++)
@@ -328,6 +339,16 @@ pp_jsonld_node_map_merge_nodes (PpJsonldNodeMap  *map,
 
   from = pp_node_map_graph_lookup_node (graph, from_id);
   into = pp_node_map_graph_ensure_node (map, graph, into_id);
+
+  return pp_node_map_merge_node (map, from, into, error);
+}
+
+gboolean
+pp_node_map_merge_node (PpJsonldNodeMap  *map,
+                        Node             *from,
+                        Node             *into,
+                        GError          **error)
+{
   if (from == NULL || from == into)
     return TRUE;
 
@@ -335,7 +356,7 @@ pp_jsonld_node_map_merge_nodes (PpJsonldNodeMap  *map,
    * moves there rather than being copied */
   if (pp_node_map_node_is_only_id (into))
     node_move_into (from, into);
-  else if (!node_merge_into (from, into, map, graph, FALSE, FALSE, error))
+  else if (!node_merge_into (from, into, map, NULL, FALSE, FALSE, error))
     return FALSE;
 
   from->merged_into = into;

@@ -234,6 +234,19 @@ value_equal_func (gconstpointer a,
   return pp_node_map_value_equal (a, b);
 }
 
+/* Whether two values of @prop may be equal: the values of a property are
+ * added once each, so only references to a node merged away since can
+ * have become equal to another value */
+static gboolean
+prop_may_repeat (const Prop *prop)
+{
+  for (guint i = 0; i < prop->n; i++)
+    if (prop->values[i].kind == VALUE_REF && prop->values[i].v.ref->merged_into != NULL)
+      return TRUE;
+
+  return FALSE;
+}
+
 /* builds the array of @prop's values, sorted and deduplicated as asked */
 static PpJsonValue *
 prop_to_value (PpJsonldNodeMap      *map,
@@ -246,7 +259,7 @@ prop_to_value (PpJsonldNodeMap      *map,
   g_autoptr(GHashTable) seen = NULL;
 
   /* merged nodes can leave equal references behind */
-  if (map->has_merged_nodes && n > 1)
+  if (map->has_merged_nodes && n > 1 && prop_may_repeat (prop))
     seen = g_hash_table_new (value_hash_func, value_equal_func);
 
   if ((flags & PP_JSONLD_FLATTEN_CANONICAL) && n > 1)

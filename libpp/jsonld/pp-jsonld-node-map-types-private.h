@@ -225,6 +225,12 @@ gboolean   pp_node_map_merge_from        (PpJsonldNodeMap  *map,
                                           PpJsonldNodeMap  *other,
                                           gboolean          copy_all,
                                           GError          **error);
+/* pp_jsonld_node_map_merge_nodes() of the nodes themselves: @from (NULL
+ * or @into: nothing to do) into @into, a live node of the same graph */
+gboolean   pp_node_map_merge_node        (PpJsonldNodeMap  *map,
+                                          Node             *from,
+                                          Node             *into,
+                                          GError          **error);
 
 /* output (pp-jsonld-node-map-output.c): @node as a node object of @arena */
 PpJsonValue *pp_node_map_node_to_value   (PpJsonldNodeMap      *map,

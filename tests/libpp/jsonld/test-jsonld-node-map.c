@@ -85,16 +85,19 @@ add_value (PpJsonldNodeMap   *map,
   g_assert_no_error (error);
 }
 
-/* Adds @text, expanded, to @map, which keeps the values in their arena */
+/* Adds @text, expanded, to @map, its blank nodes labelled @prefix…; the
+ * map keeps the values in their arena when @keeping_arena, and copies
+ * them otherwise */
 static void
-add_text_keeping_arena (PpJsonldNodeMap *map,
-                        const char      *text,
-                        const char      *prefix)
+add_text (PpJsonldNodeMap *map,
+          const char      *text,
+          const char      *prefix,
+          gboolean         keeping_arena)
 {
   PpJsonArena *arena;
   PpJsonValue *expanded = expand_text (text, &arena);
 
-  add_value (map, arena, expanded, prefix);
+  add_value (map, keeping_arena ? arena : NULL, expanded, prefix);
   pp_json_arena_unref (arena);
 }
 
@@ -106,11 +109,8 @@ test_add_document_value_copies (void)
   g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
   g_autofree char *expected = flatten_tree ();
   g_autofree char *text = NULL;
-  PpJsonArena *arena;
-  PpJsonValue *expanded = expand_text (document, &arena);
 
-  add_value (map, NULL, expanded, "_:d-");
-  pp_json_arena_unref (arena);
+  add_text (map, document, "_:d-", FALSE);
 
   text = flatten_to_text (map);
   g_assert_cmpstr (text, ==, expected);
@@ -143,7 +143,7 @@ test_add_map_outlives_other (void)
   g_autofree char *text = NULL;
   PpJsonldNodeMap *other = pp_jsonld_node_map_new ();
 
-  add_text_keeping_arena (other, document, "_:d-");
+  add_text (other, document, "_:d-", TRUE);
 
   g_assert_true (pp_jsonld_node_map_add_map (map, other, &error));
   g_assert_no_error (error);
@@ -165,7 +165,7 @@ test_add_map_copied_keeps_no_arena (void)
   g_autofree char *expected = flatten_tree ();
   g_autofree char *text = NULL;
 
-  add_text_keeping_arena (other, document, "_:d-");
+  add_text (other, document, "_:d-", TRUE);
 
   g_assert_true (pp_jsonld_node_map_add_map_copied (map, other, &error));
   g_assert_no_error (error);
@@ -304,11 +304,8 @@ test_merge_nodes (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
-  PpJsonArena *arena;
-  PpJsonValue *expanded = expand_text (document, &arena);
 
-  add_value (map, NULL, expanded, "_:d-");
-  pp_json_arena_unref (arena);
+  add_text (map, document, "_:d-", FALSE);
 
   g_assert_true (pp_jsonld_node_map_merge_nodes (map, NULL, "http://example.org/a",
                                                  "http://example.org/b", &error));
@@ -408,6 +405,70 @@ test_builder_blank_node_across_elements (void)
                    "[{\"@id\":\"_:b0\",\"http://schema.org/age\":[{\"@value\":3}],"
                    "\"http://schema.org/name\":[{\"@value\":\"A\"}]},"
                    "{\"@id\":\"_:b1\",\"http://schema.org/name\":[{\"@value\":\"B\"}]}]");
+}
+
+/* Many blank node labels in one document, met as references first: each
+ * label names one node, whichever the order labels come in, as many as
+ * there are */
+static void
+test_add_document_value_many_labels (void)
+{
+  const guint n = 40;
+  g_autoptr(GString) text = g_string_new ("[");
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(PpJsonArena) arena = pp_json_arena_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) flattened = NULL;
+  g_autoptr(GHashTable) next = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *nodes;
+  const char *id;
+  PpJsonValue *value;
+
+  /* node i knows node i + 1, the last the first; listed last first */
+  for (guint i = n; i > 0; i--)
+    g_string_append_printf (text, "%s{\"@id\": \"_:n%u\", \"http://schema.org/knows\": "
+                                  "[{\"@id\": \"_:n%u\"}], \"http://schema.org/name\": "
+                                  "[{\"@value\": \"%u\"}]}",
+                            i < n ? ", " : "", i - 1, i % n, i - 1);
+  g_string_append (text, "]");
+  value = pp_json_value_parse (arena, text->str, -1, &error);
+  g_assert_no_error (error);
+  add_value (map, arena, value, "_:d-");
+
+  g_assert_cmpuint (pp_jsonld_node_map_get_n_nodes (map, NULL), ==, n);
+  flattened = pp_jsonld_node_map_flatten (map, PP_JSONLD_FLATTEN_CANONICAL);
+  nodes = json_node_get_array (flattened);
+  g_assert_cmpuint (json_array_get_length (nodes), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *node = json_array_get_object_element (nodes, i);
+      JsonArray *knows = json_object_get_array_member (node, "http://schema.org/knows");
+      JsonArray *name = json_object_get_array_member (node, "http://schema.org/name");
+
+      id = json_object_get_string_member (node, "@id");
+      g_assert_true (g_str_has_prefix (id, "_:d-"));
+      g_assert_cmpuint (json_array_get_length (knows), ==, 1);
+      g_hash_table_insert (next, (gpointer) id,
+                           (gpointer) json_object_get_string_member (json_array_get_object_element (knows, 0), "@id"));
+      g_hash_table_insert (names, (gpointer) id,
+                           (gpointer) json_object_get_string_member (json_array_get_object_element (name, 0), "@value"));
+    }
+
+  /* node k knows node k + 1, whatever their new labels */
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *node = json_array_get_object_element (nodes, i);
+      const char *known;
+      guint k;
+
+      id = json_object_get_string_member (node, "@id");
+      k = (guint) g_ascii_strtoull (g_hash_table_lookup (names, id), NULL, 10);
+      known = g_hash_table_lookup (next, id);
+      g_assert_nonnull (g_hash_table_lookup (names, known));
+      g_assert_cmpuint ((guint) g_ascii_strtoull (g_hash_table_lookup (names, known), NULL, 10), ==,
+                        (k + 1) % n);
+    }
 }
 
 /* Adds the document @text, parsed into @arena, to @map */
@@ -655,11 +716,8 @@ test_merge_nodes_into_new_id_then_join (void)
       g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
       g_autoptr(GError) error = NULL;
       g_autoptr(JsonNode) flattened = NULL;
-      PpJsonArena *arena;
-      PpJsonValue *expanded = expand_text (document, &arena);
 
-      add_value (map, NULL, expanded, "_:d-");
-      pp_json_arena_unref (arena);
+      add_text (map, document, "_:d-", FALSE);
 
       /* the target made first with a value, so that a is copied into it */
       if (existing)
@@ -689,6 +747,109 @@ test_merge_nodes_into_new_id_then_join (void)
   g_assert_cmpstr (moved, ==, copied);
 }
 
+/* A node merged into another of its graph, which has values already,
+ * gives it its types, @index, values (once each, after those it has) and
+ * lists, with its references to a node merged away before pointing at
+ * the node that one went into, and the references to it pointing at the
+ * node it went into */
+static void
+test_merge_nodes_into_existing (void)
+{
+  const char *text =
+    "{\"@context\": {\"@vocab\": \"http://schema.org/\"},"
+    " \"@graph\": ["
+    "  {\"@id\": \"http://example.org/x\", \"@type\": [\"Person\", \"Patient\"],"
+    "   \"@index\": \"i\", \"name\": [\"X\", \"Shared\"],"
+    "   \"knows\": [{\"@id\": \"http://example.org/b\"}, {\"@id\": \"http://example.org/c\"}],"
+    "   \"item\": {\"@list\": [{\"@id\": \"http://example.org/b\"}, \"one\"]},"
+    "   \"address\": {\"streetAddress\": \"Main\"},"
+    "   \"description\": {\"@value\": \"thirty\", \"@language\": \"en\"}},"
+    "  {\"@id\": \"http://example.org/y\", \"@type\": \"Person\", \"name\": \"Shared\","
+    "   \"knows\": {\"@id\": \"http://example.org/c\"}},"
+    "  {\"@id\": \"http://example.org/b\", \"name\": \"Bee\"},"
+    "  {\"@id\": \"http://example.org/c\", \"knows\": {\"@id\": \"http://example.org/x\"}}"
+    " ]}";
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) flattened = NULL;
+  g_autofree char *json = NULL;
+
+  add_text (map, text, "_:d-", FALSE);
+
+  g_assert_true (pp_jsonld_node_map_merge_nodes (map, NULL, "http://example.org/b",
+                                                 "http://example.org/c", &error));
+  g_assert_no_error (error);
+  g_assert_true (pp_jsonld_node_map_merge_nodes (map, NULL, "http://example.org/x",
+                                                 "http://example.org/y", &error));
+  g_assert_no_error (error);
+
+  node = pp_jsonld_node_map_get_node (map, NULL, "http://example.org/x");
+  json = pp_jsonld_to_json (node, FALSE);
+  g_assert_cmpstr (json, ==,
+                   "{\"@id\":\"http://example.org/y\","
+                   "\"@type\":[\"http://schema.org/Person\",\"http://schema.org/Patient\"],"
+                   "\"@index\":\"i\",\"http://schema.org/knows\":[{\"@id\":\"http://example.org/c\"}],"
+                   "\"http://schema.org/name\":[{\"@value\":\"Shared\"},{\"@value\":\"X\"}],"
+                   "\"http://schema.org/address\":[{\"@id\":\"_:d-0\"}],"
+                   "\"http://schema.org/description\":[{\"@value\":\"thirty\",\"@language\":\"en\"}],"
+                   "\"http://schema.org/item\":[{\"@list\":[{\"@id\":\"http://example.org/c\"},"
+                   "{\"@value\":\"one\"}]}]}");
+  g_clear_pointer (&json, g_free);
+
+  flattened = pp_jsonld_node_map_flatten (map, PP_JSONLD_FLATTEN_CANONICAL);
+  json = pp_jsonld_to_json (flattened, FALSE);
+  g_assert_cmpstr (json, ==,
+                   "[{\"@id\":\"_:d-0\",\"http://schema.org/streetAddress\":[{\"@value\":\"Main\"}]},"
+                   "{\"@id\":\"http://example.org/c\","
+                   "\"http://schema.org/knows\":[{\"@id\":\"http://example.org/y\"}],"
+                   "\"http://schema.org/name\":[{\"@value\":\"Bee\"}]},"
+                   "{\"@id\":\"http://example.org/y\","
+                   "\"@type\":[\"http://schema.org/Patient\",\"http://schema.org/Person\"],"
+                   "\"@index\":\"i\",\"http://schema.org/address\":[{\"@id\":\"_:d-0\"}],"
+                   "\"http://schema.org/description\":[{\"@value\":\"thirty\",\"@language\":\"en\"}],"
+                   "\"http://schema.org/item\":[{\"@list\":[{\"@id\":\"http://example.org/c\"},"
+                   "{\"@value\":\"one\"}]}],"
+                   "\"http://schema.org/knows\":[{\"@id\":\"http://example.org/c\"}],"
+                   "\"http://schema.org/name\":[{\"@value\":\"Shared\"},{\"@value\":\"X\"}]}]");
+}
+
+/* A node's references to two nodes merged into one since are written
+ * once; its other values, and those of a property without such a
+ * reference, all */
+static void
+test_flatten_merged_references_once (void)
+{
+  const char *text =
+    "{\"@context\": {\"@vocab\": \"http://schema.org/\"},"
+    " \"@id\": \"http://example.org/z\","
+    " \"knows\": [{\"@id\": \"http://example.org/b\"}, {\"@id\": \"http://example.org/c\"},"
+    "             {\"@id\": \"http://example.org/d\"}, \"b\", \"c\"],"
+    " \"name\": [\"b\", \"c\"]}";
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(GError) error = NULL;
+
+  add_text (map, text, "_:d-", FALSE);
+
+  g_assert_true (pp_jsonld_node_map_merge_nodes (map, NULL, "http://example.org/b",
+                                                 "http://example.org/c", &error));
+  g_assert_no_error (error);
+
+  for (guint canonical = 0; canonical < 2; canonical++)
+    {
+      g_autoptr(JsonNode) flattened =
+        pp_jsonld_node_map_flatten (map, canonical ? PP_JSONLD_FLATTEN_CANONICAL : PP_JSONLD_FLATTEN_NONE);
+      g_autofree char *json = pp_jsonld_to_json (flattened, FALSE);
+      const char *z = strstr (json, "{\"@id\":\"http://example.org/z\"");
+
+      g_assert_nonnull (z);
+      g_assert_nonnull (strstr (z, "\"http://schema.org/knows\":[{\"@id\":\"http://example.org/c\"},"
+                                   "{\"@id\":\"http://example.org/d\"},"
+                                   "{\"@value\":\"b\"},{\"@value\":\"c\"}]"));
+      g_assert_nonnull (strstr (z, "\"http://schema.org/name\":[{\"@value\":\"b\"},{\"@value\":\"c\"}]"));
+    }
+}
+
 /* A map emptied for reuse takes a document as a new map does: the graphs
  * of the one before are gone, its default graph and tables are kept */
 static void
@@ -706,10 +867,9 @@ test_reset_reuse (void)
   g_autofree char *label = NULL;
   Graph *graph = pp_node_map_lookup_graph (map, NULL);
   PpJsonArena *arena;
-  PpJsonValue *expanded = expand_text (named, &arena);
+  PpJsonValue *expanded;
 
-  add_value (map, NULL, expanded, "_:d-");
-  pp_json_arena_unref (arena);
+  add_text (map, named, "_:d-", FALSE);
   g_assert_true (pp_jsonld_node_map_merge_nodes (map, "http://example.org/g",
                                                  "http://example.org/x",
                                                  "http://example.org/y", &error));
@@ -748,7 +908,7 @@ test_reset_shared_arena (void)
   PpJsonValue *expanded;
 
   /* values kept in their arena: merging them shares the arena of @other */
-  add_text_keeping_arena (other, document, "_:d-");
+  add_text (other, document, "_:d-", TRUE);
   g_assert_true (pp_jsonld_node_map_add_map (map, other, &error));
   g_assert_no_error (error);
 
@@ -772,6 +932,8 @@ main (int    argc,
   g_test_add_func ("/jsonld/node-map/add-document-value/keeps-arena",
                    test_add_document_value_keeps_arena);
   g_test_add_func ("/jsonld/node-map/add-document-value/atomic", test_add_document_value_atomic);
+  g_test_add_func ("/jsonld/node-map/add-document-value/many-blank-node-labels",
+                   test_add_document_value_many_labels);
   g_test_add_func ("/jsonld/node-map/add-document-value/numbers-apart",
                    test_add_document_value_numbers_apart);
   g_test_add_func ("/jsonld/node-map/add-map/outlives-other", test_add_map_outlives_other);
@@ -785,6 +947,10 @@ main (int    argc,
   g_test_add_func ("/jsonld/node-map/merge-nodes/into-new-id/moves", test_merge_nodes_into_new_id);
   g_test_add_func ("/jsonld/node-map/merge-nodes/into-new-id/then-join",
                    test_merge_nodes_into_new_id_then_join);
+  g_test_add_func ("/jsonld/node-map/merge-nodes/into-existing",
+                   test_merge_nodes_into_existing);
+  g_test_add_func ("/jsonld/node-map/flatten/merged-references-once",
+                   test_flatten_merged_references_once);
   g_test_add_func ("/jsonld/node-map/reset/reuse", test_reset_reuse);
   g_test_add_func ("/jsonld/node-map/reset/shared-arena", test_reset_shared_arena);
   g_test_add_func ("/jsonld/node-map/builder/same-as-document", test_builder_same_as_document);
