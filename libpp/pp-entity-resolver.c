@@ -1724,11 +1724,14 @@ merge_groups (Resolver   *self,
   GHashTable *changed = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) referring = g_hash_table_new (NULL, NULL);
   g_autoptr(GArray) moved = g_array_new (FALSE, FALSE, sizeof (guint));
+  /* the default graph, which every map has */
+  Graph *graph = pp_node_map_lookup_graph (self->map, NULL);
 
   for (guint root = 0; root < self->n_entities; root++)
     {
       const guint *members = groups->members + groups->start[root];
       const char *target = groups->targets[root];
+      Node *into = NULL;
       gboolean alone = FALSE;
       gboolean merged = FALSE;
 
@@ -1746,8 +1749,13 @@ merge_groups (Resolver   *self,
           if (id == target)
             continue;
 
+          /* made once a member is merged into it, as the group's */
+          if (into == NULL)
+            into = pp_node_map_graph_ensure_node (self->map, graph, target);
+
           /* Nodes with an @index are left out: this cannot fail */
-          if (!pp_jsonld_node_map_merge_nodes (self->map, NULL, id, target, &error))
+          if (!pp_node_map_merge_node (self->map, pp_node_map_graph_lookup_node (graph, id), into,
+                                       &error))
             {
               g_debug ("Node %s is not merged into %s: %s", id, target, error->message);
               alone = FALSE;

@@ -285,6 +285,62 @@ test_groups_whatever_the_order (void)
   g_assert_cmpstr (from_shuffled, ==, expected);
 }
 
+/* A group of three nodes merged into one, with each value once and the
+ * references to any of them pointing at it; a node alone in its group,
+ * referred to by others, renamed, and its referrers changed */
+static void
+test_merge_group_and_referrers (void)
+{
+  g_autofree char *prefix = pp_entity_resolver_mint_prefix (DOCUMENT_IRI);
+  g_autofree char *ada = g_strconcat (prefix, "#person/ada-lovelace", NULL);
+  g_autofree char *charles = g_strconcat (prefix, "#person/charles-babbage", NULL);
+  g_autoptr(PpJsonldNodeMap) map =
+    node_map_new ("{\"@context\": \"https://schema.org\", \"@graph\": ["
+                  "{\"@id\": \"_:a\", \"@type\": \"Person\", \"name\": \"Ada Lovelace\","
+                  " \"email\": \"ada@example.org\"},"
+                  "{\"@id\": \"_:b\", \"@type\": \"Person\", \"name\": \"Ada Lovelace\","
+                  " \"jobTitle\": \"Mathematician\"},"
+                  "{\"@id\": \"_:c\", \"@type\": \"Person\", \"name\": \"Ada Lovelace\","
+                  " \"email\": \"ada@example.org\", \"knows\": {\"@id\": \"_:g\"}},"
+                  "{\"@id\": \"_:g\", \"@type\": \"Person\", \"name\": \"Charles Babbage\"},"
+                  "{\"@id\": \"_:o\", \"@type\": \"Organization\", \"name\": \"Analytical Society\","
+                  " \"founder\": [{\"@id\": \"_:b\"}, {\"@id\": \"_:g\"}]}]}");
+  g_autoptr(PpEntityResolver) resolver = pp_entity_resolver_new ();
+  g_autoptr(GPtrArray) candidates = NULL;
+  g_autoptr(GHashTable) changed = NULL;
+  g_autoptr(GHashTable) renamed = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(JsonNode) flattened = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+
+  pp_entity_resolver_add_nodes (resolver, map);
+  pp_entity_resolver_group (resolver, map, DOCUMENT_IRI, TRUE);
+  candidates = pp_entity_resolver_find_candidates (resolver);
+  changed = pp_entity_resolver_merge (resolver, renamed);
+
+  flattened = pp_jsonld_node_map_flatten (map, PP_JSONLD_FLATTEN_CANONICAL);
+  text = pp_jsonld_to_json (flattened, FALSE);
+  expected = g_strdup_printf ("[{\"@id\":\"%s#organization/analytical-society\","
+                              "\"@type\":[\"http://schema.org/Organization\"],"
+                              "\"http://schema.org/founder\":[{\"@id\":\"%s\"},{\"@id\":\"%s\"}],"
+                              "\"http://schema.org/name\":[{\"@value\":\"Analytical Society\"}]},"
+                              "{\"@id\":\"%s\",\"@type\":[\"http://schema.org/Person\"],"
+                              "\"http://schema.org/email\":[{\"@value\":\"ada@example.org\"}],"
+                              "\"http://schema.org/jobTitle\":[{\"@value\":\"Mathematician\"}],"
+                              "\"http://schema.org/knows\":[{\"@id\":\"%s\"}],"
+                              "\"http://schema.org/name\":[{\"@value\":\"Ada Lovelace\"}]},"
+                              "{\"@id\":\"%s\",\"@type\":[\"http://schema.org/Person\"],"
+                              "\"http://schema.org/name\":[{\"@value\":\"Charles Babbage\"}]}]",
+                              prefix, ada, charles, ada, charles, charles);
+  g_assert_cmpstr (text, ==, expected);
+
+  /* the organization refers to nodes that changed: not renamed alone */
+  g_assert_cmpuint (g_hash_table_size (renamed), ==, 1);
+  g_assert_true (set_has (changed, charles));
+  g_assert_true (set_has (changed, ada));
+  g_assert_cmpuint (g_hash_table_size (changed), ==, 8);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -295,6 +351,7 @@ main (int   argc,
   g_test_add_func ("/entity-resolver/mint/left-out-node-apart", test_mint_same_name_twice);
   g_test_add_func ("/entity-resolver/mint/after-provisional", test_mint_after_provisional);
   g_test_add_func ("/entity-resolver/group/whatever-the-order", test_groups_whatever_the_order);
+  g_test_add_func ("/entity-resolver/merge/group-and-referrers", test_merge_group_and_referrers);
   g_test_add_func ("/entity-resolver/group/names-in-both-namespaces",
                    test_group_names_in_both_namespaces);
 
