@@ -42,6 +42,7 @@
 #define MAX_EDIT_DISTANCE 2
 #define MAX_SUBSET_MATCHES 8
 
+/* three letters at most (is_function_word()) */
 static const char * const function_words[] = {
   "a", "an", "and", "at", "de", "der", "des", "di", "du", "et", "for", "in",
   "la", "le", "of", "on", "the", "und", "van", "von",
@@ -106,8 +107,11 @@ struct _PpMergeCandidateIndex
                                 * position in @token_keys plus one */
   GArray *token_keys;          /* (element-type TokenKeys) */
   GArray *postings;            /* (element-type Posting) */
-  GHashTable *shapes;          /* the shapes (key_shape()) of the keys
-                                * whose pieces are recorded */
+  guint64 *shapes;             /* the shapes (key_shape()) of the keys
+                                * whose pieces are recorded: an
+                                * open-addressing set, 0 for an empty slot */
+  gsize shapes_mask;           /* its size, a power of 2, less 1 */
+  gsize n_shapes;
 };
 
 /* One name key of one entity */
@@ -158,8 +162,18 @@ distinct_tokens (GStringChunk *strings,
         }
       word += end != NULL ? length + 1 : length;
     }
-  if (tokens->len > 1)
+  /* a name has few words: sorted in place, with no set-up */
+  if (tokens->len > 16)
     g_ptr_array_sort (tokens, compare_strings);
+  for (guint i = 1; i < tokens->len && tokens->len <= 16; i++)
+    {
+      gpointer token = tokens->pdata[i];
+      guint j = i;
+
+      for (; j > 0 && strcmp (tokens->pdata[j - 1], token) > 0; j--)
+        tokens->pdata[j] = tokens->pdata[j - 1];
+      tokens->pdata[j] = token;
+    }
   for (guint i = 1; i < tokens->len;)
     {
       /* interned: equal words, equal pointers */
@@ -565,13 +579,63 @@ compare_pieces (PpMergeCandidateIndex *self,
  * recorded with (piece_hash()), so that the lengths no key of its digits
  * has are not looked up. Two shapes may share a value: that only costs
  * a look-up. */
-static gpointer
+static guint64
 key_shape (guint64 digits_hash,
            guint   n_chars)
 {
   guint64 shape = (digits_hash ^ n_chars) * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15);
 
-  return GSIZE_TO_POINTER ((gsize) (shape ^ (shape >> 32)));
+  shape ^= shape >> 32;
+  /* 0 marks an empty slot */
+  return shape != 0 ? shape : 1;
+}
+
+/* The slot of @shape in the set of shapes: its own, or the empty one
+ * where it would go */
+static gsize
+shape_slot (const PpMergeCandidateIndex *self,
+            guint64                      shape)
+{
+  gsize slot = shape & self->shapes_mask;
+
+  while (self->shapes[slot] != 0 && self->shapes[slot] != shape)
+    slot = (slot + 1) & self->shapes_mask;
+
+  return slot;
+}
+
+static gboolean
+has_shape (const PpMergeCandidateIndex *self,
+           guint64                      shape)
+{
+  return self->shapes[shape_slot (self, shape)] != 0;
+}
+
+static void
+add_shape (PpMergeCandidateIndex *self,
+           guint64                shape)
+{
+  gsize slot = shape_slot (self, shape);
+
+  if (self->shapes[slot] != 0)
+    return;
+
+  /* at most half full */
+  if (2 * (self->n_shapes + 1) > self->shapes_mask + 1)
+    {
+      g_autofree guint64 *old = g_steal_pointer (&self->shapes);
+      gsize n_slots = self->shapes_mask + 1;
+
+      self->shapes_mask = n_slots * 2 - 1;
+      self->shapes = g_new0 (guint64, n_slots * 2);
+      for (gsize i = 0; i < n_slots; i++)
+        if (old[i] != 0)
+          self->shapes[shape_slot (self, old[i])] = old[i];
+      slot = shape_slot (self, shape);
+    }
+
+  self->shapes[slot] = shape;
+  self->n_shapes++;
 }
 
 /* Records the pieces of key @id, and the keys already indexed that are
@@ -602,7 +666,7 @@ index_pieces (PpMergeCandidateIndex *self,
       int lowest = -((MAX_EDIT_DISTANCE - d) / 2);
       int highest = (MAX_EDIT_DISTANCE + d) / 2;
 
-      if (!g_hash_table_contains (self->shapes, key_shape (decoded.digits_hash, lb)))
+      if (!has_shape (self, key_shape (decoded.digits_hash, lb)))
         continue;
 
       for (guint i = 0; i < N_PIECES; i++)
@@ -629,7 +693,7 @@ index_pieces (PpMergeCandidateIndex *self,
       piece_of (la, i, &start, &length);
       record_piece (self, piece_hash (&decoded, powers, la, i, start, length), id);
     }
-  g_hash_table_add (self->shapes, key_shape (decoded.digits_hash, la));
+  add_shape (self, key_shape (decoded.digits_hash, la));
 }
 
 static void
@@ -774,6 +838,10 @@ static gboolean
 is_function_word (const char *word,
                   gsize       length)
 {
+  /* none is longer */
+  if (length > 3)
+    return FALSE;
+
   for (guint i = 0; i < G_N_ELEMENTS (function_words); i++)
     if (word[0] == function_words[i][0] && strncmp (word, function_words[i], length) == 0 &&
         function_words[i][length] == '\0')
@@ -784,14 +852,19 @@ is_function_word (const char *word,
 
 /* The initials of the words of @key, with its function words or without,
  * in order, interned in @strings; NULL when it has fewer than two words to
- * take them from. @scratch is for the initials being read. */
+ * take them from. @scratch is for the initials being read. With
+ * @has_function_words, says whether @key has any function word, that is
+ * whether its initials without them differ. */
 static const char *
 initials_of (GStringChunk *strings,
              GString      *scratch,
              const char   *key,
-             gboolean      skip_function_words)
+             gboolean      skip_function_words,
+             gboolean     *has_function_words)
 {
   GString *initials = scratch;
+  gboolean check = skip_function_words || has_function_words != NULL;
+  gboolean found = FALSE;
   guint n = 0;
 
   g_string_truncate (initials, 0);
@@ -800,13 +873,22 @@ initials_of (GStringChunk *strings,
       const char *end = strchr (word, ' ');
       gsize length = end != NULL ? (gsize) (end - word) : strlen (word);
 
-      if (length > 0 && !(skip_function_words && is_function_word (word, length)))
+      if (length > 0)
         {
-          g_string_append_unichar (initials, g_utf8_get_char (word));
-          n++;
+          gboolean function_word = check && is_function_word (word, length);
+
+          found |= function_word;
+          if (!(skip_function_words && function_word))
+            {
+              g_string_append_unichar (initials, g_utf8_get_char (word));
+              n++;
+            }
         }
       word += end != NULL ? length + 1 : length;
     }
+
+  if (has_function_words != NULL)
+    *has_function_words = found;
 
   return n >= 2 ? g_string_chunk_insert_const (strings, initials->str) : NULL;
 }
@@ -833,7 +915,7 @@ acronym_form (GStringChunk  *strings,
       p = *next == ' ' ? next + 1 : next;
     }
 
-  return initials_of (strings, scratch, info->key, FALSE);
+  return initials_of (strings, scratch, info->key, FALSE, NULL);
 }
 
 static void
@@ -1024,7 +1106,8 @@ pp_merge_candidate_index_new (void)
   self->strings = g_string_chunk_new (16 * 1024);
   self->scratch = g_string_new (NULL);
   self->tokens = g_ptr_array_new ();
-  self->shapes = g_hash_table_new (NULL, NULL);
+  self->shapes_mask = 63;
+  self->shapes = g_new0 (guint64, self->shapes_mask + 1);
   self->ids = g_hash_table_new (g_str_hash, g_str_equal);
   self->keys = g_ptr_array_new_with_free_func ((GDestroyNotify) key_info_free);
   self->slot_mask = 63;
@@ -1055,7 +1138,7 @@ pp_merge_candidate_index_free (PpMergeCandidateIndex *self)
   g_string_chunk_free (self->strings);
   g_string_free (self->scratch, TRUE);
   g_ptr_array_unref (self->tokens);
-  g_hash_table_unref (self->shapes);
+  g_free (self->shapes);
   g_free (self);
 }
 
@@ -1080,8 +1163,16 @@ index_key (PpMergeCandidateIndex *self,
   info->n_chars = g_utf8_strlen (key, -1);
   info->acronym = acronym_form (self->strings, self->scratch, info);
   if (tokens->len >= 2 && info->acronym == NULL)
-    for (guint skip = 0; skip < 2; skip++)
-      info->initials[skip] = initials_of (self->strings, self->scratch, key, skip == 1);
+    {
+      gboolean has_function_words;
+
+      info->initials[0] = initials_of (self->strings, self->scratch, key, FALSE,
+                                       &has_function_words);
+      /* without function words to skip, the same initials */
+      info->initials[1] = has_function_words
+                          ? initials_of (self->strings, self->scratch, key, TRUE, NULL)
+                          : info->initials[0];
+    }
   g_ptr_array_add (self->keys, info);
   key_id = self->keys->len - 1;
   g_hash_table_insert (self->ids, (gpointer) info->key, GUINT_TO_POINTER (key_id + 1));

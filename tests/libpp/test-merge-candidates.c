@@ -259,6 +259,52 @@ test_groups (void)
   g_assert_cmpstr (g_array_index (group->nodes, PpMergeCandidateNode, 1).name, ==, "ada lovelaec");
 }
 
+/* The reason entities named @a and @b, of one family, are candidates
+ * for, through an index fed beforehand; -1 when they are not */
+static int
+pair_reason (const char *a,
+             const char *b)
+{
+  g_autoptr(PpMergeCandidateIndex) index = pp_merge_candidate_index_new ();
+  g_autoptr(GPtrArray) keys_a = g_ptr_array_new ();
+  g_autoptr(GPtrArray) keys_b = g_ptr_array_new ();
+  g_autoptr(GPtrArray) groups = NULL;
+  PpMergeCandidateEntity entities[2] = {
+    { "urn:test:a", a, "Organization", keys_a, FALSE },
+    { "urn:test:b", b, "Organization", keys_b, FALSE },
+  };
+
+  g_ptr_array_add (keys_a, (gpointer) a);
+  g_ptr_array_add (keys_b, (gpointer) b);
+  pp_merge_candidate_index_add (index, a);
+  pp_merge_candidate_index_add (index, b);
+  groups = pp_merge_candidates_find (index, entities, G_N_ELEMENTS (entities));
+  g_assert_cmpuint (groups->len, <=, 1);
+
+  return groups->len == 1 ? (int) ((PpMergeCandidateGroup *) groups->pdata[0])->reason : -1;
+}
+
+static void
+test_acronym_initials (void)
+{
+  /* no function word: one set of initials */
+  g_assert_cmpint (pair_reason ("ibm", "international business machines"), ==,
+                   PP_MERGE_REASON_ACRONYM);
+  g_assert_cmpint (pair_reason ("i b m", "international business machines"), ==,
+                   PP_MERGE_REASON_ACRONYM);
+  /* function words: the initials without them, and with them */
+  g_assert_cmpint (pair_reason ("mit", "massachusetts institute of technology"), ==,
+                   PP_MERGE_REASON_ACRONYM);
+  g_assert_cmpint (pair_reason ("miot", "massachusetts institute of technology"), ==,
+                   PP_MERGE_REASON_ACRONYM);
+  g_assert_cmpint (pair_reason ("tuom", "the university of manchester"), ==,
+                   PP_MERGE_REASON_ACRONYM);
+  g_assert_cmpint (pair_reason ("um", "the university of manchester"), ==,
+                   PP_MERGE_REASON_ACRONYM);
+  g_assert_cmpint (pair_reason ("xyz", "international business machines"), ==, -1);
+  g_assert_cmpint (pair_reason ("mt", "massachusetts institute of technology"), ==, -1);
+}
+
 /* Randomized: the index against every pair compared */
 
 /* The optimal string alignment distance, the whole table */
@@ -745,6 +791,8 @@ main (int   argc,
                    test_digits_and_lengths);
   g_test_add_func ("/merge-candidates/edit-distance/random-groups-any-order", test_random);
   g_test_add_func ("/merge-candidates/edit-distance/random-pairs", test_random_pairs);
+  g_test_add_func ("/merge-candidates/acronym/initials-with-and-without-function-words",
+                   test_acronym_initials);
 
   return g_test_run ();
 }
