@@ -52,6 +52,42 @@ G_DEFINE_FINAL_TYPE (PpDocument, pp_document, G_TYPE_OBJECT)
  */
 G_DEFINE_QUARK (pp-document-error-quark, pp_document_error)
 
+/* Whether @text is valid UTF-8, with *@invalid set where it is not, as
+ * g_utf8_validate_len() says. ASCII, most of most documents, is checked a
+ * word at a time, and g_utf8_validate_len() checks the runs of other
+ * bytes: no sequence of valid UTF-8 holds an ASCII byte, so every one of
+ * them ends with its run */
+static gboolean
+utf8_validate (const char  *text,
+               gsize        length,
+               const char **invalid)
+{
+  const guchar *p = (const guchar *) text;
+  const guchar *end = p + length;
+
+  while (p < end)
+    {
+      const guchar *run;
+
+      for (guint64 word; end - p >= (ptrdiff_t) sizeof word; p += sizeof word)
+        {
+          memcpy (&word, p, sizeof word);
+          if ((word & G_GUINT64_CONSTANT (0x8080808080808080)) != 0)
+            break;
+        }
+      while (p < end && *p < 0x80)
+        p++;
+
+      run = p;
+      while (p < end && *p >= 0x80)
+        p++;
+      if (p > run && !g_utf8_validate_len ((const char *) run, p - run, invalid))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* Checks that a text is UTF-8 without NUL bytes */
 gboolean
 pp_text_check (const char  *text,
@@ -70,7 +106,7 @@ pp_text_check (const char  *text,
       return FALSE;
     }
 
-  if (!g_utf8_validate_len (text, length, &invalid))
+  if (!utf8_validate (text, length, &invalid))
     {
       g_set_error (error, PP_DOCUMENT_ERROR, PP_DOCUMENT_ERROR_INVALID_UTF8,
                    "not valid UTF-8 (at byte %" G_GSIZE_FORMAT ")",
