@@ -156,7 +156,9 @@ pp_json_append_string_len (GString    *out,
 
       g_string_set_size (out, start + len + 2);
       out->str[start] = '"';
-      memcpy (out->str + start + 1, str, len);
+      /* @str may be NULL when @len is 0 */
+      if (len > 0)
+        memcpy (out->str + start + 1, str, len);
       out->str[start + len + 1] = '"';
       return;
     }
