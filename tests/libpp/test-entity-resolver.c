@@ -53,6 +53,21 @@ set_has (GHashTable *set,
   return FALSE;
 }
 
+/* Groups the entities of @map, lists the merge candidates in
+ * @candidates and merges the groups: the identifiers changed */
+static GHashTable *
+resolve (PpEntityResolver  *resolver,
+         PpJsonldNodeMap   *map,
+         gboolean           mint_ids,
+         GHashTable        *renamed,
+         GPtrArray        **candidates)
+{
+  pp_entity_resolver_group (resolver, map, DOCUMENT_IRI, mint_ids);
+  *candidates = pp_entity_resolver_find_candidates (resolver);
+
+  return pp_entity_resolver_merge (resolver, renamed);
+}
+
 /* A node whose identifier has the form of a minted one, of another
  * entity, keeps it: the group that would be minted the same identifier
  * gets the next one */
@@ -101,9 +116,7 @@ test_mint_same_name_twice (void)
   g_autoptr(GHashTable) renamed = g_hash_table_new (g_str_hash, g_str_equal);
 
   pp_entity_resolver_add_nodes (resolver, map);
-  pp_entity_resolver_group (resolver, map, DOCUMENT_IRI, TRUE);
-  candidates = pp_entity_resolver_find_candidates (resolver);
-  changed = pp_entity_resolver_merge (resolver, renamed);
+  changed = resolve (resolver, map, TRUE, renamed, &candidates);
 
   /* the node with an @index is left alone; the other is minted, alone */
   g_assert_true (has_node (map, first));
@@ -150,9 +163,7 @@ mint_after_provisional (const char *document_iri,
       pp_entity_resolver_add_nodes (resolver, later);
     }
 
-  pp_entity_resolver_group (resolver, merged, DOCUMENT_IRI, TRUE);
-  candidates = pp_entity_resolver_find_candidates (resolver);
-  changed = pp_entity_resolver_merge (resolver, renamed);
+  changed = resolve (resolver, merged, TRUE, renamed, &candidates);
 
   /* the one the node was said to get, while nothing changed */
   if (later_name == NULL && g_strcmp0 (document_iri, DOCUMENT_IRI) == 0)
@@ -199,9 +210,7 @@ test_group_names_in_both_namespaces (void)
 
   pp_entity_resolver_add_nodes (resolver, map);
   g_assert_cmpuint (pp_entity_resolver_get_n_entities (resolver), ==, 1);
-  pp_entity_resolver_group (resolver, map, DOCUMENT_IRI, FALSE);
-  candidates = pp_entity_resolver_find_candidates (resolver);
-  changed = pp_entity_resolver_merge (resolver, NULL);
+  changed = resolve (resolver, map, FALSE, NULL, &candidates);
 
   ids = pp_jsonld_node_map_get_node_ids (map, NULL, TRUE);
   g_assert_cmpuint (ids->len, ==, 1);
@@ -241,9 +250,7 @@ resolve_segments (const guint *order)
       pp_entity_resolver_add_nodes (resolver, map);
     }
 
-  pp_entity_resolver_group (resolver, merged, DOCUMENT_IRI, FALSE);
-  candidates = pp_entity_resolver_find_candidates (resolver);
-  changed = pp_entity_resolver_merge (resolver, NULL);
+  changed = resolve (resolver, merged, FALSE, NULL, &candidates);
 
   ids = pp_jsonld_node_map_get_node_ids (merged, NULL, TRUE);
   for (guint i = 0; i < ids->len; i++)
@@ -314,9 +321,7 @@ test_merge_group_and_referrers (void)
   g_autofree char *expected = NULL;
 
   pp_entity_resolver_add_nodes (resolver, map);
-  pp_entity_resolver_group (resolver, map, DOCUMENT_IRI, TRUE);
-  candidates = pp_entity_resolver_find_candidates (resolver);
-  changed = pp_entity_resolver_merge (resolver, renamed);
+  changed = resolve (resolver, map, TRUE, renamed, &candidates);
 
   flattened = pp_jsonld_node_map_flatten (map, PP_JSONLD_FLATTEN_CANONICAL);
   text = pp_jsonld_to_json (flattened, FALSE);
