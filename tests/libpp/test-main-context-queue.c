@@ -25,6 +25,21 @@ free_event (gpointer event)
 {
 }
 
+/* A queue of @context that delivers events to @owner, which keeps
+ * @fixture, through @dispatch; @fixture's list of delivered events made
+ * empty */
+static PpMainContextQueue *
+fixture_queue_new (Fixture                        *fixture,
+                   GMainContext                   *context,
+                   GObject                        *owner,
+                   PpMainContextQueueDispatchFunc  dispatch)
+{
+  fixture->delivered = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_object_set_data (owner, "fixture", fixture);
+
+  return pp_main_context_queue_new (context, owner, "[test] events", dispatch, free_event);
+}
+
 /* An event whose handler works for a while, as an application's may */
 static void
 dispatch_slow_event (gpointer owner,
@@ -72,11 +87,10 @@ test_dispatch_bounded (void)
   g_autoptr(GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(PpMainContextQueue) queue = NULL;
   g_autoptr(GSource) other = NULL;
-  Fixture fixture = { g_array_new (FALSE, FALSE, sizeof (guint)), 200, 0, FALSE };
+  Fixture fixture = { NULL, 200, 0, FALSE };
 
   g_main_context_push_thread_default (context);
-  g_object_set_data (owner, "fixture", &fixture);
-  queue = pp_main_context_queue_new (context, owner, "[test] events", dispatch_slow_event, free_event);
+  queue = fixture_queue_new (&fixture, context, owner, dispatch_slow_event);
 
   for (guint i = 0; i < fixture.n_events; i++)
     pp_main_context_queue_push (queue, GUINT_TO_POINTER (i + 1));
@@ -119,10 +133,9 @@ test_dispatch_later_pushes (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(PpMainContextQueue) queue = NULL;
-  Fixture fixture = { g_array_new (FALSE, FALSE, sizeof (guint)), 0, 0, FALSE };
+  Fixture fixture = { NULL, 0, 0, FALSE };
 
-  g_object_set_data (owner, "fixture", &fixture);
-  queue = pp_main_context_queue_new (context, owner, "[test] events", dispatch_count, free_event);
+  queue = fixture_queue_new (&fixture, context, owner, dispatch_count);
 
   for (guint round = 0; round < 3; round++)
     {
@@ -168,13 +181,12 @@ test_dispatch_concurrent_pushes (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(PpMainContextQueue) queue = NULL;
-  Fixture fixture = { g_array_new (FALSE, FALSE, sizeof (guint)), 0, 0, FALSE };
+  Fixture fixture = { NULL, 0, 0, FALSE };
   Pusher pushers[N_PUSHERS];
   GThread *threads[N_PUSHERS];
   guint next[N_PUSHERS] = { 0, };
 
-  g_object_set_data (owner, "fixture", &fixture);
-  queue = pp_main_context_queue_new (context, owner, "[test] events", dispatch_count, free_event);
+  queue = fixture_queue_new (&fixture, context, owner, dispatch_count);
 
   for (guint t = 0; t < N_PUSHERS; t++)
     {
@@ -209,10 +221,9 @@ test_push_idle_delivered_next_iteration (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(PpMainContextQueue) queue = NULL;
-  Fixture fixture = { g_array_new (FALSE, FALSE, sizeof (guint)), 0, 0, FALSE };
+  Fixture fixture = { NULL, 0, 0, FALSE };
 
-  g_object_set_data (owner, "fixture", &fixture);
-  queue = pp_main_context_queue_new (context, owner, "[test] events", dispatch_count, free_event);
+  queue = fixture_queue_new (&fixture, context, owner, dispatch_count);
 
   g_assert_true (pp_main_context_queue_is_idle (queue));
   pp_main_context_queue_push (queue, GUINT_TO_POINTER (1));
@@ -284,10 +295,9 @@ test_push_gathering_no_wakeup (void)
   g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GObject) owner = g_object_new (G_TYPE_OBJECT, NULL);
   g_autoptr(PpMainContextQueue) queue = NULL;
-  Fixture fixture = { g_array_new (FALSE, FALSE, sizeof (guint)), 0, 0, FALSE };
+  Fixture fixture = { NULL, 0, 0, FALSE };
 
-  g_object_set_data (owner, "fixture", &fixture);
-  queue = pp_main_context_queue_new (context, owner, "[test] events", dispatch_count, free_event);
+  queue = fixture_queue_new (&fixture, context, owner, dispatch_count);
   memset (&poll_state, 0, sizeof poll_state);
   poll_state.queue = queue;
   g_main_context_set_poll_func (context, poll_pushing);
