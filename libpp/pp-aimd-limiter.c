@@ -47,7 +47,9 @@ struct _PpAimdLimiter
   GObject parent_instance;
 
   GMutex lock;  /* guards all below */
-  GCond cond;   /* signalled when in_use drops or the limit grows */
+  GCond cond;   /* signalled when in_use drops or the limit grows, if
+                 * anyone waits */
+  guint waiting; /* requests waiting on cond for room */
   PpAimdWindow window;
   guint in_use;
 };
@@ -119,9 +121,11 @@ pp_aimd_limiter_acquire (PpConcurrencyLimiter  *limiter,
     handler = g_cancellable_connect (cancellable, G_CALLBACK (wake_waiters), self, NULL);
 
   g_mutex_lock (&self->lock);
+  self->waiting++;
   while (!g_cancellable_is_cancelled (cancellable) &&
          self->in_use >= pp_aimd_window_get_limit (&self->window))
     g_cond_wait (&self->cond, &self->lock);
+  self->waiting--;
 
   if (!g_cancellable_is_cancelled (cancellable))
     {
@@ -160,9 +164,10 @@ pp_aimd_limiter_release (PpConcurrencyLimiter *limiter,
   pp_aimd_window_record (&self->window, ticket, outcome, g_get_monotonic_time ());
   after = pp_aimd_window_get_limit (&self->window);
 
-  if (after > before)
+  /* Waking a condition is a system call even when nobody waits */
+  if (self->waiting > 0 && after > before)
     g_cond_broadcast (&self->cond);
-  else
+  else if (self->waiting > 0)
     g_cond_signal (&self->cond);
   g_mutex_unlock (&self->lock);
 }

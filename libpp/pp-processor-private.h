@@ -50,10 +50,12 @@ struct _PpProcessor
 
   /* lock guards: model, queue_size, n_queued, backlog, stream, and the
    * counters and state of every Run and Task (see there). cond is
-   * broadcast when a task is admitted into the pool's queue and when a
-   * synchronous run completes. */
+   * broadcast when a task is admitted into the pool's queue, if a
+   * submission waits for room (cond_waiters), and when a synchronous run
+   * completes. */
   GMutex lock;
   GCond cond;
+  guint cond_waiters;           /* submissions waiting on cond for room */
   char *model;
   guint queue_size;
   guint n_queued;               /* tasks in the pool's queue, not started */
@@ -77,10 +79,12 @@ struct _PpProcessor
   guint announced_limit;        /* the concurrency-limit last notified */
   guint announced_circuit;      /* the circuit-state last notified */
 
-  /* flight_lock guards flights and every Flight's result; flight_cond is
-   * broadcast when a flight lands */
+  /* flight_lock guards flights, flight_waiters and every Flight's result;
+   * flight_cond is broadcast when a flight lands and someone waits for
+   * one */
   GMutex flight_lock;
   GCond flight_cond;
+  guint flight_waiters;         /* requests waiting for another's answer */
   GHashTable *flights;          /* (element-type Flight): the requests in
                                  * flight, by request */
 

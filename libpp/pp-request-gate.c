@@ -139,9 +139,11 @@ wait_for_flight (PpProcessor   *self,
 
   /* flight_lock is held. The owner of the flight is running, not queued,
    * so this cannot deadlock; check the cancellable between wake-ups */
+  self->flight_waiters++;
   while (!flight->done &&
          wait_unless_cancelled (&self->flight_cond, &self->flight_lock, cancellable))
     ;
+  self->flight_waiters--;
 
   if (!flight->done)
     g_cancellable_set_error_if_cancelled (cancellable, error);
@@ -556,7 +558,8 @@ pp_processor_complete_request (PpConvertContext  *context,
   flight->response = response != NULL ? pp_llm_response_ref (response) : NULL;
   flight->error = local_error != NULL ? g_error_copy (local_error) : NULL;
   g_hash_table_remove (self->flights, flight);
-  g_cond_broadcast (&self->flight_cond);
+  if (self->flight_waiters > 0)
+    g_cond_broadcast (&self->flight_cond);
   g_mutex_unlock (&self->flight_lock);
   flight_unref (flight);
 

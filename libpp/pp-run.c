@@ -161,7 +161,9 @@ admit_up_to_locked (PpProcessor *self,
         g_queue_push_tail (to_return, admit_task);
     }
 
-  g_cond_broadcast (&self->cond);
+  /* Waking a condition is a system call even when nobody waits */
+  if (self->cond_waiters > 0)
+    g_cond_broadcast (&self->cond);
 }
 
 /* Admits waiting tasks while there is room; @to_return gets the GTasks of

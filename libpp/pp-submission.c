@@ -143,8 +143,10 @@ pp_processor_submit (PpProcessor   *processor,
       pp_processor_return_admitted (&to_return);
       g_mutex_lock (&processor->lock);
     }
+  processor->cond_waiters++;
   while (!task->admitted && !g_cancellable_is_cancelled (cancellable))
     g_cond_wait (&processor->cond, &processor->lock);
+  processor->cond_waiters--;
   admitted = task->admitted;
   if (!admitted)
     {
