@@ -281,7 +281,11 @@ intern_resize (PpJsonArena *arena,
   InternEntry *old = arena->interned;
   guint32 old_capacity = old != NULL ? arena->interned_mask + 1 : 0;
 
-  arena->interned = g_new0 (InternEntry, capacity);
+  /* Written before it is read: calloc() would hand a large table over as
+   * fresh zero pages, which the probes below would map read-only and the
+   * first insertions fault again, and shoot down from the other cores'
+   * TLBs, page by page */
+  arena->interned = memset (g_new (InternEntry, capacity), 0, capacity * sizeof (InternEntry));
   arena->interned_mask = capacity - 1;
 
   for (guint32 i = 0; i < old_capacity; i++)
