@@ -50,7 +50,8 @@ struct _PpJsonArena {
 /* {{{ keywords */
 
 /* One block, so that whether an interned string is a keyword is a range
- * check. Order as in PpJsonKeyword. */
+ * check (pp_json_is_interned_keyword()). Order as in PpJsonKeyword: the
+ * first keyword is the start of the block, the last its end. */
 static const struct {
   char any[5], base[6], container[11], context[9], default_[9], direction[11];
   char embed[7], explicit_[10], graph[7], id[4], import[8], included[10];
@@ -79,15 +80,6 @@ const char * const pp_json_keywords[PP_JSON_N_KEYWORDS] = {
   keyword_text.reverse, keyword_text.set, keyword_text.type,
   keyword_text.value, keyword_text.version, keyword_text.vocab,
 };
-
-gboolean
-pp_json_is_interned_keyword (const char *interned)
-{
-  guintptr p = (guintptr) interned;
-  guintptr start = (guintptr) &keyword_text;
-
-  return p >= start && p < start + sizeof keyword_text;
-}
 
 /* }}} */
 

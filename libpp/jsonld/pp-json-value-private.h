@@ -206,8 +206,19 @@ extern const char * const pp_json_keywords[PP_JSON_N_KEYWORDS];
 #define PP_JSON_KW(name) (pp_json_keywords[PP_JSON_KEYWORD_##name])
 
 /* Whether @interned (a string interned in any arena) is one of the
- * keywords above; constant time */
-gboolean      pp_json_is_interned_keyword    (const char   *interned);
+ * keywords above; constant time, inline since every object key of the
+ * algorithms is asked.  The keywords' text is one block, in the order of
+ * PpJsonKeyword (pp-json-arena.c), and no other interned string is in
+ * it: between the first keyword and the last, an interned string is a
+ * keyword. */
+static inline gboolean
+pp_json_is_interned_keyword (const char *interned)
+{
+  guintptr p = (guintptr) interned;
+
+  return p >= (guintptr) pp_json_keywords[0] &&
+         p <= (guintptr) pp_json_keywords[PP_JSON_N_KEYWORDS - 1];
+}
 
 /* }}} */
 

@@ -79,7 +79,19 @@ pp_json_value_new_string_len (PpJsonArena *arena,
                               const char  *str,
                               gsize        len)
 {
-  return string_new (arena, pp_json_arena_strndup (arena, str, len), len);
+  /* the copy right after the value, in one block: one allocation for
+   * the memory of two */
+  PpJsonValue *value = pp_json_arena_alloc (arena, sizeof (PpJsonValue) + len + 1);
+  char *copy = (char *) (value + 1);
+
+  memcpy (copy, str, len);
+  copy[len] = '\0';
+  value->type = PP_JSON_TYPE_STRING;
+  value->n = 0;
+  value->cap = 0;
+  value->u.string.str = copy;
+  value->u.string.len = len;
+  return value;
 }
 
 PpJsonValue *
@@ -105,26 +117,46 @@ pp_json_value_new_string_interned (PpJsonArena *arena,
   return string_new (arena, pp_json_arena_intern_len (arena, str, len), len);
 }
 
+/* An array or object with room for @reserve items of @item_size bytes,
+ * the room right after the value in one block: one allocation rather
+ * than two, for the same memory (the room grows as any other would) */
+static inline PpJsonValue *
+container_new (PpJsonArena *arena,
+               PpJsonType   type,
+               guint        reserve,
+               gsize        item_size)
+{
+  PpJsonValue *value;
+
+  if (reserve == 0)
+    {
+      value = value_new (arena, type);
+      value->u.items = NULL;
+      return value;
+    }
+
+  value = pp_json_arena_alloc (arena, sizeof (PpJsonValue) + (gsize) reserve * item_size);
+  value->type = type;
+  value->n = 0;
+  value->cap = reserve;
+  value->u.items = (gpointer) (value + 1);
+  return value;
+}
+
+G_STATIC_ASSERT (sizeof (PpJsonValue) % sizeof (gpointer) == 0);
+
 PpJsonValue *
 pp_json_value_new_array (PpJsonArena *arena,
                          guint        reserve)
 {
-  PpJsonValue *value = value_new (arena, PP_JSON_TYPE_ARRAY);
-
-  value->cap = reserve;
-  value->u.items = reserve > 0 ? pp_json_arena_alloc (arena, reserve * sizeof (PpJsonValue *)) : NULL;
-  return value;
+  return container_new (arena, PP_JSON_TYPE_ARRAY, reserve, sizeof (PpJsonValue *));
 }
 
 PpJsonValue *
 pp_json_value_new_object (PpJsonArena *arena,
                           guint        reserve)
 {
-  PpJsonValue *value = value_new (arena, PP_JSON_TYPE_OBJECT);
-
-  value->cap = reserve;
-  value->u.members = reserve > 0 ? pp_json_arena_alloc (arena, reserve * sizeof (PpJsonMember)) : NULL;
-  return value;
+  return container_new (arena, PP_JSON_TYPE_OBJECT, reserve, sizeof (PpJsonMember));
 }
 
 /* room for one more element or member of @size bytes in @value */
@@ -171,21 +203,43 @@ pp_json_array_append_flattened (PpJsonArena *arena,
     pp_json_array_append (arena, array, value->u.items[i]);
 }
 
+/* pp_json_object_append() without its checks, for the callers here */
+static inline void
+object_append (PpJsonArena *arena,
+               PpJsonValue *object,
+               const char  *key,
+               PpJsonValue *value)
+{
+  PpJsonMember *member;
+
+  ensure_room (arena, object, (gpointer *) &object->u.members, sizeof (PpJsonMember));
+  member = &object->u.members[object->n++];
+  member->key = key;
+  member->value = value;
+}
+
 void
 pp_json_object_append (PpJsonArena *arena,
                        PpJsonValue *object,
                        const char  *key,
                        PpJsonValue *value)
 {
-  PpJsonMember *member;
-
   g_return_if_fail (pp_json_value_is_object (object));
   g_return_if_fail (key != NULL && value != NULL);
 
-  ensure_room (arena, object, (gpointer *) &object->u.members, sizeof (PpJsonMember));
-  member = &object->u.members[object->n++];
-  member->key = key;
-  member->value = value;
+  object_append (arena, object, key, value);
+}
+
+/* A new array of the one element @element: the array of the values of
+ * a property, which most often stays one value long */
+static PpJsonValue *
+array_of_one (PpJsonArena *arena,
+              PpJsonValue *element)
+{
+  PpJsonValue *array = container_new (arena, PP_JSON_TYPE_ARRAY, 1, sizeof (PpJsonValue *));
+
+  array->u.items[array->n++] = element;
+  return array;
 }
 
 void
@@ -250,9 +304,16 @@ pp_json_object_add_value (PpJsonArena *arena,
         }
 
       /* a new array: @value may be shared, and the member grows later */
-      array = pp_json_value_new_array (arena, pp_json_value_is_array (value) ? value->n : 1);
-      pp_json_array_append_flattened (arena, array, value);
-      pp_json_object_append (arena, object, key, array);
+      if (pp_json_value_is_array (value))
+        {
+          array = pp_json_value_new_array (arena, value->n);
+          pp_json_array_append_flattened (arena, array, value);
+        }
+      else
+        {
+          array = array_of_one (arena, value);
+        }
+      object_append (arena, object, key, array);
       return;
     }
 
@@ -270,14 +331,12 @@ PpJsonValue *
 pp_json_value_as_array (PpJsonArena *arena,
                         PpJsonValue *value)
 {
-  PpJsonValue *array;
-
   if (pp_json_value_is_array (value))
     return value;
 
-  array = pp_json_value_new_array (arena, 1);
-  pp_json_array_append (arena, array, value);
-  return array;
+  g_return_val_if_fail (value != NULL, pp_json_value_new_array (arena, 0));
+
+  return array_of_one (arena, value);
 }
 
 /* Recursion is bounded by the depth of @value, which every way of building
@@ -439,9 +498,9 @@ pp_json_value_equal (const PpJsonValue *a,
 
 /* eight bytes at a time: values hashed to deduplicate them are mostly
  * IRIs and text */
-guint
-pp_json_string_hash (const char *str,
-                     gsize       len)
+static inline guint
+string_hash (const char *str,
+             gsize       len)
 {
   guint64 h = 0x9E3779B97F4A7C15u ^ len;
   gsize i = 0;
@@ -464,26 +523,30 @@ pp_json_string_hash (const char *str,
   return (guint) h;
 }
 
+guint
+pp_json_string_hash (const char *str,
+                     gsize       len)
+{
+  return string_hash (str, len);
+}
+
 /* the hash of an object key (interned): a keyword, which the value
  * objects of JSON-LD are made of, is known by its pointer in every arena */
-static guint
+static inline guint
 hash_key (const char *key)
 {
   if (pp_json_is_interned_keyword (key))
     return (guint) (GPOINTER_TO_SIZE (key) - GPOINTER_TO_SIZE (PP_JSON_KW (ANY))) * 2654435761u;
 
-  return pp_json_string_hash (key, strlen (key));
+  return string_hash (key, strlen (key));
 }
 
-guint
-pp_json_value_hash (const PpJsonValue *value)
+/* pp_json_value_hash() of a value that is neither an array nor an object */
+static inline guint
+scalar_hash (const PpJsonValue *value)
 {
-  guint h;
-
   switch (pp_json_value_get_type (value))
     {
-    case PP_JSON_TYPE_NULL:
-      return 1;
     case PP_JSON_TYPE_BOOLEAN:
       return value->u.boolean ? 2 : 3;
     case PP_JSON_TYPE_INT:
@@ -505,19 +568,44 @@ pp_json_value_hash (const PpJsonValue *value)
         return (guint) bits;
       }
     case PP_JSON_TYPE_STRING:
-      return pp_json_string_hash (value->u.string.str, value->u.string.len);
+      return string_hash (value->u.string.str, value->u.string.len);
+    case PP_JSON_TYPE_NULL:
+    default:
+      return 1;
+    }
+}
+
+/* pp_json_value_hash() of an element or a member: a scalar, which most
+ * are (the value objects of JSON-LD hold one), without a call */
+static inline guint
+item_hash (const PpJsonValue *value)
+{
+  if (pp_json_value_is_array (value) || pp_json_value_is_object (value))
+    return pp_json_value_hash (value);
+
+  return scalar_hash (value);
+}
+
+guint
+pp_json_value_hash (const PpJsonValue *value)
+{
+  guint h;
+
+  switch (pp_json_value_get_type (value))
+    {
     case PP_JSON_TYPE_ARRAY:
       h = 7;
       for (guint i = 0; i < value->n; i++)
-        h = h * 31 + pp_json_value_hash (value->u.items[i]);
+        h = h * 31 + item_hash (value->u.items[i]);
       return h;
     case PP_JSON_TYPE_OBJECT:
-    default:
       /* members in any order: sum */
       h = 11;
       for (guint i = 0; i < value->n; i++)
-        h += hash_key (value->u.members[i].key) * 31 + pp_json_value_hash (value->u.members[i].value);
+        h += hash_key (value->u.members[i].key) * 31 + item_hash (value->u.members[i].value);
       return h;
+    default:
+      return scalar_hash (value);
     }
 }
 
