@@ -136,6 +136,9 @@ struct _PpJsonldContext {
   GDestroyNotify          inverse_free;
   GPtrArray              *sorted_terms;
   GHashTable             *vocab_cache;
+  gint                    scoped_terms;  /* (atomic) 0: not known yet,
+                                          * 1: no term has a scoped
+                                          * context, 2: one has */
 };
 
 /* An empty initial context whose base IRI is the options' base (may be NULL). */
@@ -166,6 +169,12 @@ guint                   pp_jsonld_str_hash             (gconstpointer     str);
 /* The definition of @term, or NULL; owned by @context */
 const PpJsonldTermDef  *pp_jsonld_context_get_term     (PpJsonldContext  *context,
                                                         const char       *term);
+
+/* Whether a term of @context has a scoped context (@has_context): when
+ * none has, no type of a node object can bring a type-scoped context,
+ * and the terms need not be looked up to find out. Found out on the
+ * first call, then remembered. */
+gboolean                pp_jsonld_context_has_scoped_terms (PpJsonldContext *context);
 
 /* IRI Expansion: returns the expanded IRI (transfer full), or NULL when
  * the value expands to null (no error set then); NULL with @error set on

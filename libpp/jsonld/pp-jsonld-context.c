@@ -251,6 +251,33 @@ pp_jsonld_context_get_term (PpJsonldContext *context,
   return g_hash_table_lookup (context->terms, term);
 }
 
+gboolean
+pp_jsonld_context_has_scoped_terms (PpJsonldContext *context)
+{
+  gint state;
+
+  g_return_val_if_fail (context != NULL, FALSE);
+
+  /* a context is immutable once processed, so threads that race here
+   * find the same answer: no lock */
+  state = g_atomic_int_get (&context->scoped_terms);
+  if (state == 0)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      state = 1;
+      g_hash_table_iter_init (&iter, context->terms);
+      while (state == 1 && g_hash_table_iter_next (&iter, NULL, &value))
+        if (value != NULL && ((const PpJsonldTermDef *) value)->has_context)
+          state = 2;
+
+      g_atomic_int_set (&context->scoped_terms, state);
+    }
+
+  return state == 2;
+}
+
 static gint
 compare_terms (gconstpointer a,
                gconstpointer b)

@@ -18,7 +18,9 @@ pp_jsonld_expansion_expand_value (PpJsonldExpansion  *e,
                                   PpJsonValue        *value,
                                   GError            **error)
 {
-  const PpJsonldTermDef *def = pp_jsonld_expansion_get_term (e, active, active_property);
+  const char *interned_type;
+  const PpJsonldTermDef *def = pp_jsonld_expansion_get_term_with_type (e, active, active_property,
+                                                                       &interned_type);
   const char *type = def != NULL ? def->type : NULL;
   const char *language = NULL;
   const char *dir = NULL;
@@ -58,7 +60,7 @@ pp_jsonld_expansion_expand_value (PpJsonldExpansion  *e,
   pp_json_object_append (e->arena, result, PP_JSON_KW (VALUE), value);
   if (type != NULL)
     pp_json_object_append (e->arena, result, PP_JSON_KW (TYPE),
-                           pp_jsonld_expansion_new_string (e, type));
+                           pp_json_value_new_string_static (e->arena, interned_type));
   if (language != NULL)
     pp_json_object_append (e->arena, result, PP_JSON_KW (LANGUAGE),
                            pp_jsonld_expansion_new_string (e, language));

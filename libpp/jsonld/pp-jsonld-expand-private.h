@@ -110,6 +110,13 @@ const char  *pp_jsonld_expansion_expand_vocab   (PpJsonldExpansion  *e,
 const PpJsonldTermDef *pp_jsonld_expansion_get_term (PpJsonldExpansion *e,
                                                      PpJsonldContext   *active,
                                                      const char        *key);
+/* the same, with *@type set to the definition's type mapping interned in
+ * the run's names (NULL without one): the @type of the values it
+ * expands, interned once per run rather than once per value */
+const PpJsonldTermDef *pp_jsonld_expansion_get_term_with_type (PpJsonldExpansion  *e,
+                                                               PpJsonldContext    *active,
+                                                               const char         *key,
+                                                               const char        **type);
 
 /* Value Expansion */
 PpJsonValue *pp_jsonld_expansion_expand_value   (PpJsonldExpansion  *e,

@@ -41,8 +41,11 @@
 typedef struct {
   PpJsonldContext       *context;
   const char            *key;
-  const char            *expanded;  /* interned in the result's arena, or null_key */
+  const char            *expanded;  /* interned in the result's arena, or NULL */
   const PpJsonldTermDef *def;
+  const char            *type;        /* def->type interned in the run's names */
+  gboolean               is_keyword;  /* @expanded is a keyword */
+  gboolean               is_iri;      /* @expanded holds a colon: a property */
 } KeyCacheEntry;
 
 /* The same for the strings expanded as types (@type values): not
@@ -93,7 +96,7 @@ struct _PpJsonldExpandKeyCache {
   guint           type_misses;
 };
 
-/* a NULL expansion in the key cache */
+/* a NULL expansion in the type cache */
 static const char null_key[] = "";
 
 static PpJsonldExpandKeyCache *
@@ -253,30 +256,55 @@ key_cache_missed_type (PpJsonldExpandKeyCache *cache)
   cache->type_misses = 0;
 }
 
-/* @key: a key of the document, a keyword, or a string of @active */
-static const KeyCacheEntry *
-key_cache_lookup (PpJsonldExpansion *e,
-                  PpJsonldContext   *active,
-                  const char        *key)
+static inline guint
+key_cache_mix (PpJsonldContext *active,
+               const char      *key)
 {
-  guint mix = (guint) ((GPOINTER_TO_SIZE (key) >> 3) ^ (GPOINTER_TO_SIZE (active) >> 4) * 2654435761u);
-  KeyCacheEntry *entry = &e->keys->entries[mix & (e->keys->n_entries - 1)];
-  const char *expanded;
+  return (guint) ((GPOINTER_TO_SIZE (key) >> 3) ^ (GPOINTER_TO_SIZE (active) >> 4) * 2654435761u);
+}
 
-  if (entry->context == active && entry->key == key)
-    return entry;
+/* Fills the entry of (@active, @key) after a miss: out of line, so that
+ * the lookup that hits, which almost every lookup does, is a few
+ * instructions inlined in its caller rather than a call that saves and
+ * restores what the filling needs */
+static G_GNUC_NO_INLINE const KeyCacheEntry *
+key_cache_fill (PpJsonldExpansion *e,
+                PpJsonldContext   *active,
+                const char        *key)
+{
+  KeyCacheEntry *entry;
+  const char *expanded;
 
   /* the table may have grown */
   key_cache_missed_entry (e->keys);
-  entry = &e->keys->entries[mix & (e->keys->n_entries - 1)];
+  entry = &e->keys->entries[key_cache_mix (active, key) & (e->keys->n_entries - 1)];
   expanded = pp_jsonld_context_expand_vocab (active, key);
 
   hold_context (&entry->context, active, &e->keys->n_entries_held);
   entry->key = key;
-  entry->expanded = expanded != NULL ? pp_json_arena_intern (e->names, expanded) : null_key;
+  entry->expanded = expanded != NULL ? pp_json_arena_intern (e->names, expanded) : NULL;
   entry->def = pp_jsonld_context_get_term (active, key);
+  entry->type = entry->def != NULL && entry->def->type != NULL
+                ? pp_json_arena_intern (e->names, entry->def->type) : NULL;
+  entry->is_keyword = entry->expanded != NULL && entry->expanded[0] == '@' &&
+                      pp_jsonld_is_keyword (entry->expanded);
+  entry->is_iri = entry->expanded != NULL && strchr (entry->expanded, ':') != NULL;
 
   return entry;
+}
+
+/* @key: a key of the document, a keyword, or a string of @active */
+static inline const KeyCacheEntry *
+key_cache_lookup (PpJsonldExpansion *e,
+                  PpJsonldContext   *active,
+                  const char        *key)
+{
+  KeyCacheEntry *entry = &e->keys->entries[key_cache_mix (active, key) & (e->keys->n_entries - 1)];
+
+  if (G_LIKELY (entry->context == active && entry->key == key))
+    return entry;
+
+  return key_cache_fill (e, active, key);
 }
 
 const char *
@@ -284,9 +312,7 @@ pp_jsonld_expansion_expand_key (PpJsonldExpansion *e,
                                 PpJsonldContext   *active,
                                 const char        *key)
 {
-  const KeyCacheEntry *entry = key_cache_lookup (e, active, key);
-
-  return entry->expanded != null_key ? entry->expanded : NULL;
+  return key_cache_lookup (e, active, key)->expanded;
 }
 
 const char *
@@ -325,6 +351,25 @@ pp_jsonld_expansion_get_term (PpJsonldExpansion *e,
                               const char        *key)
 {
   return key != NULL ? key_cache_lookup (e, active, key)->def : NULL;
+}
+
+const PpJsonldTermDef *
+pp_jsonld_expansion_get_term_with_type (PpJsonldExpansion  *e,
+                                        PpJsonldContext    *active,
+                                        const char         *key,
+                                        const char        **type)
+{
+  const KeyCacheEntry *entry;
+
+  if (key == NULL)
+    {
+      *type = NULL;
+      return NULL;
+    }
+
+  entry = key_cache_lookup (e, active, key);
+  *type = entry->type;
+  return entry->def;
 }
 
 PpJsonldContext *
@@ -600,12 +645,34 @@ pp_jsonld_expansion_object_with (PpJsonldExpansion *e,
 
 /* {{{ objects */
 
+/* The input type of an object: the last value of its first @type entry,
+ * expanded under the object's active context.  Only a @value entry reads
+ * it (an object typed @json keeps its value as it is), so it is expanded
+ * when one is met rather than for every node object. */
+typedef struct {
+  PpJsonldContext *active;  /* (nullable): the object's, with its type-scoped
+                             * contexts; NULL without a type */
+  const char      *value;   /* the type, before expansion */
+} InputType;
+
+static const char *
+input_type_expand (PpJsonldExpansion *e,
+                   const InputType   *input_type)
+{
+  gboolean unchanged;
+
+  if (input_type == NULL || input_type->active == NULL)
+    return NULL;
+
+  return pp_jsonld_expansion_expand_vocab (e, input_type->active, input_type->value, &unchanged);
+}
+
 static gboolean expand_members (PpJsonldExpansion  *e,
                                 PpJsonldContext    *active,
                                 PpJsonldContext    *type_scoped,
                                 const char         *active_property,
                                 const PpJsonValue  *element,
-                                const char         *input_type,
+                                const InputType    *input_type,
                                 PpJsonValue        *result,
                                 const char         *base_url,
                                 GError            **error);
@@ -690,7 +757,7 @@ expand_nests (PpJsonldExpansion  *e,
               PpJsonldContext    *type_scoped,
               const PpJsonValue  *element,
               GPtrArray          *nests,
-              const char         *input_type,
+              const InputType    *input_type,
               PpJsonValue        *result,
               const char         *base_url,
               GError            **error)
@@ -763,12 +830,13 @@ expand_member (PpJsonldExpansion  *e,
                const char         *active_property,
                const char         *key,
                PpJsonValue        *value,
-               const char         *input_type,
+               const InputType    *input_type,
                PpJsonValue        *result,
                const char         *base_url,
                GPtrArray         **nests,
                GError            **error)
 {
+  const KeyCacheEntry *entry;
   const char *expanded_property;
   const PpJsonldTermDef *def;
   PpJsonValue *expanded = NULL;
@@ -776,19 +844,24 @@ expand_member (PpJsonldExpansion  *e,
   if (key == PP_JSON_KW (CONTEXT))
     return TRUE;
 
-  expanded_property = pp_jsonld_expansion_expand_key (e, active, key);
+  /* one lookup for the expansion and the definition; read before the
+   * value is expanded, which may reuse the entry */
+  entry = key_cache_lookup (e, active, key);
+  expanded_property = entry->expanded;
+  def = entry->def;
   if (expanded_property == NULL)
     return TRUE;
 
-  if (expanded_property[0] == '@' && pp_jsonld_is_keyword (expanded_property))
+  if (entry->is_keyword)
     return pp_jsonld_expansion_expand_keyword (e, active, type_scoped, active_property, key,
-                                               expanded_property, value, input_type, result,
-                                               base_url, nests, error);
+                                               expanded_property, value,
+                                               expanded_property == PP_JSON_KW (VALUE)
+                                               ? input_type_expand (e, input_type) : NULL,
+                                               result, base_url, nests, error);
 
-  if (strchr (expanded_property, ':') == NULL)
+  if (!entry->is_iri)
     return TRUE;
 
-  def = pp_jsonld_expansion_get_term (e, active, key);
   if (!expand_property (e, active, key, def, value, base_url, &expanded, error))
     return FALSE;
   if (expanded == NULL)
@@ -807,7 +880,7 @@ expand_members (PpJsonldExpansion  *e,
                 PpJsonldContext    *type_scoped,
                 const char         *active_property,
                 const PpJsonValue  *element,
-                const char         *input_type,
+                const InputType    *input_type,
                 PpJsonValue        *result,
                 const char         *base_url,
                 GError            **error)
@@ -979,13 +1052,13 @@ context_reverts (PpJsonldExpansion *e,
 }
 
 /* applies the type-scoped contexts of @element to *@active; sets
- * *@input_type to the expanded last value of its first @type entry */
+ * @input_type up to the last value of its first @type entry */
 static gboolean
 apply_type_scoped (PpJsonldExpansion  *e,
                    PpJsonldContext   **active,
                    PpJsonldContext    *type_scoped,
                    const PpJsonValue  *element,
-                   const char        **input_type,
+                   InputType          *input_type,
                    GError            **error)
 {
   const PpJsonMember *members = pp_json_object_get_members (element);
@@ -996,6 +1069,9 @@ apply_type_scoped (PpJsonldExpansion  *e,
   guint n_type_keys = 0;
   const char **keys = stack_keys;
   PpJsonValue *first;
+  /* without a term that has a scoped context there is nothing to apply,
+   * whatever the types: their terms are not looked up */
+  gboolean scoped = pp_jsonld_context_has_scoped_terms (type_scoped);
 
   for (guint i = 0; i < size; i++)
     {
@@ -1050,7 +1126,7 @@ apply_type_scoped (PpJsonldExpansion  *e,
           n_strings = terms->len;
         }
 
-      for (guint j = 0; j < n_strings; j++)
+      for (guint j = 0; scoped && j < n_strings; j++)
         {
           const PpJsonldTermDef *def = pp_jsonld_context_get_term (type_scoped, strings[j]);
 
@@ -1074,10 +1150,8 @@ apply_type_scoped (PpJsonldExpansion  *e,
     first = pp_json_array_get (first, pp_json_value_get_size (first) - 1);
   if (pp_json_value_is_string (first))
     {
-      gboolean unchanged;
-
-      *input_type = pp_jsonld_expansion_expand_vocab (e, *active, pp_json_value_get_string (first),
-                                                      &unchanged);
+      input_type->active = *active;
+      input_type->value = pp_json_value_get_string (first);
     }
 
   return TRUE;
@@ -1096,7 +1170,7 @@ expand_object (PpJsonldExpansion  *e,
   const PpJsonldTermDef *ap_def = pp_jsonld_expansion_get_term (e, active_in, active_property);
   g_autoptr(PpJsonldContext) active = pp_jsonld_context_ref (active_in);
   g_autoptr(PpJsonldContext) type_scoped = NULL;
-  const char *input_type = NULL;
+  InputType input_type = { NULL, NULL };
   PpJsonValue *context;
   PpJsonValue *result;
 
@@ -1143,7 +1217,7 @@ expand_object (PpJsonldExpansion  *e,
 
   result = pp_json_value_new_object (e->arena, pp_json_value_get_size (element));
 
-  if (!expand_members (e, active, type_scoped, active_property, element, input_type,
+  if (!expand_members (e, active, type_scoped, active_property, element, &input_type,
                        result, base_url, error))
     return FALSE;
 
