@@ -197,8 +197,9 @@ typedef struct {
   PpJsonValue *value;
 } Entry;
 
-/* the entries of an object of an expanded document, sorted out in one pass:
- * keywords by name, properties in an array sorted by name */
+/* the entries of a node or list object of an expanded document, sorted
+ * out in one pass: keywords by name, properties in an array sorted by
+ * name (value objects are known by is_value_object()) */
 typedef struct {
   PpJsonValue *id;
   PpJsonValue *type;
@@ -206,7 +207,6 @@ typedef struct {
   PpJsonValue *reverse;
   PpJsonValue *graph;
   PpJsonValue *included;
-  PpJsonValue *value;
   PpJsonValue *list;
   Entry       *props;
   guint        n_props;
@@ -276,8 +276,6 @@ members_init (Members           *m,
             m->graph = members[i].value;
           else if (name == PP_JSON_KW (INCLUDED))
             m->included = members[i].value;
-          else if (name == PP_JSON_KW (VALUE))
-            m->value = members[i].value;
           else if (name == PP_JSON_KW (LIST))
             m->list = members[i].value;
           continue;
@@ -300,7 +298,52 @@ members_clear (Members *m)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Members, members_clear)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Node, pp_node_map_node_clear)
 
-/* a value object, with its @type relabelled when it is a blank node */
+/* value_identical() of two values of the same type that are neither
+ * arrays nor objects: the members of value objects, which is what is
+ * compared most, without a call */
+static inline gboolean
+scalar_identical (const PpJsonValue *a,
+                  const PpJsonValue *b)
+{
+  switch (pp_json_value_get_type (a))
+    {
+    case PP_JSON_TYPE_INT:
+      return a->u.number.v.i == b->u.number.v.i &&
+             g_strcmp0 (pp_json_value_get_number_text (a), pp_json_value_get_number_text (b)) == 0;
+
+    case PP_JSON_TYPE_DOUBLE:
+      return a->u.number.v.d == b->u.number.v.d &&
+             g_strcmp0 (pp_json_value_get_number_text (a), pp_json_value_get_number_text (b)) == 0;
+
+    case PP_JSON_TYPE_STRING:
+      return a->u.string.len == b->u.string.len &&
+             memcmp (a->u.string.str, b->u.string.str, a->u.string.len) == 0;
+
+    case PP_JSON_TYPE_NULL:
+    case PP_JSON_TYPE_BOOLEAN:
+    default:
+      return pp_json_value_equal (a, b);
+    }
+}
+
+static gboolean value_identical (const PpJsonValue *a,
+                                 const PpJsonValue *b);
+
+/* value_identical() of an element or a member */
+static inline gboolean
+item_identical (const PpJsonValue *a,
+                const PpJsonValue *b)
+{
+  if (a == b)
+    return TRUE;
+  if (pp_json_value_get_type (a) != pp_json_value_get_type (b))
+    return FALSE;
+  if (pp_json_value_is_array (a) || pp_json_value_is_object (a))
+    return value_identical (a, b);
+
+  return scalar_identical (a, b);
+}
+
 /* whether @a and @b are the same JSON, down to the type and text of
  * their numbers: one can stand for the other in the output */
 static gboolean
@@ -316,20 +359,11 @@ value_identical (const PpJsonValue *a,
 
   switch (type)
     {
-    case PP_JSON_TYPE_INT:
-    case PP_JSON_TYPE_DOUBLE:
-      return pp_json_value_equal (a, b) &&
-             g_strcmp0 (pp_json_value_get_number_text (a), pp_json_value_get_number_text (b)) == 0;
-
-    case PP_JSON_TYPE_STRING:
-      return a->u.string.len == b->u.string.len &&
-             memcmp (a->u.string.str, b->u.string.str, a->u.string.len) == 0;
-
     case PP_JSON_TYPE_ARRAY:
       if (pp_json_value_get_size (a) != pp_json_value_get_size (b))
         return FALSE;
       for (guint i = 0; i < pp_json_value_get_size (a); i++)
-        if (!value_identical (pp_json_array_get (a, i), pp_json_array_get (b, i)))
+        if (!item_identical (pp_json_array_get (a, i), pp_json_array_get (b, i)))
           return FALSE;
       return TRUE;
 
@@ -342,15 +376,13 @@ value_identical (const PpJsonValue *a,
           return FALSE;
         for (guint i = 0; i < pp_json_value_get_size (a); i++)
           if ((ma[i].key != mb[i].key && strcmp (ma[i].key, mb[i].key) != 0) ||
-              !value_identical (ma[i].value, mb[i].value))
+              !item_identical (ma[i].value, mb[i].value))
             return FALSE;
         return TRUE;
       }
 
-    case PP_JSON_TYPE_NULL:
-    case PP_JSON_TYPE_BOOLEAN:
     default:
-      return pp_json_value_equal (a, b);
+      return scalar_identical (a, b);
     }
 }
 
@@ -523,6 +555,7 @@ builder_keep (Builder           *b,
   return b->copy ? pp_node_map_keep_value (b->map, value) : value;
 }
 
+/* a value object, with its @type relabelled when it is a blank node */
 static Value
 builder_value_object (Builder           *b,
                       const PpJsonValue *object,
@@ -564,6 +597,37 @@ static gboolean generate (Builder            *b,
                           ValueList          *list,
                           guint               depth,
                           GError            **error);
+
+static gboolean generate_property (Builder            *b,
+                                   const PpJsonValue  *values,
+                                   Graph              *graph,
+                                   Node               *node,
+                                   const char         *prop_name,
+                                   guint               depth,
+                                   GError            **error);
+
+/* Whether @element is a value object (an object with @value), *@type set
+ * to its @type entry: known by its keywords alone, without sorting its
+ * members out as members_init() does for node objects */
+static inline gboolean
+is_value_object (const PpJsonValue  *element,
+                 const PpJsonValue **type)
+{
+  const PpJsonMember *members = pp_json_object_get_members (element);
+  guint n = pp_json_value_get_size (element);
+  gboolean is_value = FALSE;
+
+  *type = NULL;
+  for (guint i = 0; i < n; i++)
+    {
+      if (members[i].key == PP_JSON_KW (VALUE))
+        is_value = TRUE;
+      else if (members[i].key == PP_JSON_KW (TYPE))
+        *type = members[i].value;
+    }
+
+  return is_value;
+}
 
 /* the node of a node object: named, generated, or detached when its @id
  * is null */
@@ -701,49 +765,29 @@ generate_node_object (Builder     *b,
       const char *prop_name = pp_jsonld_is_blank_node_id (key) ? builder_relabel (b, key)
                                                                : builder_intern (b, key, TRUE);
 
-      pp_node_map_node_ensure_prop (map, node, prop_name);
-
-      if (!generate (b, m->props[i].value, graph, node, prop_name, FALSE, NULL,
-                     depth + 1, error))
+      if (!generate_property (b, m->props[i].value, graph, node, prop_name, depth + 1, error))
         return FALSE;
     }
 
   return TRUE;
 }
 
+/* the list and node objects of generate_object() */
 static gboolean
-generate_object (Builder            *b,
-                 const PpJsonValue  *element,
-                 Graph              *graph,
-                 Node               *subject,
-                 const char         *property,
-                 gboolean            reverse,
-                 ValueList          *list,
-                 guint               depth,
-                 GError            **error)
+generate_structured_object (Builder            *b,
+                            const PpJsonValue  *element,
+                            Graph              *graph,
+                            Node               *subject,
+                            const char         *property,
+                            gboolean            reverse,
+                            ValueList          *list,
+                            guint               depth,
+                            GError            **error)
 {
   PpJsonldNodeMap *map = b->map;
   g_auto(Members) m;
 
   members_init (&m, element);
-
-  if (m.value != NULL)
-    {
-      Value value;
-
-      /* a value is only kept as the object of a (forward) property */
-      if (reverse || (list == NULL && (subject == NULL || property == NULL)))
-        return TRUE;
-
-      value = builder_value_object (b, element, m.type);
-      if (list != NULL)
-        pp_node_map_value_list_append (map, list, value);
-      else
-        pp_node_map_prop_add_unique (map, pp_node_map_node_ensure_prop (map, subject, property),
-                                     value);
-
-      return TRUE;
-    }
 
   if (m.list != NULL)
     {
@@ -767,6 +811,39 @@ generate_object (Builder            *b,
 
   return generate_node_object (b, &m, graph, subject, property, reverse,
                                list, depth, error);
+}
+
+static gboolean
+generate_object (Builder            *b,
+                 const PpJsonValue  *element,
+                 Graph              *graph,
+                 Node               *subject,
+                 const char         *property,
+                 gboolean            reverse,
+                 ValueList          *list,
+                 guint               depth,
+                 GError            **error)
+{
+  PpJsonldNodeMap *map = b->map;
+  const PpJsonValue *type;
+  Value value;
+
+  if (!is_value_object (element, &type))
+    return generate_structured_object (b, element, graph, subject, property, reverse, list,
+                                       depth, error);
+
+  /* a value is only kept as the object of a (forward) property */
+  if (reverse || (list == NULL && (subject == NULL || property == NULL)))
+    return TRUE;
+
+  value = builder_value_object (b, element, type);
+  if (list != NULL)
+    pp_node_map_value_list_append (map, list, value);
+  else
+    pp_node_map_prop_add_unique (map, pp_node_map_node_ensure_prop (map, subject, property),
+                                 value);
+
+  return TRUE;
 }
 
 static gboolean
@@ -801,6 +878,59 @@ generate (Builder            *b,
 
   return generate_object (b, element, graph, subject, property, reverse, list,
                           depth, error);
+}
+
+/* generate() on @values, the value of the property @prop_name of @node
+ * (an array, in an expanded document): the property is made first, so
+ * that it is there even when no value is kept.  A value object, most of
+ * the values of a document, is added here as generate() would add it,
+ * without going down two levels of it to find out; anything else goes
+ * through generate(). */
+static gboolean
+generate_property (Builder            *b,
+                   const PpJsonValue  *values,
+                   Graph              *graph,
+                   Node               *node,
+                   const char         *prop_name,
+                   guint               depth,
+                   GError            **error)
+{
+  PpJsonldNodeMap *map = b->map;
+  Prop *prop = pp_node_map_node_ensure_prop (map, node, prop_name);
+  /* the properties of @node move when a node embedded in @values adds
+   * one to it: the position stays */
+  gsize position = prop - node->props;
+  guint n;
+
+  if (!pp_json_value_is_array (values))
+    return generate (b, values, graph, node, prop_name, FALSE, NULL, depth, error);
+
+  if (!builder_step (b, depth, error))
+    return FALSE;
+
+  /* room for the values at once, when the property is new */
+  n = pp_json_value_get_size (values);
+  pp_node_map_prop_reserve (map, prop, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const PpJsonValue *element = pp_json_array_get (values, i);
+      const PpJsonValue *type;
+
+      if (!is_value_object (element, &type))
+        {
+          if (!generate (b, element, graph, node, prop_name, FALSE, NULL, depth + 1, error))
+            return FALSE;
+          continue;
+        }
+
+      if (!builder_step (b, depth + 1, error))
+        return FALSE;
+      pp_node_map_prop_add_unique (map, &node->props[position],
+                                   builder_value_object (b, element, type));
+    }
+
+  return TRUE;
 }
 
 /* Sets up @b, which may be on the stack: see

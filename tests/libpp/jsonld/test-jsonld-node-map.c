@@ -922,6 +922,46 @@ test_reset_shared_arena (void)
   g_assert_cmpstr (text, ==, expected);
 }
 
+/* A node embedded in a value of its own property adds properties to
+ * it, which may move them: the values of the property that come after
+ * it go to the same property */
+static void
+test_generate_values_after_embedded_self (void)
+{
+  g_autoptr(PpJsonldNodeMap) map = pp_jsonld_node_map_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GString) text = g_string_new ("[{\"@id\": \"http://example.org/a\","
+                                          "  \"http://example.org/p\": [{\"@value\": 1},"
+                                          "   {\"@id\": \"http://example.org/a\"");
+  PpJsonArena *arena;
+  PpJsonValue *expanded;
+  JsonObject *object;
+  JsonArray *values;
+
+  /* more properties than the node has room for, and than are looked up
+   * without an index */
+  for (guint i = 0; i < 10; i++)
+    g_string_append_printf (text, ", \"http://example.org/q%u\": {\"@value\": %u}", i, i);
+  g_string_append (text, "}, {\"@value\": 2}]}]");
+
+  expanded = expand_text (text->str, &arena);
+  add_value (map, NULL, expanded, NULL);
+  pp_json_arena_unref (arena);
+
+  node = pp_jsonld_node_map_get_node (map, NULL, "http://example.org/a");
+  object = json_node_get_object (node);
+  values = json_object_get_array_member (object, "http://example.org/p");
+  g_assert_cmpuint (json_array_get_length (values), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (values, 0), "@value"),
+                   ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (values, 1), "@id"),
+                   ==, "http://example.org/a");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (values, 2), "@value"),
+                   ==, 2);
+  g_assert_cmpuint (json_object_get_size (object), ==, 1 + 1 + 10);
+  g_assert_true (json_object_has_member (object, "http://example.org/q9"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -964,6 +1004,8 @@ main (int    argc,
                    test_keep_value_repeat_after_filter_grows);
   g_test_add_func ("/jsonld/node-map/flatten/canonical-order-after-nul",
                    test_canonical_order_after_nul);
+  g_test_add_func ("/jsonld/node-map/generate/values-after-embedded-self",
+                   test_generate_values_after_embedded_self);
 
   return g_test_run ();
 }
