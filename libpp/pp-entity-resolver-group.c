@@ -56,6 +56,8 @@ bucket_settle (Bucket      *bucket,
 {
   guint *entries = bucket->entries;
   guint n = 0;
+  guint *named;
+  guint n_named;
 
   if (bucket->settled)
     return;
@@ -72,10 +74,15 @@ bucket_settle (Bucket      *bucket,
   if (n > 1)
     qsort (entries, n, sizeof (guint), compare_guints);
 
-  bucket->named = g_array_new (FALSE, FALSE, sizeof (guint));
+  /* at most one per entry: filled in place */
+  bucket->named = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);
+  g_array_set_size (bucket->named, n);
+  named = (guint *) (gpointer) bucket->named->data;
+  n_named = 0;
   for (guint i = 0; i < n; i++)
     if ((entries[i] & 1) == 0)
-      g_array_append_vals (bucket->named, &(guint) { entries[i] / 2 }, 1);
+      named[n_named++] = entries[i] / 2;
+  g_array_set_size (bucket->named, n_named);
 }
 
 /* The keys of @buckets that several entries share, sorted: the others
@@ -351,13 +358,7 @@ pp_entity_resolver_group (PpEntityResolver *self,
         }
     }
   self->n_entities = n;
-  g_clear_pointer (&self->arrived, g_ptr_array_unref);
-  g_clear_pointer (&self->by_id_runs, g_ptr_array_unref);
-  g_clear_pointer (&self->run_ends, g_array_unref);
-  g_clear_pointer (&self->by_id, g_hash_table_unref);
-  g_clear_pointer (&self->name_keys, g_hash_table_unref);
-  g_clear_pointer (&self->families, g_hash_table_unref);
-  g_clear_pointer (&self->provisional_parent, g_array_unref);
+  pp_entity_resolver_drop_arrivals (self);
 
   self->parent = g_new (guint, MAX (n, 1));
   self->iri = g_new0 (const char *, MAX (n, 1));

@@ -9,36 +9,59 @@
 #include "pp-entity-resolver-types-private.h"
 #include "pp-merge-candidates-private.h"
 
+/* A list of identifiers being filled: its array grows a lot at a time,
+ * and @n says how much of it is filled, as the identifiers are as many as
+ * the nodes merged and g_ptr_array_add() costs a call each */
+typedef struct
+{
+  GPtrArray *array;
+  guint n;
+} IdList;
+
+static inline void
+id_list_add (IdList     *list,
+             const char *id)
+{
+  if (list->n == list->array->len)
+    g_ptr_array_set_size (list->array, MAX (list->n * 2, 64));
+  list->array->pdata[list->n++] = (gpointer) id;
+}
+
 /* Adds @id (interned) to @changed, and the nodes that refer to it, also
  * to @referring */
 static void
-add_changed (GHashTable *changed,
+add_changed (IdList     *changed,
              GHashTable *referring,
              GHashTable *referrers,
              const char *id)
 {
-  g_hash_table_add (changed, (gpointer) id);
+  id_list_add (changed, id);
   for (const Referrer *r = g_hash_table_lookup (referrers, id); r != NULL; r = r->next)
     {
-      g_hash_table_add (changed, (gpointer) r->id);
+      id_list_add (changed, r->id);
       g_hash_table_add (referring, (gpointer) r->id);
     }
 }
 
-/* Merges every group into its node. @renamed, if given, gets the nodes
- * that are a group of their own and only change their identifier: their
- * old identifier → the new one, when nothing they refer to changes and
- * the new one names no node yet. */
-static GHashTable *
-merge_groups (Resolver   *self,
-              GHashTable *renamed)
+/* Merges every group into its node, and adds to @changed the identifiers
+ * of the nodes whose output may have changed, some maybe more than once.
+ * @renamed, if given, gets the nodes that are a group of their own and
+ * only change their identifier: their old identifier, then the new one,
+ * when nothing they refer to changes and the new one names no node yet. */
+static void
+merge_groups (Resolver  *self,
+              GPtrArray *changed_ids,
+              GPtrArray *renamed)
 {
   Groups *groups = pp_entity_resolver_ensure_groups (self);
+  IdList changed = { changed_ids, changed_ids->len };
+  IdList renamed_ids = { NULL, 0 };
   /* the identifiers are the resolver's, interned: equal identifiers,
    * equal pointers */
-  GHashTable *changed = g_hash_table_new (NULL, NULL);
   g_autoptr(GHashTable) referring = g_hash_table_new (NULL, NULL);
-  g_autoptr(GArray) moved = g_array_new (FALSE, FALSE, sizeof (guint));
+  /* the roots of the groups that may only be renamed */
+  g_autofree guint *moved = g_new (guint, MAX (self->n_entities, 1));
+  guint n_moved = 0;
   /* the default graph, which every map has */
   Graph *graph = pp_node_map_lookup_graph (self->map, NULL);
 
@@ -76,26 +99,33 @@ merge_groups (Resolver   *self,
               alone = FALSE;
               continue;
             }
-          add_changed (changed, referring, self->referrers, id);
+          add_changed (&changed, referring, self->referrers, id);
           merged = TRUE;
         }
       if (merged)
-        add_changed (changed, referring, self->referrers, target);
+        add_changed (&changed, referring, self->referrers, target);
 
       if (alone)
-        g_array_append_val (moved, root);
+        moved[n_moved++] = root;
     }
+  g_ptr_array_set_size (changed_ids, changed.n);
 
-  for (guint i = 0; i < moved->len; i++)
+  if (renamed == NULL)
+    return;
+
+  renamed_ids.array = renamed;
+  renamed_ids.n = renamed->len;
+  for (guint i = 0; i < n_moved; i++)
     {
-      guint root = g_array_index (moved, guint, i);
+      guint root = moved[i];
 
       if (!g_hash_table_contains (referring, self->entities[root]->id))
-        g_hash_table_insert (renamed, (gpointer) self->entities[root]->id,
-                             (gpointer) groups->targets[root]);
+        {
+          id_list_add (&renamed_ids, self->entities[root]->id);
+          id_list_add (&renamed_ids, groups->targets[root]);
+        }
     }
-
-  return changed;
+  g_ptr_array_set_size (renamed, renamed_ids.n);
 }
 
 /**
@@ -112,47 +142,62 @@ merge_groups (Resolver   *self,
 GPtrArray *
 pp_entity_resolver_find_candidates (PpEntityResolver *self)
 {
-  g_autoptr(GArray) entities = g_array_new (FALSE, TRUE, sizeof (PpMergeCandidateEntity));
-  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   Groups *groups = pp_entity_resolver_ensure_groups (self);
+  g_autofree PpMergeCandidateEntity *entities = NULL;
+  g_autofree guint *key_ends = NULL;
+  g_autoptr(GPtrArray) keys = NULL;
+  guint *roots;
+  guint n = 0;
 
   g_return_val_if_fail (self->candidate_index != NULL, NULL);
 
+  /* The keys of all the groups in one array, rather than one per group:
+   * most groups have one key, and there are as many as entities */
+  entities = g_new0 (PpMergeCandidateEntity, MAX (self->n_entities, 1));
+  key_ends = g_new (guint, MAX (self->n_entities, 1));
+  keys = g_ptr_array_sized_new (self->n_entities);
   g_clear_pointer (&self->candidate_roots, g_array_unref);
-  self->candidate_roots = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->candidate_roots = g_array_sized_new (FALSE, FALSE, sizeof (guint), self->n_entities);
+  g_array_set_size (self->candidate_roots, self->n_entities);
+  roots = (guint *) (gpointer) self->candidate_roots->data;
 
   for (guint root = 0; root < self->n_entities; root++)
     {
       const guint *members = groups->members + groups->start[root];
-      PpMergeCandidateEntity entity = { NULL, };
-      GPtrArray *group_keys;
+      PpMergeCandidateEntity *entity = &entities[n];
+      guint group_start = keys->len;
 
       if (groups->size[root] == 0 || groups->families[root] == NULL)
         continue;
-      entity.family = groups->families[root];
-      entity.name = groups->written_names[root];
 
-      group_keys = g_ptr_array_new ();
+      /* Each distinct key once: interned, equal keys are equal pointers */
       for (guint m = 0; m < groups->size[root]; m++)
         {
           Entity *member = self->entities[members[m]];
 
           for (guint k = 0; k < member->names.n; k += 2)
-            if (!g_ptr_array_find (group_keys, member->names.items[k], NULL))
-              g_ptr_array_add (group_keys, (gpointer) member->names.items[k]);
+            {
+              const char *key = member->names.items[k];
+              gboolean known = FALSE;
+
+              for (guint i = group_start; i < keys->len && !known; i++)
+                known = keys->pdata[i] == key;
+              if (!known)
+                g_ptr_array_add (keys, (gpointer) key);
+            }
         }
-      g_ptr_array_add (keys, group_keys);
 
-      entity.id = groups->targets[root];
-      entity.keys = group_keys;
-      entity.has_iri = self->iri[root] != NULL;
-      g_array_append_val (entities, entity);
-      g_array_append_val (self->candidate_roots, root);
+      entity->family = groups->families[root];
+      entity->name = groups->written_names[root];
+      entity->id = groups->targets[root];
+      entity->has_iri = self->iri[root] != NULL;
+      key_ends[n] = keys->len;
+      roots[n++] = root;
     }
+  g_array_set_size (self->candidate_roots, n);
 
-  return pp_merge_candidates_find (self->candidate_index,
-                                   (const PpMergeCandidateEntity *) (gpointer) entities->data,
-                                   entities->len);
+  return pp_merge_candidates_find_flat (self->candidate_index, entities, n,
+                                        (const char * const *) keys->pdata, key_ends);
 }
 
 /**
@@ -196,6 +241,32 @@ pp_entity_resolver_confirm (PpEntityResolver      *self,
 }
 
 /**
+ * pp_entity_resolver_merge_listed:
+ * @self: a resolver
+ * @changed: (element-type utf8): an array for the identifiers of the
+ *   nodes whose output may have changed
+ * @renamed: (nullable) (element-type utf8): an array for the nodes that
+ *   only change their identifier, or %NULL
+ *
+ * pp_entity_resolver_merge(), with the results listed in arrays rather
+ * than put in tables: @changed gets the identifiers that
+ * pp_entity_resolver_merge() returns, some maybe more than once, and
+ * @renamed the pairs it puts in its table, each old identifier followed
+ * by the new one. Cheaper for a caller that only goes through them once:
+ * the nodes of a large document that change are many. The strings are
+ * the resolver's, interned, alive as long as it is.
+ */
+void
+pp_entity_resolver_merge_listed (PpEntityResolver *self,
+                                 GPtrArray        *changed,
+                                 GPtrArray        *renamed)
+{
+  g_clear_pointer (&self->candidate_index, pp_merge_candidate_index_free);
+
+  merge_groups (self, changed, renamed);
+}
+
+/**
  * pp_entity_resolver_merge:
  * @self: a resolver
  * @renamed: (nullable) (element-type utf8 utf8): a table for the nodes
@@ -219,7 +290,18 @@ GHashTable *
 pp_entity_resolver_merge (PpEntityResolver *self,
                           GHashTable       *renamed)
 {
-  g_clear_pointer (&self->candidate_index, pp_merge_candidate_index_free);
+  g_autoptr(GPtrArray) changed_list = g_ptr_array_new ();
+  g_autoptr(GPtrArray) renamed_list = g_ptr_array_new ();
+  /* the identifiers are the resolver's, interned: equal identifiers,
+   * equal pointers */
+  GHashTable *changed = g_hash_table_new (NULL, NULL);
 
-  return merge_groups (self, renamed);
+  pp_entity_resolver_merge_listed (self, changed_list, renamed != NULL ? renamed_list : NULL);
+
+  for (guint i = 0; i < changed_list->len; i++)
+    g_hash_table_add (changed, changed_list->pdata[i]);
+  for (guint i = 0; i < renamed_list->len; i += 2)
+    g_hash_table_insert (renamed, renamed_list->pdata[i], renamed_list->pdata[i + 1]);
+
+  return changed;
 }

@@ -140,6 +140,74 @@ entity_minted_form (Resolver *self,
   return entity->minted_form;
 }
 
+/* The identifiers taken, interned, by pointer: open addressing, as there
+ * is one for every group that gets a minted identifier, and a GHashTable
+ * costs several times as much a member */
+typedef struct
+{
+  const char **slots;          /* NULL for an empty slot */
+  gsize mask;                  /* the number of slots, a power of 2, less 1 */
+  gsize n;
+} Taken;
+
+static void
+taken_init (Taken *taken)
+{
+  taken->mask = 63;
+  taken->slots = g_new0 (const char *, taken->mask + 1);
+  taken->n = 0;
+}
+
+static void
+taken_clear (Taken *taken)
+{
+  g_clear_pointer (&taken->slots, g_free);
+}
+
+/* The slot of @id in @slots (@mask + 1 of them): its own, or the empty
+ * one it would take */
+static const char **
+taken_find_slot (const char **slots,
+                 gsize        mask,
+                 const char  *id)
+{
+  /* the address mixed: its low bits are alignment */
+  gsize i = (gsize) (((guint64) GPOINTER_TO_SIZE (id) * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 32);
+
+  for (i &= mask; slots[i] != NULL && slots[i] != id; i = (i + 1) & mask)
+    ;
+
+  return &slots[i];
+}
+
+/* Adds @id to @taken: %FALSE if it was taken already */
+static gboolean
+taken_add (Taken      *taken,
+           const char *id)
+{
+  const char **slot = taken_find_slot (taken->slots, taken->mask, id);
+
+  if (*slot != NULL)
+    return FALSE;
+
+  *slot = id;
+  /* at most half full */
+  if (++taken->n * 2 > taken->mask + 1)
+    {
+      const char **old = taken->slots;
+      gsize old_size = taken->mask + 1;
+
+      taken->mask = old_size * 2 - 1;
+      taken->slots = g_new0 (const char *, taken->mask + 1);
+      for (gsize i = 0; i < old_size; i++)
+        if (old[i] != NULL)
+          *taken_find_slot (taken->slots, taken->mask, old[i]) = old[i];
+      g_free (old);
+    }
+
+  return TRUE;
+}
+
 /* The identifier minted for a group of @family named @name, interned: the
  * first of its forms that is not in @taken (interned identifiers), which
  * gets it. @first_form, if not NULL, is the first form, made before. */
@@ -148,13 +216,13 @@ mint_id (Resolver   *self,
          const char *family,
          const char *name,
          const char *first_form,
-         GHashTable *taken)
+         Taken      *taken)
 {
   const char *id = first_form;
 
-  for (guint n = id != NULL ? 2 : 1; id == NULL || g_hash_table_contains (taken, id); n++)
+  /* Looked up and taken at once: taken_add() says whether @id was free */
+  for (guint n = id != NULL ? 2 : 1; id == NULL || !taken_add (taken, id); n++)
     id = intern_minted_id (self, family, name, n);
-  g_hash_table_add (taken, (gpointer) id);
 
   return id;
 }
@@ -276,7 +344,7 @@ static void
 groups_init (Groups   *groups,
              Resolver *self)
 {
-  g_autoptr(GHashTable) taken = NULL;
+  Taken taken = { NULL, };
   guint n = self->n_entities;
   g_autofree guint *roots = g_new (guint, MAX (n, 1));
   g_autofree guint *filled = g_new0 (guint, MAX (n, 1));
@@ -307,10 +375,10 @@ groups_init (Groups   *groups,
    * minted before has the shape of a minted one. */
   if (self->mint_ids)
     {
-      taken = g_hash_table_new (NULL, NULL);
+      taken_init (&taken);
       for (guint i = 0; i < n; i++)
         if (self->entities[i]->minted)
-          g_hash_table_add (taken, (gpointer) self->entities[i]->id);
+          taken_add (&taken, self->entities[i]->id);
     }
 
   /* In the order of the roots, so that a clash of minted identifiers is
@@ -339,10 +407,12 @@ groups_init (Groups   *groups,
                                          find_minted_form (self, groups->members + groups->start[root],
                                                            groups->size[root], groups->families[root],
                                                            groups->names[root]),
-                                         taken);
+                                         &taken);
       else
         groups->targets[root] = self->entities[root]->id;
     }
+
+  taken_clear (&taken);
 }
 
 /* The groups, made once and kept until a confirmed candidate joins two */

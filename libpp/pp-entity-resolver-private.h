@@ -36,6 +36,9 @@ void              pp_entity_resolver_confirm         (PpEntityResolver      *res
                                                       PpMergeCandidateGroup *group);
 GHashTable       *pp_entity_resolver_merge           (PpEntityResolver      *resolver,
                                                       GHashTable            *renamed);
+void              pp_entity_resolver_merge_listed    (PpEntityResolver      *resolver,
+                                                      GPtrArray             *changed,
+                                                      GPtrArray             *renamed);
 
 char             *pp_entity_resolver_mint_prefix     (const char            *document_iri);
 

@@ -240,6 +240,7 @@ may_link (const Entity *a,
 
 /* pp-entity-resolver.c: reading the nodes as the segments arrive */
 void         pp_entity_resolver_merge_last_runs (Resolver    *self);
+void         pp_entity_resolver_drop_arrivals   (Resolver    *self);
 
 /* pp-entity-resolver-group.c: the groups, by the rules */
 gboolean     pp_entity_resolver_unite           (Resolver    *self,

@@ -739,6 +739,15 @@ entity_add (Resolver *self,
                      TRUE, types_compatible);
 }
 
+/* The hash of the last words of a name key, a key of @endings: a word at a
+ * time (g_str_hash() takes a byte at a time), as every name of every
+ * entity is looked up once grouped */
+static guint
+ending_hash (gconstpointer words)
+{
+  return pp_json_string_hash (words, strlen (words));
+}
+
 /**
  * pp_entity_resolver_new:
  *
@@ -766,13 +775,29 @@ pp_entity_resolver_new (void)
   self->link_buckets = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) bucket_clear);
   self->name_buckets = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) bucket_clear);
   /* the endings are in the arena */
-  self->endings = g_hash_table_new (g_str_hash, g_str_equal);
+  self->endings = g_hash_table_new (ending_hash, g_str_equal);
   self->left_out = g_hash_table_new (NULL, NULL);
   self->mint_prefix = pp_entity_resolver_mint_prefix (NULL);
   self->mint_ids = TRUE;
   self->provisional_parent = g_array_new (FALSE, FALSE, sizeof (guint));
 
   return self;
+}
+
+/* Drops what the resolver kept of the nodes as they arrived (their order,
+ * the sorted runs, the tables by identifier, name key and family, the
+ * provisional groups): grouping needs it no more, and neither does the
+ * end */
+void
+pp_entity_resolver_drop_arrivals (Resolver *self)
+{
+  g_clear_pointer (&self->arrived, g_ptr_array_unref);
+  g_clear_pointer (&self->by_id_runs, g_ptr_array_unref);
+  g_clear_pointer (&self->run_ends, g_array_unref);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->name_keys, g_hash_table_unref);
+  g_clear_pointer (&self->families, g_hash_table_unref);
+  g_clear_pointer (&self->provisional_parent, g_array_unref);
 }
 
 void
@@ -784,14 +809,8 @@ pp_entity_resolver_free (PpEntityResolver *self)
   g_free (self->entities);
   g_hash_table_unref (self->left_out);
   pp_entity_resolver_groups_clear (&self->groups);
-  g_clear_pointer (&self->arrived, g_ptr_array_unref);
-  g_clear_pointer (&self->by_id_runs, g_ptr_array_unref);
-  g_clear_pointer (&self->run_ends, g_array_unref);
-  g_clear_pointer (&self->by_id, g_hash_table_unref);
-  g_clear_pointer (&self->name_keys, g_hash_table_unref);
-  g_clear_pointer (&self->families, g_hash_table_unref);
+  pp_entity_resolver_drop_arrivals (self);
   g_clear_pointer (&self->candidate_index, pp_merge_candidate_index_free);
-  g_clear_pointer (&self->provisional_parent, g_array_unref);
   g_free (self->parent);
   g_free (self->iri);
   g_free (self->mint_prefix);

@@ -950,6 +950,10 @@ find_acronym_pairs (Finder *self)
           const char *initials = entry->info->initials[skip];
           GArray *entries;
 
+          /* without function words to skip, the same initials: the
+           * pairs are known */
+          if (skip == 1 && initials == entry->info->initials[0])
+            continue;
           if (initials == NULL || (entries = g_hash_table_lookup (acronyms, initials)) == NULL)
             continue;
 
@@ -1218,6 +1222,73 @@ pp_merge_candidate_index_add (PpMergeCandidateIndex *index,
 }
 
 /**
+ * pp_merge_candidates_find_flat:
+ * @index: the index of the name keys; the entities' keys that it lacks
+ *   are added to it
+ * @entities: (array length=n_entities): the entities as the rules left
+ *   them; their @keys are not read
+ * @n_entities: how many
+ * @keys: the entities' name keys, one entity's after the other's
+ * @key_ends: (array length=n_entities): where the keys of each entity end
+ *   in @keys: those of entity i are from @key_ends[i - 1] (0 for the
+ *   first) to @key_ends[i]
+ *
+ * pp_merge_candidates_find() with the keys in one array rather than an
+ * array per entity: a caller with thousands of entities, most with one
+ * key, makes two allocations rather than two per entity.
+ *
+ * Returns: (transfer full) (element-type PpMergeCandidateGroup): as
+ *   pp_merge_candidates_find()
+ */
+GPtrArray *
+pp_merge_candidates_find_flat (PpMergeCandidateIndex        *index,
+                               const PpMergeCandidateEntity *entities,
+                               guint                         n_entities,
+                               const char * const           *keys,
+                               const guint                  *key_ends)
+{
+  Finder self = { entities, n_entities, index, NULL, NULL };
+  GPtrArray *groups;
+  Entry *filled;
+  guint n = 0;
+
+  /* At most an entry a key: filled in place */
+  self.entries = g_array_new (FALSE, TRUE, sizeof (Entry));
+  g_array_set_size (self.entries, n_entities > 0 ? key_ends[n_entities - 1] : 0);
+  filled = (Entry *) (gpointer) self.entries->data;
+  self.pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+
+  for (guint i = 0; i < n_entities; i++)
+    {
+      if (entities[i].family == NULL)
+        continue;
+
+      for (guint k = i > 0 ? key_ends[i - 1] : 0; k < key_ends[i]; k++)
+        {
+          KeyInfo *info = index_key (index, keys[k]);
+          Entry entry = { i, info, info->carriers };
+
+          filled[n++] = entry;
+          info->carriers = n;
+        }
+    }
+  g_array_set_size (self.entries, n);
+
+  find_edit_distance_pairs (&self);
+  find_acronym_pairs (&self);
+  find_token_subset_pairs (&self);
+  groups = build_groups (&self);
+
+  /* The index is left as it was, for another search */
+  for (guint e = 0; e < self.entries->len; e++)
+    g_array_index (self.entries, Entry, e).info->carriers = 0;
+  g_array_unref (self.entries);
+  g_hash_table_unref (self.pairs);
+
+  return groups;
+}
+
+/**
  * pp_merge_candidates_find:
  * @index: the index of the name keys; the entities' keys that it lacks
  *   are added to it
@@ -1236,39 +1307,19 @@ pp_merge_candidates_find (PpMergeCandidateIndex        *index,
                           const PpMergeCandidateEntity *entities,
                           guint                         n_entities)
 {
-  Finder self = { entities, n_entities, index, NULL, NULL };
-  GPtrArray *groups;
-
-  self.entries = g_array_new (FALSE, TRUE, sizeof (Entry));
-  self.pairs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autofree guint *key_ends = g_new (guint, MAX (n_entities, 1));
 
   for (guint i = 0; i < n_entities; i++)
     {
-      if (entities[i].family == NULL)
-        continue;
-
-      for (guint k = 0; k < entities[i].keys->len; k++)
-        {
-          KeyInfo *info = index_key (index, entities[i].keys->pdata[k]);
-          Entry entry = { i, info, info->carriers };
-
-          g_array_append_val (self.entries, entry);
-          info->carriers = self.entries->len;
-        }
+      if (entities[i].keys != NULL)
+        for (guint k = 0; k < entities[i].keys->len; k++)
+          g_ptr_array_add (keys, entities[i].keys->pdata[k]);
+      key_ends[i] = keys->len;
     }
 
-  find_edit_distance_pairs (&self);
-  find_acronym_pairs (&self);
-  find_token_subset_pairs (&self);
-  groups = build_groups (&self);
-
-  /* The index is left as it was, for another search */
-  for (guint e = 0; e < self.entries->len; e++)
-    g_array_index (self.entries, Entry, e).info->carriers = 0;
-  g_array_unref (self.entries);
-  g_hash_table_unref (self.pairs);
-
-  return groups;
+  return pp_merge_candidates_find_flat (index, entities, n_entities,
+                                        (const char * const *) keys->pdata, key_ends);
 }
 
 PpMergeCandidateGroup *
