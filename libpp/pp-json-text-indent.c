@@ -88,24 +88,6 @@ put_newline (char  *w,
   return w + 2 * (gsize) level;
 }
 
-/* Copies the run of bytes from @run to @p, which are copied as they are,
- * to @w, with room made after them for a newline and the indentation of
- * @level and the rest of the text, up to @end: the position after the
- * run */
-static inline char *
-copy_run (GString    *out,
-          char       *w,
-          const char *run,
-          const char *p,
-          const char *end,
-          guint       level)
-{
-  memcpy (w, run, p - run);
-  w += p - run;
-
-  return reserve (out, w, (gsize) (end - p) + 1 + 2 * (gsize) level);
-}
-
 /**
  * pp_json_text_append_newline:
  * @out: the text being written
@@ -134,8 +116,9 @@ pp_json_text_append_newline (GString *out,
  * @level: the nesting level @text is written at
  *
  * Appends @text to @out as pp_json_value_write() writes the value with
- * PP_JSON_WRITE_PRETTY, nested @level levels deep: copied a run at a
- * time, with the whitespace of the indented form added between the runs.
+ * PP_JSON_WRITE_PRETTY, nested @level levels deep: copied as it is read,
+ * a string at a time, with the whitespace of the indented form added at
+ * the brackets, commas and colons.
  */
 void
 pp_json_text_append_indented (GString    *out,
@@ -145,60 +128,72 @@ pp_json_text_append_indented (GString    *out,
 {
   const char *p = text;
   const char *end = text + length;
-  /* the bytes read but not yet copied: strings, literals, empty
-   * containers and the brackets, commas and colons before whitespace */
-  const char *run = text;
   /* Every byte written is a byte of @text or whitespace added at a
    * bracket, comma or colon: the room for the rest of @text and the
-   * whitespace about to be added is made there, and nowhere else */
+   * whitespace about to be added is made there, and nowhere else. The
+   * bytes are copied as they are read, a string at a time, rather than
+   * in runs up to the next whitespace: most runs are a string and a
+   * colon or a comma, which would cost a copy each. */
   char *w = reserve (out, out->str + out->len, length);
 
   while (p < end)
     {
+      const char *string_end;
+
       switch (byte_kind[(guchar) *p])
         {
         case BYTE_COPIED:
-          p++;
+          /* a number or a literal, to its end */
+          do
+            *w++ = *p++;
+          while (p < end && byte_kind[(guchar) *p] == BYTE_COPIED);
           continue;
 
         case BYTE_QUOTE:
-          p = skip_string (p, end);
+          string_end = skip_string (p, end);
+          memcpy (w, p, string_end - p);
+          w += string_end - p;
+          p = string_end;
+          /* a key: its colon at once, as every member has one */
+          if (p < end && *p == ':')
+            {
+              *w++ = *p++;
+              w = reserve (out, w, (gsize) (end - p) + 1);
+              *w++ = ' ';
+            }
           continue;
 
         case BYTE_CLOSE:
-          /* the newline goes before the bracket, which starts the next
-           * run */
+          /* the newline goes before the bracket */
           level = level > 0 ? level - 1 : 0;
-          w = copy_run (out, w, run, p, end, level);
+          w = reserve (out, w, (gsize) (end - p) + 1 + 2 * (gsize) level);
           w = put_newline (w, level);
-          run = p++;
+          *w++ = *p++;
           continue;
 
         case BYTE_OPEN:
           if (p + 1 < end && byte_kind[(guchar) p[1]] == BYTE_CLOSE)
             {
-              p += 2;
+              *w++ = *p++;
+              *w++ = *p++;
               continue;
             }
           level++;
-          p++;
-          w = copy_run (out, w, run, p, end, level);
+          *w++ = *p++;
+          w = reserve (out, w, (gsize) (end - p) + 1 + 2 * (gsize) level);
           w = put_newline (w, level);
-          run = p;
           continue;
 
         case BYTE_COMMA:
-          p++;
-          w = copy_run (out, w, run, p, end, level);
+          *w++ = *p++;
+          w = reserve (out, w, (gsize) (end - p) + 1 + 2 * (gsize) level);
           w = put_newline (w, level);
-          run = p;
           continue;
 
         case BYTE_COLON:
-          p++;
-          w = copy_run (out, w, run, p, end, 0);
+          *w++ = *p++;
+          w = reserve (out, w, (gsize) (end - p) + 1);
           *w++ = ' ';
-          run = p;
           continue;
 
         default:
@@ -206,8 +201,6 @@ pp_json_text_append_indented (GString    *out,
         }
     }
 
-  memcpy (w, run, p - run);
-  w += p - run;
   out->len = w - out->str;
   *w = '\0';
 }

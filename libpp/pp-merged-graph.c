@@ -72,6 +72,34 @@
  * before it is merged, so that merging, entity resolution and canonical
  * ordering treat it as any other value. */
 
+/* A node compacted ahead */
+typedef struct
+{
+  guint hash;                  /* pp_json_string_hash() of @id */
+  const char *id;              /* in compacted_text; NULL for an empty
+                                * slot */
+  const char *text;            /* the text of its compacted node (in
+                                * compacted_text, as PP_JSON_WRITE_NONE
+                                * writes it), NULL for a node flattening
+                                * leaves out, or CHANGED for a node that
+                                * changed since */
+  const char *as_id;           /* (nullable): the identifier it was
+                                * compacted under, where not its own, in
+                                * compacted_text */
+} CompactedNode;
+
+/* The nodes compacted ahead by id: open addressing, each id's hash kept.
+ * Rather than a GHashTable, as the identifiers are looked up with the
+ * hash known: computed once for a node of a segment, whether it is found
+ * or added, and read from the entity resolver's strings, interned
+ * (pp_json_interned_hash()), at the end. */
+typedef struct
+{
+  CompactedNode *slots;
+  guint mask;                  /* the number of slots, a power of 2, less 1 */
+  guint n_nodes;
+} CompactedTable;
+
 struct _PpMergedGraph
 {
   PpOutputForm form;
@@ -93,15 +121,8 @@ struct _PpMergedGraph
   /* Compaction ahead; compactor is NULL when off */
   PpJsonldCompactor *compactor;
   PpJsonArena *compacted_text; /* the texts of the nodes compacted, and
-                                * the identifiers of the two tables */
-  GHashTable *compacted;       /* id → the text of its compacted node (in
-                                * compacted_text, as PP_JSON_WRITE_NONE
-                                * writes it), NULL for a node flattening
-                                * leaves out, or CHANGED for a node that
-                                * changed since: every node compacted
-                                * once */
-  GHashTable *compacted_as;    /* id → the identifier its node was
-                                * compacted under, where not its own */
+                                * the identifiers of their table */
+  CompactedTable *compacted;   /* every node compacted once, by id */
   PpJsonArena *scratch;        /* the nodes flattened and compacted ahead,
                                 * once written no longer needed */
   GString *writer;             /* a compacted node being written */
@@ -112,6 +133,88 @@ struct _PpMergedGraph
  * compacted again at the end */
 static const char changed_since_compacted[] = "";
 #define CHANGED changed_since_compacted
+
+/* The table of the nodes compacted ahead, empty */
+static CompactedTable *
+compacted_table_new (void)
+{
+  CompactedTable *table = g_new0 (CompactedTable, 1);
+
+  table->mask = 63;
+  table->slots = g_new0 (CompactedNode, table->mask + 1);
+
+  return table;
+}
+
+static void
+compacted_table_free (CompactedTable *table)
+{
+  g_free (table->slots);
+  g_free (table);
+}
+
+/* The slot of @id, of hash @hash: the node's, or the empty one it would
+ * take */
+static CompactedNode *
+compacted_table_find_slot (CompactedTable *table,
+                           const char     *id,
+                           guint           hash)
+{
+  for (guint i = hash & table->mask;; i = (i + 1) & table->mask)
+    {
+      CompactedNode *node = &table->slots[i];
+
+      if (node->id == NULL || (node->hash == hash && strcmp (node->id, id) == 0))
+        return node;
+    }
+}
+
+/* The node compacted ahead @id, of hash @hash, or NULL */
+static CompactedNode *
+compacted_table_lookup (CompactedTable *table,
+                        const char     *id,
+                        guint           hash)
+{
+  CompactedNode *node = compacted_table_find_slot (table, id, hash);
+
+  return node->id != NULL ? node : NULL;
+}
+
+/* The node @id (kept as long as the table), of hash @hash, added, with
+ * no text yet, if the table lacks it */
+static CompactedNode *
+compacted_table_ensure (CompactedTable *table,
+                        const char     *id,
+                        guint           hash)
+{
+  CompactedNode *node = compacted_table_find_slot (table, id, hash);
+
+  if (node->id != NULL)
+    return node;
+
+  /* At most three quarters full */
+  if ((table->n_nodes + 1) * 4 > (table->mask + 1) * 3)
+    {
+      CompactedNode *old = table->slots;
+      guint old_size = table->mask + 1;
+
+      table->mask = old_size * 2 - 1;
+      table->slots = g_new0 (CompactedNode, table->mask + 1);
+      for (guint i = 0; i < old_size; i++)
+        if (old[i].id != NULL)
+          *compacted_table_find_slot (table, old[i].id, old[i].hash) = old[i];
+      g_free (old);
+      node = compacted_table_find_slot (table, id, hash);
+    }
+
+  node->hash = hash;
+  node->id = id;
+  node->text = NULL;
+  node->as_id = NULL;
+  table->n_nodes++;
+
+  return node;
+}
 
 /* One sealed node for the process, so that compaction finds the context it
  * processed before: schema.org, and with provenance the `pp:` prefix too */
@@ -181,8 +284,7 @@ stop_compacting_ahead (PpMergedGraph *self)
 {
   g_clear_pointer (&self->compactor, pp_jsonld_compactor_free);
   /* the tables' identifiers are in the texts' arena */
-  g_clear_pointer (&self->compacted, g_hash_table_unref);
-  g_clear_pointer (&self->compacted_as, g_hash_table_unref);
+  g_clear_pointer (&self->compacted, compacted_table_free);
   g_clear_pointer (&self->compacted_text, pp_json_arena_unref);
   g_clear_pointer (&self->scratch, pp_json_arena_unref);
   if (self->writer != NULL)
@@ -206,22 +308,38 @@ scratch_arena (PpMergedGraph *self)
   return self->scratch;
 }
 
-/* The hash of an identifier, a key of the tables of the nodes compacted
- * ahead: a word at a time, as identifiers are long and share their
- * beginning (g_str_hash() takes a byte at a time) */
-static guint
-id_hash (gconstpointer id)
+/* Removes @node from @table. The nodes after it in its run move back
+ * where their lookup would find them through the hole (the backward shift
+ * of linear probing), so that a removal leaves no mark in the table. */
+static void
+compacted_table_remove (CompactedTable *table,
+                        CompactedNode  *node)
 {
-  return pp_json_string_hash (id, strlen (id));
+  guint hole = node - table->slots;
+
+  for (guint i = (hole + 1) & table->mask; table->slots[i].id != NULL; i = (i + 1) & table->mask)
+    {
+      guint home = table->slots[i].hash & table->mask;
+
+      /* the hole is on the way from its home slot to it */
+      if (((i - home) & table->mask) >= ((i - hole) & table->mask))
+        {
+          table->slots[hole] = table->slots[i];
+          hole = i;
+        }
+    }
+  table->slots[hole].id = NULL;
+  table->n_nodes--;
 }
 
-/* @id kept as long as the nodes compacted ahead, as a key of their
- * tables: in the arena of their texts, which goes with the tables */
-static char *
+/* @id, of @len bytes, kept as long as the nodes compacted ahead, as a key
+ * of their table: in the arena of their texts, which goes with it */
+static const char *
 keep_id (PpMergedGraph *self,
-         const char    *id)
+         const char    *id,
+         gsize          len)
 {
-  return pp_json_arena_strndup (self->compacted_text, id, strlen (id));
+  return pp_json_arena_strndup (self->compacted_text, id, len);
 }
 
 PpMergedGraph *
@@ -249,8 +367,7 @@ pp_merged_graph_new (PpOutputForm form,
         {
           self->compacted_text = pp_json_arena_new ();
           self->writer = g_string_new (NULL);
-          self->compacted = g_hash_table_new (id_hash, g_str_equal);
-          self->compacted_as = g_hash_table_new (id_hash, g_str_equal);
+          self->compacted = compacted_table_new ();
         }
     }
 
@@ -370,14 +487,16 @@ compact_ahead (PpMergedGraph   *self,
       const char *id = g_ptr_array_index (ids, i);
       g_autoptr(GError) error = NULL;
       g_autofree char *as_id = NULL;
+      gsize len = strlen (id);
+      guint hash = pp_json_string_hash (id, len);
+      CompactedNode *node = compacted_table_lookup (self->compacted, id, hash);
       PpJsonValue *compacted;
       const char *text = NULL;
-      char *kept_id;
 
-      if (g_hash_table_lookup_extended (self->compacted, id, (gpointer *) &kept_id, NULL))
+      if (node != NULL)
         {
           /* Changed since: compacted at the end */
-          g_hash_table_insert (self->compacted, kept_id, (gpointer) CHANGED);
+          node->text = CHANGED;
           continue;
         }
 
@@ -398,10 +517,10 @@ compact_ahead (PpMergedGraph   *self,
         }
       if (compacted != NULL)
         text = keep_compacted_text (self, compacted);
-      kept_id = keep_id (self, id);
-      g_hash_table_insert (self->compacted, kept_id, (gpointer) text);
+      node = compacted_table_ensure (self->compacted, keep_id (self, id, len), hash);
+      node->text = text;
       if (as_id != NULL)
-        g_hash_table_insert (self->compacted_as, kept_id, keep_id (self, as_id));
+        node->as_id = keep_id (self, as_id, strlen (as_id));
     }
 }
 
@@ -713,41 +832,63 @@ pp_merged_graph_get_candidates (PpMergedGraph *self)
 }
 
 /* Keeps the nodes compacted ahead that entity resolution left as they
- * were: those that kept their identifier, and those compacted under the
- * one they got (@renamed: old → new identifier); the others are compacted
- * again at the end */
+ * were: those that kept their identifier (not in @changed), and those
+ * compacted under the one they got (@renamed: each old identifier, then
+ * the new one); the others are compacted again at the end. The
+ * identifiers are the resolver's, interned: their hashes are read, not
+ * computed. */
 static void
 keep_compacted_ahead (PpMergedGraph *self,
-                      GHashTable    *changed,
-                      GHashTable    *renamed)
+                      GPtrArray     *changed,
+                      GPtrArray     *renamed)
 {
-  g_autoptr(GPtrArray) kept = g_ptr_array_new ();
-  GHashTableIter iter;
-  const char *id, *as_id;
+  CompactedTable *table = self->compacted;
+  /* at most one per node renamed: filled in place */
+  g_autofree CompactedNode *kept = g_new (CompactedNode, MAX (renamed->len / 2, 1));
+  guint n_kept = 0;
 
-  g_hash_table_iter_init (&iter, self->compacted_as);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &id, (gpointer *) &as_id))
+  /* A node compacted under another identifier is kept only if it got
+   * that one, under it: compact_remaining() tells the others by their
+   * @as_id */
+  for (guint i = 0; i < renamed->len; i += 2)
     {
-      const char *compacted = NULL;
+      const char *id = renamed->pdata[i];
+      const char *new_id = renamed->pdata[i + 1];
+      CompactedNode *node = compacted_table_lookup (table, id, pp_json_interned_hash (id));
 
-      if (!g_hash_table_steal_extended (self->compacted, id, NULL, (gpointer *) &compacted))
-        continue;
-      if (compacted != NULL && compacted != CHANGED &&
-          g_strcmp0 (g_hash_table_lookup (renamed, id), as_id) == 0)
+      if (node != NULL && node->as_id != NULL && node->text != NULL && node->text != CHANGED &&
+          g_str_equal (node->as_id, new_id))
         {
-          g_ptr_array_add (kept, (gpointer) as_id);
-          g_ptr_array_add (kept, (gpointer) compacted);
+          CompactedNode renamed_node = { pp_json_interned_hash (new_id), node->as_id, node->text, NULL };
+
+          /* moved under its new identifier below: the table does not
+           * grow */
+          kept[n_kept++] = renamed_node;
+          compacted_table_remove (table, node);
         }
     }
 
-  g_hash_table_iter_init (&iter, changed);
-  while (g_hash_table_iter_next (&iter, (gpointer *) &id, NULL))
-    g_hash_table_remove (self->compacted, id);
+  /* Those compacted under their own identifier that changed are
+   * compacted again */
+  for (guint i = 0; i < changed->len; i++)
+    {
+      const char *id = changed->pdata[i];
+      CompactedNode *node = compacted_table_lookup (table, id, pp_json_interned_hash (id));
 
-  for (guint i = 0; i < kept->len; i += 2)
-    g_hash_table_insert (self->compacted, kept->pdata[i], kept->pdata[i + 1]);
-  /* not read again, as the tables go with @self */
-  g_debug ("Kept %u nodes compacted ahead under their new identifier", kept->len / 2);
+      if (node != NULL && node->as_id == NULL)
+        node->text = CHANGED;
+    }
+
+  /* The renamed ones under their new identifier, their own now */
+  for (guint i = 0; i < n_kept; i++)
+    {
+      const CompactedNode *renamed_node = &kept[i];
+      CompactedNode *node = compacted_table_ensure (table, renamed_node->id, renamed_node->hash);
+
+      node->text = renamed_node->text;
+      node->as_id = NULL;
+    }
+  g_debug ("Kept %u nodes compacted ahead under their new identifier", n_kept);
 }
 
 /* Merges the nodes that describe the same entity, and those of the
@@ -758,8 +899,8 @@ static void
 resolve_entities (PpMergedGraph *self)
 {
   PpEntityResolver *resolver = self->resolver;
-  g_autoptr(GHashTable) changed = NULL;
-  g_autoptr(GHashTable) renamed = g_hash_table_new (id_hash, g_str_equal);
+  g_autoptr(GPtrArray) changed = g_ptr_array_new ();
+  g_autoptr(GPtrArray) renamed = g_ptr_array_new ();
   gint64 start = g_get_monotonic_time ();
 
   /* The last segment is in */
@@ -778,15 +919,15 @@ resolve_entities (PpMergedGraph *self)
   for (guint i = 0; i < self->candidates->len; i++)
     pp_entity_resolver_confirm (resolver, self->candidates->pdata[i]);
   start = g_get_monotonic_time ();
-  changed = pp_entity_resolver_merge (resolver, self->compactor != NULL ? renamed : NULL);
+  pp_entity_resolver_merge_listed (resolver, changed, self->compactor != NULL ? renamed : NULL);
   g_debug ("Merged the nodes of the groups in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
 
   if (self->compactor != NULL)
     keep_compacted_ahead (self, changed, renamed);
 
-  /* The identifiers in the tables are the resolver's: they go first */
-  g_clear_pointer (&changed, g_hash_table_unref);
-  g_clear_pointer (&renamed, g_hash_table_unref);
+  /* The identifiers in the arrays are the resolver's: they go first */
+  g_clear_pointer (&changed, g_ptr_array_unref);
+  g_clear_pointer (&renamed, g_ptr_array_unref);
   self->n_entities = pp_merged_graph_get_n_entities (self);
   g_clear_pointer (&self->resolver, pp_entity_resolver_free);
 }
@@ -817,35 +958,47 @@ compact_remaining (PpMergedGraph  *self,
                    PpJsonArena    *arena,
                    GError        **error)
 {
-  g_autoptr(GPtrArray) ids = pp_jsonld_node_map_get_node_ids (self->map, NULL, TRUE);
+  /* the nodes of the default graph, which every map has, in canonical
+   * order: the order of their identifiers */
+  g_autoptr(GPtrArray) nodes = pp_node_map_graph_get_nodes (pp_node_map_lookup_graph (self->map, NULL),
+                                                            PP_JSONLD_FLATTEN_ORDERED);
   g_autoptr(PpJsonArena) scratch = pp_json_arena_new ();
-  g_autoptr(GArray) items = g_array_sized_new (FALSE, FALSE, sizeof (CompactedItem), ids->len);
+  g_autoptr(GArray) items = g_array_sized_new (FALSE, FALSE, sizeof (CompactedItem), nodes->len);
+  CompactedItem *filled;
+  guint n = 0;
 
-  for (guint i = 0; i < ids->len; i++)
+  /* At most one item a node: filled in place */
+  g_array_set_size (items, nodes->len);
+  filled = (CompactedItem *) (gpointer) items->data;
+  for (guint i = 0; i < nodes->len; i++)
     {
-      const char *id = g_ptr_array_index (ids, i);
+      const char *id = ((Node *) g_ptr_array_index (nodes, i))->id;
+      CompactedNode *node = compacted_table_lookup (self->compacted, id,
+                                                    pp_json_string_hash (id, strlen (id)));
       CompactedItem item = { NULL, NULL };
 
-      if (g_hash_table_lookup_extended (self->compacted, id, NULL, (gpointer *) &item.text) &&
-          item.text != CHANGED)
+      /* Compacted ahead under this identifier, and unchanged since */
+      if (node != NULL && node->as_id == NULL && node->text != CHANGED)
         {
+          item.text = node->text;
           if (item.text != NULL)
-            g_array_append_val (items, item);
+            filled[n++] = item;
           continue;
         }
 
-      item.text = NULL;
       item.value = compact_node (self, scratch, arena, id, NULL, error);
       if (item.value != NULL)
-        g_array_append_val (items, item);
+        filled[n++] = item;
       else if (error != NULL && *error != NULL)
         return NULL;
     }
+  g_array_set_size (items, n);
 
-  g_clear_pointer (&ids, g_ptr_array_unref);
+  g_clear_pointer (&nodes, g_ptr_array_unref);
   drop_sources (self);
-  /* the table is not read again: it goes with @self, once the bytes are
-   * handed over */
+  /* The table is not read again: it goes too, one block freed at once,
+   * rather than alive with the document */
+  g_clear_pointer (&self->compacted, compacted_table_free);
 
   return g_steal_pointer (&items);
 }
@@ -874,7 +1027,7 @@ read_back_texts (PpMergedGraph  *self,
 }
 
 /* The compacted document in @arena, its node objects in @nodes (@items,
- * their values, or an empty object standing for each text) */
+ * their values, or one empty object standing for every text) */
 static PpJsonValue *
 compacted_document (PpMergedGraph  *self,
                     PpJsonArena    *arena,
@@ -882,6 +1035,9 @@ compacted_document (PpMergedGraph  *self,
                     PpJsonValue   **nodes,
                     GError        **error)
 {
+  /* the one object standing for every text: compaction only counts the
+   * nodes */
+  PpJsonValue *text_node = pp_json_value_new_object (arena, 0);
   PpJsonValue *compacted;
 
   *nodes = pp_json_value_new_array (arena, items->len);
@@ -889,8 +1045,7 @@ compacted_document (PpMergedGraph  *self,
     {
       CompactedItem *item = &g_array_index (items, CompactedItem, i);
 
-      pp_json_array_append (arena, *nodes, item->value != NULL ? item->value :
-                                           pp_json_value_new_object (arena, 0));
+      pp_json_array_append (arena, *nodes, item->value != NULL ? item->value : text_node);
     }
 
   compacted = pp_jsonld_compactor_finish_value (self->compactor, arena, *nodes, error);

@@ -280,6 +280,65 @@ test_compacted_as_flattened (void)
   g_assert_cmpuint (pp_test_count_occurrences (text, "\"type\": \"Person\""), ==, 2);
 }
 
+/* Many segments, each with a person of her own, minted an identifier
+ * from her name and renamed to it at the end, and a place they share,
+ * merged at the end with the people referring to it; now and then an
+ * IRI described again, and a person named as another, with an @index,
+ * left apart: the nodes compacted ahead, the many moved under their new
+ * identifier,
+ * make the document compacting the flattened graph gives, as a tree and
+ * as bytes, indented or not */
+static void
+test_compacted_many_renamed (void)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(PpMergedGraph) as_tree = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < 300; i++)
+    {
+      if (i % 50 == 7)
+        g_ptr_array_add (texts, g_strdup_printf ("{\"@context\": \"https://schema.org\","
+                                                 " \"@id\": \"https://example.org/thing\","
+                                                 " \"@type\": \"Product\", \"name\": \"Thing %u\"}", i));
+      else if (i % 100 == 42)
+        g_ptr_array_add (texts, g_strdup ("{\"@context\": \"https://schema.org\","
+                                          " \"@type\": \"Person\", \"name\": \"Grace Hopper1\","
+                                          " \"@index\": \"apart\"}"));
+      else
+        g_ptr_array_add (texts, g_strdup_printf ("{\"@context\": \"https://schema.org\","
+                                                 " \"@type\": \"Person\", \"name\": \"Grace Hopper%u\","
+                                                 " \"homeLocation\": {\"@type\": \"Place\","
+                                                 " \"name\": \"Boston\"}}", i));
+    }
+
+  as_tree = merged_graph_new_with (PP_OUTPUT_FORM_COMPACTED, (const char * const *) texts->pdata,
+                                   texts->len);
+  expected = compact_flattened ((const char * const *) texts->pdata, texts->len);
+  text = finish_as_text (as_tree);
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_cmpuint (pp_test_count_occurrences (text, "\"Boston\""), ==, 1);
+
+  for (guint pretty = 0; pretty < 2; pretty++)
+    {
+      g_autoptr(PpMergedGraph) as_bytes = merged_graph_new_with (PP_OUTPUT_FORM_COMPACTED,
+                                                                 (const char * const *) texts->pdata,
+                                                                 texts->len);
+      g_autoptr(JsonNode) tree = json_from_string (expected, NULL);
+      g_autofree char *expected_bytes = pp_jsonld_to_json (tree, pretty);
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(GError) error = NULL;
+      const char *data;
+      gsize length;
+
+      bytes = pp_merged_graph_finish_bytes (as_bytes, pretty, &error);
+      g_assert_no_error (error);
+      data = g_bytes_get_data (bytes, &length);
+      g_assert_cmpmem (data, length, expected_bytes, strlen (expected_bytes));
+    }
+}
+
 /* The nodes compacted ahead, kept as text until the end, give their
  * literals as compacting the flattened graph does, as a tree and as
  * bytes */
@@ -418,6 +477,8 @@ main (int   argc,
   g_test_add_func ("/merged-graph/add-value/expanded-as-given", test_add_value_expanded);
   g_test_add_func ("/merged-graph/compacted/as-compacting-flattened", test_compacted_as_flattened);
   g_test_add_func ("/merged-graph/compacted/literals-as-compacting-flattened", test_compacted_literals);
+  g_test_add_func ("/merged-graph/compacted/many-renamed-as-compacting-flattened",
+                   test_compacted_many_renamed);
   g_test_add_func ("/merged-graph/entities/joined", test_entities_joined);
   g_test_add_func ("/merged-graph/entities/shared-name-by-type", test_entities_shared_name);
   g_test_add_data_func ("/merged-graph/entities/counted-after-finish/compacted",
