@@ -196,8 +196,8 @@ pp_entity_resolver_find_candidates (PpEntityResolver *self)
     }
   g_array_set_size (self->candidate_roots, n);
 
-  return pp_merge_candidates_find_flat (self->candidate_index, entities, n,
-                                        (const char * const *) keys->pdata, key_ends);
+  return pp_merge_candidates_find (self->candidate_index, entities, n,
+                                   (const char * const *) keys->pdata, key_ends);
 }
 
 /**
@@ -241,67 +241,31 @@ pp_entity_resolver_confirm (PpEntityResolver      *self,
 }
 
 /**
- * pp_entity_resolver_merge_listed:
- * @self: a resolver
- * @changed: (element-type utf8): an array for the identifiers of the
- *   nodes whose output may have changed
- * @renamed: (nullable) (element-type utf8): an array for the nodes that
- *   only change their identifier, or %NULL
- *
- * pp_entity_resolver_merge(), with the results listed in arrays rather
- * than put in tables: @changed gets the identifiers that
- * pp_entity_resolver_merge() returns, some maybe more than once, and
- * @renamed the pairs it puts in its table, each old identifier followed
- * by the new one. Cheaper for a caller that only goes through them once:
- * the nodes of a large document that change are many. The strings are
- * the resolver's, interned, alive as long as it is.
- */
-void
-pp_entity_resolver_merge_listed (PpEntityResolver *self,
-                                 GPtrArray        *changed,
-                                 GPtrArray        *renamed)
-{
-  g_clear_pointer (&self->candidate_index, pp_merge_candidate_index_free);
-
-  merge_groups (self, changed, renamed);
-}
-
-/**
  * pp_entity_resolver_merge:
  * @self: a resolver
- * @renamed: (nullable) (element-type utf8 utf8): a table for the nodes
- *   that only change their identifier, or %NULL; it gets strings of the
- *   resolver's, alive as long as it is, and frees none
+ * @changed: (element-type utf8): an array for the identifiers of the
+ *   nodes whose output may have changed: the nodes merged, the nodes they
+ *   were merged into, and the nodes that refer to them, some maybe more
+ *   than once
+ * @renamed: (nullable) (element-type utf8): an array for the nodes that
+ *   only change their identifier, or %NULL
  *
  * Merges the nodes of every group into one, under the group's IRI or
  * minted identifier. The nodes that are a group of their own, get a
  * minted identifier, and refer to no node that changes, keep what they
- * say: @renamed gets their old identifier → their new one, so that what
- * was made of them can be kept. The index of the name keys goes first:
- * no candidate can be found after.
- *
- * Returns: (transfer container) (element-type utf8): the identifiers of
- *   the nodes whose output may have changed: the nodes merged, the nodes
- *   they were merged into, and the nodes that refer to them, as a set of
- *   the resolver's strings by pointer (to iterate, not to look up); the
- *   strings are alive as long as the resolver is
+ * say: @renamed gets their old identifier, then their new one, so that
+ * what was made of them can be kept. The results are listed in arrays, not
+ * put in tables: the nodes of a large document that change are many, and
+ * the caller goes through them once. The strings are the resolver's,
+ * interned, alive as long as it is. The index of the name keys goes
+ * first: no candidate can be found after.
  */
-GHashTable *
+void
 pp_entity_resolver_merge (PpEntityResolver *self,
-                          GHashTable       *renamed)
+                          GPtrArray        *changed,
+                          GPtrArray        *renamed)
 {
-  g_autoptr(GPtrArray) changed_list = g_ptr_array_new ();
-  g_autoptr(GPtrArray) renamed_list = g_ptr_array_new ();
-  /* the identifiers are the resolver's, interned: equal identifiers,
-   * equal pointers */
-  GHashTable *changed = g_hash_table_new (NULL, NULL);
+  g_clear_pointer (&self->candidate_index, pp_merge_candidate_index_free);
 
-  pp_entity_resolver_merge_listed (self, changed_list, renamed != NULL ? renamed_list : NULL);
-
-  for (guint i = 0; i < changed_list->len; i++)
-    g_hash_table_add (changed, changed_list->pdata[i]);
-  for (guint i = 0; i < renamed_list->len; i += 2)
-    g_hash_table_insert (renamed, renamed_list->pdata[i], renamed_list->pdata[i + 1]);
-
-  return changed;
+  merge_groups (self, changed, renamed);
 }

@@ -34,9 +34,7 @@ void              pp_entity_resolver_group           (PpEntityResolver      *res
 GPtrArray        *pp_entity_resolver_find_candidates (PpEntityResolver      *resolver);
 void              pp_entity_resolver_confirm         (PpEntityResolver      *resolver,
                                                       PpMergeCandidateGroup *group);
-GHashTable       *pp_entity_resolver_merge           (PpEntityResolver      *resolver,
-                                                      GHashTable            *renamed);
-void              pp_entity_resolver_merge_listed    (PpEntityResolver      *resolver,
+void              pp_entity_resolver_merge           (PpEntityResolver      *resolver,
                                                       GPtrArray             *changed,
                                                       GPtrArray             *renamed);
 

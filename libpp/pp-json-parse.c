@@ -761,21 +761,9 @@ build_string (Scanner *s,
 {
   gsize len;
   const char *str = string_content (s, start, &len);
-  PpJsonValue *value;
-  char *copy;
 
   /* the value and its characters in one block of the arena */
-  value = pp_json_arena_alloc (s->builder->arena, sizeof (PpJsonValue) + len + 1);
-  copy = (char *) (value + 1);
-  memcpy (copy, str, len);
-  copy[len] = '\0';
-
-  value->type = PP_JSON_TYPE_STRING;
-  value->n = 0;
-  value->cap = 0;
-  value->u.string.str = copy;
-  value->u.string.len = len;
-  return value;
+  return pp_json_value_new_string_len (s->builder->arena, str, len);
 }
 
 /* A mask of the first @n bytes (0 to 8) of a word loaded from memory */

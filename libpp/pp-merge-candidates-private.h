@@ -32,8 +32,6 @@ typedef struct
   const char *id;              /* the identifier its node gets */
   const char *name;            /* its name, as written */
   const char *family;          /* its type family (pp_schema_types_get_family()) */
-  GPtrArray *keys;             /* (element-type utf8): its name keys;
-                                * unread by pp_merge_candidates_find_flat() */
   gboolean has_iri;            /* its node has an IRI of its author's */
 } PpMergeCandidateEntity;
 
@@ -67,12 +65,9 @@ void                   pp_merge_candidate_index_add  (PpMergeCandidateIndex *ind
 
 GPtrArray             *pp_merge_candidates_find   (PpMergeCandidateIndex        *index,
                                                    const PpMergeCandidateEntity *entities,
-                                                   guint                         n_entities);
-GPtrArray             *pp_merge_candidates_find_flat (PpMergeCandidateIndex        *index,
-                                                      const PpMergeCandidateEntity *entities,
-                                                      guint                         n_entities,
-                                                      const char * const           *keys,
-                                                      const guint                  *key_ends);
+                                                   guint                         n_entities,
+                                                   const char * const           *keys,
+                                                   const guint                  *key_ends);
 
 PpMergeCandidateGroup *pp_merge_candidate_group_ref   (PpMergeCandidateGroup *group);
 void                   pp_merge_candidate_group_unref (PpMergeCandidateGroup *group);

@@ -1222,30 +1222,31 @@ pp_merge_candidate_index_add (PpMergeCandidateIndex *index,
 }
 
 /**
- * pp_merge_candidates_find_flat:
+ * pp_merge_candidates_find:
  * @index: the index of the name keys; the entities' keys that it lacks
  *   are added to it
- * @entities: (array length=n_entities): the entities as the rules left
- *   them; their @keys are not read
+ * @entities: (array length=n_entities): the entities as the rules left them
  * @n_entities: how many
- * @keys: the entities' name keys, one entity's after the other's
+ * @keys: the entities' name keys, one entity's after the other's, in one
+ *   array: a caller with thousands of entities, most with one key, makes
+ *   two allocations rather than two per entity
  * @key_ends: (array length=n_entities): where the keys of each entity end
  *   in @keys: those of entity i are from @key_ends[i - 1] (0 for the
  *   first) to @key_ends[i]
  *
- * pp_merge_candidates_find() with the keys in one array rather than an
- * array per entity: a caller with thousands of entities, most with one
- * key, makes two allocations rather than two per entity.
+ * Finds the groups of entities that the rules left apart but that look
+ * alike.
  *
- * Returns: (transfer full) (element-type PpMergeCandidateGroup): as
- *   pp_merge_candidates_find()
+ * Returns: (transfer full) (element-type PpMergeCandidateGroup): the
+ *   groups, undecided, by their first node's identifier; each group's
+ *   nodes by identifier
  */
 GPtrArray *
-pp_merge_candidates_find_flat (PpMergeCandidateIndex        *index,
-                               const PpMergeCandidateEntity *entities,
-                               guint                         n_entities,
-                               const char * const           *keys,
-                               const guint                  *key_ends)
+pp_merge_candidates_find (PpMergeCandidateIndex        *index,
+                          const PpMergeCandidateEntity *entities,
+                          guint                         n_entities,
+                          const char * const           *keys,
+                          const guint                  *key_ends)
 {
   Finder self = { entities, n_entities, index, NULL, NULL };
   GPtrArray *groups;
@@ -1286,40 +1287,6 @@ pp_merge_candidates_find_flat (PpMergeCandidateIndex        *index,
   g_hash_table_unref (self.pairs);
 
   return groups;
-}
-
-/**
- * pp_merge_candidates_find:
- * @index: the index of the name keys; the entities' keys that it lacks
- *   are added to it
- * @entities: (array length=n_entities): the entities as the rules left them
- * @n_entities: how many
- *
- * Finds the groups of entities that the rules left apart but that look
- * alike.
- *
- * Returns: (transfer full) (element-type PpMergeCandidateGroup): the
- *   groups, undecided, by their first node's identifier; each group's
- *   nodes by identifier
- */
-GPtrArray *
-pp_merge_candidates_find (PpMergeCandidateIndex        *index,
-                          const PpMergeCandidateEntity *entities,
-                          guint                         n_entities)
-{
-  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
-  g_autofree guint *key_ends = g_new (guint, MAX (n_entities, 1));
-
-  for (guint i = 0; i < n_entities; i++)
-    {
-      if (entities[i].keys != NULL)
-        for (guint k = 0; k < entities[i].keys->len; k++)
-          g_ptr_array_add (keys, entities[i].keys->pdata[k]);
-      key_ends[i] = keys->len;
-    }
-
-  return pp_merge_candidates_find_flat (index, entities, n_entities,
-                                        (const char * const *) keys->pdata, key_ends);
 }
 
 PpMergeCandidateGroup *

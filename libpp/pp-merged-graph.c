@@ -919,7 +919,7 @@ resolve_entities (PpMergedGraph *self)
   for (guint i = 0; i < self->candidates->len; i++)
     pp_entity_resolver_confirm (resolver, self->candidates->pdata[i]);
   start = g_get_monotonic_time ();
-  pp_entity_resolver_merge_listed (resolver, changed, self->compactor != NULL ? renamed : NULL);
+  pp_entity_resolver_merge (resolver, changed, self->compactor != NULL ? renamed : NULL);
   g_debug ("Merged the nodes of the groups in %.1f ms", (g_get_monotonic_time () - start) / 1000.0);
 
   if (self->compactor != NULL)

@@ -10,6 +10,25 @@
 
 #include "pp-merge-candidates-private.h"
 
+/* pp_merge_candidates_find() of @entities, each with one name key: its
+ * name */
+static GPtrArray *
+find_candidates (PpMergeCandidateIndex        *index,
+                 const PpMergeCandidateEntity *entities,
+                 guint                         n_entities)
+{
+  g_autofree const char **keys = g_new (const char *, MAX (n_entities, 1));
+  g_autofree guint *key_ends = g_new (guint, MAX (n_entities, 1));
+
+  for (guint i = 0; i < n_entities; i++)
+    {
+      keys[i] = entities[i].name;
+      key_ends[i] = i + 1;
+    }
+
+  return pp_merge_candidates_find (index, entities, n_entities, keys, key_ends);
+}
+
 /* Whether entities named by keys @a and @b, of one family, are found to be
  * candidates by edit distance, whichever comes first, through an index fed
  * beforehand or by the search itself */
@@ -24,23 +43,19 @@ edit_distance_pair (const char *a,
       g_autoptr(PpMergeCandidateIndex) index = pp_merge_candidate_index_new ();
       const char *first = round % 2 == 0 ? a : b;
       const char *second = round % 2 == 0 ? b : a;
-      g_autoptr(GPtrArray) keys_first = g_ptr_array_new ();
-      g_autoptr(GPtrArray) keys_second = g_ptr_array_new ();
       g_autoptr(GPtrArray) groups = NULL;
       PpMergeCandidateEntity entities[2] = {
-        { "urn:test:first", first, "Person", keys_first, FALSE },
-        { "urn:test:second", second, "Person", keys_second, FALSE },
+        { "urn:test:first", first, "Person", FALSE },
+        { "urn:test:second", second, "Person", FALSE },
       };
       gboolean paired_now;
 
-      g_ptr_array_add (keys_first, (gpointer) first);
-      g_ptr_array_add (keys_second, (gpointer) second);
       if (round >= 2)
         {
           pp_merge_candidate_index_add (index, second);
           pp_merge_candidate_index_add (index, first);
         }
-      groups = pp_merge_candidates_find (index, entities, G_N_ELEMENTS (entities));
+      groups = find_candidates (index, entities, G_N_ELEMENTS (entities));
 
       g_assert_cmpuint (groups->len, <=, 1);
       paired_now = groups->len == 1;
@@ -232,7 +247,6 @@ test_groups (void)
   const char * const families[] = { "Person", "Person", "Person", "Place", "Person", "Person" };
   const gboolean has_iri[] = { TRUE, TRUE, FALSE, FALSE, TRUE, FALSE };
   g_autoptr(PpMergeCandidateIndex) index = pp_merge_candidate_index_new ();
-  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   PpMergeCandidateEntity entities[G_N_ELEMENTS (names)];
   g_autoptr(GPtrArray) groups = NULL;
@@ -240,17 +254,13 @@ test_groups (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      GPtrArray *entity_keys = g_ptr_array_new ();
-
-      g_ptr_array_add (entity_keys, (gpointer) names[i]);
-      g_ptr_array_add (keys, entity_keys);
       g_ptr_array_add (ids, g_strdup_printf ("urn:test:%u", i));
       entities[i] = (PpMergeCandidateEntity) {
-        ids->pdata[i], names[i], families[i], entity_keys, has_iri[i],
+        ids->pdata[i], names[i], families[i], has_iri[i],
       };
     }
 
-  groups = pp_merge_candidates_find (index, entities, G_N_ELEMENTS (entities));
+  groups = find_candidates (index, entities, G_N_ELEMENTS (entities));
   g_assert_cmpuint (groups->len, ==, 1);
   group = groups->pdata[0];
   g_assert_cmpint (group->reason, ==, PP_MERGE_REASON_EDIT_DISTANCE);
@@ -266,19 +276,15 @@ pair_reason (const char *a,
              const char *b)
 {
   g_autoptr(PpMergeCandidateIndex) index = pp_merge_candidate_index_new ();
-  g_autoptr(GPtrArray) keys_a = g_ptr_array_new ();
-  g_autoptr(GPtrArray) keys_b = g_ptr_array_new ();
   g_autoptr(GPtrArray) groups = NULL;
   PpMergeCandidateEntity entities[2] = {
-    { "urn:test:a", a, "Organization", keys_a, FALSE },
-    { "urn:test:b", b, "Organization", keys_b, FALSE },
+    { "urn:test:a", a, "Organization", FALSE },
+    { "urn:test:b", b, "Organization", FALSE },
   };
 
-  g_ptr_array_add (keys_a, (gpointer) a);
-  g_ptr_array_add (keys_b, (gpointer) b);
   pp_merge_candidate_index_add (index, a);
   pp_merge_candidate_index_add (index, b);
-  groups = pp_merge_candidates_find (index, entities, G_N_ELEMENTS (entities));
+  groups = find_candidates (index, entities, G_N_ELEMENTS (entities));
   g_assert_cmpuint (groups->len, <=, 1);
 
   return groups->len == 1 ? (int) ((PpMergeCandidateGroup *) groups->pdata[0])->reason : -1;
@@ -485,7 +491,6 @@ find_groups_text (GPtrArray   *names,
 {
   g_autoptr(PpMergeCandidateIndex) index = pp_merge_candidate_index_new ();
   g_autofree PpMergeCandidateEntity *entities = g_new0 (PpMergeCandidateEntity, names->len);
-  g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) groups = NULL;
   g_autoptr(JsonNode) json = NULL;
@@ -495,16 +500,13 @@ find_groups_text (GPtrArray   *names,
 
   for (guint i = 0; i < names->len; i++)
     {
-      GPtrArray *entity_keys = g_ptr_array_new ();
       char *id = g_strdup_printf ("urn:test:%04u", order[i]);
 
-      g_ptr_array_add (entity_keys, names->pdata[order[i]]);
-      g_ptr_array_add (keys, entity_keys);
       g_ptr_array_add (ids, id);
-      entities[i] = (PpMergeCandidateEntity) { id, names->pdata[order[i]], "Thing", entity_keys, FALSE };
+      entities[i] = (PpMergeCandidateEntity) { id, names->pdata[order[i]], "Thing", FALSE };
     }
 
-  groups = pp_merge_candidates_find (index, entities, names->len);
+  groups = find_candidates (index, entities, names->len);
   for (guint g = 0; g < groups->len; g++)
     g_assert_cmpint (((PpMergeCandidateGroup *) groups->pdata[g])->reason, ==,
                      PP_MERGE_REASON_EDIT_DISTANCE);
@@ -624,8 +626,6 @@ test_random_pairs (void)
 {
   g_autoptr(GPtrArray) names = random_names (120);
   g_autoptr(PpMergeCandidateIndex) index = pp_merge_candidate_index_new ();
-  g_autoptr(GPtrArray) keys_a = g_ptr_array_new ();
-  g_autoptr(GPtrArray) keys_b = g_ptr_array_new ();
   guint n = names->len;
   guint n_paired = 0;
   g_autofree guint *order = g_new (guint, n);
@@ -636,21 +636,17 @@ test_random_pairs (void)
   for (guint i = 0; i < n; i++)
     pp_merge_candidate_index_add (index, names->pdata[order[i]]);
 
-  g_ptr_array_set_size (keys_a, 1);
-  g_ptr_array_set_size (keys_b, 1);
   for (guint i = 0; i < n; i++)
     for (guint j = i + 1; j < n; j++)
       {
         PpMergeCandidateEntity entities[2] = {
-          { "urn:test:a", names->pdata[i], "Thing", keys_a, FALSE },
-          { "urn:test:b", names->pdata[j], "Thing", keys_b, FALSE },
+          { "urn:test:a", names->pdata[i], "Thing", FALSE },
+          { "urn:test:b", names->pdata[j], "Thing", FALSE },
         };
         g_autoptr(GPtrArray) groups = NULL;
         gboolean expected = expected_pair (names->pdata[i], names->pdata[j]);
 
-        keys_a->pdata[0] = names->pdata[i];
-        keys_b->pdata[0] = names->pdata[j];
-        groups = pp_merge_candidates_find (index, entities, 2);
+        groups = find_candidates (index, entities, 2);
         if ((groups->len == 1) != expected)
           g_error ("“%s” and “%s”: %s expected", (const char *) names->pdata[i],
                    (const char *) names->pdata[j], expected ? "a pair" : "no pair");
@@ -715,18 +711,14 @@ assert_pair_as_defined (const char *a,
                         const char *b)
 {
   g_autoptr(PpMergeCandidateIndex) index = pp_merge_candidate_index_new ();
-  g_autoptr(GPtrArray) keys_a = g_ptr_array_new ();
-  g_autoptr(GPtrArray) keys_b = g_ptr_array_new ();
   PpMergeCandidateEntity entities[2] = {
-    { "urn:test:a", a, "Thing", keys_a, FALSE },
-    { "urn:test:b", b, "Thing", keys_b, FALSE },
+    { "urn:test:a", a, "Thing", FALSE },
+    { "urn:test:b", b, "Thing", FALSE },
   };
   g_autoptr(GPtrArray) groups = NULL;
   gboolean expected = expected_pair (a, b);
 
-  g_ptr_array_add (keys_a, (gpointer) a);
-  g_ptr_array_add (keys_b, (gpointer) b);
-  groups = pp_merge_candidates_find (index, entities, 2);
+  groups = find_candidates (index, entities, 2);
   if ((groups->len == 1) != expected)
     g_error ("“%s” and “%s”: %s expected", a, b, expected ? "a pair" : "no pair");
 }
