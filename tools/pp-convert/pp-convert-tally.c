@@ -10,13 +10,17 @@
 #include "pp-convert-tally.h"
 
 /* While a document is converted, the tally keeps, from the processor's
- * signals, which segments were done and which failed for good. When the
- * run is interrupted, what is left is the segments neither done nor
- * failed: the tally lists them, and, when the run was stopped before any
- * segment was converted and so gave no graph, makes the graph of none,
- * as the processor's own reconciler would have made it. The graphs of the
- * segments done are the run's to keep: a run stopped at once
- * (pp_processor_stop_now()) still completes with them.
+ * segment-failed signal, which segments were not converted: the processor
+ * reports each segment it does not convert, stopped before its request or
+ * aborted in flight, as failed with %PP_PROCESSOR_ERROR_STOPPED, before
+ * the run completes. When the run is interrupted, the tally lists them,
+ * and, when the run was stopped before any segment was converted and so
+ * gave no graph, makes the graph of none, as the processor's own
+ * reconciler would have made it. The graphs of the segments done are the
+ * run's to keep: a run stopped at once (pp_processor_stop_now()) still
+ * completes with them. The segments done are not listened to: a signal
+ * for each would wake the main context for every answer, for a list that
+ * only an interrupted run needs.
  *
  * How many segments the document makes is asked of the segmenter only
  * then: splitting the document is the run's first work, and splitting it
@@ -24,9 +28,8 @@
 
 typedef enum
 {
-  SEGMENT_MISSING,
-  SEGMENT_DONE,
-  SEGMENT_FAILED,
+  SEGMENT_ACCOUNTED,           /* converted, or failed for good */
+  SEGMENT_NOT_CONVERTED,
 } SegmentState;
 
 struct _Tally
@@ -87,7 +90,7 @@ tally_grow (Tally *tally,
     return;
 
   g_byte_array_set_size (tally->states, n_segments);
-  memset (tally->states->data + before, SEGMENT_MISSING, n_segments - before);
+  memset (tally->states->data + before, SEGMENT_ACCOUNTED, n_segments - before);
 }
 
 /* How many segments the document makes: counted the first time it is
@@ -108,11 +111,10 @@ tally_get_n_segments (Tally *tally)
   return tally->n_segments;
 }
 
-/* Records that @segment became @state, unless something did before */
-static void
-tally_set_state (Tally        *tally,
-                 PpSegment    *segment,
-                 SegmentState  state)
+/* @segment was not converted: stopped, or aborted in flight */
+void
+tally_add_not_converted (Tally     *tally,
+                         PpSegment *segment)
 {
   guint index = pp_segment_get_index (segment);
 
@@ -122,31 +124,14 @@ tally_set_state (Tally        *tally,
     return;
 
   tally_grow (tally, index + 1);
-  if (tally->states->data[index] == SEGMENT_MISSING)
-    tally->states->data[index] = state;
-}
-
-/* @segment was converted */
-void
-tally_add_done (Tally     *tally,
-                PpSegment *segment)
-{
-  tally_set_state (tally, segment, SEGMENT_DONE);
-}
-
-/* @segment failed for good: it is not missing */
-void
-tally_add_failed (Tally     *tally,
-                  PpSegment *segment)
-{
-  tally_set_state (tally, segment, SEGMENT_FAILED);
+  tally->states->data[index] = SEGMENT_NOT_CONVERTED;
 }
 
 static gboolean
 is_missing (Tally *tally,
             guint  index)
 {
-  return tally->states->data[index] == SEGMENT_MISSING;
+  return tally->states->data[index] == SEGMENT_NOT_CONVERTED;
 }
 
 guint

@@ -19,9 +19,7 @@ typedef void (*TallyMergedFunc) (JsonNode *graph,
 Tally *tally_new               (PpSegmenter     *segmenter,
                                 PpDocument      *document);
 void   tally_free              (Tally           *tally);
-void   tally_add_done          (Tally           *tally,
-                                PpSegment       *segment);
-void   tally_add_failed        (Tally           *tally,
+void   tally_add_not_converted (Tally           *tally,
                                 PpSegment       *segment);
 guint  tally_get_n_missing     (Tally           *tally);
 char  *tally_describe_missing  (Tally           *tally);

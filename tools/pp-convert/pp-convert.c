@@ -288,15 +288,6 @@ current_document (Job *job)
   return job->documents->pdata[job->next - 1];
 }
 
-static void
-on_segment_done (PpProcessor *processor,
-                 PpSegment   *segment,
-                 GBytes      *jsonld,
-                 Job         *job)
-{
-  tally_add_done (job->tally, segment);
-}
-
 /* Failures are reported one by one up to this many, then counted */
 #define MAX_REPORTED_FAILURES 10
 
@@ -309,9 +300,11 @@ on_segment_failed (PpProcessor  *processor,
   /* Listed together at the end; an error that stopped every run, such as
    * refused credentials, is the run's error, reported once */
   if (is_not_converted_error (error) || pp_llm_error_is_fatal (error))
-    return;
+    {
+      tally_add_not_converted (job->tally, segment);
+      return;
+    }
 
-  tally_add_failed (job->tally, segment);
   job->segments_failed++;
   if (job->segments_failed <= MAX_REPORTED_FAILURES || job->verbose)
     print_error ("%s: segment %u: %s", pp_document_get_name (current_document (job)),
@@ -1226,8 +1219,6 @@ main (int   argc,
   job.provenance = !opt_no_provenance;
   job.verbose = opt_verbose;
 
-  /* The segments done, as text: no tree is built for the tally */
-  g_signal_connect (processor, "segment-done-bytes", G_CALLBACK (on_segment_done), &job);
   g_signal_connect (processor, "segment-failed", G_CALLBACK (on_segment_failed), &job);
   if (merger != NULL)
     g_signal_connect (merger, "finished", G_CALLBACK (on_merged), &job);
