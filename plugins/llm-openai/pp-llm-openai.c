@@ -118,6 +118,7 @@ struct _PpLlmOpenai
   char *base_url_display;     /* the base URL without user information */
   char *authorization;        /* "Bearer <key>", or NULL without a key */
   SoupSession *session;
+  GMainContext *session_context;     /* the session's own, never iterated */
   PpLlmOpenaiDeadlines *deadlines;   /* NULL without a timeout */
 
   /* thread-safe: which response formats the server takes, as learnt from
@@ -1043,17 +1044,24 @@ pp_llm_openai_initable_init (GInitable     *initable,
   if (self->api_key != NULL)
     self->authorization = g_strconcat ("Bearer ", self->api_key, NULL);
 
-  /* No idle timeout: libsoup would arm a timer on the main context the
-   * client was made in each time a connection falls idle, and so wake that
-   * thread (often an application's UI thread) twice for every request. An
-   * idle connection stays open until the server closes it, and a closed
-   * one is noticed before it is used again. */
+  /* Requests are sent from the threads that ask, never from a main loop:
+   * the session is made in a context of its own, which nothing iterates.
+   * libsoup attaches a source for each connection to the context its
+   * session was made in, and the application's main loop (often its UI
+   * thread) would look at every one of them on each of its iterations.
+   *
+   * No idle timeout: libsoup would arm that source each time a connection
+   * falls idle. An idle connection stays open until the server closes it,
+   * and a closed one is noticed before it is used again. */
+  self->session_context = g_main_context_new ();
+  g_main_context_push_thread_default (self->session_context);
   self->session = soup_session_new_with_options ("max-conns", self->max_connections,
                                                  "max-conns-per-host", self->max_connections,
                                                  "timeout", self->timeout,
                                                  "idle-timeout", 0,
                                                  "user-agent", self->user_agent,
                                                  NULL);
+  g_main_context_pop_thread_default (self->session_context);
 
   /* A server on this machine (llama.cpp, Ollama, LM Studio…) is never
    * reached through a proxy, as GNOME's default ignore-hosts say; asking
@@ -1116,6 +1124,7 @@ pp_llm_openai_finalize (GObject *object)
   PpLlmOpenai *self = PP_LLM_OPENAI (object);
 
   g_clear_object (&self->session);
+  g_clear_pointer (&self->session_context, g_main_context_unref);
   g_clear_pointer (&self->deadlines, pp_llm_openai_deadlines_free);
   g_clear_pointer (&self->formats, pp_llm_openai_formats_free);
   g_clear_pointer (&self->bodies, pp_llm_openai_bodies_free);

@@ -1442,9 +1442,23 @@ test_concurrent (void)
   g_assert_cmpuint (pp_test_server_get_connection_count (server), <=, N_THREADS);
 }
 
+/* The identifier of a source attached to @context and destroyed at once:
+ * a context numbers its sources in the order they are attached */
+static guint
+attach_marker (GMainContext *context)
+{
+  g_autoptr(GSource) marker = g_idle_source_new ();
+  guint id = g_source_attach (marker, context);
+
+  g_source_destroy (marker);
+
+  return id;
+}
+
 /* Requests made from other threads leave nothing to do on the main
  * context the client was made in: no source falls due there, not even
- * later (a timer would wake that thread up) */
+ * later (a timer would wake that thread up), and none is even attached
+ * there (its main loop would look at each on every iteration) */
 static void
 test_main_context_untouched (void)
 {
@@ -1455,7 +1469,9 @@ test_main_context_untouched (void)
   GPollFD fds[16];
   int priority = 0;
   int timeout = 0;
+  guint first_marker;
 
+  first_marker = attach_marker (context);
   g_main_context_push_thread_default (context);
   client = create_client_for (server);
   g_main_context_pop_thread_default (context);
@@ -1471,6 +1487,8 @@ test_main_context_untouched (void)
   g_main_context_query (context, G_MAXINT, &timeout, fds, G_N_ELEMENTS (fds));
   g_main_context_release (context);
   g_assert_cmpint (timeout, ==, -1);
+
+  g_assert_cmpuint (attach_marker (context), ==, first_marker + 1);
 }
 
 #define N_LIMITED 4
