@@ -143,9 +143,12 @@ module_entry_get_filename (ModuleEntry *entry)
 }
 
 /* Calls the load function of @entry's module, once, so that it registers
- * its implementations; with load_lock held */
+ * its implementations; with load_lock held. The module is unloaded then,
+ * unless it is loaded for good (@resident): for an implementation that is
+ * about to be used, whose classes would load it again at once. */
 static gboolean
-module_entry_load_locked (ModuleEntry *entry)
+module_entry_load_locked (ModuleEntry *entry,
+                          gboolean     resident)
 {
   g_autoptr(GPtrArray) missing = g_ptr_array_new ();
 
@@ -159,7 +162,8 @@ module_entry_load_locked (ModuleEntry *entry)
   if (!entry->loaded)
     return FALSE;
 
-  g_type_module_unuse (G_TYPE_MODULE (entry->module));
+  if (!resident)
+    g_type_module_unuse (G_TYPE_MODULE (entry->module));
   g_debug ("Loaded plugin module %s", module_entry_get_filename (entry));
 
   g_mutex_lock (&registry_lock);
@@ -184,8 +188,10 @@ module_entry_load_locked (ModuleEntry *entry)
   return TRUE;
 }
 
-/* The type of @extension, loading its plugin module if need be;
- * G_TYPE_INVALID if the module could not register it */
+/* The type of @extension, loading its plugin module for good if need be:
+ * the type is asked for to be used, and a module loaded only to register
+ * it would be loaded again by the first reference on its class.
+ * G_TYPE_INVALID if the module could not register it. */
 static GType
 extension_ensure_type (PpExtension *extension)
 {
@@ -199,7 +205,7 @@ extension_ensure_type (PpExtension *extension)
     return type;
 
   g_rec_mutex_lock (&load_lock);
-  module_entry_load_locked (extension->module);
+  module_entry_load_locked (extension->module, TRUE);
   g_rec_mutex_unlock (&load_lock);
 
   g_mutex_lock (&registry_lock);
@@ -625,7 +631,7 @@ pp_registry_load_directory (const char *directory)
       if (cached != NULL)
         register_from_cache (entry, cached);
       else
-        module_entry_load_locked (entry);
+        module_entry_load_locked (entry, FALSE);
     }
   g_rec_mutex_unlock (&load_lock);
 }
@@ -723,7 +729,7 @@ pp_registry_write_cache (const char  *directory,
 
       if (entry == NULL)
         entry = add_module_entry_locked (filename, basename);
-      if (module_entry_load_locked (entry))
+      if (module_entry_load_locked (entry, FALSE))
         add_to_cache_locked (cache, basename, entry);
     }
   g_rec_mutex_unlock (&load_lock);
