@@ -234,7 +234,7 @@ mint_id (Resolver   *self,
  *   minted identifiers
  * @mint_ids: whether to give the entities without an IRI a minted one
  *
- * Sets how identifiers are minted, for pp_entity_resolver_dup_provisional_id()
+ * Sets how identifiers are minted, for pp_entity_resolver_get_provisional_id()
  * as the nodes arrive; pp_entity_resolver_group() sets it again.
  */
 void
@@ -259,9 +259,13 @@ pp_entity_resolver_set_minting (PpEntityResolver *self,
 }
 
 /**
- * pp_entity_resolver_dup_provisional_id:
+ * pp_entity_resolver_get_provisional_id:
  * @self: a resolver, not grouped yet
  * @id: the identifier of a node added
+ * @joined: (out): whether the node is, as the nodes added so far have it,
+ *   one entity with another node: it shares a provisional group, and will
+ *   most likely be merged in the end (a node left apart now may still be
+ *   joined by a short name or a confirmed candidate)
  *
  * The identifier the node @id gets if it stays an entity of its own, as
  * what was added so far describes it: minted from its family and name if
@@ -269,11 +273,13 @@ pp_entity_resolver_set_minting (PpEntityResolver *self,
  * with others, or whose minted identifier clashes with another's, get
  * another in the end.
  *
- * Returns: (transfer full): the identifier
+ * Returns: (transfer none): the identifier, @id or one the resolver owns;
+ *   @id for a node joined
  */
-char *
-pp_entity_resolver_dup_provisional_id (PpEntityResolver *self,
-                                       const char       *id)
+const char *
+pp_entity_resolver_get_provisional_id (PpEntityResolver *self,
+                                       const char       *id,
+                                       gboolean         *joined)
 {
   const char *interned;
   Entity *entity;
@@ -282,12 +288,14 @@ pp_entity_resolver_dup_provisional_id (PpEntityResolver *self,
 
   interned = pp_json_arena_lookup_interned (self->arena, id);
   entity = interned != NULL ? g_hash_table_lookup (self->by_id, interned) : NULL;
+  *joined = entity != NULL && entity->joined;
 
-  if (entity == NULL || !self->mint_ids || !entity->blank || entity->minted || !entity->described ||
-      entity->indexed || entity->family == NULL || entity->best_name == G_MAXUINT)
-    return g_strdup (id);
+  if (entity == NULL || entity->joined || !self->mint_ids || !entity->blank || entity->minted ||
+      !entity->described || entity->indexed || entity->family == NULL ||
+      entity->best_name == G_MAXUINT)
+    return id;
 
-  return g_strdup (entity_minted_form (self, entity));
+  return entity_minted_form (self, entity);
 }
 
 void
@@ -317,7 +325,7 @@ find_minted (Resolver    *self,
 }
 
 /* The first identifier minted from @family and @name that one of
- * @members made before (pp_entity_resolver_dup_provisional_id()), or
+ * @members made before (pp_entity_resolver_get_provisional_id()), or
  * NULL */
 static const char *
 find_minted_form (Resolver    *self,

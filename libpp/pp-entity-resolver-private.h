@@ -23,10 +23,9 @@ guint             pp_entity_resolver_get_n_entities  (PpEntityResolver      *res
 void              pp_entity_resolver_set_minting     (PpEntityResolver      *resolver,
                                                       const char            *document_iri,
                                                       gboolean               mint_ids);
-char             *pp_entity_resolver_dup_provisional_id (PpEntityResolver   *resolver,
-                                                         const char         *id);
-gboolean          pp_entity_resolver_is_joined       (PpEntityResolver      *resolver,
-                                                      const char            *id);
+const char       *pp_entity_resolver_get_provisional_id (PpEntityResolver   *resolver,
+                                                         const char         *id,
+                                                         gboolean           *joined);
 void              pp_entity_resolver_group           (PpEntityResolver      *resolver,
                                                       PpJsonldNodeMap       *map,
                                                       const char            *document_iri,

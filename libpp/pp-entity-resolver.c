@@ -875,29 +875,3 @@ pp_entity_resolver_get_n_entities (PpEntityResolver *self)
   return self->n_provisional;
 }
 
-/**
- * pp_entity_resolver_is_joined:
- * @self: a resolver, not grouped yet
- * @id: the identifier of a node
- *
- * Whether the node @id is, as the nodes added so far have it, one entity
- * with another node: it shares a provisional group, and will most likely
- * be merged in the end (a node left apart now may still be joined by a
- * short name or a confirmed candidate).
- *
- * Returns: %TRUE if the node @id shares its provisional group
- */
-gboolean
-pp_entity_resolver_is_joined (PpEntityResolver *self,
-                              const char       *id)
-{
-  const char *interned;
-  Entity *entity;
-
-  g_return_val_if_fail (self->entities == NULL, FALSE);
-
-  interned = pp_json_arena_lookup_interned (self->arena, id);
-  entity = interned != NULL ? g_hash_table_lookup (self->by_id, interned) : NULL;
-
-  return entity != NULL && entity->joined;
-}

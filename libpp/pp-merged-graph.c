@@ -46,7 +46,7 @@
  * segment that brings it is added, and that result is kept unless a later
  * segment, or entity resolution, touches the node again. A node is
  * compacted under the identifier it gets if it stays an entity of its own
- * (pp_entity_resolver_dup_provisional_id(): the one minted from its name),
+ * (pp_entity_resolver_get_provisional_id(): the one minted from its name),
  * so that entity resolution, which gives most entities such an identifier
  * and nothing else, leaves most nodes as they were compacted. The nodes
  * merged with others, the nodes that refer to them and those whose
@@ -56,8 +56,8 @@
  * its values; once the map and the resolver are gone, the texts are copied
  * into the output bytes (indented as they are copied when the output is),
  * or read back for a caller that asks for a tree. A node
- * that is one entity with another by the time it arrives
- * (pp_entity_resolver_is_joined()) is not compacted ahead: it is merged
+ * that is one entity with another by the time it arrives (joined, as
+ * pp_entity_resolver_get_provisional_id() says) is not compacted ahead: it is merged
  * in the end. Compacting a node of a flattened graph needs nothing but
  * the node and the context, so the document built from these pieces is
  * the one compacting the whole flattened graph gives. A graph with named
@@ -486,7 +486,8 @@ compact_ahead (PpMergedGraph   *self,
     {
       const char *id = g_ptr_array_index (ids, i);
       g_autoptr(GError) error = NULL;
-      g_autofree char *as_id = NULL;
+      const char *as_id;
+      gboolean joined;
       gsize len = strlen (id);
       guint hash = pp_json_string_hash (id, len);
       CompactedNode *node = compacted_table_lookup (self->compacted, id, hash);
@@ -502,12 +503,11 @@ compact_ahead (PpMergedGraph   *self,
 
       /* One entity with another node, merged with it at the end most
        * likely: compacted then */
-      if (pp_entity_resolver_is_joined (self->resolver, id))
+      as_id = pp_entity_resolver_get_provisional_id (self->resolver, id, &joined);
+      if (joined)
         continue;
-
-      as_id = pp_entity_resolver_dup_provisional_id (self->resolver, id);
-      if (g_str_equal (as_id, id))
-        g_clear_pointer (&as_id, g_free);
+      if (as_id == id || g_str_equal (as_id, id))
+        as_id = NULL;
       compacted = compact_node (self, scratch, scratch, id, as_id, &error);
       if (error != NULL)
         {
@@ -675,6 +675,28 @@ add_provenance (PpMergedGraph *self,
  * to the expanded graph in place. The map copies what it keeps (each
  * distinct value once), so @arena, which holds the answer as it came too,
  * can go as soon as the call returns. */
+/* "_:s<index>-", the prefix of the labels of the blank nodes of the
+ * segment @index, into @prefix: once per segment, without the cost of a
+ * formatted print */
+static void
+write_segment_prefix (char  *prefix,
+                      guint  index)
+{
+  char digits[10];
+  guint n = 0;
+
+  do
+    digits[n++] = (char) ('0' + index % 10);
+  while ((index /= 10) > 0);
+
+  memcpy (prefix, "_:s", 3);
+  prefix += 3;
+  while (n > 0)
+    *prefix++ = digits[--n];
+  *prefix++ = '-';
+  *prefix = '\0';
+}
+
 gboolean
 pp_merged_graph_add_value (PpMergedGraph  *self,
                            PpSegment      *segment,
@@ -689,7 +711,7 @@ pp_merged_graph_add_value (PpMergedGraph  *self,
   gboolean segment_ref = FALSE;
   gboolean added;
 
-  g_snprintf (prefix, sizeof prefix, "_:s%u-", pp_segment_get_index (segment));
+  write_segment_prefix (prefix, pp_segment_get_index (segment));
   if (!is_expanded)
     expanded = pp_jsonld_expand_value (arena, document, self->options, NULL, error);
   if (expanded == NULL)
