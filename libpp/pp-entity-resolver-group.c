@@ -37,16 +37,6 @@ pp_entity_resolver_unite (Resolver *self,
   return TRUE;
 }
 
-static int
-compare_guints (gconstpointer a,
-                gconstpointer b)
-{
-  guint x = *(const guint *) a;
-  guint y = *(const guint *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* Turns the entries of @bucket from slots into indexes (G_MAXUINT in
  * @index_of_slot for an entity left out), in order, and lists the
  * entities that have the key as a name; once grouped, when first needed */
@@ -72,7 +62,7 @@ bucket_settle (Bucket      *bucket,
     }
   bucket->n_entries = n;
   if (n > 1)
-    qsort (entries, n, sizeof (guint), compare_guints);
+    qsort (entries, n, sizeof (guint), pp_compare_guints);
 
   /* at most one per entry: filled in place */
   bucket->named = g_array_sized_new (FALSE, FALSE, sizeof (guint), n);

@@ -83,6 +83,11 @@ const char            *pp_merge_reason_to_string   (PpMergeReason   reason);
 const char            *pp_merge_decision_to_string (PpMergeDecision decision);
 JsonNode              *pp_merge_candidates_to_json (GPtrArray      *groups);
 
+/* Ascending order of guints, for qsort() and g_array_sort(): the merge
+ * candidates' sets and the entity resolver's buckets */
+int                    pp_compare_guints           (gconstpointer   a,
+                                                    gconstpointer   b);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpMergeCandidateGroup, pp_merge_candidate_group_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PpMergeCandidateIndex, pp_merge_candidate_index_free)
 

@@ -1326,9 +1326,10 @@ pp_merge_candidate_group_get_names (PpMergeCandidateGroup *group,
     g_ptr_array_add (names, g_array_index (group->nodes, PpMergeCandidateNode, i).name);
 }
 
-static int
-compare_guints (gconstpointer a,
-                gconstpointer b)
+/* Ascending order of guints, for qsort() and g_array_sort() */
+int
+pp_compare_guints (gconstpointer a,
+                   gconstpointer b)
 {
   guint x = *(const guint *) a;
   guint y = *(const guint *) b;
@@ -1343,7 +1344,7 @@ compare_sets (gconstpointer a,
   GArray *x = *(GArray * const *) a;
   GArray *y = *(GArray * const *) b;
 
-  return compare_guints (x->data, y->data);
+  return pp_compare_guints (x->data, y->data);
 }
 
 /* Decides the group from @same, an answer's list of the sets of node
@@ -1432,7 +1433,7 @@ pp_merge_candidate_group_set_same (PpMergeCandidateGroup  *group,
       g_array_append_val (set, i);
     }
   for (guint s = 0; s < group->same->len; s++)
-    g_array_sort (group->same->pdata[s], compare_guints);
+    g_array_sort (group->same->pdata[s], pp_compare_guints);
   g_ptr_array_sort (group->same, compare_sets);
 
   group->decision = group->same->len > 0 ? PP_MERGE_DECISION_CONFIRMED : PP_MERGE_DECISION_REJECTED;
